@@ -1,0 +1,22 @@
+package dev.sluice.common;
+
+import java.util.Objects;
+
+/**
+ * What travels through RabbitMQ: only the job's id and the routing facts. The job itself lives in
+ * PostgreSQL, so a lost or duplicated message can never lose or double a job.
+ *
+ * @param jobId    the job to run
+ * @param model    the model, which names the queue
+ * @param priority 0 (default) to 9, mapped onto the queue's message priority
+ */
+public record JobMessage(String jobId, String model, int priority) {
+
+    public JobMessage {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(model, "model");
+        if (priority < 0 || priority > 9) {
+            throw new IllegalArgumentException("priority is 0-9, got " + priority);
+        }
+    }
+}

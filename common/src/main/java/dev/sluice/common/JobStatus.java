@@ -1,0 +1,63 @@
+package dev.sluice.common;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The life of one {@code Job}. The allowed transitions live here and nowhere else; the database
+ * mirrors them as CHECK constraints ({@code completed_at} is set iff the status is terminal).
+ *
+ * <pre>
+ * queued ──claim──► running ──► succeeded | failed
+ *   │  ▲               │
+ *   │  └──retry/429────┘
+ *   └──► cancelled | expired
+ * </pre>
+ */
+public enum JobStatus {
+
+    /** Stored and waiting for a worker; may have been published to the model's queue already. */
+    QUEUED,
+    /** Claimed by a worker that holds a lease on it and is calling the provider. */
+    RUNNING,
+    /** The provider answered 2xx; the response is stored. */
+    SUCCEEDED,
+    /** The provider refused it permanently, or retries ran out; the last error is stored. */
+    FAILED,
+    /** Cancelled by the client before a worker started it. */
+    CANCELLED,
+    /** Its batch's completion window closed before a worker started it. */
+    EXPIRED;
+
+    private static final Set<JobStatus> TERMINAL = EnumSet.of(SUCCEEDED, FAILED, CANCELLED, EXPIRED);
+
+    /** True for the states a job never leaves. */
+    public boolean isTerminal() {
+        return TERMINAL.contains(this);
+    }
+
+    /** Whether a job in this state may move to {@code next}. */
+    public boolean canMoveTo(JobStatus next) {
+        return switch (this) {
+            case QUEUED -> next == RUNNING || next == CANCELLED || next == EXPIRED;
+            case RUNNING -> next == SUCCEEDED || next == FAILED || next == QUEUED;
+            case SUCCEEDED, FAILED, CANCELLED, EXPIRED -> false;
+        };
+    }
+
+    /** The lowercase name used in JSON and in the database. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses the lowercase wire name; throws {@link IllegalArgumentException} for anything else. */
+    public static JobStatus fromWire(String value) {
+        for (JobStatus status : values()) {
+            if (status.wire().equals(value)) {
+                return status;
+            }
+        }
+        throw new IllegalArgumentException("unknown job status '" + value + "'");
+    }
+}

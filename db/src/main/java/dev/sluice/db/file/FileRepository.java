@@ -1,0 +1,103 @@
+package dev.sluice.db.file;
+
+import dev.sluice.db.Timestamps;
+import dev.sluice.db.job.JobRow;
+import dev.sluice.db.job.JobRows;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The {@code files} table and the content of batch result files, which is rendered from the
+ * batch's jobs on every read and streamed with a server-side cursor: a 100,000-line file is never
+ * in memory.
+ */
+@Repository
+public class FileRepository {
+
+    private static final String INSERT_RESULT_FILE = """
+            INSERT INTO files (id, tenant_id, purpose, filename, bytes, batch_id, kind, created_at)
+            VALUES (:id, :tenantId, 'batch_output', :filename, :bytes, :batchId, :kind, :now)
+            ON CONFLICT (batch_id, kind) WHERE batch_id IS NOT NULL DO NOTHING
+            """;
+
+    private static final String FIND_RESULT_FILE_ID = """
+            SELECT id FROM files WHERE batch_id = :batchId AND kind = :kind
+            """;
+
+    private static final String FIND_FOR_TENANT = """
+            SELECT * FROM files WHERE id = :id AND tenant_id = :tenantId
+            """;
+
+    private static final String RESULTS = """
+            SELECT * FROM jobs WHERE batch_id = :batchId AND status IN (:statuses) ORDER BY line_no
+            """;
+
+    /** Rows fetched per round trip while streaming results. */
+    private static final int FETCH_SIZE = 500;
+
+    private final JdbcClient jdbc;
+    private final JdbcClient streaming;
+
+    public FileRepository(JdbcClient jdbc, DataSource dataSource) {
+        this.jdbc = jdbc;
+        JdbcTemplate template = new JdbcTemplate(dataSource);
+        template.setFetchSize(FETCH_SIZE);
+        this.streaming = JdbcClient.create(template);
+    }
+
+    /**
+     * Records a batch's output or error file and returns its id; if a racing finaliser recorded it
+     * first, returns that file's id instead.
+     */
+    public String insertResultFile(String id, String tenantId, String batchId, ResultKind kind, String filename,
+            long bytes, Instant now) {
+        jdbc.sql(INSERT_RESULT_FILE)
+                .param("id", id).param("tenantId", tenantId).param("filename", filename).param("bytes", bytes)
+                .param("batchId", batchId).param("kind", kind.fileKind()).param("now", Timestamps.bind(now))
+                .update();
+        return jdbc.sql(FIND_RESULT_FILE_ID).param("batchId", batchId).param("kind", kind.fileKind())
+                .query(String.class).single();
+    }
+
+    /** The file if it exists and belongs to the tenant. */
+    public Optional<FileRow> find(String tenantId, String id) {
+        return jdbc.sql(FIND_FOR_TENANT).param("id", id).param("tenantId", tenantId)
+                .query((rs, n) -> new FileRow(rs.getString("id"), rs.getString("tenant_id"), rs.getString("purpose"),
+                        rs.getString("filename"), rs.getLong("bytes"), rs.getString("batch_id"), rs.getString("kind"),
+                        Timestamps.read(rs, "created_at")))
+                .optional();
+    }
+
+    /**
+     * Writes the batch's result lines of one kind to {@code out} in line order, one JSON object and
+     * a newline per finished job, and returns how many bytes were written. The transaction keeps the
+     * cursor open; PostgreSQL streams only inside one.
+     */
+    @Transactional(readOnly = true)
+    public long writeResults(String batchId, ResultKind kind, OutputStream out) {
+        long bytes = 0;
+        try (Stream<JobRow> rows = streaming.sql(RESULTS).param("batchId", batchId)
+                .param("statuses", kind.wireStatuses())
+                .query(JobRows.MAPPER).stream()) {
+            for (JobRow row : (Iterable<JobRow>) rows::iterator) {
+                byte[] line = (ResultLine.render(row) + "\n").getBytes(StandardCharsets.UTF_8);
+                out.write(line);
+                bytes += line.length;
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing results of " + batchId + " failed", e);
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.sluice.db.file;
+
+import java.time.Instant;
+
+/**
+ * A file as stored.
+ *
+ * @param id        {@code file-...}
+ * @param tenantId  its owner
+ * @param purpose   {@code batch} or {@code batch_output}
+ * @param filename  the name shown to clients
+ * @param bytes     its size
+ * @param batchId   for output and error files, the batch whose jobs it shows
+ * @param kind      {@code input}, {@code output} or {@code error}
+ * @param createdAt when it was created
+ */
+public record FileRow(String id, String tenantId, String purpose, String filename, long bytes, String batchId,
+        String kind, Instant createdAt) {
+}

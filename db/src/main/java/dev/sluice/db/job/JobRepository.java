@@ -1,0 +1,201 @@
+package dev.sluice.db.job;
+
+import dev.sluice.common.JobMessage;
+import dev.sluice.db.Timestamps;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyOutputStream;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The {@code jobs} table: bulk insert, the claim, and every later transition. Each transition is
+ * one UPDATE conditional on the current status (and, once claimed, on the lease owner), so a
+ * duplicate delivery, a second worker or a stale rescuer changes nothing: zero rows updated means
+ * someone else already moved the job, which is normal.
+ */
+@Repository
+public class JobRepository {
+
+    private static final String COPY_IN = "COPY jobs " + JobCopyWriter.COLUMNS + " FROM STDIN";
+
+    private static final String FIND_FOR_TENANT = """
+            SELECT * FROM jobs WHERE id = :id AND tenant_id = :tenantId
+            """;
+
+    private static final String PAGE_BY_BATCH = """
+            SELECT * FROM jobs
+             WHERE batch_id = :batchId
+               AND (CAST(:status AS text) IS NULL OR status = :status)
+               AND line_no > coalesce((SELECT line_no FROM jobs WHERE id = :afterId AND batch_id = :batchId), 0)
+             ORDER BY line_no
+             LIMIT :limit
+            """;
+
+    /** The claim: only a queued job whose backoff has passed; the lease says who holds it until when. */
+    private static final String CLAIM_QUEUED = """
+            UPDATE jobs
+               SET status = 'running', attempts = attempts + 1, lease_owner = :owner, lease_expires_at = :leaseUntil,
+                   started_at = coalesce(started_at, :now)
+             WHERE id = :id AND status = 'queued' AND (not_before IS NULL OR not_before <= :now)
+            RETURNING id, tenant_id, batch_id, url, model, body, priority, attempts
+            """;
+
+    private static final String MARK_FINISHED = """
+            UPDATE jobs
+               SET status = :status, completed_at = :now, lease_owner = NULL, lease_expires_at = NULL,
+                   response_status = :responseStatus, response_body = :responseBody,
+                   error_code = :errorCode, error_message = :errorMessage,
+                   prompt_tokens = :promptTokens, completion_tokens = :completionTokens, total_tokens = :totalTokens,
+                   latency_ms = :latencyMs
+             WHERE id = :id AND status = 'running' AND lease_owner = :owner
+            """;
+
+    /** Back to the queue, e.g. after a 429; {@code refund} gives the attempt back. */
+    private static final String REQUEUE = """
+            UPDATE jobs
+               SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, published_at = NULL,
+                   not_before = :notBefore, attempts = attempts - :refund
+             WHERE id = :id AND status = 'running' AND lease_owner = :owner
+            """;
+
+    private static final String UNPUBLISHED = """
+            SELECT id, model, priority FROM jobs
+             WHERE status = 'queued' AND published_at IS NULL AND created_at < :createdBefore
+             ORDER BY created_at
+             LIMIT :limit
+            """;
+
+    private static final String MARK_PUBLISHED = """
+            UPDATE jobs SET published_at = :now
+             WHERE id IN (:ids) AND status = 'queued' AND published_at IS NULL
+            """;
+
+    /** A running job whose worker stopped renewing its lease goes back to the queue. */
+    private static final String RESCUE_EXPIRED_LEASES = """
+            UPDATE jobs
+               SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, published_at = NULL
+             WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND lease_expires_at < :now
+                           ORDER BY lease_expires_at LIMIT :limit FOR UPDATE SKIP LOCKED)
+            """;
+
+    private final JdbcClient jdbc;
+    private final DataSource dataSource;
+
+    public JobRepository(JdbcClient jdbc, DataSource dataSource) {
+        this.jdbc = jdbc;
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Inserts jobs with COPY, streaming rather than building one statement; call inside the
+     * transaction that inserts their batch, so that a failure leaves no row behind.
+     */
+    public void insertAll(Collection<NewJob> jobs, Instant now) {
+        Connection connection = DataSourceUtils.getConnection(dataSource);
+        try {
+            PGConnection pg = connection.unwrap(PGConnection.class);
+            try (var out = new BufferedWriter(new OutputStreamWriter(
+                    new PGCopyOutputStream(pg, COPY_IN, 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
+                JobCopyWriter writer = new JobCopyWriter(out, now);
+                for (NewJob job : jobs) {
+                    writer.write(job);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("COPY into jobs failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("COPY into jobs failed", e);
+        } finally {
+            DataSourceUtils.releaseConnection(connection, dataSource);
+        }
+    }
+
+    /** The job if it exists and belongs to the tenant. */
+    public Optional<JobRow> find(String tenantId, String id) {
+        return jdbc.sql(FIND_FOR_TENANT).param("id", id).param("tenantId", tenantId)
+                .query(JobRowMapper.INSTANCE).optional();
+    }
+
+    /** Up to {@code limit} jobs of a batch in line order after the job {@code afterId} (null: from the first), optionally of one status. */
+    public List<JobRow> pageByBatch(String batchId, String status, String afterId, int limit) {
+        return jdbc.sql(PAGE_BY_BATCH).param("batchId", batchId).param("status", status)
+                .param("afterId", afterId).param("limit", limit)
+                .query(JobRowMapper.INSTANCE).list();
+    }
+
+    /** Claims a queued job for {@code owner} until {@code leaseUntil}; empty when it is not claimable (done, running elsewhere, or backing off). */
+    public Optional<ClaimedJob> claim(String id, String owner, Instant leaseUntil, Instant now) {
+        return jdbc.sql(CLAIM_QUEUED)
+                .param("id", id).param("owner", owner)
+                .param("leaseUntil", Timestamps.bind(leaseUntil)).param("now", Timestamps.bind(now))
+                .query((rs, n) -> new ClaimedJob(rs.getString("id"), rs.getString("tenant_id"),
+                        rs.getString("batch_id"), rs.getString("url"), rs.getString("model"), rs.getString("body"),
+                        rs.getInt("priority"), rs.getInt("attempts")))
+                .optional();
+    }
+
+    /** Stores a success; false if the job is no longer this owner's to finish. */
+    public boolean markSucceeded(String id, String owner, Outcome outcome, Instant now) {
+        return finish(id, owner, "succeeded", outcome, now);
+    }
+
+    /** Stores a final failure; false if the job is no longer this owner's to finish. */
+    public boolean markFailed(String id, String owner, Outcome outcome, Instant now) {
+        return finish(id, owner, "failed", outcome, now);
+    }
+
+    private boolean finish(String id, String owner, String status, Outcome outcome, Instant now) {
+        return jdbc.sql(MARK_FINISHED)
+                .param("id", id).param("owner", owner).param("status", status).param("now", Timestamps.bind(now))
+                .param("responseStatus", outcome.responseStatus())
+                .param("responseBody", outcome.responseBody())
+                .param("errorCode", outcome.errorCode())
+                .param("errorMessage", outcome.errorMessage())
+                .param("promptTokens", outcome.promptTokens())
+                .param("completionTokens", outcome.completionTokens())
+                .param("totalTokens", outcome.totalTokens())
+                .param("latencyMs", outcome.latencyMs())
+                .update() == 1;
+    }
+
+    /** Puts a running job back in the queue, not to run before {@code notBefore}; {@code refundAttempt} for a 429. */
+    public boolean requeue(String id, String owner, Instant notBefore, boolean refundAttempt) {
+        return jdbc.sql(REQUEUE).param("id", id).param("owner", owner)
+                .param("notBefore", Timestamps.bind(notBefore)).param("refund", refundAttempt ? 1 : 0)
+                .update() == 1;
+    }
+
+    /** Queued jobs created before {@code createdBefore} whose message the broker never confirmed. */
+    public List<JobMessage> unpublished(Instant createdBefore, int limit) {
+        return jdbc.sql(UNPUBLISHED).param("createdBefore", Timestamps.bind(createdBefore)).param("limit", limit)
+                .query((rs, n) -> new JobMessage(rs.getString("id"), rs.getString("model"), rs.getInt("priority")))
+                .list();
+    }
+
+    /** Records that the broker confirmed these jobs' messages. */
+    public int markPublished(Collection<String> ids, Instant now) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql(MARK_PUBLISHED).param("ids", List.copyOf(ids)).param("now", Timestamps.bind(now))
+                .update();
+    }
+
+    /** Re-queues up to {@code limit} running jobs whose lease ended before {@code now}; returns how many. */
+    public int rescueExpiredLeases(Instant now, int limit) {
+        return jdbc.sql(RESCUE_EXPIRED_LEASES).param("now", Timestamps.bind(now)).param("limit", limit).update();
+    }
+}

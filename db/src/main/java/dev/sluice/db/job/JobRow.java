@@ -1,0 +1,31 @@
+package dev.sluice.db.job;
+
+import dev.sluice.common.JobStatus;
+import java.time.Instant;
+
+/** A job as stored, everything the API shows and the result files render. */
+public record JobRow(
+        String id,
+        String tenantId,
+        String batchId,
+        Integer lineNo,
+        String customId,
+        String url,
+        String model,
+        String body,
+        int priority,
+        JobStatus status,
+        int attempts,
+        String webhookUrl,
+        Instant createdAt,
+        Instant startedAt,
+        Instant completedAt,
+        Integer responseStatus,
+        String responseBody,
+        String errorCode,
+        String errorMessage,
+        Integer promptTokens,
+        Integer completionTokens,
+        Integer totalTokens,
+        Integer latencyMs) {
+}

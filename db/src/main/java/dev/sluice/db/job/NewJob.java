@@ -1,0 +1,28 @@
+package dev.sluice.db.job;
+
+/**
+ * A job about to be stored.
+ *
+ * @param id         the new job's id
+ * @param tenantId   its owner
+ * @param batchId    its batch, or null for a single job
+ * @param lineNo     1-based line in the batch, or null for a single job
+ * @param customId   the client's id for it, or null
+ * @param url        the endpoint path
+ * @param model      the model, which names its queue
+ * @param body       the request body as valid JSON text
+ * @param priority   0-9
+ * @param webhookUrl where a single job's terminal event goes, or null
+ */
+public record NewJob(
+        String id,
+        String tenantId,
+        String batchId,
+        Integer lineNo,
+        String customId,
+        String url,
+        String model,
+        String body,
+        int priority,
+        String webhookUrl) {
+}

@@ -1,0 +1,24 @@
+package dev.sluice.db.job;
+
+/**
+ * What a finished attempt stores on its job.
+ *
+ * @param responseStatus   the provider's HTTP status, or null when no response came
+ * @param responseBody     the provider's body as received, or null
+ * @param errorCode        Sluice's code for a non-HTTP failure ({@code request_timeout}, ...), or null
+ * @param errorMessage     a human explanation of that failure, or null
+ * @param promptTokens     from the provider's {@code usage}, or null
+ * @param completionTokens from the provider's {@code usage}, or null
+ * @param totalTokens      from the provider's {@code usage}, or null
+ * @param latencyMs        how long the upstream call took
+ */
+public record Outcome(
+        Integer responseStatus,
+        String responseBody,
+        String errorCode,
+        String errorMessage,
+        Integer promptTokens,
+        Integer completionTokens,
+        Integer totalTokens,
+        int latencyMs) {
+}
