@@ -1,0 +1,104 @@
+package dev.sluice.e2e;
+
+import dev.sluice.testsupport.TestInfrastructure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The whole product as an operator runs it: the upstream simulator, one api-service and any
+ * number of worker-service processes, all from their runnable jars, against this run's
+ * PostgreSQL database and RabbitMQ vhost.
+ */
+final class SluiceStack implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+
+    private final ServiceProcess simulator;
+    private final ServiceProcess api;
+    private final List<ServiceProcess> workers = new ArrayList<>();
+    private final Map<String, String> workerEnv;
+    private final String adminKey;
+
+    private SluiceStack(ServiceProcess simulator, ServiceProcess api, Map<String, String> workerEnv, String adminKey) {
+        this.simulator = simulator;
+        this.api = api;
+        this.workerEnv = workerEnv;
+        this.adminKey = adminKey;
+    }
+
+    /**
+     * Starts the simulator with {@code simulatorEnv} (added to the defaults), the api, and
+     * {@code workers} workers with {@code sluiceEnv} (added to the connection settings).
+     */
+    static SluiceStack start(Map<String, String> simulatorEnv, Map<String, String> sluiceEnv, int workers) {
+        ServiceProcess simulator = ServiceProcess.start("simulator", "upstream-simulator", simulatorEnv)
+                .awaitReady("/__stats", STARTUP);
+        String adminKey = "admin-" + UUID.randomUUID();
+        Map<String, String> apiEnv = new HashMap<>(TestInfrastructure.environment());
+        apiEnv.putAll(sluiceEnv);
+        apiEnv.put("SLUICE_ADMIN_KEY", adminKey);
+        ServiceProcess api = ServiceProcess.start("api", "api-service", apiEnv).awaitReady("/actuator/health", STARTUP);
+
+        Map<String, String> workerEnv = new HashMap<>(TestInfrastructure.environment());
+        workerEnv.putAll(sluiceEnv);
+        workerEnv.put("SLUICE_UPSTREAM_BASE_URL", simulator.baseUrl().toString());
+        SluiceStack stack = new SluiceStack(simulator, api, workerEnv, adminKey);
+        for (int i = 0; i < workers; i++) {
+            stack.startWorker();
+        }
+        return stack;
+    }
+
+    /** Starts one more worker and waits until it is healthy. */
+    ServiceProcess startWorker() {
+        ServiceProcess worker = ServiceProcess.start("worker-" + (workers.size() + 1), "worker-service", workerEnv)
+                .awaitReady("/actuator/health", STARTUP);
+        workers.add(worker);
+        return worker;
+    }
+
+    /** The api, authenticated as the operator. */
+    Http admin() {
+        return new Http(api.baseUrl(), adminKey);
+    }
+
+    /** The api, authenticated with a tenant's key. */
+    Http client(String apiKey) {
+        return new Http(api.baseUrl(), apiKey);
+    }
+
+    /** Creates a tenant through the admin API and returns its key. */
+    String newTenantKey(String name) {
+        Http.Response created = admin().post("/admin/api-keys", Map.of("name", name));
+        if (created.status() != 201 && created.status() != 200) {
+            throw new IllegalStateException("creating a key failed: " + created);
+        }
+        return created.json().get("key").asString();
+    }
+
+    /** The simulator's own endpoints ({@code /__stats}, {@code /__config}). */
+    Http simulator() {
+        return new Http(simulator.baseUrl(), null);
+    }
+
+    /** Log tails of every process, for assertion messages. */
+    String logs() {
+        StringBuilder out = new StringBuilder();
+        out.append("--- api ---\n").append(api.tail()).append('\n');
+        for (ServiceProcess worker : workers) {
+            out.append("--- worker ---\n").append(worker.tail()).append('\n');
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        workers.forEach(ServiceProcess::close);
+        api.close();
+        simulator.close();
+    }
+}
