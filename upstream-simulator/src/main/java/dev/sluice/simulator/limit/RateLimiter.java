@@ -1,0 +1,57 @@
+package dev.sluice.simulator.limit;
+
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The provider's limiter: admits at most N requests per W per (API key, model), counting a request when it
+ * arrives; rejected requests use no budget.
+ *
+ * <p>Thread-safe: one lock per (key, model), so different keys and models never contend.
+ */
+public final class RateLimiter {
+
+    private record BucketKey(String apiKey, String model) {
+    }
+
+    private record Policy(Limit limit, WindowKind kind, ConcurrentHashMap<BucketKey, Bucket> buckets) {
+    }
+
+    private final InstantSource clock;
+    private volatile Policy policy;
+
+    /** A limiter reading arrival times from {@code clock} (tests pass a settable one). */
+    public RateLimiter(Limit limit, WindowKind kind, InstantSource clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.policy = new Policy(limit, kind, new ConcurrentHashMap<>());
+    }
+
+    /** Counts one arriving request for {@code apiKey} and {@code model}, or rejects it. */
+    public Admission admit(String apiKey, String model) {
+        Policy p = policy;
+        if (p.limit().isUnlimited()) {
+            return new Admission.Unmetered(clock.instant());
+        }
+        Bucket bucket = p.buckets().computeIfAbsent(new BucketKey(apiKey, model),
+                k -> p.kind() == WindowKind.SLIDING ? new SlidingBucket() : new FixedBucket());
+        return bucket.admit(clock, p.limit());
+    }
+
+    /**
+     * Applies a new limit or window kind. A change starts every budget afresh, because counts taken under
+     * another N or W mean nothing under the new one; an unchanged policy keeps its state.
+     */
+    public synchronized void configure(Limit limit, WindowKind kind) {
+        Policy p = policy;
+        if (!p.limit().equals(limit) || p.kind() != kind) {
+            policy = new Policy(limit, kind, new ConcurrentHashMap<>());
+        }
+    }
+
+    /** Forgets every budget, as if no request had arrived yet. */
+    public synchronized void clear() {
+        Policy p = policy;
+        policy = new Policy(p.limit(), p.kind(), new ConcurrentHashMap<>());
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sluice.simulator.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class WindowMaxTest {
+
+    private static final long W = 10;
+
+    @Test
+    void slidingCountsArrivalsLessThanWApart() {
+        long[] t = {0, 1, 2, 9, 10, 11, 19};
+        // (0,10] holds 1,2,9,10; (1,11] holds 2,9,10,11; (9,19]: 10,11,19
+        assertThat(WindowMax.inAnyWindow(t, t.length, W)).isEqualTo(4);
+        assertThat(WindowMax.inAnyWindow(new long[0], 0, W)).isZero();
+    }
+
+    @Test
+    void fixedCountsPerAlignedWindow() {
+        long[] t = {5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+        assertThat(WindowMax.inFixedWindow(t, t.length, W)).isEqualTo(6);
+        assertThat(WindowMax.inAnyWindow(t, t.length, W)).isEqualTo(10);
+    }
+
+    @Test
+    void timelineSortsAndFoldsWithoutLosingTheMaximum() {
+        Timeline timeline = new Timeline();
+        timeline.add(3, W);
+        timeline.add(1, W);
+        timeline.add(2, W);
+        assertThat(timeline.maxima(W)).containsExactly(3, 3);
+        for (long i = 0; i < Timeline.CAPACITY + 5; i++) {
+            timeline.add(100 + i * 20, W);
+        }
+        assertThat(timeline.maxima(W)).containsExactly(3, 3);
+    }
+}
