@@ -1,0 +1,227 @@
+package dev.sluice.worker;
+
+import dev.sluice.common.Limit;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every setting of the worker, bound from {@code sluice.*} (environment: {@code SLUICE_*}) and checked
+ * when it is bound, so that a bad value stops the worker at start with a message naming the property.
+ *
+ * @param upstream     the provider the worker calls
+ * @param defaultLimit {@code SLUICE_DEFAULT_LIMIT}: the limit of a model with no other, {@code N/Ws} or
+ *                     {@code N/Wm}
+ * @param pacing       how dispatches are spaced
+ * @param lease        how long a claim on a job holds
+ * @param retry        how failed attempts are retried
+ * @param intake       how model queues are found
+ * @param finalization how finished batches are swept up
+ * @param rescue       how jobs of dead workers are found
+ */
+@ConfigurationProperties("sluice")
+public record WorkerProperties(
+        @DefaultValue Upstream upstream,
+        @DefaultValue("15/60s") Limit defaultLimit,
+        @DefaultValue Pacing pacing,
+        @DefaultValue Lease lease,
+        @DefaultValue Retry retry,
+        @DefaultValue Intake intake,
+        @DefaultValue Finalization finalization,
+        @DefaultValue Rescue rescue) {
+
+    public WorkerProperties {
+        Objects.requireNonNull(defaultLimit, "sluice.default-limit");
+        Duration longestCall = upstream.readTimeout().plus(upstream.connectTimeout());
+        if (lease.duration().compareTo(longestCall) <= 0) {
+            throw new IllegalArgumentException("sluice.lease.duration (" + lease.duration()
+                    + ") must be longer than one upstream call (connect-timeout + read-timeout = " + longestCall
+                    + "), or a slow call's job would be rescued and run twice");
+        }
+    }
+
+    /**
+     * The provider.
+     *
+     * @param baseUrl        {@code SLUICE_UPSTREAM_BASE_URL}: scheme, host and port of the OpenAI-compatible
+     *                       provider, without {@code /v1} (job urls carry it)
+     * @param apiKey         {@code SLUICE_UPSTREAM_API_KEY}: the bearer key sent to the provider; never logged
+     * @param apiKeys        {@code SLUICE_UPSTREAM_API_KEYS}: several keys, comma-separated, used instead of
+     *                       {@code api-key} when set; never logged
+     * @param connectTimeout how long to wait for a TCP connection
+     * @param readTimeout    how long one attempt may take, from sending to the whole answer
+     */
+    public record Upstream(
+            @DefaultValue("http://localhost:3010") URI baseUrl,
+            @DefaultValue("sk-local") String apiKey,
+            @DefaultValue List<String> apiKeys,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("120s") Duration readTimeout) {
+
+        public Upstream {
+            Objects.requireNonNull(baseUrl, "sluice.upstream.base-url");
+            if (!baseUrl.isAbsolute() || !List.of("http", "https").contains(baseUrl.getScheme())
+                    || baseUrl.getHost() == null) {
+                throw new IllegalArgumentException(
+                        "sluice.upstream.base-url must be an http(s) URL such as http://localhost:3010, got " + baseUrl);
+            }
+            if (baseUrl.getPath() != null && baseUrl.getPath().replaceAll("/+$", "").endsWith("/v1")) {
+                throw new IllegalArgumentException("sluice.upstream.base-url is given without /v1 (job urls start "
+                        + "with /v1), got " + baseUrl);
+            }
+            apiKeys = apiKeys == null ? List.of() : apiKeys.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
+            if (apiKeys.isEmpty() && (apiKey == null || apiKey.isBlank())) {
+                throw new IllegalArgumentException("sluice.upstream.api-key (or api-keys) must be set");
+            }
+            requirePositive(connectTimeout, "sluice.upstream.connect-timeout");
+            requirePositive(readTimeout, "sluice.upstream.read-timeout");
+        }
+
+        /** The keys to use: {@code api-keys} when given, otherwise {@code api-key} alone. */
+        public List<String> keys() {
+            return apiKeys.isEmpty() ? List.of(apiKey.strip()) : apiKeys;
+        }
+
+        /** The base URL without a trailing slash, ready to have a job's path appended. */
+        public String baseUrlText() {
+            return baseUrl.toString().replaceAll("/+$", "");
+        }
+
+        @Override
+        public String toString() {
+            // Keys never reach a log, whatever prints this record.
+            return "Upstream[baseUrl=" + baseUrl + ", apiKey=***, apiKeys=" + apiKeys.size() + " key(s)"
+                    + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + "]";
+        }
+    }
+
+    /**
+     * Pacing.
+     *
+     * @param safetyMargin   added to every window: the provider counts a request when it arrives, so a request
+     *                       sent exactly one window after the one it replaces can still land inside that window
+     *                       (DESIGN §4: 100 ms lost no request on these machines, 50 ms still lost one)
+     * @param maxConcurrency the most jobs of one model a worker runs at once (fewer when the model's limit
+     *                       admits fewer per window)
+     */
+    public record Pacing(
+            @DefaultValue("100ms") Duration safetyMargin,
+            @DefaultValue("16") int maxConcurrency) {
+
+        public Pacing {
+            Objects.requireNonNull(safetyMargin, "sluice.pacing.safety-margin");
+            if (safetyMargin.isNegative()) {
+                throw new IllegalArgumentException("sluice.pacing.safety-margin must not be negative, got "
+                        + safetyMargin);
+            }
+            if (maxConcurrency < 1) {
+                throw new IllegalArgumentException("sluice.pacing.max-concurrency must be at least 1, got "
+                        + maxConcurrency);
+            }
+        }
+    }
+
+    /**
+     * Leases.
+     *
+     * @param duration how long a claim holds before the rescuer may give the job to another worker; covers the
+     *                 wait for a pacing slot (up to about two windows, one of them a 429 pause) and one upstream
+     *                 call, since leases are not renewed yet
+     */
+    public record Lease(@DefaultValue("5m") Duration duration) {
+
+        public Lease {
+            requirePositive(duration, "sluice.lease.duration");
+        }
+    }
+
+    /**
+     * Retries of transient failures (5xx, timeouts, resets, malformed answers). A 429 is not an attempt that
+     * failed and is not counted here.
+     *
+     * @param maxAttempts    upstream calls a job gets before it fails for good
+     * @param initialBackoff the wait before the second attempt; doubled for each further one, with jitter
+     * @param maxBackoff     the longest wait between two attempts
+     */
+    public record Retry(
+            @DefaultValue("5") int maxAttempts,
+            @DefaultValue("1s") Duration initialBackoff,
+            @DefaultValue("60s") Duration maxBackoff) {
+
+        public Retry {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("sluice.retry.max-attempts must be at least 1, got " + maxAttempts);
+            }
+            requirePositive(initialBackoff, "sluice.retry.initial-backoff");
+            requirePositive(maxBackoff, "sluice.retry.max-backoff");
+            if (maxBackoff.compareTo(initialBackoff) < 0) {
+                throw new IllegalArgumentException("sluice.retry.max-backoff (" + maxBackoff
+                        + ") must not be shorter than sluice.retry.initial-backoff (" + initialBackoff + ")");
+            }
+        }
+    }
+
+    /**
+     * Model discovery.
+     *
+     * @param discoveryInterval how often the {@code models} table is read for models whose queue is not yet
+     *                          consumed
+     */
+    public record Intake(@DefaultValue("2s") Duration discoveryInterval) {
+
+        public Intake {
+            requirePositive(discoveryInterval, "sluice.intake.discovery-interval");
+        }
+    }
+
+    /**
+     * The finalisation sweep, which catches batches whose last job's worker did not finalise them.
+     *
+     * @param interval   how often the sweep runs
+     * @param staleAfter how long a batch may sit in {@code finalizing} before the sweep assumes its finaliser
+     *                   died and finishes the job
+     * @param batchSize  batches looked at per sweep
+     */
+    public record Finalization(
+            @DefaultValue("5s") Duration interval,
+            @DefaultValue("60s") Duration staleAfter,
+            @DefaultValue("100") int batchSize) {
+
+        public Finalization {
+            requirePositive(interval, "sluice.finalization.interval");
+            requirePositive(staleAfter, "sluice.finalization.stale-after");
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("sluice.finalization.batch-size must be at least 1, got "
+                        + batchSize);
+            }
+        }
+    }
+
+    /**
+     * The lease rescuer.
+     *
+     * @param interval  how often expired leases are looked for
+     * @param batchSize jobs re-queued per run at most
+     */
+    public record Rescue(
+            @DefaultValue("5s") Duration interval,
+            @DefaultValue("500") int batchSize) {
+
+        public Rescue {
+            requirePositive(interval, "sluice.rescue.interval");
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("sluice.rescue.batch-size must be at least 1, got " + batchSize);
+            }
+        }
+    }
+
+    private static void requirePositive(Duration value, String property) {
+        Objects.requireNonNull(value, property);
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(property + " must be positive, got " + value);
+        }
+    }
+}

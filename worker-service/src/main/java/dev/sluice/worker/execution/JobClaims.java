@@ -1,0 +1,93 @@
+package dev.sluice.worker.execution;
+
+import dev.sluice.common.Ids;
+import dev.sluice.db.job.ClaimedJob;
+import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.Outcome;
+import dev.sluice.worker.WorkerProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * This worker's side of a job's state in PostgreSQL: claiming it under a lease, and then either finishing it
+ * or putting it back. Every step after the claim is conditional on still holding the lease; losing it (the
+ * rescuer gave the job to another worker) is logged and otherwise normal.
+ */
+@Component
+class JobClaims {
+
+    private static final Logger log = LoggerFactory.getLogger(JobClaims.class);
+
+    /**
+     * A job this worker holds.
+     *
+     * @param job        what the claim returned
+     * @param leaseUntil when the claim lapses
+     */
+    record Claim(ClaimedJob job, Instant leaseUntil) {
+    }
+
+    private final JobRepository jobs;
+    private final TransactionTemplate transaction;
+    private final InstantSource clock;
+    private final Duration leaseDuration;
+    private final String owner = "worker-" + ProcessHandle.current().pid() + "-" + Ids.random(4);
+
+    JobClaims(JobRepository jobs, TransactionTemplate transaction, InstantSource clock, WorkerProperties properties) {
+        this.jobs = jobs;
+        this.transaction = transaction;
+        this.clock = clock;
+        this.leaseDuration = properties.lease().duration();
+    }
+
+    /** Claims the job if it is queued and due; empty when it is finished, running, backing off or unknown. */
+    Optional<Claim> claim(String jobId) {
+        Instant now = clock.instant();
+        Instant leaseUntil = now.plus(leaseDuration);
+        return jobs.claim(jobId, owner, leaseUntil, now).map(job -> new Claim(job, leaseUntil));
+    }
+
+    /** When an unclaimable job may be claimed, if it is queued; empty when it is running, finished or unknown. */
+    Optional<Instant> dueAt(String jobId) {
+        return jobs.dueAt(jobId);
+    }
+
+    /** Stores the job's final outcome; false if the job was no longer this worker's. */
+    boolean finish(Claim claim, boolean succeeded, Outcome outcome) {
+        String id = claim.job().id();
+        Instant now = clock.instant();
+        boolean stored = succeeded ? jobs.markSucceeded(id, owner, outcome, now) : jobs.markFailed(id, owner, outcome, now);
+        if (!stored) {
+            log.warn("Job {} was no longer this worker's to finish (its lease ran out and it was rescued); "
+                    + "this attempt's result is dropped", id);
+        }
+        return stored;
+    }
+
+    /**
+     * Puts the job back to {@code queued}, not to be claimed before {@code retryAt}, while the caller keeps its
+     * message; marks it published in the same transaction, since that message stays in the broker and the api's
+     * sweeper must not publish a second one. False if the job was no longer this worker's.
+     */
+    boolean putBack(Claim claim, Instant retryAt, boolean refundAttempt) {
+        String id = claim.job().id();
+        boolean mine = Boolean.TRUE.equals(transaction.execute(status -> {
+            boolean requeued = jobs.requeue(id, owner, retryAt, refundAttempt);
+            if (requeued) {
+                jobs.markPublished(List.of(id), clock.instant());
+            }
+            return requeued;
+        }));
+        if (!mine) {
+            log.warn("Job {} was no longer this worker's to re-queue (its lease ran out and it was rescued)", id);
+        }
+        return mine;
+    }
+}

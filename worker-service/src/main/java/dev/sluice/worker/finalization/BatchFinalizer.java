@@ -1,0 +1,112 @@
+package dev.sluice.worker.finalization;
+
+import dev.sluice.common.BatchStatus;
+import dev.sluice.common.Ids;
+import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.BatchRow;
+import dev.sluice.db.batch.JobCounts;
+import dev.sluice.db.batch.Usage;
+import dev.sluice.db.file.FileRepository;
+import dev.sluice.db.file.ResultKind;
+import dev.sluice.worker.WorkerProperties;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Completes a batch once all its jobs are finished, exactly once across all workers.
+ *
+ * <p>Whoever moves the batch from {@code in_progress} to {@code finalizing} ({@link BatchRepository#tryStartFinalizing},
+ * a conditional UPDATE only one caller wins) records its output file (always, possibly empty) and its error
+ * file (only when some job did not succeed, as OpenAI leaves {@code error_file_id} null otherwise), then
+ * marks it {@code completed} with its final counts and usage. Normally that is the worker that finished the
+ * last job, right after committing it. {@link #runOnce()} sweeps up the rest: batches nobody moved (that
+ * worker died first) and batches left in {@code finalizing} for longer than {@code stale-after} (it died in
+ * the middle). Finishing the same batch twice is harmless: the files are unique per batch and kind, and only
+ * a {@code finalizing} batch can be marked completed.
+ */
+@Component
+public class BatchFinalizer {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchFinalizer.class);
+
+    private final BatchRepository batches;
+    private final FileRepository files;
+    private final InstantSource clock;
+    private final Duration staleAfter;
+    private final int batchSize;
+
+    BatchFinalizer(BatchRepository batches, FileRepository files, InstantSource clock, WorkerProperties properties) {
+        this.batches = batches;
+        this.files = files;
+        this.clock = clock;
+        this.staleAfter = properties.finalization().staleAfter();
+        this.batchSize = properties.finalization().batchSize();
+    }
+
+    /**
+     * Called after a job of {@code batchId} reached a terminal state and was committed: finalises the batch if
+     * that was its last unfinished job. Never throws; a failure is left to the sweep.
+     */
+    public void afterJobFinished(String batchId) {
+        try {
+            if (batches.tryStartFinalizing(batchId, clock.instant())) {
+                complete(batchId);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Finalising batch {} failed; the finalisation sweep will finish it", batchId, e);
+        }
+    }
+
+    /** One sweep: finalises every batch that is ready but was missed, or whose finaliser died; returns how many. */
+    public int runOnce() {
+        int completed = 0;
+        Instant staleBefore = clock.instant().minus(staleAfter);
+        for (String batchId : batches.finalizable(batchSize)) {
+            BatchRow batch = batches.find(batchId).orElse(null);
+            if (batch == null) {
+                continue;
+            }
+            boolean mine = switch (batch.status()) {
+                case IN_PROGRESS -> batches.tryStartFinalizing(batchId, clock.instant());
+                // Only a finaliser that has been at it for long is presumed dead; a live one is left alone.
+                case FINALIZING -> batch.finalizingAt() != null && batch.finalizingAt().isBefore(staleBefore);
+                default -> false;
+            };
+            if (mine && complete(batchId)) {
+                completed++;
+            }
+        }
+        return completed;
+    }
+
+    /** Records the result files and marks the {@code finalizing} batch completed; false if someone else did. */
+    private boolean complete(String batchId) {
+        BatchRow batch = batches.find(batchId)
+                .orElseThrow(() -> new IllegalStateException("batch " + batchId + " vanished while finalising"));
+        if (batch.status() != BatchStatus.FINALIZING) {
+            return false;
+        }
+        JobCounts counts = batches.liveCounts(batchId);
+        Usage usage = batches.liveUsage(batchId);
+        String outputFileId = recordFile(batch, ResultKind.OUTPUT, "output");
+        String errorFileId = counts.unsuccessful() > 0 ? recordFile(batch, ResultKind.ERROR, "error") : null;
+        boolean completed = batches.markCompleted(batchId, counts, usage, outputFileId, errorFileId, clock.instant());
+        if (completed) {
+            log.info("Batch {} completed: {} succeeded, {} did not (output {}, errors {})", batchId,
+                    counts.succeeded(), counts.unsuccessful(), outputFileId, errorFileId == null ? "none" : errorFileId);
+        }
+        return completed;
+    }
+
+    /** Files hold no bytes of their own (they are rendered from the jobs on read); rendering once gives the size. */
+    private String recordFile(BatchRow batch, ResultKind kind, String suffix) {
+        long bytes = files.writeResults(batch.id(), kind, OutputStream.nullOutputStream());
+        return files.insertResultFile(Ids.file(), batch.tenantId(), batch.id(), kind,
+                batch.id() + "_" + suffix + ".jsonl", bytes, clock.instant());
+    }
+}

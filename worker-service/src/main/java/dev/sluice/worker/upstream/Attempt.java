@@ -1,0 +1,77 @@
+package dev.sluice.worker.upstream;
+
+import dev.sluice.common.Limit;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What one upstream call came to, as an instruction for what to do with the job next. The executor
+ * switches over it exhaustively, so a new kind of outcome cannot be silently ignored.
+ */
+public sealed interface Attempt {
+
+    /** How long the call took, from sending the request to reading the whole answer (or giving up). */
+    Duration latency();
+
+    /**
+     * The provider answered 2xx with a JSON body: the job succeeded.
+     *
+     * @param status the HTTP status
+     * @param body   the body exactly as received
+     * @param usage  the tokens the answer's {@code usage} reports
+     */
+    record Success(int status, String body, TokenUsage usage, Duration latency) implements Attempt {
+    }
+
+    /**
+     * The provider answered 429: run the job again once the model's window has cleared, without counting
+     * this attempt, and pause the model meanwhile.
+     *
+     * @param retryAfter   how long the provider asked to wait ({@code Retry-After}, {@code x-ratelimit-reset-requests}),
+     *                     if it said
+     * @param learnedLimit the limit the answer's text states ({@code Rate limit of 15 per 60s ...}), if it does
+     * @param body         the body as received, for the log of rate-limit events
+     */
+    record RateLimited(Optional<Duration> retryAfter, Optional<Limit> learnedLimit, String body, Duration latency)
+            implements Attempt {
+    }
+
+    /**
+     * Worth another attempt after a backoff: a 5xx, a timeout, a reset connection, or a 2xx whose body is
+     * cut short or not JSON. When attempts run out, what is stored is the HTTP answer if there was a usable one
+     * ({@code status} and {@code body}), otherwise {@code errorCode} and {@code message}.
+     *
+     * @param status    the HTTP status of a 5xx (or other retryable) answer, or null when none usable came
+     * @param body      that answer's body, or null
+     * @param errorCode {@code request_timeout} or {@code upstream_unreachable} when no usable answer came, else null
+     * @param message   what went wrong, for logs and the error file; never contains the key or the prompt
+     */
+    record Transient(Integer status, String body, String errorCode, String message, Duration latency)
+            implements Attempt {
+
+        /** The code of a job whose call timed out. */
+        public static final String REQUEST_TIMEOUT = "request_timeout";
+        /** The code of a job whose provider could not be reached or gave no usable answer. */
+        public static final String UPSTREAM_UNREACHABLE = "upstream_unreachable";
+
+        /** A retryable HTTP answer. */
+        static Transient http(int status, String body, Duration latency) {
+            return new Transient(status, body, null, "the provider answered HTTP " + status, latency);
+        }
+
+        /** No usable answer. */
+        static Transient noAnswer(String errorCode, String message, Duration latency) {
+            return new Transient(null, null, errorCode, message, latency);
+        }
+    }
+
+    /**
+     * The provider refused the request for good (a 4xx other than 429): fail the job at once, keeping the
+     * provider's status and body.
+     *
+     * @param status the HTTP status
+     * @param body   the body as received
+     */
+    record Permanent(int status, String body, Duration latency) implements Attempt {
+    }
+}

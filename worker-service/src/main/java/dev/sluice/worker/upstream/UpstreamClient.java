@@ -1,0 +1,102 @@
+package dev.sluice.worker.upstream;
+
+import dev.sluice.worker.WorkerProperties;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes one attempt: POSTs a job's stored body to {@code base-url + job url} with the provider key and
+ * classifies whatever happens into an {@link Attempt}. It never throws for anything the provider or the
+ * network does. Connections are pooled by the JDK client (HTTP/1.1 keep-alive). The read timeout bounds the
+ * attempt as a whole, body included (the JDK's own request timeout stops counting once headers arrive), so a
+ * lease longer than connect + read timeout always outlives the call. Neither the key nor any body is logged.
+ */
+@Component
+public class UpstreamClient {
+
+    private final HttpClient http;
+    private final String baseUrl;
+    private final String authorization;
+    private final Duration readTimeout;
+
+    UpstreamClient(WorkerProperties properties) {
+        WorkerProperties.Upstream upstream = properties.upstream();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(upstream.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.baseUrl = upstream.baseUrlText();
+        // One key until the global pacer gives each key its own budget.
+        this.authorization = "Bearer " + upstream.keys().getFirst();
+        this.readTimeout = upstream.readTimeout();
+    }
+
+    /** Calls {@code POST base-url + path} with {@code body} and returns what it came to. */
+    public Attempt call(String path, String body) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(readTimeout)
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+        long started = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> pending =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        try {
+            HttpResponse<String> response = pending.get(readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            return AttemptClassifier.classify(response.statusCode(), response.headers(), response.body(),
+                    since(started));
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            return timedOut(started);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            return failed(e.getCause(), started);
+        }
+    }
+
+    private Attempt failed(Throwable cause, long started) {
+        return switch (cause) {
+            case HttpConnectTimeoutException e -> unreachable("could not connect to the provider in time", started);
+            case ConnectException e -> unreachable("could not connect to the provider: " + describe(e), started);
+            case HttpTimeoutException e -> timedOut(started);
+            // Reset connections and bodies cut short (Content-Length not reached) land here.
+            case IOException e -> unreachable("the connection to the provider failed: " + describe(e), started);
+            default -> unreachable("the call to the provider failed: " + describe(cause), started);
+        };
+    }
+
+    private Attempt timedOut(long started) {
+        return Attempt.Transient.noAnswer(Attempt.Transient.REQUEST_TIMEOUT,
+                "the provider did not answer within " + readTimeout, since(started));
+    }
+
+    private static Attempt unreachable(String message, long started) {
+        return Attempt.Transient.noAnswer(Attempt.Transient.UPSTREAM_UNREACHABLE, message, since(started));
+    }
+
+    private static Duration since(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.sluice.worker;
+
+import dev.sluice.common.Endpoint;
+import dev.sluice.common.Ids;
+import dev.sluice.common.JobMessage;
+import dev.sluice.common.Queues;
+import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.NewBatch;
+import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.NewJob;
+import dev.sluice.db.model.ModelRepository;
+import dev.sluice.db.tenant.TenantRepository;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Does what the api-service does when a client submits a batch, since it is not part of these tests: stores
+ * a tenant, the batch and its jobs in one transaction, registers the models, declares their queues and
+ * publishes one message per job exactly as the message contract says.
+ */
+@TestComponent
+public class Submissions {
+
+    private final TenantRepository tenants;
+    private final BatchRepository batches;
+    private final JobRepository jobs;
+    private final ModelRepository models;
+    private final AmqpAdmin admin;
+    private final RabbitTemplate rabbit;
+    private final TransactionTemplate transaction;
+
+    Submissions(TenantRepository tenants, BatchRepository batches, JobRepository jobs, ModelRepository models,
+            AmqpAdmin admin, RabbitTemplate rabbit, TransactionTemplate transaction) {
+        this.tenants = tenants;
+        this.batches = batches;
+        this.jobs = jobs;
+        this.models = models;
+        this.admin = admin;
+        this.rabbit = rabbit;
+        this.transaction = transaction;
+    }
+
+    /** Starts describing a batch. */
+    public BatchBuilder batch() {
+        return new BatchBuilder();
+    }
+
+    /** Publishes one job's message, as the api-service (or its sweeper) does. */
+    public void publish(JobMessage message) {
+        String body = "{\"job_id\":\"" + message.jobId() + "\",\"model\":\"" + message.model() + "\",\"priority\":"
+                + message.priority() + "}";
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        properties.setPriority(message.priority());
+        rabbit.send("", Queues.forModel(message.model()), new Message(body.getBytes(StandardCharsets.UTF_8), properties));
+    }
+
+    /** A batch being described: one job per call, in line order. */
+    public final class BatchBuilder {
+
+        private final String tenantId = Ids.tenant();
+        private final String batchId = Ids.batch();
+        private final List<NewJob> lines = new ArrayList<>();
+
+        /** A chat completion for {@code model}. */
+        public BatchBuilder chat(String model, String content) {
+            return line(Endpoint.CHAT_COMPLETIONS, model, """
+                    {"model":"%s","messages":[{"role":"user","content":"%s"}]}""".formatted(model, content));
+        }
+
+        /** A text completion for {@code model}. */
+        public BatchBuilder completion(String model, String prompt) {
+            return line(Endpoint.COMPLETIONS, model, """
+                    {"model":"%s","prompt":"%s","max_tokens":16}""".formatted(model, prompt));
+        }
+
+        /** An embedding for {@code model}. */
+        public BatchBuilder embedding(String model, String input) {
+            return line(Endpoint.EMBEDDINGS, model, """
+                    {"model":"%s","input":"%s"}""".formatted(model, input));
+        }
+
+        /** {@code count} chat completions for {@code model}. */
+        public BatchBuilder chats(String model, int count) {
+            for (int i = 0; i < count; i++) {
+                chat(model, "message " + i);
+            }
+            return this;
+        }
+
+        private BatchBuilder line(Endpoint endpoint, String model, String body) {
+            int lineNo = lines.size() + 1;
+            lines.add(new NewJob(Ids.job(), tenantId, batchId, lineNo, "request-" + lineNo, endpoint.path(), model,
+                    body, 0, null));
+            return this;
+        }
+
+        /** Stores the batch and its jobs and declares the model queues, without publishing anything. */
+        public SubmittedBatch store() {
+            Instant now = Instant.now();
+            Set<String> modelNames = new TreeSet<>(lines.stream().map(NewJob::model).toList());
+            transaction.executeWithoutResult(status -> {
+                byte[] keyHash = Ids.random(32).getBytes(StandardCharsets.US_ASCII);
+                tenants.createTenantWithKey(tenantId, Ids.apiKey(), "test tenant", keyHash, "sk-test",
+                        "whsec_test", now);
+                batches.insert(new NewBatch(batchId, tenantId, Endpoint.CHAT_COMPLETIONS.path(), "24h", null, null,
+                        null, 0, lines.size(), now, now.plus(Duration.ofHours(24))));
+                jobs.insertAll(lines, now);
+                models.register(modelNames, now);
+            });
+            for (String model : modelNames) {
+                admin.declareQueue(new Queue(Queues.forModel(model), true, false, false,
+                        new HashMap<>(Queues.arguments())));
+            }
+            return new SubmittedBatch(tenantId, batchId, List.copyOf(lines));
+        }
+
+        /** Stores the batch and publishes one message per job. */
+        public SubmittedBatch submit() {
+            SubmittedBatch batch = store();
+            batch.messages().forEach(Submissions.this::publish);
+            return batch;
+        }
+    }
+
+    /** A stored batch. */
+    public record SubmittedBatch(String tenantId, String batchId, List<NewJob> jobs) {
+
+        /** Its job ids in line order. */
+        public List<String> jobIds() {
+            return jobs.stream().map(NewJob::id).toList();
+        }
+
+        /** The message of each job. */
+        public List<JobMessage> messages() {
+            return jobs.stream().map(job -> new JobMessage(job.id(), job.model(), job.priority())).toList();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.sluice.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.common.Limit;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+class WorkerPropertiesTest {
+
+    @Test
+    void defaultsMatchTheProductContract() {
+        WorkerProperties properties = bind(Map.of());
+
+        assertThat(properties.upstream().baseUrl()).isEqualTo(URI.create("http://localhost:3010"));
+        assertThat(properties.upstream().keys()).containsExactly("sk-local");
+        assertThat(properties.defaultLimit()).isEqualTo(Limit.parse("15/60s"));
+        assertThat(properties.pacing().safetyMargin()).isEqualTo(Duration.ofMillis(100));
+        assertThat(properties.pacing().maxConcurrency()).isEqualTo(16);
+        assertThat(properties.retry().maxAttempts()).isEqualTo(5);
+        assertThat(properties.intake().discoveryInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(properties.lease().duration()).isGreaterThan(properties.upstream().readTimeout());
+    }
+
+    @Test
+    void bindsTheDocumentedEnvironmentVariables() {
+        WorkerProperties properties = bind(Map.of(
+                "SLUICE_UPSTREAM_BASE_URL", "http://simulator:3010/",
+                "SLUICE_UPSTREAM_API_KEY", "sk-one",
+                "SLUICE_UPSTREAM_API_KEYS", "sk-a, sk-b",
+                "SLUICE_DEFAULT_LIMIT", "500/1m",
+                "SLUICE_PACING_SAFETY_MARGIN", "250ms",
+                "SLUICE_RETRY_MAX_ATTEMPTS", "3"));
+
+        assertThat(properties.upstream().baseUrlText()).isEqualTo("http://simulator:3010");
+        assertThat(properties.upstream().keys()).containsExactly("sk-a", "sk-b");
+        assertThat(properties.defaultLimit()).isEqualTo(new Limit(500, Duration.ofMinutes(1)));
+        assertThat(properties.pacing().safetyMargin()).isEqualTo(Duration.ofMillis(250));
+        assertThat(properties.retry().maxAttempts()).isEqualTo(3);
+    }
+
+    @Test
+    void keysNeverAppearInToString() {
+        WorkerProperties properties = bind(Map.of(
+                "SLUICE_UPSTREAM_API_KEY", "sk-secret-one",
+                "SLUICE_UPSTREAM_API_KEYS", "sk-secret-two,sk-secret-three"));
+
+        assertThat(properties.toString()).doesNotContain("sk-secret").contains("apiKey=***");
+        assertThat(properties.upstream().toString()).doesNotContain("sk-secret");
+    }
+
+    @Test
+    void refusesBadValuesNamingTheProperty() {
+        assertRefused(() -> bind(Map.of("SLUICE_UPSTREAM_BASE_URL", "http://localhost:3010/v1")),
+                "sluice.upstream.base-url is given without /v1");
+        assertRefused(() -> bind(Map.of("SLUICE_UPSTREAM_BASE_URL", "localhost:3010")), "sluice.upstream.base-url");
+        assertRefused(() -> bind(Map.of("SLUICE_UPSTREAM_API_KEY", " ")), "sluice.upstream.api-key");
+        assertRefused(() -> bind(Map.of("SLUICE_DEFAULT_LIMIT", "fast")), "N/Ws");
+        assertRefused(() -> bind(Map.of("SLUICE_PACING_MAX_CONCURRENCY", "0")), "sluice.pacing.max-concurrency");
+        assertRefused(() -> bind(Map.of("SLUICE_PACING_SAFETY_MARGIN", "-1ms")), "sluice.pacing.safety-margin");
+        assertRefused(() -> bind(Map.of("SLUICE_RETRY_MAX_ATTEMPTS", "0")), "sluice.retry.max-attempts");
+        assertRefused(() -> bind(Map.of("SLUICE_RETRY_MAX_BACKOFF", "100ms")), "sluice.retry.max-backoff");
+        assertRefused(() -> bind(Map.of("SLUICE_LEASE_DURATION", "60s")), "sluice.lease.duration");
+    }
+
+    @Test
+    void aBlankKeyListFallsBackToTheSingleKey() {
+        WorkerProperties.Upstream upstream = new WorkerProperties.Upstream(URI.create("http://localhost:3010"),
+                "sk-local", List.of(" ", ""), Duration.ofSeconds(5), Duration.ofSeconds(120));
+
+        assertThat(upstream.keys()).containsExactly("sk-local");
+    }
+
+    private static void assertRefused(ThrowingCallable binding, String message) {
+        assertThatThrownBy(binding).rootCause().hasMessageContaining(message);
+    }
+
+    private static WorkerProperties bind(Map<String, Object> environment) {
+        // Named as the real one, so that SLUICE_UPSTREAM_BASE_URL maps to sluice.upstream.base-url.
+        var variables = new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment);
+        ApplicationConversionService conversion = new ApplicationConversionService();
+        conversion.addConverter(new WorkerApplication.LimitConverter());
+        Binder binder = new Binder(ConfigurationPropertySources.from(variables), null, conversion);
+        return binder.bindOrCreate("sluice", Bindable.of(WorkerProperties.class));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.sluice.worker.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.common.BatchStatus;
+import dev.sluice.common.JobStatus;
+import dev.sluice.db.file.FileRepository;
+import dev.sluice.db.file.ResultKind;
+import dev.sluice.db.job.JobRow;
+import dev.sluice.simulator.faults.FaultRates;
+import dev.sluice.simulator.stats.ModelStats;
+import dev.sluice.worker.Submissions.SubmittedBatch;
+import dev.sluice.worker.WorkerIntegrationTest;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The retry paths: a 429 goes back to the queue without using an attempt; 5xx and resets use them up. */
+class RetryIT extends WorkerIntegrationTest {
+
+    @Autowired
+    private FileRepository files;
+
+    @AfterEach
+    void healTheProvider() {
+        SIMULATOR.update(config -> config.withFaults(FaultRates.NONE));
+    }
+
+    @Test
+    void a429PausesTheModelAndRunsTheJobAgainWithoutCountingAnAttempt() throws Exception {
+        String model = "mistralai/mistral-large";
+        // Someone else (same key) has used this window's whole budget: the worker's first call meets a 429.
+        exhaustBudget(model);
+
+        SubmittedBatch submitted = submissions.batch().chat(model, "after the window").submit();
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> batch(submitted).status() == BatchStatus.COMPLETED);
+        JobRow job = job(submitted, submitted.jobIds().getFirst());
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.attempts()).isEqualTo(1);
+        ModelStats stats = SIMULATOR.stats().model(model);
+        assertThat(stats.rateLimited()).isEqualTo(1);
+        assertThat(stats.accepted()).isEqualTo(6);
+    }
+
+    @Test
+    void serverErrorsAreRetriedUntilAttemptsRunOutThenTheLastAnswerIsKept() {
+        String model = "qwen/qwq-32b";
+        SIMULATOR.update(config -> config.withFaults(FaultRates.failures(1.0)));
+
+        SubmittedBatch submitted = submissions.batch().chat(model, "always 5xx").submit();
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> batch(submitted).status() == BatchStatus.COMPLETED);
+        JobRow job = job(submitted, submitted.jobIds().getFirst());
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.attempts()).isEqualTo(5);
+        assertThat(job.responseStatus()).isBetween(500, 599);
+        assertThat(job.responseBody()).contains("server_error");
+        assertThat(SIMULATOR.stats().model(model).accepted()).isEqualTo(5);
+    }
+
+    @Test
+    void aProviderThatDropsEveryConnectionEndsAsUpstreamUnreachable() {
+        String model = "qwen/qwen-2.5-7b-instruct";
+        SIMULATOR.update(config -> config.withFaults(FaultRates.NONE.withReset(1.0)));
+
+        SubmittedBatch submitted = submissions.batch().chat(model, "never answered").submit();
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> batch(submitted).status() == BatchStatus.COMPLETED);
+        JobRow job = job(submitted, submitted.jobIds().getFirst());
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.attempts()).isEqualTo(5);
+        assertThat(job.responseStatus()).isNull();
+        assertThat(job.errorCode()).isEqualTo("upstream_unreachable");
+        JsonNode line = JsonMapper.builder().build().readTree(results(submitted, ResultKind.ERROR).strip());
+        assertThat(line.path("response").isNull()).isTrue();
+        assertThat(line.path("error").path("code").stringValue()).isEqualTo("upstream_unreachable");
+    }
+
+    private static void exhaustBudget(String model) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                                URI.create(SIMULATOR.baseUrl() + "/v1/chat/completions"))
+                        .header("Authorization", "Bearer sk-local")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("""
+                                {"model":"%s","messages":[{"role":"user","content":"hog"}]}""".formatted(model)))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    private String results(SubmittedBatch submitted, ResultKind kind) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        files.writeResults(submitted.batchId(), kind, out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.sluice.worker.finalization;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.common.BatchStatus;
+import dev.sluice.db.batch.BatchRow;
+import dev.sluice.db.job.Outcome;
+import dev.sluice.worker.Submissions.SubmittedBatch;
+import dev.sluice.worker.WorkerIntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The sweep that finishes what a dead finaliser left. Jobs here are finished by hand; no message is sent. */
+class BatchFinalizerIT extends WorkerIntegrationTest {
+
+    private static final Outcome ANSWER = new Outcome(200, "{\"object\":\"chat.completion\"}", null, null, 1, 2, 3, 10);
+
+    @Autowired
+    private BatchFinalizer finalizer;
+
+    @Test
+    void theSweepCompletesABatchWhoseLastJobsWorkerDiedBeforeFinalising() {
+        SubmittedBatch submitted = finishedBatch("cohere/command-r");
+
+        finalizer.runOnce();
+
+        BatchRow batch = batch(submitted);
+        assertThat(batch.status()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(batch.requestCompleted()).isEqualTo(1);
+        assertThat(batch.outputFileId()).isNotNull();
+        assertThat(batch.errorFileId()).isNull();
+    }
+
+    @Test
+    void theSweepFinishesABatchStuckInFinalizingOnceItIsStale() {
+        SubmittedBatch submitted = finishedBatch("cohere/command-r-plus");
+        // A finaliser won the batch ten minutes ago and died before completing it.
+        assertThat(batches.tryStartFinalizing(submitted.batchId(), Instant.now().minus(Duration.ofMinutes(10))))
+                .isTrue();
+
+        finalizer.runOnce();
+
+        assertThat(batch(submitted).status()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(batch(submitted).usage().totalTokens()).isEqualTo(3);
+    }
+
+    @Test
+    void theSweepLeavesAFreshFinaliserAlone() {
+        SubmittedBatch submitted = finishedBatch("cohere/command-a");
+        assertThat(batches.tryStartFinalizing(submitted.batchId(), Instant.now())).isTrue();
+
+        finalizer.runOnce();
+
+        assertThat(batch(submitted).status()).isEqualTo(BatchStatus.FINALIZING);
+    }
+
+    /** A one-job batch whose job succeeded but whose worker never finalised it. */
+    private SubmittedBatch finishedBatch(String model) {
+        SubmittedBatch submitted = submissions.batch().chat(model, "done").store();
+        String jobId = submitted.jobIds().getFirst();
+        Instant now = Instant.now();
+        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
+        assertThat(jobs.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
+        return submitted;
+    }
+}

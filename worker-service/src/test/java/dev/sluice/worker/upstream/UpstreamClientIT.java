@@ -1,0 +1,121 @@
+package dev.sluice.worker.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.common.Limit;
+import dev.sluice.simulator.Simulator;
+import dev.sluice.simulator.SimulatorConfig;
+import dev.sluice.simulator.faults.FaultRates;
+import dev.sluice.worker.WorkerProperties;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client against the simulator over real HTTP: each fault the provider can show becomes the right attempt. */
+class UpstreamClientIT {
+
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(500);
+    private static final String MODEL = "openai/gpt-4o-mini";
+    private static final String CHAT = """
+            {"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hello there"}]}""";
+
+    private static final Simulator SIMULATOR = Simulator.start(SimulatorConfig.forTests()
+            .withLimit("100/1s")
+            .withHang(Duration.ofSeconds(5)));
+
+    private final UpstreamClient client = clientFor(SIMULATOR.baseUrl());
+
+    @AfterEach
+    void heal() {
+        SIMULATOR.update(config -> config.withFaults(FaultRates.NONE));
+        SIMULATOR.reset();
+    }
+
+    @AfterAll
+    static void stop() {
+        SIMULATOR.close();
+    }
+
+    @Test
+    void anAnswerIsASuccessWithItsUsage() throws Exception {
+        Attempt attempt = client.call("/v1/chat/completions", CHAT);
+
+        assertThat(attempt).isInstanceOfSatisfying(Attempt.Success.class, success -> {
+            assertThat(success.status()).isEqualTo(200);
+            assertThat(success.body()).contains("chat.completion");
+            assertThat(success.usage().promptTokens()).isPositive();
+            assertThat(success.usage().completionTokens()).isPositive();
+        });
+        assertThat(SIMULATOR.stats().key("sk-test", MODEL).accepted()).as("sent with the configured key").isEqualTo(1);
+    }
+
+    @Test
+    void aHungProviderTimesOutWithinTheReadTimeout() throws Exception {
+        SIMULATOR.update(config -> config.withFaults(FaultRates.NONE.withHang(1.0)));
+
+        Attempt attempt = client.call("/v1/chat/completions", CHAT);
+
+        assertThat(attempt).isInstanceOfSatisfying(Attempt.Transient.class, failure -> {
+            assertThat(failure.errorCode()).isEqualTo(Attempt.Transient.REQUEST_TIMEOUT);
+            assertThat(failure.latency()).isBetween(READ_TIMEOUT, READ_TIMEOUT.plusSeconds(2));
+        });
+    }
+
+    @Test
+    void aResetOrATruncatedBodyIsTransientWithoutAnswer() throws Exception {
+        for (FaultRates fault : List.of(FaultRates.NONE.withReset(1.0), FaultRates.NONE.withTruncate(1.0))) {
+            SIMULATOR.update(config -> config.withFaults(fault));
+
+            Attempt attempt = client.call("/v1/chat/completions", CHAT);
+
+            assertThat(attempt).as("%s", fault).isInstanceOfSatisfying(Attempt.Transient.class, failure -> {
+                assertThat(failure.status()).isNull();
+                assertThat(failure.errorCode()).isEqualTo(Attempt.Transient.UPSTREAM_UNREACHABLE);
+            });
+        }
+    }
+
+    @Test
+    void aServerErrorIsTransientWithItsStatus() throws Exception {
+        SIMULATOR.update(config -> config.withFaults(FaultRates.failures(1.0)));
+
+        assertThat(client.call("/v1/chat/completions", CHAT)).isInstanceOfSatisfying(Attempt.Transient.class,
+                failure -> assertThat(failure.status()).isBetween(500, 599));
+    }
+
+    @Test
+    void aDisabledEndpointOrUnknownModelIsPermanent() throws Exception {
+        assertThat(client.call("/v1/embeddings", "{\"model\":\"openai/text-embedding-3-small\",\"input\":\"x\"}"))
+                .isInstanceOfSatisfying(Attempt.Permanent.class, refusal -> assertThat(refusal.status()).isEqualTo(404));
+        assertThat(client.call("/v1/chat/completions", CHAT.replace(MODEL, "acme/none")))
+                .isInstanceOfSatisfying(Attempt.Permanent.class, refusal -> assertThat(refusal.status()).isEqualTo(400));
+    }
+
+    @Test
+    void aProviderThatIsNotThereIsUnreachable() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+
+        Attempt attempt = clientFor(URI.create("http://127.0.0.1:" + closedPort)).call("/v1/chat/completions", CHAT);
+
+        assertThat(attempt).isInstanceOfSatisfying(Attempt.Transient.class,
+                failure -> assertThat(failure.errorCode()).isEqualTo(Attempt.Transient.UPSTREAM_UNREACHABLE));
+    }
+
+    private static UpstreamClient clientFor(URI baseUrl) {
+        var upstream = new WorkerProperties.Upstream(baseUrl, "sk-test", List.of(), Duration.ofSeconds(1), READ_TIMEOUT);
+        return new UpstreamClient(new WorkerProperties(upstream, Limit.parse("100/1s"),
+                new WorkerProperties.Pacing(Duration.ofMillis(100), 16),
+                new WorkerProperties.Lease(Duration.ofSeconds(10)),
+                new WorkerProperties.Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60)),
+                new WorkerProperties.Intake(Duration.ofSeconds(2)),
+                new WorkerProperties.Finalization(Duration.ofSeconds(5), Duration.ofSeconds(60), 100),
+                new WorkerProperties.Rescue(Duration.ofSeconds(5), 500)));
+    }
+}
