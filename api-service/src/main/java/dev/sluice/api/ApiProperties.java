@@ -1,0 +1,114 @@
+package dev.sluice.api;
+
+import dev.sluice.common.Limit;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Every setting of the api-service, bound from {@code sluice.*} (environment: {@code SLUICE_*}) and
+ * checked when the service starts, so that a bad value stops it with a clear message instead of
+ * surfacing on the first request.
+ *
+ * @param adminKey     bearer key for {@code /admin/**} ({@code SLUICE_ADMIN_KEY}); when absent the
+ *                     admin API is disabled and answers 403. Never logged.
+ * @param defaultLimit limit for models with no explicit one ({@code SLUICE_DEFAULT_LIMIT}, {@code N/Ws}
+ *                     or {@code N/Wm}, default {@code 15/60s})
+ * @param input        how much a client may submit at once
+ * @param dispatch     how jobs reach the broker
+ */
+@ConfigurationProperties("sluice")
+public record ApiProperties(
+        String adminKey,
+        @DefaultValue("15/60s") Limit defaultLimit,
+        @DefaultValue Input input,
+        @DefaultValue Dispatch dispatch) {
+
+    public ApiProperties {
+        adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
+    }
+
+    /** Whether {@code /admin/**} is enabled, i.e. an admin key is configured. */
+    public boolean adminEnabled() {
+        return adminKey != null;
+    }
+
+    @Override
+    public String toString() {
+        // The admin key must never reach a log, even through a debug dump of the configuration.
+        return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", defaultLimit=" + defaultLimit
+                + ", input=" + input + ", dispatch=" + dispatch + "]";
+    }
+
+    /**
+     * Limits on what one request may submit. Defaults follow OpenAI's Batch API where it has a
+     * limit, and exceed it where the product promises more (100,000-line batches).
+     *
+     * @param maxRequestSize         largest accepted request body ({@code sluice.input.max-request-size},
+     *                               default 100MB); larger bodies get 413 before they are parsed
+     * @param maxRequestsPerBatch    most lines in one batch (default 100,000; OpenAI allows 50,000)
+     * @param maxCustomIdLength      longest {@code custom_id}, in characters (default 512; OpenAI
+     *                               documents none)
+     * @param maxMetadataPairs       most {@code metadata} keys (default 16, as OpenAI)
+     * @param maxMetadataKeyLength   longest {@code metadata} key, in characters (default 64, as OpenAI)
+     * @param maxMetadataValueLength longest {@code metadata} value, in characters (default 512, as OpenAI)
+     * @param maxCompletionWindow    longest accepted {@code completion_window} (default 24h, as OpenAI;
+     *                               shorter windows down to one minute are accepted too)
+     */
+    public record Input(
+            @DefaultValue("100MB") DataSize maxRequestSize,
+            @DefaultValue("100000") int maxRequestsPerBatch,
+            @DefaultValue("512") int maxCustomIdLength,
+            @DefaultValue("16") int maxMetadataPairs,
+            @DefaultValue("64") int maxMetadataKeyLength,
+            @DefaultValue("512") int maxMetadataValueLength,
+            @DefaultValue("24h") Duration maxCompletionWindow) {
+
+        public Input {
+            require(maxRequestSize.toBytes() > 0 && maxRequestSize.toBytes() < Integer.MAX_VALUE - 16,
+                    "sluice.input.max-request-size must be between 1B and 2GB, got " + maxRequestSize);
+            require(maxRequestsPerBatch >= 1, "sluice.input.max-requests-per-batch must be at least 1");
+            require(maxCustomIdLength >= 1, "sluice.input.max-custom-id-length must be at least 1");
+            require(maxMetadataPairs >= 0, "sluice.input.max-metadata-pairs must not be negative");
+            require(maxMetadataKeyLength >= 1, "sluice.input.max-metadata-key-length must be at least 1");
+            require(maxMetadataValueLength >= 1, "sluice.input.max-metadata-value-length must be at least 1");
+            require(maxCompletionWindow.compareTo(Duration.ofMinutes(1)) >= 0,
+                    "sluice.input.max-completion-window must be at least 1m, got " + maxCompletionWindow);
+        }
+    }
+
+    /**
+     * How stored jobs are published to their model's queue.
+     *
+     * @param sweepInterval  how often the sweeper looks for jobs whose message the broker never
+     *                       confirmed (default 5s)
+     * @param republishAfter how old an unconfirmed job must be before the sweeper publishes it again;
+     *                       longer than the slowest request takes to publish its batch, so that the
+     *                       sweeper does not duplicate messages still being sent (a 100,000-job batch
+     *                       takes about 15 s here), yet short enough to recover soon after a broker
+     *                       outage (default 60s)
+     * @param confirmTimeout how long to wait for the broker to confirm one chunk of messages (default 30s)
+     * @param chunkSize      messages published per broker confirmation and per {@code published_at}
+     *                       update (default 1,000)
+     */
+    public record Dispatch(
+            @DefaultValue("5s") Duration sweepInterval,
+            @DefaultValue("60s") Duration republishAfter,
+            @DefaultValue("30s") Duration confirmTimeout,
+            @DefaultValue("1000") int chunkSize) {
+
+        public Dispatch {
+            require(sweepInterval.isPositive(), "sluice.dispatch.sweep-interval must be positive");
+            require(!republishAfter.isNegative(), "sluice.dispatch.republish-after must not be negative");
+            require(confirmTimeout.isPositive(), "sluice.dispatch.confirm-timeout must be positive");
+            require(chunkSize >= 1 && chunkSize <= 10_000, "sluice.dispatch.chunk-size must be 1-10000");
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.sluice.api.admin;
+
+import dev.sluice.api.auth.ApiKeys;
+import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.JsonBodies;
+import dev.sluice.api.web.JsonInput;
+import dev.sluice.api.web.ListPage;
+import dev.sluice.api.web.PageQuery;
+import dev.sluice.common.Ids;
+import dev.sluice.db.tenant.TenantRepository;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /admin/api-keys}: an operator creates a key, which creates its tenant too; the key and the
+ * tenant's webhook secret are shown in that one response and never again.
+ */
+@RestController
+@RequestMapping("/admin/api-keys")
+class ApiKeyController {
+
+    private static final int MAX_NAME_LENGTH = 200;
+
+    private final TenantRepository tenants;
+    private final Clock clock;
+
+    ApiKeyController(TenantRepository tenants, Clock clock) {
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseStatus(HttpStatus.CREATED)
+    ApiKeyViews.Created create(HttpServletRequest request) {
+        String name = readName(JsonBodies.read(request));
+        String key = ApiKeys.newKey();
+        String webhookSecret = ApiKeys.newWebhookSecret();
+        String keyId = Ids.apiKey();
+        String tenantId = Ids.tenant();
+        Instant now = clock.instant();
+        tenants.createTenantWithKey(tenantId, keyId, name, ApiKeys.hash(key), ApiKeys.displayPrefix(key),
+                webhookSecret, now);
+        return new ApiKeyViews.Created(keyId, "api_key", name, tenantId, key, webhookSecret, now.getEpochSecond());
+    }
+
+    @GetMapping
+    ListPage<ApiKeyViews.Listed> list() {
+        return ListPage.all(tenants.listKeys().stream().map(ApiKeyViews.Listed::of).toList(),
+                ApiKeyViews.Listed::id);
+    }
+
+    @DeleteMapping("/{id}")
+    ApiKeyViews.Deleted revoke(@PathVariable String id) {
+        if (!PageQuery.plausibleId(id) || !tenants.revokeKey(id, clock.instant())) {
+            throw ApiException.notFound("live API key", id);
+        }
+        return new ApiKeyViews.Deleted(id, "api_key", true);
+    }
+
+    private static String readName(byte[] body) {
+        String name = null;
+        try (JsonInput json = JsonInput.objectOf(body)) {
+            Set<String> seen = new HashSet<>();
+            for (String field = json.nextField(seen, null); field != null; field = json.nextField(seen, null)) {
+                if (!field.equals("name")) {
+                    throw ApiException.invalid(field, "unknown_parameter", "Unrecognized parameter '" + field
+                            + "'; an API key takes only 'name'.");
+                }
+                name = json.stringOrNull("name");
+            }
+            json.end();
+        }
+        if (name == null || name.isBlank()) {
+            throw ApiException.invalid("name", "missing_name", "Give the key a non-empty 'name'.");
+        }
+        name = name.strip();
+        if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid("name", "invalid_name",
+                    "'name' must be at most " + MAX_NAME_LENGTH + " characters without control characters.");
+        }
+        return name;
+    }
+}

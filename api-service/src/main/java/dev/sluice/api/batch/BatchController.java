@@ -1,0 +1,89 @@
+package dev.sluice.api.batch;
+
+import dev.sluice.api.ApiProperties;
+import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.JsonBodies;
+import dev.sluice.api.web.ListPage;
+import dev.sluice.api.web.PageQuery;
+import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.BatchRow;
+import dev.sluice.db.file.FileRepository;
+import dev.sluice.db.file.ResultKind;
+import dev.sluice.db.tenant.Tenant;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /v1/batches}: OpenAI's Batch API with inline submission, plus {@code /results}, which
+ * streams whatever has finished so far in the output file's line format. Another tenant's batch
+ * answers exactly as a batch that does not exist.
+ */
+@RestController
+@RequestMapping("/v1/batches")
+class BatchController {
+
+    /** Newline-delimited JSON, one result object per line. */
+    static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+
+    private final BatchService service;
+    private final BatchViews views;
+    private final BatchRepository batches;
+    private final FileRepository files;
+    private final BatchReader reader;
+
+    BatchController(BatchService service, BatchViews views, BatchRepository batches, FileRepository files,
+            ApiProperties properties) {
+        this.service = service;
+        this.views = views;
+        this.batches = batches;
+        this.files = files;
+        this.reader = new BatchReader(properties.input());
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    BatchView create(Tenant tenant, HttpServletRequest request) {
+        // Read and parse in one expression, so that no local keeps the raw body alive while the
+        // jobs are stored.
+        return views.of(service.create(tenant, reader.read(JsonBodies.read(request))));
+    }
+
+    @GetMapping("/{id}")
+    BatchView get(Tenant tenant, @PathVariable String id) {
+        return views.of(find(tenant, id));
+    }
+
+    @GetMapping
+    ListPage<BatchView> list(Tenant tenant, @RequestParam(required = false) String after,
+            @RequestParam(required = false) String limit) {
+        PageQuery page = PageQuery.parse(after, limit);
+        return ListPage.of(batches.page(tenant.id(), page.after(), page.limit() + 1), page.limit(), views::of,
+                BatchRow::id);
+    }
+
+    /**
+     * Streams straight from the database cursor to the client on the request's own (virtual)
+     * thread. Not a {@code StreamingResponseBody}: on a client disconnect Spring interrupts that
+     * task, which closes the database socket under the open cursor.
+     */
+    @GetMapping("/{id}/results")
+    void results(Tenant tenant, @PathVariable String id, HttpServletResponse response) throws IOException {
+        BatchRow batch = find(tenant, id);
+        response.setContentType(NDJSON.toString());
+        files.writeResults(batch.id(), ResultKind.ALL_FINISHED, response.getOutputStream());
+    }
+
+    private BatchRow find(Tenant tenant, String id) {
+        if (!PageQuery.plausibleId(id)) {
+            throw ApiException.notFound("batch", id);
+        }
+        return batches.find(tenant.id(), id).orElseThrow(() -> ApiException.notFound("batch", id));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.sluice.api.batch;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * OpenAI's batch object, field for field, plus the extensions {@code priority} and
+ * {@code webhook_url}. Times are unix seconds or null.
+ */
+record BatchView(
+        String id,
+        String object,
+        String endpoint,
+        JsonNode errors,
+        String inputFileId,
+        String completionWindow,
+        String status,
+        String outputFileId,
+        String errorFileId,
+        long createdAt,
+        Long inProgressAt,
+        Long expiresAt,
+        Long finalizingAt,
+        Long completedAt,
+        Long failedAt,
+        Long expiredAt,
+        Long cancellingAt,
+        Long cancelledAt,
+        RequestCounts requestCounts,
+        JsonNode metadata,
+        Usage usage,
+        int priority,
+        String webhookUrl) {
+
+    /**
+     * OpenAI's counts ({@code completed} = succeeded, {@code failed} = failed, cancelled or expired)
+     * and, while the batch runs, how many jobs are in each other state.
+     *
+     * @param total     all requests
+     * @param completed succeeded
+     * @param failed    finished without success
+     * @param queued    waiting (running batches only)
+     * @param running   being called (running batches only)
+     * @param cancelled cancelled (running batches only)
+     * @param expired   expired (running batches only)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record RequestCounts(int total, int completed, int failed, Integer queued, Integer running, Integer cancelled,
+            Integer expired) {
+    }
+
+    /**
+     * Tokens summed over the batch's jobs, in the shape of OpenAI's batch usage.
+     *
+     * @param inputTokens         prompt tokens
+     * @param inputTokensDetails  always {@code {cached_tokens: 0}}: providers do not report it per line
+     * @param outputTokens        completion tokens
+     * @param outputTokensDetails always {@code {reasoning_tokens: 0}}
+     * @param totalTokens         both
+     */
+    record Usage(long inputTokens, InputDetails inputTokensDetails, long outputTokens,
+            OutputDetails outputTokensDetails, long totalTokens) {
+    }
+
+    /** @param cachedTokens prompt tokens served from the provider's cache */
+    record InputDetails(long cachedTokens) {
+    }
+
+    /** @param reasoningTokens completion tokens spent on reasoning */
+    record OutputDetails(long reasoningTokens) {
+    }
+}

@@ -1,0 +1,57 @@
+package dev.sluice.api.batch;
+
+import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.BatchRow;
+import dev.sluice.db.batch.JobCounts;
+import dev.sluice.db.batch.Usage;
+import java.time.Instant;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Renders stored batches as {@link BatchView}s: counts and usage are counted from the jobs while
+ * the batch runs, and read from the batch row once finalisation stored them.
+ */
+@Component
+class BatchViews {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final BatchRepository batches;
+
+    BatchViews(BatchRepository batches) {
+        this.batches = batches;
+    }
+
+    BatchView of(BatchRow row) {
+        boolean settled = row.status().isTerminal() && row.requestCompleted() != null;
+        BatchView.RequestCounts counts;
+        if (settled) {
+            counts = new BatchView.RequestCounts(row.requestTotal(), row.requestCompleted(),
+                    row.requestFailed() == null ? 0 : row.requestFailed(), null, null, null, null);
+        } else {
+            JobCounts live = batches.liveCounts(row.id());
+            counts = new BatchView.RequestCounts(row.requestTotal(), live.succeeded(), live.unsuccessful(),
+                    live.queued(), live.running(), live.cancelled(), live.expired());
+        }
+        Usage usage = settled && row.usage() != null ? row.usage() : batches.liveUsage(row.id());
+        return new BatchView(row.id(), "batch", row.endpoint(), json(row.errorsJson()), row.inputFileId(),
+                row.completionWindow(), row.status().wire(), row.outputFileId(), row.errorFileId(),
+                row.createdAt().getEpochSecond(), seconds(row.inProgressAt()), seconds(row.expiresAt()),
+                seconds(row.finalizingAt()), seconds(row.completedAt()), seconds(row.failedAt()),
+                seconds(row.expiredAt()), seconds(row.cancellingAt()), seconds(row.cancelledAt()), counts,
+                json(row.metadataJson()),
+                new BatchView.Usage(usage.promptTokens(), new BatchView.InputDetails(0), usage.completionTokens(),
+                        new BatchView.OutputDetails(0), usage.totalTokens()),
+                row.priority(), row.webhookUrl());
+    }
+
+    private static JsonNode json(String text) {
+        return text == null ? null : JSON.readTree(text);
+    }
+
+    private static Long seconds(Instant instant) {
+        return instant == null ? null : instant.getEpochSecond();
+    }
+}

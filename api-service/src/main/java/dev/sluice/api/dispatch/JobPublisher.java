@@ -1,0 +1,149 @@
+package dev.sluice.api.dispatch;
+
+import dev.sluice.api.ApiProperties;
+import dev.sluice.common.JobMessage;
+import dev.sluice.db.job.JobRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts stored jobs on their model's queue and records which ones the broker took.
+ *
+ * <p>Call it only after the transaction that stored the jobs has committed, so that a worker
+ * never receives an id it cannot find. Messages go out in chunks on one channel; a job counts as
+ * published only when the broker confirmed its message and did not return it as unroutable
+ * ({@code mandatory}), and then its {@code published_at} is set. Anything else (broker down,
+ * nack, timeout, return) leaves {@code published_at} null for {@link UnpublishedJobSweeper} to
+ * retry, so a failure here never loses a job and never fails the client's request.
+ */
+@Component
+public class JobPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(JobPublisher.class);
+
+    private final RabbitTemplate template;
+    private final ModelQueues queues;
+    private final JobRepository jobs;
+    private final Clock clock;
+    private final Duration confirmTimeout;
+    private final int chunkSize;
+    private final Counter published;
+    private final Counter failed;
+
+    JobPublisher(ConnectionFactory connectionFactory, ModelQueues queues, JobRepository jobs, Clock clock,
+            ApiProperties properties, MeterRegistry meters) {
+        this.template = new RabbitTemplate(connectionFactory);
+        this.template.setMandatory(true);
+        this.template.setReturnsCallback(returned -> log.debug("Broker returned the message of job {} ({} {})",
+                returned.getMessage().getMessageProperties().getMessageId(), returned.getReplyCode(),
+                returned.getReplyText()));
+        this.queues = queues;
+        this.jobs = jobs;
+        this.clock = clock;
+        this.confirmTimeout = properties.dispatch().confirmTimeout();
+        this.chunkSize = properties.dispatch().chunkSize();
+        this.published = Counter.builder("sluice.jobs.published")
+                .description("Job messages the broker confirmed").register(meters);
+        this.failed = Counter.builder("sluice.jobs.publish.failures")
+                .description("Job messages not confirmed, left for the sweeper").register(meters);
+    }
+
+    /**
+     * Publishes the jobs' messages and marks the confirmed ones published. Never throws: what could
+     * not be published stays stored with {@code published_at} null, and a WARN says so.
+     *
+     * @return how many jobs were confirmed and marked
+     */
+    public int publish(List<JobMessage> messages) {
+        int done = 0;
+        String failure = "the broker did not confirm them, or returned them";
+        for (int from = 0; from < messages.size(); from += chunkSize) {
+            List<JobMessage> chunk = messages.subList(from, Math.min(messages.size(), from + chunkSize));
+            int confirmed;
+            try {
+                confirmed = publishChunk(chunk);
+            } catch (RuntimeException e) {
+                confirmed = 0;
+                failure = NestedExceptionUtils.getMostSpecificCause(e).toString();
+            }
+            done += confirmed;
+            if (confirmed < chunk.size()) {
+                // The broker is refusing or unreachable: the rest would fare no better, and the
+                // sweeper retries all of them.
+                break;
+            }
+        }
+        if (done < messages.size()) {
+            log.warn("{} of {} job message(s) are not published; the jobs are stored and the sweeper will publish "
+                    + "them: {}", messages.size() - done, messages.size(), failure);
+        }
+        published.increment(done);
+        failed.increment(messages.size() - done);
+        return done;
+    }
+
+    private int publishChunk(List<JobMessage> chunk) {
+        long started = System.nanoTime();
+        List<String> queueNames = chunk.stream().map(message -> queues.ensure(message.model())).toList();
+        List<String> confirmed = template.invoke(operations -> {
+            List<CorrelationData> pending = new ArrayList<>(chunk.size());
+            for (int i = 0; i < chunk.size(); i++) {
+                CorrelationData correlation = new CorrelationData(chunk.get(i).jobId());
+                operations.send("", queueNames.get(i), JobMessageCodec.toMessage(chunk.get(i)), correlation);
+                pending.add(correlation);
+            }
+            return awaitConfirms(chunk, pending);
+        });
+        jobs.markPublished(confirmed, clock.instant());
+        log.debug("Published {} of {} job message(s) in {} ms", confirmed.size(), chunk.size(),
+                (System.nanoTime() - started) / 1_000_000);
+        return confirmed.size();
+    }
+
+    /** The ids whose messages were acked and not returned; a return is recorded before its ack arrives. */
+    private List<String> awaitConfirms(List<JobMessage> chunk, List<CorrelationData> pending) {
+        long deadline = System.nanoTime() + confirmTimeout.toNanos();
+        List<String> confirmed = new ArrayList<>(chunk.size());
+        int returned = 0;
+        for (int i = 0; i < chunk.size(); i++) {
+            CorrelationData correlation = pending.get(i);
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                CorrelationData.Confirm confirm = correlation.getFuture().get(left, TimeUnit.NANOSECONDS);
+                if (confirm.ack() && correlation.getReturned() == null) {
+                    confirmed.add(chunk.get(i).jobId());
+                } else if (correlation.getReturned() != null) {
+                    returned++;
+                    queues.forget(chunk.get(i).model());
+                }
+            } catch (TimeoutException e) {
+                log.warn("The broker did not confirm job {} within {}", chunk.get(i).jobId(), confirmTimeout);
+                break;
+            } catch (ExecutionException e) {
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (returned > 0) {
+            log.warn("The broker returned {} job message(s) as unroutable (was a model queue deleted?); the "
+                    + "queue will be declared again and the sweeper will publish them", returned);
+        }
+        return confirmed;
+    }
+}

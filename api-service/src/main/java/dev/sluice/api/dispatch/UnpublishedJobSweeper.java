@@ -1,0 +1,73 @@
+package dev.sluice.api.dispatch;
+
+import dev.sluice.api.ApiProperties;
+import dev.sluice.common.JobMessage;
+import dev.sluice.db.job.JobRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes queued jobs whose message the broker never confirmed: the api-service failed to
+ * publish them (broker down, crash between commit and publish), or a worker's lease rescuer put a
+ * dead worker's job back with {@code published_at} null. Only jobs older than
+ * {@code sluice.dispatch.republish-after} are taken, so it does not race a request that is still
+ * publishing, and only jobs whose backoff ({@code not_before}) has passed. Several replicas may
+ * publish the same job twice; the worker's conditional claim makes the second delivery a no-op.
+ */
+@Component
+public class UnpublishedJobSweeper {
+
+    private static final Logger log = LoggerFactory.getLogger(UnpublishedJobSweeper.class);
+
+    /** Bounds one run, so that a sweep over a huge backlog yields to the next scheduled one. */
+    private static final int MAX_PAGES_PER_RUN = 200;
+
+    private final JobRepository jobs;
+    private final JobPublisher publisher;
+    private final Clock clock;
+    private final Duration republishAfter;
+    private final int pageSize;
+
+    UnpublishedJobSweeper(JobRepository jobs, JobPublisher publisher, Clock clock, ApiProperties properties) {
+        this.jobs = jobs;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.republishAfter = properties.dispatch().republishAfter();
+        this.pageSize = properties.dispatch().chunkSize();
+    }
+
+    /** One sweep; returns how many jobs it published. Safe to call at any time, from tests too. */
+    public int runOnce() {
+        int total = 0;
+        for (int page = 0; page < MAX_PAGES_PER_RUN; page++) {
+            Instant now = clock.instant();
+            List<JobMessage> due = jobs.unpublishedDue(now.minus(republishAfter), now, pageSize);
+            if (due.isEmpty()) {
+                break;
+            }
+            int published = publisher.publish(due);
+            total += published;
+            if (published < due.size() || due.size() < pageSize) {
+                break;
+            }
+        }
+        if (total > 0) {
+            log.info("Published {} job(s) that had no confirmed message", total);
+        }
+        return total;
+    }
+
+    /** The scheduled sweep: a failure (database down) is logged and the next sweep tries again. */
+    void sweep() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.warn("Sweep for unpublished jobs failed; retrying at the next interval: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.sluice.api.file;
+
+import dev.sluice.db.file.FileRow;
+
+/**
+ * OpenAI's file object. Result files are rendered from their batch's jobs, so they are always
+ * {@code processed} and never expire on their own.
+ *
+ * @param id            {@code file-...}
+ * @param object        always {@code file}
+ * @param bytes         the content's size
+ * @param createdAt     unix seconds
+ * @param filename      the name shown to clients
+ * @param purpose       {@code batch} or {@code batch_output}
+ * @param status        always {@code processed}
+ * @param expiresAt     always null
+ * @param statusDetails always null (deprecated by OpenAI, kept for old clients)
+ */
+record FileView(String id, String object, long bytes, long createdAt, String filename, String purpose,
+        String status, Long expiresAt, String statusDetails) {
+
+    static FileView of(FileRow file) {
+        return new FileView(file.id(), "file", file.bytes(), file.createdAt().getEpochSecond(), file.filename(),
+                file.purpose(), "processed", null, null);
+    }
+}

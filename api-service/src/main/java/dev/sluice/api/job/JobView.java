@@ -1,0 +1,91 @@
+package dev.sluice.api.job;
+
+import dev.sluice.db.job.JobRow;
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * The job object: {@code id, object: "job", batch_id, custom_id, url, model, status, attempts,
+ * created_at, started_at, completed_at} (unix seconds or null), {@code response {status_code, body}},
+ * {@code error {code, message}}, {@code usage}, {@code latency_ms}, plus {@code priority} and
+ * {@code webhook_url}.
+ */
+record JobView(
+        String id,
+        String object,
+        String batchId,
+        String customId,
+        String url,
+        String model,
+        String status,
+        int attempts,
+        long createdAt,
+        Long startedAt,
+        Long completedAt,
+        Response response,
+        Error error,
+        Usage usage,
+        Integer latencyMs,
+        int priority,
+        String webhookUrl) {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * What the provider answered.
+     *
+     * @param statusCode its HTTP status
+     * @param body       its body: JSON when it was JSON, otherwise the text as a string
+     */
+    record Response(int statusCode, JsonNode body) {
+    }
+
+    /**
+     * Why a job failed without (or besides) an HTTP answer.
+     *
+     * @param code    e.g. {@code request_timeout}, {@code batch_expired}
+     * @param message a human-readable explanation
+     */
+    record Error(String code, String message) {
+    }
+
+    /**
+     * The provider's token counts for this job.
+     *
+     * @param promptTokens     input tokens
+     * @param completionTokens output tokens
+     * @param totalTokens      both
+     */
+    record Usage(Integer promptTokens, Integer completionTokens, Integer totalTokens) {
+    }
+
+    static JobView of(JobRow job) {
+        Response response = job.responseStatus() == null ? null
+                : new Response(job.responseStatus(), body(job.responseBody()));
+        Error error = job.errorCode() == null && job.errorMessage() == null ? null
+                : new Error(job.errorCode(), job.errorMessage());
+        Usage usage = job.totalTokens() == null && job.promptTokens() == null ? null
+                : new Usage(job.promptTokens(), job.completionTokens(), job.totalTokens());
+        return new JobView(job.id(), "job", job.batchId(), job.customId(), job.url(), job.model(),
+                job.status().wire(), job.attempts(), job.createdAt().getEpochSecond(), seconds(job.startedAt()),
+                seconds(job.completedAt()), response, error, usage, job.latencyMs(), job.priority(),
+                job.webhookUrl());
+    }
+
+    private static JsonNode body(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (RuntimeException notJson) {
+            return JsonNodeFactory.instance.stringNode(text);
+        }
+    }
+
+    private static Long seconds(Instant instant) {
+        return instant == null ? null : instant.getEpochSecond();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.sluice.api.web;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * A request Sluice refuses, carrying everything the OpenAI error object needs: the HTTP status,
+ * the error {@code type}, the offending {@code param} (e.g. {@code requests[3].body.model}) and a
+ * machine-readable {@code code}. Thrown anywhere while handling a request; {@link ApiExceptionHandler}
+ * turns it into the response.
+ */
+public class ApiException extends RuntimeException {
+
+    private final HttpStatus status;
+    private final String type;
+    private final String param;
+    private final String code;
+
+    public ApiException(HttpStatus status, String type, String param, String code, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.param = param;
+        this.code = code;
+    }
+
+    /** 400: the input is wrong; {@code param} names where. */
+    public static ApiException invalid(String param, String code, String message) {
+        return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", param, code, message);
+    }
+
+    /** 404: no such object, or another tenant's (which must look the same). */
+    public static ApiException notFound(String what, String id) {
+        return new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "id", "not_found",
+                "No " + what + " found with id '" + (id.length() > 100 ? id.substring(0, 100) + "..." : id) + "'.");
+    }
+
+    /** 401: no usable credentials. */
+    public static ApiException unauthorized(String code, String message) {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", null, code, message);
+    }
+
+    /** 403: credentials are valid but do not allow this. */
+    public static ApiException forbidden(String code, String message) {
+        return new ApiException(HttpStatus.FORBIDDEN, "invalid_request_error", null, code, message);
+    }
+
+    /** 413: the body is larger than {@code sluice.input.max-request-size}. */
+    public static ApiException tooLarge(long maxBytes) {
+        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "invalid_request_error", null, "request_too_large",
+                "The request body is larger than the limit of " + maxBytes + " bytes. "
+                        + "Split the batch into several smaller ones.");
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String param() {
+        return param;
+    }
+
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.sluice.api;
+
+import dev.sluice.testsupport.TestInfrastructure;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.QueueInformation;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The api-service on a random port against this run's PostgreSQL database and RabbitMQ vhost,
+ * talked to over real HTTP. Every IT extends it with the same configuration, so the Spring context
+ * starts once per run. The scheduled sweeper is pushed out of the way; tests call {@code runOnce()}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "sluice.admin-key=" + ApiTestBase.ADMIN_KEY,
+        "sluice.input.max-request-size=1MB",
+        "sluice.dispatch.sweep-interval=1h",
+        "sluice.dispatch.republish-after=0s"})
+public abstract class ApiTestBase {
+
+    protected static final String ADMIN_KEY = "test-admin-key-0123456789";
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.register(registry);
+    }
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    @Autowired
+    protected AmqpAdmin amqp;
+
+    /** An HTTP answer, with the body parsed as JSON when it is JSON. */
+    protected record Reply(int status, String contentType, String body) {
+
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        JsonNode error() {
+            return json().get("error");
+        }
+    }
+
+    protected Reply get(String path, String key) {
+        return send(request(path, key).GET().build());
+    }
+
+    protected Reply post(String path, String key, String json) {
+        return send(request(path, key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+    }
+
+    protected Reply delete(String path, String key) {
+        return send(request(path, key).DELETE().build());
+    }
+
+    protected HttpRequest.Builder request(String path, String key) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(60));
+        if (key != null) {
+            builder.header("Authorization", "Bearer " + key);
+        }
+        return builder;
+    }
+
+    protected Reply send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
+                    response.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Asserts the status, showing the body when it differs. */
+    protected static Reply expect(int status, Reply reply) {
+        org.assertj.core.api.Assertions.assertThat(reply.status()).as("status of %s", reply.body()).isEqualTo(status);
+        return reply;
+    }
+
+    /** A new tenant's API key, made through the admin API. */
+    protected String newTenantKey() {
+        Reply reply = post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"tenant under test\"}");
+        if (reply.status() != 201) {
+            throw new IllegalStateException("creating a key failed: " + reply);
+        }
+        return reply.json().get("key").asString();
+    }
+
+    /** Rows in a table, e.g. to show that a refused request stored nothing. */
+    protected long rows(String table) {
+        return jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
+    }
+
+    /** Messages waiting in the model's queue, or 0 when the queue does not exist. */
+    protected long queueDepth(String model) {
+        QueueInformation info = amqp.getQueueInfo(dev.sluice.common.Queues.forModel(model));
+        return info == null ? 0 : info.getMessageCount();
+    }
+
+    /** A model name no other test uses, so queue depths are this test's alone. */
+    protected static String uniqueModel(String base) {
+        return base + "-" + dev.sluice.common.Ids.random(4);
+    }
+}
