@@ -70,6 +70,11 @@ public abstract class ApiTestBase {
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
     }
 
+    protected Reply put(String path, String key, String json) {
+        return send(request(path, key).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+    }
+
     protected Reply delete(String path, String key) {
         return send(request(path, key).DELETE().build());
     }

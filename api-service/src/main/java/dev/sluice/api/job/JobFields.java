@@ -86,16 +86,26 @@ public final class JobFields {
             throw ApiException.invalid(modelParam, "missing_model",
                     "Missing '" + modelParam + "'" + where + ": the body must name a model.");
         }
+        checkModel(model, modelParam, where);
+        return new JobRequest(customId, url, model, body);
+    }
+
+    /**
+     * Refuses a model id that is null, blank, has control characters, or is too long for its queue
+     * name (at most 243 UTF-8 bytes); the admin API checks models with the same rule.
+     *
+     * @param where appended to the message to point at the line, e.g. {@code " (line 4)"}, or empty
+     */
+    public static void checkModel(String model, String param, String where) {
         if (model == null || model.isBlank()) {
-            throw ApiException.invalid(modelParam, "invalid_model",
-                    "'" + modelParam + "' must be a non-empty string" + where + ".");
+            throw ApiException.invalid(param, "invalid_model",
+                    "'" + param + "' must be a non-empty string" + where + ".");
         }
         if (model.getBytes(StandardCharsets.UTF_8).length > MAX_MODEL_BYTES
                 || model.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.invalid(modelParam, "invalid_model", "'" + modelParam + "' must be at most "
+            throw ApiException.invalid(param, "invalid_model", "'" + param + "' must be at most "
                     + MAX_MODEL_BYTES + " bytes without control characters" + where + ".");
         }
-        return new JobRequest(customId, url, model, body);
     }
 
     /** {@code priority}: an integer 0-9, default 0. */

@@ -1,5 +1,6 @@
 package dev.sluice.api.web;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
@@ -104,6 +105,27 @@ public final class JsonInput implements AutoCloseable {
                 yield parser.getIntValue();
             }
             default -> throw wrongType(param, "an integer");
+        };
+    }
+
+    /**
+     * The current value as an exact decimal ({@code 60}, {@code 1.5}, {@code 2e-3}), or null for JSON
+     * null; strings and other types are a 400 for {@code param}. No binary rounding happens on the way.
+     */
+    public BigDecimal decimalOrNull(String param) {
+        return switch (token()) {
+            case VALUE_NULL -> null;
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                try {
+                    yield parser.getDecimalValue();
+                } catch (JacksonException e) {
+                    throw malformed(e);
+                } catch (NumberFormatException e) {
+                    // An exponent beyond BigDecimal's range, such as 1e9999999999.
+                    throw wrongType(param, "a number of reasonable size");
+                }
+            }
+            default -> throw wrongType(param, "a number");
         };
     }
 

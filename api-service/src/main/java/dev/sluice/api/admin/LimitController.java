@@ -1,0 +1,47 @@
+package dev.sluice.api.admin;
+
+import dev.sluice.api.ApiProperties;
+import dev.sluice.api.web.JsonBodies;
+import dev.sluice.common.Limit;
+import dev.sluice.db.model.ModelRepository;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /admin/limits}: every model's effective limit and where it comes from, and the operator's
+ * per-model override. Workers re-read the stored settings every second, so a change applies on all
+ * of them without a restart.
+ */
+@RestController
+@RequestMapping("/admin/limits")
+class LimitController {
+
+    private final ModelRepository models;
+    private final Limit defaultLimit;
+    private final Clock clock;
+
+    LimitController(ModelRepository models, ApiProperties properties, Clock clock) {
+        this.models = models;
+        this.defaultLimit = properties.defaultLimit();
+        this.clock = clock;
+    }
+
+    @GetMapping
+    LimitViews.Listed list() {
+        return new LimitViews.Listed("list", LimitViews.LimitView.of(defaultLimit),
+                models.settings().stream().map(settings -> LimitViews.ModelLimit.of(settings, defaultLimit)).toList());
+    }
+
+    /** Sets (or, with both limit fields null, clears) a model's limit and cap; an unseen model is created. */
+    @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    LimitViews.ModelLimit configure(HttpServletRequest request) {
+        LimitChange change = LimitChange.read(JsonBodies.read(request));
+        models.configure(change.model(), change.limit(), change.maxConcurrency(), clock.instant());
+        return ModelLimits.current(models, change.model(), defaultLimit);
+    }
+}
