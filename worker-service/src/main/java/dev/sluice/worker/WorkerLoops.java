@@ -46,6 +46,7 @@ class WorkerLoops implements SmartLifecycle {
         log.info("Worker starting: upstream {}, default limit {}, pacing {}, lease {}, retry {}",
                 properties.upstream(), properties.defaultLimit(), properties.pacing(), properties.lease(),
                 properties.retry());
+        intake.start();
         ScheduledExecutorService loops = Executors.newScheduledThreadPool(3,
                 Thread.ofPlatform().daemon().name("sluice-loop-", 0).factory());
         scheduler = loops;

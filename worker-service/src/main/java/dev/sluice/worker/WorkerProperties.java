@@ -104,12 +104,12 @@ public record WorkerProperties(
      * @param safetyMargin   added to every window: the provider counts a request when it arrives, so a request
      *                       sent exactly one window after the one it replaces can still land inside that window
      *                       (DESIGN §4: 100 ms lost no request on these machines, 50 ms still lost one)
-     * @param maxConcurrency the most jobs of one model a worker runs at once (fewer when the model's limit
+     * @param maxConcurrency the most jobs of one model a worker has in flight at once; the global cap per key
      *                       admits fewer per window)
      */
     public record Pacing(
             @DefaultValue("100ms") Duration safetyMargin,
-            @DefaultValue("16") int maxConcurrency) {
+            @DefaultValue("64") int maxConcurrency) {
 
         public Pacing {
             Objects.requireNonNull(safetyMargin, "sluice.pacing.safety-margin");
@@ -170,7 +170,7 @@ public record WorkerProperties(
      * @param discoveryInterval how often the {@code models} table is read for models whose queue is not yet
      *                          consumed
      */
-    public record Intake(@DefaultValue("2s") Duration discoveryInterval) {
+    public record Intake(@DefaultValue("1s") Duration discoveryInterval) {
 
         public Intake {
             requirePositive(discoveryInterval, "sluice.intake.discovery-interval");

@@ -28,6 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
                 "spring.flyway.enabled=true",
                 "sluice.default-limit=5/2s",
+                "sluice.pacing.safety-margin=250ms",
                 "sluice.upstream.read-timeout=10s",
                 "sluice.retry.initial-backoff=100ms",
                 "sluice.retry.max-backoff=200ms",

@@ -27,9 +27,9 @@ class WorkerPropertiesTest {
         assertThat(properties.upstream().keys()).containsExactly("sk-local");
         assertThat(properties.defaultLimit()).isEqualTo(Limit.parse("15/60s"));
         assertThat(properties.pacing().safetyMargin()).isEqualTo(Duration.ofMillis(100));
-        assertThat(properties.pacing().maxConcurrency()).isEqualTo(16);
+        assertThat(properties.pacing().maxConcurrency()).isEqualTo(64);
         assertThat(properties.retry().maxAttempts()).isEqualTo(5);
-        assertThat(properties.intake().discoveryInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(properties.intake().discoveryInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(properties.lease().duration()).isGreaterThan(properties.upstream().readTimeout());
     }
 

@@ -6,8 +6,8 @@ import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.execution.JobClaims.Claim;
 import dev.sluice.worker.finalization.BatchFinalizer;
-import dev.sluice.worker.pacing.Pacer;
-import dev.sluice.worker.pacing.Pacers;
+import dev.sluice.worker.pacing.GlobalPacer;
+import dev.sluice.worker.pacing.Grant;
 import dev.sluice.worker.upstream.Attempt;
 import dev.sluice.worker.upstream.UpstreamClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,21 +15,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the job a message names: claim → pace → call → store, while the caller holds the message unacked.
+ * Runs the job a message names, starting from a pacer grant the intake already holds:
+ * claim → send → store, while the caller keeps the message unacked.
  *
  * <ul>
- *   <li>The claim comes first, so a duplicate message (the job is running elsewhere or finished) costs one
- *       UPDATE and no upstream call.</li>
- *   <li>A job to be tried again (a transient failure with attempts left, or a 429) goes back to {@code queued}
- *       with its {@code not_before}, and this call <em>keeps its message</em>: it waits until the job is due and
- *       claims it again. The broker holds the unacked message meanwhile, so a crash hands it to another worker.</li>
- *   <li>A message that arrives while its job is queued but not yet due (a redelivery during a backoff) is held
- *       the same way until the job is due; it never spins.</li>
+ *   <li>The claim comes first after the grant, so a duplicate message (the job is running elsewhere or
+ *       finished) costs one UPDATE, gives its grant back and makes no upstream call.</li>
+ *   <li>A job to be tried again (a transient failure with attempts left, or a 429) goes back to
+ *       {@code queued} with its {@code not_before}, and this call <em>keeps its message</em>: it waits until
+ *       the job is due, asks the pacer again and claims it again. The broker holds the unacked message
+ *       meanwhile, so a crash hands it to another worker.</li>
+ *   <li>A message that arrives while its job is queued but not yet due (a redelivery during a backoff) is
+ *       held the same way until the job is due; it never spins.</li>
  * </ul>
  *
  * When {@link #execute} returns, the job is finished (stored and committed) or no longer this message's
@@ -41,73 +46,87 @@ public class JobExecutor {
     private static final Logger log = LoggerFactory.getLogger(JobExecutor.class);
 
     private final JobClaims claims;
-    private final Pacers pacers;
+    private final GlobalPacer pacer;
     private final UpstreamClient upstream;
     private final BatchFinalizer finalizer;
+    private final RateLimitLog rateLimits;
     private final InstantSource clock;
     private final MeterRegistry meters;
     private final Backoff backoff;
-    private final Duration safetyMargin;
-    private final Duration longestCall;
     private final int maxAttempts;
+    private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
-    JobExecutor(JobClaims claims, Pacers pacers, UpstreamClient upstream, BatchFinalizer finalizer, InstantSource clock,
-            MeterRegistry meters, WorkerProperties properties) {
+    JobExecutor(JobClaims claims, GlobalPacer pacer, UpstreamClient upstream, BatchFinalizer finalizer,
+            RateLimitLog rateLimits, InstantSource clock, MeterRegistry meters, WorkerProperties properties) {
         this.claims = claims;
-        this.pacers = pacers;
+        this.pacer = pacer;
         this.upstream = upstream;
         this.finalizer = finalizer;
+        this.rateLimits = rateLimits;
         this.clock = clock;
         this.meters = meters;
         this.backoff = new Backoff(properties.retry());
-        this.safetyMargin = properties.pacing().safetyMargin();
-        this.longestCall = properties.upstream().connectTimeout().plus(properties.upstream().readTimeout());
         this.maxAttempts = properties.retry().maxAttempts();
     }
 
-    /** Runs the job until it is finished or not this message's to run; returns when the message may be acked. */
-    public void execute(JobMessage message) throws InterruptedException {
-        Optional<Instant> again = runIfClaimable(message.jobId());
-        while (again.isPresent()) {
+    /**
+     * Runs the job under {@code grant} until it is finished or not this message's to run; the grant is
+     * used or given back. Returns when the message may be acked.
+     */
+    public void execute(JobMessage message, Grant grant) throws InterruptedException {
+        Grant current = grant;
+        while (true) {
+            Optional<Instant> again = runIfClaimable(message.jobId(), current);
+            if (again.isEmpty()) {
+                return;
+            }
             waitUntil(again.get());
-            again = runIfClaimable(message.jobId());
+            current = pacer.acquire(message.model());
         }
     }
 
-    /** Empty when done with the job; otherwise when to try to claim it again. */
-    private Optional<Instant> runIfClaimable(String jobId) throws InterruptedException {
-        Optional<Claim> claim = claims.claim(jobId);
-        if (claim.isPresent()) {
-            return run(claim.get());
+    /** Empty when done with the job; otherwise when to try it again. The grant is always consumed. */
+    private Optional<Instant> runIfClaimable(String jobId, Grant grant) throws InterruptedException {
+        Optional<Claim> claim;
+        try {
+            claim = claims.claim(jobId);
+        } catch (RuntimeException e) {
+            pacer.cancel(grant);
+            throw e;
         }
-        Optional<Instant> due = claims.dueAt(jobId);
-        if (due.isEmpty()) {
-            log.debug("Job {} is running elsewhere, finished or unknown: its message is a duplicate", jobId);
-        } else {
-            log.debug("Job {} is backing off until {}: holding its message until then", jobId, due.get());
+        if (claim.isEmpty()) {
+            pacer.cancel(grant);
+            Optional<Instant> due = claims.dueAt(jobId);
+            if (due.isEmpty()) {
+                log.debug("Job {} is running elsewhere, finished or unknown: its message is a duplicate", jobId);
+            } else {
+                log.debug("Job {} is backing off until {}: holding its message until then", jobId, due.get());
+            }
+            return due;
         }
-        return due;
+        if (pacer.isStale(grant)) {
+            // Too long since the grant (a slow claim, a pause): sending now could crowd the provider's window.
+            // Nothing was sent, so the grant goes back and the job waits for a fresh one.
+            pacer.cancel(grant);
+            return retryAt(claim.get(), clock.instant(), true);
+        }
+        return run(claim.get(), grant);
     }
 
-    private Optional<Instant> run(Claim claim) throws InterruptedException {
+    private Optional<Instant> run(Claim claim, Grant grant) throws InterruptedException {
         ClaimedJob job = claim.job();
-        Pacer pacer = pacers.forModel(job.model());
+        CompletableFuture<Long> sentAt = new CompletableFuture<>();
+        sentAt.thenAcceptAsync(nanos -> pacer.sent(grant, nanos), background);
         Attempt attempt;
         try {
-            pacer.acquire();
-            if (clock.instant().plus(longestCall).isAfter(claim.leaseUntil())) {
-                // The wait for a slot ate so much of the lease that the rescuer could hand the job to another
-                // worker mid-call, and the provider would see it twice. Leases are not renewed yet: start over.
-                log.warn("Job {} waited for its model's pace until its lease could no longer cover a call; "
-                        + "re-queueing it", job.id());
-                return retryAt(claim, clock.instant(), true);
-            }
-            attempt = upstream.call(job.url(), job.body());
+            attempt = upstream.call(grant.credential().apiKey(), job.url(), job.body(), sentAt::complete);
         } catch (InterruptedException e) {
             // Shutting down: hand the job back now rather than at the end of its lease.
             claims.putBack(claim, clock.instant(), true);
             Thread.currentThread().interrupt();
             throw e;
+        } finally {
+            pacer.release(grant);
         }
         meters.counter("sluice.attempts", "model", job.model(), "outcome", kind(attempt)).increment();
         Instant now = clock.instant();
@@ -127,25 +146,8 @@ public class JobExecutor {
                 log.info("Job {} failed after {} attempts: {}", job.id(), job.attempts(), failure.message());
                 yield finish(claim, false, Outcomes.failed(failure));
             }
-            case Attempt.RateLimited limited -> rateLimited(claim, pacer, limited, now);
+            case Attempt.RateLimited limited -> retryAt(claim, rateLimits.record(grant, job.id(), limited), true);
         };
-    }
-
-    /**
-     * A 429 pauses the whole model until the provider's window has cleared: at least one window (the learned
-     * one, else the one in force) plus the margin, longer if the provider asked for longer. The job goes back
-     * without using an attempt.
-     */
-    private Optional<Instant> rateLimited(Claim claim, Pacer pacer, Attempt.RateLimited limited, Instant now) {
-        limited.learnedLimit().ifPresent(pacer::learn);
-        Duration window = limited.learnedLimit().orElse(pacer.limit()).window().plus(safetyMargin);
-        Duration asked = limited.retryAfter().orElse(Duration.ZERO);
-        Instant resumeAt = now.plus(asked.compareTo(window) > 0 ? asked : window);
-        pacer.pauseUntil(resumeAt);
-        log.warn("Model {} answered 429 for job {} (limit stated: {}, retry-after: {}); pausing the model until {}",
-                claim.job().model(), claim.job().id(), limited.learnedLimit().map(Object::toString).orElse("none"),
-                limited.retryAfter().map(Duration::toString).orElse("none"), resumeAt);
-        return retryAt(claim, resumeAt, true);
     }
 
     private Optional<Instant> finish(Claim claim, boolean succeeded, Outcome outcome) {

@@ -12,6 +12,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,7 +30,6 @@ public class UpstreamClient {
 
     private final HttpClient http;
     private final String baseUrl;
-    private final String authorization;
     private final Duration readTimeout;
 
     UpstreamClient(WorkerProperties properties) {
@@ -40,19 +40,21 @@ public class UpstreamClient {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         this.baseUrl = upstream.baseUrlText();
-        // One key until the global pacer gives each key its own budget.
-        this.authorization = "Bearer " + upstream.keys().getFirst();
         this.readTimeout = upstream.readTimeout();
     }
 
-    /** Calls {@code POST base-url + path} with {@code body} and returns what it came to. */
-    public Attempt call(String path, String body) throws InterruptedException {
+    /**
+     * Calls {@code POST base-url + path} with {@code body} and {@code apiKey} and returns what it came to.
+     * {@code onSent} receives the {@link System#nanoTime()} at which the request's last bytes were handed to
+     * the connection — what the pacer counts — unless the request never got that far.
+     */
+    public Attempt call(String apiKey, String path, String body, LongConsumer onSent) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(readTimeout)
-                .header("Authorization", authorization)
+                .header("Authorization", "Bearer " + apiKey)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .POST(new SendTimeRecorder(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), onSent))
                 .build();
         long started = System.nanoTime();
         CompletableFuture<HttpResponse<String>> pending =

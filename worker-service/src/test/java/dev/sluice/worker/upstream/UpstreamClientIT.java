@@ -42,7 +42,7 @@ class UpstreamClientIT {
 
     @Test
     void anAnswerIsASuccessWithItsUsage() throws Exception {
-        Attempt attempt = client.call("/v1/chat/completions", CHAT);
+        Attempt attempt = call(client, "/v1/chat/completions", CHAT);
 
         assertThat(attempt).isInstanceOfSatisfying(Attempt.Success.class, success -> {
             assertThat(success.status()).isEqualTo(200);
@@ -57,7 +57,7 @@ class UpstreamClientIT {
     void aHungProviderTimesOutWithinTheReadTimeout() throws Exception {
         SIMULATOR.update(config -> config.withFaults(FaultRates.NONE.withHang(1.0)));
 
-        Attempt attempt = client.call("/v1/chat/completions", CHAT);
+        Attempt attempt = call(client, "/v1/chat/completions", CHAT);
 
         assertThat(attempt).isInstanceOfSatisfying(Attempt.Transient.class, failure -> {
             assertThat(failure.errorCode()).isEqualTo(Attempt.Transient.REQUEST_TIMEOUT);
@@ -70,7 +70,7 @@ class UpstreamClientIT {
         for (FaultRates fault : List.of(FaultRates.NONE.withReset(1.0), FaultRates.NONE.withTruncate(1.0))) {
             SIMULATOR.update(config -> config.withFaults(fault));
 
-            Attempt attempt = client.call("/v1/chat/completions", CHAT);
+            Attempt attempt = call(client, "/v1/chat/completions", CHAT);
 
             assertThat(attempt).as("%s", fault).isInstanceOfSatisfying(Attempt.Transient.class, failure -> {
                 assertThat(failure.status()).isNull();
@@ -83,15 +83,15 @@ class UpstreamClientIT {
     void aServerErrorIsTransientWithItsStatus() throws Exception {
         SIMULATOR.update(config -> config.withFaults(FaultRates.failures(1.0)));
 
-        assertThat(client.call("/v1/chat/completions", CHAT)).isInstanceOfSatisfying(Attempt.Transient.class,
+        assertThat(call(client, "/v1/chat/completions", CHAT)).isInstanceOfSatisfying(Attempt.Transient.class,
                 failure -> assertThat(failure.status()).isBetween(500, 599));
     }
 
     @Test
     void aDisabledEndpointOrUnknownModelIsPermanent() throws Exception {
-        assertThat(client.call("/v1/embeddings", "{\"model\":\"openai/text-embedding-3-small\",\"input\":\"x\"}"))
+        assertThat(call(client, "/v1/embeddings", "{\"model\":\"openai/text-embedding-3-small\",\"input\":\"x\"}"))
                 .isInstanceOfSatisfying(Attempt.Permanent.class, refusal -> assertThat(refusal.status()).isEqualTo(404));
-        assertThat(client.call("/v1/chat/completions", CHAT.replace(MODEL, "acme/none")))
+        assertThat(call(client, "/v1/chat/completions", CHAT.replace(MODEL, "acme/none")))
                 .isInstanceOfSatisfying(Attempt.Permanent.class, refusal -> assertThat(refusal.status()).isEqualTo(400));
     }
 
@@ -102,7 +102,7 @@ class UpstreamClientIT {
             closedPort = socket.getLocalPort();
         }
 
-        Attempt attempt = clientFor(URI.create("http://127.0.0.1:" + closedPort)).call("/v1/chat/completions", CHAT);
+        Attempt attempt = call(clientFor(URI.create("http://127.0.0.1:" + closedPort)), "/v1/chat/completions", CHAT);
 
         assertThat(attempt).isInstanceOfSatisfying(Attempt.Transient.class,
                 failure -> assertThat(failure.errorCode()).isEqualTo(Attempt.Transient.UPSTREAM_UNREACHABLE));
@@ -117,5 +117,13 @@ class UpstreamClientIT {
                 new WorkerProperties.Intake(Duration.ofSeconds(2)),
                 new WorkerProperties.Finalization(Duration.ofSeconds(5), Duration.ofSeconds(60), 100),
                 new WorkerProperties.Rescue(Duration.ofSeconds(5), 500)));
+    }
+
+    private static final String KEY = "sk-test";
+
+    private static Attempt call(UpstreamClient client, String path, String body) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        Attempt attempt = client.call(KEY, path, body, sent::set);
+        return attempt;
     }
 }

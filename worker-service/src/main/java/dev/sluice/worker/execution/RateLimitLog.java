@@ -1,0 +1,68 @@
+package dev.sluice.worker.execution;
+
+import dev.sluice.common.Limit;
+import dev.sluice.db.ratelimit.RateLimitEvent;
+import dev.sluice.db.ratelimit.RateLimitEventRepository;
+import dev.sluice.worker.pacing.GlobalPacer;
+import dev.sluice.worker.pacing.Grant;
+import dev.sluice.worker.pacing.ModelLimits;
+import dev.sluice.worker.upstream.Attempt;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a 429 sets in motion: the limit it states is learned, the model is paused for that key until
+ * the provider's window has cleared (one window plus the margin, or longer if the provider asked for
+ * longer), and the event is logged, counted and stored for {@code GET /admin/rate-limit-events}.
+ */
+@Component
+class RateLimitLog {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimitLog.class);
+
+    private final GlobalPacer pacer;
+    private final ModelLimits limits;
+    private final RateLimitEventRepository events;
+    private final InstantSource clock;
+    private final MeterRegistry meters;
+
+    RateLimitLog(GlobalPacer pacer, ModelLimits limits, RateLimitEventRepository events, InstantSource clock,
+            MeterRegistry meters) {
+        this.pacer = pacer;
+        this.limits = limits;
+        this.events = events;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** Handles a 429 to the request sent under {@code grant}; returns when the job may run again. */
+    Instant record(Grant grant, String jobId, Attempt.RateLimited limited) {
+        String model = grant.model();
+        Limit believed = limits.effective(model);
+        limited.learnedLimit().ifPresent(learned -> limits.learn(model, learned));
+        Limit inForce = limits.effective(model);
+        if (inForce.equals(believed)) {
+            // The limit we paced at was the provider's: the request must have arrived later than the margin allows.
+            pacer.widenMargin(model);
+        }
+        Duration window = inForce.window().plus(pacer.margin(model));
+        Duration asked = limited.retryAfter().orElse(Duration.ZERO);
+        Duration pause = asked.compareTo(window) > 0 ? asked : window;
+        pacer.rateLimited(grant, pause);
+        Instant now = clock.instant();
+        Instant resumeAt = now.plus(pause);
+        meters.counter("sluice.rate_limited", "model", model).increment();
+        events.record(new RateLimitEvent(0, model, grant.credential().fingerprint(), jobId, now,
+                limited.body(), limited.retryAfter().orElse(null), limited.learnedLimit().orElse(null), resumeAt));
+        log.warn("429 from the provider: model={} key={} job={} limit_stated={} retry_after={} paused_until={}",
+                model, grant.credential().fingerprint(), jobId,
+                limited.learnedLimit().map(Limit::toString).orElse("none"),
+                limited.retryAfter().map(Duration::toString).orElse("none"), resumeAt);
+        return resumeAt;
+    }
+}

@@ -1,0 +1,212 @@
+package dev.sluice.worker.intake;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import dev.sluice.common.JobMessage;
+import dev.sluice.common.Queues;
+import dev.sluice.worker.execution.JobExecutor;
+import dev.sluice.worker.pacing.GlobalPacer;
+import dev.sluice.worker.pacing.Grant;
+import dev.sluice.worker.pacing.ModelLimits;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.ChannelProxy;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+
+/**
+ * Drains one model's queue on this worker, one thread per model, so a saturated or paused model never
+ * holds up another. It <em>pulls</em>: while the queue has work it first waits for a pacer grant and only
+ * then takes the next message ({@code basic.get}), so the message it runs is the highest-priority one
+ * waiting at the moment a request may leave, and no message sits in this worker waiting for a slot.
+ * Only after an empty poll does it hold one message while it waits for the first grant.
+ *
+ * <p>Each message runs on a virtual thread of its own and is acked on this dispatcher's channel once
+ * {@link JobExecutor#execute} returns, that is after the job's outcome is committed. If the channel is lost,
+ * the broker requeues whatever was unacked; a redelivered finished job is a no-op at its claim.
+ */
+final class ModelDispatcher implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelDispatcher.class);
+
+    private static final Duration MIN_IDLE = Duration.ofMillis(50);
+    private static final Duration MAX_IDLE = Duration.ofSeconds(1);
+    private static final Duration PAUSED_POLL = Duration.ofMillis(500);
+    private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
+
+    private final String model;
+    private final String queue;
+    private final ConnectionFactory connections;
+    private final GlobalPacer pacer;
+    private final ModelLimits limits;
+    private final JobExecutor executor;
+    private final Semaphore inFlight;
+    private final ExecutorService jobs = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("sluice-job-", 0).factory());
+    private volatile boolean running = true;
+    private volatile Thread thread;
+    private Channel channel;
+
+    ModelDispatcher(String model, ConnectionFactory connections, GlobalPacer pacer, ModelLimits limits,
+            JobExecutor executor, int maxInFlight) {
+        this.model = model;
+        this.queue = Queues.forModel(model);
+        this.connections = connections;
+        this.pacer = pacer;
+        this.limits = limits;
+        this.executor = executor;
+        this.inFlight = new Semaphore(maxInFlight);
+    }
+
+    @Override
+    public void run() {
+        Duration idle = MIN_IDLE;
+        boolean busy = false;
+        while (running) {
+            Grant grant = null;
+            boolean permit = false;
+            try {
+                if (limits.paused(model)) {
+                    Thread.sleep(PAUSED_POLL);
+                    continue;
+                }
+                inFlight.acquire();
+                permit = true;
+                GetResponse message;
+                if (busy) {
+                    grant = pacer.acquire(model);
+                    message = channel().basicGet(queue, false);
+                } else {
+                    message = channel().basicGet(queue, false);
+                    if (message != null) {
+                        grant = pacer.acquire(model);
+                    }
+                }
+                if (message == null) {
+                    if (grant != null) {
+                        pacer.cancel(grant);
+                    }
+                    inFlight.release();
+                    busy = false;
+                    Thread.sleep(idle);
+                    idle = idle.multipliedBy(2).compareTo(MAX_IDLE) > 0 ? MAX_IDLE : idle.multipliedBy(2);
+                    continue;
+                }
+                busy = true;
+                idle = MIN_IDLE;
+                start(message, grant, channel);
+            } catch (InterruptedException e) {
+                if (grant != null) {
+                    pacer.cancel(grant);
+                }
+                if (permit) {
+                    inFlight.release();
+                }
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (grant != null) {
+                    pacer.cancel(grant);
+                }
+                if (permit) {
+                    inFlight.release();
+                }
+                log.warn("Dispatching model {} failed ({}); retrying in {}", model, e.getMessage(), AFTER_FAILURE);
+                closeChannel();
+                pauseAfterFailure();
+            }
+        }
+    }
+
+    /** Starts dispatching on a virtual thread of its own. */
+    void start() {
+        thread = Thread.ofVirtual().name("sluice-dispatch-" + model).start(this);
+    }
+
+    /** Stops taking messages; a grant being waited for is given back; running jobs are interrupted and hand their jobs back. */
+    void stop() {
+        running = false;
+        Thread dispatching = thread;
+        if (dispatching != null) {
+            dispatching.interrupt();
+        }
+        jobs.shutdownNow();
+        closeChannel();
+    }
+
+    private void start(GetResponse message, Grant grant, Channel onChannel) {
+        long tag = message.getEnvelope().getDeliveryTag();
+        jobs.submit(() -> {
+            try {
+                Optional<JobMessage> job = JobMessageReader.read(message.getBody(), model);
+                if (job.isEmpty()) {
+                    pacer.cancel(grant);
+                    log.warn("Dropping a malformed message on the queue of model {} ({} bytes, no job_id)", model,
+                            message.getBody().length);
+                } else {
+                    executor.execute(job.get(), grant);
+                }
+                ack(onChannel, tag);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // The database is probably down: the message goes back after a pause rather than spinning.
+                log.warn("Job message on model {} failed ({}); it goes back to the queue", model, e.getMessage());
+                pauseAfterFailure();
+                nack(onChannel, tag);
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    private synchronized Channel channel() {
+        if (channel == null || !channel.isOpen()) {
+            channel = connections.createConnection().createChannel(false);
+        }
+        return channel;
+    }
+
+    private synchronized void closeChannel() {
+        if (channel != null) {
+            try {
+                // Close the broker's channel itself, not the cache's proxy: its unacked messages must go back.
+                Channel target = channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
+                target.close();
+            } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException ignored) {
+                // Already gone: the broker requeues its unacked messages either way.
+            }
+            channel = null;
+        }
+    }
+
+    private static void ack(Channel channel, long tag) {
+        try {
+            channel.basicAck(tag, false);
+        } catch (IOException | RuntimeException e) {
+            // The channel closed meanwhile: the broker has requeued the message; its job is already done.
+            log.debug("Ack on a closed channel ({}); the redelivery will be a no-op", e.getMessage());
+        }
+    }
+
+    private static void nack(Channel channel, long tag) {
+        try {
+            channel.basicNack(tag, false, true);
+        } catch (IOException | RuntimeException e) {
+            log.debug("Nack on a closed channel ({}); the broker requeues it anyway", e.getMessage());
+        }
+    }
+
+    private static void pauseAfterFailure() {
+        try {
+            Thread.sleep(AFTER_FAILURE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

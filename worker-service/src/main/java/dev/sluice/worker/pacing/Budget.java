@@ -1,0 +1,122 @@
+package dev.sluice.worker.pacing;
+
+import dev.sluice.common.Limit;
+import dev.sluice.db.pacer.BudgetRow;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * The pacing rule, as pure functions of one (credential, model) budget: a dispatch is granted at
+ * {@code now} only if fewer than N earlier dispatches were sent within the last W + margin, fewer than
+ * the concurrency cap are in flight, and the budget is not paused. All times are microseconds on the
+ * database's clock; nothing here reads a clock or sleeps, so tests drive it with plain numbers.
+ */
+final class Budget {
+
+    private Budget() {
+    }
+
+    /** What a decision came to: a dispatch now, or the earliest instant worth asking again. */
+    sealed interface Decision {
+
+        /** The row to store. */
+        BudgetRow row();
+    }
+
+    /**
+     * Go: the dispatch was recorded as sent at {@code sentUs} and holds a concurrency lease until {@code leaseUntilUs}.
+     *
+     * @param row          the budget with the dispatch recorded
+     * @param sentUs       the send time recorded for it
+     * @param leaseUntilUs when its concurrency lease runs out if never released
+     */
+    record Granted(BudgetRow row, long sentUs, long leaseUntilUs) implements Decision {
+    }
+
+    /**
+     * Not yet: ask again at {@code untilUs}.
+     *
+     * @param row     the budget, unchanged
+     * @param untilUs the earliest instant a dispatch could be granted
+     * @param reason  what holds it back, for logs and metrics
+     */
+    record Wait(BudgetRow row, long untilUs, String reason) implements Decision {
+    }
+
+    /** Decides on one dispatch at the row's {@code nowUs}. */
+    static Decision decide(BudgetRow row, Limit limit, Duration margin, Integer maxConcurrency, Duration lease) {
+        long now = row.nowUs();
+        long span = micros(limit.window().plus(margin));
+        if (row.pausedUntilUs() != null && row.pausedUntilUs() > now) {
+            return new Wait(row, row.pausedUntilUs(), "paused");
+        }
+        // A send at s constrains sends until s + W + margin; older ones are forgotten.
+        long[] recent = Arrays.stream(row.sentUs()).filter(s -> s + span > now).sorted().toArray();
+        long[] busy = Arrays.stream(row.busyUntilUs()).filter(b -> b > now).sorted().toArray();
+        if (recent.length >= limit.requests()) {
+            // The new send fits once only N - 1 of these remain, i.e. when the (k - N)-th one leaves.
+            return new Wait(row, recent[recent.length - limit.requests()] + span, "rate");
+        }
+        if (maxConcurrency != null && busy.length >= maxConcurrency) {
+            return new Wait(row, busy[0], "concurrency");
+        }
+        long leaseUntil = now + micros(lease);
+        BudgetRow granted = new BudgetRow(append(recent, now), append(busy, leaseUntil), null, now);
+        return new Granted(granted, now, leaseUntil);
+    }
+
+    /** Moves a dispatch's send time from when it was granted to when its bytes actually left (never earlier). */
+    static BudgetRow sent(BudgetRow row, long grantedUs, long actualUs) {
+        long[] sent = row.sentUs().clone();
+        for (int i = 0; i < sent.length; i++) {
+            if (sent[i] == grantedUs) {
+                sent[i] = Math.max(grantedUs, actualUs);
+                Arrays.sort(sent);
+                return new BudgetRow(sent, row.busyUntilUs(), row.pausedUntilUs(), row.nowUs());
+            }
+        }
+        // Already forgotten (its window passed): nothing constrains on it any more.
+        return row;
+    }
+
+    /** Ends a dispatch's concurrency lease: its request is no longer in flight. */
+    static BudgetRow release(BudgetRow row, long leaseUntilUs) {
+        return new BudgetRow(row.sentUs(), remove(row.busyUntilUs(), leaseUntilUs), row.pausedUntilUs(), row.nowUs());
+    }
+
+    /** Takes back a dispatch that was never sent (no job to send after all): frees its slot and its lease. */
+    static BudgetRow cancel(BudgetRow row, long sentUs, long leaseUntilUs) {
+        return new BudgetRow(remove(row.sentUs(), sentUs), remove(row.busyUntilUs(), leaseUntilUs),
+                row.pausedUntilUs(), row.nowUs());
+    }
+
+    /** No dispatch before {@code untilUs} (a 429): extends a pause, never shortens it. */
+    static BudgetRow pause(BudgetRow row, long untilUs) {
+        long until = row.pausedUntilUs() == null ? untilUs : Math.max(row.pausedUntilUs(), untilUs);
+        return new BudgetRow(row.sentUs(), row.busyUntilUs(), until, row.nowUs());
+    }
+
+    static long micros(Duration duration) {
+        return duration.toNanos() / 1_000;
+    }
+
+    private static long[] append(long[] values, long value) {
+        long[] out = Arrays.copyOf(values, values.length + 1);
+        out[values.length] = value;
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** Removes one occurrence of {@code value}. */
+    private static long[] remove(long[] values, long value) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == value) {
+                long[] out = new long[values.length - 1];
+                System.arraycopy(values, 0, out, 0, i);
+                System.arraycopy(values, i + 1, out, i, values.length - i - 1);
+                return out;
+            }
+        }
+        return values;
+    }
+}

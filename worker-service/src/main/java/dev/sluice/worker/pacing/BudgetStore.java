@@ -1,0 +1,15 @@
+package dev.sluice.worker.pacing;
+
+import dev.sluice.db.pacer.BudgetRow;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where budgets live: PostgreSQL in production ({@link PostgresBudgetStore}), a map in unit tests. An
+ * update reads a budget and the store's clock, applies {@code decide} and stores its result, atomically
+ * with respect to every other update of the same (credential, model).
+ */
+interface BudgetStore {
+
+    /** Applies {@code decide} to the budget of {@code credential} and {@code model}; returns what was stored. */
+    BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide);
+}

@@ -1,0 +1,180 @@
+package dev.sluice.worker.pacing;
+
+import dev.sluice.common.Limit;
+import dev.sluice.db.pacer.BudgetRow;
+import dev.sluice.worker.WorkerProperties;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * The pacer every worker shares. <b>Guarantee: for each (upstream key, model), no two requests that
+ * are N dispatches apart are sent less than W + margin apart, counting every worker together — so the
+ * provider never sees more than N of them in any window of length W.</b>
+ *
+ * <p>Why it holds: each key-and-model budget is one PostgreSQL row holding the send times of its
+ * recent dispatches. Every grant locks that row, reads the database's clock, grants only if fewer than
+ * N recorded sends lie within the last W + margin, records the new send, and commits — so grants are
+ * serialised and measured by one clock, whatever the number of workers or the skew of their clocks.
+ * A send that leaves later than granted (a slow claim, a GC pause, a cold connection) has its recorded
+ * time moved to when its bytes actually left ({@link #sent}), so the rule is kept between actual sends;
+ * one that would leave more than a margin late is not sent at all ({@link #isStale}). The margin covers
+ * what remains: the time from leaving this process to arriving at the provider. It widens by itself
+ * after a 429 under a limit that was right, which can only mean that time was underestimated.
+ *
+ * <p>A worker that dies mid-window leaves its sends recorded (they keep counting until they age out)
+ * and its concurrency leases, which lapse after the lease duration. A worker that joins simply starts
+ * asking: it sees the same row. Different models and keys are different rows and never wait for each other.
+ */
+@Component
+public class GlobalPacer {
+
+    private static final Logger log = LoggerFactory.getLogger(GlobalPacer.class);
+
+    /** How long a waiting acquire sleeps at most before asking again, so pauses and limit changes apply promptly. */
+    static final Duration MAX_POLL = Duration.ofMillis(500);
+    /** The margin never widens beyond this. */
+    static final Duration MAX_MARGIN = Duration.ofSeconds(2);
+
+    private final BudgetStore store;
+    private final LimitSource limits;
+    private final List<Credential> credentials;
+    private final Duration baseMargin;
+    private final Duration lease;
+    private final Sleeper sleeper;
+    private final Map<String, Duration> localMargins = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastWidened = new ConcurrentHashMap<>();
+    private final AtomicInteger rotation = new AtomicInteger();
+
+    /** Pauses the calling thread; tests substitute one that advances a clock instead. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    @Autowired
+    GlobalPacer(BudgetStore store, ModelLimits limits, WorkerProperties properties) {
+        this(store, limits, properties.upstream().keys().stream().map(Credential::of).toList(),
+                properties.pacing().safetyMargin(), properties.lease().duration(), Thread::sleep);
+    }
+
+    GlobalPacer(BudgetStore store, LimitSource limits, List<Credential> credentials, Duration margin, Duration lease,
+            Sleeper sleeper) {
+        this.store = store;
+        this.limits = limits;
+        this.credentials = List.copyOf(credentials);
+        this.baseMargin = margin;
+        this.lease = lease;
+        this.sleeper = sleeper;
+    }
+
+    /** Blocks until a request to {@code model} may be sent with some credential. */
+    public Grant acquire(String model) throws InterruptedException {
+        while (true) {
+            long waitUs = Long.MAX_VALUE;
+            int start = Math.floorMod(rotation.getAndIncrement(), credentials.size());
+            for (int i = 0; i < credentials.size(); i++) {
+                Credential credential = credentials.get((start + i) % credentials.size());
+                Budget.Decision[] decision = new Budget.Decision[1];
+                store.update(credential.fingerprint(), model, row -> {
+                    decision[0] = Budget.decide(row, limits.effective(model), margin(model),
+                            limits.maxConcurrency(model), lease);
+                    return decision[0].row();
+                });
+                switch (decision[0]) {
+                    case Budget.Granted granted -> {
+                        return new Grant(credential, model, granted.sentUs(), granted.leaseUntilUs(), System.nanoTime());
+                    }
+                    case Budget.Wait wait -> waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs());
+                }
+            }
+            long sleepUs = Math.clamp(waitUs, 1_000L, MAX_POLL.toNanos() / 1_000);
+            sleeper.sleep(Duration.ofNanos(sleepUs * 1_000));
+        }
+    }
+
+    /** Whether a grant is too old to send on: more than a margin has passed since it was recorded. */
+    public boolean isStale(Grant grant) {
+        return System.nanoTime() - grant.grantedNanos() > margin(grant.model()).toNanos();
+    }
+
+    /** Records when the granted request's bytes actually left, if noticeably later than granted. */
+    public void sent(Grant grant, long sentNanos) {
+        long lateUs = (sentNanos - grant.grantedNanos()) / 1_000;
+        if (lateUs > 2_000) {
+            log.debug("Request to {} left {} ms after its grant; its send time is moved accordingly", grant.model(),
+                    lateUs / 1_000);
+            update(grant, row -> Budget.sent(row, grant.sentUs(), grant.sentUs() + lateUs));
+        }
+    }
+
+    /** The granted request is no longer in flight. */
+    public void release(Grant grant) {
+        update(grant, row -> Budget.release(row, grant.leaseUntilUs()));
+    }
+
+    /** The grant was not used: nothing was sent. */
+    public void cancel(Grant grant) {
+        update(grant, row -> Budget.cancel(row, grant.sentUs(), grant.leaseUntilUs()));
+    }
+
+    /**
+     * The provider answered 429 to a request sent under {@code grant}: no request to the model with that
+     * key until {@code pause} has passed.
+     */
+    public void rateLimited(Grant grant, Duration pause) {
+        update(grant, row -> Budget.pause(row, row.nowUs() + Budget.micros(pause)));
+    }
+
+    /**
+     * Widens the model's margin (doubling, up to {@link #MAX_MARGIN}) for every worker, at most once per
+     * window: a 429 under a limit that was right can only mean the margin was too small, and the burst of
+     * 429s one such window can produce is one lesson, not several.
+     */
+    public void widenMargin(String model) {
+        Duration window = limits.effective(model).window();
+        long nowNanos = System.nanoTime();
+        Long last = lastWidened.get(model);
+        if (last != null && nowNanos - last < window.toNanos()) {
+            return;
+        }
+        lastWidened.put(model, nowNanos);
+        Duration current = margin(model);
+        Duration widened = current.multipliedBy(2).compareTo(MAX_MARGIN) > 0 ? MAX_MARGIN : current.multipliedBy(2);
+        localMargins.put(model, widened);
+        limits.widenMargin(model, widened);
+        log.warn("Safety margin of model {} widened from {} ms to {} ms after a 429 at a window's edge", model,
+                current.toMillis(), widened.toMillis());
+    }
+
+    /** The safety margin applied to {@code model}: the configured one, or wider once 429s widened it. */
+    public Duration margin(String model) {
+        Duration margin = baseMargin;
+        Duration shared = limits.widenedMargin(model);
+        if (shared != null && shared.compareTo(margin) > 0) {
+            margin = shared;
+        }
+        Duration local = localMargins.get(model);
+        return local != null && local.compareTo(margin) > 0 ? local : margin;
+    }
+
+    /** The limit in force for {@code model}. */
+    public Limit limit(String model) {
+        return limits.effective(model);
+    }
+
+    /** How many credentials share the work. */
+    public int credentialCount() {
+        return credentials.size();
+    }
+
+    private void update(Grant grant, java.util.function.UnaryOperator<BudgetRow> change) {
+        store.update(grant.credential().fingerprint(), grant.model(), change);
+    }
+}

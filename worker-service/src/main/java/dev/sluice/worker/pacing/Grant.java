@@ -1,0 +1,15 @@
+package dev.sluice.worker.pacing;
+
+/**
+ * Permission to send one request to a model with one credential, from {@link GlobalPacer#acquire}.
+ * It must end in exactly one of {@link GlobalPacer#cancel} (nothing was sent) or
+ * {@link GlobalPacer#release} (the request went out and is no longer in flight).
+ *
+ * @param credential    the key to send it with
+ * @param model         the model
+ * @param sentUs        the send time recorded for it, database clock
+ * @param leaseUntilUs  when its concurrency lease lapses if never released
+ * @param grantedNanos  {@link System#nanoTime()} when the grant reached this worker
+ */
+public record Grant(Credential credential, String model, long sentUs, long leaseUntilUs, long grantedNanos) {
+}

@@ -1,0 +1,22 @@
+package dev.sluice.worker.pacing;
+
+import dev.sluice.db.pacer.BudgetRow;
+import dev.sluice.db.pacer.PacerBudgetRepository;
+import java.util.function.UnaryOperator;
+import org.springframework.stereotype.Component;
+
+/** Budgets in the {@code pacer_budgets} table, shared by every worker, on PostgreSQL's clock. */
+@Component
+class PostgresBudgetStore implements BudgetStore {
+
+    private final PacerBudgetRepository repository;
+
+    PostgresBudgetStore(PacerBudgetRepository repository) {
+        this.repository = repository;
+    }
+
+    @Override
+    public BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide) {
+        return repository.update(credential, model, decide);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.sluice.worker.pacing;
+
+import dev.sluice.db.pacer.BudgetRow;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** Budgets in a map, on a clock the test controls: the pacer's logic without PostgreSQL. */
+final class InMemoryBudgetStore implements BudgetStore {
+
+    private final Map<String, BudgetRow> rows = new HashMap<>();
+    private final InstantSource clock;
+
+    InMemoryBudgetStore(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide) {
+        Instant now = clock.instant();
+        long nowUs = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+        BudgetRow stored = rows.getOrDefault(credential + "|" + model, new BudgetRow(new long[0], new long[0], null, 0));
+        BudgetRow current = new BudgetRow(stored.sentUs(), stored.busyUntilUs(), stored.pausedUntilUs(), nowUs);
+        BudgetRow next = decide.apply(current);
+        rows.put(credential + "|" + model, next);
+        return next;
+    }
+}
