@@ -53,7 +53,10 @@ final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
             builder.environment().put("SERVER_PORT", Integer.toString(port));
-            return new ServiceProcess(name, builder.start(), port, log);
+            Process process = builder.start();
+            // A test JVM that is killed must not leave services running behind it.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + name));
+            return new ServiceProcess(name, process, port, log);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
