@@ -76,6 +76,13 @@ public class Submissions {
         private final String tenantId = Ids.tenant();
         private final String batchId = Ids.batch();
         private final List<NewJob> lines = new ArrayList<>();
+        private int priority;
+
+        /** The priority (0-9) of the lines added after this call. */
+        public BatchBuilder priority(int value) {
+            priority = value;
+            return this;
+        }
 
         /** A chat completion for {@code model}. */
         public BatchBuilder chat(String model, String content) {
@@ -106,7 +113,7 @@ public class Submissions {
         private BatchBuilder line(Endpoint endpoint, String model, String body) {
             int lineNo = lines.size() + 1;
             lines.add(new NewJob(Ids.job(), tenantId, batchId, lineNo, "request-" + lineNo, endpoint.path(), model,
-                    body, 0, null));
+                    body, priority, null));
             return this;
         }
 

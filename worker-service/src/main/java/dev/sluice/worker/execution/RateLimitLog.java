@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -44,7 +45,8 @@ class RateLimitLog {
     Instant record(Grant grant, String jobId, Attempt.RateLimited limited) {
         String model = grant.model();
         Limit believed = limits.effective(model);
-        limited.learnedLimit().ifPresent(learned -> limits.learn(model, learned));
+        Optional<Limit> learned = limited.teaches(believed);
+        learned.ifPresent(limit -> limits.learn(model, limit));
         Limit inForce = limits.effective(model);
         if (inForce.equals(believed)) {
             // The limit we paced at was the provider's: the request must have arrived later than the margin allows.
@@ -58,10 +60,10 @@ class RateLimitLog {
         Instant resumeAt = now.plus(pause);
         meters.counter("sluice.rate_limited", "model", model).increment();
         events.record(new RateLimitEvent(0, model, grant.credential().fingerprint(), jobId, now,
-                limited.body(), limited.retryAfter().orElse(null), limited.learnedLimit().orElse(null), resumeAt));
+                limited.body(), limited.retryAfter().orElse(null), learned.orElse(null), resumeAt));
         log.warn("429 from the provider: model={} key={} job={} limit_stated={} retry_after={} paused_until={}",
                 model, grant.credential().fingerprint(), jobId,
-                limited.learnedLimit().map(Limit::toString).orElse("none"),
+                learned.map(Limit::toString).orElse("none"),
                 limited.retryAfter().map(Duration::toString).orElse("none"), resumeAt);
         return resumeAt;
     }

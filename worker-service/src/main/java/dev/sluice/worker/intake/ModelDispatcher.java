@@ -10,6 +10,8 @@ import dev.sluice.worker.pacing.Grant;
 import dev.sluice.worker.pacing.ModelLimits;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +37,7 @@ final class ModelDispatcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ModelDispatcher.class);
 
     private static final Duration MIN_IDLE = Duration.ofMillis(50);
-    private static final Duration MAX_IDLE = Duration.ofSeconds(1);
+    private static final Duration MAX_IDLE = Duration.ofMillis(250);
     private static final Duration PAUSED_POLL = Duration.ofMillis(500);
     private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
 
@@ -68,59 +70,78 @@ final class ModelDispatcher implements Runnable {
         Duration idle = MIN_IDLE;
         boolean busy = false;
         while (running) {
-            Grant grant = null;
-            boolean permit = false;
+            List<Grant> grants = new ArrayList<>();
+            int permits = 0;
             try {
                 if (limits.paused(model)) {
                     Thread.sleep(PAUSED_POLL);
                     continue;
                 }
                 inFlight.acquire();
-                permit = true;
-                GetResponse message;
+                permits = 1;
                 if (busy) {
-                    grant = pacer.acquire(model);
-                    message = channel().basicGet(queue, false);
+                    // As many grants as this worker can run now, decided in one transaction: a burst of N
+                    // leaves together instead of one database round trip after another.
+                    permits += inFlight.drainPermits();
+                    grants.addAll(pacer.acquire(model, permits));
+                    inFlight.release(permits - grants.size());
+                    permits = grants.size();
+                    int started = 0;
+                    while (!grants.isEmpty()) {
+                        GetResponse message = channel().basicGet(queue, false);
+                        if (message == null) {
+                            break;
+                        }
+                        start(message, grants.removeFirst(), channel);
+                        permits--;
+                        started++;
+                    }
+                    busy = grants.isEmpty();
+                    if (started > 0) {
+                        idle = MIN_IDLE;
+                    }
                 } else {
-                    message = channel().basicGet(queue, false);
+                    GetResponse message = channel().basicGet(queue, false);
                     if (message != null) {
-                        grant = pacer.acquire(model);
+                        grants.add(pacer.acquire(model));
+                        start(message, grants.removeFirst(), channel);
+                        permits = 0;
+                        busy = true;
+                        idle = MIN_IDLE;
                     }
                 }
-                if (message == null) {
-                    if (grant != null) {
-                        pacer.cancel(grant);
-                    }
-                    inFlight.release();
+                if (!grants.isEmpty() || permits > 0) {
+                    // The queue ran dry: unused grants go back, nothing was sent under them.
+                    giveBack(grants, permits);
+                    grants.clear();
+                    permits = 0;
                     busy = false;
                     Thread.sleep(idle);
                     idle = idle.multipliedBy(2).compareTo(MAX_IDLE) > 0 ? MAX_IDLE : idle.multipliedBy(2);
-                    continue;
                 }
-                busy = true;
-                idle = MIN_IDLE;
-                start(message, grant, channel);
             } catch (InterruptedException e) {
-                if (grant != null) {
-                    pacer.cancel(grant);
-                }
-                if (permit) {
-                    inFlight.release();
-                }
+                giveBack(grants, permits);
                 Thread.currentThread().interrupt();
                 return;
             } catch (IOException | RuntimeException e) {
-                if (grant != null) {
-                    pacer.cancel(grant);
-                }
-                if (permit) {
-                    inFlight.release();
-                }
+                giveBack(grants, permits);
                 log.warn("Dispatching model {} failed ({}); retrying in {}", model, e.getMessage(), AFTER_FAILURE);
                 closeChannel();
                 pauseAfterFailure();
             }
         }
+    }
+
+    private void giveBack(List<Grant> grants, int permits) {
+        for (Grant grant : grants) {
+            try {
+                pacer.cancel(grant);
+            } catch (RuntimeException e) {
+                // The database is gone: the grant stays recorded as a send and ages out within one window.
+                log.debug("Could not give back a grant of model {}: {}", model, e.getMessage());
+            }
+        }
+        inFlight.release(permits);
     }
 
     /** Starts dispatching on a virtual thread of its own. */

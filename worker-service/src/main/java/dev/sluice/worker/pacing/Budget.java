@@ -65,6 +65,37 @@ final class Budget {
         return new Granted(granted, now, leaseUntil);
     }
 
+    /**
+     * Decides on up to {@code max} dispatches at the same instant (a burst), each under the rule as the
+     * previous ones left it; returns the grants (possibly none) and the row to store.
+     */
+    static Burst decideMany(BudgetRow row, Limit limit, Duration margin, Integer maxConcurrency, Duration lease,
+            int max) {
+        java.util.List<Granted> grants = new java.util.ArrayList<>();
+        BudgetRow current = row;
+        Decision decision = decide(current, limit, margin, maxConcurrency, lease);
+        while (decision instanceof Granted granted) {
+            grants.add(granted);
+            current = granted.row();
+            if (grants.size() == max) {
+                return new Burst(grants, current, null);
+            }
+            decision = decide(current, limit, margin, maxConcurrency, lease);
+        }
+        Wait wait = (Wait) decision;
+        return new Burst(grants, current, grants.isEmpty() ? wait : null);
+    }
+
+    /**
+     * The outcome of {@link #decideMany}.
+     *
+     * @param grants the dispatches granted, all at the row's {@code nowUs}
+     * @param row    the row to store
+     * @param notBefore when nothing was granted, when to ask again; otherwise null
+     */
+    record Burst(java.util.List<Granted> grants, BudgetRow row, Wait notBefore) {
+    }
+
     /** Moves a dispatch's send time from when it was granted to when its bytes actually left (never earlier). */
     static BudgetRow sent(BudgetRow row, long grantedUs, long actualUs) {
         long[] sent = row.sentUs().clone();

@@ -76,23 +76,34 @@ public class GlobalPacer {
 
     /** Blocks until a request to {@code model} may be sent with some credential. */
     public Grant acquire(String model) throws InterruptedException {
+        return acquire(model, 1).getFirst();
+    }
+
+    /**
+     * Blocks until at least one request to {@code model} may be sent, and returns up to {@code max} grants
+     * taken in one decision (a burst granted in one transaction rather than one after another), all for
+     * one credential.
+     */
+    public List<Grant> acquire(String model, int max) throws InterruptedException {
         while (true) {
             long waitUs = Long.MAX_VALUE;
             int start = Math.floorMod(rotation.getAndIncrement(), credentials.size());
             for (int i = 0; i < credentials.size(); i++) {
                 Credential credential = credentials.get((start + i) % credentials.size());
-                Budget.Decision[] decision = new Budget.Decision[1];
+                Budget.Burst[] burst = new Budget.Burst[1];
                 store.update(credential.fingerprint(), model, row -> {
-                    decision[0] = Budget.decide(row, limits.effective(model), margin(model),
-                            limits.maxConcurrency(model), lease);
-                    return decision[0].row();
+                    burst[0] = Budget.decideMany(row, limits.effective(model), margin(model),
+                            limits.maxConcurrency(model), lease, max);
+                    return burst[0].grants().isEmpty() ? row : burst[0].row();
                 });
-                switch (decision[0]) {
-                    case Budget.Granted granted -> {
-                        return new Grant(credential, model, granted.sentUs(), granted.leaseUntilUs(), System.nanoTime());
-                    }
-                    case Budget.Wait wait -> waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs());
+                if (!burst[0].grants().isEmpty()) {
+                    long now = System.nanoTime();
+                    return burst[0].grants().stream()
+                            .map(g -> new Grant(credential, model, g.sentUs(), g.leaseUntilUs(), now))
+                            .toList();
                 }
+                Budget.Wait wait = burst[0].notBefore();
+                waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs());
             }
             long sleepUs = Math.clamp(waitUs, 1_000L, MAX_POLL.toNanos() / 1_000);
             sleeper.sleep(Duration.ofNanos(sleepUs * 1_000));

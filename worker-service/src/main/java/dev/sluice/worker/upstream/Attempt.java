@@ -3,6 +3,7 @@ package dev.sluice.worker.upstream;
 import dev.sluice.common.Limit;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What one upstream call came to, as an instruction for what to do with the job next. The executor
@@ -29,11 +30,28 @@ public sealed interface Attempt {
      *
      * @param retryAfter   how long the provider asked to wait ({@code Retry-After}, {@code x-ratelimit-reset-requests}),
      *                     if it said
-     * @param learnedLimit the limit the answer's text states ({@code Rate limit of 15 per 60s ...}), if it does
-     * @param body         the body as received, for the log of rate-limit events
+     * @param learnedLimit   the limit the answer's text states ({@code Rate limit of 15 per 60s ...}), if it does
+     * @param statedRequests N from {@code x-ratelimit-limit-requests}, if sent: a limit without its window
+     * @param body           the body as received, for the log of rate-limit events
      */
-    record RateLimited(Optional<Duration> retryAfter, Optional<Limit> learnedLimit, String body, Duration latency)
-            implements Attempt {
+    record RateLimited(Optional<Duration> retryAfter, Optional<Limit> learnedLimit, OptionalInt statedRequests,
+            String body, Duration latency) implements Attempt {
+
+        /**
+         * What this answer teaches about the limit, given the one in force: the stated limit if the text
+         * says it; else, when only {@code x-ratelimit-limit-requests} says N, N per the window in force;
+         * nothing if neither says anything stricter.
+         */
+        public Optional<Limit> teaches(Limit inForce) {
+            if (learnedLimit.isPresent()) {
+                return learnedLimit;
+            }
+            if (statedRequests.isPresent() && statedRequests.getAsInt() >= 1
+                    && statedRequests.getAsInt() < inForce.requests()) {
+                return Optional.of(new Limit(statedRequests.getAsInt(), inForce.window()));
+            }
+            return Optional.empty();
+        }
     }
 
     /**

@@ -32,7 +32,7 @@ final class AttemptClassifier {
         }
         if (status == 429) {
             return new Attempt.RateLimited(RateLimitSignals.retryAfter(headers), RateLimitSignals.learnedLimit(body),
-                    body, latency);
+                    RateLimitSignals.statedRequests(headers), body, latency);
         }
         // 408 (request timeout) and 409 (OpenAI: "the resource is being updated") are the provider's own
         // way of saying "try again".

@@ -24,6 +24,15 @@ final class RateLimitSignals {
     private RateLimitSignals() {
     }
 
+    /** N from OpenAI's {@code x-ratelimit-limit-requests} header, if present and a whole number. */
+    static java.util.OptionalInt statedRequests(HttpHeaders headers) {
+        return headers.firstValue("x-ratelimit-limit-requests")
+                .map(String::strip)
+                .filter(v -> v.matches("\\d{1,9}"))
+                .map(v -> java.util.OptionalInt.of(Integer.parseInt(v)))
+                .orElse(java.util.OptionalInt.empty());
+    }
+
     /** The limit a 429 body states, if it states one. */
     static Optional<Limit> learnedLimit(String body) {
         if (body == null) {

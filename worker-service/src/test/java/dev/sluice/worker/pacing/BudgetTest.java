@@ -136,6 +136,21 @@ class BudgetTest {
                 wait -> assertThat(wait.untilUs()).isEqualTo(5 + SPAN));
     }
 
+    @Test
+    void aBurstIsGrantedInOneDecisionUpToTheLimitAndTheCap() {
+        Budget.Burst burst = Budget.decideMany(empty(0), FIFTEEN_PER_SIX, MARGIN, null, LEASE, 64);
+        assertThat(burst.grants()).hasSize(15);
+        assertThat(burst.notBefore()).isNull();
+        assertThat(burst.row().sentUs()).hasSize(15);
+
+        Budget.Burst none = Budget.decideMany(at(burst.row(), 1), FIFTEEN_PER_SIX, MARGIN, null, LEASE, 64);
+        assertThat(none.grants()).isEmpty();
+        assertThat(none.notBefore().untilUs()).isEqualTo(SPAN);
+
+        assertThat(Budget.decideMany(empty(0), FIFTEEN_PER_SIX, MARGIN, 4, LEASE, 64).grants()).hasSize(4);
+        assertThat(Budget.decideMany(empty(0), FIFTEEN_PER_SIX, MARGIN, null, LEASE, 3).grants()).hasSize(3);
+    }
+
     private static BudgetRow granted(BudgetRow row) {
         Budget.Decision decision = Budget.decide(row, FIFTEEN_PER_SIX, MARGIN, null, LEASE);
         assertThat(decision).isInstanceOf(Budget.Granted.class);

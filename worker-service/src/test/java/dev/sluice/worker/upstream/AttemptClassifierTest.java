@@ -66,6 +66,22 @@ class AttemptClassifierTest {
     }
 
     @Test
+    void theLimitHeaderTeachesNAtTheWindowInForceWhenTheTextSaysNothing() {
+        Attempt.RateLimited headerOnly = (Attempt.RateLimited) AttemptClassifier.classify(429,
+                headers(Map.of("x-ratelimit-limit-requests", "10")), "{\"error\":{}}", LATENCY);
+        Attempt.RateLimited withText = (Attempt.RateLimited) AttemptClassifier.classify(429,
+                headers(Map.of("x-ratelimit-limit-requests", "10")),
+                "Rate limit of 15 per 60s exceeded for UserByModelByMinute", LATENCY);
+        Attempt.RateLimited garbage = (Attempt.RateLimited) AttemptClassifier.classify(429,
+                headers(Map.of("x-ratelimit-limit-requests", "lots")), "", LATENCY);
+
+        assertThat(headerOnly.teaches(Limit.parse("20/60s"))).contains(Limit.parse("10/60s"));
+        assertThat(headerOnly.teaches(Limit.parse("5/60s"))).isEmpty();
+        assertThat(withText.teaches(Limit.parse("20/60s"))).contains(Limit.parse("15/60s"));
+        assertThat(garbage.teaches(Limit.parse("20/60s"))).isEmpty();
+    }
+
+    @Test
     void goStyleDurationsParseAndGarbageDoesNot() {
         assertThat(RateLimitSignals.goDuration("850ms")).contains(Duration.ofMillis(850));
         assertThat(RateLimitSignals.goDuration("6.5s")).contains(Duration.ofMillis(6_500));
