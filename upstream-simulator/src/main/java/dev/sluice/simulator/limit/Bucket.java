@@ -6,8 +6,9 @@ import java.time.InstantSource;
 interface Bucket {
 
     /**
-     * Reads the clock and decides, atomically, so arrival instants within one bucket are monotonic and
-     * the count is exact under concurrency.
+     * Reads the arrival instant and decides, atomically, so the count is exact under concurrency. An
+     * arrival earlier than one already counted (two handlers racing) is counted at the later instant, so
+     * instants within one bucket stay monotonic; that only ever keeps a request in the window longer.
      */
     Admission admit(InstantSource clock, Limit limit);
 }

@@ -10,12 +10,14 @@ final class FixedBucket implements Bucket {
 
     private long window = Long.MIN_VALUE;
     private int count;
+    private long last = Long.MIN_VALUE;
 
     @Override
     public synchronized Admission admit(InstantSource clock, Limit limit) {
         Instant now = clock.instant();
         long w = limit.window().toNanos();
-        long t = ChronoUnit.NANOS.between(Instant.EPOCH, now);
+        long t = Math.max(ChronoUnit.NANOS.between(Instant.EPOCH, now), last);
+        last = t;
         long index = Math.floorDiv(t, w);
         if (index != window) {
             window = index;

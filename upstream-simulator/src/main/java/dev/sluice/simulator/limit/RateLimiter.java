@@ -27,15 +27,24 @@ public final class RateLimiter {
         this.policy = new Policy(limit, kind, new ConcurrentHashMap<>());
     }
 
-    /** Counts one arriving request for {@code apiKey} and {@code model}, or rejects it. */
+    /** Counts one request for {@code apiKey} and {@code model} arriving now, or rejects it. */
     public Admission admit(String apiKey, String model) {
+        return admit(apiKey, model, clock.instant());
+    }
+
+    /**
+     * Counts one request that arrived at {@code arrivedAt}, or rejects it. The handler notes the instant
+     * a request reaches it, before reading and parsing its body: a provider counts a request at its edge,
+     * and on a busy machine parsing can take longer than a client's safety margin.
+     */
+    public Admission admit(String apiKey, String model, java.time.Instant arrivedAt) {
         Policy p = policy;
         if (p.limit().isUnlimited()) {
-            return new Admission.Unmetered(clock.instant());
+            return new Admission.Unmetered(arrivedAt);
         }
         Bucket bucket = p.buckets().computeIfAbsent(new BucketKey(apiKey, model),
                 k -> p.kind() == WindowKind.SLIDING ? new SlidingBucket() : new FixedBucket());
-        return bucket.admit(clock, p.limit());
+        return bucket.admit(() -> arrivedAt, p.limit());
     }
 
     /**

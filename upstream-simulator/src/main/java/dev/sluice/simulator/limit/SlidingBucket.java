@@ -13,6 +13,9 @@ final class SlidingBucket implements Bucket {
     @Override
     public synchronized Admission admit(InstantSource clock, Limit limit) {
         Instant now = clock.instant();
+        if (!accepted.isEmpty() && now.isBefore(accepted.peekLast())) {
+            now = accepted.peekLast();
+        }
         Duration w = limit.window();
         // An arrival at t occupies its slot for [t, t + W): at exactly t + W it has left the window.
         Instant horizon = now.minus(w);

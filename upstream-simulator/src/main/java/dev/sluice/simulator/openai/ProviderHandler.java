@@ -16,6 +16,7 @@ import dev.sluice.simulator.stats.ErrorKind;
 import dev.sluice.simulator.stats.RequestTracker;
 import dev.sluice.simulator.stats.StatsRecorder;
 import java.io.IOException;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +48,8 @@ public final class ProviderHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        // Arrival is now, not once the body has been read and parsed (see RateLimiter#admit).
+        Instant arrived = clock.instant();
         SimulatorConfig cfg = config.get();
         String path = exchange.getRequestURI().getPath();
         Endpoint endpoint = Endpoint.match(path);
@@ -79,7 +82,7 @@ public final class ProviderHandler implements HttpHandler {
                     String id = path.substring(Endpoint.MODEL.path.length());
                     Exchanges.json(exchange, 200, Models.find(id).orElseThrow(() -> InvalidRequest.unknownModel(id, 404)));
                 }
-                default -> complete(exchange, endpoint, apiKey.get(), cfg);
+                default -> complete(exchange, endpoint, apiKey.get(), cfg, arrived);
             }
         } catch (InvalidRequest e) {
             stats.invalidRequest();
@@ -87,7 +90,7 @@ public final class ProviderHandler implements HttpHandler {
         }
     }
 
-    private void complete(HttpExchange exchange, Endpoint endpoint, String apiKey, SimulatorConfig cfg)
+    private void complete(HttpExchange exchange, Endpoint endpoint, String apiKey, SimulatorConfig cfg, Instant arrived)
             throws IOException {
         JsonNode body = Requests.parse(Exchanges.readBody(exchange));
         long created = clock.instant().getEpochSecond();
@@ -98,7 +101,7 @@ public final class ProviderHandler implements HttpHandler {
             default -> throw new IllegalStateException("not a completion endpoint: " + endpoint);
         };
         try (RequestTracker tracker = stats.begin(apiKey, call.model())) {
-            Admission admission = limiter.admit(apiKey, call.model());
+            Admission admission = limiter.admit(apiKey, call.model(), arrived);
             Map<String, String> headers = cfg.retryAfter() ? RateLimitHeaders.of(admission) : Map.of();
             if (admission instanceof Admission.Rejected rejected) {
                 tracker.rateLimited();
