@@ -143,7 +143,7 @@ if [[ -z $JARS_FROM ]]; then
         fi
     done
     JARS_DESC="this tree's jars, git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(
-        [[ -n $(git -C "$ROOT" status --porcelain -- '*.java' 2>/dev/null) ]] && echo ' + uncommitted Java changes')"
+        [[ -n $(git -C "$ROOT" status --porcelain -- '*.java' 2>/dev/null) ]] && echo ' + uncommitted Java changes' || true)"
 elif [[ -d $JARS_FROM ]]; then
     JARS=$(cd "$JARS_FROM" && pwd)
     JARS_DESC="jars from $JARS"
@@ -309,7 +309,7 @@ done
 cat <<EOF
 
 Provider: upstream simulator, limit $LIMIT_N/${LIMIT_W}s per model per key (sliding), latency 800 ms + 0-300 ms.
-Sluice: SLUICE_DEFAULT_LIMIT=$LIMIT_N/${LIMIT_W}s, $WORKERS worker(s). $(nproc) cores, $("$JAVA" -version 2>&1 | head -1).
+Sluice: SLUICE_DEFAULT_LIMIT=$LIMIT_N/${LIMIT_W}s, safety margin ${SLUICE_PACING_SAFETY_MARGIN:-250ms (default)}, $WORKERS worker(s). $(nproc) cores, $("$JAVA" -version 2>&1 | head -1).
 Jars: $JARS_DESC ($JAR_TIMES, $(date -u +%Y-%m-%d)).
 
 | requests | via | success | 429s at the provider | max in any ${LIMIT_W} s window | wall | ideal | wall/ideal |
