@@ -76,14 +76,7 @@ public class JobRepository {
              WHERE id = :id AND status = 'running' AND lease_owner = :owner
             """;
 
-    private static final String UNPUBLISHED = """
-            SELECT id, model, priority FROM jobs
-             WHERE status = 'queued' AND published_at IS NULL AND created_at < :createdBefore
-             ORDER BY created_at
-             LIMIT :limit
-            """;
-
-    /** As UNPUBLISHED, but only jobs whose retry backoff has passed: publishing earlier would only bounce off the claim. */
+    /** Queued jobs the broker never confirmed, whose retry backoff (if any) has passed: publishing earlier would only bounce off the claim. */
     private static final String UNPUBLISHED_DUE = """
             SELECT id, model, priority FROM jobs
              WHERE status = 'queued' AND published_at IS NULL AND created_at < :createdBefore
@@ -206,13 +199,6 @@ public class JobRepository {
         return jdbc.sql(REQUEUE).param("id", id).param("owner", owner)
                 .param("notBefore", Timestamps.bind(notBefore)).param("refund", refundAttempt ? 1 : 0)
                 .update() == 1;
-    }
-
-    /** Queued jobs created before {@code createdBefore} whose message the broker never confirmed. */
-    public List<JobMessage> unpublished(Instant createdBefore, int limit) {
-        return jdbc.sql(UNPUBLISHED).param("createdBefore", Timestamps.bind(createdBefore)).param("limit", limit)
-                .query((rs, n) -> new JobMessage(rs.getString("id"), rs.getString("model"), rs.getInt("priority")))
-                .list();
     }
 
     /**

@@ -24,10 +24,6 @@ public class ModelRepository {
             ON CONFLICT (model) DO NOTHING
             """;
 
-    private static final String ALL = """
-            SELECT model FROM models ORDER BY model
-            """;
-
     private static final String SETTINGS = """
             SELECT model, limit_requests, limit_window_ms, max_concurrency, learned_requests, learned_window_ms,
                    learned_at, paused, margin_ms
@@ -69,11 +65,6 @@ public class ModelRepository {
         for (String model : models) {
             jdbc.sql(REGISTER).param("model", model).param("now", Timestamps.bind(now)).update();
         }
-    }
-
-    /** Every known model. */
-    public List<String> all() {
-        return jdbc.sql(ALL).query(String.class).list();
     }
 
     /** Every model's pacing settings, by model id. */

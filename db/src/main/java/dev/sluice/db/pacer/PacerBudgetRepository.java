@@ -35,10 +35,6 @@ public class PacerBudgetRepository {
              WHERE credential = :credential AND model = :model
             """;
 
-    private static final String CLEAR = """
-            DELETE FROM pacer_budgets WHERE model = :model
-            """;
-
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
 
@@ -66,11 +62,6 @@ public class PacerBudgetRepository {
             }
             return next;
         });
-    }
-
-    /** Forgets every budget of a model (tests and benchmarks start from a clean slate with it). */
-    public void clear(String model) {
-        jdbc.sql(CLEAR).param("model", model).update();
     }
 
     private static BudgetRow read(ResultSet rs, int row) throws SQLException {

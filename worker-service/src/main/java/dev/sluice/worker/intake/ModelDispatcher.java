@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.ChannelProxy;
@@ -199,7 +200,7 @@ final class ModelDispatcher implements Runnable {
                 // Close the broker's channel itself, not the cache's proxy: its unacked messages must go back.
                 Channel target = channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
                 target.close();
-            } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException ignored) {
+            } catch (IOException | RuntimeException | TimeoutException ignored) {
                 // Already gone: the broker requeues its unacked messages either way.
             }
             channel = null;

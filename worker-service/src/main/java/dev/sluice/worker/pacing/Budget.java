@@ -3,7 +3,9 @@ package dev.sluice.worker.pacing;
 import dev.sluice.common.Limit;
 import dev.sluice.db.pacer.BudgetRow;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The pacing rule, as pure functions of one (credential, model) budget: a dispatch is granted at
@@ -71,7 +73,7 @@ final class Budget {
      */
     static Burst decideMany(BudgetRow row, Limit limit, Duration margin, Integer maxConcurrency, Duration lease,
             int max) {
-        java.util.List<Granted> grants = new java.util.ArrayList<>();
+        List<Granted> grants = new ArrayList<>();
         BudgetRow current = row;
         Decision decision = decide(current, limit, margin, maxConcurrency, lease);
         while (decision instanceof Granted granted) {
@@ -93,7 +95,7 @@ final class Budget {
      * @param row    the row to store
      * @param notBefore when nothing was granted, when to ask again; otherwise null
      */
-    record Burst(java.util.List<Granted> grants, BudgetRow row, Wait notBefore) {
+    record Burst(List<Granted> grants, BudgetRow row, Wait notBefore) {
     }
 
     /** Moves a dispatch's send time from when it was granted to when its bytes actually left (never earlier). */

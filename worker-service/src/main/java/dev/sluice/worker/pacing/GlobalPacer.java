@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -185,7 +186,7 @@ public class GlobalPacer {
         return credentials.size();
     }
 
-    private void update(Grant grant, java.util.function.UnaryOperator<BudgetRow> change) {
+    private void update(Grant grant, UnaryOperator<BudgetRow> change) {
         store.update(grant.credential().fingerprint(), grant.model(), change);
     }
 }

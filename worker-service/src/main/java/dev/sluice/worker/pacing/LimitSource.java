@@ -1,6 +1,7 @@
 package dev.sluice.worker.pacing;
 
 import dev.sluice.common.Limit;
+import java.time.Duration;
 
 /** What the pacer needs to know of a model: its limit in force and its concurrency cap. */
 interface LimitSource {
@@ -12,11 +13,11 @@ interface LimitSource {
     Integer maxConcurrency(String model);
 
     /** The safety margin as widened after 429s (shared by every worker), or null for the configured one. */
-    default java.time.Duration widenedMargin(String model) {
+    default Duration widenedMargin(String model) {
         return null;
     }
 
     /** Records a wider margin for every worker. */
-    default void widenMargin(String model, java.time.Duration margin) {
+    default void widenMargin(String model, Duration margin) {
     }
 }

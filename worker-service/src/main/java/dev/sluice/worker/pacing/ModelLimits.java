@@ -4,6 +4,7 @@ import dev.sluice.common.Limit;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.model.ModelSettings;
 import dev.sluice.worker.WorkerProperties;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,14 +65,14 @@ public class ModelLimits implements LimitSource {
 
     /** The margin widened after 429s, shared by every worker, or null for the configured one. */
     @Override
-    public java.time.Duration widenedMargin(String model) {
+    public Duration widenedMargin(String model) {
         ModelSettings settings = byModel.get(model);
         return settings == null ? null : settings.widenedMargin();
     }
 
     /** Stores a wider margin for every worker; this worker applies it at its next refresh. */
     @Override
-    public void widenMargin(String model, java.time.Duration margin) {
+    public void widenMargin(String model, Duration margin) {
         models.widenMargin(model, margin);
     }
 

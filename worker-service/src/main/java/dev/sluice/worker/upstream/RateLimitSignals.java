@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,12 +26,12 @@ final class RateLimitSignals {
     }
 
     /** N from OpenAI's {@code x-ratelimit-limit-requests} header, if present and a whole number. */
-    static java.util.OptionalInt statedRequests(HttpHeaders headers) {
+    static OptionalInt statedRequests(HttpHeaders headers) {
         return headers.firstValue("x-ratelimit-limit-requests")
                 .map(String::strip)
                 .filter(v -> v.matches("\\d{1,9}"))
-                .map(v -> java.util.OptionalInt.of(Integer.parseInt(v)))
-                .orElse(java.util.OptionalInt.empty());
+                .map(v -> OptionalInt.of(Integer.parseInt(v)))
+                .orElse(OptionalInt.empty());
     }
 
     /** The limit a 429 body states, if it states one. */
