@@ -68,6 +68,12 @@ class BatchController {
                 BatchRow::id);
     }
 
+    /** OpenAI's cancel: 200 with the batch, now {@code cancelling} (or already cancelling or cancelled). */
+    @PostMapping("/{id}/cancel")
+    BatchView cancel(Tenant tenant, @PathVariable String id) {
+        return views.of(service.cancel(tenant, find(tenant, id).id()));
+    }
+
     /**
      * Streams straight from the database cursor to the client on the request's own (virtual)
      * thread. Not a {@code StreamingResponseBody}: on a client disconnect Spring interrupts that

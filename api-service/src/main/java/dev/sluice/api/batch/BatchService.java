@@ -2,6 +2,7 @@ package dev.sluice.api.batch;
 
 import dev.sluice.api.dispatch.JobPublisher;
 import dev.sluice.api.job.JobRequest;
+import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.db.batch.BatchRepository;
@@ -24,6 +25,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Stores a checked batch with all its jobs in one transaction (COPY for the jobs), then, once it
  * has committed, publishes one message per job. A batch is thus either wholly stored or not at
  * all, and a worker never gets an id it cannot read.
+ *
+ * <p>Cancelling moves the batch to {@code cancelling} and its queued jobs to {@code cancelled} in one
+ * transaction; running jobs finish, and a worker's finaliser then marks the batch {@code cancelled}.
  */
 @Service
 class BatchService {
@@ -68,5 +72,25 @@ class BatchService {
         });
         publisher.publish(messages);
         return batches.find(tenant.id(), batchId).orElseThrow();
+    }
+
+    /**
+     * Cancels the tenant's batch as OpenAI does: an {@code in_progress} batch becomes {@code cancelling};
+     * one already cancelling or cancelled is returned unchanged; any other state is a 409.
+     */
+    BatchRow cancel(Tenant tenant, String batchId) {
+        Instant now = clock.instant();
+        transaction.executeWithoutResult(status -> {
+            if (batches.tryStartCancelling(tenant.id(), batchId, now)) {
+                jobs.cancelQueuedOfBatch(batchId, "batch " + batchId + " was cancelled before this request ran",
+                        now);
+            }
+        });
+        BatchRow batch = batches.find(tenant.id(), batchId).orElseThrow(() -> ApiException.notFound("batch", batchId));
+        return switch (batch.status()) {
+            case CANCELLING, CANCELLED -> batch;
+            default -> throw ApiException.conflict("batch_not_cancellable",
+                    "batch " + batchId + " is " + batch.status().wire() + " and can no longer be cancelled.");
+        };
     }
 }

@@ -22,7 +22,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Single jobs ({@code POST /v1/jobs}, {@code GET /v1/jobs/{id}}) and the jobs of a batch
+ * Single jobs ({@code POST /v1/jobs}, {@code GET /v1/jobs/{id}}), cancelling any job
+ * ({@code POST /v1/jobs/{id}/cancel}), and the jobs of a batch
  * ({@code GET /v1/batches/{id}/jobs}), always scoped to the caller's tenant.
  */
 @RestController
@@ -48,10 +49,20 @@ class JobController {
 
     @GetMapping("/v1/jobs/{id}")
     JobView get(Tenant tenant, @PathVariable String id) {
+        return JobView.of(find(tenant, id));
+    }
+
+    /** Cancels a queued job: 200 with the job, now {@code cancelled}; 409 once it is running or finished otherwise. */
+    @PostMapping("/v1/jobs/{id}/cancel")
+    JobView cancel(Tenant tenant, @PathVariable String id) {
+        return JobView.of(service.cancel(tenant, find(tenant, id).id()));
+    }
+
+    private JobRow find(Tenant tenant, String id) {
         if (!PageQuery.plausibleId(id)) {
             throw ApiException.notFound("job", id);
         }
-        return JobView.of(jobs.find(tenant.id(), id).orElseThrow(() -> ApiException.notFound("job", id)));
+        return jobs.find(tenant.id(), id).orElseThrow(() -> ApiException.notFound("job", id));
     }
 
     /**

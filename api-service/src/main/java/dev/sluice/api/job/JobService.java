@@ -1,8 +1,10 @@
 package dev.sluice.api.job;
 
 import dev.sluice.api.dispatch.JobPublisher;
+import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
+import dev.sluice.common.JobStatus;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.NewJob;
@@ -14,7 +16,10 @@ import java.util.List;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Stores a single job (a batch of one, without a batch) and publishes it once stored. */
+/**
+ * Stores a single job (a batch of one, without a batch) and publishes it once stored, and cancels a
+ * queued job, single or of a batch.
+ */
 @Service
 class JobService {
 
@@ -45,5 +50,22 @@ class JobService {
         });
         publisher.publish(List.of(new JobMessage(jobId, request.model(), job.priority())));
         return jobs.find(tenant.id(), jobId).orElseThrow();
+    }
+
+    /**
+     * Cancels the tenant's job while it is queued; a job already cancelled is returned unchanged, any other
+     * is a 409. The worker that later receives its message finds nothing to claim and drops it; if the job
+     * was its batch's last unfinished one, the workers' finalisation sweep completes the batch.
+     */
+    JobRow cancel(Tenant tenant, String jobId) {
+        boolean cancelled = jobs.cancelQueued(tenant.id(), jobId, "job " + jobId + " was cancelled before it ran",
+                clock.instant());
+        JobRow job = jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));
+        if (cancelled || job.status() == JobStatus.CANCELLED) {
+            return job;
+        }
+        throw ApiException.conflict("job_not_cancellable", job.status() == JobStatus.RUNNING
+                ? "job " + jobId + " is running and will finish."
+                : "job " + jobId + " is " + job.status().wire() + " and can no longer be cancelled.");
     }
 }

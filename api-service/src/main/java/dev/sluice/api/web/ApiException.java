@@ -34,6 +34,11 @@ public class ApiException extends RuntimeException {
                 "No " + what + " found with id '" + (id.length() > 100 ? id.substring(0, 100) + "..." : id) + "'.");
     }
 
+    /** 409: the object exists but its state does not allow the request; the message names both. */
+    public static ApiException conflict(String code, String message) {
+        return new ApiException(HttpStatus.CONFLICT, "invalid_request_error", null, code, message);
+    }
+
     /** 401: no usable credentials. */
     public static ApiException unauthorized(String code, String message) {
         return new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", null, code, message);

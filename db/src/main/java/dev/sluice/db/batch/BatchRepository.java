@@ -72,10 +72,30 @@ public class BatchRepository {
              WHERE id = :id AND status = 'finalizing'
             """;
 
-    /** Batches whose jobs are all finished but which nobody has finalised (a crashed finaliser). */
+    /**
+     * The client's cancel: only an {@code in_progress} batch moves; call in the transaction that cancels its
+     * queued jobs, so that no job of a {@code cancelling} batch is ever claimed afterwards.
+     */
+    private static final String START_CANCELLING = """
+            UPDATE batches SET status = 'cancelling', cancelling_at = :now
+             WHERE id = :id AND tenant_id = :tenantId AND status = 'in_progress'
+            """;
+
+    /** Wins only for a {@code cancelling} batch whose running jobs have all finished, and only once. */
+    private static final String MARK_CANCELLED = """
+            UPDATE batches
+               SET status = 'cancelled', cancelled_at = :now,
+                   output_file_id = :outputFileId, error_file_id = :errorFileId,
+                   request_completed = :completed, request_failed = :failed,
+                   prompt_tokens = :promptTokens, completion_tokens = :completionTokens, total_tokens = :totalTokens
+             WHERE id = :id AND status = 'cancelling'
+               AND NOT EXISTS (SELECT 1 FROM jobs WHERE batch_id = :id AND status IN ('queued', 'running'))
+            """;
+
+    /** Batches whose jobs are all finished but which nobody has finalised (a crashed finaliser, or a cancel). */
     private static final String FINALIZABLE = """
             SELECT b.id FROM batches b
-             WHERE b.status IN ('in_progress', 'finalizing')
+             WHERE b.status IN ('in_progress', 'finalizing', 'cancelling')
                AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.batch_id = b.id AND j.status IN ('queued', 'running'))
              LIMIT :limit
             """;
@@ -144,7 +164,27 @@ public class BatchRepository {
     /** Records the outcome of a {@code finalizing} batch and marks it {@code completed}; false if it was not finalizing. */
     public boolean markCompleted(String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId,
             Instant now) {
-        return jdbc.sql(MARK_COMPLETED)
+        return settle(MARK_COMPLETED, id, counts, usage, outputFileId, errorFileId, now);
+    }
+
+    /** Moves the tenant's {@code in_progress} batch to {@code cancelling}; false if it was in any other state (or absent). */
+    public boolean tryStartCancelling(String tenantId, String id, Instant now) {
+        return jdbc.sql(START_CANCELLING).param("id", id).param("tenantId", tenantId)
+                .param("now", Timestamps.bind(now)).update() == 1;
+    }
+
+    /**
+     * Records the outcome of a {@code cancelling} batch with no unfinished job left and marks it
+     * {@code cancelled}; false if it was not cancelling, still had work running, or someone else did it.
+     */
+    public boolean markCancelled(String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId,
+            Instant now) {
+        return settle(MARK_CANCELLED, id, counts, usage, outputFileId, errorFileId, now);
+    }
+
+    private boolean settle(String sql, String id, JobCounts counts, Usage usage, String outputFileId,
+            String errorFileId, Instant now) {
+        return jdbc.sql(sql)
                 .param("id", id)
                 .param("now", Timestamps.bind(now))
                 .param("outputFileId", outputFileId)

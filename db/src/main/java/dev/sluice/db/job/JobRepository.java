@@ -96,6 +96,33 @@ public class JobRepository {
              WHERE j.id = confirmed.id AND j.status = 'queued' AND j.published_at IS NULL
             """;
 
+    /** A client's cancel of one job: only while it is queued; a running job finishes. */
+    private static final String CANCEL_QUEUED = """
+            UPDATE jobs
+               SET status = 'cancelled', completed_at = :now, error_code = :errorCode, error_message = :errorMessage
+             WHERE id = :id AND tenant_id = :tenantId AND status = 'queued'
+            """;
+
+    /** A batch's cancel: every job still queued; running ones are left to finish. */
+    private static final String CANCEL_QUEUED_OF_BATCH = """
+            UPDATE jobs
+               SET status = 'cancelled', completed_at = :now, error_code = :errorCode, error_message = :errorMessage
+             WHERE batch_id = :batchId AND status = 'queued'
+            """;
+
+    /**
+     * Queued jobs of batches being cancelled: a job that was running when its batch was cancelled and then
+     * went back to the queue (a retry, a 429, a rescued lease) must not run again.
+     */
+    private static final String CANCEL_QUEUED_OF_CANCELLING_BATCHES = """
+            UPDATE jobs
+               SET status = 'cancelled', completed_at = :now, not_before = NULL,
+                   error_code = 'batch_cancelled', error_message = 'its batch was cancelled before this request ran'
+             WHERE status = 'queued'
+               AND batch_id IN (SELECT id FROM batches WHERE status = 'cancelling')
+               AND (CAST(:id AS text) IS NULL OR id = :id)
+            """;
+
     /** A running job whose worker stopped renewing its lease goes back to the queue. */
     private static final String RESCUE_EXPIRED_LEASES = """
             UPDATE jobs
@@ -103,6 +130,11 @@ public class JobRepository {
              WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND lease_expires_at < :now
                            ORDER BY lease_expires_at LIMIT :limit FOR UPDATE SKIP LOCKED)
             """;
+
+    /** {@code error_code} of a job cancelled on its own ({@code POST /v1/jobs/{id}/cancel}). */
+    public static final String CANCELLED = "cancelled";
+    /** {@code error_code} of a job cancelled with its batch, as in OpenAI's error file. */
+    public static final String BATCH_CANCELLED = "batch_cancelled";
 
     private final JdbcClient jdbc;
     private final DataSource dataSource;
@@ -220,6 +252,34 @@ public class JobRepository {
         }
         return jdbc.sql(MARK_PUBLISHED).param("ids", ids.toArray(String[]::new)).param("now", Timestamps.bind(now))
                 .update();
+    }
+
+    /**
+     * Cancels the tenant's job if it is still queued, with {@code error_code} {@code cancelled}; false if it
+     * was in any other state (or absent). Its message, if any, is then dropped by the claim.
+     */
+    public boolean cancelQueued(String tenantId, String id, String errorMessage, Instant now) {
+        return jdbc.sql(CANCEL_QUEUED).param("id", id).param("tenantId", tenantId)
+                .param("errorCode", CANCELLED).param("errorMessage", errorMessage)
+                .param("now", Timestamps.bind(now)).update() == 1;
+    }
+
+    /**
+     * Cancels every queued job of the batch with {@code error_code} {@code batch_cancelled}; returns how many.
+     * Call in the transaction that moves the batch to {@code cancelling}.
+     */
+    public int cancelQueuedOfBatch(String batchId, String errorMessage, Instant now) {
+        return jdbc.sql(CANCEL_QUEUED_OF_BATCH).param("batchId", batchId)
+                .param("errorCode", BATCH_CANCELLED).param("errorMessage", errorMessage)
+                .param("now", Timestamps.bind(now)).update();
+    }
+
+    /**
+     * Cancels queued jobs whose batch is being cancelled — all of them, or only job {@code id} when it is
+     * not null; returns how many.
+     */
+    public int cancelQueuedOfCancellingBatches(String id, Instant now) {
+        return jdbc.sql(CANCEL_QUEUED_OF_CANCELLING_BATCHES).param("id", id).param("now", Timestamps.bind(now)).update();
     }
 
     /** Re-queues up to {@code limit} running jobs whose lease ended before {@code now}; returns how many. */

@@ -82,6 +82,11 @@ class JobClaims {
             boolean requeued = jobs.requeue(id, owner, retryAt, refundAttempt);
             if (requeued) {
                 jobs.markPublished(List.of(id), clock.instant());
+                if (jobs.cancelQueuedOfCancellingBatches(id, clock.instant()) == 1) {
+                    // Its batch was cancelled while it ran: it ends here instead of running again.
+                    log.info("Job {} was not re-queued: its batch is being cancelled", id);
+                    return false;
+                }
             }
             return requeued;
         }));

@@ -8,6 +8,7 @@ import dev.sluice.db.batch.JobCounts;
 import dev.sluice.db.batch.Usage;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
+import dev.sluice.db.job.JobRepository;
 import dev.sluice.worker.WorkerProperties;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -28,6 +29,10 @@ import org.springframework.stereotype.Component;
  * worker died first) and batches left in {@code finalizing} for longer than {@code stale-after} (it died in
  * the middle). Finishing the same batch twice is harmless: the files are unique per batch and kind, and only
  * a {@code finalizing} batch can be marked completed.
+ *
+ * <p>A cancelled batch ({@code cancelling}: its queued jobs were cancelled, its running ones finish) is settled
+ * the same way once its last running job ends, or by the sweep when none was running: the same files and counts,
+ * then {@code cancelled} instead of {@code completed}, conditional on {@code cancelling} so it happens once.
  */
 @Component
 public class BatchFinalizer {
@@ -36,13 +41,16 @@ public class BatchFinalizer {
 
     private final BatchRepository batches;
     private final FileRepository files;
+    private final JobRepository jobs;
     private final InstantSource clock;
     private final Duration staleAfter;
     private final int batchSize;
 
-    BatchFinalizer(BatchRepository batches, FileRepository files, InstantSource clock, WorkerProperties properties) {
+    BatchFinalizer(BatchRepository batches, FileRepository files, JobRepository jobs, InstantSource clock,
+            WorkerProperties properties) {
         this.batches = batches;
         this.files = files;
+        this.jobs = jobs;
         this.clock = clock;
         this.staleAfter = properties.finalization().staleAfter();
         this.batchSize = properties.finalization().batchSize();
@@ -56,16 +64,23 @@ public class BatchFinalizer {
         try {
             if (batches.tryStartFinalizing(batchId, clock.instant())) {
                 complete(batchId);
+            } else {
+                cancelIfDone(batchId);
             }
         } catch (RuntimeException e) {
             log.warn("Finalising batch {} failed; the finalisation sweep will finish it", batchId, e);
         }
     }
 
-    /** One sweep: finalises every batch that is ready but was missed, or whose finaliser died; returns how many. */
+    /**
+     * One sweep: finalises every batch that is ready but was missed, or whose finaliser died, and every cancelling
+     * batch with nothing left running; returns how many.
+     */
     public int runOnce() {
         int completed = 0;
         Instant staleBefore = clock.instant().minus(staleAfter);
+        // Jobs that went back to the queue after their batch was cancelled (a rescued lease) end here.
+        jobs.cancelQueuedOfCancellingBatches(null, clock.instant());
         for (String batchId : batches.finalizable(batchSize)) {
             BatchRow batch = batches.find(batchId).orElse(null);
             if (batch == null) {
@@ -77,7 +92,7 @@ public class BatchFinalizer {
                 case FINALIZING -> batch.finalizingAt() != null && batch.finalizingAt().isBefore(staleBefore);
                 default -> false;
             };
-            if (mine && complete(batchId)) {
+            if (mine ? complete(batchId) : batch.status() == BatchStatus.CANCELLING && cancelIfDone(batchId)) {
                 completed++;
             }
         }
@@ -91,16 +106,54 @@ public class BatchFinalizer {
         if (batch.status() != BatchStatus.FINALIZING) {
             return false;
         }
-        JobCounts counts = batches.liveCounts(batchId);
-        Usage usage = batches.liveUsage(batchId);
-        String outputFileId = recordFile(batch, ResultKind.OUTPUT, "output");
-        String errorFileId = counts.unsuccessful() > 0 ? recordFile(batch, ResultKind.ERROR, "error") : null;
-        boolean completed = batches.markCompleted(batchId, counts, usage, outputFileId, errorFileId, clock.instant());
+        Results results = record(batch, batches.liveCounts(batchId));
+        boolean completed = batches.markCompleted(batchId, results.counts(), results.usage(), results.outputFileId(),
+                results.errorFileId(), clock.instant());
         if (completed) {
-            log.info("Batch {} completed: {} succeeded, {} did not (output {}, errors {})", batchId,
-                    counts.succeeded(), counts.unsuccessful(), outputFileId, errorFileId == null ? "none" : errorFileId);
+            log.info("Batch {} completed: {}", batchId, results);
         }
         return completed;
+    }
+
+    /**
+     * Records the result files of a {@code cancelling} batch with no job left queued or running and marks it
+     * {@code cancelled}; false if it is in another state, still has a running job, or someone else did it.
+     * Jobs never leave a terminal state, so files recorded once nothing is unfinished stay right.
+     */
+    private boolean cancelIfDone(String batchId) {
+        BatchRow batch = batches.find(batchId).orElse(null);
+        if (batch == null || batch.status() != BatchStatus.CANCELLING) {
+            return false;
+        }
+        JobCounts counts = batches.liveCounts(batchId);
+        if (counts.unfinished() > 0) {
+            return false;
+        }
+        Results results = record(batch, counts);
+        boolean cancelled = batches.markCancelled(batchId, results.counts(), results.usage(), results.outputFileId(),
+                results.errorFileId(), clock.instant());
+        if (cancelled) {
+            log.info("Batch {} cancelled: {}", batchId, results);
+        }
+        return cancelled;
+    }
+
+    /** The output file (always, possibly empty) and the error file (only when some job did not succeed). */
+    private Results record(BatchRow batch, JobCounts counts) {
+        Usage usage = batches.liveUsage(batch.id());
+        String outputFileId = recordFile(batch, ResultKind.OUTPUT, "output");
+        String errorFileId = counts.unsuccessful() > 0 ? recordFile(batch, ResultKind.ERROR, "error") : null;
+        return new Results(counts, usage, outputFileId, errorFileId);
+    }
+
+    /** What a finished batch records: final counts and usage, and its result files. */
+    private record Results(JobCounts counts, Usage usage, String outputFileId, String errorFileId) {
+
+        @Override
+        public String toString() {
+            return counts.succeeded() + " succeeded, " + counts.unsuccessful() + " did not (output " + outputFileId
+                    + ", errors " + (errorFileId == null ? "none" : errorFileId) + ")";
+        }
     }
 
     /** Files hold no bytes of their own (they are rendered from the jobs on read); rendering once gives the size. */

@@ -1,0 +1,189 @@
+package dev.sluice.worker.finalization;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.common.BatchStatus;
+import dev.sluice.common.JobStatus;
+import dev.sluice.common.Queues;
+import dev.sluice.db.batch.BatchRow;
+import dev.sluice.db.file.FileRepository;
+import dev.sluice.db.file.ResultKind;
+import dev.sluice.db.job.Outcome;
+import dev.sluice.worker.Submissions.SubmittedBatch;
+import dev.sluice.worker.WorkerIntegrationTest;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.QueueInformation;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A cancelled batch is settled by the finaliser once nothing of it runs any more, exactly once, with the same
+ * files as a completed one; and a cancelled job's message never reaches the provider. The cancel itself is done
+ * as the api-service does it: {@code cancelling} and its queued jobs {@code cancelled}, in one transaction.
+ */
+class CancelledBatchIT extends WorkerIntegrationTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Outcome ANSWER = new Outcome(200, "{\"object\":\"chat.completion\"}", null, null, 1, 2, 3, 10);
+    private static final Outcome REFUSED = new Outcome(400, "{\"error\":{\"message\":\"bad\"}}", null, null, null,
+            null, null, 10);
+
+    @Autowired
+    private BatchFinalizer finalizer;
+
+    @Autowired
+    private FileRepository files;
+
+    @Autowired
+    private TransactionTemplate transaction;
+
+    @Autowired
+    private AmqpAdmin amqp;
+
+    @Test
+    void aCancelledBatchWithNothingRunningIsSettledOnceWithItsResultFiles() {
+        SubmittedBatch submitted = submissions.batch().chats("mistral/cancel-sweep", 4).store();
+        List<String> ids = submitted.jobIds();
+        finish(ids.get(0), true);
+        finish(ids.get(1), false);
+
+        assertThat(cancel(submitted)).isEqualTo(2);
+        assertThat(finalizer.runOnce()).isEqualTo(1);
+
+        BatchRow batch = batch(submitted);
+        assertThat(batch.status()).isEqualTo(BatchStatus.CANCELLED);
+        assertThat(batch.cancelledAt()).isNotNull();
+        assertThat(batch.cancellingAt()).isNotNull();
+        assertThat(batch.completedAt()).isNull();
+        assertThat(batch.requestCompleted()).isEqualTo(1);
+        assertThat(batch.requestFailed()).isEqualTo(3);
+        assertThat(batch.usage().totalTokens()).isEqualTo(3);
+        assertThat(batch.outputFileId()).isNotNull();
+        assertThat(batch.errorFileId()).isNotNull();
+
+        List<JsonNode> output = lines(submitted, ResultKind.OUTPUT);
+        assertThat(output).hasSize(1);
+        assertThat(output.getFirst().get("custom_id").asString()).isEqualTo("request-1");
+        assertThat(output.getFirst().get("response").get("status_code").asInt()).isEqualTo(200);
+
+        List<JsonNode> errors = lines(submitted, ResultKind.ERROR);
+        assertThat(errors).extracting(line -> line.get("custom_id").asString())
+                .containsExactly("request-2", "request-3", "request-4");
+        assertThat(errors.getFirst().get("response").get("status_code").asInt()).isEqualTo(400);
+        assertThat(errors.subList(1, 3)).allSatisfy(line -> {
+            assertThat(line.get("response").isNull()).isTrue();
+            assertThat(line.get("error").get("code").asString()).isEqualTo("batch_cancelled");
+            assertThat(line.get("error").get("message").asString()).contains(submitted.batchId());
+        });
+
+        // Exactly once: a second sweep and a late job-end hook change nothing.
+        assertThat(finalizer.runOnce()).isZero();
+        finalizer.afterJobFinished(submitted.batchId());
+        BatchRow again = batch(submitted);
+        assertThat(again.cancelledAt()).isEqualTo(batch.cancelledAt());
+        assertThat(again.outputFileId()).isEqualTo(batch.outputFileId());
+        assertThat(again.errorFileId()).isEqualTo(batch.errorFileId());
+    }
+
+    @Test
+    void aCancelledBatchWaitsForItsRunningJobAndIsSettledWhenItEnds() {
+        SubmittedBatch submitted = submissions.batch().chats("mistral/cancel-running", 3).store();
+        String running = submitted.jobIds().getFirst();
+        Instant now = Instant.now();
+        jobs.claim(running, "test-worker", now.plusSeconds(60), now).orElseThrow();
+
+        assertThat(cancel(submitted)).isEqualTo(2);
+        assertThat(finalizer.runOnce()).isZero();
+        assertThat(batch(submitted).status()).isEqualTo(BatchStatus.CANCELLING);
+
+        assertThat(jobs.markSucceeded(running, "test-worker", ANSWER, Instant.now())).isTrue();
+        finalizer.afterJobFinished(submitted.batchId());
+
+        BatchRow batch = batch(submitted);
+        assertThat(batch.status()).isEqualTo(BatchStatus.CANCELLED);
+        assertThat(batch.requestCompleted()).isEqualTo(1);
+        assertThat(batch.requestFailed()).isEqualTo(2);
+        assertThat(lines(submitted, ResultKind.OUTPUT)).hasSize(1);
+        assertThat(lines(submitted, ResultKind.ERROR)).hasSize(2);
+    }
+
+    @Test
+    void aJobRescuedAfterItsBatchWasCancelledDoesNotRunAgain() {
+        SubmittedBatch submitted = submissions.batch().chats("mistral/cancel-rescued", 2).store();
+        String running = submitted.jobIds().getFirst();
+        Instant now = Instant.now();
+        jobs.claim(running, "dead-worker", now.plusMillis(1), now).orElseThrow();
+        assertThat(cancel(submitted)).isEqualTo(1);
+
+        // The worker died: its lease lapses and the rescuer puts the job back in the queue.
+        assertThat(jobs.rescueExpiredLeases(now.plusSeconds(1), 10)).isEqualTo(1);
+        assertThat(job(submitted, running).status()).isEqualTo(JobStatus.QUEUED);
+
+        assertThat(finalizer.runOnce()).isEqualTo(1);
+        assertThat(job(submitted, running).status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(job(submitted, running).errorCode()).isEqualTo("batch_cancelled");
+        assertThat(batch(submitted).status()).isEqualTo(BatchStatus.CANCELLED);
+        assertThat(batch(submitted).requestFailed()).isEqualTo(2);
+    }
+
+    @Test
+    void aCancelledJobsMessageIsDroppedWithoutAnUpstreamCall() {
+        String model = "anthropic/claude-3-opus";
+        SubmittedBatch cancelled = submissions.batch().chats(model, 3).store();
+        assertThat(cancel(cancelled)).isEqualTo(3);
+        cancelled.messages().forEach(submissions::publish);
+        // A job published after the cancelled ones shows the worker has reached them.
+        SubmittedBatch control = submissions.batch().chat(model, "still runs").submit();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> batch(control).status() == BatchStatus.COMPLETED
+                && batch(control).requestCompleted() == 1
+                && readyMessages(model) == 0);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> SIMULATOR.stats().model(model).requests() == 1);
+        assertThat(cancelled.jobIds()).allSatisfy(id -> {
+            assertThat(job(cancelled, id).status()).isEqualTo(JobStatus.CANCELLED);
+            assertThat(job(cancelled, id).attempts()).isZero();
+        });
+        finalizer.runOnce();
+        assertThat(batch(cancelled).status()).isEqualTo(BatchStatus.CANCELLED);
+        assertThat(batch(cancelled).requestFailed()).isEqualTo(3);
+    }
+
+    /** What {@code POST /v1/batches/{id}/cancel} does; returns how many queued jobs it cancelled. */
+    private int cancel(SubmittedBatch submitted) {
+        Instant now = Instant.now();
+        Integer cancelled = transaction.execute(status -> {
+            assertThat(batches.tryStartCancelling(submitted.tenantId(), submitted.batchId(), now)).isTrue();
+            return jobs.cancelQueuedOfBatch(submitted.batchId(),
+                    "batch " + submitted.batchId() + " was cancelled before this request ran", now);
+        });
+        return cancelled == null ? 0 : cancelled;
+    }
+
+    private void finish(String jobId, boolean succeeded) {
+        Instant now = Instant.now();
+        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
+        assertThat(succeeded ? jobs.markSucceeded(jobId, "test-worker", ANSWER, now)
+                : jobs.markFailed(jobId, "test-worker", REFUSED, now)).isTrue();
+    }
+
+    private List<JsonNode> lines(SubmittedBatch submitted, ResultKind kind) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        files.writeResults(submitted.batchId(), kind, out);
+        return out.toString(StandardCharsets.UTF_8).lines().map(JSON::readTree).toList();
+    }
+
+    private long readyMessages(String model) {
+        QueueInformation info = amqp.getQueueInfo(Queues.forModel(model));
+        return info == null ? 0 : info.getMessageCount();
+    }
+}
