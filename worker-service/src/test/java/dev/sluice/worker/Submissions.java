@@ -77,6 +77,13 @@ public class Submissions {
         private final String batchId = Ids.batch();
         private final List<NewJob> lines = new ArrayList<>();
         private int priority;
+        private Instant expiresAt;
+
+        /** When the batch's completion window closes; 24 h after {@link #store()} unless set. */
+        public BatchBuilder expiresAt(Instant value) {
+            expiresAt = value;
+            return this;
+        }
 
         /** The priority (0-9) of the lines added after this call. */
         public BatchBuilder priority(int value) {
@@ -126,7 +133,7 @@ public class Submissions {
                 tenants.createTenantWithKey(tenantId, Ids.apiKey(), "test tenant", keyHash, "sk-test",
                         "whsec_test", now);
                 batches.insert(new NewBatch(batchId, tenantId, Endpoint.CHAT_COMPLETIONS.path(), "24h", null, null,
-                        null, 0, lines.size(), now, now.plus(Duration.ofHours(24))));
+                        null, 0, lines.size(), now, expiresAt != null ? expiresAt : now.plus(Duration.ofHours(24))));
                 jobs.insertAll(lines, now);
                 models.register(modelNames, now);
             });

@@ -92,6 +92,19 @@ public class BatchRepository {
                AND NOT EXISTS (SELECT 1 FROM jobs WHERE batch_id = :id AND status IN ('queued', 'running'))
             """;
 
+    /**
+     * The end of a {@code finalizing} batch whose completion window closed before all its jobs ran; wins only
+     * once, and never for a batch whose window is still open.
+     */
+    private static final String MARK_EXPIRED = """
+            UPDATE batches
+               SET status = 'expired', expired_at = :now,
+                   output_file_id = :outputFileId, error_file_id = :errorFileId,
+                   request_completed = :completed, request_failed = :failed,
+                   prompt_tokens = :promptTokens, completion_tokens = :completionTokens, total_tokens = :totalTokens
+             WHERE id = :id AND status = 'finalizing' AND expires_at <= :now
+            """;
+
     /** Batches whose jobs are all finished but which nobody has finalised (a crashed finaliser, or a cancel). */
     private static final String FINALIZABLE = """
             SELECT b.id FROM batches b
@@ -165,6 +178,15 @@ public class BatchRepository {
     public boolean markCompleted(String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId,
             Instant now) {
         return settle(MARK_COMPLETED, id, counts, usage, outputFileId, errorFileId, now);
+    }
+
+    /**
+     * Records the outcome of a {@code finalizing} batch whose completion window has closed and marks it
+     * {@code expired}; false if it was not finalizing, its window is still open at {@code now}, or someone else did it.
+     */
+    public boolean markExpired(String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId,
+            Instant now) {
+        return settle(MARK_EXPIRED, id, counts, usage, outputFileId, errorFileId, now);
     }
 
     /** Moves the tenant's {@code in_progress} batch to {@code cancelling}; false if it was in any other state (or absent). */

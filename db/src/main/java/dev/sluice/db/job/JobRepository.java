@@ -123,6 +123,23 @@ public class JobRepository {
                AND (CAST(:id AS text) IS NULL OR id = :id)
             """;
 
+    /**
+     * Queued jobs of {@code in_progress} batches whose completion window has closed: never started, or back in
+     * the queue after the window closed (a retry, a 429, a rescued lease). Jobs already running finish; a
+     * {@code cancelling} batch is left to the cancel. One statement, so a batch's jobs expire together.
+     */
+    private static final String EXPIRE_QUEUED_OF_EXPIRED_BATCHES = """
+            UPDATE jobs j
+               SET status = 'expired', completed_at = :now, not_before = NULL,
+                   error_code = 'batch_expired',
+                   error_message = format('batch %s expired (completion window %s) before this request ran',
+                                          b.id, b.completion_window)
+              FROM batches b
+             WHERE j.batch_id = b.id AND j.status = 'queued'
+               AND b.status = 'in_progress' AND b.expires_at <= :now
+               AND (CAST(:id AS text) IS NULL OR j.id = :id)
+            """;
+
     /** A running job whose worker stopped renewing its lease goes back to the queue. */
     private static final String RESCUE_EXPIRED_LEASES = """
             UPDATE jobs
@@ -135,6 +152,8 @@ public class JobRepository {
     public static final String CANCELLED = "cancelled";
     /** {@code error_code} of a job cancelled with its batch, as in OpenAI's error file. */
     public static final String BATCH_CANCELLED = "batch_cancelled";
+    /** {@code error_code} of a job whose batch's completion window closed before it ran, as in OpenAI's error file. */
+    public static final String BATCH_EXPIRED = "batch_expired";
 
     private final JdbcClient jdbc;
     private final DataSource dataSource;
@@ -280,6 +299,16 @@ public class JobRepository {
      */
     public int cancelQueuedOfCancellingBatches(String id, Instant now) {
         return jdbc.sql(CANCEL_QUEUED_OF_CANCELLING_BATCHES).param("id", id).param("now", Timestamps.bind(now)).update();
+    }
+
+    /**
+     * Expires, with {@code error_code} {@code batch_expired}, queued jobs of {@code in_progress} batches whose
+     * {@code expires_at} is not after {@code now} — all of them, or only job {@code id} when it is not null;
+     * returns how many. An expired job's message is then dropped by the claim, which takes only queued jobs;
+     * a job still queued past its batch's window but not yet expired by this call may still be claimed and run.
+     */
+    public int expireQueuedOfExpiredBatches(String id, Instant now) {
+        return jdbc.sql(EXPIRE_QUEUED_OF_EXPIRED_BATCHES).param("id", id).param("now", Timestamps.bind(now)).update();
     }
 
     /** Re-queues up to {@code limit} running jobs whose lease ended before {@code now}; returns how many. */

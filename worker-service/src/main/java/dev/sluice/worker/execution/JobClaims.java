@@ -74,25 +74,29 @@ class JobClaims {
     /**
      * Puts the job back to {@code queued}, not to be claimed before {@code retryAt}, while the caller keeps its
      * message; marks it published in the same transaction, since that message stays in the broker and the api's
-     * sweeper must not publish a second one. False if the job was no longer this worker's.
+     * sweeper must not publish a second one. False if the job was no longer this worker's, or if it ended instead
+     * because its batch is being cancelled or its batch's completion window has closed (the finalisation sweep then
+     * settles the batch).
      */
     boolean putBack(Claim claim, Instant retryAt, boolean refundAttempt) {
         String id = claim.job().id();
-        boolean mine = Boolean.TRUE.equals(transaction.execute(status -> {
-            boolean requeued = jobs.requeue(id, owner, retryAt, refundAttempt);
-            if (requeued) {
-                jobs.markPublished(List.of(id), clock.instant());
-                if (jobs.cancelQueuedOfCancellingBatches(id, clock.instant()) == 1) {
-                    // Its batch was cancelled while it ran: it ends here instead of running again.
-                    log.info("Job {} was not re-queued: its batch is being cancelled", id);
-                    return false;
-                }
+        return Boolean.TRUE.equals(transaction.execute(status -> {
+            if (!jobs.requeue(id, owner, retryAt, refundAttempt)) {
+                log.warn("Job {} was no longer this worker's to re-queue (its lease ran out and it was rescued)", id);
+                return false;
             }
-            return requeued;
+            jobs.markPublished(List.of(id), clock.instant());
+            if (jobs.cancelQueuedOfCancellingBatches(id, clock.instant()) == 1) {
+                // Its batch was cancelled while it ran: it ends here instead of running again.
+                log.info("Job {} was not re-queued: its batch is being cancelled", id);
+                return false;
+            }
+            if (jobs.expireQueuedOfExpiredBatches(id, clock.instant()) == 1) {
+                // Its batch's completion window closed while it ran: a retry would start it after the window.
+                log.info("Job {} was not re-queued: its batch's completion window has closed", id);
+                return false;
+            }
+            return true;
         }));
-        if (!mine) {
-            log.warn("Job {} was no longer this worker's to re-queue (its lease ran out and it was rescued)", id);
-        }
-        return mine;
     }
 }

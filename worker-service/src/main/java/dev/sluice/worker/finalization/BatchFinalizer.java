@@ -33,6 +33,13 @@ import org.springframework.stereotype.Component;
  * <p>A cancelled batch ({@code cancelling}: its queued jobs were cancelled, its running ones finish) is settled
  * the same way once its last running job ends, or by the sweep when none was running: the same files and counts,
  * then {@code cancelled} instead of {@code completed}, conditional on {@code cancelling} so it happens once.
+ *
+ * <p>Expiry: each sweep first expires the queued jobs of {@code in_progress} batches whose {@code expires_at}
+ * has passed (also jobs back in the queue after the window closed: a retry, a rescued lease). There is no
+ * {@code expiring} status in OpenAI's API, so the batch stays {@code in_progress} while its running jobs finish
+ * and is then finalised like any other, but settled {@code expired} instead of {@code completed}
+ * when its window has closed and at least one of its jobs expired, keeping its finished results. A job still
+ * queued past the window but not yet swept may be claimed and run in between; it then counts as finished work.
  */
 @Component
 public class BatchFinalizer {
@@ -73,14 +80,20 @@ public class BatchFinalizer {
     }
 
     /**
-     * One sweep: finalises every batch that is ready but was missed, or whose finaliser died, and every cancelling
-     * batch with nothing left running; returns how many.
+     * One sweep: expires the queued jobs of batches whose completion window closed, then finalises every batch
+     * that is ready but was missed, or whose finaliser died, and every cancelling batch with nothing left running;
+     * returns how many batches it settled.
      */
     public int runOnce() {
         int completed = 0;
         Instant staleBefore = clock.instant().minus(staleAfter);
         // Jobs that went back to the queue after their batch was cancelled (a rescued lease) end here.
         jobs.cancelQueuedOfCancellingBatches(null, clock.instant());
+        // Before the finalisable batches are looked up, so that a batch with nothing running settles in this sweep.
+        int expired = jobs.expireQueuedOfExpiredBatches(null, clock.instant());
+        if (expired > 0) {
+            log.info("Expired {} queued jobs whose batch's completion window closed", expired);
+        }
         for (String batchId : batches.finalizable(batchSize)) {
             BatchRow batch = batches.find(batchId).orElse(null);
             if (batch == null) {
@@ -99,20 +112,30 @@ public class BatchFinalizer {
         return completed;
     }
 
-    /** Records the result files and marks the {@code finalizing} batch completed; false if someone else did. */
+    /**
+     * Records the result files and settles the {@code finalizing} batch: {@code expired} when its window has
+     * closed and some of its jobs expired, otherwise {@code completed} (a batch whose every job ran is completed,
+     * even when it finished after its window). False if someone else settled it.
+     */
     private boolean complete(String batchId) {
         BatchRow batch = batches.find(batchId)
                 .orElseThrow(() -> new IllegalStateException("batch " + batchId + " vanished while finalising"));
         if (batch.status() != BatchStatus.FINALIZING) {
             return false;
         }
-        Results results = record(batch, batches.liveCounts(batchId));
-        boolean completed = batches.markCompleted(batchId, results.counts(), results.usage(), results.outputFileId(),
-                results.errorFileId(), clock.instant());
-        if (completed) {
-            log.info("Batch {} completed: {}", batchId, results);
+        JobCounts counts = batches.liveCounts(batchId);
+        Instant now = clock.instant();
+        boolean expired = counts.expired() > 0 && !batch.expiresAt().isAfter(now);
+        Results results = record(batch, counts);
+        boolean settled = expired
+                ? batches.markExpired(batchId, results.counts(), results.usage(), results.outputFileId(),
+                        results.errorFileId(), now)
+                : batches.markCompleted(batchId, results.counts(), results.usage(), results.outputFileId(),
+                        results.errorFileId(), now);
+        if (settled) {
+            log.info("Batch {} {}: {}", batchId, expired ? "expired" : "completed", results);
         }
-        return completed;
+        return settled;
     }
 
     /**
