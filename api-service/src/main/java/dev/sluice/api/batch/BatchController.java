@@ -1,6 +1,7 @@
 package dev.sluice.api.batch;
 
 import dev.sluice.api.ApiProperties;
+import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.ListPage;
@@ -13,6 +14,7 @@ import dev.sluice.db.tenant.Tenant;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,7 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /v1/batches}: OpenAI's Batch API with inline submission, plus {@code /results}, which
  * streams whatever has finished so far in the output file's line format. Another tenant's batch
- * answers exactly as a batch that does not exist.
+ * answers exactly as a batch that does not exist. {@code POST /{id}/retry} (extension) resubmits a
+ * finished batch's unsuccessful jobs as a new batch. Both POSTs that create a batch honour
+ * {@code Idempotency-Key}.
  */
 @RestController
 @RequestMapping("/v1/batches")
@@ -50,9 +54,34 @@ class BatchController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     BatchView create(Tenant tenant, HttpServletRequest request) {
-        // Read and parse in one expression, so that no local keeps the raw body alive while the
-        // jobs are stored.
-        return views.of(service.create(tenant, reader.read(JsonBodies.read(request))));
+        Submission submission = read(request);
+        return views.of(service.create(tenant, submission.batch(), submission.key()));
+    }
+
+    /**
+     * Retries a finished batch's unsuccessful jobs as a new batch (extension): 200 with the new batch.
+     * Its Idempotency-Key request hash is that of the path, as the request has no body.
+     */
+    @PostMapping("/{id}/retry")
+    BatchView retry(Tenant tenant, @PathVariable String id, HttpServletRequest request) {
+        String key = IdempotencyKey.header(request);
+        BatchRow old = find(tenant, id);
+        return views.of(service.retry(tenant, old,
+                IdempotencyKey.of(key, ("POST /v1/batches/" + old.id() + "/retry").getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** A checked batch and its Idempotency-Key, if any. */
+    private record Submission(InlineBatch batch, IdempotencyKey key) {
+    }
+
+    /**
+     * Checks the header, then reads, hashes and parses the body. A method of its own so that no local
+     * keeps the raw body alive while the jobs are stored.
+     */
+    private Submission read(HttpServletRequest request) {
+        String key = IdempotencyKey.header(request);
+        byte[] body = JsonBodies.read(request);
+        return new Submission(reader.read(body), IdempotencyKey.of(key, body));
     }
 
     @GetMapping("/{id}")

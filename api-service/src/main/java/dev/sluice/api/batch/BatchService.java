@@ -1,14 +1,21 @@
 package dev.sluice.api.batch;
 
+import dev.sluice.api.ApiProperties;
 import dev.sluice.api.dispatch.JobPublisher;
+import dev.sluice.api.idempotency.IdempotencyKey;
+import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.job.JobRequest;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.batch.NewBatch;
+import dev.sluice.db.idempotency.IdempotencyRepository.ObjectType;
 import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.JobRetryRepository;
+import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.tenant.Tenant;
@@ -17,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,28 +36,43 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Cancelling moves the batch to {@code cancelling} and its queued jobs to {@code cancelled} in one
  * transaction; running jobs finish, and a worker's finaliser then marks the batch {@code cancelled}.
+ *
+ * <p>With an {@code Idempotency-Key} the key is claimed first in the storing transaction; a repeat of
+ * an earlier request stores and publishes nothing and returns the earlier batch. A retry creates a new
+ * batch from a finished one's unsuccessful jobs through the same path.
  */
 @Service
 class BatchService {
 
     private final BatchRepository batches;
     private final JobRepository jobs;
+    private final JobRetryRepository retryJobs;
     private final ModelRepository models;
+    private final IdempotencyKeys idempotency;
     private final JobPublisher publisher;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final ApiProperties.Input limits;
 
-    BatchService(BatchRepository batches, JobRepository jobs, ModelRepository models, JobPublisher publisher,
-            TransactionTemplate transaction, Clock clock) {
+    BatchService(BatchRepository batches, JobRepository jobs, JobRetryRepository retryJobs, ModelRepository models,
+            IdempotencyKeys idempotency, JobPublisher publisher, TransactionTemplate transaction, Clock clock,
+            ApiProperties properties) {
         this.batches = batches;
         this.jobs = jobs;
+        this.retryJobs = retryJobs;
         this.models = models;
+        this.idempotency = idempotency;
         this.publisher = publisher;
         this.transaction = transaction;
         this.clock = clock;
+        this.limits = properties.input();
     }
 
-    BatchRow create(Tenant tenant, InlineBatch batch) {
+    /**
+     * Stores the batch and publishes its jobs once committed; with a key that already created a batch
+     * for the same request, returns that batch instead and stores and publishes nothing.
+     */
+    BatchRow create(Tenant tenant, InlineBatch batch, IdempotencyKey key) {
         String batchId = Ids.batch();
         Instant now = clock.instant();
         List<NewJob> newJobs = new ArrayList<>(batch.requests().size());
@@ -63,15 +86,54 @@ class BatchService {
             messages.add(new JobMessage(jobId, request.model(), batch.priority()));
             distinctModels.add(request.model());
         }
-        transaction.executeWithoutResult(status -> {
+        String earlier = transaction.execute(status -> {
+            Optional<String> held = idempotency.claim(tenant.id(), key, ObjectType.BATCH, batchId, now);
+            if (held.isPresent()) {
+                status.setRollbackOnly();
+                return held.get();
+            }
             batches.insert(new NewBatch(batchId, tenant.id(), batch.endpoint().path(), batch.completionWindow(),
                     null, batch.metadataJson(), batch.webhookUrl(), batch.priority(), newJobs.size(), now,
                     now.plus(batch.window())));
             jobs.insertAll(newJobs, now);
             models.register(distinctModels, now);
+            return null;
         });
+        if (earlier != null) {
+            return batches.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("batch", earlier));
+        }
         publisher.publish(messages);
         return batches.find(tenant.id(), batchId).orElseThrow();
+    }
+
+    /**
+     * A new batch with the {@code failed}, {@code expired} and {@code cancelled} jobs of a finished
+     * ({@code completed}, {@code expired} or {@code cancelled}) batch, same custom_ids and bodies in line
+     * order, and the old batch's settings; its metadata gains {@code retry_of} when there is room for
+     * another key. The old batch is left as it is.
+     */
+    BatchRow retry(Tenant tenant, BatchRow old, IdempotencyKey key) {
+        switch (old.status()) {
+            case COMPLETED, EXPIRED, CANCELLED -> {
+            }
+            default -> throw ApiException.conflict("batch_not_retryable", "batch " + old.id() + " is "
+                    + old.status().wire() + "; only a completed, expired or cancelled batch can be retried.");
+        }
+        List<JobRow> unsuccessful = retryJobs.unsuccessfulOfBatch(old.id());
+        if (unsuccessful.isEmpty()) {
+            throw ApiException.conflict("nothing_to_retry",
+                    "batch " + old.id() + " has no failed, expired or cancelled job to retry.");
+        }
+        List<JobRequest> requests = new ArrayList<>(unsuccessful.size());
+        for (JobRow job : unsuccessful) {
+            requests.add(new JobRequest(job.customId(), job.url(), job.model(), job.body()));
+        }
+        Endpoint endpoint = Endpoint.fromPath(old.endpoint()).orElseThrow(() -> new IllegalStateException(
+                "batch " + old.id() + " has endpoint " + old.endpoint() + ", which Sluice does not run"));
+        return create(tenant, new InlineBatch(endpoint, old.completionWindow(),
+                CompletionWindow.parse(old.completionWindow(), limits.maxCompletionWindow()),
+                Metadata.withRetryOf(old.metadataJson(), old.id(), limits), old.webhookUrl(), old.priority(),
+                requests), key);
     }
 
     /**

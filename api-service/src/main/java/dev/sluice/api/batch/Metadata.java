@@ -6,6 +6,7 @@ import dev.sluice.api.web.JsonInput;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code metadata}: OpenAI's "set of 16 key-value pairs", keys up to 64 characters and string
@@ -14,6 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 final class Metadata {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The key a retried batch's metadata names its original with. */
+    static final String RETRY_OF = "retry_of";
 
     private Metadata() {
     }
@@ -47,6 +51,19 @@ final class Metadata {
                         "metadata values must be at most " + limits.maxMetadataValueLength() + " characters.");
             }
         }
+        return JSON.writeValueAsString(metadata);
+    }
+
+    /**
+     * A retry's metadata: the old batch's plus {@code "retry_of": "<old id>"} (replacing an earlier
+     * {@code retry_of}), or the old one unchanged when it already holds the most keys allowed.
+     */
+    static String withRetryOf(String metadataJson, String oldBatchId, ApiProperties.Input limits) {
+        ObjectNode metadata = metadataJson == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(metadataJson);
+        if (!metadata.has(RETRY_OF) && metadata.size() >= limits.maxMetadataPairs()) {
+            return metadataJson;
+        }
+        metadata.put(RETRY_OF, oldBatchId);
         return JSON.writeValueAsString(metadata);
     }
 }

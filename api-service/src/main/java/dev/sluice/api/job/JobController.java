@@ -1,6 +1,7 @@
 package dev.sluice.api.job;
 
 import dev.sluice.api.ApiProperties;
+import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.ListPage;
@@ -24,7 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Single jobs ({@code POST /v1/jobs}, {@code GET /v1/jobs/{id}}), cancelling any job
  * ({@code POST /v1/jobs/{id}/cancel}), and the jobs of a batch
- * ({@code GET /v1/batches/{id}/jobs}), always scoped to the caller's tenant.
+ * ({@code GET /v1/batches/{id}/jobs}), always scoped to the caller's tenant. {@code POST /v1/jobs}
+ * honours {@code Idempotency-Key}: a repeat answers 202 with the job the first request created.
  */
 @RestController
 class JobController {
@@ -44,7 +46,10 @@ class JobController {
     @PostMapping(path = "/v1/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobView create(Tenant tenant, HttpServletRequest request) {
-        return JobView.of(service.create(tenant, SingleJobReader.read(JsonBodies.read(request), maxCustomIdLength)));
+        String key = IdempotencyKey.header(request);
+        byte[] body = JsonBodies.read(request);
+        SingleJobReader.SingleJob job = SingleJobReader.read(body, maxCustomIdLength);
+        return JobView.of(service.create(tenant, job, IdempotencyKey.of(key, body)));
     }
 
     @GetMapping("/v1/jobs/{id}")

@@ -1,10 +1,13 @@
 package dev.sluice.api.job;
 
 import dev.sluice.api.dispatch.JobPublisher;
+import dev.sluice.api.idempotency.IdempotencyKey;
+import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobStatus;
+import dev.sluice.db.idempotency.IdempotencyRepository.ObjectType;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.NewJob;
@@ -13,6 +16,7 @@ import dev.sluice.db.tenant.Tenant;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -25,29 +29,44 @@ class JobService {
 
     private final JobRepository jobs;
     private final ModelRepository models;
+    private final IdempotencyKeys idempotency;
     private final JobPublisher publisher;
     private final TransactionTemplate transaction;
     private final Clock clock;
 
-    JobService(JobRepository jobs, ModelRepository models, JobPublisher publisher, TransactionTemplate transaction,
-            Clock clock) {
+    JobService(JobRepository jobs, ModelRepository models, IdempotencyKeys idempotency, JobPublisher publisher,
+            TransactionTemplate transaction, Clock clock) {
         this.jobs = jobs;
         this.models = models;
+        this.idempotency = idempotency;
         this.publisher = publisher;
         this.transaction = transaction;
         this.clock = clock;
     }
 
-    JobRow create(Tenant tenant, SingleJobReader.SingleJob job) {
+    /**
+     * Stores the job and publishes it once committed; with a key that already created a job for the
+     * same request, returns that job instead and stores and publishes nothing.
+     */
+    JobRow create(Tenant tenant, SingleJobReader.SingleJob job, IdempotencyKey key) {
         String jobId = Ids.job();
         Instant now = clock.instant();
         JobRequest request = job.request();
         NewJob newJob = new NewJob(jobId, tenant.id(), null, null, request.customId(), job.endpoint().path(),
                 request.model(), request.body(), job.priority(), job.webhookUrl());
-        transaction.executeWithoutResult(status -> {
+        String earlier = transaction.execute(status -> {
+            Optional<String> held = idempotency.claim(tenant.id(), key, ObjectType.JOB, jobId, now);
+            if (held.isPresent()) {
+                status.setRollbackOnly();
+                return held.get();
+            }
             jobs.insertAll(List.of(newJob), now);
             models.register(List.of(request.model()), now);
+            return null;
         });
+        if (earlier != null) {
+            return jobs.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("job", earlier));
+        }
         publisher.publish(List.of(new JobMessage(jobId, request.model(), job.priority())));
         return jobs.find(tenant.id(), jobId).orElseThrow();
     }
