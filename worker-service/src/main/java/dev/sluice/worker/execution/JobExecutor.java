@@ -137,7 +137,10 @@ public class JobExecutor {
                 yield finish(claim, false, Outcomes.failed(refusal));
             }
             case Attempt.Transient failure when job.attempts() < maxAttempts -> {
-                Instant retryAt = now.plus(backoff.after(job.attempts()));
+                // The provider's Retry-After, when longer than our backoff, is the one to honour.
+                Duration wait = backoff.after(job.attempts());
+                Duration asked = failure.retryAfter().orElse(Duration.ZERO);
+                Instant retryAt = now.plus(asked.compareTo(wait) > 0 ? asked : wait);
                 log.info("Job {} attempt {} of {} failed ({}); retrying at {}", job.id(), job.attempts(), maxAttempts,
                         failure.message(), retryAt);
                 yield retryAt(claim, retryAt, false);

@@ -63,23 +63,24 @@ public sealed interface Attempt {
      * @param body      that answer's body, or null
      * @param errorCode {@code request_timeout} or {@code upstream_unreachable} when no usable answer came, else null
      * @param message   what went wrong, for logs and the error file; never contains the key or the prompt
+     * @param retryAfter how long the provider asked to wait ({@code Retry-After} on a 503, say), if it said
      */
-    record Transient(Integer status, String body, String errorCode, String message, Duration latency)
-            implements Attempt {
+    record Transient(Integer status, String body, String errorCode, String message, Duration latency,
+            Optional<Duration> retryAfter) implements Attempt {
 
         /** The code of a job whose call timed out. */
         public static final String REQUEST_TIMEOUT = "request_timeout";
         /** The code of a job whose provider could not be reached or gave no usable answer. */
         public static final String UPSTREAM_UNREACHABLE = "upstream_unreachable";
 
-        /** A retryable HTTP answer. */
-        static Transient http(int status, String body, Duration latency) {
-            return new Transient(status, body, null, "the provider answered HTTP " + status, latency);
+        /** A retryable HTTP answer, with the wait the provider asked for, if any. */
+        static Transient http(int status, String body, Duration latency, Optional<Duration> retryAfter) {
+            return new Transient(status, body, null, "the provider answered HTTP " + status, latency, retryAfter);
         }
 
         /** No usable answer. */
         static Transient noAnswer(String errorCode, String message, Duration latency) {
-            return new Transient(null, null, errorCode, message, latency);
+            return new Transient(null, null, errorCode, message, latency, Optional.empty());
         }
     }
 

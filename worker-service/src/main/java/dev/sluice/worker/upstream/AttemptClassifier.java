@@ -37,7 +37,7 @@ final class AttemptClassifier {
         // 408 (request timeout) and 409 (OpenAI: "the resource is being updated") are the provider's own
         // way of saying "try again".
         if (status >= 500 || status == 408 || status == 409) {
-            return Attempt.Transient.http(status, body, latency);
+            return Attempt.Transient.http(status, body, latency, RateLimitSignals.retryAfter(headers));
         }
         return new Attempt.Permanent(status, body, latency);
     }

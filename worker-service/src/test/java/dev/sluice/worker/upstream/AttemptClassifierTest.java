@@ -112,6 +112,16 @@ class AttemptClassifierTest {
     }
 
     @Test
+    void aServerErrorCarriesTheRetryAfterItAskedFor() {
+        Attempt.Transient busy = (Attempt.Transient) AttemptClassifier.classify(503,
+                headers(Map.of("retry-after", "30")), "", LATENCY);
+        Attempt.Transient silent = (Attempt.Transient) AttemptClassifier.classify(503, NO_HEADERS, "", LATENCY);
+
+        assertThat(busy.retryAfter()).contains(Duration.ofSeconds(30));
+        assertThat(silent.retryAfter()).isEmpty();
+    }
+
+    @Test
     void a400IsPermanentAndKeepsTheProvidersBody() {
         String body = "{\"error\":{\"message\":\"The model `acme/nope` does not exist\",\"type\":\"invalid_request_error\"}}";
 
