@@ -140,6 +140,20 @@ public class JobRepository {
                AND (CAST(:id AS text) IS NULL OR j.id = :id)
             """;
 
+    /**
+     * Forgets the publication of queued jobs of one model that were published long ago and are due, so the
+     * unpublished sweeper publishes them again: called only when the model's queue is empty, which means
+     * the broker lost their messages (a queue deleted or purged, a broker that lost its disk).
+     */
+    private static final String FORGET_LOST_MESSAGES = """
+            UPDATE jobs SET published_at = NULL
+             WHERE id IN (SELECT id FROM jobs
+                           WHERE status = 'queued' AND model = :model AND published_at < :publishedBefore
+                             AND (not_before IS NULL OR not_before <= :now)
+                           ORDER BY published_at
+                           LIMIT :limit)
+            """;
+
     /** A running job whose worker stopped renewing its lease goes back to the queue. */
     private static final String RESCUE_EXPIRED_LEASES = """
             UPDATE jobs
@@ -309,6 +323,16 @@ public class JobRepository {
      */
     public int expireQueuedOfExpiredBatches(String id, Instant now) {
         return jdbc.sql(EXPIRE_QUEUED_OF_EXPIRED_BATCHES).param("id", id).param("now", Timestamps.bind(now)).update();
+    }
+
+    /**
+     * Marks up to {@code limit} queued, due jobs of {@code model} published before {@code publishedBefore} as
+     * unpublished again (their messages are gone); returns how many.
+     */
+    public int forgetLostMessages(String model, Instant publishedBefore, Instant now, int limit) {
+        return jdbc.sql(FORGET_LOST_MESSAGES).param("model", model)
+                .param("publishedBefore", Timestamps.bind(publishedBefore)).param("now", Timestamps.bind(now))
+                .param("limit", limit).update();
     }
 
     /** Re-queues up to {@code limit} running jobs whose lease ended before {@code now}; returns how many. */
