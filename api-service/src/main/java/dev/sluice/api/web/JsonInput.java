@@ -6,7 +6,9 @@ import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,8 +20,22 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class JsonInput implements AutoCloseable {
 
-    /** Trailing tokens are fine when a tree is read from the middle of the body; {@link #end} checks the end. */
-    private static final JsonMapper JSON = JsonMapper.builder()
+    /** Deeper than any request body needs; a deeper one is refused before it can cost stack or memory. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    /** The longest single string accepted (a prompt of ~10 M characters); longer ones are refused. */
+    public static final int MAX_STRING_LENGTH = 10_000_000;
+
+    /**
+     * Trailing tokens are fine when a tree is read from the middle of the body; {@link #end} checks the end.
+     * The read limits turn a hostile body into a 400 at once rather than a parser working through it.
+     */
+    private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .maxStringLength(MAX_STRING_LENGTH)
+                            .build())
+                    .build())
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private final byte[] bytes;
