@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The wait before the next attempt after a transient failure: exponential from the initial backoff,
- * capped, and jittered over its upper half so that jobs that failed together do not come back together.
+ * The wait before the next attempt after a transient failure: "full jitter" — a uniformly random wait
+ * between zero and an exponential ceiling (the initial backoff doubled per attempt, capped), so that
+ * jobs that failed together, say during an outage, come back spread out rather than together.
  */
 final class Backoff {
 
@@ -23,12 +24,15 @@ final class Backoff {
         return after(attempts, ThreadLocalRandom.current().nextDouble());
     }
 
-    /** The same for a given {@code roll} in [0, 1): 0 gives half the exponential delay, near 1 all of it. */
+    /** The same for a given {@code roll} in [0, 1): 0 gives no wait, near 1 the whole ceiling. */
     Duration after(int attempts, double roll) {
+        return Duration.ofMillis((long) (roll * ceiling(attempts).toMillis()));
+    }
+
+    /** The longest wait after the {@code attempts}-th attempt failed. */
+    Duration ceiling(int attempts) {
         int doublings = Math.min(Math.max(attempts - 1, 0), 30);
         Duration exponential = initial.multipliedBy(1L << doublings);
-        Duration capped = exponential.compareTo(max) > 0 ? max : exponential;
-        long halfMillis = capped.toMillis() / 2;
-        return Duration.ofMillis(halfMillis + (long) (roll * (capped.toMillis() - halfMillis)));
+        return exponential.compareTo(max) > 0 ? max : exponential;
     }
 }

@@ -12,16 +12,28 @@ class BackoffTest {
             new WorkerProperties.Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(10)));
 
     @Test
-    void doublesPerAttemptWithJitterOverTheUpperHalf() {
-        assertThat(backoff.after(1, 0.0)).isEqualTo(Duration.ofMillis(500));
-        assertThat(backoff.after(1, 0.999)).isBetween(Duration.ofMillis(990), Duration.ofSeconds(1));
-        assertThat(backoff.after(2, 0.0)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(backoff.after(3, 0.0)).isEqualTo(Duration.ofSeconds(2));
+    void theCeilingDoublesPerAttemptAndTheWaitIsAnywhereBelowIt() {
+        assertThat(backoff.ceiling(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(backoff.ceiling(2)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(backoff.ceiling(3)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(backoff.after(3, 0.0)).isEqualTo(Duration.ZERO);
+        assertThat(backoff.after(3, 0.5)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(backoff.after(3, 0.999)).isBetween(Duration.ofMillis(3_990), Duration.ofSeconds(4));
     }
 
     @Test
     void isCappedAtTheMaximum() {
-        assertThat(backoff.after(5, 0.999)).isLessThanOrEqualTo(Duration.ofSeconds(10));
-        assertThat(backoff.after(40, 0.0)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(backoff.ceiling(5)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(backoff.ceiling(40)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(backoff.after(40, 0.999)).isLessThanOrEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void randomWaitsSpreadOverTheWholeRange() {
+        java.util.List<Duration> waits = java.util.stream.IntStream.range(0, 2_000)
+                .mapToObj(i -> backoff.after(4)).toList();
+        assertThat(waits).allMatch(w -> !w.isNegative() && w.compareTo(Duration.ofSeconds(8)) < 0);
+        assertThat(waits).anyMatch(w -> w.compareTo(Duration.ofSeconds(1)) < 0);
+        assertThat(waits).anyMatch(w -> w.compareTo(Duration.ofSeconds(7)) > 0);
     }
 }
