@@ -7,13 +7,8 @@ import dev.sluice.common.BatchStatus;
 import dev.sluice.common.JobStatus;
 import dev.sluice.common.Queues;
 import dev.sluice.db.batch.BatchRow;
-import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
-import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.Submissions.SubmittedBatch;
-import dev.sluice.worker.WorkerIntegrationTest;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,25 +18,13 @@ import org.springframework.amqp.core.QueueInformation;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A cancelled batch is settled by the finaliser once nothing of it runs any more, exactly once, with the same
  * files as a completed one; and a cancelled job's message never reaches the provider. The cancel itself is done
  * as the api-service does it: {@code cancelling} and its queued jobs {@code cancelled}, in one transaction.
  */
-class CancelledBatchIT extends WorkerIntegrationTest {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Outcome ANSWER = new Outcome(200, "{\"object\":\"chat.completion\"}", null, null, 1, 2, 3, 10);
-    private static final Outcome REFUSED = new Outcome(400, "{\"error\":{\"message\":\"bad\"}}", null, null, null,
-            null, null, 10);
-
-    @Autowired
-    private BatchFinalizer finalizer;
-
-    @Autowired
-    private FileRepository files;
+class CancelledBatchIT extends SettlementTest {
 
     @Autowired
     private TransactionTemplate transaction;
@@ -167,19 +150,6 @@ class CancelledBatchIT extends WorkerIntegrationTest {
                     "batch " + submitted.batchId() + " was cancelled before this request ran", now);
         });
         return cancelled == null ? 0 : cancelled;
-    }
-
-    private void finish(String jobId, boolean succeeded) {
-        Instant now = Instant.now();
-        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
-        assertThat(succeeded ? jobs.markSucceeded(jobId, "test-worker", ANSWER, now)
-                : jobs.markFailed(jobId, "test-worker", REFUSED, now)).isTrue();
-    }
-
-    private List<JsonNode> lines(SubmittedBatch submitted, ResultKind kind) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        files.writeResults(submitted.batchId(), kind, out);
-        return out.toString(StandardCharsets.UTF_8).lines().map(JSON::readTree).toList();
     }
 
     private long readyMessages(String model) {

@@ -5,37 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.common.BatchStatus;
 import dev.sluice.common.JobStatus;
 import dev.sluice.db.batch.BatchRow;
-import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
-import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.Submissions.SubmittedBatch;
-import dev.sluice.worker.WorkerIntegrationTest;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A batch whose completion window closed: the finalisation sweep expires its queued jobs, waits for its running
  * ones, and settles it {@code expired} exactly once, keeping its finished results; a batch whose window is
  * still open is left alone.
  */
-class ExpiredBatchIT extends WorkerIntegrationTest {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Outcome ANSWER = new Outcome(200, "{\"object\":\"chat.completion\"}", null, null, 1, 2, 3, 10);
-    private static final Outcome REFUSED = new Outcome(400, "{\"error\":{\"message\":\"bad\"}}", null, null, null,
-            null, null, 10);
-
-    @Autowired
-    private BatchFinalizer finalizer;
-
-    @Autowired
-    private FileRepository files;
+class ExpiredBatchIT extends SettlementTest {
 
     @Test
     void aBatchPastItsWindowExpiresItsQueuedJobsAndKeepsItsFinishedOnes() {
@@ -151,18 +133,5 @@ class ExpiredBatchIT extends WorkerIntegrationTest {
         assertThat(batch.expiredAt()).isNull();
         assertThat(job(submitted, submitted.jobIds().get(1)).status()).isEqualTo(JobStatus.QUEUED);
         assertThat(job(submitted, submitted.jobIds().get(1)).errorCode()).isNull();
-    }
-
-    private void finish(String jobId, boolean succeeded) {
-        Instant now = Instant.now();
-        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
-        assertThat(succeeded ? jobs.markSucceeded(jobId, "test-worker", ANSWER, now)
-                : jobs.markFailed(jobId, "test-worker", REFUSED, now)).isTrue();
-    }
-
-    private List<JsonNode> lines(SubmittedBatch submitted, ResultKind kind) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        files.writeResults(submitted.batchId(), kind, out);
-        return out.toString(StandardCharsets.UTF_8).lines().map(JSON::readTree).toList();
     }
 }
