@@ -47,24 +47,8 @@ class CancelledBatchIT extends SettlementTest {
         assertThat(batch.cancelledAt()).isNotNull();
         assertThat(batch.cancellingAt()).isNotNull();
         assertThat(batch.completedAt()).isNull();
-        assertThat(batch.requestCompleted()).isEqualTo(1);
-        assertThat(batch.requestFailed()).isEqualTo(3);
-        assertThat(batch.usage().totalTokens()).isEqualTo(3);
-        assertThat(batch.outputFileId()).isNotNull();
-        assertThat(batch.errorFileId()).isNotNull();
-
-        List<JsonNode> output = lines(submitted, ResultKind.OUTPUT);
-        assertThat(output).hasSize(1);
-        assertThat(output.getFirst().get("custom_id").asString()).isEqualTo("request-1");
-        assertThat(output.getFirst().get("response").get("status_code").asInt()).isEqualTo(200);
-
-        List<JsonNode> errors = lines(submitted, ResultKind.ERROR);
-        assertThat(errors).extracting(line -> line.get("custom_id").asString())
-                .containsExactly("request-2", "request-3", "request-4");
-        assertThat(errors.getFirst().get("response").get("status_code").asInt()).isEqualTo(400);
+        List<JsonNode> errors = assertSettled(submitted, batch, "batch_cancelled");
         assertThat(errors.subList(1, 3)).allSatisfy(line -> {
-            assertThat(line.get("response").isNull()).isTrue();
-            assertThat(line.get("error").get("code").asString()).isEqualTo("batch_cancelled");
             assertThat(line.get("error").get("message").asString()).contains(submitted.batchId());
         });
 

@@ -39,24 +39,8 @@ class ExpiredBatchIT extends SettlementTest {
         assertThat(batch.status()).isEqualTo(BatchStatus.EXPIRED);
         assertThat(batch.expiredAt()).isNotNull();
         assertThat(batch.completedAt()).isNull();
-        assertThat(batch.requestCompleted()).isEqualTo(1);
-        assertThat(batch.requestFailed()).isEqualTo(3);
-        assertThat(batch.usage().totalTokens()).isEqualTo(3);
-        assertThat(batch.outputFileId()).isNotNull();
-        assertThat(batch.errorFileId()).isNotNull();
-
-        List<JsonNode> output = lines(submitted, ResultKind.OUTPUT);
-        assertThat(output).hasSize(1);
-        assertThat(output.getFirst().get("custom_id").asString()).isEqualTo("request-1");
-        assertThat(output.getFirst().get("response").get("status_code").asInt()).isEqualTo(200);
-
-        List<JsonNode> errors = lines(submitted, ResultKind.ERROR);
-        assertThat(errors).extracting(line -> line.get("custom_id").asString())
-                .containsExactly("request-2", "request-3", "request-4");
-        assertThat(errors.getFirst().get("response").get("status_code").asInt()).isEqualTo(400);
+        List<JsonNode> errors = assertSettled(submitted, batch, "batch_expired");
         assertThat(errors.subList(1, 3)).allSatisfy(line -> {
-            assertThat(line.get("response").isNull()).isTrue();
-            assertThat(line.get("error").get("code").asString()).isEqualTo("batch_expired");
             assertThat(line.get("error").get("message").asString())
                     .contains(submitted.batchId()).contains("completion window 24h");
         });

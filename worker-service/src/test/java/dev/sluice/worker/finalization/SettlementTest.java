@@ -2,6 +2,7 @@ package dev.sluice.worker.finalization;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
 import dev.sluice.db.job.Outcome;
@@ -41,6 +42,35 @@ abstract class SettlementTest extends WorkerIntegrationTest {
         jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
         assertThat(succeeded ? jobs.markSucceeded(jobId, "test-worker", ANSWER, now)
                 : jobs.markFailed(jobId, "test-worker", REFUSED, now)).isTrue();
+    }
+
+    /**
+     * Asserts how a four-line batch settled when line 1 succeeded, line 2 was refused with a 400 and lines 3
+     * and 4 were ended by Sluice with {@code errorCode}: counts, usage, and both result files line by line.
+     * Returns the error file's lines for further checks.
+     */
+    protected List<JsonNode> assertSettled(SubmittedBatch submitted,
+            BatchRow batch, String errorCode) {
+        assertThat(batch.requestCompleted()).isEqualTo(1);
+        assertThat(batch.requestFailed()).isEqualTo(3);
+        assertThat(batch.usage().totalTokens()).isEqualTo(3);
+        assertThat(batch.outputFileId()).isNotNull();
+        assertThat(batch.errorFileId()).isNotNull();
+
+        List<JsonNode> output = lines(submitted, ResultKind.OUTPUT);
+        assertThat(output).hasSize(1);
+        assertThat(output.getFirst().get("custom_id").asString()).isEqualTo("request-1");
+        assertThat(output.getFirst().get("response").get("status_code").asInt()).isEqualTo(200);
+
+        List<JsonNode> errors = lines(submitted, ResultKind.ERROR);
+        assertThat(errors).extracting(line -> line.get("custom_id").asString())
+                .containsExactly("request-2", "request-3", "request-4");
+        assertThat(errors.getFirst().get("response").get("status_code").asInt()).isEqualTo(400);
+        assertThat(errors.subList(1, 3)).allSatisfy(line -> {
+            assertThat(line.get("response").isNull()).isTrue();
+            assertThat(line.get("error").get("code").asString()).isEqualTo(errorCode);
+        });
+        return errors;
     }
 
     /** The batch's result lines of one kind, parsed. */
