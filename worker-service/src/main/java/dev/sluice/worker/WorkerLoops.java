@@ -3,6 +3,8 @@ package dev.sluice.worker;
 import dev.sluice.worker.finalization.BatchFinalizer;
 import dev.sluice.worker.intake.ModelIntake;
 import dev.sluice.worker.rescue.LeaseRescuer;
+import dev.sluice.worker.webhook.WebhookDeliverer;
+import dev.sluice.worker.webhook.WebhookEventSweep;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,8 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Starts the worker's loops once the schema exists: model discovery (which starts the consumers), the
- * finalisation sweep and the lease rescuer, each every few seconds on a thread of its own so that a slow
- * one never delays another. The wait for the schema runs in the background, so that the actuator answers
+ * finalisation sweep, the lease rescuer and the webhook outbox (events, then their delivery), each every few
+ * seconds on a thread of its own so that a slow one never delays another. The wait for the schema runs in the background, so that the actuator answers
  * meanwhile. On shutdown the consumers stop first, letting running jobs finish.
  */
 @Component
@@ -27,17 +29,21 @@ class WorkerLoops implements SmartLifecycle {
     private final ModelIntake intake;
     private final BatchFinalizer finalizer;
     private final LeaseRescuer rescuer;
+    private final WebhookEventSweep webhookEvents;
+    private final WebhookDeliverer webhookDeliverer;
     private final WorkerProperties properties;
 
     private volatile ScheduledExecutorService scheduler;
     private volatile Thread starter;
 
     WorkerLoops(SchemaGate schemaGate, ModelIntake intake, BatchFinalizer finalizer, LeaseRescuer rescuer,
-            WorkerProperties properties) {
+            WebhookEventSweep webhookEvents, WebhookDeliverer webhookDeliverer, WorkerProperties properties) {
         this.schemaGate = schemaGate;
         this.intake = intake;
         this.finalizer = finalizer;
         this.rescuer = rescuer;
+        this.webhookEvents = webhookEvents;
+        this.webhookDeliverer = webhookDeliverer;
         this.properties = properties;
     }
 
@@ -47,7 +53,7 @@ class WorkerLoops implements SmartLifecycle {
                 properties.upstream(), properties.defaultLimit(), properties.pacing(), properties.lease(),
                 properties.retry());
         intake.start();
-        ScheduledExecutorService loops = Executors.newScheduledThreadPool(3,
+        ScheduledExecutorService loops = Executors.newScheduledThreadPool(5,
                 Thread.ofPlatform().daemon().name("sluice-loop-", 0).factory());
         scheduler = loops;
         starter = Thread.ofVirtual().name("sluice-start").start(() -> {
@@ -63,6 +69,9 @@ class WorkerLoops implements SmartLifecycle {
             every(loops, Duration.ZERO, discovery, "model discovery", intake::runOnce);
             every(loops, sweep, sweep, "finalisation sweep", finalizer::runOnce);
             every(loops, rescue, rescue, "lease rescue", rescuer::runOnce);
+            Duration webhooks = properties.webhook().interval();
+            every(loops, webhooks, webhooks, "webhook events", webhookEvents::runOnce);
+            every(loops, webhooks, webhooks, "webhook delivery", webhookDeliverer::runOnce);
         });
     }
 

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param intake       how model queues are found
  * @param finalization how finished batches are swept up
  * @param rescue       how jobs of dead workers are found
+ * @param webhook      how webhook events are made and delivered
  */
 @ConfigurationProperties("sluice")
 public record WorkerProperties(
@@ -31,7 +32,8 @@ public record WorkerProperties(
         @DefaultValue Retry retry,
         @DefaultValue Intake intake,
         @DefaultValue Finalization finalization,
-        @DefaultValue Rescue rescue) {
+        @DefaultValue Rescue rescue,
+        @DefaultValue Webhook webhook) {
 
     public WorkerProperties {
         Objects.requireNonNull(defaultLimit, "sluice.default-limit");
@@ -216,6 +218,40 @@ public record WorkerProperties(
             requirePositive(interval, "sluice.rescue.interval");
             if (batchSize < 1) {
                 throw new IllegalArgumentException("sluice.rescue.batch-size must be at least 1, got " + batchSize);
+            }
+        }
+    }
+
+    /**
+     * Webhook delivery (docs/webhooks.md).
+     *
+     * @param allowPrivate  {@code SLUICE_WEBHOOK_ALLOW_PRIVATE}: allow targets on loopback, private and link-local
+     *                      addresses (local use and tests); cloud metadata addresses stay refused
+     * @param timeout       how long one attempt may take in all, connecting included; redirects are not followed
+     * @param retrySchedule the waits before the second, third, ... attempt, each with up to {@code jitter} added or
+     *                      taken off; after the last the event is failed (default about 27 h in all)
+     * @param jitter        the fraction of each wait that is random, 0 to 1
+     * @param interval      how often finished batches and jobs are swept for new events and due events are sent
+     * @param batchSize     events created, and events sent at once, per run at most
+     */
+    public record Webhook(
+            @DefaultValue("false") boolean allowPrivate,
+            @DefaultValue("15s") Duration timeout,
+            @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "10h"}) List<Duration> retrySchedule,
+            @DefaultValue("0.2") double jitter,
+            @DefaultValue("1s") Duration interval,
+            @DefaultValue("50") int batchSize) {
+
+        public Webhook {
+            requirePositive(timeout, "sluice.webhook.timeout");
+            requirePositive(interval, "sluice.webhook.interval");
+            retrySchedule = retrySchedule == null ? List.of() : List.copyOf(retrySchedule);
+            retrySchedule.forEach(wait -> requirePositive(wait, "sluice.webhook.retry-schedule"));
+            if (!(jitter >= 0 && jitter <= 1)) {
+                throw new IllegalArgumentException("sluice.webhook.jitter must be between 0 and 1, got " + jitter);
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("sluice.webhook.batch-size must be at least 1, got " + batchSize);
             }
         }
     }

@@ -78,6 +78,15 @@ public class Submissions {
         private final List<NewJob> lines = new ArrayList<>();
         private int priority;
         private Instant expiresAt;
+        private String webhookUrl;
+        private String webhookSecret = "whsec_test";
+
+        /** The batch's {@code webhook_url} and its tenant's {@code whsec_} secret. */
+        public BatchBuilder webhook(String url, String secret) {
+            webhookUrl = url;
+            webhookSecret = secret;
+            return this;
+        }
 
         /** When the batch's completion window closes; 24 h after {@link #store()} unless set. */
         public BatchBuilder expiresAt(Instant value) {
@@ -131,9 +140,9 @@ public class Submissions {
             transaction.executeWithoutResult(status -> {
                 byte[] keyHash = Ids.random(32).getBytes(StandardCharsets.US_ASCII);
                 tenants.createTenantWithKey(tenantId, Ids.apiKey(), "test tenant", keyHash, "sk-test",
-                        "whsec_test", now);
+                        webhookSecret, now);
                 batches.insert(new NewBatch(batchId, tenantId, Endpoint.CHAT_COMPLETIONS.path(), "24h", null, null,
-                        null, 0, lines.size(), now, expiresAt != null ? expiresAt : now.plus(Duration.ofHours(24))));
+                        webhookUrl, 0, lines.size(), now, expiresAt != null ? expiresAt : now.plus(Duration.ofHours(24))));
                 jobs.insertAll(lines, now);
                 models.register(modelNames, now);
             });

@@ -34,7 +34,11 @@ import org.springframework.test.context.DynamicPropertySource;
                 "sluice.retry.max-backoff=200ms",
                 "sluice.intake.discovery-interval=200ms",
                 "sluice.finalization.interval=1h",
-                "sluice.rescue.interval=1h"
+                "sluice.rescue.interval=1h",
+                "sluice.webhook.interval=1h",
+                "sluice.webhook.allow-private=true",
+                "sluice.webhook.timeout=2s",
+                "sluice.webhook.retry-schedule=200ms,200ms,200ms"
         })
 @Import(Submissions.class)
 public abstract class WorkerIntegrationTest {

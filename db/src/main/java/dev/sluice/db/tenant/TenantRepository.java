@@ -37,6 +37,17 @@ public class TenantRepository {
             UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL
             """;
 
+    /** The replaced secret stays valid until :previousValidUntil; one replaced earlier is dropped. */
+    private static final String ROTATE_WEBHOOK_SECRET = """
+            UPDATE tenants t
+               SET previous_webhook_secret = t.webhook_secret,
+                   previous_webhook_secret_expires_at = :previousValidUntil,
+                   webhook_secret = :secret
+              FROM api_keys k
+             WHERE k.id = :keyId AND k.revoked_at IS NULL AND t.id = k.tenant_id
+            RETURNING t.id
+            """;
+
     private final JdbcClient jdbc;
 
     public TenantRepository(JdbcClient jdbc) {
@@ -83,5 +94,18 @@ public class TenantRepository {
     /** Revokes a key; false when there is no such live key. */
     public boolean revokeKey(String keyId, Instant now) {
         return jdbc.sql(REVOKE_KEY).param("id", keyId).param("now", Timestamps.bind(now)).update() == 1;
+    }
+
+    /**
+     * Gives the tenant of the live key {@code keyId} a new webhook secret, keeping the one it replaces valid until
+     * {@code previousValidUntil}; returns the tenant's id, or empty when there is no such live key.
+     */
+    public Optional<String> rotateWebhookSecret(String keyId, String secret, Instant previousValidUntil) {
+        return jdbc.sql(ROTATE_WEBHOOK_SECRET)
+                .param("keyId", keyId)
+                .param("secret", secret)
+                .param("previousValidUntil", Timestamps.bind(previousValidUntil))
+                .query(String.class)
+                .optional();
     }
 }

@@ -1,0 +1,150 @@
+package dev.sluice.worker.webhook;
+
+import dev.sluice.common.Ids;
+import dev.sluice.common.webhook.WebhookAddressPolicy;
+import dev.sluice.db.webhook.DueWebhookEvent;
+import dev.sluice.db.webhook.WebhookDelivery;
+import dev.sluice.db.webhook.WebhookDeliveryRepository;
+import dev.sluice.db.webhook.WebhookEventRepository;
+import dev.sluice.worker.WorkerProperties;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Delivers due webhook events, each attempt recorded. An event is claimed with {@code FOR UPDATE SKIP LOCKED}
+ * and its due time pushed past the attempt's timeout, so two workers never send the same attempt at once and
+ * the event of a worker that died mid-attempt comes due again by itself. Any 2xx delivers it; another status, a
+ * timeout or no connection is retried on the schedule; 410 Gone and a refused address (SSRF) end it at once.
+ */
+@Component
+public class WebhookDeliverer implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookDeliverer.class);
+
+    /** Beyond the attempt's own timeout, before a claimed event is presumed abandoned. */
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+
+    private final WebhookEventRepository events;
+    private final WebhookDeliveryRepository deliveries;
+    private final TransactionTemplate transaction;
+    private final InstantSource clock;
+    private final WebhookSender sender;
+    private final RetrySchedule schedule;
+    private final Duration lease;
+    private final int batchSize;
+
+    WebhookDeliverer(WebhookEventRepository events, WebhookDeliveryRepository deliveries,
+            TransactionTemplate transaction, InstantSource clock, WorkerProperties properties) {
+        WorkerProperties.Webhook settings = properties.webhook();
+        this.events = events;
+        this.deliveries = deliveries;
+        this.transaction = transaction;
+        this.clock = clock;
+        this.sender = new WebhookSender(WebhookAddressPolicy.of(settings.allowPrivate()), settings.timeout());
+        this.schedule = new RetrySchedule(settings.retrySchedule(), settings.jitter(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        this.lease = settings.timeout().plus(LEASE_MARGIN);
+        this.batchSize = settings.batchSize();
+    }
+
+    /** Sends every due event (up to the batch size), all at once, and returns how many it attempted. */
+    public int runOnce() {
+        Instant now = clock.instant();
+        List<DueWebhookEvent> due = events.claimDue(now, now.plus(lease), batchSize);
+        try (ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor()) {
+            due.forEach(event -> attempts.submit(() -> deliver(event)));
+        }
+        return due.size();
+    }
+
+    private void deliver(DueWebhookEvent event) {
+        try {
+            Instant started = clock.instant();
+            SendResult result = sender.send(event, started.getEpochSecond());
+            Instant finished = clock.instant();
+            record(event, result, started, finished);
+        } catch (RuntimeException e) {
+            // The claim runs out and the event comes due again; nothing is lost.
+            log.warn("Delivering webhook {} failed; it will be tried again once its claim runs out", event.id(), e);
+        }
+    }
+
+    private void record(DueWebhookEvent event, SendResult result, Instant started, Instant finished) {
+        Optional<Duration> retry = switch (result) {
+            case SendResult.Rejected r -> schedule.after(event.roundAttempt());
+            case SendResult.Unreachable u -> schedule.after(event.roundAttempt());
+            case SendResult.Delivered d -> Optional.empty();
+            case SendResult.Gone g -> Optional.empty();
+            case SendResult.Refused r -> Optional.empty();
+        };
+        Instant nextAttempt = retry.map(finished::plus).orElse(null);
+        WebhookDelivery delivery = new WebhookDelivery("whdel_" + Ids.random(12), event.id(), event.type(),
+                event.tenantId(), event.subjectId(), event.attempt(), event.url(), status(result),
+                responseStatus(result), error(result), Duration.between(started, finished).toMillis(), started,
+                nextAttempt);
+        transaction.executeWithoutResult(tx -> {
+            deliveries.insert(delivery);
+            if (result instanceof SendResult.Delivered) {
+                events.markDelivered(event.id(), event.attempt(), finished);
+            } else if (nextAttempt != null) {
+                events.retryAt(event.id(), event.attempt(), nextAttempt);
+            } else {
+                events.markFailed(event.id(), event.attempt());
+            }
+        });
+        if (result instanceof SendResult.Delivered) {
+            log.info("Webhook {} ({}) delivered to {} on attempt {}", event.id(), event.type(), event.subjectId(),
+                    event.attempt());
+        } else {
+            log.warn("Webhook {} attempt {} for {}: {}; {}", event.id(), event.attempt(), event.subjectId(),
+                    error(result), nextAttempt == null ? "no more attempts" : "next at " + nextAttempt);
+        }
+    }
+
+    private static String status(SendResult result) {
+        return switch (result) {
+            case SendResult.Delivered d -> "delivered";
+            case SendResult.Refused r -> "refused";
+            case SendResult.Gone g -> "failed";
+            case SendResult.Rejected r -> "failed";
+            case SendResult.Unreachable u -> "failed";
+        };
+    }
+
+    private static Integer responseStatus(SendResult result) {
+        return switch (result) {
+            case SendResult.Delivered d -> d.status();
+            case SendResult.Gone g -> g.status();
+            case SendResult.Rejected r -> r.status();
+            case SendResult.Unreachable u -> null;
+            case SendResult.Refused r -> null;
+        };
+    }
+
+    private static String error(SendResult result) {
+        return switch (result) {
+            case SendResult.Delivered d -> null;
+            case SendResult.Gone g -> "the receiver answered 410 Gone; retries stopped";
+            case SendResult.Rejected r -> "the receiver answered " + r.status();
+            case SendResult.Unreachable u -> u.error();
+            case SendResult.Refused r -> "refused: " + r.reason();
+        };
+    }
+
+    @Override
+    public void destroy() throws IOException {
+        sender.close();
+    }
+}

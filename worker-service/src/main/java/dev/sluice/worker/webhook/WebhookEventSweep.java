@@ -1,0 +1,40 @@
+package dev.sluice.worker.webhook;
+
+import dev.sluice.db.webhook.WebhookEventRepository;
+import dev.sluice.worker.WorkerProperties;
+import java.time.InstantSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Fills the webhook outbox: one event for each batch or single job that has a {@code webhook_url}, reached a
+ * terminal state and has no event yet. Reading the state from PostgreSQL instead of hooking every transition
+ * (the executor, the finaliser, the api's cancel paths) means an event is never missed, even when the process
+ * that finished the batch died right after; any number of workers may sweep at once (rows are locked
+ * {@code SKIP LOCKED} and each subject has at most one event).
+ */
+@Component
+public class WebhookEventSweep {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookEventSweep.class);
+
+    private final WebhookEventRepository events;
+    private final InstantSource clock;
+    private final int batchSize;
+
+    WebhookEventSweep(WebhookEventRepository events, InstantSource clock, WorkerProperties properties) {
+        this.events = events;
+        this.clock = clock;
+        this.batchSize = properties.webhook().batchSize();
+    }
+
+    /** Creates the events of finished batches and jobs that lack one; returns how many it created. */
+    public int runOnce() {
+        int created = events.createPending(clock.instant(), batchSize);
+        if (created > 0) {
+            log.info("Created {} webhook event(s)", created);
+        }
+        return created;
+    }
+}

@@ -1,0 +1,287 @@
+package dev.sluice.worker.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.Headers;
+import com.openai.models.webhooks.UnwrapWebhookEvent;
+import com.openai.models.webhooks.WebhookVerificationParams;
+import com.standardwebhooks.Webhook;
+import dev.sluice.common.Ids;
+import dev.sluice.common.webhook.WebhookAddressPolicy;
+import dev.sluice.db.job.NewJob;
+import dev.sluice.db.job.Outcome;
+import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.webhook.DueWebhookEvent;
+import dev.sluice.db.webhook.WebhookDelivery;
+import dev.sluice.db.webhook.WebhookDeliveryRepository;
+import dev.sluice.db.webhook.WebhookEventRepository;
+import dev.sluice.worker.Submissions.SubmittedBatch;
+import dev.sluice.worker.WorkerIntegrationTest;
+import dev.sluice.worker.finalization.BatchFinalizer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Webhooks from the outbox sweep to a real HTTP receiver, verified by the official OpenAI SDK and the Standard
+ * Webhooks library. The context allows private addresses (the receiver is on 127.0.0.1) and retries after
+ * 200 ms; the loops are driven with {@code runOnce()}.
+ */
+class WebhookDeliveryIT extends WorkerIntegrationTest {
+
+    private static final Outcome ANSWER = new Outcome(200, "{\"object\":\"chat.completion\"}", null, null, 1, 2, 3, 10);
+
+    @Autowired
+    private BatchFinalizer finalizer;
+
+    @Autowired
+    private WebhookEventSweep sweep;
+
+    @Autowired
+    private WebhookDeliverer deliverer;
+
+    @Autowired
+    private WebhookEventRepository events;
+
+    @Autowired
+    private WebhookDeliveryRepository deliveries;
+
+    @Autowired
+    private TenantRepository tenants;
+
+    @Autowired
+    private JdbcClient jdbc;
+
+    private final WebhookReceiver receiver = WebhookReceiver.start();
+    private final String secret = newSecret();
+
+    @AfterEach
+    void stopReceiver() {
+        receiver.close();
+    }
+
+    @Test
+    void aCompletedBatchGetsOneSignedEventThatTheOfficialVerifiersAccept() throws Exception {
+        SubmittedBatch batch = completedBatch("webhook/signed", receiver.url("/hooks"));
+
+        assertThat(sweep.runOnce()).isGreaterThanOrEqualTo(1);
+        deliverer.runOnce();
+
+        assertThat(receiver.received()).hasSize(1);
+        WebhookReceiver.Received received = receiver.received().getFirst();
+        new Webhook(secret).verify(received.body(), received.headers());
+        UnwrapWebhookEvent event = openAi().webhooks().unwrap(openAiParams(received, secret));
+        assertThat(event.isBatchCompleted()).isTrue();
+        assertThat(event.asBatchCompleted().data().id()).isEqualTo(batch.batchId());
+        assertThat(event.asBatchCompleted().id()).isEqualTo(received.header("webhook-id")).startsWith("evt_");
+        assertThat(received.header("Content-Type")).startsWith("application/json");
+
+        List<WebhookDelivery> attempts = deliveries.listForSubject(batch.tenantId(), batch.batchId());
+        assertThat(attempts).singleElement().satisfies(attempt -> {
+            assertThat(attempt.status()).isEqualTo("delivered");
+            assertThat(attempt.responseStatus()).isEqualTo(200);
+            assertThat(attempt.eventType()).isEqualTo("batch.completed");
+            assertThat(attempt.nextAttemptAt()).isNull();
+        });
+        // Nothing is created or sent twice.
+        sweep.runOnce();
+        deliverer.runOnce();
+        assertThat(receiver.received()).hasSize(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM webhook_events WHERE subject_id = :id")
+                .param("id", batch.batchId()).query(Integer.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void aReceiverThatAnswers500OnceGetsTheRetryWithTheSameWebhookId() throws Exception {
+        receiver.answering(500);
+        SubmittedBatch batch = completedBatch("webhook/retry", receiver.url("/flaky"));
+        sweep.runOnce();
+
+        deliverer.runOnce();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            deliverer.runOnce();
+            return receiver.received().size() >= 2;
+        });
+
+        List<WebhookReceiver.Received> received = receiver.received();
+        assertThat(received).hasSize(2);
+        assertThat(received.get(1).header("webhook-id")).isEqualTo(received.get(0).header("webhook-id"));
+        new Webhook(secret).verify(received.get(1).body(), received.get(1).headers());
+        List<WebhookDelivery> attempts = deliveries.listForSubject(batch.tenantId(), batch.batchId());
+        assertThat(attempts).extracting(WebhookDelivery::attempt, WebhookDelivery::status,
+                WebhookDelivery::responseStatus).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, "failed", 500),
+                        org.assertj.core.groups.Tuple.tuple(2, "delivered", 200));
+        assertThat(attempts.getFirst().nextAttemptAt()).isNotNull();
+    }
+
+    @Test
+    void goneStopsTheRetriesAndExhaustedRetriesFailTheEvent() {
+        receiver.answering(410);
+        SubmittedBatch gone = completedBatch("webhook/gone", receiver.url("/gone"));
+        sweep.runOnce();
+        deliverer.runOnce();
+        assertThat(eventStatus(gone.batchId())).isEqualTo("failed");
+
+        receiver.answering(503, 503, 503, 503, 503);
+        SubmittedBatch down = completedBatch("webhook/down", receiver.url("/down"));
+        sweep.runOnce();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            deliverer.runOnce();
+            return eventStatus(down.batchId()).equals("failed");
+        });
+
+        assertThat(deliveries.listForSubject(gone.tenantId(), gone.batchId())).singleElement()
+                .satisfies(attempt -> assertThat(attempt.responseStatus()).isEqualTo(410));
+        // One attempt and the three retries of the test schedule, then no more.
+        assertThat(deliveries.listForSubject(down.tenantId(), down.batchId())).hasSize(4)
+                .allSatisfy(attempt -> assertThat(attempt.responseStatus()).isEqualTo(503));
+    }
+
+    @Test
+    void aMetadataAddressIsRefusedAtDeliveryAndNeverRetried() {
+        SubmittedBatch batch = completedBatch("webhook/metadata", "http://169.254.169.254/latest/meta-data/");
+        sweep.runOnce();
+
+        deliverer.runOnce();
+
+        assertThat(eventStatus(batch.batchId())).isEqualTo("failed");
+        assertThat(deliveries.listForSubject(batch.tenantId(), batch.batchId())).singleElement()
+                .satisfies(attempt -> {
+                    assertThat(attempt.status()).isEqualTo("refused");
+                    assertThat(attempt.responseStatus()).isNull();
+                    assertThat(attempt.error()).contains("metadata");
+                });
+    }
+
+    @Test
+    void withoutAllowPrivateAHostNameThatResolvesToLoopbackIsRefusedAndNothingIsSent() throws Exception {
+        DueWebhookEvent event = new DueWebhookEvent("evt_ssrf", "tenant_x", "batch_x", "batch.completed",
+                "http://localhost:" + receiver.port() + "/internal", "{}", 1, 1, List.of(secret));
+        try (WebhookSender strict = new WebhookSender(WebhookAddressPolicy.of(false), Duration.ofSeconds(2));
+                WebhookSender lax = new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2))) {
+            assertThat(strict.send(event, Instant.now().getEpochSecond()))
+                    .isInstanceOfSatisfying(SendResult.Refused.class,
+                            refused -> assertThat(refused.reason()).contains("loopback"));
+            assertThat(receiver.received()).isEmpty();
+            // The same event with private targets allowed does arrive: the refusal above was the policy's.
+            assertThat(lax.send(event, Instant.now().getEpochSecond())).isInstanceOf(SendResult.Delivered.class);
+        }
+        assertThat(receiver.received()).hasSize(1);
+    }
+
+    @Test
+    void aRedirectIsNotFollowed() throws Exception {
+        receiver.answering(302);
+        DueWebhookEvent event = new DueWebhookEvent("evt_redirect", "tenant_x", "batch_x", "batch.completed",
+                receiver.url("/moved"), "{}", 1, 1, List.of(secret));
+        try (WebhookSender sender = new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2))) {
+            assertThat(sender.send(event, Instant.now().getEpochSecond()))
+                    .isEqualTo(new SendResult.Rejected(302));
+        }
+        assertThat(receiver.received()).hasSize(1);
+    }
+
+    @Test
+    void anEventClaimedByAWorkerThatDiedIsDeliveredOnceItsClaimRunsOut() {
+        SubmittedBatch batch = completedBatch("webhook/dead-worker", receiver.url("/late"));
+        sweep.runOnce();
+        // A worker claimed the event and died mid-attempt; its claim has run out (here: at once).
+        Instant now = Instant.now();
+        List<DueWebhookEvent> claimed = events.claimDue(now, now.minusMillis(1), 100);
+        assertThat(claimed).extracting(DueWebhookEvent::subjectId).contains(batch.batchId());
+
+        deliverer.runOnce();
+
+        assertThat(receiver.received()).hasSize(1);
+        assertThat(deliveries.listForSubject(batch.tenantId(), batch.batchId())).singleElement()
+                .satisfies(attempt -> assertThat(attempt.attempt()).isEqualTo(2));
+        assertThat(eventStatus(batch.batchId())).isEqualTo("delivered");
+    }
+
+    @Test
+    void afterARotationDeliveriesCarryBothSignaturesUntilTheOldSecretExpires() throws Exception {
+        SubmittedBatch batch = completedBatch("webhook/rotation", receiver.url("/rotated"));
+        String keyId = jdbc.sql("SELECT id FROM api_keys WHERE tenant_id = :t").param("t", batch.tenantId())
+                .query(String.class).single();
+        String rotated = newSecret();
+        assertThat(tenants.rotateWebhookSecret(keyId, rotated, Instant.now().plus(Duration.ofHours(24))))
+                .contains(batch.tenantId());
+        sweep.runOnce();
+
+        deliverer.runOnce();
+
+        WebhookReceiver.Received received = receiver.received().getFirst();
+        assertThat(received.header("webhook-signature").split(" ")).hasSize(2);
+        new Webhook(rotated).verify(received.body(), received.headers());
+        new Webhook(secret).verify(received.body(), received.headers());
+        assertThat(openAi().webhooks().unwrap(openAiParams(received, secret)).isBatchCompleted()).isTrue();
+        assertThat(openAi().webhooks().unwrap(openAiParams(received, rotated)).isBatchCompleted()).isTrue();
+    }
+
+    @Test
+    void aSingleJobWithAWebhookUrlGetsAJobEvent() throws Exception {
+        String tenantId = Ids.tenant();
+        String jobId = Ids.job();
+        Instant now = Instant.now();
+        tenants.createTenantWithKey(tenantId, Ids.apiKey(), "single", Ids.random(32).getBytes(StandardCharsets.US_ASCII),
+                "sk-test", secret, now);
+        jobs.insertAll(List.of(new NewJob(jobId, tenantId, null, null, null, "/v1/chat/completions", "webhook/single",
+                "{\"model\":\"webhook/single\"}", 0, receiver.url("/job"))), now);
+        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
+        assertThat(jobs.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
+
+        sweep.runOnce();
+        deliverer.runOnce();
+
+        WebhookReceiver.Received received = receiver.received().getFirst();
+        new Webhook(secret).verify(received.body(), received.headers());
+        assertThat(received.body()).contains("\"type\":\"job.succeeded\"", "\"data\":{\"id\":\"" + jobId + "\"}");
+    }
+
+    /** A one-job batch with a webhook, its job succeeded and the batch finalised. */
+    private SubmittedBatch completedBatch(String model, String webhookUrl) {
+        SubmittedBatch submitted = submissions.batch().webhook(webhookUrl, secret).chat(model, "done").store();
+        String jobId = submitted.jobIds().getFirst();
+        Instant now = Instant.now();
+        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
+        assertThat(jobs.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
+        finalizer.afterJobFinished(submitted.batchId());
+        return submitted;
+    }
+
+    private String eventStatus(String subjectId) {
+        return jdbc.sql("SELECT status FROM webhook_events WHERE subject_id = :id").param("id", subjectId)
+                .query(String.class).single();
+    }
+
+    private static OpenAIClient openAi() {
+        return OpenAIOkHttpClient.builder().apiKey("sk-unused").baseUrl("http://127.0.0.1:9").build();
+    }
+
+    private static WebhookVerificationParams openAiParams(WebhookReceiver.Received received, String secret) {
+        Headers.Builder headers = Headers.builder();
+        for (Map.Entry<String, List<String>> header : received.headers().entrySet()) {
+            headers.put(header.getKey().toLowerCase(java.util.Locale.ROOT), header.getValue());
+        }
+        return WebhookVerificationParams.builder().payload(received.body()).headers(headers.build()).secret(secret)
+                .build();
+    }
+
+    private static String newSecret() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return "whsec_" + Base64.getEncoder().encodeToString(key);
+    }
+}
