@@ -17,13 +17,17 @@ import org.springframework.util.unit.DataSize;
  *                     or {@code N/Wm}, default {@code 15/60s})
  * @param input        how much a client may submit at once
  * @param dispatch     how jobs reach the broker
+ * @param webhook      webhook targets and signing secrets
+ * @param events       the live progress stream ({@code GET /v1/batches/{id}/events})
  */
 @ConfigurationProperties("sluice")
 public record ApiProperties(
         String adminKey,
         @DefaultValue("15/60s") Limit defaultLimit,
         @DefaultValue Input input,
-        @DefaultValue Dispatch dispatch) {
+        @DefaultValue Dispatch dispatch,
+        @DefaultValue Webhook webhook,
+        @DefaultValue Events events) {
 
     public ApiProperties {
         adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
@@ -38,7 +42,7 @@ public record ApiProperties(
     public String toString() {
         // The admin key must never reach a log, even through a debug dump of the configuration.
         return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", defaultLimit=" + defaultLimit
-                + ", input=" + input + ", dispatch=" + dispatch + "]";
+                + ", input=" + input + ", dispatch=" + dispatch + ", webhook=" + webhook + ", events=" + events + "]";
     }
 
     /**
@@ -103,6 +107,41 @@ public record ApiProperties(
             require(!republishAfter.isNegative(), "sluice.dispatch.republish-after must not be negative");
             require(confirmTimeout.isPositive(), "sluice.dispatch.confirm-timeout must be positive");
             require(chunkSize >= 1 && chunkSize <= 10_000, "sluice.dispatch.chunk-size must be 1-10000");
+        }
+    }
+
+    /**
+     * Webhooks, as far as the api-service is concerned (the worker delivers them).
+     *
+     * @param allowPrivate  {@code SLUICE_WEBHOOK_ALLOW_PRIVATE}: accept {@code webhook_url}s whose host is a
+     *                      loopback, private or link-local IP address (local use, tests); default false, when such
+     *                      a URL is refused with 400 {@code invalid_webhook_url}
+     * @param secretOverlap how long a tenant's old webhook secret stays valid after a rotation, deliveries being
+     *                      signed with both meanwhile (default 24h)
+     */
+    public record Webhook(
+            @DefaultValue("false") boolean allowPrivate,
+            @DefaultValue("24h") Duration secretOverlap) {
+
+        public Webhook {
+            require(secretOverlap.isPositive(), "sluice.webhook.secret-overlap must be positive");
+        }
+    }
+
+    /**
+     * The Server-Sent Events progress stream.
+     *
+     * @param pollInterval how often each open stream reads its batch's counts from PostgreSQL (default 500ms)
+     * @param keepAlive    how long a stream may stay silent before a comment line is sent, so that proxies keep
+     *                     it open and a gone client is noticed (default 15s)
+     */
+    public record Events(
+            @DefaultValue("500ms") Duration pollInterval,
+            @DefaultValue("15s") Duration keepAlive) {
+
+        public Events {
+            require(pollInterval.isPositive(), "sluice.events.poll-interval must be positive");
+            require(keepAlive.isPositive(), "sluice.events.keep-alive must be positive");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.api.admin;
 
+import dev.sluice.api.ApiProperties;
 import dev.sluice.api.auth.ApiKeys;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
@@ -10,6 +11,7 @@ import dev.sluice.common.Ids;
 import dev.sluice.db.tenant.TenantRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
@@ -26,6 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /admin/api-keys}: an operator creates a key, which creates its tenant too; the key and the
  * tenant's webhook secret are shown in that one response and never again.
+ * {@code POST /admin/api-keys/{id}/webhook-secret/rotate} gives the key's tenant a new webhook secret, shown once;
+ * the old one stays valid for {@code sluice.webhook.secret-overlap} (24 h) and deliveries carry both signatures.
  */
 @RestController
 @RequestMapping("/admin/api-keys")
@@ -35,10 +39,12 @@ class ApiKeyController {
 
     private final TenantRepository tenants;
     private final Clock clock;
+    private final Duration secretOverlap;
 
-    ApiKeyController(TenantRepository tenants, Clock clock) {
+    ApiKeyController(TenantRepository tenants, Clock clock, ApiProperties properties) {
         this.tenants = tenants;
         this.clock = clock;
+        this.secretOverlap = properties.webhook().secretOverlap();
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -67,6 +73,19 @@ class ApiKeyController {
             throw ApiException.notFound("live API key", id);
         }
         return new ApiKeyViews.Deleted(id, "api_key", true);
+    }
+
+    @PostMapping("/{id}/webhook-secret/rotate")
+    ApiKeyViews.RotatedSecret rotateWebhookSecret(@PathVariable String id) {
+        if (!PageQuery.plausibleId(id)) {
+            throw ApiException.notFound("live API key", id);
+        }
+        String secret = ApiKeys.newWebhookSecret();
+        Instant previousValidUntil = clock.instant().plus(secretOverlap);
+        String tenantId = tenants.rotateWebhookSecret(id, secret, previousValidUntil)
+                .orElseThrow(() -> ApiException.notFound("live API key", id));
+        return new ApiKeyViews.RotatedSecret(id, "webhook_secret", tenantId, secret,
+                previousValidUntil.getEpochSecond());
     }
 
     private static String readName(byte[] body) {

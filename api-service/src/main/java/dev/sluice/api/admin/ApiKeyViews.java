@@ -59,4 +59,22 @@ final class ApiKeyViews {
      */
     record Deleted(String id, String object, boolean deleted) {
     }
+
+    /**
+     * A tenant's new webhook secret: the only response that ever carries it.
+     *
+     * @param id                       the key the rotation was asked through
+     * @param object                   always {@code webhook_secret}
+     * @param tenantId                 the tenant whose secret changed
+     * @param webhookSecret            the new {@code whsec_} secret
+     * @param previousSecretExpiresAt  unix seconds until which the old secret also verifies (deliveries are signed
+     *                                 with both until then)
+     */
+    record RotatedSecret(String id, String object, String tenantId, String webhookSecret, long previousSecretExpiresAt) {
+
+        @Override
+        public String toString() {
+            return "RotatedSecret[id=" + id + ", tenantId=" + tenantId + "]";
+        }
+    }
 }

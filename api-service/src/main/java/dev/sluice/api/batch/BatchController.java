@@ -6,6 +6,7 @@ import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
+import dev.sluice.api.webhook.WebhookUrls;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.file.FileRepository;
@@ -42,9 +43,11 @@ class BatchController {
     private final BatchRepository batches;
     private final FileRepository files;
     private final BatchReader reader;
+    private final WebhookUrls webhookUrls;
 
     BatchController(BatchService service, BatchViews views, BatchRepository batches, FileRepository files,
-            ApiProperties properties) {
+            ApiProperties properties, WebhookUrls webhookUrls) {
+        this.webhookUrls = webhookUrls;
         this.service = service;
         this.views = views;
         this.batches = batches;
@@ -81,7 +84,9 @@ class BatchController {
     private Submission read(HttpServletRequest request) {
         String key = IdempotencyKey.header(request);
         byte[] body = JsonBodies.read(request);
-        return new Submission(reader.read(body), IdempotencyKey.of(key, body));
+        InlineBatch batch = reader.read(body);
+        webhookUrls.check(batch.webhookUrl(), "webhook_url");
+        return new Submission(batch, IdempotencyKey.of(key, body));
     }
 
     @GetMapping("/{id}")

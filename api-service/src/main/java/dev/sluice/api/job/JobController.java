@@ -6,6 +6,7 @@ import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
+import dev.sluice.api.webhook.WebhookUrls;
 import dev.sluice.common.JobStatus;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.job.JobRepository;
@@ -35,8 +36,11 @@ class JobController {
     private final JobRepository jobs;
     private final BatchRepository batches;
     private final int maxCustomIdLength;
+    private final WebhookUrls webhookUrls;
 
-    JobController(JobService service, JobRepository jobs, BatchRepository batches, ApiProperties properties) {
+    JobController(JobService service, JobRepository jobs, BatchRepository batches, ApiProperties properties,
+            WebhookUrls webhookUrls) {
+        this.webhookUrls = webhookUrls;
         this.service = service;
         this.jobs = jobs;
         this.batches = batches;
@@ -49,6 +53,7 @@ class JobController {
         String key = IdempotencyKey.header(request);
         byte[] body = JsonBodies.read(request);
         SingleJobReader.SingleJob job = SingleJobReader.read(body, maxCustomIdLength);
+        webhookUrls.check(job.webhookUrl(), "webhook_url");
         return JobView.of(service.create(tenant, job, IdempotencyKey.of(key, body)));
     }
 

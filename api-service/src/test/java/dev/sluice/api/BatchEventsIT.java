@@ -1,0 +1,122 @@
+package dev.sluice.api;
+
+import static dev.sluice.api.BatchJson.aChatBatch;
+import static dev.sluice.api.FinishedJobs.finish;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.db.batch.BatchRepository;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code GET /v1/batches/{id}/events} over real HTTP: progress events as the jobs finish (they are finished with
+ * SQL, standing in for the worker), then the terminal event, then the end of the stream.
+ */
+class BatchEventsIT extends ApiTestBase {
+
+    /** One Server-Sent Event as read off the wire. */
+    private record Event(String name, JsonNode data) {
+    }
+
+    @Autowired
+    private BatchRepository batches;
+
+    @Test
+    void aClientSeesProgressAsJobsFinishThenTheTerminalEventAndTheEnd() throws Exception {
+        String key = newTenantKey();
+        String id = expect(200, post("/v1/batches", key, aChatBatch().requests(2, uniqueModel("sse")).json()))
+                .json().get("id").asString();
+        List<Event> events = new CopyOnWriteArrayList<>();
+        HttpResponse<Void> response;
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            CompletableFuture<HttpResponse<Void>> stream = client.sendAsync(
+                    request("/v1/batches/" + id + "/events", key).GET().build(),
+                    HttpResponse.BodyHandlers.fromLineSubscriber(new SseLines(events)));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
+            assertThat(events.getFirst().name()).isEqualTo("progress");
+            assertCounts(events.getFirst(), "in_progress", 0, 2);
+
+            finish(jdbc).succeeded(id, 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 2);
+            assertCounts(events.get(1), "in_progress", 1, 1);
+
+            finish(jdbc).failed(id, 2);
+            Instant now = Instant.now();
+            assertThat(batches.tryStartFinalizing(id, now)).isTrue();
+            assertThat(batches.markCompleted(id, batches.liveCounts(id), batches.liveUsage(id), null, null, now))
+                    .isTrue();
+            response = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+        Event last = events.getLast();
+        assertThat(last.name()).isEqualTo("batch.completed");
+        assertThat(last.data().get("status").asString()).isEqualTo("completed");
+        assertThat(last.data().get("request_counts").get("completed").asInt()).isEqualTo(1);
+        assertThat(last.data().get("request_counts").get("failed").asInt()).isEqualTo(1);
+        // Between the second progress event and the end only changes were sent, never a repeat.
+        assertThat(events.stream().map(Event::data).distinct().count()).isEqualTo(events.size());
+    }
+
+    @Test
+    void anotherTenantsBatchIsNotFound() {
+        String owner = newTenantKey();
+        String id = expect(200, post("/v1/batches", owner, aChatBatch().requests(1, uniqueModel("sse")).json()))
+                .json().get("id").asString();
+
+        Reply reply = expect(404, get("/v1/batches/" + id + "/events", newTenantKey()));
+
+        assertThat(reply.error().get("code").asString()).isEqualTo("not_found");
+    }
+
+    private static void assertCounts(Event event, String status, int completed, int queued) {
+        assertThat(event.data().get("id").asString()).startsWith("batch_");
+        assertThat(event.data().get("status").asString()).isEqualTo(status);
+        assertThat(event.data().get("request_counts").get("completed").asInt()).isEqualTo(completed);
+        assertThat(event.data().get("request_counts").get("queued").asInt()).isEqualTo(queued);
+    }
+
+    /** Collects {@code event:} / {@code data:} pairs; comment lines (keep-alives) are skipped. */
+    private static final class SseLines implements java.util.concurrent.Flow.Subscriber<String> {
+
+        private final List<Event> events;
+        private String name;
+
+        SseLines(List<Event> events) {
+            this.events = events;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(String line) {
+            if (line.startsWith("event: ")) {
+                name = line.substring("event: ".length());
+            } else if (line.startsWith("data: ")) {
+                events.add(new Event(name, JSON.readTree(line.substring("data: ".length()))));
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
+    }
+}
