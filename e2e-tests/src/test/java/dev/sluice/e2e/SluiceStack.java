@@ -61,6 +61,11 @@ final class SluiceStack implements AutoCloseable {
         return worker;
     }
 
+    /** The workers started so far, oldest first. */
+    List<ServiceProcess> workers() {
+        return List.copyOf(workers);
+    }
+
     /** The api, authenticated as the operator. */
     Http admin() {
         return new Http(api.baseUrl(), adminKey);

@@ -86,6 +86,21 @@ class WorkerPropertiesTest {
         assertThatThrownBy(binding).rootCause().hasMessageContaining(message);
     }
 
+    @Test
+    void webhookDefaultsAndEnvironmentVariables() {
+        WorkerProperties.Webhook defaults = bind(Map.of()).webhook();
+        assertThat(defaults.allowPrivate()).isFalse();
+        assertThat(defaults.timeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(defaults.retrySchedule()).containsExactly(Duration.ofSeconds(5), Duration.ofMinutes(5),
+                Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10),
+                Duration.ofHours(10));
+
+        WorkerProperties.Webhook set = bind(Map.of("SLUICE_WEBHOOK_ALLOW_PRIVATE", "true",
+                "SLUICE_WEBHOOK_RETRY_SCHEDULE", "1s,2m")).webhook();
+        assertThat(set.allowPrivate()).isTrue();
+        assertThat(set.retrySchedule()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(2));
+    }
+
     private static WorkerProperties bind(Map<String, Object> environment) {
         // Named as the real one, so that SLUICE_UPSTREAM_BASE_URL maps to sluice.upstream.base-url.
         var variables = new SystemEnvironmentPropertySource(

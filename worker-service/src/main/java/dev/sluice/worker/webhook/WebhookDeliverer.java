@@ -33,9 +33,6 @@ public class WebhookDeliverer implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookDeliverer.class);
 
-    /** Beyond the attempt's own timeout, before a claimed event is presumed abandoned. */
-    private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
-
     private final WebhookEventRepository events;
     private final WebhookDeliveryRepository deliveries;
     private final TransactionTemplate transaction;
@@ -55,7 +52,9 @@ public class WebhookDeliverer implements DisposableBean {
         this.sender = new WebhookSender(WebhookAddressPolicy.of(settings.allowPrivate()), settings.timeout());
         this.schedule = new RetrySchedule(settings.retrySchedule(), settings.jitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        this.lease = settings.timeout().plus(LEASE_MARGIN);
+        // Twice the attempt's timeout: the attempt itself, then ample time to record it, before a claimed event is
+        // presumed abandoned by a dead worker and sent again.
+        this.lease = settings.timeout().multipliedBy(2);
         this.batchSize = settings.batchSize();
     }
 
