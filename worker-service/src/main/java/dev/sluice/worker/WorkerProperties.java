@@ -229,7 +229,7 @@ public record WorkerProperties(
      *                      addresses (local use and tests); cloud metadata addresses stay refused
      * @param timeout       how long one attempt may take in all, connecting included; redirects are not followed
      * @param retrySchedule the waits before the second, third, ... attempt, each with up to {@code jitter} added or
-     *                      taken off; after the last the event is failed (default about 27 h in all)
+     *                      taken off; after the last the event is failed (default about 27.5 h in all)
      * @param jitter        the fraction of each wait that is random, 0 to 1
      * @param interval      how often finished batches and jobs are swept for new events and due events are sent
      * @param batchSize     events created, and events sent at once, per run at most
