@@ -37,8 +37,10 @@ public final class IpLiteral {
         if (text.isEmpty() || !text.matches("[0-9A-Fa-f:.]+(%[0-9A-Za-z._\\-]+)?")) {
             return Optional.empty();
         }
+        // A zone (fe80::1%eth0) only picks an interface; the address without it is what gets judged.
+        int zone = text.indexOf('%');
         try {
-            return Optional.of(InetAddress.getByName(text));
+            return Optional.of(InetAddress.getByName(zone < 0 ? text : text.substring(0, zone)));
         } catch (UnknownHostException e) {
             return Optional.empty();
         }

@@ -50,10 +50,15 @@ public final class WebhookAddressPolicy {
         } catch (URISyntaxException e) {
             return Optional.of("not a valid URL");
         }
-        if (uri.getHost() == null) {
+        String host = uri.getHost();
+        if (host == null) {
             return Optional.of("the URL has no valid host name");
         }
-        return IpLiteral.parse(uri.getHost()).flatMap(this::refusal);
+        Optional<InetAddress> literal = IpLiteral.parse(host);
+        if (literal.isEmpty() && host.startsWith("[")) {
+            return Optional.of(host + " is not a valid IPv6 address");
+        }
+        return literal.flatMap(this::refusal);
     }
 
     /** Why a webhook may not be sent to {@code address}, or empty when it may. */

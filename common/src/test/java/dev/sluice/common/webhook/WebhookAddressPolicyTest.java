@@ -42,6 +42,8 @@ class WebhookAddressPolicyTest {
             http://2852039166/
             http://[fd00:ec2::254]/
             http://[fe80::1]/
+            http://[fe80::1%25eth0]/
+            http://[fe80::1%25no-such-interface]/
             http://100.64.0.1/
             http://100.127.255.255/
             http://224.0.0.1/
