@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,6 +36,7 @@ class BatchEventsController {
     private final InstantSource clock;
     private final Duration pollInterval;
     private final Duration keepAlive;
+    private volatile boolean closing;
 
     /** {@code json} is the application's mapper, so events are spelled like every other response. */
     BatchEventsController(BatchRepository batches, JsonMapper json, InstantSource clock, ApiProperties properties) {
@@ -42,6 +45,15 @@ class BatchEventsController {
         this.clock = clock;
         this.pollInterval = properties.events().pollInterval();
         this.keepAlive = properties.events().keepAlive();
+    }
+
+    /**
+     * Ends every open stream at its next poll once the service starts shutting down (this event comes before the
+     * web server's graceful shutdown waits for open requests); clients reconnect, to another replica.
+     */
+    @EventListener(ContextClosedEvent.class)
+    void closing() {
+        closing = true;
     }
 
     @GetMapping("/v1/batches/{id}/events")
@@ -67,7 +79,7 @@ class BatchEventsController {
     private void stream(Tenant tenant, String id, OutputStream out) throws IOException, InterruptedException {
         BatchProgress last = null;
         Instant lastWrite = clock.instant();
-        while (true) {
+        while (!closing) {
             Optional<BatchRow> found = batches.find(tenant.id(), id);
             if (found.isEmpty()) {
                 return;
