@@ -24,7 +24,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /v1/batches}: OpenAI's Batch API with inline submission, plus {@code /results}, which
+ * {@code /v1/batches}: OpenAI's Batch API, from an uploaded input file or with inline submission, plus {@code /results}, which
  * streams whatever has finished so far in the output file's line format. Another tenant's batch
  * answers exactly as a batch that does not exist. {@code POST /{id}/retry} (extension) resubmits a
  * finished batch's unsuccessful jobs as a new batch. Both POSTs that create a batch honour
@@ -42,19 +42,21 @@ class BatchController {
     private final BatchRepository batches;
     private final FileRepository files;
     private final BatchReader reader;
+    private final InputFileLines inputFiles;
 
     BatchController(BatchService service, BatchViews views, BatchRepository batches, FileRepository files,
-            ApiProperties properties) {
+            InputFileLines inputFiles, ApiProperties properties) {
         this.service = service;
         this.views = views;
         this.batches = batches;
         this.files = files;
+        this.inputFiles = inputFiles;
         this.reader = new BatchReader(properties.input());
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     BatchView create(Tenant tenant, HttpServletRequest request) {
-        Submission submission = read(request);
+        Submission submission = read(tenant, request);
         return views.of(service.create(tenant, submission.batch(), submission.key()));
     }
 
@@ -78,10 +80,11 @@ class BatchController {
      * Checks the header, then reads, hashes and parses the body. A method of its own so that no local
      * keeps the raw body alive while the jobs are stored.
      */
-    private Submission read(HttpServletRequest request) {
+    private Submission read(Tenant tenant, HttpServletRequest request) {
         String key = IdempotencyKey.header(request);
         byte[] body = JsonBodies.read(request);
-        return new Submission(reader.read(body), IdempotencyKey.of(key, body));
+        return new Submission(reader.read(body, (fileId, target) -> inputFiles.requests(tenant, fileId, target)),
+                IdempotencyKey.of(key, body));
     }
 
     @GetMapping("/{id}")

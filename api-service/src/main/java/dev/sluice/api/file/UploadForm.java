@@ -26,11 +26,13 @@ record UploadForm(MultipartFile file, String filename) {
         String purpose;
         MultipartFile file;
         try {
-            purpose = request.getParameter("purpose");
+            // The file first: Spring parses the body then and reports its failures as MultipartExceptions.
             file = request.getFile("file");
+            purpose = request.getParameter("purpose");
         } catch (MaxUploadSizeExceededException e) {
             throw tooLarge(maxFileSize);
-        } catch (MultipartException e) {
+        } catch (MultipartException | IllegalStateException e) {
+            // Tomcat reports a body it cannot parse (or that is too large) as an IllegalStateException subtype.
             throw causedBySize(e) ? tooLarge(maxFileSize) : ApiException.invalid(null, "invalid_multipart",
                     "The request body is not a readable multipart/form-data body with 'file' and 'purpose'.");
         }
