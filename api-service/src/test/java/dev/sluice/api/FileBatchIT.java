@@ -53,6 +53,17 @@ class FileBatchIT extends ApiTestBase {
                 .query(Long.class).single()).isEqualTo(3);
     }
 
+    @Test
+    void fileWithAByteOrderMarkAndBlankLinesIsRead() {
+        String key = newTenantKey();
+        String fileId = uploadFile(key, "\uFEFF" + chatLine("first", MODEL) + "\n\n" + chatLine("second", MODEL));
+
+        JsonNode batch = expect(200, post("/v1/batches", key, openAiBody(fileId, "/v1/chat/completions"))).json();
+
+        assertThat(jdbc.sql("SELECT custom_id FROM jobs WHERE batch_id = :id ORDER BY line_no")
+                .param("id", batch.get("id").asString()).query(String.class).list()).containsExactly("first", "second");
+    }
+
     static Stream<Arguments> badFiles() {
         String ok = chatLine("a", MODEL);
         return Stream.of(

@@ -124,9 +124,17 @@ class FilesIT extends ApiTestBase {
     }
 
     @Test
-    void uploadThatIsNotMultipartIsRefused() {
-        Reply refused = expect(415, post("/v1/files", newTenantKey(), "{\"purpose\":\"batch\"}"));
-        assertThat(refused.error().get("code").asString()).isEqualTo("unsupported_media_type");
+    void uploadThatIsNotMultipartOrIsBrokenIsRefused() {
+        String key = newTenantKey();
+        long files = rows("files");
+        Reply json = expect(415, post("/v1/files", key, "{\"purpose\":\"batch\"}"));
+        assertThat(json.error().get("code").asString()).isEqualTo("unsupported_media_type");
+
+        Reply broken = expect(400, send(request("/v1/files", key)
+                .header("Content-Type", "multipart/form-data; boundary=nothing-like-this")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("--other\r\ngarbage")).build()));
+        assertThat(broken.error().get("code").asString()).isIn("invalid_multipart", "missing_purpose");
+        assertThat(rows("files")).isEqualTo(files);
     }
 
     @Test

@@ -30,6 +30,9 @@ import org.springframework.stereotype.Component;
 @Component
 class InputFileLines {
 
+    /** Some Windows editors start UTF-8 files with one; the upload check allows it. */
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
+
     private final FileRepository files;
     private final FilePartRepository parts;
     private final ApiProperties.Input limits;
@@ -60,6 +63,9 @@ class InputFileLines {
             int lineNo = 0;
             for (String text = reader.readLine(); text != null; text = reader.readLine()) {
                 lineNo++;
+                if (lineNo == 1 && text.startsWith(BYTE_ORDER_MARK)) {
+                    text = text.substring(1);
+                }
                 if (!text.isBlank()) {
                     line(lines, text, lineNo, fileId, target);
                 }

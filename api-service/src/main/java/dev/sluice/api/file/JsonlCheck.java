@@ -11,9 +11,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * Checks an upload's bytes, fed in parts as they are stored, for the shape of a batch input file:
  * UTF-8 text whose every non-blank line starts a JSON object. The lines' content is checked when a
- * batch is created from the file, with the same rules as inline requests.
+ * batch is created from the file, with the same rules as inline requests. A UTF-8 byte order mark at
+ * the start, as some Windows editors write, is allowed.
  */
 final class JsonlCheck {
+
+    private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -22,11 +25,15 @@ final class JsonlCheck {
     private long line = 1;
     private boolean lineStarted;
     private boolean anyLine;
+    private int bomBytesSeen;
 
     /** Checks the next {@code length} bytes of the file. */
     void feed(byte[] bytes, int length) {
         for (int i = 0; i < length; i++) {
             byte b = bytes[i];
+            if (partOfByteOrderMark(b)) {
+                continue;
+            }
             if (b == '\n') {
                 line++;
                 lineStarted = false;
@@ -52,6 +59,16 @@ final class JsonlCheck {
             throw ApiException.invalid("file", "empty_file",
                     "The file holds no request: a batch input file has one request object per line (JSONL).");
         }
+    }
+
+    /** Whether {@code b} is one of the first three bytes of the file and they spell EF BB BF so far. */
+    private boolean partOfByteOrderMark(byte b) {
+        if (line == 1 && !lineStarted && bomBytesSeen < BYTE_ORDER_MARK.length && b == BYTE_ORDER_MARK[bomBytesSeen]) {
+            bomBytesSeen++;
+            return true;
+        }
+        bomBytesSeen = BYTE_ORDER_MARK.length;
+        return false;
     }
 
     private void decode(ByteBuffer next, boolean endOfInput) {
