@@ -1,6 +1,7 @@
 package dev.sluice.api.file;
 
 import dev.sluice.api.web.ApiException;
+import org.apache.tomcat.util.http.fileupload.impl.SizeException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
@@ -70,8 +71,8 @@ record UploadForm(MultipartFile file, String filename) {
 
     private static boolean causedBySize(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t.getClass().getSimpleName().contains("SizeLimitExceeded")
-                    || t.getClass().getSimpleName().contains("SizeException")) {
+            // Tomcat's parser: the whole request or one part over the multipart config's limits.
+            if (t instanceof SizeException) {
                 return true;
             }
         }
