@@ -79,6 +79,8 @@ class OpenAiSdkIT {
                 .build());
         assertThat(created.inputFileId()).isEqualTo(file.id());
         assertThat(created.requestCounts().orElseThrow().total()).isEqualTo(5);
+        // The batch holds its own copy of every line: deleting the input file does not touch it.
+        assertThat(openai.files().delete(file.id()).validate().deleted()).isTrue();
 
         Batch done = awaitStatus(openai, created.id(), Batch.Status.COMPLETED);
         done.validate();
@@ -107,6 +109,26 @@ class OpenAiSdkIT {
         }
         FileObject outputFile = openai.files().retrieve(done.outputFileId().orElseThrow());
         assertThat(outputFile.purpose()).isEqualTo(FileObject.Purpose.BATCH_OUTPUT);
+        assertThat(openai.files().list().data()).extracting(FileObject::id)
+                .containsExactlyInAnyOrder(done.outputFileId().orElseThrow(), done.errorFileId().orElseThrow());
+    }
+
+    @Test
+    void batchWhoseEveryLineFailsStillHasAnEmptyOutputFile() {
+        OpenAIClient openai = client("all-failed");
+        FileObject file = openai.files().create(FileCreateParams.builder()
+                .file(jsonl("bad.jsonl", line("bad-1", null) + line("bad-2", null))).purpose(FilePurpose.BATCH)
+                .build());
+        Batch created = openai.batches().create(BatchCreateParams.builder().inputFileId(file.id())
+                .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
+                .completionWindow(BatchCreateParams.CompletionWindow._24H).build());
+
+        Batch done = awaitStatus(openai, created.id(), Batch.Status.COMPLETED);
+
+        assertThat(done.requestCounts().orElseThrow().failed()).isEqualTo(2);
+        assertThat(content(openai, done.outputFileId().orElseThrow())).isEmpty();
+        assertThat(openai.files().retrieve(done.outputFileId().orElseThrow()).bytes()).isZero();
+        assertThat(content(openai, done.errorFileId().orElseThrow())).hasSize(2);
     }
 
     @Test
