@@ -89,6 +89,9 @@ class FilesIT extends ApiTestBase {
         assertThat(expect(400, get("/v1/files?order=sideways", key)).error().get("param").asString())
                 .isEqualTo("order");
         assertThat(expect(400, get("/v1/files?limit=101", key)).error().get("param").asString()).isEqualTo("limit");
+        assertThat(expect(400, get("/v1/files?purpose=%00", key)).error().get("param").asString()).isEqualTo("purpose");
+        assertThat(expect(400, get("/v1/files?after=" + "x".repeat(101), key)).error().get("param").asString())
+                .isEqualTo("after");
     }
 
     static Stream<Arguments> refusedUploads() {

@@ -66,7 +66,8 @@ class FileController {
             @RequestParam(required = false) String order) {
         PageQuery page = PageQuery.parse(after, limit);
         boolean newestFirst = newestFirst(order);
-        if (purpose != null && (purpose.isEmpty() || purpose.length() > 64)) {
+        if (purpose != null && (purpose.isEmpty() || purpose.length() > 64
+                || purpose.chars().anyMatch(Character::isISOControl))) {
             throw ApiException.invalid("purpose", "invalid_purpose", "purpose must be a purpose such as 'batch'.");
         }
         return ListPage.of(files.page(tenant.id(), purpose, page.after(), newestFirst, page.limit() + 1),
