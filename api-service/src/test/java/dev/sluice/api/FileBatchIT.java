@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.common.Ids;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
+import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
@@ -62,6 +63,18 @@ class FileBatchIT extends ApiTestBase {
 
         assertThat(jdbc.sql("SELECT custom_id FROM jobs WHERE batch_id = :id ORDER BY line_no")
                 .param("id", batch.get("id").asString()).query(String.class).list()).containsExactly("first", "second");
+    }
+
+    @Test
+    void theSameIdempotencyKeyTwiceGivesOneBatchFromTheFile() {
+        String key = newTenantKey();
+        String body = openAiBody(uploadFile(key, chatLines(2, uniqueModel("idem-file"))), "/v1/chat/completions");
+
+        String first = createWithIdempotencyKey(key, "file-key", body);
+        String second = createWithIdempotencyKey(key, "file-key", body);
+
+        assertThat(second).isEqualTo(first);
+        assertThat(expect(200, get("/v1/batches", key)).json().get("data")).hasSize(1);
     }
 
     static Stream<Arguments> badFiles() {
@@ -125,6 +138,12 @@ class FileBatchIT extends ApiTestBase {
         assertThat(refused.error().get("code").asString()).isEqualTo(code);
         assertThat(rows("batches")).isEqualTo(batches);
         assertThat(rows("jobs")).isEqualTo(jobs);
+    }
+
+    private String createWithIdempotencyKey(String key, String idempotencyKey, String body) {
+        return expect(200, send(request("/v1/batches", key).header("Idempotency-Key", idempotencyKey)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build()))
+                .json().get("id").asString();
     }
 
     private static String openAiBody(String fileId, String endpoint) {
