@@ -59,6 +59,10 @@ public record ApiProperties(
      * @param maxMetadataValueLength longest {@code metadata} value, in characters (default 512, as OpenAI)
      * @param maxCompletionWindow    longest accepted {@code completion_window} (default 24h, as OpenAI;
      *                               shorter windows down to one minute are accepted too)
+     * @param maxFileSize            largest accepted upload to {@code POST /v1/files}
+     *                               ({@code sluice.input.max-file-size}, default 200MB, as OpenAI's batch input
+     *                               limit); larger uploads get 413 and leave nothing behind. Uploads are spooled
+     *                               to a temporary file, never held in memory, so this may exceed max-request-size
      */
     public record Input(
             @DefaultValue("100MB") DataSize maxRequestSize,
@@ -67,7 +71,8 @@ public record ApiProperties(
             @DefaultValue("16") int maxMetadataPairs,
             @DefaultValue("64") int maxMetadataKeyLength,
             @DefaultValue("512") int maxMetadataValueLength,
-            @DefaultValue("24h") Duration maxCompletionWindow) {
+            @DefaultValue("24h") Duration maxCompletionWindow,
+            @DefaultValue("200MB") DataSize maxFileSize) {
 
         public Input {
             require(maxRequestSize.toBytes() > 0 && maxRequestSize.toBytes() < Integer.MAX_VALUE - 16,
@@ -79,6 +84,7 @@ public record ApiProperties(
             require(maxMetadataValueLength >= 1, "sluice.input.max-metadata-value-length must be at least 1");
             require(maxCompletionWindow.compareTo(Duration.ofMinutes(1)) >= 0,
                     "sluice.input.max-completion-window must be at least 1m, got " + maxCompletionWindow);
+            require(maxFileSize.toBytes() > 0, "sluice.input.max-file-size must be positive, got " + maxFileSize);
         }
     }
 

@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "sluice.admin-key=" + ApiTestBase.ADMIN_KEY,
         "sluice.input.max-request-size=1MB",
+        "sluice.input.max-file-size=2MB",
         "sluice.dispatch.sweep-interval=1h",
         "sluice.dispatch.republish-after=0s"})
 public abstract class ApiTestBase {

@@ -1,6 +1,7 @@
 package dev.sluice.e2e;
 
 import dev.sluice.testsupport.TestInfrastructure;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,6 +70,11 @@ final class SluiceStack implements AutoCloseable {
     /** The api, authenticated as the operator. */
     Http admin() {
         return new Http(api.baseUrl(), adminKey);
+    }
+
+    /** The api's base URL (without {@code /v1}), for clients such as the OpenAI SDK. */
+    URI apiBaseUrl() {
+        return api.baseUrl();
     }
 
     /** The api, authenticated with a tenant's key. */

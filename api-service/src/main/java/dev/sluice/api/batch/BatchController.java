@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /v1/batches}: OpenAI's Batch API with inline submission, plus {@code /results}, which
+ * {@code /v1/batches}: OpenAI's Batch API, from an uploaded input file or with inline submission, plus {@code /results}, which
  * streams whatever has finished so far in the output file's line format. Another tenant's batch
  * answers exactly as a batch that does not exist. {@code POST /{id}/retry} (extension) resubmits a
  * finished batch's unsuccessful jobs as a new batch. Both POSTs that create a batch honour
@@ -43,21 +43,23 @@ class BatchController {
     private final BatchRepository batches;
     private final FileRepository files;
     private final BatchReader reader;
+    private final InputFileLines inputFiles;
     private final WebhookUrls webhookUrls;
 
     BatchController(BatchService service, BatchViews views, BatchRepository batches, FileRepository files,
-            ApiProperties properties, WebhookUrls webhookUrls) {
+            InputFileLines inputFiles, ApiProperties properties, WebhookUrls webhookUrls) {
         this.webhookUrls = webhookUrls;
         this.service = service;
         this.views = views;
         this.batches = batches;
         this.files = files;
+        this.inputFiles = inputFiles;
         this.reader = new BatchReader(properties.input());
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     BatchView create(Tenant tenant, HttpServletRequest request) {
-        Submission submission = read(request);
+        Submission submission = read(tenant, request);
         return views.of(service.create(tenant, submission.batch(), submission.key()));
     }
 
@@ -81,10 +83,10 @@ class BatchController {
      * Checks the header, then reads, hashes and parses the body. A method of its own so that no local
      * keeps the raw body alive while the jobs are stored.
      */
-    private Submission read(HttpServletRequest request) {
+    private Submission read(Tenant tenant, HttpServletRequest request) {
         String key = IdempotencyKey.header(request);
         byte[] body = JsonBodies.read(request);
-        InlineBatch batch = reader.read(body);
+        InlineBatch batch = reader.read(body, (fileId, target) -> inputFiles.requests(tenant, fileId, target));
         webhookUrls.check(batch.webhookUrl(), "webhook_url");
         return new Submission(batch, IdempotencyKey.of(key, body));
     }

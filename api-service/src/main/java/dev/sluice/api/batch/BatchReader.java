@@ -6,21 +6,21 @@ import dev.sluice.api.job.JobRequest;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonInput;
 import dev.sluice.common.Endpoint;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Reads and checks the body of {@code POST /v1/batches} in one streaming pass:
- * {@code {endpoint, requests: [{custom_id, method?, url?, body}], completion_window?, metadata?,
- * webhook_url?, priority?}}. The first problem found is a 400 naming the parameter, with 0-based
- * indexes in {@code param} ({@code requests[3].body.model}) and the 1-based line in the message, so
- * a batch is either wholly valid or not stored at all.
+ * Reads and checks the body of {@code POST /v1/batches} in one streaming pass: OpenAI's
+ * {@code {input_file_id, endpoint, completion_window, metadata}} or the inline
+ * {@code {endpoint, requests: [{custom_id, method?, url?, body}], completion_window?, metadata?}}, both
+ * with the extensions {@code webhook_url?, priority?}. The first problem found is a 400 naming the
+ * parameter, with 0-based indexes in {@code param} ({@code requests[3].body.model}) and the 1-based
+ * line in the message (an input file's lines are checked the same way, {@link InputFileLines}), so a
+ * batch is either wholly valid or not stored at all.
  */
 final class BatchReader {
 
@@ -30,7 +30,11 @@ final class BatchReader {
         this.limits = limits;
     }
 
-    InlineBatch read(byte[] body) {
+    /**
+     * The checked batch; for one given by {@code input_file_id}, its lines are read from
+     * {@code inputFiles} once the rest of the body has passed.
+     */
+    InlineBatch read(byte[] body, InputFiles inputFiles) {
         String endpoint = null;
         String completionWindow = null;
         JsonNode metadata = null;
@@ -58,32 +62,39 @@ final class BatchReader {
             }
             json.end();
         }
-        if (requests == null) {
-            if (inputFileId != null) {
-                throw ApiException.invalid("input_file_id", "unsupported_input_file",
-                        "input_file_id is not supported yet: give the requests inline in 'requests'.");
-            }
-            throw ApiException.invalid("requests", "missing_requests",
-                    "Missing 'requests': give the batch's requests as an array of {custom_id, body} objects.");
-        }
-        if (inputFileId != null) {
+        if (requests != null && inputFileId != null) {
             throw ApiException.invalid("input_file_id", "conflicting_input",
                     "Give either input_file_id or requests, not both.");
         }
-        Endpoint target = endpoint(endpoint);
-        if (requests.isEmpty()) {
-            throw ApiException.invalid("requests", "empty_batch", "'requests' must hold at least one request.");
+        if (requests == null && inputFileId == null) {
+            throw ApiException.invalid("input_file_id", "missing_input", "Missing 'input_file_id': give the id of "
+                    + "an uploaded batch input file, or the requests inline in 'requests'.");
         }
-        for (int i = 0; i < requests.size(); i++) {
-            String url = requests.get(i).url();
-            if (url != null && !url.equals(target.path())) {
-                throw ApiException.invalid("requests[" + i + "].url", "url_mismatch", "'requests[" + i + "].url' is '"
-                        + url + "' but the batch's endpoint is '" + target.path() + "' (line " + (i + 1) + ").");
+        Endpoint target = endpoint(endpoint);
+        String window = completionWindow == null ? CompletionWindow.DEFAULT : completionWindow;
+        Duration length = CompletionWindow.parse(window, limits.maxCompletionWindow());
+        String metadataJson = Metadata.check(metadata, limits);
+        if (requests == null) {
+            // Only once everything else is known to be right is the file read.
+            requests = inputFiles.requests(inputFileId, target);
+        } else {
+            if (requests.isEmpty()) {
+                throw ApiException.invalid("requests", "empty_batch", "'requests' must hold at least one request.");
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                BatchLines.checkUrl(requests.get(i), target, "requests[" + i + "]",
+                        " (line " + (i + 1) + " of the batch)");
             }
         }
-        String window = completionWindow == null ? CompletionWindow.DEFAULT : completionWindow;
-        return new InlineBatch(target, window, CompletionWindow.parse(window, limits.maxCompletionWindow()),
-                Metadata.check(metadata, limits), webhookUrl, priority, requests);
+        return new InlineBatch(target, window, length, metadataJson, webhookUrl, priority, inputFileId, requests);
+    }
+
+    /** Where the requests of a batch given by {@code input_file_id} come from. */
+    @FunctionalInterface
+    interface InputFiles {
+
+        /** The checked requests of the tenant's input file {@code fileId}, every line calling {@code target}. */
+        List<JobRequest> requests(String fileId, Endpoint target);
     }
 
     private List<JobRequest> requests(JsonInput json) {
@@ -93,36 +104,11 @@ final class BatchReader {
         if (json.token() != JsonToken.START_ARRAY) {
             throw json.wrongType("requests", "an array of request objects");
         }
-        List<JobRequest> requests = new ArrayList<>();
-        Map<String, Integer> lineOfCustomId = new HashMap<>();
+        BatchLines lines = new BatchLines(limits, "requests");
         for (int i = 0; json.next() != JsonToken.END_ARRAY; i++) {
-            String param = "requests[" + i + "]";
-            String where = " (line " + (i + 1) + " of the batch)";
-            if (i >= limits.maxRequestsPerBatch()) {
-                throw ApiException.invalid("requests", "batch_too_large", "A batch holds at most "
-                        + limits.maxRequestsPerBatch() + " requests; split it into several batches.");
-            }
-            if (json.token() != JsonToken.START_OBJECT) {
-                throw json.wrongType(param, "an object {custom_id, method, url, body}" + where);
-            }
-            JobFields fields = new JobFields(limits.maxCustomIdLength(), param, where);
-            Set<String> seen = new HashSet<>();
-            for (String field = json.nextField(seen, param); field != null; field = json.nextField(seen, param)) {
-                if (!fields.read(field, json)) {
-                    throw ApiException.invalid(param + "." + field, "unknown_parameter", "Unrecognized parameter '"
-                            + param + "." + field + "'" + where + "; a request has custom_id, method, url and body.");
-                }
-            }
-            JobRequest request = fields.finish(true);
-            Integer first = lineOfCustomId.putIfAbsent(request.customId(), i);
-            if (first != null) {
-                throw ApiException.invalid(param + ".custom_id", "duplicate_custom_id", "custom_id '"
-                        + request.customId() + "'" + where + " was already used by line " + (first + 1)
-                        + "; custom_id must be unique within a batch.");
-            }
-            requests.add(request);
+            lines.add(json, "requests[" + i + "]", i + 1, " (line " + (i + 1) + " of the batch)");
         }
-        return requests;
+        return lines.requests();
     }
 
     private static Endpoint endpoint(String endpoint) {

@@ -93,8 +93,8 @@ class BatchService {
                 return held.get();
             }
             batches.insert(new NewBatch(batchId, tenant.id(), batch.endpoint().path(), batch.completionWindow(),
-                    null, batch.metadataJson(), batch.webhookUrl(), batch.priority(), newJobs.size(), now,
-                    now.plus(batch.window())));
+                    batch.inputFileId(), batch.metadataJson(), batch.webhookUrl(), batch.priority(), newJobs.size(),
+                    now, now.plus(batch.window())));
             jobs.insertAll(newJobs, now);
             models.register(distinctModels, now);
             return null;
@@ -132,7 +132,7 @@ class BatchService {
                 "batch " + old.id() + " has endpoint " + old.endpoint() + ", which Sluice does not run"));
         return create(tenant, new InlineBatch(endpoint, old.completionWindow(),
                 CompletionWindow.parse(old.completionWindow(), limits.maxCompletionWindow()),
-                Metadata.withRetryOf(old.metadataJson(), old.id(), limits), old.webhookUrl(), old.priority(),
+                Metadata.withRetryOf(old.metadataJson(), old.id(), limits), old.webhookUrl(), old.priority(), null,
                 requests), key);
     }
 

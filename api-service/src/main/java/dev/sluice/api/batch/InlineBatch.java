@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A batch submitted with its requests in the body, every line already checked.
+ * A batch with every line already checked, whether its requests came inline in the body or from an
+ * uploaded input file.
  *
  * @param endpoint         the endpoint every line calls
  * @param completionWindow as given (default {@code 24h})
@@ -14,6 +15,7 @@ import java.util.List;
  * @param metadataJson     the metadata object as JSON, or null
  * @param webhookUrl       where the terminal event goes, or null
  * @param priority         0-9
+ * @param inputFileId      the input file the requests were read from, or null when they came inline
  * @param requests         the lines, in order
  */
 record InlineBatch(
@@ -23,5 +25,6 @@ record InlineBatch(
         String metadataJson,
         String webhookUrl,
         int priority,
+        String inputFileId,
         List<JobRequest> requests) {
 }

@@ -1,34 +1,77 @@
 package dev.sluice.api.file;
 
+import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
+import dev.sluice.db.file.FilePartRepository;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.FileRow;
 import dev.sluice.db.file.ResultKind;
 import dev.sluice.db.tenant.Tenant;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.ContentDisposition;
-import org.springframework.http.MediaType;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
 
 /**
- * {@code /v1/files}: a batch's output and error files, whose content is streamed from the jobs
- * in line order. Uploads (input files) are not supported yet.
+ * {@code /v1/files}, as OpenAI's Files API for batches: uploads of batch input files (purpose
+ * {@code batch}, stored in PostgreSQL part by part) and the output and error files of batches
+ * (purpose {@code batch_output}, rendered from the jobs). Content is streamed in both cases.
+ * Another tenant's file answers exactly as a file that does not exist.
  */
 @RestController
 @RequestMapping("/v1/files")
 class FileController {
 
     private final FileRepository files;
+    private final FilePartRepository parts;
+    private final FileUploads uploads;
+    private final long maxFileSize;
 
-    FileController(FileRepository files) {
+    FileController(FileRepository files, FilePartRepository parts, FileUploads uploads, ApiProperties properties) {
         this.files = files;
+        this.parts = parts;
+        this.uploads = uploads;
+        this.maxFileSize = properties.input().maxFileSize().toBytes();
+    }
+
+    /** OpenAI's upload: multipart {@code file} and {@code purpose}; 200 with the file object. */
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    FileView upload(Tenant tenant, MultipartHttpServletRequest request) {
+        UploadForm form = UploadForm.read(request, maxFileSize);
+        try {
+            return FileView.of(uploads.store(tenant, form.filename(), form.file().getInputStream()));
+        } catch (IOException e) {
+            throw ApiException.invalid("file", "unreadable_file", "The uploaded file could not be read completely.");
+        }
+    }
+
+    @GetMapping
+    ListPage<FileView> list(Tenant tenant, @RequestParam(required = false) String purpose,
+            @RequestParam(required = false) String after, @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String order) {
+        PageQuery page = PageQuery.parse(after, limit);
+        boolean newestFirst = newestFirst(order);
+        if (purpose != null && (purpose.isEmpty() || purpose.length() > 64
+                || purpose.chars().anyMatch(Character::isISOControl))) {
+            throw ApiException.invalid("purpose", "invalid_purpose", "purpose must be a purpose such as 'batch'.");
+        }
+        return ListPage.of(files.page(tenant.id(), purpose, page.after(), newestFirst, page.limit() + 1),
+                page.limit(), FileView::of, FileRow::id);
     }
 
     @GetMapping("/{id}")
@@ -36,19 +79,49 @@ class FileController {
         return FileView.of(find(tenant, id));
     }
 
+    /** OpenAI's delete: {@code {id, object: "file", deleted: true}}; batches made from it keep running. */
+    @DeleteMapping("/{id}")
+    FileDeleted delete(Tenant tenant, @PathVariable String id) {
+        if (!PageQuery.plausibleId(id) || !files.delete(tenant.id(), id)) {
+            throw ApiException.notFound("file", id);
+        }
+        return new FileDeleted(id, "file", true);
+    }
+
     /** Streams from the database cursor on the request's thread, as {@code /v1/batches/{id}/results} does. */
     @GetMapping("/{id}/content")
     void content(Tenant tenant, @PathVariable String id, HttpServletResponse response) throws IOException {
         FileRow file = find(tenant, id);
-        if (file.batchId() == null || file.kind().equals("input")) {
-            throw ApiException.notFound("file content", id);
-        }
-        ResultKind kind = ResultKind.fromFileKind(file.kind());
         // OpenAI serves file content as bytes; clients write it out or split it into lines.
         response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
                 .filename(file.filename(), StandardCharsets.UTF_8).build().toString());
-        files.writeResults(file.batchId(), kind, response.getOutputStream());
+        OutputStream out = response.getOutputStream();
+        if (file.batchId() == null) {
+            response.setContentLengthLong(file.bytes());
+            parts.read(file.id(), in -> copy(in, out));
+        } else {
+            files.writeResults(file.batchId(), ResultKind.fromFileKind(file.kind()), out);
+        }
+    }
+
+    private static long copy(InputStream in, OutputStream out) {
+        try {
+            return in.transferTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean newestFirst(String order) {
+        if (order == null || order.equals("desc")) {
+            return true;
+        }
+        if (order.equals("asc")) {
+            return false;
+        }
+        throw ApiException.invalid("order", "invalid_order", "order must be 'asc' or 'desc', got '"
+                + (order.length() > 20 ? order.substring(0, 20) + "..." : order) + "'.");
     }
 
     private FileRow find(Tenant tenant, String id) {
@@ -56,5 +129,15 @@ class FileController {
             throw ApiException.notFound("file", id);
         }
         return files.find(tenant.id(), id).orElseThrow(() -> ApiException.notFound("file", id));
+    }
+
+    /**
+     * OpenAI's deletion answer.
+     *
+     * @param id      the deleted file
+     * @param object  always {@code file}
+     * @param deleted always true
+     */
+    record FileDeleted(String id, String object, boolean deleted) {
     }
 }

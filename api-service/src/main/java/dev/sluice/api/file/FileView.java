@@ -3,8 +3,8 @@ package dev.sluice.api.file;
 import dev.sluice.db.file.FileRow;
 
 /**
- * OpenAI's file object. Result files are rendered from their batch's jobs, so they are always
- * {@code processed} and never expire on their own.
+ * OpenAI's file object. Uploads are checked and stored before they are answered, and result files
+ * are rendered from their batch's jobs, so every file is {@code processed}; none expires on its own.
  *
  * @param id            {@code file-...}
  * @param object        always {@code file}

@@ -9,13 +9,15 @@ import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Endpoint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
 class BatchReaderTest {
 
     private static final ApiProperties.Input LIMITS = new ApiProperties.Input(DataSize.ofMegabytes(1), 3, 10, 2, 8,
-            16, Duration.ofHours(24));
+            16, Duration.ofHours(24), DataSize.ofMegabytes(200));
 
     private final BatchReader reader = new BatchReader(LIMITS);
 
@@ -50,7 +52,7 @@ class BatchReaderTest {
         System.arraycopy(bom, 0, body, 0, bom.length);
         System.arraycopy(json, 0, body, bom.length, json.length);
 
-        assertThat(reader.read(body).requests().getFirst().body()).isEqualTo("{\"model\":\"m\"}");
+        assertThat(reader.read(body, (fileId, target) -> List.of()).requests().getFirst().body()).isEqualTo("{\"model\":\"m\"}");
     }
 
     @Test
@@ -97,15 +99,31 @@ class BatchReaderTest {
     }
 
     @Test
-    void refusesAnInputFileAsNotSupportedYet() {
-        assertRefused("{\"endpoint\": \"/v1/completions\", \"input_file_id\": \"file-1\"}", "input_file_id",
-                "unsupported_input_file");
+    void readsTheLinesOfAnInputFileOnlyOnceTheRestOfTheBodyPassed() {
+        List<String> asked = new ArrayList<>();
+        InlineBatch batch = reader.read(("{\"endpoint\": \"/v1/completions\", \"input_file_id\": \"file-1\", "
+                + "\"metadata\": {\"k\": \"v\"}}").getBytes(StandardCharsets.UTF_8), (fileId, target) -> {
+                    asked.add(fileId + " " + target.path());
+                    return List.of(new JobRequest("a", null, "m", "{\"model\":\"m\"}"));
+                });
+        assertThat(asked).containsExactly("file-1 /v1/completions");
+        assertThat(batch.inputFileId()).isEqualTo("file-1");
+        assertThat(batch.requests()).extracting(JobRequest::customId).containsExactly("a");
+        assertRefused("{\"endpoint\": \"/v1/nowhere\", \"input_file_id\": \"file-1\"}", "endpoint",
+                "invalid_endpoint");
+    }
+
+    @Test
+    void refusesBothAnInputFileAndInlineRequests() {
+        assertRefused("{\"endpoint\": \"/v1/completions\"}", "input_file_id", "missing_input");
         assertRefused("{\"endpoint\": \"/v1/completions\", \"input_file_id\": \"file-1\", \"requests\": "
                 + "[{\"custom_id\": \"a\", \"body\": {\"model\": \"m\"}}]}", "input_file_id", "conflicting_input");
     }
 
     private InlineBatch read(String json) {
-        return reader.read(json.getBytes(StandardCharsets.UTF_8));
+        return reader.read(json.getBytes(StandardCharsets.UTF_8), (fileId, target) -> {
+            throw new AssertionError("no input file should be read for " + json);
+        });
     }
 
     private ApiException refusal(String json) {

@@ -8,10 +8,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -19,7 +21,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The {@code files} table and the content of batch result files, which is rendered from the
  * batch's jobs on every read and streamed with a server-side cursor: a 100,000-line file is never
- * in memory.
+ * in memory. The bytes of uploaded files are in {@link FilePartRepository}.
  */
 @Repository
 public class FileRepository {
@@ -38,9 +40,52 @@ public class FileRepository {
             SELECT * FROM files WHERE id = :id AND tenant_id = :tenantId
             """;
 
+    /** An upload starts empty; its size is set once its last part is stored, in the same transaction. */
+    private static final String INSERT_INPUT_FILE = """
+            INSERT INTO files (id, tenant_id, purpose, filename, bytes, batch_id, kind, created_at)
+            VALUES (:id, :tenantId, 'batch', :filename, 0, NULL, 'input', :now)
+            """;
+
+    private static final String SET_BYTES = """
+            UPDATE files SET bytes = :bytes WHERE id = :id
+            """;
+
+    private static final String DELETE_FOR_TENANT = """
+            DELETE FROM files WHERE id = :id AND tenant_id = :tenantId
+            """;
+
+    /**
+     * One page of the tenant's files, optionally of one purpose, after the file with id {@code afterId}.
+     * A cursor that names no file of the tenant (deleted, or another tenant's) yields an empty page.
+     */
+    private static final String PAGE_NEWEST_FIRST = """
+            SELECT * FROM files
+             WHERE tenant_id = :tenantId
+               AND (CAST(:purpose AS text) IS NULL OR purpose = :purpose)
+               AND (CAST(:afterId AS text) IS NULL
+                    OR seq < (SELECT seq FROM files WHERE id = :afterId AND tenant_id = :tenantId))
+             ORDER BY seq DESC
+             LIMIT :limit
+            """;
+
+    /** As {@link #PAGE_NEWEST_FIRST}, oldest first. */
+    private static final String PAGE_OLDEST_FIRST = """
+            SELECT * FROM files
+             WHERE tenant_id = :tenantId
+               AND (CAST(:purpose AS text) IS NULL OR purpose = :purpose)
+               AND (CAST(:afterId AS text) IS NULL
+                    OR seq > (SELECT seq FROM files WHERE id = :afterId AND tenant_id = :tenantId))
+             ORDER BY seq ASC
+             LIMIT :limit
+            """;
+
     private static final String RESULTS = """
             SELECT * FROM jobs WHERE batch_id = :batchId AND status IN (:statuses) ORDER BY line_no
             """;
+
+    private static final RowMapper<FileRow> ROW = (rs, n) -> new FileRow(rs.getString("id"),
+            rs.getString("tenant_id"), rs.getString("purpose"), rs.getString("filename"), rs.getLong("bytes"),
+            rs.getString("batch_id"), rs.getString("kind"), Timestamps.read(rs, "created_at"));
 
     /** Rows fetched per round trip while streaming results. */
     private static final int FETCH_SIZE = 500;
@@ -69,13 +114,40 @@ public class FileRepository {
                 .query(String.class).single();
     }
 
+    /**
+     * Records an uploaded input file (purpose {@code batch}) with size 0; call inside the transaction
+     * that stores its parts and then {@link #setBytes}.
+     */
+    public void insertInputFile(String id, String tenantId, String filename, Instant now) {
+        jdbc.sql(INSERT_INPUT_FILE).param("id", id).param("tenantId", tenantId).param("filename", filename)
+                .param("now", Timestamps.bind(now)).update();
+    }
+
+    /** Sets an uploaded file's size once all its parts are stored. */
+    public void setBytes(String id, long bytes) {
+        jdbc.sql(SET_BYTES).param("id", id).param("bytes", bytes).update();
+    }
+
     /** The file if it exists and belongs to the tenant. */
     public Optional<FileRow> find(String tenantId, String id) {
-        return jdbc.sql(FIND_FOR_TENANT).param("id", id).param("tenantId", tenantId)
-                .query((rs, n) -> new FileRow(rs.getString("id"), rs.getString("tenant_id"), rs.getString("purpose"),
-                        rs.getString("filename"), rs.getLong("bytes"), rs.getString("batch_id"), rs.getString("kind"),
-                        Timestamps.read(rs, "created_at")))
-                .optional();
+        return jdbc.sql(FIND_FOR_TENANT).param("id", id).param("tenantId", tenantId).query(ROW).optional();
+    }
+
+    /**
+     * Up to {@code limit} of the tenant's files, of {@code purpose} (null: any), newest first or oldest
+     * first, after the one with id {@code afterId} (null: from the start).
+     */
+    public List<FileRow> page(String tenantId, String purpose, String afterId, boolean newestFirst, int limit) {
+        return jdbc.sql(newestFirst ? PAGE_NEWEST_FIRST : PAGE_OLDEST_FIRST).param("tenantId", tenantId)
+                .param("purpose", purpose).param("afterId", afterId).param("limit", limit).query(ROW).list();
+    }
+
+    /**
+     * Deletes the tenant's file and, with it, an upload's bytes; false when the tenant has no such file.
+     * Batches keep their own copy of every line, so a batch made from the file is unaffected.
+     */
+    public boolean delete(String tenantId, String id) {
+        return jdbc.sql(DELETE_FOR_TENANT).param("id", id).param("tenantId", tenantId).update() == 1;
     }
 
     /**

@@ -1,0 +1,82 @@
+package dev.sluice.api.batch;
+
+import dev.sluice.api.ApiProperties;
+import dev.sluice.api.job.JobFields;
+import dev.sluice.api.job.JobRequest;
+import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.JsonInput;
+import dev.sluice.common.Endpoint;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.JsonToken;
+
+/**
+ * The lines of one batch as they are read, from an inline {@code requests} array or from an input
+ * file: each is checked with the same rules ({@code {custom_id, method, url, body}}, a model, a unique
+ * {@code custom_id}, at most {@code max-requests-per-batch} lines), and the first problem is a 400
+ * whose {@code param} names the line ({@code requests[3].custom_id}, {@code line[4].custom_id}).
+ */
+final class BatchLines {
+
+    private final ApiProperties.Input limits;
+    private final String batchParam;
+    private final List<JobRequest> requests = new ArrayList<>();
+    private final Map<String, Integer> lineOfCustomId = new HashMap<>();
+
+    /** @param batchParam the parameter a batch with too many lines is refused for: {@code requests} or {@code input_file_id} */
+    BatchLines(ApiProperties.Input limits, String batchParam) {
+        this.limits = limits;
+        this.batchParam = batchParam;
+    }
+
+    /**
+     * Reads the request object the parser is on and adds it.
+     *
+     * @param param the line as a parameter, e.g. {@code requests[3]}
+     * @param line  its 1-based line number, for messages
+     * @param where appended to messages to point at the line, e.g. {@code " (line 4 of the batch)"}
+     */
+    void add(JsonInput json, String param, int line, String where) {
+        if (requests.size() >= limits.maxRequestsPerBatch()) {
+            throw ApiException.invalid(batchParam, "batch_too_large", "A batch holds at most "
+                    + limits.maxRequestsPerBatch() + " requests; split it into several batches.");
+        }
+        if (json.token() != JsonToken.START_OBJECT) {
+            throw json.wrongType(param, "an object {custom_id, method, url, body}" + where);
+        }
+        JobFields fields = new JobFields(limits.maxCustomIdLength(), param, where);
+        Set<String> seen = new HashSet<>();
+        for (String field = json.nextField(seen, param); field != null; field = json.nextField(seen, param)) {
+            if (!fields.read(field, json)) {
+                throw ApiException.invalid(param + "." + field, "unknown_parameter", "Unrecognized parameter '"
+                        + param + "." + field + "'" + where + "; a request has custom_id, method, url and body.");
+            }
+        }
+        JobRequest request = fields.finish(true);
+        Integer first = lineOfCustomId.putIfAbsent(request.customId(), line);
+        if (first != null) {
+            throw ApiException.invalid(param + ".custom_id", "duplicate_custom_id", "custom_id '"
+                    + request.customId() + "'" + where + " was already used by line " + first
+                    + "; custom_id must be unique within a batch.");
+        }
+        requests.add(request);
+    }
+
+    /** Refuses a line whose {@code url} is not the batch's endpoint; a line without one takes the batch's. */
+    static void checkUrl(JobRequest request, Endpoint target, String param, String where) {
+        String url = request.url();
+        if (url != null && !url.equals(target.path())) {
+            throw ApiException.invalid(param + ".url", "url_mismatch", "'" + param + ".url' is '" + url
+                    + "' but the batch's endpoint is '" + target.path() + "'" + where + ".");
+        }
+    }
+
+    /** The lines read so far, in order. */
+    List<JobRequest> requests() {
+        return requests;
+    }
+}
