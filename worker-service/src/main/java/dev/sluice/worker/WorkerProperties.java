@@ -256,6 +256,10 @@ public record WorkerProperties(
             @DefaultValue("30s") Duration interval) {
 
         public Alerts {
+            if (webhookUrl != null && webhookUrl.toString().isBlank()) {
+                // SLUICE_ALERTS_WEBHOOK_URL= (set but empty, as docker compose passes it) means "off".
+                webhookUrl = null;
+            }
             if (webhookUrl != null && (!webhookUrl.isAbsolute()
                     || !List.of("http", "https").contains(webhookUrl.getScheme()) || webhookUrl.getHost() == null)) {
                 throw new IllegalArgumentException("sluice.alerts.webhook-url must be an http(s) URL");

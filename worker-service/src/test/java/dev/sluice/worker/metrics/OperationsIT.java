@@ -78,6 +78,9 @@ class OperationsIT {
     QueueGauges gauges;
 
     @Autowired
+    WorkerHeartbeat heartbeat;
+
+    @Autowired
     BacklogAlerts alerts;
 
     @Autowired
@@ -98,7 +101,8 @@ class OperationsIT {
 
     @Test
     void metricsMoveWhenAJobRuns() {
-        String model = "ops-metrics-" + dev.sluice.common.Ids.random(4);
+        // A model the simulator knows (it refuses others) and no other test of this context runs.
+        String model = "google/gemma-2-9b-it";
         assertThat(value(scrape(), "sluice_jobs_finished_total", model, "status=\"succeeded\"")).isZero();
 
         SubmittedBatch batch = submissions.batch().chat(model, "count me").submit();
@@ -111,10 +115,13 @@ class OperationsIT {
         assertThat(value(after, "sluice_upstream_latency_seconds_count", model, "")).isEqualTo(1.0);
         assertThat(value(after, "sluice_tokens_total", model, "kind=\"prompt\"")).isPositive();
 
-        SubmittedBatch waiting = submissions.batch().chats(model + "-held", 2).store();
+        String held = "ops-held-" + dev.sluice.common.Ids.random(4);
+        SubmittedBatch waiting = submissions.batch().chats(held, 2).store();
+        heartbeat.beat();
         gauges.refresh();
         String gauged = scrape();
-        assertThat(value(gauged, "sluice_queue_depth", model + "-held", "")).isEqualTo(2.0);
+        assertThat(value(gauged, "sluice_queue_consumers", model, "")).as("this worker dispatches it").isEqualTo(1.0);
+        assertThat(value(gauged, "sluice_queue_depth", held, "")).isEqualTo(2.0);
         assertThat(value(gauged, "sluice_limit_requests", model, "kind=\"effective\"")).isEqualTo(5.0);
         assertThat(waiting.jobIds()).hasSize(2);
     }
