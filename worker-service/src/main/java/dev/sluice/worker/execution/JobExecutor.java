@@ -155,7 +155,7 @@ public class JobExecutor {
                 log.info("Job {} failed after {} attempts: {}", job.id(), job.attempts(), failure.message());
                 yield finish(claim, false, Outcomes.failed(failure));
             }
-            case Attempt.RateLimited limited -> retryAt(claim, rateLimits.record(grant, job.id(), limited), true);
+            case Attempt.RateLimited limited -> retryAt(claim, rateLimits.record(grant, job, limited), true);
         };
     }
 

@@ -29,6 +29,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -54,9 +57,12 @@ import tools.jackson.databind.json.JsonMapper;
                 "sluice.rescue.interval=1h",
                 "sluice.operations.refresh-interval=10s",
                 "sluice.alerts.backlog-age=1s",
-                "sluice.alerts.interval=1h"
+                "sluice.alerts.interval=1h",
+                // As SLUICE_LOG_FORMAT=logstash sets it: the log lines of this context are JSON.
+                "logging.structured.format.console=logstash"
         })
 @Import(Submissions.class)
+@ExtendWith(OutputCaptureExtension.class)
 class OperationsIT {
 
     private static final Simulator SIMULATOR = Simulator.start(SimulatorConfig.forTests().withLimit("5/2s"));
@@ -124,6 +130,30 @@ class OperationsIT {
         assertThat(value(gauged, "sluice_queue_depth", held, "")).isEqualTo(2.0);
         assertThat(value(gauged, "sluice_limit_requests", model, "kind=\"effective\"")).isEqualTo(5.0);
         assertThat(waiting.jobIds()).hasSize(2);
+    }
+
+    @Test
+    void aFailedJobIsCountedAndLoggedOnceAsJsonWithItsIdsButNotItsBody(CapturedOutput output) {
+        // The simulator refuses models it does not know with a 4xx: a permanent failure.
+        String model = "ops-unknown-" + dev.sluice.common.Ids.random(4);
+        SubmittedBatch batch = submissions.batch().chat(model, "a secret prompt").submit();
+        String jobId = batch.jobIds().getFirst();
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobs.find(batch.tenantId(), jobId).orElseThrow().status()
+                == JobStatus.FAILED);
+
+        String scraped = scrape();
+        assertThat(value(scraped, "sluice_jobs_finished_total", model, "status=\"failed\"")).isEqualTo(1.0);
+        assertThat(value(scraped, "sluice_jobs_finished_total", model, "status=\"succeeded\"")).isZero();
+
+        List<String> lines = output.getOut().lines()
+                .filter(line -> line.contains(jobId) && line.contains("\"event\":\"job_failed\"")).toList();
+        assertThat(lines).hasSize(1);
+        var json = JSON.readTree(lines.getFirst());
+        assertThat(json.get("job_id").asString()).isEqualTo(jobId);
+        assertThat(json.get("batch_id").asString()).isEqualTo(batch.batchId());
+        assertThat(json.get("model").asString()).isEqualTo(model);
+        assertThat(json.get("level").asString()).isEqualTo("WARN");
+        assertThat(output.getOut()).doesNotContain("a secret prompt");
     }
 
     @Test
