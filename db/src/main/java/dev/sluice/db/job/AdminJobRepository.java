@@ -2,6 +2,7 @@ package dev.sluice.db.job;
 
 import dev.sluice.common.JobStatus;
 import dev.sluice.db.Timestamps;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -23,17 +24,29 @@ public class AdminJobRepository {
                AND (CAST(:tenantId AS text) IS NULL OR tenant_id = :tenantId)
             """;
 
-    /** An {@code after} that names no job makes the row comparison null, hence an empty page. */
-    private static final String PAGE = """
+    private static final String COLUMNS = """
             SELECT id, tenant_id, batch_id, line_no, custom_id, url, model, priority, status, attempts,
                    created_at, started_at, completed_at, response_status, error_code, error_message,
                    prompt_tokens, completion_tokens, total_tokens, latency_ms
               FROM jobs
-             WHERE (CAST(:after AS text) IS NULL
-                    OR (created_at, id) < (SELECT c.created_at, c.id FROM jobs c WHERE c.id = :after))
-            """ + FILTERS + """
+            """;
+
+    private static final String NEWEST_FIRST = """
              ORDER BY created_at DESC, id DESC
              LIMIT :limit
+            """;
+
+    private static final String FIRST_PAGE = COLUMNS + " WHERE true\n" + FILTERS + NEWEST_FIRST;
+
+    /**
+     * The cursor is bound as values, not looked up inside the statement, so the row comparison is an index
+     * condition on {@code jobs_created_id_ix} and a deep page starts where the previous one ended.
+     */
+    private static final String NEXT_PAGE = COLUMNS + " WHERE (created_at, id) < (:cursorCreatedAt, :cursorId)\n"
+            + FILTERS + NEWEST_FIRST;
+
+    private static final String CURSOR = """
+            SELECT created_at FROM jobs WHERE id = :id
             """;
 
     /** Retrying by filter: the failed jobs matching it, oldest first, so repeated calls make progress. */
@@ -54,9 +67,24 @@ public class AdminJobRepository {
         this.jdbc = jdbc;
     }
 
-    /** Up to {@code limit} jobs matching {@code filter}, newest first, after job {@code after} (null: from the newest). */
+    /**
+     * Up to {@code limit} jobs matching {@code filter}, newest first, after job {@code after} (null: from the
+     * newest); empty when {@code after} names no job.
+     */
     public List<AdminJob> page(JobFilter filter, String after, int limit) {
-        return bind(jdbc.sql(PAGE), filter).param("after", after).param("limit", limit)
+        StatementSpec statement;
+        if (after == null) {
+            statement = jdbc.sql(FIRST_PAGE);
+        } else {
+            Optional<Instant> cursor = jdbc.sql(CURSOR).param("id", after)
+                    .query((rs, n) -> Timestamps.read(rs, "created_at")).optional();
+            if (cursor.isEmpty()) {
+                return List.of();
+            }
+            statement = jdbc.sql(NEXT_PAGE).param("cursorCreatedAt", Timestamps.bind(cursor.get()))
+                    .param("cursorId", after);
+        }
+        return bind(statement, filter).param("limit", limit)
                 .query((rs, n) -> new AdminJob(rs.getString("id"), rs.getString("tenant_id"), rs.getString("batch_id"),
                         Timestamps.readInt(rs, "line_no"), rs.getString("custom_id"), rs.getString("url"),
                         rs.getString("model"), rs.getInt("priority"), JobStatus.fromWire(rs.getString("status")),

@@ -11,6 +11,7 @@ import dev.sluice.testsupport.TestInfrastructure;
 import dev.sluice.worker.Submissions;
 import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.alert.BacklogAlerts;
+import dev.sluice.worker.finalization.BatchFinalizer;
 import dev.sluice.db.job.JobRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -91,6 +92,9 @@ class OperationsIT {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    BatchFinalizer finalizer;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -179,6 +183,10 @@ class OperationsIT {
 
         jdbc.sql("UPDATE jobs SET status = 'cancelled', completed_at = now() WHERE batch_id = :id")
                 .param("id", batch.batchId()).update();
+        // Settled now, so that no other test's finalisation sweep of this JVM's database finds it open.
+        finalizer.afterJobFinished(batch.batchId());
+        assertThat(jdbc.sql("SELECT status FROM batches WHERE id = :id").param("id", batch.batchId())
+                .query(String.class).single()).isEqualTo("completed");
         alerts.runOnce();
         alerts.runOnce();
 
