@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.sluice.common.Ids;
 import dev.sluice.common.JobStatus;
+import dev.sluice.db.job.JobRepository;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.testsupport.TestInfrastructure;
-import dev.sluice.worker.Submissions;
 import dev.sluice.worker.Submissions.SubmittedBatch;
+import dev.sluice.worker.Submissions;
 import dev.sluice.worker.alert.BacklogAlerts;
 import dev.sluice.worker.finalization.BatchFinalizer;
-import dev.sluice.db.job.JobRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -31,10 +32,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -125,7 +126,7 @@ class OperationsIT {
         assertThat(value(after, "sluice_upstream_latency_seconds_count", model, "")).isEqualTo(1.0);
         assertThat(value(after, "sluice_tokens_total", model, "kind=\"prompt\"")).isPositive();
 
-        String held = "ops-held-" + dev.sluice.common.Ids.random(4);
+        String held = "ops-held-" + Ids.random(4);
         SubmittedBatch waiting = submissions.batch().chats(held, 2).store();
         heartbeat.beat();
         gauges.refresh();
@@ -139,7 +140,7 @@ class OperationsIT {
     @Test
     void aFailedJobIsCountedAndLoggedOnceAsJsonWithItsIdsButNotItsBody(CapturedOutput output) {
         // The simulator refuses models it does not know with a 4xx: a permanent failure.
-        String model = "ops-unknown-" + dev.sluice.common.Ids.random(4);
+        String model = "ops-unknown-" + Ids.random(4);
         SubmittedBatch batch = submissions.batch().chat(model, "a secret prompt").submit();
         String jobId = batch.jobIds().getFirst();
         await().atMost(Duration.ofSeconds(30)).until(() -> jobs.find(batch.tenantId(), jobId).orElseThrow().status()
@@ -162,7 +163,7 @@ class OperationsIT {
 
     @Test
     void backlogAlertFiresOnceAndRecoversOnce() throws Exception {
-        String model = "ops-backlog-" + dev.sluice.common.Ids.random(4);
+        String model = "ops-backlog-" + Ids.random(4);
         SubmittedBatch batch = submissions.batch().chats(model, 2).store();
         // Stored but never published: the jobs wait until the test cancels them.
         await().atMost(Duration.ofSeconds(10)).until(() -> {
