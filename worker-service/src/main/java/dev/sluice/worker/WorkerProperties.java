@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param finalization how finished batches are swept up
  * @param rescue       how jobs of dead workers are found
  * @param webhook      how webhook events are made and delivered
+ * @param operations   how the queue gauges and the worker's heartbeat are refreshed
+ * @param alerts       the optional alert webhook Sluice sends itself
  */
 @ConfigurationProperties("sluice")
 public record WorkerProperties(
@@ -33,7 +35,9 @@ public record WorkerProperties(
         @DefaultValue Intake intake,
         @DefaultValue Finalization finalization,
         @DefaultValue Rescue rescue,
-        @DefaultValue Webhook webhook) {
+        @DefaultValue Webhook webhook,
+        @DefaultValue Operations operations,
+        @DefaultValue Alerts alerts) {
 
     public WorkerProperties {
         Objects.requireNonNull(defaultLimit, "sluice.default-limit");
@@ -253,6 +257,62 @@ public record WorkerProperties(
             if (batchSize < 1) {
                 throw new IllegalArgumentException("sluice.webhook.batch-size must be at least 1, got " + batchSize);
             }
+        }
+    }
+
+    /**
+     * The operations loop: queue gauges read from PostgreSQL and this worker's heartbeat.
+     *
+     * @param refreshInterval how often the gauges are refreshed and the heartbeat written; at most 10 s, since
+     *                        a worker silent for 30 s no longer counts as a consumer of its models
+     */
+    public record Operations(@DefaultValue("10s") Duration refreshInterval) {
+
+        public Operations {
+            requirePositive(refreshInterval, "sluice.operations.refresh-interval");
+            if (refreshInterval.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new IllegalArgumentException("sluice.operations.refresh-interval must be at most 10s (a worker "
+                        + "silent for 30s stops counting as a consumer), got " + refreshInterval);
+            }
+        }
+    }
+
+    /**
+     * The alert webhook, for teams without Prometheus: a Slack-compatible {@code {"text": ...}} POST when a
+     * model's oldest waiting job gets older than {@code backlogAge}, and another when it no longer is.
+     *
+     * @param webhookUrl {@code SLUICE_ALERTS_WEBHOOK_URL}: where to POST; unset (the default) turns the
+     *                   alerts off. It may hold a secret token (Slack's do), so it is never logged
+     * @param backlogAge how old the oldest waiting job of a model may get before the alert fires
+     * @param interval   how often the alert is evaluated (by one worker at a time)
+     */
+    public record Alerts(
+            URI webhookUrl,
+            @DefaultValue("15m") Duration backlogAge,
+            @DefaultValue("30s") Duration interval) {
+
+        public Alerts {
+            if (webhookUrl != null && webhookUrl.toString().isBlank()) {
+                // SLUICE_ALERTS_WEBHOOK_URL= (set but empty, as docker compose passes it) means "off".
+                webhookUrl = null;
+            }
+            if (webhookUrl != null && (!webhookUrl.isAbsolute()
+                    || !List.of("http", "https").contains(webhookUrl.getScheme()) || webhookUrl.getHost() == null)) {
+                throw new IllegalArgumentException("sluice.alerts.webhook-url must be an http(s) URL");
+            }
+            requirePositive(backlogAge, "sluice.alerts.backlog-age");
+            requirePositive(interval, "sluice.alerts.interval");
+        }
+
+        /** Whether a webhook is configured. */
+        public boolean enabled() {
+            return webhookUrl != null;
+        }
+
+        @Override
+        public String toString() {
+            return "Alerts[webhookUrl=" + (webhookUrl == null ? "unset" : "***") + ", backlogAge=" + backlogAge
+                    + ", interval=" + interval + "]";
         }
     }
 

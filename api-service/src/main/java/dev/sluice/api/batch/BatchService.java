@@ -5,6 +5,7 @@ import dev.sluice.api.dispatch.JobPublisher;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.job.JobRequest;
+import dev.sluice.api.metrics.SubmissionMetrics;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
@@ -53,10 +54,11 @@ class BatchService {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final ApiProperties.Input limits;
+    private final SubmissionMetrics metrics;
 
     BatchService(BatchRepository batches, JobRepository jobs, JobRetryRepository retryJobs, ModelRepository models,
             IdempotencyKeys idempotency, JobPublisher publisher, TransactionTemplate transaction, Clock clock,
-            ApiProperties properties) {
+            ApiProperties properties, SubmissionMetrics metrics) {
         this.batches = batches;
         this.jobs = jobs;
         this.retryJobs = retryJobs;
@@ -66,6 +68,7 @@ class BatchService {
         this.transaction = transaction;
         this.clock = clock;
         this.limits = properties.input();
+        this.metrics = metrics;
     }
 
     /**
@@ -103,6 +106,7 @@ class BatchService {
             return batches.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("batch", earlier));
         }
         publisher.publish(messages);
+        metrics.submitted(messages);
         return batches.find(tenant.id(), batchId).orElseThrow();
     }
 
@@ -124,8 +128,16 @@ class BatchService {
             throw ApiException.conflict("nothing_to_retry",
                     "batch " + old.id() + " has no failed, expired or cancelled job to retry.");
         }
-        List<JobRequest> requests = new ArrayList<>(unsuccessful.size());
-        for (JobRow job : unsuccessful) {
+        return resubmit(tenant, old, unsuccessful, key);
+    }
+
+    /**
+     * A new batch of {@code jobs} (of batch {@code old}) with the old batch's settings, as {@link #retry}
+     * makes it; also the admin API's retry of failed jobs.
+     */
+    BatchRow resubmit(Tenant tenant, BatchRow old, List<JobRow> jobs, IdempotencyKey key) {
+        List<JobRequest> requests = new ArrayList<>(jobs.size());
+        for (JobRow job : jobs) {
             requests.add(new JobRequest(job.customId(), job.url(), job.model(), job.body()));
         }
         Endpoint endpoint = Endpoint.fromPath(old.endpoint()).orElseThrow(() -> new IllegalStateException(

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
 
 /**
- * OpenAI's batch object, field for field, plus the extensions {@code priority} and
- * {@code webhook_url}. Times are unix seconds or null.
+ * OpenAI's batch object, field for field, plus the extensions {@code priority},
+ * {@code webhook_url} and {@code estimated_completion_at} (when an {@code in_progress} batch's last job
+ * should be dispatched at the effective limits; null otherwise). Times are unix seconds or null.
  */
 record BatchView(
         String id,
@@ -30,7 +31,8 @@ record BatchView(
         JsonNode metadata,
         Usage usage,
         int priority,
-        String webhookUrl) {
+        String webhookUrl,
+        Long estimatedCompletionAt) {
 
     /**
      * OpenAI's counts ({@code completed} = succeeded, {@code failed} = failed, cancelled or expired)

@@ -1,5 +1,6 @@
 package dev.sluice.api.batch;
 
+import dev.sluice.api.admin.DrainTimes;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.batch.JobCounts;
@@ -19,9 +20,11 @@ class BatchViews {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final BatchRepository batches;
+    private final DrainTimes drainTimes;
 
-    BatchViews(BatchRepository batches) {
+    BatchViews(BatchRepository batches, DrainTimes drainTimes) {
         this.batches = batches;
+        this.drainTimes = drainTimes;
     }
 
     BatchView of(BatchRow row) {
@@ -44,7 +47,8 @@ class BatchViews {
                 json(row.metadataJson()),
                 new BatchView.Usage(usage.promptTokens(), new BatchView.InputDetails(0), usage.completionTokens(),
                         new BatchView.OutputDetails(0), usage.totalTokens()),
-                row.priority(), row.webhookUrl());
+                row.priority(), row.webhookUrl(), seconds(drainTimes.batchCompletion(row,
+                        counts.queued() == null ? 0 : counts.queued() + counts.running())));
     }
 
     private static JsonNode json(String text) {

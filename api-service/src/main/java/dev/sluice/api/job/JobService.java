@@ -3,6 +3,7 @@ package dev.sluice.api.job;
 import dev.sluice.api.dispatch.JobPublisher;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotencyKeys;
+import dev.sluice.api.metrics.SubmissionMetrics;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
@@ -33,15 +34,17 @@ class JobService {
     private final JobPublisher publisher;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final SubmissionMetrics metrics;
 
     JobService(JobRepository jobs, ModelRepository models, IdempotencyKeys idempotency, JobPublisher publisher,
-            TransactionTemplate transaction, Clock clock) {
+            TransactionTemplate transaction, Clock clock, SubmissionMetrics metrics) {
         this.jobs = jobs;
         this.models = models;
         this.idempotency = idempotency;
         this.publisher = publisher;
         this.transaction = transaction;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -67,7 +70,9 @@ class JobService {
         if (earlier != null) {
             return jobs.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("job", earlier));
         }
-        publisher.publish(List.of(new JobMessage(jobId, request.model(), job.priority())));
+        List<JobMessage> messages = List.of(new JobMessage(jobId, request.model(), job.priority()));
+        publisher.publish(messages);
+        metrics.submitted(messages);
         return jobs.find(tenant.id(), jobId).orElseThrow();
     }
 

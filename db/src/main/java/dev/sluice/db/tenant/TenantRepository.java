@@ -28,6 +28,10 @@ public class TenantRepository {
              WHERE k.key_hash = :keyHash AND k.revoked_at IS NULL
             """;
 
+    private static final String FIND_BY_ID = """
+            SELECT id, name, webhook_secret FROM tenants WHERE id = :id
+            """;
+
     private static final String LIST_KEYS = """
             SELECT id, tenant_id, name, key_prefix, created_at, revoked_at
               FROM api_keys ORDER BY created_at, id
@@ -78,6 +82,14 @@ public class TenantRepository {
     public Optional<Tenant> findByKeyHash(byte[] keyHash) {
         return jdbc.sql(FIND_BY_KEY_HASH)
                 .param("keyHash", keyHash)
+                .query((rs, n) -> new Tenant(rs.getString("id"), rs.getString("name"), rs.getString("webhook_secret")))
+                .optional();
+    }
+
+    /** The tenant with this id, whatever the state of its keys (the admin API acts on its behalf). */
+    public Optional<Tenant> findById(String tenantId) {
+        return jdbc.sql(FIND_BY_ID)
+                .param("id", tenantId)
                 .query((rs, n) -> new Tenant(rs.getString("id"), rs.getString("name"), rs.getString("webhook_secret")))
                 .optional();
     }

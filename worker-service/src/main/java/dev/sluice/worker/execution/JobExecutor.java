@@ -6,6 +6,7 @@ import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.execution.JobClaims.Claim;
 import dev.sluice.worker.finalization.BatchFinalizer;
+import dev.sluice.worker.metrics.JobMetrics;
 import dev.sluice.worker.pacing.GlobalPacer;
 import dev.sluice.worker.pacing.Grant;
 import dev.sluice.worker.upstream.Attempt;
@@ -52,12 +53,14 @@ public class JobExecutor {
     private final RateLimitLog rateLimits;
     private final InstantSource clock;
     private final MeterRegistry meters;
+    private final JobMetrics metrics;
     private final Backoff backoff;
     private final int maxAttempts;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     JobExecutor(JobClaims claims, GlobalPacer pacer, UpstreamClient upstream, BatchFinalizer finalizer,
-            RateLimitLog rateLimits, InstantSource clock, MeterRegistry meters, WorkerProperties properties) {
+            RateLimitLog rateLimits, InstantSource clock, MeterRegistry meters, WorkerProperties properties,
+            JobMetrics metrics) {
         this.claims = claims;
         this.pacer = pacer;
         this.upstream = upstream;
@@ -65,6 +68,7 @@ public class JobExecutor {
         this.rateLimits = rateLimits;
         this.clock = clock;
         this.meters = meters;
+        this.metrics = metrics;
         this.backoff = new Backoff(properties.retry());
         this.maxAttempts = properties.retry().maxAttempts();
     }
@@ -129,6 +133,7 @@ public class JobExecutor {
             pacer.release(grant);
         }
         meters.counter("sluice.attempts", "model", job.model(), "outcome", kind(attempt)).increment();
+        metrics.attempt(job.model(), attempt);
         Instant now = clock.instant();
         return switch (attempt) {
             case Attempt.Success success -> finish(claim, true, Outcomes.succeeded(success));
@@ -143,18 +148,20 @@ public class JobExecutor {
                 Instant retryAt = now.plus(asked.compareTo(wait) > 0 ? asked : wait);
                 log.info("Job {} attempt {} of {} failed ({}); retrying at {}", job.id(), job.attempts(), maxAttempts,
                         failure.message(), retryAt);
+                metrics.retried(job);
                 yield retryAt(claim, retryAt, false);
             }
             case Attempt.Transient failure -> {
                 log.info("Job {} failed after {} attempts: {}", job.id(), job.attempts(), failure.message());
                 yield finish(claim, false, Outcomes.failed(failure));
             }
-            case Attempt.RateLimited limited -> retryAt(claim, rateLimits.record(grant, job.id(), limited), true);
+            case Attempt.RateLimited limited -> retryAt(claim, rateLimits.record(grant, job, limited), true);
         };
     }
 
     private Optional<Instant> finish(Claim claim, boolean succeeded, Outcome outcome) {
         String batchId = claim.job().batchId();
+        metrics.finished(claim.job(), succeeded, outcome);
         if (claims.finish(claim, succeeded, outcome) && batchId != null) {
             finalizer.afterJobFinished(batchId);
         }

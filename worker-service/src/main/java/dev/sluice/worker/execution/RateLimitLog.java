@@ -1,6 +1,7 @@
 package dev.sluice.worker.execution;
 
 import dev.sluice.common.Limit;
+import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.ratelimit.RateLimitEvent;
 import dev.sluice.db.ratelimit.RateLimitEventRepository;
 import dev.sluice.worker.pacing.GlobalPacer;
@@ -42,8 +43,9 @@ class RateLimitLog {
     }
 
     /** Handles a 429 to the request sent under {@code grant}; returns when the job may run again. */
-    Instant record(Grant grant, String jobId, Attempt.RateLimited limited) {
+    Instant record(Grant grant, ClaimedJob job, Attempt.RateLimited limited) {
         String model = grant.model();
+        String jobId = job.id();
         Limit believed = limits.effective(model);
         Optional<Limit> learned = limited.teaches(believed);
         learned.ifPresent(limit -> limits.learn(model, limit));
@@ -61,10 +63,23 @@ class RateLimitLog {
         meters.counter("sluice.rate_limited", "model", model).increment();
         events.record(new RateLimitEvent(0, model, grant.credential().fingerprint(), jobId, now,
                 limited.body(), limited.retryAfter().orElse(null), learned.orElse(null), resumeAt));
-        log.warn("429 from the provider: model={} key={} job={} limit_stated={} retry_after={} paused_until={}",
-                model, grant.credential().fingerprint(), jobId,
-                learned.map(Limit::toString).orElse("none"),
-                limited.retryAfter().map(Duration::toString).orElse("none"), resumeAt);
+        String stated = learned.map(Limit::toString).orElse("none");
+        String retryAfter = limited.retryAfter().map(Duration::toString).orElse("none");
+        // One line per 429; with SLUICE_LOG_FORMAT=logstash the key-values become JSON fields.
+        log.atWarn()
+                .setMessage("429 from the provider: model={} key={} job={} batch={} limit_stated={} retry_after={} "
+                        + "paused_until={}")
+                .addArgument(model).addArgument(grant.credential().fingerprint()).addArgument(jobId)
+                .addArgument(job.batchId()).addArgument(stated).addArgument(retryAfter).addArgument(resumeAt)
+                .addKeyValue("event", "rate_limited")
+                .addKeyValue("model", model)
+                .addKeyValue("credential", grant.credential().fingerprint())
+                .addKeyValue("job_id", jobId)
+                .addKeyValue("batch_id", job.batchId())
+                .addKeyValue("limit_stated", stated)
+                .addKeyValue("retry_after", retryAfter)
+                .addKeyValue("paused_until", resumeAt.toString())
+                .log();
         return resumeAt;
     }
 }

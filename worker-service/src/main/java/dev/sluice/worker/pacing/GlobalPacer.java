@@ -3,6 +3,7 @@ package dev.sluice.worker.pacing;
 import dev.sluice.common.Limit;
 import dev.sluice.db.pacer.BudgetRow;
 import dev.sluice.worker.WorkerProperties;
+import dev.sluice.worker.metrics.PacerWaits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +109,7 @@ public class GlobalPacer {
             }
             long sleepUs = Math.clamp(waitUs, 1_000L, MAX_POLL.toNanos() / 1_000);
             sleeper.sleep(Duration.ofNanos(sleepUs * 1_000));
+            PacerWaits.slept(model, Duration.ofNanos(sleepUs * 1_000));
         }
     }
 

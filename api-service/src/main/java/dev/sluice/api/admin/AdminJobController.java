@@ -1,0 +1,114 @@
+package dev.sluice.api.admin;
+
+import dev.sluice.api.job.JobFields;
+import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.JsonBodies;
+import dev.sluice.api.web.JsonInput;
+import dev.sluice.api.web.ListPage;
+import dev.sluice.api.web.PageQuery;
+import dev.sluice.common.JobStatus;
+import dev.sluice.db.job.AdminJob;
+import dev.sluice.db.job.AdminJobRepository;
+import dev.sluice.db.job.JobFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /admin/jobs?status=&model=&batch_id=&tenant=&after=&limit=}: every tenant's jobs, newest
+ * first, without bodies; {@code POST /admin/jobs/{id}/retry} and {@code POST /admin/jobs/retry} (a JSON
+ * filter) retry failed jobs as new jobs ({@link JobRetries}).
+ */
+@RestController
+class AdminJobController {
+
+    private static final Set<String> FILTER_FIELDS = Set.of("status", "model", "batch_id", "tenant");
+
+    private final AdminJobRepository jobs;
+    private final JobRetries retries;
+
+    AdminJobController(AdminJobRepository jobs, JobRetries retries) {
+        this.jobs = jobs;
+        this.retries = retries;
+    }
+
+    @GetMapping("/admin/jobs")
+    ListPage<AdminJobViews.Job> list(@RequestParam(required = false) String status,
+            @RequestParam(required = false) String model, @RequestParam(name = "batch_id", required = false) String batchId,
+            @RequestParam(required = false) String tenant, @RequestParam(required = false) String after,
+            @RequestParam(required = false) String limit) {
+        PageQuery page = PageQuery.parse(after, limit);
+        JobFilter filter = filter(status, model, batchId, tenant);
+        return ListPage.of(jobs.page(filter, page.after(), page.limit() + 1), page.limit(), AdminJobViews.Job::of,
+                AdminJob::id);
+    }
+
+    @PostMapping("/admin/jobs/{id}/retry")
+    AdminJobViews.Retried retryOne(@PathVariable String id) {
+        return retries.retryOne(id);
+    }
+
+    /** Body: {@code {status?, model?, batch_id?, tenant?}}; {@code status}, when given, must be {@code failed}. */
+    @PostMapping(path = "/admin/jobs/retry", consumes = MediaType.APPLICATION_JSON_VALUE)
+    AdminJobViews.Retried retryMatching(HttpServletRequest request) {
+        Map<String, String> fields = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        try (JsonInput json = JsonInput.objectOf(JsonBodies.read(request))) {
+            for (String field = json.nextField(seen, null); field != null; field = json.nextField(seen, null)) {
+                if (!FILTER_FIELDS.contains(field)) {
+                    throw ApiException.invalid(field, "unknown_parameter", "Unrecognized parameter '" + field
+                            + "'; a retry filter takes status, model, batch_id and tenant.");
+                }
+                fields.put(field, json.stringOrNull(field));
+            }
+            json.end();
+        }
+        JobFilter filter = filter(fields.get("status"), fields.get("model"), fields.get("batch_id"),
+                fields.get("tenant"));
+        if (filter.status() != null && filter.status() != JobStatus.FAILED) {
+            throw ApiException.invalid("status", "invalid_status", "Only failed jobs are retried; status must be "
+                    + "'failed' or absent.");
+        }
+        return retries.retryMatching(filter);
+    }
+
+    private static JobFilter filter(String status, String model, String batchId,
+            String tenant) {
+        JobStatus parsed = null;
+        if (blankToNull(status) != null) {
+            try {
+                parsed = JobStatus.fromWire(status);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("status", "invalid_status",
+                        "status must be one of queued, running, succeeded, failed, cancelled, expired.");
+            }
+        }
+        if (blankToNull(model) != null) {
+            // Also keeps text PostgreSQL cannot bind (U+0000) away from the query.
+            JobFields.checkModel(model, "model", "");
+        }
+        return new JobFilter(parsed, blankToNull(model), id(batchId, "batch_id"), id(tenant, "tenant"));
+    }
+
+    private static String id(String value, String param) {
+        if (blankToNull(value) == null) {
+            return null;
+        }
+        if (!PageQuery.plausibleId(value)) {
+            throw ApiException.invalid(param, "invalid_" + param, param + " must be an id such as those the API returns.");
+        }
+        return value;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

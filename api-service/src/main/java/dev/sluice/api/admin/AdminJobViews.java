@@ -1,0 +1,75 @@
+package dev.sluice.api.admin;
+
+import dev.sluice.db.job.AdminJob;
+import java.time.Instant;
+import java.util.List;
+
+/** The objects {@code /admin/jobs} answers with. */
+final class AdminJobViews {
+
+    private AdminJobViews() {
+    }
+
+    /**
+     * A job as an operator sees it: where it is and how it ended, never what it asked or answered.
+     *
+     * @param id             the job id
+     * @param object         always {@code admin.job}
+     * @param tenantId       its tenant
+     * @param batchId        its batch, or null for a single job
+     * @param lineNo         its 1-based line in the batch, or null
+     * @param customId       the client's id, or null
+     * @param url            the endpoint path
+     * @param model          the model
+     * @param priority       0-9
+     * @param status         the status
+     * @param attempts       upstream calls made
+     * @param createdAt      unix seconds
+     * @param startedAt      unix seconds, or null
+     * @param completedAt    unix seconds, or null
+     * @param responseStatus the provider's HTTP status, or null
+     * @param error          why it did not succeed, or null
+     * @param usage          tokens, or null
+     * @param latencyMs      the last attempt's latency, or null
+     */
+    record Job(String id, String object, String tenantId, String batchId, Integer lineNo, String customId, String url,
+            String model, int priority, String status, int attempts, long createdAt, Long startedAt, Long completedAt,
+            Integer responseStatus, Error error, Usage usage, Integer latencyMs) {
+
+        static Job of(AdminJob job) {
+            return new Job(job.id(), "admin.job", job.tenantId(), job.batchId(), job.lineNo(), job.customId(),
+                    job.url(), job.model(), job.priority(), job.status().wire(), job.attempts(),
+                    job.createdAt().getEpochSecond(), seconds(job.startedAt()), seconds(job.completedAt()),
+                    job.responseStatus(),
+                    job.errorCode() == null && job.errorMessage() == null ? null
+                            : new Error(job.errorCode(), job.errorMessage()),
+                    job.totalTokens() == null && job.promptTokens() == null ? null
+                            : new Usage(job.promptTokens(), job.completionTokens(), job.totalTokens()),
+                    job.latencyMs());
+        }
+
+        private static Long seconds(Instant instant) {
+            return instant == null ? null : instant.getEpochSecond();
+        }
+    }
+
+    /** @param code a code, e.g. {@code upstream_error}; @param message the same in words */
+    record Error(String code, String message) {
+    }
+
+    /** @param promptTokens prompt; @param completionTokens completion; @param totalTokens both */
+    record Usage(Integer promptTokens, Integer completionTokens, Integer totalTokens) {
+    }
+
+    /**
+     * What a retry made: new batches (one per old batch whose failed jobs were retried) and new single jobs.
+     *
+     * @param object  always {@code admin.job_retry}
+     * @param retried failed jobs retried
+     * @param batches ids of the new batches
+     * @param jobs    ids of the new single jobs
+     * @param hasMore whether more failed jobs match the filter than one call retries; call again for them
+     */
+    record Retried(String object, int retried, List<String> batches, List<String> jobs, boolean hasMore) {
+    }
+}

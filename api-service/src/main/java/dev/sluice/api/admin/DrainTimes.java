@@ -1,0 +1,102 @@
+package dev.sluice.api.admin;
+
+import dev.sluice.api.ApiProperties;
+import dev.sluice.common.BatchStatus;
+import dev.sluice.common.Limit;
+import dev.sluice.db.batch.BatchRow;
+import dev.sluice.db.model.ModelRepository;
+import dev.sluice.db.model.ModelSettings;
+import dev.sluice.db.operations.QueueStatsRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * Estimates how long work takes to dispatch at the effective limits: the pacer sends at most N requests
+ * per W per model, so {@code n} jobs of a model need about {@code n / N × W}. It ignores upstream latency,
+ * 429 pauses and concurrency caps, so it is a floor when the limit is the bottleneck, and says nothing
+ * (null) for a paused model.
+ *
+ * <p>A batch's estimate counts the unfinished jobs of its models (about 40 ms per 100,000 waiting, see
+ * docs/benchmarks.md), so it is kept for {@link #REUSE_FOR} per batch while the batch's own unfinished
+ * jobs stay as many: clients polling a batch, or listing many, do not recount on every request.
+ */
+@Component
+public class DrainTimes {
+
+    /** How long a batch's estimate is reused. */
+    static final Duration REUSE_FOR = Duration.ofSeconds(5);
+
+    /** Above this many remembered estimates, expired ones are dropped. */
+    private static final int MAX_REMEMBERED = 10_000;
+
+    private record Estimate(Instant madeAt, long remaining, Instant completion) {
+    }
+
+    private final Map<String, Estimate> recent = new ConcurrentHashMap<>();
+
+    private final ModelRepository models;
+    private final QueueStatsRepository stats;
+    private final Limit defaultLimit;
+    private final Clock clock;
+
+    DrainTimes(ModelRepository models, QueueStatsRepository stats, ApiProperties properties, Clock clock) {
+        this.models = models;
+        this.stats = stats;
+        this.defaultLimit = properties.defaultLimit();
+        this.clock = clock;
+    }
+
+    /** The time {@code jobs} take to dispatch at {@code limit}, rounded up to the millisecond. */
+    static Duration toDrain(long jobs, Limit limit) {
+        long millis = Math.ceilDiv(Math.multiplyExact(jobs, limit.window().toMillis()), limit.requests());
+        return Duration.ofMillis(millis);
+    }
+
+    /**
+     * When an {@code in_progress} batch's last job should be dispatched: now plus, for the slowest of its
+     * models, the drain time of that model's unfinished jobs that go before or with the batch's. Null when
+     * the batch is not running, has nothing left, or one of its models is paused. {@code remaining} is the
+     * batch's count of queued and running jobs, which the caller has just read.
+     */
+    public Instant batchCompletion(BatchRow batch, long remaining) {
+        if (batch.status() != BatchStatus.IN_PROGRESS || remaining == 0) {
+            return null;
+        }
+        Instant now = clock.instant();
+        Estimate known = recent.get(batch.id());
+        if (known != null && known.remaining() == remaining && known.madeAt().plus(REUSE_FOR).isAfter(now)) {
+            return known.completion();
+        }
+        if (recent.size() > MAX_REMEMBERED) {
+            recent.values().removeIf(estimate -> !estimate.madeAt().plus(REUSE_FOR).isAfter(now));
+        }
+        Instant completion = estimate(batch, now);
+        recent.put(batch.id(), new Estimate(now, remaining, completion));
+        return completion;
+    }
+
+    private Instant estimate(BatchRow batch, Instant now) {
+        Map<String, Long> ahead = stats.aheadOfBatch(batch.id(), batch.priority(), batch.createdAt());
+        if (ahead.isEmpty()) {
+            return null;
+        }
+        Duration longest = Duration.ZERO;
+        for (Map.Entry<String, Long> model : ahead.entrySet()) {
+            Optional<ModelSettings> settings = models.settings(model.getKey());
+            if (settings.map(ModelSettings::paused).orElse(false)) {
+                return null;
+            }
+            Limit limit = settings.map(s -> s.effective(defaultLimit)).orElse(defaultLimit);
+            Duration drain = toDrain(model.getValue(), limit);
+            if (drain.compareTo(longest) > 0) {
+                longest = drain;
+            }
+        }
+        return now.plus(longest);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.sluice.api.admin;
+
+import dev.sluice.api.ApiProperties;
+import dev.sluice.common.Limit;
+import dev.sluice.db.model.ModelRepository;
+import dev.sluice.db.model.ModelSettings;
+import dev.sluice.db.operations.QueueStats;
+import dev.sluice.db.operations.QueueStatsRepository;
+import dev.sluice.db.operations.WorkerHeartbeatRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /admin/queues}: one row per known model saying why its work moves or not. Counts come from
+ * PostgreSQL, the source of truth (the broker's queue holds only the messages not yet taken).
+ */
+@RestController
+class QueueController {
+
+    /** The window of {@code rate_limited_last_hour}. */
+    private static final Duration RATE_LIMIT_WINDOW = Duration.ofHours(1);
+
+    private final QueueStatsRepository stats;
+    private final ModelRepository models;
+    private final Limit defaultLimit;
+    private final Clock clock;
+
+    QueueController(QueueStatsRepository stats, ModelRepository models, ApiProperties properties, Clock clock) {
+        this.stats = stats;
+        this.models = models;
+        this.defaultLimit = properties.defaultLimit();
+        this.clock = clock;
+    }
+
+    @GetMapping("/admin/queues")
+    QueueViews.Listed list() {
+        Instant now = clock.instant();
+        Map<String, ModelSettings> settings = models.settings().stream()
+                .collect(Collectors.toMap(ModelSettings::model, Function.identity()));
+        List<QueueViews.Queue> data = stats.perModel(now.minus(RATE_LIMIT_WINDOW),
+                        now.minus(WorkerHeartbeatRepository.LIVE_WITHIN)).stream()
+                .map(row -> view(row, settings.get(row.model()), now))
+                .toList();
+        return new QueueViews.Listed("list", data);
+    }
+
+    private QueueViews.Queue view(QueueStats row, ModelSettings settings, Instant now) {
+        Limit effective = settings == null ? defaultLimit : settings.effective(defaultLimit);
+        boolean paused = settings != null && settings.paused();
+        Long oldestAge = row.oldestWaitingSince() == null ? null
+                : Math.max(0, Duration.between(row.oldestWaitingSince(), now).toSeconds());
+        return new QueueViews.Queue(row.model(), row.waiting(), row.running(), row.consumers(),
+                LimitViews.LimitView.of(effective), settings == null ? "default" : settings.source(defaultLimit),
+                paused, row.rateLimitedRecently(), oldestAge,
+                paused ? null : LimitViews.seconds(DrainTimes.toDrain(row.waiting() + row.running(), effective)));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.sluice.api.admin;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/** The objects {@code GET /admin/queues} answers with. */
+final class QueueViews {
+
+    private QueueViews() {
+    }
+
+    /**
+     * One model's queue.
+     *
+     * @param model                   the model
+     * @param waiting                 jobs {@code queued} (including those backing off before a retry)
+     * @param inFlight                jobs {@code running}: claimed by a worker
+     * @param consumers               workers that dispatch this model and sent a heartbeat in the last 30 s
+     * @param limit                   the effective limit
+     * @param limitSource             where it comes from: {@code configured}, {@code learned} or {@code default}
+     * @param paused                  whether an operator paused the model
+     * @param rateLimitedLastHour     429s the workers received for the model in the last hour
+     * @param oldestWaitingAgeSeconds seconds since the oldest waiting job was submitted; null when none waits
+     * @param estimatedDrainSeconds   seconds to dispatch every waiting and in-flight job at the effective
+     *                                limit; null while paused
+     */
+    record Queue(String model, long waiting, long inFlight, int consumers, LimitViews.LimitView limit,
+            String limitSource, boolean paused, long rateLimitedLastHour, Long oldestWaitingAgeSeconds,
+            BigDecimal estimatedDrainSeconds) {
+    }
+
+    /**
+     * Every model, by id.
+     *
+     * @param object always {@code list}
+     * @param data   the queues
+     */
+    record Listed(String object, List<Queue> data) {
+    }
+}

@@ -1,0 +1,66 @@
+package dev.sluice.api.admin;
+
+import dev.sluice.db.operations.UsageRow;
+import java.time.LocalDate;
+import java.util.List;
+
+/** The objects {@code GET /admin/usage} answers with. */
+final class UsageViews {
+
+    private UsageViews() {
+    }
+
+    /**
+     * One tenant's use of one model on one UTC day.
+     *
+     * @param tenantId         the tenant
+     * @param model            the model
+     * @param day              {@code YYYY-MM-DD}, the UTC day the jobs finished
+     * @param requests         jobs that reached the provider and finished ({@code succeeded} + {@code failed})
+     * @param succeeded        of which succeeded
+     * @param failed           of which failed
+     * @param promptTokens     prompt tokens
+     * @param completionTokens completion tokens
+     * @param totalTokens      total tokens
+     */
+    record Usage(String tenantId, String model, String day, long requests, long succeeded, long failed,
+            long promptTokens, long completionTokens, long totalTokens) {
+
+        static Usage of(UsageRow row) {
+            return new Usage(row.tenantId(), row.model(), row.day().toString(), row.requests(), row.succeeded(),
+                    row.failed(), row.promptTokens(), row.completionTokens(), row.totalTokens());
+        }
+    }
+
+    /**
+     * The sums over every row.
+     *
+     * @param requests         requests
+     * @param promptTokens     prompt tokens
+     * @param completionTokens completion tokens
+     * @param totalTokens      total tokens
+     */
+    record Totals(long requests, long promptTokens, long completionTokens, long totalTokens) {
+    }
+
+    /**
+     * The report.
+     *
+     * @param object always {@code admin.usage}
+     * @param from   first day covered
+     * @param to     last day covered
+     * @param data   rows by day, tenant, model
+     * @param totals the sums over {@code data}
+     */
+    record Report(String object, String from, String to, List<Usage> data, Totals totals) {
+
+        static Report of(LocalDate from, LocalDate to, List<UsageRow> rows) {
+            Totals totals = new Totals(rows.stream().mapToLong(UsageRow::requests).sum(),
+                    rows.stream().mapToLong(UsageRow::promptTokens).sum(),
+                    rows.stream().mapToLong(UsageRow::completionTokens).sum(),
+                    rows.stream().mapToLong(UsageRow::totalTokens).sum());
+            return new Report("admin.usage", from.toString(), to.toString(), rows.stream().map(Usage::of).toList(),
+                    totals);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.sluice.db.operations;
+
+import dev.sluice.db.Timestamps;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** {@code GET /admin/usage}: requests and tokens by tenant × model × UTC day, summed from the jobs. */
+@Repository
+public class UsageRepository {
+
+    private static final String BY_TENANT_MODEL_DAY = """
+            SELECT tenant_id, model, CAST(completed_at AT TIME ZONE 'UTC' AS date) AS day,
+                   count(*) AS requests,
+                   count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
+                   count(*) FILTER (WHERE status = 'failed') AS failed,
+                   coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
+                   coalesce(sum(completion_tokens), 0) AS completion_tokens,
+                   coalesce(sum(total_tokens), 0) AS total_tokens
+              FROM jobs
+             WHERE completed_at >= :from AND completed_at < :until
+               AND status IN ('succeeded', 'failed')
+               AND (CAST(:tenantId AS text) IS NULL OR tenant_id = :tenantId)
+               AND (CAST(:model AS text) IS NULL OR model = :model)
+             GROUP BY tenant_id, model, day
+             ORDER BY day, tenant_id, model
+            """;
+
+    private final JdbcClient jdbc;
+
+    public UsageRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Usage of jobs finished in {@code [from, until)}, optionally of one tenant and/or one model. */
+    public List<UsageRow> usage(Instant from, Instant until, String tenantId, String model) {
+        return jdbc.sql(BY_TENANT_MODEL_DAY)
+                .param("from", Timestamps.bind(from))
+                .param("until", Timestamps.bind(until))
+                .param("tenantId", tenantId)
+                .param("model", model)
+                .query((rs, n) -> new UsageRow(rs.getString("tenant_id"), rs.getString("model"),
+                        rs.getObject("day", java.time.LocalDate.class), rs.getLong("requests"),
+                        rs.getLong("succeeded"), rs.getLong("failed"), rs.getLong("prompt_tokens"),
+                        rs.getLong("completion_tokens"), rs.getLong("total_tokens")))
+                .list();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.sluice.worker.metrics;
+
+import dev.sluice.db.job.ClaimedJob;
+import dev.sluice.db.job.Outcome;
+import dev.sluice.worker.upstream.Attempt;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the executor reports about each job, as Micrometer meters (catalogue: docs/operations.md) and as one
+ * log line per failed job. The executor calls it with one line per event; nothing here decides anything.
+ */
+@Component
+public class JobMetrics {
+
+    private static final Logger log = LoggerFactory.getLogger(JobMetrics.class);
+
+    private final MeterRegistry meters;
+
+    JobMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    /** One upstream call: its latency (a histogram) and the provider's answer by HTTP status. */
+    public void attempt(String model, Attempt attempt) {
+        Timer.builder("sluice.upstream.latency")
+                .description("Upstream call latency, from sending to the whole answer")
+                .tag("model", model)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofMinutes(2))
+                .register(meters)
+                .record(attempt.latency());
+        Counter.builder("sluice.upstream.responses")
+                .description("Upstream answers by HTTP status (none: no answer, e.g. a timeout)")
+                .tag("model", model)
+                .tag("status", status(attempt))
+                .register(meters)
+                .increment();
+    }
+
+    /** A transient failure that will be tried again after a backoff. */
+    public void retried(ClaimedJob job) {
+        Counter.builder("sluice.jobs.retries").description("Attempts that failed transiently and are retried")
+                .tag("model", job.model()).register(meters).increment();
+    }
+
+    /**
+     * A job the executor finished: counted by model and status, its tokens added up, and a failure logged
+     * once with its job and batch ids (never its body, which may hold a prompt or the provider's echo of it).
+     */
+    public void finished(ClaimedJob job, boolean succeeded, Outcome outcome) {
+        String status = succeeded ? "succeeded" : "failed";
+        Counter.builder("sluice.jobs.finished").description("Jobs the workers finished, by model and status")
+                .tag("model", job.model()).tag("status", status).register(meters).increment();
+        tokens(job.model(), "prompt", outcome.promptTokens());
+        tokens(job.model(), "completion", outcome.completionTokens());
+        if (!succeeded) {
+            log.atWarn()
+                    .setMessage("Job {} of batch {} failed: model={} attempts={} response_status={} error_code={}")
+                    .addArgument(job.id())
+                    .addArgument(job.batchId() == null ? "none" : job.batchId())
+                    .addArgument(job.model())
+                    .addArgument(job.attempts())
+                    .addArgument(outcome.responseStatus())
+                    .addArgument(outcome.errorCode())
+                    .addKeyValue("event", "job_failed")
+                    .addKeyValue("job_id", job.id())
+                    .addKeyValue("batch_id", job.batchId())
+                    .addKeyValue("model", job.model())
+                    .addKeyValue("attempts", job.attempts())
+                    .addKeyValue("response_status", outcome.responseStatus())
+                    .addKeyValue("error_code", outcome.errorCode())
+                    .log();
+        }
+    }
+
+    private void tokens(String model, String kind, Integer count) {
+        if (count != null && count > 0) {
+            Counter.builder("sluice.tokens").description("Tokens the provider reported, by model and kind")
+                    .tag("model", model).tag("kind", kind).register(meters).increment(count);
+        }
+    }
+
+    private static String status(Attempt attempt) {
+        return switch (attempt) {
+            case Attempt.Success success -> Integer.toString(success.status());
+            case Attempt.RateLimited limited -> "429";
+            case Attempt.Transient failure -> failure.status() == null ? "none" : failure.status().toString();
+            case Attempt.Permanent refusal -> Integer.toString(refusal.status());
+        };
+    }
+}
