@@ -1,6 +1,7 @@
 package dev.sluice.api;
 
 import dev.sluice.common.Limit;
+import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,16 +18,19 @@ import org.springframework.util.unit.DataSize;
  *                     or {@code N/Wm}, default {@code 15/60s})
  * @param input        how much a client may submit at once
  * @param dispatch     how jobs reach the broker
+ * @param facade       the synchronous OpenAI facade ({@code POST /v1/chat/completions}, {@code GET /v1/models}, ...)
  */
 @ConfigurationProperties("sluice")
 public record ApiProperties(
         String adminKey,
         @DefaultValue("15/60s") Limit defaultLimit,
         @DefaultValue Input input,
-        @DefaultValue Dispatch dispatch) {
+        @DefaultValue Dispatch dispatch,
+        @DefaultValue Facade facade) {
 
     public ApiProperties {
         adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
+        facade = facade == null ? Facade.DEFAULTS : facade;
     }
 
     /** Whether {@code /admin/**} is enabled, i.e. an admin key is configured. */
@@ -38,7 +42,7 @@ public record ApiProperties(
     public String toString() {
         // The admin key must never reach a log, even through a debug dump of the configuration.
         return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", defaultLimit=" + defaultLimit
-                + ", input=" + input + ", dispatch=" + dispatch + "]";
+                + ", input=" + input + ", dispatch=" + dispatch + ", facade=" + facade + "]";
     }
 
     /**
@@ -103,6 +107,50 @@ public record ApiProperties(
             require(!republishAfter.isNegative(), "sluice.dispatch.republish-after must not be negative");
             require(confirmTimeout.isPositive(), "sluice.dispatch.confirm-timeout must be positive");
             require(chunkSize >= 1 && chunkSize <= 10_000, "sluice.dispatch.chunk-size must be 1-10000");
+        }
+    }
+
+    /**
+     * The synchronous facade: each call is a priority-9 single job whose caller waits for its result.
+     *
+     * @param maxWait         the longest a caller waits before a 504 naming the job
+     *                        ({@code sluice.facade.max-wait}, default 10m); {@code X-Sluice-Max-Wait} may
+     *                        ask for less, never more
+     * @param recheckInterval how often this instance checks, in one query, whether jobs it waits for finished
+     *                        although no notification arrived (a listener reconnecting); default 2s
+     * @param upstreamBaseUrl the provider, for {@code GET /v1/models} only (jobs go through the workers);
+     *                        {@code sluice.facade.upstream-base-url}, default {@code http://localhost:3010}
+     * @param upstreamApiKey  the provider key for {@code GET /v1/models} ({@code sluice.facade.upstream-api-key},
+     *                        default {@code sk-local}); never logged
+     * @param modelsTtl       how long the provider's model list is reused before it is fetched again (default 60s)
+     */
+    public record Facade(
+            @DefaultValue("10m") Duration maxWait,
+            @DefaultValue("2s") Duration recheckInterval,
+            @DefaultValue("http://localhost:3010") URI upstreamBaseUrl,
+            @DefaultValue("sk-local") String upstreamApiKey,
+            @DefaultValue("60s") Duration modelsTtl) {
+
+        static final Facade DEFAULTS = new Facade(Duration.ofMinutes(10), Duration.ofSeconds(2),
+                URI.create("http://localhost:3010"), "sk-local", Duration.ofSeconds(60));
+
+        public Facade {
+            require(maxWait.isPositive(), "sluice.facade.max-wait must be positive");
+            require(recheckInterval.isPositive(), "sluice.facade.recheck-interval must be positive");
+            require(upstreamBaseUrl.getScheme() != null && upstreamBaseUrl.getHost() != null,
+                    "sluice.facade.upstream-base-url must be an absolute URL, got " + upstreamBaseUrl);
+            require(!modelsTtl.isNegative(), "sluice.facade.models-ttl must not be negative");
+        }
+
+        /** The base URL without a trailing slash. */
+        public String upstreamBaseUrlText() {
+            return upstreamBaseUrl.toString().replaceAll("/+$", "");
+        }
+
+        @Override
+        public String toString() {
+            return "Facade[maxWait=" + maxWait + ", recheckInterval=" + recheckInterval + ", upstreamBaseUrl="
+                    + upstreamBaseUrl + ", upstreamApiKey=***, modelsTtl=" + modelsTtl + "]";
         }
     }
 

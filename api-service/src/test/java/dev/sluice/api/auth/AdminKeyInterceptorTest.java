@@ -69,6 +69,6 @@ class AdminKeyInterceptorTest {
         return new ApiProperties(adminKey, Limit.parse("15/60s"),
                 new ApiProperties.Input(DataSize.ofMegabytes(1), 10, 10, 16, 64, 512, Duration.ofHours(24)),
                 new ApiProperties.Dispatch(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                        1000));
+                        1000), null);
     }
 }
