@@ -3,9 +3,9 @@ package dev.sluice.api.facade;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.db.tenant.Tenant;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.util.UriUtils;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
@@ -33,7 +33,7 @@ class ModelController {
     @GetMapping("/v1/models/**")
     JsonNode get(Tenant tenant, HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        String id = URLDecoder.decode(path.substring(PREFIX.length()), StandardCharsets.UTF_8);
+        String id = UriUtils.decode(path.substring(PREFIX.length()), StandardCharsets.UTF_8);
         return models.find(id).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error",
                 "model", "model_not_found", "The model '" + (id.length() > 100 ? id.substring(0, 100) + "..." : id)
                         + "' does not exist."));
