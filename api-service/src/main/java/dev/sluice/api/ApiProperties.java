@@ -123,16 +123,20 @@ public record ApiProperties(
      * @param upstreamApiKey  the provider key for {@code GET /v1/models} ({@code sluice.facade.upstream-api-key},
      *                        default {@code sk-local}); never logged
      * @param modelsTtl       how long the provider's model list is reused before it is fetched again (default 60s)
+     * @param cache           whether deterministic calls are answered from the response cache and identical calls
+     *                        in flight share one job ({@code sluice.facade.cache}, default true); the workers keep
+     *                        the answers ({@code sluice.cache.*} of the worker)
      */
     public record Facade(
             @DefaultValue("10m") Duration maxWait,
             @DefaultValue("2s") Duration recheckInterval,
             @DefaultValue("http://localhost:3010") URI upstreamBaseUrl,
             @DefaultValue("sk-local") String upstreamApiKey,
-            @DefaultValue("60s") Duration modelsTtl) {
+            @DefaultValue("60s") Duration modelsTtl,
+            @DefaultValue("true") boolean cache) {
 
         static final Facade DEFAULTS = new Facade(Duration.ofMinutes(10), Duration.ofSeconds(2),
-                URI.create("http://localhost:3010"), "sk-local", Duration.ofSeconds(60));
+                URI.create("http://localhost:3010"), "sk-local", Duration.ofSeconds(60), true);
 
         public Facade {
             require(maxWait.isPositive(), "sluice.facade.max-wait must be positive");
@@ -150,7 +154,7 @@ public record ApiProperties(
         @Override
         public String toString() {
             return "Facade[maxWait=" + maxWait + ", recheckInterval=" + recheckInterval + ", upstreamBaseUrl="
-                    + upstreamBaseUrl + ", upstreamApiKey=***, modelsTtl=" + modelsTtl + "]";
+                    + upstreamBaseUrl + ", upstreamApiKey=***, modelsTtl=" + modelsTtl + ", cache=" + cache + "]";
         }
     }
 

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param intake       how model queues are found
  * @param finalization how finished batches are swept up
  * @param rescue       how jobs of dead workers are found
+ * @param cache        the response cache batch jobs are served from and every deterministic success is kept in
  */
 @ConfigurationProperties("sluice")
 public record WorkerProperties(
@@ -31,9 +32,11 @@ public record WorkerProperties(
         @DefaultValue Retry retry,
         @DefaultValue Intake intake,
         @DefaultValue Finalization finalization,
-        @DefaultValue Rescue rescue) {
+        @DefaultValue Rescue rescue,
+        @DefaultValue Cache cache) {
 
     public WorkerProperties {
+        cache = cache == null ? new Cache(true, Duration.ofHours(24)) : cache;
         Objects.requireNonNull(defaultLimit, "sluice.default-limit");
         Duration longestCall = upstream.readTimeout().plus(upstream.connectTimeout());
         if (lease.duration().compareTo(longestCall) <= 0) {
@@ -217,6 +220,23 @@ public record WorkerProperties(
             if (batchSize < 1) {
                 throw new IllegalArgumentException("sluice.rescue.batch-size must be at least 1, got " + batchSize);
             }
+        }
+    }
+
+    /**
+     * The response cache (see docs/facade.md): answers to deterministic requests (embeddings; chat and
+     * completions with {@code temperature} 0 or a {@code seed}), per tenant.
+     *
+     * @param enabled {@code SLUICE_CACHE_ENABLED} (default true): batch jobs are answered from the cache
+     *                without a provider call, and deterministic successes are kept
+     * @param ttl     {@code SLUICE_CACHE_TTL} (default 24h): how long a kept answer is served
+     */
+    public record Cache(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("24h") Duration ttl) {
+
+        public Cache {
+            requirePositive(ttl, "sluice.cache.ttl");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.sluice.common.Endpoint;
 import dev.sluice.db.tenant.Tenant;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -14,19 +15,23 @@ import org.springframework.web.bind.annotation.RestController;
  * The synchronous OpenAI facade: {@code POST /v1/chat/completions}, {@code /v1/completions} and
  * {@code /v1/embeddings} behave like the provider's, but each call waits its turn in the model's queue
  * instead of getting a 429. Headers: {@code X-Sluice-Max-Wait} (milliseconds, at most
- * {@code sluice.facade.max-wait}) and {@code X-Sluice-Cancel-If-Queued: true} (on giving up, cancel the
- * job if it has not started). Every answer names its job in {@code x-sluice-job-id}.
+ * {@code sluice.facade.max-wait}), {@code X-Sluice-Cancel-If-Queued: true} (on giving up, cancel the
+ * job if it has not started) and {@code Cache-Control: no-cache} (skip the response cache, see
+ * {@link FacadeCache}). Every answer names its job in {@code x-sluice-job-id}.
  */
 @RestController
 class FacadeController {
 
     static final String MAX_WAIT_HEADER = "X-Sluice-Max-Wait";
     static final String CANCEL_HEADER = "X-Sluice-Cancel-If-Queued";
+    private static final Pattern NO_CACHE = Pattern.compile("\\b(no-cache|no-store)\\b", Pattern.CASE_INSENSITIVE);
 
     private final FacadeService facade;
+    private final FacadeCache cache;
 
-    FacadeController(FacadeService facade) {
+    FacadeController(FacadeService facade, FacadeCache cache) {
         this.facade = facade;
+        this.cache = cache;
     }
 
     @PostMapping("/v1/chat/completions")
@@ -47,8 +52,13 @@ class FacadeController {
     private ResponseEntity<String> call(Tenant tenant, Endpoint endpoint, HttpServletRequest request) {
         Duration wait = maxWait(request.getHeader(MAX_WAIT_HEADER));
         boolean cancel = "true".equalsIgnoreCase(request.getHeader(CANCEL_HEADER));
+        boolean bypass = noCache(request.getHeader("Cache-Control"));
         FacadeCall call = FacadeCall.read(endpoint, JsonBodies.read(request));
-        return FacadeResponses.of(facade.run(tenant, call, wait, cancel), call);
+        return cache.answer(tenant, call, bypass, wait, () -> facade.run(tenant, call, wait, cancel));
+    }
+
+    private static boolean noCache(String cacheControl) {
+        return cacheControl != null && NO_CACHE.matcher(cacheControl).find();
     }
 
     private Duration maxWait(String header) {

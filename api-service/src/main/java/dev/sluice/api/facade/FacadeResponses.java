@@ -29,10 +29,15 @@ final class FacadeResponses {
         if (job.responseStatus() == null) {
             throw withoutAnswer(job);
         }
-        String body = job.responseBody() == null ? "" : job.responseBody();
-        HttpStatus status = HttpStatus.resolve(job.responseStatus());
-        ResponseEntity.BodyBuilder builder = ResponseEntity.status(job.responseStatus())
-                .header(JOB_HEADER, job.id());
+        return render(job.responseStatus(), job.responseBody(), call,
+                ResponseEntity.status(job.responseStatus()).header(JOB_HEADER, job.id()));
+    }
+
+    /** The provider's answer {@code status} and {@code body} for {@code call}, as JSON or as chunks. */
+    static ResponseEntity<String> render(int statusCode, String responseBody, FacadeCall call,
+            ResponseEntity.BodyBuilder builder) {
+        String body = responseBody == null ? "" : responseBody;
+        HttpStatus status = HttpStatus.resolve(statusCode);
         if (call.stream() && status != null && status.is2xxSuccessful()) {
             JsonNode answer = parse(body);
             if (answer != null && answer.isObject()) {

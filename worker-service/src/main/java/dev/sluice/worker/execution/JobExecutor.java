@@ -4,6 +4,7 @@ import dev.sluice.common.JobMessage;
 import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
+import dev.sluice.worker.cache.ResponseCache;
 import dev.sluice.worker.execution.JobClaims.Claim;
 import dev.sluice.worker.finalization.BatchFinalizer;
 import dev.sluice.worker.pacing.GlobalPacer;
@@ -50,6 +51,7 @@ public class JobExecutor {
     private final UpstreamClient upstream;
     private final BatchFinalizer finalizer;
     private final RateLimitLog rateLimits;
+    private final ResponseCache cache;
     private final InstantSource clock;
     private final MeterRegistry meters;
     private final Backoff backoff;
@@ -57,7 +59,9 @@ public class JobExecutor {
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     JobExecutor(JobClaims claims, GlobalPacer pacer, UpstreamClient upstream, BatchFinalizer finalizer,
-            RateLimitLog rateLimits, InstantSource clock, MeterRegistry meters, WorkerProperties properties) {
+            RateLimitLog rateLimits, InstantSource clock, MeterRegistry meters, WorkerProperties properties,
+            ResponseCache cache) {
+        this.cache = cache;
         this.claims = claims;
         this.pacer = pacer;
         this.upstream = upstream;
@@ -104,6 +108,13 @@ public class JobExecutor {
             }
             return due;
         }
+        Optional<Outcome> cached = cache.lookup(claim.get().job());
+        if (cached.isPresent()) {
+            // Answered without a provider call: the grant goes back unused.
+            pacer.cancel(grant);
+            cache.served(claim.get().job());
+            return finish(claim.get(), true, cached.get());
+        }
         if (pacer.isStale(grant)) {
             // Too long since the grant (a slow claim, a pause): sending now could crowd the provider's window.
             // Nothing was sent, so the grant goes back and the job waits for a fresh one.
@@ -131,7 +142,11 @@ public class JobExecutor {
         meters.counter("sluice.attempts", "model", job.model(), "outcome", kind(attempt)).increment();
         Instant now = clock.instant();
         return switch (attempt) {
-            case Attempt.Success success -> finish(claim, true, Outcomes.succeeded(success));
+            case Attempt.Success success -> {
+                Outcome outcome = Outcomes.succeeded(success);
+                cache.store(job, outcome);
+                yield finish(claim, true, outcome);
+            }
             case Attempt.Permanent refusal -> {
                 log.info("Job {} failed: the provider refused it with HTTP {}", job.id(), refusal.status());
                 yield finish(claim, false, Outcomes.failed(refusal));

@@ -116,7 +116,7 @@ class UpstreamClientIT {
                 new WorkerProperties.Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60)),
                 new WorkerProperties.Intake(Duration.ofSeconds(2)),
                 new WorkerProperties.Finalization(Duration.ofSeconds(5), Duration.ofSeconds(60), 100),
-                new WorkerProperties.Rescue(Duration.ofSeconds(5), 500)));
+                new WorkerProperties.Rescue(Duration.ofSeconds(5), 500), null));
     }
 
     private static final String KEY = "sk-test";
