@@ -2,6 +2,8 @@ package dev.sluice.api.facade;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.db.job.JobRepository;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -47,10 +49,12 @@ class JobWaiters implements SmartLifecycle {
     private Thread listener;
     private ScheduledExecutorService recheck;
 
-    JobWaiters(DataSource dataSource, JobRepository jobs, ApiProperties properties) {
+    JobWaiters(DataSource dataSource, JobRepository jobs, ApiProperties properties, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.jobs = jobs;
         this.recheckInterval = properties.facade().recheckInterval();
+        Gauge.builder("sluice.facade.waiting", waiting, Map::size)
+                .description("Facade callers of this instance waiting for their job").register(meters);
     }
 
     /** Starts waiting for {@code jobId}; call before the job is published, and {@link #forget} when done. */
