@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -53,19 +52,12 @@ class FacadeIT {
                         "SIMULATOR_STREAMING", "broken"),
                 Map.of("SLUICE_DEFAULT_LIMIT", LIMIT), 1);
         key = stack.newTenantKey("sdk-user");
-        // No SDK retries: every answer the test sees is the facade's own.
-        client = OpenAIOkHttpClient.builder().apiKey(key).baseUrl(stack.apiUrl() + "/v1").maxRetries(0)
-                .timeout(Duration.ofSeconds(90)).build();
+        client = Sdk.client(stack, key);
     }
 
     @AfterAll
     static void stopStack() {
-        if (client != null) {
-            client.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        Sdk.stop(client, stack);
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -38,17 +37,12 @@ class ResponseCacheIT {
         stack = SluiceStack.start(Map.of("SIMULATOR_LIMIT", "100/1s", "SIMULATOR_LATENCY_MS", "300",
                 "SIMULATOR_JITTER_MS", "0"), Map.of("SLUICE_DEFAULT_LIMIT", "100/1s"), 1);
         key = stack.newTenantKey("cached");
-        client = sdk(key);
+        client = Sdk.client(stack, key);
     }
 
     @AfterAll
     static void stopStack() {
-        if (client != null) {
-            client.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        Sdk.stop(client, stack);
     }
 
     @Test
@@ -90,7 +84,7 @@ class ResponseCacheIT {
     @Test
     void anotherTenantNeverGetsTheAnswerAndABatchLineAlreadyAnsweredCostsNothing() {
         client.chat().completions().create(question("shared question"));
-        OpenAIClient other = sdk(stack.newTenantKey("other"));
+        OpenAIClient other = Sdk.client(stack, stack.newTenantKey("other"));
         try {
             HttpResponseFor<ChatCompletion> theirs = other.chat().completions().withRawResponse()
                     .create(question("shared question"));
@@ -119,11 +113,6 @@ class ResponseCacheIT {
 
     private static ChatCompletionCreateParams question(String text) {
         return ChatCompletionCreateParams.builder().model(MODEL).temperature(0.0).addUserMessage(text).build();
-    }
-
-    private static OpenAIClient sdk(String apiKey) {
-        return OpenAIOkHttpClient.builder().apiKey(apiKey).baseUrl(stack.apiUrl() + "/v1").maxRetries(0)
-                .timeout(Duration.ofSeconds(60)).build();
     }
 
     private static long providerCalls() {

@@ -56,13 +56,18 @@ public record WorkerProperties(
      *                       {@code api-key} when set; never logged
      * @param connectTimeout how long to wait for a TCP connection
      * @param readTimeout    how long one attempt may take, from sending to the whole answer
+     * @param streaming      {@code SLUICE_UPSTREAM_STREAMING} (default false): relay a facade caller's
+     *                       {@code stream: true} as the provider streams it; false calls the provider without
+     *                       streaming and the api sends the whole answer as chunks (the seed provider's streams
+     *                       break). A broken stream falls back to a non-streaming retry either way
      */
     public record Upstream(
             @DefaultValue("http://localhost:3010") URI baseUrl,
             @DefaultValue("sk-local") String apiKey,
             @DefaultValue List<String> apiKeys,
             @DefaultValue("5s") Duration connectTimeout,
-            @DefaultValue("120s") Duration readTimeout) {
+            @DefaultValue("120s") Duration readTimeout,
+            @DefaultValue("false") boolean streaming) {
 
         public Upstream {
             Objects.requireNonNull(baseUrl, "sluice.upstream.base-url");
@@ -97,7 +102,7 @@ public record WorkerProperties(
         public String toString() {
             // Keys never reach a log, whatever prints this record.
             return "Upstream[baseUrl=" + baseUrl + ", apiKey=***, apiKeys=" + apiKeys.size() + " key(s)"
-                    + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + "]";
+                    + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", streaming=" + streaming + "]";
         }
     }
 

@@ -7,13 +7,12 @@ import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One call to the facade, read from the body an OpenAI SDK sent: the model that names the queue, whether
- * the caller wants Server-Sent Events, and the body to store as the job's. A streaming call is stored
- * without {@code stream} and {@code stream_options}: the worker calls the provider without streaming (the
- * seed provider's streams break) and the facade turns the complete answer into chunks.
+ * the caller wants Server-Sent Events, and the body to store as the job's, exactly as sent. A streaming
+ * call keeps its {@code stream: true}: a worker with {@code sluice.upstream.streaming} relays the provider's
+ * stream, any other worker calls without streaming and the facade turns the whole answer into chunks.
  *
  * @param endpoint     the endpoint called
  * @param model        the body's {@code model}
@@ -54,9 +53,6 @@ record FacadeCall(Endpoint endpoint, String model, String body, boolean stream, 
         }
         JsonNode options = root.get("stream_options");
         boolean includeUsage = options != null && options.isObject() && options.path("include_usage").asBoolean(false);
-        ObjectNode stored = ((ObjectNode) root).deepCopy();
-        stored.remove("stream");
-        stored.remove("stream_options");
-        return new FacadeCall(endpoint, model.asString(), JSON.writeValueAsString(stored), true, includeUsage);
+        return new FacadeCall(endpoint, model.asString(), new String(bytes, StandardCharsets.UTF_8), true, includeUsage);
     }
 }

@@ -5,6 +5,7 @@ import dev.sluice.api.web.JsonBodies;
 import dev.sluice.common.Endpoint;
 import dev.sluice.db.tenant.Tenant;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
@@ -35,26 +36,39 @@ class FacadeController {
     }
 
     @PostMapping("/v1/chat/completions")
-    ResponseEntity<String> chat(Tenant tenant, HttpServletRequest request) {
-        return call(tenant, Endpoint.CHAT_COMPLETIONS, request);
+    ResponseEntity<String> chat(Tenant tenant, HttpServletRequest request, HttpServletResponse response) {
+        return call(tenant, Endpoint.CHAT_COMPLETIONS, request, response);
     }
 
     @PostMapping("/v1/completions")
-    ResponseEntity<String> completions(Tenant tenant, HttpServletRequest request) {
-        return call(tenant, Endpoint.COMPLETIONS, request);
+    ResponseEntity<String> completions(Tenant tenant, HttpServletRequest request, HttpServletResponse response) {
+        return call(tenant, Endpoint.COMPLETIONS, request, response);
     }
 
     @PostMapping("/v1/embeddings")
-    ResponseEntity<String> embeddings(Tenant tenant, HttpServletRequest request) {
-        return call(tenant, Endpoint.EMBEDDINGS, request);
+    ResponseEntity<String> embeddings(Tenant tenant, HttpServletRequest request, HttpServletResponse response) {
+        return call(tenant, Endpoint.EMBEDDINGS, request, response);
     }
 
-    private ResponseEntity<String> call(Tenant tenant, Endpoint endpoint, HttpServletRequest request) {
+    private ResponseEntity<String> call(Tenant tenant, Endpoint endpoint, HttpServletRequest request,
+            HttpServletResponse response) {
         Duration wait = maxWait(request.getHeader(MAX_WAIT_HEADER));
         boolean cancel = "true".equalsIgnoreCase(request.getHeader(CANCEL_HEADER));
         boolean bypass = noCache(request.getHeader("Cache-Control"));
         FacadeCall call = FacadeCall.read(endpoint, JsonBodies.read(request));
-        return cache.answer(tenant, call, bypass, wait, () -> facade.run(tenant, call, wait, cancel));
+        SseRelay relay = call.stream() ? new SseRelay(response) : null;
+        try {
+            ResponseEntity<String> answer = cache.answer(tenant, call, bypass, wait,
+                    () -> facade.run(tenant, call, wait, cancel, relay));
+            // A relayed stream has already been written and closed; nothing more goes out.
+            return relay != null && relay.started() ? null : answer;
+        } catch (ApiException e) {
+            if (relay != null && relay.started()) {
+                relay.error(e);
+                return null;
+            }
+            throw e;
+        }
     }
 
     private static boolean noCache(String cacheControl) {

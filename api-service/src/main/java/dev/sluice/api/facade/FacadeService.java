@@ -8,7 +8,6 @@ import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.tenant.Tenant;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -51,14 +50,19 @@ class FacadeService {
 
     /**
      * The finished job of {@code call}; a 504 {@code wait_timeout} naming the job when {@code wait} runs out
-     * first, after cancelling the job if {@code cancelIfQueued} and it had not started.
+     * first, after cancelling the job if {@code cancelIfQueued} and it had not started. Chunks a worker relays
+     * meanwhile go to {@code relay} (null for a call that does not stream), which the job's end then closes.
      */
-    JobRow run(Tenant tenant, FacadeCall call, Duration wait, boolean cancelIfQueued) {
+    JobRow run(Tenant tenant, FacadeCall call, Duration wait, boolean cancelIfQueued, SseRelay relay) {
         String jobId = Ids.job();
-        CompletableFuture<Void> finished = waiters.register(jobId);
+        JobWaiters.Waiter waiter = waiters.register(jobId);
         try {
             jobService.submit(tenant, jobId, call.endpoint(), call.model(), call.body(), PRIORITY);
-            finished.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            if (relay == null) {
+                waiter.finished().get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            } else {
+                relayUntilFinished(jobId, waiter, wait, relay);
+            }
         } catch (TimeoutException e) {
             throw gaveUp(tenant, jobId, wait, cancelIfQueued);
         } catch (InterruptedException e) {
@@ -69,7 +73,26 @@ class FacadeService {
         } finally {
             waiters.forget(jobId);
         }
-        return jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));
+        JobRow job = jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));
+        if (relay != null && relay.started()) {
+            relay.finish(job);
+        }
+        return job;
+    }
+
+    private static void relayUntilFinished(String jobId, JobWaiters.Waiter waiter, Duration wait, SseRelay relay)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            String event = waiter.events().poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (event == null) {
+                throw new TimeoutException();
+            }
+            if (event.equals(JobWaiters.END)) {
+                return;
+            }
+            relay.chunk(jobId, event);
+        }
     }
 
     private ApiException gaveUp(Tenant tenant, String jobId, Duration wait, boolean cancelIfQueued) {

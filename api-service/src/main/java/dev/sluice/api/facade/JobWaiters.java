@@ -2,6 +2,7 @@ package dev.sluice.api.facade;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.stream.StreamChunks;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -10,9 +11,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -31,6 +34,9 @@ import org.springframework.stereotype.Component;
  * after the signal. A notification missed while the listener reconnects is made up for by {@link #runOnce()},
  * which checks every waiting job in one query each {@code sluice.facade.recheck-interval}: no caller ever polls.
  *
+ * <p>The same connection listens for the chunks a worker relays from a provider's stream
+ * ({@code sluice_job_chunks}) and queues them for the streaming caller of that job.
+ *
  * <p>Why not a reply queue per instance: the notification comes from the same commit as the result, needs no
  * change to the workers or the broker topology, and cannot arrive before the row is readable.
  */
@@ -41,7 +47,18 @@ class JobWaiters implements SmartLifecycle {
     private static final String CHANNEL = "sluice_job_finished";
     private static final int POLL_MILLIS = 500;
 
-    private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    /**
+     * One waiting caller: {@code finished} completes when the job ended; {@code events} receives the chunks a
+     * worker relays (see {@code StreamChunks}) and then {@link #END}, so that a streaming caller blocks on one
+     * queue.
+     */
+    record Waiter(CompletableFuture<Void> finished, BlockingQueue<String> events) {
+    }
+
+    /** The last event of a waiter: its job ended. */
+    static final String END = "";
+
+    private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
     private final DataSource dataSource;
     private final JobRepository jobs;
     private final Duration recheckInterval;
@@ -58,10 +75,10 @@ class JobWaiters implements SmartLifecycle {
     }
 
     /** Starts waiting for {@code jobId}; call before the job is published, and {@link #forget} when done. */
-    CompletableFuture<Void> register(String jobId) {
-        CompletableFuture<Void> finished = new CompletableFuture<>();
-        waiting.put(jobId, finished);
-        return finished;
+    Waiter register(String jobId) {
+        Waiter waiter = new Waiter(new CompletableFuture<>(), new LinkedBlockingQueue<>());
+        waiting.put(jobId, waiter);
+        return waiter;
     }
 
     /** Stops waiting for {@code jobId}. */
@@ -85,9 +102,18 @@ class JobWaiters implements SmartLifecycle {
     }
 
     private void signal(String jobId) {
-        CompletableFuture<Void> future = waiting.get(jobId);
-        if (future != null) {
-            future.complete(null);
+        Waiter waiter = waiting.get(jobId);
+        if (waiter != null && waiter.finished().complete(null)) {
+            waiter.events().add(END);
+        }
+    }
+
+    /** A relayed chunk, {@code "<job id> <chunk JSON>"}, for the caller that waits for that job, if here. */
+    private void chunk(String payload) {
+        int space = payload.indexOf(' ');
+        Waiter waiter = space < 0 ? null : waiting.get(payload.substring(0, space));
+        if (waiter != null && !waiter.finished().isDone()) {
+            waiter.events().add(payload.substring(space + 1));
         }
     }
 
@@ -95,6 +121,7 @@ class JobWaiters implements SmartLifecycle {
         while (running) {
             try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN " + CHANNEL);
+                statement.execute("LISTEN " + StreamChunks.CHANNEL);
                 // Jobs that finished while no connection listened.
                 runOnce();
                 PGConnection pg = connection.unwrap(PGConnection.class);
@@ -102,7 +129,11 @@ class JobWaiters implements SmartLifecycle {
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
-                            signal(notification.getParameter());
+                            if (notification.getName().equals(CHANNEL)) {
+                                signal(notification.getParameter());
+                            } else {
+                                chunk(notification.getParameter());
+                            }
                         }
                     }
                 }

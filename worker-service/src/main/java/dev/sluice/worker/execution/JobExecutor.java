@@ -5,12 +5,12 @@ import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.cache.ResponseCache;
+import dev.sluice.worker.stream.StreamRelay;
 import dev.sluice.worker.execution.JobClaims.Claim;
 import dev.sluice.worker.finalization.BatchFinalizer;
 import dev.sluice.worker.pacing.GlobalPacer;
 import dev.sluice.worker.pacing.Grant;
 import dev.sluice.worker.upstream.Attempt;
-import dev.sluice.worker.upstream.UpstreamClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,23 +48,23 @@ public class JobExecutor {
 
     private final JobClaims claims;
     private final GlobalPacer pacer;
-    private final UpstreamClient upstream;
     private final BatchFinalizer finalizer;
     private final RateLimitLog rateLimits;
     private final ResponseCache cache;
+    private final StreamRelay relay;
     private final InstantSource clock;
     private final MeterRegistry meters;
     private final Backoff backoff;
     private final int maxAttempts;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
-    JobExecutor(JobClaims claims, GlobalPacer pacer, UpstreamClient upstream, BatchFinalizer finalizer,
+    JobExecutor(JobClaims claims, GlobalPacer pacer, BatchFinalizer finalizer,
             RateLimitLog rateLimits, InstantSource clock, MeterRegistry meters, WorkerProperties properties,
-            ResponseCache cache) {
+            ResponseCache cache, StreamRelay relay) {
         this.cache = cache;
+        this.relay = relay;
         this.claims = claims;
         this.pacer = pacer;
-        this.upstream = upstream;
         this.finalizer = finalizer;
         this.rateLimits = rateLimits;
         this.clock = clock;
@@ -130,7 +130,7 @@ public class JobExecutor {
         sentAt.thenAcceptAsync(nanos -> pacer.sent(grant, nanos), background);
         Attempt attempt;
         try {
-            attempt = upstream.call(grant.credential().apiKey(), job.url(), job.body(), sentAt::complete);
+            attempt = relay.call(grant.credential().apiKey(), job, sentAt::complete);
         } catch (InterruptedException e) {
             // Shutting down: hand the job back now rather than at the end of its lease.
             claims.putBack(claim, clock.instant(), true);

@@ -109,7 +109,7 @@ class UpstreamClientIT {
     }
 
     private static UpstreamClient clientFor(URI baseUrl) {
-        var upstream = new WorkerProperties.Upstream(baseUrl, "sk-test", List.of(), Duration.ofSeconds(1), READ_TIMEOUT);
+        var upstream = new WorkerProperties.Upstream(baseUrl, "sk-test", List.of(), Duration.ofSeconds(1), READ_TIMEOUT, false);
         return new UpstreamClient(new WorkerProperties(upstream, Limit.parse("100/1s"),
                 new WorkerProperties.Pacing(Duration.ofMillis(100), 16),
                 new WorkerProperties.Lease(Duration.ofSeconds(10)),
