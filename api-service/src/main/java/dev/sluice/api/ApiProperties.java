@@ -126,6 +126,10 @@ public record ApiProperties(
      * @param cache           whether deterministic calls are answered from the response cache and identical calls
      *                        in flight share one job ({@code sluice.facade.cache}, default true); the workers keep
      *                        the answers ({@code sluice.cache.*} of the worker)
+     * @param keepAlive       how long a streaming caller waits with nothing sent before Sluice commits the event
+     *                        stream and sends an SSE comment, and then again at this interval: keeps proxies
+     *                        from timing the call out and tells Sluice when the caller has gone
+     *                        ({@code sluice.facade.keep-alive}, default 15s)
      */
     public record Facade(
             @DefaultValue("10m") Duration maxWait,
@@ -133,10 +137,11 @@ public record ApiProperties(
             @DefaultValue("http://localhost:3010") URI upstreamBaseUrl,
             @DefaultValue("sk-local") String upstreamApiKey,
             @DefaultValue("60s") Duration modelsTtl,
-            @DefaultValue("true") boolean cache) {
+            @DefaultValue("true") boolean cache,
+            @DefaultValue("15s") Duration keepAlive) {
 
         static final Facade DEFAULTS = new Facade(Duration.ofMinutes(10), Duration.ofSeconds(2),
-                URI.create("http://localhost:3010"), "sk-local", Duration.ofSeconds(60), true);
+                URI.create("http://localhost:3010"), "sk-local", Duration.ofSeconds(60), true, Duration.ofSeconds(15));
 
         public Facade {
             require(maxWait.isPositive(), "sluice.facade.max-wait must be positive");
@@ -144,6 +149,7 @@ public record ApiProperties(
             require(upstreamBaseUrl.getScheme() != null && upstreamBaseUrl.getHost() != null,
                     "sluice.facade.upstream-base-url must be an absolute URL, got " + upstreamBaseUrl);
             require(!modelsTtl.isNegative(), "sluice.facade.models-ttl must not be negative");
+            require(keepAlive.isPositive(), "sluice.facade.keep-alive must be positive");
         }
 
         /** The base URL without a trailing slash. */
@@ -154,7 +160,8 @@ public record ApiProperties(
         @Override
         public String toString() {
             return "Facade[maxWait=" + maxWait + ", recheckInterval=" + recheckInterval + ", upstreamBaseUrl="
-                    + upstreamBaseUrl + ", upstreamApiKey=***, modelsTtl=" + modelsTtl + ", cache=" + cache + "]";
+                    + upstreamBaseUrl + ", upstreamApiKey=***, modelsTtl=" + modelsTtl + ", cache=" + cache
+                    + ", keepAlive=" + keepAlive + "]";
         }
     }
 

@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
         "sluice.admin-key=" + ApiTestBase.ADMIN_KEY,
         "sluice.input.max-request-size=1MB",
         "sluice.dispatch.sweep-interval=1h",
-        "sluice.dispatch.republish-after=0s"})
+        "sluice.dispatch.republish-after=0s",
+        "sluice.facade.keep-alive=300ms"})
 public abstract class ApiTestBase {
 
     protected static final String ADMIN_KEY = "test-admin-key-0123456789";

@@ -3,6 +3,10 @@ package dev.sluice.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -116,6 +120,31 @@ class FacadeWaitIT extends ApiTestBase {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.contentType()).startsWith("text/event-stream");
         assertThat(reply.body()).contains("\"object\":\"chat.completion.chunk\"", "hello there").endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void aStreamingCallerThatGoesAwayIsNoticedAtAKeepAliveAndItsQueuedJobCancelledWhenAsked() throws Exception {
+        String key = newTenantKey();
+        String body = "{\"model\":\"" + uniqueModel("facade-gone") + "\",\"stream\":true,\"messages\":[]}";
+        String jobId;
+        try (Socket socket = new Socket("localhost", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nX-Sluice-Cancel-If-Queued: true\r\nContent-Length: "
+                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line = in.readLine();
+            assertThat(line).startsWith("HTTP/1.1 200");
+            while (!(line = in.readLine()).startsWith(": waiting for ")) {
+                // headers and chunk sizes until the first keep-alive comment
+            }
+            jobId = jobId(line);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(
+                () -> get("/v1/jobs/" + jobId, key).json().get("status").asString(), "cancelled"::equals);
     }
 
     private CompletableFuture<Reply> waiting(String key) {

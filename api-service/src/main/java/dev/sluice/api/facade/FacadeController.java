@@ -56,7 +56,7 @@ class FacadeController {
         boolean cancel = "true".equalsIgnoreCase(request.getHeader(CANCEL_HEADER));
         boolean bypass = noCache(request.getHeader("Cache-Control"));
         FacadeCall call = FacadeCall.read(endpoint, JsonBodies.read(request));
-        SseRelay relay = call.stream() ? new SseRelay(response) : null;
+        SseRelay relay = call.stream() ? new SseRelay(response, call) : null;
         try {
             ResponseEntity<String> answer = cache.answer(tenant, call, bypass, wait,
                     () -> facade.run(tenant, call, wait, cancel, relay));

@@ -35,12 +35,14 @@ class FacadeService {
     private final JobRepository jobs;
     private final JobWaiters waiters;
     private final Duration maxWait;
+    private final Duration keepAlive;
 
     FacadeService(JobService jobService, JobRepository jobs, JobWaiters waiters, ApiProperties properties) {
         this.jobService = jobService;
         this.jobs = jobs;
         this.waiters = waiters;
         this.maxWait = properties.facade().maxWait();
+        this.keepAlive = properties.facade().keepAlive();
     }
 
     /** The longest this instance lets a caller wait. */
@@ -60,8 +62,9 @@ class FacadeService {
             jobService.submit(tenant, jobId, call.endpoint(), call.model(), call.body(), PRIORITY);
             if (relay == null) {
                 waiter.finished().get(wait.toNanos(), TimeUnit.NANOSECONDS);
-            } else {
-                relayUntilFinished(jobId, waiter, wait, relay);
+            } else if (!relayUntilFinished(jobId, waiter, wait, relay)) {
+                log.debug("The streaming caller of job {} went away", jobId);
+                throw gaveUp(tenant, jobId, wait, cancelIfQueued);
             }
         } catch (TimeoutException e) {
             throw gaveUp(tenant, jobId, wait, cancelIfQueued);
@@ -80,18 +83,31 @@ class FacadeService {
         return job;
     }
 
-    private static void relayUntilFinished(String jobId, JobWaiters.Waiter waiter, Duration wait, SseRelay relay)
+    /**
+     * Writes relayed chunks as they come, and a keep-alive comment after each {@code keepAlive} without one,
+     * until the job ends (true) or the caller is found gone at a write (false).
+     */
+    private boolean relayUntilFinished(String jobId, JobWaiters.Waiter waiter, Duration wait, SseRelay relay)
             throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            String event = waiter.events().poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (event == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
                 throw new TimeoutException();
             }
-            if (event.equals(JobWaiters.END)) {
-                return;
+            String event = waiter.events().poll(Math.min(left, keepAlive.toNanos()), TimeUnit.NANOSECONDS);
+            if (event == null) {
+                if (System.nanoTime() - deadline < 0) {
+                    relay.keepAlive(jobId);
+                }
+            } else if (event.equals(JobWaiters.END)) {
+                return true;
+            } else {
+                relay.chunk(jobId, event);
             }
-            relay.chunk(jobId, event);
+            if (relay.gone()) {
+                return false;
+            }
         }
     }
 

@@ -12,8 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A streaming caller's response while a worker relays the provider's stream: the first relayed chunk commits a
- * 200 {@code text/event-stream}, each chunk is written as it comes, and the job's end closes the stream.
+ * A streaming caller's response while it waits: the first relayed chunk (or the first keep-alive comment, after
+ * {@code sluice.facade.keep-alive} of silence) commits a 200 {@code text/event-stream}, each chunk is written as
+ * it comes, and the job's end closes the stream; when no chunk was relayed, the whole answer follows as chunks.
  * When the provider's stream broke and the job was answered by a non-streaming retry, the rest of that answer
  * (after the text already sent) follows as one chunk; if the retry's answer does not continue the text sent,
  * or the job ended without an answer, the stream ends with an OpenAI error event instead of {@code [DONE]}.
@@ -24,19 +25,42 @@ final class SseRelay {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpServletResponse response;
+    private final FacadeCall call;
     private final StringBuilder sent = new StringBuilder();
     private JsonNode last;
     private boolean started;
     private boolean ended;
     private boolean gone;
 
-    SseRelay(HttpServletResponse response) {
+    SseRelay(HttpServletResponse response, FacadeCall call) {
         this.response = response;
+        this.call = call;
     }
 
-    /** Whether a chunk was relayed, so that the response is committed and the caller gets nothing else. */
+    /** Whether the event stream is committed (a chunk or a keep-alive went out), so the caller gets nothing else. */
     boolean started() {
         return started;
+    }
+
+    /** Whether a write found the caller gone. */
+    boolean gone() {
+        return gone;
+    }
+
+    /** An SSE comment, which clients ignore, committing the stream first; a closed connection shows here. */
+    void keepAlive(String jobId) {
+        start(jobId);
+        write(": waiting for " + jobId + "\n\n");
+    }
+
+    private void start(String jobId) {
+        if (!started) {
+            started = true;
+            response.setStatus(200);
+            response.setContentType("text/event-stream;charset=UTF-8");
+            response.setHeader("Cache-Control", "no-cache");
+            response.setHeader(FacadeResponses.JOB_HEADER, jobId);
+        }
     }
 
     /** Writes one relayed chunk, committing the response first. */
@@ -47,13 +71,7 @@ final class SseRelay {
         } catch (JacksonException e) {
             return;
         }
-        if (!started) {
-            started = true;
-            response.setStatus(200);
-            response.setContentType("text/event-stream;charset=UTF-8");
-            response.setHeader("Cache-Control", "no-cache");
-            response.setHeader(FacadeResponses.JOB_HEADER, jobId);
-        }
+        start(jobId);
         JsonNode first = chunk.path("choices").path(0);
         if (first.path("index").asInt(0) == 0) {
             JsonNode piece = first.has("delta") ? first.path("delta").path("content") : first.path("text");
@@ -71,6 +89,16 @@ final class SseRelay {
             error("upstream_error", "job " + job.id() + " ended without an answer to finish the stream"
                     + (job.errorMessage() == null ? "" : ": " + job.errorMessage()));
             return;
+        }
+        if (last == null) {
+            // Only keep-alives went out: the whole answer follows as chunks, as it would have without them.
+            JsonNode answer = parse(job.responseBody());
+            if (answer != null && answer.isObject()) {
+                String events = Chunks.of(call.endpoint(), answer, call.includeUsage());
+                ended = true;
+                write(events);
+                return;
+            }
         }
         String whole = wholeText(job.responseBody());
         if (whole == null || !whole.startsWith(sent.toString())) {
@@ -108,10 +136,18 @@ final class SseRelay {
     }
 
     private static String wholeText(String body) {
+        JsonNode answer = parse(body);
+        JsonNode choice = answer == null ? null : answer.path("choices").path(0);
+        if (choice == null) {
+            return null;
+        }
+        JsonNode text = choice.has("message") ? choice.path("message").path("content") : choice.path("text");
+        return text.isString() ? text.asString() : null;
+    }
+
+    private static JsonNode parse(String body) {
         try {
-            JsonNode choice = JSON.readTree(body).path("choices").path(0);
-            JsonNode text = choice.has("message") ? choice.path("message").path("content") : choice.path("text");
-            return text.isString() ? text.asString() : null;
+            return body == null ? null : JSON.readTree(body);
         } catch (JacksonException e) {
             return null;
         }
