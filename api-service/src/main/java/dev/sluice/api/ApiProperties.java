@@ -1,6 +1,7 @@
 package dev.sluice.api;
 
 import dev.sluice.common.Limit;
+import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,6 +20,7 @@ import org.springframework.util.unit.DataSize;
  * @param dispatch     how jobs reach the broker
  * @param webhook      webhook targets and signing secrets
  * @param events       the live progress stream ({@code GET /v1/batches/{id}/events})
+ * @param facade       the synchronous OpenAI facade ({@code POST /v1/chat/completions}, {@code GET /v1/models}, ...)
  */
 @ConfigurationProperties("sluice")
 public record ApiProperties(
@@ -27,10 +29,12 @@ public record ApiProperties(
         @DefaultValue Input input,
         @DefaultValue Dispatch dispatch,
         @DefaultValue Webhook webhook,
-        @DefaultValue Events events) {
+        @DefaultValue Events events,
+        @DefaultValue Facade facade) {
 
     public ApiProperties {
         adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
+        facade = facade == null ? Facade.DEFAULTS : facade;
     }
 
     /** Whether {@code /admin/**} is enabled, i.e. an admin key is configured. */
@@ -42,7 +46,8 @@ public record ApiProperties(
     public String toString() {
         // The admin key must never reach a log, even through a debug dump of the configuration.
         return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", defaultLimit=" + defaultLimit
-                + ", input=" + input + ", dispatch=" + dispatch + ", webhook=" + webhook + ", events=" + events + "]";
+                + ", input=" + input + ", dispatch=" + dispatch + ", webhook=" + webhook + ", events=" + events
+                + ", facade=" + facade + "]";
     }
 
     /**
@@ -148,6 +153,61 @@ public record ApiProperties(
         public Events {
             require(pollInterval.isPositive(), "sluice.events.poll-interval must be positive");
             require(keepAlive.isPositive(), "sluice.events.keep-alive must be positive");
+        }
+    }
+
+    /**
+     * The synchronous facade: each call is a priority-9 single job whose caller waits for its result.
+     *
+     * @param maxWait         the longest a caller waits before a 504 naming the job
+     *                        ({@code sluice.facade.max-wait}, default 10m); {@code X-Sluice-Max-Wait} may
+     *                        ask for less, never more
+     * @param recheckInterval how often this instance checks, in one query, whether jobs it waits for finished
+     *                        although no notification arrived (a listener reconnecting); default 2s
+     * @param upstreamBaseUrl the provider, for {@code GET /v1/models} only (jobs go through the workers);
+     *                        {@code sluice.facade.upstream-base-url}, default {@code http://localhost:3010}
+     * @param upstreamApiKey  the provider key for {@code GET /v1/models} ({@code sluice.facade.upstream-api-key},
+     *                        default {@code sk-local}); never logged
+     * @param modelsTtl       how long the provider's model list is reused before it is fetched again (default 60s)
+     * @param cache           whether deterministic calls are answered from the response cache and identical calls
+     *                        in flight share one job ({@code sluice.facade.cache}, default true); the workers keep
+     *                        the answers ({@code sluice.cache.*} of the worker)
+     * @param keepAlive       how long a streaming caller waits with nothing sent before Sluice commits the event
+     *                        stream and sends an SSE comment, and then again at this interval: keeps proxies
+     *                        from timing the call out and tells Sluice when the caller has gone
+     *                        ({@code sluice.facade.keep-alive}, default 15s)
+     */
+    public record Facade(
+            @DefaultValue("10m") Duration maxWait,
+            @DefaultValue("2s") Duration recheckInterval,
+            @DefaultValue("http://localhost:3010") URI upstreamBaseUrl,
+            @DefaultValue("sk-local") String upstreamApiKey,
+            @DefaultValue("60s") Duration modelsTtl,
+            @DefaultValue("true") boolean cache,
+            @DefaultValue("15s") Duration keepAlive) {
+
+        static final Facade DEFAULTS = new Facade(Duration.ofMinutes(10), Duration.ofSeconds(2),
+                URI.create("http://localhost:3010"), "sk-local", Duration.ofSeconds(60), true, Duration.ofSeconds(15));
+
+        public Facade {
+            require(maxWait.isPositive(), "sluice.facade.max-wait must be positive");
+            require(recheckInterval.isPositive(), "sluice.facade.recheck-interval must be positive");
+            require(upstreamBaseUrl.getScheme() != null && upstreamBaseUrl.getHost() != null,
+                    "sluice.facade.upstream-base-url must be an absolute URL, got " + upstreamBaseUrl);
+            require(!modelsTtl.isNegative(), "sluice.facade.models-ttl must not be negative");
+            require(keepAlive.isPositive(), "sluice.facade.keep-alive must be positive");
+        }
+
+        /** The base URL without a trailing slash. */
+        public String upstreamBaseUrlText() {
+            return upstreamBaseUrl.toString().replaceAll("/+$", "");
+        }
+
+        @Override
+        public String toString() {
+            return "Facade[maxWait=" + maxWait + ", recheckInterval=" + recheckInterval + ", upstreamBaseUrl="
+                    + upstreamBaseUrl + ", upstreamApiKey=***, modelsTtl=" + modelsTtl + ", cache=" + cache
+                    + ", keepAlive=" + keepAlive + "]";
         }
     }
 

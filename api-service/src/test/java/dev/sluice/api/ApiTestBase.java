@@ -28,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
         "sluice.input.max-request-size=1MB",
         "sluice.input.max-file-size=2MB",
         "sluice.dispatch.sweep-interval=1h",
-        "sluice.dispatch.republish-after=0s"})
+        "sluice.dispatch.republish-after=0s",
+        "sluice.facade.keep-alive=300ms"})
 public abstract class ApiTestBase {
 
     protected static final String ADMIN_KEY = "test-admin-key-0123456789";

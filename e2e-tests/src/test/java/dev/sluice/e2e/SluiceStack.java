@@ -42,6 +42,7 @@ final class SluiceStack implements AutoCloseable {
         Map<String, String> apiEnv = new HashMap<>(TestInfrastructure.environment());
         apiEnv.putAll(sluiceEnv);
         apiEnv.put("SLUICE_ADMIN_KEY", adminKey);
+        apiEnv.put("SLUICE_FACADE_UPSTREAM_BASE_URL", simulator.baseUrl().toString());
         ServiceProcess api = ServiceProcess.start("api", "api-service", apiEnv).awaitReady("/actuator/health", STARTUP);
 
         Map<String, String> workerEnv = new HashMap<>(TestInfrastructure.environment());
@@ -80,6 +81,11 @@ final class SluiceStack implements AutoCloseable {
     /** The api, authenticated with a tenant's key. */
     Http client(String apiKey) {
         return new Http(api.baseUrl(), apiKey);
+    }
+
+    /** The api's base URL, for clients such as the OpenAI SDK. */
+    java.net.URI apiUrl() {
+        return api.baseUrl();
     }
 
     /** Creates a tenant through the admin API and returns its key. */

@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param webhook      how webhook events are made and delivered
  * @param operations   how the queue gauges and the worker's heartbeat are refreshed
  * @param alerts       the optional alert webhook Sluice sends itself
+ * @param cache        the response cache batch jobs are served from and every deterministic success is kept in
  */
 @ConfigurationProperties("sluice")
 public record WorkerProperties(
@@ -37,9 +38,11 @@ public record WorkerProperties(
         @DefaultValue Rescue rescue,
         @DefaultValue Webhook webhook,
         @DefaultValue Operations operations,
-        @DefaultValue Alerts alerts) {
+        @DefaultValue Alerts alerts,
+        @DefaultValue Cache cache) {
 
     public WorkerProperties {
+        cache = cache == null ? new Cache(true, Duration.ofHours(24)) : cache;
         Objects.requireNonNull(defaultLimit, "sluice.default-limit");
         Duration longestCall = upstream.readTimeout().plus(upstream.connectTimeout());
         if (lease.duration().compareTo(longestCall) <= 0) {
@@ -59,13 +62,18 @@ public record WorkerProperties(
      *                       {@code api-key} when set; never logged
      * @param connectTimeout how long to wait for a TCP connection
      * @param readTimeout    how long one attempt may take, from sending to the whole answer
+     * @param streaming      {@code SLUICE_UPSTREAM_STREAMING} (default false): relay a facade caller's
+     *                       {@code stream: true} as the provider streams it; false calls the provider without
+     *                       streaming and the api sends the whole answer as chunks (the seed provider's streams
+     *                       break). A broken stream falls back to a non-streaming retry either way
      */
     public record Upstream(
             @DefaultValue("http://localhost:3010") URI baseUrl,
             @DefaultValue("sk-local") String apiKey,
             @DefaultValue List<String> apiKeys,
             @DefaultValue("5s") Duration connectTimeout,
-            @DefaultValue("120s") Duration readTimeout) {
+            @DefaultValue("120s") Duration readTimeout,
+            @DefaultValue("false") boolean streaming) {
 
         public Upstream {
             Objects.requireNonNull(baseUrl, "sluice.upstream.base-url");
@@ -100,7 +108,7 @@ public record WorkerProperties(
         public String toString() {
             // Keys never reach a log, whatever prints this record.
             return "Upstream[baseUrl=" + baseUrl + ", apiKey=***, apiKeys=" + apiKeys.size() + " key(s)"
-                    + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + "]";
+                    + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", streaming=" + streaming + "]";
         }
     }
 
@@ -313,6 +321,23 @@ public record WorkerProperties(
         public String toString() {
             return "Alerts[webhookUrl=" + (webhookUrl == null ? "unset" : "***") + ", backlogAge=" + backlogAge
                     + ", interval=" + interval + "]";
+        }
+    }
+
+    /**
+     * The response cache (see docs/facade.md): answers to deterministic requests (embeddings; chat and
+     * completions with {@code temperature} 0 or a {@code seed}), per tenant.
+     *
+     * @param enabled {@code SLUICE_CACHE_ENABLED} (default true): batch jobs are answered from the cache
+     *                without a provider call, and deterministic successes are kept
+     * @param ttl     {@code SLUICE_CACHE_TTL} (default 24h): how long a kept answer is served
+     */
+    public record Cache(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("24h") Duration ttl) {
+
+        public Cache {
+            requirePositive(ttl, "sluice.cache.ttl");
         }
     }
 

@@ -77,7 +77,7 @@ class WorkerPropertiesTest {
     @Test
     void aBlankKeyListFallsBackToTheSingleKey() {
         WorkerProperties.Upstream upstream = new WorkerProperties.Upstream(URI.create("http://localhost:3010"),
-                "sk-local", List.of(" ", ""), Duration.ofSeconds(5), Duration.ofSeconds(120));
+                "sk-local", List.of(" ", ""), Duration.ofSeconds(5), Duration.ofSeconds(120), false);
 
         assertThat(upstream.keys()).containsExactly("sk-local");
     }

@@ -5,6 +5,7 @@ import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.metrics.SubmissionMetrics;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobStatus;
@@ -23,10 +24,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores a single job (a batch of one, without a batch) and publishes it once stored, and cancels a
- * queued job, single or of a batch.
+ * queued job, single or of a batch. The synchronous facade creates and cancels its jobs through here too.
  */
 @Service
-class JobService {
+public class JobService {
 
     private final JobRepository jobs;
     private final ModelRepository models;
@@ -77,11 +78,25 @@ class JobService {
     }
 
     /**
+     * Stores a single job without idempotency key under {@code jobId} (from {@link Ids#job()}) and publishes
+     * it once committed: the synchronous facade's path, which must know the id before the job can finish.
+     */
+    public void submit(Tenant tenant, String jobId, Endpoint endpoint, String model, String body, int priority) {
+        Instant now = clock.instant();
+        NewJob newJob = new NewJob(jobId, tenant.id(), null, null, null, endpoint.path(), model, body, priority, null);
+        transaction.executeWithoutResult(status -> {
+            jobs.insertAll(List.of(newJob), now);
+            models.register(List.of(model), now);
+        });
+        publisher.publish(List.of(new JobMessage(jobId, model, priority)));
+    }
+
+    /**
      * Cancels the tenant's job while it is queued; a job already cancelled is returned unchanged, any other
      * is a 409. The worker that later receives its message finds nothing to claim and drops it; if the job
      * was its batch's last unfinished one, the workers' finalisation sweep completes the batch.
      */
-    JobRow cancel(Tenant tenant, String jobId) {
+    public JobRow cancel(Tenant tenant, String jobId) {
         boolean cancelled = jobs.cancelQueued(tenant.id(), jobId, "job " + jobId + " was cancelled before it ran",
                 clock.instant());
         JobRow job = jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));

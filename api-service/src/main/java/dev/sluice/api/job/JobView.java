@@ -10,7 +10,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * The job object: {@code id, object: "job", batch_id, custom_id, url, model, status, attempts,
  * created_at, started_at, completed_at} (unix seconds or null), {@code response {status_code, body}},
  * {@code error {code, message}}, {@code usage}, {@code latency_ms}, plus {@code priority} and
- * {@code webhook_url}.
+ * {@code webhook_url}, and {@code cached} (the result came from the response cache, not the provider).
  */
 record JobView(
         String id,
@@ -29,7 +29,8 @@ record JobView(
         Usage usage,
         Integer latencyMs,
         int priority,
-        String webhookUrl) {
+        String webhookUrl,
+        boolean cached) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -71,7 +72,7 @@ record JobView(
         return new JobView(job.id(), "job", job.batchId(), job.customId(), job.url(), job.model(),
                 job.status().wire(), job.attempts(), job.createdAt().getEpochSecond(), seconds(job.startedAt()),
                 seconds(job.completedAt()), response, error, usage, job.latencyMs(), job.priority(),
-                job.webhookUrl());
+                job.webhookUrl(), job.cached());
     }
 
     private static JsonNode body(String text) {

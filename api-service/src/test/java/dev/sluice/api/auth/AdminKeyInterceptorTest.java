@@ -72,6 +72,6 @@ class AdminKeyInterceptorTest {
                 new ApiProperties.Dispatch(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
                         1000),
                 new ApiProperties.Webhook(false, Duration.ofHours(24)),
-                new ApiProperties.Events(Duration.ofMillis(500), Duration.ofSeconds(15)));
+                new ApiProperties.Events(Duration.ofMillis(500), Duration.ofSeconds(15)), null);
     }
 }

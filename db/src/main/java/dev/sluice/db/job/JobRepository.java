@@ -58,6 +58,17 @@ public class JobRepository {
             SELECT coalesce(not_before, created_at) AS due_at FROM jobs WHERE id = :id AND status = 'queued'
             """;
 
+    /** A finished job whose result came from the response cache, not the provider. */
+    private static final String MARK_CACHED = """
+            UPDATE jobs SET cached = true WHERE id = :id
+            """;
+
+    /** Which of these jobs are finished: the facade's re-check for callers whose notification was lost. */
+    private static final String FINISHED_AMONG = """
+            SELECT id FROM jobs
+             WHERE id = ANY(CAST(:ids AS text[])) AND status IN ('succeeded', 'failed', 'cancelled', 'expired')
+            """;
+
     private static final String MARK_FINISHED = """
             UPDATE jobs
                SET status = :status, completed_at = :now, lease_owner = NULL, lease_expires_at = NULL,
@@ -202,6 +213,16 @@ public class JobRepository {
     }
 
     /** The job if it exists and belongs to the tenant. */
+    /** Records that the job's result was served from the response cache. */
+    public void markCached(String id) {
+        jdbc.sql(MARK_CACHED).param("id", id).update();
+    }
+
+    /** The ids among {@code ids} whose job is in a terminal status. */
+    public List<String> finishedAmong(Collection<String> ids) {
+        return jdbc.sql(FINISHED_AMONG).param("ids", ids.toArray(String[]::new)).query(String.class).list();
+    }
+
     public Optional<JobRow> find(String tenantId, String id) {
         return jdbc.sql(FIND_FOR_TENANT).param("id", id).param("tenantId", tenantId)
                 .query(JobRowMapper.INSTANCE).optional();

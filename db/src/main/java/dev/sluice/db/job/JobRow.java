@@ -27,5 +27,6 @@ public record JobRow(
         Integer promptTokens,
         Integer completionTokens,
         Integer totalTokens,
-        Integer latencyMs) {
+        Integer latencyMs,
+        boolean cached) {
 }

@@ -36,6 +36,7 @@ final class JobRowMapper implements RowMapper<JobRow> {
                 Timestamps.readInt(rs, "prompt_tokens"),
                 Timestamps.readInt(rs, "completion_tokens"),
                 Timestamps.readInt(rs, "total_tokens"),
-                Timestamps.readInt(rs, "latency_ms"));
+                Timestamps.readInt(rs, "latency_ms"),
+                rs.getBoolean("cached"));
     }
 }

@@ -4,13 +4,14 @@ import dev.sluice.common.JobMessage;
 import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
+import dev.sluice.worker.cache.ResponseCache;
+import dev.sluice.worker.stream.StreamRelay;
 import dev.sluice.worker.execution.JobClaims.Claim;
 import dev.sluice.worker.finalization.BatchFinalizer;
 import dev.sluice.worker.metrics.JobMetrics;
 import dev.sluice.worker.pacing.GlobalPacer;
 import dev.sluice.worker.pacing.Grant;
 import dev.sluice.worker.upstream.Attempt;
-import dev.sluice.worker.upstream.UpstreamClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,9 +49,10 @@ public class JobExecutor {
 
     private final JobClaims claims;
     private final GlobalPacer pacer;
-    private final UpstreamClient upstream;
     private final BatchFinalizer finalizer;
     private final RateLimitLog rateLimits;
+    private final ResponseCache cache;
+    private final StreamRelay relay;
     private final InstantSource clock;
     private final MeterRegistry meters;
     private final JobMetrics metrics;
@@ -58,12 +60,13 @@ public class JobExecutor {
     private final int maxAttempts;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
-    JobExecutor(JobClaims claims, GlobalPacer pacer, UpstreamClient upstream, BatchFinalizer finalizer,
+    JobExecutor(JobClaims claims, GlobalPacer pacer, BatchFinalizer finalizer,
             RateLimitLog rateLimits, InstantSource clock, MeterRegistry meters, WorkerProperties properties,
-            JobMetrics metrics) {
+            JobMetrics metrics, ResponseCache cache, StreamRelay relay) {
+        this.cache = cache;
+        this.relay = relay;
         this.claims = claims;
         this.pacer = pacer;
-        this.upstream = upstream;
         this.finalizer = finalizer;
         this.rateLimits = rateLimits;
         this.clock = clock;
@@ -108,6 +111,13 @@ public class JobExecutor {
             }
             return due;
         }
+        Optional<Outcome> cached = cache.lookup(claim.get().job());
+        if (cached.isPresent()) {
+            // Answered without a provider call: the grant goes back unused.
+            pacer.cancel(grant);
+            cache.served(claim.get().job());
+            return finish(claim.get(), true, cached.get());
+        }
         if (pacer.isStale(grant)) {
             // Too long since the grant (a slow claim, a pause): sending now could crowd the provider's window.
             // Nothing was sent, so the grant goes back and the job waits for a fresh one.
@@ -123,7 +133,7 @@ public class JobExecutor {
         sentAt.thenAcceptAsync(nanos -> pacer.sent(grant, nanos), background);
         Attempt attempt;
         try {
-            attempt = upstream.call(grant.credential().apiKey(), job.url(), job.body(), sentAt::complete);
+            attempt = relay.call(grant.credential().apiKey(), job, sentAt::complete);
         } catch (InterruptedException e) {
             // Shutting down: hand the job back now rather than at the end of its lease.
             claims.putBack(claim, clock.instant(), true);
@@ -136,7 +146,11 @@ public class JobExecutor {
         metrics.attempt(job.model(), attempt);
         Instant now = clock.instant();
         return switch (attempt) {
-            case Attempt.Success success -> finish(claim, true, Outcomes.succeeded(success));
+            case Attempt.Success success -> {
+                Outcome outcome = Outcomes.succeeded(success);
+                cache.store(job, outcome);
+                yield finish(claim, true, outcome);
+            }
             case Attempt.Permanent refusal -> {
                 log.info("Job {} failed: the provider refused it with HTTP {}", job.id(), refusal.status());
                 yield finish(claim, false, Outcomes.failed(refusal));

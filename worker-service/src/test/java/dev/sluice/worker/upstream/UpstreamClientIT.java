@@ -109,7 +109,7 @@ class UpstreamClientIT {
     }
 
     private static UpstreamClient clientFor(URI baseUrl) {
-        var upstream = new WorkerProperties.Upstream(baseUrl, "sk-test", List.of(), Duration.ofSeconds(1), READ_TIMEOUT);
+        var upstream = new WorkerProperties.Upstream(baseUrl, "sk-test", List.of(), Duration.ofSeconds(1), READ_TIMEOUT, false);
         return new UpstreamClient(new WorkerProperties(upstream, Limit.parse("100/1s"),
                 new WorkerProperties.Pacing(Duration.ofMillis(100), 16),
                 new WorkerProperties.Lease(Duration.ofSeconds(10)),
@@ -119,7 +119,7 @@ class UpstreamClientIT {
                 new WorkerProperties.Rescue(Duration.ofSeconds(5), 500),
                 new WorkerProperties.Webhook(false, Duration.ofSeconds(15), List.of(), 0.2, Duration.ofSeconds(1), 50),
                 new WorkerProperties.Operations(Duration.ofSeconds(10)),
-                new WorkerProperties.Alerts(null, Duration.ofMinutes(15), Duration.ofSeconds(30))));
+                new WorkerProperties.Alerts(null, Duration.ofMinutes(15), Duration.ofSeconds(30)), null));
     }
 
     private static final String KEY = "sk-test";

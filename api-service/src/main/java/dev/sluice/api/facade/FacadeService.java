@@ -1,0 +1,128 @@
+package dev.sluice.api.facade;
+
+import dev.sluice.api.ApiProperties;
+import dev.sluice.api.job.JobService;
+import dev.sluice.api.web.ApiException;
+import dev.sluice.common.Ids;
+import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.JobRow;
+import dev.sluice.db.tenant.Tenant;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs one facade call: stores it as a priority-9 single job, which jumps any batch work in the model's
+ * queue, and blocks the caller's (virtual) thread until {@link JobWaiters} signals that the job finished or
+ * the caller's wait is over. A caller that gives up gets a 504 naming the job; the job is not lost: it
+ * finishes and stays readable at {@code GET /v1/jobs/{id}}, unless the caller asked for it to be cancelled
+ * if it had not started yet.
+ */
+@Service
+class FacadeService {
+
+    private static final Logger log = LoggerFactory.getLogger(FacadeService.class);
+
+    /** The top job priority, above anything a batch can ask for by default. */
+    static final int PRIORITY = 9;
+
+    private final JobService jobService;
+    private final JobRepository jobs;
+    private final JobWaiters waiters;
+    private final Duration maxWait;
+    private final Duration keepAlive;
+
+    FacadeService(JobService jobService, JobRepository jobs, JobWaiters waiters, ApiProperties properties) {
+        this.jobService = jobService;
+        this.jobs = jobs;
+        this.waiters = waiters;
+        this.maxWait = properties.facade().maxWait();
+        this.keepAlive = properties.facade().keepAlive();
+    }
+
+    /** The longest this instance lets a caller wait. */
+    Duration maxWait() {
+        return maxWait;
+    }
+
+    /**
+     * The finished job of {@code call}; a 504 {@code wait_timeout} naming the job when {@code wait} runs out
+     * first, after cancelling the job if {@code cancelIfQueued} and it had not started. Chunks a worker relays
+     * meanwhile go to {@code relay} (null for a call that does not stream), which the job's end then closes.
+     */
+    JobRow run(Tenant tenant, FacadeCall call, Duration wait, boolean cancelIfQueued, SseRelay relay) {
+        String jobId = Ids.job();
+        JobWaiters.Waiter waiter = waiters.register(jobId);
+        try {
+            jobService.submit(tenant, jobId, call.endpoint(), call.model(), call.body(), PRIORITY);
+            if (relay == null) {
+                waiter.finished().get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            } else if (!relayUntilFinished(jobId, waiter, wait, relay)) {
+                log.debug("The streaming caller of job {} went away", jobId);
+                throw gaveUp(tenant, jobId, wait, cancelIfQueued);
+            }
+        } catch (TimeoutException e) {
+            throw gaveUp(tenant, jobId, wait, cancelIfQueued);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw gaveUp(tenant, jobId, wait, cancelIfQueued);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for job " + jobId + " failed", e.getCause());
+        } finally {
+            waiters.forget(jobId);
+        }
+        JobRow job = jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));
+        if (relay != null && relay.started()) {
+            relay.finish(job);
+        }
+        return job;
+    }
+
+    /**
+     * Writes relayed chunks as they come, and a keep-alive comment after each {@code keepAlive} without one,
+     * until the job ends (true) or the caller is found gone at a write (false).
+     */
+    private boolean relayUntilFinished(String jobId, JobWaiters.Waiter waiter, Duration wait, SseRelay relay)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException();
+            }
+            String event = waiter.events().poll(Math.min(left, keepAlive.toNanos()), TimeUnit.NANOSECONDS);
+            if (event == null) {
+                if (System.nanoTime() - deadline < 0) {
+                    relay.keepAlive(jobId);
+                }
+            } else if (event.equals(JobWaiters.END)) {
+                return true;
+            } else {
+                relay.chunk(jobId, event);
+            }
+            if (relay.gone()) {
+                return false;
+            }
+        }
+    }
+
+    private ApiException gaveUp(Tenant tenant, String jobId, Duration wait, boolean cancelIfQueued) {
+        String fate = "it will still run; read its result at GET /v1/jobs/" + jobId;
+        if (cancelIfQueued) {
+            try {
+                jobService.cancel(tenant, jobId);
+                fate = "it had not started and was cancelled";
+            } catch (ApiException tooLate) {
+                fate = "it had already started, so it finishes; read its result at GET /v1/jobs/" + jobId;
+            }
+        }
+        log.debug("A caller stopped waiting for job {} after {}", jobId, wait);
+        return new ApiException(HttpStatus.GATEWAY_TIMEOUT, "server_error", null, "wait_timeout",
+                "job " + jobId + " did not finish within " + wait.toMillis() + " ms; " + fate + ".");
+    }
+}

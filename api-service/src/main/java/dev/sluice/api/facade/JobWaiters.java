@@ -1,0 +1,190 @@
+package dev.sluice.api.facade;
+
+import dev.sluice.api.ApiProperties;
+import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.stream.StreamChunks;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The callers of this api instance that wait for their job, and how they learn it finished, wherever the
+ * worker that ran it is. The database announces each finished facade job ({@code NOTIFY sluice_job_finished},
+ * sent by a trigger when the finishing transaction commits, see {@code V13}); one connection per instance
+ * listens and completes the matching caller's future. The row stays the source of truth: the caller reads it
+ * after the signal. A notification missed while the listener reconnects is made up for by {@link #runOnce()},
+ * which checks every waiting job in one query each {@code sluice.facade.recheck-interval}: no caller ever polls.
+ *
+ * <p>The same connection listens for the chunks a worker relays from a provider's stream
+ * ({@code sluice_job_chunks}) and queues them for the streaming caller of that job.
+ *
+ * <p>Why not a reply queue per instance: the notification comes from the same commit as the result, needs no
+ * change to the workers or the broker topology, and cannot arrive before the row is readable.
+ */
+@Component
+class JobWaiters implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(JobWaiters.class);
+    private static final String CHANNEL = "sluice_job_finished";
+    private static final int POLL_MILLIS = 500;
+
+    /**
+     * One waiting caller: {@code finished} completes when the job ended; {@code events} receives the chunks a
+     * worker relays (see {@code StreamChunks}) and then {@link #END}, so that a streaming caller blocks on one
+     * queue.
+     */
+    record Waiter(CompletableFuture<Void> finished, BlockingQueue<String> events) {
+    }
+
+    /** The last event of a waiter: its job ended. */
+    static final String END = "";
+
+    private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
+    private final DataSource dataSource;
+    private final JobRepository jobs;
+    private final Duration recheckInterval;
+    private volatile boolean running;
+    private Thread listener;
+    private ScheduledExecutorService recheck;
+
+    JobWaiters(DataSource dataSource, JobRepository jobs, ApiProperties properties, MeterRegistry meters) {
+        this.dataSource = dataSource;
+        this.jobs = jobs;
+        this.recheckInterval = properties.facade().recheckInterval();
+        Gauge.builder("sluice.facade.waiting", waiting, Map::size)
+                .description("Facade callers of this instance waiting for their job").register(meters);
+    }
+
+    /** Starts waiting for {@code jobId}; call before the job is published, and {@link #forget} when done. */
+    Waiter register(String jobId) {
+        Waiter waiter = new Waiter(new CompletableFuture<>(), new LinkedBlockingQueue<>());
+        waiting.put(jobId, waiter);
+        return waiter;
+    }
+
+    /** Stops waiting for {@code jobId}. */
+    void forget(String jobId) {
+        waiting.remove(jobId);
+    }
+
+    /** How many callers wait right now. */
+    int size() {
+        return waiting.size();
+    }
+
+    /** Completes the callers whose job finished without their notification arriving; returns how many. */
+    int runOnce() {
+        if (waiting.isEmpty()) {
+            return 0;
+        }
+        List<String> finished = jobs.finishedAmong(List.copyOf(waiting.keySet()));
+        finished.forEach(this::signal);
+        return finished.size();
+    }
+
+    private void signal(String jobId) {
+        Waiter waiter = waiting.get(jobId);
+        if (waiter != null && waiter.finished().complete(null)) {
+            waiter.events().add(END);
+        }
+    }
+
+    /** A relayed chunk, {@code "<job id> <chunk JSON>"}, for the caller that waits for that job, if here. */
+    private void chunk(String payload) {
+        int space = payload.indexOf(' ');
+        Waiter waiter = space < 0 ? null : waiting.get(payload.substring(0, space));
+        if (waiter != null && !waiter.finished().isDone()) {
+            waiter.events().add(payload.substring(space + 1));
+        }
+    }
+
+    private void listen() {
+        while (running) {
+            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("LISTEN " + CHANNEL);
+                statement.execute("LISTEN " + StreamChunks.CHANNEL);
+                // Jobs that finished while no connection listened.
+                runOnce();
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
+                    if (notifications != null) {
+                        for (PGNotification notification : notifications) {
+                            if (notification.getName().equals(CHANNEL)) {
+                                signal(notification.getParameter());
+                            } else {
+                                chunk(notification.getParameter());
+                            }
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (running) {
+                    log.warn("Listening for finished jobs failed; reconnecting in 1s: {}", e.toString());
+                    pause();
+                }
+            }
+        }
+    }
+
+    private void recheck() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.warn("Re-checking waiting jobs failed; trying again at the next interval: {}", e.toString());
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        listener = Thread.ofPlatform().daemon().name("facade-listener").start(this::listen);
+        recheck = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("facade-recheck")
+                .factory());
+        long millis = recheckInterval.toMillis();
+        recheck.scheduleWithFixedDelay(this::recheck, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        recheck.shutdownNow();
+        try {
+            listener.join(POLL_MILLIS * 4L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# What the synchronous facade (POST /v1/chat/completions through Sluice) costs and carries, on one api instance:
+#
+#   latency  - N sequential chat calls straight at the simulator, then N through the facade, at low load
+#              (one call at a time); p50/p99 of each and what Sluice adds (store + publish + queue + worker
+#              claim + pacer + the finished notification + reading the row back).
+#   waiting  - CALLERS (1,000) chat calls through the facade at once, on a model paced at 20 per 1 s (50 s for 1,000), so that
+#              most of them wait in the queue at the same time; how many succeeded, how many waited at once in
+#              the api (its sluice_facade_waiting gauge), wall time and p50/p99.
+#
+# The simulator answers in 50 ms (no jitter) with a limit far above the load (100000/60s), so the latency rows
+# measure Sluice and not the provider's limit. The stack (simulator, api, 1 worker) is started with
+# bin/sluice-local on its own PostgreSQL database and RabbitMQ vhost, both dropped at the end.
+#
+#   bench/facade-table.sh                    N=200, CALLERS=1000, api on :18090, simulator on :13020
+#   N=500 CALLERS=2000 bench/facade-table.sh
+#
+# Uses this tree's jars (building them if missing). Progress on stderr, the tables on stdout.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+N=${N:-200}
+CALLERS=${CALLERS:-1000}
+export API_PORT=${API_PORT:-18090} SIMULATOR_PORT=${SIMULATOR_PORT:-13020}
+DB=sluice_facade_bench
+VHOST=sluice-facade-bench
+PGUSER=${SPRING_DATASOURCE_USERNAME:-postgres}
+API=http://localhost:$API_PORT
+SIM=http://localhost:$SIMULATOR_PORT
+WAIT_MODEL=anthropic/claude-3-5-haiku
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "facade-table: $*"; exit 2; }
+command -v jq >/dev/null || die "needs jq"
+command -v rabbitmqctl >/dev/null || die "needs rabbitmqctl (the bench gets a vhost of its own)"
+JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+[[ -x $JAVA ]] || die "set JAVA_HOME to a Java 21+"
+export JAVA_HOME=${JAVA%/bin/java}
+
+for module in upstream-simulator api-service worker-service; do
+    if [[ ! -f $ROOT/$module/target/$module.jar ]]; then
+        log "building the jars ..."
+        (cd "$ROOT" && ./mvnw -q -B -DskipTests package) >&2
+        break
+    fi
+done
+
+RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sluice-facade.XXXXXX")
+export SLUICE_RUN_DIR=$RUN_DIR SLUICE_WORKERS=1 SLUICE_ADMIN_KEY=sk-admin-facade-bench \
+    SPRING_DATASOURCE_URL=jdbc:postgresql://localhost:5432/$DB SPRING_RABBITMQ_VIRTUAL_HOST=$VHOST \
+    SIMULATOR_LIMIT=100000/60s SLUICE_DEFAULT_LIMIT=100000/60s SIMULATOR_LATENCY_MS=50 SIMULATOR_JITTER_MS=0
+unset SLUICE_UPSTREAM_BASE_URL SLUICE_FACADE_UPSTREAM_BASE_URL
+
+cleanup() {
+    local rc=$?
+    "$ROOT/bin/sluice-local" stop >&2 || true
+    dropdb -h localhost -U "$PGUSER" --if-exists --force "$DB" >/dev/null 2>&1 || true
+    rabbitmqctl -q delete_vhost "$VHOST" >/dev/null 2>&1 || true
+    [[ $rc == 0 ]] && rm -rf "$RUN_DIR" || log "facade-table: exit $rc; logs kept in $RUN_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+dropdb -h localhost -U "$PGUSER" --if-exists --force "$DB" >/dev/null 2>&1 || true
+rabbitmqctl -q delete_vhost "$VHOST" >/dev/null 2>&1 || true
+rabbitmqctl -q add_vhost "$VHOST" >/dev/null
+rabbitmqctl -q set_permissions -p "$VHOST" "${SPRING_RABBITMQ_USERNAME:-guest}" '.*' '.*' '.*' >/dev/null
+
+log "starting simulator :$SIMULATOR_PORT, api :$API_PORT, 1 worker (logs: $RUN_DIR)"
+"$ROOT/bin/sluice-local" start >&2
+admin() { curl -fsS -m 10 -H "Authorization: Bearer $SLUICE_ADMIN_KEY" -H 'Content-Type: application/json' "$@"; }
+KEY=$(admin -X POST "$API/admin/api-keys" -d '{"name":"facade-bench"}' | jq -r .key)
+[[ -n $KEY && $KEY != null ]] || die "could not create an API key"
+admin -X PUT "$API/admin/limits" -d "{\"model\":\"$WAIT_MODEL\",\"requests\":20,\"per_seconds\":1}" >/dev/null
+
+echo "## Added latency at low load ($N sequential calls each way, simulator latency 50 ms)"
+echo
+"$JAVA" "$ROOT/bench/facade-bench.java" latency "$API" "$KEY" "$SIM" "$N"
+echo
+# Where the added time goes, from the jobs table (medians over the measured facade calls): created -> claimed
+# (commit, publish and its confirm, queue, worker intake and pacer), the provider call as the worker timed it,
+# and claimed -> finished less that call (the worker's own bookkeeping). The rest of the added latency is
+# outside the row's timestamps: reading the body, the notification, reading the row back, writing the answer.
+psql -h localhost -U "$PGUSER" -d "$DB" -tA -F ' ' -c "
+    SELECT 'median ms: created->claimed', round(percentile_cont(0.5) WITHIN GROUP (ORDER BY
+               extract(epoch FROM started_at - created_at) * 1000)::numeric, 1),
+           '| provider call', percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms),
+           '| claimed->finished minus the call', round(percentile_cont(0.5) WITHIN GROUP (ORDER BY
+               extract(epoch FROM completed_at - started_at) * 1000 - latency_ms)::numeric, 1)
+      FROM jobs WHERE body LIKE '%\"facade %'" || true
+echo
+[[ $CALLERS -gt 0 ]] || exit 0
+echo "## $CALLERS callers at once on one api instance ($WAIT_MODEL paced at 20 per 1 s)"
+echo
+"$JAVA" -Dmodel="$WAIT_MODEL" "$ROOT/bench/facade-bench.java" waiting "$API" "$KEY" "$CALLERS"
+echo
+echo "simulator 429s: $(curl -fsS "$SIM/__stats" | jq .totals.rate_limited)"
