@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.MultipartField;
 import com.openai.core.http.HttpResponse;
@@ -227,8 +226,7 @@ class OpenAiSdkIT {
     }
 
     private static OpenAIClient sdk(String apiKey) {
-        return OpenAIOkHttpClient.builder().baseUrl(stack.apiBaseUrl().resolve("/v1").toString()).apiKey(apiKey)
-                .maxRetries(0).build();
+        return Sdk.client(stack, apiKey);
     }
 
     /** One chat line; a null prompt sends an empty {@code messages} array, which the provider refuses with 400. */

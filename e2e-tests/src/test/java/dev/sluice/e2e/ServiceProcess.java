@@ -103,6 +103,12 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM without waiting, so that several processes can shut down at the same time. */
+    void signalStop() {
+        process.destroy();
+    }
+
+    /** SIGTERM, then waits for the process to exit (SIGKILL after 20 s). */
     @Override
     public void close() {
         process.destroy();

@@ -33,34 +33,46 @@ final class SluiceStack implements AutoCloseable {
 
     /**
      * Starts the simulator with {@code simulatorEnv} (added to the defaults), the api, and
-     * {@code workers} workers with {@code sluiceEnv} (added to the connection settings).
+     * {@code workers} workers with {@code sluiceEnv} (added to the connection settings). All processes start
+     * at once and are then awaited: a worker waits for the api's migrations by itself, and on two cores the
+     * JVMs' start-up is most of an end-to-end class's time.
      */
     static SluiceStack start(Map<String, String> simulatorEnv, Map<String, String> sluiceEnv, int workers) {
-        ServiceProcess simulator = ServiceProcess.start("simulator", "upstream-simulator", simulatorEnv)
-                .awaitReady("/__stats", STARTUP);
+        ServiceProcess simulator = ServiceProcess.start("simulator", "upstream-simulator", simulatorEnv);
         String adminKey = "admin-" + UUID.randomUUID();
         Map<String, String> apiEnv = new HashMap<>(TestInfrastructure.environment());
         apiEnv.putAll(sluiceEnv);
         apiEnv.put("SLUICE_ADMIN_KEY", adminKey);
         apiEnv.put("SLUICE_FACADE_UPSTREAM_BASE_URL", simulator.baseUrl().toString());
-        ServiceProcess api = ServiceProcess.start("api", "api-service", apiEnv).awaitReady("/actuator/health", STARTUP);
+        ServiceProcess api = ServiceProcess.start("api", "api-service", apiEnv);
 
         Map<String, String> workerEnv = new HashMap<>(TestInfrastructure.environment());
         workerEnv.putAll(sluiceEnv);
         workerEnv.put("SLUICE_UPSTREAM_BASE_URL", simulator.baseUrl().toString());
         SluiceStack stack = new SluiceStack(simulator, api, workerEnv, adminKey);
         for (int i = 0; i < workers; i++) {
-            stack.startWorker();
+            stack.workers.add(stack.launchWorker());
+        }
+        try {
+            simulator.awaitReady("/__stats", STARTUP);
+            api.awaitReady("/actuator/health", STARTUP);
+            stack.workers.forEach(worker -> worker.awaitReady("/actuator/health", STARTUP));
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
         }
         return stack;
     }
 
     /** Starts one more worker and waits until it is healthy. */
     ServiceProcess startWorker() {
-        ServiceProcess worker = ServiceProcess.start("worker-" + (workers.size() + 1), "worker-service", workerEnv)
-                .awaitReady("/actuator/health", STARTUP);
+        ServiceProcess worker = launchWorker().awaitReady("/actuator/health", STARTUP);
         workers.add(worker);
         return worker;
+    }
+
+    private ServiceProcess launchWorker() {
+        return ServiceProcess.start("worker-" + (workers.size() + 1), "worker-service", workerEnv);
     }
 
     /** The workers started so far, oldest first. */
@@ -73,18 +85,13 @@ final class SluiceStack implements AutoCloseable {
         return new Http(api.baseUrl(), adminKey);
     }
 
-    /** The api's base URL (without {@code /v1}), for clients such as the OpenAI SDK. */
-    URI apiBaseUrl() {
-        return api.baseUrl();
-    }
-
     /** The api, authenticated with a tenant's key. */
     Http client(String apiKey) {
         return new Http(api.baseUrl(), apiKey);
     }
 
-    /** The api's base URL, for clients such as the OpenAI SDK. */
-    java.net.URI apiUrl() {
+    /** The api's base URL (without {@code /v1}), for clients such as the OpenAI SDK. */
+    URI apiUrl() {
         return api.baseUrl();
     }
 
@@ -112,10 +119,13 @@ final class SluiceStack implements AutoCloseable {
         return out.toString();
     }
 
+    /** Stops every process at once (each gets SIGTERM, then SIGKILL if it lingers). */
     @Override
     public void close() {
-        workers.forEach(ServiceProcess::close);
-        api.close();
-        simulator.close();
+        List<ServiceProcess> all = new ArrayList<>(workers);
+        all.add(api);
+        all.add(simulator);
+        all.forEach(ServiceProcess::signalStop);
+        all.forEach(ServiceProcess::close);
     }
 }
