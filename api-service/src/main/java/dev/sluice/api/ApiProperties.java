@@ -1,6 +1,7 @@
 package dev.sluice.api;
 
 import dev.sluice.common.Limit;
+import dev.sluice.common.secret.SecretsSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,6 +20,7 @@ import org.springframework.util.unit.DataSize;
  * @param dispatch     how jobs reach the broker
  * @param webhook      webhook targets and signing secrets
  * @param events       the live progress stream ({@code GET /v1/batches/{id}/events})
+ * @param secrets      {@code sluice.secrets.encryption-key}: how tenants' webhook secrets are encrypted at rest
  */
 @ConfigurationProperties("sluice")
 public record ApiProperties(
@@ -27,7 +29,8 @@ public record ApiProperties(
         @DefaultValue Input input,
         @DefaultValue Dispatch dispatch,
         @DefaultValue Webhook webhook,
-        @DefaultValue Events events) {
+        @DefaultValue Events events,
+        @DefaultValue SecretsSettings secrets) {
 
     public ApiProperties {
         adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
@@ -42,7 +45,7 @@ public record ApiProperties(
     public String toString() {
         // The admin key must never reach a log, even through a debug dump of the configuration.
         return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", defaultLimit=" + defaultLimit
-                + ", input=" + input + ", dispatch=" + dispatch + ", webhook=" + webhook + ", events=" + events + "]";
+                + ", input=" + input + ", dispatch=" + dispatch + ", webhook=" + webhook + ", events=" + events + ", secrets=" + secrets + "]";
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.sluice.worker;
 
 import dev.sluice.common.Limit;
+import dev.sluice.common.secret.SecretsSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param webhook      how webhook events are made and delivered
  * @param operations   how the queue gauges and the worker's heartbeat are refreshed
  * @param alerts       the optional alert webhook Sluice sends itself
+ * @param secrets      {@code sluice.secrets.encryption-key}: the key tenants' webhook secrets are decrypted with
  */
 @ConfigurationProperties("sluice")
 public record WorkerProperties(
@@ -37,7 +39,8 @@ public record WorkerProperties(
         @DefaultValue Rescue rescue,
         @DefaultValue Webhook webhook,
         @DefaultValue Operations operations,
-        @DefaultValue Alerts alerts) {
+        @DefaultValue Alerts alerts,
+        @DefaultValue SecretsSettings secrets) {
 
     public WorkerProperties {
         Objects.requireNonNull(defaultLimit, "sluice.default-limit");

@@ -3,6 +3,7 @@ package dev.sluice.worker.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Limit;
+import dev.sluice.common.secret.SecretsSettings;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.simulator.faults.FaultRates;
@@ -119,7 +120,8 @@ class UpstreamClientIT {
                 new WorkerProperties.Rescue(Duration.ofSeconds(5), 500),
                 new WorkerProperties.Webhook(false, Duration.ofSeconds(15), List.of(), 0.2, Duration.ofSeconds(1), 50),
                 new WorkerProperties.Operations(Duration.ofSeconds(10)),
-                new WorkerProperties.Alerts(null, Duration.ofMinutes(15), Duration.ofSeconds(30))));
+                new WorkerProperties.Alerts(null, Duration.ofMinutes(15), Duration.ofSeconds(30)),
+                new SecretsSettings(null)));
     }
 
     private static final String KEY = "sk-test";
