@@ -23,7 +23,7 @@ public record SecretsSettings(String encryptionKey) {
             SecretCipher.of(encryptionKey);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("sluice.secrets.encryption-key (SLUICE_SECRETS_ENCRYPTION_KEY): "
-                    + e.getMessage(), e);
+                    + e.getMessage());
         }
     }
 
