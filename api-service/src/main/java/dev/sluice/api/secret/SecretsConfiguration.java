@@ -2,7 +2,6 @@ package dev.sluice.api.secret;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.common.secret.SecretCipher;
-import dev.sluice.common.secret.SecretsSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -19,10 +18,7 @@ class SecretsConfiguration {
 
     @Bean
     SecretCipher secretCipher(ApiProperties properties) {
-        SecretCipher cipher = properties.secrets().cipher();
-        if (!cipher.encrypts()) {
-            log.warn(SecretsSettings.UNENCRYPTED_WARNING);
-        }
-        return cipher;
+        properties.secrets().startupWarning().ifPresent(log::warn);
+        return properties.secrets().cipher();
     }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.common.secret;
 
+import java.util.Optional;
+
 /**
  * The {@code sluice.secrets.*} settings, shared by the api-service (which encrypts) and the worker (which
  * decrypts), bound as a nested record of each service's properties and checked when bound.
@@ -12,8 +14,7 @@ package dev.sluice.common.secret;
  */
 public record SecretsSettings(String encryptionKey) {
 
-    /** The WARN line a service logs at start when no key is configured. */
-    public static final String UNENCRYPTED_WARNING = "SLUICE_SECRETS_ENCRYPTION_KEY is not set: tenants' webhook "
+    private static final String UNENCRYPTED_WARNING = "SLUICE_SECRETS_ENCRYPTION_KEY is not set: tenants' webhook "
             + "secrets are stored unencrypted. Set it to the output of 'openssl rand -base64 32' (the same value for "
             + "the api-service and the worker) to encrypt them at rest.";
 
@@ -30,6 +31,11 @@ public record SecretsSettings(String encryptionKey) {
     /** The cipher the key gives; a clear one when there is no key. */
     public SecretCipher cipher() {
         return SecretCipher.of(encryptionKey);
+    }
+
+    /** The WARN line a service logs at start: present when no key is configured, saying how to set one. */
+    public Optional<String> startupWarning() {
+        return encryptionKey == null ? Optional.of(UNENCRYPTED_WARNING) : Optional.empty();
     }
 
     @Override

@@ -94,6 +94,14 @@ class SecretCipherTest {
         assertThat(new SecretsSettings("").cipher().encrypts()).isFalse();
     }
 
+    @Test
+    void withoutAKeyAServiceWarnsAtStartThatSecretsAreStoredUnencryptedAndHowToSetTheKey() {
+        assertThat(new SecretsSettings(null).startupWarning()).hasValueSatisfying(warning -> assertThat(warning)
+                .contains("stored unencrypted", "SLUICE_SECRETS_ENCRYPTION_KEY", "openssl rand -base64 32"));
+        assertThat(new SecretsSettings(" ").startupWarning()).isPresent();
+        assertThat(new SecretsSettings(KEY).startupWarning()).isEmpty();
+    }
+
     private static String newKey() {
         byte[] key = new byte[SecretCipher.KEY_BYTES];
         new SecureRandom().nextBytes(key);

@@ -1,7 +1,6 @@
 package dev.sluice.worker.webhook;
 
 import dev.sluice.common.secret.SecretCipher;
-import dev.sluice.common.secret.SecretsSettings;
 import dev.sluice.worker.WorkerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +18,7 @@ class SecretsConfiguration {
 
     @Bean
     SecretCipher secretCipher(WorkerProperties properties) {
-        SecretCipher cipher = properties.secrets().cipher();
-        if (!cipher.encrypts()) {
-            log.warn(SecretsSettings.UNENCRYPTED_WARNING);
-        }
-        return cipher;
+        properties.secrets().startupWarning().ifPresent(log::warn);
+        return properties.secrets().cipher();
     }
 }
