@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * POSTs one signed webhook and says how it went. Redirects are not followed (a 3xx is a failed attempt), the
  * whole attempt is cut off after the timeout, and the connection goes only to addresses the policy allowed
- * ({@link CheckedDnsResolver}). The tenant's secrets are decrypted ({@link SecretCipher}) only to sign. No proxy, cookies or automatic retries: the delivery loop retries.
+ * ({@link CheckedDnsResolver}). The tenant's secrets are decrypted ({@link SecretCipher}) only to sign. No proxy,
+ * cookies or automatic retries: the delivery loop retries.
  */
 final class WebhookSender implements AutoCloseable {
 
