@@ -45,7 +45,8 @@ public record ApiProperties(
     public String toString() {
         // The admin key must never reach a log, even through a debug dump of the configuration.
         return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", defaultLimit=" + defaultLimit
-                + ", input=" + input + ", dispatch=" + dispatch + ", webhook=" + webhook + ", events=" + events + ", secrets=" + secrets + "]";
+                + ", input=" + input + ", dispatch=" + dispatch + ", webhook=" + webhook + ", events=" + events
+                + ", secrets=" + secrets + "]";
     }
 
     /**
