@@ -2,6 +2,7 @@ package dev.sluice.api;
 
 import dev.sluice.common.Limit;
 import java.net.URI;
+import dev.sluice.common.secret.SecretsSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -21,6 +22,7 @@ import org.springframework.util.unit.DataSize;
  * @param webhook      webhook targets and signing secrets
  * @param events       the live progress stream ({@code GET /v1/batches/{id}/events})
  * @param facade       the synchronous OpenAI facade ({@code POST /v1/chat/completions}, {@code GET /v1/models}, ...)
+ * @param secrets      {@code sluice.secrets.encryption-key}: how tenants' webhook secrets are encrypted at rest
  */
 @ConfigurationProperties("sluice")
 public record ApiProperties(
@@ -30,7 +32,8 @@ public record ApiProperties(
         @DefaultValue Dispatch dispatch,
         @DefaultValue Webhook webhook,
         @DefaultValue Events events,
-        @DefaultValue Facade facade) {
+        @DefaultValue Facade facade,
+        @DefaultValue SecretsSettings secrets) {
 
     public ApiProperties {
         adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
@@ -47,7 +50,7 @@ public record ApiProperties(
         // The admin key must never reach a log, even through a debug dump of the configuration.
         return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", defaultLimit=" + defaultLimit
                 + ", input=" + input + ", dispatch=" + dispatch + ", webhook=" + webhook + ", events=" + events
-                + ", facade=" + facade + "]";
+                + ", facade=" + facade + ", secrets=" + secrets + "]";
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.sluice.api;
 
 import dev.sluice.testsupport.TestInfrastructure;
+import dev.sluice.testsupport.TestSecrets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
         "sluice.input.max-file-size=2MB",
         "sluice.dispatch.sweep-interval=1h",
         "sluice.dispatch.republish-after=0s",
-        "sluice.facade.keep-alive=300ms"})
+        "sluice.facade.keep-alive=300ms",
+        "sluice.secrets.encryption-key=" + TestSecrets.ENCRYPTION_KEY})
 public abstract class ApiTestBase {
 
     protected static final String ADMIN_KEY = "test-admin-key-0123456789";

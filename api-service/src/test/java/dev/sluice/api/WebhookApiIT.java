@@ -4,10 +4,12 @@ import static dev.sluice.api.BatchJson.aChatBatch;
 import static dev.sluice.api.FinishedJobs.finish;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.common.secret.SecretCipher;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.webhook.WebhookDelivery;
 import dev.sluice.db.webhook.WebhookDeliveryRepository;
 import dev.sluice.db.webhook.WebhookEventRepository;
+import dev.sluice.testsupport.TestSecrets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -116,9 +118,13 @@ class WebhookApiIT extends ApiTestBase {
         long expiresAt = rotated.get("previous_secret_expires_at").asLong();
         assertThat(expiresAt - Instant.now().getEpochSecond())
                 .isBetween(Duration.ofHours(24).toSeconds() - 60, Duration.ofHours(24).toSeconds());
+        String tenantId = created.get("tenant_id").asString();
         var stored = jdbc.sql("SELECT webhook_secret, previous_webhook_secret FROM tenants WHERE id = :id")
-                .param("id", created.get("tenant_id").asString()).query().singleRow();
-        assertThat(stored).containsEntry("webhook_secret", newSecret).containsEntry("previous_webhook_secret", oldSecret);
+                .param("id", tenantId).query().singleRow();
+        // Stored encrypted (WebhookSecretsAtRestIT): opened with the key the tests run with.
+        SecretCipher cipher = SecretCipher.of(TestSecrets.ENCRYPTION_KEY);
+        assertThat(cipher.open(tenantId, (String) stored.get("webhook_secret"))).isEqualTo(newSecret);
+        assertThat(cipher.open(tenantId, (String) stored.get("previous_webhook_secret"))).isEqualTo(oldSecret);
         // Never shown again, and only to the operator.
         assertThat(get("/admin/api-keys", ADMIN_KEY).body()).doesNotContain(newSecret, oldSecret);
         expect(403, post("/admin/api-keys/" + keyId + "/webhook-secret/rotate", created.get("key").asString(), ""));

@@ -1,6 +1,7 @@
 package dev.sluice.e2e;
 
 import dev.sluice.testsupport.TestInfrastructure;
+import dev.sluice.testsupport.TestSecrets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.UUID;
 /**
  * The whole product as an operator runs it: the upstream simulator, one api-service and any
  * number of worker-service processes, all from their runnable jars, against this run's
- * PostgreSQL database and RabbitMQ vhost.
+ * PostgreSQL database and RabbitMQ vhost. Both services share the test secrets encryption key, so tenants'
+ * webhook secrets are encrypted at rest as in production.
  */
 final class SluiceStack implements AutoCloseable {
 
@@ -41,12 +43,14 @@ final class SluiceStack implements AutoCloseable {
         ServiceProcess simulator = ServiceProcess.start("simulator", "upstream-simulator", simulatorEnv);
         String adminKey = "admin-" + UUID.randomUUID();
         Map<String, String> apiEnv = new HashMap<>(TestInfrastructure.environment());
+        apiEnv.put("SLUICE_SECRETS_ENCRYPTION_KEY", TestSecrets.ENCRYPTION_KEY);
         apiEnv.putAll(sluiceEnv);
         apiEnv.put("SLUICE_ADMIN_KEY", adminKey);
         apiEnv.put("SLUICE_FACADE_UPSTREAM_BASE_URL", simulator.baseUrl().toString());
         ServiceProcess api = ServiceProcess.start("api", "api-service", apiEnv);
 
         Map<String, String> workerEnv = new HashMap<>(TestInfrastructure.environment());
+        workerEnv.put("SLUICE_SECRETS_ENCRYPTION_KEY", TestSecrets.ENCRYPTION_KEY);
         workerEnv.putAll(sluiceEnv);
         workerEnv.put("SLUICE_UPSTREAM_BASE_URL", simulator.baseUrl().toString());
         SluiceStack stack = new SluiceStack(simulator, api, workerEnv, adminKey);

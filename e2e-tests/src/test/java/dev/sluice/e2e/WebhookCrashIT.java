@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.standardwebhooks.Webhook;
+import dev.sluice.testsupport.TestInfrastructure;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +28,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * A worker SIGKILLed in the middle of delivering a batch's webhook: the receiver holds the first POST open, the
  * worker is killed while it waits for the answer, and a worker started afterwards delivers the same event (same
- * {@code webhook-id}, valid signature) once the dead worker's claim runs out. Real processes, real HTTP.
+ * {@code webhook-id}, valid signature) once the dead worker's claim runs out. The tenant's secret is stored
+ * encrypted by the api and decrypted by each worker to sign. Real processes, real HTTP.
  */
 class WebhookCrashIT {
 
@@ -73,6 +80,9 @@ class WebhookCrashIT {
     void aWorkerKilledWhileDeliveringIsReplacedAndTheEventStillArrivesSigned() throws Exception {
         JsonNode created = stack.admin().post("/admin/api-keys", Map.of("name", "hooked")).json();
         String secret = created.get("webhook_secret").asString();
+        // Stored encrypted by the api process; the worker processes decrypt it to sign.
+        assertThat(storedWebhookSecret(created.get("tenant_id").asString())).startsWith("enc:v1:")
+                .doesNotContain(secret.substring("whsec_".length()));
         Http client = stack.client(created.get("key").asString());
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
         Http.Response submitted = client.post("/v1/batches", Map.of("endpoint", "/v1/chat/completions",
@@ -99,5 +109,18 @@ class WebhookCrashIT {
         JsonNode last = deliveries.get("data").get(deliveries.get("data").size() - 1);
         assertThat(last.get("status").asString()).isEqualTo("delivered");
         assertThat(last.get("attempt").asInt()).isEqualTo(2);
+    }
+
+    private static String storedWebhookSecret(String tenantId) throws SQLException {
+        TestInfrastructure.Database db = TestInfrastructure.database();
+        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT webhook_secret FROM tenants WHERE id = ?")) {
+            query.setString(1, tenantId);
+            try (ResultSet rs = query.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getString(1);
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.worker;
 
 import dev.sluice.common.Limit;
+import dev.sluice.common.secret.SecretsSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param operations   how the queue gauges and the worker's heartbeat are refreshed
  * @param alerts       the optional alert webhook Sluice sends itself
  * @param cache        the response cache batch jobs are served from and every deterministic success is kept in
+ * @param secrets      {@code sluice.secrets.encryption-key}: the key tenants' webhook secrets are decrypted with
  */
 @ConfigurationProperties("sluice")
 public record WorkerProperties(
@@ -39,7 +41,8 @@ public record WorkerProperties(
         @DefaultValue Webhook webhook,
         @DefaultValue Operations operations,
         @DefaultValue Alerts alerts,
-        @DefaultValue Cache cache) {
+        @DefaultValue Cache cache,
+        @DefaultValue SecretsSettings secrets) {
 
     public WorkerProperties {
         cache = cache == null ? new Cache(true, Duration.ofHours(24)) : cache;

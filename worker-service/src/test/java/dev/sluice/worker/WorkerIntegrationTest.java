@@ -7,6 +7,7 @@ import dev.sluice.db.job.JobRow;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.testsupport.TestInfrastructure;
+import dev.sluice.testsupport.TestSecrets;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
@@ -38,7 +39,8 @@ import org.springframework.test.context.DynamicPropertySource;
                 "sluice.webhook.interval=1h",
                 "sluice.webhook.allow-private=true",
                 "sluice.webhook.timeout=2s",
-                "sluice.webhook.retry-schedule=200ms,200ms,200ms"
+                "sluice.webhook.retry-schedule=200ms,200ms,200ms",
+                "sluice.secrets.encryption-key=" + TestSecrets.ENCRYPTION_KEY
         })
 @Import(Submissions.class)
 public abstract class WorkerIntegrationTest {

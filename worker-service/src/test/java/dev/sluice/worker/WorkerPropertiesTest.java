@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.common.Limit;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -99,6 +100,21 @@ class WorkerPropertiesTest {
                 "SLUICE_WEBHOOK_RETRY_SCHEDULE", "1s,2m")).webhook();
         assertThat(set.allowPrivate()).isTrue();
         assertThat(set.retrySchedule()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(2));
+    }
+
+    @Test
+    void theSecretsEncryptionKeyIsOptionalCheckedAndNeverPrinted() {
+        assertThat(bind(Map.of()).secrets().cipher().encrypts()).isFalse();
+        String key = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+
+        WorkerProperties properties = bind(Map.of("SLUICE_SECRETS_ENCRYPTION_KEY", key));
+
+        assertThat(properties.secrets().cipher().encrypts()).isTrue();
+        assertThat(properties.toString()).doesNotContain(key).contains("encryptionKey=***");
+        assertRefused(() -> bind(Map.of("SLUICE_SECRETS_ENCRYPTION_KEY", "c2hvcnQ=")),
+                "sluice.secrets.encryption-key (SLUICE_SECRETS_ENCRYPTION_KEY): the secrets encryption key must be "
+                        + "base64 of 32 bytes, got 5 bytes");
+        assertRefused(() -> bind(Map.of("SLUICE_SECRETS_ENCRYPTION_KEY", "not base64!")), "not valid base64");
     }
 
     private static WorkerProperties bind(Map<String, Object> environment) {

@@ -8,6 +8,7 @@ import dev.sluice.api.web.JsonInput;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.common.Ids;
+import dev.sluice.common.secret.SecretCipher;
 import dev.sluice.db.tenant.TenantRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -30,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  * tenant's webhook secret are shown in that one response and never again.
  * {@code POST /admin/api-keys/{id}/webhook-secret/rotate} gives the key's tenant a new webhook secret, shown once;
  * the old one stays valid for {@code sluice.webhook.secret-overlap} (24 h) and deliveries carry both signatures.
+ * Secrets are stored encrypted when {@code SLUICE_SECRETS_ENCRYPTION_KEY} is set ({@link SecretCipher}).
  */
 @RestController
 @RequestMapping("/admin/api-keys")
@@ -40,11 +42,13 @@ class ApiKeyController {
     private final TenantRepository tenants;
     private final Clock clock;
     private final Duration secretOverlap;
+    private final SecretCipher secrets;
 
-    ApiKeyController(TenantRepository tenants, Clock clock, ApiProperties properties) {
+    ApiKeyController(TenantRepository tenants, Clock clock, ApiProperties properties, SecretCipher secrets) {
         this.tenants = tenants;
         this.clock = clock;
         this.secretOverlap = properties.webhook().secretOverlap();
+        this.secrets = secrets;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -57,7 +61,7 @@ class ApiKeyController {
         String tenantId = Ids.tenant();
         Instant now = clock.instant();
         tenants.createTenantWithKey(tenantId, keyId, name, ApiKeys.hash(key), ApiKeys.displayPrefix(key),
-                webhookSecret, now);
+                secrets.seal(tenantId, webhookSecret), now);
         return new ApiKeyViews.Created(keyId, "api_key", name, tenantId, key, webhookSecret, now.getEpochSecond());
     }
 
@@ -80,9 +84,13 @@ class ApiKeyController {
         if (!PageQuery.plausibleId(id)) {
             throw ApiException.notFound("live API key", id);
         }
+        // The tenant id is the encryption's associated data, so it is needed before the secret is stored.
+        String tenantId = tenants.findTenantIdOfLiveKey(id)
+                .orElseThrow(() -> ApiException.notFound("live API key", id));
         String secret = ApiKeys.newWebhookSecret();
         Instant previousValidUntil = clock.instant().plus(secretOverlap);
-        String tenantId = tenants.rotateWebhookSecret(id, secret, previousValidUntil)
+        tenants.rotateWebhookSecret(id, secrets.seal(tenantId, secret), previousValidUntil)
+                .filter(tenantId::equals)
                 .orElseThrow(() -> ApiException.notFound("live API key", id));
         return new ApiKeyViews.RotatedSecret(id, "webhook_secret", tenantId, secret,
                 previousValidUntil.getEpochSecond());

@@ -9,6 +9,7 @@ import static org.mockito.Mockito.when;
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Limit;
+import dev.sluice.common.secret.SecretsSettings;
 import dev.sluice.db.tenant.Tenant;
 import dev.sluice.db.tenant.TenantRepository;
 import java.time.Duration;
@@ -72,6 +73,7 @@ class AdminKeyInterceptorTest {
                 new ApiProperties.Dispatch(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
                         1000),
                 new ApiProperties.Webhook(false, Duration.ofHours(24)),
-                new ApiProperties.Events(Duration.ofMillis(500), Duration.ofSeconds(15)), null);
+                new ApiProperties.Events(Duration.ofMillis(500), Duration.ofSeconds(15)), null,
+                new SecretsSettings(null));
     }
 }

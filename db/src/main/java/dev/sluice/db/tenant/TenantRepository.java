@@ -8,7 +8,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Tenants and their API keys. Keys are looked up by hash; the key itself is never stored. */
+/**
+ * Tenants and their API keys. Keys are looked up by hash; the key itself is never stored. Webhook secrets are
+ * stored as the services hand them over: encrypted ({@code enc:v1:}, see {@code SecretCipher}) when a secrets
+ * encryption key is configured, in clear otherwise.
+ */
 @Repository
 public class TenantRepository {
 
@@ -50,6 +54,30 @@ public class TenantRepository {
               FROM api_keys k
              WHERE k.id = :keyId AND k.revoked_at IS NULL AND t.id = k.tenant_id
             RETURNING t.id
+            """;
+
+    private static final String FIND_TENANT_OF_LIVE_KEY = """
+            SELECT tenant_id FROM api_keys WHERE id = :keyId AND revoked_at IS NULL
+            """;
+
+    /** Tenants with a secret not yet encrypted (a NULL previous secret is nothing to encrypt), in id order. */
+    private static final String FIND_CLEAR_WEBHOOK_SECRETS = """
+            SELECT id, webhook_secret, previous_webhook_secret FROM tenants
+             WHERE id > :after
+               AND (NOT starts_with(webhook_secret, :encryptedPrefix)
+                    OR NOT starts_with(previous_webhook_secret, :encryptedPrefix))
+             ORDER BY id
+             LIMIT :limit
+            """;
+
+    /** Compare-and-set: a secret changed since it was read (rotated, or encrypted by another replica) is kept. */
+    private static final String REPLACE_WEBHOOK_SECRET = """
+            UPDATE tenants SET webhook_secret = :replacement WHERE id = :id AND webhook_secret = :expected
+            """;
+
+    private static final String REPLACE_PREVIOUS_WEBHOOK_SECRET = """
+            UPDATE tenants SET previous_webhook_secret = :replacement
+             WHERE id = :id AND previous_webhook_secret = :expected
             """;
 
     private final JdbcClient jdbc;
@@ -119,5 +147,37 @@ public class TenantRepository {
                 .param("previousValidUntil", Timestamps.bind(previousValidUntil))
                 .query(String.class)
                 .optional();
+    }
+
+    /** The tenant of the live (unrevoked) key {@code keyId}. */
+    public Optional<String> findTenantIdOfLiveKey(String keyId) {
+        return jdbc.sql(FIND_TENANT_OF_LIVE_KEY).param("keyId", keyId).query(String.class).optional();
+    }
+
+    /**
+     * Up to {@code limit} tenants, in id order after {@code afterTenantId} (empty string: from the first), whose
+     * webhook secret or previous secret as stored does not start with {@code encryptedPrefix}.
+     */
+    public List<StoredWebhookSecrets> findClearWebhookSecrets(String encryptedPrefix, String afterTenantId,
+            int limit) {
+        return jdbc.sql(FIND_CLEAR_WEBHOOK_SECRETS)
+                .param("encryptedPrefix", encryptedPrefix)
+                .param("after", afterTenantId)
+                .param("limit", limit)
+                .query((rs, n) -> new StoredWebhookSecrets(rs.getString("id"), rs.getString("webhook_secret"),
+                        rs.getString("previous_webhook_secret")))
+                .list();
+    }
+
+    /** Stores {@code replacement} as the tenant's webhook secret if it is still {@code expected}; whether it was. */
+    public boolean replaceWebhookSecret(String tenantId, String expected, String replacement) {
+        return jdbc.sql(REPLACE_WEBHOOK_SECRET).param("id", tenantId).param("expected", expected)
+                .param("replacement", replacement).update() == 1;
+    }
+
+    /** Stores {@code replacement} as the tenant's previous secret if it is still {@code expected}; whether it was. */
+    public boolean replacePreviousWebhookSecret(String tenantId, String expected, String replacement) {
+        return jdbc.sql(REPLACE_PREVIOUS_WEBHOOK_SECRET).param("id", tenantId).param("expected", expected)
+                .param("replacement", replacement).update() == 1;
     }
 }

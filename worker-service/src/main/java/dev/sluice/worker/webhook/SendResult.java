@@ -19,6 +19,13 @@ sealed interface SendResult {
     record Unreachable(String error) implements SendResult {
     }
 
+    /**
+     * The tenant's current secret could not be decrypted (no or another {@code SLUICE_SECRETS_ENCRYPTION_KEY}):
+     * nothing was sent; retried on the schedule, so that deliveries resume once the key is put right.
+     */
+    record Unsigned(String reason) implements SendResult {
+    }
+
     /** The address is not allowed (SSRF protection): nothing was sent and nothing will be. */
     record Refused(String reason) implements SendResult {
     }

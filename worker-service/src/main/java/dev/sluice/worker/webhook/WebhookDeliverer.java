@@ -1,6 +1,7 @@
 package dev.sluice.worker.webhook;
 
 import dev.sluice.common.Ids;
+import dev.sluice.common.secret.SecretCipher;
 import dev.sluice.common.webhook.WebhookAddressPolicy;
 import dev.sluice.db.webhook.DueWebhookEvent;
 import dev.sluice.db.webhook.WebhookDelivery;
@@ -43,13 +44,14 @@ public class WebhookDeliverer implements DisposableBean {
     private final int batchSize;
 
     WebhookDeliverer(WebhookEventRepository events, WebhookDeliveryRepository deliveries,
-            TransactionTemplate transaction, InstantSource clock, WorkerProperties properties) {
+            TransactionTemplate transaction, InstantSource clock, WorkerProperties properties, SecretCipher secrets) {
         WorkerProperties.Webhook settings = properties.webhook();
         this.events = events;
         this.deliveries = deliveries;
         this.transaction = transaction;
         this.clock = clock;
-        this.sender = new WebhookSender(WebhookAddressPolicy.of(settings.allowPrivate()), settings.timeout());
+        this.sender = new WebhookSender(WebhookAddressPolicy.of(settings.allowPrivate()), settings.timeout(),
+                secrets);
         this.schedule = new RetrySchedule(settings.retrySchedule(), settings.jitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         // Twice the attempt's timeout: the attempt itself, then ample time to record it, before a claimed event is
@@ -84,6 +86,7 @@ public class WebhookDeliverer implements DisposableBean {
         Optional<Duration> retry = switch (result) {
             case SendResult.Rejected r -> schedule.after(event.roundAttempt());
             case SendResult.Unreachable u -> schedule.after(event.roundAttempt());
+            case SendResult.Unsigned u -> schedule.after(event.roundAttempt());
             case SendResult.Delivered d -> Optional.empty();
             case SendResult.Gone g -> Optional.empty();
             case SendResult.Refused r -> Optional.empty();
@@ -119,6 +122,7 @@ public class WebhookDeliverer implements DisposableBean {
             case SendResult.Gone g -> "failed";
             case SendResult.Rejected r -> "failed";
             case SendResult.Unreachable u -> "failed";
+            case SendResult.Unsigned u -> "failed";
         };
     }
 
@@ -128,6 +132,7 @@ public class WebhookDeliverer implements DisposableBean {
             case SendResult.Gone g -> g.status();
             case SendResult.Rejected r -> r.status();
             case SendResult.Unreachable u -> null;
+            case SendResult.Unsigned u -> null;
             case SendResult.Refused r -> null;
         };
     }
@@ -138,6 +143,7 @@ public class WebhookDeliverer implements DisposableBean {
             case SendResult.Gone g -> "the receiver answered 410 Gone; retries stopped";
             case SendResult.Rejected r -> "the receiver answered " + r.status();
             case SendResult.Unreachable u -> u.error();
+            case SendResult.Unsigned u -> "not sent: " + u.reason();
             case SendResult.Refused r -> "refused: " + r.reason();
         };
     }

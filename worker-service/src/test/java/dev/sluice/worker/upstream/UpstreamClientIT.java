@@ -3,6 +3,7 @@ package dev.sluice.worker.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Limit;
+import dev.sluice.common.secret.SecretsSettings;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.simulator.faults.FaultRates;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** The client against the simulator over real HTTP: each fault the provider can show becomes the right attempt. */
 class UpstreamClientIT {
 
-    private static final Duration READ_TIMEOUT = Duration.ofMillis(500);
+    // Long enough that a reset or a truncated body arrives first even on a loaded two-core machine.
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
     private static final String MODEL = "openai/gpt-4o-mini";
     private static final String CHAT = """
             {"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hello there"}]}""";
@@ -119,7 +121,8 @@ class UpstreamClientIT {
                 new WorkerProperties.Rescue(Duration.ofSeconds(5), 500),
                 new WorkerProperties.Webhook(false, Duration.ofSeconds(15), List.of(), 0.2, Duration.ofSeconds(1), 50),
                 new WorkerProperties.Operations(Duration.ofSeconds(10)),
-                new WorkerProperties.Alerts(null, Duration.ofMinutes(15), Duration.ofSeconds(30)), null));
+                new WorkerProperties.Alerts(null, Duration.ofMinutes(15), Duration.ofSeconds(30)), null,
+                new SecretsSettings(null)));
     }
 
     private static final String KEY = "sk-test";

@@ -10,6 +10,7 @@ import com.openai.models.webhooks.UnwrapWebhookEvent;
 import com.openai.models.webhooks.WebhookVerificationParams;
 import com.standardwebhooks.Webhook;
 import dev.sluice.common.Ids;
+import dev.sluice.common.secret.SecretCipher;
 import dev.sluice.common.webhook.WebhookAddressPolicy;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.Outcome;
@@ -169,8 +170,10 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
     void withoutAllowPrivateAHostNameThatResolvesToLoopbackIsRefusedAndNothingIsSent() throws Exception {
         DueWebhookEvent event = new DueWebhookEvent("evt_ssrf", "tenant_x", "batch_x", "batch.completed",
                 "http://localhost:" + receiver.port() + "/internal", "{}", 1, 1, List.of(secret));
-        try (WebhookSender strict = new WebhookSender(WebhookAddressPolicy.of(false), Duration.ofSeconds(2));
-                WebhookSender lax = new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2))) {
+        try (WebhookSender strict = new WebhookSender(WebhookAddressPolicy.of(false), Duration.ofSeconds(2),
+                SecretCipher.clear());
+                WebhookSender lax = new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2),
+                        SecretCipher.clear())) {
             assertThat(strict.send(event, Instant.now().getEpochSecond()))
                     .isInstanceOfSatisfying(SendResult.Refused.class,
                             refused -> assertThat(refused.reason()).contains("loopback"));
@@ -186,7 +189,8 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         receiver.answering(302);
         DueWebhookEvent event = new DueWebhookEvent("evt_redirect", "tenant_x", "batch_x", "batch.completed",
                 receiver.url("/moved"), "{}", 1, 1, List.of(secret));
-        try (WebhookSender sender = new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2))) {
+        try (WebhookSender sender = new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2),
+                SecretCipher.clear())) {
             assertThat(sender.send(event, Instant.now().getEpochSecond()))
                     .isEqualTo(new SendResult.Rejected(302));
         }
