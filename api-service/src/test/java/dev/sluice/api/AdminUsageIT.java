@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** {@code GET /admin/usage}: by tenant × model × day, and always the sum over the jobs. */
+/** {@code GET /admin/usage}: by tenant × model × day, and always the sum over the jobs, cache hits included. */
 class AdminUsageIT extends ApiTestBase {
 
     @Test
@@ -27,6 +27,8 @@ class AdminUsageIT extends ApiTestBase {
                 UPDATE jobs SET prompt_tokens = 100, completion_tokens = 20, total_tokens = 120,
                        completed_at = now() - interval '1 day'
                  WHERE batch_id = :id AND line_no = 2""").param("id", one).update();
+        // Two of the jobs were answered from the response cache.
+        jdbc.sql("UPDATE jobs SET cached = true WHERE batch_id = :id AND line_no IN (1, 4)").param("id", one).update();
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
 
         JsonNode report = expect(200, get("/admin/usage?from=" + today.minusDays(1) + "&to=" + today, ADMIN_KEY)).json();
@@ -37,18 +39,21 @@ class AdminUsageIT extends ApiTestBase {
             if (model.equals(modelA) || model.equals(modelB)) {
                 reported.put(row.get("tenant_id").asString() + "/" + model + "/" + row.get("day").asString(),
                         new long[] {row.get("requests").asLong(), row.get("prompt_tokens").asLong(),
-                                row.get("completion_tokens").asLong(), row.get("total_tokens").asLong()});
+                                row.get("completion_tokens").asLong(), row.get("total_tokens").asLong(),
+                                row.get("cache_hits").asLong(), row.get("cached_total_tokens").asLong()});
             }
         }
         Map<String, long[]> summed = new HashMap<>();
         jdbc.sql("""
                 SELECT tenant_id || '/' || model || '/' || CAST(completed_at AT TIME ZONE 'UTC' AS date) AS k,
                        count(*) AS n, sum(coalesce(prompt_tokens, 0)) AS p, sum(coalesce(completion_tokens, 0)) AS c,
-                       sum(coalesce(total_tokens, 0)) AS t
+                       sum(coalesce(total_tokens, 0)) AS t, count(*) FILTER (WHERE cached) AS h,
+                       coalesce(sum(total_tokens) FILTER (WHERE cached), 0) AS ht
                   FROM jobs WHERE model IN (:models) AND status IN ('succeeded', 'failed') GROUP BY 1""")
                 .param("models", List.of(modelA, modelB))
                 .query((rs, n) -> summed.put(rs.getString("k"),
-                        new long[] {rs.getLong("n"), rs.getLong("p"), rs.getLong("c"), rs.getLong("t")}))
+                        new long[] {rs.getLong("n"), rs.getLong("p"), rs.getLong("c"), rs.getLong("t"),
+                                rs.getLong("h"), rs.getLong("ht")}))
                 .list();
         assertThat(reported.keySet()).isEqualTo(summed.keySet()).hasSize(4);
         summed.forEach((k, sums) -> assertThat(reported.get(k)).as(k).containsExactly(sums));
@@ -64,6 +69,11 @@ class AdminUsageIT extends ApiTestBase {
         assertThat(modelOnly.get("to").asString()).isEqualTo(today.toString());
         assertThat(modelOnly.get("totals").get("requests").asLong()).isEqualTo(4);
         assertThat(modelOnly.get("totals").get("total_tokens").asLong()).isEqualTo(8 + 120 + 8);
+        assertThat(modelOnly.get("totals").get("cache_hits").asLong()).isEqualTo(1);
+        assertThat(modelOnly.get("totals").get("cached_total_tokens").asLong()).isEqualTo(8);
+        JsonNode onlyB = expect(200, get("/admin/usage?model=" + modelB, ADMIN_KEY)).json();
+        assertThat(onlyB.get("data").get(0).get("cache_hits").asLong()).isEqualTo(1);
+        assertThat(onlyB.get("totals").get("cache_hits").asLong()).isEqualTo(1);
     }
 
     @Test

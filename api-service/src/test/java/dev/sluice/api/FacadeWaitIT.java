@@ -3,6 +3,9 @@ package dev.sluice.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.db.cache.CacheKey;
+import dev.sluice.db.cache.CachedResponse;
+import dev.sluice.db.cache.ResponseCacheRepository;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -10,16 +13,21 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The facade's waiting, refusing and giving up, with no worker: the test plays the worker by finishing the
  * job row itself, as a worker's commit would (the trigger's notification included).
  */
 class FacadeWaitIT extends ApiTestBase {
+
+    @Autowired
+    private ResponseCacheRepository responseCache;
 
     private static final Pattern JOB_ID = Pattern.compile("job_[A-Za-z0-9]+");
 
@@ -147,6 +155,46 @@ class FacadeWaitIT extends ApiTestBase {
                 () -> get("/v1/jobs/" + jobId, key).json().get("status").asString(), "cancelled"::equals);
     }
 
+    @Test
+    void deterministicCallsAreCountedAsCacheHitsOrMissesByModel() {
+        String key = newTenantKey();
+        String model = uniqueModel("facade-cached");
+        String asked = "{\"model\":\"" + model + "\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"again\"}]}";
+        Instant now = Instant.now();
+        responseCache.put(tenantOf(key), CacheKey.of("/v1/chat/completions", asked).orElseThrow(), "/v1/chat/completions",
+                new CachedResponse(200, "{\"id\":\"chatcmpl-kept\",\"object\":\"chat.completion\"}", 1, 1, 2), now,
+                now.plus(Duration.ofHours(1)));
+
+        Reply hit = expect(200, call(key, asked, "X-Sluice-Max-Wait", "5000"));
+        assertThat(hit.json().get("id").asString()).isEqualTo("chatcmpl-kept");
+        // Not cached: a miss, whose job is left queued when the caller gives up.
+        expect(504, call(key, asked.replace("again", "new"), "X-Sluice-Max-Wait", "300"));
+        // Not deterministic: no lookup, counted nowhere.
+        expect(504, call(key, "{\"model\":\"" + model + "\",\"messages\":[]}", "X-Sluice-Max-Wait", "300"));
+
+        String scraped = expect(200, get("/actuator/prometheus", null)).body();
+        assertThat(sample(scraped, "sluice_cache_hits_total", model, "facade")).isEqualTo(1.0);
+        assertThat(sample(scraped, "sluice_cache_misses_total", model, "facade")).isEqualTo(1.0);
+        assertThat(sample(scraped, "sluice_cache_hits_total", model, "single_flight")).isZero();
+    }
+
+    /** The counter's sample for the model and source; 0 when there is none. */
+    private static double sample(String exposition, String name, String model, String source) {
+        Matcher line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE)
+                .matcher(exposition);
+        while (line.find()) {
+            if (line.group(1).contains("model=\"" + model + "\"") && line.group(1).contains("source=\"" + source + "\"")) {
+                return Double.parseDouble(line.group(2));
+            }
+        }
+        return 0;
+    }
+
+    private String tenantOf(String key) {
+        return jdbc.sql("SELECT tenant_id FROM api_keys WHERE key_hash = sha256(convert_to(:key, 'UTF8'))")
+                .param("key", key).query(String.class).single();
+    }
+
     private CompletableFuture<Reply> waiting(String key) {
         String body = "{\"model\":\"" + uniqueModel("facade-answer") + "\",\"messages\":[]}";
         return CompletableFuture.supplyAsync(() -> call(key, body, "X-Sluice-Max-Wait", "30000"));
@@ -159,8 +207,7 @@ class FacadeWaitIT extends ApiTestBase {
 
     /** The tenant's one queued job, once the waiting call has stored it. */
     private String queuedJobOf(String key) {
-        String tenant = jdbc.sql("SELECT tenant_id FROM api_keys WHERE key_hash = sha256(convert_to(:key, 'UTF8'))")
-                .param("key", key).query(String.class).single();
+        String tenant = tenantOf(key);
         return await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
                         "SELECT id FROM jobs WHERE tenant_id = :tenant AND status = 'queued'")
                 .param("tenant", tenant).query(String.class).optional().orElse(null), id -> id != null);

@@ -16,19 +16,22 @@ final class UsageViews {
      * @param tenantId         the tenant
      * @param model            the model
      * @param day              {@code YYYY-MM-DD}, the UTC day the jobs finished
-     * @param requests         jobs that reached the provider and finished ({@code succeeded} + {@code failed})
+     * @param requests         jobs that finished ({@code succeeded} + {@code failed}), cache hits included
      * @param succeeded        of which succeeded
      * @param failed           of which failed
      * @param promptTokens     prompt tokens
      * @param completionTokens completion tokens
-     * @param totalTokens      total tokens
+     * @param totalTokens      total tokens, those of cache hits included
+     * @param cacheHits        of the requests, batch jobs answered from the response cache without a provider call
+     * @param cachedTotalTokens of {@code totalTokens}, those of the cache hits (the provider's spend is the difference)
      */
     record Usage(String tenantId, String model, String day, long requests, long succeeded, long failed,
-            long promptTokens, long completionTokens, long totalTokens) {
+            long promptTokens, long completionTokens, long totalTokens, long cacheHits, long cachedTotalTokens) {
 
         static Usage of(UsageRow row) {
             return new Usage(row.tenantId(), row.model(), row.day().toString(), row.requests(), row.succeeded(),
-                    row.failed(), row.promptTokens(), row.completionTokens(), row.totalTokens());
+                    row.failed(), row.promptTokens(), row.completionTokens(), row.totalTokens(), row.cacheHits(),
+                    row.cachedTotalTokens());
         }
     }
 
@@ -39,8 +42,11 @@ final class UsageViews {
      * @param promptTokens     prompt tokens
      * @param completionTokens completion tokens
      * @param totalTokens      total tokens
+     * @param cacheHits        cache hits
+     * @param cachedTotalTokens total tokens of the cache hits
      */
-    record Totals(long requests, long promptTokens, long completionTokens, long totalTokens) {
+    record Totals(long requests, long promptTokens, long completionTokens, long totalTokens, long cacheHits,
+            long cachedTotalTokens) {
     }
 
     /**
@@ -58,7 +64,9 @@ final class UsageViews {
             Totals totals = new Totals(rows.stream().mapToLong(UsageRow::requests).sum(),
                     rows.stream().mapToLong(UsageRow::promptTokens).sum(),
                     rows.stream().mapToLong(UsageRow::completionTokens).sum(),
-                    rows.stream().mapToLong(UsageRow::totalTokens).sum());
+                    rows.stream().mapToLong(UsageRow::totalTokens).sum(),
+                    rows.stream().mapToLong(UsageRow::cacheHits).sum(),
+                    rows.stream().mapToLong(UsageRow::cachedTotalTokens).sum());
             return new Report("admin.usage", from.toString(), to.toString(), rows.stream().map(Usage::of).toList(),
                     totals);
         }

@@ -42,17 +42,13 @@ class FacadeCache {
     private final ResponseCacheRepository cache;
     private final Clock clock;
     private final boolean enabled;
-    private final Counter hits;
-    private final Counter shared;
+    private final MeterRegistry meters;
 
     FacadeCache(ResponseCacheRepository cache, Clock clock, ApiProperties properties, MeterRegistry meters) {
         this.cache = cache;
         this.clock = clock;
         this.enabled = properties.facade().cache();
-        this.hits = Counter.builder("sluice.cache.hits").tag("source", "facade")
-                .description("Facade calls answered from the response cache").register(meters);
-        this.shared = Counter.builder("sluice.cache.hits").tag("source", "single_flight")
-                .description("Facade calls that shared an identical call's job").register(meters);
+        this.meters = meters;
     }
 
     /** The answer to {@code call}: from the cache, from an identical call in flight, or from {@code run}. */
@@ -67,7 +63,7 @@ class FacadeCache {
         }
         Optional<CachedResponse> hit = cache.find(tenant.id(), key.get(), clock.instant());
         if (hit.isPresent()) {
-            hits.increment();
+            count("sluice.cache.hits", "facade", call);
             return FacadeResponses.render(hit.get().responseStatus(), hit.get().responseBody(), call,
                     ResponseEntity.status(hit.get().responseStatus()).header(HEADER, "hit"));
         }
@@ -77,11 +73,13 @@ class FacadeCache {
         if (leader != null) {
             Optional<JobRow> job = follow(leader, wait);
             if (job.isPresent()) {
-                shared.increment();
+                count("sluice.cache.hits", "single_flight", call);
                 return withHeader(FacadeResponses.of(job.get(), call), "shared");
             }
+            count("sluice.cache.misses", "facade", call);
             return withHeader(FacadeResponses.of(run.get(), call), "miss");
         }
+        count("sluice.cache.misses", "facade", call);
         try {
             JobRow job = run.get();
             mine.complete(job);
@@ -92,6 +90,15 @@ class FacadeCache {
         } finally {
             inFlight.remove(flight, mine);
         }
+    }
+
+    /**
+     * One lookup, by model: a hit from the cache ({@code facade}), a hit by sharing an identical call's job
+     * ({@code single_flight}), or a miss that runs a job. Bypassed and non-deterministic calls count nowhere.
+     */
+    private void count(String name, String source, FacadeCall call) {
+        Counter.builder(name).description("Response cache lookups by result, source and model")
+                .tag("source", source).tag("model", call.model()).register(meters).increment();
     }
 
     /** The leader's finished job; empty when the leader gave up or failed, so this call runs on its own. */

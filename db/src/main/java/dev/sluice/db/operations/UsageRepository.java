@@ -6,7 +6,7 @@ import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** {@code GET /admin/usage}: requests and tokens by tenant × model × UTC day, summed from the jobs. */
+/** {@code GET /admin/usage}: requests, tokens and cache hits by tenant × model × UTC day, summed from the jobs. */
 @Repository
 public class UsageRepository {
 
@@ -17,7 +17,9 @@ public class UsageRepository {
                    count(*) FILTER (WHERE status = 'failed') AS failed,
                    coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
                    coalesce(sum(completion_tokens), 0) AS completion_tokens,
-                   coalesce(sum(total_tokens), 0) AS total_tokens
+                   coalesce(sum(total_tokens), 0) AS total_tokens,
+                   count(*) FILTER (WHERE cached) AS cache_hits,
+                   coalesce(sum(total_tokens) FILTER (WHERE cached), 0) AS cached_total_tokens
               FROM jobs
              WHERE completed_at >= :from AND completed_at < :until
                AND status IN ('succeeded', 'failed')
@@ -43,7 +45,8 @@ public class UsageRepository {
                 .query((rs, n) -> new UsageRow(rs.getString("tenant_id"), rs.getString("model"),
                         rs.getObject("day", java.time.LocalDate.class), rs.getLong("requests"),
                         rs.getLong("succeeded"), rs.getLong("failed"), rs.getLong("prompt_tokens"),
-                        rs.getLong("completion_tokens"), rs.getLong("total_tokens")))
+                        rs.getLong("completion_tokens"), rs.getLong("total_tokens"), rs.getLong("cache_hits"),
+                        rs.getLong("cached_total_tokens")))
                 .list();
     }
 }

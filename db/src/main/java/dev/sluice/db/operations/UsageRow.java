@@ -3,8 +3,9 @@ package dev.sluice.db.operations;
 import java.time.LocalDate;
 
 /**
- * What one tenant spent on one model on one UTC day, counted over the jobs that finished that day after
- * reaching the provider ({@code succeeded} or {@code failed}).
+ * What one tenant spent on one model on one UTC day, counted over the jobs that finished that day
+ * ({@code succeeded} or {@code failed}), those answered from the response cache included: their tokens are
+ * the cached answer's, what the tenant received, though the provider was not called for them.
  *
  * @param tenantId         the tenant
  * @param model            the model
@@ -15,7 +16,9 @@ import java.time.LocalDate;
  * @param promptTokens     prompt tokens summed (jobs without usage count 0)
  * @param completionTokens completion tokens summed
  * @param totalTokens      total tokens summed
+ * @param cacheHits        of the jobs, those answered from the response cache ({@code cached = true})
+ * @param cachedTotalTokens of {@code totalTokens}, those of the cache hits: no provider call spent them
  */
 public record UsageRow(String tenantId, String model, LocalDate day, long requests, long succeeded, long failed,
-        long promptTokens, long completionTokens, long totalTokens) {
+        long promptTokens, long completionTokens, long totalTokens, long cacheHits, long cachedTotalTokens) {
 }

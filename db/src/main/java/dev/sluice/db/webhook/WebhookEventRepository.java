@@ -84,6 +84,13 @@ public class WebhookEventRepository {
              WHERE id = :id AND tenant_id = :tenantId AND status <> 'pending'
             """;
 
+    /** The metrics' view of the outbox; the partial index on pending events keeps it cheap. */
+    private static final String PENDING_BACKLOG = """
+            SELECT count(*) AS pending, min(created_at) AS oldest
+              FROM webhook_events
+             WHERE status = 'pending'
+            """;
+
     private final JdbcClient jdbc;
 
     public WebhookEventRepository(JdbcClient jdbc) {
@@ -165,5 +172,12 @@ public class WebhookEventRepository {
     public boolean redeliver(String tenantId, String id, Instant now) {
         return jdbc.sql(REDELIVER).param("tenantId", tenantId).param("id", id).param("now", Timestamps.bind(now))
                 .update() == 1;
+    }
+
+    /** How many events are pending (due or waiting for a retry) and since when the oldest has been. */
+    public WebhookBacklog pendingBacklog() {
+        return jdbc.sql(PENDING_BACKLOG)
+                .query((rs, n) -> new WebhookBacklog(rs.getLong("pending"), Timestamps.read(rs, "oldest")))
+                .single();
     }
 }

@@ -35,7 +35,7 @@ public class ResponseCache {
     private final InstantSource clock;
     private final boolean enabled;
     private final Duration ttl;
-    private final Counter hits;
+    private final MeterRegistry meters;
 
     ResponseCache(ResponseCacheRepository cache, JobRepository jobs, InstantSource clock, WorkerProperties properties,
             MeterRegistry meters) {
@@ -44,8 +44,7 @@ public class ResponseCache {
         this.clock = clock;
         this.enabled = properties.cache().enabled();
         this.ttl = properties.cache().ttl();
-        this.hits = Counter.builder("sluice.cache.hits").tag("source", "worker")
-                .description("Jobs answered from the response cache instead of the provider").register(meters);
+        this.meters = meters;
     }
 
     /** The cached outcome for a claimed batch job, if any; the job then needs no provider call. */
@@ -56,13 +55,21 @@ public class ResponseCache {
         try {
             Optional<byte[]> key = CacheKey.of(job.url(), job.body());
             Optional<CachedResponse> found = key.flatMap(k -> cache.find(job.tenantId(), k, clock.instant()));
-            found.ifPresent(hit -> hits.increment());
+            if (key.isPresent()) {
+                count(found.isPresent() ? "sluice.cache.hits" : "sluice.cache.misses", job.model());
+            }
             return found.map(hit -> new Outcome(hit.responseStatus(), hit.responseBody(), null, null,
                     hit.promptTokens(), hit.completionTokens(), hit.totalTokens(), 0));
         } catch (RuntimeException e) {
             log.warn("Response cache lookup for job {} failed; calling the provider: {}", job.id(), e.toString());
             return Optional.empty();
         }
+    }
+
+    /** One lookup of a deterministic batch job; jobs without a cache key are neither hits nor misses. */
+    private void count(String name, String model) {
+        Counter.builder(name).description("Response cache lookups by result, source and model")
+                .tag("source", "worker").tag("model", model).register(meters).increment();
     }
 
     /** Marks a job that {@link #lookup} answered as served from the cache. */

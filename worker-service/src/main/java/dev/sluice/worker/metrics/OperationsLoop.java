@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs the operations side of the worker on one thread of its own, apart from the work loops: every
- * {@code sluice.operations.refresh-interval} the queue gauges and the heartbeat, and every
+ * {@code sluice.operations.refresh-interval} the queue and webhook gauges and the heartbeat, and every
  * {@code sluice.alerts.interval} the alert webhook's evaluation when one is configured. A failed run (the
  * schema not migrated yet, the database away) is logged and tried again at the next interval.
  */
@@ -24,13 +24,16 @@ class OperationsLoop implements SmartLifecycle {
 
     private final QueueGauges gauges;
     private final WorkerHeartbeat heartbeat;
+    private final WebhookMetrics webhooks;
     private final BacklogAlerts alerts;
     private final WorkerProperties properties;
     private volatile ScheduledExecutorService scheduler;
 
-    OperationsLoop(QueueGauges gauges, WorkerHeartbeat heartbeat, BacklogAlerts alerts, WorkerProperties properties) {
+    OperationsLoop(QueueGauges gauges, WorkerHeartbeat heartbeat, WebhookMetrics webhooks, BacklogAlerts alerts,
+            WorkerProperties properties) {
         this.gauges = gauges;
         this.heartbeat = heartbeat;
+        this.webhooks = webhooks;
         this.alerts = alerts;
         this.properties = properties;
     }
@@ -43,6 +46,7 @@ class OperationsLoop implements SmartLifecycle {
         Duration refresh = properties.operations().refreshInterval();
         every(loop, refresh, "heartbeat", heartbeat::beat);
         every(loop, refresh, "queue gauges", gauges::refresh);
+        every(loop, refresh, "webhook gauges", webhooks::refresh);
         if (properties.alerts().enabled()) {
             log.info("Alert webhook on: {}", properties.alerts());
             every(loop, properties.alerts().interval(), "alert evaluation", alerts::runOnce);

@@ -8,6 +8,7 @@ import dev.sluice.db.webhook.WebhookDelivery;
 import dev.sluice.db.webhook.WebhookDeliveryRepository;
 import dev.sluice.db.webhook.WebhookEventRepository;
 import dev.sluice.worker.WorkerProperties;
+import dev.sluice.worker.metrics.WebhookMetrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,18 +39,21 @@ public class WebhookDeliverer implements DisposableBean {
     private final WebhookDeliveryRepository deliveries;
     private final TransactionTemplate transaction;
     private final InstantSource clock;
+    private final WebhookMetrics metrics;
     private final WebhookSender sender;
     private final RetrySchedule schedule;
     private final Duration lease;
     private final int batchSize;
 
     WebhookDeliverer(WebhookEventRepository events, WebhookDeliveryRepository deliveries,
-            TransactionTemplate transaction, InstantSource clock, WorkerProperties properties, SecretCipher secrets) {
+            TransactionTemplate transaction, InstantSource clock, WebhookMetrics metrics, WorkerProperties properties,
+            SecretCipher secrets) {
         WorkerProperties.Webhook settings = properties.webhook();
         this.events = events;
         this.deliveries = deliveries;
         this.transaction = transaction;
         this.clock = clock;
+        this.metrics = metrics;
         this.sender = new WebhookSender(WebhookAddressPolicy.of(settings.allowPrivate()), settings.timeout(),
                 secrets);
         this.schedule = new RetrySchedule(settings.retrySchedule(), settings.jitter(),
@@ -75,6 +79,7 @@ public class WebhookDeliverer implements DisposableBean {
             Instant started = clock.instant();
             SendResult result = sender.send(event, started.getEpochSecond());
             Instant finished = clock.instant();
+            metrics.attempted(outcome(result));
             record(event, result, started, finished);
         } catch (RuntimeException e) {
             // The claim runs out and the event comes due again; nothing is lost.
@@ -123,6 +128,18 @@ public class WebhookDeliverer implements DisposableBean {
             case SendResult.Rejected r -> "failed";
             case SendResult.Unreachable u -> "failed";
             case SendResult.Unsigned u -> "failed";
+        };
+    }
+
+    private static WebhookMetrics.Outcome outcome(SendResult result) {
+        return switch (result) {
+            case SendResult.Delivered d -> WebhookMetrics.Outcome.DELIVERED;
+            case SendResult.Rejected r -> WebhookMetrics.Outcome.FAILED;
+            case SendResult.Unreachable u -> WebhookMetrics.Outcome.FAILED;
+            case SendResult.Gone g -> WebhookMetrics.Outcome.GONE;
+            case SendResult.Refused r -> WebhookMetrics.Outcome.REFUSED;
+            // Nothing was sent, but the attempt failed and will be retried: it counts with the failures.
+            case SendResult.Unsigned u -> WebhookMetrics.Outcome.FAILED;
         };
     }
 

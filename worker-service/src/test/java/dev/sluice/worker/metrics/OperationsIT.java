@@ -6,7 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobStatus;
+import dev.sluice.db.Timestamps;
+import dev.sluice.db.cache.CacheKey;
+import dev.sluice.db.cache.CachedResponse;
+import dev.sluice.db.cache.ResponseCacheRepository;
 import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.NewJob;
+import dev.sluice.db.job.Outcome;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.testsupport.TestInfrastructure;
@@ -14,6 +20,8 @@ import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.Submissions;
 import dev.sluice.worker.alert.BacklogAlerts;
 import dev.sluice.worker.finalization.BatchFinalizer;
+import dev.sluice.worker.webhook.WebhookDeliverer;
+import dev.sluice.worker.webhook.WebhookEventSweep;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -23,7 +31,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -60,6 +72,11 @@ import tools.jackson.databind.json.JsonMapper;
                 "sluice.operations.refresh-interval=10s",
                 "sluice.alerts.backlog-age=1s",
                 "sluice.alerts.interval=1h",
+                // The webhook receiver below is on 127.0.0.1; a failed delivery waits an hour, so it stays pending.
+                "sluice.webhook.allow-private=true",
+                "sluice.webhook.interval=1h",
+                "sluice.webhook.timeout=2s",
+                "sluice.webhook.retry-schedule=1h",
                 // As SLUICE_LOG_FORMAT=logstash sets it: the log lines of this context are JSON.
                 "logging.structured.format.console=logstash"
         })
@@ -67,9 +84,12 @@ import tools.jackson.databind.json.JsonMapper;
 @ExtendWith(OutputCaptureExtension.class)
 class OperationsIT {
 
-    private static final Simulator SIMULATOR = Simulator.start(SimulatorConfig.forTests().withLimit("5/2s"));
+    private static final Simulator SIMULATOR = Simulator.start(SimulatorConfig.forTests().withLimit("5/2s")
+            .withEmbeddings(true));
+    private static final Outcome ANSWER = new Outcome(200, "{\"object\":\"chat.completion\"}", null, null, 1, 2, 3, 10);
     private static final List<String> ALERTS = new CopyOnWriteArrayList<>();
     private static final HttpServer RECEIVER = receiver();
+    private static final String WEBHOOK_SECRET = "whsec_" + Base64.getEncoder().encodeToString(new byte[32]);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -96,6 +116,18 @@ class OperationsIT {
 
     @Autowired
     BatchFinalizer finalizer;
+
+    @Autowired
+    WebhookEventSweep webhookSweep;
+
+    @Autowired
+    WebhookDeliverer webhookDeliverer;
+
+    @Autowired
+    WebhookMetrics webhookMetrics;
+
+    @Autowired
+    ResponseCacheRepository responseCache;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -195,6 +227,116 @@ class OperationsIT {
         assertThat(about(model).get(1)).startsWith("[RESOLVED]").contains(model);
     }
 
+    @Test
+    void everyWebhookAttemptIsCountedByOutcomeAndThePendingEventsAreGauged() {
+        Instant started = Instant.now();
+        Map<String, Double> before = deliveries(scrape());
+        String delivered = completedBatchWithWebhook(receiverUrl("/events/ok"));
+        String failed = completedBatchWithWebhook(receiverUrl("/events/down"));
+        String gone = completedBatchWithWebhook(receiverUrl("/events/gone"));
+        String refused = completedBatchWithWebhook("http://169.254.169.254/latest/meta-data/");
+        assertThat(webhookSweep.runOnce()).isGreaterThanOrEqualTo(4);
+
+        webhookMetrics.refresh();
+        double pendingBefore = value(scrape(), "sluice_webhook_events_pending");
+        assertThat(pendingBefore).isEqualTo(pendingEvents()).isGreaterThanOrEqualTo(4);
+
+        webhookDeliverer.runOnce();
+
+        assertThat(List.of(delivered, failed, gone, refused)).map(this::eventStatus)
+                .containsExactly("delivered", "pending", "failed", "failed");
+        Map<String, Double> after = deliveries(scrape());
+        // Exactly one attempt per delivery row written meanwhile, each under its outcome (another test's leftover
+        // due event, if any, is counted in both).
+        Map<String, Long> attempts = attemptsSince(started);
+        for (String outcome : List.of("delivered", "failed", "gone", "refused")) {
+            assertThat(after.get(outcome) - before.getOrDefault(outcome, 0.0)).as(outcome)
+                    .isEqualTo(attempts.getOrDefault(outcome, 0L).doubleValue()).isGreaterThanOrEqualTo(1.0);
+        }
+
+        webhookMetrics.refresh();
+        String gauged = scrape();
+        assertThat(value(gauged, "sluice_webhook_events_pending")).isEqualTo(pendingEvents())
+                .isLessThanOrEqualTo(pendingBefore - 3);
+        assertThat(value(gauged, "sluice_webhook_events_oldest_age_seconds")).isPositive();
+    }
+
+    @Test
+    void batchJobsAnsweredFromTheCacheAreCountedAsHitsAndTheOthersAsMisses() {
+        String model = "meta-llama/llama-3.2-1b-instruct";
+        SubmittedBatch batch = submissions.batch().embedding(model, "asked before").embedding(model, "new").store();
+        NewJob cachedLine = batch.jobs().getFirst();
+        Instant now = Instant.now();
+        responseCache.put(batch.tenantId(), CacheKey.of(cachedLine.url(), cachedLine.body()).orElseThrow(),
+                cachedLine.url(), new CachedResponse(200, "{\"object\":\"list\",\"data\":[]}", 4, 0, 4), now,
+                now.plus(Duration.ofHours(1)));
+
+        batch.messages().forEach(submissions::publish);
+        await().atMost(Duration.ofSeconds(30)).until(() -> batch.jobIds().stream()
+                .allMatch(id -> jobs.find(batch.tenantId(), id).orElseThrow().status() == JobStatus.SUCCEEDED));
+
+        String scraped = scrape();
+        assertThat(value(scraped, "sluice_cache_hits_total", model, "source=\"worker\"")).isEqualTo(1.0);
+        assertThat(value(scraped, "sluice_cache_misses_total", model, "source=\"worker\"")).isEqualTo(1.0);
+        assertThat(jdbc.sql("SELECT id FROM jobs WHERE batch_id = :id AND cached").param("id", batch.batchId())
+                .query(String.class).list()).containsExactly(cachedLine.id());
+    }
+
+    /** A one-job batch with a webhook, its job succeeded and the batch finalised; returns the batch id. */
+    private String completedBatchWithWebhook(String url) {
+        SubmittedBatch batch = submissions.batch().webhook(url, WEBHOOK_SECRET).chat("ops-webhook", "done").store();
+        String jobId = batch.jobIds().getFirst();
+        Instant now = Instant.now();
+        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
+        assertThat(jobs.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
+        finalizer.afterJobFinished(batch.batchId());
+        return batch.batchId();
+    }
+
+    private String eventStatus(String subjectId) {
+        return jdbc.sql("SELECT status FROM webhook_events WHERE subject_id = :id").param("id", subjectId)
+                .query(String.class).single();
+    }
+
+    private double pendingEvents() {
+        return jdbc.sql("SELECT count(*) FROM webhook_events WHERE status = 'pending'").query(Long.class).single();
+    }
+
+    /** Delivery rows written since {@code since}, by the outcome label they are counted under. */
+    private Map<String, Long> attemptsSince(Instant since) {
+        Map<String, Long> counts = new HashMap<>();
+        jdbc.sql("""
+                SELECT CASE WHEN status = 'failed' AND response_status = 410 THEN 'gone' ELSE status END AS outcome,
+                       count(*) AS n
+                  FROM webhook_deliveries WHERE attempted_at >= :since GROUP BY 1""")
+                .param("since", Timestamps.bind(since))
+                .query((rs, n) -> counts.put(rs.getString("outcome"), rs.getLong("n")))
+                .list();
+        return counts;
+    }
+
+    /** {@code sluice_webhook_deliveries_total} by outcome. */
+    private static Map<String, Double> deliveries(String exposition) {
+        Map<String, Double> byOutcome = new HashMap<>();
+        Matcher matcher = Pattern.compile("^sluice_webhook_deliveries_total\\{[^}]*outcome=\"([a-z]+)\"[^}]*\\} (\\S+)$",
+                Pattern.MULTILINE).matcher(exposition);
+        while (matcher.find()) {
+            byOutcome.merge(matcher.group(1), Double.parseDouble(matcher.group(2)), Double::sum);
+        }
+        return byOutcome;
+    }
+
+    /** The sample of an unlabelled meter (labels such as the application's are ignored); NaN when none. */
+    private static double value(String exposition, String name) {
+        Matcher matcher = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE)
+                .matcher(exposition);
+        return matcher.find() ? Double.parseDouble(matcher.group(2)) : Double.NaN;
+    }
+
+    private String receiverUrl(String path) {
+        return "http://127.0.0.1:" + RECEIVER.getAddress().getPort() + path;
+    }
+
     private static List<String> about(String model) {
         return ALERTS.stream().filter(text -> text.contains("model " + model + " ")).toList();
     }
@@ -234,6 +376,13 @@ class OperationsIT {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 ALERTS.add(JSON.readTree(body).get("text").asString());
                 exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            // The completion webhooks' receiver: a fixed answer per path.
+            Map<String, Integer> answers = Map.of("/events/ok", 200, "/events/down", 503, "/events/gone", 410);
+            server.createContext("/events/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(answers.getOrDefault(exchange.getRequestURI().getPath(), 404), -1);
                 exchange.close();
             });
             server.start();
