@@ -5,6 +5,7 @@ import dev.sluice.api.job.JobFields;
 import dev.sluice.api.job.JobRequest;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonInput;
+import dev.sluice.api.webhook.WebhookEventFilter;
 import dev.sluice.common.Endpoint;
 import java.time.Duration;
 import java.util.HashSet;
@@ -17,7 +18,7 @@ import tools.jackson.databind.JsonNode;
  * Reads and checks the body of {@code POST /v1/batches} in one streaming pass: OpenAI's
  * {@code {input_file_id, endpoint, completion_window, metadata}} or the inline
  * {@code {endpoint, requests: [{custom_id, method?, url?, body}], completion_window?, metadata?}}, both
- * with the extensions {@code webhook_url?, priority?}. The first problem found is a 400 naming the
+ * with the extensions {@code webhook_url?, webhook_events?, priority?}. The first problem found is a 400 naming the
  * parameter, with 0-based indexes in {@code param} ({@code requests[3].body.model}) and the 1-based
  * line in the message (an input file's lines are checked the same way, {@link InputFileLines}), so a
  * batch is either wholly valid or not stored at all.
@@ -39,6 +40,7 @@ final class BatchReader {
         String completionWindow = null;
         JsonNode metadata = null;
         String webhookUrl = null;
+        List<String> webhookEvents = null;
         int priority = 0;
         String inputFileId = null;
         List<JobRequest> requests = null;
@@ -51,6 +53,7 @@ final class BatchReader {
                     case "metadata" -> metadata = json.tree();
                     case "webhook_url" -> webhookUrl = JobFields.webhookUrl(json, field);
                     case "priority" -> priority = JobFields.priority(json, field);
+                    case WebhookEventFilter.PARAM -> webhookEvents = WebhookEventFilter.BATCH.read(json);
                     case "input_file_id" -> inputFileId = json.stringOrNull(field);
                     case "requests" -> requests = requests(json);
                     // OpenAI's output file expiry: accepted so that SDK calls work; result files are
@@ -70,6 +73,7 @@ final class BatchReader {
             throw ApiException.invalid("input_file_id", "missing_input", "Missing 'input_file_id': give the id of "
                     + "an uploaded batch input file, or the requests inline in 'requests'.");
         }
+        WebhookEventFilter.checkHasUrl(webhookEvents, webhookUrl);
         Endpoint target = endpoint(endpoint);
         String window = completionWindow == null ? CompletionWindow.DEFAULT : completionWindow;
         Duration length = CompletionWindow.parse(window, limits.maxCompletionWindow());
@@ -86,7 +90,8 @@ final class BatchReader {
                         " (line " + (i + 1) + " of the batch)");
             }
         }
-        return new InlineBatch(target, window, length, metadataJson, webhookUrl, priority, inputFileId, requests);
+        return new InlineBatch(target, window, length, metadataJson, webhookUrl, priority, inputFileId, requests,
+                webhookEvents);
     }
 
     /** Where the requests of a batch given by {@code input_file_id} come from. */

@@ -97,7 +97,7 @@ class BatchService {
             }
             batches.insert(new NewBatch(batchId, tenant.id(), batch.endpoint().path(), batch.completionWindow(),
                     batch.inputFileId(), batch.metadataJson(), batch.webhookUrl(), batch.priority(), newJobs.size(),
-                    now, now.plus(batch.window())));
+                    now, now.plus(batch.window()), batch.webhookEvents()));
             jobs.insertAll(newJobs, now);
             models.register(distinctModels, now);
             return null;
@@ -145,7 +145,7 @@ class BatchService {
         return create(tenant, new InlineBatch(endpoint, old.completionWindow(),
                 CompletionWindow.parse(old.completionWindow(), limits.maxCompletionWindow()),
                 Metadata.withRetryOf(old.metadataJson(), old.id(), limits), old.webhookUrl(), old.priority(), null,
-                requests), key);
+                requests, old.webhookEvents()), key);
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.List;
  * @param priority         0-9
  * @param inputFileId      the input file the requests were read from, or null when they came inline
  * @param requests         the lines, in order
+ * @param webhookEvents    the terminal event types its webhook wants, or null for all
  */
 record InlineBatch(
         Endpoint endpoint,
@@ -26,5 +27,6 @@ record InlineBatch(
         String webhookUrl,
         int priority,
         String inputFileId,
-        List<JobRequest> requests) {
+        List<JobRequest> requests,
+        List<String> webhookEvents) {
 }

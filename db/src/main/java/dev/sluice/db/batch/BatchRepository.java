@@ -16,9 +16,11 @@ public class BatchRepository {
 
     private static final String INSERT = """
             INSERT INTO batches (id, tenant_id, status, endpoint, completion_window, input_file_id, metadata,
-                                 webhook_url, priority, request_total, created_at, in_progress_at, expires_at)
+                                 webhook_url, webhook_events, priority, request_total, created_at, in_progress_at,
+                                 expires_at)
             VALUES (:id, :tenantId, 'in_progress', :endpoint, :completionWindow, :inputFileId,
-                    CAST(:metadata AS jsonb), :webhookUrl, :priority, :requestTotal, :now, :now, :expiresAt)
+                    CAST(:metadata AS jsonb), :webhookUrl, CAST(:webhookEvents AS text[]), :priority, :requestTotal,
+                    :now, :now, :expiresAt)
             """;
 
     private static final String FIND_FOR_TENANT = """
@@ -129,6 +131,8 @@ public class BatchRepository {
                 .param("inputFileId", batch.inputFileId())
                 .param("metadata", batch.metadataJson())
                 .param("webhookUrl", batch.webhookUrl())
+                .param("webhookEvents", batch.webhookEvents() == null ? null
+                        : batch.webhookEvents().toArray(String[]::new))
                 .param("priority", batch.priority())
                 .param("requestTotal", batch.requestTotal())
                 .param("now", Timestamps.bind(batch.createdAt()))
