@@ -8,6 +8,7 @@ import dev.sluice.api.web.JsonInput;
 import dev.sluice.api.webhook.WebhookEventFilter;
 import dev.sluice.common.Endpoint;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -32,8 +33,9 @@ final class BatchReader {
     }
 
     /**
-     * The checked batch; for one given by {@code input_file_id}, its lines are read from
-     * {@code inputFiles} once the rest of the body has passed.
+     * The checked batch; for one given by {@code input_file_id}, the file is checked with
+     * {@code inputFiles} once the rest of the body has passed, and its lines are left to be read (and
+     * checked) while the batch is stored ({@link InputFileLines#store}).
      */
     InlineBatch read(byte[] body, InputFiles inputFiles) {
         String endpoint = null;
@@ -79,8 +81,8 @@ final class BatchReader {
         Duration length = CompletionWindow.parse(window, limits.maxCompletionWindow());
         String metadataJson = Metadata.check(metadata, limits);
         if (requests == null) {
-            // Only once everything else is known to be right is the file read.
-            requests = inputFiles.requests(inputFileId, target);
+            // Only once everything else is known to be right is the file looked at.
+            inputFiles.check(inputFileId);
         } else {
             if (requests.isEmpty()) {
                 throw ApiException.invalid("requests", "empty_batch", "'requests' must hold at least one request.");
@@ -98,8 +100,8 @@ final class BatchReader {
     @FunctionalInterface
     interface InputFiles {
 
-        /** The checked requests of the tenant's input file {@code fileId}, every line calling {@code target}. */
-        List<JobRequest> requests(String fileId, Endpoint target);
+        /** Refuses an {@code input_file_id} that is not one of the tenant's batch input files. */
+        void check(String fileId);
     }
 
     private List<JobRequest> requests(JsonInput json) {
@@ -110,10 +112,11 @@ final class BatchReader {
             throw json.wrongType("requests", "an array of request objects");
         }
         BatchLines lines = new BatchLines(limits, "requests");
+        List<JobRequest> requests = new ArrayList<>();
         for (int i = 0; json.next() != JsonToken.END_ARRAY; i++) {
-            lines.add(json, "requests[" + i + "]", i + 1, " (line " + (i + 1) + " of the batch)");
+            requests.add(lines.add(json, "requests[" + i + "]", i + 1, " (line " + (i + 1) + " of the batch)"));
         }
-        return lines.requests();
+        return requests;
     }
 
     private static Endpoint endpoint(String endpoint) {

@@ -23,6 +23,10 @@ public class BatchRepository {
                     :now, :now, :expiresAt)
             """;
 
+    private static final String SET_REQUEST_TOTAL = """
+            UPDATE batches SET request_total = :requestTotal WHERE id = :id
+            """;
+
     private static final String FIND_FOR_TENANT = """
             SELECT * FROM batches WHERE id = :id AND tenant_id = :tenantId
             """;
@@ -138,6 +142,11 @@ public class BatchRepository {
                 .param("now", Timestamps.bind(batch.createdAt()))
                 .param("expiresAt", Timestamps.bind(batch.expiresAt()))
                 .update();
+    }
+
+    /** Sets the number of jobs of a batch being stored, once all are; call in the transaction that inserts it. */
+    public void setRequestTotal(String id, int requestTotal) {
+        jdbc.sql(SET_REQUEST_TOTAL).param("id", id).param("requestTotal", requestTotal).update();
     }
 
     /** The batch if it exists and belongs to the tenant; another tenant's batch is simply absent. */
