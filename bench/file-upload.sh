@@ -7,8 +7,9 @@
 # The api runs with -Xmx$HEAP (default 128m), smaller than the file: the upload only succeeds if it is
 # spooled to disk and stored part by part, and the download only if it is streamed. Prints the sizes, the
 # times and throughputs of upload and download, whether the bytes came back identical, the parts stored,
-# and the time of POST /v1/batches {input_file_id} for BATCH_LINES lines (read back from the database and
-# checked line by line; its jobs are published to the broker but no worker runs them).
+# and the time of POST /v1/batches {input_file_id} for BATCH_LINES lines (read back from the database,
+# checked line by line and stored with COPY as they are read, so BATCH_LINES=100000 (190 MiB) works at
+# HEAP=64m; its jobs are published to the broker but no worker runs them).
 #
 # Loopback only. It uses its own database (sluice_bench_files) and vhost (sluice-bench-files), dropped at the
 # end, and its own port (28180); it does not touch the machine's other databases, vhosts or services.

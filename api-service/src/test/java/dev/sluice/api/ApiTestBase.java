@@ -74,6 +74,13 @@ public abstract class ApiTestBase {
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
     }
 
+    /** A JSON POST with an {@code Idempotency-Key}. */
+    protected Reply postWithKey(String path, String tenantKey, String idempotencyKey, String json) {
+        return send(request(path, tenantKey).header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+    }
+
     protected Reply put(String path, String key, String json) {
         return send(request(path, key).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());

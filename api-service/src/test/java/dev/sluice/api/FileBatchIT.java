@@ -6,10 +6,13 @@ import static dev.sluice.api.Uploads.chatLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Ids;
+import dev.sluice.db.file.FilePartRepository;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,9 @@ class FileBatchIT extends ApiTestBase {
 
     @Autowired
     FileRepository files;
+
+    @Autowired
+    FilePartRepository parts;
 
     @Test
     void batchFromAnInputFileRunsItsLinesAndOutlivesTheFile() {
@@ -75,6 +81,40 @@ class FileBatchIT extends ApiTestBase {
 
         assertThat(second).isEqualTo(first);
         assertThat(expect(200, get("/v1/batches", key)).json().get("data")).hasSize(1);
+    }
+
+    @Test
+    void aFileOfManyPartsIsStoredAsItIsReadAndABadLastLineLeavesNothingBehind() {
+        String key = newTenantKey();
+        String model = uniqueModel("many-parts");
+        int lines = 3_500;
+        StringBuilder content = new StringBuilder();
+        for (int i = 1; i <= lines; i++) {
+            // About 2 KB a line: the file spans several 1 MiB parts and the jobs several COPY chunks.
+            content.append(chatLine("req-" + i, model).replace("hi req-" + i, "hi req-" + i + " " + "x".repeat(2_000)))
+                    .append('\n');
+        }
+        // Past the tests' upload limit (2 MB): stored the way an upload stores it, 1 MiB part by part.
+        String tenantId = jdbc.sql("SELECT tenant_id FROM files WHERE id = :id")
+                .param("id", uploadFile(key, chatLines(1, model))).query(String.class).single();
+        String good = storeInputFile(tenantId, content.toString());
+        String bad = storeInputFile(tenantId, content + chatLine("req-7", model) + "\n");
+
+        assertRefusedWithNothingStored(key, openAiBody(bad, "/v1/chat/completions"), 400,
+                "line[" + (lines + 1) + "].custom_id", "duplicate_custom_id");
+        JsonNode batch = expect(200, post("/v1/batches", key, openAiBody(good, "/v1/chat/completions"))).json();
+
+        String batchId = batch.get("id").asString();
+        assertThat(batch.get("request_counts").get("total").asInt()).isEqualTo(lines);
+        var stored = jdbc.sql("""
+                SELECT count(*) AS jobs, count(DISTINCT line_no) AS line_nos, max(line_no) AS last_line,
+                       min(length(body)) AS shortest_body
+                  FROM jobs WHERE batch_id = :id""").param("id", batchId).query().singleRow();
+        assertThat(stored).containsEntry("jobs", (long) lines).containsEntry("line_nos", (long) lines)
+                .containsEntry("last_line", lines);
+        assertThat((Integer) stored.get("shortest_body")).isGreaterThan(2_000);
+        assertThat(jdbc.sql("SELECT custom_id FROM jobs WHERE batch_id = :id AND line_no = :n").param("id", batchId)
+                .param("n", lines).query(String.class).single()).isEqualTo("req-" + lines);
     }
 
     static Stream<Arguments> badFiles() {
@@ -138,6 +178,18 @@ class FileBatchIT extends ApiTestBase {
         assertThat(refused.error().get("code").asString()).isEqualTo(code);
         assertThat(rows("batches")).isEqualTo(batches);
         assertThat(rows("jobs")).isEqualTo(jobs);
+    }
+
+    private String storeInputFile(String tenantId, String content) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        String fileId = Ids.file();
+        files.insertInputFile(fileId, tenantId, "big.jsonl", Instant.now());
+        for (int from = 0, partNo = 0; from < bytes.length; from += FilePartRepository.PART_SIZE, partNo++) {
+            parts.insert(fileId, partNo, Arrays.copyOfRange(bytes, from,
+                    Math.min(bytes.length, from + FilePartRepository.PART_SIZE)));
+        }
+        files.setBytes(fileId, bytes.length);
+        return fileId;
     }
 
     private String createWithIdempotencyKey(String key, String idempotencyKey, String body) {

@@ -149,12 +149,6 @@ class IdempotencyIT extends ApiTestBase {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(50L));
     }
 
-    private Reply postWithKey(String path, String tenantKey, String idempotencyKey, String json) {
-        return send(request(path, tenantKey).header("Content-Type", "application/json")
-                .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
-    }
-
     /** Posts with the Idempotency-Key header's bytes exactly as given; the whole response as text. */
     private String rawPost(String path, String tenantKey, byte[] idempotencyKey, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);

@@ -1,13 +1,15 @@
 package dev.sluice.db;
 
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
-/** Conversions between {@link Instant} and the JDBC types PostgreSQL's driver speaks. */
+/** Conversions between Java values ({@link Instant} mostly) and the JDBC types PostgreSQL's driver speaks. */
 public final class Timestamps {
 
     private Timestamps() {
@@ -34,5 +36,11 @@ public final class Timestamps {
     public static Long readLong(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
+    }
+
+    /** Reads a nullable {@code text[]} column. */
+    public static List<String> readTextArray(ResultSet rs, String column) throws SQLException {
+        Array value = rs.getArray(column);
+        return value == null ? null : List.of((String[]) value.getArray());
     }
 }

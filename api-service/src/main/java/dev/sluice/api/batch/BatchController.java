@@ -86,7 +86,7 @@ class BatchController {
     private Submission read(Tenant tenant, HttpServletRequest request) {
         String key = IdempotencyKey.header(request);
         byte[] body = JsonBodies.read(request);
-        InlineBatch batch = reader.read(body, (fileId, target) -> inputFiles.requests(tenant, fileId, target));
+        InlineBatch batch = reader.read(body, fileId -> inputFiles.check(tenant, fileId));
         webhookUrls.check(batch.webhookUrl(), "webhook_url");
         return new Submission(batch, IdempotencyKey.of(key, body));
     }

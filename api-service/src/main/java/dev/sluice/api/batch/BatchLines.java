@@ -6,10 +6,8 @@ import dev.sluice.api.job.JobRequest;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonInput;
 import dev.sluice.common.Endpoint;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JsonToken;
@@ -18,14 +16,15 @@ import tools.jackson.core.JsonToken;
  * The lines of one batch as they are read, from an inline {@code requests} array or from an input
  * file: each is checked with the same rules ({@code {custom_id, method, url, body}}, a model, a unique
  * {@code custom_id}, at most {@code max-requests-per-batch} lines), and the first problem is a 400
- * whose {@code param} names the line ({@code requests[3].custom_id}, {@code line[4].custom_id}).
+ * whose {@code param} names the line ({@code requests[3].custom_id}, {@code line[4].custom_id}). Only the
+ * custom_ids seen so far are kept, so that an input file's lines can be stored as they are read.
  */
 final class BatchLines {
 
     private final ApiProperties.Input limits;
     private final String batchParam;
-    private final List<JobRequest> requests = new ArrayList<>();
     private final Map<String, Integer> lineOfCustomId = new HashMap<>();
+    private int count;
 
     /** @param batchParam the parameter a batch with too many lines is refused for: {@code requests} or {@code input_file_id} */
     BatchLines(ApiProperties.Input limits, String batchParam) {
@@ -34,14 +33,14 @@ final class BatchLines {
     }
 
     /**
-     * Reads the request object the parser is on and adds it.
+     * Reads the request object the parser is on, checks it and returns it.
      *
      * @param param the line as a parameter, e.g. {@code requests[3]}
      * @param line  its 1-based line number, for messages
      * @param where appended to messages to point at the line, e.g. {@code " (line 4 of the batch)"}
      */
-    void add(JsonInput json, String param, int line, String where) {
-        if (requests.size() >= limits.maxRequestsPerBatch()) {
+    JobRequest add(JsonInput json, String param, int line, String where) {
+        if (count >= limits.maxRequestsPerBatch()) {
             throw ApiException.invalid(batchParam, "batch_too_large", "A batch holds at most "
                     + limits.maxRequestsPerBatch() + " requests; split it into several batches.");
         }
@@ -63,7 +62,8 @@ final class BatchLines {
                     + request.customId() + "'" + where + " was already used by line " + first
                     + "; custom_id must be unique within a batch.");
         }
-        requests.add(request);
+        count++;
+        return request;
     }
 
     /** Refuses a line whose {@code url} is not the batch's endpoint; a line without one takes the batch's. */
@@ -75,8 +75,8 @@ final class BatchLines {
         }
     }
 
-    /** The lines read so far, in order. */
-    List<JobRequest> requests() {
-        return requests;
+    /** How many lines were read so far. */
+    int count() {
+        return count;
     }
 }

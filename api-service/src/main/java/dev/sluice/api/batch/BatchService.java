@@ -17,23 +17,21 @@ import dev.sluice.db.idempotency.IdempotencyRepository.ObjectType;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRetryRepository;
 import dev.sluice.db.job.JobRow;
-import dev.sluice.db.job.NewJob;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.tenant.Tenant;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores a checked batch with all its jobs in one transaction (COPY for the jobs), then, once it
- * has committed, publishes one message per job. A batch is thus either wholly stored or not at
- * all, and a worker never gets an id it cannot read.
+ * Stores a checked batch with all its jobs in one transaction (COPY for the jobs, written as the lines
+ * arrive: an input file's lines are read, checked and stored one by one, {@link BatchJobWriter}), then,
+ * once it has committed, publishes one message per job. A batch is thus either wholly stored or not at
+ * all (a bad line late in a file rolls back all before it), and a worker never gets an id it cannot read.
  *
  * <p>Cancelling moves the batch to {@code cancelling} and its queued jobs to {@code cancelled} in one
  * transaction; running jobs finish, and a worker's finaliser then marks the batch {@code cancelled}.
@@ -55,10 +53,12 @@ class BatchService {
     private final Clock clock;
     private final ApiProperties.Input limits;
     private final SubmissionMetrics metrics;
+    private final InputFileLines inputFiles;
 
     BatchService(BatchRepository batches, JobRepository jobs, JobRetryRepository retryJobs, ModelRepository models,
             IdempotencyKeys idempotency, JobPublisher publisher, TransactionTemplate transaction, Clock clock,
-            ApiProperties properties, SubmissionMetrics metrics) {
+            ApiProperties properties, SubmissionMetrics metrics, InputFileLines inputFiles) {
+        this.inputFiles = inputFiles;
         this.batches = batches;
         this.jobs = jobs;
         this.retryJobs = retryJobs;
@@ -78,33 +78,32 @@ class BatchService {
     BatchRow create(Tenant tenant, InlineBatch batch, IdempotencyKey key) {
         String batchId = Ids.batch();
         Instant now = clock.instant();
-        List<NewJob> newJobs = new ArrayList<>(batch.requests().size());
-        List<JobMessage> messages = new ArrayList<>(batch.requests().size());
-        Set<String> distinctModels = new LinkedHashSet<>();
-        for (int i = 0; i < batch.requests().size(); i++) {
-            JobRequest request = batch.requests().get(i);
-            String jobId = Ids.job();
-            newJobs.add(new NewJob(jobId, tenant.id(), batchId, i + 1, request.customId(), batch.endpoint().path(),
-                    request.model(), request.body(), batch.priority(), null));
-            messages.add(new JobMessage(jobId, request.model(), batch.priority()));
-            distinctModels.add(request.model());
-        }
+        BatchJobWriter writer = new BatchJobWriter(jobs, tenant.id(), batch, batchId, now);
         String earlier = transaction.execute(status -> {
             Optional<String> held = idempotency.claim(tenant.id(), key, ObjectType.BATCH, batchId, now);
             if (held.isPresent()) {
                 status.setRollbackOnly();
                 return held.get();
             }
+            // The total is known once every line is stored; the row must come first for the jobs' key.
             batches.insert(new NewBatch(batchId, tenant.id(), batch.endpoint().path(), batch.completionWindow(),
-                    batch.inputFileId(), batch.metadataJson(), batch.webhookUrl(), batch.priority(), newJobs.size(),
-                    now, now.plus(batch.window())));
-            jobs.insertAll(newJobs, now);
-            models.register(distinctModels, now);
+                    batch.inputFileId(), batch.metadataJson(), batch.webhookUrl(), batch.priority(), 0,
+                    now, now.plus(batch.window()), batch.webhookEvents()));
+            if (batch.requests() != null) {
+                batch.requests().forEach(writer::add);
+            } else {
+                // A bad line throws here, rolling back the batch and every line stored before it.
+                inputFiles.store(batch.inputFileId(), batch.endpoint(), writer::add);
+            }
+            writer.flush();
+            batches.setRequestTotal(batchId, writer.count());
+            models.register(writer.models(), now);
             return null;
         });
         if (earlier != null) {
             return batches.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("batch", earlier));
         }
+        List<JobMessage> messages = writer.messages();
         publisher.publish(messages);
         metrics.submitted(messages);
         return batches.find(tenant.id(), batchId).orElseThrow();
@@ -145,7 +144,7 @@ class BatchService {
         return create(tenant, new InlineBatch(endpoint, old.completionWindow(),
                 CompletionWindow.parse(old.completionWindow(), limits.maxCompletionWindow()),
                 Metadata.withRetryOf(old.metadataJson(), old.id(), limits), old.webhookUrl(), old.priority(), null,
-                requests), key);
+                requests, old.webhookEvents()), key);
     }
 
     /**

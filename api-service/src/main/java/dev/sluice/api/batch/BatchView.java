@@ -1,11 +1,12 @@
 package dev.sluice.api.batch;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
  * OpenAI's batch object, field for field, plus the extensions {@code priority},
- * {@code webhook_url} and {@code estimated_completion_at} (when an {@code in_progress} batch's last job
+ * {@code webhook_url}, {@code webhook_events} (null: every type) and {@code estimated_completion_at} (when an {@code in_progress} batch's last job
  * should be dispatched at the effective limits; null otherwise). Times are unix seconds or null.
  */
 record BatchView(
@@ -32,6 +33,7 @@ record BatchView(
         Usage usage,
         int priority,
         String webhookUrl,
+        List<String> webhookEvents,
         Long estimatedCompletionAt) {
 
     /**

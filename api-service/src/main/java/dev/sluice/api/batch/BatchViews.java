@@ -47,7 +47,7 @@ class BatchViews {
                 json(row.metadataJson()),
                 new BatchView.Usage(usage.promptTokens(), new BatchView.InputDetails(0), usage.completionTokens(),
                         new BatchView.OutputDetails(0), usage.totalTokens()),
-                row.priority(), row.webhookUrl(), seconds(drainTimes.batchCompletion(row,
+                row.priority(), row.webhookUrl(), row.webhookEvents(), seconds(drainTimes.batchCompletion(row,
                         counts.queued() == null ? 0 : counts.queued() + counts.running())));
     }
 

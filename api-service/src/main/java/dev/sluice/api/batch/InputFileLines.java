@@ -16,16 +16,18 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
  * The requests of a batch given by {@code input_file_id}: the tenant's uploaded file is streamed from
  * the database line by line, and each line goes through the same checks as an inline request
- * ({@link BatchLines}). The first bad line is a 400 whose {@code param} names it by its 1-based line
- * number in the file ({@code line[3].custom_id}), and no batch is created.
+ * ({@link BatchLines}) and is handed on at once to be stored, so that no more than a line (and the
+ * custom_ids seen) is held in memory whatever the file's size. The first bad line is a 400 whose
+ * {@code param} names it by its 1-based line number in the file ({@code line[3].custom_id}); as the lines
+ * are stored inside the batch's transaction, that rolls back everything stored before it.
  */
 @Component
 class InputFileLines {
@@ -43,8 +45,8 @@ class InputFileLines {
         this.limits = properties.input();
     }
 
-    /** The checked requests of the tenant's input file {@code fileId}; every line must call {@code target}. */
-    List<JobRequest> requests(Tenant tenant, String fileId, Endpoint target) {
+    /** Refuses (404 or 400) an {@code fileId} that is not one of the tenant's batch input files. */
+    void check(Tenant tenant, String fileId) {
         Optional<FileRow> found = PageQuery.plausibleId(fileId) ? files.find(tenant.id(), fileId) : Optional.empty();
         FileRow file = found.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error",
                 "input_file_id", "file_not_found", "No file found with id '" + (found.isEmpty() && fileId.length() > 100
@@ -53,10 +55,20 @@ class InputFileLines {
             throw ApiException.invalid("input_file_id", "invalid_input_file", "File " + fileId + " has purpose '"
                     + file.purpose() + "'; a batch is made from a file uploaded with purpose 'batch'.");
         }
-        return parts.read(file.id(), in -> lines(in, fileId, target));
     }
 
-    private List<JobRequest> lines(InputStream in, String fileId, Endpoint target) {
+    /**
+     * Reads file {@code fileId} (already {@link #check checked}) line by line and hands each checked request to
+     * {@code sink}, in order; every line must call {@code target}. Call inside the transaction that stores them.
+     */
+    void store(String fileId, Endpoint target, Consumer<JobRequest> sink) {
+        parts.read(fileId, in -> {
+            lines(in, fileId, target, sink);
+            return null;
+        });
+    }
+
+    private void lines(InputStream in, String fileId, Endpoint target, Consumer<JobRequest> sink) {
         BatchLines lines = new BatchLines(limits, "input_file_id");
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
         try {
@@ -67,23 +79,23 @@ class InputFileLines {
                     text = text.substring(1);
                 }
                 if (!text.isBlank()) {
-                    line(lines, text, lineNo, fileId, target);
+                    sink.accept(line(lines, text, lineNo, fileId, target));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading input file " + fileId + " failed", e);
         }
-        if (lines.requests().isEmpty()) {
+        if (lines.count() == 0) {
             throw ApiException.invalid("input_file_id", "empty_batch", "File " + fileId + " holds no request.");
         }
-        return lines.requests();
     }
 
-    private static void line(BatchLines lines, String text, int lineNo, String fileId, Endpoint target) {
+    private static JobRequest line(BatchLines lines, String text, int lineNo, String fileId, Endpoint target) {
         String param = "line[" + lineNo + "]";
         String where = " (line " + lineNo + " of file " + fileId + ")";
+        JobRequest request;
         try (JsonInput json = JsonInput.objectOf(text.getBytes(StandardCharsets.UTF_8))) {
-            lines.add(json, param, lineNo, where);
+            request = lines.add(json, param, lineNo, where);
             json.end();
         } catch (ApiException e) {
             if (e.param() != null) {
@@ -93,6 +105,7 @@ class InputFileLines {
             throw ApiException.invalid(param, e.code(), "Line " + lineNo + " of file " + fileId + " is not one "
                     + "JSON object {custom_id, method, url, body}: " + e.getMessage());
         }
-        BatchLines.checkUrl(lines.requests().getLast(), target, param, where);
+        BatchLines.checkUrl(request, target, param, where);
+        return request;
     }
 }

@@ -57,7 +57,8 @@ public class JobService {
         Instant now = clock.instant();
         JobRequest request = job.request();
         NewJob newJob = new NewJob(jobId, tenant.id(), null, null, request.customId(), job.endpoint().path(),
-                request.model(), request.body(), job.priority(), job.webhookUrl());
+                request.model(), request.body(), job.priority(), job.webhookUrl(),
+                job.webhookEvents());
         String earlier = transaction.execute(status -> {
             Optional<String> held = idempotency.claim(tenant.id(), key, ObjectType.JOB, jobId, now);
             if (held.isPresent()) {

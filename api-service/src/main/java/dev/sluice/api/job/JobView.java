@@ -2,6 +2,7 @@ package dev.sluice.api.job;
 
 import dev.sluice.db.job.JobRow;
 import java.time.Instant;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -10,7 +11,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * The job object: {@code id, object: "job", batch_id, custom_id, url, model, status, attempts,
  * created_at, started_at, completed_at} (unix seconds or null), {@code response {status_code, body}},
  * {@code error {code, message}}, {@code usage}, {@code latency_ms}, plus {@code priority} and
- * {@code webhook_url}, and {@code cached} (the result came from the response cache, not the provider).
+ * {@code webhook_url}, {@code webhook_events} (null: every type), and {@code cached} (the result came from the response cache, not the provider).
  */
 record JobView(
         String id,
@@ -30,6 +31,7 @@ record JobView(
         Integer latencyMs,
         int priority,
         String webhookUrl,
+        List<String> webhookEvents,
         boolean cached) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -72,7 +74,7 @@ record JobView(
         return new JobView(job.id(), "job", job.batchId(), job.customId(), job.url(), job.model(),
                 job.status().wire(), job.attempts(), job.createdAt().getEpochSecond(), seconds(job.startedAt()),
                 seconds(job.completedAt()), response, error, usage, job.latencyMs(), job.priority(),
-                job.webhookUrl(), job.cached());
+                job.webhookUrl(), job.webhookEvents(), job.cached());
     }
 
     private static JsonNode body(String text) {

@@ -2,8 +2,10 @@ package dev.sluice.api.job;
 
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonInput;
+import dev.sluice.api.webhook.WebhookEventFilter;
 import dev.sluice.common.Endpoint;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,14 +23,17 @@ final class SingleJobReader {
      * @param request    the request to the provider
      * @param endpoint   the endpoint its url names
      * @param webhookUrl where its terminal event goes, or null
+     * @param webhookEvents the terminal event types its webhook wants, or null for all
      * @param priority   0-9
      */
-    record SingleJob(JobRequest request, Endpoint endpoint, String webhookUrl, int priority) {
+    record SingleJob(JobRequest request, Endpoint endpoint, String webhookUrl, int priority,
+            List<String> webhookEvents) {
     }
 
     static SingleJob read(byte[] body, int maxCustomIdLength) {
         JobFields fields = new JobFields(maxCustomIdLength, null, "");
         String webhookUrl = null;
+        List<String> webhookEvents = null;
         int priority = 0;
         try (JsonInput json = JsonInput.objectOf(body)) {
             Set<String> seen = new HashSet<>();
@@ -36,10 +41,11 @@ final class SingleJobReader {
                 switch (field) {
                     case "webhook_url" -> webhookUrl = JobFields.webhookUrl(json, field);
                     case "priority" -> priority = JobFields.priority(json, field);
+                    case WebhookEventFilter.PARAM -> webhookEvents = WebhookEventFilter.JOB.read(json);
                     default -> {
                         if (!fields.read(field, json)) {
                             throw ApiException.invalid(field, "unknown_parameter", "Unrecognized parameter '"
-                                    + field + "'. A job takes url, body, custom_id, webhook_url and priority.");
+                                    + field + "'. A job takes url, body, custom_id, webhook_url, webhook_events and priority.");
                         }
                     }
                 }
@@ -53,6 +59,7 @@ final class SingleJobReader {
         }
         Endpoint endpoint = Endpoint.fromPath(request.url()).orElseThrow(() -> ApiException.invalid("url",
                 "invalid_url", "'url' must be one of " + JobFields.ENDPOINTS + "; got '" + request.url() + "'."));
-        return new SingleJob(request, endpoint, webhookUrl, priority);
+        WebhookEventFilter.checkHasUrl(webhookEvents, webhookUrl);
+        return new SingleJob(request, endpoint, webhookUrl, priority, webhookEvents);
     }
 }

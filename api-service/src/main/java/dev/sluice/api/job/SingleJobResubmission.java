@@ -25,6 +25,6 @@ public class SingleJobResubmission {
                 "job " + job.id() + " has endpoint " + job.url() + ", which Sluice does not run"));
         JobRequest request = new JobRequest(job.customId(), job.url(), job.model(), job.body());
         return service.create(tenant, new SingleJobReader.SingleJob(request, endpoint, job.webhookUrl(),
-                job.priority()), null).id();
+                job.priority(), job.webhookEvents()), null).id();
     }
 }

@@ -52,7 +52,9 @@ class BatchReaderTest {
         System.arraycopy(bom, 0, body, 0, bom.length);
         System.arraycopy(json, 0, body, bom.length, json.length);
 
-        assertThat(reader.read(body, (fileId, target) -> List.of()).requests().getFirst().body()).isEqualTo("{\"model\":\"m\"}");
+        assertThat(reader.read(body, fileId -> {
+            throw new AssertionError("no input file here");
+        }).requests().getFirst().body()).isEqualTo("{\"model\":\"m\"}");
     }
 
     @Test
@@ -99,16 +101,14 @@ class BatchReaderTest {
     }
 
     @Test
-    void readsTheLinesOfAnInputFileOnlyOnceTheRestOfTheBodyPassed() {
+    void checksAnInputFileOnlyOnceTheRestOfTheBodyPassedAndLeavesItsLinesToBeStored() {
         List<String> asked = new ArrayList<>();
         InlineBatch batch = reader.read(("{\"endpoint\": \"/v1/completions\", \"input_file_id\": \"file-1\", "
-                + "\"metadata\": {\"k\": \"v\"}}").getBytes(StandardCharsets.UTF_8), (fileId, target) -> {
-                    asked.add(fileId + " " + target.path());
-                    return List.of(new JobRequest("a", null, "m", "{\"model\":\"m\"}"));
-                });
-        assertThat(asked).containsExactly("file-1 /v1/completions");
+                + "\"metadata\": {\"k\": \"v\"}}").getBytes(StandardCharsets.UTF_8), asked::add);
+        assertThat(asked).containsExactly("file-1");
         assertThat(batch.inputFileId()).isEqualTo("file-1");
-        assertThat(batch.requests()).extracting(JobRequest::customId).containsExactly("a");
+        assertThat(batch.endpoint().path()).isEqualTo("/v1/completions");
+        assertThat(batch.requests()).isNull();
         assertRefused("{\"endpoint\": \"/v1/nowhere\", \"input_file_id\": \"file-1\"}", "endpoint",
                 "invalid_endpoint");
     }
@@ -121,7 +121,7 @@ class BatchReaderTest {
     }
 
     private InlineBatch read(String json) {
-        return reader.read(json.getBytes(StandardCharsets.UTF_8), (fileId, target) -> {
+        return reader.read(json.getBytes(StandardCharsets.UTF_8), fileId -> {
             throw new AssertionError("no input file should be read for " + json);
         });
     }

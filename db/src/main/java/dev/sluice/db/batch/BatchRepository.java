@@ -16,9 +16,15 @@ public class BatchRepository {
 
     private static final String INSERT = """
             INSERT INTO batches (id, tenant_id, status, endpoint, completion_window, input_file_id, metadata,
-                                 webhook_url, priority, request_total, created_at, in_progress_at, expires_at)
+                                 webhook_url, webhook_events, priority, request_total, created_at, in_progress_at,
+                                 expires_at)
             VALUES (:id, :tenantId, 'in_progress', :endpoint, :completionWindow, :inputFileId,
-                    CAST(:metadata AS jsonb), :webhookUrl, :priority, :requestTotal, :now, :now, :expiresAt)
+                    CAST(:metadata AS jsonb), :webhookUrl, CAST(:webhookEvents AS text[]), :priority, :requestTotal,
+                    :now, :now, :expiresAt)
+            """;
+
+    private static final String SET_REQUEST_TOTAL = """
+            UPDATE batches SET request_total = :requestTotal WHERE id = :id
             """;
 
     private static final String FIND_FOR_TENANT = """
@@ -129,11 +135,18 @@ public class BatchRepository {
                 .param("inputFileId", batch.inputFileId())
                 .param("metadata", batch.metadataJson())
                 .param("webhookUrl", batch.webhookUrl())
+                .param("webhookEvents", batch.webhookEvents() == null ? null
+                        : batch.webhookEvents().toArray(String[]::new))
                 .param("priority", batch.priority())
                 .param("requestTotal", batch.requestTotal())
                 .param("now", Timestamps.bind(batch.createdAt()))
                 .param("expiresAt", Timestamps.bind(batch.expiresAt()))
                 .update();
+    }
+
+    /** Sets the number of jobs of a batch being stored, once all are; call in the transaction that inserts it. */
+    public void setRequestTotal(String id, int requestTotal) {
+        jdbc.sql(SET_REQUEST_TOTAL).param("id", id).param("requestTotal", requestTotal).update();
     }
 
     /** The batch if it exists and belongs to the tenant; another tenant's batch is simply absent. */

@@ -2,6 +2,7 @@ package dev.sluice.db.batch;
 
 import dev.sluice.common.BatchStatus;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A batch as stored. Counts and usage are null until the batch is finalised; while it runs they
@@ -32,5 +33,6 @@ public record BatchRow(
         Instant failedAt,
         Instant expiredAt,
         Instant cancellingAt,
-        Instant cancelledAt) {
+        Instant cancelledAt,
+        List<String> webhookEvents) {
 }

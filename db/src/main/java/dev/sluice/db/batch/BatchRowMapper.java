@@ -41,6 +41,7 @@ final class BatchRowMapper implements RowMapper<BatchRow> {
                 Timestamps.read(rs, "failed_at"),
                 Timestamps.read(rs, "expired_at"),
                 Timestamps.read(rs, "cancelling_at"),
-                Timestamps.read(rs, "cancelled_at"));
+                Timestamps.read(rs, "cancelled_at"),
+                Timestamps.readTextArray(rs, "webhook_events"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.db.batch;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A batch about to be stored, with its jobs inserted in the same transaction.
@@ -16,6 +17,7 @@ import java.time.Instant;
  * @param requestTotal     how many jobs it has
  * @param createdAt        now
  * @param expiresAt        when unstarted jobs expire
+ * @param webhookEvents    the terminal event types its webhook wants ({@code batch.completed}, ...), or null for all
  */
 public record NewBatch(
         String id,
@@ -28,5 +30,14 @@ public record NewBatch(
         int priority,
         int requestTotal,
         Instant createdAt,
-        Instant expiresAt) {
+        Instant expiresAt,
+        List<String> webhookEvents) {
+
+    /** A batch whose webhook (if any) wants every terminal event type. */
+    public NewBatch(String id, String tenantId, String endpoint, String completionWindow, String inputFileId,
+            String metadataJson, String webhookUrl, int priority, int requestTotal, Instant createdAt,
+            Instant expiresAt) {
+        this(id, tenantId, endpoint, completionWindow, inputFileId, metadataJson, webhookUrl, priority, requestTotal,
+                createdAt, expiresAt, null);
+    }
 }

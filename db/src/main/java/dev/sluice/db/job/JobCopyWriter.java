@@ -14,7 +14,7 @@ final class JobCopyWriter {
 
     /** The column list the rows below fill, in order. */
     static final String COLUMNS =
-            "(id, tenant_id, batch_id, line_no, custom_id, url, model, body, priority, status, webhook_url, created_at)";
+            "(id, tenant_id, batch_id, line_no, custom_id, url, model, body, priority, status, webhook_url, webhook_events, created_at)";
 
     private final Writer out;
     private final String createdAt;
@@ -36,6 +36,8 @@ final class JobCopyWriter {
         field(Integer.toString(job.priority()));
         field("queued");
         field(job.webhookUrl());
+        // A closed set of dotted names: no element needs quoting in an array literal.
+        field(job.webhookEvents() == null ? null : "{" + String.join(",", job.webhookEvents()) + "}");
         out.write(createdAt);
         out.write('\n');
     }

@@ -2,6 +2,7 @@ package dev.sluice.db.job;
 
 import dev.sluice.common.JobStatus;
 import java.time.Instant;
+import java.util.List;
 
 /** A job as stored, everything the API shows and the result files render. */
 public record JobRow(
@@ -28,5 +29,6 @@ public record JobRow(
         Integer completionTokens,
         Integer totalTokens,
         Integer latencyMs,
-        boolean cached) {
+        boolean cached,
+        List<String> webhookEvents) {
 }

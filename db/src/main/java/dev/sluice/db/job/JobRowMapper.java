@@ -37,6 +37,7 @@ final class JobRowMapper implements RowMapper<JobRow> {
                 Timestamps.readInt(rs, "completion_tokens"),
                 Timestamps.readInt(rs, "total_tokens"),
                 Timestamps.readInt(rs, "latency_ms"),
-                rs.getBoolean("cached"));
+                rs.getBoolean("cached"),
+                Timestamps.readTextArray(rs, "webhook_events"));
     }
 }

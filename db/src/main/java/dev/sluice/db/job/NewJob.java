@@ -1,5 +1,7 @@
 package dev.sluice.db.job;
 
+import java.util.List;
+
 /**
  * A job about to be stored.
  *
@@ -13,6 +15,7 @@ package dev.sluice.db.job;
  * @param body       the request body as valid JSON text
  * @param priority   0-9
  * @param webhookUrl where a single job's terminal event goes, or null
+ * @param webhookEvents the terminal event types its webhook wants ({@code job.succeeded}, ...), or null for all
  */
 public record NewJob(
         String id,
@@ -24,5 +27,12 @@ public record NewJob(
         String model,
         String body,
         int priority,
-        String webhookUrl) {
+        String webhookUrl,
+        List<String> webhookEvents) {
+
+    /** A job whose webhook (if any) wants every terminal event type. */
+    public NewJob(String id, String tenantId, String batchId, Integer lineNo, String customId, String url, String model,
+            String body, int priority, String webhookUrl) {
+        this(id, tenantId, batchId, lineNo, customId, url, model, body, priority, webhookUrl, null);
+    }
 }

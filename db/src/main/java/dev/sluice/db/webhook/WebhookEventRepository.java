@@ -19,7 +19,9 @@ import org.springframework.transaction.annotation.Transactional;
 public class WebhookEventRepository {
 
     private static final String LOCK_UNSWEPT_BATCHES = """
-            SELECT id, tenant_id, 'batch.' || status AS type, webhook_url FROM batches
+            SELECT id, tenant_id, 'batch.' || status AS type, webhook_url,
+                   webhook_events IS NULL OR 'batch.' || status = ANY(webhook_events) AS wanted
+              FROM batches
              WHERE webhook_url IS NOT NULL AND webhook_event_id IS NULL
                AND status IN ('completed', 'failed', 'expired', 'cancelled')
              LIMIT :limit
@@ -27,7 +29,9 @@ public class WebhookEventRepository {
             """;
 
     private static final String LOCK_UNSWEPT_JOBS = """
-            SELECT id, tenant_id, 'job.' || status AS type, webhook_url FROM jobs
+            SELECT id, tenant_id, 'job.' || status AS type, webhook_url,
+                   webhook_events IS NULL OR 'job.' || status = ANY(webhook_events) AS wanted
+              FROM jobs
              WHERE batch_id IS NULL AND webhook_url IS NOT NULL AND webhook_event_id IS NULL
                AND status IN ('succeeded', 'failed', 'cancelled', 'expired')
              LIMIT :limit
@@ -37,6 +41,12 @@ public class WebhookEventRepository {
     private static final String MARK_BATCH_SWEPT = "UPDATE batches SET webhook_event_id = :eventId WHERE id = :id";
 
     private static final String MARK_JOB_SWEPT = "UPDATE jobs SET webhook_event_id = :eventId WHERE id = :id";
+
+    /**
+     * What marks a subject whose terminal event type its {@code webhook_events} filter leaves out: it gets no
+     * event, and leaves the sweep's partial indexes all the same. Never an event id (those start with "evt_").
+     */
+    public static final String FILTERED_OUT = "filtered";
 
     private static final String INSERT_EVENT = """
             INSERT INTO webhook_events (id, tenant_id, subject_id, type, url, payload, status, next_attempt_at,
@@ -97,7 +107,11 @@ public class WebhookEventRepository {
         this.jdbc = jdbc;
     }
 
-    /** Creates the events of up to {@code limit} finished batches and as many single jobs; returns how many. */
+    /**
+     * Creates the events of up to {@code limit} finished batches and as many single jobs; returns how many
+     * subjects it swept, including those whose {@code webhook_events} filter leaves their event out (marked
+     * {@link #FILTERED_OUT}, no event).
+     */
     @Transactional
     public int createPending(Instant now, int limit) {
         return create(LOCK_UNSWEPT_BATCHES, MARK_BATCH_SWEPT, now, limit)
@@ -105,13 +119,17 @@ public class WebhookEventRepository {
     }
 
     private int create(String lockSql, String markSql, Instant now, int limit) {
-        record Subject(String id, String tenantId, String type, String url) {
+        record Subject(String id, String tenantId, String type, String url, boolean wanted) {
         }
         List<Subject> subjects = jdbc.sql(lockSql).param("limit", limit)
                 .query((rs, n) -> new Subject(rs.getString("id"), rs.getString("tenant_id"), rs.getString("type"),
-                        rs.getString("webhook_url")))
+                        rs.getString("webhook_url"), rs.getBoolean("wanted")))
                 .list();
         for (Subject subject : subjects) {
+            if (!subject.wanted()) {
+                jdbc.sql(markSql).param("eventId", FILTERED_OUT).param("id", subject.id()).update();
+                continue;
+            }
             String eventId = Ids.event();
             jdbc.sql(INSERT_EVENT)
                     .param("id", eventId)

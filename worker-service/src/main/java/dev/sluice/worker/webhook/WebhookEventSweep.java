@@ -29,11 +29,11 @@ public class WebhookEventSweep {
         this.batchSize = properties.webhook().batchSize();
     }
 
-    /** Creates the events of finished batches and jobs that lack one; returns how many it created. */
+    /** Creates the events of finished batches and jobs that lack one (none for a type their webhook_events filter leaves out); returns how many subjects it swept. */
     public int runOnce() {
         int created = events.createPending(clock.instant(), batchSize);
         if (created > 0) {
-            log.info("Created {} webhook event(s)", created);
+            log.info("Swept {} finished subject(s) into the webhook outbox", created);
         }
         return created;
     }

@@ -254,6 +254,42 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         assertThat(received.body()).contains("\"type\":\"job.succeeded\"", "\"data\":{\"id\":\"" + jobId + "\"}");
     }
 
+    @Test
+    void anEventTypeLeftOutOfWebhookEventsIsNotSentWhileAnAllowedOneIs() throws Exception {
+        String tenantId = Ids.tenant();
+        Instant now = Instant.now();
+        tenants.createTenantWithKey(tenantId, Ids.apiKey(), "filtered", Ids.random(32).getBytes(StandardCharsets.US_ASCII),
+                "sk-test", secret, now);
+        String unwanted = succeededSingleJob(tenantId, receiver.url("/unwanted"), List.of("job.failed"), now);
+        String wanted = succeededSingleJob(tenantId, receiver.url("/wanted"), List.of("job.failed", "job.succeeded"),
+                now);
+
+        sweep.runOnce();
+        deliverer.runOnce();
+        sweep.runOnce();
+        deliverer.runOnce();
+
+        assertThat(receiver.received()).singleElement().satisfies(received -> {
+            assertThat(received.body()).contains("\"type\":\"job.succeeded\"", "\"data\":{\"id\":\"" + wanted + "\"}");
+            new Webhook(secret).verify(received.body(), received.headers());
+        });
+        assertThat(jdbc.sql("SELECT count(*) FROM webhook_events WHERE subject_id = :id").param("id", unwanted)
+                .query(Integer.class).single()).isZero();
+        // Marked as swept, so no later sweep looks at it again.
+        assertThat(jdbc.sql("SELECT webhook_event_id FROM jobs WHERE id = :id").param("id", unwanted)
+                .query(String.class).single()).isEqualTo(WebhookEventRepository.FILTERED_OUT);
+        assertThat(deliveries.listForSubject(tenantId, unwanted)).isEmpty();
+    }
+
+    private String succeededSingleJob(String tenantId, String webhookUrl, List<String> webhookEvents, Instant now) {
+        String jobId = Ids.job();
+        jobs.insertAll(List.of(new NewJob(jobId, tenantId, null, null, null, "/v1/chat/completions", "webhook/filtered",
+                "{\"model\":\"webhook/filtered\"}", 0, webhookUrl, webhookEvents)), now);
+        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
+        assertThat(jobs.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
+        return jobId;
+    }
+
     /** A one-job batch with a webhook, its job succeeded and the batch finalised. */
     private SubmittedBatch completedBatch(String model, String webhookUrl) {
         SubmittedBatch submitted = submissions.batch().webhook(webhookUrl, secret).chat(model, "done").store();
