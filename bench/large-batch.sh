@@ -145,7 +145,7 @@ run_mode() {
     sleep 1; table_writes >"$data/tables1"   # table statistics are flushed about once a second
     local writes; writes=$(join "$data/tables0" "$data/tables1" | awk -v n="$LINES" '{
         ins = $5 - $2; upd = $6 - $3; del = $7 - $4
-        if (ins + upd + del > 0) printf "%s%s +%.1f/~%.1f/-%.1f", sep, $1, ins / n, upd / n, del / n; sep = ", " }')
+        if ((ins + upd + del) / n >= 0.01) { printf "%s%s +%.2f/~%.2f/-%.2f", sep, $1, ins / n, upd / n, del / n; sep = ", " } }')
     local xact1; xact1=$(psql_q "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
     local stats; stats=$(curl_json "$SIM/__stats")
     # From the jobs table, relative to the POST: first result, first and last send, last result.
