@@ -46,7 +46,8 @@ final class SluiceStack implements AutoCloseable {
         apiEnv.put("SLUICE_SECRETS_ENCRYPTION_KEY", TestSecrets.ENCRYPTION_KEY);
         apiEnv.putAll(sluiceEnv);
         apiEnv.put("SLUICE_ADMIN_KEY", adminKey);
-        apiEnv.put("SLUICE_FACADE_UPSTREAM_BASE_URL", simulator.baseUrl().toString());
+        // The api asks the provider itself for GET /v1/models, at the workers' upstream URL.
+        apiEnv.put("SLUICE_UPSTREAM_BASE_URL", simulator.baseUrl().toString());
         ServiceProcess api = ServiceProcess.start("api", "api-service", apiEnv);
 
         Map<String, String> workerEnv = new HashMap<>(TestInfrastructure.environment());
