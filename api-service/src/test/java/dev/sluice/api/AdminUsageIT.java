@@ -83,6 +83,10 @@ class AdminUsageIT extends ApiTestBase {
         expect(400, get("/admin/usage?from=2025-02-02&to=2025-02-01", ADMIN_KEY));
         expect(400, get("/admin/usage?from=2020-01-01&to=2025-01-01", ADMIN_KEY));
         expect(400, get("/admin/usage?tenant=a%20b", ADMIN_KEY));
+        // Days PostgreSQL or date arithmetic cannot hold are a 400 too, not a 500.
+        assertThat(expect(400, get("/admin/usage?from=2025-01-01&to=%2B999999999-12-31", ADMIN_KEY)).error()
+                .get("code").asString()).isEqualTo("invalid_date");
+        expect(400, get("/admin/usage?from=-5000-01-01&to=-5000-01-01", ADMIN_KEY));
     }
 
     private String submit(String key, String body) {

@@ -58,7 +58,13 @@ class UsageController {
 
     private static LocalDate day(String text, String param) {
         try {
-            return LocalDate.parse(text.strip());
+            LocalDate day = LocalDate.parse(text.strip());
+            // PostgreSQL's timestamps and LocalDate's arithmetic both end somewhere; no job is older than 1970.
+            if (day.getYear() < 1970 || day.getYear() > 9999) {
+                throw ApiException.invalid(param, "invalid_date", param + " must be a day between 1970-01-01 and "
+                        + "9999-12-31, got '" + text + "'.");
+            }
+            return day;
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(param, "invalid_date", param + " must be a date as YYYY-MM-DD (UTC), got '"
                     + text + "'.");

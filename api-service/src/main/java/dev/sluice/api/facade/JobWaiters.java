@@ -122,20 +122,13 @@ class JobWaiters implements SmartLifecycle {
             try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN " + CHANNEL);
                 statement.execute("LISTEN " + StreamChunks.CHANNEL);
-                // Jobs that finished while no connection listened.
-                runOnce();
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
-                    if (notifications != null) {
-                        for (PGNotification notification : notifications) {
-                            if (notification.getName().equals(CHANNEL)) {
-                                signal(notification.getParameter());
-                            } else {
-                                chunk(notification.getParameter());
-                            }
-                        }
-                    }
+                try {
+                    // Jobs that finished while no connection listened.
+                    runOnce();
+                    receive(connection.unwrap(PGConnection.class));
+                } finally {
+                    // The connection goes back to the pool: it must not keep receiving every notification.
+                    unlisten(statement);
                 }
             } catch (SQLException | RuntimeException e) {
                 if (running) {
@@ -143,6 +136,30 @@ class JobWaiters implements SmartLifecycle {
                     pause();
                 }
             }
+        }
+    }
+
+    private void receive(PGConnection pg) throws SQLException {
+        while (running) {
+            PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
+            if (notifications != null) {
+                for (PGNotification notification : notifications) {
+                    if (notification.getName().equals(CHANNEL)) {
+                        signal(notification.getParameter());
+                    } else {
+                        chunk(notification.getParameter());
+                    }
+                }
+            }
+        }
+    }
+
+    private static void unlisten(Statement statement) {
+        try {
+            statement.execute("UNLISTEN *");
+        } catch (SQLException e) {
+            // A broken connection is evicted by the pool anyway.
+            log.debug("UNLISTEN failed: {}", e.toString());
         }
     }
 

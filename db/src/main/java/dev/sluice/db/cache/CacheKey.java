@@ -43,7 +43,13 @@ public final class CacheKey {
         ObjectNode request = ((ObjectNode) root).deepCopy();
         request.remove("stream");
         request.remove("stream_options");
-        return Optional.of(sha256(path + "\n" + JSON.writeValueAsString(canonical(request))));
+        try {
+            return Optional.of(sha256(path + "\n" + JSON.writeValueAsString(canonical(request))));
+        } catch (JacksonException e) {
+            // A number that overflows a double (1e400) has no exact decimal form: such a request is not cached,
+            // and the provider judges it.
+            return Optional.empty();
+        }
     }
 
     private static boolean deterministic(String path, JsonNode body) {

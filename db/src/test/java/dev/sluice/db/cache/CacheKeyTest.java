@@ -50,4 +50,12 @@ class CacheKeyTest {
                 {"model":"m","seed":"7","messages":[]}""")).isEmpty();
         assertThat(CacheKey.of(CHAT, "not json")).isEmpty();
     }
+
+    @Test
+    void aNumberBeyondADoubleMakesTheRequestUncacheableInsteadOfFailing() {
+        assertThat(CacheKey.of("/v1/embeddings", """
+                {"model":"e","input":"x","dimensions":1e400}""")).isEmpty();
+        assertThat(CacheKey.of(CHAT, """
+                {"model":"m","temperature":0,"top_p":-1e400,"messages":[]}""")).isEmpty();
+    }
 }
