@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
  * (null) for a paused model.
  *
  * <p>A batch's estimate counts the unfinished jobs of its models (about 40 ms per 100,000 waiting, see
- * docs/benchmarks.md), so it is kept for {@link #REUSE_FOR} per batch while the batch's own unfinished
- * jobs stay as many: clients polling a batch, or listing many, do not recount on every request.
+ * docs/benchmarks.md), so it is kept for {@link #REUSE_FOR} per batch: clients polling a running batch, or
+ * listing many, recount each batch at most once per interval, however fast its jobs finish.
  */
 @Component
 public class DrainTimes {
@@ -34,7 +34,7 @@ public class DrainTimes {
     /** Above this many remembered estimates, expired ones are dropped. */
     private static final int MAX_REMEMBERED = 10_000;
 
-    private record Estimate(Instant madeAt, long remaining, Instant completion) {
+    private record Estimate(Instant madeAt, Instant completion) {
     }
 
     private final Map<String, Estimate> recent = new ConcurrentHashMap<>();
@@ -69,14 +69,14 @@ public class DrainTimes {
         }
         Instant now = clock.instant();
         Estimate known = recent.get(batch.id());
-        if (known != null && known.remaining() == remaining && known.madeAt().plus(REUSE_FOR).isAfter(now)) {
+        if (known != null && known.madeAt().plus(REUSE_FOR).isAfter(now)) {
             return known.completion();
         }
         if (recent.size() > MAX_REMEMBERED) {
             recent.values().removeIf(estimate -> !estimate.madeAt().plus(REUSE_FOR).isAfter(now));
         }
         Instant completion = estimate(batch, now);
-        recent.put(batch.id(), new Estimate(now, remaining, completion));
+        recent.put(batch.id(), new Estimate(now, completion));
         return completion;
     }
 
