@@ -24,8 +24,8 @@ import tools.jackson.databind.JsonNode;
  */
 class BatchPublishingIT extends ApiTestBase {
 
-    /** Four chunks of the tests' 1,000: the first is published before the answer, three in the background. */
-    private static final int LINES = 3_500;
+    /** Five chunks of the tests' 1,000: the first is published before the answer, four in the background. */
+    private static final int LINES = 5_000;
 
     @Autowired
     UnpublishedJobSweeper sweeper;
