@@ -101,26 +101,32 @@ public record ApiProperties(
      *
      * @param sweepInterval  how often the sweeper looks for jobs whose message the broker never
      *                       confirmed (default 5s)
-     * @param republishAfter how old an unconfirmed job must be before the sweeper publishes it again;
-     *                       longer than the slowest request takes to publish its batch, so that the
-     *                       sweeper does not duplicate messages still being sent (a 100,000-job batch
-     *                       takes about 15 s here), yet short enough to recover soon after a broker
-     *                       outage (default 60s)
+     * @param republishAfter how old an unconfirmed job must be before the sweeper publishes it again, so
+     *                       that it does not duplicate a single job's message still being sent (a batch
+     *                       being published in the background is held by its publishing lease instead),
+     *                       yet short enough to recover soon after a broker outage (default 60s)
      * @param confirmTimeout how long to wait for the broker to confirm one chunk of messages (default 30s)
      * @param chunkSize      messages published per broker confirmation and per {@code published_at}
      *                       update (default 1,000)
+     * @param publishLease   how far ahead a batch's background publisher holds the batch's publishing lease,
+     *                       renewed before each chunk; while it holds, the sweeper leaves the batch's jobs
+     *                       alone; after the api-service died mid-publish, the sweeper takes over once it has
+     *                       passed. Must exceed the confirm timeout (default 90s)
      */
     public record Dispatch(
             @DefaultValue("5s") Duration sweepInterval,
             @DefaultValue("60s") Duration republishAfter,
             @DefaultValue("30s") Duration confirmTimeout,
-            @DefaultValue("1000") int chunkSize) {
+            @DefaultValue("1000") int chunkSize,
+            @DefaultValue("90s") Duration publishLease) {
 
         public Dispatch {
             require(sweepInterval.isPositive(), "sluice.dispatch.sweep-interval must be positive");
             require(!republishAfter.isNegative(), "sluice.dispatch.republish-after must not be negative");
             require(confirmTimeout.isPositive(), "sluice.dispatch.confirm-timeout must be positive");
             require(chunkSize >= 1 && chunkSize <= 10_000, "sluice.dispatch.chunk-size must be 1-10000");
+            require(publishLease.compareTo(confirmTimeout) > 0,
+                    "sluice.dispatch.publish-lease must exceed sluice.dispatch.confirm-timeout");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.sluice.api.batch;
 
 import dev.sluice.api.ApiProperties;
-import dev.sluice.api.dispatch.JobPublisher;
+import dev.sluice.api.dispatch.BatchPublisher;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.job.JobRequest;
@@ -30,8 +30,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Stores a checked batch with all its jobs in one transaction (COPY for the jobs, written as the lines
  * arrive: an input file's lines are read, checked and stored one by one, {@link BatchJobWriter}), then,
- * once it has committed, publishes one message per job. A batch is thus either wholly stored or not at
- * all (a bad line late in a file rolls back all before it), and a worker never gets an id it cannot read.
+ * once it has committed, publishes one message per job: the first chunk before answering, the rest in the
+ * background under the batch's publishing lease ({@link BatchPublisher}). A batch is thus either wholly
+ * stored or not at all (a bad line late in a file rolls back all before it), and a worker never gets an id
+ * it cannot read.
  *
  * <p>Cancelling moves the batch to {@code cancelling} and its queued jobs to {@code cancelled} in one
  * transaction; running jobs finish, and a worker's finaliser then marks the batch {@code cancelled}.
@@ -48,7 +50,7 @@ class BatchService {
     private final JobRetryRepository retryJobs;
     private final ModelRepository models;
     private final IdempotencyKeys idempotency;
-    private final JobPublisher publisher;
+    private final BatchPublisher publisher;
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final ApiProperties.Input limits;
@@ -56,7 +58,7 @@ class BatchService {
     private final InputFileLines inputFiles;
 
     BatchService(BatchRepository batches, JobRepository jobs, JobRetryRepository retryJobs, ModelRepository models,
-            IdempotencyKeys idempotency, JobPublisher publisher, TransactionTemplate transaction, Clock clock,
+            IdempotencyKeys idempotency, BatchPublisher publisher, TransactionTemplate transaction, Clock clock,
             ApiProperties properties, SubmissionMetrics metrics, InputFileLines inputFiles) {
         this.inputFiles = inputFiles;
         this.batches = batches;
@@ -97,6 +99,8 @@ class BatchService {
             }
             writer.flush();
             batches.setRequestTotal(batchId, writer.count());
+            // Keeps the sweeper off the jobs until the publisher below has sent them (or given up).
+            batches.setPublishingUntil(batchId, publisher.leaseFrom(now));
             models.register(writer.models(), now);
             return null;
         });
@@ -104,7 +108,7 @@ class BatchService {
             return batches.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("batch", earlier));
         }
         List<JobMessage> messages = writer.messages();
-        publisher.publish(messages);
+        publisher.publish(batchId, messages);
         metrics.submitted(messages);
         return batches.find(tenant.id(), batchId).orElseThrow();
     }

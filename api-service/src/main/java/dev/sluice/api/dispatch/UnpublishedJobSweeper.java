@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
  * publish them (broker down, crash between commit and publish), or a worker's lease rescuer put a
  * dead worker's job back with {@code published_at} null. Only jobs older than
  * {@code sluice.dispatch.republish-after} are taken, so it does not race a request that is still
- * publishing, and only jobs whose backoff ({@code not_before}) has passed. Several replicas may
+ * publishing, only jobs whose backoff ({@code not_before}) has passed, and none of a batch whose
+ * publishing lease has not run out ({@link BatchPublisher} is still sending it, or died less than
+ * {@code sluice.dispatch.publish-lease} ago). Several replicas may
  * publish the same job twice; the worker's conditional claim makes the second delivery a no-op.
  */
 @Component

@@ -71,7 +71,7 @@ class AdminKeyInterceptorTest {
                 new ApiProperties.Input(DataSize.ofMegabytes(1), 10, 10, 16, 64, 512, Duration.ofHours(24),
                         DataSize.ofMegabytes(200)),
                 new ApiProperties.Dispatch(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                        1000),
+                        1000, Duration.ofSeconds(90)),
                 new ApiProperties.Webhook(false, Duration.ofHours(24)),
                 new ApiProperties.Events(Duration.ofMillis(500), Duration.ofSeconds(15)), null,
                 new SecretsSettings(null));

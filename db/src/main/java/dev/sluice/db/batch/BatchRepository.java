@@ -27,6 +27,15 @@ public class BatchRepository {
             UPDATE batches SET request_total = :requestTotal WHERE id = :id
             """;
 
+    /** Sets or extends the batch's publishing lease (V19). */
+    private static final String SET_PUBLISHING_UNTIL = """
+            UPDATE batches SET publishing_until = :until WHERE id = :id
+            """;
+
+    private static final String END_PUBLISHING = """
+            UPDATE batches SET publishing_until = NULL WHERE id = :id AND publishing_until IS NOT NULL
+            """;
+
     private static final String FIND_FOR_TENANT = """
             SELECT * FROM batches WHERE id = :id AND tenant_id = :tenantId
             """;
@@ -147,6 +156,19 @@ public class BatchRepository {
     /** Sets the number of jobs of a batch being stored, once all are; call in the transaction that inserts it. */
     public void setRequestTotal(String id, int requestTotal) {
         jdbc.sql(SET_REQUEST_TOTAL).param("id", id).param("requestTotal", requestTotal).update();
+    }
+
+    /**
+     * Sets the batch's publishing lease, during which the unpublished-job sweeper leaves its jobs to the
+     * background publisher until then; a dead publisher's lease simply runs out.
+     */
+    public void setPublishingUntil(String id, Instant until) {
+        jdbc.sql(SET_PUBLISHING_UNTIL).param("id", id).param("until", Timestamps.bind(until)).update();
+    }
+
+    /** Ends the batch's publishing lease: the sweeper may publish whatever of it is still unpublished. */
+    public void endPublishing(String id) {
+        jdbc.sql(END_PUBLISHING).param("id", id).update();
     }
 
     /** The batch if it exists and belongs to the tenant; another tenant's batch is simply absent. */

@@ -87,11 +87,16 @@ public class JobRepository {
              WHERE id = :id AND status = 'running' AND lease_owner = :owner
             """;
 
-    /** Queued jobs the broker never confirmed, whose retry backoff (if any) has passed: publishing earlier would only bounce off the claim. */
+    /**
+     * Queued jobs the broker never confirmed, whose retry backoff (if any) has passed: publishing earlier would only
+     * bounce off the claim. Jobs of a batch under a live publishing lease (V19) are its creator's to publish.
+     */
     private static final String UNPUBLISHED_DUE = """
             SELECT id, model, priority FROM jobs
              WHERE status = 'queued' AND published_at IS NULL AND created_at < :createdBefore
                AND (not_before IS NULL OR not_before <= :now)
+               AND NOT EXISTS (SELECT 1 FROM batches b
+                                WHERE b.id = jobs.batch_id AND b.publishing_until > :now)
              ORDER BY created_at
              LIMIT :limit
             """;
@@ -289,8 +294,8 @@ public class JobRepository {
 
     /**
      * Queued jobs created before {@code createdBefore} whose message the broker never confirmed and
-     * whose backoff ({@code not_before}) has passed by {@code now}: what the api-service's sweeper
-     * publishes.
+     * whose backoff ({@code not_before}) has passed by {@code now}, and whose batch (if any) has no
+     * publishing lease beyond {@code now}: what the api-service's sweeper publishes.
      */
     public List<JobMessage> unpublishedDue(Instant createdBefore, Instant now, int limit) {
         return jdbc.sql(UNPUBLISHED_DUE).param("createdBefore", Timestamps.bind(createdBefore))
