@@ -131,7 +131,7 @@ status                $status, request_counts $counts
 wall                  $(calc "sprintf(\"%.1f\", $wall)") s; ideal $(calc "sprintf(\"%.2f\", $ideal)") s ($(calc "sprintf(\"%.3f\", $wall / $ideal)")); with the $(calc "$MARGIN_S * 1000") ms margin $(calc "sprintf(\"%.2f\", $ideal_m)") s ($(calc "sprintf(\"%.3f\", $wall / $ideal_m)"))
 simulator             $sent requests sent (ideal $r), $limited 429s, max in any ${w} s window $maxw (limit $n)
 sends per ${w} s        $per_window   (consecutive windows from the first send, jobs.started_at)
-first $n sends        in $first_n s ($(calc "sprintf(\"%.0f\", $n / $first_n)") per second)
+$(printf '%-22s' "first $n sends")in $first_n s ($(calc "sprintf(\"%.0f\", $n / $first_n)") per second)
 probe lock time       p50 $p50 ms, p99 $p99 ms, max $pmax ms over $pcount probes every ${PROBE_MS} ms
 pacer row             largest seen $row_max; $upd row updates ($(calc "sprintf(\"%.1f\", $upd / $r)") per request, $hot HOT); pacer_budgets now $size on disk ($parts)
 postgres              $xact transactions ($(calc "sprintf(\"%.0f\", $xact / $wall)")/s), backend CPU $(calc "sprintf(\"%.1f\", $cpu_pg)") s; workers' CPU $(calc "sprintf(\"%.1f\", $cpu_w)") s")
