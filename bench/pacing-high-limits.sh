@@ -13,8 +13,10 @@
 #   - grant latency proxy: a probe session runs BEGIN; SELECT ... FROM pacer_budgets ... FOR UPDATE; COMMIT
 #     every PROBE_MS (100) ms on the row's budget while the batch runs, and the time each takes (mostly the
 #     wait behind the workers' grant transactions, which hold the same lock) is reported as p50 / p99 / max;
-#   - the row's size (sent_us entries and bytes, largest seen by the probe), pacer_budgets row updates and
-#     its size on disk (table + TOAST) after the row, PostgreSQL transactions and backend CPU seconds.
+#   - the row's size (sent_us entries and bytes, largest seen by the probe), pacer_budgets row updates (and how
+#     many were HOT) and its size on disk (total, heap and TOAST) after the row, PostgreSQL transactions and
+#     backend CPU seconds;
+#   - how long the first N sends took (jobs.started_at): the rate one model is sent at while its limit binds.
 #
 # ideal for R requests at N per W: floor((R-1)/N)*W + mean latency; Sluice's own best has W + margin
 # (250 ms by default) in place of W, also printed. Loopback only; its own database
@@ -81,6 +83,7 @@ for i in "${!rows[@]}"; do
     cpu_w0=$(cpu_seconds $(for k in $(seq 1 "$WORKERS"); do stack_pid "worker-$k"; done))
     xact0=$(psql_q "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
     upd0=$(psql_q "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'pacer_budgets'")
+    hot0=$(psql_q "SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'pacer_budgets'")
 
     # The probe: one psql session, a timed lock of the row's budget every PROBE_MS, until killed.
     probe_sql=$SCRATCH/data/probe.sql
@@ -102,7 +105,14 @@ for i in "${!rows[@]}"; do
     cpu_w=$(calc "$(cpu_seconds $(for k in $(seq 1 "$WORKERS"); do stack_pid "worker-$k"; done)) - $cpu_w0")
     xact=$(( $(psql_q "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()") - xact0 ))
     upd=$(( $(psql_q "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'pacer_budgets'") - upd0 ))
+    hot=$(( $(psql_q "SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'pacer_budgets'") - hot0 ))
     size=$(psql_q "SELECT pg_size_pretty(pg_total_relation_size('pacer_budgets'))")
+    parts=$(psql_q "SELECT 'heap ' || pg_size_pretty(pg_relation_size(oid)) || ', TOAST ' || pg_size_pretty(pg_total_relation_size(reltoastrelid))
+        FROM pg_class WHERE relname = 'pacer_budgets'")
+    # How fast one model is sent while its limit binds: the first N sends (claims, jobs.started_at).
+    first_n=$(psql_q "WITH s AS (SELECT started_at, row_number() OVER (ORDER BY started_at) AS i FROM jobs
+        WHERE batch_id = '$id' AND started_at IS NOT NULL)
+        SELECT round(extract(epoch FROM max(started_at) FILTER (WHERE i = $n) - min(started_at))::numeric, 1) FROM s")
     stats=$(curl_json "$SIM/__stats")
     # The probe's lock times: the "Time:" line after each SELECT ... FOR UPDATE (its 3rd timed statement of 4).
     read -r p50 p99 pmax pcount < <(awk '/^Time: / { k++; if (k % 4 == 2) print $2 }' "$SCRATCH/data/probe.out" | percentiles)
@@ -121,8 +131,9 @@ status                $status, request_counts $counts
 wall                  $(calc "sprintf(\"%.1f\", $wall)") s; ideal $(calc "sprintf(\"%.2f\", $ideal)") s ($(calc "sprintf(\"%.3f\", $wall / $ideal)")); with the $(calc "$MARGIN_S * 1000") ms margin $(calc "sprintf(\"%.2f\", $ideal_m)") s ($(calc "sprintf(\"%.3f\", $wall / $ideal_m)"))
 simulator             $sent requests sent (ideal $r), $limited 429s, max in any ${w} s window $maxw (limit $n)
 sends per ${w} s        $per_window   (consecutive windows from the first send, jobs.started_at)
+$(printf '%-22s' "first $n sends")in $first_n s ($(calc "sprintf(\"%.0f\", $n / $first_n)") per second)
 probe lock time       p50 $p50 ms, p99 $p99 ms, max $pmax ms over $pcount probes every ${PROBE_MS} ms
-pacer row             largest seen $row_max; $upd row updates ($(calc "sprintf(\"%.1f\", $upd / $r)") per request); pacer_budgets now $size on disk
+pacer row             largest seen $row_max; $upd row updates ($(calc "sprintf(\"%.1f\", $upd / $r)") per request, $hot HOT); pacer_budgets now $size on disk ($parts)
 postgres              $xact transactions ($(calc "sprintf(\"%.0f\", $xact / $wall)")/s), backend CPU $(calc "sprintf(\"%.1f\", $cpu_pg)") s; workers' CPU $(calc "sprintf(\"%.1f\", $cpu_w)") s")
     log "row $spec: $status in $wall s, $limited 429s, max/window $maxw"
 done

@@ -12,8 +12,17 @@ import java.util.List;
  * {@code now} only if fewer than N earlier dispatches were sent within the last W + margin, fewer than
  * the concurrency cap are in flight, and the budget is not paused. All times are microseconds on the
  * database's clock; nothing here reads a clock or sleeps, so tests drive it with plain numbers.
+ *
+ * <p>A dispatch granted at {@code now} is recorded as sent at {@code now + allowance}, the latest it is
+ * expected to leave: the rule then holds between <em>actual</em> send times for every request that
+ * leaves within the allowance, without rewriting the row once it has left; only a later one needs
+ * {@link #sent} (see {@link GlobalPacer#sent}). A dispatch under no concurrency cap holds no lease
+ * ({@link #NO_LEASE}), so its release has nothing to write.
  */
 final class Budget {
+
+    /** The lease end of a grant made under no concurrency cap: it holds no lease, and its release changes nothing. */
+    static final long NO_LEASE = 0;
 
     private Budget() {
     }
@@ -26,11 +35,12 @@ final class Budget {
     }
 
     /**
-     * Go: the dispatch was recorded as sent at {@code sentUs} and holds a concurrency lease until {@code leaseUntilUs}.
+     * Go: the dispatch was recorded as sent at {@code sentUs} and holds a concurrency lease until
+     * {@code leaseUntilUs} (or none, {@link #NO_LEASE}, when the model has no concurrency cap).
      *
      * @param row          the budget with the dispatch recorded
-     * @param sentUs       the send time recorded for it
-     * @param leaseUntilUs when its concurrency lease runs out if never released
+     * @param sentUs       the send time recorded for it: the decision's instant plus the allowance
+     * @param leaseUntilUs when its concurrency lease runs out if never released, or {@link #NO_LEASE}
      */
     record Granted(BudgetRow row, long sentUs, long leaseUntilUs) implements Decision {
     }
@@ -45,8 +55,12 @@ final class Budget {
     record Wait(BudgetRow row, long untilUs, String reason) implements Decision {
     }
 
-    /** Decides on one dispatch at the row's {@code nowUs}. */
-    static Decision decide(BudgetRow row, Limit limit, Duration margin, Integer maxConcurrency, Duration lease) {
+    /**
+     * Decides on one dispatch at the row's {@code nowUs}; if granted, it is recorded as sent
+     * {@code allowance} later, and holds a lease only if {@code maxConcurrency} is set.
+     */
+    static Decision decide(BudgetRow row, Limit limit, Duration margin, Integer maxConcurrency, Duration lease,
+            Duration allowance) {
         long now = row.nowUs();
         long span = micros(limit.window().plus(margin));
         if (row.pausedUntilUs() != null && row.pausedUntilUs() > now) {
@@ -62,9 +76,14 @@ final class Budget {
         if (maxConcurrency != null && busy.length >= maxConcurrency) {
             return new Wait(row, busy[0], "concurrency");
         }
+        long sent = now + micros(allowance);
+        if (maxConcurrency == null) {
+            // No cap: nothing counts requests in flight, so none is leased (leases of an earlier cap lapse as before).
+            return new Granted(new BudgetRow(append(recent, sent), busy, null, now), sent, NO_LEASE);
+        }
         long leaseUntil = now + micros(lease);
-        BudgetRow granted = new BudgetRow(append(recent, now), append(busy, leaseUntil), null, now);
-        return new Granted(granted, now, leaseUntil);
+        BudgetRow granted = new BudgetRow(append(recent, sent), append(busy, leaseUntil), null, now);
+        return new Granted(granted, sent, leaseUntil);
     }
 
     /**
@@ -72,17 +91,17 @@ final class Budget {
      * previous ones left it; returns the grants (possibly none) and the row to store.
      */
     static Burst decideMany(BudgetRow row, Limit limit, Duration margin, Integer maxConcurrency, Duration lease,
-            int max) {
+            Duration allowance, int max) {
         List<Granted> grants = new ArrayList<>();
         BudgetRow current = row;
-        Decision decision = decide(current, limit, margin, maxConcurrency, lease);
+        Decision decision = decide(current, limit, margin, maxConcurrency, lease, allowance);
         while (decision instanceof Granted granted) {
             grants.add(granted);
             current = granted.row();
             if (grants.size() == max) {
                 return new Burst(grants, current, null);
             }
-            decision = decide(current, limit, margin, maxConcurrency, lease);
+            decision = decide(current, limit, margin, maxConcurrency, lease, allowance);
         }
         Wait wait = (Wait) decision;
         return new Burst(grants, current, grants.isEmpty() ? wait : null);
@@ -98,12 +117,18 @@ final class Budget {
     record Burst(List<Granted> grants, BudgetRow row, Wait notBefore) {
     }
 
-    /** Moves a dispatch's send time from when it was granted to when its bytes actually left (never earlier). */
-    static BudgetRow sent(BudgetRow row, long grantedUs, long actualUs) {
+    /**
+     * Moves a dispatch's recorded send time {@code recordedUs} to when its bytes actually left, if that was
+     * later (never earlier).
+     */
+    static BudgetRow sent(BudgetRow row, long recordedUs, long actualUs) {
         long[] sent = row.sentUs().clone();
         for (int i = 0; i < sent.length; i++) {
-            if (sent[i] == grantedUs) {
-                sent[i] = Math.max(grantedUs, actualUs);
+            if (sent[i] == recordedUs) {
+                if (actualUs <= recordedUs) {
+                    return row;
+                }
+                sent[i] = actualUs;
                 Arrays.sort(sent);
                 return new BudgetRow(sent, row.busyUntilUs(), row.pausedUntilUs(), row.nowUs());
             }
@@ -112,14 +137,18 @@ final class Budget {
         return row;
     }
 
-    /** Ends a dispatch's concurrency lease: its request is no longer in flight. */
+    /** Ends a dispatch's concurrency lease: its request is no longer in flight. Without a lease, the same row. */
     static BudgetRow release(BudgetRow row, long leaseUntilUs) {
+        if (leaseUntilUs == NO_LEASE) {
+            return row;
+        }
         return new BudgetRow(row.sentUs(), remove(row.busyUntilUs(), leaseUntilUs), row.pausedUntilUs(), row.nowUs());
     }
 
     /** Takes back a dispatch that was never sent (no job to send after all): frees its slot and its lease. */
     static BudgetRow cancel(BudgetRow row, long sentUs, long leaseUntilUs) {
-        return new BudgetRow(remove(row.sentUs(), sentUs), remove(row.busyUntilUs(), leaseUntilUs),
+        long[] busy = leaseUntilUs == NO_LEASE ? row.busyUntilUs() : remove(row.busyUntilUs(), leaseUntilUs);
+        return new BudgetRow(remove(row.sentUs(), sentUs), busy,
                 row.pausedUntilUs(), row.nowUs());
     }
 

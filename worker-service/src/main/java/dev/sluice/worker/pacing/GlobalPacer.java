@@ -24,9 +24,11 @@ import org.springframework.stereotype.Component;
  * recent dispatches. Every grant locks that row, reads the database's clock, grants only if fewer than
  * N recorded sends lie within the last W + margin, records the new send, and commits — so grants are
  * serialised and measured by one clock, whatever the number of workers or the skew of their clocks.
- * A send that leaves later than granted (a slow claim, a GC pause, a cold connection) has its recorded
- * time moved to when its bytes actually left ({@link #sent}), so the rule is kept between actual sends;
- * one that would leave more than a margin late is not sent at all ({@link #isStale}). The margin covers
+ * Each grant is recorded as sent {@link #SEND_ALLOWANCE} after the grant, the latest it normally leaves;
+ * a send that leaves later still (a slow claim, a GC pause, a cold connection) has its recorded time moved
+ * to when its bytes actually left ({@link #sent}), so no request leaves before its recorded time and the
+ * rule is kept between actual sends; one that would leave more than a margin late is not sent at all
+ * ({@link #isStale}). The margin covers
  * what remains: the time from leaving this process to arriving at the provider. It widens by itself
  * after a 429 under a limit that was right, which can only mean that time was underestimated.
  *
@@ -43,12 +45,21 @@ public class GlobalPacer {
     static final Duration MAX_POLL = Duration.ofMillis(500);
     /** The margin never widens beyond this. */
     static final Duration MAX_MARGIN = Duration.ofSeconds(2);
+    /**
+     * How long after its grant a request is recorded as sent. Most requests leave within it (the message,
+     * the claim and the write take a few milliseconds), so their recorded time is already no earlier than
+     * their actual one and {@link #sent} has nothing to write; only later ones rewrite the row. It costs
+     * each slot this much per window (0.5 % at W = 10 s) instead of one row rewrite per request, and does
+     * not eat into the margin, which still covers only the way from this process to the provider.
+     */
+    static final Duration SEND_ALLOWANCE = Duration.ofMillis(50);
 
     private final BudgetStore store;
     private final LimitSource limits;
     private final List<Credential> credentials;
     private final Duration baseMargin;
     private final Duration lease;
+    private final Duration allowance;
     private final Sleeper sleeper;
     private final Map<String, Duration> localMargins = new ConcurrentHashMap<>();
     private final Map<String, Long> lastWidened = new ConcurrentHashMap<>();
@@ -63,16 +74,17 @@ public class GlobalPacer {
     @Autowired
     GlobalPacer(BudgetStore store, ModelLimits limits, WorkerProperties properties) {
         this(store, limits, properties.upstream().keys().stream().map(Credential::of).toList(),
-                properties.pacing().safetyMargin(), properties.lease().duration(), Thread::sleep);
+                properties.pacing().safetyMargin(), properties.lease().duration(), SEND_ALLOWANCE, Thread::sleep);
     }
 
     GlobalPacer(BudgetStore store, LimitSource limits, List<Credential> credentials, Duration margin, Duration lease,
-            Sleeper sleeper) {
+            Duration allowance, Sleeper sleeper) {
         this.store = store;
         this.limits = limits;
         this.credentials = List.copyOf(credentials);
         this.baseMargin = margin;
         this.lease = lease;
+        this.allowance = allowance;
         this.sleeper = sleeper;
     }
 
@@ -93,15 +105,17 @@ public class GlobalPacer {
             for (int i = 0; i < credentials.size(); i++) {
                 Credential credential = credentials.get((start + i) % credentials.size());
                 Budget.Burst[] burst = new Budget.Burst[1];
+                long[] decidedNanos = new long[1];
                 store.update(credential.fingerprint(), model, row -> {
+                    // Just after the row's clock was read, before the write and commit: lateness counts from here.
+                    decidedNanos[0] = System.nanoTime();
                     burst[0] = Budget.decideMany(row, limits.effective(model), margin(model),
-                            limits.maxConcurrency(model), lease, max);
+                            limits.maxConcurrency(model), lease, allowance, max);
                     return burst[0].grants().isEmpty() ? row : burst[0].row();
                 });
                 if (!burst[0].grants().isEmpty()) {
-                    long now = System.nanoTime();
                     return burst[0].grants().stream()
-                            .map(g -> new Grant(credential, model, g.sentUs(), g.leaseUntilUs(), now))
+                            .map(g -> new Grant(credential, model, g.sentUs(), g.leaseUntilUs(), decidedNanos[0]))
                             .toList();
                 }
                 Budget.Wait wait = burst[0].notBefore();
@@ -118,19 +132,30 @@ public class GlobalPacer {
         return System.nanoTime() - grant.grantedNanos() > margin(grant.model()).toNanos();
     }
 
-    /** Records when the granted request's bytes actually left, if noticeably later than granted. */
+    /**
+     * Records when the granted request's bytes actually left, if later than the send time recorded at the
+     * grant (the grant plus the allowance): only then could the next send N dispatches on come less than
+     * W + margin after it, so only then is the row rewritten. A request that left within the allowance
+     * changes nothing and costs no transaction.
+     */
     public void sent(Grant grant, long sentNanos) {
-        long lateUs = (sentNanos - grant.grantedNanos()) / 1_000;
-        if (lateUs > 2_000) {
+        long lateUs = Math.max(0, (sentNanos - grant.grantedNanos()) / 1_000);
+        long grantedUs = grant.sentUs() - Budget.micros(allowance);
+        if (grantedUs + lateUs > grant.sentUs()) {
             log.debug("Request to {} left {} ms after its grant; its send time is moved accordingly", grant.model(),
                     lateUs / 1_000);
-            update(grant, row -> Budget.sent(row, grant.sentUs(), grant.sentUs() + lateUs));
+            update(grant, row -> Budget.sent(row, grant.sentUs(), grantedUs + lateUs));
         }
     }
 
-    /** The granted request is no longer in flight. */
+    /**
+     * The granted request is no longer in flight: ends its concurrency lease. A grant made when the model had
+     * no concurrency cap holds none, so there is nothing to write and no transaction is made.
+     */
     public void release(Grant grant) {
-        update(grant, row -> Budget.release(row, grant.leaseUntilUs()));
+        if (grant.leaseUntilUs() != Budget.NO_LEASE) {
+            update(grant, row -> Budget.release(row, grant.leaseUntilUs()));
+        }
     }
 
     /** The grant was not used: nothing was sent. */

@@ -7,9 +7,10 @@ package dev.sluice.worker.pacing;
  *
  * @param credential    the key to send it with
  * @param model         the model
- * @param sentUs        the send time recorded for it, database clock
- * @param leaseUntilUs  when its concurrency lease lapses if never released
- * @param grantedNanos  {@link System#nanoTime()} when the grant reached this worker
+ * @param sentUs        the send time recorded for it, database clock: the grant plus the send allowance
+ * @param leaseUntilUs  when its concurrency lease lapses if never released, or 0 when it holds none
+ *                      (the model had no concurrency cap)
+ * @param grantedNanos  {@link System#nanoTime()} when the grant was decided (just after the row was locked)
  */
 public record Grant(Credential credential, String model, long sentUs, long leaseUntilUs, long grantedNanos) {
 }

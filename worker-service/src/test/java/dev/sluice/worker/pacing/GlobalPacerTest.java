@@ -30,10 +30,11 @@ class GlobalPacerTest {
             sendTimes.add(Duration.between(T0, clock.instant()));
         }
 
+        // Each burst is recorded as sent 50 ms (the send allowance) after its grant, so frees its slots then.
         assertThat(sendTimes.subList(0, 15)).allMatch(Duration.ZERO::equals);
-        assertThat(sendTimes.subList(15, 30)).allMatch(Duration.ofMillis(6_100)::equals);
-        assertThat(sendTimes.subList(30, 45)).allMatch(Duration.ofMillis(12_200)::equals);
-        assertThat(sendTimes.get(59)).isEqualTo(Duration.ofMillis(18_300));
+        assertThat(sendTimes.subList(15, 30)).allMatch(Duration.ofMillis(6_150)::equals);
+        assertThat(sendTimes.subList(30, 45)).allMatch(Duration.ofMillis(12_300)::equals);
+        assertThat(sendTimes.get(59)).isEqualTo(Duration.ofMillis(18_450));
     }
 
     @Test
@@ -83,6 +84,22 @@ class GlobalPacerTest {
     }
 
     @Test
+    void withoutAConcurrencyCapReleasingAndSendingWithinTheAllowanceWriteNothing() throws InterruptedException {
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("5/2s")), null, List.of(Credential.of("sk-1")));
+        Grant grant = pacer.acquire("m");
+        int transactions = store.transactions();
+
+        pacer.sent(grant, grant.grantedNanos() + GlobalPacer.SEND_ALLOWANCE.toNanos());
+        pacer.release(grant);
+        assertThat(store.transactions()).isEqualTo(transactions);
+
+        Grant late = pacer.acquire("m");
+        transactions = store.transactions();
+        pacer.sent(late, late.grantedNanos() + GlobalPacer.SEND_ALLOWANCE.toNanos() + 1_000_000);
+        assertThat(store.transactions()).as("a send later than the allowance is recorded").isEqualTo(transactions + 1);
+    }
+
+    @Test
     void theMarginWidensOncePerWindowAndOnlyForTheModelThatSawThe429() {
         GlobalPacer pacer = pacer(Map.of("a", Limit.parse("5/2s"), "b", Limit.parse("5/2s")), null,
                 List.of(Credential.of("sk-1")));
@@ -108,7 +125,8 @@ class GlobalPacerTest {
                 return maxConcurrency;
             }
         };
-        return new GlobalPacer(store, source, credentials, MARGIN, Duration.ofMinutes(5), duration -> {
+        return new GlobalPacer(store, source, credentials, MARGIN, Duration.ofMinutes(5), GlobalPacer.SEND_ALLOWANCE,
+                duration -> {
             sleeperHook.run();
             clock.tick(duration);
         });

@@ -12,6 +12,7 @@ final class InMemoryBudgetStore implements BudgetStore {
 
     private final Map<String, BudgetRow> rows = new HashMap<>();
     private final InstantSource clock;
+    private int transactions;
 
     InMemoryBudgetStore(InstantSource clock) {
         this.clock = clock;
@@ -19,6 +20,7 @@ final class InMemoryBudgetStore implements BudgetStore {
 
     @Override
     public synchronized BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide) {
+        transactions++;
         Instant now = clock.instant();
         long nowUs = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
         BudgetRow stored = rows.getOrDefault(credential + "|" + model, new BudgetRow(new long[0], new long[0], null, 0));
@@ -26,5 +28,10 @@ final class InMemoryBudgetStore implements BudgetStore {
         BudgetRow next = decide.apply(current);
         rows.put(credential + "|" + model, next);
         return next;
+    }
+
+    /** How many updates (in PostgreSQL: transactions locking the row) were made. */
+    synchronized int transactions() {
+        return transactions;
     }
 }
