@@ -71,6 +71,10 @@ public record ApiProperties(
      *                               ({@code sluice.input.max-file-size}, default 200MB, as OpenAI's batch input
      *                               limit); larger uploads get 413 and leave nothing behind. Uploads are spooled
      *                               to a temporary file, never held in memory, so this may exceed max-request-size
+     * @param maxLineSize            longest line of a batch input file ({@code sluice.input.max-line-size}, default
+     *                               10MB): a longer line is refused at upload, and when a batch is made from a file
+     *                               uploaded before this limit, with a 400 naming the line; no line is ever held
+     *                               whole beyond it
      */
     public record Input(
             @DefaultValue("100MB") DataSize maxRequestSize,
@@ -80,7 +84,8 @@ public record ApiProperties(
             @DefaultValue("64") int maxMetadataKeyLength,
             @DefaultValue("512") int maxMetadataValueLength,
             @DefaultValue("24h") Duration maxCompletionWindow,
-            @DefaultValue("200MB") DataSize maxFileSize) {
+            @DefaultValue("200MB") DataSize maxFileSize,
+            @DefaultValue("10MB") DataSize maxLineSize) {
 
         public Input {
             require(maxRequestSize.toBytes() > 0 && maxRequestSize.toBytes() < Integer.MAX_VALUE - 16,
@@ -93,6 +98,8 @@ public record ApiProperties(
             require(maxCompletionWindow.compareTo(Duration.ofMinutes(1)) >= 0,
                     "sluice.input.max-completion-window must be at least 1m, got " + maxCompletionWindow);
             require(maxFileSize.toBytes() > 0, "sluice.input.max-file-size must be positive, got " + maxFileSize);
+            require(maxLineSize.toBytes() > 0 && maxLineSize.toBytes() < Integer.MAX_VALUE - 16,
+                    "sluice.input.max-line-size must be between 1B and 2GB, got " + maxLineSize);
         }
     }
 

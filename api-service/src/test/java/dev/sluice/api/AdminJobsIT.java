@@ -146,6 +146,39 @@ class AdminJobsIT extends ApiTestBase {
         expect(400, post("/admin/jobs/retry", ADMIN_KEY, "[1]"));
     }
 
+    @Test
+    void retryingByFilterInCallsSmallerThanTheFailedSetWalksItOnceAndARetriedJobIsNotRetriedAgain() {
+        String model = uniqueModel("retry-walk");
+        String batch = submit(newTenantKey(), model, 5);
+        finish(jdbc).failed(batch, 1).failed(batch, 2).failed(batch, 3).failed(batch, 4).failed(batch, 5);
+        String filter = "{\"model\":\"" + model + "\",\"limit\":3}";
+
+        JsonNode first = expect(200, post("/admin/jobs/retry", ADMIN_KEY, filter)).json();
+        JsonNode second = expect(200, post("/admin/jobs/retry", ADMIN_KEY, filter)).json();
+        JsonNode third = expect(200, post("/admin/jobs/retry", ADMIN_KEY, filter)).json();
+
+        assertThat(first.get("retried").asInt()).isEqualTo(3);
+        assertThat(first.get("has_more").asBoolean()).isTrue();
+        assertThat(second.get("retried").asInt()).isEqualTo(2);
+        assertThat(second.get("has_more").asBoolean()).isFalse();
+        assertThat(third.get("retried").asInt()).isZero();
+        List<String> resubmitted = new ArrayList<>();
+        for (JsonNode call : List.of(first, second)) {
+            resubmitted.addAll(jdbc.sql("SELECT custom_id FROM jobs WHERE batch_id = :id ORDER BY line_no")
+                    .param("id", call.get("batches").get(0).asString()).query(String.class).list());
+        }
+        // Each failed job exactly once (the order within the set is created_at, then id).
+        assertThat(resubmitted).containsExactlyInAnyOrder("c0", "c1", "c2", "c3", "c4");
+        assertThat(status(jobAt(batch, 1))).isEqualTo("failed");
+
+        String newBatch = first.get("batches").get(0).asString();
+        JsonNode again = expect(409, post("/admin/jobs/" + jobAt(batch, 1) + "/retry", ADMIN_KEY, "")).error();
+        assertThat(again.get("code").asString()).isEqualTo("job_already_retried");
+        assertThat(again.get("message").asString()).contains(newBatch);
+        assertThat(expect(400, post("/admin/jobs/retry", ADMIN_KEY, "{\"limit\":0}")).error().get("param")
+                .asString()).isEqualTo("limit");
+    }
+
     private String submit(String key, String model, int lines) {
         return expect(200, post("/v1/batches", key, aChatBatch().requests(lines, model).json())).json()
                 .get("id").asString();

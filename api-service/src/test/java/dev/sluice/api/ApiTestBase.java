@@ -28,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
         "sluice.admin-key=" + ApiTestBase.ADMIN_KEY,
         "sluice.input.max-request-size=1MB",
         "sluice.input.max-file-size=2MB",
+        "sluice.input.max-line-size=64KB",
         "sluice.dispatch.sweep-interval=1h",
         "sluice.dispatch.republish-after=0s",
         "sluice.facade.keep-alive=300ms",

@@ -178,6 +178,26 @@ class FacadeWaitIT extends ApiTestBase {
         assertThat(sample(scraped, "sluice_cache_hits_total", model, "single_flight")).isZero();
     }
 
+    @Test
+    void anIdenticalCallThatRunsOutOfTimeWhileFollowingGetsA504NamingTheFirstCallsJobAndStartsNone() {
+        String key = newTenantKey();
+        String asked = "{\"model\":\"" + uniqueModel("facade-follow")
+                + "\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"same\"}]}";
+        CompletableFuture<Reply> first = CompletableFuture.supplyAsync(() -> call(key, asked, "X-Sluice-Max-Wait",
+                "30000"));
+        String leadersJob = queuedJobOf(key);
+
+        Reply follower = expect(504, call(key, asked, "X-Sluice-Max-Wait", "500"));
+
+        assertThat(follower.error().get("code").asString()).isEqualTo("wait_timeout");
+        assertThat(jobId(follower.error().get("message").asString())).isEqualTo(leadersJob);
+        assertThat(follower.error().get("message").asString()).contains("GET /v1/jobs/" + leadersJob);
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE tenant_id = :tenant").param("tenant", tenantOf(key))
+                .query(Long.class).single()).isEqualTo(1);
+        finish(leadersJob, "succeeded", 200, "{\"id\":\"chatcmpl-lead\",\"object\":\"chat.completion\"}", null);
+        assertThat(first.join().json().get("id").asString()).isEqualTo("chatcmpl-lead");
+    }
+
     /** The counter's sample for the model and source; 0 when there is none. */
     private static double sample(String exposition, String name, String model, String source) {
         Matcher line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE)

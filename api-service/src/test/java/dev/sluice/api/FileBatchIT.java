@@ -117,6 +117,19 @@ class FileBatchIT extends ApiTestBase {
                 .param("n", lines).query(String.class).single()).isEqualTo("req-" + lines);
     }
 
+    @Test
+    void aLineLongerThanMaxLineSizeInAFileStoredBeforeTheLimitRefusesTheBatchNamingIt() {
+        String key = newTenantKey();
+        String model = uniqueModel("long-line");
+        String tenantId = jdbc.sql("SELECT tenant_id FROM files WHERE id = :id")
+                .param("id", uploadFile(key, chatLines(1, model))).query(String.class).single();
+        // Stored directly, as an upload made before sluice.input.max-line-size (64KB in the tests) was.
+        String old = storeInputFile(tenantId, chatLine("a", model) + "\n"
+                + chatLine("b", model).replace("hi b", "x".repeat(200_000)) + "\n");
+
+        assertRefusedWithNothingStored(key, openAiBody(old, "/v1/chat/completions"), 400, "line[2]", "line_too_long");
+    }
+
     static Stream<Arguments> badFiles() {
         String ok = chatLine("a", MODEL);
         return Stream.of(

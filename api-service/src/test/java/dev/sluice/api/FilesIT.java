@@ -127,6 +127,22 @@ class FilesIT extends ApiTestBase {
     }
 
     @Test
+    void aLineLongerThanMaxLineSizeIsRefusedAtUploadNamingItAndNothingIsStored() {
+        String key = newTenantKey();
+        long files = rows("files");
+        long parts = rows("file_parts");
+        String tooLong = "{\"custom_id\":\"" + "x".repeat(64 * 1024) + "\"}";
+
+        Reply refused = expect(400, upload(key, anUpload().file("a.jsonl", chatLines(1, "m") + tooLong + "\n")));
+
+        assertThat(refused.error().get("param").asString()).isEqualTo("file");
+        assertThat(refused.error().get("code").asString()).isEqualTo("line_too_long");
+        assertThat(refused.error().get("message").asString()).contains("Line 2", "65536 bytes");
+        assertThat(rows("files")).isEqualTo(files);
+        assertThat(rows("file_parts")).isEqualTo(parts);
+    }
+
+    @Test
     void uploadThatIsNotMultipartOrIsBrokenIsRefused() {
         String key = newTenantKey();
         long files = rows("files");

@@ -11,6 +11,7 @@ import dev.sluice.db.file.ResultKind;
 import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.NewJob;
+import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.db.tenant.TenantRepository;
 import dev.sluice.testsupport.TestInfrastructure;
@@ -82,6 +83,25 @@ class JobRepositoryIT {
             assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(job.totalTokens()).isEqualTo(7);
         });
+    }
+
+    @Test
+    void aCachedFinishThatLostItsClaimMarksNothingCached() {
+        String batchId = batchWith(List.of("{\"model\":\"m\"}"));
+        String jobId = jobs.pageByBatch(batchId, null, null, 1).getFirst().id();
+        jobs.claim(jobId, "dead-worker", NOW.plusSeconds(30), NOW);
+        jobs.rescueExpiredLeases(NOW.plusSeconds(31), 100);
+        jobs.claim(jobId, "live-worker", NOW.plusSeconds(90), NOW.plusSeconds(32));
+        Outcome fromCache = new Outcome(200, "{}", null, null, 1, 1, 2, 0, true);
+
+        assertThat(jobs.markSucceeded(jobId, "dead-worker", fromCache, NOW.plusSeconds(33))).isFalse();
+        assertThat(jobs.find(tenantId, jobId)).get().satisfies(job -> {
+            assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+            assertThat(job.cached()).isFalse();
+        });
+
+        assertThat(jobs.markSucceeded(jobId, "live-worker", fromCache, NOW.plusSeconds(34))).isTrue();
+        assertThat(jobs.find(tenantId, jobId)).get().extracting(JobRow::cached).isEqualTo(true);
     }
 
     @Test

@@ -56,16 +56,24 @@ class AdminJobController {
         return retries.retryOne(id);
     }
 
-    /** Body: {@code {status?, model?, batch_id?, tenant?}}; {@code status}, when given, must be {@code failed}. */
+    /**
+     * Body: {@code {status?, model?, batch_id?, tenant?, limit?}}; {@code status}, when given, must be
+     * {@code failed}; {@code limit} (1 to 1,000, default 1,000) is how many jobs this call retries at most.
+     */
     @PostMapping(path = "/admin/jobs/retry", consumes = MediaType.APPLICATION_JSON_VALUE)
     AdminJobViews.Retried retryMatching(HttpServletRequest request) {
         Map<String, String> fields = new HashMap<>();
         Set<String> seen = new HashSet<>();
+        Integer limit = null;
         try (JsonInput json = JsonInput.objectOf(JsonBodies.read(request))) {
             for (String field = json.nextField(seen, null); field != null; field = json.nextField(seen, null)) {
+                if (field.equals("limit")) {
+                    limit = json.integerOrNull(field);
+                    continue;
+                }
                 if (!FILTER_FIELDS.contains(field)) {
                     throw ApiException.invalid(field, "unknown_parameter", "Unrecognized parameter '" + field
-                            + "'; a retry filter takes status, model, batch_id and tenant.");
+                            + "'; a retry filter takes status, model, batch_id, tenant and limit.");
                 }
                 fields.put(field, json.stringOrNull(field));
             }
@@ -77,7 +85,11 @@ class AdminJobController {
             throw ApiException.invalid("status", "invalid_status", "Only failed jobs are retried; status must be "
                     + "'failed' or absent.");
         }
-        return retries.retryMatching(filter);
+        if (limit != null && (limit < 1 || limit > JobRetries.MAX_PER_CALL)) {
+            throw ApiException.invalid("limit", "invalid_limit", "limit must be between 1 and "
+                    + JobRetries.MAX_PER_CALL + ".");
+        }
+        return retries.retryMatching(filter, limit == null ? JobRetries.MAX_PER_CALL : limit);
     }
 
     private static JobFilter filter(String status, String model, String batchId,

@@ -10,18 +10,24 @@ import dev.sluice.db.job.JobFilter;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.tenant.Tenant;
 import dev.sluice.db.tenant.TenantRepository;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
 /**
  * Retries failed jobs for an operator by the tenant-facing retry paths, so a retry is an ordinary new
  * submission of the job's tenant: failed jobs of a batch become one new batch per old batch, exactly as
  * {@code POST /v1/batches/{id}/retry} makes it ({@code retry_of} in its metadata); a failed single job
- * becomes a new single job. The failed jobs stay as they are, so retrying them again makes new copies again.
+ * becomes a new single job. The failed jobs stay failed; each is claimed for its retry first ({@code retried_at})
+ * and then names what it was retried as ({@code retried_as}), so it is retried once: retrying by filter skips it,
+ * and retrying it alone again is a 409 naming the new batch or job. If storing the resubmission fails, its jobs
+ * are given back for a later retry.
  */
 @Service
 class JobRetries {
@@ -33,9 +39,11 @@ class JobRetries {
     private final TenantRepository tenants;
     private final BatchResubmission batchRetry;
     private final SingleJobResubmission singleRetry;
+    private final Clock clock;
 
     JobRetries(AdminJobRepository jobs, TenantRepository tenants, BatchResubmission batchRetry,
-            SingleJobResubmission singleRetry) {
+            SingleJobResubmission singleRetry, Clock clock) {
+        this.clock = clock;
         this.jobs = jobs;
         this.tenants = tenants;
         this.batchRetry = batchRetry;
@@ -56,34 +64,74 @@ class JobRetries {
             throw ApiException.conflict("job_not_retryable", "job " + jobId + " is " + job.status().wire()
                     + "; only failed jobs are retried.");
         }
-        return retry(found, false);
+        AdminJobViews.Retried retried = retry(found, false);
+        if (retried.retried() == 0) {
+            throw alreadyRetried(jobId);
+        }
+        return retried;
     }
 
-    /** Retries up to {@link #MAX_PER_CALL} failed jobs matching {@code filter}, oldest first. */
-    AdminJobViews.Retried retryMatching(JobFilter filter) {
-        List<JobRow> failed = jobs.failed(filter, MAX_PER_CALL + 1);
-        boolean hasMore = failed.size() > MAX_PER_CALL;
-        return retry(hasMore ? failed.subList(0, MAX_PER_CALL) : failed, hasMore);
+    /** Retries up to {@code limit} failed jobs matching {@code filter} that were not retried yet, oldest first. */
+    AdminJobViews.Retried retryMatching(JobFilter filter, int limit) {
+        List<JobRow> failed = jobs.failed(filter, limit + 1);
+        boolean hasMore = failed.size() > limit;
+        return retry(hasMore ? failed.subList(0, limit) : failed, hasMore);
     }
 
     private AdminJobViews.Retried retry(List<JobRow> failed, boolean hasMore) {
         Map<String, List<JobRow>> byBatch = new LinkedHashMap<>();
         List<String> newJobs = new ArrayList<>();
+        int retried = 0;
         for (JobRow job : failed) {
             if (job.batchId() == null) {
-                newJobs.add(singleRetry.resubmit(tenant(job), job));
+                List<JobRow> claimed = claim(List.of(job));
+                if (!claimed.isEmpty()) {
+                    newJobs.add(resubmit(claimed, () -> singleRetry.resubmit(tenant(job), job)));
+                    retried++;
+                }
             } else {
                 byBatch.computeIfAbsent(job.batchId(), id -> new ArrayList<>()).add(job);
             }
         }
         List<String> newBatches = new ArrayList<>();
         for (List<JobRow> ofBatch : byBatch.values()) {
-            JobRow first = ofBatch.getFirst();
-            // In line order, as the new batch numbers its lines.
-            ofBatch.sort(Comparator.comparing(JobRow::lineNo));
-            newBatches.add(batchRetry.resubmit(tenant(first), first.batchId(), ofBatch));
+            // Only the jobs no concurrent retry took; in line order, as the new batch numbers its lines.
+            List<JobRow> claimed = new ArrayList<>(claim(ofBatch));
+            if (claimed.isEmpty()) {
+                continue;
+            }
+            claimed.sort(Comparator.comparing(JobRow::lineNo));
+            JobRow first = claimed.getFirst();
+            newBatches.add(resubmit(claimed, () -> batchRetry.resubmit(tenant(first), first.batchId(), claimed)));
+            retried += claimed.size();
         }
-        return new AdminJobViews.Retried("admin.job_retry", failed.size(), newBatches, newJobs, hasMore);
+        return new AdminJobViews.Retried("admin.job_retry", retried, newBatches, newJobs, hasMore);
+    }
+
+    /** The jobs of {@code candidates} this retry claimed; the others were retried by another call meanwhile. */
+    private List<JobRow> claim(List<JobRow> candidates) {
+        Set<String> claimed = jobs.claimRetry(candidates.stream().map(JobRow::id).toList(), clock.instant());
+        return candidates.stream().filter(job -> claimed.contains(job.id())).toList();
+    }
+
+    /** Stores the resubmission of the claimed jobs and records its id on them; gives them back if it fails. */
+    private String resubmit(List<JobRow> claimed, Supplier<String> store) {
+        List<String> ids = claimed.stream().map(JobRow::id).toList();
+        String newId;
+        try {
+            newId = store.get();
+        } catch (RuntimeException e) {
+            jobs.releaseRetry(ids);
+            throw e;
+        }
+        jobs.linkRetry(ids, newId);
+        return newId;
+    }
+
+    private ApiException alreadyRetried(String jobId) {
+        String as = jobs.retriedAs(jobId).orElse("");
+        return ApiException.conflict("job_already_retried", "job " + jobId + (as.isEmpty()
+                ? " is being retried right now" : " was already retried as " + as) + "; it is retried once.");
     }
 
     private Tenant tenant(JobRow job) {

@@ -27,7 +27,9 @@ import org.springframework.stereotype.Component;
  * ({@link BatchLines}) and is handed on at once to be stored, so that no more than a line (and the
  * custom_ids seen) is held in memory whatever the file's size. The first bad line is a 400 whose
  * {@code param} names it by its 1-based line number in the file ({@code line[3].custom_id}); as the lines
- * are stored inside the batch's transaction, that rolls back everything stored before it.
+ * are stored inside the batch's transaction, that rolls back everything stored before it. A line longer than
+ * {@code sluice.input.max-line-size} (possible in files uploaded before that limit) is such a 400 too, found
+ * without reading the line whole ({@link BoundedLines}).
  */
 @Component
 class InputFileLines {
@@ -70,11 +72,11 @@ class InputFileLines {
 
     private void lines(InputStream in, String fileId, Endpoint target, Consumer<JobRequest> sink) {
         BatchLines lines = new BatchLines(limits, "input_file_id");
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
+        BoundedLines reader = new BoundedLines(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8),
+                64 * 1024), (int) limits.maxLineSize().toBytes(), fileId);
         try {
-            int lineNo = 0;
-            for (String text = reader.readLine(); text != null; text = reader.readLine()) {
-                lineNo++;
+            for (String text = reader.next(); text != null; text = reader.next()) {
+                int lineNo = reader.lineNo();
                 if (lineNo == 1 && text.startsWith(BYTE_ORDER_MARK)) {
                     text = text.substring(1);
                 }

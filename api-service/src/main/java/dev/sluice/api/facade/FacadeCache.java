@@ -1,6 +1,7 @@
 package dev.sluice.api.facade;
 
 import dev.sluice.api.ApiProperties;
+import dev.sluice.common.Ids;
 import dev.sluice.db.cache.CacheKey;
 import dev.sluice.db.cache.CachedResponse;
 import dev.sluice.db.cache.ResponseCacheRepository;
@@ -18,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
@@ -28,6 +28,9 @@ import org.springframework.stereotype.Component;
  * identical calls of one tenant in flight on this instance share one job, hence one provider call
  * ({@code x-sluice-cache: shared} for all but the first); the worker keeps the answer for later calls.
  * {@code Cache-Control: no-cache} skips both ({@code x-sluice-cache: bypass}); its answer is still kept.
+ * A sharing call has one deadline, its {@code wait}: it follows the first call's job until then, and answers
+ * a 504 naming that job if it is not finished by then; only if the first call fails or gives up earlier does it
+ * run a job of its own, for what is left of its wait.
  */
 @Component
 class FacadeCache {
@@ -38,7 +41,17 @@ class FacadeCache {
     private record Flight(String tenantId, String key) {
     }
 
-    private final Map<Flight, CompletableFuture<JobRow>> inFlight = new ConcurrentHashMap<>();
+    /** The first of identical calls: its job, and that job once finished. */
+    private record Lead(String jobId, CompletableFuture<JobRow> finished) {
+    }
+
+    /** Submits a call as the job {@code jobId} and waits at most {@code wait} for it to finish. */
+    @FunctionalInterface
+    interface Run {
+        JobRow run(String jobId, Duration wait);
+    }
+
+    private final Map<Flight, Lead> inFlight = new ConcurrentHashMap<>();
     private final ResponseCacheRepository cache;
     private final Clock clock;
     private final boolean enabled;
@@ -52,15 +65,15 @@ class FacadeCache {
     }
 
     /** The answer to {@code call}: from the cache, from an identical call in flight, or from {@code run}. */
-    ResponseEntity<String> answer(Tenant tenant, FacadeCall call, boolean bypass, Duration wait,
-            Supplier<JobRow> run) {
+    ResponseEntity<String> answer(Tenant tenant, FacadeCall call, boolean bypass, Duration wait, Run run) {
         Optional<byte[]> key = enabled ? CacheKey.of(call.endpoint().path(), call.body()) : Optional.empty();
         if (key.isEmpty()) {
-            return FacadeResponses.of(run.get(), call);
+            return FacadeResponses.of(run.run(Ids.job(), wait), call);
         }
         if (bypass) {
-            return withHeader(FacadeResponses.of(run.get(), call), "bypass");
+            return withHeader(FacadeResponses.of(run.run(Ids.job(), wait), call), "bypass");
         }
+        long deadline = System.nanoTime() + wait.toNanos();
         Optional<CachedResponse> hit = cache.find(tenant.id(), key.get(), clock.instant());
         if (hit.isPresent()) {
             count("sluice.cache.hits", "facade", call);
@@ -68,28 +81,36 @@ class FacadeCache {
                     ResponseEntity.status(hit.get().responseStatus()).header(HEADER, "hit"));
         }
         Flight flight = new Flight(tenant.id(), HexFormat.of().formatHex(key.get()));
-        CompletableFuture<JobRow> mine = new CompletableFuture<>();
-        CompletableFuture<JobRow> leader = inFlight.putIfAbsent(flight, mine);
+        Lead mine = new Lead(Ids.job(), new CompletableFuture<>());
+        Lead leader = inFlight.putIfAbsent(flight, mine);
         if (leader != null) {
-            Optional<JobRow> job = follow(leader, wait);
+            Optional<JobRow> job = follow(leader, wait, deadline);
             if (job.isPresent()) {
                 count("sluice.cache.hits", "single_flight", call);
                 return withHeader(FacadeResponses.of(job.get(), call), "shared");
             }
             count("sluice.cache.misses", "facade", call);
-            return withHeader(FacadeResponses.of(run.get(), call), "miss");
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            if (left.isNegative() || left.isZero()) {
+                throw FacadeService.waitTimeout(leader.jobId(), wait, gaveUpOn(leader.jobId()));
+            }
+            return withHeader(FacadeResponses.of(run.run(Ids.job(), left), call), "miss");
         }
         count("sluice.cache.misses", "facade", call);
         try {
-            JobRow job = run.get();
-            mine.complete(job);
+            JobRow job = run.run(mine.jobId(), wait);
+            mine.finished().complete(job);
             return withHeader(FacadeResponses.of(job, call), "miss");
         } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
+            mine.finished().completeExceptionally(e);
             throw e;
         } finally {
             inFlight.remove(flight, mine);
         }
+    }
+
+    private static String gaveUpOn(String jobId) {
+        return "it is an identical call's job, still running; read its result at GET /v1/jobs/" + jobId;
     }
 
     /**
@@ -101,15 +122,20 @@ class FacadeCache {
                 .tag("source", source).tag("model", call.model()).register(meters).increment();
     }
 
-    /** The leader's finished job; empty when the leader gave up or failed, so this call runs on its own. */
-    private static Optional<JobRow> follow(CompletableFuture<JobRow> leader, Duration wait) {
+    /**
+     * The leader's finished job; empty when the leader gave up or failed first, so this call runs on its own
+     * for what is left of its wait. A 504 naming the leader's job when {@code deadline} comes first.
+     */
+    private static Optional<JobRow> follow(Lead leader, Duration wait, long deadline) {
         try {
-            return Optional.of(leader.get(wait.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (ExecutionException | TimeoutException e) {
+            return Optional.of(leader.finished().get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS));
+        } catch (ExecutionException e) {
             return Optional.empty();
+        } catch (TimeoutException e) {
+            throw FacadeService.waitTimeout(leader.jobId(), wait, gaveUpOn(leader.jobId()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
+            throw FacadeService.waitTimeout(leader.jobId(), wait, gaveUpOn(leader.jobId()));
         }
     }
 

@@ -59,7 +59,7 @@ class FacadeController {
         SseRelay relay = call.stream() ? new SseRelay(response, call) : null;
         try {
             ResponseEntity<String> answer = cache.answer(tenant, call, bypass, wait,
-                    () -> facade.run(tenant, call, wait, cancel, relay));
+                    (jobId, left) -> facade.run(tenant, jobId, call, left, cancel, relay));
             // A relayed stream has already been written and closed; nothing more goes out.
             return relay != null && relay.started() ? null : answer;
         } catch (ApiException e) {

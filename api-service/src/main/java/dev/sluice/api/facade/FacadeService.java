@@ -3,7 +3,6 @@ package dev.sluice.api.facade;
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.job.JobService;
 import dev.sluice.api.web.ApiException;
-import dev.sluice.common.Ids;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.tenant.Tenant;
@@ -51,12 +50,12 @@ class FacadeService {
     }
 
     /**
-     * The finished job of {@code call}; a 504 {@code wait_timeout} naming the job when {@code wait} runs out
+     * The finished job of {@code call}, submitted as {@code jobId}; a 504 {@code wait_timeout} naming the job when {@code wait} runs out
      * first, after cancelling the job if {@code cancelIfQueued} and it had not started. Chunks a worker relays
      * meanwhile go to {@code relay} (null for a call that does not stream), which the job's end then closes.
      */
-    JobRow run(Tenant tenant, FacadeCall call, Duration wait, boolean cancelIfQueued, SseRelay relay) {
-        String jobId = Ids.job();
+    JobRow run(Tenant tenant, String jobId, FacadeCall call, Duration wait, boolean cancelIfQueued,
+            SseRelay relay) {
         JobWaiters.Waiter waiter = waiters.register(jobId);
         try {
             jobService.submit(tenant, jobId, call.endpoint(), call.model(), call.body(), PRIORITY);
@@ -122,6 +121,11 @@ class FacadeService {
             }
         }
         log.debug("A caller stopped waiting for job {} after {}", jobId, wait);
+        return waitTimeout(jobId, wait, fate);
+    }
+
+    /** The 504 {@code wait_timeout} of a caller that stopped waiting for {@code jobId} after {@code wait}. */
+    static ApiException waitTimeout(String jobId, Duration wait, String fate) {
         return new ApiException(HttpStatus.GATEWAY_TIMEOUT, "server_error", null, "wait_timeout",
                 "job " + jobId + " did not finish within " + wait.toMillis() + " ms; " + fate + ".");
     }

@@ -1,5 +1,6 @@
 package dev.sluice.api.file;
 
+import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Ids;
 import dev.sluice.db.file.FilePartRepository;
@@ -26,12 +27,15 @@ class FileUploads {
     private final FilePartRepository parts;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final long maxLineBytes;
 
-    FileUploads(FileRepository files, FilePartRepository parts, TransactionTemplate transaction, Clock clock) {
+    FileUploads(FileRepository files, FilePartRepository parts, TransactionTemplate transaction, Clock clock,
+            ApiProperties properties) {
         this.files = files;
         this.parts = parts;
         this.transaction = transaction;
         this.clock = clock;
+        this.maxLineBytes = properties.input().maxLineSize().toBytes();
     }
 
     /** Stores {@code content} as the tenant's new input file (purpose {@code batch}) and returns it. */
@@ -46,7 +50,7 @@ class FileUploads {
     }
 
     private long copyParts(String id, InputStream content) {
-        JsonlCheck check = new JsonlCheck();
+        JsonlCheck check = new JsonlCheck(maxLineBytes);
         byte[] buffer = new byte[FilePartRepository.PART_SIZE];
         long total = 0;
         try (content) {

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * Checks an upload's bytes, fed in parts as they are stored, for the shape of a batch input file:
  * UTF-8 text whose every non-blank line starts a JSON object. The lines' content is checked when a
  * batch is created from the file, with the same rules as inline requests. A UTF-8 byte order mark at
- * the start, as some Windows editors write, is allowed.
+ * the start, as some Windows editors write, is allowed. No line may be longer than
+ * {@code sluice.input.max-line-size} bytes, so that reading a line back never holds more than that.
  */
 final class JsonlCheck {
 
@@ -26,6 +27,12 @@ final class JsonlCheck {
     private boolean lineStarted;
     private boolean anyLine;
     private int bomBytesSeen;
+    private final long maxLineBytes;
+    private long lineBytes;
+
+    JsonlCheck(long maxLineBytes) {
+        this.maxLineBytes = maxLineBytes;
+    }
 
     /** Checks the next {@code length} bytes of the file. */
     void feed(byte[] bytes, int length) {
@@ -37,7 +44,14 @@ final class JsonlCheck {
             if (b == '\n') {
                 line++;
                 lineStarted = false;
-            } else if (!lineStarted && b != ' ' && b != '\t' && b != '\r') {
+                lineBytes = 0;
+                continue;
+            }
+            if (++lineBytes > maxLineBytes) {
+                throw ApiException.invalid("file", "line_too_long", "Line " + line + " of the file is longer than "
+                        + maxLineBytes + " bytes, the longest line accepted (sluice.input.max-line-size).");
+            }
+            if (!lineStarted && b != ' ' && b != '\t' && b != '\r') {
                 if (b != '{') {
                     throw ApiException.invalid("file", "invalid_file_format", "Line " + line
                             + " of the file is not a JSON object: a batch input file has one request object "

@@ -69,7 +69,7 @@ class AdminKeyInterceptorTest {
     private static ApiProperties properties(String adminKey) {
         return new ApiProperties(adminKey, Limit.parse("15/60s"),
                 new ApiProperties.Input(DataSize.ofMegabytes(1), 10, 10, 16, 64, 512, Duration.ofHours(24),
-                        DataSize.ofMegabytes(200)),
+                        DataSize.ofMegabytes(200), DataSize.ofMegabytes(10)),
                 new ApiProperties.Dispatch(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
                         1000, Duration.ofSeconds(90)),
                 new ApiProperties.Webhook(false, Duration.ofHours(24)),

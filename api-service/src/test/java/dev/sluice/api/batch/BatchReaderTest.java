@@ -17,7 +17,7 @@ import org.springframework.util.unit.DataSize;
 class BatchReaderTest {
 
     private static final ApiProperties.Input LIMITS = new ApiProperties.Input(DataSize.ofMegabytes(1), 3, 10, 2, 8,
-            16, Duration.ofHours(24), DataSize.ofMegabytes(200));
+            16, Duration.ofHours(24), DataSize.ofMegabytes(200), DataSize.ofMegabytes(10));
 
     private final BatchReader reader = new BatchReader(LIMITS);
 

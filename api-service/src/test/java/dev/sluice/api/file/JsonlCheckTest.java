@@ -11,11 +11,13 @@ import org.junit.jupiter.api.Test;
 
 class JsonlCheckTest {
 
+    private static final int MAX_LINE = 64;
+
     @Test
     void acceptsJsonlSplitAnywhereEvenInsideACharacter() {
         byte[] file = "{\"custom_id\":\"caf\u00e9 \u20ac \uD83D\uDE00\"}\r\n\n  {\"b\":1}\n".getBytes(StandardCharsets.UTF_8);
         for (int split = 0; split <= file.length; split++) {
-            JsonlCheck check = new JsonlCheck();
+            JsonlCheck check = new JsonlCheck(MAX_LINE);
             check.feed(Arrays.copyOfRange(file, 0, split), split);
             byte[] rest = Arrays.copyOfRange(file, split, file.length);
             check.feed(rest, rest.length);
@@ -43,8 +45,26 @@ class JsonlCheckTest {
         assertThat(refusal(" \n\t\r\n".getBytes(StandardCharsets.UTF_8)).code()).isEqualTo("empty_file");
     }
 
+    @Test
+    void refusesALineLongerThanTheLimitNamingItWhereverThePartsSplitIt() {
+        String longest = "{\"a\":\"" + "x".repeat(MAX_LINE - 8) + "\"}";
+        assertThat(longest).hasSize(MAX_LINE);
+        assertThatCode(() -> check((longest + "\n" + longest + "\n").getBytes(StandardCharsets.UTF_8)))
+                .doesNotThrowAnyException();
+
+        byte[] file = ("{}\n" + longest.replace("{", "{ ") + "\n").getBytes(StandardCharsets.UTF_8);
+        ApiException refused = refusal(file);
+        assertThat(refused.code()).isEqualTo("line_too_long");
+        assertThat(refused.getMessage()).contains("Line 2", "64 bytes");
+        JsonlCheck split = new JsonlCheck(MAX_LINE);
+        split.feed(Arrays.copyOfRange(file, 0, 20), 20);
+        byte[] rest = Arrays.copyOfRange(file, 20, file.length);
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(ApiException.class,
+                () -> split.feed(rest, rest.length)).code()).isEqualTo("line_too_long");
+    }
+
     private static void check(byte[] file) {
-        JsonlCheck check = new JsonlCheck();
+        JsonlCheck check = new JsonlCheck(MAX_LINE);
         check.feed(file, file.length);
         check.finish();
     }

@@ -3,8 +3,10 @@ package dev.sluice.db.job;
 import dev.sluice.common.JobStatus;
 import dev.sluice.db.Timestamps;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.core.simple.JdbcClient.StatementSpec;
 import org.springframework.stereotype.Repository;
@@ -49,12 +51,36 @@ public class AdminJobRepository {
             SELECT created_at FROM jobs WHERE id = :id
             """;
 
-    /** Retrying by filter: the failed jobs matching it, oldest first, so repeated calls make progress. */
+    /**
+     * Retrying by filter: the failed jobs matching it that no earlier retry claimed, oldest first, so repeated
+     * calls walk the failed set (index {@code jobs_failed_unretried_ix}).
+     */
     private static final String FAILED = """
-            SELECT * FROM jobs WHERE status = 'failed'
+            SELECT * FROM jobs WHERE status = 'failed' AND retried_at IS NULL
             """ + FILTERS + """
              ORDER BY created_at, id
              LIMIT :limit
+            """;
+
+    /** Claims failed jobs for one retry; a job another retry claimed first is not returned. */
+    private static final String CLAIM_RETRY = """
+            UPDATE jobs SET retried_at = :now
+             WHERE id = ANY(CAST(:ids AS text[])) AND status = 'failed' AND retried_at IS NULL
+            RETURNING id
+            """;
+
+    /** Names what the claimed jobs were retried as, once it is stored. */
+    private static final String LINK_RETRY = """
+            UPDATE jobs SET retried_as = :retriedAs WHERE id = ANY(CAST(:ids AS text[])) AND retried_at IS NOT NULL
+            """;
+
+    /** Gives claimed jobs back when their resubmission failed, so a later retry takes them. */
+    private static final String RELEASE_RETRY = """
+            UPDATE jobs SET retried_at = NULL WHERE id = ANY(CAST(:ids AS text[])) AND retried_as IS NULL
+            """;
+
+    private static final String RETRIED_AS = """
+            SELECT retried_as FROM jobs WHERE id = :id AND retried_at IS NOT NULL
             """;
 
     private static final String ONE = """
@@ -100,6 +126,36 @@ public class AdminJobRepository {
     public List<JobRow> failed(JobFilter filter, int limit) {
         return bind(jdbc.sql(FAILED), filter.withStatus(null)).param("limit", limit)
                 .query(JobRowMapper.INSTANCE).list();
+    }
+
+    /**
+     * Claims the failed, not yet retried jobs among {@code ids} for a retry (sets {@code retried_at}); returns
+     * the ids claimed, which no other retry can claim any more.
+     */
+    public Set<String> claimRetry(Collection<String> ids, Instant now) {
+        return Set.copyOf(jdbc.sql(CLAIM_RETRY).param("ids", ids.toArray(String[]::new))
+                .param("now", Timestamps.bind(now)).query(String.class).list());
+    }
+
+    /** Records {@code retriedAs}, the new batch or job, on the jobs {@link #claimRetry claimed} for it. */
+    public void linkRetry(Collection<String> ids, String retriedAs) {
+        jdbc.sql(LINK_RETRY).param("ids", ids.toArray(String[]::new)).param("retriedAs", retriedAs).update();
+    }
+
+    /** Undoes {@link #claimRetry} for jobs whose resubmission failed. */
+    public void releaseRetry(Collection<String> ids) {
+        jdbc.sql(RELEASE_RETRY).param("ids", ids.toArray(String[]::new)).update();
+    }
+
+    /**
+     * Whether the job was retried by an operator: empty if not; otherwise the new batch or job id, or an empty
+     * string while the retry is being stored.
+     */
+    public Optional<String> retriedAs(String jobId) {
+        return jdbc.sql(RETRIED_AS).param("id", jobId).query((rs, n) -> {
+            String as = rs.getString("retried_as");
+            return as == null ? "" : as;
+        }).optional();
     }
 
     /** Any tenant's job, in full. */

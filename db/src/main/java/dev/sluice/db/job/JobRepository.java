@@ -58,11 +58,6 @@ public class JobRepository {
             SELECT coalesce(not_before, created_at) AS due_at FROM jobs WHERE id = :id AND status = 'queued'
             """;
 
-    /** A finished job whose result came from the response cache, not the provider. */
-    private static final String MARK_CACHED = """
-            UPDATE jobs SET cached = true WHERE id = :id
-            """;
-
     /** Which of these jobs are finished: the facade's re-check for callers whose notification was lost. */
     private static final String FINISHED_AMONG = """
             SELECT id FROM jobs
@@ -75,7 +70,7 @@ public class JobRepository {
                    response_status = :responseStatus, response_body = :responseBody,
                    error_code = :errorCode, error_message = :errorMessage,
                    prompt_tokens = :promptTokens, completion_tokens = :completionTokens, total_tokens = :totalTokens,
-                   latency_ms = :latencyMs
+                   latency_ms = :latencyMs, cached = :cached
              WHERE id = :id AND status = 'running' AND lease_owner = :owner
             """;
 
@@ -217,17 +212,12 @@ public class JobRepository {
         }
     }
 
-    /** The job if it exists and belongs to the tenant. */
-    /** Records that the job's result was served from the response cache. */
-    public void markCached(String id) {
-        jdbc.sql(MARK_CACHED).param("id", id).update();
-    }
-
     /** The ids among {@code ids} whose job is in a terminal status. */
     public List<String> finishedAmong(Collection<String> ids) {
         return jdbc.sql(FINISHED_AMONG).param("ids", ids.toArray(String[]::new)).query(String.class).list();
     }
 
+    /** The job if it exists and belongs to the tenant. */
     public Optional<JobRow> find(String tenantId, String id) {
         return jdbc.sql(FIND_FOR_TENANT).param("id", id).param("tenantId", tenantId)
                 .query(JobRowMapper.INSTANCE).optional();
@@ -282,6 +272,7 @@ public class JobRepository {
                 .param("completionTokens", outcome.completionTokens())
                 .param("totalTokens", outcome.totalTokens())
                 .param("latencyMs", outcome.latencyMs())
+                .param("cached", outcome.cached())
                 .update() == 1;
     }
 

@@ -11,6 +11,8 @@ package dev.sluice.db.job;
  * @param completionTokens from the provider's {@code usage}, or null
  * @param totalTokens      from the provider's {@code usage}, or null
  * @param latencyMs        how long the upstream call took
+ * @param cached           whether the answer came from the response cache, not the provider; stored by the same
+ *                         conditional update that finishes the job, so a finish that lost its claim marks nothing
  */
 public record Outcome(
         Integer responseStatus,
@@ -20,5 +22,13 @@ public record Outcome(
         Integer promptTokens,
         Integer completionTokens,
         Integer totalTokens,
-        int latencyMs) {
+        int latencyMs,
+        boolean cached) {
+
+    /** An outcome from the provider (or from no response at all), not from the cache. */
+    public Outcome(Integer responseStatus, String responseBody, String errorCode, String errorMessage,
+            Integer promptTokens, Integer completionTokens, Integer totalTokens, int latencyMs) {
+        this(responseStatus, responseBody, errorCode, errorMessage, promptTokens, completionTokens, totalTokens,
+                latencyMs, false);
+    }
 }

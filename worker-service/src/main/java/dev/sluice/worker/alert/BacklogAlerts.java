@@ -8,6 +8,8 @@ import dev.sluice.worker.WorkerProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * than {@code sluice.alerts.backlog-age}, one message; when it no longer is (the backlog drained or was
  * cancelled), one more. Whether each model's alert fires is kept in {@code alert_states}, and evaluation runs
  * under a transaction-scoped advisory lock, so with any number of workers one evaluates at a time and each
- * change is announced once. A message the receiver refuses leaves the state unchanged, so it is sent again
- * at the next evaluation.
+ * change is announced once. The lock and its transaction cover only deciding and recording the changes; the
+ * messages are sent after the commit. A message the receiver refuses has its state put back, so it is sent
+ * again at the next evaluation.
  */
 @Component
 public class BacklogAlerts {
@@ -49,30 +52,40 @@ public class BacklogAlerts {
 
     /**
      * Evaluates the alert once for every model and sends what changed; returns how many messages were sent
-     * (0 as well when no webhook is configured or another worker is evaluating right now).
+     * (0 as well when no webhook is configured or another worker is evaluating right now). The changes are
+     * decided and recorded under the advisory lock in one short transaction, and sent after it commits, so no
+     * transaction or pool connection is held across the webhook calls. Only the evaluation that recorded a
+     * change sends it, which keeps "each change is announced once" with any number of workers; a message the
+     * receiver refuses has its state put back, so it is sent again at the next evaluation.
      */
     public int runOnce() {
         if (!settings.enabled()) {
             return 0;
         }
-        Integer sent = transaction.execute(status -> {
-            if (!states.tryLock()) {
-                return 0;
-            }
+        List<Change> changes = transaction.execute(status -> states.tryLock() ? decideAndRecord() : List.of());
+        int sent = 0;
+        for (Change change : changes == null ? List.<Change>of() : changes) {
             try {
-                return evaluate();
+                if (webhook.send(change.text())) {
+                    log.info("Backlog alert for model {} {}", change.model(), change.fires() ? "fired" : "recovered");
+                    sent++;
+                } else {
+                    putBack(change);
+                }
             } catch (InterruptedException e) {
+                putBack(change);
                 Thread.currentThread().interrupt();
-                return 0;
+                return sent;
             }
-        });
-        return sent == null ? 0 : sent;
+        }
+        return sent;
     }
 
-    private int evaluate() throws InterruptedException {
+    /** The state changes of this evaluation, already recorded as the new states. */
+    private List<Change> decideAndRecord() {
         Instant now = clock.instant();
         Map<String, Boolean> firing = states.states(ALERT);
-        int sent = 0;
+        List<Change> changes = new ArrayList<>();
         for (QueueStats queue : stats.perModel(now.minus(Duration.ofHours(1)),
                 now.minus(WorkerHeartbeatRepository.LIVE_WITHIN))) {
             Duration age = queue.oldestWaitingSince() == null ? Duration.ZERO
@@ -81,13 +94,19 @@ public class BacklogAlerts {
             if (fires == firing.getOrDefault(queue.model(), false)) {
                 continue;
             }
-            if (webhook.send(text(queue, age, fires))) {
-                states.set(ALERT, queue.model(), fires, now);
-                log.info("Backlog alert for model {} {}", queue.model(), fires ? "fired" : "recovered");
-                sent++;
-            }
+            states.set(ALERT, queue.model(), fires, now);
+            changes.add(new Change(queue.model(), fires, text(queue, age, fires)));
         }
-        return sent;
+        return changes;
+    }
+
+    /** A change whose message did not go out returns to its previous state, to be announced again. */
+    private void putBack(Change change) {
+        states.set(ALERT, change.model(), !change.fires(), clock.instant());
+    }
+
+    /** One model's alert turning on or off, and its message. */
+    private record Change(String model, boolean fires, String text) {
     }
 
     private String text(QueueStats queue, Duration age, boolean fires) {

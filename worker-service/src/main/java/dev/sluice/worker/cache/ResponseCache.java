@@ -4,7 +4,6 @@ import dev.sluice.db.cache.CacheKey;
 import dev.sluice.db.cache.CachedResponse;
 import dev.sluice.db.cache.ResponseCacheRepository;
 import dev.sluice.db.job.ClaimedJob;
-import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
 import io.micrometer.core.instrument.Counter;
@@ -31,23 +30,24 @@ public class ResponseCache {
     private static final Logger log = LoggerFactory.getLogger(ResponseCache.class);
 
     private final ResponseCacheRepository cache;
-    private final JobRepository jobs;
     private final InstantSource clock;
     private final boolean enabled;
     private final Duration ttl;
     private final MeterRegistry meters;
 
-    ResponseCache(ResponseCacheRepository cache, JobRepository jobs, InstantSource clock, WorkerProperties properties,
+    ResponseCache(ResponseCacheRepository cache, InstantSource clock, WorkerProperties properties,
             MeterRegistry meters) {
         this.cache = cache;
-        this.jobs = jobs;
         this.clock = clock;
         this.enabled = properties.cache().enabled();
         this.ttl = properties.cache().ttl();
         this.meters = meters;
     }
 
-    /** The cached outcome for a claimed batch job, if any; the job then needs no provider call. */
+    /**
+     * The cached outcome for a claimed batch job, if any; the job then needs no provider call. The outcome is
+     * marked {@link Outcome#cached()}, which its finish stores.
+     */
     public Optional<Outcome> lookup(ClaimedJob job) {
         if (!enabled || job.batchId() == null) {
             return Optional.empty();
@@ -59,7 +59,7 @@ public class ResponseCache {
                 count(found.isPresent() ? "sluice.cache.hits" : "sluice.cache.misses", job.model());
             }
             return found.map(hit -> new Outcome(hit.responseStatus(), hit.responseBody(), null, null,
-                    hit.promptTokens(), hit.completionTokens(), hit.totalTokens(), 0));
+                    hit.promptTokens(), hit.completionTokens(), hit.totalTokens(), 0, true));
         } catch (RuntimeException e) {
             log.warn("Response cache lookup for job {} failed; calling the provider: {}", job.id(), e.toString());
             return Optional.empty();
@@ -70,11 +70,6 @@ public class ResponseCache {
     private void count(String name, String model) {
         Counter.builder(name).description("Response cache lookups by result, source and model")
                 .tag("source", "worker").tag("model", model).register(meters).increment();
-    }
-
-    /** Marks a job that {@link #lookup} answered as served from the cache. */
-    public void served(ClaimedJob job) {
-        jobs.markCached(job.id());
     }
 
     /** Keeps a successful answer when the job's request is deterministic. */

@@ -115,7 +115,6 @@ public class JobExecutor {
         if (cached.isPresent()) {
             // Answered without a provider call: the grant goes back unused.
             pacer.cancel(grant);
-            cache.served(claim.get().job());
             return finish(claim.get(), true, cached.get());
         }
         if (pacer.isStale(grant)) {

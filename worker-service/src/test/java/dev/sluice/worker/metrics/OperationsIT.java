@@ -88,6 +88,10 @@ class OperationsIT {
             .withEmbeddings(true));
     private static final Outcome ANSWER = new Outcome(200, "{\"object\":\"chat.completion\"}", null, null, 1, 2, 3, 10);
     private static final List<String> ALERTS = new CopyOnWriteArrayList<>();
+    /** Advisory locks of this JVM's database held while each alert message arrived: the alert lock must not be. */
+    private static final List<Long> LOCKS_DURING_ALERTS = new CopyOnWriteArrayList<>();
+    /** The test database, for the receiver to look at while a message arrives; set once the context is up. */
+    private static volatile JdbcClient receiverJdbc;
     private static final HttpServer RECEIVER = receiver();
     private static final String WEBHOOK_SECRET = "whsec_" + Base64.getEncoder().encodeToString(new byte[32]);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -196,6 +200,7 @@ class OperationsIT {
     @Test
     void backlogAlertFiresOnceAndRecoversOnce() throws Exception {
         String model = "ops-backlog-" + Ids.random(4);
+        receiverJdbc = jdbc;
         SubmittedBatch batch = submissions.batch().chats(model, 2).store();
         // Stored but never published: the jobs wait until the test cancels them.
         await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -225,6 +230,8 @@ class OperationsIT {
 
         assertThat(about(model)).hasSize(2);
         assertThat(about(model).get(1)).startsWith("[RESOLVED]").contains(model);
+        // Sent after the evaluation committed: no transaction (nor its advisory lock) held across the HTTP call.
+        assertThat(LOCKS_DURING_ALERTS).isNotEmpty().containsOnly(0L);
     }
 
     @Test
@@ -374,6 +381,14 @@ class OperationsIT {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/hooks/", exchange -> {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                JdbcClient database = receiverJdbc;
+                if (database != null) {
+                    LOCKS_DURING_ALERTS.add(database.sql("""
+                            SELECT count(*) FROM pg_locks
+                             WHERE locktype = 'advisory' AND granted
+                               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                            """).query(Long.class).single());
+                }
                 ALERTS.add(JSON.readTree(body).get("text").asString());
                 exchange.sendResponseHeaders(200, -1);
                 exchange.close();
