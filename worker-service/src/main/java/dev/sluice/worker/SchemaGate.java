@@ -16,9 +16,15 @@ class SchemaGate {
 
     private static final Logger log = LoggerFactory.getLogger(SchemaGate.class);
 
-    /** Touches every table the worker uses; fails until the migrations that create them have run. */
+    /**
+     * Touches every table the worker uses and the newest columns it reads; fails until the migrations that
+     * create them have run. A migration that adds something the worker needs adds it here too.
+     */
     private static final String PROBE = """
-            SELECT 1 FROM jobs, batches, files, models LIMIT 0
+            SELECT j.cached, j.retried_at, b.publishing_until, b.webhook_events
+            FROM jobs j, batches b, files, models, pacer_budgets, webhook_events, webhook_deliveries,
+                 response_cache, worker_heartbeats, alert_states
+            LIMIT 0
             """;
 
     private static final Duration POLL = Duration.ofSeconds(2);

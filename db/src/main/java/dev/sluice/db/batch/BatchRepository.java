@@ -27,7 +27,7 @@ public class BatchRepository {
             UPDATE batches SET request_total = :requestTotal WHERE id = :id
             """;
 
-    /** Sets or extends the batch's publishing lease (V19). */
+    /** Sets or extends the batch's publishing lease (V16). */
     private static final String SET_PUBLISHING_UNTIL = """
             UPDATE batches SET publishing_until = :until WHERE id = :id
             """;

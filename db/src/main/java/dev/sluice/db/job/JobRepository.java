@@ -84,7 +84,7 @@ public class JobRepository {
 
     /**
      * Queued jobs the broker never confirmed, whose retry backoff (if any) has passed: publishing earlier would only
-     * bounce off the claim. Jobs of a batch under a live publishing lease (V19) are its creator's to publish.
+     * bounce off the claim. Jobs of a batch under a live publishing lease (V16) are its creator's to publish.
      */
     private static final String UNPUBLISHED_DUE = """
             SELECT id, model, priority FROM jobs
