@@ -3,19 +3,15 @@ package dev.sluice.db.file;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
 import java.util.function.Function;
-import java.util.stream.Stream;
-import javax.sql.DataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
+import java.util.function.IntFunction;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The {@code file_parts} table: the bytes of uploaded files, written part by part while an upload is
- * read and read back part by part through a server-side cursor, so that neither direction ever holds
- * more than one part of a file in memory.
+ * read and read back one part per query, so that neither direction ever holds more than one part of a
+ * file in memory, and a slow download holds a database connection only while a part is fetched.
  */
 @Repository
 public class FilePartRepository {
@@ -27,21 +23,14 @@ public class FilePartRepository {
             INSERT INTO file_parts (file_id, part_no, data) VALUES (:fileId, :partNo, :data)
             """;
 
-    private static final String PARTS = """
-            SELECT data FROM file_parts WHERE file_id = :fileId ORDER BY part_no
+    private static final String PART = """
+            SELECT data FROM file_parts WHERE file_id = :fileId AND part_no = :partNo
             """;
 
-    /** Parts fetched per round trip: each is up to a mebibyte. */
-    private static final int FETCH_SIZE = 2;
-
     private final JdbcClient jdbc;
-    private final JdbcClient streaming;
 
-    public FilePartRepository(JdbcClient jdbc, DataSource dataSource) {
+    public FilePartRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        JdbcTemplate template = new JdbcTemplate(dataSource);
-        template.setFetchSize(FETCH_SIZE);
-        this.streaming = JdbcClient.create(template);
     }
 
     /** Stores part {@code partNo} of the file; call inside the transaction that records the file. */
@@ -51,28 +40,32 @@ public class FilePartRepository {
 
     /**
      * Hands the file's content, its parts concatenated in order, to {@code reader} as one stream and
-     * returns what the reader returns. The stream is only valid inside the call: the transaction keeps
-     * the cursor open, as PostgreSQL streams only inside one.
+     * returns what the reader returns. Each part is fetched by its own query when the previous one is used
+     * up (in the caller's transaction if there is one), so no cursor or transaction spans the read.
      */
-    @Transactional(readOnly = true)
     public <T> T read(String fileId, Function<InputStream, T> reader) {
-        try (Stream<byte[]> parts = streaming.sql(PARTS).param("fileId", fileId)
-                .query((rs, n) -> rs.getBytes("data")).stream();
-                InputStream content = new PartsStream(parts.iterator())) {
+        try (InputStream content = new PartsStream(partNo -> part(fileId, partNo))) {
             return reader.apply(content);
         } catch (IOException e) {
             throw new UncheckedIOException("reading file " + fileId + " failed", e);
         }
     }
 
+    /** Part {@code partNo} of the file, or null past its last part (parts are numbered from 0 without gaps). */
+    private byte[] part(String fileId, int partNo) {
+        return jdbc.sql(PART).param("fileId", fileId).param("partNo", partNo)
+                .query((rs, n) -> rs.getBytes("data")).optional().orElse(null);
+    }
+
     /** The parts of one file as one stream, fetching the next part only when the current one is used up. */
     private static final class PartsStream extends InputStream {
 
-        private final Iterator<byte[]> parts;
+        private final IntFunction<byte[]> parts;
+        private int nextPartNo;
         private byte[] current = new byte[0];
         private int position;
 
-        PartsStream(Iterator<byte[]> parts) {
+        PartsStream(IntFunction<byte[]> parts) {
             this.parts = parts;
         }
 
@@ -101,8 +94,9 @@ public class FilePartRepository {
         }
 
         private boolean nextPart() {
-            while (parts.hasNext()) {
-                current = parts.next();
+            for (byte[] part = parts.apply(nextPartNo); part != null; part = parts.apply(nextPartNo)) {
+                nextPartNo++;
+                current = part;
                 position = 0;
                 if (current.length > 0) {
                     return true;
