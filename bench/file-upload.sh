@@ -45,7 +45,7 @@ rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*'
 
 SERVER_PORT=$PORT SLUICE_ADMIN_KEY=$ADMIN_KEY \
   SPRING_DATASOURCE_URL=jdbc:postgresql://localhost:5432/$DB SPRING_RABBITMQ_VIRTUAL_HOST=$VHOST \
-  java -Xmx"$HEAP" -Djava.io.tmpdir="$RUN_DIR" -jar "$ROOT/api-service/target/api-service.jar" \
+  "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx"$HEAP" -Djava.io.tmpdir="$RUN_DIR" -jar "$ROOT/api-service/target/api-service.jar" \
   >"$RUN_DIR/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 120); do
