@@ -31,7 +31,7 @@ class BatchCreationIT extends ApiTestBase {
         assertThat(batch.get("endpoint").asString()).isEqualTo(endpoint);
         assertThat(batch.get("status").asString()).isEqualTo("in_progress");
         assertThat(batch.get("completion_window").asString()).isEqualTo("24h");
-        assertThat(batch.get("input_file_id").isNull()).isTrue();
+        assertThat(batch.get("input_file_id").asString()).startsWith("file-");
         assertThat(batch.get("errors").isNull()).isTrue();
         assertThat(batch.get("expires_at").asLong() - batch.get("created_at").asLong()).isEqualTo(86_400);
         assertThat(batch.get("request_counts").get("total").asInt()).isEqualTo(4);

@@ -66,8 +66,11 @@ class FilesIT extends ApiTestBase {
             uploaded.add(expect(200, upload(key, anUpload().file("f" + i + ".jsonl", chatLines(1, "m")))).json()
                     .get("id").asString());
         }
-        String batchId = expect(200, post("/v1/batches", key, aChatBatch().requests(1, uniqueModel("list")).json()))
-                .json().get("id").asString();
+        JsonNode batch = expect(200, post("/v1/batches", key, aChatBatch().requests(1, uniqueModel("list")).json()))
+                .json();
+        String batchId = batch.get("id").asString();
+        // The inline batch's own input file, newer than the uploads.
+        uploaded.add(batch.get("input_file_id").asString());
         String tenantId = jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id").param("id", batchId)
                 .query(String.class).single();
         String output = files.insertResultFile(Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", 0,
@@ -75,7 +78,7 @@ class FilesIT extends ApiTestBase {
 
         assertThat(walk(key, "/v1/files?purpose=batch&limit=2")).isEqualTo(uploaded.reversed());
         assertThat(walk(key, "/v1/files?purpose=batch&limit=2&order=asc")).isEqualTo(uploaded);
-        assertThat(walk(key, "/v1/files?limit=100")).hasSize(6).startsWith(output);
+        assertThat(walk(key, "/v1/files?limit=100")).hasSize(7).startsWith(output);
         JsonNode outputs = expect(200, get("/v1/files?purpose=batch_output", key)).json();
         assertThat(outputs.get("data")).hasSize(1);
         assertThat(outputs.get("data").get(0).get("purpose").asString()).isEqualTo("batch_output");

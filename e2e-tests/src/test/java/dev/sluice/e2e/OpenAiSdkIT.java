@@ -196,9 +196,20 @@ class OpenAiSdkIT {
 
         assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(1);
         assertThat(content(openai, done.outputFileId().orElseThrow())).hasSize(1);
-        assertThat(openai.batches().list().data()).extracting(Batch::id).containsExactly(id);
-        // The one documented difference: an inline batch has no input file (input_file_id is null).
-        assertThat(done._inputFileId().isNull()).isTrue();
+        List<Batch> listed = openai.batches().list().data();
+        assertThat(listed).extracting(Batch::id).containsExactly(id);
+        // An inline batch has an input file too, rendered from its requests, so the SDK's required field holds.
+        done.validate();
+        listed.getFirst().validate();
+        String inputFileId = done.inputFileId();
+        assertThat(listed.getFirst().inputFileId()).isEqualTo(inputFileId);
+        FileObject inputFile = openai.files().retrieve(inputFileId);
+        assertThat(inputFile.validate().purpose()).isEqualTo(FileObject.Purpose.BATCH);
+        List<JsonNode> lines = content(openai, inputFileId);
+        assertThat(lines).hasSize(1);
+        assertThat(lines.getFirst().get("custom_id").asString()).isEqualTo("i-1");
+        assertThat(lines.getFirst().get("url").asString()).isEqualTo("/v1/chat/completions");
+        assertThat(lines.getFirst().get("body").get("messages").get(0).get("content").asString()).isEqualTo("inline");
     }
 
     @Test

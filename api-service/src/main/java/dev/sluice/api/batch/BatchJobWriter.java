@@ -3,6 +3,7 @@ package dev.sluice.api.batch;
 import dev.sluice.api.job.JobRequest;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
+import dev.sluice.db.file.InputLine;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.NewJob;
 import java.time.Instant;
@@ -15,7 +16,8 @@ import java.util.Map;
  * Stores a batch's jobs as its lines arrive, inside the transaction that stores the batch: lines are buffered
  * up to {@link #MAX_BUFFERED_JOBS} jobs or {@link #MAX_BUFFERED_CHARS} characters of bodies and then written
  * with one COPY, so memory stays bounded however large the batch. Kept for after the commit are only what
- * publishing needs, one small {@link JobMessage} per job (ids, and each model name once).
+ * publishing needs, one small {@link JobMessage} per job (ids, and each model name once), and for an inline
+ * batch the size of its input file as rendered from the jobs ({@link InputLine}).
  */
 final class BatchJobWriter {
 
@@ -34,6 +36,7 @@ final class BatchJobWriter {
     private final List<JobMessage> messages = new ArrayList<>();
     private final Map<String, String> models = new LinkedHashMap<>();
     private long bufferedChars;
+    private long inputBytes;
 
     BatchJobWriter(JobRepository jobs, String tenantId, InlineBatch batch, String batchId, Instant now) {
         this.jobs = jobs;
@@ -51,6 +54,9 @@ final class BatchJobWriter {
         buffer.add(new NewJob(jobId, tenantId, batchId, messages.size() + 1, request.customId(),
                 batch.endpoint().path(), model, request.body(), batch.priority(), null));
         messages.add(new JobMessage(jobId, model, batch.priority()));
+        if (batch.requests() != null) {
+            inputBytes += InputLine.bytes(request.customId(), batch.endpoint().path(), request.body());
+        }
         bufferedChars += request.body().length();
         if (buffer.size() >= MAX_BUFFERED_JOBS || bufferedChars >= MAX_BUFFERED_CHARS) {
             flush();
@@ -69,6 +75,11 @@ final class BatchJobWriter {
     /** How many lines were added. */
     int count() {
         return messages.size();
+    }
+
+    /** For an inline batch, the byte size of its input file rendered from the jobs added. */
+    long inputBytes() {
+        return inputBytes;
     }
 
     /** The message of every job added, in line order. */

@@ -13,6 +13,7 @@ import dev.sluice.common.JobMessage;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.batch.NewBatch;
+import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.idempotency.IdempotencyRepository.ObjectType;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRetryRepository;
@@ -38,6 +39,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Cancelling moves the batch to {@code cancelling} and its queued jobs to {@code cancelled} in one
  * transaction; running jobs finish, and a worker's finaliser then marks the batch {@code cancelled}.
  *
+ * <p>An inline batch gets an input file in OpenAI's sense in the same transaction (purpose {@code batch},
+ * tied to the batch, content rendered from its jobs on read), so that its {@code input_file_id} is never null.
+ *
  * <p>With an {@code Idempotency-Key} the key is claimed first in the storing transaction; a repeat of
  * an earlier request stores and publishes nothing and returns the earlier batch. A retry creates a new
  * batch from a finished one's unsuccessful jobs through the same path.
@@ -56,11 +60,13 @@ class BatchService {
     private final ApiProperties.Input limits;
     private final SubmissionMetrics metrics;
     private final InputFileLines inputFiles;
+    private final FileRepository files;
 
     BatchService(BatchRepository batches, JobRepository jobs, JobRetryRepository retryJobs, ModelRepository models,
             IdempotencyKeys idempotency, BatchPublisher publisher, TransactionTemplate transaction, Clock clock,
-            ApiProperties properties, SubmissionMetrics metrics, InputFileLines inputFiles) {
+            ApiProperties properties, SubmissionMetrics metrics, InputFileLines inputFiles, FileRepository files) {
         this.inputFiles = inputFiles;
+        this.files = files;
         this.batches = batches;
         this.jobs = jobs;
         this.retryJobs = retryJobs;
@@ -79,6 +85,7 @@ class BatchService {
      */
     BatchRow create(Tenant tenant, InlineBatch batch, IdempotencyKey key) {
         String batchId = Ids.batch();
+        String inputFileId = batch.requests() != null ? Ids.file() : batch.inputFileId();
         Instant now = clock.instant();
         BatchJobWriter writer = new BatchJobWriter(jobs, tenant.id(), batch, batchId, now);
         String earlier = transaction.execute(status -> {
@@ -89,7 +96,7 @@ class BatchService {
             }
             // The total is known once every line is stored; the row must come first for the jobs' key.
             batches.insert(new NewBatch(batchId, tenant.id(), batch.endpoint().path(), batch.completionWindow(),
-                    batch.inputFileId(), batch.metadataJson(), batch.webhookUrl(), batch.priority(), 0,
+                    inputFileId, batch.metadataJson(), batch.webhookUrl(), batch.priority(), 0,
                     now, now.plus(batch.window()), batch.webhookEvents()));
             if (batch.requests() != null) {
                 batch.requests().forEach(writer::add);
@@ -98,6 +105,10 @@ class BatchService {
                 inputFiles.store(batch.inputFileId(), batch.endpoint(), writer::add);
             }
             writer.flush();
+            if (batch.requests() != null) {
+                files.insertBatchInputFile(inputFileId, tenant.id(), batchId, batchId + "_input.jsonl",
+                        writer.inputBytes(), now);
+            }
             batches.setRequestTotal(batchId, writer.count());
             // Keeps the sweeper off the jobs until the publisher below has sent them (or given up).
             batches.setPublishingUntil(batchId, publisher.leaseFrom(now));

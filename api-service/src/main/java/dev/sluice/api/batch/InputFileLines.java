@@ -53,6 +53,10 @@ class InputFileLines {
         FileRow file = found.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error",
                 "input_file_id", "file_not_found", "No file found with id '" + (found.isEmpty() && fileId.length() > 100
                         ? fileId.substring(0, 100) + "..." : fileId) + "': upload it with POST /v1/files first."));
+        if (file.batchId() != null && file.purpose().equals("batch")) {
+            throw ApiException.invalid("input_file_id", "invalid_input_file", "File " + fileId + " is the input of "
+                    + "inline batch " + file.batchId() + "; a batch is made from a file uploaded with POST /v1/files.");
+        }
         if (!file.purpose().equals("batch") || file.batchId() != null) {
             throw ApiException.invalid("input_file_id", "invalid_input_file", "File " + fileId + " has purpose '"
                     + file.purpose() + "'; a batch is made from a file uploaded with purpose 'batch'.");

@@ -29,8 +29,9 @@ import org.springframework.web.multipart.MultipartHttpServletRequest;
 
 /**
  * {@code /v1/files}, as OpenAI's Files API for batches: uploads of batch input files (purpose
- * {@code batch}, stored in PostgreSQL part by part) and the output and error files of batches
- * (purpose {@code batch_output}, rendered from the jobs). Content is streamed in both cases.
+ * {@code batch}, stored in PostgreSQL part by part), the input files of inline batches (purpose
+ * {@code batch}, rendered from the jobs) and the output and error files of batches (purpose
+ * {@code batch_output}, rendered from the jobs). Content is streamed in every case.
  * Another tenant's file answers exactly as a file that does not exist.
  */
 @RestController
@@ -100,6 +101,10 @@ class FileController {
         if (file.batchId() == null) {
             response.setContentLengthLong(file.bytes());
             parts.read(file.id(), in -> copy(in, out));
+        } else if (file.kind().equals("input")) {
+            // An inline batch's input file: sized from the same rendering when the batch was stored.
+            response.setContentLengthLong(file.bytes());
+            files.writeInputs(file.batchId(), out);
         } else {
             files.writeResults(file.batchId(), ResultKind.fromFileKind(file.kind()), out);
         }

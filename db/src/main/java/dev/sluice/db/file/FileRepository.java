@@ -1,7 +1,6 @@
 package dev.sluice.db.file;
 
 import dev.sluice.db.Timestamps;
-import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.JobRows;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,9 +18,10 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The {@code files} table and the content of batch result files, which is rendered from the
- * batch's jobs on every read and streamed with a server-side cursor: a 100,000-line file is never
- * in memory. The bytes of uploaded files are in {@link FilePartRepository}.
+ * The {@code files} table and the content of the files a batch's jobs make up (its output and error files,
+ * and an inline batch's input file), rendered from the jobs on every read and streamed with a server-side
+ * cursor: a 100,000-line file is never in memory. The bytes of uploaded files are in
+ * {@link FilePartRepository}.
  */
 @Repository
 public class FileRepository {
@@ -44,6 +44,12 @@ public class FileRepository {
     private static final String INSERT_INPUT_FILE = """
             INSERT INTO files (id, tenant_id, purpose, filename, bytes, batch_id, kind, created_at)
             VALUES (:id, :tenantId, 'batch', :filename, 0, NULL, 'input', :now)
+            """;
+
+    /** The input file of an inline batch: no parts, its content is rendered from the batch's jobs. */
+    private static final String INSERT_BATCH_INPUT_FILE = """
+            INSERT INTO files (id, tenant_id, purpose, filename, bytes, batch_id, kind, created_at)
+            VALUES (:id, :tenantId, 'batch', :filename, :bytes, :batchId, 'input', :now)
             """;
 
     private static final String SET_BYTES = """
@@ -81,6 +87,10 @@ public class FileRepository {
 
     private static final String RESULTS = """
             SELECT * FROM jobs WHERE batch_id = :batchId AND status IN (:statuses) ORDER BY line_no
+            """;
+
+    private static final String INPUTS = """
+            SELECT custom_id, url, body FROM jobs WHERE batch_id = :batchId ORDER BY line_no
             """;
 
     private static final RowMapper<FileRow> ROW = (rs, n) -> new FileRow(rs.getString("id"),
@@ -123,6 +133,16 @@ public class FileRepository {
                 .param("now", Timestamps.bind(now)).update();
     }
 
+    /**
+     * Records the input file of an inline batch (purpose {@code batch}, kind {@code input}), whose
+     * {@code bytes} the caller summed with {@link InputLine#bytes}; call inside the batch's transaction.
+     */
+    public void insertBatchInputFile(String id, String tenantId, String batchId, String filename, long bytes,
+            Instant now) {
+        jdbc.sql(INSERT_BATCH_INPUT_FILE).param("id", id).param("tenantId", tenantId).param("filename", filename)
+                .param("bytes", bytes).param("batchId", batchId).param("now", Timestamps.bind(now)).update();
+    }
+
     /** Sets an uploaded file's size once all its parts are stored. */
     public void setBytes(String id, long bytes) {
         jdbc.sql(SET_BYTES).param("id", id).param("bytes", bytes).update();
@@ -157,18 +177,38 @@ public class FileRepository {
      */
     @Transactional(readOnly = true)
     public long writeResults(String batchId, ResultKind kind, OutputStream out) {
-        long bytes = 0;
-        try (Stream<JobRow> rows = streaming.sql(RESULTS).param("batchId", batchId)
+        try (Stream<String> lines = streaming.sql(RESULTS).param("batchId", batchId)
                 .param("statuses", kind.wireStatuses())
-                .query(JobRows.MAPPER).stream()) {
-            for (JobRow row : (Iterable<JobRow>) rows::iterator) {
-                byte[] line = (ResultLine.render(row) + "\n").getBytes(StandardCharsets.UTF_8);
+                .query(JobRows.MAPPER).stream().map(ResultLine::render)) {
+            return write(lines, out, batchId);
+        }
+    }
+
+    /**
+     * Writes the input file of an inline batch to {@code out}: one {@link InputLine} and a newline per job,
+     * in line order; returns how many bytes were written. The transaction keeps the cursor open.
+     */
+    @Transactional(readOnly = true)
+    public long writeInputs(String batchId, OutputStream out) {
+        try (Stream<String> lines = streaming.sql(INPUTS).param("batchId", batchId)
+                .query((rs, n) -> InputLine.render(rs.getString("custom_id"), rs.getString("url"),
+                        rs.getString("body")))
+                .stream()) {
+            return write(lines, out, batchId);
+        }
+    }
+
+    private static long write(Stream<String> lines, OutputStream out, String batchId) {
+        long bytes = 0;
+        try {
+            for (String text : (Iterable<String>) lines::iterator) {
+                byte[] line = (text + "\n").getBytes(StandardCharsets.UTF_8);
                 out.write(line);
                 bytes += line.length;
             }
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("writing results of " + batchId + " failed", e);
+            throw new UncheckedIOException("writing the file of " + batchId + " failed", e);
         }
         return bytes;
     }

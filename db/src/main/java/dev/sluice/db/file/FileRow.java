@@ -10,7 +10,8 @@ import java.time.Instant;
  * @param purpose   {@code batch} or {@code batch_output}
  * @param filename  the name shown to clients
  * @param bytes     its size
- * @param batchId   for output and error files, the batch whose jobs it shows
+ * @param batchId   for output and error files and the input file of an inline batch, the batch whose jobs
+ *                  it shows; null for an upload
  * @param kind      {@code input}, {@code output} or {@code error}
  * @param createdAt when it was created
  */
