@@ -26,8 +26,8 @@ import org.springframework.stereotype.Component;
  * serialised and measured by one clock, whatever the number of workers or the skew of their clocks.
  * Each grant is recorded as sent {@link #SEND_ALLOWANCE} after the grant, the latest it normally leaves;
  * a send that leaves later still (a slow claim, a GC pause, a cold connection) has its recorded time moved
- * to when its bytes actually left ({@link #sent}), so no request leaves before its recorded time and the
- * rule is kept between actual sends; one that would leave more than a margin late is not sent at all
+ * to when its bytes actually left ({@link #sent}), so no recorded time is earlier than its request's actual
+ * send and the rule is kept between actual sends; one that would leave more than a margin late is not sent at all
  * ({@link #isStale}). The margin covers
  * what remains: the time from leaving this process to arriving at the provider. It widens by itself
  * after a 429 under a limit that was right, which can only mean that time was underestimated.
