@@ -33,7 +33,7 @@ import org.springframework.stereotype.Component;
  * after a 429 under a limit that was right, which can only mean that time was underestimated.
  *
  * <p>While an operator has paused a model ({@code POST /admin/pause}), {@link #acquire} grants nothing for it:
- * it waits, asking again at least every {@link #MAX_POLL}, so every path that sends — the dispatcher, a job
+ * it waits, asking again every {@link #MAX_POLL}, so every path that sends — the dispatcher, a job
  * held in its backoff, a job put back after a 429 — stops; only a grant already given when the pause
  * arrived is still used, for at most one call each.
  *
