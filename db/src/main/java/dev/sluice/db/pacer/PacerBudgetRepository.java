@@ -9,8 +9,8 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The {@code pacer_budgets} table. {@link #update} locks one (credential, model) row, lets the caller
- * decide on it with the database's clock, and writes the decision back in the same transaction, so
+ * The {@code pacer_budgets} table. {@link #update} locks one (credential, model) row, reads the database's
+ * clock once the lock is held, lets the caller decide on the row at that time, and writes the decision back in the same transaction, so
  * decisions of all workers for that key and model happen one after another.
  */
 @Repository
@@ -22,11 +22,19 @@ public class PacerBudgetRepository {
             """;
 
     private static final String LOCK = """
-            SELECT sent_us, busy_until_us, paused_until_us,
-                   CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint) AS now_us
+            SELECT sent_us, busy_until_us, paused_until_us
               FROM pacer_budgets
              WHERE credential = :credential AND model = :model
                FOR UPDATE
+            """;
+
+    /**
+     * The database's clock, read in a statement of its own once {@link #LOCK} holds the row: a
+     * {@code clock_timestamp()} in the locking SELECT is evaluated before that SELECT waits for the lock, so a
+     * decision made behind another worker's would carry a time from before its wait.
+     */
+    private static final String NOW = """
+            SELECT CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint)
             """;
 
     private static final String WRITE = """
@@ -44,15 +52,17 @@ public class PacerBudgetRepository {
     }
 
     /**
-     * Locks the budget of {@code credential} and {@code model} (creating it empty), hands it to
-     * {@code decide}, and stores what that returns unless it returns the row unchanged
+     * Locks the budget of {@code credential} and {@code model} (creating it empty), reads the database's clock
+     * after the lock is held, hands both to {@code decide}, and stores what that returns unless it returns the row unchanged
      * (the same instance). Returns the row as stored, with {@code nowUs} as read.
      */
     public BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide) {
         return transaction.execute(status -> {
             jdbc.sql(ENSURE).param("credential", credential).param("model", model).update();
-            BudgetRow current = jdbc.sql(LOCK).param("credential", credential).param("model", model)
+            Locked locked = jdbc.sql(LOCK).param("credential", credential).param("model", model)
                     .query(PacerBudgetRepository::read).single();
+            long nowUs = jdbc.sql(NOW).query(Long.class).single();
+            BudgetRow current = new BudgetRow(locked.sentUs(), locked.busyUntilUs(), locked.pausedUntilUs(), nowUs);
             BudgetRow next = decide.apply(current);
             if (next != current) {
                 jdbc.sql(WRITE).param("credential", credential).param("model", model)
@@ -64,11 +74,14 @@ public class PacerBudgetRepository {
         });
     }
 
-    private static BudgetRow read(ResultSet rs, int row) throws SQLException {
+    /** The row's columns as locked, before the clock is read. */
+    private record Locked(long[] sentUs, long[] busyUntilUs, Long pausedUntilUs) {
+    }
+
+    private static Locked read(ResultSet rs, int row) throws SQLException {
         long pausedUntil = rs.getLong("paused_until_us");
         Long paused = rs.wasNull() ? null : pausedUntil;
-        return new BudgetRow(longs(rs.getArray("sent_us")), longs(rs.getArray("busy_until_us")), paused,
-                rs.getLong("now_us"));
+        return new Locked(longs(rs.getArray("sent_us")), longs(rs.getArray("busy_until_us")), paused);
     }
 
     private static long[] longs(Array array) throws SQLException {

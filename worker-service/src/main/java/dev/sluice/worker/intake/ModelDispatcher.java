@@ -8,6 +8,7 @@ import dev.sluice.worker.execution.JobExecutor;
 import dev.sluice.worker.pacing.GlobalPacer;
 import dev.sluice.worker.pacing.Grant;
 import dev.sluice.worker.pacing.ModelLimits;
+import dev.sluice.worker.pacing.Sleeper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ final class ModelDispatcher implements Runnable {
     private final GlobalPacer pacer;
     private final ModelLimits limits;
     private final JobExecutor executor;
+    private final Sleeper sleeper;
     private final Semaphore inFlight;
     private final ExecutorService jobs = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-job-", 0).factory());
@@ -56,13 +58,14 @@ final class ModelDispatcher implements Runnable {
     private Channel channel;
 
     ModelDispatcher(String model, ConnectionFactory connections, GlobalPacer pacer, ModelLimits limits,
-            JobExecutor executor, int maxInFlight) {
+            JobExecutor executor, Sleeper sleeper, int maxInFlight) {
         this.model = model;
         this.queue = Queues.forModel(model);
         this.connections = connections;
         this.pacer = pacer;
         this.limits = limits;
         this.executor = executor;
+        this.sleeper = sleeper;
         this.inFlight = new Semaphore(maxInFlight);
     }
 
@@ -75,7 +78,8 @@ final class ModelDispatcher implements Runnable {
             int permits = 0;
             try {
                 if (limits.paused(model)) {
-                    Thread.sleep(PAUSED_POLL);
+                    // The pacer would hold the grant too; waiting here also keeps no message or permit held.
+                    sleeper.sleep(PAUSED_POLL);
                     continue;
                 }
                 inFlight.acquire();
@@ -117,7 +121,7 @@ final class ModelDispatcher implements Runnable {
                     grants.clear();
                     permits = 0;
                     busy = false;
-                    Thread.sleep(idle);
+                    sleeper.sleep(idle);
                     idle = idle.multipliedBy(2).compareTo(MAX_IDLE) > 0 ? MAX_IDLE : idle.multipliedBy(2);
                 }
             } catch (InterruptedException e) {
@@ -224,9 +228,9 @@ final class ModelDispatcher implements Runnable {
         }
     }
 
-    private static void pauseAfterFailure() {
+    private void pauseAfterFailure() {
         try {
-            Thread.sleep(AFTER_FAILURE);
+            sleeper.sleep(AFTER_FAILURE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -5,6 +5,7 @@ import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.execution.JobExecutor;
 import dev.sluice.worker.pacing.GlobalPacer;
 import dev.sluice.worker.pacing.ModelLimits;
+import dev.sluice.worker.pacing.Sleeper;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,17 +34,19 @@ public class ModelIntake {
     private final ConnectionFactory connectionFactory;
     private final JobExecutor executor;
     private final GlobalPacer pacer;
+    private final Sleeper sleeper;
     private final int maxInFlight;
     private final Map<String, ModelDispatcher> dispatchers = new LinkedHashMap<>();
     private boolean stopped;
 
     ModelIntake(ModelLimits limits, AmqpAdmin admin, ConnectionFactory connectionFactory, JobExecutor executor,
-            GlobalPacer pacer, WorkerProperties properties) {
+            GlobalPacer pacer, Sleeper sleeper, WorkerProperties properties) {
         this.limits = limits;
         this.admin = admin;
         this.connectionFactory = connectionFactory;
         this.executor = executor;
         this.pacer = pacer;
+        this.sleeper = sleeper;
         this.maxInFlight = properties.pacing().maxConcurrency();
     }
 
@@ -70,7 +73,7 @@ public class ModelIntake {
                 continue;
             }
             ModelDispatcher dispatcher = new ModelDispatcher(model, connectionFactory, pacer, limits, executor,
-                    maxInFlight);
+                    sleeper, maxInFlight);
             dispatcher.start();
             dispatchers.put(model, dispatcher);
             log.info("Dispatching model {} (limit {}, up to {} in flight on this worker)", model, limits.effective(model),

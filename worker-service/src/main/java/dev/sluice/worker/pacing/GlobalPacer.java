@@ -32,6 +32,11 @@ import org.springframework.stereotype.Component;
  * what remains: the time from leaving this process to arriving at the provider. It widens by itself
  * after a 429 under a limit that was right, which can only mean that time was underestimated.
  *
+ * <p>While an operator has paused a model ({@code POST /admin/pause}), {@link #acquire} grants nothing for it:
+ * it waits, asking again every {@link #MAX_POLL}, so every path that sends — the dispatcher, a job
+ * held in its backoff, a job put back after a 429 — stops; only a grant already given when the pause
+ * arrived is still used, for at most one call each.
+ *
  * <p>A worker that dies mid-window leaves its sends recorded (they keep counting until they age out)
  * and its concurrency leases, which lapse after the lease duration. A worker that joins simply starts
  * asking: it sees the same row. Different models and keys are different rows and never wait for each other.
@@ -60,35 +65,32 @@ public class GlobalPacer {
     private final Duration baseMargin;
     private final Duration lease;
     private final Duration allowance;
+    private final MonotonicClock clock;
     private final Sleeper sleeper;
     private final Map<String, Duration> localMargins = new ConcurrentHashMap<>();
     private final Map<String, Long> lastWidened = new ConcurrentHashMap<>();
     private final AtomicInteger rotation = new AtomicInteger();
 
-    /** Pauses the calling thread; tests substitute one that advances a clock instead. */
-    @FunctionalInterface
-    interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
     @Autowired
-    GlobalPacer(BudgetStore store, ModelLimits limits, WorkerProperties properties) {
+    GlobalPacer(BudgetStore store, ModelLimits limits, WorkerProperties properties, MonotonicClock clock,
+            Sleeper sleeper) {
         this(store, limits, properties.upstream().keys().stream().map(Credential::of).toList(),
-                properties.pacing().safetyMargin(), properties.lease().duration(), SEND_ALLOWANCE, Thread::sleep);
+                properties.pacing().safetyMargin(), properties.lease().duration(), SEND_ALLOWANCE, clock, sleeper);
     }
 
     GlobalPacer(BudgetStore store, LimitSource limits, List<Credential> credentials, Duration margin, Duration lease,
-            Duration allowance, Sleeper sleeper) {
+            Duration allowance, MonotonicClock clock, Sleeper sleeper) {
         this.store = store;
         this.limits = limits;
         this.credentials = List.copyOf(credentials);
         this.baseMargin = margin;
         this.lease = lease;
         this.allowance = allowance;
+        this.clock = clock;
         this.sleeper = sleeper;
     }
 
-    /** Blocks until a request to {@code model} may be sent with some credential. */
+    /** Blocks until a request to {@code model} may be sent with some credential (and the model is not paused). */
     public Grant acquire(String model) throws InterruptedException {
         return acquire(model, 1).getFirst();
     }
@@ -96,10 +98,20 @@ public class GlobalPacer {
     /**
      * Blocks until at least one request to {@code model} may be sent, and returns up to {@code max} grants
      * taken in one decision (a burst granted in one transaction rather than one after another), all for
-     * one credential.
+     * one credential. While an operator has paused the model it grants nothing and asks again every
+     * {@link #MAX_POLL}.
      */
     public List<Grant> acquire(String model, int max) throws InterruptedException {
+        boolean held = false;
         while (true) {
+            if (limits.paused(model)) {
+                if (!held) {
+                    log.debug("Model {} is paused by an operator: holding a request until it is resumed", model);
+                    held = true;
+                }
+                sleeper.sleep(MAX_POLL);
+                continue;
+            }
             long waitUs = Long.MAX_VALUE;
             int start = Math.floorMod(rotation.getAndIncrement(), credentials.size());
             for (int i = 0; i < credentials.size(); i++) {
@@ -108,7 +120,7 @@ public class GlobalPacer {
                 long[] decidedNanos = new long[1];
                 store.update(credential.fingerprint(), model, row -> {
                     // Just after the row's clock was read, before the write and commit: lateness counts from here.
-                    decidedNanos[0] = System.nanoTime();
+                    decidedNanos[0] = clock.nanos();
                     burst[0] = Budget.decideMany(row, limits.effective(model), margin(model),
                             limits.maxConcurrency(model), lease, allowance, max);
                     return burst[0].grants().isEmpty() ? row : burst[0].row();
@@ -127,13 +139,17 @@ public class GlobalPacer {
         }
     }
 
-    /** Whether a grant is too old to send on: more than a margin has passed since it was recorded. */
+    /**
+     * Whether a grant is too old to send on: more than a margin has passed (on the monotonic clock) since it
+     * was decided. A grant exactly a margin old may still be used.
+     */
     public boolean isStale(Grant grant) {
-        return System.nanoTime() - grant.grantedNanos() > margin(grant.model()).toNanos();
+        return clock.nanos() - grant.grantedNanos() > margin(grant.model()).toNanos();
     }
 
     /**
-     * Records when the granted request's bytes actually left, if later than the send time recorded at the
+     * Records when the granted request's bytes actually left ({@code sentNanos}, on the same monotonic clock as
+     * the grant's {@link Grant#grantedNanos()}: {@link System#nanoTime()} in production), if later than the send time recorded at the
      * grant (the grant plus the allowance): only then could the next send N dispatches on come less than
      * W + margin after it, so only then is the row rewritten. A request that left within the allowance
      * changes nothing and costs no transaction.
@@ -178,7 +194,7 @@ public class GlobalPacer {
      */
     public void widenMargin(String model) {
         Duration window = limits.effective(model).window();
-        long nowNanos = System.nanoTime();
+        long nowNanos = clock.nanos();
         Long last = lastWidened.get(model);
         if (last != null && nowNanos - last < window.toNanos()) {
             return;

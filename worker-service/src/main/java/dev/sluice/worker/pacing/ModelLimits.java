@@ -58,6 +58,7 @@ public class ModelLimits implements LimitSource {
     }
 
     /** Whether an operator paused the model. */
+    @Override
     public boolean paused(String model) {
         ModelSettings settings = byModel.get(model);
         return settings != null && settings.paused();

@@ -9,9 +9,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
-/** The pacer with budgets in memory and a clock that only moves when the pacer sleeps: no real waiting. */
+/**
+ * The pacer with budgets in memory and one clock (the store's, and the pacer's monotonic clock read from it)
+ * that only moves when the pacer sleeps or the test ticks it: no real waiting.
+ */
 class GlobalPacerTest {
 
     private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
@@ -54,19 +59,93 @@ class GlobalPacerTest {
 
     @Test
     void theConcurrencyCapHoldsUntilARequestIsReleased() throws InterruptedException {
+        // The lease (5 min) is far longer than the test: only the release can free the slot.
         GlobalPacer pacer = pacer(Map.of("m", Limit.parse("100/1s")), 2, List.of(Credential.of("sk-1")));
         Grant first = pacer.acquire("m");
         pacer.acquire("m");
 
-        Thread releaser = Thread.ofVirtual().unstarted(() -> pacer.release(first));
+        List<Duration> sleeps = new ArrayList<>();
         sleeperHook = () -> {
-            if (releaser.getState() == Thread.State.NEW) {
-                releaser.start();
+            sleeps.add(Duration.between(T0, clock.instant()));
+            if (sleeps.size() == 3) {
+                pacer.release(first);
             }
         };
         pacer.acquire("m");
 
-        assertThat(clock.instant()).isAfter(T0);
+        // Refused at 0, 0.5 and 1 s (each poll at most MAX_POLL apart), granted at the first poll after the release.
+        assertThat(sleeps).containsExactly(Duration.ZERO, Duration.ofMillis(500), Duration.ofMillis(1_000));
+        assertThat(clock.instant()).isEqualTo(T0.plusMillis(1_500));
+    }
+
+    @Test
+    void aGrantBecomesStaleExactlyOneMarginAfterItWasDecided() throws InterruptedException {
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("5/2s")), null, List.of(Credential.of("sk-1")));
+        Grant grant = pacer.acquire("m");
+
+        clock.tick(MARGIN.minusNanos(1));
+        assertThat(pacer.isStale(grant)).isFalse();
+        clock.tick(Duration.ofNanos(1));
+        assertThat(pacer.isStale(grant)).as("exactly one margin old").isFalse();
+        clock.tick(Duration.ofNanos(1));
+        assertThat(pacer.isStale(grant)).as("one nanosecond more").isTrue();
+    }
+
+    @Test
+    void aGrantIsStaleAfterTheWidenedMarginNotTheConfiguredOne() throws InterruptedException {
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("5/2s")), null, List.of(Credential.of("sk-1")));
+        Grant grant = pacer.acquire("m");
+        pacer.widenMargin("m");
+
+        clock.tick(MARGIN.multipliedBy(2));
+        assertThat(pacer.isStale(grant)).isFalse();
+        clock.tick(Duration.ofNanos(1));
+        assertThat(pacer.isStale(grant)).isTrue();
+    }
+
+    @Test
+    void aPausedModelGetsNoGrantUntilItIsResumedAndOtherModelsCarryOn() throws InterruptedException {
+        GlobalPacer pacer = pacer(Map.of("a", Limit.parse("5/2s"), "b", Limit.parse("5/2s")), null,
+                List.of(Credential.of("sk-1")));
+        paused.add("a");
+
+        pacer.acquire("b");
+        assertThat(clock.instant()).isEqualTo(T0);
+
+        List<Duration> sleeps = new ArrayList<>();
+        int[] transactionsWhilePaused = new int[1];
+        sleeperHook = () -> {
+            sleeps.add(Duration.between(T0, clock.instant()));
+            if (sleeps.size() == 20) {
+                transactionsWhilePaused[0] = store.transactions();
+                paused.remove("a");
+            }
+        };
+        pacer.acquire("a");
+
+        assertThat(clock.instant()).as("granted at the first poll after the resume").isEqualTo(T0.plusSeconds(10));
+        assertThat(transactionsWhilePaused[0]).as("no budget was even asked while paused (only b's grant)")
+                .isEqualTo(1);
+        assertThat(sleeps).hasSize(20);
+    }
+
+    @Test
+    void aPauseThatLandsWhileAnAcquireWaitsForTheRateHoldsItWithinOnePoll() throws InterruptedException {
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("1/10s")), null, List.of(Credential.of("sk-1")));
+        pacer.acquire("m");
+
+        // The next slot frees at 10.15 s (allowance + W + margin); the operator pauses at 2 s and resumes at 20 s.
+        sleeperHook = () -> {
+            Duration now = Duration.between(T0, clock.instant());
+            if (now.equals(Duration.ofSeconds(2))) {
+                paused.add("m");
+            } else if (now.equals(Duration.ofSeconds(20))) {
+                paused.remove("m");
+            }
+        };
+        pacer.acquire("m");
+
+        assertThat(clock.instant()).isEqualTo(T0.plusMillis(20_500));
     }
 
     @Test
@@ -106,12 +185,19 @@ class GlobalPacerTest {
 
         pacer.widenMargin("a");
         pacer.widenMargin("a");
+        clock.tick(Duration.ofSeconds(2).minusNanos(1));
+        pacer.widenMargin("a");
 
         assertThat(pacer.margin("a")).isEqualTo(MARGIN.multipliedBy(2));
         assertThat(pacer.margin("b")).isEqualTo(MARGIN);
+
+        clock.tick(Duration.ofNanos(1));
+        pacer.widenMargin("a");
+        assertThat(pacer.margin("a")).as("one window after the last widening").isEqualTo(MARGIN.multipliedBy(4));
     }
 
     private Runnable sleeperHook = () -> { };
+    private final Set<String> paused = ConcurrentHashMap.newKeySet();
 
     private GlobalPacer pacer(Map<String, Limit> limits, Integer maxConcurrency, List<Credential> credentials) {
         LimitSource source = new LimitSource() {
@@ -124,9 +210,14 @@ class GlobalPacerTest {
             public Integer maxConcurrency(String model) {
                 return maxConcurrency;
             }
+
+            @Override
+            public boolean paused(String model) {
+                return paused.contains(model);
+            }
         };
         return new GlobalPacer(store, source, credentials, MARGIN, Duration.ofMinutes(5), GlobalPacer.SEND_ALLOWANCE,
-                duration -> {
+                () -> Duration.between(T0, clock.instant()).toNanos(), duration -> {
             sleeperHook.run();
             clock.tick(duration);
         });

@@ -1,0 +1,119 @@
+package dev.sluice.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.db.pacer.PacerBudgetRepository;
+import dev.sluice.testsupport.TestInfrastructure;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The pacer's row lock and clock on the real PostgreSQL, with two connections: a decision made behind another
+ * must be made at a time no earlier than the moment the other let go of the row.
+ */
+@SpringBootTest(classes = DbTestApplication.class)
+class PacerBudgetRepositoryIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.register(registry);
+    }
+
+    @Autowired PacerBudgetRepository budgets;
+    @Autowired DataSource dataSource;
+    @Autowired JdbcClient jdbc;
+
+    /**
+     * Connection 1 holds the row (as another worker's decision does) until connection 2's update is seen
+     * waiting for it for at least 500 ms; connection 2 must then decide on a clock read after the release.
+     * Whether the holder wrote the row matters to PostgreSQL: after a concurrent write it re-evaluates the
+     * locking SELECT's target list on the new row version, but after a holder that only locked (a decision
+     * to wait, which writes nothing) it keeps the value computed before the wait.
+     */
+    @ParameterizedTest(name = "holder writes the row: {0}")
+    @ValueSource(booleans = {false, true})
+    void aDecisionMadeBehindAnotherReadsTheClockAfterTheLockIsReleased(boolean holderWrites) throws Exception {
+        String credential = "fp-" + UUID.randomUUID();
+        String model = "test/" + UUID.randomUUID();
+        budgets.update(credential, model, row -> row);
+
+        AtomicLong decidedAtUs = new AtomicLong();
+        long releasedAtUs;
+        var waiter = Executors.newVirtualThreadPerTaskExecutor();
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement(
+                    "SELECT sent_us FROM pacer_budgets WHERE credential = ? AND model = ? FOR UPDATE")) {
+                lock.setString(1, credential);
+                lock.setString(2, model);
+                lock.executeQuery().close();
+            }
+            long lockedAtUs = nowUs(holder);
+
+            CompletableFuture<Void> decision = CompletableFuture.runAsync(() -> budgets.update(credential, model,
+                    row -> {
+                        decidedAtUs.set(row.nowUs());
+                        return row;
+                    }), waiter);
+
+            await("connection 2 waiting for the row lock").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> waitingForTheLock() > 0);
+            // Hold it a while longer, measured on the database's clock, so that a clock read before the wait
+            // would be visibly early.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> nowUs(holder) - lockedAtUs >= 500_000);
+            if (holderWrites) {
+                try (PreparedStatement write = holder.prepareStatement(
+                        "UPDATE pacer_budgets SET paused_until_us = NULL WHERE credential = ? AND model = ?")) {
+                    write.setString(1, credential);
+                    write.setString(2, model);
+                    write.executeUpdate();
+                }
+            }
+            releasedAtUs = nowUs(holder);
+            assertThat(decision).as("connection 2 still waits while the row is held").isNotDone();
+            holder.commit();
+
+            decision.get(10, TimeUnit.SECONDS);
+        } finally {
+            waiter.shutdownNow();
+        }
+
+        assertThat(decidedAtUs.get()).as("the clock connection 2 decided with (µs), vs the release (µs)")
+                .isGreaterThanOrEqualTo(releasedAtUs);
+    }
+
+    private long waitingForTheLock() {
+        return jdbc.sql("""
+                SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'
+                """).query(Long.class).single();
+    }
+
+    /** The database's clock as {@code connection} reads it now, in µs since the epoch. */
+    private static long nowUs(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint)");
+                ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
