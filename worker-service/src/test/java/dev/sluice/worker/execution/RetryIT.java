@@ -25,7 +25,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The retry paths: a 429 goes back to the queue without using an attempt; 5xx and resets use them up. */
+/**
+ * The retry paths: a 429 goes back to the queue without using an attempt; 5xx and resets use them up; an answer
+ * over the size cap fails at once.
+ */
 class RetryIT extends WorkerIntegrationTest {
 
     @Autowired
@@ -85,6 +88,28 @@ class RetryIT extends WorkerIntegrationTest {
         JsonNode line = JsonMapper.builder().build().readTree(results(submitted, ResultKind.ERROR).strip());
         assertThat(line.path("response").isNull()).isTrue();
         assertThat(line.path("error").path("code").stringValue()).isEqualTo("upstream_unreachable");
+    }
+
+    @Test
+    void anAnswerLargerThanTheCapFailsTheJobAtOnceAndTheWorkerGoesOn() {
+        String model = "google/gemini-2.0-flash-lite-001";
+        // The simulator echoes the prompt: a 1.1 MB prompt brings an answer over the 1 MB cap.
+        String huge = "word ".repeat(220_000);
+
+        SubmittedBatch submitted = submissions.batch().chat(model, huge).chat(model, "small after huge").submit();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> batch(submitted).status() == BatchStatus.COMPLETED);
+        JobRow tooLarge = job(submitted, submitted.jobIds().getFirst());
+        assertThat(tooLarge.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(tooLarge.attempts()).as("not retried: the same request brings the same answer").isEqualTo(1);
+        assertThat(tooLarge.responseStatus()).isNull();
+        assertThat(tooLarge.errorCode()).isEqualTo("response_too_large");
+        assertThat(job(submitted, submitted.jobIds().get(1)).status()).isEqualTo(JobStatus.SUCCEEDED);
+        JsonNode line = JsonMapper.builder().build().readTree(results(submitted, ResultKind.ERROR).strip());
+        assertThat(line.path("response").isNull()).isTrue();
+        assertThat(line.path("error").path("code").stringValue()).isEqualTo("response_too_large");
+        assertThat(line.path("error").path("message").stringValue()).contains("sluice.upstream.max-response-size");
+        assertThat(SIMULATOR.stats().model(model).accepted()).isEqualTo(2);
     }
 
     private static void exhaustBudget(String model) throws Exception {
