@@ -13,7 +13,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -136,14 +135,11 @@ class UpstreamClientIT {
         try {
             StreamingCall streaming = new StreamingCall(properties(SIMULATOR.baseUrl(), SMALL_CAP));
             String body = chat("word ".repeat(400)).replace("\"messages\"", "\"stream\":true,\"messages\"");
-            AtomicInteger events = new AtomicInteger();
 
-            StreamingCall.Result result = streaming.call(KEY, "/v1/chat/completions", body, nanos -> { },
-                    data -> events.incrementAndGet() > 0);
+            StreamingCall.Result result = streaming.call(KEY, "/v1/chat/completions", body, nanos -> { }, data -> true);
 
             assertThat(result).isInstanceOfSatisfying(StreamingCall.Result.Broken.class,
                     broken -> assertThat(broken.why()).contains("sluice.upstream.max-response-size"));
-            assertThat(events.get()).as("events before the cap were relayed").isPositive();
         } finally {
             SIMULATOR.update(config -> config.withStreaming(StreamingMode.BROKEN));
         }
