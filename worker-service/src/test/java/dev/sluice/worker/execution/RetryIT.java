@@ -12,6 +12,13 @@ import dev.sluice.simulator.faults.FaultRates;
 import dev.sluice.simulator.stats.ModelStats;
 import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.WorkerIntegrationTest;
+import dev.sluice.worker.WorkerProperties;
+import dev.sluice.worker.cache.ResponseCache;
+import dev.sluice.worker.finalization.BatchFinalizer;
+import dev.sluice.worker.metrics.JobMetrics;
+import dev.sluice.worker.pacing.GlobalPacer;
+import dev.sluice.worker.stream.StreamRelay;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +26,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,6 +42,28 @@ class RetryIT extends WorkerIntegrationTest {
 
     @Autowired
     private FileRepository files;
+
+    @Autowired
+    private JobClaims claims;
+    @Autowired
+    private GlobalPacer pacer;
+    @Autowired
+    private BatchFinalizer finalizer;
+    @Autowired
+    private RateLimitLog rateLimits;
+    @Autowired
+    private MeterRegistry meters;
+    @Autowired
+    private WorkerProperties properties;
+    @Autowired
+    private JobMetrics metrics;
+    @Autowired
+    private ResponseCache cache;
+    @Autowired
+    private StreamRelay relay;
+
+    /** The waits an executor made, in order; each is really waited, so the job is due when it is claimed again. */
+    private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void healTheProvider() {
@@ -110,6 +141,46 @@ class RetryIT extends WorkerIntegrationTest {
         assertThat(line.path("error").path("code").stringValue()).isEqualTo("response_too_large");
         assertThat(line.path("error").path("message").stringValue()).contains("sluice.upstream.max-response-size");
         assertThat(SIMULATOR.stats().model(model).accepted()).isEqualTo(2);
+    }
+
+    @Test
+    void theExecutorWaitsOutEachBackoffThePolicyDecidesThroughItsSleeper() throws Exception {
+        String model = "google/gemini-2.0-flash-001";
+        SIMULATOR.update(config -> config.withFaults(FaultRates.failures(1.0)));
+        SubmittedBatch stored = submissions.batch().chat(model, "always 5xx, waited by the sleeper").store();
+
+        executorRolling(0.5).execute(stored.messages().getFirst(), pacer.acquire(model));
+
+        // Backoff 100 ms doubling to 200 ms, roll 0.5: half of 100, 200, 200, 200 ms after attempts 1 to 4.
+        assertThat(waits).containsExactly(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(100),
+                Duration.ofMillis(100));
+        JobRow job = job(stored, stored.jobIds().getFirst());
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.attempts()).isEqualTo(5);
+    }
+
+    @Test
+    void after429TheExecutorWaitsOutTheModelsPauseThroughItsSleeper() throws Exception {
+        String model = "google/gemini-2.5-pro";
+        exhaustBudget(model);
+        SubmittedBatch stored = submissions.batch().chat(model, "after the pause").store();
+
+        executorRolling(0.5).execute(stored.messages().getFirst(), pacer.acquire(model));
+
+        // The simulator's 429 states 5/2s, the limit paced at: one window plus the 250 ms margin.
+        assertThat(waits).containsExactly(Duration.ofMillis(2_250));
+        JobRow job = job(stored, stored.jobIds().getFirst());
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.attempts()).isEqualTo(1);
+    }
+
+    /** An executor of this context's parts whose waits are recorded and whose backoff roll is fixed. */
+    private JobExecutor executorRolling(double roll) {
+        return new JobExecutor(claims, pacer, finalizer, rateLimits, meters, properties, metrics, cache, relay,
+                wait -> {
+                    waits.add(wait);
+                    Thread.sleep(wait);
+                }, () -> roll);
     }
 
     private static void exhaustBudget(String model) throws Exception {
