@@ -35,7 +35,8 @@ import org.springframework.stereotype.Component;
  *       finished) costs one UPDATE, gives its grant back and makes no upstream call.</li>
  *   <li>A job to be tried again (a transient failure with attempts left, or a 429) goes back to
  *       {@code queued} with its {@code not_before} (the database's clock plus the policy's delay), and this
- *       call <em>keeps its message</em>: it waits out the delay, asks the pacer again and claims it again. The broker holds the unacked message
+ *       call <em>keeps its message</em>: it waits out the delay (through an injected sleeper, so tests can
+ *       record or tick it), asks the pacer again and claims it again. The broker holds the unacked message
  *       meanwhile, so a crash hands it to another worker.</li>
  *   <li>A message that arrives while its job is queued but not yet due (a redelivery during a backoff) is
  *       held the same way until the job is due; it never spins.</li>
