@@ -24,8 +24,9 @@ import java.util.Optional;
  *   <li><b>Rate limited</b> (429) → {@link Decision.PauseModel}: the attempt is refunded (a 429 is the provider
  *       declining to count it, not a failure), the limit the answer states is learned, and the key's model
  *       pauses for one window of the limit then in force plus the margin, or for the provider's
- *       {@code Retry-After} when that is longer. A 429 that teaches no other limit than the one the worker paced
- *       at means the request arrived later than the margin allowed, so the margin widens.</li>
+ *       {@code Retry-After} when that is longer (the margin being the one in force when the 429 came, before any
+ *       widening it causes). A 429 that leaves in force the limit the worker paced at means the request arrived
+ *       later than the margin allowed, so the margin widens.</li>
  * </ul>
  *
  * Worked numbers, with the defaults ({@code max-attempts} 5, {@code initial-backoff} 1 s, {@code max-backoff}
@@ -89,11 +90,13 @@ final class RetryPolicy {
     }
 
     private final int maxAttempts;
-    private final Backoff backoff;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
 
     RetryPolicy(WorkerProperties.Retry retry) {
         this.maxAttempts = retry.maxAttempts();
-        this.backoff = new Backoff(retry);
+        this.initialBackoff = retry.initialBackoff();
+        this.maxBackoff = retry.maxBackoff();
     }
 
     /** The most attempts a job gets. */
@@ -114,10 +117,21 @@ final class RetryPolicy {
             case Attempt.Success success -> new Decision.Finish(true, Outcomes.succeeded(success));
             case Attempt.Permanent refusal -> new Decision.Finish(false, Outcomes.failed(refusal));
             case Attempt.Transient failure when attemptsSoFar < maxAttempts ->
-                    new Decision.Retry(longer(failure.retryAfter(), backoff.after(attemptsSoFar, roll)), false);
+                    new Decision.Retry(longer(failure.retryAfter(), backoff(attemptsSoFar, roll)), false);
             case Attempt.Transient failure -> new Decision.Finish(false, Outcomes.failed(failure));
             case Attempt.RateLimited limited -> pause(limited, pacing);
         };
+    }
+
+    /**
+     * Full jitter: {@code roll} (in [0, 1)) of the ceiling, so jobs that failed together, say during an outage,
+     * come back spread out rather than together.
+     */
+    private Duration backoff(int attemptsSoFar, double roll) {
+        int doublings = Math.min(Math.max(attemptsSoFar - 1, 0), 30);
+        Duration exponential = initialBackoff.multipliedBy(1L << doublings);
+        Duration ceiling = exponential.compareTo(maxBackoff) > 0 ? maxBackoff : exponential;
+        return Duration.ofMillis((long) (roll * ceiling.toMillis()));
     }
 
     private static Decision.PauseModel pause(Attempt.RateLimited limited, Pacing pacing) {

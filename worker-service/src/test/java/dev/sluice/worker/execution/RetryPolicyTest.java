@@ -26,6 +26,9 @@ class RetryPolicyTest {
     /** 8 attempts, backoff capped at 10 s. */
     private static final RetryPolicy CAPPED =
             new RetryPolicy(new WorkerProperties.Retry(8, Duration.ofSeconds(1), Duration.ofSeconds(10)));
+    /** 64 attempts, backoff capped at 60 s: attempt counts whose doubling would overflow. */
+    private static final RetryPolicy MANY =
+            new RetryPolicy(new WorkerProperties.Retry(64, Duration.ofSeconds(1), Duration.ofSeconds(60)));
     /** The seed provider's limit and the default margin. */
     private static final RetryPolicy.Pacing PACING =
             new RetryPolicy.Pacing(Limit.parse("15/60s"), Duration.ofMillis(250));
@@ -87,6 +90,10 @@ class RetryPolicyTest {
                         http503RetryAfter1s, 3, 0.5, new Decision.Retry(Duration.ofSeconds(2), false)),
                 arguments("503 on attempt 5 of 8, roll 0.999: 9.99 s (ceiling 16 s capped to 10 s)", CAPPED, http503,
                         5, 0.999, new Decision.Retry(Duration.ofMillis(9_990), false)),
+                arguments("503 on attempt 40 of 64, roll 0.5: 30 s (the doubling stops at the cap, no overflow)",
+                        MANY, http503, 40, 0.5, new Decision.Retry(Duration.ofSeconds(30), false)),
+                arguments("503 on attempt 2, roll 0.5: retry in 1 s (ceiling 2 s)", DEFAULTS, http503, 2, 0.5,
+                        new Decision.Retry(Duration.ofSeconds(1), false)),
                 arguments("503 on the last attempt: finish failed, keeping the 503", DEFAULTS, http503, 5, 0.5,
                         new Decision.Finish(false, new Outcome(503, SERVER_ERROR, null, null, null, null, null, 120))),
                 arguments("503 past the last attempt (a lowered max-attempts): finish failed", DEFAULTS, http503, 7,
