@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Every setting of the worker, bound from {@code sluice.*} (environment: {@code SLUICE_*}) and checked
@@ -69,6 +70,10 @@ public record WorkerProperties(
      *                       {@code stream: true} as the provider streams it; false calls the provider without
      *                       streaming and the api sends the whole answer as chunks (the seed provider's streams
      *                       break). A broken stream falls back to a non-streaming retry either way
+     * @param maxResponseSize {@code SLUICE_UPSTREAM_MAX_RESPONSE_SIZE} (default {@code 16MB}, i.e. 16 MiB): the
+     *                       largest answer the worker reads, streamed or not; a larger one is dropped unread and
+     *                       its job fails at once with {@code response_too_large} (docs/reliability.md), so one
+     *                       huge answer cannot exhaust the worker's heap
      */
     public record Upstream(
             @DefaultValue("http://localhost:3010") URI baseUrl,
@@ -76,7 +81,8 @@ public record WorkerProperties(
             @DefaultValue List<String> apiKeys,
             @DefaultValue("5s") Duration connectTimeout,
             @DefaultValue("120s") Duration readTimeout,
-            @DefaultValue("false") boolean streaming) {
+            @DefaultValue("false") boolean streaming,
+            @DefaultValue("16MB") DataSize maxResponseSize) {
 
         public Upstream {
             Objects.requireNonNull(baseUrl, "sluice.upstream.base-url");
@@ -95,6 +101,11 @@ public record WorkerProperties(
             }
             requirePositive(connectTimeout, "sluice.upstream.connect-timeout");
             requirePositive(readTimeout, "sluice.upstream.read-timeout");
+            Objects.requireNonNull(maxResponseSize, "sluice.upstream.max-response-size");
+            if (maxResponseSize.toBytes() < 1 || maxResponseSize.toBytes() > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("sluice.upstream.max-response-size must be between 1B and 2047MB, "
+                        + "got " + maxResponseSize);
+            }
         }
 
         /** The keys to use: {@code api-keys} when given, otherwise {@code api-key} alone. */
@@ -111,7 +122,8 @@ public record WorkerProperties(
         public String toString() {
             // Keys never reach a log, whatever prints this record.
             return "Upstream[baseUrl=" + baseUrl + ", apiKey=***, apiKeys=" + apiKeys.size() + " key(s)"
-                    + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", streaming=" + streaming + "]";
+                    + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", streaming=" + streaming
+                    + ", maxResponseSize=" + maxResponseSize + "]";
         }
     }
 

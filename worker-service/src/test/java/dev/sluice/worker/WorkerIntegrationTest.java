@@ -31,6 +31,8 @@ import org.springframework.test.context.DynamicPropertySource;
                 "sluice.default-limit=5/2s",
                 "sluice.pacing.safety-margin=250ms",
                 "sluice.upstream.read-timeout=10s",
+                // Small enough that a test can make the provider answer more (RetryIT), far above any other answer.
+                "sluice.upstream.max-response-size=" + WorkerIntegrationTest.MAX_RESPONSE_SIZE,
                 "sluice.retry.initial-backoff=100ms",
                 "sluice.retry.max-backoff=200ms",
                 "sluice.intake.discovery-interval=200ms",
@@ -44,6 +46,9 @@ import org.springframework.test.context.DynamicPropertySource;
         })
 @Import(Submissions.class)
 public abstract class WorkerIntegrationTest {
+
+    /** {@code sluice.upstream.max-response-size} in these tests. */
+    protected static final String MAX_RESPONSE_SIZE = "1MB";
 
     /** The provider, shared by every test of the run. */
     protected static final Simulator SIMULATOR = Simulator.start(SimulatorConfig.forTests()

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.unit.DataSize;
 
 class WorkerPropertiesTest {
 
@@ -32,6 +33,7 @@ class WorkerPropertiesTest {
         assertThat(properties.retry().maxAttempts()).isEqualTo(5);
         assertThat(properties.intake().discoveryInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(properties.lease().duration()).isGreaterThan(properties.upstream().readTimeout());
+        assertThat(properties.upstream().maxResponseSize().toBytes()).isEqualTo(16L * 1024 * 1024);
     }
 
     @Test
@@ -42,13 +44,15 @@ class WorkerPropertiesTest {
                 "SLUICE_UPSTREAM_API_KEYS", "sk-a, sk-b",
                 "SLUICE_DEFAULT_LIMIT", "500/1m",
                 "SLUICE_PACING_SAFETY_MARGIN", "250ms",
-                "SLUICE_RETRY_MAX_ATTEMPTS", "3"));
+                "SLUICE_RETRY_MAX_ATTEMPTS", "3",
+                "SLUICE_UPSTREAM_MAX_RESPONSE_SIZE", "64KB"));
 
         assertThat(properties.upstream().baseUrlText()).isEqualTo("http://simulator:3010");
         assertThat(properties.upstream().keys()).containsExactly("sk-a", "sk-b");
         assertThat(properties.defaultLimit()).isEqualTo(new Limit(500, Duration.ofMinutes(1)));
         assertThat(properties.pacing().safetyMargin()).isEqualTo(Duration.ofMillis(250));
         assertThat(properties.retry().maxAttempts()).isEqualTo(3);
+        assertThat(properties.upstream().maxResponseSize().toBytes()).isEqualTo(64L * 1024);
     }
 
     @Test
@@ -73,12 +77,15 @@ class WorkerPropertiesTest {
         assertRefused(() -> bind(Map.of("SLUICE_RETRY_MAX_ATTEMPTS", "0")), "sluice.retry.max-attempts");
         assertRefused(() -> bind(Map.of("SLUICE_RETRY_MAX_BACKOFF", "100ms")), "sluice.retry.max-backoff");
         assertRefused(() -> bind(Map.of("SLUICE_LEASE_DURATION", "60s")), "sluice.lease.duration");
+        assertRefused(() -> bind(Map.of("SLUICE_UPSTREAM_MAX_RESPONSE_SIZE", "0B")),
+                "sluice.upstream.max-response-size");
     }
 
     @Test
     void aBlankKeyListFallsBackToTheSingleKey() {
         WorkerProperties.Upstream upstream = new WorkerProperties.Upstream(URI.create("http://localhost:3010"),
-                "sk-local", List.of(" ", ""), Duration.ofSeconds(5), Duration.ofSeconds(120), false);
+                "sk-local", List.of(" ", ""), Duration.ofSeconds(5), Duration.ofSeconds(120), false,
+                DataSize.ofMegabytes(16));
 
         assertThat(upstream.keys()).containsExactly("sk-local");
     }

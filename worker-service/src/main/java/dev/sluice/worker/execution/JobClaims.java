@@ -54,9 +54,14 @@ class JobClaims {
         return jobs.claim(jobId, owner, leaseUntil, now).map(job -> new Claim(job, leaseUntil));
     }
 
-    /** When an unclaimable job may be claimed, if it is queued; empty when it is running, finished or unknown. */
-    Optional<Instant> dueAt(String jobId) {
-        return jobs.dueAt(jobId);
+    /**
+     * How long until an unclaimable job may be claimed ({@link Duration#ZERO} when it is due), if it is queued;
+     * empty when it is running, finished or unknown.
+     */
+    Optional<Duration> dueIn(String jobId) {
+        // Adapter until not_before is compared on the database's clock (issue 13, the transitions branch).
+        Instant now = clock.instant();
+        return jobs.dueAt(jobId).map(due -> due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
     }
 
     /** Stores the job's final outcome; false if the job was no longer this worker's. */
@@ -72,14 +77,15 @@ class JobClaims {
     }
 
     /**
-     * Puts the job back to {@code queued}, not to be claimed before {@code retryAt}, while the caller keeps its
+     * Puts the job back to {@code queued}, not to be claimed before {@code delay} has passed, while the caller keeps its
      * message; marks it published in the same transaction, since that message stays in the broker and the api's
      * sweeper must not publish a second one. False if the job was no longer this worker's, or if it ended instead
      * because its batch is being cancelled or its batch's completion window has closed (the finalisation sweep then
      * settles the batch).
      */
-    boolean putBack(Claim claim, Instant retryAt, boolean refundAttempt) {
+    boolean putBack(Claim claim, Duration delay, boolean refundAttempt) {
         String id = claim.job().id();
+        Instant retryAt = clock.instant().plus(delay);
         return Boolean.TRUE.equals(transaction.execute(status -> {
             if (!jobs.requeue(id, owner, retryAt, refundAttempt)) {
                 log.warn("Job {} was no longer this worker's to re-queue (its lease ran out and it was rescued)", id);

@@ -7,6 +7,7 @@ import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.cache.ResponseCache;
 import dev.sluice.worker.stream.StreamRelay;
 import dev.sluice.worker.execution.JobClaims.Claim;
+import dev.sluice.worker.execution.RetryPolicy.Decision;
 import dev.sluice.worker.finalization.BatchFinalizer;
 import dev.sluice.worker.metrics.JobMetrics;
 import dev.sluice.worker.pacing.GlobalPacer;
@@ -14,26 +15,28 @@ import dev.sluice.worker.pacing.Grant;
 import dev.sluice.worker.upstream.Attempt;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Runs the job a message names, starting from a pacer grant the intake already holds:
- * claim → send → store, while the caller keeps the message unacked.
+ * claim → call → decide ({@link RetryPolicy}) → apply, while the caller keeps the message unacked.
  *
  * <ul>
  *   <li>The claim comes first after the grant, so a duplicate message (the job is running elsewhere or
  *       finished) costs one UPDATE, gives its grant back and makes no upstream call.</li>
  *   <li>A job to be tried again (a transient failure with attempts left, or a 429) goes back to
- *       {@code queued} with its {@code not_before}, and this call <em>keeps its message</em>: it waits until
- *       the job is due, asks the pacer again and claims it again. The broker holds the unacked message
+ *       {@code queued} with its {@code not_before} (the database's clock plus the policy's delay), and this
+ *       call <em>keeps its message</em>: it waits out the delay (through an injected sleeper, so tests can
+ *       record or tick it), asks the pacer again and claims it again. The broker holds the unacked message
  *       meanwhile, so a crash hands it to another worker.</li>
  *   <li>A message that arrives while its job is queued but not yet due (a redelivery during a backoff) is
  *       held the same way until the job is due; it never spins.</li>
@@ -47,33 +50,47 @@ public class JobExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(JobExecutor.class);
 
+    /** Pauses the calling thread; tests substitute one that records or ticks instead. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
     private final JobClaims claims;
     private final GlobalPacer pacer;
     private final BatchFinalizer finalizer;
     private final RateLimitLog rateLimits;
     private final ResponseCache cache;
     private final StreamRelay relay;
-    private final InstantSource clock;
     private final MeterRegistry meters;
     private final JobMetrics metrics;
-    private final Backoff backoff;
-    private final int maxAttempts;
+    private final RetryPolicy policy;
+    private final Sleeper sleeper;
+    private final DoubleSupplier roll;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
-    JobExecutor(JobClaims claims, GlobalPacer pacer, BatchFinalizer finalizer,
-            RateLimitLog rateLimits, InstantSource clock, MeterRegistry meters, WorkerProperties properties,
-            JobMetrics metrics, ResponseCache cache, StreamRelay relay) {
+    @Autowired
+    JobExecutor(JobClaims claims, GlobalPacer pacer, BatchFinalizer finalizer, RateLimitLog rateLimits,
+            MeterRegistry meters, WorkerProperties properties, JobMetrics metrics, ResponseCache cache,
+            StreamRelay relay) {
+        this(claims, pacer, finalizer, rateLimits, meters, properties, metrics, cache, relay, Thread::sleep,
+                () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    JobExecutor(JobClaims claims, GlobalPacer pacer, BatchFinalizer finalizer, RateLimitLog rateLimits,
+            MeterRegistry meters, WorkerProperties properties, JobMetrics metrics, ResponseCache cache,
+            StreamRelay relay, Sleeper sleeper, DoubleSupplier roll) {
         this.cache = cache;
         this.relay = relay;
         this.claims = claims;
         this.pacer = pacer;
         this.finalizer = finalizer;
         this.rateLimits = rateLimits;
-        this.clock = clock;
         this.meters = meters;
         this.metrics = metrics;
-        this.backoff = new Backoff(properties.retry());
-        this.maxAttempts = properties.retry().maxAttempts();
+        this.policy = new RetryPolicy(properties.retry());
+        this.sleeper = sleeper;
+        this.roll = roll;
     }
 
     /**
@@ -83,17 +100,19 @@ public class JobExecutor {
     public void execute(JobMessage message, Grant grant) throws InterruptedException {
         Grant current = grant;
         while (true) {
-            Optional<Instant> again = runIfClaimable(message.jobId(), current);
+            Optional<Duration> again = runIfClaimable(message.jobId(), current);
             if (again.isEmpty()) {
                 return;
             }
-            waitUntil(again.get());
+            if (again.get().isPositive()) {
+                sleeper.sleep(again.get());
+            }
             current = pacer.acquire(message.model());
         }
     }
 
-    /** Empty when done with the job; otherwise when to try it again. The grant is always consumed. */
-    private Optional<Instant> runIfClaimable(String jobId, Grant grant) throws InterruptedException {
+    /** Empty when done with the job; otherwise how long until it may be tried again. The grant is always consumed. */
+    private Optional<Duration> runIfClaimable(String jobId, Grant grant) throws InterruptedException {
         Optional<Claim> claim;
         try {
             claim = claims.claim(jobId);
@@ -103,11 +122,11 @@ public class JobExecutor {
         }
         if (claim.isEmpty()) {
             pacer.cancel(grant);
-            Optional<Instant> due = claims.dueAt(jobId);
+            Optional<Duration> due = claims.dueIn(jobId);
             if (due.isEmpty()) {
                 log.debug("Job {} is running elsewhere, finished or unknown: its message is a duplicate", jobId);
             } else {
-                log.debug("Job {} is backing off until {}: holding its message until then", jobId, due.get());
+                log.debug("Job {} is backing off for {}: holding its message until then", jobId, due.get());
             }
             return due;
         }
@@ -121,12 +140,12 @@ public class JobExecutor {
             // Too long since the grant (a slow claim, a pause): sending now could crowd the provider's window.
             // Nothing was sent, so the grant goes back and the job waits for a fresh one.
             pacer.cancel(grant);
-            return retryAt(claim.get(), clock.instant(), true);
+            return putBack(claim.get(), Duration.ZERO, true);
         }
         return run(claim.get(), grant);
     }
 
-    private Optional<Instant> run(Claim claim, Grant grant) throws InterruptedException {
+    private Optional<Duration> run(Claim claim, Grant grant) throws InterruptedException {
         ClaimedJob job = claim.job();
         CompletableFuture<Long> sentAt = new CompletableFuture<>();
         sentAt.thenAcceptAsync(nanos -> pacer.sent(grant, nanos), background);
@@ -135,7 +154,7 @@ public class JobExecutor {
             attempt = relay.call(grant.credential().apiKey(), job, sentAt::complete);
         } catch (InterruptedException e) {
             // Shutting down: hand the job back now rather than at the end of its lease.
-            claims.putBack(claim, clock.instant(), true);
+            claims.putBack(claim, Duration.ZERO, true);
             Thread.currentThread().interrupt();
             throw e;
         } finally {
@@ -143,36 +162,37 @@ public class JobExecutor {
         }
         meters.counter("sluice.attempts", "model", job.model(), "outcome", kind(attempt)).increment();
         metrics.attempt(job.model(), attempt);
-        Instant now = clock.instant();
-        return switch (attempt) {
-            case Attempt.Success success -> {
-                Outcome outcome = Outcomes.succeeded(success);
-                cache.store(job, outcome);
-                yield finish(claim, true, outcome);
+        RetryPolicy.Pacing pacing = new RetryPolicy.Pacing(pacer.limit(job.model()), pacer.margin(job.model()));
+        return apply(claim, grant, attempt, policy.decide(attempt, job.attempts(), pacing, roll.getAsDouble()));
+    }
+
+    /** Performs what the policy decided: store the outcome, or put the job back (after pausing the model). */
+    private Optional<Duration> apply(Claim claim, Grant grant, Attempt attempt, Decision decision) {
+        ClaimedJob job = claim.job();
+        return switch (decision) {
+            case Decision.Finish finish when finish.succeeded() -> {
+                cache.store(job, finish.outcome());
+                yield finish(claim, true, finish.outcome());
             }
-            case Attempt.Permanent refusal -> {
-                log.info("Job {} failed: the provider refused it with HTTP {}", job.id(), refusal.status());
-                yield finish(claim, false, Outcomes.failed(refusal));
+            case Decision.Finish finish -> {
+                log.info("Job {} failed after {} of {} attempt(s): {}", job.id(), job.attempts(), policy.maxAttempts(),
+                        why(attempt));
+                yield finish(claim, false, finish.outcome());
             }
-            case Attempt.Transient failure when job.attempts() < maxAttempts -> {
-                // The provider's Retry-After, when longer than our backoff, is the one to honour.
-                Duration wait = backoff.after(job.attempts());
-                Duration asked = failure.retryAfter().orElse(Duration.ZERO);
-                Instant retryAt = now.plus(asked.compareTo(wait) > 0 ? asked : wait);
-                log.info("Job {} attempt {} of {} failed ({}); retrying at {}", job.id(), job.attempts(), maxAttempts,
-                        failure.message(), retryAt);
+            case Decision.Retry retry -> {
+                log.info("Job {} attempt {} of {} failed ({}); retrying in {} ms", job.id(), job.attempts(),
+                        policy.maxAttempts(), why(attempt), retry.delay().toMillis());
                 metrics.retried(job);
-                yield retryAt(claim, retryAt, false);
+                yield putBack(claim, retry.delay(), retry.refundAttempt());
             }
-            case Attempt.Transient failure -> {
-                log.info("Job {} failed after {} attempts: {}", job.id(), job.attempts(), failure.message());
-                yield finish(claim, false, Outcomes.failed(failure));
+            case Decision.PauseModel pause -> {
+                rateLimits.apply(grant, job, pause);
+                yield putBack(claim, pause.pause(), true);
             }
-            case Attempt.RateLimited limited -> retryAt(claim, rateLimits.record(grant, job, limited), true);
         };
     }
 
-    private Optional<Instant> finish(Claim claim, boolean succeeded, Outcome outcome) {
+    private Optional<Duration> finish(Claim claim, boolean succeeded, Outcome outcome) {
         String batchId = claim.job().batchId();
         metrics.finished(claim.job(), succeeded, outcome);
         if (claims.finish(claim, succeeded, outcome) && batchId != null) {
@@ -181,15 +201,19 @@ public class JobExecutor {
         return Optional.empty();
     }
 
-    private Optional<Instant> retryAt(Claim claim, Instant retryAt, boolean refundAttempt) {
-        return claims.putBack(claim, retryAt, refundAttempt) ? Optional.of(retryAt) : Optional.empty();
+    private Optional<Duration> putBack(Claim claim, Duration delay, boolean refundAttempt) {
+        return claims.putBack(claim, delay, refundAttempt) ? Optional.of(delay) : Optional.empty();
     }
 
-    private void waitUntil(Instant due) throws InterruptedException {
-        Duration wait = Duration.between(clock.instant(), due);
-        if (wait.isPositive()) {
-            Thread.sleep(wait);
-        }
+    /** What went wrong with an attempt that did not succeed, for the log; never a key or a body. */
+    private static String why(Attempt attempt) {
+        return switch (attempt) {
+            case Attempt.Success s -> "succeeded";
+            case Attempt.RateLimited r -> "rate limited";
+            case Attempt.Transient t -> t.message();
+            case Attempt.Permanent p -> p.message() != null ? p.message()
+                    : "the provider refused it with HTTP " + p.status();
+        };
     }
 
     private static String kind(Attempt attempt) {

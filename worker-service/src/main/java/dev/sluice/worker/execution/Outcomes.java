@@ -20,7 +20,8 @@ final class Outcomes {
     }
 
     static Outcome failed(Attempt.Permanent refusal) {
-        return new Outcome(refusal.status(), refusal.body(), null, null, null, null, null, millis(refusal.latency()));
+        return new Outcome(refusal.status(), refusal.body(), refusal.errorCode(), refusal.message(), null, null, null,
+                millis(refusal.latency()));
     }
 
     static Outcome failed(Attempt.Transient last) {

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * What a 429 sets in motion: the limit it states is learned, the model is paused for that key until
- * the provider's window has cleared (one window plus the margin, or longer if the provider asked for
- * longer), and the event is logged, counted and stored for {@code GET /admin/rate-limit-events}.
+ * Applies what {@link RetryPolicy} decided about a 429 ({@link RetryPolicy.Decision.PauseModel}): the limit it
+ * taught is learned, the margin widens if the policy says so, the model is paused for that key for the policy's
+ * pause, and the event is logged, counted and stored for {@code GET /admin/rate-limit-events}.
  */
 @Component
 class RateLimitLog {
@@ -42,24 +42,21 @@ class RateLimitLog {
         this.meters = meters;
     }
 
-    /** Handles a 429 to the request sent under {@code grant}; returns when the job may run again. */
-    Instant record(Grant grant, ClaimedJob job, Attempt.RateLimited limited) {
+    /** Applies {@code decision} about the 429 answered to {@code job}'s request sent under {@code grant}. */
+    void apply(Grant grant, ClaimedJob job, RetryPolicy.Decision.PauseModel decision) {
         String model = grant.model();
         String jobId = job.id();
-        Limit believed = limits.effective(model);
-        Optional<Limit> learned = limited.teaches(believed);
+        Attempt.RateLimited limited = decision.answer();
+        Optional<Limit> learned = decision.learned();
         learned.ifPresent(limit -> limits.learn(model, limit));
-        Limit inForce = limits.effective(model);
-        if (inForce.equals(believed)) {
+        if (decision.widenMargin()) {
             // The limit we paced at was the provider's: the request must have arrived later than the margin allows.
             pacer.widenMargin(model);
         }
-        Duration window = inForce.window().plus(pacer.margin(model));
-        Duration asked = limited.retryAfter().orElse(Duration.ZERO);
-        Duration pause = asked.compareTo(window) > 0 ? asked : window;
-        pacer.rateLimited(grant, pause);
+        pacer.rateLimited(grant, decision.pause());
+        // The time shown as "paused until"; the pause itself is counted on the database's clock by the pacer.
         Instant now = clock.instant();
-        Instant resumeAt = now.plus(pause);
+        Instant resumeAt = now.plus(decision.pause());
         meters.counter("sluice.rate_limited", "model", model).increment();
         events.record(new RateLimitEvent(0, model, grant.credential().fingerprint(), jobId, now,
                 limited.body(), limited.retryAfter().orElse(null), learned.orElse(null), resumeAt));
@@ -80,6 +77,5 @@ class RateLimitLog {
                 .addKeyValue("retry_after", retryAfter)
                 .addKeyValue("paused_until", resumeAt.toString())
                 .log();
-        return resumeAt;
     }
 }

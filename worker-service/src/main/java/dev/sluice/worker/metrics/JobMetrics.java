@@ -92,7 +92,7 @@ public class JobMetrics {
             case Attempt.Success success -> Integer.toString(success.status());
             case Attempt.RateLimited limited -> "429";
             case Attempt.Transient failure -> failure.status() == null ? "none" : failure.status().toString();
-            case Attempt.Permanent refusal -> Integer.toString(refusal.status());
+            case Attempt.Permanent refusal -> refusal.status() == null ? "none" : refusal.status().toString();
         };
     }
 }

@@ -21,9 +21,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code stream: true} is a facade caller's streaming call. With {@code sluice.upstream.streaming: true}, its
  * first attempt calls the provider with streaming and relays each chunk, checked to be a well-formed chunk
  * object, to the waiting api instance ({@link StreamChunks}); the job's result is the answer the chunks add up
- * to. A stream that breaks (cut, stalled, a malformed event) makes the attempt a transient failure: the job is
- * retried after its backoff, under a new pacer grant, <em>without</em> streaming, and the api completes the
- * caller's stream from that answer. Every other attempt, including all attempts when streaming is off (the
+ * to. A stream that breaks (cut, stalled, a malformed event, longer than
+ * {@code sluice.upstream.max-response-size}) makes the attempt a transient failure: the job is retried after its
+ * backoff, under a new pacer grant, <em>without</em> streaming, and the api completes the caller's stream from
+ * that answer. Every other attempt, including all attempts when streaming is off (the
  * default: the seed provider's streaming is broken), goes out without {@code stream} and {@code stream_options}.
  */
 @Component

@@ -85,12 +85,31 @@ public sealed interface Attempt {
     }
 
     /**
-     * The provider refused the request for good (a 4xx other than 429): fail the job at once, keeping the
-     * provider's status and body.
+     * Not worth another attempt: the provider refused the request for good (a 4xx other than 429), or its answer
+     * was larger than {@code sluice.upstream.max-response-size} (the same request would bring the same answer).
+     * Fail the job at once, keeping the provider's status and body, or {@code errorCode} and {@code message} when
+     * no answer is kept.
      *
-     * @param status the HTTP status
-     * @param body   the body as received
+     * @param status    the HTTP status of a refusal, or null when the answer is not kept
+     * @param body      the refusal's body as received, or null
+     * @param errorCode {@code response_too_large} when the answer is not kept, else null
+     * @param message   what went wrong when the answer is not kept, else null; never contains the key or the prompt
      */
-    record Permanent(int status, String body, Duration latency) implements Attempt {
+    record Permanent(Integer status, String body, String errorCode, String message, Duration latency)
+            implements Attempt {
+
+        /** The code of a job whose answer was larger than {@code sluice.upstream.max-response-size}. */
+        public static final String RESPONSE_TOO_LARGE = "response_too_large";
+
+        /** A refusal: the provider's HTTP answer, kept as it came. */
+        public Permanent(int status, String body, Duration latency) {
+            this(status, body, null, null, latency);
+        }
+
+        /** An answer over {@code maxBytes}: neither its status nor its body is kept. */
+        static Permanent tooLarge(int status, long maxBytes, Duration latency) {
+            return new Permanent(null, null, RESPONSE_TOO_LARGE, "the provider answered HTTP " + status
+                    + " with a body larger than sluice.upstream.max-response-size (" + maxBytes + " bytes)", latency);
+        }
     }
 }

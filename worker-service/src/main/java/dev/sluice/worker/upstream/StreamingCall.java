@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,8 @@ import org.springframework.stereotype.Component;
 /**
  * One attempt with {@code stream: true}: POSTs the body and, when the provider answers 200, hands each
  * Server-Sent Event's {@code data} to the caller in order until {@code data: [DONE]}. Any other answer is
- * read whole and classified as {@link UpstreamClient} does. The read timeout bounds the whole attempt, stream
+ * read (up to {@code sluice.upstream.max-response-size}) and classified as {@link UpstreamClient} does; a
+ * stream longer in all than that size is broken off. The read timeout bounds the whole attempt, stream
  * included. Neither the key nor any body is logged.
  */
 @Component
@@ -54,6 +56,7 @@ public class StreamingCall {
     private final HttpClient http;
     private final String baseUrl;
     private final Duration readTimeout;
+    private final long maxResponseBytes;
 
     StreamingCall(WorkerProperties properties) {
         WorkerProperties.Upstream upstream = properties.upstream();
@@ -61,6 +64,7 @@ public class StreamingCall {
                 .connectTimeout(upstream.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         this.baseUrl = upstream.baseUrlText();
         this.readTimeout = upstream.readTimeout();
+        this.maxResponseBytes = upstream.maxResponseSize().toBytes();
     }
 
     /**
@@ -88,10 +92,12 @@ public class StreamingCall {
             return new Result.Broken("the call failed: " + e.getCause(), since(started));
         }
         if (response.statusCode() != 200) {
-            try (InputStream in = response.body()) {
-                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                return new Result.Answered(AttemptClassifier.classify(response.statusCode(), response.headers(), text,
-                        since(started)));
+            try {
+                Optional<String> text = BoundedBody.read(response.body(), maxResponseBytes);
+                return new Result.Answered(text.isEmpty()
+                        ? Attempt.Permanent.tooLarge(response.statusCode(), maxResponseBytes, since(started))
+                        : AttemptClassifier.classify(response.statusCode(), response.headers(), text.get(),
+                                since(started)));
             } catch (IOException e) {
                 return new Result.Broken("the answer was cut: " + e, since(started));
             }
@@ -110,7 +116,8 @@ public class StreamingCall {
                 // the stream ended first
             }
         });
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+        InputStream bounded = new BoundedInputStream(body, maxResponseBytes);
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(bounded, StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (!line.startsWith("data:")) {
                     continue;
@@ -124,6 +131,9 @@ public class StreamingCall {
                 }
             }
             return new Result.Broken("the stream ended without [DONE]", since(started));
+        } catch (BoundedInputStream.TooLarge e) {
+            return new Result.Broken("the stream was longer than sluice.upstream.max-response-size ("
+                    + maxResponseBytes + " bytes)", since(started));
         } catch (IOException e) {
             return new Result.Broken("the stream was cut: " + e.getClass().getSimpleName(), since(started));
         } finally {

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +24,9 @@ import org.springframework.stereotype.Component;
  * classifies whatever happens into an {@link Attempt}. It never throws for anything the provider or the
  * network does. Connections are pooled by the JDK client (HTTP/1.1 keep-alive). The read timeout bounds the
  * attempt as a whole, body included (the JDK's own request timeout stops counting once headers arrive), so a
- * lease longer than connect + read timeout always outlives the call. Neither the key nor any body is logged.
+ * lease longer than connect + read timeout always outlives the call. The answer is read up to
+ * {@code sluice.upstream.max-response-size}; a larger one is dropped unread and is a permanent failure
+ * ({@code response_too_large}). Neither the key nor any body is logged.
  */
 @Component
 public class UpstreamClient {
@@ -31,6 +34,7 @@ public class UpstreamClient {
     private final HttpClient http;
     private final String baseUrl;
     private final Duration readTimeout;
+    private final long maxResponseBytes;
 
     UpstreamClient(WorkerProperties properties) {
         WorkerProperties.Upstream upstream = properties.upstream();
@@ -41,6 +45,7 @@ public class UpstreamClient {
                 .build();
         this.baseUrl = upstream.baseUrlText();
         this.readTimeout = upstream.readTimeout();
+        this.maxResponseBytes = upstream.maxResponseSize().toBytes();
     }
 
     /**
@@ -57,11 +62,14 @@ public class UpstreamClient {
                 .POST(new SendTimeRecorder(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), onSent))
                 .build();
         long started = System.nanoTime();
-        CompletableFuture<HttpResponse<String>> pending =
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        CompletableFuture<HttpResponse<Optional<String>>> pending =
+                http.sendAsync(request, BoundedBody.handler(maxResponseBytes));
         try {
-            HttpResponse<String> response = pending.get(readTimeout.toNanos(), TimeUnit.NANOSECONDS);
-            return AttemptClassifier.classify(response.statusCode(), response.headers(), response.body(),
+            HttpResponse<Optional<String>> response = pending.get(readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (response.body().isEmpty()) {
+                return Attempt.Permanent.tooLarge(response.statusCode(), maxResponseBytes, since(started));
+            }
+            return AttemptClassifier.classify(response.statusCode(), response.headers(), response.body().get(),
                     since(started));
         } catch (TimeoutException e) {
             pending.cancel(true);

@@ -12,6 +12,13 @@ import dev.sluice.simulator.faults.FaultRates;
 import dev.sluice.simulator.stats.ModelStats;
 import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.WorkerIntegrationTest;
+import dev.sluice.worker.WorkerProperties;
+import dev.sluice.worker.cache.ResponseCache;
+import dev.sluice.worker.finalization.BatchFinalizer;
+import dev.sluice.worker.metrics.JobMetrics;
+import dev.sluice.worker.pacing.GlobalPacer;
+import dev.sluice.worker.stream.StreamRelay;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,17 +26,44 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The retry paths: a 429 goes back to the queue without using an attempt; 5xx and resets use them up. */
+/**
+ * The retry paths: a 429 goes back to the queue without using an attempt; 5xx and resets use them up; an answer
+ * over the size cap fails at once.
+ */
 class RetryIT extends WorkerIntegrationTest {
 
     @Autowired
     private FileRepository files;
+
+    @Autowired
+    private JobClaims claims;
+    @Autowired
+    private GlobalPacer pacer;
+    @Autowired
+    private BatchFinalizer finalizer;
+    @Autowired
+    private RateLimitLog rateLimits;
+    @Autowired
+    private MeterRegistry meters;
+    @Autowired
+    private WorkerProperties properties;
+    @Autowired
+    private JobMetrics metrics;
+    @Autowired
+    private ResponseCache cache;
+    @Autowired
+    private StreamRelay relay;
+
+    /** The waits an executor made, in order; each is really waited, so the job is due when it is claimed again. */
+    private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void healTheProvider() {
@@ -85,6 +119,68 @@ class RetryIT extends WorkerIntegrationTest {
         JsonNode line = JsonMapper.builder().build().readTree(results(submitted, ResultKind.ERROR).strip());
         assertThat(line.path("response").isNull()).isTrue();
         assertThat(line.path("error").path("code").stringValue()).isEqualTo("upstream_unreachable");
+    }
+
+    @Test
+    void anAnswerLargerThanTheCapFailsTheJobAtOnceAndTheWorkerGoesOn() {
+        String model = "google/gemini-2.0-flash-lite-001";
+        // The simulator echoes the prompt: a 1.1 MB prompt brings an answer over the 1 MB cap.
+        String huge = "word ".repeat(220_000);
+
+        SubmittedBatch submitted = submissions.batch().chat(model, huge).chat(model, "small after huge").submit();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> batch(submitted).status() == BatchStatus.COMPLETED);
+        JobRow tooLarge = job(submitted, submitted.jobIds().getFirst());
+        assertThat(tooLarge.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(tooLarge.attempts()).as("not retried: the same request brings the same answer").isEqualTo(1);
+        assertThat(tooLarge.responseStatus()).isNull();
+        assertThat(tooLarge.errorCode()).isEqualTo("response_too_large");
+        assertThat(job(submitted, submitted.jobIds().get(1)).status()).isEqualTo(JobStatus.SUCCEEDED);
+        JsonNode line = JsonMapper.builder().build().readTree(results(submitted, ResultKind.ERROR).strip());
+        assertThat(line.path("response").isNull()).isTrue();
+        assertThat(line.path("error").path("code").stringValue()).isEqualTo("response_too_large");
+        assertThat(line.path("error").path("message").stringValue()).contains("sluice.upstream.max-response-size");
+        assertThat(SIMULATOR.stats().model(model).accepted()).isEqualTo(2);
+    }
+
+    @Test
+    void theExecutorWaitsOutEachBackoffThePolicyDecidesThroughItsSleeper() throws Exception {
+        String model = "google/gemini-2.0-flash-001";
+        SIMULATOR.update(config -> config.withFaults(FaultRates.failures(1.0)));
+        SubmittedBatch stored = submissions.batch().chat(model, "always 5xx, waited by the sleeper").store();
+
+        executorRolling(0.5).execute(stored.messages().getFirst(), pacer.acquire(model));
+
+        // Backoff 100 ms doubling to 200 ms, roll 0.5: half of 100, 200, 200, 200 ms after attempts 1 to 4.
+        assertThat(waits).containsExactly(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(100),
+                Duration.ofMillis(100));
+        JobRow job = job(stored, stored.jobIds().getFirst());
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.attempts()).isEqualTo(5);
+    }
+
+    @Test
+    void after429TheExecutorWaitsOutTheModelsPauseThroughItsSleeper() throws Exception {
+        String model = "google/gemini-2.5-pro";
+        exhaustBudget(model);
+        SubmittedBatch stored = submissions.batch().chat(model, "after the pause").store();
+
+        executorRolling(0.5).execute(stored.messages().getFirst(), pacer.acquire(model));
+
+        // The simulator's 429 states 5/2s, the limit paced at: one window plus the 250 ms margin.
+        assertThat(waits).containsExactly(Duration.ofMillis(2_250));
+        JobRow job = job(stored, stored.jobIds().getFirst());
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.attempts()).isEqualTo(1);
+    }
+
+    /** An executor of this context's parts whose waits are recorded and whose backoff roll is fixed. */
+    private JobExecutor executorRolling(double roll) {
+        return new JobExecutor(claims, pacer, finalizer, rateLimits, meters, properties, metrics, cache, relay,
+                wait -> {
+                    waits.add(wait);
+                    Thread.sleep(wait);
+                }, () -> roll);
     }
 
     private static void exhaustBudget(String model) throws Exception {

@@ -7,6 +7,7 @@ import dev.sluice.common.secret.SecretsSettings;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.simulator.faults.FaultRates;
+import dev.sluice.simulator.openai.StreamingMode;
 import dev.sluice.worker.WorkerProperties;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
 /** The client against the simulator over real HTTP: each fault the provider can show becomes the right attempt. */
 class UpstreamClientIT {
@@ -22,6 +24,7 @@ class UpstreamClientIT {
     // Long enough that a reset or a truncated body arrives first even on a loaded two-core machine.
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
     private static final String MODEL = "openai/gpt-4o-mini";
+    private static final DataSize SMALL_CAP = DataSize.ofKilobytes(1);
     private static final String CHAT = """
             {"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hello there"}]}""";
 
@@ -30,6 +33,7 @@ class UpstreamClientIT {
             .withHang(Duration.ofSeconds(5)));
 
     private final UpstreamClient client = clientFor(SIMULATOR.baseUrl());
+    private final UpstreamClient smallCapClient = new UpstreamClient(properties(SIMULATOR.baseUrl(), SMALL_CAP));
 
     @AfterEach
     void heal() {
@@ -110,9 +114,49 @@ class UpstreamClientIT {
                 failure -> assertThat(failure.errorCode()).isEqualTo(Attempt.Transient.UPSTREAM_UNREACHABLE));
     }
 
+    @Test
+    void anAnswerOverTheSizeCapIsPermanentAndNotKept() throws Exception {
+        // The simulator echoes the prompt, so a 2 KiB prompt brings an answer over the 1 KiB cap.
+        Attempt attempt = call(smallCapClient, "/v1/chat/completions", chat("word ".repeat(400)));
+
+        assertThat(attempt).isInstanceOfSatisfying(Attempt.Permanent.class, refusal -> {
+            assertThat(refusal.status()).isNull();
+            assertThat(refusal.body()).isNull();
+            assertThat(refusal.errorCode()).isEqualTo(Attempt.Permanent.RESPONSE_TOO_LARGE);
+            assertThat(refusal.message()).contains("HTTP 200", "sluice.upstream.max-response-size", "1024 bytes");
+        });
+        assertThat(call(smallCapClient, "/v1/chat/completions", CHAT)).as("an answer under the cap, same client")
+                .isInstanceOf(Attempt.Success.class);
+    }
+
+    @Test
+    void aStreamOverTheSizeCapIsBrokenOff() throws Exception {
+        SIMULATOR.update(config -> config.withStreaming(StreamingMode.WORKING));
+        try {
+            StreamingCall streaming = new StreamingCall(properties(SIMULATOR.baseUrl(), SMALL_CAP));
+            String body = chat("word ".repeat(400)).replace("\"messages\"", "\"stream\":true,\"messages\"");
+
+            StreamingCall.Result result = streaming.call(KEY, "/v1/chat/completions", body, nanos -> { }, data -> true);
+
+            assertThat(result).isInstanceOfSatisfying(StreamingCall.Result.Broken.class,
+                    broken -> assertThat(broken.why()).contains("sluice.upstream.max-response-size"));
+        } finally {
+            SIMULATOR.update(config -> config.withStreaming(StreamingMode.BROKEN));
+        }
+    }
+
+    private static String chat(String content) {
+        return "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}";
+    }
+
     private static UpstreamClient clientFor(URI baseUrl) {
-        var upstream = new WorkerProperties.Upstream(baseUrl, "sk-test", List.of(), Duration.ofSeconds(1), READ_TIMEOUT, false);
-        return new UpstreamClient(new WorkerProperties(upstream, Limit.parse("100/1s"),
+        return new UpstreamClient(properties(baseUrl, DataSize.ofMegabytes(16)));
+    }
+
+    private static WorkerProperties properties(URI baseUrl, DataSize maxResponseSize) {
+        var upstream = new WorkerProperties.Upstream(baseUrl, "sk-test", List.of(), Duration.ofSeconds(1), READ_TIMEOUT,
+                false, maxResponseSize);
+        return new WorkerProperties(upstream, Limit.parse("100/1s"),
                 new WorkerProperties.Pacing(Duration.ofMillis(100), 16),
                 new WorkerProperties.Lease(Duration.ofSeconds(10)),
                 new WorkerProperties.Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60)),
@@ -122,7 +166,7 @@ class UpstreamClientIT {
                 new WorkerProperties.Webhook(false, Duration.ofSeconds(15), List.of(), 0.2, Duration.ofSeconds(1), 50),
                 new WorkerProperties.Operations(Duration.ofSeconds(10)),
                 new WorkerProperties.Alerts(null, Duration.ofMinutes(15), Duration.ofSeconds(30)), null,
-                new SecretsSettings(null)));
+                new SecretsSettings(null));
     }
 
     private static final String KEY = "sk-test";
