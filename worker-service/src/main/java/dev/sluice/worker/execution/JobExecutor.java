@@ -12,6 +12,7 @@ import dev.sluice.worker.finalization.BatchFinalizer;
 import dev.sluice.worker.metrics.JobMetrics;
 import dev.sluice.worker.pacing.GlobalPacer;
 import dev.sluice.worker.pacing.Grant;
+import dev.sluice.worker.pacing.Sleeper;
 import dev.sluice.worker.upstream.Attempt;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -50,12 +51,6 @@ public class JobExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(JobExecutor.class);
 
-    /** Pauses the calling thread; tests substitute one that records or ticks instead. */
-    @FunctionalInterface
-    interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
     private final JobClaims claims;
     private final GlobalPacer pacer;
     private final BatchFinalizer finalizer;
@@ -72,8 +67,8 @@ public class JobExecutor {
     @Autowired
     JobExecutor(JobClaims claims, GlobalPacer pacer, BatchFinalizer finalizer, RateLimitLog rateLimits,
             MeterRegistry meters, WorkerProperties properties, JobMetrics metrics, ResponseCache cache,
-            StreamRelay relay) {
-        this(claims, pacer, finalizer, rateLimits, meters, properties, metrics, cache, relay, Thread::sleep,
+            StreamRelay relay, Sleeper sleeper) {
+        this(claims, pacer, finalizer, rateLimits, meters, properties, metrics, cache, relay, sleeper,
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 
