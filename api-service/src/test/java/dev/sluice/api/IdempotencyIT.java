@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** {@code Idempotency-Key} on {@code POST /v1/batches} and {@code POST /v1/jobs} (DESIGN §3). */
+/** {@code Idempotency-Key} on {@code POST /v1/batches} and {@code POST /v1/jobs} (docs/contract.md, "Client API"). */
 class IdempotencyIT extends ApiTestBase {
 
     @Test

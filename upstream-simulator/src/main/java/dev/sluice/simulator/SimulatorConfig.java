@@ -48,7 +48,7 @@ public record SimulatorConfig(int port, Limit limit, WindowKind window, Duration
         requireNotNegative("hang", hang);
     }
 
-    /** The seed provider, as DESIGN.md §6 describes it, on port 3010. */
+    /** The seed provider, as upstream-simulator/README.md describes it, on port 3010. */
     public static SimulatorConfig defaults() {
         return new SimulatorConfig(3010, Limit.parse("15/60s"), WindowKind.SLIDING, Duration.ofMillis(800),
                 Duration.ofMillis(300), FaultRates.NONE, Duration.ofMinutes(10), false, false, StreamingMode.BROKEN,

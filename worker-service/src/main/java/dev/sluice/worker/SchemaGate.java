@@ -1,10 +1,10 @@
 package dev.sluice.worker;
 
+import dev.sluice.db.SchemaProbe;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,30 +16,19 @@ class SchemaGate {
 
     private static final Logger log = LoggerFactory.getLogger(SchemaGate.class);
 
-    /**
-     * Touches every table the worker uses and the newest columns it reads; fails until the migrations that
-     * create them have run. A migration that adds something the worker needs adds it here too.
-     */
-    private static final String PROBE = """
-            SELECT j.cached, j.retried_at, b.publishing_until, b.webhook_events
-            FROM jobs j, batches b, files, models, pacer_budgets, webhook_events, webhook_deliveries,
-                 response_cache, worker_heartbeats, alert_states
-            LIMIT 0
-            """;
-
     private static final Duration POLL = Duration.ofSeconds(2);
 
-    private final JdbcClient jdbc;
+    private final SchemaProbe schema;
 
-    SchemaGate(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    SchemaGate(SchemaProbe schema) {
+        this.schema = schema;
     }
 
     /** Returns once the schema is there, polling every two seconds and saying so while it waits. */
     void await() throws InterruptedException {
         for (int polls = 0; ; polls++) {
             try {
-                jdbc.sql(PROBE).query().rowSet();
+                schema.checkWorkerSchema();
                 if (polls > 0) {
                     log.info("Database schema found; starting work");
                 }

@@ -132,9 +132,9 @@ public record WorkerProperties(
      *
      * @param safetyMargin   added to every window: the provider counts a request when it arrives, so a request
      *                       sent exactly one window after the one it replaces can still land inside that window
-     *                       (DESIGN §4: with warm processes on loopback 100 ms lost none and 50 ms lost one;
-     *                       from a cold start on a busy 2-core machine arrivals trailed by up to ~150 ms,
-     *                       hence 250 ms)
+     *                       (docs/pacing.md, "the margin": with warm processes on loopback 100 ms lost none
+     *                       and 50 ms lost one; from a cold start on a busy 2-core machine arrivals trailed by
+     *                       up to ~150 ms, hence 250 ms)
      * @param maxConcurrency the most jobs of one model a worker has in flight at once; the global cap per key
      *                       admits fewer per window)
      */

@@ -1,6 +1,7 @@
 package dev.sluice.api.admin;
 
 import dev.sluice.api.ApiProperties;
+import dev.sluice.api.batch.DrainTimes;
 import dev.sluice.common.Limit;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.model.ModelSettings;

@@ -1,6 +1,5 @@
 package dev.sluice.api.batch;
 
-import dev.sluice.api.admin.DrainTimes;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.batch.JobCounts;

@@ -2,12 +2,9 @@ package dev.sluice.api.facade;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.db.job.JobRepository;
-import dev.sluice.db.stream.StreamChunks;
+import dev.sluice.db.stream.JobNotifications;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -29,10 +23,11 @@ import org.springframework.stereotype.Component;
 /**
  * The callers of this api instance that wait for their job, and how they learn it finished, wherever the
  * worker that ran it is. The database announces each finished facade job ({@code NOTIFY sluice_job_finished},
- * sent by a trigger when the finishing transaction commits, see {@code V13}); one connection per instance
- * listens and completes the matching caller's future. The row stays the source of truth: the caller reads it
- * after the signal. A notification missed while the listener reconnects is made up for by {@link #runOnce()},
- * which checks every waiting job in one query each {@code sluice.facade.recheck-interval}: no caller ever polls.
+ * sent by a trigger when the finishing transaction commits, see {@code V11}); one connection per instance
+ * listens ({@link JobNotifications}) and completes the matching caller's future. The row stays the source of
+ * truth: the caller reads it after the signal. A notification missed while the listener reconnects is made up
+ * for by {@link #runOnce()}, which checks every waiting job in one query each
+ * {@code sluice.facade.recheck-interval}: no caller ever polls.
  *
  * <p>The same connection listens for the chunks a worker relays from a provider's stream
  * ({@code sluice_job_chunks}) and queues them for the streaming caller of that job.
@@ -44,7 +39,6 @@ import org.springframework.stereotype.Component;
 class JobWaiters implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobWaiters.class);
-    private static final String CHANNEL = "sluice_job_finished";
     private static final int POLL_MILLIS = 500;
 
     /**
@@ -59,15 +53,15 @@ class JobWaiters implements SmartLifecycle {
     static final String END = "";
 
     private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
-    private final DataSource dataSource;
+    private final JobNotifications notifications;
     private final JobRepository jobs;
     private final Duration recheckInterval;
     private volatile boolean running;
     private Thread listener;
     private ScheduledExecutorService recheck;
 
-    JobWaiters(DataSource dataSource, JobRepository jobs, ApiProperties properties, MeterRegistry meters) {
-        this.dataSource = dataSource;
+    JobWaiters(JobNotifications notifications, JobRepository jobs, ApiProperties properties, MeterRegistry meters) {
+        this.notifications = notifications;
         this.jobs = jobs;
         this.recheckInterval = properties.facade().recheckInterval();
         Gauge.builder("sluice.facade.waiting", waiting, Map::size)
@@ -118,48 +112,32 @@ class JobWaiters implements SmartLifecycle {
     }
 
     private void listen() {
+        JobNotifications.Listener listener = new JobNotifications.Listener() {
+            @Override
+            public void listening() {
+                // Jobs that finished while no connection listened.
+                runOnce();
+            }
+
+            @Override
+            public void finished(String jobId) {
+                signal(jobId);
+            }
+
+            @Override
+            public void chunk(String payload) {
+                JobWaiters.this.chunk(payload);
+            }
+        };
         while (running) {
-            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.execute("LISTEN " + CHANNEL);
-                statement.execute("LISTEN " + StreamChunks.CHANNEL);
-                try {
-                    // Jobs that finished while no connection listened.
-                    runOnce();
-                    receive(connection.unwrap(PGConnection.class));
-                } finally {
-                    // The connection goes back to the pool: it must not keep receiving every notification.
-                    unlisten(statement);
-                }
-            } catch (SQLException | RuntimeException e) {
+            try {
+                notifications.listen(() -> running, POLL_MILLIS, listener);
+            } catch (RuntimeException e) {
                 if (running) {
                     log.warn("Listening for finished jobs failed; reconnecting in 1s: {}", e.toString());
                     pause();
                 }
             }
-        }
-    }
-
-    private void receive(PGConnection pg) throws SQLException {
-        while (running) {
-            PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
-            if (notifications != null) {
-                for (PGNotification notification : notifications) {
-                    if (notification.getName().equals(CHANNEL)) {
-                        signal(notification.getParameter());
-                    } else {
-                        chunk(notification.getParameter());
-                    }
-                }
-            }
-        }
-    }
-
-    private static void unlisten(Statement statement) {
-        try {
-            statement.execute("UNLISTEN *");
-        } catch (SQLException e) {
-            // A broken connection is evicted by the pool anyway.
-            log.debug("UNLISTEN failed: {}", e.toString());
         }
     }
 

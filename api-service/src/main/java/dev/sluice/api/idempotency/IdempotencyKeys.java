@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides, inside the transaction that would store a new batch or job, whether the request is new or
- * a repeat of one made with the same key in the last 24 hours (DESIGN §3). The primary key of
+ * a repeat of one made with the same key in the last 24 hours (docs/contract.md, "Client API"). The primary key of
  * {@code idempotency_keys} arbitrates: of concurrent requests with one key exactly one claims it; the
  * others wait for its commit, store nothing and answer with its object.
  */

@@ -1,4 +1,4 @@
-package dev.sluice.api.admin;
+package dev.sluice.api.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

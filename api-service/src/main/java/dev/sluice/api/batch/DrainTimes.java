@@ -1,4 +1,4 @@
-package dev.sluice.api.admin;
+package dev.sluice.api.batch;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.common.BatchStatus;
@@ -52,7 +52,7 @@ public class DrainTimes {
     }
 
     /** The time {@code jobs} take to dispatch at {@code limit}, rounded up to the millisecond. */
-    static Duration toDrain(long jobs, Limit limit) {
+    public static Duration toDrain(long jobs, Limit limit) {
         long millis = Math.ceilDiv(Math.multiplyExact(jobs, limit.window().toMillis()), limit.requests());
         return Duration.ofMillis(millis);
     }

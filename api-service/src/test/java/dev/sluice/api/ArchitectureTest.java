@@ -1,0 +1,44 @@
+package dev.sluice.api;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.sluice.testsupport.ArchitectureRules;
+import java.util.Map;
+import java.util.Set;
+
+/** The api-service's architecture rules (docs/architecture.md, "Rules the build checks"). */
+@AnalyzeClasses(packages = "dev.sluice.api", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    private static final String ROOT = "dev.sluice.api";
+
+    /** Used by any feature; they use only each other. */
+    private static final Set<String> SHARED = Set.of("web", "auth", "metrics");
+
+    /**
+     * Which other features each feature may use. A new arrow is a design decision: add it here, and keep the
+     * graph free of cycles.
+     */
+    private static final Map<String, Set<String>> USES = Map.of(
+            "admin", Set.of("batch", "job"), // retries failed jobs as new batches and jobs; queue drain times
+            "batch", Set.of("job", "dispatch", "idempotency", "webhook"),
+            "job", Set.of("dispatch", "idempotency", "webhook"),
+            "facade", Set.of("job"), // a facade call is a single job
+            "file", Set.of(),
+            "dispatch", Set.of(),
+            "idempotency", Set.of(),
+            "webhook", Set.of(),
+            "secret", Set.of());
+
+    @ArchTest
+    static final ArchRule sqlOnlyInDb = ArchitectureRules.sqlOnlyInDb();
+
+    @ArchTest
+    static final ArchRule featuresUseOnlyWhatTheyDeclare =
+            ArchitectureRules.featuresUseOnlyWhatTheyDeclare(ROOT, SHARED, USES);
+
+    @ArchTest
+    static final ArchRule featuresFreeOfCycles = ArchitectureRules.featuresFreeOfCycles(ROOT);
+}
