@@ -6,6 +6,10 @@ const view = document.getElementById('view');
 const notice = document.getElementById('notice');
 let refreshTimer = null;
 let editing = false;
+// Counts view changes: an answer that arrives after the operator moved on to another view is dropped.
+let generation = 0;
+
+class Stale extends Error {}
 
 // ---------- helpers ----------
 
@@ -36,12 +40,15 @@ async function api(method, path, body) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
+  const asked = generation;
   const res = await fetch(path, init);
+  if (asked !== generation) throw new Stale('the view changed');
   if (res.status === 401) {
     location.assign('/dashboard/');
     throw new Error('Signed out.');
   }
   const json = res.headers.get('Content-Type')?.includes('json') ? await res.json() : null;
+  if (asked !== generation) throw new Stale('the view changed');
   if (!res.ok) throw new Error(json?.error?.message || `${method} ${path} answered ${res.status}`);
   return json;
 }
@@ -70,7 +77,8 @@ function query(params) {
 
 function time(unix) {
   if (unix === null || unix === undefined) return '—';
-  return new Date(unix * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const iso = new Date(unix * 1000).toISOString();
+  return h('time', { datetime: iso }, iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'));
 }
 
 function duration(seconds) {
@@ -137,7 +145,7 @@ function every(ms, fn) {
   clearInterval(refreshTimer);
   refreshTimer = setInterval(() => {
     const typing = view.contains(document.activeElement) && /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName);
-    if (!editing && !typing && !document.hidden) fn().catch(e => say(e.message, true));
+    if (!editing && !typing && !document.hidden) fn().catch(e => { if (!(e instanceof Stale)) say(e.message, true); });
   }, ms);
 }
 
@@ -146,7 +154,8 @@ function page(title, sub, ...content) {
   const focused = view.contains(document.activeElement) ? document.activeElement : null;
   const key = focused && (focused.id ? '#' + CSS.escape(focused.id)
     : focused.getAttribute('aria-label') ? `[aria-label="${CSS.escape(focused.getAttribute('aria-label'))}"]` : null);
-  view.replaceChildren(h('h1', {}, title), sub ? h('p', { class: 'sub' }, sub) : null, ...content);
+  view.replaceChildren(...[h('h1', {}, title), sub ? h('p', { class: 'sub' }, sub) : null, ...content]
+    .filter(x => x !== null && x !== undefined && x !== false));
   if (key) view.querySelector(key)?.focus({ preventScroll: true });
 }
 
@@ -267,7 +276,7 @@ async function batch(id) {
       h('dt', {}, 'Output / error file'), h('dd', { class: 'mono' }, `${b.output_file_id || '—'} / ${b.error_file_id || '—'}`),
       h('dt', {}, 'Actions'), h('dd', {}, cancelButton(b))),
     h('h2', {}, 'Jobs'),
-    jobTable(jobs.data, 'No jobs.'),
+    jobTable([...jobs.data].sort((a, b) => (a.line_no ?? 0) - (b.line_no ?? 0)), 'No jobs.'),
     jobs.has_more ? h('p', { class: 'note' }, 'Showing the newest 100 jobs.') : null,
     h('h2', {}, 'Webhook deliveries'),
     deliveryTable(deliveries.data));
@@ -459,6 +468,8 @@ const routes = [
 ];
 
 async function render() {
+  generation++;
+  clearInterval(refreshTimer);
   const raw = location.hash.replace(/^#/, '');
   const [path, search] = raw.split('?');
   const params = new URLSearchParams(search || '');
@@ -472,6 +483,7 @@ async function render() {
     try {
       await run(params, m[1]);
     } catch (e) {
+      if (e instanceof Stale) return;
       clearInterval(refreshTimer);
       page('Something went wrong', null, h('p', { class: 'msg error' }, e.message));
     }
