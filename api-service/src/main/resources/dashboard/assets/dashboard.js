@@ -383,7 +383,7 @@ async function usage(params) {
     table([{ label: 'Day' }, { label: 'Tenant' }, { label: 'Model' }, { label: 'Requests', num: true },
       { label: 'Failed', num: true }, { label: 'Prompt tokens', num: true }, { label: 'Completion tokens', num: true },
       { label: 'Cache hits', num: true }],
-    report.data.map(r => ({ cells: [r.day, `${r.tenant_name} (${r.tenant_id})`, h('span', { class: 'mono' }, r.model),
+    report.data.map(r => ({ cells: [h('time', { datetime: r.day }, r.day), `${r.tenant_name} (${r.tenant_id})`, h('span', { class: 'mono' }, r.model),
       r.requests, r.failed, r.prompt_tokens, r.completion_tokens, r.cache_hits] })), 'Nothing finished in this range.'));
   chart(document.getElementById('chart-models'), days, byModel);
   chart(document.getElementById('chart-tenants'), days, byTenant);
