@@ -83,25 +83,26 @@ class DashboardBrowserIT extends ApiTestBase {
 
         signIn();
 
-        WebElement row = await().atMost(Duration.ofSeconds(15)).until(() -> modelRow(model), r -> r != null);
-        assertThat(cell(row, "Waiting")).isEqualTo("3");
-        assertThat(cell(row, "In flight")).isEqualTo("0");
-        assertThat(cell(row, "State")).isEqualTo("active");
+        // The view refreshes itself, so a row read may go stale between lookups: read it whole, again if need be.
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
+            WebElement row = modelRow(model);
+            assertThat(cell(row, "Waiting")).isEqualTo("3");
+            assertThat(cell(row, "In flight")).isEqualTo("0");
+            assertThat(cell(row, "State")).isEqualTo("active");
+        });
     }
 
     @Test
     void pauseAndResumeFromThePageChangeTheQueues() {
-        String model = uniqueModel("dash-pause");
-        submit(newTenantKey(), aChatBatch().requests(1, model).json());
-        signIn();
-        await().atMost(Duration.ofSeconds(15)).until(() -> modelRow(model) != null);
+        String model = signedInOverQueuedModel("dash-pause");
 
         click(By.cssSelector("button[aria-label='Pause " + model + "']"));
         page.switchTo().alert().accept();
 
         await().atMost(Duration.ofSeconds(15)).until(() -> queue(model).get("paused").asBoolean());
         assertThat(notice()).isEqualTo("Paused " + model + ".");
-        await().atMost(Duration.ofSeconds(15)).until(() -> "paused".equals(cell(modelRow(model), "State")));
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+                .until(() -> "paused".equals(cell(modelRow(model), "State")));
 
         click(By.cssSelector("button[aria-label='Resume " + model + "']"));
         page.switchTo().alert().accept();
@@ -112,10 +113,7 @@ class DashboardBrowserIT extends ApiTestBase {
 
     @Test
     void declinedConfirmationChangesNothing() {
-        String model = uniqueModel("dash-decline");
-        submit(newTenantKey(), aChatBatch().requests(1, model).json());
-        signIn();
-        await().atMost(Duration.ofSeconds(15)).until(() -> modelRow(model) != null);
+        String model = signedInOverQueuedModel("dash-decline");
 
         click(By.cssSelector("button[aria-label='Pause " + model + "']"));
         page.switchTo().alert().dismiss();
@@ -142,6 +140,13 @@ class DashboardBrowserIT extends ApiTestBase {
         await().atMost(Duration.ofSeconds(15)).until(() -> batchRows().equals(List.of(wanted)));
         assertThat(batchRows()).doesNotContain(other);
         assertThat(page.getCurrentUrl()).contains("metadata=project%3D" + project);
+
+        // Progress is live: a job finishing shows without reloading the page.
+        page.executeScript("window.sluiceTestMarker = 'same page'");
+        finish(jdbc).succeeded(wanted, 1);
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> page.findElement(By.cssSelector(
+                "tr[data-batch='" + wanted + "'] .progress-label")).getText().startsWith("1 of 1 done"));
+        assertThat(page.executeScript("return window.sluiceTestMarker")).isEqualTo("same page");
     }
 
     @Test
@@ -163,6 +168,15 @@ class DashboardBrowserIT extends ApiTestBase {
         JsonNode retry = expect(200, get("/admin/batches/" + retriedAs, ADMIN_KEY)).json();
         assertThat(retry.get("batch").get("request_counts").get("total").asInt()).isEqualTo(2);
         assertThat(jobs).hasSize(3);
+    }
+
+    /** A new model with one queued job, shown on the signed-in overview. */
+    private String signedInOverQueuedModel(String base) {
+        String model = uniqueModel(base);
+        submit(newTenantKey(), aChatBatch().requests(1, model).json());
+        signIn();
+        await().atMost(Duration.ofSeconds(15)).until(() -> modelRow(model) != null);
+        return model;
     }
 
     private void signIn() {

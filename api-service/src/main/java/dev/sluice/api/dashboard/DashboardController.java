@@ -69,22 +69,21 @@ class DashboardController {
         if (!sessions.isAdminKey(adminKey == null ? null : adminKey.strip())) {
             return signIn(HttpStatus.UNAUTHORIZED, "Sign-in failed.");
         }
-        String token = sessions.newToken();
-        return ResponseEntity.status(HttpStatus.SEE_OTHER)
-                .header(HttpHeaders.LOCATION, "/dashboard/")
-                .header(HttpHeaders.SET_COOKIE, sessions.sessionCookie(token, request.isSecure()).toString())
-                .header(HttpHeaders.SET_COOKIE, sessions.csrfCookie(token, request.isSecure()).toString())
-                .cacheControl(CacheControl.noStore())
-                .build();
+        return home(sessions.newToken(), request);
     }
 
     /** Clears both cookies; the signed token itself stays valid until it expires (nothing is stored to revoke). */
     @PostMapping("/dashboard/sign-out")
-    ResponseEntity<Void> signOut(HttpServletRequest request) {
+    ResponseEntity<String> signOut(HttpServletRequest request) {
+        return home(null, request);
+    }
+
+    /** Back to the dashboard with the session's cookies set ({@code token}) or cleared (null). */
+    private ResponseEntity<String> home(String token, HttpServletRequest request) {
         return ResponseEntity.status(HttpStatus.SEE_OTHER)
                 .header(HttpHeaders.LOCATION, "/dashboard/")
-                .header(HttpHeaders.SET_COOKIE, sessions.sessionCookie(null, request.isSecure()).toString())
-                .header(HttpHeaders.SET_COOKIE, sessions.csrfCookie(null, request.isSecure()).toString())
+                .header(HttpHeaders.SET_COOKIE, sessions.sessionCookie(token, request.isSecure()).toString())
+                .header(HttpHeaders.SET_COOKIE, sessions.csrfCookie(token, request.isSecure()).toString())
                 .cacheControl(CacheControl.noStore())
                 .build();
     }
