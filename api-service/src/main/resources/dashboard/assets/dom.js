@@ -32,11 +32,11 @@ export function time(unix) {
 export function duration(seconds) {
   if (seconds === null || seconds === undefined) return '—';
   let s = Math.round(Number(seconds));
-  if (s < 60) return s + ' s';
+  if (s < 60) return h('span', { class: 'nowrap' }, s + ' s');
   const d = Math.floor(s / 86400); s -= d * 86400;
   const hh = Math.floor(s / 3600); s -= hh * 3600;
   const m = Math.floor(s / 60);
-  return [d && d + ' d', hh && hh + ' h', m && m + ' min'].filter(Boolean).join(' ');
+  return h('span', { class: 'nowrap' }, [d && d + ' d', hh && hh + ' h', m && m + ' min'].filter(Boolean).join(' '));
 }
 
 export function limitText(limit) {
