@@ -11,6 +11,6 @@ export async function rateLimits(params) {
       { label: 'Learned' }, { label: 'Paused until' }],
     list.data.map(e => ({ cells: [time(e.occurred_at), h('span', { class: 'mono' }, e.model), h('span', { class: 'mono' }, e.credential),
       e.job_id ? h('a', { href: '#/jobs/' + e.job_id, class: 'mono' }, e.job_id) : '—', e.message || '—',
-      limitText(e.learned), time(e.paused_until)] })), 'No 429 recorded.'));
+      h('span', { class: 'nowrap' }, limitText(e.learned)), time(e.paused_until)] })), 'No 429 recorded.'));
   every(5000, () => rateLimits(params));
 }

@@ -104,7 +104,7 @@ class DashboardScreenshotsIT extends ApiTestBase {
                     VALUES (:model, 'key-3f9a', :job, now() - make_interval(mins => :ago),
                             'Rate limit of 15 per 60s exceeded for UserByModelByMinute', NULL, 15, 60000,
                             now() - make_interval(mins => :ago) + interval '42 seconds')""")
-                    .param("model", models.get(0)).param("job", job).param("ago", 5 + 7 * i).update();
+                    .param("model", models.get(0)).param("job", job).param("ago", 19 - 7 * i).update();
         }
         String tenant = jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id").param("id", second)
                 .query(String.class).single();
