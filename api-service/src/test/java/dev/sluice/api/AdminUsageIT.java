@@ -62,6 +62,13 @@ class AdminUsageIT extends ApiTestBase {
         JsonNode yesterday = expect(200, get("/admin/usage?from=" + today.minusDays(1) + "&to=" + today.minusDays(1)
                 + "&tenant=" + tenantOne, ADMIN_KEY)).json();
         assertThat(yesterday.get("data")).hasSize(1);
+        // Each row names its tenant as well as giving its id.
+        assertThat(yesterday.get("data").get(0).get("tenant_name").asString()).isEqualTo("tenant under test");
+        for (JsonNode row : report.get("data")) {
+            assertThat(row.get("tenant_name").asString()).as("tenant_name of %s", row).isEqualTo(jdbc
+                    .sql("SELECT name FROM tenants WHERE id = :id").param("id", row.get("tenant_id").asString())
+                    .query(String.class).single());
+        }
         assertThat(yesterday.get("data").get(0).get("total_tokens").asLong()).isEqualTo(120);
         assertThat(yesterday.get("totals").get("requests").asLong()).isEqualTo(1);
 

@@ -4,12 +4,15 @@ import dev.sluice.api.job.JobFields;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.JsonInput;
+import dev.sluice.api.web.JsonText;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.common.JobStatus;
 import dev.sluice.db.job.AdminJob;
 import dev.sluice.db.job.AdminJobRepository;
 import dev.sluice.db.job.JobFilter;
+import dev.sluice.db.job.JobRow;
+import dev.sluice.db.ratelimit.RateLimitEventRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,12 +35,17 @@ class AdminJobController {
 
     private static final Set<String> FILTER_FIELDS = Set.of("status", "model", "batch_id", "tenant");
 
+    /** The most 429s one job's page lists. */
+    private static final int MAX_EVENTS = 100;
+
     private final AdminJobRepository jobs;
     private final JobRetries retries;
+    private final RateLimitEventRepository rateLimitEvents;
 
-    AdminJobController(AdminJobRepository jobs, JobRetries retries) {
+    AdminJobController(AdminJobRepository jobs, JobRetries retries, RateLimitEventRepository rateLimitEvents) {
         this.jobs = jobs;
         this.retries = retries;
+        this.rateLimitEvents = rateLimitEvents;
     }
 
     @GetMapping("/admin/jobs")
@@ -49,6 +57,23 @@ class AdminJobController {
         JobFilter filter = filter(status, model, batchId, tenant);
         return ListPage.of(jobs.page(filter, page.after(), page.limit() + 1), page.limit(), AdminJobViews.Job::of,
                 AdminJob::id);
+    }
+
+    /** {@code GET /admin/jobs/{id}}: one job of any tenant in full, bodies included (the dashboard's job page). */
+    @GetMapping("/admin/jobs/{id}")
+    AdminJobViews.Detail get(@PathVariable String id) {
+        JobRow row = (PageQuery.plausibleId(id) ? jobs.one(id) : java.util.Optional.<JobRow>empty())
+                .orElseThrow(() -> ApiException.notFound("job", id));
+        AdminJob job = new AdminJob(row.id(), row.tenantId(), row.batchId(), row.lineNo(), row.customId(), row.url(),
+                row.model(), row.priority(), row.status(), row.attempts(), row.createdAt(), row.startedAt(),
+                row.completedAt(), row.responseStatus(), row.errorCode(), row.errorMessage(), row.promptTokens(),
+                row.completionTokens(), row.totalTokens(), row.latencyMs());
+        AdminJobViews.Response response = row.responseStatus() == null ? null
+                : new AdminJobViews.Response(row.responseStatus(), JsonText.of(row.responseBody()));
+        return new AdminJobViews.Detail(AdminJobViews.Job.of(job), JsonText.of(row.body()), response, row.cached(),
+                jobs.retriedAs(id).filter(as -> !as.isEmpty()).orElse(null),
+                rateLimitEvents.ofJob(row.model(), row.id(), MAX_EVENTS).stream().map(RateLimitEventViews.Event::of)
+                        .toList());
     }
 
     @PostMapping("/admin/jobs/{id}/retry")

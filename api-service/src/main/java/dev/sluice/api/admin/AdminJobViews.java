@@ -3,6 +3,7 @@ package dev.sluice.api.admin;
 import dev.sluice.db.job.AdminJob;
 import java.time.Instant;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /** The objects {@code /admin/jobs} answers with. */
 final class AdminJobViews {
@@ -51,6 +52,27 @@ final class AdminJobViews {
         private static Long seconds(Instant instant) {
             return instant == null ? null : instant.getEpochSecond();
         }
+    }
+
+    /**
+     * One job in full, for the dashboard's job page: what it asked, what came back, and what is known of its
+     * attempts. Attempts are not stored one by one: {@code attempts} counts the upstream calls, the times are
+     * the first start and the end, and {@code rate_limit_events} lists the 429s it met (which give their
+     * attempt back, so they are not counted in {@code attempts}).
+     *
+     * @param job             the job as {@code GET /admin/jobs} lists it
+     * @param request         the request body as the client sent it (JSON, or a string if it is not JSON)
+     * @param response        the provider's status and body, or null
+     * @param cached          whether the answer came from the response cache
+     * @param retriedAs       the batch or job an admin retry made of it, or null
+     * @param rateLimitEvents the 429s it met, oldest first
+     */
+    record Detail(Job job, JsonNode request, Response response, boolean cached, String retriedAs,
+            List<RateLimitEventViews.Event> rateLimitEvents) {
+    }
+
+    /** @param statusCode the provider's HTTP status; @param body its body, JSON or a string */
+    record Response(int statusCode, JsonNode body) {
     }
 
     /** @param code a code, e.g. {@code upstream_error}; @param message the same in words */

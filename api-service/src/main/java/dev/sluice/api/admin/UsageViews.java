@@ -14,6 +14,7 @@ final class UsageViews {
      * One tenant's use of one model on one UTC day.
      *
      * @param tenantId         the tenant
+     * @param tenantName       its name
      * @param model            the model
      * @param day              {@code YYYY-MM-DD}, the UTC day the jobs finished
      * @param requests         jobs that finished ({@code succeeded} + {@code failed}), cache hits included
@@ -25,11 +26,11 @@ final class UsageViews {
      * @param cacheHits        of the requests, batch jobs answered from the response cache without a provider call
      * @param cachedTotalTokens of {@code totalTokens}, those of the cache hits (the provider's spend is the difference)
      */
-    record Usage(String tenantId, String model, String day, long requests, long succeeded, long failed,
+    record Usage(String tenantId, String tenantName, String model, String day, long requests, long succeeded, long failed,
             long promptTokens, long completionTokens, long totalTokens, long cacheHits, long cachedTotalTokens) {
 
         static Usage of(UsageRow row) {
-            return new Usage(row.tenantId(), row.model(), row.day().toString(), row.requests(), row.succeeded(),
+            return new Usage(row.tenantId(), row.tenantName(), row.model(), row.day().toString(), row.requests(), row.succeeded(),
                     row.failed(), row.promptTokens(), row.completionTokens(), row.totalTokens(), row.cacheHits(),
                     row.cachedTotalTokens());
         }

@@ -8,13 +8,16 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.security.MessageDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * Authenticates {@code /admin/**} with {@code SLUICE_ADMIN_KEY}. Both sides are hashed before a
  * constant-time comparison, so neither the key's content nor its length leaks through timing.
- * Without a configured key the admin API is off: every admin request gets 403.
+ * Without a configured key the admin API is off: every admin request gets 403. A request without an
+ * {@code Authorization} header may instead carry the dashboard's session cookie ({@link AdminSessions}); then
+ * anything but GET and HEAD must also carry the session's CSRF token.
  */
 @Component
 class AdminKeyInterceptor implements HandlerInterceptor {
@@ -23,8 +26,10 @@ class AdminKeyInterceptor implements HandlerInterceptor {
 
     private final byte[] adminKeyHash;
     private final TenantRepository tenants;
+    private final AdminSessions sessions;
 
-    AdminKeyInterceptor(ApiProperties properties, TenantRepository tenants) {
+    AdminKeyInterceptor(ApiProperties properties, TenantRepository tenants, AdminSessions sessions) {
+        this.sessions = sessions;
         this.adminKeyHash = properties.adminEnabled() ? ApiKeys.hash(properties.adminKey()) : null;
         this.tenants = tenants;
         if (adminKeyHash == null) {
@@ -40,6 +45,9 @@ class AdminKeyInterceptor implements HandlerInterceptor {
                     "The admin API is disabled. Start Sluice with SLUICE_ADMIN_KEY set to enable it.");
         }
         String key = BearerToken.of(request);
+        if (key == null && request.getHeader(HttpHeaders.AUTHORIZATION) == null && sessions.signedIn(request)) {
+            return sessionAllows(request);
+        }
         if (key == null) {
             throw ApiException.unauthorized("invalid_admin_key", "The admin API needs the admin key in an "
                     + "Authorization header using Bearer auth (Authorization: Bearer SLUICE_ADMIN_KEY).");
@@ -53,5 +61,14 @@ class AdminKeyInterceptor implements HandlerInterceptor {
                     "This is a tenant API key; the admin API needs the admin key (SLUICE_ADMIN_KEY).");
         }
         throw ApiException.unauthorized("invalid_admin_key", "Incorrect admin key provided.");
+    }
+
+    private boolean sessionAllows(HttpServletRequest request) {
+        String method = request.getMethod();
+        if (method.equals("GET") || method.equals("HEAD") || sessions.csrfMatches(request)) {
+            return true;
+        }
+        throw ApiException.forbidden("invalid_csrf_token", "A change made with the dashboard's session needs its "
+                + "CSRF token in " + AdminSessions.CSRF_HEADER + "; reload the dashboard and try again.");
     }
 }

@@ -1,11 +1,10 @@
 package dev.sluice.api.job;
 
+import dev.sluice.api.web.JsonText;
 import dev.sluice.db.job.JobRow;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The job object: {@code id, object: "job", batch_id, custom_id, url, model, status, attempts,
@@ -33,8 +32,6 @@ record JobView(
         String webhookUrl,
         List<String> webhookEvents,
         boolean cached) {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
      * What the provider answered.
@@ -66,7 +63,7 @@ record JobView(
 
     static JobView of(JobRow job) {
         Response response = job.responseStatus() == null ? null
-                : new Response(job.responseStatus(), body(job.responseBody()));
+                : new Response(job.responseStatus(), JsonText.of(job.responseBody()));
         Error error = job.errorCode() == null && job.errorMessage() == null ? null
                 : new Error(job.errorCode(), job.errorMessage());
         Usage usage = job.totalTokens() == null && job.promptTokens() == null ? null
@@ -75,17 +72,6 @@ record JobView(
                 job.status().wire(), job.attempts(), job.createdAt().getEpochSecond(), seconds(job.startedAt()),
                 seconds(job.completedAt()), response, error, usage, job.latencyMs(), job.priority(),
                 job.webhookUrl(), job.webhookEvents(), job.cached());
-    }
-
-    private static JsonNode body(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return JSON.readTree(text);
-        } catch (RuntimeException notJson) {
-            return JsonNodeFactory.instance.stringNode(text);
-        }
     }
 
     private static Long seconds(Instant instant) {

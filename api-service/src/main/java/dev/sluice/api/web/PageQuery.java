@@ -40,6 +40,18 @@ public record PageQuery(String after, int limit) {
         return new PageQuery(after == null || after.isEmpty() ? null : after, size);
     }
 
+    /** An optional id filter: null when absent or blank, else the id; one that cannot exist is a 400 naming {@code param}. */
+    public static String optionalId(String value, String param) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String id = value.strip();
+        if (!plausibleId(id)) {
+            throw ApiException.invalid(param, "invalid_" + param, param + " must be an id such as those the API returns.");
+        }
+        return id;
+    }
+
     /** Whether {@code id} could be one of Sluice's ids; anything else cannot exist and is not looked up. */
     public static boolean plausibleId(String id) {
         return id != null && ID.matcher(id).matches();

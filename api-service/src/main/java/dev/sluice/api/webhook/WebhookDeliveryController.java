@@ -75,7 +75,12 @@ class WebhookDeliveryController {
         }
         WebhookDelivery delivery = deliveries.find(tenant.id(), subjectId, deliveryId)
                 .orElseThrow(() -> ApiException.notFound("webhook delivery", deliveryId));
-        if (!events.redeliver(tenant.id(), delivery.eventId(), clock.instant())) {
+        return resend(events, delivery, clock);
+    }
+
+    /** Makes the attempt's event due again (for its tenant or the operator); 409 while it is still pending. */
+    static WebhookDeliveryView resend(WebhookEventRepository events, WebhookDelivery delivery, Clock clock) {
+        if (!events.redeliver(delivery.tenantId(), delivery.eventId(), clock.instant())) {
             throw ApiException.conflict("webhook_delivery_pending", "event " + delivery.eventId()
                     + " is still being delivered or awaits its next retry; redeliver it once it is delivered or failed.");
         }

@@ -12,7 +12,12 @@ import dev.sluice.common.Limit;
 import dev.sluice.common.secret.SecretsSettings;
 import dev.sluice.db.tenant.Tenant;
 import dev.sluice.db.tenant.TenantRepository;
+import jakarta.servlet.http.Cookie;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -25,7 +30,7 @@ class AdminKeyInterceptorTest {
 
     @Test
     void withoutAnAdminKeyTheAdminApiIsOff() {
-        AdminKeyInterceptor interceptor = new AdminKeyInterceptor(properties(null), tenants);
+        AdminKeyInterceptor interceptor = interceptor(null);
 
         assertThatThrownBy(() -> interceptor.preHandle(request("anything"), new MockHttpServletResponse(), null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
@@ -36,7 +41,7 @@ class AdminKeyInterceptorTest {
 
     @Test
     void acceptsOnlyTheAdminKey() {
-        AdminKeyInterceptor interceptor = new AdminKeyInterceptor(properties("s3cret-admin"), tenants);
+        AdminKeyInterceptor interceptor = interceptor("s3cret-admin");
         when(tenants.findByKeyHash(any())).thenReturn(Optional.empty());
 
         assertThat(interceptor.preHandle(request("s3cret-admin"), new MockHttpServletResponse(), null)).isTrue();
@@ -48,7 +53,7 @@ class AdminKeyInterceptorTest {
 
     @Test
     void aTenantKeyIsForbiddenRatherThanUnknown() {
-        AdminKeyInterceptor interceptor = new AdminKeyInterceptor(properties("s3cret-admin"), tenants);
+        AdminKeyInterceptor interceptor = interceptor("s3cret-admin");
         when(tenants.findByKeyHash(any())).thenReturn(Optional.of(new Tenant("tenant_1", "t", "whsec_x")));
 
         assertThatThrownBy(() -> interceptor.preHandle(request("sk-sluice-tenant"), new MockHttpServletResponse(),
@@ -58,6 +63,84 @@ class AdminKeyInterceptorTest {
     @Test
     void configurationNeverPrintsTheAdminKey() {
         assertThat(properties("s3cret-admin").toString()).doesNotContain("s3cret-admin").contains("***");
+    }
+
+    @Test
+    void theDashboardSessionReadsFreelyButChangesOnlyWithItsCsrfToken() {
+        AdminKeyInterceptor interceptor = interceptor("s3cret-admin");
+        String token = sessions("s3cret-admin").newToken();
+
+        assertThat(interceptor.preHandle(withSession("GET", token, null), new MockHttpServletResponse(), null)).isTrue();
+        assertThat(interceptor.preHandle(withSession("POST", token, sessions("s3cret-admin").csrfOf(token)),
+                new MockHttpServletResponse(), null)).isTrue();
+        assertThatThrownBy(() -> interceptor.preHandle(withSession("POST", token, null), new MockHttpServletResponse(),
+                null)).isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status().value()).isEqualTo(403);
+                    assertThat(e.code()).isEqualTo("invalid_csrf_token");
+                });
+        assertThatThrownBy(() -> interceptor.preHandle(withSession("POST", token, sessions("s3cret-admin").csrfOf(
+                token + "x")), new MockHttpServletResponse(), null)).isInstanceOf(ApiException.class);
+        // A session signed under another admin key, or a forged one, is no session at all.
+        String foreign = sessions("other-admin").newToken();
+        assertThatThrownBy(() -> interceptor.preHandle(withSession("GET", foreign, null), new MockHttpServletResponse(),
+                null)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
+        assertThatThrownBy(() -> interceptor.preHandle(withSession("GET", forged, null), new MockHttpServletResponse(),
+                null)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
+    }
+
+    @Test
+    void aSessionEndsAfterItsLifetime() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-04T08:00:00Z"));
+        AdminSessions sessions = new AdminSessions(properties("s3cret-admin"), clock);
+        String token = sessions.newToken();
+        assertThat(sessions.valid(token)).isTrue();
+
+        clock.now = clock.now.plus(AdminSessions.LIFETIME);
+
+        assertThat(sessions.valid(token)).isFalse();
+    }
+
+    private AdminKeyInterceptor interceptor(String adminKey) {
+        return new AdminKeyInterceptor(properties(adminKey), tenants, sessions(adminKey));
+    }
+
+    private static AdminSessions sessions(String adminKey) {
+        return new AdminSessions(properties(adminKey), Clock.systemUTC());
+    }
+
+    private static MockHttpServletRequest withSession(String method, String token, String csrf) {
+        MockHttpServletRequest request = new MockHttpServletRequest(method, "/admin/pause");
+        request.setCookies(new Cookie(AdminSessions.SESSION_COOKIE, token));
+        if (csrf != null) {
+            request.addHeader(AdminSessions.CSRF_HEADER, csrf);
+        }
+        return request;
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MutableClock extends Clock {
+
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     private static MockHttpServletRequest request(String key) {

@@ -10,7 +10,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class UsageRepository {
 
+    /** Grouped over the jobs alone, then named: the join touches one tenant row per group, not per job. */
     private static final String BY_TENANT_MODEL_DAY = """
+            WITH usage AS (
             SELECT tenant_id, model, CAST(completed_at AT TIME ZONE 'UTC' AS date) AS day,
                    count(*) AS requests,
                    count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
@@ -26,6 +28,9 @@ public class UsageRepository {
                AND (CAST(:tenantId AS text) IS NULL OR tenant_id = :tenantId)
                AND (CAST(:model AS text) IS NULL OR model = :model)
              GROUP BY tenant_id, model, day
+            )
+            SELECT usage.*, tenants.name AS tenant_name
+              FROM usage JOIN tenants ON tenants.id = usage.tenant_id
              ORDER BY day, tenant_id, model
             """;
 
@@ -42,7 +47,8 @@ public class UsageRepository {
                 .param("until", Timestamps.bind(until))
                 .param("tenantId", tenantId)
                 .param("model", model)
-                .query((rs, n) -> new UsageRow(rs.getString("tenant_id"), rs.getString("model"),
+                .query((rs, n) -> new UsageRow(rs.getString("tenant_id"), rs.getString("tenant_name"),
+                        rs.getString("model"),
                         rs.getObject("day", java.time.LocalDate.class), rs.getLong("requests"),
                         rs.getLong("succeeded"), rs.getLong("failed"), rs.getLong("prompt_tokens"),
                         rs.getLong("completion_tokens"), rs.getLong("total_tokens"), rs.getLong("cache_hits"),

@@ -8,6 +8,7 @@ import java.time.LocalDate;
  * the cached answer's, what the tenant received, though the provider was not called for them.
  *
  * @param tenantId         the tenant
+ * @param tenantName       its name, as given when its first key was created
  * @param model            the model
  * @param day              the UTC day the jobs finished
  * @param requests         jobs finished ({@code succeeded} + {@code failed})
@@ -19,6 +20,6 @@ import java.time.LocalDate;
  * @param cacheHits        of the jobs, those answered from the response cache ({@code cached = true})
  * @param cachedTotalTokens of {@code totalTokens}, those of the cache hits: no provider call spent them
  */
-public record UsageRow(String tenantId, String model, LocalDate day, long requests, long succeeded, long failed,
+public record UsageRow(String tenantId, String tenantName, String model, LocalDate day, long requests, long succeeded, long failed,
         long promptTokens, long completionTokens, long totalTokens, long cacheHits, long cachedTotalTokens) {
 }

@@ -2,6 +2,8 @@ package dev.sluice.db.ratelimit;
 
 import dev.sluice.common.Limit;
 import dev.sluice.db.Timestamps;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,6 +27,14 @@ public class RateLimitEventRepository {
              WHERE (CAST(:model AS text) IS NULL OR model = :model)
                AND (CAST(:beforeId AS bigint) IS NULL OR id < :beforeId)
              ORDER BY id DESC
+             LIMIT :limit
+            """;
+
+    /** The 429s one job met; through the model's index, as events carry no index of their own by job. */
+    private static final String OF_JOB = """
+            SELECT * FROM rate_limit_events
+             WHERE model = :model AND job_id = :jobId
+             ORDER BY occurred_at
              LIMIT :limit
             """;
 
@@ -56,16 +66,24 @@ public class RateLimitEventRepository {
     /** Up to {@code limit} events, newest first, optionally of one model, older than event {@code beforeId}. */
     public List<RateLimitEvent> recent(String model, Long beforeId, int limit) {
         return jdbc.sql(RECENT).param("model", model).param("beforeId", beforeId).param("limit", limit)
-                .query((rs, n) -> {
-                    Long retryAfterMs = Timestamps.readLong(rs, "retry_after_ms");
-                    Integer learnedRequests = Timestamps.readInt(rs, "learned_requests");
-                    return new RateLimitEvent(rs.getLong("id"), rs.getString("model"), rs.getString("credential"),
-                            rs.getString("job_id"), Timestamps.read(rs, "occurred_at"), rs.getString("message"),
-                            retryAfterMs == null ? null : Duration.ofMillis(retryAfterMs),
-                            learnedRequests == null ? null
-                                    : new Limit(learnedRequests, Duration.ofMillis(rs.getLong("learned_window_ms"))),
-                            Timestamps.read(rs, "paused_until"));
-                })
+                .query((rs, n) -> read(rs))
                 .list();
+    }
+
+    /** Up to {@code limit} 429s met by job {@code jobId} of {@code model}, oldest first. */
+    public List<RateLimitEvent> ofJob(String model, String jobId, int limit) {
+        return jdbc.sql(OF_JOB).param("model", model).param("jobId", jobId).param("limit", limit)
+                .query((rs, n) -> read(rs)).list();
+    }
+
+    private static RateLimitEvent read(ResultSet rs) throws SQLException {
+        Long retryAfterMs = Timestamps.readLong(rs, "retry_after_ms");
+        Integer learnedRequests = Timestamps.readInt(rs, "learned_requests");
+        return new RateLimitEvent(rs.getLong("id"), rs.getString("model"), rs.getString("credential"),
+                rs.getString("job_id"), Timestamps.read(rs, "occurred_at"), rs.getString("message"),
+                retryAfterMs == null ? null : Duration.ofMillis(retryAfterMs),
+                learnedRequests == null ? null
+                        : new Limit(learnedRequests, Duration.ofMillis(rs.getLong("learned_window_ms"))),
+                Timestamps.read(rs, "paused_until"));
     }
 }

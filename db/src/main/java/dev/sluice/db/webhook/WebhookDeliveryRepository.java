@@ -32,6 +32,21 @@ public class WebhookDeliveryRepository {
              WHERE d.tenant_id = :tenantId AND d.subject_id = :subjectId AND d.id = :id
             """;
 
+    /** The operator's list: every tenant's attempts, newest first, optionally of one status, subject or tenant. */
+    private static final String RECENT = """
+            SELECT d.*, e.type AS event_type FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+             WHERE (CAST(:status AS text) IS NULL OR d.status = :status)
+               AND (CAST(:subjectId AS text) IS NULL OR d.subject_id = :subjectId)
+               AND (CAST(:tenantId AS text) IS NULL OR d.tenant_id = :tenantId)
+             ORDER BY d.attempted_at DESC, d.id DESC
+             LIMIT :limit
+            """;
+
+    private static final String FIND_ANY = """
+            SELECT d.*, e.type AS event_type FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+             WHERE d.id = :id
+            """;
+
     private final JdbcClient jdbc;
 
     public WebhookDeliveryRepository(JdbcClient jdbc) {
@@ -70,6 +85,17 @@ public class WebhookDeliveryRepository {
     public Optional<WebhookDelivery> find(String tenantId, String subjectId, String id) {
         return jdbc.sql(FIND).param("tenantId", tenantId).param("subjectId", subjectId).param("id", id)
                 .query((rs, n) -> read(rs)).optional();
+    }
+
+    /** For the operator: up to {@code limit} attempts of any tenant, newest first; null filters match everything. */
+    public List<WebhookDelivery> recent(String status, String subjectId, String tenantId, int limit) {
+        return jdbc.sql(RECENT).param("status", status).param("subjectId", subjectId).param("tenantId", tenantId)
+                .param("limit", limit).query((rs, n) -> read(rs)).list();
+    }
+
+    /** For the operator: one attempt, whichever tenant's it is. */
+    public Optional<WebhookDelivery> find(String id) {
+        return jdbc.sql(FIND_ANY).param("id", id).query((rs, n) -> read(rs)).optional();
     }
 
     private static WebhookDelivery read(ResultSet rs) throws SQLException {
