@@ -103,7 +103,7 @@ public class JobExecutor {
         }
         if (claim.isEmpty()) {
             pacer.cancel(grant);
-            Optional<Instant> due = claims.dueAt(jobId);
+            Optional<Instant> due = claims.dueIn(jobId).map(clock.instant()::plus);
             if (due.isEmpty()) {
                 log.debug("Job {} is running elsewhere, finished or unknown: its message is a duplicate", jobId);
             } else {
@@ -135,7 +135,7 @@ public class JobExecutor {
             attempt = relay.call(grant.credential().apiKey(), job, sentAt::complete);
         } catch (InterruptedException e) {
             // Shutting down: hand the job back now rather than at the end of its lease.
-            claims.putBack(claim, clock.instant(), true);
+            claims.putBack(claim, Duration.ZERO, true);
             Thread.currentThread().interrupt();
             throw e;
         } finally {
@@ -182,7 +182,8 @@ public class JobExecutor {
     }
 
     private Optional<Instant> retryAt(Claim claim, Instant retryAt, boolean refundAttempt) {
-        return claims.putBack(claim, retryAt, refundAttempt) ? Optional.of(retryAt) : Optional.empty();
+        return claims.putBack(claim, Duration.between(clock.instant(), retryAt), refundAttempt)
+                ? Optional.of(retryAt) : Optional.empty();
     }
 
     private void waitUntil(Instant due) throws InterruptedException {

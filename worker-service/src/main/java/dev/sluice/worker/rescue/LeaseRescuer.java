@@ -1,38 +1,52 @@
 package dev.sluice.worker.rescue;
 
-import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.JobTransitions;
+import dev.sluice.db.job.JobTransitions.LostJob;
 import dev.sluice.worker.WorkerProperties;
-import java.time.InstantSource;
+import dev.sluice.worker.finalization.BatchFinalizer;
+import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Gives the jobs of dead workers back to the queue: a running job whose lease ran out goes back to
- * {@code queued} with {@code published_at} cleared, and the api-service's publish sweeper sends it again.
- * Any worker may run it; the UPDATE skips rows another rescuer has locked.
+ * Takes back the jobs of dead (or stalled) workers: a running job whose lease lapsed on the database's clock goes
+ * back to {@code queued} with {@code rescued_at} set, and the api-service's publish sweeper sends it a new message;
+ * one whose lease lapsed on its last allowed attempt ({@code sluice.retry.max-attempts}) fails with
+ * {@code worker_lost} instead, so a request that kills every worker running it ends, and its batch is finalised
+ * like after any failure. Any worker may run it; the UPDATEs skip rows another rescuer has locked.
  */
 @Component
 public class LeaseRescuer {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseRescuer.class);
 
-    private final JobRepository jobs;
-    private final InstantSource clock;
+    private final JobTransitions jobs;
+    private final BatchFinalizer finalizer;
+    private final int maxAttempts;
     private final int batchSize;
 
-    LeaseRescuer(JobRepository jobs, InstantSource clock, WorkerProperties properties) {
+    LeaseRescuer(JobTransitions jobs, BatchFinalizer finalizer, WorkerProperties properties) {
         this.jobs = jobs;
-        this.clock = clock;
+        this.finalizer = finalizer;
+        this.maxAttempts = properties.retry().maxAttempts();
         this.batchSize = properties.rescue().batchSize();
     }
 
-    /** Re-queues the jobs whose lease has expired, up to the batch size; returns how many. */
+    /** Re-queues, or fails on their last attempt, the jobs whose lease has lapsed, up to the batch size each; returns how many. */
     public int runOnce() {
-        int rescued = jobs.rescueExpiredLeases(clock.instant(), batchSize);
-        if (rescued > 0) {
-            log.warn("Re-queued {} running job(s) whose worker's lease expired", rescued);
+        int requeued = jobs.requeueLapsed(maxAttempts, batchSize);
+        if (requeued > 0) {
+            log.warn("Re-queued {} running job(s) whose worker's lease lapsed", requeued);
         }
-        return rescued;
+        List<LostJob> lost = jobs.failLapsed(maxAttempts, batchSize);
+        for (LostJob job : lost) {
+            log.warn("Job {} failed (worker_lost): the lease of its last allowed attempt ({}) lapsed", job.id(),
+                    maxAttempts);
+        }
+        // Committed already: as after any failure, the batch is finalised if that was its last unfinished job.
+        lost.stream().map(LostJob::batchId).filter(Objects::nonNull).distinct().forEach(finalizer::afterJobFinished);
+        return requeued + lost.size();
     }
 }
