@@ -57,7 +57,8 @@ class BatchEventsIT extends ApiTestBase {
             finish(jdbc).failed(id, 2);
             Instant now = Instant.now();
             assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
-            assertThat(batchTransitions.markCompleted(id, batches.liveCounts(id), batches.liveUsage(id), null, null, now))
+            assertThat(batchTransitions.markCompleted(id,
+                    batches.liveCounts(id), batches.liveUsage(id), null, null, now))
                     .isTrue();
             response = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
         }

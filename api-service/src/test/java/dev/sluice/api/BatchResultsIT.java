@@ -72,7 +72,8 @@ class BatchResultsIT extends ApiTestBase {
         String errors = files.insertResultFile(Ids.file(), tenantId, id, ResultKind.ERROR, id + "_error.jsonl", 45,
                 now);
         assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
-        assertThat(batchTransitions.markCompleted(id, batches.liveCounts(id), batches.liveUsage(id), output, errors, now))
+        assertThat(batchTransitions.markCompleted(id,
+                batches.liveCounts(id), batches.liveUsage(id), output, errors, now))
                 .isTrue();
 
         JsonNode batch = expect(200, get("/v1/batches/" + id, key)).json();

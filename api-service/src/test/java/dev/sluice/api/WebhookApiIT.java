@@ -141,7 +141,8 @@ class WebhookApiIT extends ApiTestBase {
         finish(jdbc).succeeded(id, 1);
         Instant now = Instant.now();
         assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
-        assertThat(batchTransitions.markCompleted(id, batches.liveCounts(id), batches.liveUsage(id), null, null, now)).isTrue();
+        assertThat(batchTransitions.markCompleted(id,
+                batches.liveCounts(id), batches.liveUsage(id), null, null, now)).isTrue();
         return id;
     }
 }

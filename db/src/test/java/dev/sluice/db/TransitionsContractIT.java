@@ -185,7 +185,8 @@ class TransitionsContractIT {
         assertThat(moves.keySet()).as("every transition statement declared is run by this test").isEqualTo(declared);
         moves.forEach((statement, made) -> assertThat(made).as("the moves %s made", statement)
                 .containsExactly(namedMove(statement, states)));
-        Set<String> madeAll = moves.values().stream().flatMap(Set::stream).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> madeAll = moves.values().stream().flatMap(Set::stream)
+                .collect(Collectors.toCollection(TreeSet::new));
         Set<String> allowedAll = new TreeSet<>();
         for (S from : states) {
             for (S to : states) {

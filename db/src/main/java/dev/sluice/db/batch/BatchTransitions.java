@@ -31,12 +31,17 @@ public class BatchTransitions {
              WHERE id = :id AND tenant_id = :tenantId AND status = 'in_progress'
             """;
 
-    private static final String FINALIZING_TO_COMPLETED = """
-            UPDATE batches
-               SET status = 'completed', completed_at = :now,
+    /** What a settled batch records besides its status: its final counts, usage and result files. */
+    private static final String SETTLED_OUTCOME = """
                    output_file_id = :outputFileId, error_file_id = :errorFileId,
                    request_completed = :completed, request_failed = :failed,
                    prompt_tokens = :promptTokens, completion_tokens = :completionTokens, total_tokens = :totalTokens
+            """;
+
+    private static final String FINALIZING_TO_COMPLETED = """
+            UPDATE batches
+               SET status = 'completed', completed_at = :now,
+            """ + SETTLED_OUTCOME + """
              WHERE id = :id AND status = 'finalizing'
             """;
 
@@ -47,9 +52,7 @@ public class BatchTransitions {
     private static final String FINALIZING_TO_EXPIRED = """
             UPDATE batches
                SET status = 'expired', expired_at = :now,
-                   output_file_id = :outputFileId, error_file_id = :errorFileId,
-                   request_completed = :completed, request_failed = :failed,
-                   prompt_tokens = :promptTokens, completion_tokens = :completionTokens, total_tokens = :totalTokens
+            """ + SETTLED_OUTCOME + """
              WHERE id = :id AND status = 'finalizing' AND expires_at <= now()
             """;
 
@@ -57,9 +60,7 @@ public class BatchTransitions {
     private static final String CANCELLING_TO_CANCELLED = """
             UPDATE batches
                SET status = 'cancelled', cancelled_at = :now,
-                   output_file_id = :outputFileId, error_file_id = :errorFileId,
-                   request_completed = :completed, request_failed = :failed,
-                   prompt_tokens = :promptTokens, completion_tokens = :completionTokens, total_tokens = :totalTokens
+            """ + SETTLED_OUTCOME + """
              WHERE id = :id AND status = 'cancelling'
                AND NOT EXISTS (SELECT 1 FROM jobs WHERE batch_id = :id AND status IN ('queued', 'running'))
             """;

@@ -106,7 +106,8 @@ public class JobTransitions {
     /** A batch's cancel: every job still queued; running ones are left to finish. */
     private static final String QUEUED_TO_CANCELLED_WITH_BATCH = """
             UPDATE jobs
-               SET status = 'cancelled', completed_at = :now, error_code = 'batch_cancelled', error_message = :errorMessage
+               SET status = 'cancelled', completed_at = :now,
+                   error_code = 'batch_cancelled', error_message = :errorMessage
              WHERE batch_id = :batchId AND status = 'queued'
             """;
 

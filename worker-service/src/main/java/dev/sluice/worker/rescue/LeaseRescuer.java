@@ -34,7 +34,10 @@ public class LeaseRescuer {
         this.batchSize = properties.rescue().batchSize();
     }
 
-    /** Re-queues, or fails on their last attempt, the jobs whose lease has lapsed, up to the batch size each; returns how many. */
+    /**
+     * Re-queues, or fails when it was their last attempt, the jobs whose lease has lapsed, up to the batch size each;
+     * returns how many.
+     */
     public int runOnce() {
         int requeued = jobs.requeueLapsed(maxAttempts, batchSize);
         if (requeued > 0) {

@@ -87,7 +87,6 @@ class CancelledBatchIT extends SettlementTest {
     void aJobRescuedAfterItsBatchWasCancelledDoesNotRunAgain() {
         SubmittedBatch submitted = submissions.batch().chats("mistral/cancel-rescued", 2).store();
         String running = submitted.jobIds().getFirst();
-        Instant now = Instant.now();
         transitions.claim(running, "dead-worker", Duration.ofSeconds(-1)).orElseThrow();
         assertThat(cancel(submitted)).isEqualTo(1);
 

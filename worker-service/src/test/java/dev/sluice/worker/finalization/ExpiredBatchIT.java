@@ -90,7 +90,6 @@ class ExpiredBatchIT extends SettlementTest {
         SubmittedBatch submitted = submissions.batch().chats("mistral/expire-rescued", 2)
                 .expiresAt(Instant.now().minusSeconds(60)).store();
         String running = submitted.jobIds().getFirst();
-        Instant now = Instant.now();
         transitions.claim(running, "dead-worker", Duration.ofSeconds(-1)).orElseThrow();
         assertThat(finalizer.runOnce()).isZero();
 
