@@ -93,7 +93,7 @@ public class JobTransitions {
                AND id IN (SELECT id FROM jobs
                            WHERE status = 'running' AND lease_expires_at < now() AND attempts >= :maxAttempts
                            ORDER BY lease_expires_at LIMIT :limit FOR UPDATE SKIP LOCKED)
-            RETURNING id, batch_id
+            RETURNING id, batch_id, model, attempts
             """;
 
     /** A client's cancel of one job: only while it is queued; a running job finishes. */
@@ -153,10 +153,12 @@ public class JobTransitions {
     /**
      * A job the rescuer failed with {@link #WORKER_LOST}.
      *
-     * @param id      the job
-     * @param batchId its batch, or null for a single job
+     * @param id       the job
+     * @param batchId  its batch, or null for a single job
+     * @param model    its model
+     * @param attempts the attempts it made, the last of which lost its worker
      */
-    public record LostJob(String id, String batchId) {
+    public record LostJob(String id, String batchId, String model, int attempts) {
     }
 
     private final JdbcClient jdbc;
@@ -235,7 +237,8 @@ public class JobTransitions {
     /** Fails, as {@link #WORKER_LOST}, up to {@code limit} running jobs whose lease lapsed on their last attempt. */
     public List<LostJob> failLapsed(int maxAttempts, int limit) {
         return jdbc.sql(RUNNING_TO_FAILED_WORKER_LOST).param("maxAttempts", maxAttempts).param("limit", limit)
-                .query((rs, n) -> new LostJob(rs.getString("id"), rs.getString("batch_id")))
+                .query((rs, n) -> new LostJob(rs.getString("id"), rs.getString("batch_id"), rs.getString("model"),
+                        rs.getInt("attempts")))
                 .list();
     }
 

@@ -45,8 +45,19 @@ public class LeaseRescuer {
         }
         List<LostJob> lost = jobs.failLapsed(maxAttempts, batchSize);
         for (LostJob job : lost) {
-            log.warn("Job {} failed (worker_lost): the lease of its last allowed attempt ({}) lapsed", job.id(),
-                    maxAttempts);
+            // The same event as any other failed job (JobMetrics), so one log query finds them all.
+            log.atWarn()
+                    .setMessage("Job {} of batch {} failed: model={} attempts={} response_status={} error_code={}: "
+                            + "the lease of its last allowed attempt lapsed")
+                    .addArgument(job.id()).addArgument(job.batchId()).addArgument(job.model())
+                    .addArgument(job.attempts()).addArgument((Object) null).addArgument(JobTransitions.WORKER_LOST)
+                    .addKeyValue("event", "job_failed")
+                    .addKeyValue("job_id", job.id())
+                    .addKeyValue("batch_id", job.batchId())
+                    .addKeyValue("model", job.model())
+                    .addKeyValue("attempts", job.attempts())
+                    .addKeyValue("error_code", JobTransitions.WORKER_LOST)
+                    .log();
         }
         // Committed already: as after any failure, the batch is finalised if that was its last unfinished job.
         lost.stream().map(LostJob::batchId).filter(Objects::nonNull).distinct().forEach(finalizer::afterJobFinished);
