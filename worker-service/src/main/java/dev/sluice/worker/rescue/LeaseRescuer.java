@@ -3,9 +3,7 @@ package dev.sluice.worker.rescue;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.JobTransitions.LostJob;
 import dev.sluice.worker.WorkerProperties;
-import dev.sluice.worker.finalization.BatchFinalizer;
 import java.util.List;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -14,8 +12,9 @@ import org.springframework.stereotype.Component;
  * Takes back the jobs of dead (or stalled) workers: a running job whose lease lapsed on the database's clock goes
  * back to {@code queued} with {@code rescued_at} set, and the api-service's publish sweeper sends it a new message;
  * one whose lease lapsed on its last allowed attempt ({@code sluice.retry.max-attempts}) fails with
- * {@code worker_lost} instead, so a request that kills every worker running it ends, and its batch is finalised
- * like after any failure. Any worker may run it; the UPDATEs skip rows another rescuer has locked.
+ * {@code worker_lost} instead, so a request that kills every worker running it ends; its batch is then counted and
+ * finalised by the next finalisation sweep, as any batch whose last job ended without its worker. Any worker may run
+ * it; the UPDATEs skip rows another rescuer has locked.
  */
 @Component
 public class LeaseRescuer {
@@ -23,13 +22,11 @@ public class LeaseRescuer {
     private static final Logger log = LoggerFactory.getLogger(LeaseRescuer.class);
 
     private final JobTransitions jobs;
-    private final BatchFinalizer finalizer;
     private final int maxAttempts;
     private final int batchSize;
 
-    LeaseRescuer(JobTransitions jobs, BatchFinalizer finalizer, WorkerProperties properties) {
+    LeaseRescuer(JobTransitions jobs, WorkerProperties properties) {
         this.jobs = jobs;
-        this.finalizer = finalizer;
         this.maxAttempts = properties.retry().maxAttempts();
         this.batchSize = properties.rescue().batchSize();
     }
@@ -59,8 +56,6 @@ public class LeaseRescuer {
                     .addKeyValue("error_code", JobTransitions.WORKER_LOST)
                     .log();
         }
-        // Committed already: as after any failure, the batch is finalised if that was its last unfinished job.
-        lost.stream().map(LostJob::batchId).filter(Objects::nonNull).distinct().forEach(finalizer::afterJobFinished);
         return requeued + lost.size();
     }
 }

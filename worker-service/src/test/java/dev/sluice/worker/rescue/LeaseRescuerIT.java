@@ -13,6 +13,7 @@ import dev.sluice.db.job.JobRow;
 import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.WorkerIntegrationTest;
 import dev.sluice.worker.WorkerProperties;
+import dev.sluice.worker.finalization.BatchFinalizer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,6 +41,9 @@ class LeaseRescuerIT extends WorkerIntegrationTest {
 
     @Autowired
     private JdbcClient jdbc;
+
+    @Autowired
+    private BatchFinalizer finalizer;
 
     @Autowired
     private FileRepository files;
@@ -88,6 +92,7 @@ class LeaseRescuerIT extends WorkerIntegrationTest {
         runningUnderAnotherClaim(jobId, maxAttempts, Duration.ofSeconds(-1));
 
         assertThat(rescuer.runOnce()).isGreaterThanOrEqualTo(1);
+        finalizer.runOnce();
 
         JobRow job = job(submitted, jobId);
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
