@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.BatchTransitions;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -30,6 +31,9 @@ class BatchEventsIT extends ApiTestBase {
     @Autowired
     private BatchRepository batches;
 
+    @Autowired
+    private BatchTransitions batchTransitions;
+
     @Test
     void aClientSeesProgressAsJobsFinishThenTheTerminalEventAndTheEnd() throws Exception {
         String key = newTenantKey();
@@ -52,8 +56,9 @@ class BatchEventsIT extends ApiTestBase {
 
             finish(jdbc).failed(id, 2);
             Instant now = Instant.now();
-            assertThat(batches.tryStartFinalizing(id, now)).isTrue();
-            assertThat(batches.markCompleted(id, batches.liveCounts(id), batches.liveUsage(id), null, null, now))
+            assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
+            assertThat(batchTransitions.markCompleted(id,
+                    batches.liveCounts(id), batches.liveUsage(id), null, null, now))
                     .isTrue();
             response = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
         }

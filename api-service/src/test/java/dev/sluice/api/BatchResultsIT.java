@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Ids;
 import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
 import java.time.Instant;
@@ -18,6 +19,9 @@ class BatchResultsIT extends ApiTestBase {
 
     @Autowired
     BatchRepository batches;
+
+    @Autowired
+    BatchTransitions batchTransitions;
 
     @Autowired
     FileRepository files;
@@ -67,8 +71,9 @@ class BatchResultsIT extends ApiTestBase {
                 123, now);
         String errors = files.insertResultFile(Ids.file(), tenantId, id, ResultKind.ERROR, id + "_error.jsonl", 45,
                 now);
-        assertThat(batches.tryStartFinalizing(id, now)).isTrue();
-        assertThat(batches.markCompleted(id, batches.liveCounts(id), batches.liveUsage(id), output, errors, now))
+        assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
+        assertThat(batchTransitions.markCompleted(id,
+                batches.liveCounts(id), batches.liveUsage(id), output, errors, now))
                 .isTrue();
 
         JsonNode batch = expect(200, get("/v1/batches/" + id, key)).json();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.secret.SecretCipher;
 import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.webhook.WebhookDelivery;
 import dev.sluice.db.webhook.WebhookDeliveryRepository;
 import dev.sluice.db.webhook.WebhookEventRepository;
@@ -28,6 +29,9 @@ class WebhookApiIT extends ApiTestBase {
 
     @Autowired
     private BatchRepository batches;
+
+    @Autowired
+    private BatchTransitions batchTransitions;
 
     @Autowired
     private WebhookEventRepository events;
@@ -136,8 +140,9 @@ class WebhookApiIT extends ApiTestBase {
                 .with("webhook_url", "https://hooks.example.com/x").json())).json().get("id").asString();
         finish(jdbc).succeeded(id, 1);
         Instant now = Instant.now();
-        assertThat(batches.tryStartFinalizing(id, now)).isTrue();
-        assertThat(batches.markCompleted(id, batches.liveCounts(id), batches.liveUsage(id), null, null, now)).isTrue();
+        assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
+        assertThat(batchTransitions.markCompleted(id,
+                batches.liveCounts(id), batches.liveUsage(id), null, null, now)).isTrue();
         return id;
     }
 }

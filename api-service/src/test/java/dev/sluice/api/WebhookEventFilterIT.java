@@ -7,6 +7,7 @@ import static dev.sluice.api.Uploads.chatLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.webhook.WebhookEventRepository;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,9 @@ class WebhookEventFilterIT extends ApiTestBase {
 
     @Autowired
     private BatchRepository batches;
+
+    @Autowired
+    private BatchTransitions batchTransitions;
 
     @Autowired
     private WebhookEventRepository events;
@@ -145,8 +149,9 @@ class WebhookEventFilterIT extends ApiTestBase {
                 .with("webhook_url", HOOK).with("webhook_events", filter).json())).json().get("id").asString();
         finish(jdbc).succeeded(id, 1);
         Instant now = Instant.now();
-        assertThat(batches.tryStartFinalizing(id, now)).isTrue();
-        assertThat(batches.markCompleted(id, batches.liveCounts(id), batches.liveUsage(id), null, null, now)).isTrue();
+        assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
+        assertThat(batchTransitions.markCompleted(id,
+                batches.liveCounts(id), batches.liveUsage(id), null, null, now)).isTrue();
         return id;
     }
 

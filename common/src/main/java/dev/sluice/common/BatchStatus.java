@@ -5,20 +5,23 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The life of one {@code Batch}, with exactly OpenAI's status values and no others.
+ * The life of one {@code Batch}, with exactly OpenAI's status values and no others. {@link #canMoveTo} lists
+ * exactly the moves the database makes ({@code db/.../batch/BatchTransitions}, one statement per arrow):
  *
  * <pre>
- * validating ──► in_progress ──► finalizing ──► completed
- *     │               │  └──► cancelling ──► cancelled
- *     ▼               └──► expired
- *   failed
+ * in_progress ──► finalizing ──► completed
+ *      │               └──► expired   (its window closed and some of its jobs expired)
+ *      └──► cancelling ──► cancelled
  * </pre>
+ *
+ * A batch is stored {@code in_progress}: its input is checked before anything is stored, and bad input is refused
+ * with a 400, so {@code validating} and {@code failed} exist only because OpenAI's API has them.
  */
 public enum BatchStatus {
 
-    /** The input is being checked; inline batches pass through it inside the creating transaction. */
+    /** OpenAI's status while the input is checked; never stored, as Sluice checks the input before storing a batch. */
     VALIDATING,
-    /** The input was invalid; no job was created. */
+    /** OpenAI's status for invalid input; never stored, as Sluice refuses invalid input with a 400. */
     FAILED,
     /** Jobs are queued or running. */
     IN_PROGRESS,
@@ -40,14 +43,13 @@ public enum BatchStatus {
         return TERMINAL.contains(this);
     }
 
-    /** Whether a batch in this state may move to {@code next}. */
+    /** Whether a batch in this state may move to {@code next}: exactly the moves {@code BatchTransitions} makes. */
     public boolean canMoveTo(BatchStatus next) {
         return switch (this) {
-            case VALIDATING -> next == IN_PROGRESS || next == FAILED;
-            case IN_PROGRESS -> next == FINALIZING || next == CANCELLING || next == EXPIRED;
-            case FINALIZING -> next == COMPLETED || next == EXPIRED || next == CANCELLED;
-            case CANCELLING -> next == FINALIZING || next == CANCELLED;
-            case FAILED, COMPLETED, EXPIRED, CANCELLED -> false;
+            case IN_PROGRESS -> next == FINALIZING || next == CANCELLING;
+            case FINALIZING -> next == COMPLETED || next == EXPIRED;
+            case CANCELLING -> next == CANCELLED;
+            case VALIDATING, FAILED, COMPLETED, EXPIRED, CANCELLED -> false;
         };
     }
 

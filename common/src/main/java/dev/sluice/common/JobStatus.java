@@ -5,13 +5,16 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The life of one {@code Job}. The allowed transitions live here and nowhere else; the database
- * mirrors them as CHECK constraints ({@code completed_at} is set iff the status is terminal).
+ * The life of one {@code Job}. {@link #canMoveTo} lists exactly the moves the database makes
+ * ({@code db/.../job/JobTransitions}, one named statement per path), and the database mirrors the terminal
+ * states as CHECK constraints ({@code completed_at} is set iff the status is terminal).
  *
  * <pre>
  * queued ──claim──► running ──► succeeded | failed
- *   │  ▲               │
- *   │  └──retry/429────┘
+ *   │  ▲               │                      ▲
+ *   │  └─retry, 429,───┤                      │
+ *   │    lapsed lease  └── lapsed lease on ───┘
+ *   │                      the last attempt (worker_lost)
  *   └──► cancelled | expired
  * </pre>
  */
@@ -19,11 +22,11 @@ public enum JobStatus {
 
     /** Stored and waiting for a worker; may have been published to the model's queue already. */
     QUEUED,
-    /** Claimed by a worker that holds a lease on it and is calling the provider. */
+    /** Claimed: one claim holds a lease on it (on the database's clock) and is calling the provider. */
     RUNNING,
     /** The provider answered 2xx; the response is stored. */
     SUCCEEDED,
-    /** The provider refused it permanently, or retries ran out; the last error is stored. */
+    /** The provider refused it permanently, retries ran out, or its worker died on its last attempt. */
     FAILED,
     /** Cancelled by the client before a worker started it. */
     CANCELLED,
@@ -37,7 +40,7 @@ public enum JobStatus {
         return TERMINAL.contains(this);
     }
 
-    /** Whether a job in this state may move to {@code next}. */
+    /** Whether a job in this state may move to {@code next}: exactly the moves {@code JobTransitions} makes. */
     public boolean canMoveTo(JobStatus next) {
         return switch (this) {
             case QUEUED -> next == RUNNING || next == CANCELLED || next == EXPIRED;

@@ -41,6 +41,15 @@ class StatusTransitionsTest {
     }
 
     @Test
+    void aBatchIsStoredInProgressSoValidatingAndFailedAreNeverEnteredOrLeft() {
+        for (BatchStatus from : BatchStatus.values()) {
+            assertThat(from.canMoveTo(BatchStatus.VALIDATING)).as("%s -> validating", from).isFalse();
+            assertThat(from.canMoveTo(BatchStatus.FAILED)).as("%s -> failed", from).isFalse();
+            assertThat(BatchStatus.VALIDATING.canMoveTo(from)).as("validating -> %s", from).isFalse();
+        }
+    }
+
+    @Test
     void wireNamesRoundTripAndUnknownOnesAreRefused() {
         for (JobStatus status : JobStatus.values()) {
             assertThat(JobStatus.fromWire(status.wire())).isEqualTo(status);

@@ -3,13 +3,16 @@ package dev.sluice.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Ids;
+import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobStatus;
 import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.batch.NewBatch;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
 import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.Outcome;
@@ -35,6 +38,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 class JobRepositoryIT {
 
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+    private static final Duration LEASE = Duration.ofMinutes(1);
+    /** A lease that lapsed a second after it was taken: a claim whose worker died. */
+    private static final Duration LAPSED = Duration.ofSeconds(-1);
+    private static final int MAX_ATTEMPTS = 5;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -44,6 +51,8 @@ class JobRepositoryIT {
     @Autowired TenantRepository tenants;
     @Autowired BatchRepository batches;
     @Autowired JobRepository jobs;
+    @Autowired JobTransitions transitions;
+    @Autowired BatchTransitions batchTransitions;
     @Autowired FileRepository files;
     @Autowired TransactionTemplate transaction;
 
@@ -70,15 +79,15 @@ class JobRepositoryIT {
         String batchId = batchWith(List.of("{\"model\":\"m\"}"));
         String jobId = jobs.pageByBatch(batchId, null, null, 1).getFirst().id();
 
-        Optional<ClaimedJob> first = jobs.claim(jobId, "worker-a", NOW.plusSeconds(60), NOW);
-        Optional<ClaimedJob> duplicate = jobs.claim(jobId, "worker-b", NOW.plusSeconds(60), NOW);
+        Optional<ClaimedJob> first = transitions.claim(jobId, "claim-a", LEASE);
+        Optional<ClaimedJob> duplicate = transitions.claim(jobId, "claim-b", LEASE);
 
         assertThat(first).get().extracting(ClaimedJob::attempts).isEqualTo(1);
         assertThat(duplicate).isEmpty();
         Outcome ok = new Outcome(200, "{\"ok\":true}", null, null, 3, 4, 7, 12);
-        assertThat(jobs.markSucceeded(jobId, "worker-b", ok, NOW)).isFalse();
-        assertThat(jobs.markSucceeded(jobId, "worker-a", ok, NOW)).isTrue();
-        assertThat(jobs.markFailed(jobId, "worker-a", ok, NOW)).isFalse();
+        assertThat(transitions.markSucceeded(jobId, "claim-b", ok, NOW)).isFalse();
+        assertThat(transitions.markSucceeded(jobId, "claim-a", ok, NOW)).isTrue();
+        assertThat(transitions.markFailed(jobId, "claim-a", ok, NOW)).isFalse();
         assertThat(jobs.find(tenantId, jobId)).get().satisfies(job -> {
             assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(job.totalTokens()).isEqualTo(7);
@@ -89,34 +98,56 @@ class JobRepositoryIT {
     void aCachedFinishThatLostItsClaimMarksNothingCached() {
         String batchId = batchWith(List.of("{\"model\":\"m\"}"));
         String jobId = jobs.pageByBatch(batchId, null, null, 1).getFirst().id();
-        jobs.claim(jobId, "dead-worker", NOW.plusSeconds(30), NOW);
-        jobs.rescueExpiredLeases(NOW.plusSeconds(31), 100);
-        jobs.claim(jobId, "live-worker", NOW.plusSeconds(90), NOW.plusSeconds(32));
+        transitions.claim(jobId, "dead-claim", LAPSED);
+        transitions.requeueLapsed(MAX_ATTEMPTS, 100);
+        transitions.claim(jobId, "live-claim", LEASE);
         Outcome fromCache = new Outcome(200, "{}", null, null, 1, 1, 2, 0, true);
 
-        assertThat(jobs.markSucceeded(jobId, "dead-worker", fromCache, NOW.plusSeconds(33))).isFalse();
+        assertThat(transitions.markSucceeded(jobId, "dead-claim", fromCache, NOW)).isFalse();
         assertThat(jobs.find(tenantId, jobId)).get().satisfies(job -> {
             assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
             assertThat(job.cached()).isFalse();
         });
 
-        assertThat(jobs.markSucceeded(jobId, "live-worker", fromCache, NOW.plusSeconds(34))).isTrue();
+        assertThat(transitions.markSucceeded(jobId, "live-claim", fromCache, NOW)).isTrue();
         assertThat(jobs.find(tenantId, jobId)).get().extracting(JobRow::cached).isEqualTo(true);
     }
 
     @Test
-    void anExpiredLeaseIsRescuedAndTheJobCanBeClaimedAgain() {
+    void aLapsedLeaseIsRescuedAndTheJobCanBeClaimedAgain() {
+        String batchId = batchWith(List.of("{\"model\":\"m\"}", "{\"model\":\"m\"}"));
+        List<String> ids = jobs.pageByBatch(batchId, null, null, 10).stream().map(JobRow::id).toList();
+        transitions.claim(ids.get(0), "live-claim", LEASE);
+        transitions.claim(ids.get(1), "dead-claim", LAPSED);
+
+        assertThat(transitions.requeueLapsed(MAX_ATTEMPTS, 100)).isEqualTo(1);
+        assertThat(transitions.requeueLapsed(MAX_ATTEMPTS, 100)).isZero();
+
+        assertThat(jobs.find(tenantId, ids.get(0))).get().extracting(JobRow::status).isEqualTo(JobStatus.RUNNING);
+        assertThat(transitions.claim(ids.get(1), "next-claim", LEASE))
+                .get().extracting(ClaimedJob::attempts).isEqualTo(2);
+        assertThat(transitions.markSucceeded(ids.get(1), "dead-claim",
+                new Outcome(200, "{}", null, null, null, null, null, 1), NOW)).isFalse();
+    }
+
+    @Test
+    void aRescuedJobIsUnpublishedUntilANewMessageIsConfirmed() {
         String batchId = batchWith(List.of("{\"model\":\"m\"}"));
         String jobId = jobs.pageByBatch(batchId, null, null, 1).getFirst().id();
-        jobs.claim(jobId, "dead-worker", NOW.plusSeconds(30), NOW);
+        jobs.markPublished(List.of(jobId));
+        Instant later = Instant.now().plus(Duration.ofDays(1));
+        assertThat(unpublished(later)).doesNotContain(jobId);
 
-        assertThat(jobs.rescueExpiredLeases(NOW.plusSeconds(10), 100)).isZero();
-        assertThat(jobs.rescueExpiredLeases(NOW.plusSeconds(31), 100)).isEqualTo(1);
+        transitions.claim(jobId, "claim", LEASE);
+        assertThat(transitions.requeue(jobId, "claim", Duration.ZERO, false)).isTrue();
+        assertThat(unpublished(later)).as("a retry keeps its message").doesNotContain(jobId);
 
-        assertThat(jobs.claim(jobId, "live-worker", NOW.plusSeconds(90), NOW.plusSeconds(32)))
-                .get().extracting(ClaimedJob::attempts).isEqualTo(2);
-        assertThat(jobs.markSucceeded(jobId, "dead-worker", new Outcome(200, "{}", null, null, null, null, null, 1),
-                NOW.plusSeconds(33))).isFalse();
+        transitions.claim(jobId, "dead-claim", LAPSED);
+        transitions.requeueLapsed(MAX_ATTEMPTS, 100);
+        assertThat(unpublished(later)).as("a rescued job needs a new message").contains(jobId);
+
+        jobs.markPublished(List.of(jobId));
+        assertThat(unpublished(later)).doesNotContain(jobId);
     }
 
     @Test
@@ -124,21 +155,25 @@ class JobRepositoryIT {
         String batchId = batchWith(List.of("{\"model\":\"m\"}", "{\"model\":\"m\"}"));
         List<String> ids = jobs.pageByBatch(batchId, null, null, 10).stream().map(j -> j.id()).toList();
         Outcome ok = new Outcome(200, "{\"n\":1}", null, null, 1, 1, 2, 5);
-        jobs.claim(ids.get(0), "w", NOW.plusSeconds(60), NOW);
-        jobs.markSucceeded(ids.get(0), "w", ok, NOW);
+        transitions.claim(ids.get(0), "w", LEASE);
+        transitions.markSucceeded(ids.get(0), "w", ok, NOW);
 
-        assertThat(batches.tryStartFinalizing(batchId, NOW)).isFalse();
+        assertThat(batchTransitions.tryStartFinalizing(batchId, NOW)).isFalse();
 
-        jobs.claim(ids.get(1), "w", NOW.plusSeconds(60), NOW);
-        jobs.markFailed(ids.get(1), "w", new Outcome(400, "not json", null, null, null, null, null, 5), NOW);
-        assertThat(batches.tryStartFinalizing(batchId, NOW)).isTrue();
-        assertThat(batches.tryStartFinalizing(batchId, NOW)).isFalse();
+        transitions.claim(ids.get(1), "w", LEASE);
+        transitions.markFailed(ids.get(1), "w", new Outcome(400, "not json", null, null, null, null, null, 5), NOW);
+        assertThat(batchTransitions.tryStartFinalizing(batchId, NOW)).isTrue();
+        assertThat(batchTransitions.tryStartFinalizing(batchId, NOW)).isFalse();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long bytes = files.writeResults(batchId, ResultKind.ERROR, out);
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(bytes).isEqualTo(out.size());
         assertThat(text).contains("\"status_code\":400").contains("\"body\":\"not json\"").endsWith("\n");
+    }
+
+    private List<String> unpublished(Instant createdBefore) {
+        return jobs.unpublishedDue(createdBefore, NOW, 1000).stream().map(JobMessage::jobId).toList();
     }
 
     private String batchWith(List<String> bodies) {

@@ -2,8 +2,10 @@ package dev.sluice.worker;
 
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchRow;
+import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
+import dev.sluice.db.job.JobTransitions;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.testsupport.TestInfrastructure;
@@ -64,6 +66,12 @@ public abstract class WorkerIntegrationTest {
 
     @Autowired
     protected BatchRepository batches;
+
+    @Autowired
+    protected JobTransitions transitions;
+
+    @Autowired
+    protected BatchTransitions batchTransitions;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {

@@ -11,11 +11,13 @@ import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.batch.NewBatch;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.idempotency.IdempotencyRepository.ObjectType;
 import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.JobRetryRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.model.ModelRepository;
@@ -61,10 +63,15 @@ class BatchService {
     private final SubmissionMetrics metrics;
     private final InputFileLines inputFiles;
     private final FileRepository files;
+    private final BatchTransitions batchTransitions;
+    private final JobTransitions jobTransitions;
 
     BatchService(BatchRepository batches, JobRepository jobs, JobRetryRepository retryJobs, ModelRepository models,
             IdempotencyKeys idempotency, BatchPublisher publisher, TransactionTemplate transaction, Clock clock,
-            ApiProperties properties, SubmissionMetrics metrics, InputFileLines inputFiles, FileRepository files) {
+            ApiProperties properties, SubmissionMetrics metrics, InputFileLines inputFiles, FileRepository files,
+            BatchTransitions batchTransitions, JobTransitions jobTransitions) {
+        this.batchTransitions = batchTransitions;
+        this.jobTransitions = jobTransitions;
         this.inputFiles = inputFiles;
         this.files = files;
         this.batches = batches;
@@ -169,8 +176,8 @@ class BatchService {
     BatchRow cancel(Tenant tenant, String batchId) {
         Instant now = clock.instant();
         transaction.executeWithoutResult(status -> {
-            if (batches.tryStartCancelling(tenant.id(), batchId, now)) {
-                jobs.cancelQueuedOfBatch(batchId, "batch " + batchId + " was cancelled before this request ran",
+            if (batchTransitions.tryStartCancelling(tenant.id(), batchId, now)) {
+                jobTransitions.cancelQueuedOfBatch(batchId, "batch " + batchId + " was cancelled before this request ran",
                         now);
             }
         });

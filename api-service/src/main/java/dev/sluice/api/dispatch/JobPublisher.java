@@ -5,7 +5,6 @@ import dev.sluice.common.JobMessage;
 import dev.sluice.db.job.JobRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +37,12 @@ public class JobPublisher {
     private final RabbitTemplate template;
     private final ModelQueues queues;
     private final JobRepository jobs;
-    private final Clock clock;
     private final Duration confirmTimeout;
     private final int chunkSize;
     private final Counter published;
     private final Counter failed;
 
-    JobPublisher(ConnectionFactory connectionFactory, ModelQueues queues, JobRepository jobs, Clock clock,
+    JobPublisher(ConnectionFactory connectionFactory, ModelQueues queues, JobRepository jobs,
             ApiProperties properties, MeterRegistry meters) {
         this.template = new RabbitTemplate(connectionFactory);
         this.template.setMandatory(true);
@@ -53,7 +51,6 @@ public class JobPublisher {
                 returned.getReplyText()));
         this.queues = queues;
         this.jobs = jobs;
-        this.clock = clock;
         this.confirmTimeout = properties.dispatch().confirmTimeout();
         this.chunkSize = properties.dispatch().chunkSize();
         this.published = Counter.builder("sluice.jobs.published")
@@ -108,7 +105,7 @@ public class JobPublisher {
             }
             return awaitConfirms(chunk, pending);
         });
-        jobs.markPublished(confirmed, clock.instant());
+        jobs.markPublished(confirmed);
         log.debug("Published {} of {} job message(s) in {} ms", confirmed.size(), chunk.size(),
                 (System.nanoTime() - started) / 1_000_000);
         return confirmed.size();

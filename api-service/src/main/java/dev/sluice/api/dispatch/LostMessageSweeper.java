@@ -5,9 +5,7 @@ import dev.sluice.common.Queues;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.model.ModelSettings;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
@@ -21,7 +19,8 @@ import org.springframework.stereotype.Component;
  * it forgets their publication, and the {@link UnpublishedJobSweeper} publishes them again.
  *
  * <p>A message can also be out of the queue because a worker holds it unacked while it waits for its
- * first pacer grant; republishing that job too is harmless: the second delivery is a no-op at the claim.
+ * first pacer grant or for the job's retry backoff (a retry keeps its message and its {@code published_at});
+ * republishing that job too is harmless: the second delivery is a no-op at the claim.
  */
 @Component
 public class LostMessageSweeper {
@@ -31,16 +30,13 @@ public class LostMessageSweeper {
     private final ModelRepository models;
     private final JobRepository jobs;
     private final AmqpAdmin admin;
-    private final Clock clock;
     private final Duration republishAfter;
     private final int limit;
 
-    LostMessageSweeper(ModelRepository models, JobRepository jobs, AmqpAdmin admin, Clock clock,
-            ApiProperties properties) {
+    LostMessageSweeper(ModelRepository models, JobRepository jobs, AmqpAdmin admin, ApiProperties properties) {
         this.models = models;
         this.jobs = jobs;
         this.admin = admin;
-        this.clock = clock;
         this.republishAfter = properties.dispatch().republishAfter();
         this.limit = properties.dispatch().chunkSize();
     }
@@ -53,12 +49,11 @@ public class LostMessageSweeper {
             if (queue != null && queue.getMessageCount() > 0) {
                 continue;
             }
-            Instant now = clock.instant();
-            int forgotten = jobs.forgetLostMessages(model.model(), now.minus(republishAfter), now, limit);
+            int forgotten = jobs.forgetLostMessages(model.model(), republishAfter, limit);
             if (forgotten > 0) {
-                log.warn("The queue of model {} is {} but {} queued job(s) were published before {}: their messages "
+                log.warn("The queue of model {} is {} but {} queued job(s) were published over {} ago: their messages "
                         + "were lost; publishing them again", model.model(), queue == null ? "missing" : "empty",
-                        forgotten, now.minus(republishAfter));
+                        forgotten, republishAfter);
             }
             total += forgotten;
         }

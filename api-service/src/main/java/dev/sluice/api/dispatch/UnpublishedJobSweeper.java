@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes queued jobs whose message the broker never confirmed: the api-service failed to
- * publish them (broker down, crash between commit and publish), or a worker's lease rescuer put a
- * dead worker's job back with {@code published_at} null. Only jobs older than
+ * Publishes queued jobs that have no message: the api-service failed to publish them (broker down,
+ * crash between commit and publish; {@code published_at} null), or the workers' lease rescuer re-queued
+ * a dead worker's job and none was published since ({@code published_at} before {@code rescued_at}). This
+ * package alone writes {@code published_at}. Only jobs older than
  * {@code sluice.dispatch.republish-after} are taken, so it does not race a request that is still
  * publishing, only jobs whose backoff ({@code not_before}) has passed, and none of a batch whose
  * publishing lease has not run out ({@link BatchPublisher} is still sending it, or died less than

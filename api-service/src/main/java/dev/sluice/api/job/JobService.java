@@ -12,6 +12,7 @@ import dev.sluice.common.JobStatus;
 import dev.sluice.db.idempotency.IdempotencyRepository.ObjectType;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
+import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.tenant.Tenant;
@@ -36,9 +37,11 @@ public class JobService {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final SubmissionMetrics metrics;
+    private final JobTransitions transitions;
 
     JobService(JobRepository jobs, ModelRepository models, IdempotencyKeys idempotency, JobPublisher publisher,
-            TransactionTemplate transaction, Clock clock, SubmissionMetrics metrics) {
+            TransactionTemplate transaction, Clock clock, SubmissionMetrics metrics, JobTransitions transitions) {
+        this.transitions = transitions;
         this.jobs = jobs;
         this.models = models;
         this.idempotency = idempotency;
@@ -98,7 +101,7 @@ public class JobService {
      * was its batch's last unfinished one, the workers' finalisation sweep completes the batch.
      */
     public JobRow cancel(Tenant tenant, String jobId) {
-        boolean cancelled = jobs.cancelQueued(tenant.id(), jobId, "job " + jobId + " was cancelled before it ran",
+        boolean cancelled = transitions.cancelQueued(tenant.id(), jobId, "job " + jobId + " was cancelled before it ran",
                 clock.instant());
         JobRow job = jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));
         if (cancelled || job.status() == JobStatus.CANCELLED) {

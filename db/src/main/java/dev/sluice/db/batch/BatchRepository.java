@@ -8,8 +8,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The {@code batches} table. Every transition is one conditional UPDATE on the current status, so
- * two workers racing to finalise the same batch cannot both win.
+ * The {@code batches} table: insert, reads and bookkeeping. Every change of a batch's status is in
+ * {@link BatchTransitions}.
  */
 @Repository
 public class BatchRepository {
@@ -71,55 +71,6 @@ public class BatchRepository {
               FROM jobs WHERE batch_id = :batchId
             """;
 
-    /** Wins only when no job of the batch is left unfinished and nobody else started finalising. */
-    private static final String START_FINALIZING = """
-            UPDATE batches SET status = 'finalizing', finalizing_at = :now
-             WHERE id = :id AND status = 'in_progress'
-               AND NOT EXISTS (SELECT 1 FROM jobs WHERE batch_id = :id AND status IN ('queued', 'running'))
-            """;
-
-    private static final String MARK_COMPLETED = """
-            UPDATE batches
-               SET status = 'completed', completed_at = :now,
-                   output_file_id = :outputFileId, error_file_id = :errorFileId,
-                   request_completed = :completed, request_failed = :failed,
-                   prompt_tokens = :promptTokens, completion_tokens = :completionTokens, total_tokens = :totalTokens
-             WHERE id = :id AND status = 'finalizing'
-            """;
-
-    /**
-     * The client's cancel: only an {@code in_progress} batch moves; call in the transaction that cancels its
-     * queued jobs, so that no job of a {@code cancelling} batch is ever claimed afterwards.
-     */
-    private static final String START_CANCELLING = """
-            UPDATE batches SET status = 'cancelling', cancelling_at = :now
-             WHERE id = :id AND tenant_id = :tenantId AND status = 'in_progress'
-            """;
-
-    /** Wins only for a {@code cancelling} batch whose running jobs have all finished, and only once. */
-    private static final String MARK_CANCELLED = """
-            UPDATE batches
-               SET status = 'cancelled', cancelled_at = :now,
-                   output_file_id = :outputFileId, error_file_id = :errorFileId,
-                   request_completed = :completed, request_failed = :failed,
-                   prompt_tokens = :promptTokens, completion_tokens = :completionTokens, total_tokens = :totalTokens
-             WHERE id = :id AND status = 'cancelling'
-               AND NOT EXISTS (SELECT 1 FROM jobs WHERE batch_id = :id AND status IN ('queued', 'running'))
-            """;
-
-    /**
-     * The end of a {@code finalizing} batch whose completion window closed before all its jobs ran; wins only
-     * once, and never for a batch whose window is still open.
-     */
-    private static final String MARK_EXPIRED = """
-            UPDATE batches
-               SET status = 'expired', expired_at = :now,
-                   output_file_id = :outputFileId, error_file_id = :errorFileId,
-                   request_completed = :completed, request_failed = :failed,
-                   prompt_tokens = :promptTokens, completion_tokens = :completionTokens, total_tokens = :totalTokens
-             WHERE id = :id AND status = 'finalizing' AND expires_at <= :now
-            """;
-
     /** Batches whose jobs are all finished but which nobody has finalised (a crashed finaliser, or a cancel). */
     private static final String FINALIZABLE = """
             SELECT b.id FROM batches b
@@ -134,7 +85,10 @@ public class BatchRepository {
         this.jdbc = jdbc;
     }
 
-    /** Stores a batch that passed validation, directly {@code in_progress}. Call inside the transaction that inserts its jobs. */
+    /**
+     * Stores a batch that passed validation, directly {@code in_progress} (it never shows {@code validating}). Call
+     * inside the transaction that inserts its jobs.
+     */
     public void insert(NewBatch batch) {
         jdbc.sql(INSERT)
                 .param("id", batch.id())
@@ -202,56 +156,6 @@ public class BatchRepository {
                 .query((rs, n) -> new Usage(rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
                         rs.getLong("total_tokens")))
                 .single();
-    }
-
-    /** Moves an {@code in_progress} batch whose jobs are all finished to {@code finalizing}; false if it is not the caller's to do. */
-    public boolean tryStartFinalizing(String id, Instant now) {
-        return jdbc.sql(START_FINALIZING).param("id", id).param("now", Timestamps.bind(now)).update() == 1;
-    }
-
-    /** Records the outcome of a {@code finalizing} batch and marks it {@code completed}; false if it was not finalizing. */
-    public boolean markCompleted(String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId,
-            Instant now) {
-        return settle(MARK_COMPLETED, id, counts, usage, outputFileId, errorFileId, now);
-    }
-
-    /**
-     * Records the outcome of a {@code finalizing} batch whose completion window has closed and marks it
-     * {@code expired}; false if it was not finalizing, its window is still open at {@code now}, or someone else did it.
-     */
-    public boolean markExpired(String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId,
-            Instant now) {
-        return settle(MARK_EXPIRED, id, counts, usage, outputFileId, errorFileId, now);
-    }
-
-    /** Moves the tenant's {@code in_progress} batch to {@code cancelling}; false if it was in any other state (or absent). */
-    public boolean tryStartCancelling(String tenantId, String id, Instant now) {
-        return jdbc.sql(START_CANCELLING).param("id", id).param("tenantId", tenantId)
-                .param("now", Timestamps.bind(now)).update() == 1;
-    }
-
-    /**
-     * Records the outcome of a {@code cancelling} batch with no unfinished job left and marks it
-     * {@code cancelled}; false if it was not cancelling, still had work running, or someone else did it.
-     */
-    public boolean markCancelled(String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId,
-            Instant now) {
-        return settle(MARK_CANCELLED, id, counts, usage, outputFileId, errorFileId, now);
-    }
-
-    private boolean settle(String sql, String id, JobCounts counts, Usage usage, String outputFileId,
-            String errorFileId, Instant now) {
-        return jdbc.sql(sql)
-                .param("id", id)
-                .param("now", Timestamps.bind(now))
-                .param("outputFileId", outputFileId)
-                .param("errorFileId", errorFileId)
-                .param("completed", counts.succeeded())
-                .param("failed", counts.unsuccessful())
-                .param("promptTokens", usage.promptTokens())
-                .param("completionTokens", usage.completionTokens())
-                .param("totalTokens", usage.totalTokens())
-                .update() == 1;
     }
 
     /** Ids of batches that are ready to finalise, or whose finalisation was interrupted. */

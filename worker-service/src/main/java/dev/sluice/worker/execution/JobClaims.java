@@ -2,13 +2,11 @@ package dev.sluice.worker.execution;
 
 import dev.sluice.common.Ids;
 import dev.sluice.db.job.ClaimedJob;
-import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +15,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * This worker's side of a job's state in PostgreSQL: claiming it under a lease, and then either finishing it
- * or putting it back. Every step after the claim is conditional on still holding the lease; losing it (the
- * rescuer gave the job to another worker) is logged and otherwise normal.
+ * or putting it back. The lease owner is the claim itself (a random token per claim, not the process), and the
+ * lease and any backoff are reckoned on the database's clock, so a worker whose clock is off neither cuts a lease
+ * short nor runs a job early. Every step after the claim is conditional on still holding that claim; losing it
+ * (the rescuer re-queued the job after its lease lapsed) is logged and otherwise normal.
  */
 @Component
 class JobClaims {
@@ -28,19 +28,19 @@ class JobClaims {
     /**
      * A job this worker holds.
      *
-     * @param job        what the claim returned
-     * @param leaseUntil when the claim lapses
+     * @param job   what the claim returned
+     * @param token the claim's token, the job's {@code lease_owner} while this claim holds it
      */
-    record Claim(ClaimedJob job, Instant leaseUntil) {
+    record Claim(ClaimedJob job, String token) {
     }
 
-    private final JobRepository jobs;
+    private final JobTransitions jobs;
     private final TransactionTemplate transaction;
     private final InstantSource clock;
     private final Duration leaseDuration;
-    private final String owner = "worker-" + ProcessHandle.current().pid() + "-" + Ids.random(4);
+    private final String worker = "worker-" + ProcessHandle.current().pid() + "-" + Ids.random(4);
 
-    JobClaims(JobRepository jobs, TransactionTemplate transaction, InstantSource clock, WorkerProperties properties) {
+    JobClaims(JobTransitions jobs, TransactionTemplate transaction, InstantSource clock, WorkerProperties properties) {
         this.jobs = jobs;
         this.transaction = transaction;
         this.clock = clock;
@@ -49,9 +49,10 @@ class JobClaims {
 
     /** Claims the job if it is queued and due; empty when it is finished, running, backing off or unknown. */
     Optional<Claim> claim(String jobId) {
-        Instant now = clock.instant();
-        Instant leaseUntil = now.plus(leaseDuration);
-        return jobs.claim(jobId, owner, leaseUntil, now).map(job -> new Claim(job, leaseUntil));
+        // Unique per claim, so a later claim of the same job by this very worker is not mistaken for this one;
+        // the worker's name in it is for people reading the table.
+        String token = worker + "/" + Ids.random(8);
+        return jobs.claim(jobId, token, leaseDuration).map(job -> new Claim(job, token));
     }
 
     /**
@@ -59,16 +60,15 @@ class JobClaims {
      * empty when it is running, finished or unknown.
      */
     Optional<Duration> dueIn(String jobId) {
-        // Adapter until not_before is compared on the database's clock (issue 13, the transitions branch).
-        Instant now = clock.instant();
-        return jobs.dueAt(jobId).map(due -> due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
+        return jobs.dueIn(jobId);
     }
 
-    /** Stores the job's final outcome; false if the job was no longer this worker's. */
+    /** Stores the job's final outcome; false if the job was no longer this claim's. */
     boolean finish(Claim claim, boolean succeeded, Outcome outcome) {
         String id = claim.job().id();
-        Instant now = clock.instant();
-        boolean stored = succeeded ? jobs.markSucceeded(id, owner, outcome, now) : jobs.markFailed(id, owner, outcome, now);
+        boolean stored = succeeded
+                ? jobs.markSucceeded(id, claim.token(), outcome, clock.instant())
+                : jobs.markFailed(id, claim.token(), outcome, clock.instant());
         if (!stored) {
             log.warn("Job {} was no longer this worker's to finish (its lease ran out and it was rescued); "
                     + "this attempt's result is dropped", id);
@@ -77,21 +77,18 @@ class JobClaims {
     }
 
     /**
-     * Puts the job back to {@code queued}, not to be claimed before {@code delay} has passed, while the caller keeps its
-     * message; marks it published in the same transaction, since that message stays in the broker and the api's
-     * sweeper must not publish a second one. False if the job was no longer this worker's, or if it ended instead
-     * because its batch is being cancelled or its batch's completion window has closed (the finalisation sweep then
-     * settles the batch).
+     * Puts the job back to {@code queued}, not to be claimed before {@code delay} has passed on the database's clock,
+     * while the caller keeps its message (so {@code published_at} is left alone: that message is still the job's).
+     * False if the job was no longer this claim's, or if it ended instead because its batch is being cancelled or its
+     * batch's completion window has closed (the finalisation sweep then settles the batch).
      */
     boolean putBack(Claim claim, Duration delay, boolean refundAttempt) {
         String id = claim.job().id();
-        Instant retryAt = clock.instant().plus(delay);
         return Boolean.TRUE.equals(transaction.execute(status -> {
-            if (!jobs.requeue(id, owner, retryAt, refundAttempt)) {
+            if (!jobs.requeue(id, claim.token(), delay, refundAttempt)) {
                 log.warn("Job {} was no longer this worker's to re-queue (its lease ran out and it was rescued)", id);
                 return false;
             }
-            jobs.markPublished(List.of(id), clock.instant());
             if (jobs.cancelQueuedOfCancellingBatches(id, clock.instant()) == 1) {
                 // Its batch was cancelled while it ran: it ends here instead of running again.
                 log.info("Job {} was not re-queued: its batch is being cancelled", id);

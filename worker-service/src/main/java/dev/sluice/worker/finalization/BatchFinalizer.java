@@ -4,11 +4,12 @@ import dev.sluice.common.BatchStatus;
 import dev.sluice.common.Ids;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchRow;
+import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.batch.JobCounts;
 import dev.sluice.db.batch.Usage;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
-import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.JobTransitions;
 import dev.sluice.worker.WorkerProperties;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -47,15 +48,17 @@ public class BatchFinalizer {
     private static final Logger log = LoggerFactory.getLogger(BatchFinalizer.class);
 
     private final BatchRepository batches;
+    private final BatchTransitions transitions;
     private final FileRepository files;
-    private final JobRepository jobs;
+    private final JobTransitions jobs;
     private final InstantSource clock;
     private final Duration staleAfter;
     private final int batchSize;
 
-    BatchFinalizer(BatchRepository batches, FileRepository files, JobRepository jobs, InstantSource clock,
-            WorkerProperties properties) {
+    BatchFinalizer(BatchRepository batches, BatchTransitions transitions, FileRepository files, JobTransitions jobs,
+            InstantSource clock, WorkerProperties properties) {
         this.batches = batches;
+        this.transitions = transitions;
         this.files = files;
         this.jobs = jobs;
         this.clock = clock;
@@ -69,7 +72,7 @@ public class BatchFinalizer {
      */
     public void afterJobFinished(String batchId) {
         try {
-            if (batches.tryStartFinalizing(batchId, clock.instant())) {
+            if (transitions.tryStartFinalizing(batchId, clock.instant())) {
                 complete(batchId);
             } else {
                 cancelIfDone(batchId);
@@ -100,7 +103,7 @@ public class BatchFinalizer {
                 continue;
             }
             boolean mine = switch (batch.status()) {
-                case IN_PROGRESS -> batches.tryStartFinalizing(batchId, clock.instant());
+                case IN_PROGRESS -> transitions.tryStartFinalizing(batchId, clock.instant());
                 // Only a finaliser that has been at it for long is presumed dead; a live one is left alone.
                 case FINALIZING -> batch.finalizingAt() != null && batch.finalizingAt().isBefore(staleBefore);
                 default -> false;
@@ -125,13 +128,12 @@ public class BatchFinalizer {
         }
         JobCounts counts = batches.liveCounts(batchId);
         Instant now = clock.instant();
-        boolean expired = counts.expired() > 0 && !batch.expiresAt().isAfter(now);
         Results results = record(batch, counts);
-        boolean settled = expired
-                ? batches.markExpired(batchId, results.counts(), results.usage(), results.outputFileId(),
-                        results.errorFileId(), now)
-                : batches.markCompleted(batchId, results.counts(), results.usage(), results.outputFileId(),
-                        results.errorFileId(), now);
+        // Whether the window has closed is the database's to say (markExpired compares on its clock).
+        boolean expired = counts.expired() > 0 && transitions.markExpired(batchId, results.counts(), results.usage(),
+                results.outputFileId(), results.errorFileId(), now);
+        boolean settled = expired || transitions.markCompleted(batchId, results.counts(), results.usage(),
+                results.outputFileId(), results.errorFileId(), now);
         if (settled) {
             log.info("Batch {} {}: {}", batchId, expired ? "expired" : "completed", results);
         }
@@ -153,7 +155,7 @@ public class BatchFinalizer {
             return false;
         }
         Results results = record(batch, counts);
-        boolean cancelled = batches.markCancelled(batchId, results.counts(), results.usage(), results.outputFileId(),
+        boolean cancelled = transitions.markCancelled(batchId, results.counts(), results.usage(), results.outputFileId(),
                 results.errorFileId(), clock.instant());
         if (cancelled) {
             log.info("Batch {} cancelled: {}", batchId, results);

@@ -37,7 +37,7 @@ class BatchFinalizerIT extends WorkerIntegrationTest {
     void theSweepFinishesABatchStuckInFinalizingOnceItIsStale() {
         SubmittedBatch submitted = finishedBatch("cohere/command-r-plus");
         // A finaliser won the batch ten minutes ago and died before completing it.
-        assertThat(batches.tryStartFinalizing(submitted.batchId(), Instant.now().minus(Duration.ofMinutes(10))))
+        assertThat(batchTransitions.tryStartFinalizing(submitted.batchId(), Instant.now().minus(Duration.ofMinutes(10))))
                 .isTrue();
 
         finalizer.runOnce();
@@ -49,7 +49,7 @@ class BatchFinalizerIT extends WorkerIntegrationTest {
     @Test
     void theSweepLeavesAFreshFinaliserAlone() {
         SubmittedBatch submitted = finishedBatch("cohere/command-a");
-        assertThat(batches.tryStartFinalizing(submitted.batchId(), Instant.now())).isTrue();
+        assertThat(batchTransitions.tryStartFinalizing(submitted.batchId(), Instant.now())).isTrue();
 
         finalizer.runOnce();
 
@@ -61,8 +61,8 @@ class BatchFinalizerIT extends WorkerIntegrationTest {
         SubmittedBatch submitted = submissions.batch().chat(model, "done").store();
         String jobId = submitted.jobIds().getFirst();
         Instant now = Instant.now();
-        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
-        assertThat(jobs.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
+        transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
+        assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
         return submitted;
     }
 }

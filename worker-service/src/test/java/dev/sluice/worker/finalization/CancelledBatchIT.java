@@ -66,13 +66,13 @@ class CancelledBatchIT extends SettlementTest {
         SubmittedBatch submitted = submissions.batch().chats("mistral/cancel-running", 3).store();
         String running = submitted.jobIds().getFirst();
         Instant now = Instant.now();
-        jobs.claim(running, "test-worker", now.plusSeconds(60), now).orElseThrow();
+        transitions.claim(running, "test-worker", Duration.ofSeconds(60)).orElseThrow();
 
         assertThat(cancel(submitted)).isEqualTo(2);
         assertThat(finalizer.runOnce()).isZero();
         assertThat(batch(submitted).status()).isEqualTo(BatchStatus.CANCELLING);
 
-        assertThat(jobs.markSucceeded(running, "test-worker", ANSWER, Instant.now())).isTrue();
+        assertThat(transitions.markSucceeded(running, "test-worker", ANSWER, Instant.now())).isTrue();
         finalizer.afterJobFinished(submitted.batchId());
 
         BatchRow batch = batch(submitted);
@@ -87,12 +87,11 @@ class CancelledBatchIT extends SettlementTest {
     void aJobRescuedAfterItsBatchWasCancelledDoesNotRunAgain() {
         SubmittedBatch submitted = submissions.batch().chats("mistral/cancel-rescued", 2).store();
         String running = submitted.jobIds().getFirst();
-        Instant now = Instant.now();
-        jobs.claim(running, "dead-worker", now.plusMillis(1), now).orElseThrow();
+        transitions.claim(running, "dead-worker", Duration.ofSeconds(-1)).orElseThrow();
         assertThat(cancel(submitted)).isEqualTo(1);
 
         // The worker died: its lease lapses and the rescuer puts the job back in the queue.
-        assertThat(jobs.rescueExpiredLeases(now.plusSeconds(1), 10)).isEqualTo(1);
+        assertThat(transitions.requeueLapsed(5, 100)).isPositive();
         assertThat(job(submitted, running).status()).isEqualTo(JobStatus.QUEUED);
 
         assertThat(finalizer.runOnce()).isEqualTo(1);
@@ -129,8 +128,8 @@ class CancelledBatchIT extends SettlementTest {
     private int cancel(SubmittedBatch submitted) {
         Instant now = Instant.now();
         Integer cancelled = transaction.execute(status -> {
-            assertThat(batches.tryStartCancelling(submitted.tenantId(), submitted.batchId(), now)).isTrue();
-            return jobs.cancelQueuedOfBatch(submitted.batchId(),
+            assertThat(batchTransitions.tryStartCancelling(submitted.tenantId(), submitted.batchId(), now)).isTrue();
+            return transitions.cancelQueuedOfBatch(submitted.batchId(),
                     "batch " + submitted.batchId() + " was cancelled before this request ran", now);
         });
         return cancelled == null ? 0 : cancelled;

@@ -7,6 +7,7 @@ import dev.sluice.common.JobStatus;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.file.ResultKind;
 import dev.sluice.worker.Submissions.SubmittedBatch;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class ExpiredBatchIT extends SettlementTest {
                 .expiresAt(Instant.now().minusSeconds(60)).store();
         String running = submitted.jobIds().getFirst();
         Instant now = Instant.now();
-        jobs.claim(running, "test-worker", now.plusSeconds(60), now).orElseThrow();
+        transitions.claim(running, "test-worker", Duration.ofSeconds(60)).orElseThrow();
 
         assertThat(finalizer.runOnce()).isZero();
         assertThat(batch(submitted).status()).isEqualTo(BatchStatus.IN_PROGRESS);
@@ -72,7 +73,7 @@ class ExpiredBatchIT extends SettlementTest {
         assertThat(submitted.jobIds().subList(1, 3))
                 .allSatisfy(id -> assertThat(job(submitted, id).status()).isEqualTo(JobStatus.EXPIRED));
 
-        assertThat(jobs.markSucceeded(running, "test-worker", ANSWER, Instant.now())).isTrue();
+        assertThat(transitions.markSucceeded(running, "test-worker", ANSWER, Instant.now())).isTrue();
         finalizer.afterJobFinished(submitted.batchId());
 
         BatchRow batch = batch(submitted);
@@ -89,12 +90,11 @@ class ExpiredBatchIT extends SettlementTest {
         SubmittedBatch submitted = submissions.batch().chats("mistral/expire-rescued", 2)
                 .expiresAt(Instant.now().minusSeconds(60)).store();
         String running = submitted.jobIds().getFirst();
-        Instant now = Instant.now();
-        jobs.claim(running, "dead-worker", now.plusMillis(1), now).orElseThrow();
+        transitions.claim(running, "dead-worker", Duration.ofSeconds(-1)).orElseThrow();
         assertThat(finalizer.runOnce()).isZero();
 
         // The worker died: its lease lapses and the rescuer puts the job back in the queue.
-        assertThat(jobs.rescueExpiredLeases(now.plusSeconds(1), 10)).isEqualTo(1);
+        assertThat(transitions.requeueLapsed(5, 100)).isPositive();
         assertThat(job(submitted, running).status()).isEqualTo(JobStatus.QUEUED);
 
         assertThat(finalizer.runOnce()).isEqualTo(1);

@@ -10,6 +10,7 @@ import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.WorkerIntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,9 +40,9 @@ abstract class SettlementTest extends WorkerIntegrationTest {
     /** Claims a queued job and stores a success or a refusal for it, as a worker would. */
     protected void finish(String jobId, boolean succeeded) {
         Instant now = Instant.now();
-        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
-        assertThat(succeeded ? jobs.markSucceeded(jobId, "test-worker", ANSWER, now)
-                : jobs.markFailed(jobId, "test-worker", REFUSED, now)).isTrue();
+        transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
+        assertThat(succeeded ? transitions.markSucceeded(jobId, "test-worker", ANSWER, now)
+                : transitions.markFailed(jobId, "test-worker", REFUSED, now)).isTrue();
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.sluice.db.cache.CacheKey;
 import dev.sluice.db.cache.CachedResponse;
 import dev.sluice.db.cache.ResponseCacheRepository;
 import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.simulator.Simulator;
@@ -105,6 +106,9 @@ class OperationsIT {
 
     @Autowired
     JobRepository jobs;
+
+    @Autowired
+    JobTransitions transitions;
 
     @Autowired
     QueueGauges gauges;
@@ -294,8 +298,8 @@ class OperationsIT {
         SubmittedBatch batch = submissions.batch().webhook(url, WEBHOOK_SECRET).chat("ops-webhook", "done").store();
         String jobId = batch.jobIds().getFirst();
         Instant now = Instant.now();
-        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
-        assertThat(jobs.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
+        transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
+        assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
         finalizer.afterJobFinished(batch.batchId());
         return batch.batchId();
     }

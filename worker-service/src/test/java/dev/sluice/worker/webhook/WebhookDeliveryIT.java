@@ -243,8 +243,8 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
                 "sk-test", secret, now);
         jobs.insertAll(List.of(new NewJob(jobId, tenantId, null, null, null, "/v1/chat/completions", "webhook/single",
                 "{\"model\":\"webhook/single\"}", 0, receiver.url("/job"))), now);
-        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
-        assertThat(jobs.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
+        transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
+        assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
 
         sweep.runOnce();
         deliverer.runOnce();
@@ -285,8 +285,8 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         String jobId = Ids.job();
         jobs.insertAll(List.of(new NewJob(jobId, tenantId, null, null, null, "/v1/chat/completions", "webhook/filtered",
                 "{\"model\":\"webhook/filtered\"}", 0, webhookUrl, webhookEvents)), now);
-        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
-        assertThat(jobs.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
+        transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
+        assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
         return jobId;
     }
 
@@ -295,8 +295,8 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         SubmittedBatch submitted = submissions.batch().webhook(webhookUrl, secret).chat(model, "done").store();
         String jobId = submitted.jobIds().getFirst();
         Instant now = Instant.now();
-        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
-        assertThat(jobs.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
+        transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
+        assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
         finalizer.afterJobFinished(submitted.batchId());
         return submitted;
     }

@@ -139,8 +139,8 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
         Instant now = Instant.now();
         jobs.insertAll(List.of(new NewJob(jobId, tenantId, null, null, null, "/v1/chat/completions",
                 "webhook/at-rest", "{\"model\":\"webhook/at-rest\"}", 0, receiver.url(path))), now);
-        jobs.claim(jobId, "test-worker", now.plusSeconds(60), now).orElseThrow();
-        assertThat(jobs.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
+        transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
+        assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
         return jobId;
     }
 
