@@ -61,13 +61,15 @@ final class ChatCompletions {
             }
         }
         boolean stream = Requests.stream(body);
+        Integer maxTokens = Requests.maxTokens(body);
         String content = Content.reply(lastUser != null ? lastUser : last);
         int completionTokens = Content.words(content);
         Usage usage = new Usage(promptTokens, completionTokens, promptTokens + completionTokens);
         String id = Requests.id("chatcmpl-");
         ChatCompletion answer = new ChatCompletion(id, "chat.completion", created, model,
                 List.of(new Choice(0, new Message("assistant", content), null, "stop")), usage);
-        return new Call(model, answer, stream ? chunks(id, created, model, content, usage, includeUsage(body)) : null);
+        return new Call(model, answer, stream ? chunks(id, created, model, content, usage, includeUsage(body)) : null,
+                new Call.Tokens(promptTokens, completionTokens, maxTokens, 1));
     }
 
     /** OpenAI's shape: a role-only delta, one delta per word, a finish delta, then usage if asked for. */

@@ -29,10 +29,10 @@ class WindowMaxTest {
         timeline.add(3, W);
         timeline.add(1, W);
         timeline.add(2, W);
-        assertThat(timeline.maxima(W)).containsExactly(3, 3);
+        assertThat(timeline.maxima(W)).containsExactly(3L, 3L);
         for (long i = 0; i < Timeline.CAPACITY + 5; i++) {
             timeline.add(100 + i * 20, W);
         }
-        assertThat(timeline.maxima(W)).containsExactly(3, 3);
+        assertThat(timeline.maxima(W)).containsExactly(3L, 3L);
     }
 }
