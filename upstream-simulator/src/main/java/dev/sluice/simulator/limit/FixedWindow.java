@@ -3,7 +3,7 @@ package dev.sluice.simulator.limit;
 import java.time.Duration;
 
 /** Fixed window: one running total for the current window [kW, (k+1)W), k = floor(epoch / W). */
-final class FixedWindow implements Window {
+final class FixedWindow extends Window {
 
     private static final class Charge implements Entry {
         final long index;
@@ -15,28 +15,15 @@ final class FixedWindow implements Window {
         }
     }
 
-    private final long capacity;
-    private final long w;
     private long index = Long.MIN_VALUE;
     private long used;
 
     FixedWindow(long capacity, Duration length) {
-        this.capacity = capacity;
-        this.w = length.toNanos();
+        super(capacity, length);
     }
 
     @Override
-    public long capacity() {
-        return capacity;
-    }
-
-    @Override
-    public Duration length() {
-        return Duration.ofNanos(w);
-    }
-
-    @Override
-    public long used(long now) {
+    long used(long now) {
         long i = Math.floorDiv(now, w);
         if (i != index) {
             index = i;
@@ -46,7 +33,7 @@ final class FixedWindow implements Window {
     }
 
     @Override
-    public Duration waitFor(long now, long amount) {
+    Duration waitFor(long now, long amount) {
         if (used(now) + amount <= capacity) {
             return Duration.ZERO;
         }
@@ -54,19 +41,19 @@ final class FixedWindow implements Window {
     }
 
     @Override
-    public Duration resetIn(long now) {
+    Duration resetIn(long now) {
         return used(now) == 0 ? Duration.ZERO : untilNext(now);
     }
 
     @Override
-    public Entry charge(long now, long amount) {
+    Entry charge(long now, long amount) {
         used(now);
         used += amount;
         return new Charge(index, amount);
     }
 
     @Override
-    public void correct(Entry entry, long amount) {
+    void correct(Entry entry, long amount) {
         Charge c = (Charge) entry;
         if (c.index == index) {
             used += amount - c.amount;

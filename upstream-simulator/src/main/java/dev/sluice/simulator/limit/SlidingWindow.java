@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 
 /** Sliding window: the charges of the last W, oldest first; a charge at t counts in [t, t + W). */
-final class SlidingWindow implements Window {
+final class SlidingWindow extends Window {
 
     private static final class Charge implements Entry {
         final long at;
@@ -17,28 +17,15 @@ final class SlidingWindow implements Window {
         }
     }
 
-    private final long capacity;
-    private final long w;
     private final ArrayDeque<Charge> charges = new ArrayDeque<>();
     private long used;
 
     SlidingWindow(long capacity, Duration length) {
-        this.capacity = capacity;
-        this.w = length.toNanos();
+        super(capacity, length);
     }
 
     @Override
-    public long capacity() {
-        return capacity;
-    }
-
-    @Override
-    public Duration length() {
-        return Duration.ofNanos(w);
-    }
-
-    @Override
-    public long used(long now) {
+    long used(long now) {
         // At exactly t + W a charge has left the window.
         while (!charges.isEmpty() && charges.peekFirst().at <= now - w) {
             Charge gone = charges.pollFirst();
@@ -49,7 +36,7 @@ final class SlidingWindow implements Window {
     }
 
     @Override
-    public Duration waitFor(long now, long amount) {
+    Duration waitFor(long now, long amount) {
         long over = used(now) + amount - capacity;
         if (over <= 0) {
             return Duration.ZERO;
@@ -68,13 +55,13 @@ final class SlidingWindow implements Window {
     }
 
     @Override
-    public Duration resetIn(long now) {
+    Duration resetIn(long now) {
         used(now);
         return charges.isEmpty() ? Duration.ZERO : Duration.ofNanos(charges.peekLast().at + w - now);
     }
 
     @Override
-    public Entry charge(long now, long amount) {
+    Entry charge(long now, long amount) {
         used(now);
         Charge c = new Charge(now, amount);
         charges.addLast(c);
@@ -83,7 +70,7 @@ final class SlidingWindow implements Window {
     }
 
     @Override
-    public void correct(Entry entry, long amount) {
+    void correct(Entry entry, long amount) {
         Charge c = (Charge) entry;
         if (c.live) {
             used += amount - c.amount;
