@@ -103,6 +103,21 @@ class TokenBudgetIT {
     }
 
     @Test
+    void anAnswerStopsAtMaxTokensSoTheCorrectionIsARefund() {
+        SettableClock clock = SettableClock.alignedTo(W);
+        SimulatorConfig config = SimulatorConfig.forTests().withLimit("none").withTpm(100).withTpmWindow(W)
+                .withRetryAfter(true);
+        try (Simulator sim = Simulator.start(config, clock)) {
+            SimulatorClient client = new SimulatorClient(sim);
+            JsonNode answer = SimulatorClient.json(post(client, chat(2)));
+            assertThat(answer.get("choices").get(0).get("message").get("content").stringValue()).isEqualTo("echo: hello");
+            assertThat(answer.get("choices").get(0).get("finish_reason").stringValue()).isEqualTo("length");
+            assertThat(answer.get("usage").get("completion_tokens").intValue()).isEqualTo(2);
+            assertThat(sim.stats().model(MODEL).tokensCharged()).isEqualTo(6);
+        }
+    }
+
+    @Test
     void aBadMaxTokensIsA400AndUsesNoBudget() {
         try (Simulator sim = Simulator.start(SimulatorConfig.forTests().withTpm(100))) {
             SimulatorClient client = new SimulatorClient(sim);

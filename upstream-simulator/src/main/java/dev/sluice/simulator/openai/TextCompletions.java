@@ -27,8 +27,8 @@ final class TextCompletions {
         int promptTokens = 0;
         int completionTokens = 0;
         for (String prompt : prompts) {
-            String text = Content.reply(prompt);
-            choices.add(new Choice(text, choices.size(), null, "stop"));
+            String text = Content.reply(prompt, maxTokens);
+            choices.add(new Choice(text, choices.size(), null, Content.finishReason(prompt, maxTokens)));
             promptTokens += Content.words(prompt);
             completionTokens += Content.words(text);
         }
