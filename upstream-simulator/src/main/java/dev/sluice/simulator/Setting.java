@@ -47,7 +47,17 @@ enum Setting {
     STREAMING("SIMULATOR_STREAMING", "streaming",
             (c, v) -> c.withStreaming(StreamingMode.parse(v)), c -> c.streaming().text()),
     /** {@code Retry-After} and {@code x-ratelimit-*} headers. */
-    RETRY_AFTER("SIMULATOR_RETRY_AFTER", "retry_after", (c, v) -> c.withRetryAfter(bool(v)), SimulatorConfig::retryAfter);
+    RETRY_AFTER("SIMULATOR_RETRY_AFTER", "retry_after", (c, v) -> c.withRetryAfter(bool(v)), SimulatorConfig::retryAfter),
+    /** A second request window, as {@code limit}; {@code none} by default. */
+    EXTRA_LIMIT("SIMULATOR_EXTRA_LIMIT", "extra_limit", SimulatorConfig::withExtraLimit, c -> c.extraLimit().toString()),
+    /** Tokens per {@code tpm_window}; {@code 0} or {@code none} for no token budget. */
+    TPM("SIMULATOR_TPM", "tpm", (c, v) -> c.withTpm(tokens(v)), SimulatorConfig::tpm),
+    /** The token budget's window: {@code 60s}, {@code 1m}, {@code 500ms}, {@code 1h}, {@code 1d}. */
+    TPM_WINDOW("SIMULATOR_TPM_WINDOW", "tpm_window", (c, v) -> c.withTpmWindow(Limit.parseLength(v)),
+            c -> Limit.of(1, c.tpmWindow()).windowText()),
+    /** Completion tokens charged for a request without {@code max_tokens}; 0 = the answer's length. */
+    DEFAULT_MAX_TOKENS("SIMULATOR_DEFAULT_MAX_TOKENS", "default_max_tokens",
+            (c, v) -> c.withDefaultMaxTokens((int) Math.min(tokens(v), Integer.MAX_VALUE)), SimulatorConfig::defaultMaxTokens);
 
     final String env;
     final String json;
@@ -86,6 +96,17 @@ enum Setting {
             throw new IllegalArgumentException("must not be negative, got " + ms);
         }
         return Duration.ofMillis(ms);
+    }
+
+    private static long tokens(String v) {
+        if (v.equalsIgnoreCase("none")) {
+            return 0;
+        }
+        long n = Long.parseLong(v);
+        if (n < 0) {
+            throw new IllegalArgumentException("must not be negative, got " + n);
+        }
+        return n;
     }
 
     private static double rate(String v) {

@@ -54,7 +54,7 @@ public final class Simulator implements AutoCloseable {
 
     private Simulator(SimulatorConfig config, InstantSource clock) throws IOException {
         config.requireValid();
-        this.limiter = new RateLimiter(config.limit(), config.window(), clock);
+        this.limiter = new RateLimiter(config.limits(), clock);
         this.stats = new StatsRecorder(clock);
         this.provider = new ProviderHandler(() -> this.config, limiter, stats, faults, clock);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -95,12 +95,12 @@ public final class Simulator implements AutoCloseable {
     }
 
     /**
-     * Changes settings at run time, from the next request on; the port cannot change. A new limit or window
-     * kind starts every budget afresh. Returns the new config.
+     * Changes settings at run time, from the next request on; the port cannot change. A new limit, extra
+     * limit, token budget or window kind starts every budget afresh. Returns the new config.
      */
     public synchronized SimulatorConfig update(UnaryOperator<SimulatorConfig> change) {
         SimulatorConfig next = change.apply(config).withPort(config.port()).requireValid();
-        limiter.configure(next.limit(), next.window());
+        limiter.configure(next.limits());
         config = next;
         return next;
     }
@@ -108,7 +108,7 @@ public final class Simulator implements AutoCloseable {
     /** What happened since start or the last {@link #reset()}. */
     public SimulatorStats stats() {
         SimulatorConfig c = config;
-        return stats.snapshot(c.limit(), c.window());
+        return stats.snapshot(c.limits());
     }
 
     /** Clears stats and every budget, and ends current hangs. Settings stay. */

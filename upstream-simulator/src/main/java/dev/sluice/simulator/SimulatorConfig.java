@@ -2,6 +2,8 @@ package dev.sluice.simulator;
 
 import dev.sluice.simulator.faults.FaultRates;
 import dev.sluice.simulator.limit.Limit;
+import dev.sluice.simulator.limit.RateLimiter;
+import dev.sluice.simulator.limit.TokenLimit;
 import dev.sluice.simulator.limit.WindowKind;
 import dev.sluice.simulator.openai.StreamingMode;
 import java.time.Duration;
@@ -30,10 +32,17 @@ import java.util.Objects;
  * @param streaming {@code SIMULATOR_STREAMING} ({@code broken}): {@code broken} or {@code working}
  * @param retryAfter {@code SIMULATOR_RETRY_AFTER} ({@code false}): send {@code Retry-After} on 429s and
  *     {@code x-ratelimit-*} headers on 200s and 429s
+ * @param extraLimit {@code SIMULATOR_EXTRA_LIMIT} ({@code none}): a second request window per API key per
+ *     model, e.g. {@code 1000/1d}, enforced together with {@code limit}
+ * @param tpm {@code SIMULATOR_TPM} (0, none): tokens per {@code tpmWindow} per API key per model
+ * @param tpmWindow {@code SIMULATOR_TPM_WINDOW} ({@code 60s}): the token budget's window
+ * @param defaultMaxTokens {@code SIMULATOR_DEFAULT_MAX_TOKENS} (0): the completion tokens charged on arrival
+ *     for a request without {@code max_tokens} / {@code max_completion_tokens}; 0 charges the length of the
+ *     answer it will get, so the arrival charge is already exact
  */
 public record SimulatorConfig(int port, Limit limit, WindowKind window, Duration latency, Duration jitter,
         FaultRates faults, Duration hang, boolean embeddings, boolean completions, StreamingMode streaming,
-        boolean retryAfter) {
+        boolean retryAfter, Limit extraLimit, long tpm, Duration tpmWindow, int defaultMaxTokens) {
 
     public SimulatorConfig {
         if (port < 0 || port > 65535) {
@@ -46,13 +55,24 @@ public record SimulatorConfig(int port, Limit limit, WindowKind window, Duration
         requireNotNegative("latency", latency);
         requireNotNegative("jitter", jitter);
         requireNotNegative("hang", hang);
+        Objects.requireNonNull(extraLimit, "extraLimit");
+        if (tpm < 0) {
+            throw new IllegalArgumentException("tpm must be >= 0, got " + tpm);
+        }
+        Objects.requireNonNull(tpmWindow, "tpmWindow");
+        if (!tpmWindow.isPositive()) {
+            throw new IllegalArgumentException("tpm window must be positive, got " + tpmWindow);
+        }
+        if (defaultMaxTokens < 0) {
+            throw new IllegalArgumentException("default max tokens must be >= 0, got " + defaultMaxTokens);
+        }
     }
 
     /** The seed provider, as upstream-simulator/README.md describes it, on port 3010. */
     public static SimulatorConfig defaults() {
         return new SimulatorConfig(3010, Limit.parse("15/60s"), WindowKind.SLIDING, Duration.ofMillis(800),
                 Duration.ofMillis(300), FaultRates.NONE, Duration.ofMinutes(10), false, false, StreamingMode.BROKEN,
-                false);
+                false, Limit.unlimited(), 0, Duration.ofSeconds(60), 0);
     }
 
     /** The defaults on a free port with no latency: what most tests want. */
@@ -106,11 +126,13 @@ public record SimulatorConfig(int port, Limit limit, WindowKind window, Duration
     }
 
     public SimulatorConfig withPort(int port) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter);
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
     }
 
     public SimulatorConfig withLimit(Limit limit) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter);
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
     }
 
     /** {@code limit} as {@link Limit#parse} reads it, e.g. {@code "15/2s"}. */
@@ -119,39 +141,84 @@ public record SimulatorConfig(int port, Limit limit, WindowKind window, Duration
     }
 
     public SimulatorConfig withWindow(WindowKind window) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter);
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
     }
 
     public SimulatorConfig withLatency(Duration latency) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter);
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
     }
 
     public SimulatorConfig withJitter(Duration jitter) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter);
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
     }
 
     public SimulatorConfig withFaults(FaultRates faults) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter);
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
     }
 
     public SimulatorConfig withHang(Duration hang) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter);
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
     }
 
     public SimulatorConfig withEmbeddings(boolean embeddings) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter);
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
     }
 
     public SimulatorConfig withCompletions(boolean completions) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter);
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
     }
 
     public SimulatorConfig withStreaming(StreamingMode streaming) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter);
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
     }
 
     public SimulatorConfig withRetryAfter(boolean retryAfter) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter);
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+    }
+
+    public SimulatorConfig withExtraLimit(Limit extraLimit) {
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+    }
+
+    /** {@code extraLimit} as {@link Limit#parse} reads it, e.g. {@code "1000/1d"}. */
+    public SimulatorConfig withExtraLimit(String extraLimit) {
+        return withExtraLimit(Limit.parse(extraLimit));
+    }
+
+    /** {@code tpm} tokens per {@link #tpmWindow()}; 0 for none. */
+    public SimulatorConfig withTpm(long tpm) {
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+    }
+
+    public SimulatorConfig withTpmWindow(Duration tpmWindow) {
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+    }
+
+    public SimulatorConfig withDefaultMaxTokens(int defaultMaxTokens) {
+        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
+                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+    }
+
+    /** The token budget, {@code tpm} per {@code tpmWindow}. */
+    public TokenLimit tokenLimit() {
+        return new TokenLimit(tpm, tpmWindow);
+    }
+
+    /** Every window the limiter enforces. */
+    public RateLimiter.Policy limits() {
+        return new RateLimiter.Policy(limit, extraLimit, tokenLimit(), window);
     }
 
     private static void requireNotNegative(String name, Duration d) {

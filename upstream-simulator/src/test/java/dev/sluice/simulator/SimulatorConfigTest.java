@@ -39,10 +39,14 @@ class SimulatorConfigTest {
                 Map.entry("SIMULATOR_TRUNCATE_RATE", "0.15"), Map.entry("SIMULATOR_HANG_MS", "1000"),
                 Map.entry("SIMULATOR_EMBEDDINGS", "true"), Map.entry("SIMULATOR_COMPLETIONS", "TRUE"),
                 Map.entry("SIMULATOR_STREAMING", "working"), Map.entry("SIMULATOR_RETRY_AFTER", "true"),
+                Map.entry("SIMULATOR_EXTRA_LIMIT", "1000/1d"), Map.entry("SIMULATOR_TPM", "30000"),
+                Map.entry("SIMULATOR_TPM_WINDOW", "6s"), Map.entry("SIMULATOR_DEFAULT_MAX_TOKENS", "16"),
                 Map.entry("UNRELATED", "x")));
         assertThat(c).isEqualTo(new SimulatorConfig(0, Limit.parse("15/6s"), WindowKind.FIXED, Duration.ofMillis(5),
                 Duration.ZERO, new FaultRates(0.1, 0.2, 0.05, 0.15), Duration.ofSeconds(1), true, true,
-                StreamingMode.WORKING, true));
+                StreamingMode.WORKING, true, Limit.of(1000, Duration.ofDays(1)), 30_000, Duration.ofSeconds(6), 16));
+        assertThat(c.settings()).containsEntry("extra_limit", "1000/86400s").containsEntry("tpm", 30_000L)
+                .containsEntry("tpm_window", "6s").containsEntry("default_max_tokens", 16);
     }
 
     @Test
@@ -53,6 +57,18 @@ class SimulatorConfigTest {
                 .hasMessageStartingWith("SIMULATOR_EMBEDDINGS: ");
         assertThatThrownBy(() -> SimulatorConfig.fromEnvironment(Map.of("SIMULATOR_LATENCY_MS", "-1")))
                 .hasMessageStartingWith("SIMULATOR_LATENCY_MS: ");
+        assertThatThrownBy(() -> SimulatorConfig.fromEnvironment(Map.of("SIMULATOR_EXTRA_LIMIT", "1000 a day")))
+                .hasMessageStartingWith("SIMULATOR_EXTRA_LIMIT: ");
+        assertThatThrownBy(() -> SimulatorConfig.fromEnvironment(Map.of("SIMULATOR_TPM", "-5")))
+                .hasMessageStartingWith("SIMULATOR_TPM: ");
+        assertThatThrownBy(() -> SimulatorConfig.fromEnvironment(Map.of("SIMULATOR_TPM", "lots")))
+                .hasMessageStartingWith("SIMULATOR_TPM: ");
+        assertThatThrownBy(() -> SimulatorConfig.fromEnvironment(Map.of("SIMULATOR_TPM_WINDOW", "0s")))
+                .hasMessageStartingWith("SIMULATOR_TPM_WINDOW: ");
+        assertThatThrownBy(() -> SimulatorConfig.fromEnvironment(Map.of("SIMULATOR_TPM_WINDOW", "soon")))
+                .hasMessageStartingWith("SIMULATOR_TPM_WINDOW: ");
+        assertThatThrownBy(() -> SimulatorConfig.fromEnvironment(Map.of("SIMULATOR_DEFAULT_MAX_TOKENS", "-1")))
+                .hasMessageStartingWith("SIMULATOR_DEFAULT_MAX_TOKENS: ");
         assertThatThrownBy(() -> SimulatorConfig.fromEnvironment(
                 Map.of("SIMULATOR_FAILURE_RATE", "0.7", "SIMULATOR_RESET_RATE", "0.7")))
                 .hasMessageContaining("at most 1");

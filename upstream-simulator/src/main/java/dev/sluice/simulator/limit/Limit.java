@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  */
 public record Limit(int requests, Duration window) {
 
-    private static final Pattern TEXT = Pattern.compile("(\\d+)\\s*/\\s*(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern TEXT = Pattern.compile("(\\d+)\\s*/\\s*(\\d+\\s*(?:ms|s|m|h|d))");
+    private static final Pattern LENGTH = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Limit UNLIMITED = new Limit(0, Duration.ZERO);
 
     public Limit {
@@ -43,8 +44,8 @@ public record Limit(int requests, Duration window) {
 
     /**
      * Parses {@code N/Ws} (e.g. {@code 15/60s}), {@code N/Wm} (e.g. {@code 15/1m}), or {@code 0} /
-     * {@code none} / {@code 0/...} for unlimited. {@code N/Wms} and {@code N/Wh} are accepted too, as
-     * Sluice's own limit settings accept them.
+     * {@code none} / {@code 0/...} for unlimited. {@code N/Wms}, {@code N/Wh} and {@code N/Wd} (days) are
+     * accepted too.
      */
     public static Limit parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
@@ -56,17 +57,28 @@ public record Limit(int requests, Duration window) {
             throw new IllegalArgumentException("expected N/Ws or N/Wm (e.g. 15/60s), 0 or none, got '" + text + "'");
         }
         int requests = Integer.parseInt(m.group(1));
-        long amount = Long.parseLong(m.group(2));
-        if (requests > 0 && amount == 0) {
+        Duration window = parseLength(m.group(2));
+        if (requests > 0 && window.isZero()) {
             throw new IllegalArgumentException("window must be positive, got '" + text + "'");
         }
-        Duration window = switch (m.group(3)) {
+        return new Limit(requests, window);
+    }
+
+    /** A window length: {@code 60s}, {@code 1m}, {@code 500ms}, {@code 1h} or {@code 1d}; may be zero. */
+    public static Duration parseLength(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        Matcher m = LENGTH.matcher(t);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("expected a length such as 60s, 1m, 500ms, 1h or 1d, got '" + text + "'");
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
         };
-        return new Limit(requests, window);
     }
 
     /** True when no limit applies. */

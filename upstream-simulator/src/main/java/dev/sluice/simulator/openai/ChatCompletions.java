@@ -61,25 +61,30 @@ final class ChatCompletions {
             }
         }
         boolean stream = Requests.stream(body);
-        String content = Content.reply(lastUser != null ? lastUser : last);
+        Integer maxTokens = Requests.maxTokens(body);
+        String replyTo = lastUser != null ? lastUser : last;
+        String content = Content.reply(replyTo, maxTokens);
+        String finishReason = Content.finishReason(replyTo, maxTokens);
         int completionTokens = Content.words(content);
         Usage usage = new Usage(promptTokens, completionTokens, promptTokens + completionTokens);
         String id = Requests.id("chatcmpl-");
         ChatCompletion answer = new ChatCompletion(id, "chat.completion", created, model,
-                List.of(new Choice(0, new Message("assistant", content), null, "stop")), usage);
-        return new Call(model, answer, stream ? chunks(id, created, model, content, usage, includeUsage(body)) : null);
+                List.of(new Choice(0, new Message("assistant", content), null, finishReason)), usage);
+        List<Object> chunks = stream ? chunks(id, created, model, content, finishReason, usage, includeUsage(body)) : null;
+        return new Call(model, answer, chunks,
+                new Call.Tokens(promptTokens, completionTokens, maxTokens, 1));
     }
 
     /** OpenAI's shape: a role-only delta, one delta per word, a finish delta, then usage if asked for. */
-    private static List<Object> chunks(String id, long created, String model, String content, Usage usage,
-            boolean includeUsage) {
+    private static List<Object> chunks(String id, long created, String model, String content, String finishReason,
+            Usage usage, boolean includeUsage) {
         List<Object> chunks = new ArrayList<>();
         chunks.add(chunk(id, created, model, new Delta("assistant", ""), null));
         String[] words = content.split(" ");
         for (int i = 0; i < words.length; i++) {
             chunks.add(chunk(id, created, model, new Delta(null, i == 0 ? words[i] : " " + words[i]), null));
         }
-        chunks.add(chunk(id, created, model, new Delta(null, null), "stop"));
+        chunks.add(chunk(id, created, model, new Delta(null, null), finishReason));
         if (includeUsage) {
             chunks.add(new Chunk(id, "chat.completion.chunk", created, model, List.of(), usage));
         }

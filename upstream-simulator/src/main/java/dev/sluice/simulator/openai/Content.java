@@ -13,6 +13,8 @@ import tools.jackson.databind.JsonNode;
  *   <li>chat: {@code "echo: " + } the text of the last {@code user} message (the last message if none is
  *       from the user); text of an array content = its {@code text} parts joined by a space;</li>
  *   <li>completion: {@code "echo: " + prompt}, one choice per prompt;</li>
+ *   <li>either cut after {@code max_completion_tokens} / {@code max_tokens} words, with
+ *       {@code finish_reason: "length"} ({@link #reply(String, Integer)});</li>
  *   <li>tokens: {@link #words}, the number of whitespace-separated words;</li>
  *   <li>embedding: {@link #embedding}, a unit vector seeded by the text's SHA-256.</li>
  * </ul>
@@ -27,6 +29,31 @@ public final class Content {
     /** The reply to {@code text}: {@code "echo: " + text}. */
     public static String reply(String text) {
         return ECHO + text;
+    }
+
+    /**
+     * The answer to {@code text} when at most {@code maxTokens} completion tokens are allowed (null: no cap):
+     * {@link #reply} cut after its first {@code maxTokens} words, as a provider stops at {@code max_tokens}.
+     */
+    public static String reply(String text, Integer maxTokens) {
+        String reply = reply(text);
+        if (maxTokens == null || words(reply) <= maxTokens) {
+            return reply;
+        }
+        int count = 0;
+        for (int i = 0; i < reply.length(); i++) {
+            boolean endOfWord = !Character.isWhitespace(reply.charAt(i))
+                    && (i + 1 == reply.length() || Character.isWhitespace(reply.charAt(i + 1)));
+            if (endOfWord && ++count == maxTokens) {
+                return reply.substring(0, i + 1);
+            }
+        }
+        return reply;
+    }
+
+    /** {@code "length"} when {@code maxTokens} cut the answer to {@code text} short, else {@code "stop"}. */
+    static String finishReason(String text, Integer maxTokens) {
+        return maxTokens != null && words(reply(text)) > maxTokens ? "length" : "stop";
     }
 
     /** Token count: whitespace-separated words, so {@code "echo: hi there"} is 3 and {@code ""} is 0. */

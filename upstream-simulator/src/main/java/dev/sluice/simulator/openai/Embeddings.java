@@ -40,7 +40,8 @@ final class Embeddings {
             data.add(new Embedding("embedding", data.size(), base64 ? encode(vector) : vector));
             tokens += Content.words(input);
         }
-        return new Call(model, new EmbeddingList("list", data, model, new Usage(tokens, tokens)), null);
+        return new Call(model, new EmbeddingList("list", data, model, new Usage(tokens, tokens)), null,
+                new Call.Tokens(tokens, 0, 0, inputs.size()));
     }
 
     private static int dimensions(JsonNode body) {

@@ -10,7 +10,6 @@ import dev.sluice.simulator.http.Exchanges;
 import dev.sluice.simulator.http.Json;
 import dev.sluice.simulator.http.OpenAiError;
 import dev.sluice.simulator.limit.Admission;
-import dev.sluice.simulator.limit.Limit;
 import dev.sluice.simulator.limit.RateLimiter;
 import dev.sluice.simulator.stats.ErrorKind;
 import dev.sluice.simulator.stats.RequestTracker;
@@ -27,6 +26,11 @@ import tools.jackson.databind.JsonNode;
 /**
  * The {@code /v1} API. Order of checks: route (404) → method (405) → bearer key (401) → body and model
  * (400) → limiter (429) → fault, latency, answer. Only a request that reaches the limiter can use budget.
+ *
+ * <p>Tokens are charged OpenAI's way: on arrival the prompt tokens (the {@code usage.prompt_tokens} the
+ * answer will report) plus {@code max_completion_tokens} / {@code max_tokens} (or
+ * {@code SIMULATOR_DEFAULT_MAX_TOKENS}; input only for embeddings); when a 200 is sent the charge becomes the
+ * usage it reports. A request that fails (a fault, a broken stream) keeps its arrival charge.
  */
 public final class ProviderHandler implements HttpHandler {
 
@@ -101,28 +105,27 @@ public final class ProviderHandler implements HttpHandler {
             default -> throw new IllegalStateException("not a completion endpoint: " + endpoint);
         };
         try (RequestTracker tracker = stats.begin(apiKey, call.model())) {
-            Admission admission = limiter.admit(apiKey, call.model(), arrived);
+            Admission admission = limiter.admit(apiKey, call.model(), arrived,
+                    call.tokens().requested(cfg.defaultMaxTokens()));
             Map<String, String> headers = cfg.retryAfter() ? RateLimitHeaders.of(admission) : Map.of();
             if (admission instanceof Admission.Rejected rejected) {
-                tracker.rateLimited();
-                Exchanges.json(exchange, 429, headers, rateLimited(rejected.limit()));
+                tracker.rateLimited(rejected.refusal());
+                Exchanges.json(exchange, 429, headers, RateLimitErrors.of(rejected, call.model()));
                 return;
             }
             tracker.accepted(admission);
-            answer(exchange, cfg, call, headers, tracker);
+            answer(exchange, cfg, call, admission, headers, tracker);
         }
     }
 
-    /** The seed provider's 429 text, with N and W of the limit in force. */
-    static OpenAiError rateLimited(Limit limit) {
-        return OpenAiError.of("Rate limit of " + limit.requests() + " per " + limit.windowText()
-                + " exceeded for UserByModelByMinute", "requests", null, "rate_limit_exceeded");
-    }
-
-    private void answer(HttpExchange exchange, SimulatorConfig cfg, Call call, Map<String, String> headers,
-            RequestTracker tracker) throws IOException {
+    private void answer(HttpExchange exchange, SimulatorConfig cfg, Call call, Admission admission,
+            Map<String, String> headers, RequestTracker tracker) throws IOException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         Fault fault = cfg.faults().pick(random.nextDouble());
+        if (fault != Fault.NONE) {
+            // A failed request keeps its arrival charge; a hang's is final now, as it may outlive the test.
+            tracker.charged(admission);
+        }
         if (fault == Fault.HANG) {
             // Counted now, not when it ends: a hang may outlive the test that caused it.
             tracker.hanging(ErrorKind.HANG);
@@ -144,17 +147,28 @@ public final class ProviderHandler implements HttpHandler {
             }
             case NONE, HANG -> {
                 if (!call.streamed()) {
+                    settle(admission, call, tracker);
                     tracker.answered();
                     Exchanges.json(exchange, 200, headers, call.response());
                 } else if (cfg.streaming() == StreamingMode.WORKING) {
+                    settle(admission, call, tracker);
                     tracker.answered();
                     Streams.working(exchange, headers, call.chunks());
                 } else {
+                    tracker.charged(admission);
                     tracker.failed(ErrorKind.BROKEN_STREAM);
                     Streams.broken(exchange, headers, call.chunks().getFirst());
                 }
             }
         }
+    }
+
+    /** An answer about to be sent: its charge becomes the usage it reports, a refund or an extra charge. */
+    private void settle(Admission admission, Call call, RequestTracker tracker) {
+        long used = call.tokens().used();
+        limiter.settle(admission, used);
+        tracker.used(used);
+        tracker.charged(admission);
     }
 
     private static void sleep(long millis) {

@@ -54,6 +54,23 @@ final class Requests {
         return stream.booleanValue();
     }
 
+    /**
+     * The completion tokens asked for: {@code max_completion_tokens}, else {@code max_tokens}; null when
+     * neither is given; 400 unless a positive integer.
+     */
+    static Integer maxTokens(JsonNode body) {
+        for (String param : new String[] {"max_completion_tokens", "max_tokens"}) {
+            JsonNode n = body.get(param);
+            if (n != null && !n.isNull()) {
+                if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1) {
+                    throw InvalidRequest.invalid(param, "expected a positive integer.");
+                }
+                return n.intValue();
+            }
+        }
+        return null;
+    }
+
     /** {@code prefix} and 24 random letters and digits, like OpenAI's {@code chatcmpl-...} ids. */
     static String id(String prefix) {
         ThreadLocalRandom random = ThreadLocalRandom.current();

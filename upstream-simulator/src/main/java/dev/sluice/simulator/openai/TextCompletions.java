@@ -22,12 +22,13 @@ final class TextCompletions {
         String model = Requests.model(body);
         List<String> prompts = Inputs.strings(body, "prompt");
         boolean stream = Requests.stream(body);
+        Integer maxTokens = Requests.maxTokens(body);
         List<Choice> choices = new ArrayList<>();
         int promptTokens = 0;
         int completionTokens = 0;
         for (String prompt : prompts) {
-            String text = Content.reply(prompt);
-            choices.add(new Choice(text, choices.size(), null, "stop"));
+            String text = Content.reply(prompt, maxTokens);
+            choices.add(new Choice(text, choices.size(), null, Content.finishReason(prompt, maxTokens)));
             promptTokens += Content.words(prompt);
             completionTokens += Content.words(text);
         }
@@ -39,6 +40,7 @@ final class TextCompletions {
                 ? choices.stream().<Object>map(c -> new TextCompletion(id, "text_completion", created, model,
                         List.of(c), null)).toList()
                 : null;
-        return new Call(model, answer, chunks);
+        Integer maxCompletion = maxTokens == null ? null : (int) Math.min((long) maxTokens * prompts.size(), Integer.MAX_VALUE);
+        return new Call(model, answer, chunks, new Call.Tokens(promptTokens, completionTokens, maxCompletion, prompts.size()));
     }
 }

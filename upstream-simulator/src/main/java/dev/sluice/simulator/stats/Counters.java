@@ -1,5 +1,6 @@
 package dev.sluice.simulator.stats;
 
+import dev.sluice.simulator.limit.RateLimiter;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -10,10 +11,15 @@ final class Counters {
     final LongAdder accepted = new LongAdder();
     final LongAdder answered = new LongAdder();
     final LongAdder rateLimited = new LongAdder();
+    final LongAdder rateLimitedTokens = new LongAdder();
+    final LongAdder tokensCharged = new LongAdder();
+    final LongAdder tokensUsed = new LongAdder();
     final LongAdder[] errors = new LongAdder[ErrorKind.values().length];
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxConcurrency = new AtomicInteger();
     final Timeline arrivals = new Timeline();
+    final Timeline extraArrivals = new Timeline();
+    final Timeline tokenCharges = new Timeline();
 
     Counters() {
         for (int i = 0; i < errors.length; i++) {
@@ -39,16 +45,28 @@ final class Counters {
         return ErrorCounts.of(byKind);
     }
 
-    /** Snapshot; window maxima only when {@code windowNanos > 0}, that is when a limit is set. */
-    ModelStats snapshot(long windowNanos) {
+    /** Snapshot; each window's maxima only when that window is on, with its W. */
+    ModelStats snapshot(RateLimiter.Policy policy) {
         Integer any = null;
         Integer fixed = null;
-        if (windowNanos > 0) {
-            int[] m = arrivals.maxima(windowNanos);
-            any = m[0];
-            fixed = m[1];
+        if (!policy.requests().isUnlimited()) {
+            long[] m = arrivals.maxima(policy.requests().window().toNanos());
+            any = (int) m[0];
+            fixed = (int) m[1];
         }
-        return new ModelStats(requests.sum(), accepted.sum(), answered.sum(), rateLimited.sum(), errorCounts(),
-                inFlight.get(), maxConcurrency.get(), any, fixed);
+        Integer extra = policy.extra().isUnlimited() ? null
+                : (int) extraArrivals.maxima(policy.extra().window().toNanos())[0];
+        Long tokensAny = null;
+        Long tokensFixed = null;
+        if (!policy.tokens().isUnlimited()) {
+            long[] m = tokenCharges.maxima(policy.tokens().window().toNanos());
+            tokensAny = m[0];
+            tokensFixed = m[1];
+        }
+        long limited = rateLimited.sum();
+        long limitedTokens = rateLimitedTokens.sum();
+        return new ModelStats(requests.sum(), accepted.sum(), answered.sum(), limited, errorCounts(),
+                inFlight.get(), maxConcurrency.get(), any, fixed, limited - limitedTokens, limitedTokens, extra,
+                tokensCharged.sum(), tokensUsed.sum(), tokensAny, tokensFixed);
     }
 }

@@ -18,6 +18,7 @@ public final class RequestTracker implements AutoCloseable {
     private final Counters model;
     private final Counters keyModel;
     private boolean done;
+    private boolean charged;
 
     RequestTracker(Counters total, Counters model, Counters keyModel) {
         this.total = total;
@@ -34,18 +35,54 @@ public final class RequestTracker implements AutoCloseable {
         model.accepted.increment();
         keyModel.accepted.increment();
         if (admission instanceof Admission.Admitted a) {
-            long at = ChronoUnit.NANOS.between(Instant.EPOCH, a.arrivedAt());
-            long w = a.limit().window().toNanos();
-            model.arrivals.add(at, w);
-            keyModel.arrivals.add(at, w);
+            long at = nanos(a.arrivedAt());
+            if (a.requests() != null) {
+                long w = a.requests().window().toNanos();
+                model.arrivals.add(at, w);
+                keyModel.arrivals.add(at, w);
+            }
+            if (a.extra() != null) {
+                long w = a.extra().window().toNanos();
+                model.extraArrivals.add(at, w);
+                keyModel.extraArrivals.add(at, w);
+            }
         }
     }
 
-    /** About to answer 429; no longer in flight. */
-    public void rateLimited() {
-        total.rateLimited.increment();
-        model.rateLimited.increment();
-        keyModel.rateLimited.increment();
+    /**
+     * The request's token charge is final (corrected, or kept because it failed): it joins the token
+     * timeline at its arrival. Counted once; nothing without a token budget.
+     */
+    public synchronized void charged(Admission admission) {
+        if (charged || !(admission instanceof Admission.Admitted a) || a.charge() == null) {
+            return;
+        }
+        charged = true;
+        long amount = a.charge().amount();
+        long at = nanos(a.arrivedAt());
+        long w = a.tokens().window().toNanos();
+        total.tokensCharged.add(amount);
+        model.tokensCharged.add(amount);
+        keyModel.tokensCharged.add(amount);
+        model.tokenCharges.add(at, amount, w);
+        keyModel.tokenCharges.add(at, amount, w);
+    }
+
+    /** The answer reports {@code tokens} as its {@code usage.total_tokens}. */
+    public void used(long tokens) {
+        total.tokensUsed.add(tokens);
+        model.tokensUsed.add(tokens);
+        keyModel.tokensUsed.add(tokens);
+    }
+
+    /** About to answer 429 because {@code refusal}'s window is full; no longer in flight. */
+    public void rateLimited(Admission.Refusal refusal) {
+        for (Counters c : new Counters[] {total, model, keyModel}) {
+            c.rateLimited.increment();
+            if (refusal == Admission.Refusal.TOKENS) {
+                c.rateLimitedTokens.increment();
+            }
+        }
         close();
     }
 
@@ -68,6 +105,10 @@ public final class RequestTracker implements AutoCloseable {
         total.errors[kind.ordinal()].increment();
         model.errors[kind.ordinal()].increment();
         keyModel.errors[kind.ordinal()].increment();
+    }
+
+    private static long nanos(Instant instant) {
+        return ChronoUnit.NANOS.between(Instant.EPOCH, instant);
     }
 
     /** No longer in flight; idempotent, so it also closes whatever an exception left open. */

@@ -12,9 +12,12 @@ import java.util.Map;
  * @param totals all models together
  * @param models per model id, sorted
  * @param keys per API key (as sent: the simulator is a test double, never give it a real key), then per model
+ * @param extraLimit the second request window, e.g. {@code 1000/86400s}, or {@code none}
+ * @param tokenLimit the token budget, e.g. {@code 30000/60s}, or {@code none}
  */
 public record SimulatorStats(Instant since, String limit, String window, Totals totals,
-        Map<String, ModelStats> models, Map<String, Map<String, ModelStats>> keys) {
+        Map<String, ModelStats> models, Map<String, Map<String, ModelStats>> keys, String extraLimit,
+        String tokenLimit) {
 
     /** The stats of {@code model}, or {@link ModelStats#EMPTY} if it saw no request. */
     public ModelStats model(String model) {

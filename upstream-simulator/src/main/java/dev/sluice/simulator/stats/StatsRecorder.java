@@ -1,7 +1,6 @@
 package dev.sluice.simulator.stats;
 
-import dev.sluice.simulator.limit.Limit;
-import dev.sluice.simulator.limit.WindowKind;
+import dev.sluice.simulator.limit.RateLimiter;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
@@ -64,22 +63,22 @@ public final class StatsRecorder {
         epoch = new Epoch(clock.instant());
     }
 
-    /** A snapshot; window maxima use {@code limit}'s W. */
-    public SimulatorStats snapshot(Limit limit, WindowKind kind) {
+    /** A snapshot; window maxima use the W of each window in {@code limits}. */
+    public SimulatorStats snapshot(RateLimiter.Policy limits) {
         Epoch e = epoch;
-        long w = limit.window().toNanos();
         Map<String, ModelStats> models = new TreeMap<>();
-        e.models.forEach((model, c) -> models.put(model, c.snapshot(w)));
+        e.models.forEach((model, c) -> models.put(model, c.snapshot(limits)));
         Map<String, Map<String, ModelStats>> keys = new TreeMap<>();
         e.keys.forEach((key, byModel) -> {
             Map<String, ModelStats> m = new TreeMap<>();
-            byModel.forEach((model, c) -> m.put(model, c.snapshot(w)));
+            byModel.forEach((model, c) -> m.put(model, c.snapshot(limits)));
             keys.put(key, m);
         });
         Counters t = e.total;
         Totals totals = new Totals(t.requests.sum(), t.accepted.sum(), t.answered.sum(), t.rateLimited.sum(),
                 t.errorCounts(), e.unauthorized.sum(), e.invalidRequest.sum(), e.notFound.sum(), t.inFlight.get(),
-                t.maxConcurrency.get());
-        return new SimulatorStats(e.since, limit.toString(), kind.text(), totals, models, keys);
+                t.maxConcurrency.get(), t.rateLimitedTokens.sum(), t.tokensCharged.sum(), t.tokensUsed.sum());
+        return new SimulatorStats(e.since, limits.requests().toString(), limits.kind().text(), totals, models, keys,
+                limits.extra().toString(), limits.tokens().toString());
     }
 }

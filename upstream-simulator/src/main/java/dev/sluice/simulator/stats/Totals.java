@@ -13,7 +13,11 @@ package dev.sluice.simulator.stats;
  * @param notFound requests answered 404 for an unknown or disabled path
  * @param inFlight valid requests being handled now
  * @param maxConcurrency the most valid requests in flight at once, over all models
+ * @param rateLimitedTokens the 429s refused by the token budget (part of rateLimited)
+ * @param tokensCharged tokens charged under a token budget, as corrected (see {@link ModelStats})
+ * @param tokensUsed {@code usage.total_tokens} of every answered request
  */
 public record Totals(long requests, long accepted, long answered, long rateLimited, ErrorCounts errors,
-        long unauthorized, long invalidRequest, long notFound, int inFlight, int maxConcurrency) {
+        long unauthorized, long invalidRequest, long notFound, int inFlight, int maxConcurrency,
+        long rateLimitedTokens, long tokensCharged, long tokensUsed) {
 }

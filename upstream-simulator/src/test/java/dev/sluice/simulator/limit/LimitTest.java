@@ -17,6 +17,16 @@ class LimitTest {
         assertThat(Limit.parse("15/6S")).isEqualTo(Limit.of(15, Duration.ofSeconds(6)));
         assertThat(Limit.parse("5/500ms")).isEqualTo(Limit.of(5, Duration.ofMillis(500)));
         assertThat(Limit.parse("500/1h")).isEqualTo(Limit.of(500, Duration.ofHours(1)));
+        assertThat(Limit.parse("1000/1d")).isEqualTo(Limit.of(1000, Duration.ofDays(1)));
+        assertThat(Limit.parse("1000/1d")).hasToString("1000/86400s");
+    }
+
+    @Test
+    void parsesWindowLengths() {
+        assertThat(Limit.parseLength("60s")).isEqualTo(Duration.ofSeconds(60));
+        assertThat(Limit.parseLength(" 1 m ")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(Limit.parseLength("1d")).isEqualTo(Duration.ofDays(1));
+        assertThatThrownBy(() -> Limit.parseLength("60")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
@@ -27,7 +37,7 @@ class LimitTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "15", "15/", "15/60", "15/60d", "-1/60s", "15/0s", "a/b"})
+    @ValueSource(strings = {"", "15", "15/", "15/60", "15/60w", "-1/60s", "15/0s", "a/b"})
     void rejectsAnythingElse(String text) {
         assertThatThrownBy(() -> Limit.parse(text)).isInstanceOf(IllegalArgumentException.class);
     }

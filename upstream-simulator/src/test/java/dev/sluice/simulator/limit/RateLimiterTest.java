@@ -76,8 +76,8 @@ class RateLimiterTest {
     void admittedReportsRemainingAndReset() {
         RateLimiter limiter = limiter(WindowKind.SLIDING);
         assertThat(limiter.admit("k", "m")).isInstanceOfSatisfying(Admission.Admitted.class, a -> {
-            assertThat(a.remaining()).isEqualTo(2);
-            assertThat(a.resetIn()).isEqualTo(W);
+            assertThat(a.requests().remaining()).isEqualTo(2);
+            assertThat(a.requests().resetIn()).isEqualTo(W);
         });
     }
 

@@ -53,4 +53,13 @@ class ContentTest {
         // prompt: 2 + 1 + 2 + 2 words; completion: "echo: second one"
         assertThat(answer.usage()).isEqualTo(new ChatCompletions.Usage(7, 3, 10));
     }
+
+    @Test
+    void maxTokensCutsTheReplyAfterThatManyWords() {
+        assertThat(Content.reply("one two  three", 3)).isEqualTo("echo: one two");
+        assertThat(Content.finishReason("one two  three", 3)).isEqualTo("length");
+        assertThat(Content.reply("one two  three", 4)).isEqualTo("echo: one two  three");
+        assertThat(Content.finishReason("one two  three", 4)).isEqualTo("stop");
+        assertThat(Content.reply("one two", null)).isEqualTo("echo: one two");
+    }
 }

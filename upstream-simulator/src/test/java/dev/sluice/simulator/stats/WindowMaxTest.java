@@ -29,10 +29,22 @@ class WindowMaxTest {
         timeline.add(3, W);
         timeline.add(1, W);
         timeline.add(2, W);
-        assertThat(timeline.maxima(W)).containsExactly(3, 3);
+        assertThat(timeline.maxima(W)).containsExactly(3L, 3L);
         for (long i = 0; i < Timeline.CAPACITY + 5; i++) {
             timeline.add(100 + i * 20, W);
         }
-        assertThat(timeline.maxima(W)).containsExactly(3, 3);
+        assertThat(timeline.maxima(W)).containsExactly(3L, 3L);
+    }
+
+    @Test
+    void weightedTimelineSumsTokensPerWindowWhateverOrderTheyEndIn() {
+        Timeline tokens = new Timeline();
+        // Charges recorded as requests end, placed at their arrival: 0 -> 100, 4 -> 300, 9 -> 50, 12 -> 400.
+        tokens.add(4, 300, W);
+        tokens.add(0, 100, W);
+        tokens.add(12, 400, W);
+        tokens.add(9, 50, W);
+        // (2,12] holds 300 + 50 + 400; [10,20) holds 400, [0,10) holds 450.
+        assertThat(tokens.maxima(W)).containsExactly(750L, 450L);
     }
 }
