@@ -64,7 +64,7 @@ final class BatchSubmit extends WatchingCommand {
             }
             return ExitCode.OK.code();
         }
-        if (!json()) {
+        if (!json() && !watch.quiet) {
             err().println("Created " + id + " (" + input.requests() + " requests to " + batchEndpoint + ").");
             err().flush();
         }

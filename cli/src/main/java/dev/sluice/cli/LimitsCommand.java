@@ -103,9 +103,11 @@ final class LimitsCommand {
             if (json()) {
                 printJson(limit);
             } else {
+                JsonNode cap = limit.path("max_concurrency");
                 out().println(Text.string(limit.path("model")) + ": " + Text.limit(limit.path("requests"),
-                        limit.path("per_seconds")) + " (" + Text.string(limit.path("source")) + "), max concurrency "
-                        + Text.string(limit.path("max_concurrency")) + ". Workers apply it within a second.");
+                        limit.path("per_seconds")) + " (" + Text.string(limit.path("source")) + "), "
+                        + (cap.isNumber() ? "max concurrency " + cap.asInt() : "no concurrency cap")
+                        + ". Workers apply it within a second.");
                 out().flush();
             }
             return ExitCode.OK.code();
