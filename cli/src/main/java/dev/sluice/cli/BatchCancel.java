@@ -13,7 +13,7 @@ final class BatchCancel extends SluiceCommand {
 
     @Override
     public Integer call() {
-        JsonNode batch = sluice().client().post("/v1/batches/" + Text.segment(id) + "/cancel");
+        JsonNode batch = sluice().client().post(BatchReport.path(id) + "/cancel");
         if (json()) {
             printJson(batch);
         } else {

@@ -14,7 +14,7 @@ final class BatchGet extends SluiceCommand {
 
     @Override
     public Integer call() {
-        JsonNode batch = sluice().client().get("/v1/batches/" + Text.segment(id));
+        JsonNode batch = sluice().client().get(BatchReport.path(id));
         if (json()) {
             printJson(batch);
             return ExitCode.OK.code();

@@ -12,6 +12,11 @@ final class BatchReport {
     private BatchReport() {
     }
 
+    /** {@code /v1/batches/{id}}, with the id as one path segment. */
+    static String path(String id) {
+        return "/v1/batches/" + Text.segment(id);
+    }
+
     static String id(JsonNode batch) {
         return batch.path("id").asString("");
     }

@@ -25,7 +25,7 @@ final class BatchResults extends ReportingCommand {
     public Integer call() {
         files.checkWritable();
         ApiClient api = sluice().client();
-        JsonNode batch = api.get("/v1/batches/" + Text.segment(id));
+        JsonNode batch = api.get(BatchReport.path(id));
         if (!BatchReport.finished(batch)) {
             throw new CliException(ExitCode.REJECTED, id + " is " + BatchReport.status(batch)
                     + ": its results come when it ends. Follow it with: sluice batch wait " + id
@@ -34,11 +34,8 @@ final class BatchResults extends ReportingCommand {
         if (files.output != null) {
             return report(api, batch);
         }
-        JsonNode output = batch.path("output_file_id");
-        if (output.isString() && !output.asString().isEmpty()) {
-            try (LinesTo stdout = new LinesTo(out())) {
-                api.download("/v1/files/" + Text.segment(output.asString()) + "/content", stdout);
-            }
+        try (LinesTo stdout = new LinesTo(out())) {
+            ResultFiles.copy(api, batch.path("output_file_id"), stdout);
         }
         // stdout carries the results alone; what else there is to say goes to stderr.
         files.write(api, batch).forEach(err()::println);

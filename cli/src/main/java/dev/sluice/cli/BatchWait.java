@@ -15,6 +15,6 @@ final class BatchWait extends WatchingCommand {
     public Integer call() {
         files.checkWritable();
         ApiClient api = sluice().client();
-        return followAndReport(api, api.get("/v1/batches/" + Text.segment(id)));
+        return followAndReport(api, api.get(BatchReport.path(id)));
     }
 }

@@ -47,7 +47,7 @@ final class BatchWatcher {
                 }
                 pause();
                 try {
-                    batch = api.get("/v1/batches/" + Text.segment(id));
+                    batch = api.get(BatchReport.path(id));
                     blips = 0;
                 } catch (CliException e) {
                     if (!isBlip(e) || ++blips > MAX_BLIPS) {

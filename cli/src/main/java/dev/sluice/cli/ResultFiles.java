@@ -66,9 +66,7 @@ final class ResultFiles {
             try {
                 LineCount lines;
                 try (LineCount out = new LineCount(Files.newOutputStream(partial))) {
-                    if (fileId.isString() && !fileId.asString().isEmpty()) {
-                        api.download("/v1/files/" + Text.segment(fileId.asString()) + "/content", out);
-                    }
+                    copy(api, fileId, out);
                     lines = out;
                 }
                 move(partial, absolute);
@@ -78,6 +76,13 @@ final class ResultFiles {
             }
         } catch (IOException e) {
             throw new CliException(ExitCode.USAGE, "cannot write " + target + " (" + e.getMessage() + ").");
+        }
+    }
+
+    /** Copies a file's content ({@code GET /v1/files/{id}/content}) to {@code out}; nothing when there is no file. */
+    static void copy(ApiClient api, JsonNode fileId, OutputStream out) {
+        if (fileId.isString() && !fileId.asString().isEmpty()) {
+            api.download("/v1/files/" + Text.segment(fileId.asString()) + "/content", out);
         }
     }
 
