@@ -1,8 +1,10 @@
 package dev.sluice.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import picocli.AutoComplete;
@@ -67,7 +69,12 @@ public final class Sluice {
 
     /** Runs the command line and exits with its {@link ExitCode}. */
     public static void main(String[] args) {
-        System.exit(new Sluice().commandLine().execute(args));
+        CommandLine commandLine = new Sluice().commandLine();
+        // Results and JSON are UTF-8 whatever the locale says, so that a file piped from stdout is byte for byte
+        // the server's (picocli would pick the default charset, UTF-8 since Java 18; this makes it explicit).
+        commandLine.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+        commandLine.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        System.exit(commandLine.execute(args));
     }
 
     /** The command line, with sluice's one-line error reporting and exit codes. */

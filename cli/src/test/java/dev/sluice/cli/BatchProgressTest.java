@@ -2,6 +2,8 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -49,8 +51,8 @@ class BatchProgressTest {
 
     @Test
     void plainLinesAppearOnChangeAndOnceAMinuteOtherwise() {
-        java.io.StringWriter text = new java.io.StringWriter();
-        ProgressDisplay lines = new ProgressDisplay.Lines(new java.io.PrintWriter(text, true));
+        StringWriter text = new StringWriter();
+        ProgressDisplay lines = new ProgressDisplay.Lines(new PrintWriter(text, true));
 
         lines.show(new BatchProgress("batch_a", "in_progress", 10, 1, 0, null, null, START));
         lines.show(new BatchProgress("batch_a", "in_progress", 10, 1, 0, null, null, START.plusSeconds(2)));

@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.Map;
 
 /** Runs {@code sluice} in-process with a given environment, capturing what it prints. */
@@ -22,7 +23,7 @@ record Run(int exitCode, String out, String err) {
     }
 
     /** The lines sluice printed on stderr. */
-    java.util.List<String> errLines() {
+    List<String> errLines() {
         return err.lines().toList();
     }
 }

@@ -6,9 +6,12 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +75,16 @@ class CliIT {
         // Not a terminal: plain progress lines on stderr, no bar redrawn with carriage returns.
         assertThat(run.err()).doesNotContain("\r").contains("(12 requests to /v1/chat/completions)")
                 .containsPattern("batch_\\w+ completed: 12/12 done, 0 failed");
-        assertThat(input).exists();
+        assertThat(results.getFirst().get("response").get("body").get("choices").get(0).get("message").get("content")
+                .asString()).contains("日本");
+
+        // Printed on stdout instead, the same bytes: UTF-8 even where the locale says ASCII.
+        String id = run.outLines().getFirst().substring(0, run.outLines().getFirst().indexOf(' '));
+        Map<String, String> asciiLocale = new HashMap<>(tenant);
+        asciiLocale.put("LC_ALL", "C");
+        Cli.Result printed = Cli.run(asciiLocale, dir, "batch", "results", id);
+        assertThat(printed.exitCode()).as(printed.toString()).isZero();
+        assertThat(printed.out()).isEqualTo(Files.readString(input.resolveSibling("results.jsonl")));
     }
 
     @Test
@@ -80,7 +92,7 @@ class CliIT {
         Path input = requests("mixed.jsonl", List.of("good-1", "good-2"), i -> MINI);
         // The provider answers 400 to a chat request without messages: a failed line, not a refused batch.
         Files.writeString(input, "{\"custom_id\": \"bad\", \"method\": \"POST\", \"url\": \"/v1/chat/completions\", "
-                + "\"body\": {\"model\": \"" + MINI + "\"}}\n", java.nio.file.StandardOpenOption.APPEND);
+                + "\"body\": {\"model\": \"" + MINI + "\"}}\n", StandardOpenOption.APPEND);
 
         Cli.Result run = Cli.run(tenant, dir, "batch", "submit", "mixed.jsonl", "-w", "-o", "out.jsonl", "-e",
                 "failed.jsonl", "--poll-interval", "200ms", "--quiet");
@@ -223,13 +235,13 @@ class CliIT {
         assertThat(Http.JSON.readTree(usage.out()).get("object").asString()).isEqualTo("admin.usage");
     }
 
-    private Path requests(String name, List<String> customIds, java.util.function.IntFunction<String> model)
+    private Path requests(String name, List<String> customIds, IntFunction<String> model)
             throws IOException {
         StringBuilder jsonl = new StringBuilder();
         for (int i = 0; i < customIds.size(); i++) {
             jsonl.append(Http.JSON.writeValueAsString(Map.of("custom_id", customIds.get(i), "method", "POST",
                     "url", "/v1/chat/completions", "body", Map.of("model", model.apply(i),
-                            "messages", List.of(Map.of("role", "user", "content", "question " + i)))))).append('\n');
+                            "messages", List.of(Map.of("role", "user", "content", "question " + i + " (é, 日本)")))))).append('\n');
         }
         return Files.writeString(dir.resolve(name), jsonl);
     }
