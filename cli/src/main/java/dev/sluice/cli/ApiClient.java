@@ -139,13 +139,13 @@ final class ApiClient {
             return http.send(request.timeout(timeout).build(), handler);
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new CliException(ExitCode.UNREACHABLE, "cannot reach " + base + " (" + connectFailure(e)
-                    + "): is Sluice running there? Start it (bin/sluice-local start) or set SLUICE_URL or --url.");
+                    + "): is Sluice running there? Start it (bin/sluice-local start) or set SLUICE_URL or --url.", true);
         } catch (HttpTimeoutException e) {
             throw new CliException(ExitCode.UNREACHABLE, base + " did not answer " + method + " " + path + " within "
-                    + timeout.toSeconds() + " s; try again, or check the server.");
+                    + timeout.toSeconds() + " s; try again, or check the server.", true);
         } catch (IOException e) {
             throw new CliException(ExitCode.UNREACHABLE, "lost the connection to " + base + " during " + method + " "
-                    + path + " (" + describe(e) + "); try again.");
+                    + path + " (" + describe(e) + "); try again.", true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCode.UNREACHABLE, "interrupted during " + method + " " + path + ".");
@@ -162,10 +162,10 @@ final class ApiClient {
             case 404 -> new CliException(ExitCode.NOT_FOUND, "not found" + call + ": " + said
                     + " Check the id, and that SLUICE_URL (" + base + ") is the right server.");
             case 429 -> new CliException(ExitCode.REJECTED, "too many requests" + call + ": " + said
-                    + " Wait a moment and try again.");
+                    + " Wait a moment and try again.", true);
             default -> status >= 500
                     ? new CliException(ExitCode.SERVER_ERROR, "the server failed" + call + ": " + said
-                            + " Try again; if it persists, the server's log says why.")
+                            + " Try again; if it persists, the server's log says why.", true)
                     : new CliException(ExitCode.REJECTED, "the server refused the request" + call + ": " + said);
         };
     }

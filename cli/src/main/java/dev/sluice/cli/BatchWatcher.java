@@ -50,7 +50,7 @@ final class BatchWatcher {
                     batch = api.get(BatchReport.path(id));
                     blips = 0;
                 } catch (CliException e) {
-                    if (!isBlip(e) || ++blips > MAX_BLIPS) {
+                    if (!e.passing() || ++blips > MAX_BLIPS) {
                         throw e;
                     }
                     err.println("sluice: " + e.getMessage() + " (still watching, " + blips + " of " + MAX_BLIPS + ")");
@@ -70,10 +70,6 @@ final class BatchWatcher {
                 estimate.isNumber() ? estimate.asLong() : null, clock.instant());
     }
 
-    private static boolean isBlip(CliException e) {
-        return e.exitCode() == ExitCode.UNREACHABLE || e.exitCode() == ExitCode.SERVER_ERROR
-                || e.getMessage().startsWith("too many requests");
-    }
 
     private void pause() {
         try {

@@ -34,6 +34,15 @@ class ApiClientTest {
     }
 
     @Test
+    void onlyWhatMayPassIsRetriedWhileWatching() {
+        assertThat(client.failure(429, "", "GET", "/v1/batches/b").passing()).isTrue();
+        assertThat(client.failure(503, "", "GET", "/v1/batches/b").passing()).isTrue();
+        assertThat(client.failure(401, "", "GET", "/v1/batches/b").passing()).isFalse();
+        assertThat(client.failure(404, "", "GET", "/v1/batches/b").passing()).isFalse();
+        assertThat(client.failure(400, "", "GET", "/v1/batches/b").passing()).isFalse();
+    }
+
+    @Test
     void theKeyNeverAppearsEvenWhenTheServerEchoesIt() {
         CliException echoed = client.failure(401, "{\"error\": {\"message\": \"Key sk-the-key is revoked\"}}", "GET",
                 "/v1/batches");
