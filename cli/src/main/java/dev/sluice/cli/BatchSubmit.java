@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -38,6 +39,10 @@ final class BatchSubmit extends WatchingCommand {
 
     @Override
     public Integer call() {
+        if (files.any() && !waitForEnd) {
+            throw new ParameterException(spec.commandLine(), "--output and --errors are written when the batch ends: "
+                    + "add --wait (or fetch them later with 'sluice batch results')");
+        }
         BatchInput input = BatchInput.read(file);
         String batchEndpoint = input.endpoint(endpoint);
         files.checkWritable();

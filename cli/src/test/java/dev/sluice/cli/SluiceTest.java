@@ -48,7 +48,7 @@ class SluiceTest {
         for (String[] args : new String[][] {{"batch", "submit"}, {"batch", "frobnicate"}, {"queues", "--bogus"},
                 {"batch", "wait", "batch_x", "--poll-interval", "soon"}, {"batch"}, {"limits", "set", "m", "--requests",
                 "5"}, {"limits", "set", "m", "--requests", "5", "--per-seconds", "60", "--default"},
-                {"usage", "--from", "yesterday"}}) {
+                {"usage", "--from", "yesterday"}, {"batch", "submit", "requests.jsonl", "--output", "out.jsonl"}}) {
             Run run = Run.of(KEYS, args);
 
             assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
