@@ -90,6 +90,11 @@ final class SluiceStack implements AutoCloseable {
         return new Http(api.baseUrl(), adminKey);
     }
 
+    /** The admin key, for clients configured by environment (the CLI's {@code SLUICE_ADMIN_KEY}). */
+    String adminKey() {
+        return adminKey;
+    }
+
     /** The api, authenticated with a tenant's key. */
     Http client(String apiKey) {
         return new Http(api.baseUrl(), apiKey);
