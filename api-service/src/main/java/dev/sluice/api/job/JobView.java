@@ -1,6 +1,8 @@
 package dev.sluice.api.job;
 
 import dev.sluice.db.job.JobRow;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -16,22 +18,22 @@ import tools.jackson.databind.node.JsonNodeFactory;
 record JobView(
         String id,
         String object,
-        String batchId,
-        String customId,
+        @Nullable String batchId,
+        @Nullable String customId,
         String url,
         String model,
         String status,
         int attempts,
         long createdAt,
-        Long startedAt,
-        Long completedAt,
-        Response response,
-        Error error,
-        Usage usage,
-        Integer latencyMs,
+        @Nullable Long startedAt,
+        @Nullable Long completedAt,
+        @Nullable Response response,
+        @Nullable Error error,
+        @Nullable Usage usage,
+        @Nullable Integer latencyMs,
         int priority,
-        String webhookUrl,
-        List<String> webhookEvents,
+        @Nullable String webhookUrl,
+        @Nullable List<String> webhookEvents,
         boolean cached) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -42,7 +44,7 @@ record JobView(
      * @param statusCode its HTTP status
      * @param body       its body: JSON when it was JSON, otherwise the text as a string
      */
-    record Response(int statusCode, JsonNode body) {
+    record Response(int statusCode, @Schema(description = "any JSON value") JsonNode body) {
     }
 
     /**
@@ -51,7 +53,7 @@ record JobView(
      * @param code    e.g. {@code request_timeout}, {@code batch_expired}
      * @param message a human-readable explanation
      */
-    record Error(String code, String message) {
+    record Error(@Nullable String code, @Nullable String message) {
     }
 
     /**
@@ -61,7 +63,7 @@ record JobView(
      * @param completionTokens output tokens
      * @param totalTokens      both
      */
-    record Usage(Integer promptTokens, Integer completionTokens, Integer totalTokens) {
+    record Usage(@Nullable Integer promptTokens, @Nullable Integer completionTokens, @Nullable Integer totalTokens) {
     }
 
     static JobView of(JobRow job) {
