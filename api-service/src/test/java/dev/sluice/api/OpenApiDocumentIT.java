@@ -68,6 +68,7 @@ class OpenApiDocumentIT extends ApiTestBase {
         assertThat(doc.json().at("/paths/~1v1~1batches/post/security/0").has("apiKey")).isTrue();
         assertThat(doc.json().at("/paths/~1admin~1queues/get/security/0").has("adminKey")).isTrue();
         assertThat(doc.body()).doesNotContain(ADMIN_KEY, TestSecrets.ENCRYPTION_KEY, "sk-local");
+        assertThat(expect(200, get("/v3/api-docs.yaml", null)).body()).startsWith("openapi: 3.1");
         assertThat(expect(200, get("/swagger-ui/index.html", null)).contentType()).startsWith("text/html");
         assertThat(expect(200, get("/swagger-ui/swagger-ui-bundle.js", null)).body()).contains("SwaggerUIBundle");
         assertThat(expect(200, get("/v3/api-docs/swagger-config", null)).json().get("url").asString())
