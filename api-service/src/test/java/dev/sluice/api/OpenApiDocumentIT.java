@@ -67,6 +67,13 @@ class OpenApiDocumentIT extends ApiTestBase {
         assertThat(doc.json().at("/components/securitySchemes/apiKey/scheme").asString()).isEqualTo("bearer");
         assertThat(doc.json().at("/paths/~1v1~1batches/post/security/0").has("apiKey")).isTrue();
         assertThat(doc.json().at("/paths/~1admin~1queues/get/security/0").has("adminKey")).isTrue();
+        JsonNode chat = doc.json().at("/paths/~1v1~1chat~1completions/post");
+        assertThat(chat.at("/requestBody/content/application~1json/schema/$ref").asString())
+                .endsWith("/ChatCompletionRequest");
+        assertThat(chat.at("/responses/200/content/application~1json/schema/$ref").asString()).endsWith("/ChatCompletion");
+        assertThat(chat.at("/responses/200/content").has("text/event-stream")).isTrue();
+        assertThat(chat.at("/responses/504/content/application~1json/schema/$ref").asString()).endsWith("/Error");
+        assertThat(chat.get("parameters").findValuesAsString("name")).contains("X-Sluice-Max-Wait");
         assertThat(doc.body()).doesNotContain(ADMIN_KEY, TestSecrets.ENCRYPTION_KEY, "sk-local");
         assertThat(expect(200, get("/v3/api-docs.yaml", null)).body()).startsWith("openapi: 3.1");
         assertThat(expect(200, get("/swagger-ui/index.html", null)).contentType()).startsWith("text/html");

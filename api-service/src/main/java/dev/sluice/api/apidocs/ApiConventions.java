@@ -18,6 +18,7 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.method.HandlerMethod;
 
 /**
@@ -38,7 +39,8 @@ class ApiConventions implements OpenApiCustomizer, OperationCustomizer {
     /** Adds the {@link ErrorResponse}s of the controller method. */
     @Override
     public Operation customize(Operation operation, HandlerMethod handlerMethod) {
-        for (ErrorResponse response : handlerMethod.getMethod().getAnnotationsByType(ErrorResponse.class)) {
+        for (ErrorResponse response : AnnotatedElementUtils.findMergedRepeatableAnnotations(handlerMethod.getMethod(),
+                ErrorResponse.class, ErrorResponse.List.class)) {
             operation.getResponses().addApiResponse(String.valueOf(response.status()), error(response.description()));
         }
         return operation;

@@ -1,13 +1,9 @@
 package dev.sluice.api.facade;
 
-import dev.sluice.api.apidocs.ErrorResponse;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.common.Endpoint;
 import dev.sluice.db.tenant.Tenant;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
@@ -45,43 +41,30 @@ class FacadeController {
         this.cache = cache;
     }
 
-    @Operation(summary = "Create a chat completion", parameters = {
-            @Parameter(in = ParameterIn.HEADER, name = MAX_WAIT_HEADER, description = "Milliseconds to wait at most"),
-            @Parameter(in = ParameterIn.HEADER, name = CANCEL_HEADER, description = "true: on giving up, cancel the job if it has not started"),
-            @Parameter(in = ParameterIn.HEADER, name = "Cache-Control", description = "no-cache: skip the response cache")},
-            requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FacadeSchemas.ChatCompletionRequest.class))))
-    @ApiResponse(responseCode = "200", description = "The provider's answer (or, with stream: true, its chunks as Server-Sent Events)", content = {
-            @Content(mediaType = "application/json", schema = @Schema(implementation = FacadeSchemas.ChatCompletion.class)),
-            @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))})
-    @ErrorResponse(status = 504, description = "The call waited its longest (X-Sluice-Max-Wait); the message names the job")
+    @FacadeOperation(summary = "Create a chat completion")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FacadeSchemas.ChatCompletionRequest.class)))
+    @ApiResponse(responseCode = "200", description = "The provider's answer; with `stream: true`, its chunks as SSE",
+            content = {@Content(schema = @Schema(implementation = FacadeSchemas.ChatCompletion.class)),
+                    @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))})
     @PostMapping("/v1/chat/completions")
     ResponseEntity<String> chat(Tenant tenant, HttpServletRequest request, HttpServletResponse response) {
         return call(tenant, Endpoint.CHAT_COMPLETIONS, request, response);
     }
 
-    @Operation(summary = "Create a completion", parameters = {
-            @Parameter(in = ParameterIn.HEADER, name = MAX_WAIT_HEADER, description = "Milliseconds to wait at most"),
-            @Parameter(in = ParameterIn.HEADER, name = CANCEL_HEADER, description = "true: on giving up, cancel the job if it has not started"),
-            @Parameter(in = ParameterIn.HEADER, name = "Cache-Control", description = "no-cache: skip the response cache")},
-            requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FacadeSchemas.CompletionRequest.class))))
-    @ApiResponse(responseCode = "200", description = "The provider's answer (or, with stream: true, its chunks as Server-Sent Events)", content = {
-            @Content(mediaType = "application/json", schema = @Schema(implementation = FacadeSchemas.Completion.class)),
-            @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))})
-    @ErrorResponse(status = 504, description = "The call waited its longest (X-Sluice-Max-Wait); the message names the job")
+    @FacadeOperation(summary = "Create a completion")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FacadeSchemas.CompletionRequest.class)))
+    @ApiResponse(responseCode = "200", description = "The provider's answer; with `stream: true`, its chunks as SSE",
+            content = {@Content(schema = @Schema(implementation = FacadeSchemas.Completion.class)),
+                    @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))})
     @PostMapping("/v1/completions")
     ResponseEntity<String> completions(Tenant tenant, HttpServletRequest request, HttpServletResponse response) {
         return call(tenant, Endpoint.COMPLETIONS, request, response);
     }
 
-    @Operation(summary = "Create embeddings", parameters = {
-            @Parameter(in = ParameterIn.HEADER, name = MAX_WAIT_HEADER, description = "Milliseconds to wait at most"),
-            @Parameter(in = ParameterIn.HEADER, name = CANCEL_HEADER, description = "true: on giving up, cancel the job if it has not started"),
-            @Parameter(in = ParameterIn.HEADER, name = "Cache-Control", description = "no-cache: skip the response cache")},
-            requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FacadeSchemas.EmbeddingRequest.class))))
-    @ApiResponse(responseCode = "200", description = "The provider's answer (or, with stream: true, its chunks as Server-Sent Events)", content = {
-            @Content(mediaType = "application/json", schema = @Schema(implementation = FacadeSchemas.EmbeddingList.class)),
-            @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))})
-    @ErrorResponse(status = 504, description = "The call waited its longest (X-Sluice-Max-Wait); the message names the job")
+    @FacadeOperation(summary = "Create embeddings")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FacadeSchemas.EmbeddingRequest.class)))
+    @ApiResponse(responseCode = "200", description = "The provider's answer",
+            content = @Content(schema = @Schema(implementation = FacadeSchemas.EmbeddingList.class)))
     @PostMapping("/v1/embeddings")
     ResponseEntity<String> embeddings(Tenant tenant, HttpServletRequest request, HttpServletResponse response) {
         return call(tenant, Endpoint.EMBEDDINGS, request, response);
