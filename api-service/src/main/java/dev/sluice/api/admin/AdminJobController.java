@@ -1,8 +1,8 @@
 package dev.sluice.api.admin;
 
-import dev.sluice.api.apidocs.ErrorResponse;
 import dev.sluice.api.job.JobFields;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.JsonInput;
 import dev.sluice.api.web.ListPage;

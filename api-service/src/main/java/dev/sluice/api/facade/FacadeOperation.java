@@ -1,6 +1,6 @@
 package dev.sluice.api.facade;
 
-import dev.sluice.api.apidocs.ErrorResponse;
+import dev.sluice.api.web.ErrorResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;

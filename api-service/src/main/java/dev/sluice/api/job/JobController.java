@@ -1,9 +1,9 @@
 package dev.sluice.api.job;
 
 import dev.sluice.api.ApiProperties;
-import dev.sluice.api.apidocs.ErrorResponse;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;

@@ -8,7 +8,7 @@ import jakarta.annotation.Nullable;
  *
  * @param error the details
  */
-public record ErrorBody(Detail error) {
+record ErrorBody(Detail error) {
 
     /**
      * @param message what went wrong and what to do about it

@@ -1,7 +1,7 @@
 package dev.sluice.api.webhook;
 
-import dev.sluice.api.apidocs.ErrorResponse;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.db.batch.BatchRepository;

@@ -1,6 +1,5 @@
-package dev.sluice.api.apidocs;
+package dev.sluice.api.web;
 
-import dev.sluice.api.web.ErrorBody;
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.core.converter.ResolvedSchema;

@@ -1,4 +1,4 @@
-package dev.sluice.api.apidocs;
+package dev.sluice.api.web;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -10,7 +10,6 @@ import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.core.jackson.TypeNameResolver;
 import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.oas.models.media.Schema;
-import dev.sluice.api.web.ListPage;
 import jakarta.annotation.Nullable;
 import java.lang.annotation.Annotation;
 import java.util.Arrays;

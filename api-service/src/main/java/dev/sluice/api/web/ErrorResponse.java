@@ -1,4 +1,4 @@
-package dev.sluice.api.apidocs;
+package dev.sluice.api.web;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

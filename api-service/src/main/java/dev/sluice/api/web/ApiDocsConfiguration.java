@@ -1,4 +1,4 @@
-package dev.sluice.api.apidocs;
+package dev.sluice.api.web;
 
 import dev.sluice.db.tenant.Tenant;
 import io.swagger.v3.oas.models.Components;
