@@ -2,6 +2,7 @@ package dev.sluice.api.admin;
 
 import dev.sluice.api.job.JobFields;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.JsonInput;
 import dev.sluice.api.web.JsonText;
@@ -13,6 +14,11 @@ import dev.sluice.db.job.AdminJobRepository;
 import dev.sluice.db.job.JobFilter;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.ratelimit.RateLimitEventRepository;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +37,7 @@ import org.springframework.web.bind.annotation.RestController;
  * filter) retry failed jobs as new jobs ({@link JobRetries}).
  */
 @RestController
+@Tag(name = "Admin", description = "Operators: keys, limits, pausing, queues, jobs, usage")
 class AdminJobController {
 
     private static final Set<String> FILTER_FIELDS = Set.of("status", "model", "batch_id", "tenant");
@@ -48,6 +55,7 @@ class AdminJobController {
         this.rateLimitEvents = rateLimitEvents;
     }
 
+    @Operation(summary = "List every tenant's jobs, newest first")
     @GetMapping("/admin/jobs")
     ListPage<AdminJobViews.Job> list(@RequestParam(required = false) String status,
             @RequestParam(required = false) String model, @RequestParam(name = "batch_id", required = false) String batchId,
@@ -76,6 +84,8 @@ class AdminJobController {
                         .toList());
     }
 
+    @Operation(summary = "Retry one failed job as a new one")
+    @ErrorResponse(status = 409, description = "The job is not failed, or was already retried")
     @PostMapping("/admin/jobs/{id}/retry")
     AdminJobViews.Retried retryOne(@PathVariable String id) {
         return retries.retryOne(id);
@@ -85,6 +95,7 @@ class AdminJobController {
      * Body: {@code {status?, model?, batch_id?, tenant?, limit?}}; {@code status}, when given, must be
      * {@code failed}; {@code limit} (1 to 1,000, default 1,000) is how many jobs this call retries at most.
      */
+    @Operation(summary = "Retry the failed jobs matching a filter", requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = AdminSchemas.RetryFilter.class))))
     @PostMapping(path = "/admin/jobs/retry", consumes = MediaType.APPLICATION_JSON_VALUE)
     AdminJobViews.Retried retryMatching(HttpServletRequest request) {
         Map<String, String> fields = new HashMap<>();

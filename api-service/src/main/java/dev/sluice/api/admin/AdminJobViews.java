@@ -1,6 +1,7 @@
 package dev.sluice.api.admin;
 
 import dev.sluice.db.job.AdminJob;
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -33,9 +34,10 @@ final class AdminJobViews {
      * @param usage          tokens, or null
      * @param latencyMs      the last attempt's latency, or null
      */
-    record Job(String id, String object, String tenantId, String batchId, Integer lineNo, String customId, String url,
-            String model, int priority, String status, int attempts, long createdAt, Long startedAt, Long completedAt,
-            Integer responseStatus, Error error, Usage usage, Integer latencyMs) {
+    record Job(String id, String object, String tenantId, @Nullable String batchId, @Nullable Integer lineNo,
+            @Nullable String customId, String url, String model, int priority, String status, int attempts,
+            long createdAt, @Nullable Long startedAt, @Nullable Long completedAt, @Nullable Integer responseStatus,
+            @Nullable Error error, @Nullable Usage usage, @Nullable Integer latencyMs) {
 
         static Job of(AdminJob job) {
             return new Job(job.id(), "admin.job", job.tenantId(), job.batchId(), job.lineNo(), job.customId(),
@@ -76,11 +78,11 @@ final class AdminJobViews {
     }
 
     /** @param code a code, e.g. {@code upstream_error}; @param message the same in words */
-    record Error(String code, String message) {
+    record Error(@Nullable String code, @Nullable String message) {
     }
 
     /** @param promptTokens prompt; @param completionTokens completion; @param totalTokens both */
-    record Usage(Integer promptTokens, Integer completionTokens, Integer totalTokens) {
+    record Usage(@Nullable Integer promptTokens, @Nullable Integer completionTokens, @Nullable Integer totalTokens) {
     }
 
     /**

@@ -10,6 +10,11 @@ import dev.sluice.api.web.PageQuery;
 import dev.sluice.common.Ids;
 import dev.sluice.common.secret.SecretCipher;
 import dev.sluice.db.tenant.TenantRepository;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +40,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/admin/api-keys")
+@Tag(name = "Admin")
 class ApiKeyController {
 
     private static final int MAX_NAME_LENGTH = 200;
@@ -51,6 +57,7 @@ class ApiKeyController {
         this.secrets = secrets;
     }
 
+    @Operation(summary = "Create an API key and its tenant (the key and webhook secret are shown only here)", requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = AdminSchemas.CreateApiKey.class))))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     ApiKeyViews.Created create(HttpServletRequest request) {
@@ -65,12 +72,14 @@ class ApiKeyController {
         return new ApiKeyViews.Created(keyId, "api_key", name, tenantId, key, webhookSecret, now.getEpochSecond());
     }
 
+    @Operation(summary = "List the API keys (without secrets)")
     @GetMapping
     ListPage<ApiKeyViews.Listed> list() {
         return ListPage.all(tenants.listKeys().stream().map(ApiKeyViews.Listed::of).toList(),
                 ApiKeyViews.Listed::id);
     }
 
+    @Operation(summary = "Revoke an API key")
     @DeleteMapping("/{id}")
     ApiKeyViews.Deleted revoke(@PathVariable String id) {
         if (!PageQuery.plausibleId(id) || !tenants.revokeKey(id, clock.instant())) {
@@ -79,6 +88,7 @@ class ApiKeyController {
         return new ApiKeyViews.Deleted(id, "api_key", true);
     }
 
+    @Operation(summary = "Give the key's tenant a new webhook secret (shown only here)")
     @PostMapping("/{id}/webhook-secret/rotate")
     ApiKeyViews.RotatedSecret rotateWebhookSecret(@PathVariable String id) {
         if (!PageQuery.plausibleId(id)) {

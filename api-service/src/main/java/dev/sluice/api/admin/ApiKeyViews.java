@@ -1,6 +1,8 @@
 package dev.sluice.api.admin;
 
 import dev.sluice.db.tenant.ApiKey;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 
 /** The API key objects the admin API answers with. */
@@ -40,8 +42,9 @@ final class ApiKeyViews {
      * @param createdAt unix seconds
      * @param revokedAt unix seconds, or null while the key works
      */
+    @Schema(name = "ApiKey")
     record Listed(String id, String object, String name, String tenantId, String keyPrefix, long createdAt,
-            Long revokedAt) {
+            @Nullable Long revokedAt) {
 
         static Listed of(ApiKey key) {
             Instant revoked = key.revokedAt();

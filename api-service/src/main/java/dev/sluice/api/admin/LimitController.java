@@ -4,6 +4,11 @@ import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.common.Limit;
 import dev.sluice.db.model.ModelRepository;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import org.springframework.http.MediaType;
@@ -19,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/admin/limits")
+@Tag(name = "Admin")
 class LimitController {
 
     private final ModelRepository models;
@@ -31,6 +37,7 @@ class LimitController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Every known model's limit in force and its source")
     @GetMapping
     LimitViews.Listed list() {
         return new LimitViews.Listed("list", LimitViews.LimitView.of(defaultLimit),
@@ -38,6 +45,7 @@ class LimitController {
     }
 
     /** Sets (or, with both limit fields null, clears) a model's limit and cap; an unseen model is created. */
+    @Operation(summary = "Set or clear a model's limit and concurrency cap", requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = AdminSchemas.SetLimit.class))))
     @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     LimitViews.ModelLimit configure(HttpServletRequest request) {
         LimitChange change = LimitChange.read(JsonBodies.read(request));

@@ -2,6 +2,7 @@ package dev.sluice.api.admin;
 
 import dev.sluice.common.Limit;
 import dev.sluice.db.model.ModelSettings;
+import jakarta.annotation.Nullable;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,7 @@ final class LimitViews {
      * @param perSeconds the window in seconds
      * @param learnedAt  unix seconds, or null if unknown
      */
-    record Learned(int requests, BigDecimal perSeconds, Long learnedAt) {
+    record Learned(int requests, BigDecimal perSeconds, @Nullable Long learnedAt) {
     }
 
     /**
@@ -48,8 +49,8 @@ final class LimitViews {
      * @param learned        the limit learned from the provider, or null
      * @param paused         whether an operator paused the model
      */
-    record ModelLimit(String model, int requests, BigDecimal perSeconds, Integer maxConcurrency, String source,
-            LimitView configured, Learned learned, boolean paused) {
+    record ModelLimit(String model, int requests, BigDecimal perSeconds, @Nullable Integer maxConcurrency,
+            String source, @Nullable LimitView configured, @Nullable Learned learned, boolean paused) {
 
         static ModelLimit of(ModelSettings settings, Limit defaultLimit) {
             Limit effective = settings.effective(defaultLimit);

@@ -7,6 +7,11 @@ import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.JsonInput;
 import dev.sluice.common.Limit;
 import dev.sluice.db.model.ModelRepository;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.HashSet;
@@ -21,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
  * is created, so that it can be paused before its first batch arrives.
  */
 @RestController
+@Tag(name = "Admin")
 class PauseController {
 
     private final ModelRepository models;
@@ -33,11 +39,13 @@ class PauseController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Stop dispatching a model", requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = AdminSchemas.Model.class))))
     @PostMapping(path = "/admin/pause", consumes = MediaType.APPLICATION_JSON_VALUE)
     LimitViews.ModelLimit pause(HttpServletRequest request) {
         return setPaused(request, true);
     }
 
+    @Operation(summary = "Resume dispatching a model", requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = AdminSchemas.Model.class))))
     @PostMapping(path = "/admin/resume", consumes = MediaType.APPLICATION_JSON_VALUE)
     LimitViews.ModelLimit resume(HttpServletRequest request) {
         return setPaused(request, false);

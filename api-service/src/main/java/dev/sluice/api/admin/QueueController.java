@@ -8,6 +8,8 @@ import dev.sluice.db.model.ModelSettings;
 import dev.sluice.db.operations.QueueStats;
 import dev.sluice.db.operations.QueueStatsRepository;
 import dev.sluice.db.operations.WorkerHeartbeatRepository;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * PostgreSQL, the source of truth (the broker's queue holds only the messages not yet taken).
  */
 @RestController
+@Tag(name = "Admin")
 class QueueController {
 
     /** The window of {@code rate_limited_last_hour}. */
@@ -40,6 +43,7 @@ class QueueController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Per model: waiting, in flight, limit, pause, 429s, drain estimate")
     @GetMapping("/admin/queues")
     QueueViews.Listed list() {
         Instant now = clock.instant();

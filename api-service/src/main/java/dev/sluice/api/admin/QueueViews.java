@@ -1,5 +1,6 @@
 package dev.sluice.api.admin;
 
+import jakarta.annotation.Nullable;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -25,8 +26,8 @@ final class QueueViews {
      *                                limit; null while paused
      */
     record Queue(String model, long waiting, long inFlight, int consumers, LimitViews.LimitView limit,
-            String limitSource, boolean paused, long rateLimitedLastHour, Long oldestWaitingAgeSeconds,
-            BigDecimal estimatedDrainSeconds) {
+            String limitSource, boolean paused, long rateLimitedLastHour, @Nullable Long oldestWaitingAgeSeconds,
+            @Nullable BigDecimal estimatedDrainSeconds) {
     }
 
     /**

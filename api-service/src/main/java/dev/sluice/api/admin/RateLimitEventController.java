@@ -4,6 +4,8 @@ import dev.sluice.api.job.JobFields;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.db.ratelimit.RateLimitEventRepository;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -14,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * (events older than it follow); {@code limit} is 1-100, default 20; {@code model} filters.
  */
 @RestController
+@Tag(name = "Admin")
 class RateLimitEventController {
 
     private final RateLimitEventRepository events;
@@ -22,6 +25,7 @@ class RateLimitEventController {
         this.events = events;
     }
 
+    @Operation(summary = "Every 429 the workers saw, newest first")
     @GetMapping("/admin/rate-limit-events")
     RateLimitEventViews.Page list(@RequestParam(required = false) String model,
             @RequestParam(required = false) String after, @RequestParam(required = false) String limit) {

@@ -1,6 +1,7 @@
 package dev.sluice.api.admin;
 
 import dev.sluice.db.ratelimit.RateLimitEvent;
+import jakarta.annotation.Nullable;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -24,8 +25,9 @@ final class RateLimitEventViews {
      * @param learned           the limit the 429 stated, or null
      * @param pausedUntil       unix seconds until which the model was paused for that key, or null
      */
-    record Event(long id, String model, String credential, String jobId, long occurredAt, String message,
-            BigDecimal retryAfterSeconds, LimitViews.LimitView learned, Long pausedUntil) {
+    record Event(long id, String model, String credential, @Nullable String jobId, long occurredAt,
+            @Nullable String message, @Nullable BigDecimal retryAfterSeconds, @Nullable LimitViews.LimitView learned,
+            @Nullable Long pausedUntil) {
 
         static Event of(RateLimitEvent event) {
             return new Event(event.id(), event.model(), event.credential(), event.jobId(),
@@ -48,7 +50,7 @@ final class RateLimitEventViews {
      * @param lastId  the last (oldest) event's id, the next page's {@code after}; null on an empty page
      * @param hasMore whether older events follow
      */
-    record Page(String object, List<Event> data, Long firstId, Long lastId, boolean hasMore) {
+    record Page(String object, List<Event> data, @Nullable Long firstId, @Nullable Long lastId, boolean hasMore) {
 
         /** The page from events fetched with {@code limit + 1}: the extra one only says that more follow. */
         static Page of(List<RateLimitEvent> events, int limit) {

@@ -5,6 +5,8 @@ import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.db.operations.UsageRepository;
 import dev.sluice.db.operations.UsageRow;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -21,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
  * up to today), summed from the jobs themselves.
  */
 @RestController
+@Tag(name = "Admin")
 class UsageController {
 
     /** The longest range one request may cover. */
@@ -34,6 +37,7 @@ class UsageController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Requests and tokens by tenant, model and UTC day")
     @GetMapping("/admin/usage")
     UsageViews.Report report(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) String tenant, @RequestParam(required = false) String model) {

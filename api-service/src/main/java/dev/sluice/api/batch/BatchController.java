@@ -3,6 +3,7 @@ package dev.sluice.api.batch;
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
@@ -12,6 +13,14 @@ import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
 import dev.sluice.db.tenant.Tenant;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -33,6 +42,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/v1/batches")
+@Tag(name = "Batches", description = "OpenAI's Batch API, with inline submission and live results")
 class BatchController {
 
     /** Newline-delimited JSON, one result object per line. */
@@ -57,6 +67,9 @@ class BatchController {
         this.reader = new BatchReader(properties.input());
     }
 
+    @Operation(summary = "Create a batch", parameters = @Parameter(in = ParameterIn.HEADER, name = "Idempotency-Key", description = "The same key and body within 24 h return the first object"),
+            requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = BatchSchemas.CreateBatch.class))))
+    @ErrorResponse(status = 409, description = "The Idempotency-Key was used for another request")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     BatchView create(Tenant tenant, HttpServletRequest request) {
         Submission submission = read(tenant, request);
@@ -67,6 +80,8 @@ class BatchController {
      * Retries a finished batch's unsuccessful jobs as a new batch (extension): 200 with the new batch.
      * Its Idempotency-Key request hash is that of the path, as the request has no body.
      */
+    @Operation(summary = "Retry a finished batch's failed, expired and cancelled jobs as a new batch", parameters = @Parameter(in = ParameterIn.HEADER, name = "Idempotency-Key", description = "The same key and body within 24 h return the first object"))
+    @ErrorResponse(status = 409, description = "Not retryable: not finished, or nothing to retry")
     @PostMapping("/{id}/retry")
     BatchView retry(Tenant tenant, @PathVariable String id, HttpServletRequest request) {
         String key = IdempotencyKey.header(request);
@@ -91,11 +106,13 @@ class BatchController {
         return new Submission(batch, IdempotencyKey.of(key, body));
     }
 
+    @Operation(summary = "Get a batch")
     @GetMapping("/{id}")
     BatchView get(Tenant tenant, @PathVariable String id) {
         return views.of(find(tenant, id));
     }
 
+    @Operation(summary = "List the tenant's batches, newest first")
     @GetMapping
     ListPage<BatchView> list(Tenant tenant, @RequestParam(required = false) String after,
             @RequestParam(required = false) String limit) {
@@ -105,6 +122,8 @@ class BatchController {
     }
 
     /** OpenAI's cancel: 200 with the batch, now {@code cancelling} (or already cancelling or cancelled). */
+    @Operation(summary = "Cancel a batch")
+    @ErrorResponse(status = 409, description = "The batch is finalizing or finished")
     @PostMapping("/{id}/cancel")
     BatchView cancel(Tenant tenant, @PathVariable String id) {
         return views.of(service.cancel(tenant, find(tenant, id).id()));
@@ -115,6 +134,9 @@ class BatchController {
      * thread. Not a {@code StreamingResponseBody}: on a client disconnect Spring interrupts that
      * task, which closes the database socket under the open cursor.
      */
+    @Operation(summary = "Stream every finished job so far, one output-file line each")
+    @ApiResponse(responseCode = "200", description = "One OpenAI batch output line per finished job, in line order",
+            content = @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string")))
     @GetMapping("/{id}/results")
     void results(Tenant tenant, @PathVariable String id, HttpServletResponse response) throws IOException {
         BatchRow batch = find(tenant, id);

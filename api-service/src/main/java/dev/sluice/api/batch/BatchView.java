@@ -1,6 +1,10 @@
 package dev.sluice.api.batch;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -13,28 +17,31 @@ record BatchView(
         String id,
         String object,
         String endpoint,
-        JsonNode errors,
+        @Schema(description = "OpenAI's `{object: \"list\", data: [{code, message, param, line}]}`, or null")
+        @Nullable JsonNode errors,
         String inputFileId,
         String completionWindow,
         String status,
-        String outputFileId,
-        String errorFileId,
+        @Nullable String outputFileId,
+        @Nullable String errorFileId,
         long createdAt,
-        Long inProgressAt,
-        Long expiresAt,
-        Long finalizingAt,
-        Long completedAt,
-        Long failedAt,
-        Long expiredAt,
-        Long cancellingAt,
-        Long cancelledAt,
+        @Nullable Long inProgressAt,
+        @Nullable Long expiresAt,
+        @Nullable Long finalizingAt,
+        @Nullable Long completedAt,
+        @Nullable Long failedAt,
+        @Nullable Long expiredAt,
+        @Nullable Long cancellingAt,
+        @Nullable Long cancelledAt,
         RequestCounts requestCounts,
-        JsonNode metadata,
+        @Schema(types = {"object", "null"}, additionalPropertiesSchema = String.class,
+                description = "Up to 16 string pairs the client attached, or null")
+        @Nullable JsonNode metadata,
         Usage usage,
         int priority,
-        String webhookUrl,
-        List<String> webhookEvents,
-        Long estimatedCompletionAt) {
+        @Nullable String webhookUrl,
+        @Nullable List<String> webhookEvents,
+        @Nullable Long estimatedCompletionAt) {
 
     /**
      * OpenAI's counts ({@code completed} = succeeded, {@code failed} = failed, cancelled or expired)
@@ -49,8 +56,9 @@ record BatchView(
      * @param expired   expired (running batches only)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record RequestCounts(int total, int completed, int failed, Integer queued, Integer running, Integer cancelled,
-            Integer expired) {
+    record RequestCounts(int total, int completed, int failed, @Schema(requiredMode = NOT_REQUIRED) Integer queued,
+            @Schema(requiredMode = NOT_REQUIRED) Integer running, @Schema(requiredMode = NOT_REQUIRED) Integer cancelled,
+            @Schema(requiredMode = NOT_REQUIRED) Integer expired) {
     }
 
     /**

@@ -4,6 +4,11 @@ import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.common.Endpoint;
 import dev.sluice.db.tenant.Tenant;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
@@ -21,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@link FacadeCache}). Every answer names its job in {@code x-sluice-job-id}.
  */
 @RestController
+@Tag(name = "OpenAI facade", description = "Synchronous OpenAI calls that wait their turn in the queue instead of getting a 429")
 class FacadeController {
 
     static final String MAX_WAIT_HEADER = "X-Sluice-Max-Wait";
@@ -35,16 +41,30 @@ class FacadeController {
         this.cache = cache;
     }
 
+    @FacadeOperation(summary = "Create a chat completion")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FacadeSchemas.ChatCompletionRequest.class)))
+    @ApiResponse(responseCode = "200", description = "The provider's answer; with `stream: true`, its chunks as SSE",
+            content = {@Content(schema = @Schema(implementation = FacadeSchemas.ChatCompletion.class)),
+                    @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))})
     @PostMapping("/v1/chat/completions")
     ResponseEntity<String> chat(Tenant tenant, HttpServletRequest request, HttpServletResponse response) {
         return call(tenant, Endpoint.CHAT_COMPLETIONS, request, response);
     }
 
+    @FacadeOperation(summary = "Create a completion")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FacadeSchemas.CompletionRequest.class)))
+    @ApiResponse(responseCode = "200", description = "The provider's answer; with `stream: true`, its chunks as SSE",
+            content = {@Content(schema = @Schema(implementation = FacadeSchemas.Completion.class)),
+                    @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))})
     @PostMapping("/v1/completions")
     ResponseEntity<String> completions(Tenant tenant, HttpServletRequest request, HttpServletResponse response) {
         return call(tenant, Endpoint.COMPLETIONS, request, response);
     }
 
+    @FacadeOperation(summary = "Create embeddings")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FacadeSchemas.EmbeddingRequest.class)))
+    @ApiResponse(responseCode = "200", description = "The provider's answer",
+            content = @Content(schema = @Schema(implementation = FacadeSchemas.EmbeddingList.class)))
     @PostMapping("/v1/embeddings")
     ResponseEntity<String> embeddings(Tenant tenant, HttpServletRequest request, HttpServletResponse response) {
         return call(tenant, Endpoint.EMBEDDINGS, request, response);

@@ -9,6 +9,12 @@ import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.FileRow;
 import dev.sluice.db.file.ResultKind;
 import dev.sluice.db.tenant.Tenant;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +42,7 @@ import org.springframework.web.multipart.MultipartHttpServletRequest;
  */
 @RestController
 @RequestMapping("/v1/files")
+@Tag(name = "Files", description = "OpenAI's Files API for batch input and result files")
 class FileController {
 
     private final FileRepository files;
@@ -51,6 +58,8 @@ class FileController {
     }
 
     /** OpenAI's upload: multipart {@code file} and {@code purpose}; 200 with the file object. */
+    @Operation(summary = "Upload a batch input file", requestBody = @RequestBody(required = true, content = @Content(
+            mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = FileSchemas.Upload.class))))
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     FileView upload(Tenant tenant, MultipartHttpServletRequest request) {
         UploadForm form = UploadForm.read(request, maxFileSize);
@@ -61,6 +70,7 @@ class FileController {
         }
     }
 
+    @Operation(summary = "List the tenant's files")
     @GetMapping
     ListPage<FileView> list(Tenant tenant, @RequestParam(required = false) String purpose,
             @RequestParam(required = false) String after, @RequestParam(required = false) String limit,
@@ -75,12 +85,14 @@ class FileController {
                 page.limit(), FileView::of, FileRow::id);
     }
 
+    @Operation(summary = "Get a file")
     @GetMapping("/{id}")
     FileView get(Tenant tenant, @PathVariable String id) {
         return FileView.of(find(tenant, id));
     }
 
     /** OpenAI's delete: {@code {id, object: "file", deleted: true}}; batches made from it keep running. */
+    @Operation(summary = "Delete a file")
     @DeleteMapping("/{id}")
     FileDeleted delete(Tenant tenant, @PathVariable String id) {
         if (!PageQuery.plausibleId(id) || !files.delete(tenant.id(), id)) {
@@ -90,6 +102,9 @@ class FileController {
     }
 
     /** Streams from the database cursor on the request's thread, as {@code /v1/batches/{id}/results} does. */
+    @Operation(summary = "Download a file's content")
+    @ApiResponse(responseCode = "200", description = "The bytes (JSONL)", content = @Content(
+            mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
     @GetMapping("/{id}/content")
     void content(Tenant tenant, @PathVariable String id, HttpServletResponse response) throws IOException {
         FileRow file = find(tenant, id);

@@ -1,6 +1,7 @@
 package dev.sluice.api.file;
 
 import dev.sluice.db.file.FileRow;
+import jakarta.annotation.Nullable;
 
 /**
  * OpenAI's file object. Uploads are checked and stored before they are answered, and result files
@@ -17,7 +18,7 @@ import dev.sluice.db.file.FileRow;
  * @param statusDetails always null (deprecated by OpenAI, kept for old clients)
  */
 record FileView(String id, String object, long bytes, long createdAt, String filename, String purpose,
-        String status, Long expiresAt, String statusDetails) {
+        String status, @Nullable Long expiresAt, @Nullable String statusDetails) {
 
     static FileView of(FileRow file) {
         return new FileView(file.id(), "file", file.bytes(), file.createdAt().getEpochSecond(), file.filename(),

@@ -3,6 +3,7 @@ package dev.sluice.api.job;
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
@@ -12,6 +13,13 @@ import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.tenant.Tenant;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -30,6 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
  * honours {@code Idempotency-Key}: a repeat answers 202 with the job the first request created.
  */
 @RestController
+@Tag(name = "Jobs", description = "Single jobs, and the jobs of a batch")
 class JobController {
 
     private final JobService service;
@@ -47,6 +56,9 @@ class JobController {
         this.maxCustomIdLength = properties.input().maxCustomIdLength();
     }
 
+    @Operation(summary = "Submit one request as a job", parameters = @Parameter(in = ParameterIn.HEADER, name = "Idempotency-Key", description = "The same key and body within 24 h return the first object"),
+            requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = JobSchemas.CreateJob.class))))
+    @ErrorResponse(status = 409, description = "The Idempotency-Key was used for another request")
     @PostMapping(path = "/v1/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobView create(Tenant tenant, HttpServletRequest request) {
@@ -57,12 +69,15 @@ class JobController {
         return JobView.of(service.create(tenant, job, IdempotencyKey.of(key, body)));
     }
 
+    @Operation(summary = "Get a job")
     @GetMapping("/v1/jobs/{id}")
     JobView get(Tenant tenant, @PathVariable String id) {
         return JobView.of(find(tenant, id));
     }
 
     /** Cancels a queued job: 200 with the job, now {@code cancelled}; 409 once it is running or finished otherwise. */
+    @Operation(summary = "Cancel a queued job")
+    @ErrorResponse(status = 409, description = "The job is running or finished")
     @PostMapping("/v1/jobs/{id}/cancel")
     JobView cancel(Tenant tenant, @PathVariable String id) {
         return JobView.of(service.cancel(tenant, find(tenant, id).id()));
@@ -79,6 +94,7 @@ class JobController {
      * A page of the batch's jobs in line order, optionally of one status. An {@code after} that is
      * not a job of this batch gives an empty page, as for batches.
      */
+    @Operation(summary = "List a batch's jobs in line order", tags = "Batches")
     @GetMapping("/v1/batches/{batchId}/jobs")
     ListPage<JobView> ofBatch(Tenant tenant, @PathVariable String batchId,
             @RequestParam(required = false) String status, @RequestParam(required = false) String after,

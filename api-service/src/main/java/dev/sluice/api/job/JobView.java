@@ -2,6 +2,8 @@ package dev.sluice.api.job;
 
 import dev.sluice.api.web.JsonText;
 import dev.sluice.db.job.JobRow;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -15,22 +17,22 @@ import tools.jackson.databind.JsonNode;
 record JobView(
         String id,
         String object,
-        String batchId,
-        String customId,
+        @Nullable String batchId,
+        @Nullable String customId,
         String url,
         String model,
         String status,
         int attempts,
         long createdAt,
-        Long startedAt,
-        Long completedAt,
-        Response response,
-        Error error,
-        Usage usage,
-        Integer latencyMs,
+        @Nullable Long startedAt,
+        @Nullable Long completedAt,
+        @Nullable Response response,
+        @Nullable Error error,
+        @Nullable Usage usage,
+        @Nullable Integer latencyMs,
         int priority,
-        String webhookUrl,
-        List<String> webhookEvents,
+        @Nullable String webhookUrl,
+        @Nullable List<String> webhookEvents,
         boolean cached) {
 
     /**
@@ -39,7 +41,7 @@ record JobView(
      * @param statusCode its HTTP status
      * @param body       its body: JSON when it was JSON, otherwise the text as a string
      */
-    record Response(int statusCode, JsonNode body) {
+    record Response(int statusCode, @Schema(description = "any JSON value") JsonNode body) {
     }
 
     /**
@@ -48,7 +50,7 @@ record JobView(
      * @param code    e.g. {@code request_timeout}, {@code batch_expired}
      * @param message a human-readable explanation
      */
-    record Error(String code, String message) {
+    record Error(@Nullable String code, @Nullable String message) {
     }
 
     /**
@@ -58,7 +60,7 @@ record JobView(
      * @param completionTokens output tokens
      * @param totalTokens      both
      */
-    record Usage(Integer promptTokens, Integer completionTokens, Integer totalTokens) {
+    record Usage(@Nullable Integer promptTokens, @Nullable Integer completionTokens, @Nullable Integer totalTokens) {
     }
 
     static JobView of(JobRow job) {

@@ -1,5 +1,7 @@
 package dev.sluice.api.web;
 
+import jakarta.annotation.Nullable;
+
 /**
  * OpenAI's error object, the body of every non-2xx response:
  * {@code {"error": {"message", "type", "param", "code"}}}.
@@ -14,7 +16,7 @@ record ErrorBody(Detail error) {
      * @param param   the offending parameter, e.g. {@code requests[3].body.model}, or null
      * @param code    a stable machine-readable code, or null
      */
-    public record Detail(String message, String type, String param, String code) {
+    public record Detail(String message, String type, @Nullable String param, @Nullable String code) {
     }
 
     static ErrorBody of(ApiException e) {

@@ -1,5 +1,6 @@
 package dev.sluice.api.web;
 
+import jakarta.annotation.Nullable;
 import java.util.List;
 import java.util.function.Function;
 
@@ -12,7 +13,8 @@ import java.util.function.Function;
  * @param lastId  the last object's id (the next page's {@code after}), or null on an empty page
  * @param hasMore whether another page follows
  */
-public record ListPage<T>(String object, List<T> data, String firstId, String lastId, boolean hasMore) {
+public record ListPage<T>(String object, List<T> data, @Nullable String firstId, @Nullable String lastId,
+        boolean hasMore) {
 
     /**
      * The page from rows fetched with {@code limit + 1}: the extra row only says that more follow.

@@ -6,6 +6,11 @@ import dev.sluice.api.web.PageQuery;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.tenant.Tenant;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * poll interval, on the request's own virtual thread, which idles cheaply in between.
  */
 @RestController
+@Tag(name = "Batches")
 class BatchEventsController {
 
     private final BatchRepository batches;
@@ -56,6 +62,10 @@ class BatchEventsController {
         closing = true;
     }
 
+    @Operation(summary = "Follow a batch's progress as Server-Sent Events")
+    @ApiResponse(responseCode = "200", description = "`event: progress` frames (data: a BatchProgress), then one "
+            + "`event: batch.<status>` and the end", content = @Content(mediaType = "text/event-stream",
+                    schema = @Schema(implementation = BatchProgress.class)))
     @GetMapping("/v1/batches/{id}/events")
     void events(Tenant tenant, @PathVariable String id, HttpServletResponse response) throws IOException {
         if (!PageQuery.plausibleId(id) || batches.find(tenant.id(), id).isEmpty()) {

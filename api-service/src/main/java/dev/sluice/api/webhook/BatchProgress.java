@@ -1,7 +1,10 @@
 package dev.sluice.api.webhook;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED;
+
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.batch.JobCounts;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * What one event of the progress stream says: the batch's status and its request counts, as in the batch object
@@ -25,8 +28,9 @@ record BatchProgress(String id, String object, String status, RequestCounts requ
      * @param cancelled cancelled before they ran
      * @param expired   not run within the completion window
      */
-    record RequestCounts(int total, int completed, int failed, Integer queued, Integer running, Integer cancelled,
-            Integer expired) {
+    record RequestCounts(int total, int completed, int failed, @Schema(requiredMode = NOT_REQUIRED) Integer queued,
+            @Schema(requiredMode = NOT_REQUIRED) Integer running, @Schema(requiredMode = NOT_REQUIRED) Integer cancelled,
+            @Schema(requiredMode = NOT_REQUIRED) Integer expired) {
     }
 
     /** The batch's progress; {@code live} holds its jobs' counts while it is not settled. */

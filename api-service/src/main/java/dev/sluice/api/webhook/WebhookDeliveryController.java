@@ -1,6 +1,7 @@
 package dev.sluice.api.webhook;
 
 import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.db.batch.BatchRepository;
@@ -9,6 +10,8 @@ import dev.sluice.db.tenant.Tenant;
 import dev.sluice.db.webhook.WebhookDelivery;
 import dev.sluice.db.webhook.WebhookDeliveryRepository;
 import dev.sluice.db.webhook.WebhookEventRepository;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  * schedule ahead of it, under the same {@code webhook-id}). Another tenant's batch or job is a 404.
  */
 @RestController
+@Tag(name = "Webhooks", description = "Webhook delivery attempts and redelivery")
 class WebhookDeliveryController {
 
     private final BatchRepository batches;
@@ -41,22 +45,28 @@ class WebhookDeliveryController {
         this.clock = clock;
     }
 
+    @Operation(summary = "List a batch's webhook delivery attempts")
     @GetMapping("/v1/batches/{id}/webhook_deliveries")
     ListPage<WebhookDeliveryView> ofBatch(Tenant tenant, @PathVariable String id) {
         return list(tenant, batch(tenant, id));
     }
 
+    @Operation(summary = "List a single job's webhook delivery attempts")
     @GetMapping("/v1/jobs/{id}/webhook_deliveries")
     ListPage<WebhookDeliveryView> ofJob(Tenant tenant, @PathVariable String id) {
         return list(tenant, job(tenant, id));
     }
 
+    @Operation(summary = "Send a batch's webhook event again")
+    @ErrorResponse(status = 409, description = "The event is still being delivered")
     @PostMapping("/v1/batches/{id}/webhook_deliveries/{deliveryId}/redeliver")
     @ResponseStatus(HttpStatus.ACCEPTED)
     WebhookDeliveryView redeliverOfBatch(Tenant tenant, @PathVariable String id, @PathVariable String deliveryId) {
         return redeliver(tenant, batch(tenant, id), deliveryId);
     }
 
+    @Operation(summary = "Send a single job's webhook event again")
+    @ErrorResponse(status = 409, description = "The event is still being delivered")
     @PostMapping("/v1/jobs/{id}/webhook_deliveries/{deliveryId}/redeliver")
     @ResponseStatus(HttpStatus.ACCEPTED)
     WebhookDeliveryView redeliverOfJob(Tenant tenant, @PathVariable String id, @PathVariable String deliveryId) {

@@ -1,6 +1,7 @@
 package dev.sluice.api.webhook;
 
 import dev.sluice.db.webhook.WebhookDelivery;
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 
 /**
@@ -20,7 +21,8 @@ import java.time.Instant;
  * @param nextAttemptAt  when the event is tried again after this attempt, or null
  */
 record WebhookDeliveryView(String id, String object, String eventId, String eventType, int attempt, String url,
-        String status, Integer responseStatus, String error, long durationMs, long createdAt, Long nextAttemptAt) {
+        String status, @Nullable Integer responseStatus, @Nullable String error, long durationMs, long createdAt,
+        @Nullable Long nextAttemptAt) {
 
     static WebhookDeliveryView of(WebhookDelivery delivery) {
         Instant next = delivery.nextAttemptAt();
