@@ -68,6 +68,7 @@ class AdminJobController {
     }
 
     /** {@code GET /admin/jobs/{id}}: one job of any tenant in full, bodies included (the dashboard's job page). */
+    @Operation(summary = "One job of any tenant in full, bodies included")
     @GetMapping("/admin/jobs/{id}")
     AdminJobViews.Detail get(@PathVariable String id) {
         JobRow row = (PageQuery.plausibleId(id) ? jobs.one(id) : java.util.Optional.<JobRow>empty())

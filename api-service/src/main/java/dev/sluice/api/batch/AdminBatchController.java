@@ -9,6 +9,8 @@ import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.batch.BatchSearch;
 import dev.sluice.db.tenant.Tenant;
 import dev.sluice.db.tenant.TenantRepository;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -23,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * on the tenant's behalf exactly as the tenant's own cancel does. Each row is the OpenAI batch object with its
  * tenant beside it.
  */
+@Tag(name = "Admin")
 @RestController
 @RequestMapping("/admin/batches")
 class AdminBatchController {
@@ -52,6 +55,7 @@ class AdminBatchController {
     record AdminBatch(String object, String tenantId, BatchView batch) {
     }
 
+    @Operation(summary = "Search every tenant's batches by id, tenant or metadata")
     @GetMapping
     ListPage<AdminBatch> list(@RequestParam(required = false) String id, @RequestParam(required = false) String tenant,
             @RequestParam(required = false) String metadata, @RequestParam(required = false) String after,
@@ -63,11 +67,13 @@ class AdminBatchController {
                 BatchRow::id);
     }
 
+    @Operation(summary = "One batch of any tenant")
     @GetMapping("/{id}")
     AdminBatch get(@PathVariable String id) {
         return view(find(id));
     }
 
+    @Operation(summary = "Cancel a batch of any tenant")
     @PostMapping("/{id}/cancel")
     AdminBatch cancel(@PathVariable String id) {
         BatchRow batch = find(id);

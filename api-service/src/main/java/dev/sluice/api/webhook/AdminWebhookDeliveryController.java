@@ -9,6 +9,8 @@ import dev.sluice.db.webhook.WebhookEventRepository;
 import java.time.Clock;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
  * (every tenant's, newest first) and {@code POST /admin/webhook-deliveries/{id}/redeliver}, which resends the
  * attempt's event as the tenant's own redeliver does (202; 409 {@code webhook_delivery_pending} while pending).
  */
+@Tag(name = "Admin")
 @RestController
 class AdminWebhookDeliveryController {
 
@@ -52,6 +55,7 @@ class AdminWebhookDeliveryController {
         }
     }
 
+    @Operation(summary = "Every tenant's webhook delivery attempts, newest first")
     @GetMapping("/admin/webhook-deliveries")
     ListPage<AdminDelivery> list(@RequestParam(required = false) String status,
             @RequestParam(name = "subject_id", required = false) String subjectId,
@@ -65,6 +69,7 @@ class AdminWebhookDeliveryController {
                 .map(AdminDelivery::of).toList(), row -> row.delivery().id());
     }
 
+    @Operation(summary = "Send the event of a delivery attempt again")
     @PostMapping("/admin/webhook-deliveries/{id}/redeliver")
     @ResponseStatus(HttpStatus.ACCEPTED)
     AdminDelivery redeliver(@PathVariable String id) {
