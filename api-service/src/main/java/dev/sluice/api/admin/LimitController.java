@@ -1,8 +1,8 @@
 package dev.sluice.api.admin;
 
-import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.common.Limit;
+import dev.sluice.db.SharedProperties;
 import dev.sluice.db.model.ModelRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -25,7 +25,7 @@ class LimitController {
     private final Limit defaultLimit;
     private final Clock clock;
 
-    LimitController(ModelRepository models, ApiProperties properties, Clock clock) {
+    LimitController(ModelRepository models, SharedProperties properties, Clock clock) {
         this.models = models;
         this.defaultLimit = properties.defaultLimit();
         this.clock = clock;
