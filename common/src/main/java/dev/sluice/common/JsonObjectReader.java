@@ -29,28 +29,36 @@ final class JsonObjectReader {
     }
 
     Fields readObject() {
-        space();
         Map<String, Object> fields = new HashMap<>();
-        expect('{');
         space();
-        if (peek() == '}') {
-            at++;
-        } else {
-            do {
-                space();
-                String name = string();
-                space();
-                expect(':');
-                fields.put(name, value(true));
-                space();
-            } while (consume(','));
-            expect('}');
-        }
+        object(fields);
         space();
         if (at != text.length()) {
             throw malformed();
         }
         return new Fields(fields);
+    }
+
+    /** Reads an object from its opening brace, keeping its top-level values in {@code into} unless null. */
+    private void object(Map<String, Object> into) {
+        expect('{');
+        depth++;
+        space();
+        if (!consume('}')) {
+            do {
+                space();
+                String name = string();
+                space();
+                expect(':');
+                Object value = value(into != null);
+                if (into != null) {
+                    into.put(name, value);
+                }
+                space();
+            } while (consume(','));
+            expect('}');
+        }
+        depth--;
     }
 
     /** Reads any value; returns it when {@code keep} and it is a string or a number, null otherwise. */
@@ -64,24 +72,7 @@ final class JsonObjectReader {
             case '"' -> {
                 return string();
             }
-            case '{' -> {
-                at++;
-                depth++;
-                space();
-                if (!consume('}')) {
-                    do {
-                        space();
-                        string();
-                        space();
-                        expect(':');
-                        value(false);
-                        space();
-                    } while (consume(','));
-                    expect('}');
-                }
-                depth--;
-                return null;
-            }
+            case '{' -> object(null);
             case '[' -> {
                 at++;
                 depth++;
