@@ -9,6 +9,8 @@
 # turn within each run, so that the machine's load weighs on all of them alike. Per start it reports:
 #   started  Spring's own "Started ... in X seconds" (from the start of the application context's startup)
 #   ready    wall clock from launching the JVM to /actuator/health/readiness answering UP
+#   cpu      CPU time (user + system) the process had used by then: on a machine shared with other work the
+#            least noisy of the three
 #   heap     heap in use after a full GC (jcmd GC.run, then GC.heap_info), MiB
 #   rss      the process's resident set at that moment, MiB
 # The JVM runs with its defaults (no heap flags), as bin/sluice-local starts it. Needs jq-free bash, curl,
@@ -63,9 +65,9 @@ fresh_database() {
     rabbitmqctl -q set_permissions -p "$VHOST" "${SPRING_RABBITMQ_USERNAME:-guest}" '.*' '.*' '.*' >/dev/null
 }
 
-# measure <jar> <log>: prints "started ready heap rss" (seconds, seconds, MiB, MiB)
+# measure <jar> <log>: prints "started ready cpu heap rss" (seconds, seconds, CPU seconds, MiB, MiB)
 measure() {
-    local jar=$1 log=$2 port t0 started ready heap rss
+    local jar=$1 log=$2 port t0 started ready cpu heap rss
     port=$(free_port)
     t0=$(now_ms)
     SERVER_PORT=$port SPRING_DATASOURCE_URL=jdbc:postgresql://localhost:5432/$DB \
@@ -80,11 +82,12 @@ measure() {
     ready=$(awk "BEGIN { printf \"%.2f\", ($(now_ms) - $t0) / 1000 }")
     started=$(sed -n 's/.*Started [A-Za-z]* in \([0-9.]*\) seconds.*/\1/p' "$log" | head -1)
     "$JCMD" "$PID" GC.run >/dev/null
-    heap=$("$JCMD" "$PID" GC.heap_info | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1)
+    cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.1f", ($12 + $13) / hz }' "/proc/$PID/stat")
+    heap=$("$JCMD" "$PID" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -1)
     heap=$(awk "BEGIN { printf \"%.1f\", $heap / 1024 }")
     rss=$(awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$PID/status")
     kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
-    echo "$started $ready $heap $rss"
+    echo "$started $ready $cpu $heap $rss"
 }
 
 declare -A RESULTS
@@ -96,23 +99,25 @@ for run in $(seq "$RUNS"); do
         worker=$(measure "${DIRS[$i]}/worker-service.jar" "$LOGS/worker-${LABELS[$i]}-$run.log")
         RESULTS["${LABELS[$i]} api $run"]=$api
         RESULTS["${LABELS[$i]} worker $run"]=$worker
-        echo "run $run ${LABELS[$i]}: api $api | worker $worker  (started s, ready s, heap MiB, rss MiB)" >&2
+        echo "run $run ${LABELS[$i]}: api $api | worker $worker  (started s, ready s, cpu s, heap MiB, rss MiB)" >&2
     done
 done
 
 echo
-echo "| jars | service | started (s), each run | ready (s), each run | heap after GC (MiB), each run | RSS (MiB), each run | median started / ready / heap |"
+echo "| jars | service | started (s) | ready (s) | CPU to ready (s) | heap after full GC (MiB) | RSS (MiB) |"
 echo "|---|---|---|---|---|---|---|"
 median() { tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-for i in "${!LABELS[@]}"; do
-    for service in api worker; do
-        cols=("" "" "" "")
+for service in api worker; do
+    for i in "${!LABELS[@]}"; do
+        cols=("" "" "" "" "")
         for run in $(seq "$RUNS"); do
             read -r -a f <<<"${RESULTS["${LABELS[$i]} $service $run"]}"
-            for c in 0 1 2 3; do cols[c]+="${cols[c]:+, }${f[c]}"; done
+            for c in 0 1 2 3 4; do cols[c]+="${cols[c]:+ }${f[c]}"; done
         done
-        med=()
-        for c in 0 1 2; do med+=("$(echo "${cols[c]//,/}" | median)"); done
-        echo "| ${LABELS[$i]} | $service | ${cols[0]} | ${cols[1]} | ${cols[2]} | ${cols[3]} | ${med[0]} / ${med[1]} / ${med[2]} |"
+        row="| ${LABELS[$i]} | $service"
+        for c in 0 1 2 3 4; do row+=" | **$(echo "${cols[c]}" | median)** (${cols[c]// /, })"; done
+        echo "$row |"
     done
 done
+echo
+echo "Bold: the median of the $RUNS runs; in brackets each run, in order."
