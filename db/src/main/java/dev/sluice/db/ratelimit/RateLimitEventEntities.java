@@ -16,4 +16,7 @@ interface RateLimitEventEntities extends JpaRepository<RateLimitEventEntity, Lon
              ORDER BY e.id DESC
             """)
     List<RateLimitEventEntity> recent(String model, Long beforeId, Limit limit);
+
+    /** The 429s one job met, oldest first; through the model's index, as events have no index by job. */
+    List<RateLimitEventEntity> findByModelAndJobIdOrderByOccurredAt(String model, String jobId, Limit limit);
 }

@@ -2,6 +2,7 @@ package dev.sluice.db.webhook;
 
 import java.util.List;
 import java.util.Optional;
+import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -38,5 +39,16 @@ public class WebhookDeliveryRepository {
     public Optional<WebhookDelivery> find(String tenantId, String subjectId, String id) {
         return deliveries.findByTenantIdAndSubjectIdAndId(tenantId, subjectId, id)
                 .map(WebhookDeliveryEntity::toDelivery);
+    }
+
+    /** For the operator: up to {@code limit} attempts of any tenant, newest first; null filters match everything. */
+    public List<WebhookDelivery> recent(String status, String subjectId, String tenantId, int limit) {
+        return deliveries.recent(status, subjectId, tenantId, Limit.of(limit)).stream()
+                .map(WebhookDeliveryEntity::toDelivery).toList();
+    }
+
+    /** For the operator: one attempt, whichever tenant's it is. */
+    public Optional<WebhookDelivery> find(String id) {
+        return deliveries.findById(id).map(WebhookDeliveryEntity::toDelivery);
     }
 }
