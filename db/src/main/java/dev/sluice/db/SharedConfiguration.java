@@ -17,7 +17,7 @@ import org.springframework.core.convert.converter.Converter;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SharedProperties.class)
-public class SharedConfiguration {
+class SharedConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SharedConfiguration.class);
 
