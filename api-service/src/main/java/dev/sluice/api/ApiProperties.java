@@ -1,8 +1,6 @@
 package dev.sluice.api;
 
-import dev.sluice.common.Limit;
 import java.net.URI;
-import dev.sluice.common.secret.SecretsSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -11,29 +9,25 @@ import org.springframework.util.unit.DataSize;
 /**
  * Every setting of the api-service, bound from {@code sluice.*} (environment: {@code SLUICE_*}) and
  * checked when the service starts, so that a bad value stops it with a clear message instead of
- * surfacing on the first request.
+ * surfacing on the first request. The settings the worker shares ({@code SLUICE_DEFAULT_LIMIT},
+ * {@code sluice.secrets.*}) are in {@code dev.sluice.db.SharedProperties}.
  *
  * @param adminKey     bearer key for {@code /admin/**} ({@code SLUICE_ADMIN_KEY}); when absent the
  *                     admin API is disabled and answers 403. Never logged.
- * @param defaultLimit limit for models with no explicit one ({@code SLUICE_DEFAULT_LIMIT}, {@code N/Ws}
- *                     or {@code N/Wm}, default {@code 15/60s})
  * @param input        how much a client may submit at once
  * @param dispatch     how jobs reach the broker
  * @param webhook      webhook targets and signing secrets
  * @param events       the live progress stream ({@code GET /v1/batches/{id}/events})
  * @param facade       the synchronous OpenAI facade ({@code POST /v1/chat/completions}, {@code GET /v1/models}, ...)
- * @param secrets      {@code sluice.secrets.encryption-key}: how tenants' webhook secrets are encrypted at rest
  */
 @ConfigurationProperties("sluice")
 public record ApiProperties(
         String adminKey,
-        @DefaultValue("15/60s") Limit defaultLimit,
         @DefaultValue Input input,
         @DefaultValue Dispatch dispatch,
         @DefaultValue Webhook webhook,
         @DefaultValue Events events,
-        @DefaultValue Facade facade,
-        @DefaultValue SecretsSettings secrets) {
+        @DefaultValue Facade facade) {
 
     public ApiProperties {
         adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
@@ -48,9 +42,8 @@ public record ApiProperties(
     @Override
     public String toString() {
         // The admin key must never reach a log, even through a debug dump of the configuration.
-        return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", defaultLimit=" + defaultLimit
-                + ", input=" + input + ", dispatch=" + dispatch + ", webhook=" + webhook + ", events=" + events
-                + ", facade=" + facade + ", secrets=" + secrets + "]";
+        return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", input=" + input + ", dispatch="
+                + dispatch + ", webhook=" + webhook + ", events=" + events + ", facade=" + facade + "]";
     }
 
     /**

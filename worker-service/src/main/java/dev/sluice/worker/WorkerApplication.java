@@ -1,15 +1,12 @@
 package dev.sluice.worker;
 
-import dev.sluice.common.Limit;
 import dev.sluice.db.PersistenceConfiguration;
 import java.time.InstantSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.convert.converter.Converter;
 
 /**
  * The worker: consumes every model's queue, runs each job against the provider at the model's pace,
@@ -29,20 +26,5 @@ public class WorkerApplication {
     @Bean
     InstantSource instantSource() {
         return InstantSource.system();
-    }
-
-    /** Binds {@code sluice.default-limit=15/60s} to a {@link Limit}. Static: binding needs it before any bean. */
-    @Bean
-    @ConfigurationPropertiesBinding
-    static Converter<String, Limit> limitConverter() {
-        return new LimitConverter();
-    }
-
-    /** A class, not a lambda, so that the conversion service can read its generic types. */
-    static final class LimitConverter implements Converter<String, Limit> {
-        @Override
-        public Limit convert(String source) {
-            return Limit.parse(source);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.worker;
 
+import dev.sluice.db.SharedProperties;
 import dev.sluice.worker.finalization.BatchFinalizer;
 import dev.sluice.worker.intake.ModelIntake;
 import dev.sluice.worker.rescue.LeaseRescuer;
@@ -32,12 +33,14 @@ class WorkerLoops implements SmartLifecycle {
     private final WebhookEventSweep webhookEvents;
     private final WebhookDeliverer webhookDeliverer;
     private final WorkerProperties properties;
+    private final SharedProperties shared;
 
     private volatile ScheduledExecutorService scheduler;
     private volatile Thread starter;
 
     WorkerLoops(SchemaGate schemaGate, ModelIntake intake, BatchFinalizer finalizer, LeaseRescuer rescuer,
-            WebhookEventSweep webhookEvents, WebhookDeliverer webhookDeliverer, WorkerProperties properties) {
+            WebhookEventSweep webhookEvents, WebhookDeliverer webhookDeliverer, WorkerProperties properties,
+            SharedProperties shared) {
         this.schemaGate = schemaGate;
         this.intake = intake;
         this.finalizer = finalizer;
@@ -45,12 +48,13 @@ class WorkerLoops implements SmartLifecycle {
         this.webhookEvents = webhookEvents;
         this.webhookDeliverer = webhookDeliverer;
         this.properties = properties;
+        this.shared = shared;
     }
 
     @Override
     public void start() {
         log.info("Worker starting: upstream {}, default limit {}, pacing {}, lease {}, retry {}",
-                properties.upstream(), properties.defaultLimit(), properties.pacing(), properties.lease(),
+                properties.upstream(), shared.defaultLimit(), properties.pacing(), properties.lease(),
                 properties.retry());
         intake.start();
         ScheduledExecutorService loops = Executors.newScheduledThreadPool(5,

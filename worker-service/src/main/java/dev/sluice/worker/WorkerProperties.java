@@ -1,7 +1,5 @@
 package dev.sluice.worker;
 
-import dev.sluice.common.Limit;
-import dev.sluice.common.secret.SecretsSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -12,11 +10,11 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Every setting of the worker, bound from {@code sluice.*} (environment: {@code SLUICE_*}) and checked
- * when it is bound, so that a bad value stops the worker at start with a message naming the property.
+ * when it is bound, so that a bad value stops the worker at start with a message naming the property. The
+ * settings the api-service shares ({@code SLUICE_DEFAULT_LIMIT}, {@code sluice.secrets.*}) are in
+ * {@code dev.sluice.db.SharedProperties}.
  *
  * @param upstream     the provider the worker calls
- * @param defaultLimit {@code SLUICE_DEFAULT_LIMIT}: the limit of a model with no other, {@code N/Ws} or
- *                     {@code N/Wm}
  * @param pacing       how dispatches are spaced
  * @param lease        how long a claim on a job holds
  * @param retry        how failed attempts are retried
@@ -27,12 +25,10 @@ import org.springframework.util.unit.DataSize;
  * @param operations   how the queue gauges and the worker's heartbeat are refreshed
  * @param alerts       the optional alert webhook Sluice sends itself
  * @param cache        the response cache batch jobs are served from and every deterministic success is kept in
- * @param secrets      {@code sluice.secrets.encryption-key}: the key tenants' webhook secrets are decrypted with
  */
 @ConfigurationProperties("sluice")
 public record WorkerProperties(
         @DefaultValue Upstream upstream,
-        @DefaultValue("15/60s") Limit defaultLimit,
         @DefaultValue Pacing pacing,
         @DefaultValue Lease lease,
         @DefaultValue Retry retry,
@@ -42,12 +38,10 @@ public record WorkerProperties(
         @DefaultValue Webhook webhook,
         @DefaultValue Operations operations,
         @DefaultValue Alerts alerts,
-        @DefaultValue Cache cache,
-        @DefaultValue SecretsSettings secrets) {
+        @DefaultValue Cache cache) {
 
     public WorkerProperties {
         cache = cache == null ? new Cache(true, Duration.ofHours(24)) : cache;
-        Objects.requireNonNull(defaultLimit, "sluice.default-limit");
         Duration longestCall = upstream.readTimeout().plus(upstream.connectTimeout());
         if (lease.duration().compareTo(longestCall) <= 0) {
             throw new IllegalArgumentException("sluice.lease.duration (" + lease.duration()

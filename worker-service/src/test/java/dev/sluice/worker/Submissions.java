@@ -3,6 +3,7 @@ package dev.sluice.worker;
 import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
+import dev.sluice.common.JobMessageCodec;
 import dev.sluice.common.Queues;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.NewBatch;
@@ -61,13 +62,11 @@ public class Submissions {
 
     /** Publishes one job's message, as the api-service (or its sweeper) does. */
     public void publish(JobMessage message) {
-        String body = "{\"job_id\":\"" + message.jobId() + "\",\"model\":\"" + message.model() + "\",\"priority\":"
-                + message.priority() + "}";
         MessageProperties properties = new MessageProperties();
         properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         properties.setPriority(message.priority());
-        rabbit.send("", Queues.forModel(message.model()), new Message(body.getBytes(StandardCharsets.UTF_8), properties));
+        rabbit.send("", Queues.forModel(message.model()), new Message(JobMessageCodec.encode(message), properties));
     }
 
     /** A batch being described: one job per call, in line order. */

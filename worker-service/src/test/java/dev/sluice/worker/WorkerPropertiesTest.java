@@ -3,10 +3,8 @@ package dev.sluice.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.common.Limit;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -27,7 +25,6 @@ class WorkerPropertiesTest {
 
         assertThat(properties.upstream().baseUrl()).isEqualTo(URI.create("http://localhost:3010"));
         assertThat(properties.upstream().keys()).containsExactly("sk-local");
-        assertThat(properties.defaultLimit()).isEqualTo(Limit.parse("15/60s"));
         assertThat(properties.pacing().safetyMargin()).isEqualTo(Duration.ofMillis(250));
         assertThat(properties.pacing().maxConcurrency()).isEqualTo(64);
         assertThat(properties.retry().maxAttempts()).isEqualTo(5);
@@ -42,14 +39,12 @@ class WorkerPropertiesTest {
                 "SLUICE_UPSTREAM_BASE_URL", "http://simulator:3010/",
                 "SLUICE_UPSTREAM_API_KEY", "sk-one",
                 "SLUICE_UPSTREAM_API_KEYS", "sk-a, sk-b",
-                "SLUICE_DEFAULT_LIMIT", "500/1m",
                 "SLUICE_PACING_SAFETY_MARGIN", "250ms",
                 "SLUICE_RETRY_MAX_ATTEMPTS", "3",
                 "SLUICE_UPSTREAM_MAX_RESPONSE_SIZE", "64KB"));
 
         assertThat(properties.upstream().baseUrlText()).isEqualTo("http://simulator:3010");
         assertThat(properties.upstream().keys()).containsExactly("sk-a", "sk-b");
-        assertThat(properties.defaultLimit()).isEqualTo(new Limit(500, Duration.ofMinutes(1)));
         assertThat(properties.pacing().safetyMargin()).isEqualTo(Duration.ofMillis(250));
         assertThat(properties.retry().maxAttempts()).isEqualTo(3);
         assertThat(properties.upstream().maxResponseSize().toBytes()).isEqualTo(64L * 1024);
@@ -71,7 +66,6 @@ class WorkerPropertiesTest {
                 "sluice.upstream.base-url is given without /v1");
         assertRefused(() -> bind(Map.of("SLUICE_UPSTREAM_BASE_URL", "localhost:3010")), "sluice.upstream.base-url");
         assertRefused(() -> bind(Map.of("SLUICE_UPSTREAM_API_KEY", " ")), "sluice.upstream.api-key");
-        assertRefused(() -> bind(Map.of("SLUICE_DEFAULT_LIMIT", "fast")), "N/Ws");
         assertRefused(() -> bind(Map.of("SLUICE_PACING_MAX_CONCURRENCY", "0")), "sluice.pacing.max-concurrency");
         assertRefused(() -> bind(Map.of("SLUICE_PACING_SAFETY_MARGIN", "-1ms")), "sluice.pacing.safety-margin");
         assertRefused(() -> bind(Map.of("SLUICE_RETRY_MAX_ATTEMPTS", "0")), "sluice.retry.max-attempts");
@@ -109,27 +103,11 @@ class WorkerPropertiesTest {
         assertThat(set.retrySchedule()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(2));
     }
 
-    @Test
-    void theSecretsEncryptionKeyIsOptionalCheckedAndNeverPrinted() {
-        assertThat(bind(Map.of()).secrets().cipher().encrypts()).isFalse();
-        String key = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
-
-        WorkerProperties properties = bind(Map.of("SLUICE_SECRETS_ENCRYPTION_KEY", key));
-
-        assertThat(properties.secrets().cipher().encrypts()).isTrue();
-        assertThat(properties.toString()).doesNotContain(key).contains("encryptionKey=***");
-        assertRefused(() -> bind(Map.of("SLUICE_SECRETS_ENCRYPTION_KEY", "c2hvcnQ=")),
-                "sluice.secrets.encryption-key (SLUICE_SECRETS_ENCRYPTION_KEY): the secrets encryption key must be "
-                        + "base64 of 32 bytes, got 5 bytes");
-        assertRefused(() -> bind(Map.of("SLUICE_SECRETS_ENCRYPTION_KEY", "not base64!")), "not valid base64");
-    }
-
     private static WorkerProperties bind(Map<String, Object> environment) {
         // Named as the real one, so that SLUICE_UPSTREAM_BASE_URL maps to sluice.upstream.base-url.
         var variables = new SystemEnvironmentPropertySource(
                 StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment);
         ApplicationConversionService conversion = new ApplicationConversionService();
-        conversion.addConverter(new WorkerApplication.LimitConverter());
         Binder binder = new Binder(ConfigurationPropertySources.from(variables), null, conversion);
         return binder.bindOrCreate("sluice", Bindable.of(WorkerProperties.class));
     }

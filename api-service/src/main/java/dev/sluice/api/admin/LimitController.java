@@ -1,8 +1,8 @@
 package dev.sluice.api.admin;
 
-import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.common.Limit;
+import dev.sluice.db.SharedProperties;
 import dev.sluice.db.model.ModelRepository;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -31,7 +31,7 @@ class LimitController {
     private final Limit defaultLimit;
     private final Clock clock;
 
-    LimitController(ModelRepository models, ApiProperties properties, Clock clock) {
+    LimitController(ModelRepository models, SharedProperties properties, Clock clock) {
         this.models = models;
         this.defaultLimit = properties.defaultLimit();
         this.clock = clock;

@@ -1,11 +1,11 @@
 package dev.sluice.api.admin;
 
-import dev.sluice.api.ApiProperties;
 import dev.sluice.api.job.JobFields;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.JsonInput;
 import dev.sluice.common.Limit;
+import dev.sluice.db.SharedProperties;
 import dev.sluice.db.model.ModelRepository;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -33,7 +33,7 @@ class PauseController {
     private final Limit defaultLimit;
     private final Clock clock;
 
-    PauseController(ModelRepository models, ApiProperties properties, Clock clock) {
+    PauseController(ModelRepository models, SharedProperties properties, Clock clock) {
         this.models = models;
         this.defaultLimit = properties.defaultLimit();
         this.clock = clock;

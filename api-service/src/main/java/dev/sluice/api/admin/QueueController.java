@@ -1,8 +1,8 @@
 package dev.sluice.api.admin;
 
-import dev.sluice.api.ApiProperties;
 import dev.sluice.api.batch.DrainTimes;
 import dev.sluice.common.Limit;
+import dev.sluice.db.SharedProperties;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.model.ModelSettings;
 import dev.sluice.db.operations.QueueStats;
@@ -36,7 +36,7 @@ class QueueController {
     private final Limit defaultLimit;
     private final Clock clock;
 
-    QueueController(QueueStatsRepository stats, ModelRepository models, ApiProperties properties, Clock clock) {
+    QueueController(QueueStatsRepository stats, ModelRepository models, SharedProperties properties, Clock clock) {
         this.stats = stats;
         this.models = models;
         this.defaultLimit = properties.defaultLimit();

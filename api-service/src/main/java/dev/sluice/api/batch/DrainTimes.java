@@ -1,8 +1,8 @@
 package dev.sluice.api.batch;
 
-import dev.sluice.api.ApiProperties;
 import dev.sluice.common.BatchStatus;
 import dev.sluice.common.Limit;
+import dev.sluice.db.SharedProperties;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.model.ModelSettings;
@@ -44,7 +44,7 @@ public class DrainTimes {
     private final Limit defaultLimit;
     private final Clock clock;
 
-    DrainTimes(ModelRepository models, QueueStatsRepository stats, ApiProperties properties, Clock clock) {
+    DrainTimes(ModelRepository models, QueueStatsRepository stats, SharedProperties properties, Clock clock) {
         this.models = models;
         this.stats = stats;
         this.defaultLimit = properties.defaultLimit();

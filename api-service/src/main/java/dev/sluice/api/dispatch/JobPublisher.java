@@ -100,7 +100,7 @@ public class JobPublisher {
             List<CorrelationData> pending = new ArrayList<>(chunk.size());
             for (int i = 0; i < chunk.size(); i++) {
                 CorrelationData correlation = new CorrelationData(chunk.get(i).jobId());
-                operations.send("", queueNames.get(i), JobMessageCodec.toMessage(chunk.get(i)), correlation);
+                operations.send("", queueNames.get(i), AmqpJobMessage.of(chunk.get(i)), correlation);
                 pending.add(correlation);
             }
             return awaitConfirms(chunk, pending);

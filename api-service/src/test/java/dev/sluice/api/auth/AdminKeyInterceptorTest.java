@@ -8,8 +8,6 @@ import static org.mockito.Mockito.when;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
-import dev.sluice.common.Limit;
-import dev.sluice.common.secret.SecretsSettings;
 import dev.sluice.db.tenant.Tenant;
 import dev.sluice.db.tenant.TenantRepository;
 import jakarta.servlet.http.Cookie;
@@ -150,13 +148,12 @@ class AdminKeyInterceptorTest {
     }
 
     private static ApiProperties properties(String adminKey) {
-        return new ApiProperties(adminKey, Limit.parse("15/60s"),
+        return new ApiProperties(adminKey,
                 new ApiProperties.Input(DataSize.ofMegabytes(1), 10, 10, 16, 64, 512, Duration.ofHours(24),
                         DataSize.ofMegabytes(200), DataSize.ofMegabytes(10)),
                 new ApiProperties.Dispatch(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
                         1000, Duration.ofSeconds(90)),
                 new ApiProperties.Webhook(false, Duration.ofHours(24)),
-                new ApiProperties.Events(Duration.ofMillis(500), Duration.ofSeconds(15)), null,
-                new SecretsSettings(null));
+                new ApiProperties.Events(Duration.ofMillis(500), Duration.ofSeconds(15)), null);
     }
 }

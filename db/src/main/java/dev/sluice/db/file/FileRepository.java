@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.springframework.data.domain.Limit;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,7 +21,8 @@ import org.springframework.transaction.annotation.Transactional;
  * The {@code files} table and the content of the files a batch's jobs make up (its output and error files,
  * and an inline batch's input file), rendered from the jobs on every read and streamed with a server-side
  * cursor: a 100,000-line file is never in memory. The bytes of uploaded files are in
- * {@link FilePartRepository}.
+ * {@link FilePartRepository}. File rows are written and read with JPA, except a result file's insert, whose
+ * {@code ON CONFLICT} settles racing finalisers; the content is SQL streamed with {@code JdbcClient}.
  */
 @Repository
 public class FileRepository {
@@ -36,55 +37,6 @@ public class FileRepository {
             SELECT id FROM files WHERE batch_id = :batchId AND kind = :kind
             """;
 
-    private static final String FIND_FOR_TENANT = """
-            SELECT * FROM files WHERE id = :id AND tenant_id = :tenantId
-            """;
-
-    /** An upload starts empty; its size is set once its last part is stored, in the same transaction. */
-    private static final String INSERT_INPUT_FILE = """
-            INSERT INTO files (id, tenant_id, purpose, filename, bytes, batch_id, kind, created_at)
-            VALUES (:id, :tenantId, 'batch', :filename, 0, NULL, 'input', :now)
-            """;
-
-    /** The input file of an inline batch: no parts, its content is rendered from the batch's jobs. */
-    private static final String INSERT_BATCH_INPUT_FILE = """
-            INSERT INTO files (id, tenant_id, purpose, filename, bytes, batch_id, kind, created_at)
-            VALUES (:id, :tenantId, 'batch', :filename, :bytes, :batchId, 'input', :now)
-            """;
-
-    private static final String SET_BYTES = """
-            UPDATE files SET bytes = :bytes WHERE id = :id
-            """;
-
-    private static final String DELETE_FOR_TENANT = """
-            DELETE FROM files WHERE id = :id AND tenant_id = :tenantId
-            """;
-
-    /**
-     * One page of the tenant's files, optionally of one purpose, after the file with id {@code afterId}.
-     * A cursor that names no file of the tenant (deleted, or another tenant's) yields an empty page.
-     */
-    private static final String PAGE_NEWEST_FIRST = """
-            SELECT * FROM files
-             WHERE tenant_id = :tenantId
-               AND (CAST(:purpose AS text) IS NULL OR purpose = :purpose)
-               AND (CAST(:afterId AS text) IS NULL
-                    OR seq < (SELECT seq FROM files WHERE id = :afterId AND tenant_id = :tenantId))
-             ORDER BY seq DESC
-             LIMIT :limit
-            """;
-
-    /** As {@link #PAGE_NEWEST_FIRST}, oldest first. */
-    private static final String PAGE_OLDEST_FIRST = """
-            SELECT * FROM files
-             WHERE tenant_id = :tenantId
-               AND (CAST(:purpose AS text) IS NULL OR purpose = :purpose)
-               AND (CAST(:afterId AS text) IS NULL
-                    OR seq > (SELECT seq FROM files WHERE id = :afterId AND tenant_id = :tenantId))
-             ORDER BY seq ASC
-             LIMIT :limit
-            """;
-
     private static final String RESULTS = """
             SELECT * FROM jobs WHERE batch_id = :batchId AND status IN (:statuses) ORDER BY line_no
             """;
@@ -93,18 +45,16 @@ public class FileRepository {
             SELECT custom_id, url, body FROM jobs WHERE batch_id = :batchId ORDER BY line_no
             """;
 
-    private static final RowMapper<FileRow> ROW = (rs, n) -> new FileRow(rs.getString("id"),
-            rs.getString("tenant_id"), rs.getString("purpose"), rs.getString("filename"), rs.getLong("bytes"),
-            rs.getString("batch_id"), rs.getString("kind"), Timestamps.read(rs, "created_at"));
-
     /** Rows fetched per round trip while streaming results. */
     private static final int FETCH_SIZE = 500;
 
     private final JdbcClient jdbc;
     private final JdbcClient streaming;
+    private final FileEntities files;
 
-    public FileRepository(JdbcClient jdbc, DataSource dataSource) {
+    FileRepository(JdbcClient jdbc, DataSource dataSource, FileEntities files) {
         this.jdbc = jdbc;
+        this.files = files;
         JdbcTemplate template = new JdbcTemplate(dataSource);
         template.setFetchSize(FETCH_SIZE);
         this.streaming = JdbcClient.create(template);
@@ -129,8 +79,7 @@ public class FileRepository {
      * that stores its parts and then {@link #setBytes}.
      */
     public void insertInputFile(String id, String tenantId, String filename, Instant now) {
-        jdbc.sql(INSERT_INPUT_FILE).param("id", id).param("tenantId", tenantId).param("filename", filename)
-                .param("now", Timestamps.bind(now)).update();
+        files.saveAndFlush(new FileEntity(id, tenantId, "batch", filename, 0, null, "input", now));
     }
 
     /**
@@ -139,18 +88,17 @@ public class FileRepository {
      */
     public void insertBatchInputFile(String id, String tenantId, String batchId, String filename, long bytes,
             Instant now) {
-        jdbc.sql(INSERT_BATCH_INPUT_FILE).param("id", id).param("tenantId", tenantId).param("filename", filename)
-                .param("bytes", bytes).param("batchId", batchId).param("now", Timestamps.bind(now)).update();
+        files.saveAndFlush(new FileEntity(id, tenantId, "batch", filename, bytes, batchId, "input", now));
     }
 
     /** Sets an uploaded file's size once all its parts are stored. */
     public void setBytes(String id, long bytes) {
-        jdbc.sql(SET_BYTES).param("id", id).param("bytes", bytes).update();
+        files.setBytes(id, bytes);
     }
 
     /** The file if it exists and belongs to the tenant. */
     public Optional<FileRow> find(String tenantId, String id) {
-        return jdbc.sql(FIND_FOR_TENANT).param("id", id).param("tenantId", tenantId).query(ROW).optional();
+        return files.findByIdAndTenantId(id, tenantId).map(FileEntity::toRow);
     }
 
     /**
@@ -158,8 +106,10 @@ public class FileRepository {
      * first, after the one with id {@code afterId} (null: from the start).
      */
     public List<FileRow> page(String tenantId, String purpose, String afterId, boolean newestFirst, int limit) {
-        return jdbc.sql(newestFirst ? PAGE_NEWEST_FIRST : PAGE_OLDEST_FIRST).param("tenantId", tenantId)
-                .param("purpose", purpose).param("afterId", afterId).param("limit", limit).query(ROW).list();
+        Limit max = Limit.of(limit);
+        List<FileEntity> page = newestFirst ? files.pageNewestFirst(tenantId, purpose, afterId, max)
+                : files.pageOldestFirst(tenantId, purpose, afterId, max);
+        return page.stream().map(FileEntity::toRow).toList();
     }
 
     /**
@@ -167,7 +117,7 @@ public class FileRepository {
      * Batches keep their own copy of every line, so a batch made from the file is unaffected.
      */
     public boolean delete(String tenantId, String id) {
-        return jdbc.sql(DELETE_FOR_TENANT).param("id", id).param("tenantId", tenantId).update() == 1;
+        return files.deleteOwned(id, tenantId) == 1;
     }
 
     /**

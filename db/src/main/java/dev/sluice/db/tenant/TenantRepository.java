@@ -4,6 +4,7 @@ import dev.sluice.db.Timestamps;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -11,35 +12,11 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Tenants and their API keys. Keys are looked up by hash; the key itself is never stored. Webhook secrets are
  * stored as the services hand them over: encrypted ({@code enc:v1:}, see {@code SecretCipher}) when a secrets
- * encryption key is configured, in clear otherwise.
+ * encryption key is configured, in clear otherwise. Rows are inserted and read with JPA; every change to a stored
+ * row is a conditional update in SQL.
  */
 @Repository
 public class TenantRepository {
-
-    private static final String INSERT_TENANT = """
-            INSERT INTO tenants (id, name, webhook_secret, created_at)
-            VALUES (:id, :name, :webhookSecret, :now)
-            """;
-
-    private static final String INSERT_KEY = """
-            INSERT INTO api_keys (id, tenant_id, name, key_hash, key_prefix, created_at)
-            VALUES (:id, :tenantId, :name, :keyHash, :keyPrefix, :now)
-            """;
-
-    private static final String FIND_BY_KEY_HASH = """
-            SELECT t.id, t.name, t.webhook_secret
-              FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
-             WHERE k.key_hash = :keyHash AND k.revoked_at IS NULL
-            """;
-
-    private static final String FIND_BY_ID = """
-            SELECT id, name, webhook_secret FROM tenants WHERE id = :id
-            """;
-
-    private static final String LIST_KEYS = """
-            SELECT id, tenant_id, name, key_prefix, created_at, revoked_at
-              FROM api_keys ORDER BY created_at, id
-            """;
 
     private static final String REVOKE_KEY = """
             UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL
@@ -81,54 +58,36 @@ public class TenantRepository {
             """;
 
     private final JdbcClient jdbc;
+    private final TenantEntities tenants;
+    private final ApiKeyEntities keys;
 
-    public TenantRepository(JdbcClient jdbc) {
+    TenantRepository(JdbcClient jdbc, TenantEntities tenants, ApiKeyEntities keys) {
         this.jdbc = jdbc;
+        this.tenants = tenants;
+        this.keys = keys;
     }
 
     /** Creates a tenant together with its first key, in one transaction. */
     @Transactional
     public void createTenantWithKey(String tenantId, String keyId, String name, byte[] keyHash, String keyPrefix,
             String webhookSecret, Instant now) {
-        jdbc.sql(INSERT_TENANT)
-                .param("id", tenantId)
-                .param("name", name)
-                .param("webhookSecret", webhookSecret)
-                .param("now", Timestamps.bind(now))
-                .update();
-        jdbc.sql(INSERT_KEY)
-                .param("id", keyId)
-                .param("tenantId", tenantId)
-                .param("name", name)
-                .param("keyHash", keyHash)
-                .param("keyPrefix", keyPrefix)
-                .param("now", Timestamps.bind(now))
-                .update();
+        tenants.saveAndFlush(new TenantEntity(tenantId, name, webhookSecret, now));
+        keys.saveAndFlush(new ApiKeyEntity(keyId, tenantId, name, keyHash, keyPrefix, now));
     }
 
     /** The tenant a live (unrevoked) key with this SHA-256 belongs to. */
     public Optional<Tenant> findByKeyHash(byte[] keyHash) {
-        return jdbc.sql(FIND_BY_KEY_HASH)
-                .param("keyHash", keyHash)
-                .query((rs, n) -> new Tenant(rs.getString("id"), rs.getString("name"), rs.getString("webhook_secret")))
-                .optional();
+        return tenants.findByLiveKeyHash(keyHash).map(TenantEntity::toTenant);
     }
 
     /** The tenant with this id, whatever the state of its keys (the admin API acts on its behalf). */
     public Optional<Tenant> findById(String tenantId) {
-        return jdbc.sql(FIND_BY_ID)
-                .param("id", tenantId)
-                .query((rs, n) -> new Tenant(rs.getString("id"), rs.getString("name"), rs.getString("webhook_secret")))
-                .optional();
+        return tenants.findById(tenantId).map(TenantEntity::toTenant);
     }
 
     /** Every key, oldest first, without secrets. */
     public List<ApiKey> listKeys() {
-        return jdbc.sql(LIST_KEYS)
-                .query((rs, n) -> new ApiKey(rs.getString("id"), rs.getString("tenant_id"), rs.getString("name"),
-                        rs.getString("key_prefix"), Timestamps.read(rs, "created_at"),
-                        Timestamps.read(rs, "revoked_at")))
-                .list();
+        return keys.findAll(Sort.by("createdAt", "id")).stream().map(ApiKeyEntity::toApiKey).toList();
     }
 
     /** Revokes a key; false when there is no such live key. */

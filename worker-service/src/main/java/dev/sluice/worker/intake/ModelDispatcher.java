@@ -3,6 +3,7 @@ package dev.sluice.worker.intake;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import dev.sluice.common.JobMessage;
+import dev.sluice.common.JobMessageCodec;
 import dev.sluice.common.Queues;
 import dev.sluice.worker.execution.JobExecutor;
 import dev.sluice.worker.pacing.GlobalPacer;
@@ -169,7 +170,7 @@ final class ModelDispatcher implements Runnable {
         long tag = message.getEnvelope().getDeliveryTag();
         jobs.submit(() -> {
             try {
-                Optional<JobMessage> job = JobMessageReader.read(message.getBody(), model);
+                Optional<JobMessage> job = JobMessageCodec.decode(message.getBody(), model);
                 if (job.isEmpty()) {
                     pacer.cancel(grant);
                     log.warn("Dropping a malformed message on the queue of model {} ({} bytes, no job_id)", model,

@@ -1,12 +1,12 @@
 package dev.sluice.worker.metrics;
 
 import dev.sluice.common.Limit;
+import dev.sluice.db.SharedProperties;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.model.ModelSettings;
 import dev.sluice.db.operations.QueueStats;
 import dev.sluice.db.operations.QueueStatsRepository;
 import dev.sluice.db.operations.WorkerHeartbeatRepository;
-import dev.sluice.worker.WorkerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -41,7 +41,7 @@ class QueueGauges {
     private final MultiGauge limitRequests;
     private final MultiGauge limitWindow;
 
-    QueueGauges(QueueStatsRepository stats, ModelRepository models, WorkerProperties properties, InstantSource clock,
+    QueueGauges(QueueStatsRepository stats, ModelRepository models, SharedProperties properties, InstantSource clock,
             MeterRegistry meters) {
         this.stats = stats;
         this.models = models;

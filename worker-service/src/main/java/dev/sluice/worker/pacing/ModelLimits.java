@@ -1,9 +1,9 @@
 package dev.sluice.worker.pacing;
 
 import dev.sluice.common.Limit;
+import dev.sluice.db.SharedProperties;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.model.ModelSettings;
-import dev.sluice.worker.WorkerProperties;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
@@ -26,7 +26,7 @@ public class ModelLimits implements LimitSource {
     private volatile Map<String, ModelSettings> byModel = Map.of();
     private final Map<String, Limit> learnedHere = new ConcurrentHashMap<>();
 
-    ModelLimits(ModelRepository models, InstantSource clock, WorkerProperties properties) {
+    ModelLimits(ModelRepository models, InstantSource clock, SharedProperties properties) {
         this.models = models;
         this.clock = clock;
         this.defaultLimit = properties.defaultLimit();

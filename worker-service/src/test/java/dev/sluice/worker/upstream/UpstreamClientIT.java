@@ -2,8 +2,6 @@ package dev.sluice.worker.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.common.Limit;
-import dev.sluice.common.secret.SecretsSettings;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.simulator.faults.FaultRates;
@@ -156,7 +154,7 @@ class UpstreamClientIT {
     private static WorkerProperties properties(URI baseUrl, DataSize maxResponseSize) {
         var upstream = new WorkerProperties.Upstream(baseUrl, "sk-test", List.of(), Duration.ofSeconds(1), READ_TIMEOUT,
                 false, maxResponseSize);
-        return new WorkerProperties(upstream, Limit.parse("100/1s"),
+        return new WorkerProperties(upstream,
                 new WorkerProperties.Pacing(Duration.ofMillis(100), 16),
                 new WorkerProperties.Lease(Duration.ofSeconds(10)),
                 new WorkerProperties.Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60)),
@@ -165,8 +163,7 @@ class UpstreamClientIT {
                 new WorkerProperties.Rescue(Duration.ofSeconds(5), 500),
                 new WorkerProperties.Webhook(false, Duration.ofSeconds(15), List.of(), 0.2, Duration.ofSeconds(1), 50),
                 new WorkerProperties.Operations(Duration.ofSeconds(10)),
-                new WorkerProperties.Alerts(null, Duration.ofMinutes(15), Duration.ofSeconds(30)), null,
-                new SecretsSettings(null));
+                new WorkerProperties.Alerts(null, Duration.ofMinutes(15), Duration.ofSeconds(30)), null);
     }
 
     private static final String KEY = "sk-test";

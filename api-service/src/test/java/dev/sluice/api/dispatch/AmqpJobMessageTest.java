@@ -3,25 +3,26 @@ package dev.sluice.api.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.JobMessage;
-import java.nio.charset.StandardCharsets;
+import dev.sluice.common.JobMessageCodec;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 
-class JobMessageCodecTest {
+class AmqpJobMessageTest {
 
     @Test
-    void writesThePlainJsonTheWorkerReads() {
-        Message message = JobMessageCodec.toMessage(new JobMessage("job_abc", "openai/gpt-4o-mini \"x\"", 7));
+    void carriesTheSharedJsonBodyAsAPersistentPrioritisedMessage() {
+        JobMessage job = new JobMessage("job_abc", "openai/gpt-4o-mini \"x\"", 7);
 
-        assertThat(new String(message.getBody(), StandardCharsets.UTF_8))
-                .isEqualTo("{\"job_id\":\"job_abc\",\"model\":\"openai/gpt-4o-mini \\\"x\\\"\",\"priority\":7}");
+        Message message = AmqpJobMessage.of(job);
+
+        assertThat(message.getBody()).isEqualTo(JobMessageCodec.encode(job));
         assertThat(message.getMessageProperties().getContentType()).isEqualTo("application/json");
+        assertThat(message.getMessageProperties().getContentEncoding()).isEqualTo("UTF-8");
         assertThat(message.getMessageProperties().getDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
         assertThat(message.getMessageProperties().getPriority()).isEqualTo(7);
         assertThat(message.getMessageProperties().getMessageId()).isEqualTo("job_abc");
         assertThat(message.getMessageProperties().getHeaders()).doesNotContainKey("__TypeId__");
-        assertThat(JobMessageCodec.fromMessage(message))
-                .isEqualTo(new JobMessage("job_abc", "openai/gpt-4o-mini \"x\"", 7));
+        assertThat(JobMessageCodec.decode(message.getBody(), "other")).contains(job);
     }
 }

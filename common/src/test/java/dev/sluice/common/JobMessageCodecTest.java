@@ -1,0 +1,74 @@
+package dev.sluice.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JobMessageCodecTest {
+
+    private static final String QUEUE_MODEL = "openai/gpt-4o-mini";
+
+    @Test
+    void writesThePlainJsonOfTheContract() {
+        byte[] body = JobMessageCodec.encode(new JobMessage("job_abc", "openai/gpt-4o-mini \"x\"", 7));
+
+        assertThat(new String(body, StandardCharsets.UTF_8))
+                .isEqualTo("{\"job_id\":\"job_abc\",\"model\":\"openai/gpt-4o-mini \\\"x\\\"\",\"priority\":7}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openai/gpt-4o-mini", "m \"quoted\" \\ back", "tab\tnl\n cr\r \u0001 \u001f", "é ✓ 𝄞 /"})
+    void whatIsWrittenReadsBackTheSame(String model) {
+        for (int priority = 0; priority <= 9; priority++) {
+            JobMessage message = new JobMessage("job_" + priority, model, priority);
+
+            assertThat(JobMessageCodec.decode(JobMessageCodec.encode(message), "other")).contains(message);
+        }
+    }
+
+    @Test
+    void readsTheContract() {
+        assertThat(read("{\"job_id\":\"job_1\",\"model\":\"openai/gpt-4o\",\"priority\":7}"))
+                .isEqualTo(new JobMessage("job_1", "openai/gpt-4o", 7));
+        assertThat(read(" {\n \"priority\" : 3 , \"job_id\" : \"job_\\u0031\" } "))
+                .isEqualTo(new JobMessage("job_1", QUEUE_MODEL, 3));
+    }
+
+    @Test
+    void isLenientAboutEverythingButTheJobId() {
+        assertThat(read("{\"job_id\":\"job_1\",\"batch_id\":\"batch_9\",\"extra\":[1,{\"a\":[true,null]}],\"x\":-1.5e3}"))
+                .isEqualTo(new JobMessage("job_1", QUEUE_MODEL, 0));
+        assertThat(read("{\"job_id\":\"job_1\",\"model\":\"m\",\"priority\":10}").priority()).isEqualTo(9);
+        assertThat(read("{\"job_id\":\"job_1\",\"priority\":-3}").priority()).isZero();
+        assertThat(read("{\"job_id\":\"job_1\",\"priority\":99999999999999999999}").priority()).isEqualTo(9);
+        assertThat(read("{\"job_id\":\"job_1\",\"priority\":\"high\"}").priority()).isZero();
+        assertThat(read("{\"job_id\":\"job_1\",\"model\":\"\",\"priority\":null}").model()).isEqualTo(QUEUE_MODEL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"model\":\"m\"}", "{\"job_id\":\"\"}", "{\"job_id\":\" \"}", "{\"job_id\":42}",
+            "[\"job_1\"]", "job_1", "", "{\"job_id\":\"job_1\"", "{\"job_id\":\"job_1\"} x", "{\"job_id\":'job_1'}",
+            "{\"job_id\":\"job_1\",}", "{\"job_id\":\"job\u0001\"}", "{\"a\":tru,\"job_id\":\"job_1\"}"})
+    void aMessageWithoutAReadableJobIdIsUnusable(String body) {
+        assertThat(decode(body)).isEmpty();
+    }
+
+    @Test
+    void deepNestingIsRefusedNotRecursedInto() {
+        String deep = "[".repeat(10_000) + "]".repeat(10_000);
+
+        assertThat(decode("{\"job_id\":\"job_1\",\"x\":" + deep + "}")).isEmpty();
+    }
+
+    private static JobMessage read(String body) {
+        return decode(body).orElseThrow();
+    }
+
+    private static Optional<JobMessage> decode(String body) {
+        return JobMessageCodec.decode(body.getBytes(StandardCharsets.UTF_8), QUEUE_MODEL);
+    }
+}
