@@ -13,8 +13,9 @@ import org.springframework.util.unit.DataSize;
  * checked when the service starts, so that a bad value stops it with a clear message instead of
  * surfacing on the first request.
  *
- * @param adminKey     bearer key for {@code /admin/**} ({@code SLUICE_ADMIN_KEY}); when absent the
- *                     admin API is disabled and answers 403. Never logged.
+ * @param adminKey     bearer key for {@code /admin/**} and {@code /actuator/**} but health
+ *                     ({@code SLUICE_ADMIN_KEY}), at least {@value #MIN_ADMIN_KEY_LENGTH} characters or the
+ *                     service does not start; when absent the admin API is disabled and answers 403. Never logged.
  * @param defaultLimit limit for models with no explicit one ({@code SLUICE_DEFAULT_LIMIT}, {@code N/Ws}
  *                     or {@code N/Wm}, default {@code 15/60s})
  * @param input        how much a client may submit at once
@@ -35,8 +36,14 @@ public record ApiProperties(
         @DefaultValue Facade facade,
         @DefaultValue SecretsSettings secrets) {
 
+    /** The shortest admin key the service starts with: a short one would be guessed. */
+    public static final int MIN_ADMIN_KEY_LENGTH = 16;
+
     public ApiProperties {
         adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
+        require(adminKey == null || adminKey.length() >= MIN_ADMIN_KEY_LENGTH, "SLUICE_ADMIN_KEY is too short: "
+                + (adminKey == null ? 0 : adminKey.length()) + " characters, the minimum is " + MIN_ADMIN_KEY_LENGTH
+                + ". Choose a long random one, e.g. openssl rand -hex 24");
         facade = facade == null ? Facade.DEFAULTS : facade;
     }
 

@@ -12,7 +12,10 @@ import dev.sluice.common.Limit;
 import dev.sluice.common.secret.SecretsSettings;
 import dev.sluice.db.tenant.Tenant;
 import dev.sluice.db.tenant.TenantRepository;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -25,7 +28,7 @@ class AdminKeyInterceptorTest {
 
     @Test
     void withoutAnAdminKeyTheAdminApiIsOff() {
-        AdminKeyInterceptor interceptor = new AdminKeyInterceptor(properties(null), tenants);
+        AdminKeyInterceptor interceptor = interceptor(null);
 
         assertThatThrownBy(() -> interceptor.preHandle(request("anything"), new MockHttpServletResponse(), null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
@@ -36,11 +39,11 @@ class AdminKeyInterceptorTest {
 
     @Test
     void acceptsOnlyTheAdminKey() {
-        AdminKeyInterceptor interceptor = new AdminKeyInterceptor(properties("s3cret-admin"), tenants);
+        AdminKeyInterceptor interceptor = interceptor("s3cret-admin-key-0001");
         when(tenants.findByKeyHash(any())).thenReturn(Optional.empty());
 
-        assertThat(interceptor.preHandle(request("s3cret-admin"), new MockHttpServletResponse(), null)).isTrue();
-        assertThatThrownBy(() -> interceptor.preHandle(request("s3cret-admiN"), new MockHttpServletResponse(), null))
+        assertThat(interceptor.preHandle(request("s3cret-admin-key-0001"), new MockHttpServletResponse(), null)).isTrue();
+        assertThatThrownBy(() -> interceptor.preHandle(request("s3cret-admin-key-000l"), new MockHttpServletResponse(), null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
         assertThatThrownBy(() -> interceptor.preHandle(new MockHttpServletRequest(), new MockHttpServletResponse(),
                 null)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
@@ -48,7 +51,7 @@ class AdminKeyInterceptorTest {
 
     @Test
     void aTenantKeyIsForbiddenRatherThanUnknown() {
-        AdminKeyInterceptor interceptor = new AdminKeyInterceptor(properties("s3cret-admin"), tenants);
+        AdminKeyInterceptor interceptor = interceptor("s3cret-admin-key-0001");
         when(tenants.findByKeyHash(any())).thenReturn(Optional.of(new Tenant("tenant_1", "t", "whsec_x")));
 
         assertThatThrownBy(() -> interceptor.preHandle(request("sk-sluice-tenant"), new MockHttpServletResponse(),
@@ -57,7 +60,42 @@ class AdminKeyInterceptorTest {
 
     @Test
     void configurationNeverPrintsTheAdminKey() {
-        assertThat(properties("s3cret-admin").toString()).doesNotContain("s3cret-admin").contains("***");
+        assertThat(properties("s3cret-admin-key-0001").toString()).doesNotContain("s3cret-admin").contains("***");
+    }
+
+    @Test
+    void aThrottledAddressGets429WithRetryAfterEvenForTheRightKey() {
+        AdminKeyInterceptor interceptor = interceptor("s3cret-admin-key-0001");
+        when(tenants.findByKeyHash(any())).thenReturn(Optional.empty());
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> interceptor.preHandle(request("wrong-" + Math.random()),
+                    new MockHttpServletResponse(), null)).isInstanceOfSatisfying(ApiException.class,
+                            e -> assertThat(e.status().value()).isEqualTo(401));
+        }
+
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        assertThatThrownBy(() -> interceptor.preHandle(request("s3cret-admin-key-0001"), response, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status().value()).isEqualTo(429);
+                    assertThat(e.code()).isEqualTo("too_many_failed_logins");
+                });
+        assertThat(response.getHeader("Retry-After")).isEqualTo("60");
+    }
+
+    @Test
+    void anAdminKeyShorterThan16CharactersStopsTheServiceNamingTheVariableButNotTheKey() {
+        assertThatThrownBy(() -> properties("sk-admin-local"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SLUICE_ADMIN_KEY")
+                .hasMessageContaining("16")
+                .hasMessageNotContaining("sk-admin-local");
+        assertThat(properties("0123456789abcdef").adminEnabled()).isTrue();
+    }
+
+    private AdminKeyInterceptor interceptor(String adminKey) {
+        return new AdminKeyInterceptor(new AdminKeyCheck(properties(adminKey),
+                new AdminLoginSettings(10, Duration.ofMinutes(1)), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)),
+                tenants);
     }
 
     private static MockHttpServletRequest request(String key) {
@@ -66,7 +104,7 @@ class AdminKeyInterceptorTest {
         return request;
     }
 
-    private static ApiProperties properties(String adminKey) {
+    static ApiProperties properties(String adminKey) {
         return new ApiProperties(adminKey, Limit.parse("15/60s"),
                 new ApiProperties.Input(DataSize.ofMegabytes(1), 10, 10, 16, 64, 512, Duration.ofHours(24),
                         DataSize.ofMegabytes(200), DataSize.ofMegabytes(10)),
