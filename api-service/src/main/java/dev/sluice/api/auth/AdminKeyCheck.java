@@ -78,27 +78,26 @@ public class AdminKeyCheck {
         if (presented == null || presented.isEmpty()) {
             return new Refused();
         }
+        boolean matches = MessageDigest.isEqual(ApiKeys.hash(presented), adminKeyHash);
         Instant now = clock.instant();
+        // One lock from the count to the record, so that parallel guesses cannot all pass a count taken before
+        // any of them failed.
         synchronized (failures) {
             Deque<Instant> recent = recentFailures(clientAddress, now);
             if (recent != null && recent.size() >= settings.maxFailures()) {
                 Duration wait = Duration.between(now, recent.peekFirst().plus(settings.window()));
                 return new Throttled(wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
             }
-        }
-        if (MessageDigest.isEqual(ApiKeys.hash(presented), adminKeyHash)) {
-            synchronized (failures) {
+            if (matches) {
                 failures.remove(clientAddress);
+                return new Accepted();
             }
-            return new Accepted();
-        }
-        synchronized (failures) {
-            if (!failures.containsKey(clientAddress) && failures.size() >= MAX_ADDRESSES) {
+            if (recent == null && failures.size() >= MAX_ADDRESSES) {
                 makeRoom(now);
             }
             failures.computeIfAbsent(clientAddress, address -> new ArrayDeque<>()).addLast(now);
+            return new Refused();
         }
-        return new Refused();
     }
 
     /** How many addresses have failures remembered (for tests of the bound). */

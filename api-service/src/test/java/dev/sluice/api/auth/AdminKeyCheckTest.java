@@ -7,6 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Failed admin logins are throttled per client address, on a clock the test moves. */
@@ -58,6 +63,22 @@ class AdminKeyCheckTest {
         }
         assertThat(check.check("wrong-last", "198.51.100.1")).isInstanceOf(AdminKeyCheck.Refused.class);
         assertThat(check.check(KEY, "198.51.100.1")).isInstanceOf(AdminKeyCheck.Throttled.class);
+    }
+
+    @Test
+    void parallelGuessesGetNoMoreThanTheLimitCompared() throws Exception {
+        List<Future<AdminKeyCheck.Outcome>> outcomes = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 200; i++) {
+                String guess = "wrong-" + i;
+                outcomes.add(pool.submit(() -> check.check(guess, "203.0.113.50")));
+            }
+        }
+        long refused = 0;
+        for (Future<AdminKeyCheck.Outcome> outcome : outcomes) {
+            refused += outcome.get() instanceof AdminKeyCheck.Refused ? 1 : 0;
+        }
+        assertThat(refused).isEqualTo(10);
     }
 
     @Test
