@@ -121,7 +121,9 @@ final class FacadeBench {
 
     private static int gauge(URI api, String name) {
         try {
+            // /actuator/prometheus takes the admin key (facade-table.sh exports it).
             HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(api.resolve("/actuator/prometheus"))
+                    .header("Authorization", "Bearer " + System.getenv("SLUICE_ADMIN_KEY"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             return metrics.body().lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
                     .mapToInt(line -> (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))

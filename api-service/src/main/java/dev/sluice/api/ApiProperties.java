@@ -12,8 +12,9 @@ import org.springframework.util.unit.DataSize;
  * surfacing on the first request. The settings the worker shares ({@code SLUICE_DEFAULT_LIMIT},
  * {@code sluice.secrets.*}) are in {@code dev.sluice.db.SharedProperties}.
  *
- * @param adminKey     bearer key for {@code /admin/**} ({@code SLUICE_ADMIN_KEY}); when absent the
- *                     admin API is disabled and answers 403. Never logged.
+ * @param adminKey     bearer key for {@code /admin/**} and {@code /actuator/**} but health
+ *                     ({@code SLUICE_ADMIN_KEY}), at least {@value #MIN_ADMIN_KEY_LENGTH} characters or the
+ *                     service does not start; when absent the admin API is disabled and answers 403. Never logged.
  * @param input        how much a client may submit at once
  * @param dispatch     how jobs reach the broker
  * @param webhook      webhook targets and signing secrets
@@ -29,8 +30,14 @@ public record ApiProperties(
         @DefaultValue Events events,
         @DefaultValue Facade facade) {
 
+    /** The shortest admin key the service starts with: a short one would be guessed. */
+    public static final int MIN_ADMIN_KEY_LENGTH = 16;
+
     public ApiProperties {
         adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
+        require(adminKey == null || adminKey.length() >= MIN_ADMIN_KEY_LENGTH, "SLUICE_ADMIN_KEY is too short: "
+                + (adminKey == null ? 0 : adminKey.length()) + " characters, the minimum is " + MIN_ADMIN_KEY_LENGTH
+                + ". Choose a long random one, e.g. openssl rand -hex 24");
         facade = facade == null ? Facade.DEFAULTS : facade;
     }
 

@@ -26,6 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "sluice.admin-key=" + ApiTestBase.ADMIN_KEY,
+        // Many tests send wrong admin keys from 127.0.0.1; AdminLoginThrottleIT tests the throttle on its own.
+        "sluice.admin-login.max-failures=1000000",
         "sluice.input.max-request-size=1MB",
         "sluice.input.max-file-size=2MB",
         "sluice.input.max-line-size=64KB",
@@ -38,7 +40,7 @@ public abstract class ApiTestBase {
     protected static final String ADMIN_KEY = "test-admin-key-0123456789";
     protected static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    protected static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {

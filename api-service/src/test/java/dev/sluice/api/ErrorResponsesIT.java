@@ -88,9 +88,9 @@ class ErrorResponsesIT extends ApiTestBase {
     }
 
     @Test
-    void actuatorHealthAndMetricsAreOpen() {
+    void actuatorHealthIsOpenAndMetricsTakeTheAdminKey() {
         assertThat(expect(200, get("/actuator/health", null)).json().get("status").asString()).isEqualTo("UP");
-        assertThat(expect(200, get("/actuator/prometheus", null)).body()).contains("sluice_jobs_published_total");
+        assertThat(expect(200, get("/actuator/prometheus", ADMIN_KEY)).body()).contains("sluice_jobs_published_total");
     }
 
     /** Sends a request line no HTTP client library would build, and reads the answer. */

@@ -172,7 +172,7 @@ class FacadeWaitIT extends ApiTestBase {
         // Not deterministic: no lookup, counted nowhere.
         expect(504, call(key, "{\"model\":\"" + model + "\",\"messages\":[]}", "X-Sluice-Max-Wait", "300"));
 
-        String scraped = expect(200, get("/actuator/prometheus", null)).body();
+        String scraped = expect(200, get("/actuator/prometheus", ADMIN_KEY)).body();
         assertThat(sample(scraped, "sluice_cache_hits_total", model, "facade")).isEqualTo(1.0);
         assertThat(sample(scraped, "sluice_cache_misses_total", model, "facade")).isEqualTo(1.0);
         assertThat(sample(scraped, "sluice_cache_hits_total", model, "single_flight")).isZero();

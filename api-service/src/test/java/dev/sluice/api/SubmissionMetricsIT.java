@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** {@code /actuator/prometheus} of the api-service, scraped over HTTP as Prometheus does, without a key. */
+/** {@code /actuator/prometheus} of the api-service, scraped over HTTP as Prometheus does, with the admin key. */
 class SubmissionMetricsIT extends ApiTestBase {
 
     @Test
@@ -31,7 +31,7 @@ class SubmissionMetricsIT extends ApiTestBase {
     }
 
     private double submitted(String model) {
-        Reply scrape = expect(200, get("/actuator/prometheus", null));
+        Reply scrape = expect(200, get("/actuator/prometheus", ADMIN_KEY));
         Matcher sample = Pattern.compile("^sluice_jobs_submitted_total\\{[^}]*model=\"" + Pattern.quote(model)
                 + "\"[^}]*\\} (\\S+)$", Pattern.MULTILINE).matcher(scrape.body());
         return sample.find() ? Double.parseDouble(sample.group(1)) : 0;

@@ -42,7 +42,8 @@ class WebhookApiIT extends ApiTestBase {
     @ParameterizedTest
     @ValueSource(strings = {"http://127.0.0.1:8080/hook", "http://2130706433/", "http://[::1]/",
             "http://[::ffff:10.0.0.1]/", "http://169.254.169.254/latest/meta-data/", "http://192.168.0.10/x",
-            "http://0x7f.1/"})
+            "http://0x7f.1/", "http://localhost:8080/hook", "http://Hooks.LOCALHOST./x", "http://[::ffff:0:127.0.0.1]/",
+            "http://[64:ff9b:1::a00:1]/"})
     void aWebhookUrlWhoseHostIsAPrivateAddressIsRefusedAndNothingIsStored(String url) {
         String key = newTenantKey();
         long batchesBefore = rows("batches");

@@ -1,66 +1,68 @@
 package dev.sluice.api.auth;
 
-import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.db.tenant.TenantRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.security.MessageDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Authenticates {@code /admin/**} with {@code SLUICE_ADMIN_KEY}. Both sides are hashed before a
- * constant-time comparison, so neither the key's content nor its length leaks through timing.
- * Without a configured key the admin API is off: every admin request gets 403. A request without an
- * {@code Authorization} header may instead carry the dashboard's session cookie ({@link AdminSessions}); then
- * anything but GET and HEAD must also carry the session's CSRF token.
+ * Authenticates {@code /admin/**} (and, through {@link ActuatorAccessFilter}, {@code /actuator/**}) with
+ * {@code SLUICE_ADMIN_KEY}, checked by {@link AdminKeyCheck}: constant-time, and throttled per client address
+ * (429 {@code too_many_failed_logins} with {@code Retry-After}). Without a configured key the admin API is off:
+ * every admin request gets 403. A request without an {@code Authorization} header may instead carry the
+ * dashboard's session cookie ({@link AdminSessions}); then anything but GET and HEAD must also carry the
+ * session's CSRF token.
  */
 @Component
 class AdminKeyInterceptor implements HandlerInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(AdminKeyInterceptor.class);
 
-    private final byte[] adminKeyHash;
+    private final AdminKeyCheck check;
     private final TenantRepository tenants;
     private final AdminSessions sessions;
 
-    AdminKeyInterceptor(ApiProperties properties, TenantRepository tenants, AdminSessions sessions) {
-        this.sessions = sessions;
-        this.adminKeyHash = properties.adminEnabled() ? ApiKeys.hash(properties.adminKey()) : null;
+    AdminKeyInterceptor(AdminKeyCheck check, TenantRepository tenants, AdminSessions sessions) {
+        this.check = check;
         this.tenants = tenants;
-        if (adminKeyHash == null) {
-            log.warn("SLUICE_ADMIN_KEY is not set: the admin API (/admin/**) is disabled and answers 403. "
-                    + "Set SLUICE_ADMIN_KEY to create API keys.");
+        this.sessions = sessions;
+        if (!check.enabled()) {
+            log.warn("SLUICE_ADMIN_KEY is not set: the admin API (/admin/**) and /actuator/** but health are disabled "
+                    + "and answer 403. Set SLUICE_ADMIN_KEY to create API keys.");
         }
     }
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-        if (adminKeyHash == null) {
-            throw ApiException.forbidden("admin_api_disabled",
-                    "The admin API is disabled. Start Sluice with SLUICE_ADMIN_KEY set to enable it.");
-        }
         String key = BearerToken.of(request);
-        if (key == null && request.getHeader(HttpHeaders.AUTHORIZATION) == null && sessions.signedIn(request)) {
+        if (check.enabled()
+                && key == null
+                && request.getHeader(HttpHeaders.AUTHORIZATION) == null
+                && sessions.signedIn(request)) {
             return sessionAllows(request);
         }
-        if (key == null) {
-            throw ApiException.unauthorized("invalid_admin_key", "The admin API needs the admin key in an "
-                    + "Authorization header using Bearer auth (Authorization: Bearer SLUICE_ADMIN_KEY).");
-        }
-        byte[] hash = ApiKeys.hash(key);
-        if (MessageDigest.isEqual(hash, adminKeyHash)) {
-            return true;
-        }
-        if (tenants.findByKeyHash(hash).isPresent()) {
-            throw ApiException.forbidden("insufficient_permissions",
-                    "This is a tenant API key; the admin API needs the admin key (SLUICE_ADMIN_KEY).");
-        }
-        throw ApiException.unauthorized("invalid_admin_key", "Incorrect admin key provided.");
+        return switch (check.check(key, request.getRemoteAddr())) {
+            case AdminKeyCheck.Accepted accepted -> true;
+            case AdminKeyCheck.Disabled disabled -> throw ApiException.forbidden("admin_api_disabled",
+                    "The admin API is disabled. Start Sluice with SLUICE_ADMIN_KEY set to enable it.");
+            case AdminKeyCheck.Throttled throttled -> throw throttled(response, throttled);
+            case AdminKeyCheck.Refused refused -> throw refusal(key);
+        };
+    }
+
+    /** The answer to a throttled attempt, with its {@code Retry-After}. */
+    private static ApiException throttled(HttpServletResponse response, AdminKeyCheck.Throttled throttled) {
+        long seconds = throttled.retryAfter().toSeconds() + (throttled.retryAfter().toMillisPart() > 0 ? 1 : 0);
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "invalid_request_error", null,
+                "too_many_failed_logins", "Too many failed admin key attempts from your address. "
+                        + "Retry in " + seconds + " s with the right key.");
     }
 
     private boolean sessionAllows(HttpServletRequest request) {
@@ -70,5 +72,17 @@ class AdminKeyInterceptor implements HandlerInterceptor {
         }
         throw ApiException.forbidden("invalid_csrf_token", "A change made with the dashboard's session needs its "
                 + "CSRF token in " + AdminSessions.CSRF_HEADER + "; reload the dashboard and try again.");
+    }
+
+    private ApiException refusal(String key) {
+        if (key == null) {
+            return ApiException.unauthorized("invalid_admin_key", "The admin API needs the admin key in an "
+                    + "Authorization header using Bearer auth (Authorization: Bearer SLUICE_ADMIN_KEY).");
+        }
+        if (tenants.findByKeyHash(ApiKeys.hash(key)).isPresent()) {
+            return ApiException.forbidden("insufficient_permissions",
+                    "This is a tenant API key; the admin API needs the admin key (SLUICE_ADMIN_KEY).");
+        }
+        return ApiException.unauthorized("invalid_admin_key", "Incorrect admin key provided.");
     }
 }

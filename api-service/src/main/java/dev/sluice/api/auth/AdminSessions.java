@@ -63,12 +63,6 @@ public class AdminSessions {
         return adminKeyHash != null;
     }
 
-    /** Whether {@code candidate} is the admin key: both hashed, then compared in constant time, as the admin API does. */
-    public boolean isAdminKey(String candidate) {
-        return adminKeyHash != null && candidate != null
-                && MessageDigest.isEqual(ApiKeys.hash(candidate), adminKeyHash);
-    }
-
     /** A new session token, valid for {@link #LIFETIME}. */
     public String newToken() {
         byte[] nonce = new byte[16];

@@ -6,7 +6,10 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Tenant keys guard {@code /v1/**}, the admin key guards {@code /admin/**}; nothing else is open but actuator. */
+/**
+ * Tenant keys guard {@code /v1/**}, the admin key guards {@code /admin/**} (and {@code /actuator/**} but health,
+ * through {@link ActuatorAccessFilter}); nothing else is open but {@code /actuator/health}.
+ */
 @Configuration(proxyBeanMethods = false)
 class AuthConfiguration implements WebMvcConfigurer {
 

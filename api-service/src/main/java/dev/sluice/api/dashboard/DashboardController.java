@@ -1,5 +1,6 @@
 package dev.sluice.api.dashboard;
 
+import dev.sluice.api.auth.AdminKeyCheck;
 import dev.sluice.api.auth.AdminSessions;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -40,11 +41,13 @@ class DashboardController {
             "Referrer-Policy", "no-referrer");
 
     private final AdminSessions sessions;
+    private final AdminKeyCheck check;
     private final String signInPage;
     private final String dashboardPage;
 
-    DashboardController(AdminSessions sessions) {
+    DashboardController(AdminSessions sessions, AdminKeyCheck check) {
         this.sessions = sessions;
+        this.check = check;
         this.signInPage = read("dashboard/sign-in.html");
         this.dashboardPage = read("dashboard/index.html");
     }
@@ -66,10 +69,16 @@ class DashboardController {
     @PostMapping(path = "/dashboard/sign-in", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     ResponseEntity<String> signIn(@RequestParam(name = "admin_key", required = false) String adminKey,
             HttpServletRequest request) {
-        if (!sessions.isAdminKey(adminKey == null ? null : adminKey.strip())) {
-            return signIn(HttpStatus.UNAUTHORIZED, "Sign-in failed.");
-        }
-        return home(sessions.newToken(), request);
+        // The same check as the admin API's bearer key, so failed sign-ins count toward the same throttle.
+        String presented = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
+        return switch (check.check(presented, request.getRemoteAddr())) {
+            case AdminKeyCheck.Accepted accepted -> home(sessions.newToken(), request);
+            case AdminKeyCheck.Throttled throttled -> signIn(HttpStatus.TOO_MANY_REQUESTS,
+                    "Too many failed sign-ins from your address. Try again in "
+                            + Math.max(1, throttled.retryAfter().toSeconds()) + " s.");
+            case AdminKeyCheck.Refused refused -> signIn(HttpStatus.UNAUTHORIZED, "Sign-in failed.");
+            case AdminKeyCheck.Disabled disabled -> signIn(HttpStatus.UNAUTHORIZED, "Sign-in failed.");
+        };
     }
 
     /** Clears both cookies; the signed token itself stays valid until it expires (nothing is stored to revoke). */

@@ -39,11 +39,11 @@ class AdminKeyInterceptorTest {
 
     @Test
     void acceptsOnlyTheAdminKey() {
-        AdminKeyInterceptor interceptor = interceptor("s3cret-admin");
+        AdminKeyInterceptor interceptor = interceptor("s3cret-admin-key-0001");
         when(tenants.findByKeyHash(any())).thenReturn(Optional.empty());
 
-        assertThat(interceptor.preHandle(request("s3cret-admin"), new MockHttpServletResponse(), null)).isTrue();
-        assertThatThrownBy(() -> interceptor.preHandle(request("s3cret-admiN"), new MockHttpServletResponse(), null))
+        assertThat(interceptor.preHandle(request("s3cret-admin-key-0001"), new MockHttpServletResponse(), null)).isTrue();
+        assertThatThrownBy(() -> interceptor.preHandle(request("s3cret-admin-key-000l"), new MockHttpServletResponse(), null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
         assertThatThrownBy(() -> interceptor.preHandle(new MockHttpServletRequest(), new MockHttpServletResponse(),
                 null)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
@@ -51,7 +51,7 @@ class AdminKeyInterceptorTest {
 
     @Test
     void aTenantKeyIsForbiddenRatherThanUnknown() {
-        AdminKeyInterceptor interceptor = interceptor("s3cret-admin");
+        AdminKeyInterceptor interceptor = interceptor("s3cret-admin-key-0001");
         when(tenants.findByKeyHash(any())).thenReturn(Optional.of(new Tenant("tenant_1", "t", "whsec_x")));
 
         assertThatThrownBy(() -> interceptor.preHandle(request("sk-sluice-tenant"), new MockHttpServletResponse(),
@@ -60,26 +60,56 @@ class AdminKeyInterceptorTest {
 
     @Test
     void configurationNeverPrintsTheAdminKey() {
-        assertThat(properties("s3cret-admin").toString()).doesNotContain("s3cret-admin").contains("***");
+        assertThat(properties("s3cret-admin-key-0001").toString()).doesNotContain("s3cret-admin-key-0001").contains("***");
     }
 
     @Test
+    void aThrottledAddressGets429WithRetryAfterEvenForTheRightKey() {
+        AdminKeyInterceptor interceptor = interceptor("s3cret-admin-key-0001");
+        when(tenants.findByKeyHash(any())).thenReturn(Optional.empty());
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> interceptor.preHandle(request("wrong-" + Math.random()),
+                    new MockHttpServletResponse(), null)).isInstanceOfSatisfying(ApiException.class,
+                            e -> assertThat(e.status().value()).isEqualTo(401));
+        }
+
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        assertThatThrownBy(() -> interceptor.preHandle(request("s3cret-admin-key-0001"), response, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status().value()).isEqualTo(429);
+                    assertThat(e.code()).isEqualTo("too_many_failed_logins");
+                });
+        assertThat(response.getHeader("Retry-After")).isEqualTo("60");
+    }
+
+    @Test
+    void anAdminKeyShorterThan16CharactersStopsTheServiceNamingTheVariableButNotTheKey() {
+        assertThatThrownBy(() -> properties("sk-admin-local"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SLUICE_ADMIN_KEY")
+                .hasMessageContaining("16")
+                .hasMessageNotContaining("sk-admin-local");
+        assertThat(properties("0123456789abcdef").adminEnabled()).isTrue();
+    }
+
+
+    @Test
     void theDashboardSessionReadsFreelyButChangesOnlyWithItsCsrfToken() {
-        AdminKeyInterceptor interceptor = interceptor("s3cret-admin");
-        String token = sessions("s3cret-admin").newToken();
+        AdminKeyInterceptor interceptor = interceptor("s3cret-admin-key-0001");
+        String token = sessions("s3cret-admin-key-0001").newToken();
 
         assertThat(interceptor.preHandle(withSession("GET", token, null), new MockHttpServletResponse(), null)).isTrue();
-        assertThat(interceptor.preHandle(withSession("POST", token, sessions("s3cret-admin").csrfOf(token)),
+        assertThat(interceptor.preHandle(withSession("POST", token, sessions("s3cret-admin-key-0001").csrfOf(token)),
                 new MockHttpServletResponse(), null)).isTrue();
         assertThatThrownBy(() -> interceptor.preHandle(withSession("POST", token, null), new MockHttpServletResponse(),
                 null)).isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status().value()).isEqualTo(403);
                     assertThat(e.code()).isEqualTo("invalid_csrf_token");
                 });
-        assertThatThrownBy(() -> interceptor.preHandle(withSession("POST", token, sessions("s3cret-admin").csrfOf(
+        assertThatThrownBy(() -> interceptor.preHandle(withSession("POST", token, sessions("s3cret-admin-key-0001").csrfOf(
                 token + "x")), new MockHttpServletResponse(), null)).isInstanceOf(ApiException.class);
         // A session signed under another admin key, or a forged one, is no session at all.
-        String foreign = sessions("other-admin").newToken();
+        String foreign = sessions("other-admin-key-0002").newToken();
         assertThatThrownBy(() -> interceptor.preHandle(withSession("GET", foreign, null), new MockHttpServletResponse(),
                 null)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
         String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
@@ -90,7 +120,7 @@ class AdminKeyInterceptorTest {
     @Test
     void aSessionEndsAfterItsLifetime() {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-04T08:00:00Z"));
-        AdminSessions sessions = new AdminSessions(properties("s3cret-admin"), clock);
+        AdminSessions sessions = new AdminSessions(properties("s3cret-admin-key-0001"), clock);
         String token = sessions.newToken();
         assertThat(sessions.valid(token)).isTrue();
 
@@ -100,7 +130,9 @@ class AdminKeyInterceptorTest {
     }
 
     private AdminKeyInterceptor interceptor(String adminKey) {
-        return new AdminKeyInterceptor(properties(adminKey), tenants, sessions(adminKey));
+        return new AdminKeyInterceptor(new AdminKeyCheck(properties(adminKey),
+                new AdminLoginSettings(10, Duration.ofMinutes(1)), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)),
+                tenants, sessions(adminKey));
     }
 
     private static AdminSessions sessions(String adminKey) {
@@ -147,7 +179,7 @@ class AdminKeyInterceptorTest {
         return request;
     }
 
-    private static ApiProperties properties(String adminKey) {
+    static ApiProperties properties(String adminKey) {
         return new ApiProperties(adminKey,
                 new ApiProperties.Input(DataSize.ofMegabytes(1), 10, 10, 16, 64, 512, Duration.ofHours(24),
                         DataSize.ofMegabytes(200), DataSize.ofMegabytes(10)),

@@ -6,20 +6,31 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Which addresses a webhook may be sent to (SSRF protection). Refused: loopback, private (10/8, 172.16/12,
  * 192.168/16, fc00::/7), link-local (169.254/16, fe80::/10), CGNAT (100.64/10), multicast, unspecified,
  * broadcast and reserved (0/8, 240/4), and cloud metadata endpoints (169.254.169.254, fd00:ec2::254); an IPv6
- * address that carries an IPv4 one (mapped {@code ::ffff:a.b.c.d}, compatible {@code ::a.b.c.d}, NAT64
- * {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) is judged by that IPv4 address, and Teredo (2001::/32) is refused
- * since its IPv4 address cannot be trusted. With {@code allowPrivate} only metadata endpoints stay refused.
+ * address that carries an IPv4 one (mapped {@code ::ffff:a.b.c.d}, compatible {@code ::a.b.c.d}, SIIT
+ * {@code ::ffff:0:a.b.c.d}, NAT64 {@code 64:ff9b::/96} and the local-use NAT64 {@code 64:ff9b:1::/48}, 6to4
+ * {@code 2002::/16}) is judged by that IPv4 address, and Teredo (2001::/32) is refused since its IPv4 address
+ * cannot be trusted. The names {@code localhost} and {@code *.localhost} (RFC 6761: always loopback) are refused
+ * like a loopback literal. With {@code allowPrivate} only metadata endpoints stay refused.
  */
 public final class WebhookAddressPolicy {
 
     private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+    private static final byte[] NAT64_LOCAL = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 1};
+    private static final byte[] SIIT = {0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 0, 0};
+    /**
+     * Where RFC 6052 puts the IPv4 address behind a 48-, 56- and 64-bit NAT64 prefix (byte 8 is always skipped).
+     */
+    private static final int[][] NAT64_LAYOUTS = {{6, 7, 9, 10}, {7, 9, 10, 11}, {9, 10, 11, 12}};
     private static final byte[] AWS_METADATA_V6 = address("fd00:ec2::254").getAddress();
     private static final byte[] METADATA_V4 = {(byte) 169, (byte) 254, (byte) 169, (byte) 254};
 
@@ -58,16 +69,36 @@ public final class WebhookAddressPolicy {
         if (literal.isEmpty() && host.startsWith("[")) {
             return Optional.of(host + " is not a valid IPv6 address");
         }
-        return literal.flatMap(this::refusal);
+        return literal.isPresent() ? refusal(literal.get()) : refusalOfName(host);
+    }
+
+    /**
+     * Why the host name {@code host} is refused whatever it resolves to, or empty: {@code localhost} and every
+     * {@code *.localhost}, in any case and with or without a trailing dot, always mean this machine.
+     */
+    public Optional<String> refusalOfName(String host) {
+        if (allowPrivate) {
+            return Optional.empty();
+        }
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        if (name.equals("localhost") || name.endsWith(".localhost")) {
+            return Optional.of(host + " is a loopback name");
+        }
+        return Optional.empty();
     }
 
     /** Why a webhook may not be sent to {@code address}, or empty when it may. */
     public Optional<String> refusal(InetAddress address) {
         byte[] b = address.getAddress();
         if (b.length == 16) {
-            Optional<InetAddress> embedded = embeddedIpv4(b);
-            if (embedded.isPresent()) {
-                return refusal(embedded.get()).map(reason -> reason + " (inside " + address.getHostAddress() + ")");
+            List<InetAddress> embedded = embeddedIpv4(b);
+            if (!embedded.isEmpty()) {
+                // Any refused reading refuses the address: where a prefix's length is unknown, all are judged.
+                return embedded.stream().map(this::refusal).flatMap(Optional::stream).findFirst()
+                        .map(reason -> reason + " (inside " + address.getHostAddress() + ")");
             }
         }
         if (Arrays.equals(b, METADATA_V4) || Arrays.equals(b, AWS_METADATA_V6)) {
@@ -136,8 +167,12 @@ public final class WebhookAddressPolicy {
         return Optional.empty();
     }
 
-    /** The IPv4 address inside a mapped, compatible, NAT64 or 6to4 IPv6 address. */
-    private static Optional<InetAddress> embeddedIpv4(byte[] b) {
+    /**
+     * The IPv4 address inside a mapped, compatible, SIIT, NAT64 or 6to4 IPv6 address; empty for any other. In the
+     * local-use NAT64 prefix {@code 64:ff9b:1::/48} the operator picks the prefix length: an address whose bytes
+     * 6 to 11 are zero is read as a /96 one, any other at the /48, /56 and /64 positions, every reading returned.
+     */
+    private static List<InetAddress> embeddedIpv4(byte[] b) {
         boolean zeroPrefix = true;
         for (int i = 0; i < 10; i++) {
             zeroPrefix &= b[i] == 0;
@@ -145,13 +180,24 @@ public final class WebhookAddressPolicy {
         boolean mapped = zeroPrefix && b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
         boolean compatible = zeroPrefix && b[10] == 0 && b[11] == 0
                 && !(b[12] == 0 && b[13] == 0 && b[14] == 0 && (b[15] == 0 || b[15] == 1));
-        if (mapped || compatible || Arrays.equals(Arrays.copyOf(b, 12), NAT64)) {
-            return Optional.of(ipv4(Arrays.copyOfRange(b, 12, 16)));
+        byte[] first12 = Arrays.copyOf(b, 12);
+        if (mapped || compatible || Arrays.equals(first12, NAT64) || Arrays.equals(first12, SIIT)) {
+            return List.of(ipv4(Arrays.copyOfRange(b, 12, 16)));
+        }
+        if (Arrays.equals(Arrays.copyOf(b, 6), NAT64_LOCAL)) {
+            if (Arrays.equals(Arrays.copyOfRange(b, 6, 12), new byte[6])) {
+                return List.of(ipv4(Arrays.copyOfRange(b, 12, 16)));
+            }
+            List<InetAddress> readings = new ArrayList<>();
+            for (int[] layout : NAT64_LAYOUTS) {
+                readings.add(ipv4(new byte[] {b[layout[0]], b[layout[1]], b[layout[2]], b[layout[3]]}));
+            }
+            return readings;
         }
         if (b[0] == 0x20 && b[1] == 0x02) {
-            return Optional.of(ipv4(Arrays.copyOfRange(b, 2, 6)));
+            return List.of(ipv4(Arrays.copyOfRange(b, 2, 6)));
         }
-        return Optional.empty();
+        return List.of();
     }
 
     private static InetAddress ipv4(byte[] bytes) {

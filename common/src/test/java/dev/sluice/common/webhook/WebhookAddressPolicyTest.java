@@ -59,6 +59,49 @@ class WebhookAddressPolicyTest {
         assertThat(strict.refusalOfUrl(url)).as(url).isPresent();
     }
 
+    @ParameterizedTest(name = "{0} is refused")
+    @CsvSource(delimiter = '|', textBlock = """
+            http://localhost/hook
+            http://localhost:8080/
+            http://LOCALHOST/
+            http://LocalHost./
+            http://localhost./hook
+            http://api.localhost/
+            http://a.b.LOCALHOST./
+            http://[64:ff9b:1::7f00:1]/
+            http://[64:ff9b:1::a00:1]/
+            http://[64:ff9b:1:7f00:0:100::]/
+            http://[64:ff9b:1:ffff:ff00:a9fe:a9fe::]/
+            http://[::ffff:0:127.0.0.1]/
+            http://[::ffff:0:7f00:1]/
+            http://[::ffff:0:10.0.0.1]/
+            http://[::ffff:0:169.254.169.254]/
+            """)
+    void refusesLocalhostNamesAndUnwrapsNat64AndSiit(String url) {
+        assertThat(strict.refusalOfUrl(url)).as(url).isPresent();
+    }
+
+    @ParameterizedTest(name = "{0} is refused even with allow-private")
+    @CsvSource(delimiter = '|', textBlock = """
+            http://[64:ff9b:1::a9fe:a9fe]/
+            http://[::ffff:0:a9fe:a9fe]/
+            """)
+    void metadataInsideNat64AndSiitIsRefusedEvenWhenPrivateIsAllowed(String url) {
+        assertThat(allowingPrivate.refusalOfUrl(url)).as(url).isPresent();
+    }
+
+    @ParameterizedTest(name = "{0} is allowed")
+    @CsvSource(delimiter = '|', textBlock = """
+            http://localhost.example.com/
+            http://notlocalhost/
+            http://mylocalhost/
+            http://[64:ff9b:1::808:808]/
+            http://[::ffff:0:8.8.8.8]/
+            """)
+    void namesThatOnlyContainLocalhostAndPublicEmbeddedAddressesAreAllowed(String url) {
+        assertThat(strict.refusalOfUrl(url)).as(url).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0} is allowed")
     @CsvSource(delimiter = '|', textBlock = """
             https://example.com/hook
@@ -106,6 +149,8 @@ class WebhookAddressPolicyTest {
             http://127.0.0.1:8080/
             http://[::1]/
             http://192.168.1.1/
+            http://localhost:8080/
+            http://hooks.localhost/
             """)
     void allowPrivateLiftsTheRule(String url) {
         assertThat(allowingPrivate.refusalOfUrl(url)).isEmpty();

@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * POSTs {@code {"text": "..."}} to {@code sluice.alerts.webhook-url}: the body Slack's incoming webhooks take,
- * and that Mattermost, Rocket.Chat and most chat tools accept too. The URL is never logged (Slack's carry
+ * POSTs {@code {"text": "...", "mrkdwn": false}} to {@code sluice.alerts.webhook-url}: the body Slack's incoming
+ * webhooks take, and that Mattermost, Rocket.Chat and most chat tools accept too. The text is plain: markup is
+ * turned off, and what a tenant chose in it is escaped by the message's author ({@link ChatText}). The URL is never logged (Slack's carry
  * their secret in the path).
  */
 @Component
@@ -38,8 +39,7 @@ class AlertWebhook {
         HttpRequest request = HttpRequest.newBuilder(url)
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("text", text)),
-                        StandardCharsets.UTF_8))
+                .POST(HttpRequest.BodyPublishers.ofString(body(text), StandardCharsets.UTF_8))
                 .build();
         try {
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -52,5 +52,10 @@ class AlertWebhook {
                     e.getClass().getSimpleName());
         }
         return false;
+    }
+
+    /** The JSON body carrying {@code text}, with Slack's markup off. */
+    static String body(String text) {
+        return JSON.writeValueAsString(Map.of("text", text, "mrkdwn", false));
     }
 }

@@ -95,7 +95,7 @@ public class BacklogAlerts {
                 continue;
             }
             states.set(ALERT, queue.model(), fires, now);
-            changes.add(new Change(queue.model(), fires, text(queue, age, fires)));
+            changes.add(new Change(queue.model(), fires, text(queue, age, fires, settings.backlogAge())));
         }
         return changes;
     }
@@ -109,15 +109,17 @@ public class BacklogAlerts {
     private record Change(String model, boolean fires, String text) {
     }
 
-    private String text(QueueStats queue, Duration age, boolean fires) {
+    /** The message of one change; the model name is the tenant's choice, so it is escaped ({@link ChatText}). */
+    static String text(QueueStats queue, Duration age, boolean fires, Duration threshold) {
+        String model = ChatText.escape(queue.model());
         String numbers = queue.waiting() + " waiting, " + queue.running() + " in flight, " + queue.consumers()
                 + " consumer(s), " + queue.rateLimitedRecently() + " 429(s) in the last hour";
         if (fires) {
-            return "[FIRING] Sluice backlog: the oldest waiting job of model " + queue.model() + " is "
-                    + age.toSeconds() + " s old (threshold " + settings.backlogAge().toSeconds() + " s); " + numbers
+            return "[FIRING] Sluice backlog: the oldest waiting job of model " + model + " is "
+                    + age.toSeconds() + " s old (threshold " + threshold.toSeconds() + " s); " + numbers
                     + ". See GET /admin/queues and docs/operations.md.";
         }
-        return "[RESOLVED] Sluice backlog: model " + queue.model() + " has no job waiting longer than "
-                + settings.backlogAge().toSeconds() + " s any more; " + numbers + ".";
+        return "[RESOLVED] Sluice backlog: model " + model + " has no job waiting longer than "
+                + threshold.toSeconds() + " s any more; " + numbers + ".";
     }
 }

@@ -14,7 +14,7 @@ import org.apache.hc.client5.http.DnsResolver;
  * Resolves a webhook's host once and hands the HTTP client only addresses the policy allows, so that the
  * connection goes to exactly the address that was checked: a name cannot resolve to a public address for the
  * check and to a private one for the connection (DNS rebinding). If any address a name resolves to is refused,
- * the name is refused. TLS still sees the host name, for SNI and certificate checks.
+ * the name is refused; so is {@code localhost} or {@code *.localhost}, before any lookup. TLS still sees the host name, for SNI and certificate checks.
  */
 final class CheckedDnsResolver implements DnsResolver {
 
@@ -35,6 +35,10 @@ final class CheckedDnsResolver implements DnsResolver {
     @Override
     public InetAddress[] resolve(String host) throws UnknownHostException {
         Optional<InetAddress> literal = IpLiteral.parse(host);
+        Optional<String> refusedName = literal.isPresent() ? Optional.empty() : policy.refusalOfName(host);
+        if (refusedName.isPresent()) {
+            throw new RefusedAddressException(refusedName.get());
+        }
         InetAddress[] addresses = literal.isPresent() ? new InetAddress[] {literal.get()} : InetAddress.getAllByName(host);
         for (InetAddress address : addresses) {
             Optional<String> refusal = policy.refusal(address);
