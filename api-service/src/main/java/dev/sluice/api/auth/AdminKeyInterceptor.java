@@ -2,7 +2,7 @@ package dev.sluice.api.auth;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
-import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.security.MessageDigest;
@@ -25,10 +25,10 @@ class AdminKeyInterceptor implements HandlerInterceptor {
     private static final Logger log = LoggerFactory.getLogger(AdminKeyInterceptor.class);
 
     private final byte[] adminKeyHash;
-    private final TenantRepository tenants;
+    private final TenantEntityRepository tenants;
     private final AdminSessions sessions;
 
-    AdminKeyInterceptor(ApiProperties properties, TenantRepository tenants, AdminSessions sessions) {
+    AdminKeyInterceptor(ApiProperties properties, TenantEntityRepository tenants, AdminSessions sessions) {
         this.sessions = sessions;
         this.adminKeyHash = properties.adminEnabled() ? ApiKeys.hash(properties.adminKey()) : null;
         this.tenants = tenants;
