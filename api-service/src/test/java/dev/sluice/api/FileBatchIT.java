@@ -6,6 +6,7 @@ import static dev.sluice.api.Uploads.chatLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Ids;
+import dev.sluice.db.file.FileEntityRepository;
 import dev.sluice.db.file.FilePartRepository;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
@@ -28,7 +29,10 @@ class FileBatchIT extends ApiTestBase {
     private static final String MODEL = "file-batch-model";
 
     @Autowired
-    FileRepository files;
+    FileEntityRepository files;
+
+    @Autowired
+    FileRepository resultFiles;
 
     @Autowired
     FilePartRepository parts;
@@ -165,7 +169,7 @@ class FileBatchIT extends ApiTestBase {
                 "/v1/chat/completions"))).json().get("id").asString();
         String tenantId = jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id").param("id", batchId)
                 .query(String.class).single();
-        String output = files.insertResultFile(Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", 0,
+        String output = resultFiles.insertResultFile(Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", 0,
                 Instant.now());
 
         for (String missing : List.of("file-doesnotexist", deleted, "not a file id")) {

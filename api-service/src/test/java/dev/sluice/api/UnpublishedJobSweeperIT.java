@@ -9,7 +9,7 @@ import dev.sluice.common.Ids;
 import dev.sluice.common.Queues;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.NewJob;
-import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
     JobRepository jobs;
 
     @Autowired
-    TenantRepository tenants;
+    TenantEntityRepository tenants;
 
     @Test
     void publishesStoredJobsThatNeverReachedTheBroker() {

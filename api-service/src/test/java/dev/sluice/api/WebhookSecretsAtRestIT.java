@@ -7,6 +7,7 @@ import dev.sluice.api.secret.ClearSecretSealer;
 import dev.sluice.common.Ids;
 import dev.sluice.common.secret.SecretCipher;
 import dev.sluice.common.secret.UnreadableSecretException;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.db.tenant.TenantRepository;
 import dev.sluice.testsupport.TestSecrets;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,10 @@ class WebhookSecretsAtRestIT extends ApiTestBase {
     private static final SecretCipher TEST_KEY = SecretCipher.of(TestSecrets.ENCRYPTION_KEY);
 
     @Autowired
-    private TenantRepository tenants;
+    private TenantEntityRepository tenants;
+
+    @Autowired
+    private TenantRepository keys;
 
     @Autowired
     private ClearSecretSealer sealer;
@@ -81,7 +85,7 @@ class WebhookSecretsAtRestIT extends ApiTestBase {
         for (String tenantId : tenantIds.subList(0, 10)) {
             String keyId = jdbc.sql("SELECT id FROM api_keys WHERE tenant_id = :t").param("t", tenantId)
                     .query(String.class).single();
-            tenants.rotateWebhookSecret(keyId, "whsec_new" + tenantId, Instant.now().plus(Duration.ofHours(1)));
+            keys.rotateWebhookSecret(keyId, "whsec_new" + tenantId, Instant.now().plus(Duration.ofHours(1)));
         }
         long clearValues = jdbc.sql("""
                 SELECT count(*) FILTER (WHERE NOT starts_with(webhook_secret, 'enc:v1:'))

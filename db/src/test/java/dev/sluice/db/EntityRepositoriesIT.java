@@ -3,13 +3,16 @@ package dev.sluice.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Ids;
-import dev.sluice.db.file.FileRepository;
+import dev.sluice.db.file.FileEntityRepository;
 import dev.sluice.db.file.FileRow;
 import dev.sluice.db.ratelimit.RateLimitEvent;
+import dev.sluice.db.ratelimit.RateLimitEventEntityRepository;
 import dev.sluice.db.ratelimit.RateLimitEventRepository;
 import dev.sluice.db.tenant.ApiKey;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.db.tenant.TenantRepository;
 import dev.sluice.db.webhook.WebhookDelivery;
+import dev.sluice.db.webhook.WebhookDeliveryEntityRepository;
 import dev.sluice.db.webhook.WebhookDeliveryRepository;
 import dev.sluice.testsupport.TestInfrastructure;
 import java.time.Instant;
@@ -22,7 +25,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The repositories implemented with JPA read back what they wrote, with their filters, order and limits. */
+/**
+ * The api-service's entity repositories (JPA) read back what they and the SQL repositories both services share
+ * wrote, with their filters, order and limits.
+ */
 @SpringBootTest(classes = DbTestApplication.class)
 class EntityRepositoriesIT {
 
@@ -33,10 +39,13 @@ class EntityRepositoriesIT {
         TestInfrastructure.register(registry);
     }
 
-    @Autowired TenantRepository tenants;
-    @Autowired FileRepository files;
-    @Autowired WebhookDeliveryRepository deliveries;
-    @Autowired RateLimitEventRepository rateLimitEvents;
+    @Autowired TenantEntityRepository tenants;
+    @Autowired TenantRepository keys;
+    @Autowired FileEntityRepository files;
+    @Autowired WebhookDeliveryRepository deliveryLog;
+    @Autowired WebhookDeliveryEntityRepository deliveries;
+    @Autowired RateLimitEventRepository rateLimitLog;
+    @Autowired RateLimitEventEntityRepository rateLimitEvents;
     @Autowired JdbcClient jdbc;
 
     private final String tenantId = Ids.tenant();
@@ -53,7 +62,7 @@ class EntityRepositoriesIT {
         assertThat(tenants.findByKeyHash(keyHash)).get().satisfies(t -> assertThat(t.id()).isEqualTo(tenantId));
         assertThat(tenants.listKeys()).extracting(ApiKey::id).contains(keyId);
 
-        assertThat(tenants.revokeKey(keyId, NOW.plusSeconds(1))).isTrue();
+        assertThat(keys.revokeKey(keyId, NOW.plusSeconds(1))).isTrue();
 
         assertThat(tenants.findByKeyHash(keyHash)).isEmpty();
         assertThat(tenants.listKeys()).filteredOn(key -> key.id().equals(keyId)).singleElement()
@@ -88,7 +97,7 @@ class EntityRepositoriesIT {
                 """).param("id", eventId).param("tenantId", tenantId).param("subjectId", subjectId)
                 .param("now", Timestamps.bind(NOW)).update();
         for (int attempt = 1; attempt <= 3; attempt++) {
-            deliveries.insert(new WebhookDelivery("whdel_" + eventId + attempt, eventId, null, tenantId, subjectId,
+            deliveryLog.insert(new WebhookDelivery("whdel_" + eventId + attempt, eventId, null, tenantId, subjectId,
                     attempt, "https://example.com/h", attempt == 3 ? "delivered" : "failed", 500, "x".repeat(600),
                     20, NOW.plusSeconds(attempt), null));
         }
@@ -110,7 +119,7 @@ class EntityRepositoriesIT {
     void rateLimitEventsAreReadNewestFirstOrByJob() {
         String model = "entities-" + Ids.random(8);
         for (int i = 0; i < 3; i++) {
-            rateLimitEvents.record(new RateLimitEvent(0, model, "cred", i == 1 ? "job_other" : "job_one",
+            rateLimitLog.record(new RateLimitEvent(0, model, "cred", i == 1 ? "job_other" : "job_one",
                     NOW.plusSeconds(i), "m".repeat(700), null, null, null));
         }
 

@@ -16,7 +16,7 @@ import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.Outcome;
-import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.testsupport.TestInfrastructure;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +48,7 @@ class JobRepositoryIT {
         TestInfrastructure.register(registry);
     }
 
-    @Autowired TenantRepository tenants;
+    @Autowired TenantEntityRepository tenants;
     @Autowired BatchRepository batches;
     @Autowired JobRepository jobs;
     @Autowired JobTransitions transitions;

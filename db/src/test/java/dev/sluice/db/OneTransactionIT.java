@@ -7,12 +7,13 @@ import dev.sluice.common.Ids;
 import dev.sluice.common.Limit;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.NewBatch;
-import dev.sluice.db.file.FileRepository;
+import dev.sluice.db.file.FileEntityRepository;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.ratelimit.RateLimitEvent;
+import dev.sluice.db.ratelimit.RateLimitEventEntityRepository;
 import dev.sluice.db.ratelimit.RateLimitEventRepository;
-import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.testsupport.TestInfrastructure;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -36,7 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * JPA repositories, {@code JdbcClient} and COPY share one transaction under the one (JPA) transaction manager:
  * what they write together is committed together or rolled back together, and each sees the others' uncommitted
- * rows while no other connection does.
+ * rows while no other connection does. This is the api-service's setup (JPA on the classpath); the worker, without
+ * JPA, has Spring Boot's {@code DataSourceTransactionManager} instead (its {@code PersistenceWithoutJpaIT}).
  */
 @SpringBootTest(classes = DbTestApplication.class)
 class OneTransactionIT {
@@ -52,9 +54,10 @@ class OneTransactionIT {
     @Autowired TransactionTemplate transaction;
     @Autowired DataSource dataSource;
     @Autowired JdbcClient jdbc;
-    @Autowired TenantRepository tenants;
-    @Autowired FileRepository files;
-    @Autowired RateLimitEventRepository rateLimitEvents;
+    @Autowired TenantEntityRepository tenants;
+    @Autowired FileEntityRepository files;
+    @Autowired RateLimitEventRepository rateLimitLog;
+    @Autowired RateLimitEventEntityRepository rateLimitEvents;
     @Autowired BatchRepository batches;
     @Autowired JobRepository jobs;
 
@@ -99,7 +102,7 @@ class OneTransactionIT {
                 .satisfies(event -> assertThat(event.learned()).isEqualTo(Limit.parse("15/60s")));
     }
 
-    /** One write per path: JPA (tenant, key, file, 429 event, a JPQL update), JdbcClient (batch) and COPY (jobs). */
+    /** One write per path: JPA (tenant, key, file, a JPQL update), JdbcClient (batch, 429 event) and COPY (jobs). */
     private void writeEverything(Written w) {
         tenants.createTenantWithKey(w.tenantId, w.keyId, "t", Ids.random(32).getBytes(), "sk-x", "whsec_x", NOW);
         batches.insert(new NewBatch(w.batchId, w.tenantId, "/v1/embeddings", "24h", null, null, null, 0, 2, NOW,
@@ -109,7 +112,7 @@ class OneTransactionIT {
                 new NewJob(Ids.job(), w.tenantId, w.batchId, 2, "b", "/v1/embeddings", w.model, "{}", 0, null)), NOW);
         files.insertInputFile(w.fileId, w.tenantId, "in.jsonl", NOW);
         files.setBytes(w.fileId, 42);
-        rateLimitEvents.record(new RateLimitEvent(0, w.model, "cred", null, NOW, "429", Duration.ofSeconds(3),
+        rateLimitLog.record(new RateLimitEvent(0, w.model, "cred", null, NOW, "429", Duration.ofSeconds(3),
                 Limit.parse("15/60s"), NOW.plusSeconds(3)));
     }
 

@@ -6,7 +6,7 @@ import dev.sluice.common.Ids;
 import dev.sluice.db.cache.CacheKey;
 import dev.sluice.db.cache.CachedResponse;
 import dev.sluice.db.cache.ResponseCacheRepository;
-import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.testsupport.TestInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +28,7 @@ class ResponseCacheRepositoryIT {
     }
 
     @Autowired ResponseCacheRepository cache;
-    @Autowired TenantRepository tenants;
+    @Autowired TenantEntityRepository tenants;
 
     @Test
     void anAnswerIsServedToItsTenantUntilItExpiresAndANewerOneReplacesIt() {

@@ -10,7 +10,7 @@ import dev.sluice.db.batch.JobCounts;
 import dev.sluice.db.batch.Usage;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.Outcome;
-import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.testsupport.TestInfrastructure;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -81,7 +81,7 @@ class TransitionsContractIT {
         TestInfrastructure.register(registry);
     }
 
-    @Autowired TenantRepository tenants;
+    @Autowired TenantEntityRepository tenants;
     @Autowired JobTransitions jobs;
     @Autowired BatchTransitions batches;
     @Autowired JdbcClient jdbc;

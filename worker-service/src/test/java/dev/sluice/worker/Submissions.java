@@ -5,12 +5,12 @@ import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobMessageCodec;
 import dev.sluice.common.Queues;
+import dev.sluice.db.Timestamps;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.NewBatch;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.model.ModelRepository;
-import dev.sluice.db.tenant.TenantRepository;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,17 +26,19 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.test.context.TestComponent;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Does what the api-service does when a client submits a batch, since it is not part of these tests: stores
  * a tenant, the batch and its jobs in one transaction, registers the models, declares their queues and
- * publishes one message per job exactly as the message contract says.
+ * publishes one message per job exactly as the message contract says. The api-service creates tenants with JPA,
+ * which the worker has not on its classpath (docs/architecture.md, "Persistence"), so here that is plain SQL.
  */
 @TestComponent
 public class Submissions {
 
-    private final TenantRepository tenants;
+    private final JdbcClient jdbc;
     private final BatchRepository batches;
     private final JobRepository jobs;
     private final ModelRepository models;
@@ -44,9 +46,9 @@ public class Submissions {
     private final RabbitTemplate rabbit;
     private final TransactionTemplate transaction;
 
-    Submissions(TenantRepository tenants, BatchRepository batches, JobRepository jobs, ModelRepository models,
+    Submissions(JdbcClient jdbc, BatchRepository batches, JobRepository jobs, ModelRepository models,
             AmqpAdmin admin, RabbitTemplate rabbit, TransactionTemplate transaction) {
-        this.tenants = tenants;
+        this.jdbc = jdbc;
         this.batches = batches;
         this.jobs = jobs;
         this.models = models;
@@ -58,6 +60,21 @@ public class Submissions {
     /** Starts describing a batch. */
     public BatchBuilder batch() {
         return new BatchBuilder();
+    }
+
+    /** Stores a tenant with one API key and the webhook secret {@code webhookSecret} (as stored: clear or sealed). */
+    public void tenant(String tenantId, String name, String webhookSecret) {
+        Instant now = Instant.now();
+        jdbc.sql("""
+                INSERT INTO tenants (id, name, webhook_secret, created_at) VALUES (:id, :name, :secret, :now)
+                """).param("id", tenantId).param("name", name).param("secret", webhookSecret)
+                .param("now", Timestamps.bind(now)).update();
+        jdbc.sql("""
+                INSERT INTO api_keys (id, tenant_id, name, key_hash, key_prefix, created_at)
+                VALUES (:id, :tenantId, :name, :keyHash, 'sk-test', :now)
+                """).param("id", Ids.apiKey()).param("tenantId", tenantId).param("name", name)
+                .param("keyHash", Ids.random(32).getBytes(StandardCharsets.US_ASCII))
+                .param("now", Timestamps.bind(now)).update();
     }
 
     /** Publishes one job's message, as the api-service (or its sweeper) does. */
@@ -137,9 +154,7 @@ public class Submissions {
             Instant now = Instant.now();
             Set<String> modelNames = new TreeSet<>(lines.stream().map(NewJob::model).toList());
             transaction.executeWithoutResult(status -> {
-                byte[] keyHash = Ids.random(32).getBytes(StandardCharsets.US_ASCII);
-                tenants.createTenantWithKey(tenantId, Ids.apiKey(), "test tenant", keyHash, "sk-test",
-                        webhookSecret, now);
+                tenant(tenantId, "test tenant", webhookSecret);
                 batches.insert(new NewBatch(batchId, tenantId, Endpoint.CHAT_COMPLETIONS.path(), "24h", null, null,
                         webhookUrl, 0, lines.size(), now, expiresAt != null ? expiresAt : now.plus(Duration.ofHours(24))));
                 jobs.insertAll(lines, now);

@@ -22,7 +22,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * its own: pacers, queues and the simulator's budgets are all per model.
  *
  * <p>The simulator admits 5 requests per 2 s per model, and so does the worker's default limit. The api-service
- * is not here: tests store batches and publish messages themselves ({@link Submissions}), and the context runs
+ * is not here: tests store batches and publish messages themselves ({@link Submissions}), read what it would show
+ * with {@link ApiReads}, and the context runs
  * the migrations the api-service would have run. The sweeps are set to an hour, so tests drive them with
  * {@code runOnce()}.
  */
@@ -46,7 +47,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "sluice.webhook.retry-schedule=200ms,200ms,200ms",
                 "sluice.secrets.encryption-key=" + TestSecrets.ENCRYPTION_KEY
         })
-@Import(Submissions.class)
+@Import({Submissions.class, ApiReads.class})
 public abstract class WorkerIntegrationTest {
 
     /** {@code sluice.upstream.max-response-size} in these tests. */
@@ -60,6 +61,9 @@ public abstract class WorkerIntegrationTest {
 
     @Autowired
     protected Submissions submissions;
+
+    @Autowired
+    protected ApiReads apiReads;
 
     @Autowired
     protected JobRepository jobs;

@@ -13,7 +13,7 @@ import dev.sluice.db.job.AdminJob;
 import dev.sluice.db.job.AdminJobRepository;
 import dev.sluice.db.job.JobFilter;
 import dev.sluice.db.job.JobRow;
-import dev.sluice.db.ratelimit.RateLimitEventRepository;
+import dev.sluice.db.ratelimit.RateLimitEventEntityRepository;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -47,9 +47,9 @@ class AdminJobController {
 
     private final AdminJobRepository jobs;
     private final JobRetries retries;
-    private final RateLimitEventRepository rateLimitEvents;
+    private final RateLimitEventEntityRepository rateLimitEvents;
 
-    AdminJobController(AdminJobRepository jobs, JobRetries retries, RateLimitEventRepository rateLimitEvents) {
+    AdminJobController(AdminJobRepository jobs, JobRetries retries, RateLimitEventEntityRepository rateLimitEvents) {
         this.jobs = jobs;
         this.retries = retries;
         this.rateLimitEvents = rateLimitEvents;

@@ -9,6 +9,7 @@ import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.common.Ids;
 import dev.sluice.common.secret.SecretCipher;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.db.tenant.TenantRepository;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -45,13 +46,16 @@ class ApiKeyController {
 
     private static final int MAX_NAME_LENGTH = 200;
 
-    private final TenantRepository tenants;
+    private final TenantEntityRepository tenants;
+    private final TenantRepository keys;
     private final Clock clock;
     private final Duration secretOverlap;
     private final SecretCipher secrets;
 
-    ApiKeyController(TenantRepository tenants, Clock clock, ApiProperties properties, SecretCipher secrets) {
+    ApiKeyController(TenantEntityRepository tenants, TenantRepository keys, Clock clock, ApiProperties properties,
+            SecretCipher secrets) {
         this.tenants = tenants;
+        this.keys = keys;
         this.clock = clock;
         this.secretOverlap = properties.webhook().secretOverlap();
         this.secrets = secrets;
@@ -82,7 +86,7 @@ class ApiKeyController {
     @Operation(summary = "Revoke an API key")
     @DeleteMapping("/{id}")
     ApiKeyViews.Deleted revoke(@PathVariable String id) {
-        if (!PageQuery.plausibleId(id) || !tenants.revokeKey(id, clock.instant())) {
+        if (!PageQuery.plausibleId(id) || !keys.revokeKey(id, clock.instant())) {
             throw ApiException.notFound("live API key", id);
         }
         return new ApiKeyViews.Deleted(id, "api_key", true);
@@ -95,11 +99,11 @@ class ApiKeyController {
             throw ApiException.notFound("live API key", id);
         }
         // The tenant id is the encryption's associated data, so it is needed before the secret is stored.
-        String tenantId = tenants.findTenantIdOfLiveKey(id)
+        String tenantId = keys.findTenantIdOfLiveKey(id)
                 .orElseThrow(() -> ApiException.notFound("live API key", id));
         String secret = ApiKeys.newWebhookSecret();
         Instant previousValidUntil = clock.instant().plus(secretOverlap);
-        tenants.rotateWebhookSecret(id, secrets.seal(tenantId, secret), previousValidUntil)
+        keys.rotateWebhookSecret(id, secrets.seal(tenantId, secret), previousValidUntil)
                 .filter(tenantId::equals)
                 .orElseThrow(() -> ApiException.notFound("live API key", id));
         return new ApiKeyViews.RotatedSecret(id, "webhook_secret", tenantId, secret,

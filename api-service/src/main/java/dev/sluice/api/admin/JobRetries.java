@@ -9,7 +9,7 @@ import dev.sluice.db.job.AdminJobRepository;
 import dev.sluice.db.job.JobFilter;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.tenant.Tenant;
-import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,12 +36,12 @@ class JobRetries {
     static final int MAX_PER_CALL = 1000;
 
     private final AdminJobRepository jobs;
-    private final TenantRepository tenants;
+    private final TenantEntityRepository tenants;
     private final BatchResubmission batchRetry;
     private final SingleJobResubmission singleRetry;
     private final Clock clock;
 
-    JobRetries(AdminJobRepository jobs, TenantRepository tenants, BatchResubmission batchRetry,
+    JobRetries(AdminJobRepository jobs, TenantEntityRepository tenants, BatchResubmission batchRetry,
             SingleJobResubmission singleRetry, Clock clock) {
         this.clock = clock;
         this.jobs = jobs;

@@ -3,7 +3,7 @@ package dev.sluice.api.admin;
 import dev.sluice.api.job.JobFields;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.PageQuery;
-import dev.sluice.db.ratelimit.RateLimitEventRepository;
+import dev.sluice.db.ratelimit.RateLimitEventEntityRepository;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,9 +19,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Admin")
 class RateLimitEventController {
 
-    private final RateLimitEventRepository events;
+    private final RateLimitEventEntityRepository events;
 
-    RateLimitEventController(RateLimitEventRepository events) {
+    RateLimitEventController(RateLimitEventEntityRepository events) {
         this.events = events;
     }
 

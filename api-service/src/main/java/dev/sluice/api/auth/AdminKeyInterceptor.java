@@ -1,7 +1,7 @@
 package dev.sluice.api.auth;
 
 import dev.sluice.api.web.ApiException;
-import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -25,10 +25,10 @@ class AdminKeyInterceptor implements HandlerInterceptor {
     private static final Logger log = LoggerFactory.getLogger(AdminKeyInterceptor.class);
 
     private final AdminKeyCheck check;
-    private final TenantRepository tenants;
+    private final TenantEntityRepository tenants;
     private final AdminSessions sessions;
 
-    AdminKeyInterceptor(AdminKeyCheck check, TenantRepository tenants, AdminSessions sessions) {
+    AdminKeyInterceptor(AdminKeyCheck check, TenantEntityRepository tenants, AdminSessions sessions) {
         this.check = check;
         this.tenants = tenants;
         this.sessions = sessions;

@@ -2,7 +2,7 @@ package dev.sluice.api.auth;
 
 import dev.sluice.api.web.ApiException;
 import dev.sluice.db.tenant.Tenant;
-import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Component;
@@ -17,9 +17,9 @@ class TenantKeyInterceptor implements HandlerInterceptor {
 
     static final String TENANT = TenantKeyInterceptor.class.getName() + ".tenant";
 
-    private final TenantRepository tenants;
+    private final TenantEntityRepository tenants;
 
-    TenantKeyInterceptor(TenantRepository tenants) {
+    TenantKeyInterceptor(TenantEntityRepository tenants) {
         this.tenants = tenants;
     }
 

@@ -8,7 +8,7 @@ import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.batch.BatchSearch;
 import dev.sluice.db.tenant.Tenant;
-import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,11 +32,11 @@ class AdminBatchController {
 
     private final AdminBatchRepository search;
     private final BatchRepository batches;
-    private final TenantRepository tenants;
+    private final TenantEntityRepository tenants;
     private final BatchService service;
     private final BatchViews views;
 
-    AdminBatchController(AdminBatchRepository search, BatchRepository batches, TenantRepository tenants,
+    AdminBatchController(AdminBatchRepository search, BatchRepository batches, TenantEntityRepository tenants,
             BatchService service, BatchViews views) {
         this.search = search;
         this.batches = batches;

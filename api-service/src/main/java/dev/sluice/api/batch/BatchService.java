@@ -14,7 +14,7 @@ import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.batch.NewBatch;
-import dev.sluice.db.file.FileRepository;
+import dev.sluice.db.file.FileEntityRepository;
 import dev.sluice.db.idempotency.IdempotencyRepository.ObjectType;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobTransitions;
@@ -62,13 +62,13 @@ class BatchService {
     private final ApiProperties.Input limits;
     private final SubmissionMetrics metrics;
     private final InputFileLines inputFiles;
-    private final FileRepository files;
+    private final FileEntityRepository files;
     private final BatchTransitions batchTransitions;
     private final JobTransitions jobTransitions;
 
     BatchService(BatchRepository batches, JobRepository jobs, JobRetryRepository retryJobs, ModelRepository models,
             IdempotencyKeys idempotency, BatchPublisher publisher, TransactionTemplate transaction, Clock clock,
-            ApiProperties properties, SubmissionMetrics metrics, InputFileLines inputFiles, FileRepository files,
+            ApiProperties properties, SubmissionMetrics metrics, InputFileLines inputFiles, FileEntityRepository files,
             BatchTransitions batchTransitions, JobTransitions jobTransitions) {
         this.batchTransitions = batchTransitions;
         this.jobTransitions = jobTransitions;

@@ -7,7 +7,7 @@ import dev.sluice.api.web.JsonInput;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.common.Endpoint;
 import dev.sluice.db.file.FilePartRepository;
-import dev.sluice.db.file.FileRepository;
+import dev.sluice.db.file.FileEntityRepository;
 import dev.sluice.db.file.FileRow;
 import dev.sluice.db.tenant.Tenant;
 import java.io.BufferedReader;
@@ -37,11 +37,11 @@ class InputFileLines {
     /** Some Windows editors start UTF-8 files with one; the upload check allows it. */
     private static final String BYTE_ORDER_MARK = "\uFEFF";
 
-    private final FileRepository files;
+    private final FileEntityRepository files;
     private final FilePartRepository parts;
     private final ApiProperties.Input limits;
 
-    InputFileLines(FileRepository files, FilePartRepository parts, ApiProperties properties) {
+    InputFileLines(FileEntityRepository files, FilePartRepository parts, ApiProperties properties) {
         this.files = files;
         this.parts = parts;
         this.limits = properties.input();

@@ -4,6 +4,7 @@ import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
+import dev.sluice.db.file.FileEntityRepository;
 import dev.sluice.db.file.FilePartRepository;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.FileRow;
@@ -45,14 +46,17 @@ import org.springframework.web.multipart.MultipartHttpServletRequest;
 @Tag(name = "Files", description = "OpenAI's Files API for batch input and result files")
 class FileController {
 
-    private final FileRepository files;
+    private final FileEntityRepository files;
     private final FilePartRepository parts;
+    private final FileRepository rendered;
     private final FileUploads uploads;
     private final long maxFileSize;
 
-    FileController(FileRepository files, FilePartRepository parts, FileUploads uploads, ApiProperties properties) {
+    FileController(FileEntityRepository files, FilePartRepository parts, FileRepository rendered, FileUploads uploads,
+            ApiProperties properties) {
         this.files = files;
         this.parts = parts;
+        this.rendered = rendered;
         this.uploads = uploads;
         this.maxFileSize = properties.input().maxFileSize().toBytes();
     }
@@ -119,9 +123,9 @@ class FileController {
         } else if (file.kind().equals("input")) {
             // An inline batch's input file: sized from the same rendering when the batch was stored.
             response.setContentLengthLong(file.bytes());
-            files.writeInputs(file.batchId(), out);
+            rendered.writeInputs(file.batchId(), out);
         } else {
-            files.writeResults(file.batchId(), ResultKind.fromFileKind(file.kind()), out);
+            rendered.writeResults(file.batchId(), ResultKind.fromFileKind(file.kind()), out);
         }
     }
 

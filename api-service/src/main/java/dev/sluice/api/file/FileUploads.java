@@ -4,7 +4,7 @@ import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Ids;
 import dev.sluice.db.file.FilePartRepository;
-import dev.sluice.db.file.FileRepository;
+import dev.sluice.db.file.FileEntityRepository;
 import dev.sluice.db.file.FileRow;
 import dev.sluice.db.tenant.Tenant;
 import java.io.IOException;
@@ -23,13 +23,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 class FileUploads {
 
-    private final FileRepository files;
+    private final FileEntityRepository files;
     private final FilePartRepository parts;
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final long maxLineBytes;
 
-    FileUploads(FileRepository files, FilePartRepository parts, TransactionTemplate transaction, Clock clock,
+    FileUploads(FileEntityRepository files, FilePartRepository parts, TransactionTemplate transaction, Clock clock,
             ApiProperties properties) {
         this.files = files;
         this.parts = parts;

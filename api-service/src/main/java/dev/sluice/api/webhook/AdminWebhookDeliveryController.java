@@ -4,7 +4,7 @@ import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.db.webhook.WebhookDelivery;
-import dev.sluice.db.webhook.WebhookDeliveryRepository;
+import dev.sluice.db.webhook.WebhookDeliveryEntityRepository;
 import dev.sluice.db.webhook.WebhookEventRepository;
 import java.time.Clock;
 import java.util.Set;
@@ -29,11 +29,11 @@ class AdminWebhookDeliveryController {
 
     private static final Set<String> STATUSES = Set.of("delivered", "failed", "refused");
 
-    private final WebhookDeliveryRepository deliveries;
+    private final WebhookDeliveryEntityRepository deliveries;
     private final WebhookEventRepository events;
     private final Clock clock;
 
-    AdminWebhookDeliveryController(WebhookDeliveryRepository deliveries, WebhookEventRepository events, Clock clock) {
+    AdminWebhookDeliveryController(WebhookDeliveryEntityRepository deliveries, WebhookEventRepository events, Clock clock) {
         this.deliveries = deliveries;
         this.events = events;
         this.clock = clock;

@@ -8,7 +8,7 @@ import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.tenant.Tenant;
 import dev.sluice.db.webhook.WebhookDelivery;
-import dev.sluice.db.webhook.WebhookDeliveryRepository;
+import dev.sluice.db.webhook.WebhookDeliveryEntityRepository;
 import dev.sluice.db.webhook.WebhookEventRepository;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -32,11 +32,11 @@ class WebhookDeliveryController {
 
     private final BatchRepository batches;
     private final JobRepository jobs;
-    private final WebhookDeliveryRepository deliveries;
+    private final WebhookDeliveryEntityRepository deliveries;
     private final WebhookEventRepository events;
     private final Clock clock;
 
-    WebhookDeliveryController(BatchRepository batches, JobRepository jobs, WebhookDeliveryRepository deliveries,
+    WebhookDeliveryController(BatchRepository batches, JobRepository jobs, WebhookDeliveryEntityRepository deliveries,
             WebhookEventRepository events, Clock clock) {
         this.batches = batches;
         this.jobs = jobs;

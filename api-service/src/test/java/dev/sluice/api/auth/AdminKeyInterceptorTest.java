@@ -9,7 +9,7 @@ import static org.mockito.Mockito.when;
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.db.tenant.Tenant;
-import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import jakarta.servlet.http.Cookie;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +24,7 @@ import org.springframework.util.unit.DataSize;
 
 class AdminKeyInterceptorTest {
 
-    private final TenantRepository tenants = mock(TenantRepository.class);
+    private final TenantEntityRepository tenants = mock(TenantEntityRepository.class);
 
     @Test
     void withoutAnAdminKeyTheAdminApiIsOff() {

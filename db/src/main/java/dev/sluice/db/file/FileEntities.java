@@ -8,7 +8,7 @@ import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Spring Data's repository of {@link FileEntity}; used only by {@link FileRepository}. */
+/** Spring Data's repository of {@link FileEntity}; used only by {@link FileEntityRepository}. */
 interface FileEntities extends JpaRepository<FileEntity, String> {
 
     Optional<FileEntity> findByIdAndTenantId(String id, String tenantId);

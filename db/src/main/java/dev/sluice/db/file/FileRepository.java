@@ -7,11 +7,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.springframework.data.domain.Limit;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -21,8 +18,9 @@ import org.springframework.transaction.annotation.Transactional;
  * The {@code files} table and the content of the files a batch's jobs make up (its output and error files,
  * and an inline batch's input file), rendered from the jobs on every read and streamed with a server-side
  * cursor: a 100,000-line file is never in memory. The bytes of uploaded files are in
- * {@link FilePartRepository}. File rows are written and read with JPA, except a result file's insert, whose
- * {@code ON CONFLICT} settles racing finalisers; the content is SQL streamed with {@code JdbcClient}.
+ * {@link FilePartRepository}. A result file's row is inserted here, in SQL whose {@code ON CONFLICT} settles racing
+ * finalisers; the api-service records uploads and lists, reads and deletes file rows with JPA
+ * ({@link FileEntityRepository}).
  */
 @Repository
 public class FileRepository {
@@ -50,11 +48,9 @@ public class FileRepository {
 
     private final JdbcClient jdbc;
     private final JdbcClient streaming;
-    private final FileEntities files;
 
-    FileRepository(JdbcClient jdbc, DataSource dataSource, FileEntities files) {
+    FileRepository(JdbcClient jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
-        this.files = files;
         JdbcTemplate template = new JdbcTemplate(dataSource);
         template.setFetchSize(FETCH_SIZE);
         this.streaming = JdbcClient.create(template);
@@ -72,52 +68,6 @@ public class FileRepository {
                 .update();
         return jdbc.sql(FIND_RESULT_FILE_ID).param("batchId", batchId).param("kind", kind.fileKind())
                 .query(String.class).single();
-    }
-
-    /**
-     * Records an uploaded input file (purpose {@code batch}) with size 0; call inside the transaction
-     * that stores its parts and then {@link #setBytes}.
-     */
-    public void insertInputFile(String id, String tenantId, String filename, Instant now) {
-        files.saveAndFlush(new FileEntity(id, tenantId, "batch", filename, 0, null, "input", now));
-    }
-
-    /**
-     * Records the input file of an inline batch (purpose {@code batch}, kind {@code input}), whose
-     * {@code bytes} the caller summed with {@link InputLine#bytes}; call inside the batch's transaction.
-     */
-    public void insertBatchInputFile(String id, String tenantId, String batchId, String filename, long bytes,
-            Instant now) {
-        files.saveAndFlush(new FileEntity(id, tenantId, "batch", filename, bytes, batchId, "input", now));
-    }
-
-    /** Sets an uploaded file's size once all its parts are stored. */
-    public void setBytes(String id, long bytes) {
-        files.setBytes(id, bytes);
-    }
-
-    /** The file if it exists and belongs to the tenant. */
-    public Optional<FileRow> find(String tenantId, String id) {
-        return files.findByIdAndTenantId(id, tenantId).map(FileEntity::toRow);
-    }
-
-    /**
-     * Up to {@code limit} of the tenant's files, of {@code purpose} (null: any), newest first or oldest
-     * first, after the one with id {@code afterId} (null: from the start).
-     */
-    public List<FileRow> page(String tenantId, String purpose, String afterId, boolean newestFirst, int limit) {
-        Limit max = Limit.of(limit);
-        List<FileEntity> page = newestFirst ? files.pageNewestFirst(tenantId, purpose, afterId, max)
-                : files.pageOldestFirst(tenantId, purpose, afterId, max);
-        return page.stream().map(FileEntity::toRow).toList();
-    }
-
-    /**
-     * Deletes the tenant's file and, with it, an upload's bytes; false when the tenant has no such file.
-     * Batches keep their own copy of every line, so a batch made from the file is unaffected.
-     */
-    public boolean delete(String tenantId, String id) {
-        return files.deleteOwned(id, tenantId) == 1;
     }
 
     /**

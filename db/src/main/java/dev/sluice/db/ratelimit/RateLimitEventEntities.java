@@ -5,7 +5,7 @@ import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Query;
 
-/** Spring Data's repository of {@link RateLimitEventEntity}; used only by {@link RateLimitEventRepository}. */
+/** Spring Data's repository of {@link RateLimitEventEntity}; used only by {@link RateLimitEventEntityRepository}. */
 interface RateLimitEventEntities extends JpaRepository<RateLimitEventEntity, Long> {
 
     /** Newest first, optionally of one model, older than event {@code beforeId} (null: from the newest). */

@@ -1,19 +1,29 @@
 package dev.sluice.db.ratelimit;
 
-import java.util.List;
-import org.springframework.data.domain.Limit;
+import dev.sluice.db.Timestamps;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The {@code rate_limit_events} table: every 429 seen, newest first when read. Written and read with JPA. */
+/**
+ * The {@code rate_limit_events} table: every 429 a worker received, inserted once by that worker. The api-service
+ * lists them, newest first, with JPA ({@link RateLimitEventEntityRepository}).
+ */
 @Repository
 public class RateLimitEventRepository {
 
     private static final int MAX_MESSAGE = 500;
 
-    private final RateLimitEventEntities events;
+    private static final String INSERT = """
+            INSERT INTO rate_limit_events (model, credential, job_id, occurred_at, message, retry_after_ms,
+                                           learned_requests, learned_window_ms, paused_until)
+            VALUES (:model, :credential, :jobId, :occurredAt, :message, :retryAfterMs, :learnedRequests,
+                    :learnedWindowMs, :pausedUntil)
+            """;
 
-    RateLimitEventRepository(RateLimitEventEntities events) {
-        this.events = events;
+    private final JdbcClient jdbc;
+
+    RateLimitEventRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
     }
 
     /** Stores one event (a message longer than 500 characters is cut). */
@@ -22,17 +32,16 @@ public class RateLimitEventRepository {
         if (message != null && message.length() > MAX_MESSAGE) {
             message = message.substring(0, MAX_MESSAGE);
         }
-        events.save(new RateLimitEventEntity(event, message));
-    }
-
-    /** Up to {@code limit} events, newest first, optionally of one model, older than event {@code beforeId}. */
-    public List<RateLimitEvent> recent(String model, Long beforeId, int limit) {
-        return events.recent(model, beforeId, Limit.of(limit)).stream().map(RateLimitEventEntity::toEvent).toList();
-    }
-
-    /** Up to {@code limit} 429s met by job {@code jobId} of {@code model}, oldest first. */
-    public List<RateLimitEvent> ofJob(String model, String jobId, int limit) {
-        return events.findByModelAndJobIdOrderByOccurredAt(model, jobId, Limit.of(limit)).stream()
-                .map(RateLimitEventEntity::toEvent).toList();
+        jdbc.sql(INSERT)
+                .param("model", event.model())
+                .param("credential", event.credential())
+                .param("jobId", event.jobId())
+                .param("occurredAt", Timestamps.bind(event.occurredAt()))
+                .param("message", message)
+                .param("retryAfterMs", event.retryAfter() == null ? null : event.retryAfter().toMillis())
+                .param("learnedRequests", event.learned() == null ? null : event.learned().requests())
+                .param("learnedWindowMs", event.learned() == null ? null : event.learned().window().toMillis())
+                .param("pausedUntil", Timestamps.bind(event.pausedUntil()))
+                .update();
     }
 }

@@ -4,7 +4,7 @@ import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Query;
 
-/** Spring Data's repository of {@link TenantEntity}; used only by {@link TenantRepository}. */
+/** Spring Data's repository of {@link TenantEntity}; used only by {@link TenantEntityRepository}. */
 interface TenantEntities extends JpaRepository<TenantEntity, String> {
 
     /** The tenant a live (unrevoked) key with this hash belongs to. */

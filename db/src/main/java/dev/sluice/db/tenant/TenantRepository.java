@@ -4,16 +4,14 @@ import dev.sluice.db.Timestamps;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Tenants and their API keys. Keys are looked up by hash; the key itself is never stored. Webhook secrets are
- * stored as the services hand them over: encrypted ({@code enc:v1:}, see {@code SecretCipher}) when a secrets
- * encryption key is configured, in clear otherwise. Rows are inserted and read with JPA; every change to a stored
- * row is a conditional update in SQL.
+ * Every change to a stored tenant or API key, each a conditional update in SQL: revoking keys, rotating webhook
+ * secrets and encrypting those stored in clear. Webhook secrets are stored as the services hand them over:
+ * encrypted ({@code enc:v1:}, see {@code SecretCipher}) when a secrets encryption key is configured, in clear
+ * otherwise. Tenants and keys are created and read with JPA, in the api-service only: {@link TenantEntityRepository}.
  */
 @Repository
 public class TenantRepository {
@@ -58,36 +56,9 @@ public class TenantRepository {
             """;
 
     private final JdbcClient jdbc;
-    private final TenantEntities tenants;
-    private final ApiKeyEntities keys;
 
-    TenantRepository(JdbcClient jdbc, TenantEntities tenants, ApiKeyEntities keys) {
+    TenantRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.tenants = tenants;
-        this.keys = keys;
-    }
-
-    /** Creates a tenant together with its first key, in one transaction. */
-    @Transactional
-    public void createTenantWithKey(String tenantId, String keyId, String name, byte[] keyHash, String keyPrefix,
-            String webhookSecret, Instant now) {
-        tenants.saveAndFlush(new TenantEntity(tenantId, name, webhookSecret, now));
-        keys.saveAndFlush(new ApiKeyEntity(keyId, tenantId, name, keyHash, keyPrefix, now));
-    }
-
-    /** The tenant a live (unrevoked) key with this SHA-256 belongs to. */
-    public Optional<Tenant> findByKeyHash(byte[] keyHash) {
-        return tenants.findByLiveKeyHash(keyHash).map(TenantEntity::toTenant);
-    }
-
-    /** The tenant with this id, whatever the state of its keys (the admin API acts on its behalf). */
-    public Optional<Tenant> findById(String tenantId) {
-        return tenants.findById(tenantId).map(TenantEntity::toTenant);
-    }
-
-    /** Every key, oldest first, without secrets. */
-    public List<ApiKey> listKeys() {
-        return keys.findAll(Sort.by("createdAt", "id")).stream().map(ApiKeyEntity::toApiKey).toList();
     }
 
     /** Revokes a key; false when there is no such live key. */

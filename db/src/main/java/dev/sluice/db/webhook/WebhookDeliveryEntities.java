@@ -6,7 +6,7 @@ import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Query;
 
-/** Spring Data's repository of {@link WebhookDeliveryEntity}; used only by {@link WebhookDeliveryRepository}. */
+/** Spring Data's repository of {@link WebhookDeliveryEntity}; used only by {@link WebhookDeliveryEntityRepository}. */
 interface WebhookDeliveryEntities extends JpaRepository<WebhookDeliveryEntity, String> {
 
     List<WebhookDeliveryEntity> findByTenantIdAndSubjectIdOrderByAttemptedAtAscAttemptAsc(String tenantId,

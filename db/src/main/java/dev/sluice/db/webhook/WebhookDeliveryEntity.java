@@ -1,6 +1,5 @@
 package dev.sluice.db.webhook;
 
-import dev.sluice.db.NewEntity;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -9,11 +8,11 @@ import java.time.Instant;
 import org.hibernate.annotations.Formula;
 import org.hibernate.annotations.Immutable;
 
-/** A row of {@code webhook_deliveries}: written once per attempt, never changed. */
+/** A row of {@code webhook_deliveries} as JPA reads it: written once per attempt, in SQL by a worker, never changed. */
 @Entity
 @Immutable
 @Table(name = "webhook_deliveries")
-class WebhookDeliveryEntity extends NewEntity<String> {
+class WebhookDeliveryEntity {
 
     @Id
     private String id;
@@ -52,26 +51,6 @@ class WebhookDeliveryEntity extends NewEntity<String> {
     private Instant nextAttemptAt;
 
     protected WebhookDeliveryEntity() {
-    }
-
-    WebhookDeliveryEntity(WebhookDelivery delivery, String error) {
-        this.id = delivery.id();
-        this.eventId = delivery.eventId();
-        this.tenantId = delivery.tenantId();
-        this.subjectId = delivery.subjectId();
-        this.attempt = delivery.attempt();
-        this.url = delivery.url();
-        this.status = delivery.status();
-        this.responseStatus = delivery.responseStatus();
-        this.error = error;
-        this.durationMs = Math.toIntExact(delivery.durationMs());
-        this.attemptedAt = delivery.attemptedAt();
-        this.nextAttemptAt = delivery.nextAttemptAt();
-    }
-
-    @Override
-    public String getId() {
-        return id;
     }
 
     WebhookDelivery toDelivery() {

@@ -1,23 +1,30 @@
 package dev.sluice.db.webhook;
 
-import java.util.List;
-import java.util.Optional;
-import org.springframework.data.domain.Limit;
+import dev.sluice.db.Timestamps;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The {@code webhook_deliveries} table: every attempt to deliver a webhook event, as the tenant may list them.
- * Written and read with JPA: a delivery is inserted once and never changed.
+ * The {@code webhook_deliveries} table: every attempt to deliver a webhook event, inserted once by the worker
+ * that made it and never changed. The api-service lists them for tenants and operators with JPA
+ * ({@link WebhookDeliveryEntityRepository}).
  */
 @Repository
 public class WebhookDeliveryRepository {
 
     private static final int MAX_ERROR = 500;
 
-    private final WebhookDeliveryEntities deliveries;
+    private static final String INSERT = """
+            INSERT INTO webhook_deliveries (id, event_id, tenant_id, subject_id, attempt, url, status, response_status,
+                                            error, duration_ms, attempted_at, next_attempt_at)
+            VALUES (:id, :eventId, :tenantId, :subjectId, :attempt, :url, :status, :responseStatus, :error,
+                    :durationMs, :attemptedAt, :nextAttemptAt)
+            """;
 
-    WebhookDeliveryRepository(WebhookDeliveryEntities deliveries) {
-        this.deliveries = deliveries;
+    private final JdbcClient jdbc;
+
+    WebhookDeliveryRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
     }
 
     /** Records one attempt (an error longer than 500 characters is cut). */
@@ -26,29 +33,19 @@ public class WebhookDeliveryRepository {
         if (error != null && error.length() > MAX_ERROR) {
             error = error.substring(0, MAX_ERROR);
         }
-        deliveries.saveAndFlush(new WebhookDeliveryEntity(delivery, error));
-    }
-
-    /** Every attempt for the tenant's batch or job, oldest first. */
-    public List<WebhookDelivery> listForSubject(String tenantId, String subjectId) {
-        return deliveries.findByTenantIdAndSubjectIdOrderByAttemptedAtAscAttemptAsc(tenantId, subjectId).stream()
-                .map(WebhookDeliveryEntity::toDelivery).toList();
-    }
-
-    /** One attempt for the tenant's batch or job. */
-    public Optional<WebhookDelivery> find(String tenantId, String subjectId, String id) {
-        return deliveries.findByTenantIdAndSubjectIdAndId(tenantId, subjectId, id)
-                .map(WebhookDeliveryEntity::toDelivery);
-    }
-
-    /** For the operator: up to {@code limit} attempts of any tenant, newest first; null filters match everything. */
-    public List<WebhookDelivery> recent(String status, String subjectId, String tenantId, int limit) {
-        return deliveries.recent(status, subjectId, tenantId, Limit.of(limit)).stream()
-                .map(WebhookDeliveryEntity::toDelivery).toList();
-    }
-
-    /** For the operator: one attempt, whichever tenant's it is. */
-    public Optional<WebhookDelivery> find(String id) {
-        return deliveries.findById(id).map(WebhookDeliveryEntity::toDelivery);
+        jdbc.sql(INSERT)
+                .param("id", delivery.id())
+                .param("eventId", delivery.eventId())
+                .param("tenantId", delivery.tenantId())
+                .param("subjectId", delivery.subjectId())
+                .param("attempt", delivery.attempt())
+                .param("url", delivery.url())
+                .param("status", delivery.status())
+                .param("responseStatus", delivery.responseStatus())
+                .param("error", error)
+                .param("durationMs", delivery.durationMs())
+                .param("attemptedAt", Timestamps.bind(delivery.attemptedAt()))
+                .param("nextAttemptAt", Timestamps.bind(delivery.nextAttemptAt()))
+                .update();
     }
 }

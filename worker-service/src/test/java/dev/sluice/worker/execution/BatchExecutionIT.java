@@ -77,7 +77,7 @@ class BatchExecutionIT extends WorkerIntegrationTest {
             assertThat(lines.get(i).path("response").path("body")).isEqualTo(JSON.readTree(jobRows.get(i).responseBody()));
             assertThat(lines.get(i).path("error").isNull()).isTrue();
         }
-        FileRow outputFile = files.find(submitted.tenantId(), batch.outputFileId()).orElseThrow();
+        FileRow outputFile = apiReads.file(submitted.tenantId(), batch.outputFileId()).orElseThrow();
         assertThat(outputFile.bytes()).isEqualTo(output.getBytes(StandardCharsets.UTF_8).length);
         assertThat(outputFile.filename()).isEqualTo(submitted.batchId() + "_output.jsonl");
 

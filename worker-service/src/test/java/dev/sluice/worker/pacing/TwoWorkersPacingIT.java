@@ -8,7 +8,6 @@ import dev.sluice.common.JobStatus;
 import dev.sluice.common.Limit;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.ratelimit.RateLimitEvent;
-import dev.sluice.db.ratelimit.RateLimitEventRepository;
 import dev.sluice.simulator.limit.WindowKind;
 import dev.sluice.simulator.stats.ModelStats;
 import dev.sluice.worker.Submissions.SubmittedBatch;
@@ -51,9 +50,6 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
 
     @Autowired
     private ModelRepository models;
-
-    @Autowired
-    private RateLimitEventRepository rateLimitEvents;
 
     private Worker first;
     private Worker second;
@@ -155,7 +151,7 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
 
         SubmittedBatch submitted = submissions.batch().chats(model, 10).submit();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !rateLimitEvents.recent(model, null, 100).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !apiReads.rateLimitEvents(model).isEmpty());
         // A fourth acceptance needs a second window of the provider's: the first burst is over by then.
         await().atMost(Duration.ofSeconds(20)).until(() -> SIMULATOR.stats().model(model).accepted() >= 4);
         long limitedInTheFirstBurst = SIMULATOR.stats().model(model).rateLimited();
@@ -168,7 +164,7 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
         assertThat(stats.accepted()).isEqualTo(10);
         assertThat(limitedInTheFirstBurst).isBetween(1L, 10L - 3);
         assertThat(stats.rateLimited()).as("429s after the limit was learned").isEqualTo(limitedInTheFirstBurst);
-        List<RateLimitEvent> events = rateLimitEvents.recent(model, null, 100);
+        List<RateLimitEvent> events = apiReads.rateLimitEvents(model);
         assertThat(events).hasSize((int) stats.rateLimited());
         assertThat(events).allSatisfy(event -> {
             assertThat(event.learned()).isEqualTo(Limit.parse("3/2s"));

@@ -17,12 +17,10 @@ import dev.sluice.db.job.Outcome;
 import dev.sluice.db.tenant.TenantRepository;
 import dev.sluice.db.webhook.DueWebhookEvent;
 import dev.sluice.db.webhook.WebhookDelivery;
-import dev.sluice.db.webhook.WebhookDeliveryRepository;
 import dev.sluice.db.webhook.WebhookEventRepository;
 import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.WorkerIntegrationTest;
 import dev.sluice.worker.finalization.BatchFinalizer;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,9 +54,6 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
     private WebhookEventRepository events;
 
     @Autowired
-    private WebhookDeliveryRepository deliveries;
-
-    @Autowired
     private TenantRepository tenants;
 
     @Autowired
@@ -88,7 +83,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         assertThat(event.asBatchCompleted().id()).isEqualTo(received.header("webhook-id")).startsWith("evt_");
         assertThat(received.header("Content-Type")).startsWith("application/json");
 
-        List<WebhookDelivery> attempts = deliveries.listForSubject(batch.tenantId(), batch.batchId());
+        List<WebhookDelivery> attempts = apiReads.deliveries(batch.tenantId(), batch.batchId());
         assertThat(attempts).singleElement().satisfies(attempt -> {
             assertThat(attempt.status()).isEqualTo("delivered");
             assertThat(attempt.responseStatus()).isEqualTo(200);
@@ -119,7 +114,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         assertThat(received).hasSize(2);
         assertThat(received.get(1).header("webhook-id")).isEqualTo(received.get(0).header("webhook-id"));
         new Webhook(secret).verify(received.get(1).body(), received.get(1).headers());
-        List<WebhookDelivery> attempts = deliveries.listForSubject(batch.tenantId(), batch.batchId());
+        List<WebhookDelivery> attempts = apiReads.deliveries(batch.tenantId(), batch.batchId());
         assertThat(attempts).extracting(WebhookDelivery::attempt, WebhookDelivery::status,
                 WebhookDelivery::responseStatus).containsExactly(
                         org.assertj.core.groups.Tuple.tuple(1, "failed", 500),
@@ -143,10 +138,10 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
             return eventStatus(down.batchId()).equals("failed");
         });
 
-        assertThat(deliveries.listForSubject(gone.tenantId(), gone.batchId())).singleElement()
+        assertThat(apiReads.deliveries(gone.tenantId(), gone.batchId())).singleElement()
                 .satisfies(attempt -> assertThat(attempt.responseStatus()).isEqualTo(410));
         // One attempt and the three retries of the test schedule, then no more.
-        assertThat(deliveries.listForSubject(down.tenantId(), down.batchId())).hasSize(4)
+        assertThat(apiReads.deliveries(down.tenantId(), down.batchId())).hasSize(4)
                 .allSatisfy(attempt -> assertThat(attempt.responseStatus()).isEqualTo(503));
     }
 
@@ -158,7 +153,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         deliverer.runOnce();
 
         assertThat(eventStatus(batch.batchId())).isEqualTo("failed");
-        assertThat(deliveries.listForSubject(batch.tenantId(), batch.batchId())).singleElement()
+        assertThat(apiReads.deliveries(batch.tenantId(), batch.batchId())).singleElement()
                 .satisfies(attempt -> {
                     assertThat(attempt.status()).isEqualTo("refused");
                     assertThat(attempt.responseStatus()).isNull();
@@ -209,7 +204,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         deliverer.runOnce();
 
         assertThat(receiver.received()).hasSize(1);
-        assertThat(deliveries.listForSubject(batch.tenantId(), batch.batchId())).singleElement()
+        assertThat(apiReads.deliveries(batch.tenantId(), batch.batchId())).singleElement()
                 .satisfies(attempt -> assertThat(attempt.attempt()).isEqualTo(2));
         assertThat(eventStatus(batch.batchId())).isEqualTo("delivered");
     }
@@ -239,8 +234,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         String tenantId = Ids.tenant();
         String jobId = Ids.job();
         Instant now = Instant.now();
-        tenants.createTenantWithKey(tenantId, Ids.apiKey(), "single", Ids.random(32).getBytes(StandardCharsets.US_ASCII),
-                "sk-test", secret, now);
+        submissions.tenant(tenantId, "single", secret);
         jobs.insertAll(List.of(new NewJob(jobId, tenantId, null, null, null, "/v1/chat/completions", "webhook/single",
                 "{\"model\":\"webhook/single\"}", 0, receiver.url("/job"))), now);
         transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
@@ -258,8 +252,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
     void anEventTypeLeftOutOfWebhookEventsIsNotSentWhileAnAllowedOneIs() throws Exception {
         String tenantId = Ids.tenant();
         Instant now = Instant.now();
-        tenants.createTenantWithKey(tenantId, Ids.apiKey(), "filtered", Ids.random(32).getBytes(StandardCharsets.US_ASCII),
-                "sk-test", secret, now);
+        submissions.tenant(tenantId, "filtered", secret);
         String unwanted = succeededSingleJob(tenantId, receiver.url("/unwanted"), List.of("job.failed"), now);
         String wanted = succeededSingleJob(tenantId, receiver.url("/wanted"), List.of("job.failed", "job.succeeded"),
                 now);
@@ -278,7 +271,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         // Marked as swept, so no later sweep looks at it again.
         assertThat(jdbc.sql("SELECT webhook_event_id FROM jobs WHERE id = :id").param("id", unwanted)
                 .query(String.class).single()).isEqualTo(WebhookEventRepository.FILTERED_OUT);
-        assertThat(deliveries.listForSubject(tenantId, unwanted)).isEmpty();
+        assertThat(apiReads.deliveries(tenantId, unwanted)).isEmpty();
     }
 
     private String succeededSingleJob(String tenantId, String webhookUrl, List<String> webhookEvents, Instant now) {

@@ -10,9 +10,7 @@ import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.db.tenant.TenantRepository;
 import dev.sluice.db.webhook.WebhookDelivery;
-import dev.sluice.db.webhook.WebhookDeliveryRepository;
 import dev.sluice.worker.WorkerIntegrationTest;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,9 +35,6 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
 
     @Autowired
     private WebhookDeliverer deliverer;
-
-    @Autowired
-    private WebhookDeliveryRepository deliveries;
 
     @Autowired
     private TenantRepository tenants;
@@ -71,7 +66,7 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
         WebhookReceiver.Received received = receiver.received().getFirst();
         new Webhook(secret).verify(received.body(), received.headers());
         assertThat(received.body()).contains(jobId);
-        assertThat(deliveries.listForSubject(tenantId, jobId)).singleElement()
+        assertThat(apiReads.deliveries(tenantId, jobId)).singleElement()
                 .satisfies(attempt -> assertThat(attempt.status()).isEqualTo("delivered"));
     }
 
@@ -86,7 +81,7 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
         deliverer.runOnce();
 
         assertThat(receiver.received()).isEmpty();
-        WebhookDelivery attempt = deliveries.listForSubject(tenantId, jobId).getFirst();
+        WebhookDelivery attempt = apiReads.deliveries(tenantId, jobId).getFirst();
         assertThat(attempt.status()).isEqualTo("failed");
         assertThat(attempt.responseStatus()).isNull();
         assertThat(attempt.error()).startsWith("not sent: ").contains(tenantId, "does not decrypt")
@@ -127,9 +122,7 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
 
     private String tenantWithStoredSecret(Storage storage, String secret) {
         String tenantId = Ids.tenant();
-        tenants.createTenantWithKey(tenantId, Ids.apiKey(), "at rest",
-                Ids.random(32).getBytes(StandardCharsets.US_ASCII), "sk-test", storage.stored(tenantId, secret),
-                Instant.now());
+        submissions.tenant(tenantId, "at rest", storage.stored(tenantId, secret));
         return tenantId;
     }
 
