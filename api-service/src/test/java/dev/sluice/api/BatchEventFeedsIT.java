@@ -10,11 +10,8 @@ import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchTransitions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -102,8 +99,8 @@ class BatchEventFeedsIT extends SmallPoolTestBase {
                 .json().get("id").asString();
         double streamsBefore = gauge("sluice.events.streams");
 
-        try (Socket staying = openStream(id, key)) {
-            try (Socket leaving = openStream(id, key)) {
+        try (SlowReader staying = openStream(id, key)) {
+            try (SlowReader leaving = openStream(id, key)) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> gauge("sluice.events.streams") == streamsBefore + 2);
             }
             // The server sees the closed socket at its next keep-alive (300 ms here).
@@ -117,17 +114,10 @@ class BatchEventFeedsIT extends SmallPoolTestBase {
         await().during(POLL_INTERVAL.multipliedBy(5)).atMost(Duration.ofSeconds(5)).until(() -> polls() == stopped);
     }
 
-    /** A client over a raw socket that reads the start of the stream and then only waits. */
-    private Socket openStream(String batchId, String key) throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(10_000);
-        socket.getOutputStream().write(("GET /v1/batches/" + batchId + "/events HTTP/1.1\r\nHost: localhost\r\n"
-                + "Authorization: Bearer " + key + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().flush();
-        assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
-                .isEqualTo("HTTP/1.1 200");
-        return socket;
+    private SlowReader openStream(String batchId, String key) throws IOException {
+        SlowReader reader = SlowReader.start(port, "/v1/batches/" + batchId + "/events", key);
+        assertThat(reader.head()).isEqualTo("HTTP/1.1 200");
+        return reader;
     }
 
     private double polls() {

@@ -6,10 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,10 +35,10 @@ class SlowDownloadsIT extends SmallPoolTestBase {
                 ResultKind.OUTPUT, "output.jsonl", 1, Instant.now());
         String otherTenant = newTenantKey();
 
-        List<ThrottledDownload> downloads = new ArrayList<>();
+        List<SlowReader> downloads = new ArrayList<>();
         try {
-            downloads.add(ThrottledDownload.start(port, "/v1/batches/" + batchId + "/results", slowTenant));
-            downloads.add(ThrottledDownload.start(port, "/v1/files/" + outputFileId + "/content", slowTenant));
+            downloads.add(SlowReader.start(port, "/v1/batches/" + batchId + "/results", slowTenant));
+            downloads.add(SlowReader.start(port, "/v1/files/" + outputFileId + "/content", slowTenant));
 
             for (int call = 0; call < 3; call++) {
                 long started = System.nanoTime();
@@ -53,9 +49,9 @@ class SlowDownloadsIT extends SmallPoolTestBase {
                         .isEqualTo(200);
                 assertThat(took).as("GET /v1/batches beside two slow downloads").isLessThan(Duration.ofSeconds(1));
             }
-            assertThat(downloads).extracting(ThrottledDownload::head).containsOnly("HTTP/1.1 200");
+            assertThat(downloads).extracting(SlowReader::head).containsOnly("HTTP/1.1 200");
         } finally {
-            for (ThrottledDownload download : downloads) {
+            for (SlowReader download : downloads) {
                 download.close();
             }
         }
@@ -101,32 +97,5 @@ class SlowDownloadsIT extends SmallPoolTestBase {
     private String tenantOf(String batchId) {
         return jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id").param("id", batchId).query(String.class)
                 .single();
-    }
-
-    /**
-     * A client over a real socket with a tiny receive window that reads the first bytes of a download and then
-     * pauses, leaving the server blocked in its write.
-     *
-     * @param socket the connection, open until closed
-     * @param head   the first bytes read: the status line's start
-     */
-    private record ThrottledDownload(Socket socket, String head) implements AutoCloseable {
-
-        static ThrottledDownload start(int port, String path, String key) throws IOException {
-            Socket socket = new Socket();
-            socket.setReceiveBufferSize(2048);
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                    + key + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            return new ThrottledDownload(socket, new String(in.readNBytes(12), StandardCharsets.US_ASCII));
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }
