@@ -158,7 +158,8 @@ public record ApiProperties(
     /**
      * The Server-Sent Events progress stream.
      *
-     * @param pollInterval how often each open stream reads its batch's counts from PostgreSQL (default 500ms)
+     * @param pollInterval how often a batch with open streams is read from PostgreSQL, once for all of them
+     *                     (default 500ms)
      * @param keepAlive    how long a stream may stay silent before a comment line is sent, so that proxies keep
      *                     it open and a gone client is noticed (default 15s)
      */

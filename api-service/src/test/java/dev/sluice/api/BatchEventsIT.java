@@ -5,6 +5,7 @@ import static dev.sluice.api.FinishedJobs.finish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.api.SseEvents.Event;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchTransitions;
 import java.net.http.HttpClient;
@@ -16,17 +17,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code GET /v1/batches/{id}/events} over real HTTP: progress events as the jobs finish (they are finished with
  * SQL, standing in for the worker), then the terminal event, then the end of the stream.
  */
 class BatchEventsIT extends ApiTestBase {
-
-    /** One Server-Sent Event as read off the wire. */
-    private record Event(String name, JsonNode data) {
-    }
 
     @Autowired
     private BatchRepository batches;
@@ -44,7 +40,7 @@ class BatchEventsIT extends ApiTestBase {
         try (HttpClient client = HttpClient.newHttpClient()) {
             CompletableFuture<HttpResponse<Void>> stream = client.sendAsync(
                     request("/v1/batches/" + id + "/events", key).GET().build(),
-                    HttpResponse.BodyHandlers.fromLineSubscriber(new SseLines(events)));
+                    HttpResponse.BodyHandlers.fromLineSubscriber(new SseEvents(events)));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
             assertThat(events.getFirst().name()).isEqualTo("progress");
@@ -90,38 +86,5 @@ class BatchEventsIT extends ApiTestBase {
         assertThat(event.data().get("status").asString()).isEqualTo(status);
         assertThat(event.data().get("request_counts").get("completed").asInt()).isEqualTo(completed);
         assertThat(event.data().get("request_counts").get("queued").asInt()).isEqualTo(queued);
-    }
-
-    /** Collects {@code event:} / {@code data:} pairs; comment lines (keep-alives) are skipped. */
-    private static final class SseLines implements java.util.concurrent.Flow.Subscriber<String> {
-
-        private final List<Event> events;
-        private String name;
-
-        SseLines(List<Event> events) {
-            this.events = events;
-        }
-
-        @Override
-        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(String line) {
-            if (line.startsWith("event: ")) {
-                name = line.substring("event: ".length());
-            } else if (line.startsWith("data: ")) {
-                events.add(new Event(name, JSON.readTree(line.substring("data: ".length()))));
-            }
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-        }
-
-        @Override
-        public void onComplete() {
-        }
     }
 }

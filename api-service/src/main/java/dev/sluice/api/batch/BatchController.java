@@ -130,9 +130,9 @@ class BatchController {
     }
 
     /**
-     * Streams straight from the database cursor to the client on the request's own (virtual)
-     * thread. Not a {@code StreamingResponseBody}: on a client disconnect Spring interrupts that
-     * task, which closes the database socket under the open cursor.
+     * Streams to the client on the request's own (virtual) thread, one page of jobs per query, with no
+     * connection held while the client reads. Not a {@code StreamingResponseBody}: on a client disconnect
+     * Spring interrupts that task, which would close the database socket of a query in flight.
      */
     @Operation(summary = "Stream every finished job so far, one output-file line each")
     @ApiResponse(responseCode = "200", description = "One OpenAI batch output line per finished job, in line order",

@@ -105,7 +105,10 @@ class FileController {
         return new FileDeleted(id, "file", true);
     }
 
-    /** Streams from the database cursor on the request's thread, as {@code /v1/batches/{id}/results} does. */
+    /**
+     * Streams on the request's thread, as {@code /v1/batches/{id}/results} does: an upload one stored part per
+     * query, a rendered file one page of jobs per query; no connection is held while the client reads.
+     */
     @Operation(summary = "Download a file's content")
     @ApiResponse(responseCode = "200", description = "The bytes (JSONL)", content = @Content(
             mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))

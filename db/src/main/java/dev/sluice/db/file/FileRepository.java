@@ -7,18 +7,18 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.stream.Stream;
-import javax.sql.DataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
+import java.util.List;
+import java.util.function.IntFunction;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The {@code files} table and the content of the files a batch's jobs make up (its output and error files,
- * and an inline batch's input file), rendered from the jobs on every read and streamed with a server-side
- * cursor: a 100,000-line file is never in memory. The bytes of uploaded files are in
- * {@link FilePartRepository}. A result file's row is inserted here, in SQL whose {@code ON CONFLICT} settles racing
+ * and an inline batch's input file), rendered from the jobs on every read, one page of {@value #PAGE_SIZE} jobs
+ * per query in line order: a 100,000-line file is never in memory, and no connection or transaction is held
+ * while the client reads (a slow reader stalls nobody else). The bytes of uploaded files are in
+ * {@link FilePartRepository}.
+ * A result file's row is inserted here, in SQL whose {@code ON CONFLICT} settles racing
  * finalisers; the api-service records uploads and lists, reads and deletes file rows with JPA
  * ({@link FileEntityRepository}).
  */
@@ -35,25 +35,32 @@ public class FileRepository {
             SELECT id FROM files WHERE batch_id = :batchId AND kind = :kind
             """;
 
-    private static final String RESULTS = """
-            SELECT * FROM jobs WHERE batch_id = :batchId AND status IN (:statuses) ORDER BY line_no
+    /** One page of a result file: the next finished jobs after line {@code afterLine}, by the batch-line index. */
+    private static final String RESULTS_PAGE = """
+            SELECT * FROM jobs
+             WHERE batch_id = :batchId AND line_no > :afterLine AND status IN (:statuses)
+             ORDER BY line_no
+             LIMIT :limit
             """;
 
-    private static final String INPUTS = """
-            SELECT custom_id, url, body FROM jobs WHERE batch_id = :batchId ORDER BY line_no
+    /** One page of an inline batch's input file, as {@link #RESULTS_PAGE}. */
+    private static final String INPUTS_PAGE = """
+            SELECT line_no, custom_id, url, body FROM jobs
+             WHERE batch_id = :batchId AND line_no > :afterLine
+             ORDER BY line_no
+             LIMIT :limit
             """;
 
-    /** Rows fetched per round trip while streaming results. */
-    private static final int FETCH_SIZE = 500;
+    /** Jobs read per query while writing a file: bounds the memory of one download. */
+    static final int PAGE_SIZE = 250;
+
+    /** Below every line number. */
+    private static final int BEFORE_FIRST_LINE = Integer.MIN_VALUE;
 
     private final JdbcClient jdbc;
-    private final JdbcClient streaming;
 
-    FileRepository(JdbcClient jdbc, DataSource dataSource) {
+    public FileRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        JdbcTemplate template = new JdbcTemplate(dataSource);
-        template.setFetchSize(FETCH_SIZE);
-        this.streaming = JdbcClient.create(template);
     }
 
     /**
@@ -72,44 +79,53 @@ public class FileRepository {
 
     /**
      * Writes the batch's result lines of one kind to {@code out} in line order, one JSON object and
-     * a newline per finished job, and returns how many bytes were written. The transaction keeps the
-     * cursor open; PostgreSQL streams only inside one.
+     * a newline per finished job, and returns how many bytes were written. Each page is its own short query;
+     * its connection is back in the pool before a byte of it is written.
      */
-    @Transactional(readOnly = true)
     public long writeResults(String batchId, ResultKind kind, OutputStream out) {
-        try (Stream<String> lines = streaming.sql(RESULTS).param("batchId", batchId)
-                .param("statuses", kind.wireStatuses())
-                .query(JobRows.MAPPER).stream().map(ResultLine::render)) {
-            return write(lines, out, batchId);
-        }
+        return write(batchId, out, afterLine -> jdbc.sql(RESULTS_PAGE).param("batchId", batchId)
+                .param("afterLine", afterLine).param("statuses", kind.wireStatuses()).param("limit", PAGE_SIZE)
+                .query(JobRows.MAPPER).list().stream()
+                .map(job -> new Line(job.lineNo(), ResultLine.render(job))).toList());
     }
 
     /**
      * Writes the input file of an inline batch to {@code out}: one {@link InputLine} and a newline per job,
-     * in line order; returns how many bytes were written. The transaction keeps the cursor open.
+     * in line order; returns how many bytes were written. Paged as {@link #writeResults}.
      */
-    @Transactional(readOnly = true)
     public long writeInputs(String batchId, OutputStream out) {
-        try (Stream<String> lines = streaming.sql(INPUTS).param("batchId", batchId)
-                .query((rs, n) -> InputLine.render(rs.getString("custom_id"), rs.getString("url"),
-                        rs.getString("body")))
-                .stream()) {
-            return write(lines, out, batchId);
-        }
+        return write(batchId, out, afterLine -> jdbc.sql(INPUTS_PAGE).param("batchId", batchId)
+                .param("afterLine", afterLine).param("limit", PAGE_SIZE)
+                .query((rs, n) -> new Line(rs.getInt("line_no"), InputLine.render(rs.getString("custom_id"),
+                        rs.getString("url"), rs.getString("body"))))
+                .list());
     }
 
-    private static long write(Stream<String> lines, OutputStream out, String batchId) {
+    /** Writes page after page until a short one; a page is read (and its connection returned) before writing. */
+    private static long write(String batchId, OutputStream out, IntFunction<List<Line>> pageAfter) {
         long bytes = 0;
+        int afterLine = BEFORE_FIRST_LINE;
         try {
-            for (String text : (Iterable<String>) lines::iterator) {
-                byte[] line = (text + "\n").getBytes(StandardCharsets.UTF_8);
-                out.write(line);
-                bytes += line.length;
-            }
+            List<Line> page;
+            do {
+                page = pageAfter.apply(afterLine);
+                for (Line line : page) {
+                    byte[] text = (line.text() + "\n").getBytes(StandardCharsets.UTF_8);
+                    out.write(text);
+                    bytes += text.length;
+                }
+                if (!page.isEmpty()) {
+                    afterLine = page.getLast().lineNo();
+                }
+            } while (page.size() == PAGE_SIZE);
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("writing the file of " + batchId + " failed", e);
         }
         return bytes;
+    }
+
+    /** One rendered line of a file and its job's line number, the key of the next page. */
+    private record Line(int lineNo, String text) {
     }
 }
