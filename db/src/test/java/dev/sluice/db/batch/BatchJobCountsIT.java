@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Ids;
 import dev.sluice.db.PersistenceConfiguration;
+import dev.sluice.db.Timestamps;
 import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.Outcome;
+import dev.sluice.db.operations.QueueStatsRepository;
 import dev.sluice.db.tenant.TenantRepository;
 import dev.sluice.testsupport.TestInfrastructure;
 import java.time.Duration;
@@ -93,6 +95,7 @@ class BatchJobCountsIT {
     @Autowired BatchTransitions batchTransitions;
     @Autowired JobRepository jobRepository;
     @Autowired JobTransitions jobs;
+    @Autowired QueueStatsRepository stats;
     @Autowired JdbcClient jdbc;
     @Autowired PlatformTransactionManager transactions;
 
@@ -256,6 +259,56 @@ class BatchJobCountsIT {
         assertThat(batches.liveCounts(large)).isEqualTo(new JobCounts(50_000, 0, 0, 0, 0, 0));
     }
 
+    @Test
+    void theEstimateSeesTheSameWorkAheadAsACountOfTheJobs() {
+        String model = "eta-" + Ids.random(6);
+        Instant later = NOW.plusSeconds(60);
+        Instant expires = Instant.now().plus(Duration.ofDays(1));
+        String first = batch(30, expires, 0, NOW, model, "eta-other-" + Ids.random(4));
+        String urgent = batch(7, expires, 5, later, model);
+        String second = batch(11, expires, 0, later, model);
+        String last = batch(5, expires, 0, later.plusSeconds(60), model);
+        jobRepository.insertAll(List.of(single(model, 9), single(model, 9), single(model, 0)), later);
+        jobRepository.insertAll(List.of(single(model, 0)), NOW.minusSeconds(1));
+        List<String> firstIds = jobIds(first);
+        jobs.claim(firstIds.get(0), "e0", LEASE).orElseThrow();
+        jobs.claim(firstIds.get(2), "e2", LEASE).orElseThrow();
+        jobs.markSucceeded(firstIds.get(2), "e2", new Outcome(200, "{}", null, null, 1, 1, 2, 1), NOW);
+        jobs.cancelQueued(tenantId, jobIds(second).getFirst(), "cancelled", NOW);
+
+        for (String batchId : List.of(first, urgent, second, last)) {
+            BatchRow row = batches.find(batchId).orElseThrow();
+            assertThat(stats.aheadOfBatch(batchId, row.priority(), row.createdAt()))
+                    .as("work ahead of %s", batchId)
+                    .isEqualTo(aheadCounted(batchId, row.priority(), row.createdAt()))
+                    .containsKey(model);
+        }
+        // The second batch's 11 less one cancelled; the urgent 7; the first batch's 15 of this model less one
+        // succeeded; the 2 single jobs at priority 9 and the 2 at priority 0 submitted no later.
+        BatchRow secondRow = batches.find(second).orElseThrow();
+        assertThat(stats.aheadOfBatch(second, 0, secondRow.createdAt())).containsEntry(model, 10L + 7 + 14 + 2 + 1 + 1);
+    }
+
+    /** What the estimate counted before V19: every unfinished job of the batch's models that goes no later. */
+    private Map<String, Long> aheadCounted(String batchId, int priority, Instant createdAt) {
+        return jdbc.sql("""
+                        SELECT j.model, count(*) AS ahead
+                          FROM jobs j
+                         WHERE j.status IN ('queued', 'running')
+                           AND j.model IN (SELECT DISTINCT b.model FROM jobs b
+                                            WHERE b.batch_id = :batchId AND b.status IN ('queued', 'running'))
+                           AND (j.priority > :priority OR (j.priority = :priority AND j.created_at <= :createdAt))
+                         GROUP BY j.model
+                        """).param("batchId", batchId).param("priority", priority)
+                .param("createdAt", Timestamps.bind(createdAt))
+                .query((rs, n) -> Map.entry(rs.getString("model"), rs.getLong("ahead")))
+                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private NewJob single(String model, int priority) {
+        return new NewJob(Ids.job(), tenantId, null, null, null, "/v1/chat/completions", model, "{}", priority, null);
+    }
+
     /** The plan of exactly the statement {@link BatchRepository#liveCounts} runs. */
     private String plan(String batchId) {
         return String.join("\n", jdbc.sql("EXPLAIN (FORMAT JSON) " + BatchRepository.LIVE_COUNTS)
@@ -270,15 +323,19 @@ class BatchJobCountsIT {
 
     /** A batch of {@code size} queued jobs spread over {@code models}, stored as the api stores them. */
     private String batch(int size, Instant expiresAt, String... models) {
+        return batch(size, expiresAt, 0, NOW, models);
+    }
+
+    private String batch(int size, Instant expiresAt, int priority, Instant createdAt, String... models) {
         String batchId = Ids.batch();
-        batches.insert(new NewBatch(batchId, tenantId, "/v1/chat/completions", "24h", null, null, null, 0, size,
-                NOW, expiresAt));
+        batches.insert(new NewBatch(batchId, tenantId, "/v1/chat/completions", "24h", null, null, null, priority,
+                size, createdAt, expiresAt));
         List<NewJob> newJobs = IntStream.range(0, size)
                 .mapToObj(i -> new NewJob(Ids.job(), tenantId, batchId, i + 1, "c" + i, "/v1/chat/completions",
-                        models[i % models.length], "{}", 0, null))
+                        models[i % models.length], "{}", priority, null))
                 .toList();
         for (int from = 0; from < size; from += 10_000) {
-            jobRepository.insertAll(newJobs.subList(from, Math.min(size, from + 10_000)), NOW);
+            jobRepository.insertAll(newJobs.subList(from, Math.min(size, from + 10_000)), createdAt);
         }
         return batchId;
     }
