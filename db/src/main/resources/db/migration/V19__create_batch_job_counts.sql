@@ -26,9 +26,9 @@ CREATE TABLE batch_job_counts (
     CONSTRAINT batch_job_counts_batch_fk FOREIGN KEY (batch_id) REFERENCES batches (id) ON DELETE CASCADE
 );
 
--- One job's part in a statement's change: +1 in its new state, -1 in its old one.
-CREATE TYPE job_count_change AS (batch_id text, model text, status text, prompt_tokens bigint,
-                                 completion_tokens bigint, total_tokens bigint, sign integer);
+-- A statement's jobs of one (batch, model) in one state, before (negative) or after (positive) it ran.
+CREATE TYPE job_count_change AS (batch_id text, model text, status text, jobs bigint, prompt_tokens bigint,
+                                 completion_tokens bigint, total_tokens bigint);
 
 -- Adds a statement's changes, net per (batch, model), to the shard rows, in (batch, model) order;
 -- a (batch, model) whose counts and tokens did not change is not written.
@@ -38,15 +38,15 @@ LANGUAGE sql AS $$
                                        expired, prompt_tokens, completion_tokens, total_tokens)
     SELECT * FROM (
         SELECT batch_id, model, p_shard,
-               coalesce(sum(sign) FILTER (WHERE status = 'queued'), 0) AS queued,
-               coalesce(sum(sign) FILTER (WHERE status = 'running'), 0) AS running,
-               coalesce(sum(sign) FILTER (WHERE status = 'succeeded'), 0) AS succeeded,
-               coalesce(sum(sign) FILTER (WHERE status = 'failed'), 0) AS failed,
-               coalesce(sum(sign) FILTER (WHERE status = 'cancelled'), 0) AS cancelled,
-               coalesce(sum(sign) FILTER (WHERE status = 'expired'), 0) AS expired,
-               coalesce(sum(sign * prompt_tokens), 0) AS prompt,
-               coalesce(sum(sign * completion_tokens), 0) AS completion,
-               coalesce(sum(sign * total_tokens), 0) AS total
+               coalesce(sum(jobs) FILTER (WHERE status = 'queued'), 0) AS queued,
+               coalesce(sum(jobs) FILTER (WHERE status = 'running'), 0) AS running,
+               coalesce(sum(jobs) FILTER (WHERE status = 'succeeded'), 0) AS succeeded,
+               coalesce(sum(jobs) FILTER (WHERE status = 'failed'), 0) AS failed,
+               coalesce(sum(jobs) FILTER (WHERE status = 'cancelled'), 0) AS cancelled,
+               coalesce(sum(jobs) FILTER (WHERE status = 'expired'), 0) AS expired,
+               coalesce(sum(prompt_tokens), 0) AS prompt,
+               coalesce(sum(completion_tokens), 0) AS completion,
+               coalesce(sum(total_tokens), 0) AS total
           FROM unnest(p_changes)
          GROUP BY batch_id, model) AS delta
      WHERE queued <> 0 OR running <> 0 OR succeeded <> 0 OR failed <> 0 OR cancelled <> 0 OR expired <> 0
@@ -61,10 +61,11 @@ LANGUAGE sql AS $$
            total_tokens = c.total_tokens + excluded.total_tokens
 $$;
 
--- Once per statement, with the statement's rows before (old_jobs) and after (new_jobs), so a bulk
--- statement (a batch's 50,000 jobs copied in, or cancelled) writes one row per (batch, model), not one
--- per job. A statement that changes no status or tokens (marking jobs published, say) writes nothing. A
--- delete skips batches deleted with it (their rows go with them by the foreign key).
+-- Once per statement, with the statement's rows before (old_jobs) and after (new_jobs), grouped per
+-- (batch, model, status) before anything is written: a bulk statement (a batch's 50,000 jobs copied in, or
+-- cancelled) writes one row per (batch, model), not one per job, and one that changes no status or tokens
+-- (marking jobs published, say) writes nothing. A delete skips batches deleted with it (their rows go with
+-- them by the foreign key).
 CREATE FUNCTION count_batch_jobs() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -72,16 +73,23 @@ DECLARE
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM add_batch_job_counts(shard, ARRAY(
-            SELECT CAST(ROW(batch_id, model, status, prompt_tokens, completion_tokens, total_tokens, 1) AS job_count_change) FROM new_jobs WHERE batch_id IS NOT NULL));
+            SELECT CAST(ROW(batch_id, model, status, count(*), sum(prompt_tokens), sum(completion_tokens),
+                            sum(total_tokens)) AS job_count_change)
+              FROM new_jobs WHERE batch_id IS NOT NULL GROUP BY batch_id, model, status));
     ELSIF TG_OP = 'UPDATE' THEN
         PERFORM add_batch_job_counts(shard, ARRAY(
-            SELECT CAST(ROW(batch_id, model, status, prompt_tokens, completion_tokens, total_tokens, 1) AS job_count_change) FROM new_jobs WHERE batch_id IS NOT NULL
+            SELECT CAST(ROW(batch_id, model, status, count(*), sum(prompt_tokens), sum(completion_tokens),
+                            sum(total_tokens)) AS job_count_change)
+              FROM new_jobs WHERE batch_id IS NOT NULL GROUP BY batch_id, model, status
              UNION ALL
-            SELECT CAST(ROW(batch_id, model, status, prompt_tokens, completion_tokens, total_tokens, -1) AS job_count_change) FROM old_jobs WHERE batch_id IS NOT NULL));
+            SELECT CAST(ROW(batch_id, model, status, -count(*), -sum(prompt_tokens), -sum(completion_tokens),
+                            -sum(total_tokens)) AS job_count_change)
+              FROM old_jobs WHERE batch_id IS NOT NULL GROUP BY batch_id, model, status));
     ELSE
         PERFORM add_batch_job_counts(shard, ARRAY(
-            SELECT CAST(ROW(batch_id, model, status, prompt_tokens, completion_tokens, total_tokens, -1) AS job_count_change) FROM old_jobs
-             WHERE batch_id IN (SELECT id FROM batches)));
+            SELECT CAST(ROW(batch_id, model, status, -count(*), -sum(prompt_tokens), -sum(completion_tokens),
+                            -sum(total_tokens)) AS job_count_change)
+              FROM old_jobs WHERE batch_id IN (SELECT id FROM batches) GROUP BY batch_id, model, status));
     END IF;
     RETURN NULL;
 END
