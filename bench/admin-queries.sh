@@ -60,7 +60,7 @@ time_of() { # name, sql: best execution time of 3 runs
             | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Execution Time"])')
         best=$(python3 -c "print(min(float('$ms'), float('${best:-inf}')))")
     done
-    printf '%-44s %9.1f ms\n' "$name" "$best"
+    printf '%-50s %9.2f ms\n' "$name" "$best"
 }
 
 DEEP=$("${PSQL[@]}" -d $DB -At -c "SELECT id, created_at FROM jobs ORDER BY created_at DESC, id DESC OFFSET $((JOBS * 3 / 4)) LIMIT 1")
