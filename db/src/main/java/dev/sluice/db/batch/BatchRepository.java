@@ -10,6 +10,14 @@ import org.springframework.stereotype.Repository;
 /**
  * The {@code batches} table: insert, reads and bookkeeping. Every change of a batch's status is in
  * {@link BatchTransitions}.
+ *
+ * <p>A running batch's counts and usage are read from {@code batch_job_counts} (V19), never counted from its jobs,
+ * so a poll costs the same at 10 jobs as at 100,000. A statement-level trigger on {@code jobs} keeps them in the
+ * transaction that changes the jobs, so they equal a recount at every commit whichever statement moved a job
+ * (chosen over updates in each {@code JobTransitions} method, which a new statement could forget). It adds each
+ * statement's net change per (batch, model) to shard {@code transaction id mod 16}, so two workers finishing jobs
+ * of one batch at once write different rows rather than queue on one; a read sums the shards. See
+ * docs/architecture.md, "How a batch's counts are kept".
  */
 @Repository
 public class BatchRepository {
