@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # How long the admin views' SQL takes on a large table: GET /admin/queues (per-model counts), GET /admin/jobs
-# (first page and a deep keyset page), GET /admin/usage (7 days) and a batch's estimated_completion_at.
+# (first page and a deep keyset page), GET /admin/usage (7 days), a batch's estimated_completion_at, and a
+# batch's request_counts as polling reads them (kept counts, V19) beside the recount used before, at JOBS / 10
+# jobs and at 10.
 #
 #   bench/admin-queries.sh                  JOBS=200000 (default): half queued on 4 models, half finished
 #   JOBS=1000000 bench/admin-queries.sh
@@ -41,6 +43,12 @@ SELECT 'job_' || lpad(to_hex(i), 24, '0'),
        CASE WHEN i < $JOBS / 2 THEN 10 END, CASE WHEN i < $JOBS / 2 THEN 5 END, CASE WHEN i < $JOBS / 2 THEN 15 END,
        now()
   FROM generate_series(0, $JOBS - 1) i;
+-- A small batch beside them, to compare a batch's count read at 10 jobs with one at JOBS / 10.
+INSERT INTO batches (id, tenant_id, status, endpoint, completion_window, request_total, created_at, expires_at, in_progress_at)
+VALUES ('batch_small', 'ten_a', 'in_progress', '/v1/chat/completions', '24h', 10, now(), now() + interval '1 day', now());
+INSERT INTO jobs (id, tenant_id, batch_id, line_no, url, model, body, status, created_at, published_at)
+SELECT 'job_small_' || i, 'ten_a', 'batch_small', i, '/v1/chat/completions', 'model-0', '{}', 'queued', now(), now()
+  FROM generate_series(1, 10) i;
 INSERT INTO worker_heartbeats VALUES ('worker-1', ARRAY['model-0','model-1','model-2','model-3'], now());
 VACUUM ANALYZE;
 SQL
@@ -52,7 +60,7 @@ time_of() { # name, sql: best execution time of 3 runs
             | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Execution Time"])')
         best=$(python3 -c "print(min(float('$ms'), float('${best:-inf}')))")
     done
-    printf '%-44s %9.1f ms\n' "$name" "$best"
+    printf '%-50s %9.2f ms\n' "$name" "$best"
 }
 
 DEEP=$("${PSQL[@]}" -d $DB -At -c "SELECT id, created_at FROM jobs ORDER BY created_at DESC, id DESC OFFSET $((JOBS * 3 / 4)) LIMIT 1")
@@ -80,6 +88,24 @@ SELECT tenant_id, model, CAST(completed_at AT TIME ZONE 'UTC' AS date) AS day, c
   FROM jobs WHERE completed_at >= now() - interval '7 days' AND completed_at < now() + interval '1 day'
    AND status IN ('succeeded', 'failed') GROUP BY tenant_id, model, day ORDER BY day, tenant_id, model"
 time_of "estimated_completion_at of the last batch" "
-SELECT j.model, count(*) FROM jobs j WHERE j.status IN ('queued', 'running')
-   AND j.model IN (SELECT DISTINCT b.model FROM jobs b WHERE b.batch_id = 'batch_9' AND b.status IN ('queued', 'running'))
-   AND (j.priority > 0 OR (j.priority = 0 AND j.created_at <= now())) GROUP BY j.model"
+WITH mine AS (SELECT model FROM batch_job_counts WHERE batch_id = 'batch_9' GROUP BY model HAVING sum(queued + running) > 0)
+SELECT m.model,
+       (SELECT coalesce(sum(c.queued + c.running), 0)
+          FROM batches b JOIN batch_job_counts c ON c.batch_id = b.id AND c.model = m.model
+         WHERE b.status IN ('in_progress', 'finalizing', 'cancelling')
+           AND (b.priority > 0 OR (b.priority = 0 AND b.created_at <= now())))
+     + (SELECT count(*) FROM jobs j
+         WHERE j.batch_id IS NULL AND j.model = m.model AND j.status IN ('queued', 'running')
+           AND (j.priority > 0 OR (j.priority = 0 AND j.created_at <= now()))) AS ahead
+  FROM mine m"
+KEPT_COUNTS="SELECT coalesce(sum(queued), 0), coalesce(sum(running), 0), coalesce(sum(succeeded), 0),
+       coalesce(sum(failed), 0), coalesce(sum(cancelled), 0), coalesce(sum(expired), 0)
+  FROM batch_job_counts WHERE batch_id ="
+RECOUNT="SELECT count(*) FILTER (WHERE status = 'queued'), count(*) FILTER (WHERE status = 'running'),
+       count(*) FILTER (WHERE status = 'succeeded'), count(*) FILTER (WHERE status = 'failed'),
+       count(*) FILTER (WHERE status = 'cancelled'), count(*) FILTER (WHERE status = 'expired')
+  FROM jobs WHERE batch_id ="
+time_of "request_counts: $((JOBS / 10))-job batch (kept, V19)" "$KEPT_COUNTS 'batch_9'"
+time_of "request_counts: 10-job batch (kept, V19)" "$KEPT_COUNTS 'batch_small'"
+time_of "request_counts: $((JOBS / 10))-job batch (recount, before)" "$RECOUNT 'batch_9'"
+time_of "request_counts: 10-job batch (recount, before)" "$RECOUNT 'batch_small'"

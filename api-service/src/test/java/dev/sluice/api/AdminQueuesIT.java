@@ -65,7 +65,7 @@ class AdminQueuesIT extends ApiTestBase {
     void aPausedModelHasNoEstimateAndAnEmptyOneNoAge() {
         String key = newTenantKey();
         String model = uniqueModel("paused");
-        // Paused first: a batch's estimate is reused for a few seconds, so a pause shows on it that much later.
+        // Paused before the batch is stored and read.
         expect(200, post("/admin/pause", ADMIN_KEY, "{\"model\":\"" + model + "\"}"));
         String batchId = expect(200, post("/v1/batches", key, aChatBatch().requests(2, model).json())).json()
                 .get("id").asString();

@@ -10,8 +10,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Renders stored batches as {@link BatchView}s: counts and usage are counted from the jobs while
- * the batch runs, and read from the batch row once finalisation stored them.
+ * Renders stored batches as {@link BatchView}s: counts and usage are read from the counts kept with the jobs
+ * while the batch runs ({@link BatchRepository#liveCounts}, never a count of its jobs), and from the batch row
+ * once finalisation stored them.
  */
 @Component
 class BatchViews {

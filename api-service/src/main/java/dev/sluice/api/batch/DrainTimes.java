@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,23 +20,12 @@ import org.springframework.stereotype.Component;
  * 429 pauses and concurrency caps, so it is a floor when the limit is the bottleneck, and says nothing
  * (null) for a paused model.
  *
- * <p>A batch's estimate counts the unfinished jobs of its models (about 40 ms per 100,000 waiting, see
- * docs/benchmarks.md), so it is kept for {@link #REUSE_FOR} per batch: clients polling a running batch, or
- * listing many, recount each batch at most once per interval, however fast its jobs finish.
+ * <p>A batch's estimate reads the kept counts of the open batches and the waiting single jobs of its models
+ * ({@link QueueStatsRepository#aheadOfBatch}), never the batch jobs themselves, so it is made afresh on every
+ * read: a poll costs the same at 10 jobs as at 100,000, and a pause or limit change shows at once.
  */
 @Component
 public class DrainTimes {
-
-    /** How long a batch's estimate is reused. */
-    static final Duration REUSE_FOR = Duration.ofSeconds(5);
-
-    /** Above this many remembered estimates, expired ones are dropped. */
-    private static final int MAX_REMEMBERED = 10_000;
-
-    private record Estimate(Instant madeAt, Instant completion) {
-    }
-
-    private final Map<String, Estimate> recent = new ConcurrentHashMap<>();
 
     private final ModelRepository models;
     private final QueueStatsRepository stats;
@@ -68,19 +56,6 @@ public class DrainTimes {
             return null;
         }
         Instant now = clock.instant();
-        Estimate known = recent.get(batch.id());
-        if (known != null && known.madeAt().plus(REUSE_FOR).isAfter(now)) {
-            return known.completion();
-        }
-        if (recent.size() > MAX_REMEMBERED) {
-            recent.values().removeIf(estimate -> !estimate.madeAt().plus(REUSE_FOR).isAfter(now));
-        }
-        Instant completion = estimate(batch, now);
-        recent.put(batch.id(), new Estimate(now, completion));
-        return completion;
-    }
-
-    private Instant estimate(BatchRow batch, Instant now) {
         Map<String, Long> ahead = stats.aheadOfBatch(batch.id(), batch.priority(), batch.createdAt());
         if (ahead.isEmpty()) {
             return null;

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A batch as stored. Counts and usage are null until the batch is finalised; while it runs they
- * are counted from its jobs ({@link BatchRepository#liveCounts}).
+ * are read from the counts kept with its jobs ({@link BatchRepository#liveCounts}).
  */
 public record BatchRow(
         String id,

@@ -15,6 +15,10 @@ import org.springframework.stereotype.Repository;
  * rescuer changes nothing: zero rows updated means someone else already moved the job, which is normal.
  * {@code JobStatus.canMoveTo} lists exactly the moves made here ({@code JobTransitionsContractIT} checks both ways).
  *
+ * <p>A batch's counts follow every statement here without any code in it: a trigger on {@code jobs} adds each
+ * statement's net change to {@code batch_job_counts} in the same transaction (V19, {@code BatchRepository#liveCounts}),
+ * so a new statement is counted too.
+ *
  * <p>Leases, backoff ({@code not_before}) and expiry are set and compared on the database's clock
  * ({@code now()}), never a worker's, so a worker whose clock is off cannot take a job whose lease is still live
  * nor run one before its backoff has passed.

@@ -10,7 +10,7 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Read-only counts behind {@code GET /admin/queues}, the batch ETA and the workers' queue gauges: one
- * row per known model, counted from the {@code jobs}, {@code rate_limit_events} and
+ * row per known model, counted from the {@code jobs}, {@code batch_job_counts}, {@code rate_limit_events} and
  * {@code worker_heartbeats} tables.
  */
 @Repository
@@ -36,16 +36,25 @@ public class QueueStatsRepository {
     /**
      * Unfinished jobs of each model the batch still has work in that run before or with the batch's own:
      * higher priority, or the same priority and submitted no later (the queues are priority queues,
-     * first in first out within a priority).
+     * first in first out within a priority). A batch's jobs share its priority and creation time, so batch
+     * jobs are read from the counts of the open batches ({@code batch_job_counts}, V19) and only single jobs
+     * are counted, on their own index: the cost follows the open batches and waiting single jobs, not the
+     * number of batch jobs.
      */
     private static final String AHEAD_OF_BATCH = """
-            SELECT j.model, count(*) AS ahead
-              FROM jobs j
-             WHERE j.status IN ('queued', 'running')
-               AND j.model IN (SELECT DISTINCT b.model FROM jobs b
-                                WHERE b.batch_id = :batchId AND b.status IN ('queued', 'running'))
-               AND (j.priority > :priority OR (j.priority = :priority AND j.created_at <= :createdAt))
-             GROUP BY j.model
+            WITH mine AS (
+                SELECT model FROM batch_job_counts WHERE batch_id = :batchId
+                 GROUP BY model HAVING sum(queued + running) > 0)
+            SELECT m.model,
+                   (SELECT coalesce(sum(c.queued + c.running), 0)
+                      FROM batches b JOIN batch_job_counts c ON c.batch_id = b.id AND c.model = m.model
+                     WHERE b.status IN ('in_progress', 'finalizing', 'cancelling')
+                       AND (b.priority > :priority OR (b.priority = :priority AND b.created_at <= :createdAt)))
+                 + (SELECT count(*) FROM jobs j
+                     WHERE j.batch_id IS NULL AND j.model = m.model AND j.status IN ('queued', 'running')
+                       AND (j.priority > :priority OR (j.priority = :priority AND j.created_at <= :createdAt)))
+                   AS ahead
+              FROM mine m
             """;
 
     private final JdbcClient jdbc;
