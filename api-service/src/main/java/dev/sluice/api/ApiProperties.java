@@ -35,9 +35,12 @@ public record ApiProperties(
 
     public ApiProperties {
         adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
-        require(adminKey == null || adminKey.length() >= MIN_ADMIN_KEY_LENGTH, "SLUICE_ADMIN_KEY is too short: "
-                + (adminKey == null ? 0 : adminKey.length()) + " characters, the minimum is " + MIN_ADMIN_KEY_LENGTH
-                + ". Choose a long random one, e.g. openssl rand -hex 24");
+        require(
+                adminKey == null || adminKey.length() >= MIN_ADMIN_KEY_LENGTH,
+                "SLUICE_ADMIN_KEY is too short: "
+                        + (adminKey == null ? 0 : adminKey.length()) + " characters, the minimum is "
+                        + MIN_ADMIN_KEY_LENGTH
+                        + ". Choose a long random one, e.g. openssl rand -hex 24");
         facade = facade == null ? Facade.DEFAULTS : facade;
     }
 
@@ -88,17 +91,20 @@ public record ApiProperties(
             @DefaultValue("10MB") DataSize maxLineSize) {
 
         public Input {
-            require(maxRequestSize.toBytes() > 0 && maxRequestSize.toBytes() < Integer.MAX_VALUE - 16,
+            require(
+                    maxRequestSize.toBytes() > 0 && maxRequestSize.toBytes() < Integer.MAX_VALUE - 16,
                     "sluice.input.max-request-size must be between 1B and 2GB, got " + maxRequestSize);
             require(maxRequestsPerBatch >= 1, "sluice.input.max-requests-per-batch must be at least 1");
             require(maxCustomIdLength >= 1, "sluice.input.max-custom-id-length must be at least 1");
             require(maxMetadataPairs >= 0, "sluice.input.max-metadata-pairs must not be negative");
             require(maxMetadataKeyLength >= 1, "sluice.input.max-metadata-key-length must be at least 1");
             require(maxMetadataValueLength >= 1, "sluice.input.max-metadata-value-length must be at least 1");
-            require(maxCompletionWindow.compareTo(Duration.ofMinutes(1)) >= 0,
+            require(
+                    maxCompletionWindow.compareTo(Duration.ofMinutes(1)) >= 0,
                     "sluice.input.max-completion-window must be at least 1m, got " + maxCompletionWindow);
             require(maxFileSize.toBytes() > 0, "sluice.input.max-file-size must be positive, got " + maxFileSize);
-            require(maxLineSize.toBytes() > 0 && maxLineSize.toBytes() < Integer.MAX_VALUE - 16,
+            require(
+                    maxLineSize.toBytes() > 0 && maxLineSize.toBytes() < Integer.MAX_VALUE - 16,
                     "sluice.input.max-line-size must be between 1B and 2GB, got " + maxLineSize);
         }
     }
@@ -132,7 +138,8 @@ public record ApiProperties(
             require(!republishAfter.isNegative(), "sluice.dispatch.republish-after must not be negative");
             require(confirmTimeout.isPositive(), "sluice.dispatch.confirm-timeout must be positive");
             require(chunkSize >= 1 && chunkSize <= 10_000, "sluice.dispatch.chunk-size must be 1-10000");
-            require(publishLease.compareTo(confirmTimeout) > 0,
+            require(
+                    publishLease.compareTo(confirmTimeout) > 0,
                     "sluice.dispatch.publish-lease must exceed sluice.dispatch.confirm-timeout");
         }
     }
@@ -203,13 +210,20 @@ public record ApiProperties(
             @DefaultValue("true") boolean cache,
             @DefaultValue("15s") Duration keepAlive) {
 
-        static final Facade DEFAULTS = new Facade(Duration.ofMinutes(10), Duration.ofSeconds(2),
-                URI.create("http://localhost:3010"), "sk-local", Duration.ofSeconds(60), true, Duration.ofSeconds(15));
+        static final Facade DEFAULTS = new Facade(
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(2),
+                URI.create("http://localhost:3010"),
+                "sk-local",
+                Duration.ofSeconds(60),
+                true,
+                Duration.ofSeconds(15));
 
         public Facade {
             require(maxWait.isPositive(), "sluice.facade.max-wait must be positive");
             require(recheckInterval.isPositive(), "sluice.facade.recheck-interval must be positive");
-            require(upstreamBaseUrl.getScheme() != null && upstreamBaseUrl.getHost() != null,
+            require(
+                    upstreamBaseUrl.getScheme() != null && upstreamBaseUrl.getHost() != null,
                     "sluice.facade.upstream-base-url must be an absolute URL, got " + upstreamBaseUrl);
             require(!modelsTtl.isNegative(), "sluice.facade.models-ttl must not be negative");
             require(keepAlive.isPositive(), "sluice.facade.keep-alive must be positive");

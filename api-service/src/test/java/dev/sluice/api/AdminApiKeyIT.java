@@ -25,7 +25,9 @@ class AdminApiKeyIT extends ApiTestBase {
 
         Reply listed = get("/admin/api-keys", ADMIN_KEY);
         assertThat(listed.status()).isEqualTo(200);
-        assertThat(listed.body()).doesNotContain(secret).doesNotContain(key.get("webhook_secret").asString());
+        assertThat(listed.body())
+                .doesNotContain(secret)
+                .doesNotContain(key.get("webhook_secret").asString());
         JsonNode row = null;
         for (JsonNode candidate : listed.json().get("data")) {
             if (candidate.get("id").asString().equals(id)) {
@@ -60,8 +62,12 @@ class AdminApiKeyIT extends ApiTestBase {
         assertThat(withoutKey.error().get("type").asString()).isEqualTo("invalid_request_error");
 
         assertThat(get("/admin/api-keys", ADMIN_KEY + "x").status()).isEqualTo(401);
-        assertThat(send(request("/admin/api-keys", null).header("Authorization", "Basic abc").GET().build())
-                .status()).isEqualTo(401);
+        assertThat(send(request("/admin/api-keys", null)
+                                .header("Authorization", "Basic abc")
+                                .GET()
+                                .build())
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -76,13 +82,19 @@ class AdminApiKeyIT extends ApiTestBase {
     void keyNamesAreChecked() {
         long before = rows("api_keys");
 
-        assertThat(post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"  \"}").error().get("param").asString())
+        assertThat(post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"  \"}")
+                        .error()
+                        .get("param")
+                        .asString())
                 .isEqualTo("name");
         assertThat(post("/admin/api-keys", ADMIN_KEY, "{}").status()).isEqualTo(400);
         assertThat(post("/admin/api-keys", ADMIN_KEY, "{\"name\":7}").status()).isEqualTo(400);
-        assertThat(post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"a\\u0000b\"}").status()).isEqualTo(400);
+        assertThat(post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"a\\u0000b\"}")
+                        .status())
+                .isEqualTo(400);
         assertThat(post("/admin/api-keys", ADMIN_KEY, "[").status()).isEqualTo(400);
-        assertThat(delete("/admin/api-keys/key_doesnotexist", ADMIN_KEY).status()).isEqualTo(404);
+        assertThat(delete("/admin/api-keys/key_doesnotexist", ADMIN_KEY).status())
+                .isEqualTo(404);
 
         assertThat(rows("api_keys")).isEqualTo(before);
     }

@@ -27,8 +27,12 @@ class AdminLimitValidationIT extends ApiTestBase {
 
     @BeforeEach
     void configureAndSnapshot() {
-        expect(200, put("/admin/limits", ADMIN_KEY,
-                "{\"model\":\"" + MODEL + "\",\"requests\":7,\"per_seconds\":70,\"max_concurrency\":2}"));
+        expect(
+                200,
+                put(
+                        "/admin/limits",
+                        ADMIN_KEY,
+                        "{\"model\":\"" + MODEL + "\",\"requests\":7,\"per_seconds\":70,\"max_concurrency\":2}"));
         before = models.settings();
     }
 
@@ -38,9 +42,15 @@ class AdminLimitValidationIT extends ApiTestBase {
                 refused("null model", "{\"model\":null,\"requests\":1,\"per_seconds\":60}", "model", "invalid_model"),
                 refused("empty model", limit("\"\"", "1", "60"), "model", "invalid_model"),
                 refused("numeric model", limit("5", "1", "60"), "model", "invalid_type"),
-                refused("model too long for a queue name", limit("\"" + "m".repeat(244) + "\"", "1", "60"), "model",
+                refused(
+                        "model too long for a queue name",
+                        limit("\"" + "m".repeat(244) + "\"", "1", "60"),
+                        "model",
                         "invalid_model"),
-                refused("model of 82 three-byte characters", limit("\"" + "€".repeat(82) + "\"", "1", "60"), "model",
+                refused(
+                        "model of 82 three-byte characters",
+                        limit("\"" + "€".repeat(82) + "\"", "1", "60"),
+                        "model",
                         "invalid_model"),
                 refused("model with a control character", limit("\"a\\nb\"", "1", "60"), "model", "invalid_model"),
                 refused("model with NUL", limit("\"a\\u0000b\"", "1", "60"), "model", "invalid_value"),
@@ -51,32 +61,60 @@ class AdminLimitValidationIT extends ApiTestBase {
                 refused("requests beyond int", limit(q(MODEL), "10000000000", "60"), "requests", "invalid_type"),
                 refused("negative per_seconds", limit(q(MODEL), "1", "-60"), "per_seconds", "invalid_per_seconds"),
                 refused("zero per_seconds", limit(q(MODEL), "1", "0"), "per_seconds", "invalid_per_seconds"),
-                refused("per_seconds under a millisecond", limit(q(MODEL), "1", "0.0005"), "per_seconds",
+                refused(
+                        "per_seconds under a millisecond",
+                        limit(q(MODEL), "1", "0.0005"),
+                        "per_seconds",
                         "invalid_per_seconds"),
-                refused("per_seconds between milliseconds", limit(q(MODEL), "1", "1.0005"), "per_seconds",
+                refused(
+                        "per_seconds between milliseconds",
+                        limit(q(MODEL), "1", "1.0005"),
+                        "per_seconds",
                         "invalid_per_seconds"),
-                refused("per_seconds over 30 days", limit(q(MODEL), "1", "2592001"), "per_seconds",
+                refused(
+                        "per_seconds over 30 days",
+                        limit(q(MODEL), "1", "2592001"),
+                        "per_seconds",
                         "invalid_per_seconds"),
-                refused("per_seconds with a huge exponent", limit(q(MODEL), "1", "1e999999999"), "per_seconds",
+                refused(
+                        "per_seconds with a huge exponent",
+                        limit(q(MODEL), "1", "1e999999999"),
+                        "per_seconds",
                         "invalid_per_seconds"),
                 refused("string per_seconds", limit(q(MODEL), "1", "\"60s\""), "per_seconds", "invalid_type"),
                 refused("only requests null", limit(q(MODEL), "null", "60"), "requests", "invalid_requests"),
                 refused("only per_seconds null", limit(q(MODEL), "5", "null"), "per_seconds", "invalid_per_seconds"),
-                refused("missing requests", "{\"model\":" + q(MODEL) + ",\"per_seconds\":60}", "requests",
+                refused(
+                        "missing requests",
+                        "{\"model\":" + q(MODEL) + ",\"per_seconds\":60}",
+                        "requests",
                         "missing_requests"),
-                refused("missing per_seconds", "{\"model\":" + q(MODEL) + ",\"requests\":5}", "per_seconds",
+                refused(
+                        "missing per_seconds",
+                        "{\"model\":" + q(MODEL) + ",\"requests\":5}",
+                        "per_seconds",
                         "missing_per_seconds"),
                 refused("model alone", "{\"model\":" + q(MODEL) + "}", "requests", "missing_requests"),
-                refused("max_concurrency 0", "{\"model\":" + q(MODEL)
-                        + ",\"requests\":1,\"per_seconds\":1,\"max_concurrency\":0}", "max_concurrency",
+                refused(
+                        "max_concurrency 0",
+                        "{\"model\":" + q(MODEL) + ",\"requests\":1,\"per_seconds\":1,\"max_concurrency\":0}",
+                        "max_concurrency",
                         "invalid_max_concurrency"),
-                refused("string max_concurrency", "{\"model\":" + q(MODEL)
-                        + ",\"requests\":1,\"per_seconds\":1,\"max_concurrency\":\"2\"}", "max_concurrency",
+                refused(
+                        "string max_concurrency",
+                        "{\"model\":" + q(MODEL) + ",\"requests\":1,\"per_seconds\":1,\"max_concurrency\":\"2\"}",
+                        "max_concurrency",
                         "invalid_type"),
-                refused("unknown field", "{\"model\":" + q(MODEL) + ",\"requests\":1,\"per_seconds\":1,\"burst\":3}",
-                        "burst", "unknown_parameter"),
-                refused("duplicate field", "{\"model\":" + q(MODEL)
-                        + ",\"requests\":1,\"per_seconds\":1,\"requests\":2}", "requests", "duplicate_parameter"),
+                refused(
+                        "unknown field",
+                        "{\"model\":" + q(MODEL) + ",\"requests\":1,\"per_seconds\":1,\"burst\":3}",
+                        "burst",
+                        "unknown_parameter"),
+                refused(
+                        "duplicate field",
+                        "{\"model\":" + q(MODEL) + ",\"requests\":1,\"per_seconds\":1,\"requests\":2}",
+                        "requests",
+                        "duplicate_parameter"),
                 refused("bad JSON", "{\"model\":" + q(MODEL) + ",\"requests\":1,", null, "invalid_json"),
                 refused("trailing garbage", limit(q(MODEL), "1", "1") + " x", null, "invalid_json"),
                 refused("array body", "[" + limit(q(MODEL), "1", "1") + "]", null, "invalid_json"),
@@ -90,7 +128,8 @@ class AdminLimitValidationIT extends ApiTestBase {
 
         assertThat(error.get("type").asString()).isEqualTo("invalid_request_error");
         assertThat(error.get("code").asString()).isEqualTo(code);
-        assertThat(error.get("param").isNull() ? null : error.get("param").asString()).isEqualTo(param);
+        assertThat(error.get("param").isNull() ? null : error.get("param").asString())
+                .isEqualTo(param);
         assertThat(error.get("message").asString()).isNotBlank();
         assertThat(models.settings()).isEqualTo(before);
     }
@@ -100,8 +139,7 @@ class AdminLimitValidationIT extends ApiTestBase {
                 refused("missing model", "{}", "model", "missing_model"),
                 refused("empty model", "{\"model\":\"\"}", "model", "invalid_model"),
                 refused("model too long", "{\"model\":\"" + "m".repeat(244) + "\"}", "model", "invalid_model"),
-                refused("unknown field", "{\"model\":" + q(MODEL) + ",\"paused\":true}", "paused",
-                        "unknown_parameter"),
+                refused("unknown field", "{\"model\":" + q(MODEL) + ",\"paused\":true}", "paused", "unknown_parameter"),
                 refused("bad JSON", "{\"model\":", null, "invalid_json"));
     }
 
@@ -112,15 +150,18 @@ class AdminLimitValidationIT extends ApiTestBase {
             JsonNode error = expect(400, post(path, ADMIN_KEY, body)).error();
 
             assertThat(error.get("code").asString()).isEqualTo(code);
-            assertThat(error.get("param").isNull() ? null : error.get("param").asString()).isEqualTo(param);
+            assertThat(error.get("param").isNull() ? null : error.get("param").asString())
+                    .isEqualTo(param);
         }
         assertThat(models.settings()).isEqualTo(before);
     }
 
     @Test
     void bodiesMustBeJson() {
-        HttpRequest text = request("/admin/limits", ADMIN_KEY).header("Content-Type", "text/plain")
-                .PUT(HttpRequest.BodyPublishers.ofString(limit(q(MODEL), "1", "1"))).build();
+        HttpRequest text = request("/admin/limits", ADMIN_KEY)
+                .header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString(limit(q(MODEL), "1", "1")))
+                .build();
 
         assertThat(expect(415, send(text)).error().get("code").asString()).isEqualTo("unsupported_media_type");
         assertThat(models.settings()).isEqualTo(before);
@@ -128,18 +169,36 @@ class AdminLimitValidationIT extends ApiTestBase {
 
     @Test
     void refusedEventQueriesNameTheParameter() {
-        assertThat(expect(400, get("/admin/rate-limit-events?limit=0", ADMIN_KEY)).error().get("param").asString())
+        assertThat(expect(400, get("/admin/rate-limit-events?limit=0", ADMIN_KEY))
+                        .error()
+                        .get("param")
+                        .asString())
                 .isEqualTo("limit");
-        assertThat(expect(400, get("/admin/rate-limit-events?limit=101", ADMIN_KEY)).error().get("param")
-                .asString()).isEqualTo("limit");
-        assertThat(expect(400, get("/admin/rate-limit-events?after=abc", ADMIN_KEY)).error().get("param")
-                .asString()).isEqualTo("after");
-        assertThat(expect(400, get("/admin/rate-limit-events?after=-4", ADMIN_KEY)).error().get("param")
-                .asString()).isEqualTo("after");
-        assertThat(expect(400, get("/admin/rate-limit-events?model=" + "m".repeat(244), ADMIN_KEY)).error()
-                .get("param").asString()).isEqualTo("model");
-        assertThat(expect(400, get("/admin/rate-limit-events?model=a%00b", ADMIN_KEY)).error().get("param")
-                .asString()).isEqualTo("model");
+        assertThat(expect(400, get("/admin/rate-limit-events?limit=101", ADMIN_KEY))
+                        .error()
+                        .get("param")
+                        .asString())
+                .isEqualTo("limit");
+        assertThat(expect(400, get("/admin/rate-limit-events?after=abc", ADMIN_KEY))
+                        .error()
+                        .get("param")
+                        .asString())
+                .isEqualTo("after");
+        assertThat(expect(400, get("/admin/rate-limit-events?after=-4", ADMIN_KEY))
+                        .error()
+                        .get("param")
+                        .asString())
+                .isEqualTo("after");
+        assertThat(expect(400, get("/admin/rate-limit-events?model=" + "m".repeat(244), ADMIN_KEY))
+                        .error()
+                        .get("param")
+                        .asString())
+                .isEqualTo("model");
+        assertThat(expect(400, get("/admin/rate-limit-events?model=a%00b", ADMIN_KEY))
+                        .error()
+                        .get("param")
+                        .asString())
+                .isEqualTo("model");
     }
 
     private static Arguments refused(String name, String body, String param, String code) {

@@ -22,8 +22,13 @@ class AdminLimitsIT extends ApiTestBase {
     void limitIsSetReadChangedAndCleared() {
         String model = uniqueModel("limits");
 
-        JsonNode set = expect(200, put("/admin/limits", ADMIN_KEY,
-                "{\"model\":\"" + model + "\",\"requests\":10,\"per_seconds\":30}")).json();
+        JsonNode set = expect(
+                        200,
+                        put(
+                                "/admin/limits",
+                                ADMIN_KEY,
+                                "{\"model\":\"" + model + "\",\"requests\":10,\"per_seconds\":30}"))
+                .json();
         assertThat(set.get("model").asString()).isEqualTo(model);
         assertThat(set.get("requests").asInt()).isEqualTo(10);
         assertThat(set.get("per_seconds").asString()).isEqualTo("30");
@@ -41,8 +46,14 @@ class AdminLimitsIT extends ApiTestBase {
         assertThat(listed.get("default_limit").get("per_seconds").asInt()).isEqualTo(60);
         assertThat(row(listed, model)).isEqualTo(set);
 
-        JsonNode changed = expect(200, put("/admin/limits", ADMIN_KEY,
-                "{\"model\":\"" + model + "\",\"requests\":5,\"per_seconds\":1.5,\"max_concurrency\":3}")).json();
+        JsonNode changed = expect(
+                        200,
+                        put(
+                                "/admin/limits",
+                                ADMIN_KEY,
+                                "{\"model\":\"" + model
+                                        + "\",\"requests\":5,\"per_seconds\":1.5,\"max_concurrency\":3}"))
+                .json();
         assertThat(changed.get("requests").asInt()).isEqualTo(5);
         assertThat(changed.get("per_seconds").isNumber()).isTrue();
         assertThat(changed.get("per_seconds").asDouble()).isEqualTo(1.5);
@@ -50,8 +61,13 @@ class AdminLimitsIT extends ApiTestBase {
         assertThat(stored(model).configured()).isEqualTo(new Limit(5, Duration.ofMillis(1500)));
         assertThat(stored(model).maxConcurrency()).isEqualTo(3);
 
-        JsonNode cleared = expect(200, put("/admin/limits", ADMIN_KEY,
-                "{\"model\":\"" + model + "\",\"requests\":null,\"per_seconds\":null}")).json();
+        JsonNode cleared = expect(
+                        200,
+                        put(
+                                "/admin/limits",
+                                ADMIN_KEY,
+                                "{\"model\":\"" + model + "\",\"requests\":null,\"per_seconds\":null}"))
+                .json();
         assertThat(cleared.get("source").asString()).isEqualTo("default");
         assertThat(cleared.get("requests").asInt()).isEqualTo(15);
         assertThat(cleared.get("per_seconds").asInt()).isEqualTo(60);
@@ -59,15 +75,21 @@ class AdminLimitsIT extends ApiTestBase {
         assertThat(cleared.get("max_concurrency").isNull()).isTrue();
         assertThat(stored(model).configured()).isNull();
         assertThat(stored(model).maxConcurrency()).isNull();
-        assertThat(row(expect(200, get("/admin/limits", ADMIN_KEY)).json(), model)).isEqualTo(cleared);
+        assertThat(row(expect(200, get("/admin/limits", ADMIN_KEY)).json(), model))
+                .isEqualTo(cleared);
     }
 
     @Test
     void windowsDownToAMillisecondAreKeptExactly() {
         String model = uniqueModel("fast");
 
-        JsonNode set = expect(200, put("/admin/limits", ADMIN_KEY,
-                "{\"model\":\"" + model + "\",\"requests\":1,\"per_seconds\":1e-3}")).json();
+        JsonNode set = expect(
+                        200,
+                        put(
+                                "/admin/limits",
+                                ADMIN_KEY,
+                                "{\"model\":\"" + model + "\",\"requests\":1,\"per_seconds\":1e-3}"))
+                .json();
 
         assertThat(set.get("per_seconds").decimalValue()).isEqualByComparingTo("0.001");
         assertThat(stored(model).configured()).isEqualTo(new Limit(1, Duration.ofMillis(1)));
@@ -77,13 +99,24 @@ class AdminLimitsIT extends ApiTestBase {
     void maxConcurrencyIsSetAndRemovedWhenAbsent() {
         String model = uniqueModel("capped");
 
-        JsonNode capped = expect(200, put("/admin/limits", ADMIN_KEY,
-                "{\"model\":\"" + model + "\",\"requests\":15,\"per_seconds\":60,\"max_concurrency\":4}")).json();
+        JsonNode capped = expect(
+                        200,
+                        put(
+                                "/admin/limits",
+                                ADMIN_KEY,
+                                "{\"model\":\"" + model
+                                        + "\",\"requests\":15,\"per_seconds\":60,\"max_concurrency\":4}"))
+                .json();
         assertThat(capped.get("max_concurrency").asInt()).isEqualTo(4);
         assertThat(stored(model).maxConcurrency()).isEqualTo(4);
 
-        JsonNode uncapped = expect(200, put("/admin/limits", ADMIN_KEY,
-                "{\"model\":\"" + model + "\",\"requests\":15,\"per_seconds\":60}")).json();
+        JsonNode uncapped = expect(
+                        200,
+                        put(
+                                "/admin/limits",
+                                ADMIN_KEY,
+                                "{\"model\":\"" + model + "\",\"requests\":15,\"per_seconds\":60}"))
+                .json();
         assertThat(uncapped.get("max_concurrency").isNull()).isTrue();
         assertThat(stored(model).maxConcurrency()).isNull();
         assertThat(stored(model).configured()).isEqualTo(new Limit(15, Duration.ofSeconds(60)));
@@ -92,20 +125,26 @@ class AdminLimitsIT extends ApiTestBase {
     @Test
     void pauseAndResumeKeepTheLimitAndWorkForUnseenModels() {
         String unseen = uniqueModel("paused-first");
-        JsonNode paused = expect(200, post("/admin/pause", ADMIN_KEY, "{\"model\":\"" + unseen + "\"}")).json();
+        JsonNode paused = expect(200, post("/admin/pause", ADMIN_KEY, "{\"model\":\"" + unseen + "\"}"))
+                .json();
         assertThat(paused.get("paused").asBoolean()).isTrue();
         assertThat(paused.get("source").asString()).isEqualTo("default");
         assertThat(stored(unseen).paused()).isTrue();
 
         String model = uniqueModel("pausable");
         expect(200, put("/admin/limits", ADMIN_KEY, "{\"model\":\"" + model + "\",\"requests\":3,\"per_seconds\":10}"));
-        JsonNode pausedAgain = expect(200, post("/admin/pause", ADMIN_KEY, "{\"model\":\"" + model + "\"}")).json();
+        JsonNode pausedAgain = expect(200, post("/admin/pause", ADMIN_KEY, "{\"model\":\"" + model + "\"}"))
+                .json();
         assertThat(pausedAgain.get("paused").asBoolean()).isTrue();
         assertThat(pausedAgain.get("requests").asInt()).isEqualTo(3);
         assertThat(stored(model).paused()).isTrue();
-        assertThat(row(expect(200, get("/admin/limits", ADMIN_KEY)).json(), model).get("paused").asBoolean()).isTrue();
+        assertThat(row(expect(200, get("/admin/limits", ADMIN_KEY)).json(), model)
+                        .get("paused")
+                        .asBoolean())
+                .isTrue();
 
-        JsonNode resumed = expect(200, post("/admin/resume", ADMIN_KEY, "{\"model\":\"" + model + "\"}")).json();
+        JsonNode resumed = expect(200, post("/admin/resume", ADMIN_KEY, "{\"model\":\"" + model + "\"}"))
+                .json();
         assertThat(resumed.get("paused").asBoolean()).isFalse();
         assertThat(stored(model).paused()).isFalse();
         assertThat(stored(model).configured()).isEqualTo(new Limit(3, Duration.ofSeconds(10)));
@@ -115,7 +154,9 @@ class AdminLimitsIT extends ApiTestBase {
     void learnedLimitIsTheSourceWhileItIsStricter() {
         String model = uniqueModel("learned");
         Instant learnedAt = Instant.parse("2025-03-04T05:06:07Z");
-        expect(200, put("/admin/limits", ADMIN_KEY, "{\"model\":\"" + model + "\",\"requests\":10,\"per_seconds\":60}"));
+        expect(
+                200,
+                put("/admin/limits", ADMIN_KEY, "{\"model\":\"" + model + "\",\"requests\":10,\"per_seconds\":60}"));
         models.learn(model, new Limit(5, Duration.ofSeconds(60)), learnedAt);
 
         JsonNode stricter = row(expect(200, get("/admin/limits", ADMIN_KEY)).json(), model);
@@ -136,8 +177,8 @@ class AdminLimitsIT extends ApiTestBase {
         String unconfigured = uniqueModel("learned-default");
         models.register(List.of(unconfigured), learnedAt);
         models.learn(unconfigured, new Limit(15, Duration.ofSeconds(90)), learnedAt);
-        JsonNode overDefault = expect(200, post("/admin/resume", ADMIN_KEY,
-                "{\"model\":\"" + unconfigured + "\"}")).json();
+        JsonNode overDefault = expect(200, post("/admin/resume", ADMIN_KEY, "{\"model\":\"" + unconfigured + "\"}"))
+                .json();
         assertThat(overDefault.get("source").asString()).isEqualTo("learned");
         assertThat(overDefault.get("per_seconds").asInt()).isEqualTo(90);
         assertThat(overDefault.get("configured").isNull()).isTrue();
@@ -152,7 +193,10 @@ class AdminLimitsIT extends ApiTestBase {
 
         for (String key : new String[] {tenantKey, null, ADMIN_KEY + "x"}) {
             int expected = tenantKey.equals(key) ? 403 : 401;
-            assertThat(expect(expected, get("/admin/limits", key)).error().get("code").asString())
+            assertThat(expect(expected, get("/admin/limits", key))
+                            .error()
+                            .get("code")
+                            .asString())
                     .isIn("insufficient_permissions", "invalid_admin_key");
             expect(expected, put("/admin/limits", key, body));
             expect(expected, post("/admin/pause", key, modelBody));

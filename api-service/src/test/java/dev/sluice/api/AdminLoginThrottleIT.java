@@ -21,13 +21,15 @@ class AdminLoginThrottleIT extends ApiTestBase {
         }
 
         for (String path : new String[] {"/admin/api-keys", "/actuator/prometheus"}) {
-            HttpResponse<String> throttled = HTTP.send(request(path, ADMIN_KEY).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> throttled =
+                    HTTP.send(request(path, ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(throttled.statusCode()).as(path).isEqualTo(429);
-            long retryAfter = Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow());
+            long retryAfter =
+                    Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow());
             assertThat(retryAfter).isBetween(3500L, 3600L);
             Reply reply = new Reply(throttled.statusCode(), null, throttled.body());
-            assertThat(reply.error().get("code").asString()).isEqualTo("too_many_failed_logins")
+            assertThat(reply.error().get("code").asString())
+                    .isEqualTo("too_many_failed_logins")
                     .isNotEqualTo("quota_exceeded");
             assertThat(reply.error().get("message").asString()).doesNotContain(ADMIN_KEY);
         }

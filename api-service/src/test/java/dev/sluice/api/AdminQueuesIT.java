@@ -30,15 +30,19 @@ class AdminQueuesIT extends ApiTestBase {
         String model = uniqueModel("queued");
         expect(200, put("/admin/limits", ADMIN_KEY, "{\"model\":\"" + model + "\",\"requests\":2,\"per_seconds\":10}"));
         Instant before = Instant.now();
-        JsonNode batch = expect(200, post("/v1/batches", key, aChatBatch().requests(3, model).json())).json();
+        JsonNode batch = expect(
+                        200,
+                        post("/v1/batches", key, aChatBatch().requests(3, model).json()))
+                .json();
         String batchId = batch.get("id").asString();
         finish(jdbc).running(batchId, 1);
         events.record(new RateLimitEvent(0, model, "c0ffee12", null, before.minusSeconds(60), null, null, null, null));
         events.record(new RateLimitEvent(0, model, "c0ffee12", null, before.minusSeconds(30), null, null, null, null));
-        events.record(new RateLimitEvent(0, model, "c0ffee12", null, before.minus(Duration.ofHours(2)), null, null,
-                null, null));
+        events.record(new RateLimitEvent(
+                0, model, "c0ffee12", null, before.minus(Duration.ofHours(2)), null, null, null, null));
         heartbeats.beat("worker-live-" + Ids.random(4), List.of(model, "other"), Instant.now());
-        heartbeats.beat("worker-gone-" + Ids.random(4), List.of(model), Instant.now().minus(Duration.ofMinutes(5)));
+        heartbeats.beat(
+                "worker-gone-" + Ids.random(4), List.of(model), Instant.now().minus(Duration.ofMinutes(5)));
         heartbeats.beat("worker-elsewhere-" + Ids.random(4), List.of("other"), Instant.now());
 
         JsonNode queue = queue(model);
@@ -57,8 +61,14 @@ class AdminQueuesIT extends ApiTestBase {
         assertThat(queue.get("estimated_drain_seconds").asDouble()).isEqualTo(15.0);
 
         Instant asked = Instant.now();
-        long eta = expect(200, get("/v1/batches/" + batchId, key)).json().get("estimated_completion_at").asLong();
-        assertThat(eta).isBetween(before.plusSeconds(15).getEpochSecond(), asked.plusSeconds(16).getEpochSecond());
+        long eta = expect(200, get("/v1/batches/" + batchId, key))
+                .json()
+                .get("estimated_completion_at")
+                .asLong();
+        assertThat(eta)
+                .isBetween(
+                        before.plusSeconds(15).getEpochSecond(),
+                        asked.plusSeconds(16).getEpochSecond());
     }
 
     @Test
@@ -67,8 +77,12 @@ class AdminQueuesIT extends ApiTestBase {
         String model = uniqueModel("paused");
         // Paused before the batch is stored and read.
         expect(200, post("/admin/pause", ADMIN_KEY, "{\"model\":\"" + model + "\"}"));
-        String batchId = expect(200, post("/v1/batches", key, aChatBatch().requests(2, model).json())).json()
-                .get("id").asString();
+        String batchId = expect(
+                        200,
+                        post("/v1/batches", key, aChatBatch().requests(2, model).json()))
+                .json()
+                .get("id")
+                .asString();
         String idle = uniqueModel("idle");
         expect(200, post("/admin/pause", ADMIN_KEY, "{\"model\":\"" + idle + "\"}"));
         expect(200, post("/admin/resume", ADMIN_KEY, "{\"model\":\"" + idle + "\"}"));
@@ -78,7 +92,10 @@ class AdminQueuesIT extends ApiTestBase {
         assertThat(paused.get("waiting").asLong()).isEqualTo(2);
         assertThat(paused.get("estimated_drain_seconds").isNull()).isTrue();
         assertThat(paused.get("limit_source").asString()).isEqualTo("default");
-        assertThat(expect(200, get("/v1/batches/" + batchId, key)).json().get("estimated_completion_at").isNull())
+        assertThat(expect(200, get("/v1/batches/" + batchId, key))
+                        .json()
+                        .get("estimated_completion_at")
+                        .isNull())
                 .isTrue();
 
         JsonNode empty = queue(idle);
@@ -92,11 +109,18 @@ class AdminQueuesIT extends ApiTestBase {
     void aFinishedBatchHasNoEstimate() {
         String key = newTenantKey();
         String model = uniqueModel("done");
-        String batchId = expect(200, post("/v1/batches", key, aChatBatch().requests(1, model).json())).json()
-                .get("id").asString();
+        String batchId = expect(
+                        200,
+                        post("/v1/batches", key, aChatBatch().requests(1, model).json()))
+                .json()
+                .get("id")
+                .asString();
         finish(jdbc).succeeded(batchId, 1);
 
-        assertThat(expect(200, get("/v1/batches/" + batchId, key)).json().get("estimated_completion_at").isNull())
+        assertThat(expect(200, get("/v1/batches/" + batchId, key))
+                        .json()
+                        .get("estimated_completion_at")
+                        .isNull())
                 .isTrue();
     }
 
@@ -104,7 +128,8 @@ class AdminQueuesIT extends ApiTestBase {
     void everyAdminViewRefusesTenantKeysAndAnonymousCalls() {
         String key = newTenantKey();
         for (String path : List.of("/admin/queues", "/admin/jobs", "/admin/usage")) {
-            assertThat(expect(403, get(path, key)).error().get("code").asString()).as(path)
+            assertThat(expect(403, get(path, key)).error().get("code").asString())
+                    .as(path)
                     .isEqualTo("insufficient_permissions");
             expect(401, get(path, null));
             expect(401, get(path, "not-a-key"));

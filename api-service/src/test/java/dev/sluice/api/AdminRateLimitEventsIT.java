@@ -26,11 +26,20 @@ class AdminRateLimitEventsIT extends ApiTestBase {
     void eventShowsWhatWasLearned() {
         String model = uniqueModel("throttled");
         String jobId = Ids.job();
-        events.record(new RateLimitEvent(0, model, "c0ffee12", jobId, AT, "Rate limit of 15 per 60s exceeded",
-                Duration.ofMillis(1500), new Limit(15, Duration.ofSeconds(60)), AT.plusSeconds(60)));
+        events.record(new RateLimitEvent(
+                0,
+                model,
+                "c0ffee12",
+                jobId,
+                AT,
+                "Rate limit of 15 per 60s exceeded",
+                Duration.ofMillis(1500),
+                new Limit(15, Duration.ofSeconds(60)),
+                AT.plusSeconds(60)));
         events.record(new RateLimitEvent(0, model, "c0ffee12", null, AT.plusSeconds(1), null, null, null, null));
 
-        JsonNode page = expect(200, get("/admin/rate-limit-events?model=" + model, ADMIN_KEY)).json();
+        JsonNode page = expect(200, get("/admin/rate-limit-events?model=" + model, ADMIN_KEY))
+                .json();
 
         assertThat(page.get("object").asString()).isEqualTo("list");
         assertThat(page.get("has_more").asBoolean()).isFalse();
@@ -68,8 +77,9 @@ class AdminRateLimitEventsIT extends ApiTestBase {
         String after = "";
         List<Boolean> hasMore = new ArrayList<>();
         do {
-            JsonNode page = expect(200, get("/admin/rate-limit-events?model=" + model + "&limit=2&after=" + after,
-                    ADMIN_KEY)).json();
+            JsonNode page = expect(
+                            200, get("/admin/rate-limit-events?model=" + model + "&limit=2&after=" + after, ADMIN_KEY))
+                    .json();
             for (JsonNode event : page.get("data")) {
                 assertThat(event.get("model").asString()).isEqualTo(model);
                 ids.add(event.get("id").asLong());
@@ -78,11 +88,15 @@ class AdminRateLimitEventsIT extends ApiTestBase {
             after = page.get("last_id").asString();
         } while (hasMore.getLast());
 
-        assertThat(ids).hasSize(5).isSortedAccordingTo((a, b) -> Long.compare(b, a)).doesNotHaveDuplicates();
+        assertThat(ids)
+                .hasSize(5)
+                .isSortedAccordingTo((a, b) -> Long.compare(b, a))
+                .doesNotHaveDuplicates();
         assertThat(hasMore).containsExactly(true, true, false);
 
-        JsonNode pastTheEnd = expect(200, get("/admin/rate-limit-events?model=" + model + "&after=" + ids.getLast(),
-                ADMIN_KEY)).json();
+        JsonNode pastTheEnd = expect(
+                        200, get("/admin/rate-limit-events?model=" + model + "&after=" + ids.getLast(), ADMIN_KEY))
+                .json();
         assertThat(pastTheEnd.get("data")).isEmpty();
         assertThat(pastTheEnd.get("has_more").asBoolean()).isFalse();
         assertThat(pastTheEnd.get("first_id").isNull()).isTrue();
@@ -108,7 +122,15 @@ class AdminRateLimitEventsIT extends ApiTestBase {
     }
 
     private void record(String model, int n) {
-        events.record(new RateLimitEvent(0, model, "feedbeef", Ids.job(), AT.plusSeconds(n), "429 number " + n,
-                null, null, AT.plusSeconds(n + 60)));
+        events.record(new RateLimitEvent(
+                0,
+                model,
+                "feedbeef",
+                Ids.job(),
+                AT.plusSeconds(n),
+                "429 number " + n,
+                null,
+                null,
+                AT.plusSeconds(n + 60)));
     }
 }

@@ -8,11 +8,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.QueueInformation;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.QueueInformation;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -24,23 +24,27 @@ import tools.jackson.databind.json.JsonMapper;
  * talked to over real HTTP. Every IT extends it with the same configuration, so the Spring context
  * starts once per run. The scheduled sweeper is pushed out of the way; tests call {@code runOnce()}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "sluice.admin-key=" + ApiTestBase.ADMIN_KEY,
-        // Many tests send wrong admin keys from 127.0.0.1; AdminLoginThrottleIT tests the throttle on its own.
-        "sluice.admin-login.max-failures=1000000",
-        "sluice.input.max-request-size=1MB",
-        "sluice.input.max-file-size=2MB",
-        "sluice.input.max-line-size=64KB",
-        "sluice.dispatch.sweep-interval=1h",
-        "sluice.dispatch.republish-after=0s",
-        "sluice.facade.keep-alive=300ms",
-        "sluice.secrets.encryption-key=" + TestSecrets.ENCRYPTION_KEY})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "sluice.admin-key=" + ApiTestBase.ADMIN_KEY,
+            // Many tests send wrong admin keys from 127.0.0.1; AdminLoginThrottleIT tests the throttle on its own.
+            "sluice.admin-login.max-failures=1000000",
+            "sluice.input.max-request-size=1MB",
+            "sluice.input.max-file-size=2MB",
+            "sluice.input.max-line-size=64KB",
+            "sluice.dispatch.sweep-interval=1h",
+            "sluice.dispatch.republish-after=0s",
+            "sluice.facade.keep-alive=300ms",
+            "sluice.secrets.encryption-key=" + TestSecrets.ENCRYPTION_KEY
+        })
 public abstract class ApiTestBase {
 
     protected static final String ADMIN_KEY = "test-admin-key-0123456789";
     protected static final JsonMapper JSON = JsonMapper.builder().build();
 
-    protected static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    protected static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -73,20 +77,26 @@ public abstract class ApiTestBase {
     }
 
     protected Reply post(String path, String key, String json) {
-        return send(request(path, key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+        return send(request(path, key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build());
     }
 
     /** A JSON POST with an {@code Idempotency-Key}. */
     protected Reply postWithKey(String path, String tenantKey, String idempotencyKey, String json) {
-        return send(request(path, tenantKey).header("Content-Type", "application/json")
+        return send(request(path, tenantKey)
+                .header("Content-Type", "application/json")
                 .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build());
     }
 
     protected Reply put(String path, String key, String json) {
-        return send(request(path, key).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+        return send(request(path, key)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build());
     }
 
     protected Reply delete(String path, String key) {
@@ -105,7 +115,9 @@ public abstract class ApiTestBase {
     protected Reply send(HttpRequest request) {
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
+            return new Reply(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null),
                     response.body());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -117,7 +129,9 @@ public abstract class ApiTestBase {
 
     /** Asserts the status, showing the body when it differs. */
     protected static Reply expect(int status, Reply reply) {
-        org.assertj.core.api.Assertions.assertThat(reply.status()).as("status of %s", reply.body()).isEqualTo(status);
+        org.assertj.core.api.Assertions.assertThat(reply.status())
+                .as("status of %s", reply.body())
+                .isEqualTo(status);
         return reply;
     }
 

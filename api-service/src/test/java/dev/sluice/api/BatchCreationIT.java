@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 class BatchCreationIT extends ApiTestBase {
@@ -19,8 +19,12 @@ class BatchCreationIT extends ApiTestBase {
         String key = newTenantKey();
         String modelA = uniqueModel("model-a");
         String modelB = uniqueModel("model-b");
-        String body = aBatch(endpoint).requests(3, modelA).request("other", modelB)
-                .with("metadata", java.util.Map.of("project", "demo")).with("priority", 4).json();
+        String body = aBatch(endpoint)
+                .requests(3, modelA)
+                .request("other", modelB)
+                .with("metadata", java.util.Map.of("project", "demo"))
+                .with("priority", 4)
+                .json();
 
         Reply reply = expect(200, post("/v1/batches", key, body));
 
@@ -33,17 +37,27 @@ class BatchCreationIT extends ApiTestBase {
         assertThat(batch.get("completion_window").asString()).isEqualTo("24h");
         assertThat(batch.get("input_file_id").asString()).startsWith("file-");
         assertThat(batch.get("errors").isNull()).isTrue();
-        assertThat(batch.get("expires_at").asLong() - batch.get("created_at").asLong()).isEqualTo(86_400);
+        assertThat(batch.get("expires_at").asLong() - batch.get("created_at").asLong())
+                .isEqualTo(86_400);
         assertThat(batch.get("request_counts").get("total").asInt()).isEqualTo(4);
         assertThat(batch.get("request_counts").get("queued").asInt()).isEqualTo(4);
         assertThat(batch.get("metadata").get("project").asString()).isEqualTo("demo");
         assertThat(batch.get("priority").asInt()).isEqualTo(4);
-        assertThat(batch.get("usage").get("input_tokens_details").get("cached_tokens").asInt()).isZero();
+        assertThat(batch.get("usage")
+                        .get("input_tokens_details")
+                        .get("cached_tokens")
+                        .asInt())
+                .isZero();
 
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NOT NULL")
-                .param("id", id).query(Long.class).single()).isEqualTo(4);
+                        .param("id", id)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(4);
         assertThat(jdbc.sql("SELECT model FROM models WHERE model IN (:models) ORDER BY model")
-                .param("models", List.of(modelA, modelB)).query(String.class).list())
+                        .param("models", List.of(modelA, modelB))
+                        .query(String.class)
+                        .list())
                 .containsExactlyInAnyOrder(modelA, modelB);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(queueDepth(modelA)).isEqualTo(3L);
@@ -63,10 +77,14 @@ class BatchCreationIT extends ApiTestBase {
         Reply reply = expect(200, post("/v1/batches", key, body));
 
         List<String> stored = jdbc.sql("SELECT body FROM jobs WHERE batch_id = :id ORDER BY line_no")
-                .param("id", reply.json().get("id").asString()).query(String.class).list();
-        assertThat(stored).containsExactly(
-                "{ \"model\" : \"" + model + "\", \"messages\":[{\"role\":\"user\",\"content\":\"caf\u00e9 \\u0000 \\n tab\\t\"}], \"temperature\": 0.50 }",
-                "{\"model\":\"" + model + "\",\"x\":[1,{\"y\":null}]}");
+                .param("id", reply.json().get("id").asString())
+                .query(String.class)
+                .list();
+        assertThat(stored)
+                .containsExactly(
+                        "{ \"model\" : \"" + model
+                                + "\", \"messages\":[{\"role\":\"user\",\"content\":\"caf\u00e9 \\u0000 \\n tab\\t\"}], \"temperature\": 0.50 }",
+                        "{\"model\":\"" + model + "\",\"x\":[1,{\"y\":null}]}");
     }
 
     @Test
@@ -74,8 +92,12 @@ class BatchCreationIT extends ApiTestBase {
         String key = newTenantKey();
         String model = uniqueModel("single");
 
-        Reply reply = post("/v1/jobs", key, "{\"url\":\"/v1/embeddings\",\"custom_id\":\"one\",\"priority\":9,"
-                + "\"webhook_url\":\"https://example.com/hook\",\"body\":{\"model\":\"" + model + "\",\"input\":\"hi\"}}");
+        Reply reply = post(
+                "/v1/jobs",
+                key,
+                "{\"url\":\"/v1/embeddings\",\"custom_id\":\"one\",\"priority\":9,"
+                        + "\"webhook_url\":\"https://example.com/hook\",\"body\":{\"model\":\"" + model
+                        + "\",\"input\":\"hi\"}}");
 
         expect(202, reply);
         JsonNode job = reply.json();
@@ -85,7 +107,8 @@ class BatchCreationIT extends ApiTestBase {
         assertThat(job.get("model").asString()).isEqualTo(model);
         assertThat(job.get("priority").asInt()).isEqualTo(9);
         assertThat(job.get("response").isNull()).isTrue();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(1L));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(1L));
 
         Reply fetched = get("/v1/jobs/" + job.get("id").asString(), key);
         assertThat(fetched.status()).isEqualTo(200);

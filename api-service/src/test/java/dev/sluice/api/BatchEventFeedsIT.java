@@ -44,8 +44,15 @@ class BatchEventFeedsIT extends SmallPoolTestBase {
     @Test
     void manyStreamsOnOneBatchCostOneReadPerIntervalAndAllSeeProgressAndTheEnd() throws Exception {
         String key = newTenantKey();
-        String id = expect(200, post("/v1/batches", key, aChatBatch().requests(2, uniqueModel("feed")).json()))
-                .json().get("id").asString();
+        String id = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                aChatBatch().requests(2, uniqueModel("feed")).json()))
+                .json()
+                .get("id")
+                .asString();
         List<List<Event>> received = new ArrayList<>();
         List<CompletableFuture<HttpResponse<Void>>> streams = new ArrayList<>();
         HttpClient client = HttpClient.newHttpClient();
@@ -53,10 +60,12 @@ class BatchEventFeedsIT extends SmallPoolTestBase {
             for (int i = 0; i < STREAMS; i++) {
                 List<Event> events = new CopyOnWriteArrayList<>();
                 received.add(events);
-                streams.add(client.sendAsync(request("/v1/batches/" + id + "/events", key).GET().build(),
+                streams.add(client.sendAsync(
+                        request("/v1/batches/" + id + "/events", key).GET().build(),
                         HttpResponse.BodyHandlers.fromLineSubscriber(new SseEvents(events))));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> received.stream().allMatch(events -> events.size() == 1));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> received.stream().allMatch(events -> events.size() == 1));
             assertThat(gauge("sluice.events.streams")).isEqualTo(STREAMS);
             assertThat(gauge("sluice.events.batches")).isEqualTo(1);
 
@@ -65,15 +74,18 @@ class BatchEventFeedsIT extends SmallPoolTestBase {
             long started = System.nanoTime();
             await().atMost(Duration.ofSeconds(10)).until(() -> polls() >= before + 10);
             assertThat(Duration.ofNanos(System.nanoTime() - started))
-                    .as("time for 10 reads with %d streams open", STREAMS).isGreaterThanOrEqualTo(POLL_INTERVAL.multipliedBy(9));
+                    .as("time for 10 reads with %d streams open", STREAMS)
+                    .isGreaterThanOrEqualTo(POLL_INTERVAL.multipliedBy(9));
 
             finish(jdbc).succeeded(id, 1);
-            await().atMost(Duration.ofSeconds(10)).until(() -> received.stream().allMatch(events -> events.size() == 2));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> received.stream().allMatch(events -> events.size() == 2));
             finish(jdbc).failed(id, 2);
             Instant now = Instant.now();
             assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
-            assertThat(batchTransitions.markCompleted(id, batches.liveCounts(id), batches.liveUsage(id), null, null,
-                    now)).isTrue();
+            assertThat(batchTransitions.markCompleted(
+                            id, batches.liveCounts(id), batches.liveUsage(id), null, null, now))
+                    .isTrue();
             for (CompletableFuture<HttpResponse<Void>> stream : streams) {
                 assertThat(stream.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             }
@@ -84,9 +96,19 @@ class BatchEventFeedsIT extends SmallPoolTestBase {
 
         for (List<Event> events : received) {
             assertThat(events.get(1).name()).isEqualTo("progress");
-            assertThat(events.get(1).data().get("request_counts").get("completed").asInt()).isEqualTo(1);
+            assertThat(events.get(1)
+                            .data()
+                            .get("request_counts")
+                            .get("completed")
+                            .asInt())
+                    .isEqualTo(1);
             assertThat(events.getLast().name()).isEqualTo("batch.completed");
-            assertThat(events.getLast().data().get("request_counts").get("failed").asInt()).isEqualTo(1);
+            assertThat(events.getLast()
+                            .data()
+                            .get("request_counts")
+                            .get("failed")
+                            .asInt())
+                    .isEqualTo(1);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> gauge("sluice.events.streams") == 0);
         assertThat(gauge("sluice.events.batches")).isZero();
@@ -95,8 +117,15 @@ class BatchEventFeedsIT extends SmallPoolTestBase {
     @Test
     void aStreamWhoseClientWentAwayLeavesAndTheLastOneStopsTheReader() throws IOException {
         String key = newTenantKey();
-        String id = expect(200, post("/v1/batches", key, aChatBatch().requests(1, uniqueModel("feed")).json()))
-                .json().get("id").asString();
+        String id = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                aChatBatch().requests(1, uniqueModel("feed")).json()))
+                .json()
+                .get("id")
+                .asString();
         double streamsBefore = gauge("sluice.events.streams");
 
         try (SlowReader staying = openStream(id, key)) {
@@ -111,7 +140,9 @@ class BatchEventFeedsIT extends SmallPoolTestBase {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> gauge("sluice.events.streams") == streamsBefore);
         double stopped = polls();
-        await().during(POLL_INTERVAL.multipliedBy(5)).atMost(Duration.ofSeconds(5)).until(() -> polls() == stopped);
+        await().during(POLL_INTERVAL.multipliedBy(5))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> polls() == stopped);
     }
 
     private SlowReader openStream(String batchId, String key) throws IOException {

@@ -33,8 +33,15 @@ class BatchEventsIT extends ApiTestBase {
     @Test
     void aClientSeesProgressAsJobsFinishThenTheTerminalEventAndTheEnd() throws Exception {
         String key = newTenantKey();
-        String id = expect(200, post("/v1/batches", key, aChatBatch().requests(2, uniqueModel("sse")).json()))
-                .json().get("id").asString();
+        String id = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                aChatBatch().requests(2, uniqueModel("sse")).json()))
+                .json()
+                .get("id")
+                .asString();
         List<Event> events = new CopyOnWriteArrayList<>();
         HttpResponse<Void> response;
         try (HttpClient client = HttpClient.newHttpClient()) {
@@ -53,8 +60,8 @@ class BatchEventsIT extends ApiTestBase {
             finish(jdbc).failed(id, 2);
             Instant now = Instant.now();
             assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
-            assertThat(batchTransitions.markCompleted(id,
-                    batches.liveCounts(id), batches.liveUsage(id), null, null, now))
+            assertThat(batchTransitions.markCompleted(
+                            id, batches.liveCounts(id), batches.liveUsage(id), null, null, now))
                     .isTrue();
             response = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
         }
@@ -73,8 +80,15 @@ class BatchEventsIT extends ApiTestBase {
     @Test
     void anotherTenantsBatchIsNotFound() {
         String owner = newTenantKey();
-        String id = expect(200, post("/v1/batches", owner, aChatBatch().requests(1, uniqueModel("sse")).json()))
-                .json().get("id").asString();
+        String id = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                owner,
+                                aChatBatch().requests(1, uniqueModel("sse")).json()))
+                .json()
+                .get("id")
+                .asString();
 
         Reply reply = expect(404, get("/v1/batches/" + id + "/events", newTenantKey()));
 

@@ -35,7 +35,8 @@ class BatchPublishingIT extends ApiTestBase {
 
     @Test
     void answersWhileTheBackgroundPublisherIsHeldAndThenPublishesEveryJobOnce() throws Exception {
-        JsonNode created = expect(201, post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"background\"}")).json();
+        JsonNode created = expect(201, post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"background\"}"))
+                .json();
         String key = created.get("key").asString();
         String tenantId = created.get("tenant_id").asString();
         String model = uniqueModel("background");
@@ -48,15 +49,20 @@ class BatchPublishingIT extends ApiTestBase {
             answer = CompletableFuture.supplyAsync(() -> post("/v1/batches", key, body));
             // Lock the batch's row as soon as it is committed: the background publisher renews the lease on
             // that row before each chunk (and ends it there), so it cannot get past its next chunk meanwhile.
-            batchId = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+            batchId = await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(5))
                     .until(() -> lockBatchOf(holder, tenantId), id -> id != null);
-            assertThat(leaseOf(holder, batchId)).as("publishing lease while the publisher runs").isNotNull();
+            assertThat(leaseOf(holder, batchId))
+                    .as("publishing lease while the publisher runs")
+                    .isNotNull();
 
             Reply reply = expect(200, answer.get(60, TimeUnit.SECONDS));
             assertThat(reply.json().get("id").asString()).isEqualTo(batchId);
             assertThat(reply.json().get("request_counts").get("total").asInt()).isEqualTo(LINES);
             long unpublishedAtAnswer = unpublished(batchId);
-            assertThat(unpublishedAtAnswer).as("jobs not yet published when the POST answered").isPositive();
+            assertThat(unpublishedAtAnswer)
+                    .as("jobs not yet published when the POST answered")
+                    .isPositive();
 
             // The sweeper (republish-after 0s here) leaves a batch under a live lease to its publisher.
             sweeper.runOnce();
@@ -64,10 +70,13 @@ class BatchPublishingIT extends ApiTestBase {
             holder.rollback();
         }
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(unpublished(batchId)).isZero());
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lease(batchId)).isNull());
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(unpublished(batchId)).isZero());
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(lease(batchId)).isNull());
         // Exactly one message per job: nothing consumes the queue in these tests.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(LINES));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(LINES));
         assertThat(sweeper.runOnce()).isZero();
         assertThat(queueDepth(model)).isEqualTo(LINES);
     }
@@ -76,15 +85,25 @@ class BatchPublishingIT extends ApiTestBase {
     void sweeperPublishesABatchOnlyOnceItsPublishingLeaseHasRunOut() {
         String key = newTenantKey();
         String model = uniqueModel("lease");
-        String batchId = expect(200, post("/v1/batches", key, aChatBatch().requests(5, model).json())).json()
-                .get("id").asString();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(5L));
-        assertThat(lease(batchId)).as("a small batch's lease ends with its only chunk").isNull();
+        String batchId = expect(
+                        200,
+                        post("/v1/batches", key, aChatBatch().requests(5, model).json()))
+                .json()
+                .get("id")
+                .asString();
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(5L));
+        assertThat(lease(batchId))
+                .as("a small batch's lease ends with its only chunk")
+                .isNull();
         // What a publisher that died after storing the batch leaves: unpublished jobs under its lease.
         amqp.purgeQueue(dev.sluice.common.Queues.forModel(model), false);
-        jdbc.sql("UPDATE jobs SET published_at = NULL WHERE batch_id = :id").param("id", batchId).update();
+        jdbc.sql("UPDATE jobs SET published_at = NULL WHERE batch_id = :id")
+                .param("id", batchId)
+                .update();
         jdbc.sql("UPDATE batches SET publishing_until = now() + interval '90 seconds' WHERE id = :id")
-                .param("id", batchId).update();
+                .param("id", batchId)
+                .update();
 
         sweeper.runOnce();
         assertThat(unpublished(batchId)).isEqualTo(5);
@@ -92,16 +111,18 @@ class BatchPublishingIT extends ApiTestBase {
 
         // Nobody renewed it: the lease runs out and the sweeper takes over.
         jdbc.sql("UPDATE batches SET publishing_until = now() - interval '1 second' WHERE id = :id")
-                .param("id", batchId).update();
+                .param("id", batchId)
+                .update();
         sweeper.runOnce();
         assertThat(unpublished(batchId)).isZero();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(5L));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(5L));
     }
 
     /** Locks and returns the tenant's batch once committed; null while there is none yet. */
     private static String lockBatchOf(Connection holder, String tenantId) throws Exception {
-        try (PreparedStatement select = holder.prepareStatement(
-                "SELECT id FROM batches WHERE tenant_id = ? FOR UPDATE")) {
+        try (PreparedStatement select =
+                holder.prepareStatement("SELECT id FROM batches WHERE tenant_id = ? FOR UPDATE")) {
             select.setString(1, tenantId);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
@@ -110,8 +131,7 @@ class BatchPublishingIT extends ApiTestBase {
     }
 
     private static Timestamp leaseOf(Connection holder, String batchId) throws Exception {
-        try (PreparedStatement select = holder.prepareStatement(
-                "SELECT publishing_until FROM batches WHERE id = ?")) {
+        try (PreparedStatement select = holder.prepareStatement("SELECT publishing_until FROM batches WHERE id = ?")) {
             select.setString(1, batchId);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
@@ -121,12 +141,17 @@ class BatchPublishingIT extends ApiTestBase {
     }
 
     private Timestamp lease(String batchId) {
-        return jdbc.sql("SELECT publishing_until FROM batches WHERE id = :id").param("id", batchId)
-                .query(Timestamp.class).optional().orElse(null);
+        return jdbc.sql("SELECT publishing_until FROM batches WHERE id = :id")
+                .param("id", batchId)
+                .query(Timestamp.class)
+                .optional()
+                .orElse(null);
     }
 
     private long unpublished(String batchId) {
         return jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NULL")
-                .param("id", batchId).query(Long.class).single();
+                .param("id", batchId)
+                .query(Long.class)
+                .single();
     }
 }

@@ -29,8 +29,15 @@ class BatchResultsIT extends ApiTestBase {
     @Test
     void runningBatchShowsLiveCountsAndStreamsWhatHasFinished() {
         String key = newTenantKey();
-        String id = expect(200, post("/v1/batches", key, aChatBatch().requests(5, uniqueModel("live")).json()))
-                .json().get("id").asString();
+        String id = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                aChatBatch().requests(5, uniqueModel("live")).json()))
+                .json()
+                .get("id")
+                .asString();
         finish(jdbc).succeeded(id, 1).failed(id, 2).expired(id, 3).running(id, 4);
 
         JsonNode batch = expect(200, get("/v1/batches/" + id, key)).json();
@@ -47,14 +54,17 @@ class BatchResultsIT extends ApiTestBase {
         assertThat(batch.get("usage").get("output_tokens").asLong()).isEqualTo(5);
         assertThat(batch.get("usage").get("total_tokens").asLong()).isEqualTo(8);
 
-        Reply results = send(request("/v1/batches/" + id + "/results", key).header("Accept", "application/json")
-                .GET().build());
+        Reply results = send(request("/v1/batches/" + id + "/results", key)
+                .header("Accept", "application/json")
+                .GET()
+                .build());
         expect(200, results);
         assertThat(results.contentType()).startsWith("application/x-ndjson");
         List<JsonNode> lines = results.body().lines().map(JSON::readTree).toList();
         assertThat(lines).extracting(line -> line.get("custom_id").asString()).containsExactly("c0", "c1", "c2");
         assertThat(lines.get(0).get("response").get("status_code").asInt()).isEqualTo(200);
-        assertThat(lines.get(0).get("response").get("body").get("id").asString()).isEqualTo("chatcmpl-1");
+        assertThat(lines.get(0).get("response").get("body").get("id").asString())
+                .isEqualTo("chatcmpl-1");
         assertThat(lines.get(1).get("response").get("body").asString()).isEqualTo("upstream said no");
         assertThat(lines.get(2).get("error").get("code").asString()).isEqualTo("batch_expired");
     }
@@ -63,17 +73,24 @@ class BatchResultsIT extends ApiTestBase {
     void finishedBatchShowsStoredCountsAndServesItsFiles() {
         String key = newTenantKey();
         String tenantId = tenantOf(key);
-        String id = expect(200, post("/v1/batches", key, aChatBatch().requests(3, uniqueModel("done")).json()))
-                .json().get("id").asString();
+        String id = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                aChatBatch().requests(3, uniqueModel("done")).json()))
+                .json()
+                .get("id")
+                .asString();
         finish(jdbc).succeeded(id, 1).succeeded(id, 2).failed(id, 3);
         Instant now = Instant.now();
-        String output = files.insertResultFile(Ids.file(), tenantId, id, ResultKind.OUTPUT, id + "_output.jsonl",
-                123, now);
-        String errors = files.insertResultFile(Ids.file(), tenantId, id, ResultKind.ERROR, id + "_error.jsonl", 45,
-                now);
+        String output =
+                files.insertResultFile(Ids.file(), tenantId, id, ResultKind.OUTPUT, id + "_output.jsonl", 123, now);
+        String errors =
+                files.insertResultFile(Ids.file(), tenantId, id, ResultKind.ERROR, id + "_error.jsonl", 45, now);
         assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
-        assertThat(batchTransitions.markCompleted(id,
-                batches.liveCounts(id), batches.liveUsage(id), output, errors, now))
+        assertThat(batchTransitions.markCompleted(
+                        id, batches.liveCounts(id), batches.liveUsage(id), output, errors, now))
                 .isTrue();
 
         JsonNode batch = expect(200, get("/v1/batches/" + id, key)).json();
@@ -95,26 +112,52 @@ class BatchResultsIT extends ApiTestBase {
         assertThat(file.get("filename").asString()).isEqualTo(id + "_output.jsonl");
 
         Reply content = expect(200, get("/v1/files/" + output + "/content", key));
-        assertThat(content.body().lines().map(JSON::readTree).map(line -> line.get("custom_id").asString()))
+        assertThat(content.body()
+                        .lines()
+                        .map(JSON::readTree)
+                        .map(line -> line.get("custom_id").asString()))
                 .containsExactly("c0", "c1");
         Reply errorContent = expect(200, get("/v1/files/" + errors + "/content", key));
-        assertThat(errorContent.body().lines().map(JSON::readTree).map(line -> line.get("custom_id").asString()))
+        assertThat(errorContent
+                        .body()
+                        .lines()
+                        .map(JSON::readTree)
+                        .map(line -> line.get("custom_id").asString()))
                 .containsExactly("c2");
     }
 
     @Test
     void jobsOfABatchArePagedInLineOrderAndFilteredByStatus() {
         String key = newTenantKey();
-        String id = expect(200, post("/v1/batches", key, aChatBatch().requests(5, uniqueModel("paged")).json()))
-                .json().get("id").asString();
+        String id = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                aChatBatch().requests(5, uniqueModel("paged")).json()))
+                .json()
+                .get("id")
+                .asString();
         finish(jdbc).succeeded(id, 2).succeeded(id, 4);
 
-        JsonNode first = expect(200, get("/v1/batches/" + id + "/jobs?limit=2", key)).json();
-        JsonNode second = expect(200, get("/v1/batches/" + id + "/jobs?limit=2&after="
-                + first.get("last_id").asString(), key)).json();
-        JsonNode third = expect(200, get("/v1/batches/" + id + "/jobs?limit=2&after="
-                + second.get("last_id").asString(), key)).json();
-        JsonNode succeeded = expect(200, get("/v1/batches/" + id + "/jobs?status=succeeded", key)).json();
+        JsonNode first =
+                expect(200, get("/v1/batches/" + id + "/jobs?limit=2", key)).json();
+        JsonNode second = expect(
+                        200,
+                        get(
+                                "/v1/batches/" + id + "/jobs?limit=2&after="
+                                        + first.get("last_id").asString(),
+                                key))
+                .json();
+        JsonNode third = expect(
+                        200,
+                        get(
+                                "/v1/batches/" + id + "/jobs?limit=2&after="
+                                        + second.get("last_id").asString(),
+                                key))
+                .json();
+        JsonNode succeeded = expect(200, get("/v1/batches/" + id + "/jobs?status=succeeded", key))
+                .json();
 
         assertThat(customIds(first)).containsExactly("c0", "c1");
         assertThat(customIds(second)).containsExactly("c2", "c3");
@@ -128,18 +171,28 @@ class BatchResultsIT extends ApiTestBase {
         assertThat(job.get("usage").get("total_tokens").asInt()).isEqualTo(8);
         assertThat(job.get("latency_ms").asInt()).isEqualTo(900);
 
-        assertThat(expect(400, get("/v1/batches/" + id + "/jobs?status=done", key)).error().get("param").asString())
+        assertThat(expect(400, get("/v1/batches/" + id + "/jobs?status=done", key))
+                        .error()
+                        .get("param")
+                        .asString())
                 .isEqualTo("status");
-        assertThat(expect(200, get("/v1/batches/" + id + "/jobs?after=job_000000000000000000000000", key)).json()
-                .get("data")).isEmpty();
+        assertThat(expect(200, get("/v1/batches/" + id + "/jobs?after=job_000000000000000000000000", key))
+                        .json()
+                        .get("data"))
+                .isEmpty();
     }
 
     private static List<String> customIds(JsonNode page) {
-        return page.get("data").valueStream().map(job -> job.get("custom_id").asString()).toList();
+        return page.get("data")
+                .valueStream()
+                .map(job -> job.get("custom_id").asString())
+                .toList();
     }
 
     private String tenantOf(String key) {
         return jdbc.sql("SELECT tenant_id FROM api_keys WHERE key_prefix = :prefix")
-                .param("prefix", key.substring(0, 14)).query(String.class).single();
+                .param("prefix", key.substring(0, 14))
+                .query(String.class)
+                .single();
     }
 }

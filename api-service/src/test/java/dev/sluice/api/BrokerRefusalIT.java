@@ -31,21 +31,37 @@ class BrokerRefusalIT extends ApiTestBase {
         String id;
         rabbitmqctl("clear_permissions", "-p", vhost, user);
         try {
-            id = expect(200, post("/v1/batches", key, aChatBatch().requests(3, model).json())).json().get("id")
+            id = expect(
+                            200,
+                            post(
+                                    "/v1/batches",
+                                    key,
+                                    aChatBatch().requests(3, model).json()))
+                    .json()
+                    .get("id")
                     .asString();
         } finally {
             rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*");
         }
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NULL")
-                .param("id", id).query(Long.class).single()).isEqualTo(3);
+                        .param("id", id)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(3);
 
         // The connection factory may need a moment to replace the channel the refusal closed.
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            sweeper.runOnce();
-            assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NULL")
-                    .param("id", id).query(Long.class).single()).isZero();
-        });
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(3L));
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    sweeper.runOnce();
+                    assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NULL")
+                                    .param("id", id)
+                                    .query(Long.class)
+                                    .single())
+                            .isZero();
+                });
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(3L));
     }
 
     private static void rabbitmqctl(String... args) throws IOException, InterruptedException {

@@ -44,12 +44,24 @@ final class Browser implements AutoCloseable {
             Path profile = Files.createTempDirectory("sluice-chromium-");
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM);
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-extensions", "--no-first-run", "--hide-scrollbars", "--force-device-scale-factor=1",
-                    "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+            options.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-extensions",
+                    "--no-first-run",
+                    "--hide-scrollbars",
+                    "--force-device-scale-factor=1",
+                    "--user-data-dir=" + profile,
+                    "--window-size=" + width + "," + height);
             ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+                    .usingDriverExecutable(new File(CHROMEDRIVER))
+                    .usingAnyFreePort()
+                    .build();
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
             driver.manage().window().setSize(new Dimension(width, height));

@@ -26,28 +26,52 @@ class DashboardApiIT extends ApiTestBase {
         assertThat(refused.body()).contains("Sign-in failed.").doesNotContain(ADMIN_KEY);
 
         Session session = signIn();
-        assertThat(session.setCookies()).anySatisfy(c -> assertThat(c).startsWith("sluice_session=")
-                .contains("HttpOnly").contains("SameSite=Strict").doesNotContain(ADMIN_KEY));
-        assertThat(expect(200, send(withCookie("/admin/queues", session).GET().build())).json().get("object")
-                .asString()).isEqualTo("list");
+        assertThat(session.setCookies())
+                .anySatisfy(c -> assertThat(c)
+                        .startsWith("sluice_session=")
+                        .contains("HttpOnly")
+                        .contains("SameSite=Strict")
+                        .doesNotContain(ADMIN_KEY));
+        assertThat(expect(200, send(withCookie("/admin/queues", session).GET().build()))
+                        .json()
+                        .get("object")
+                        .asString())
+                .isEqualTo("list");
 
         String model = uniqueModel("dash-csrf");
-        Reply noToken = send(withCookie("/admin/pause", session).header("Content-Type", "application/json")
-                .POST(body("{\"model\":\"" + model + "\"}")).build());
+        Reply noToken = send(withCookie("/admin/pause", session)
+                .header("Content-Type", "application/json")
+                .POST(body("{\"model\":\"" + model + "\"}"))
+                .build());
         assertThat(noToken.status()).isEqualTo(403);
         assertThat(noToken.error().get("code").asString()).isEqualTo("invalid_csrf_token");
-        assertThat(jdbc.sql("SELECT count(*) FROM models WHERE model = :m").param("m", model).query(Long.class)
-                .single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM models WHERE model = :m")
+                        .param("m", model)
+                        .query(Long.class)
+                        .single())
+                .isZero();
 
-        expect(200, send(withCookie("/admin/pause", session).header("Content-Type", "application/json")
-                .header("X-CSRF-Token", session.csrf()).POST(body("{\"model\":\"" + model + "\"}")).build()));
-        assertThat(jdbc.sql("SELECT paused FROM models WHERE model = :m").param("m", model).query(Boolean.class)
-                .single()).isTrue();
+        expect(
+                200,
+                send(withCookie("/admin/pause", session)
+                        .header("Content-Type", "application/json")
+                        .header("X-CSRF-Token", session.csrf())
+                        .POST(body("{\"model\":\"" + model + "\"}"))
+                        .build()));
+        assertThat(jdbc.sql("SELECT paused FROM models WHERE model = :m")
+                        .param("m", model)
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
 
         // Without a session the page is the sign-in form; a forged cookie is no session.
         assertThat(send(request("/dashboard/", null).GET().build()).body()).contains("name=\"admin_key\"");
-        assertThat(send(request("/admin/queues", null).header("Cookie", "sluice_session=v1.9999999999.AAAA.BBBB")
-                .GET().build()).status()).isEqualTo(401);
+        assertThat(send(request("/admin/queues", null)
+                                .header("Cookie", "sluice_session=v1.9999999999.AAAA.BBBB")
+                                .GET()
+                                .build())
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -55,16 +79,30 @@ class DashboardApiIT extends ApiTestBase {
         String key = newTenantKey();
         String tag = "dash-" + dev.sluice.common.Ids.random(4);
         String model = uniqueModel("dash-search");
-        String first = submit(key, aChatBatch().requests(1, model).with("metadata", Map.of("project", tag)).json());
-        String second = submit(key, aChatBatch().requests(1, model)
-                .with("metadata", Map.of("owner", "Ana " + tag.toUpperCase())).json());
-        String other = submit(newTenantKey(), aChatBatch().requests(1, model)
-                .with("metadata", Map.of("project", tag + "-x")).json());
+        String first = submit(
+                key,
+                aChatBatch()
+                        .requests(1, model)
+                        .with("metadata", Map.of("project", tag))
+                        .json());
+        String second = submit(
+                key,
+                aChatBatch()
+                        .requests(1, model)
+                        .with("metadata", Map.of("owner", "Ana " + tag.toUpperCase()))
+                        .json());
+        String other = submit(
+                newTenantKey(),
+                aChatBatch()
+                        .requests(1, model)
+                        .with("metadata", Map.of("project", tag + "-x"))
+                        .json());
 
         assertThat(ids("/admin/batches?metadata=project%3D" + tag)).containsExactly(first);
         assertThat(ids("/admin/batches?metadata=" + tag)).containsExactly(other, second, first);
         assertThat(ids("/admin/batches?metadata=owner%3D")).contains(second).doesNotContain(first, other);
-        assertThat(ids("/admin/batches?metadata=" + tag + "&tenant=" + tenantOf(first))).containsExactly(second, first);
+        assertThat(ids("/admin/batches?metadata=" + tag + "&tenant=" + tenantOf(first)))
+                .containsExactly(second, first);
         assertThat(ids("/admin/batches?id=" + second)).containsExactly(second);
         JsonNode row = expect(200, get("/admin/batches/" + first, ADMIN_KEY)).json();
         assertThat(row.get("tenant_id").asString()).isEqualTo(tenantOf(first));
@@ -78,13 +116,19 @@ class DashboardApiIT extends ApiTestBase {
 
     @Test
     void cancelsAnyTenantsBatch() {
-        String batch = submit(newTenantKey(), aChatBatch().requests(2, uniqueModel("dash-cancel")).json());
+        String batch = submit(
+                newTenantKey(),
+                aChatBatch().requests(2, uniqueModel("dash-cancel")).json());
 
-        JsonNode cancelled = expect(200, post("/admin/batches/" + batch + "/cancel", ADMIN_KEY, "")).json();
+        JsonNode cancelled = expect(200, post("/admin/batches/" + batch + "/cancel", ADMIN_KEY, ""))
+                .json();
 
         assertThat(cancelled.get("batch").get("status").asString()).isEqualTo("cancelling");
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND status = 'cancelled'")
-                .param("id", batch).query(Long.class).single()).isEqualTo(2);
+                        .param("id", batch)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
     }
 
     @Test
@@ -92,14 +136,15 @@ class DashboardApiIT extends ApiTestBase {
         String model = uniqueModel("dash-job");
         String batch = submit(newTenantKey(), aChatBatch().requests(1, model).json());
         finish(jdbc).succeeded(batch, 1);
-        String job = jdbc.sql("SELECT id FROM jobs WHERE batch_id = :id").param("id", batch).query(String.class)
+        String job = jdbc.sql("SELECT id FROM jobs WHERE batch_id = :id")
+                .param("id", batch)
+                .query(String.class)
                 .single();
         jdbc.sql("""
                 INSERT INTO rate_limit_events (model, credential, job_id, occurred_at, message, learned_requests,
                                                learned_window_ms)
                 VALUES (:model, 'key-1', :job, now(), 'Rate limit of 15 per 60s exceeded', 15, 60000),
-                       (:model, 'key-1', 'job_someoneelse', now(), 'Rate limit of 15 per 60s exceeded', 15, 60000)""")
-                .param("model", model).param("job", job).update();
+                       (:model, 'key-1', 'job_someoneelse', now(), 'Rate limit of 15 per 60s exceeded', 15, 60000)""").param("model", model).param("job", job).update();
 
         JsonNode detail = expect(200, get("/admin/jobs/" + job, ADMIN_KEY)).json();
 
@@ -108,13 +153,20 @@ class DashboardApiIT extends ApiTestBase {
         assertThat(detail.get("response").get("status_code").asInt()).isEqualTo(200);
         assertThat(detail.get("response").get("body").get("id").asString()).isEqualTo("chatcmpl-1");
         assertThat(detail.get("rate_limit_events")).hasSize(1);
-        assertThat(detail.get("rate_limit_events").get(0).get("learned").get("requests").asInt()).isEqualTo(15);
+        assertThat(detail.get("rate_limit_events")
+                        .get(0)
+                        .get("learned")
+                        .get("requests")
+                        .asInt())
+                .isEqualTo(15);
         expect(404, get("/admin/jobs/job_nothing", ADMIN_KEY));
     }
 
     @Test
     void listsAndRedeliversWebhookAttempts() {
-        String batch = submit(newTenantKey(), aChatBatch().requests(1, uniqueModel("dash-hook")).json());
+        String batch = submit(
+                newTenantKey(),
+                aChatBatch().requests(1, uniqueModel("dash-hook")).json());
         String tenant = tenantOf(batch);
         String event = "evt_" + dev.sluice.common.Ids.random(8);
         String delivery = "whdel_" + dev.sluice.common.Ids.random(8);
@@ -122,15 +174,24 @@ class DashboardApiIT extends ApiTestBase {
                 INSERT INTO webhook_events (id, tenant_id, subject_id, type, url, payload, status, attempts,
                                             round_attempts, created_at)
                 VALUES (:event, :tenant, :batch, 'batch.completed', 'https://hooks.example.com/x', '{}', 'failed', 1, 1,
-                        now())""").param("event", event).param("tenant", tenant).param("batch", batch).update();
+                        now())""")
+                .param("event", event)
+                .param("tenant", tenant)
+                .param("batch", batch)
+                .update();
         jdbc.sql("""
                 INSERT INTO webhook_deliveries (id, event_id, tenant_id, subject_id, attempt, url, status,
                                                 response_status, error, duration_ms, attempted_at)
                 VALUES (:id, :event, :tenant, :batch, 1, 'https://hooks.example.com/x', 'failed', 500, 'HTTP 500', 10,
-                        now())""").param("id", delivery).param("event", event).param("tenant", tenant)
-                .param("batch", batch).update();
+                        now())""")
+                .param("id", delivery)
+                .param("event", event)
+                .param("tenant", tenant)
+                .param("batch", batch)
+                .update();
 
-        JsonNode list = expect(200, get("/admin/webhook-deliveries?status=failed&subject_id=" + batch, ADMIN_KEY)).json();
+        JsonNode list = expect(200, get("/admin/webhook-deliveries?status=failed&subject_id=" + batch, ADMIN_KEY))
+                .json();
         assertThat(list.get("data")).hasSize(1);
         assertThat(list.get("data").get(0).get("tenant_id").asString()).isEqualTo(tenant);
         assertThat(list.get("data").get(0).get("delivery").get("id").asString()).isEqualTo(delivery);
@@ -138,21 +199,23 @@ class DashboardApiIT extends ApiTestBase {
 
         expect(202, post("/admin/webhook-deliveries/" + delivery + "/redeliver", ADMIN_KEY, ""));
 
-        assertThat(jdbc.sql("SELECT status FROM webhook_events WHERE id = :id").param("id", event)
-                .query(String.class).single()).isEqualTo("pending");
+        assertThat(jdbc.sql("SELECT status FROM webhook_events WHERE id = :id")
+                        .param("id", event)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("pending");
         // Pending again, so a second redeliver is refused until the worker has tried it.
         expect(409, post("/admin/webhook-deliveries/" + delivery + "/redeliver", ADMIN_KEY, ""));
         expect(404, post("/admin/webhook-deliveries/whdel_nothing/redeliver", ADMIN_KEY, ""));
     }
 
     /** The cookies and CSRF token a sign-in gave. */
-    private record Session(List<String> setCookies, String cookie, String csrf) {
-    }
+    private record Session(List<String> setCookies, String cookie, String csrf) {}
 
     private Session signIn() {
         try {
-            var response = java.net.http.HttpClient.newHttpClient().send(form("admin_key=" + ADMIN_KEY),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var response = java.net.http.HttpClient.newHttpClient()
+                    .send(form("admin_key=" + ADMIN_KEY), java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(303);
             List<String> setCookies = response.headers().allValues("Set-Cookie");
             List<String> pairs = new ArrayList<>();
@@ -174,8 +237,10 @@ class DashboardApiIT extends ApiTestBase {
     }
 
     private HttpRequest form(String body) {
-        return request("/dashboard/sign-in", null).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(body(body)).build();
+        return request("/dashboard/sign-in", null)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(body(body))
+                .build();
     }
 
     private HttpRequest.Builder withCookie(String path, Session session) {
@@ -188,7 +253,10 @@ class DashboardApiIT extends ApiTestBase {
 
     private List<String> ids(String path) {
         List<String> ids = new ArrayList<>();
-        expect(200, get(path, ADMIN_KEY)).json().get("data").forEach(row -> ids.add(row.get("batch").get("id").asString()));
+        expect(200, get(path, ADMIN_KEY))
+                .json()
+                .get("data")
+                .forEach(row -> ids.add(row.get("batch").get("id").asString()));
         return ids;
     }
 
@@ -197,7 +265,9 @@ class DashboardApiIT extends ApiTestBase {
     }
 
     private String tenantOf(String batchId) {
-        return jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id").param("id", batchId).query(String.class)
+        return jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id")
+                .param("id", batchId)
+                .query(String.class)
                 .single();
     }
 }

@@ -68,11 +68,13 @@ class DashboardBrowserIT extends ApiTestBase {
         assertThat(session.getValue()).doesNotContain(ADMIN_KEY);
         assertThat(page.getCurrentUrl()).doesNotContain(ADMIN_KEY);
         // The page's script cannot read the session, only the CSRF token.
-        assertThat((String) page.executeScript("return document.cookie")).doesNotContain("sluice_session")
+        assertThat((String) page.executeScript("return document.cookie"))
+                .doesNotContain("sluice_session")
                 .contains("sluice_csrf");
 
         page.findElement(By.cssSelector("form.sign-out button")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !page.findElements(By.id("admin_key")).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !page.findElements(By.id("admin_key")).isEmpty());
         assertThat(page.manage().getCookieNamed("sluice_session")).isNull();
     }
 
@@ -99,15 +101,18 @@ class DashboardBrowserIT extends ApiTestBase {
         click(By.cssSelector("button[aria-label='Pause " + model + "']"));
         page.switchTo().alert().accept();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> queue(model).get("paused").asBoolean());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> queue(model).get("paused").asBoolean());
         assertThat(notice()).isEqualTo("Paused " + model + ".");
-        await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(15))
+                .ignoreExceptions()
                 .until(() -> "paused".equals(cell(modelRow(model), "State")));
 
         click(By.cssSelector("button[aria-label='Resume " + model + "']"));
         page.switchTo().alert().accept();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> !queue(model).get("paused").asBoolean());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> !queue(model).get("paused").asBoolean());
         assertThat(notice()).isEqualTo("Resumed " + model + ".");
     }
 
@@ -125,15 +130,24 @@ class DashboardBrowserIT extends ApiTestBase {
     void findsABatchByItsMetadata() {
         String key = newTenantKey();
         String project = "dash-" + dev.sluice.common.Ids.random(4);
-        String wanted = submit(key, aChatBatch().requests(1, uniqueModel("dash-meta"))
-                .with("metadata", Map.of("project", project)).json());
-        String other = submit(key, aChatBatch().requests(1, uniqueModel("dash-meta"))
-                .with("metadata", Map.of("project", project + "-other")).json());
+        String wanted = submit(
+                key,
+                aChatBatch()
+                        .requests(1, uniqueModel("dash-meta"))
+                        .with("metadata", Map.of("project", project))
+                        .json());
+        String other = submit(
+                key,
+                aChatBatch()
+                        .requests(1, uniqueModel("dash-meta"))
+                        .with("metadata", Map.of("project", project + "-other"))
+                        .json());
         signIn();
         page.get(url("/dashboard/#/batches"));
 
         WebElement metadata = await().atMost(Duration.ofSeconds(15))
-                .until(() -> page.findElements(By.id("f-metadata")), l -> !l.isEmpty()).getFirst();
+                .until(() -> page.findElements(By.id("f-metadata")), l -> !l.isEmpty())
+                .getFirst();
         metadata.sendKeys("project=" + project);
         click(By.cssSelector("form.filters button[type=submit]"));
 
@@ -144,29 +158,42 @@ class DashboardBrowserIT extends ApiTestBase {
         // Progress is live: a job finishing shows without reloading the page.
         page.executeScript("window.sluiceTestMarker = 'same page'");
         finish(jdbc).succeeded(wanted, 1);
-        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> page.findElement(By.cssSelector(
-                "tr[data-batch='" + wanted + "'] .progress-label")).getText().startsWith("1 of 1 done"));
+        await().atMost(Duration.ofSeconds(15))
+                .ignoreExceptions()
+                .until(() -> page.findElement(By.cssSelector("tr[data-batch='" + wanted + "'] .progress-label"))
+                        .getText()
+                        .startsWith("1 of 1 done"));
         assertThat(page.executeScript("return window.sluiceTestMarker")).isEqualTo("same page");
     }
 
     @Test
     void retriesTheFailedJobsOfAFilter() {
-        String batch = submit(newTenantKey(), aChatBatch().requests(3, uniqueModel("dash-retry")).json());
+        String batch = submit(
+                newTenantKey(),
+                aChatBatch().requests(3, uniqueModel("dash-retry")).json());
         finish(jdbc).failed(batch, 1).failed(batch, 2).succeeded(batch, 3);
         signIn();
         page.get(url("/dashboard/#/failed?batch_id=" + batch));
-        await().atMost(Duration.ofSeconds(15)).until(() -> page.findElements(By.cssSelector("tr[data-job]")).size() == 2);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> page.findElements(By.cssSelector("tr[data-job]")).size() == 2);
 
         click(By.id("retry-matching"));
         page.switchTo().alert().accept();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> notice().startsWith("Retried 2 failed job(s) as 1 new batch(es)"));
-        JsonNode jobs = expect(200, get("/admin/jobs?batch_id=" + batch, ADMIN_KEY)).json().get("data");
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> notice().startsWith("Retried 2 failed job(s) as 1 new batch(es)"));
+        JsonNode jobs = expect(200, get("/admin/jobs?batch_id=" + batch, ADMIN_KEY))
+                .json()
+                .get("data");
         String retriedAs = jdbc.sql("SELECT DISTINCT retried_as FROM jobs WHERE batch_id = :id AND status = 'failed'")
-                .param("id", batch).query(String.class).single();
+                .param("id", batch)
+                .query(String.class)
+                .single();
         assertThat(notice()).contains(retriedAs);
-        JsonNode retry = expect(200, get("/admin/batches/" + retriedAs, ADMIN_KEY)).json();
-        assertThat(retry.get("batch").get("request_counts").get("total").asInt()).isEqualTo(2);
+        JsonNode retry =
+                expect(200, get("/admin/batches/" + retriedAs, ADMIN_KEY)).json();
+        assertThat(retry.get("batch").get("request_counts").get("total").asInt())
+                .isEqualTo(2);
         assertThat(jobs).hasSize(3);
     }
 
@@ -183,7 +210,8 @@ class DashboardBrowserIT extends ApiTestBase {
         page.get(url("/dashboard/"));
         page.findElement(By.id("admin_key")).sendKeys(ADMIN_KEY);
         page.findElement(By.cssSelector("button[type=submit]")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !page.findElements(By.cssSelector("header nav")).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !page.findElements(By.cssSelector("header nav")).isEmpty());
     }
 
     private String url(String path) {
@@ -209,11 +237,14 @@ class DashboardBrowserIT extends ApiTestBase {
     }
 
     private static String cell(WebElement row, String label) {
-        return row.findElement(By.cssSelector("td[data-label='" + label + "']")).getText().strip();
+        return row.findElement(By.cssSelector("td[data-label='" + label + "']"))
+                .getText()
+                .strip();
     }
 
     private List<String> batchRows() {
-        return page.findElements(By.cssSelector("tr[data-batch]")).stream().map(r -> r.getAttribute("data-batch"))
+        return page.findElements(By.cssSelector("tr[data-batch]")).stream()
+                .map(r -> r.getAttribute("data-batch"))
                 .toList();
     }
 

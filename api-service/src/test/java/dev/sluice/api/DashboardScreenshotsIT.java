@@ -53,7 +53,8 @@ class DashboardScreenshotsIT extends ApiTestBase {
             view(page, "#/rate-limits", "tbody tr");
             shoot(page, dir, "dashboard-rate-limits", 0);
             view(page, "#/usage", "#chart-models canvas");
-            assertThat(page.findElements(By.cssSelector("#chart-tenants canvas"))).hasSize(1);
+            assertThat(page.findElements(By.cssSelector("#chart-tenants canvas")))
+                    .hasSize(1);
             shoot(page, dir, "dashboard-usage", 0);
             view(page, "#/webhooks", "tr[data-delivery]");
             shoot(page, dir, "dashboard-webhooks", 0);
@@ -63,7 +64,8 @@ class DashboardScreenshotsIT extends ApiTestBase {
             page.manage().window().setSize(new Dimension(PHONE, 844));
             view(page, "#/", "tr[data-model='" + scene.models().getFirst() + "']");
             // At phone width the table reads as cards: no horizontal scrolling.
-            assertThat((Long) page.executeScript("return document.documentElement.scrollWidth")).isLessThanOrEqualTo(PHONE);
+            assertThat((Long) page.executeScript("return document.documentElement.scrollWidth"))
+                    .isLessThanOrEqualTo(PHONE);
             shoot(page, dir, "dashboard-queues-phone", 0);
         }
     }
@@ -72,16 +74,26 @@ class DashboardScreenshotsIT extends ApiTestBase {
     private Scene seed() {
         String research = namedTenantKey("acme-research");
         String support = namedTenantKey("support-bot");
-        List<String> models = List.of(uniqueModel("openai/gpt-4o-mini"), uniqueModel("anthropic/claude-3-5-haiku"),
+        List<String> models = List.of(
+                uniqueModel("openai/gpt-4o-mini"),
+                uniqueModel("anthropic/claude-3-5-haiku"),
                 uniqueModel("meta/llama-3.1-8b"));
-        String batch = submit(research, aChatBatch().requests(40, models.get(0))
-                .with("metadata", Map.of("project", "eval-2026-12", "owner", "ana")).json());
+        String batch = submit(
+                research,
+                aChatBatch()
+                        .requests(40, models.get(0))
+                        .with("metadata", Map.of("project", "eval-2026-12", "owner", "ana"))
+                        .json());
         for (int line = 1; line <= 14; line++) {
             finish(jdbc).succeeded(batch, line);
         }
         finish(jdbc).failed(batch, 15).failed(batch, 16).running(batch, 17);
-        String second = submit(support, aChatBatch().requests(25, models.get(1))
-                .with("metadata", Map.of("project", "tickets")).json());
+        String second = submit(
+                support,
+                aChatBatch()
+                        .requests(25, models.get(1))
+                        .with("metadata", Map.of("project", "tickets"))
+                        .json());
         for (int line = 1; line <= 20; line++) {
             finish(jdbc).succeeded(second, line);
         }
@@ -90,13 +102,19 @@ class DashboardScreenshotsIT extends ApiTestBase {
         // Usage over the last days: move some finished jobs back in time.
         jdbc.sql("""
                 UPDATE jobs SET completed_at = now() - make_interval(days => line_no % 5)
-                 WHERE batch_id IN (:ids) AND status IN ('succeeded', 'failed')""")
-                .param("ids", List.of(batch, second)).update();
+                 WHERE batch_id IN (:ids) AND status IN ('succeeded', 'failed')""").param("ids", List.of(batch, second)).update();
         expect(200, post("/admin/pause", ADMIN_KEY, "{\"model\":\"" + models.get(2) + "\"}"));
-        expect(200, put("/admin/limits", ADMIN_KEY, "{\"model\":\"" + models.get(1)
-                + "\",\"requests\":50,\"per_seconds\":60,\"max_concurrency\":10}"));
-        String job = jdbc.sql("SELECT id FROM jobs WHERE batch_id = :id AND line_no = 3").param("id", batch)
-                .query(String.class).single();
+        expect(
+                200,
+                put(
+                        "/admin/limits",
+                        ADMIN_KEY,
+                        "{\"model\":\"" + models.get(1)
+                                + "\",\"requests\":50,\"per_seconds\":60,\"max_concurrency\":10}"));
+        String job = jdbc.sql("SELECT id FROM jobs WHERE batch_id = :id AND line_no = 3")
+                .param("id", batch)
+                .query(String.class)
+                .single();
         for (int i = 0; i < 3; i++) {
             jdbc.sql("""
                     INSERT INTO rate_limit_events (model, credential, job_id, occurred_at, message, retry_after_ms,
@@ -104,16 +122,20 @@ class DashboardScreenshotsIT extends ApiTestBase {
                     VALUES (:model, 'key-3f9a', :job, now() - make_interval(mins => :ago),
                             'Rate limit of 15 per 60s exceeded for UserByModelByMinute', NULL, 15, 60000,
                             now() - make_interval(mins => :ago) + interval '42 seconds')""")
-                    .param("model", models.get(0)).param("job", job).param("ago", 19 - 7 * i).update();
+                    .param("model", models.get(0))
+                    .param("job", job)
+                    .param("ago", 19 - 7 * i)
+                    .update();
         }
-        String tenant = jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id").param("id", second)
-                .query(String.class).single();
+        String tenant = jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id")
+                .param("id", second)
+                .query(String.class)
+                .single();
         jdbc.sql("""
                 INSERT INTO webhook_events (id, tenant_id, subject_id, type, url, payload, status, attempts,
                                             round_attempts, created_at)
                 VALUES ('evt_dashboardshot', :tenant, :subject, 'batch.completed', 'https://hooks.example.com/sluice',
-                        '{}', 'failed', 2, 2, now() - interval '1 hour')""")
-                .param("tenant", tenant).param("subject", second).update();
+                        '{}', 'failed', 2, 2, now() - interval '1 hour')""").param("tenant", tenant).param("subject", second).update();
         jdbc.sql("""
                 INSERT INTO webhook_deliveries (id, event_id, tenant_id, subject_id, attempt, url, status,
                                                 response_status, error, duration_ms, attempted_at, next_attempt_at)
@@ -121,28 +143,33 @@ class DashboardScreenshotsIT extends ApiTestBase {
                         'failed', 503, 'HTTP 503 from the receiver', 120, now() - interval '50 minutes',
                         now() - interval '45 minutes'),
                        ('whdel_shot2', 'evt_dashboardshot', :tenant, :subject, 2, 'https://hooks.example.com/sluice',
-                        'delivered', 200, NULL, 85, now() - interval '45 minutes', NULL)""")
-                .param("tenant", tenant).param("subject", second).update();
+                        'delivered', 200, NULL, 85, now() - interval '45 minutes', NULL)""").param("tenant", tenant).param("subject", second).update();
         return new Scene(models, batch, job);
     }
 
-    private record Scene(List<String> models, String batch, String job) {
-    }
+    private record Scene(List<String> models, String batch, String job) {}
 
     private void view(ChromeDriver page, String hash, String ready) {
         page.get(url("/dashboard/" + hash));
-        await().atMost(Duration.ofSeconds(20)).until(() -> !page.findElements(By.cssSelector(ready)).isEmpty());
-        assertThat(page.findElement(By.tagName("h1")).getText()).as("view %s", hash).isNotEqualTo("Something went wrong");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !page.findElements(By.cssSelector(ready)).isEmpty());
+        assertThat(page.findElement(By.tagName("h1")).getText())
+                .as("view %s", hash)
+                .isNotEqualTo("Something went wrong");
     }
 
     /** A screenshot of the whole page (the window grows to the page's height for it, up to 2,400 px). */
     private static void shoot(ChromeDriver page, Path dir, String name, int height) {
         Dimension size = page.manage().window().getSize();
         long full = (Long) page.executeScript("return document.documentElement.scrollHeight");
-        page.manage().window().setSize(new Dimension(size.width, height > 0 ? height : (int) Math.min(2400, full + 20)));
+        page.manage()
+                .window()
+                .setSize(new Dimension(size.width, height > 0 ? height : (int) Math.min(2400, full + 20)));
         try {
             Files.createDirectories(dir);
-            Files.copy(page.getScreenshotAs(OutputType.FILE).toPath(), dir.resolve(name + ".png"),
+            Files.copy(
+                    page.getScreenshotAs(OutputType.FILE).toPath(),
+                    dir.resolve(name + ".png"),
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -152,7 +179,9 @@ class DashboardScreenshotsIT extends ApiTestBase {
     }
 
     private String namedTenantKey(String name) {
-        return expect(201, post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"" + name + "\"}")).json().get("key")
+        return expect(201, post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"" + name + "\"}"))
+                .json()
+                .get("key")
                 .asString();
     }
 

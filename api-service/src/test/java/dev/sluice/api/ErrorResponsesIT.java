@@ -26,8 +26,12 @@ class ErrorResponsesIT extends ApiTestBase {
     @Test
     void wrongMethodIs405() {
         assertOpenAiError(405, delete("/v1/batches", key));
-        assertOpenAiError(405, send(request("/v1/jobs/job_1", key).PUT(HttpRequest.BodyPublishers.ofString("{}"))
-                .header("Content-Type", "application/json").build()));
+        assertOpenAiError(
+                405,
+                send(request("/v1/jobs/job_1", key)
+                        .PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                        .header("Content-Type", "application/json")
+                        .build()));
     }
 
     @Test
@@ -48,7 +52,12 @@ class ErrorResponsesIT extends ApiTestBase {
         assertOpenAiError(400, raw("GET /v1/batches/\u00e9?limit=<> HTTP/1.1"));
         assertOpenAiError(400, get("/v1/batches/a%2Fb", key));
         assertOpenAiError(400, get("/v1/batches/" + "a".repeat(20_000), key));
-        assertOpenAiError(400, send(request("/v1/batches", key).header("X-Padding", "p".repeat(20_000)).GET().build()));
+        assertOpenAiError(
+                400,
+                send(request("/v1/batches", key)
+                        .header("X-Padding", "p".repeat(20_000))
+                        .GET()
+                        .build()));
     }
 
     @Test
@@ -65,12 +74,17 @@ class ErrorResponsesIT extends ApiTestBase {
 
     @Test
     void errorsAreJsonWhateverTheClientAccepts() {
-        Reply reply = send(request("/v1/batches", key).header("Accept", "application/x-ndjson")
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{")).build());
+        Reply reply = send(request("/v1/batches", key)
+                .header("Accept", "application/x-ndjson")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{"))
+                .build());
 
         assertOpenAiError(400, reply);
-        Reply html = send(request("/v1/batches/batch_000000000000000000000000", key).header("Accept", "text/html")
-                .GET().build());
+        Reply html = send(request("/v1/batches/batch_000000000000000000000000", key)
+                .header("Accept", "text/html")
+                .GET()
+                .build());
         assertOpenAiError(404, html);
     }
 
@@ -80,29 +94,48 @@ class ErrorResponsesIT extends ApiTestBase {
         assertOpenAiError(400, post("/v1/batches", key, "{\"endpoint\": \"/v1/embeddings\", \"requests\": [[]]}"));
         assertOpenAiError(400, post("/v1/batches", key, "null"));
         assertOpenAiError(400, post("/v1/batches", key, "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}"));
-        assertOpenAiError(400, post("/v1/jobs", key, "{\"url\": \"/v1/embeddings\", \"body\": {\"model\": "
-                + "\"m\", \"input\": \"\\ud800\"}, \"custom_id\": \"\\uZZZZ\"}"));
-        assertOpenAiError(400, send(request("/v1/batches", key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray("{\"a\":\"\u00e9\"}".getBytes(
-                        java.nio.charset.StandardCharsets.UTF_16))).build()));
+        assertOpenAiError(
+                400,
+                post(
+                        "/v1/jobs",
+                        key,
+                        "{\"url\": \"/v1/embeddings\", \"body\": {\"model\": "
+                                + "\"m\", \"input\": \"\\ud800\"}, \"custom_id\": \"\\uZZZZ\"}"));
+        assertOpenAiError(
+                400,
+                send(request("/v1/batches", key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(
+                                "{\"a\":\"\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16)))
+                        .build()));
     }
 
     @Test
     void actuatorHealthIsOpenAndMetricsTakeTheAdminKey() {
-        assertThat(expect(200, get("/actuator/health", null)).json().get("status").asString()).isEqualTo("UP");
+        assertThat(expect(200, get("/actuator/health", null))
+                        .json()
+                        .get("status")
+                        .asString())
+                .isEqualTo("UP");
         assertThat(expect(200, get("/actuator/prometheus", ADMIN_KEY)).body()).contains("sluice_jobs_published_total");
     }
 
     /** Sends a request line no HTTP client library would build, and reads the answer. */
     private Reply raw(String requestLine) {
         try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
-            socket.getOutputStream().write((requestLine + "\r\nHost: localhost\r\nAuthorization: Bearer " + key
-                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            socket.getOutputStream()
+                    .write((requestLine + "\r\nHost: localhost\r\nAuthorization: Bearer " + key
+                                    + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String response =
+                    new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             int status = Integer.parseInt(response.substring(9, 12));
             String head = response.substring(0, response.indexOf("\r\n\r\n"));
-            String contentType = head.lines().filter(line -> line.toLowerCase().startsWith("content-type:"))
-                    .map(line -> line.substring(13).strip()).findFirst().orElse(null);
+            String contentType = head.lines()
+                    .filter(line -> line.toLowerCase().startsWith("content-type:"))
+                    .map(line -> line.substring(13).strip())
+                    .findFirst()
+                    .orElse(null);
             return new Reply(status, contentType, response.substring(head.length() + 4));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

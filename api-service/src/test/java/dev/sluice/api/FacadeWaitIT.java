@@ -36,20 +36,41 @@ class FacadeWaitIT extends ApiTestBase {
         String key = newTenantKey();
         long jobs = rows("jobs");
 
-        assertThat(expect(400, post("/v1/chat/completions", key, "{not json")).error().get("code").asString())
+        assertThat(expect(400, post("/v1/chat/completions", key, "{not json"))
+                        .error()
+                        .get("code")
+                        .asString())
                 .isEqualTo("invalid_json");
-        assertThat(expect(400, post("/v1/chat/completions", key, "[1]")).error().get("code").asString())
+        assertThat(expect(400, post("/v1/chat/completions", key, "[1]"))
+                        .error()
+                        .get("code")
+                        .asString())
                 .isEqualTo("invalid_json");
-        assertThat(expect(400, post("/v1/chat/completions", key, "{\"messages\":[]}")).error().get("param")
-                .asString()).isEqualTo("model");
-        assertThat(expect(400, post("/v1/completions", key, "{\"model\":7}")).error().get("code").asString())
+        assertThat(expect(400, post("/v1/chat/completions", key, "{\"messages\":[]}"))
+                        .error()
+                        .get("param")
+                        .asString())
+                .isEqualTo("model");
+        assertThat(expect(400, post("/v1/completions", key, "{\"model\":7}"))
+                        .error()
+                        .get("code")
+                        .asString())
                 .isEqualTo("invalid_model");
-        assertThat(expect(400, post("/v1/chat/completions", key, "{\"model\":\"m\",\"stream\":\"yes\"}")).error()
-                .get("code").asString()).isEqualTo("invalid_stream");
+        assertThat(expect(400, post("/v1/chat/completions", key, "{\"model\":\"m\",\"stream\":\"yes\"}"))
+                        .error()
+                        .get("code")
+                        .asString())
+                .isEqualTo("invalid_stream");
         assertThat(expect(400, post("/v1/embeddings", key, "{\"model\":\"m\",\"input\":\"x\",\"stream\":true}"))
-                .error().get("code").asString()).isEqualTo("invalid_stream");
-        assertThat(expect(400, call(key, "{\"model\":\"m\"}", "X-Sluice-Max-Wait", "soon")).error().get("param")
-                .asString()).isEqualTo("X-Sluice-Max-Wait");
+                        .error()
+                        .get("code")
+                        .asString())
+                .isEqualTo("invalid_stream");
+        assertThat(expect(400, call(key, "{\"model\":\"m\"}", "X-Sluice-Max-Wait", "soon"))
+                        .error()
+                        .get("param")
+                        .asString())
+                .isEqualTo("X-Sluice-Max-Wait");
         expect(401, post("/v1/chat/completions", "sk-wrong", "{\"model\":\"m\"}"));
 
         assertThat(rows("jobs")).isEqualTo(jobs);
@@ -60,7 +81,8 @@ class FacadeWaitIT extends ApiTestBase {
         String key = newTenantKey();
         String model = uniqueModel("facade-wait");
 
-        Reply reply = expect(504, call(key, "{\"model\":\"" + model + "\",\"messages\":[]}", "X-Sluice-Max-Wait", "300"));
+        Reply reply =
+                expect(504, call(key, "{\"model\":\"" + model + "\",\"messages\":[]}", "X-Sluice-Max-Wait", "300"));
 
         assertThat(reply.error().get("code").asString()).isEqualTo("wait_timeout");
         String jobId = jobId(reply.error().get("message").asString());
@@ -74,8 +96,10 @@ class FacadeWaitIT extends ApiTestBase {
     @Test
     void aCallerThatGivesUpAndAsksForItCancelsItsQueuedJob() {
         String key = newTenantKey();
-        HttpRequest request = request("/v1/chat/completions", key).header("Content-Type", "application/json")
-                .header("X-Sluice-Max-Wait", "300").header("X-Sluice-Cancel-If-Queued", "true")
+        HttpRequest request = request("/v1/chat/completions", key)
+                .header("Content-Type", "application/json")
+                .header("X-Sluice-Max-Wait", "300")
+                .header("X-Sluice-Cancel-If-Queued", "true")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + uniqueModel("facade-cancel") + "\"}"))
                 .build();
 
@@ -83,7 +107,8 @@ class FacadeWaitIT extends ApiTestBase {
 
         String jobId = jobId(reply.error().get("message").asString());
         assertThat(reply.error().get("message").asString()).contains("had not started and was cancelled");
-        assertThat(get("/v1/jobs/" + jobId, key).json().get("status").asString()).isEqualTo("cancelled");
+        assertThat(get("/v1/jobs/" + jobId, key).json().get("status").asString())
+                .isEqualTo("cancelled");
     }
 
     @Test
@@ -113,21 +138,27 @@ class FacadeWaitIT extends ApiTestBase {
     @Test
     void aStreamingCallGetsTheAnswerAsChunks() {
         String key = newTenantKey();
-        CompletableFuture<Reply> streamed = CompletableFuture.supplyAsync(() -> post("/v1/chat/completions", key,
+        CompletableFuture<Reply> streamed = CompletableFuture.supplyAsync(() -> post(
+                "/v1/chat/completions",
+                key,
                 "{\"model\":\"" + uniqueModel("facade-stream") + "\",\"stream\":true,\"messages\":[]}"));
         String jobId = queuedJobOf(key);
         // Stored as sent: a worker that does not relay streams drops "stream" itself.
-        assertThat(jdbc.sql("SELECT body FROM jobs WHERE id = :id").param("id", jobId).query(String.class).single())
+        assertThat(jdbc.sql("SELECT body FROM jobs WHERE id = :id")
+                        .param("id", jobId)
+                        .query(String.class)
+                        .single())
                 .contains("\"stream\":true");
         finish(jobId, "succeeded", 200, """
                 {"id":"c1","object":"chat.completion","created":1,"model":"m",
-                 "choices":[{"index":0,"message":{"role":"assistant","content":"hello there"},"finish_reason":"stop"}]}""",
-                null);
+                 "choices":[{"index":0,"message":{"role":"assistant","content":"hello there"},"finish_reason":"stop"}]}""", null);
 
         Reply reply = streamed.join();
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.contentType()).startsWith("text/event-stream");
-        assertThat(reply.body()).contains("\"object\":\"chat.completion.chunk\"", "hello there").endsWith("data: [DONE]\n\n");
+        assertThat(reply.body())
+                .contains("\"object\":\"chat.completion.chunk\"", "hello there")
+                .endsWith("data: [DONE]\n\n");
     }
 
     @Test
@@ -138,11 +169,12 @@ class FacadeWaitIT extends ApiTestBase {
         try (Socket socket = new Socket("localhost", port)) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\nX-Sluice-Cancel-If-Queued: true\r\nContent-Length: "
-                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                            + "\r\nContent-Type: application/json\r\nX-Sluice-Cancel-If-Queued: true\r\nContent-Length: "
+                            + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String line = in.readLine();
             assertThat(line).startsWith("HTTP/1.1 200");
             while (!(line = in.readLine()).startsWith(": waiting for ")) {
@@ -151,18 +183,23 @@ class FacadeWaitIT extends ApiTestBase {
             jobId = jobId(line);
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(
-                () -> get("/v1/jobs/" + jobId, key).json().get("status").asString(), "cancelled"::equals);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> get("/v1/jobs/" + jobId, key).json().get("status").asString(), "cancelled"::equals);
     }
 
     @Test
     void deterministicCallsAreCountedAsCacheHitsOrMissesByModel() {
         String key = newTenantKey();
         String model = uniqueModel("facade-cached");
-        String asked = "{\"model\":\"" + model + "\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"again\"}]}";
+        String asked = "{\"model\":\"" + model
+                + "\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"again\"}]}";
         Instant now = Instant.now();
-        responseCache.put(tenantOf(key), CacheKey.of("/v1/chat/completions", asked).orElseThrow(), "/v1/chat/completions",
-                new CachedResponse(200, "{\"id\":\"chatcmpl-kept\",\"object\":\"chat.completion\"}", 1, 1, 2), now,
+        responseCache.put(
+                tenantOf(key),
+                CacheKey.of("/v1/chat/completions", asked).orElseThrow(),
+                "/v1/chat/completions",
+                new CachedResponse(200, "{\"id\":\"chatcmpl-kept\",\"object\":\"chat.completion\"}", 1, 1, 2),
+                now,
                 now.plus(Duration.ofHours(1)));
 
         Reply hit = expect(200, call(key, asked, "X-Sluice-Max-Wait", "5000"));
@@ -174,8 +211,10 @@ class FacadeWaitIT extends ApiTestBase {
 
         String scraped = expect(200, get("/actuator/prometheus", ADMIN_KEY)).body();
         assertThat(sample(scraped, "sluice_cache_hits_total", model, "facade")).isEqualTo(1.0);
-        assertThat(sample(scraped, "sluice_cache_misses_total", model, "facade")).isEqualTo(1.0);
-        assertThat(sample(scraped, "sluice_cache_hits_total", model, "single_flight")).isZero();
+        assertThat(sample(scraped, "sluice_cache_misses_total", model, "facade"))
+                .isEqualTo(1.0);
+        assertThat(sample(scraped, "sluice_cache_hits_total", model, "single_flight"))
+                .isZero();
     }
 
     @Test
@@ -183,8 +222,8 @@ class FacadeWaitIT extends ApiTestBase {
         String key = newTenantKey();
         String asked = "{\"model\":\"" + uniqueModel("facade-follow")
                 + "\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"same\"}]}";
-        CompletableFuture<Reply> first = CompletableFuture.supplyAsync(() -> call(key, asked, "X-Sluice-Max-Wait",
-                "30000"));
+        CompletableFuture<Reply> first =
+                CompletableFuture.supplyAsync(() -> call(key, asked, "X-Sluice-Max-Wait", "30000"));
         String leadersJob = queuedJobOf(key);
 
         Reply follower = expect(504, call(key, asked, "X-Sluice-Max-Wait", "500"));
@@ -192,8 +231,11 @@ class FacadeWaitIT extends ApiTestBase {
         assertThat(follower.error().get("code").asString()).isEqualTo("wait_timeout");
         assertThat(jobId(follower.error().get("message").asString())).isEqualTo(leadersJob);
         assertThat(follower.error().get("message").asString()).contains("GET /v1/jobs/" + leadersJob);
-        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE tenant_id = :tenant").param("tenant", tenantOf(key))
-                .query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE tenant_id = :tenant")
+                        .param("tenant", tenantOf(key))
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
         finish(leadersJob, "succeeded", 200, "{\"id\":\"chatcmpl-lead\",\"object\":\"chat.completion\"}", null);
         assertThat(first.join().json().get("id").asString()).isEqualTo("chatcmpl-lead");
     }
@@ -203,7 +245,8 @@ class FacadeWaitIT extends ApiTestBase {
         Matcher line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE)
                 .matcher(exposition);
         while (line.find()) {
-            if (line.group(1).contains("model=\"" + model + "\"") && line.group(1).contains("source=\"" + source + "\"")) {
+            if (line.group(1).contains("model=\"" + model + "\"")
+                    && line.group(1).contains("source=\"" + source + "\"")) {
                 return Double.parseDouble(line.group(2));
             }
         }
@@ -212,7 +255,9 @@ class FacadeWaitIT extends ApiTestBase {
 
     private String tenantOf(String key) {
         return jdbc.sql("SELECT tenant_id FROM api_keys WHERE key_hash = sha256(convert_to(:key, 'UTF8'))")
-                .param("key", key).query(String.class).single();
+                .param("key", key)
+                .query(String.class)
+                .single();
     }
 
     private CompletableFuture<Reply> waiting(String key) {
@@ -221,16 +266,24 @@ class FacadeWaitIT extends ApiTestBase {
     }
 
     private Reply call(String key, String body, String header, String value) {
-        return send(request("/v1/chat/completions", key).header("Content-Type", "application/json").header(header, value)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+        return send(request("/v1/chat/completions", key)
+                .header("Content-Type", "application/json")
+                .header(header, value)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build());
     }
 
     /** The tenant's one queued job, once the waiting call has stored it. */
     private String queuedJobOf(String key) {
         String tenant = tenantOf(key);
-        return await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
-                        "SELECT id FROM jobs WHERE tenant_id = :tenant AND status = 'queued'")
-                .param("tenant", tenant).query(String.class).optional().orElse(null), id -> id != null);
+        return await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> jdbc.sql("SELECT id FROM jobs WHERE tenant_id = :tenant AND status = 'queued'")
+                                .param("tenant", tenant)
+                                .query(String.class)
+                                .optional()
+                                .orElse(null),
+                        id -> id != null);
     }
 
     /** What a worker's final commit does to the row. */
@@ -238,8 +291,13 @@ class FacadeWaitIT extends ApiTestBase {
         jdbc.sql("""
                 UPDATE jobs SET status = :status, completed_at = now(), response_status = :responseStatus,
                                 response_body = :body, error_code = :errorCode
-                 WHERE id = :id""").param("status", status).param("responseStatus", responseStatus)
-                .param("body", body).param("errorCode", errorCode).param("id", jobId).update();
+                 WHERE id = :id""")
+                .param("status", status)
+                .param("responseStatus", responseStatus)
+                .param("body", body)
+                .param("errorCode", errorCode)
+                .param("id", jobId)
+                .update();
     }
 
     private static String jobId(String message) {

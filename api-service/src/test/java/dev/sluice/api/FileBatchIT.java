@@ -43,8 +43,14 @@ class FileBatchIT extends ApiTestBase {
         String model = uniqueModel("from-file");
         String fileId = uploadFile(key, chatLines(3, model) + "\n");
 
-        JsonNode batch = expect(200, post("/v1/batches", key, openAiBody(fileId, "/v1/chat/completions")
-                .replace("}", ",\"metadata\":{\"run\":\"nightly\"}}"))).json();
+        JsonNode batch = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                openAiBody(fileId, "/v1/chat/completions")
+                                        .replace("}", ",\"metadata\":{\"run\":\"nightly\"}}")))
+                .json();
 
         String batchId = batch.get("id").asString();
         assertThat(batch.get("input_file_id").asString()).isEqualTo(fileId);
@@ -52,16 +58,25 @@ class FileBatchIT extends ApiTestBase {
         assertThat(batch.get("status").asString()).isEqualTo("in_progress");
         assertThat(batch.get("request_counts").get("total").asInt()).isEqualTo(3);
         assertThat(batch.get("metadata").get("run").asString()).isEqualTo("nightly");
-        assertThat(jdbc.sql("SELECT custom_id FROM jobs WHERE batch_id = :id ORDER BY line_no").param("id", batchId)
-                .query(String.class).list()).containsExactly("req-1", "req-2", "req-3");
-        assertThat(jdbc.sql("SELECT body FROM jobs WHERE batch_id = :id AND line_no = 2").param("id", batchId)
-                .query(String.class).single()).contains("hi req-2");
+        assertThat(jdbc.sql("SELECT custom_id FROM jobs WHERE batch_id = :id ORDER BY line_no")
+                        .param("id", batchId)
+                        .query(String.class)
+                        .list())
+                .containsExactly("req-1", "req-2", "req-3");
+        assertThat(jdbc.sql("SELECT body FROM jobs WHERE batch_id = :id AND line_no = 2")
+                        .param("id", batchId)
+                        .query(String.class)
+                        .single())
+                .contains("hi req-2");
 
         expect(200, delete("/v1/files/" + fileId, key));
         JsonNode after = expect(200, get("/v1/batches/" + batchId, key)).json();
         assertThat(after.get("input_file_id").asString()).isEqualTo(fileId);
-        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id").param("id", batchId)
-                .query(Long.class).single()).isEqualTo(3);
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id")
+                        .param("id", batchId)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(3);
     }
 
     @Test
@@ -69,10 +84,14 @@ class FileBatchIT extends ApiTestBase {
         String key = newTenantKey();
         String fileId = uploadFile(key, "\uFEFF" + chatLine("first", MODEL) + "\n\n" + chatLine("second", MODEL));
 
-        JsonNode batch = expect(200, post("/v1/batches", key, openAiBody(fileId, "/v1/chat/completions"))).json();
+        JsonNode batch = expect(200, post("/v1/batches", key, openAiBody(fileId, "/v1/chat/completions")))
+                .json();
 
         assertThat(jdbc.sql("SELECT custom_id FROM jobs WHERE batch_id = :id ORDER BY line_no")
-                .param("id", batch.get("id").asString()).query(String.class).list()).containsExactly("first", "second");
+                        .param("id", batch.get("id").asString())
+                        .query(String.class)
+                        .list())
+                .containsExactly("first", "second");
     }
 
     @Test
@@ -100,13 +119,20 @@ class FileBatchIT extends ApiTestBase {
         }
         // Past the tests' upload limit (2 MB): stored the way an upload stores it, 1 MiB part by part.
         String tenantId = jdbc.sql("SELECT tenant_id FROM files WHERE id = :id")
-                .param("id", uploadFile(key, chatLines(1, model))).query(String.class).single();
+                .param("id", uploadFile(key, chatLines(1, model)))
+                .query(String.class)
+                .single();
         String good = storeInputFile(tenantId, content.toString());
         String bad = storeInputFile(tenantId, content + chatLine("req-7", model) + "\n");
 
-        assertRefusedWithNothingStored(key, openAiBody(bad, "/v1/chat/completions"), 400,
-                "line[" + (lines + 1) + "].custom_id", "duplicate_custom_id");
-        JsonNode batch = expect(200, post("/v1/batches", key, openAiBody(good, "/v1/chat/completions"))).json();
+        assertRefusedWithNothingStored(
+                key,
+                openAiBody(bad, "/v1/chat/completions"),
+                400,
+                "line[" + (lines + 1) + "].custom_id",
+                "duplicate_custom_id");
+        JsonNode batch = expect(200, post("/v1/batches", key, openAiBody(good, "/v1/chat/completions")))
+                .json();
 
         String batchId = batch.get("id").asString();
         assertThat(batch.get("request_counts").get("total").asInt()).isEqualTo(lines);
@@ -114,11 +140,17 @@ class FileBatchIT extends ApiTestBase {
                 SELECT count(*) AS jobs, count(DISTINCT line_no) AS line_nos, max(line_no) AS last_line,
                        min(length(body)) AS shortest_body
                   FROM jobs WHERE batch_id = :id""").param("id", batchId).query().singleRow();
-        assertThat(stored).containsEntry("jobs", (long) lines).containsEntry("line_nos", (long) lines)
+        assertThat(stored)
+                .containsEntry("jobs", (long) lines)
+                .containsEntry("line_nos", (long) lines)
                 .containsEntry("last_line", lines);
         assertThat((Integer) stored.get("shortest_body")).isGreaterThan(2_000);
-        assertThat(jdbc.sql("SELECT custom_id FROM jobs WHERE batch_id = :id AND line_no = :n").param("id", batchId)
-                .param("n", lines).query(String.class).single()).isEqualTo("req-" + lines);
+        assertThat(jdbc.sql("SELECT custom_id FROM jobs WHERE batch_id = :id AND line_no = :n")
+                        .param("id", batchId)
+                        .param("n", lines)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("req-" + lines);
     }
 
     @Test
@@ -126,10 +158,13 @@ class FileBatchIT extends ApiTestBase {
         String key = newTenantKey();
         String model = uniqueModel("long-line");
         String tenantId = jdbc.sql("SELECT tenant_id FROM files WHERE id = :id")
-                .param("id", uploadFile(key, chatLines(1, model))).query(String.class).single();
+                .param("id", uploadFile(key, chatLines(1, model)))
+                .query(String.class)
+                .single();
         // Stored directly, as an upload made before sluice.input.max-line-size (64KB in the tests) was.
-        String old = storeInputFile(tenantId, chatLine("a", model) + "\n"
-                + chatLine("b", model).replace("hi b", "x".repeat(200_000)) + "\n");
+        String old = storeInputFile(
+                tenantId,
+                chatLine("a", model) + "\n" + chatLine("b", model).replace("hi b", "x".repeat(200_000)) + "\n");
 
         assertRefusedWithNothingStored(key, openAiBody(old, "/v1/chat/completions"), 400, "line[2]", "line_too_long");
     }
@@ -137,18 +172,27 @@ class FileBatchIT extends ApiTestBase {
     static Stream<Arguments> badFiles() {
         String ok = chatLine("a", MODEL);
         return Stream.of(
-                Arguments.of("duplicate custom_id", ok + "\n" + chatLine("b", MODEL) + "\n" + ok, "line[3].custom_id",
+                Arguments.of(
+                        "duplicate custom_id",
+                        ok + "\n" + chatLine("b", MODEL) + "\n" + ok,
+                        "line[3].custom_id",
                         "duplicate_custom_id"),
-                Arguments.of("url other than the endpoint", ok + "\n" + chatLine("b", MODEL).replace(
-                        "/v1/chat/completions", "/v1/embeddings"), "line[2].url", "url_mismatch"),
+                Arguments.of(
+                        "url other than the endpoint",
+                        ok + "\n" + chatLine("b", MODEL).replace("/v1/chat/completions", "/v1/embeddings"),
+                        "line[2].url",
+                        "url_mismatch"),
                 Arguments.of("method GET", ok.replace("\"POST\"", "\"GET\""), "line[1].method", "invalid_method"),
                 Arguments.of("malformed JSON", ok + "\n{\"custom_id\": \"b\", \"body\": {", "line[2]", "invalid_json"),
                 Arguments.of("two objects on a line", ok + " {}", "line[1]", "invalid_json"),
-                Arguments.of("no model", ok + "\n\n" + chatLine("c", MODEL).replace("\"model\"", "\"modal\""),
-                        "line[3].body.model", "missing_model"),
+                Arguments.of(
+                        "no model",
+                        ok + "\n\n" + chatLine("c", MODEL).replace("\"model\"", "\"modal\""),
+                        "line[3].body.model",
+                        "missing_model"),
                 Arguments.of("no custom_id", "{\"body\":{\"model\":\"m\"}}", "line[1].custom_id", "missing_custom_id"),
-                Arguments.of("unknown field", ok.replace("\"method\"", "\"verb\""), "line[1].verb",
-                        "unknown_parameter"));
+                Arguments.of(
+                        "unknown field", ok.replace("\"method\"", "\"verb\""), "line[1].verb", "unknown_parameter"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -165,23 +209,35 @@ class FileBatchIT extends ApiTestBase {
         String key = newTenantKey();
         String deleted = uploadFile(key, chatLines(1, MODEL));
         expect(200, delete("/v1/files/" + deleted, key));
-        String batchId = expect(200, post("/v1/batches", key, openAiBody(uploadFile(key, chatLines(1, MODEL)),
-                "/v1/chat/completions"))).json().get("id").asString();
-        String tenantId = jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id").param("id", batchId)
-                .query(String.class).single();
-        String output = resultFiles.insertResultFile(Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", 0,
-                Instant.now());
+        String batchId = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                openAiBody(uploadFile(key, chatLines(1, MODEL)), "/v1/chat/completions")))
+                .json()
+                .get("id")
+                .asString();
+        String tenantId = jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id")
+                .param("id", batchId)
+                .query(String.class)
+                .single();
+        String output = resultFiles.insertResultFile(
+                Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", 0, Instant.now());
 
         for (String missing : List.of("file-doesnotexist", deleted, "not a file id")) {
-            assertRefusedWithNothingStored(key, openAiBody(missing, "/v1/chat/completions"), 404, "input_file_id",
-                    "file_not_found");
+            assertRefusedWithNothingStored(
+                    key, openAiBody(missing, "/v1/chat/completions"), 404, "input_file_id", "file_not_found");
         }
-        assertRefusedWithNothingStored(key, openAiBody(output, "/v1/chat/completions"), 400, "input_file_id",
-                "invalid_input_file");
+        assertRefusedWithNothingStored(
+                key, openAiBody(output, "/v1/chat/completions"), 400, "input_file_id", "invalid_input_file");
         String good = uploadFile(key, chatLines(1, MODEL));
         assertRefusedWithNothingStored(key, openAiBody(good, "/v1/nowhere"), 400, "endpoint", "invalid_endpoint");
-        assertRefusedWithNothingStored(key, "{\"input_file_id\":\"" + good
-                + "\",\"endpoint\":\"/v1/chat/completions\",\"requests\":[]}", 400, "input_file_id",
+        assertRefusedWithNothingStored(
+                key,
+                "{\"input_file_id\":\"" + good + "\",\"endpoint\":\"/v1/chat/completions\",\"requests\":[]}",
+                400,
+                "input_file_id",
                 "conflicting_input");
     }
 
@@ -202,17 +258,26 @@ class FileBatchIT extends ApiTestBase {
         String fileId = Ids.file();
         files.insertInputFile(fileId, tenantId, "big.jsonl", Instant.now());
         for (int from = 0, partNo = 0; from < bytes.length; from += FilePartRepository.PART_SIZE, partNo++) {
-            parts.insert(fileId, partNo, Arrays.copyOfRange(bytes, from,
-                    Math.min(bytes.length, from + FilePartRepository.PART_SIZE)));
+            parts.insert(
+                    fileId,
+                    partNo,
+                    Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + FilePartRepository.PART_SIZE)));
         }
         files.setBytes(fileId, bytes.length);
         return fileId;
     }
 
     private String createWithIdempotencyKey(String key, String idempotencyKey, String body) {
-        return expect(200, send(request("/v1/batches", key).header("Idempotency-Key", idempotencyKey)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build()))
-                .json().get("id").asString();
+        return expect(
+                        200,
+                        send(request("/v1/batches", key)
+                                .header("Idempotency-Key", idempotencyKey)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build()))
+                .json()
+                .get("id")
+                .asString();
     }
 
     private static String openAiBody(String fileId, String endpoint) {
@@ -220,7 +285,9 @@ class FileBatchIT extends ApiTestBase {
     }
 
     private String uploadFile(String key, String content) {
-        return expect(200, send(anUpload().file("in.jsonl", content).request(request("/v1/files", key)))).json()
-                .get("id").asString();
+        return expect(200, send(anUpload().file("in.jsonl", content).request(request("/v1/files", key))))
+                .json()
+                .get("id")
+                .asString();
     }
 }

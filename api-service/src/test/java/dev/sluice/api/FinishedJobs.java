@@ -52,7 +52,8 @@ final class FinishedJobs {
     }
 
     private FinishedJobs update(String batchId, int line, String sql) {
-        int updated = jdbc.sql(sql).param("batchId", batchId).param("line", line).update();
+        int updated =
+                jdbc.sql(sql).param("batchId", batchId).param("line", line).update();
         if (updated != 1) {
             throw new IllegalStateException("no job at line " + line + " of " + batchId);
         }

@@ -22,7 +22,8 @@ class InlineBatchInputFileIT extends ApiTestBase {
         // A body spread over several lines, non-ASCII text and escapes, and a line that leaves url to the batch.
         String body = "{\"endpoint\":\"/v1/chat/completions\",\"requests\":[\n"
                 + "{\"custom_id\":\"b\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\n"
-                + "  \"model\" : \"" + model + "\",\r\n  \"messages\":[{\"role\":\"user\",\"content\":\"caf\u00e9 \\n \\u0000 \\\"q\\\"\"}]\n}},\n"
+                + "  \"model\" : \"" + model
+                + "\",\r\n  \"messages\":[{\"role\":\"user\",\"content\":\"caf\u00e9 \\n \\u0000 \\\"q\\\"\"}]\n}},\n"
                 + "{\"custom_id\":\"a \\\"quoted\\\" \u2603\",\"body\":{\"model\":\"" + model + "\",\"messages\":[],"
                 + "\"temperature\":0.50}},\n"
                 + "{\"custom_id\":\"c\",\"body\":{\"model\":\"" + model + "\",\"n\":1e2}}]}";
@@ -51,7 +52,8 @@ class InlineBatchInputFileIT extends ApiTestBase {
         List<JsonNode> lines = content.body().lines().map(JSON::readTree).toList();
         assertThat(lines).containsExactlyElementsOf(expected);
         assertThat(file.get("bytes").asLong()).isEqualTo(content.body().getBytes(StandardCharsets.UTF_8).length);
-        JsonNode listed = expect(200, get("/v1/files?purpose=batch", key)).json().get("data");
+        JsonNode listed =
+                expect(200, get("/v1/files?purpose=batch", key)).json().get("data");
         assertThat(listed).hasSize(1);
         assertThat(listed.get(0)).isEqualTo(file);
 
@@ -65,10 +67,13 @@ class InlineBatchInputFileIT extends ApiTestBase {
     @Test
     void replayReturnsTheSameBatchAndFile() {
         String key = newTenantKey();
-        String body = BatchJson.aChatBatch().requests(2, uniqueModel("inline-replay")).json();
+        String body =
+                BatchJson.aChatBatch().requests(2, uniqueModel("inline-replay")).json();
 
-        JsonNode first = expect(200, postWithKey("/v1/batches", key, "replay-1", body)).json();
-        JsonNode again = expect(200, postWithKey("/v1/batches", key, "replay-1", body)).json();
+        JsonNode first =
+                expect(200, postWithKey("/v1/batches", key, "replay-1", body)).json();
+        JsonNode again =
+                expect(200, postWithKey("/v1/batches", key, "replay-1", body)).json();
 
         assertThat(again.get("id")).isEqualTo(first.get("id"));
         assertThat(again.get("input_file_id")).isEqualTo(first.get("input_file_id"));
@@ -78,8 +83,15 @@ class InlineBatchInputFileIT extends ApiTestBase {
     @Test
     void deletingTheInputFileLeavesTheBatchWhole() {
         String key = newTenantKey();
-        JsonNode batch = expect(200, post("/v1/batches", key,
-                BatchJson.aChatBatch().requests(3, uniqueModel("inline-delete")).json())).json();
+        JsonNode batch = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                BatchJson.aChatBatch()
+                                        .requests(3, uniqueModel("inline-delete"))
+                                        .json()))
+                .json();
         String batchId = batch.get("id").asString();
         String fileId = batch.get("input_file_id").asString();
 
@@ -89,20 +101,36 @@ class InlineBatchInputFileIT extends ApiTestBase {
         JsonNode after = expect(200, get("/v1/batches/" + batchId, key)).json();
         assertThat(after.get("input_file_id").asString()).isEqualTo(fileId);
         assertThat(after.get("request_counts").get("total").asInt()).isEqualTo(3);
-        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id").param("id", batchId)
-                .query(Long.class).single()).isEqualTo(3);
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id")
+                        .param("id", batchId)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(3);
     }
 
     @Test
     void anInlineBatchsInputFileMakesNoNewBatch() {
         String key = newTenantKey();
-        String fileId = expect(200, post("/v1/batches", key,
-                BatchJson.aChatBatch().requests(1, uniqueModel("inline-reuse")).json())).json()
-                .get("input_file_id").asString();
+        String fileId = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                BatchJson.aChatBatch()
+                                        .requests(1, uniqueModel("inline-reuse"))
+                                        .json()))
+                .json()
+                .get("input_file_id")
+                .asString();
         long batches = rows("batches");
 
-        Reply refused = expect(400, post("/v1/batches", key, "{\"input_file_id\":\"" + fileId
-                + "\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}"));
+        Reply refused = expect(
+                400,
+                post(
+                        "/v1/batches",
+                        key,
+                        "{\"input_file_id\":\"" + fileId
+                                + "\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}"));
 
         assertThat(refused.error().get("param").asString()).isEqualTo("input_file_id");
         assertThat(refused.error().get("code").asString()).isEqualTo("invalid_input_file");

@@ -23,21 +23,33 @@ class LostMessageSweeperIT extends ApiTestBase {
     void messagesTheBrokerLostAfterConfirmingThemArePublishedAgain() {
         String key = newTenantKey();
         String model = uniqueModel("lost");
-        String id = expect(200, post("/v1/batches", key, aChatBatch().requests(3, model).json())).json().get("id")
+        String id = expect(
+                        200,
+                        post("/v1/batches", key, aChatBatch().requests(3, model).json()))
+                .json()
+                .get("id")
                 .asString();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(3L));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(3L));
 
         // The broker loses the confirmed messages; PostgreSQL still says the jobs are queued and published.
         amqp.purgeQueue(Queues.forModel(model), false);
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NOT NULL")
-                .param("id", id).query(Long.class).single()).isEqualTo(3);
+                        .param("id", id)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(3);
 
         assertThat(lostMessages.runOnce()).isGreaterThanOrEqualTo(3);
         unpublished.runOnce();
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(3L));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(3L));
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NULL")
-                .param("id", id).query(Long.class).single()).isZero();
+                        .param("id", id)
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test
@@ -45,7 +57,8 @@ class LostMessageSweeperIT extends ApiTestBase {
         String key = newTenantKey();
         String model = uniqueModel("kept");
         expect(200, post("/v1/batches", key, aChatBatch().requests(2, model).json()));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(2L));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(2L));
 
         lostMessages.runOnce();
         unpublished.runOnce();
@@ -57,16 +70,24 @@ class LostMessageSweeperIT extends ApiTestBase {
     void jobsBackingOffAreNotTakenForLost() {
         String key = newTenantKey();
         String model = uniqueModel("waiting");
-        String id = expect(200, post("/v1/batches", key, aChatBatch().requests(1, model).json())).json().get("id")
+        String id = expect(
+                        200,
+                        post("/v1/batches", key, aChatBatch().requests(1, model).json()))
+                .json()
+                .get("id")
                 .asString();
         amqp.purgeQueue(Queues.forModel(model), false);
         // A worker holds the message of a job waiting out its backoff: the queue is empty, nothing was lost.
-        jdbc.sql("UPDATE jobs SET not_before = now() + interval '1 hour' WHERE batch_id = :id").param("id", id)
+        jdbc.sql("UPDATE jobs SET not_before = now() + interval '1 hour' WHERE batch_id = :id")
+                .param("id", id)
                 .update();
 
         lostMessages.runOnce();
 
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NULL")
-                .param("id", id).query(Long.class).single()).isZero();
+                        .param("id", id)
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 }

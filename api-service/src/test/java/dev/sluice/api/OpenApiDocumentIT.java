@@ -39,7 +39,8 @@ class OpenApiDocumentIT extends ApiTestBase {
     @Test
     void everyRouteIsDocumentedAndEveryDocumentedPathIsServed() {
         Set<String> served = new TreeSet<>();
-        for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mappings.getHandlerMethods().entrySet()) {
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> entry :
+                mappings.getHandlerMethods().entrySet()) {
             if (entry.getValue().getBeanType().getPackageName().startsWith("org.springdoc")) {
                 continue;
             }
@@ -47,14 +48,20 @@ class OpenApiDocumentIT extends ApiTestBase {
                 if (pattern.startsWith("/error") || pattern.startsWith("/dashboard")) {
                     continue;
                 }
-                entry.getKey().getMethodsCondition().getMethods()
+                entry.getKey()
+                        .getMethodsCondition()
+                        .getMethods()
                         .forEach(method -> served.add(method.name() + " " + normalised(pattern)));
             }
         }
         Set<String> documented = new TreeSet<>();
-        document().get("paths").properties().forEach(path -> path.getValue().propertyNames().stream()
-                .filter(method -> Set.of("get", "put", "post", "delete", "patch").contains(method))
-                .forEach(method -> documented.add(method.toUpperCase() + " " + normalised(path.getKey()))));
+        document()
+                .get("paths")
+                .properties()
+                .forEach(path -> path.getValue().propertyNames().stream()
+                        .filter(method ->
+                                Set.of("get", "put", "post", "delete", "patch").contains(method))
+                        .forEach(method -> documented.add(method.toUpperCase() + " " + normalised(path.getKey()))));
 
         assertThat(served).as("routes").hasSizeGreaterThan(30);
         assertThat(documented).as("documented operations").containsExactlyInAnyOrderElementsOf(served);
@@ -64,23 +71,36 @@ class OpenApiDocumentIT extends ApiTestBase {
     void theDocumentAndItsPageArePublicAndHoldNoSecret() {
         Reply doc = expect(200, get("/v3/api-docs", null));
         assertThat(doc.json().get("openapi").asString()).startsWith("3.1");
-        assertThat(doc.json().at("/components/securitySchemes/apiKey/scheme").asString()).isEqualTo("bearer");
-        assertThat(doc.json().at("/paths/~1v1~1batches/post/security/0").has("apiKey")).isTrue();
-        assertThat(doc.json().at("/paths/~1admin~1queues/get/security/0").has("adminKey")).isTrue();
+        assertThat(doc.json().at("/components/securitySchemes/apiKey/scheme").asString())
+                .isEqualTo("bearer");
+        assertThat(doc.json().at("/paths/~1v1~1batches/post/security/0").has("apiKey"))
+                .isTrue();
+        assertThat(doc.json().at("/paths/~1admin~1queues/get/security/0").has("adminKey"))
+                .isTrue();
         JsonNode chat = doc.json().at("/paths/~1v1~1chat~1completions/post");
         assertThat(chat.at("/requestBody/content/application~1json/schema/$ref").asString())
                 .endsWith("/ChatCompletionRequest");
-        assertThat(chat.at("/responses/200/content/application~1json/schema/$ref").asString()).endsWith("/ChatCompletion");
+        assertThat(chat.at("/responses/200/content/application~1json/schema/$ref")
+                        .asString())
+                .endsWith("/ChatCompletion");
         assertThat(chat.at("/responses/200/content").has("text/event-stream")).isTrue();
-        assertThat(chat.at("/responses/504/content/application~1json/schema/$ref").asString()).endsWith("/Error");
+        assertThat(chat.at("/responses/504/content/application~1json/schema/$ref")
+                        .asString())
+                .endsWith("/Error");
         assertThat(chat.get("parameters").findValuesAsString("name")).contains("X-Sluice-Max-Wait");
         assertThat(doc.body()).doesNotContain(ADMIN_KEY, TestSecrets.ENCRYPTION_KEY, "sk-local");
         assertThat(expect(200, get("/v3/api-docs.yaml", null)).body()).startsWith("openapi: 3.1");
-        assertThat(expect(200, get("/swagger-ui/index.html", null)).contentType()).startsWith("text/html");
-        assertThat(expect(200, get("/swagger-ui/swagger-ui-bundle.js", null)).body()).contains("SwaggerUIBundle");
-        assertThat(expect(200, get("/v3/api-docs/swagger-config", null)).json().get("url").asString())
+        assertThat(expect(200, get("/swagger-ui/index.html", null)).contentType())
+                .startsWith("text/html");
+        assertThat(expect(200, get("/swagger-ui/swagger-ui-bundle.js", null)).body())
+                .contains("SwaggerUIBundle");
+        assertThat(expect(200, get("/v3/api-docs/swagger-config", null))
+                        .json()
+                        .get("url")
+                        .asString())
                 .isEqualTo("/v3/api-docs");
-        assertThat(send(request("/swagger-ui.html", null).GET().build()).status()).isEqualTo(302);
+        assertThat(send(request("/swagger-ui.html", null).GET().build()).status())
+                .isEqualTo(302);
     }
 
     @Test
@@ -88,16 +108,26 @@ class OpenApiDocumentIT extends ApiTestBase {
         String createKey = "{\"name\":\"openapi\"}";
         conformsRequest("post", "/admin/api-keys", createKey);
         String key = conforms("post", "/admin/api-keys", post("/admin/api-keys", ADMIN_KEY, createKey), 201)
-                .get("key").asString();
+                .get("key")
+                .asString();
         String model = uniqueModel("openapi");
 
-        String inline = aChatBatch().requests(2, model).with("metadata", Map.of("team", "docs")).json();
+        String inline = aChatBatch()
+                .requests(2, model)
+                .with("metadata", Map.of("team", "docs"))
+                .json();
         conformsRequest("post", "/v1/batches", inline);
-        String batchId = conforms("post", "/v1/batches", post("/v1/batches", key, inline), 200).get("id").asString();
+        String batchId = conforms("post", "/v1/batches", post("/v1/batches", key, inline), 200)
+                .get("id")
+                .asString();
         conforms("get", "/v1/batches/{id}", get("/v1/batches/" + batchId, key), 200);
         conforms("get", "/v1/batches", get("/v1/batches?limit=5", key), 200);
         conforms("get", "/v1/batches/{batchId}/jobs", get("/v1/batches/" + batchId + "/jobs", key), 200);
-        conforms("get", "/v1/batches/{id}/webhook_deliveries", get("/v1/batches/" + batchId + "/webhook_deliveries", key), 200);
+        conforms(
+                "get",
+                "/v1/batches/{id}/webhook_deliveries",
+                get("/v1/batches/" + batchId + "/webhook_deliveries", key),
+                200);
 
         Reply uploaded = send(anUpload().file("in.jsonl", chatLines(2, model)).request(request("/v1/files", key)));
         String fileId = conforms("post", "/v1/files", uploaded, 200).get("id").asString();
@@ -111,7 +141,9 @@ class OpenApiDocumentIT extends ApiTestBase {
         String job = "{\"url\":\"/v1/chat/completions\",\"custom_id\":\"one\",\"priority\":3,\"body\":{\"model\":\""
                 + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}}";
         conformsRequest("post", "/v1/jobs", job);
-        String jobId = conforms("post", "/v1/jobs", post("/v1/jobs", key, job), 202).get("id").asString();
+        String jobId = conforms("post", "/v1/jobs", post("/v1/jobs", key, job), 202)
+                .get("id")
+                .asString();
         conforms("get", "/v1/jobs/{id}", get("/v1/jobs/" + jobId, key), 200);
         conforms("post", "/v1/jobs/{id}/cancel", post("/v1/jobs/" + jobId + "/cancel", key, ""), 200);
 
@@ -139,11 +171,14 @@ class OpenApiDocumentIT extends ApiTestBase {
     private JsonNode conforms(String method, String path, Reply reply, int status) {
         expect(status, reply);
         JsonNode responses = operation(method, path).get("responses");
-        JsonNode response = responses.has(String.valueOf(status)) ? responses.get(String.valueOf(status))
+        JsonNode response = responses.has(String.valueOf(status))
+                ? responses.get(String.valueOf(status))
                 : responses.get("default");
         assertThat(response).as("%s %s documents %s", method, path, status).isNotNull();
         JsonNode schema = response.at("/content/application~1json/schema");
-        assertThat(schema.isMissingNode()).as("%s %s %s has a JSON schema", method, path, status).isFalse();
+        assertThat(schema.isMissingNode())
+                .as("%s %s %s has a JSON schema", method, path, status)
+                .isFalse();
         assertValid(schema, reply.json(), method + " " + path + " " + status);
         return reply.json();
     }
@@ -151,7 +186,9 @@ class OpenApiDocumentIT extends ApiTestBase {
     /** A request body the API accepts validates against the document's request schema. */
     private void conformsRequest(String method, String path, String body) {
         JsonNode schema = operation(method, path).at("/requestBody/content/application~1json/schema");
-        assertThat(schema.isMissingNode()).as("%s %s documents its body", method, path).isFalse();
+        assertThat(schema.isMissingNode())
+                .as("%s %s documents its body", method, path)
+                .isFalse();
         assertValid(schema, JSON.readTree(body), "request of " + method + " " + path);
     }
 
@@ -165,7 +202,9 @@ class OpenApiDocumentIT extends ApiTestBase {
 
     private JsonNode operation(String method, String path) {
         JsonNode operation = document().path("paths").path(path).path(method);
-        assertThat(operation.isMissingNode()).as("%s %s is documented", method, path).isFalse();
+        assertThat(operation.isMissingNode())
+                .as("%s %s is documented", method, path)
+                .isFalse();
         return operation;
     }
 
@@ -180,7 +219,8 @@ class OpenApiDocumentIT extends ApiTestBase {
     private static ObjectNode closed(JsonNode document) {
         ObjectNode copy = (ObjectNode) document.deepCopy();
         copy.withObject("/components/schemas").properties().forEach(schema -> {
-            if (schema.getValue() instanceof ObjectNode object && object.has("properties")
+            if (schema.getValue() instanceof ObjectNode object
+                    && object.has("properties")
                     && !object.has("additionalProperties")) {
                 object.put("additionalProperties", false);
             }

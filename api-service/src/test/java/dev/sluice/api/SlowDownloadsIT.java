@@ -31,8 +31,14 @@ class SlowDownloadsIT extends SmallPoolTestBase {
     void twoThrottledResultDownloadsDoNotDelayAnotherTenant() throws Exception {
         String slowTenant = newTenantKey();
         String batchId = aFinishedBigBatch(slowTenant);
-        String outputFileId = files.insertResultFile("file-slow" + batchId.substring(6), tenantOf(batchId), batchId,
-                ResultKind.OUTPUT, "output.jsonl", 1, Instant.now());
+        String outputFileId = files.insertResultFile(
+                "file-slow" + batchId.substring(6),
+                tenantOf(batchId),
+                batchId,
+                ResultKind.OUTPUT,
+                "output.jsonl",
+                1,
+                Instant.now());
         String otherTenant = newTenantKey();
 
         List<SlowReader> downloads = new ArrayList<>();
@@ -45,7 +51,8 @@ class SlowDownloadsIT extends SmallPoolTestBase {
                 Reply reply = get("/v1/batches", otherTenant);
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-                assertThat(reply.status()).as("GET /v1/batches beside two slow downloads: %s", reply.body())
+                assertThat(reply.status())
+                        .as("GET /v1/batches beside two slow downloads: %s", reply.body())
                         .isEqualTo(200);
                 assertThat(took).as("GET /v1/batches beside two slow downloads").isLessThan(Duration.ofSeconds(1));
             }
@@ -79,11 +86,21 @@ class SlowDownloadsIT extends SmallPoolTestBase {
      */
     private String aFinishedBigBatch(String key) {
         String model = uniqueModel("slow");
-        String id = expect(200, post("/v1/batches", key, aChatBatch().requests(LINES, model).json()))
-                .json().get("id").asString();
-        await().atMost(Duration.ofSeconds(30)).until(() -> queueDepth(model) == LINES && jdbc.sql(
-                "SELECT publishing_until IS NULL FROM batches WHERE id = :id").param("id", id).query(Boolean.class)
-                .single());
+        String id = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                aChatBatch().requests(LINES, model).json()))
+                .json()
+                .get("id")
+                .asString();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> queueDepth(model) == LINES
+                        && jdbc.sql("SELECT publishing_until IS NULL FROM batches WHERE id = :id")
+                                .param("id", id)
+                                .query(Boolean.class)
+                                .single());
         int finished = jdbc.sql("""
                 UPDATE jobs SET status = 'succeeded', attempts = 1, started_at = now(), completed_at = now(),
                        response_status = 200,
@@ -95,7 +112,9 @@ class SlowDownloadsIT extends SmallPoolTestBase {
     }
 
     private String tenantOf(String batchId) {
-        return jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id").param("id", batchId).query(String.class)
+        return jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id")
+                .param("id", batchId)
+                .query(String.class)
                 .single();
     }
 }

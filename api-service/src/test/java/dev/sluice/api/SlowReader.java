@@ -20,8 +20,9 @@ record SlowReader(Socket socket, String head) implements AutoCloseable {
         socket.setReceiveBufferSize(2048);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(10_000);
-        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                + key + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         return new SlowReader(socket, new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
     }

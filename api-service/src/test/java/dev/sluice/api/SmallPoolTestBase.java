@@ -7,10 +7,11 @@ import org.springframework.test.context.TestPropertySource;
  * waiting for one fails after 2 s rather than 30 s) and quick event polls and keep-alives: for the ITs about one
  * tenant not stalling the others. They share this one Spring context.
  */
-@TestPropertySource(properties = {
-        "spring.datasource.hikari.maximum-pool-size=2",
-        "spring.datasource.hikari.connection-timeout=2000",
-        "sluice.events.poll-interval=100ms",
-        "sluice.events.keep-alive=300ms"})
-abstract class SmallPoolTestBase extends ApiTestBase {
-}
+@TestPropertySource(
+        properties = {
+            "spring.datasource.hikari.maximum-pool-size=2",
+            "spring.datasource.hikari.connection-timeout=2000",
+            "sluice.events.poll-interval=100ms",
+            "sluice.events.keep-alive=300ms"
+        })
+abstract class SmallPoolTestBase extends ApiTestBase {}

@@ -12,8 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class SseEvents implements Flow.Subscriber<String> {
 
     /** One Server-Sent Event as read off the wire. */
-    record Event(String name, JsonNode data) {
-    }
+    record Event(String name, JsonNode data) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -40,10 +39,8 @@ final class SseEvents implements Flow.Subscriber<String> {
     }
 
     @Override
-    public void onError(Throwable throwable) {
-    }
+    public void onError(Throwable throwable) {}
 
     @Override
-    public void onComplete() {
-    }
+    public void onComplete() {}
 }

@@ -21,20 +21,41 @@ class TenantIsolationIT extends ApiTestBase {
     void tenantCannotReadAnotherTenantsBatchesJobsResultsOrFiles() {
         String alice = newTenantKey();
         String bob = newTenantKey();
-        String batchId = expect(200, post("/v1/batches", alice, aChatBatch().requests(2, uniqueModel("iso")).json()))
-                .json().get("id").asString();
+        String batchId = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                alice,
+                                aChatBatch().requests(2, uniqueModel("iso")).json()))
+                .json()
+                .get("id")
+                .asString();
         finish(jdbc).succeeded(batchId, 1);
-        String jobId = expect(202, post("/v1/jobs", alice,
-                "{\"url\":\"/v1/embeddings\",\"body\":{\"model\":\"" + uniqueModel("iso") + "\",\"input\":\"x\"}}"))
-                .json().get("id").asString();
-        String tenantId = jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id").param("id", batchId)
-                .query(String.class).single();
-        String fileId = files.insertResultFile(Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", 10,
-                Instant.now());
+        String jobId = expect(
+                        202,
+                        post(
+                                "/v1/jobs",
+                                alice,
+                                "{\"url\":\"/v1/embeddings\",\"body\":{\"model\":\"" + uniqueModel("iso")
+                                        + "\",\"input\":\"x\"}}"))
+                .json()
+                .get("id")
+                .asString();
+        String tenantId = jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id")
+                .param("id", batchId)
+                .query(String.class)
+                .single();
+        String fileId = files.insertResultFile(
+                Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", 10, Instant.now());
 
-        for (String path : new String[] {"/v1/batches/" + batchId, "/v1/batches/" + batchId + "/jobs",
-                "/v1/batches/" + batchId + "/results", "/v1/jobs/" + jobId, "/v1/files/" + fileId,
-                "/v1/files/" + fileId + "/content"}) {
+        for (String path : new String[] {
+            "/v1/batches/" + batchId,
+            "/v1/batches/" + batchId + "/jobs",
+            "/v1/batches/" + batchId + "/results",
+            "/v1/jobs/" + jobId,
+            "/v1/files/" + fileId,
+            "/v1/files/" + fileId + "/content"
+        }) {
             assertThat(expect(200, get(path, alice)).status()).isEqualTo(200);
             Reply refused = expect(404, get(path, bob));
             assertThat(refused.error().get("code").asString()).isEqualTo("not_found");

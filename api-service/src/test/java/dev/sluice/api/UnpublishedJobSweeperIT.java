@@ -31,13 +31,28 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
     @Test
     void publishesStoredJobsThatNeverReachedTheBroker() {
         String tenantId = Ids.tenant();
-        tenants.createTenantWithKey(tenantId, Ids.apiKey(), "sweeper", Ids.random(32).getBytes(), "sk-sluice-test",
-                "whsec_test", Instant.now());
+        tenants.createTenantWithKey(
+                tenantId,
+                Ids.apiKey(),
+                "sweeper",
+                Ids.random(32).getBytes(),
+                "sk-sluice-test",
+                "whsec_test",
+                Instant.now());
         String model = uniqueModel("swept");
         List<NewJob> stored = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            stored.add(new NewJob(Ids.job(), tenantId, null, null, "c" + i, "/v1/embeddings", model,
-                    "{\"model\":\"" + model + "\",\"input\":\"x\"}", 2, null));
+            stored.add(new NewJob(
+                    Ids.job(),
+                    tenantId,
+                    null,
+                    null,
+                    "c" + i,
+                    "/v1/embeddings",
+                    model,
+                    "{\"model\":\"" + model + "\",\"input\":\"x\"}",
+                    2,
+                    null));
         }
         jobs.insertAll(stored, Instant.now().minusSeconds(1));
         assertThat(unpublished(model)).isEqualTo(3);
@@ -45,7 +60,8 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
         assertThat(sweeper.runOnce()).isGreaterThanOrEqualTo(3);
 
         assertThat(unpublished(model)).isZero();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(3L));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(3L));
         assertThat(sweeper.runOnce()).isZero();
     }
 
@@ -53,44 +69,68 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
     void unroutableMessagesStayUnpublishedUntilTheSweeperRedeclaresTheQueue() {
         String key = newTenantKey();
         String model = uniqueModel("returned");
-        expect(200, post("/v1/batches", key, aChatBatch().request("warm-up", model).json()));
+        expect(
+                200,
+                post("/v1/batches", key, aChatBatch().request("warm-up", model).json()));
         // An operator deletes the queue while this process still believes it exists.
         amqp.deleteQueue(Queues.forModel(model));
 
-        String id = expect(200, post("/v1/batches", key, aChatBatch().requests(4, model).json())).json().get("id")
+        String id = expect(
+                        200,
+                        post("/v1/batches", key, aChatBatch().requests(4, model).json()))
+                .json()
+                .get("id")
                 .asString();
 
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NULL")
-                .param("id", id).query(Long.class).single()).isEqualTo(4);
+                        .param("id", id)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(4);
         assertThat(queueDepth(model)).isZero();
 
         sweeper.runOnce();
 
         assertThat(unpublished(model)).isZero();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(4L));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(4L));
     }
 
     @Test
     void jobsStillBackingOffAreLeftForLater() {
         String key = newTenantKey();
         String model = uniqueModel("backoff");
-        String id = expect(200, post("/v1/batches", key, aChatBatch().requests(2, model).json())).json().get("id")
+        String id = expect(
+                        200,
+                        post("/v1/batches", key, aChatBatch().requests(2, model).json()))
+                .json()
+                .get("id")
                 .asString();
         amqp.purgeQueue(Queues.forModel(model), false);
         // What a worker's re-queue after a 429 leaves behind: unpublished, not to run for a while.
         jdbc.sql("UPDATE jobs SET published_at = NULL, not_before = now() + interval '1 hour' WHERE batch_id = :id "
-                + "AND line_no = 1").param("id", id).update();
-        jdbc.sql("UPDATE jobs SET published_at = NULL WHERE batch_id = :id AND line_no = 2").param("id", id).update();
+                        + "AND line_no = 1")
+                .param("id", id)
+                .update();
+        jdbc.sql("UPDATE jobs SET published_at = NULL WHERE batch_id = :id AND line_no = 2")
+                .param("id", id)
+                .update();
 
         sweeper.runOnce();
 
         assertThat(jdbc.sql("SELECT line_no FROM jobs WHERE batch_id = :id AND published_at IS NULL")
-                .param("id", id).query(Integer.class).list()).containsExactly(1);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(1L));
+                        .param("id", id)
+                        .query(Integer.class)
+                        .list())
+                .containsExactly(1);
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(1L));
     }
 
     private long unpublished(String model) {
         return jdbc.sql("SELECT count(*) FROM jobs WHERE model = :model AND published_at IS NULL")
-                .param("model", model).query(Long.class).single();
+                .param("model", model)
+                .query(Long.class)
+                .single();
     }
 }

@@ -45,17 +45,20 @@ final class Uploads {
     /** Sets the body and its content type on {@code builder}. */
     HttpRequest request(HttpRequest.Builder builder) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        fields.forEach((name, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
-                + name + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        fields.forEach((name, value) -> body.writeBytes(
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
+                        .getBytes(StandardCharsets.UTF_8)));
         if (content != null) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-                    + "\"\r\nContent-Type: application/jsonl\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                            + filename + "\"\r\nContent-Type: application/jsonl\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             body.writeBytes(content);
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return builder.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
     }
 
     /** {@code n} lines of a chat batch input file for {@code model}, custom_ids {@code req-1..n}. */
@@ -70,6 +73,7 @@ final class Uploads {
     /** One line of a chat batch input file. */
     static String chatLine(String customId, String model) {
         return "{\"custom_id\":\"" + customId + "\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":"
-                + "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi " + customId + "\"}]}}";
+                + "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi " + customId
+                + "\"}]}}";
     }
 }

@@ -53,7 +53,8 @@ class WebhookEventFilterIT extends ApiTestBase {
     @MethodSource("badBatchFilters")
     void aBadFilterOnAnInlineBatchIsA400NamingItAndStoresNothing(String filter, String url, String code) {
         String key = newTenantKey();
-        String body = withFilter(aChatBatch().request("a", uniqueModel("filter")).json(), filter, url);
+        String body =
+                withFilter(aChatBatch().request("a", uniqueModel("filter")).json(), filter, url);
 
         assertRefusedWithNothingStored(() -> post("/v1/batches", key, body), code);
     }
@@ -62,10 +63,19 @@ class WebhookEventFilterIT extends ApiTestBase {
     @MethodSource("badBatchFilters")
     void aBadFilterOnABatchFromAFileIsA400NamingItAndStoresNothing(String filter, String url, String code) {
         String key = newTenantKey();
-        String fileId = expect(200, send(anUpload().file("in.jsonl", chatLines(2, uniqueModel("filter-file")))
-                .request(request("/v1/files", key)))).json().get("id").asString();
-        String body = withFilter("{\"input_file_id\":\"" + fileId + "\",\"endpoint\":\"/v1/chat/completions\","
-                + "\"completion_window\":\"24h\"}", filter, url);
+        String fileId = expect(
+                        200,
+                        send(anUpload()
+                                .file("in.jsonl", chatLines(2, uniqueModel("filter-file")))
+                                .request(request("/v1/files", key))))
+                .json()
+                .get("id")
+                .asString();
+        String body = withFilter(
+                "{\"input_file_id\":\"" + fileId + "\",\"endpoint\":\"/v1/chat/completions\","
+                        + "\"completion_window\":\"24h\"}",
+                filter,
+                url);
 
         assertRefusedWithNothingStored(() -> post("/v1/batches", key, body), code);
     }
@@ -84,8 +94,10 @@ class WebhookEventFilterIT extends ApiTestBase {
     @MethodSource("badJobFilters")
     void aBadFilterOnASingleJobIsA400NamingItAndStoresNothing(String filter, String url, String code) {
         String key = newTenantKey();
-        String body = withFilter("{\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\""
-                + uniqueModel("filter-job") + "\"}}", filter, url);
+        String body = withFilter(
+                "{\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"" + uniqueModel("filter-job") + "\"}}",
+                filter,
+                url);
 
         assertRefusedWithNothingStored(() -> post("/v1/jobs", key, body), code);
     }
@@ -93,21 +105,47 @@ class WebhookEventFilterIT extends ApiTestBase {
     @Test
     void theFilterIsStoredAndShownOnTheBatchAndTheJobAndAbsentMeansEveryType() {
         String key = newTenantKey();
-        JsonNode batch = expect(200, post("/v1/batches", key, aChatBatch().request("a", uniqueModel("shown"))
-                .with("webhook_url", HOOK).with("webhook_events", List.of("batch.failed", "batch.expired",
-                        "batch.failed")).json())).json();
-        JsonNode job = expect(202, post("/v1/jobs", key, "{\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\""
-                + uniqueModel("shown-job") + "\"},\"webhook_url\":\"" + HOOK
-                + "\",\"webhook_events\":[\"job.succeeded\"]}")).json();
-        JsonNode plain = expect(200, post("/v1/batches", key, aChatBatch().request("a", uniqueModel("plain"))
-                .with("webhook_url", HOOK).json())).json();
+        JsonNode batch = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                aChatBatch()
+                                        .request("a", uniqueModel("shown"))
+                                        .with("webhook_url", HOOK)
+                                        .with(
+                                                "webhook_events",
+                                                List.of("batch.failed", "batch.expired", "batch.failed"))
+                                        .json()))
+                .json();
+        JsonNode job = expect(
+                        202,
+                        post(
+                                "/v1/jobs",
+                                key,
+                                "{\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\""
+                                        + uniqueModel("shown-job") + "\"},\"webhook_url\":\"" + HOOK
+                                        + "\",\"webhook_events\":[\"job.succeeded\"]}"))
+                .json();
+        JsonNode plain = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                aChatBatch()
+                                        .request("a", uniqueModel("plain"))
+                                        .with("webhook_url", HOOK)
+                                        .json()))
+                .json();
 
         // Duplicates are dropped, the order given is kept.
         assertThat(types(batch)).containsExactly("batch.failed", "batch.expired");
-        assertThat(types(expect(200, get("/v1/batches/" + batch.get("id").asString(), key)).json()))
+        assertThat(types(expect(200, get("/v1/batches/" + batch.get("id").asString(), key))
+                        .json()))
                 .containsExactly("batch.failed", "batch.expired");
         assertThat(types(job)).containsExactly("job.succeeded");
-        assertThat(types(expect(200, get("/v1/jobs/" + job.get("id").asString(), key)).json()))
+        assertThat(types(expect(200, get("/v1/jobs/" + job.get("id").asString(), key))
+                        .json()))
                 .containsExactly("job.succeeded");
         assertThat(plain.get("webhook_events").isNull()).isTrue();
     }
@@ -116,12 +154,15 @@ class WebhookEventFilterIT extends ApiTestBase {
     void theFilterIsPartOfTheIdempotencyKeysRequest() {
         String key = newTenantKey();
         String model = uniqueModel("filter-idem");
-        String body = aChatBatch().request("a", model).with("webhook_url", HOOK)
-                .with("webhook_events", List.of("batch.completed")).json();
+        String body = aChatBatch()
+                .request("a", model)
+                .with("webhook_url", HOOK)
+                .with("webhook_events", List.of("batch.completed"))
+                .json();
         expect(200, postWithKey("/v1/batches", key, "filter-key", body));
 
-        Reply refused = expect(409, postWithKey("/v1/batches", key, "filter-key",
-                body.replace("batch.completed", "batch.failed")));
+        Reply refused = expect(
+                409, postWithKey("/v1/batches", key, "filter-key", body.replace("batch.completed", "batch.failed")));
 
         assertThat(refused.error().get("code").asString()).isEqualTo("idempotency_key_reused");
     }
@@ -136,32 +177,51 @@ class WebhookEventFilterIT extends ApiTestBase {
 
         assertThat(eventTypesOf(skipped)).isEmpty();
         assertThat(eventTypesOf(wanted)).containsExactly("batch.completed");
-        assertThat(jdbc.sql("SELECT webhook_event_id FROM batches WHERE id = :id").param("id", skipped)
-                .query(String.class).single()).isEqualTo(WebhookEventRepository.FILTERED_OUT);
+        assertThat(jdbc.sql("SELECT webhook_event_id FROM batches WHERE id = :id")
+                        .param("id", skipped)
+                        .query(String.class)
+                        .single())
+                .isEqualTo(WebhookEventRepository.FILTERED_OUT);
         // Marked: a later sweep does not pick it up again.
         assertThat(jdbc.sql("""
-                SELECT count(*) FROM batches WHERE id = :id AND webhook_event_id IS NULL""").param("id", skipped)
-                .query(Long.class).single()).isZero();
+                SELECT count(*) FROM batches WHERE id = :id AND webhook_event_id IS NULL""").param("id", skipped).query(Long.class).single())
+                .isZero();
     }
 
     private String completedBatch(String key, List<String> filter) {
-        String id = expect(200, post("/v1/batches", key, aChatBatch().request("a", uniqueModel("swept"))
-                .with("webhook_url", HOOK).with("webhook_events", filter).json())).json().get("id").asString();
+        String id = expect(
+                        200,
+                        post(
+                                "/v1/batches",
+                                key,
+                                aChatBatch()
+                                        .request("a", uniqueModel("swept"))
+                                        .with("webhook_url", HOOK)
+                                        .with("webhook_events", filter)
+                                        .json()))
+                .json()
+                .get("id")
+                .asString();
         finish(jdbc).succeeded(id, 1);
         Instant now = Instant.now();
         assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
-        assertThat(batchTransitions.markCompleted(id,
-                batches.liveCounts(id), batches.liveUsage(id), null, null, now)).isTrue();
+        assertThat(batchTransitions.markCompleted(id, batches.liveCounts(id), batches.liveUsage(id), null, null, now))
+                .isTrue();
         return id;
     }
 
     private List<String> eventTypesOf(String subjectId) {
-        return jdbc.sql("SELECT type FROM webhook_events WHERE subject_id = :id").param("id", subjectId)
-                .query(String.class).list();
+        return jdbc.sql("SELECT type FROM webhook_events WHERE subject_id = :id")
+                .param("id", subjectId)
+                .query(String.class)
+                .list();
     }
 
     private static List<String> types(JsonNode subject) {
-        return subject.get("webhook_events").valueStream().map(JsonNode::asString).toList();
+        return subject.get("webhook_events")
+                .valueStream()
+                .map(JsonNode::asString)
+                .toList();
     }
 
     private static String withFilter(String body, String filter, String url) {

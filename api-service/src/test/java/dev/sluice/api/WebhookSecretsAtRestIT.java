@@ -46,13 +46,16 @@ class WebhookSecretsAtRestIT extends ApiTestBase {
 
     @Test
     void aCreatedKeysWebhookSecretIsStoredEncryptedForItsTenantOnly() {
-        JsonNode created = expect(201, post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"at-rest\"}")).json();
+        JsonNode created = expect(201, post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"at-rest\"}"))
+                .json();
         String secret = created.get("webhook_secret").asString();
         String tenantId = created.get("tenant_id").asString();
 
         String stored = stored(tenantId).get("webhook_secret");
 
-        assertThat(stored).startsWith(SecretCipher.PREFIX).isNotEqualTo(secret)
+        assertThat(stored)
+                .startsWith(SecretCipher.PREFIX)
+                .isNotEqualTo(secret)
                 .doesNotContain(secret.substring("whsec_".length()));
         assertThat(TEST_KEY.open(tenantId, stored)).isEqualTo(secret);
         assertThatThrownBy(() -> TEST_KEY.open(Ids.tenant(), stored)).isInstanceOf(UnreadableSecretException.class);
@@ -60,11 +63,17 @@ class WebhookSecretsAtRestIT extends ApiTestBase {
 
     @Test
     void aRotationStoresTheNewSecretEncryptedAndKeepsTheOldOneReadable() {
-        JsonNode created = expect(201, post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"at-rest-rotated\"}")).json();
+        JsonNode created = expect(201, post("/admin/api-keys", ADMIN_KEY, "{\"name\":\"at-rest-rotated\"}"))
+                .json();
         String tenantId = created.get("tenant_id").asString();
 
-        JsonNode rotated = expect(200, post("/admin/api-keys/" + created.get("id").asString()
-                + "/webhook-secret/rotate", ADMIN_KEY, "")).json();
+        JsonNode rotated = expect(
+                        200,
+                        post(
+                                "/admin/api-keys/" + created.get("id").asString() + "/webhook-secret/rotate",
+                                ADMIN_KEY,
+                                ""))
+                .json();
 
         Map<String, String> stored = stored(tenantId);
         assertThat(stored.get("webhook_secret")).startsWith(SecretCipher.PREFIX);
@@ -83,9 +92,12 @@ class WebhookSecretsAtRestIT extends ApiTestBase {
         }
         // Half of them rotated in clear too, so that they have a previous secret to encrypt as well.
         for (String tenantId : tenantIds.subList(0, 10)) {
-            String keyId = jdbc.sql("SELECT id FROM api_keys WHERE tenant_id = :t").param("t", tenantId)
-                    .query(String.class).single();
-            keys.rotateWebhookSecret(keyId, "whsec_new" + tenantId, Instant.now().plus(Duration.ofHours(1)));
+            String keyId = jdbc.sql("SELECT id FROM api_keys WHERE tenant_id = :t")
+                    .param("t", tenantId)
+                    .query(String.class)
+                    .single();
+            keys.rotateWebhookSecret(
+                    keyId, "whsec_new" + tenantId, Instant.now().plus(Duration.ofHours(1)));
         }
         long clearValues = jdbc.sql("""
                 SELECT count(*) FILTER (WHERE NOT starts_with(webhook_secret, 'enc:v1:'))
@@ -128,8 +140,14 @@ class WebhookSecretsAtRestIT extends ApiTestBase {
 
     private String clearTenant(String secret) {
         String tenantId = Ids.tenant();
-        tenants.createTenantWithKey(tenantId, Ids.apiKey(), "clear",
-                Ids.random(32).getBytes(StandardCharsets.US_ASCII), "sk-clear", secret, Instant.now());
+        tenants.createTenantWithKey(
+                tenantId,
+                Ids.apiKey(),
+                "clear",
+                Ids.random(32).getBytes(StandardCharsets.US_ASCII),
+                "sk-clear",
+                secret,
+                Instant.now());
         return tenantId;
     }
 

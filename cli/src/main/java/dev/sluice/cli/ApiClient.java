@@ -33,10 +33,13 @@ final class ApiClient {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
     /** Uploads send the whole file before the answer's headers come; the timeout must cover that. */
     private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(30);
+
     private static final int MAX_MESSAGE_LENGTH = 300;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
     private final URI base;
     private final String key;
     private final String keySetting;
@@ -57,8 +60,13 @@ final class ApiClient {
     }
 
     JsonNode post(String path, JsonNode body) {
-        return json(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))), "POST", path, CALL_TIMEOUT);
+        return json(
+                request(path)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))),
+                "POST",
+                path,
+                CALL_TIMEOUT);
     }
 
     /** A POST without a body, as OpenAI's cancel is. */
@@ -67,8 +75,13 @@ final class ApiClient {
     }
 
     JsonNode put(String path, JsonNode body) {
-        return json(request(path).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))), "PUT", path, CALL_TIMEOUT);
+        return json(
+                request(path)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))),
+                "PUT",
+                path,
+                CALL_TIMEOUT);
     }
 
     JsonNode delete(String path) {
@@ -80,32 +93,43 @@ final class ApiClient {
         String boundary = "sluice-" + UUID.randomUUID();
         String name = file.getFileName().toString().replaceAll("[\"\\r\\n\\\\]", "_");
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n" + purpose
-                + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-                + "\"\r\nContent-Type: application/jsonl\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                        + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+                        + "\"\r\nContent-Type: application/jsonl\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         HttpRequest.BodyPublisher body;
         try {
-            body = HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
-                    HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofByteArray(tail));
+            body = HttpRequest.BodyPublishers.concat(
+                    HttpRequest.BodyPublishers.ofByteArray(head),
+                    HttpRequest.BodyPublishers.ofFile(file),
+                    HttpRequest.BodyPublishers.ofByteArray(tail));
         } catch (IOException e) {
             throw new CliException(ExitCode.NOT_FOUND, "cannot read " + file + " (" + e.getMessage() + ").");
         }
-        return json(request("/v1/files").header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(body), "POST", "/v1/files", UPLOAD_TIMEOUT);
+        return json(
+                request("/v1/files")
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(body),
+                "POST",
+                "/v1/files",
+                UPLOAD_TIMEOUT);
     }
 
     /** Copies the body of {@code GET path} to {@code out} as it arrives; returns the bytes copied. */
     long download(String path, OutputStream out) {
-        HttpResponse<InputStream> response = send(request(path).GET(), "GET", path, CALL_TIMEOUT,
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response =
+                send(request(path).GET(), "GET", path, CALL_TIMEOUT, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {
             if (response.statusCode() / 100 != 2) {
-                throw failure(response.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8), "GET", path);
+                throw failure(
+                        response.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8), "GET", path);
             }
             return in.transferTo(out);
         } catch (IOException e) {
-            throw new CliException(ExitCode.UNREACHABLE, "lost the connection to " + base + " while downloading "
-                    + path + " (" + describe(e) + "); run the command again.");
+            throw new CliException(
+                    ExitCode.UNREACHABLE,
+                    "lost the connection to " + base + " while downloading " + path + " (" + describe(e)
+                            + "); run the command again.");
         }
     }
 
@@ -116,7 +140,8 @@ final class ApiClient {
 
     private HttpRequest.Builder request(String path) {
         // Appended, not resolved: a base with a path of its own (a proxy's /openai) keeps it.
-        return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key)
+        return HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + key)
                 .header("User-Agent", "sluice-cli");
     }
 
@@ -128,24 +153,39 @@ final class ApiClient {
         try {
             return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
         } catch (JacksonException e) {
-            throw new CliException(ExitCode.SERVER_ERROR, base + " answered " + method + " " + path
-                    + " with something that is not JSON: is " + base + " the API's address (SLUICE_URL or --url)?");
+            throw new CliException(
+                    ExitCode.SERVER_ERROR,
+                    base + " answered " + method + " " + path + " with something that is not JSON: is " + base
+                            + " the API's address (SLUICE_URL or --url)?");
         }
     }
 
-    private <T> HttpResponse<T> send(HttpRequest.Builder request, String method, String path, Duration timeout,
+    private <T> HttpResponse<T> send(
+            HttpRequest.Builder request,
+            String method,
+            String path,
+            Duration timeout,
             HttpResponse.BodyHandler<T> handler) {
         try {
             return http.send(request.timeout(timeout).build(), handler);
         } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw new CliException(ExitCode.UNREACHABLE, "cannot reach " + base + " (" + connectFailure(e)
-                    + "): is Sluice running there? Start it (bin/sluice-local start) or set SLUICE_URL or --url.", true);
+            throw new CliException(
+                    ExitCode.UNREACHABLE,
+                    "cannot reach " + base + " (" + connectFailure(e)
+                            + "): is Sluice running there? Start it (bin/sluice-local start) or set SLUICE_URL or --url.",
+                    true);
         } catch (HttpTimeoutException e) {
-            throw new CliException(ExitCode.UNREACHABLE, base + " did not answer " + method + " " + path + " within "
-                    + timeout.toSeconds() + " s; try again, or check the server.", true);
+            throw new CliException(
+                    ExitCode.UNREACHABLE,
+                    base + " did not answer " + method + " " + path + " within " + timeout.toSeconds()
+                            + " s; try again, or check the server.",
+                    true);
         } catch (IOException e) {
-            throw new CliException(ExitCode.UNREACHABLE, "lost the connection to " + base + " during " + method + " "
-                    + path + " (" + describe(e) + "); try again.", true);
+            throw new CliException(
+                    ExitCode.UNREACHABLE,
+                    "lost the connection to " + base + " during " + method + " " + path + " (" + describe(e)
+                            + "); try again.",
+                    true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCode.UNREACHABLE, "interrupted during " + method + " " + path + ".");
@@ -157,16 +197,28 @@ final class ApiClient {
         String said = sentence(redact(message(body)));
         String call = " (" + status + " on " + method + " " + path + ")";
         return switch (status) {
-            case 401, 403 -> new CliException(ExitCode.KEY_REFUSED, "the server refused the key" + call + ": " + said
-                    + " Check " + keySetting + ".");
-            case 404 -> new CliException(ExitCode.NOT_FOUND, "not found" + call + ": " + said
-                    + " Check the id, and that SLUICE_URL (" + base + ") is the right server.");
-            case 429 -> new CliException(ExitCode.REJECTED, "too many requests" + call + ": " + said
-                    + " Wait a moment and try again.", true);
-            default -> status >= 500
-                    ? new CliException(ExitCode.SERVER_ERROR, "the server failed" + call + ": " + said
-                            + " Try again; if it persists, the server's log says why.", true)
-                    : new CliException(ExitCode.REJECTED, "the server refused the request" + call + ": " + said);
+            case 401, 403 ->
+                new CliException(
+                        ExitCode.KEY_REFUSED,
+                        "the server refused the key" + call + ": " + said + " Check " + keySetting + ".");
+            case 404 ->
+                new CliException(
+                        ExitCode.NOT_FOUND,
+                        "not found" + call + ": " + said + " Check the id, and that SLUICE_URL (" + base
+                                + ") is the right server.");
+            case 429 ->
+                new CliException(
+                        ExitCode.REJECTED,
+                        "too many requests" + call + ": " + said + " Wait a moment and try again.",
+                        true);
+            default ->
+                status >= 500
+                        ? new CliException(
+                                ExitCode.SERVER_ERROR,
+                                "the server failed" + call + ": " + said
+                                        + " Try again; if it persists, the server's log says why.",
+                                true)
+                        : new CliException(ExitCode.REJECTED, "the server refused the request" + call + ": " + said);
         };
     }
 
@@ -215,6 +267,8 @@ final class ApiClient {
         while (cause.getMessage() == null && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return cause.getMessage() != null
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName();
     }
 }

@@ -21,14 +21,18 @@ final class BatchGet extends SluiceCommand {
         }
         StringBuilder metadata = new StringBuilder();
         for (Map.Entry<String, JsonNode> pair : batch.path("metadata").properties()) {
-            metadata.append(metadata.isEmpty() ? "" : ", ").append(pair.getKey()).append('=')
+            metadata.append(metadata.isEmpty() ? "" : ", ")
+                    .append(pair.getKey())
+                    .append('=')
                     .append(Text.string(pair.getValue()));
         }
         Table fields = new Table("id", BatchReport.id(batch))
                 .row("status", BatchReport.status(batch))
                 .row("endpoint", Text.string(batch.path("endpoint")))
-                .row("requests", (BatchReport.succeeded(batch) + BatchReport.failed(batch)) + "/"
-                        + BatchReport.total(batch) + " done, " + BatchReport.failed(batch) + " failed")
+                .row(
+                        "requests",
+                        (BatchReport.succeeded(batch) + BatchReport.failed(batch)) + "/" + BatchReport.total(batch)
+                                + " done, " + BatchReport.failed(batch) + " failed")
                 .row("input file", Text.string(batch.path("input_file_id")))
                 .row("output file", Text.string(batch.path("output_file_id")))
                 .row("error file", Text.string(batch.path("error_file_id")))

@@ -22,12 +22,15 @@ record BatchInput(Path file, long requests, String firstUrl) {
 
     static BatchInput read(Path file) {
         if (!Files.exists(file)) {
-            throw new CliException(ExitCode.NOT_FOUND, file + " does not exist: give the path of a JSONL batch "
-                    + "input file (one request object per line).");
+            throw new CliException(
+                    ExitCode.NOT_FOUND,
+                    file + " does not exist: give the path of a JSONL batch "
+                            + "input file (one request object per line).");
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new CliException(ExitCode.NOT_FOUND, file + " is not a readable file: give the path of a JSONL "
-                    + "batch input file.");
+            throw new CliException(
+                    ExitCode.NOT_FOUND,
+                    file + " is not a readable file: give the path of a JSONL " + "batch input file.");
         }
         long requests = 0;
         JsonNode first = null;
@@ -46,8 +49,9 @@ record BatchInput(Path file, long requests, String firstUrl) {
             throw new CliException(ExitCode.NOT_FOUND, "cannot read " + file + " (" + e.getMessage() + ").");
         }
         if (first == null) {
-            throw new CliException(ExitCode.REJECTED, file + " has no requests: a batch input file has one request "
-                    + "object per line.");
+            throw new CliException(
+                    ExitCode.REJECTED,
+                    file + " has no requests: a batch input file has one request " + "object per line.");
         }
         JsonNode url = first.path("url");
         return new BatchInput(file, requests, url.isString() && !url.asString().isBlank() ? url.asString() : null);
@@ -59,8 +63,10 @@ record BatchInput(Path file, long requests, String firstUrl) {
             return given;
         }
         if (firstUrl == null) {
-            throw new CliException(ExitCode.USAGE, "the first request in " + file + " has no \"url\": pass "
-                    + "--endpoint, e.g. --endpoint /v1/chat/completions.");
+            throw new CliException(
+                    ExitCode.USAGE,
+                    "the first request in " + file + " has no \"url\": pass "
+                            + "--endpoint, e.g. --endpoint /v1/chat/completions.");
         }
         return firstUrl;
     }
@@ -74,8 +80,10 @@ record BatchInput(Path file, long requests, String firstUrl) {
         } catch (JacksonException e) {
             // Reported below.
         }
-        throw new CliException(ExitCode.REJECTED, "the first line of " + file + " is not a JSON object: each line "
-                + "is a request such as {\"custom_id\": \"q1\", \"method\": \"POST\", \"url\": \"/v1/chat/completions\", "
-                + "\"body\": {...}}.");
+        throw new CliException(
+                ExitCode.REJECTED,
+                "the first line of " + file + " is not a JSON object: each line "
+                        + "is a request such as {\"custom_id\": \"q1\", \"method\": \"POST\", \"url\": \"/v1/chat/completions\", "
+                        + "\"body\": {...}}.");
     }
 }

@@ -8,7 +8,10 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "list", description = "List your batches, newest first.")
 final class BatchList extends SluiceCommand {
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "20",
             description = "How many, 1 to 100 (default ${DEFAULT-VALUE}).")
     int limit;
 
@@ -20,17 +23,21 @@ final class BatchList extends SluiceCommand {
         if (limit < 1 || limit > 100) {
             throw new CliException(ExitCode.USAGE, "--limit must be from 1 to 100, got " + limit + ".");
         }
-        JsonNode page = sluice().client().get("/v1/batches?limit=" + limit
-                + (after == null ? "" : "&after=" + Text.segment(after)));
+        JsonNode page = sluice().client()
+                .get("/v1/batches?limit=" + limit + (after == null ? "" : "&after=" + Text.segment(after)));
         if (json()) {
             printJson(page);
             return ExitCode.OK.code();
         }
         Table table = new Table("ID", "STATUS", "ENDPOINT", "DONE", "FAILED", "TOTAL", "CREATED");
         for (JsonNode batch : page.path("data")) {
-            table.row(BatchReport.id(batch), BatchReport.status(batch), Text.string(batch.path("endpoint")),
+            table.row(
+                    BatchReport.id(batch),
+                    BatchReport.status(batch),
+                    Text.string(batch.path("endpoint")),
                     Long.toString(BatchReport.succeeded(batch) + BatchReport.failed(batch)),
-                    Long.toString(BatchReport.failed(batch)), Long.toString(BatchReport.total(batch)),
+                    Long.toString(BatchReport.failed(batch)),
+                    Long.toString(BatchReport.total(batch)),
                     Text.time(batch.path("created_at")));
         }
         if (table.isEmpty()) {

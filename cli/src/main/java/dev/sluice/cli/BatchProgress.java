@@ -16,13 +16,21 @@ import java.util.Locale;
  * @param eta    time until the batch should be done, or null when unknown or over
  * @param at     when the poll answered
  */
-record BatchProgress(String id, String status, long total, long done, long failed, Double rate, Duration eta,
-        Instant at) {
+record BatchProgress(
+        String id, String status, long total, long done, long failed, Double rate, Duration eta, Instant at) {
 
     /** {@code batch_x in_progress: 40/100 done, 2 failed, 3.4/s, ETA 19s}: a plain progress line. */
     String line() {
-        StringBuilder line = new StringBuilder(id).append(' ').append(status).append(": ")
-                .append(done).append('/').append(total).append(" done, ").append(failed).append(" failed");
+        StringBuilder line = new StringBuilder(id)
+                .append(' ')
+                .append(status)
+                .append(": ")
+                .append(done)
+                .append('/')
+                .append(total)
+                .append(" done, ")
+                .append(failed)
+                .append(" failed");
         if (rate != null) {
             line.append(", ").append(rateText()).append("/s");
         }
@@ -47,8 +55,8 @@ record BatchProgress(String id, String status, long total, long done, long faile
         private Instant firstAt;
         private long firstDone;
 
-        BatchProgress observe(String id, String status, long total, long done, long failed,
-                Long estimatedCompletionAt, Instant now) {
+        BatchProgress observe(
+                String id, String status, long total, long done, long failed, Long estimatedCompletionAt, Instant now) {
             if (firstAt == null) {
                 firstAt = now;
                 firstDone = done;

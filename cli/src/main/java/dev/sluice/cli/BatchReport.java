@@ -9,8 +9,7 @@ final class BatchReport {
     /** OpenAI's terminal statuses: the batch changes no more. */
     static final Set<String> FINISHED = Set.of("completed", "failed", "expired", "cancelled");
 
-    private BatchReport() {
-    }
+    private BatchReport() {}
 
     /** {@code /v1/batches/{id}}, with the id as one path segment. */
     static String path(String id) {
@@ -48,9 +47,16 @@ final class BatchReport {
 
     /** {@code batch_x completed: 98 of 100 succeeded, 2 failed.}, with the first validation error if it failed. */
     static String summary(JsonNode batch) {
-        StringBuilder line = new StringBuilder(id(batch)).append(' ').append(status(batch)).append(": ")
-                .append(succeeded(batch)).append(" of ").append(total(batch)).append(" succeeded, ")
-                .append(failed(batch)).append(" failed.");
+        StringBuilder line = new StringBuilder(id(batch))
+                .append(' ')
+                .append(status(batch))
+                .append(": ")
+                .append(succeeded(batch))
+                .append(" of ")
+                .append(total(batch))
+                .append(" succeeded, ")
+                .append(failed(batch))
+                .append(" failed.");
         JsonNode firstError = batch.path("errors").path("data").path(0);
         if (firstError.path("message").isString()) {
             line.append(' ');

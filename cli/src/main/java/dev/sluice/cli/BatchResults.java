@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
@@ -13,9 +12,13 @@ import tools.jackson.databind.JsonNode;
  * {@code sluice batch results ID}: the output (and error) file of a finished batch, written to
  * {@code --output} / {@code --errors}, or the output printed on stdout when no {@code --output} is given.
  */
-@Command(name = "results", sortOptions = false,
-        description = {"Download a finished batch's results: to --output (and its failed lines to --errors),",
-            "or print the results on stdout (JSONL) when --output is not given."})
+@Command(
+        name = "results",
+        sortOptions = false,
+        description = {
+            "Download a finished batch's results: to --output (and its failed lines to --errors),",
+            "or print the results on stdout (JSONL) when --output is not given."
+        })
 final class BatchResults extends ReportingCommand {
 
     @Parameters(paramLabel = "BATCH_ID", description = "The batch, e.g. batch_abc123.")
@@ -27,9 +30,11 @@ final class BatchResults extends ReportingCommand {
         ApiClient api = sluice().client();
         JsonNode batch = api.get(BatchReport.path(id));
         if (!BatchReport.finished(batch)) {
-            throw new CliException(ExitCode.REJECTED, id + " is " + BatchReport.status(batch)
-                    + ": its results come when it ends. Follow it with: sluice batch wait " + id
-                    + " --output results.jsonl");
+            throw new CliException(
+                    ExitCode.REJECTED,
+                    id + " is " + BatchReport.status(batch)
+                            + ": its results come when it ends. Follow it with: sluice batch wait " + id
+                            + " --output results.jsonl");
         }
         if (files.output != null) {
             return report(api, batch);

@@ -15,40 +15,61 @@ import tools.jackson.databind.node.ObjectNode;
  * and creates a batch from it ({@code POST /v1/batches} with {@code input_file_id}), as OpenAI's own
  * workflow does; with {@code --wait} follows it to the end and writes its results.
  */
-@Command(name = "submit", sortOptions = false,
-        description = {"Upload FILE.jsonl (one request per line) and create a batch from it.",
-            "With --wait, show its progress until it ends, then write --output and --errors."})
+@Command(
+        name = "submit",
+        sortOptions = false,
+        description = {
+            "Upload FILE.jsonl (one request per line) and create a batch from it.",
+            "With --wait, show its progress until it ends, then write --output and --errors."
+        })
 final class BatchSubmit extends WatchingCommand {
 
     @Parameters(paramLabel = "FILE.jsonl", description = "The batch input file, in OpenAI's format.")
     Path file;
 
-    @Option(names = "--endpoint", order = 1, paramLabel = "PATH",
+    @Option(
+            names = "--endpoint",
+            order = 1,
+            paramLabel = "PATH",
             description = "The endpoint of every request, e.g. /v1/chat/completions (default: the first line's url).")
     String endpoint;
 
-    @Option(names = "--completion-window", order = 2, paramLabel = "WINDOW", defaultValue = "24h",
+    @Option(
+            names = "--completion-window",
+            order = 2,
+            paramLabel = "WINDOW",
+            defaultValue = "24h",
             description = "How long the batch may take (default ${DEFAULT-VALUE}; Sluice also accepts shorter).")
     String completionWindow;
 
-    @Option(names = "--metadata", order = 3, paramLabel = "KEY=VALUE", description = "A metadata pair; repeat for more.")
+    @Option(
+            names = "--metadata",
+            order = 3,
+            paramLabel = "KEY=VALUE",
+            description = "A metadata pair; repeat for more.")
     Map<String, String> metadata = new LinkedHashMap<>();
 
-    @Option(names = {"-w", "--wait"}, order = 4, description = "Follow the batch until it ends, then write its results.")
+    @Option(
+            names = {"-w", "--wait"},
+            order = 4,
+            description = "Follow the batch until it ends, then write its results.")
     boolean waitForEnd;
 
     @Override
     public Integer call() {
         if (files.any() && !waitForEnd) {
-            throw new ParameterException(spec.commandLine(), "--output and --errors are written when the batch ends: "
-                    + "add --wait (or fetch them later with 'sluice batch results')");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--output and --errors are written when the batch ends: "
+                            + "add --wait (or fetch them later with 'sluice batch results')");
         }
         BatchInput input = BatchInput.read(file);
         String batchEndpoint = input.endpoint(endpoint);
         files.checkWritable();
         ApiClient api = sluice().client();
         JsonNode uploaded = api.upload(file, "batch");
-        ObjectNode body = ApiClient.JSON.createObjectNode()
+        ObjectNode body = ApiClient.JSON
+                .createObjectNode()
                 .put("input_file_id", uploaded.path("id").asString())
                 .put("endpoint", batchEndpoint)
                 .put("completion_window", completionWindow);

@@ -4,7 +4,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code sluice batch wait ID}: follows a batch to its end, then writes its results if asked. */
-@Command(name = "wait", sortOptions = false,
+@Command(
+        name = "wait",
+        sortOptions = false,
         description = "Show a batch's progress until it ends, then write --output and --errors.")
 final class BatchWait extends WatchingCommand {
 

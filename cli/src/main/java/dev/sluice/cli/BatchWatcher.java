@@ -65,11 +65,15 @@ final class BatchWatcher {
 
     private BatchProgress progress(BatchProgress.Tracker tracker, JsonNode batch) {
         JsonNode estimate = batch.path("estimated_completion_at");
-        return tracker.observe(BatchReport.id(batch), BatchReport.status(batch), BatchReport.total(batch),
-                BatchReport.succeeded(batch) + BatchReport.failed(batch), BatchReport.failed(batch),
-                estimate.isNumber() ? estimate.asLong() : null, clock.instant());
+        return tracker.observe(
+                BatchReport.id(batch),
+                BatchReport.status(batch),
+                BatchReport.total(batch),
+                BatchReport.succeeded(batch) + BatchReport.failed(batch),
+                BatchReport.failed(batch),
+                estimate.isNumber() ? estimate.asLong() : null,
+                clock.instant());
     }
-
 
     private void pause() {
         try {

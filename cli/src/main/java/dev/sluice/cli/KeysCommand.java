@@ -5,7 +5,9 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
 /** {@code sluice keys create|list|revoke}: {@code /admin/api-keys}; a key is its tenant's. */
-@Command(name = "keys", description = "Create, list and revoke API keys (each key is a tenant).",
+@Command(
+        name = "keys",
+        description = "Create, list and revoke API keys (each key is a tenant).",
         subcommands = {KeysCommand.Create.class, KeysCommand.List.class, KeysCommand.Revoke.class})
 final class KeysCommand {
 
@@ -18,7 +20,8 @@ final class KeysCommand {
 
         @Override
         public Integer call() {
-            JsonNode key = sluice().admin().post("/admin/api-keys", ApiClient.JSON.createObjectNode().put("name", name));
+            JsonNode key = sluice().admin()
+                    .post("/admin/api-keys", ApiClient.JSON.createObjectNode().put("name", name));
             if (json()) {
                 printJson(key);
                 return ExitCode.OK.code();
@@ -48,8 +51,12 @@ final class KeysCommand {
             }
             Table table = new Table("ID", "NAME", "TENANT", "PREFIX", "CREATED", "REVOKED");
             for (JsonNode key : keys.path("data")) {
-                table.row(Text.string(key.path("id")), Text.string(key.path("name")), Text.string(key.path("tenant_id")),
-                        Text.string(key.path("key_prefix")), Text.time(key.path("created_at")),
+                table.row(
+                        Text.string(key.path("id")),
+                        Text.string(key.path("name")),
+                        Text.string(key.path("tenant_id")),
+                        Text.string(key.path("key_prefix")),
+                        Text.time(key.path("created_at")),
                         Text.time(key.path("revoked_at")));
             }
             if (table.isEmpty()) {

@@ -9,7 +9,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code sluice limits get|set}: {@code /admin/limits}, each model's limit in force and the operator's override. */
-@Command(name = "limits", description = "Show or set the per-model rate limits the workers pace at.",
+@Command(
+        name = "limits",
+        description = "Show or set the per-model rate limits the workers pace at.",
         subcommands = {LimitsCommand.Get.class, LimitsCommand.Set.class})
 final class LimitsCommand {
 
@@ -43,11 +45,18 @@ final class LimitsCommand {
             Table table = new Table("MODEL", "LIMIT", "SOURCE", "CONFIGURED", "LEARNED", "MAX CONCURRENCY", "PAUSED");
             for (JsonNode entry : limits.path("data")) {
                 if (only == null || entry == only) {
-                    table.row(Text.string(entry.path("model")), Text.limit(entry.path("requests"), entry.path("per_seconds")),
+                    table.row(
+                            Text.string(entry.path("model")),
+                            Text.limit(entry.path("requests"), entry.path("per_seconds")),
                             Text.string(entry.path("source")),
-                            Text.limit(entry.path("configured").path("requests"), entry.path("configured").path("per_seconds")),
-                            Text.limit(entry.path("learned").path("requests"), entry.path("learned").path("per_seconds")),
-                            Text.string(entry.path("max_concurrency")), entry.path("paused").asBoolean(false) ? "yes" : "no");
+                            Text.limit(
+                                    entry.path("configured").path("requests"),
+                                    entry.path("configured").path("per_seconds")),
+                            Text.limit(
+                                    entry.path("learned").path("requests"),
+                                    entry.path("learned").path("per_seconds")),
+                            Text.string(entry.path("max_concurrency")),
+                            entry.path("paused").asBoolean(false) ? "yes" : "no");
                 }
             }
             if (only == null) {
@@ -62,9 +71,13 @@ final class LimitsCommand {
     }
 
     /** {@code limits set MODEL --requests N --per-seconds W [--max-concurrency C]}, or {@code --default}. */
-    @Command(name = "set", sortOptions = false, description = {
-        "Set a model's limit on every worker within a second. This replaces the model's limit and cap:",
-        "without --max-concurrency the model has no cap. --default returns it to the default limit."})
+    @Command(
+            name = "set",
+            sortOptions = false,
+            description = {
+                "Set a model's limit on every worker within a second. This replaces the model's limit and cap:",
+                "without --max-concurrency the model has no cap. --default returns it to the default limit."
+            })
     static final class Set extends SluiceCommand {
 
         @Parameters(paramLabel = "MODEL", description = "The model, e.g. openai/gpt-4o-mini.")
@@ -87,8 +100,8 @@ final class LimitsCommand {
             boolean limitGiven = requests != null && perSeconds != null;
             boolean noneGiven = requests == null && perSeconds == null;
             if (useDefault ? !noneGiven : !limitGiven) {
-                throw new ParameterException(spec.commandLine(),
-                        "Give --requests and --per-seconds together, or --default");
+                throw new ParameterException(
+                        spec.commandLine(), "Give --requests and --per-seconds together, or --default");
             }
             ObjectNode body = ApiClient.JSON.createObjectNode().put("model", model);
             if (useDefault) {
@@ -104,8 +117,9 @@ final class LimitsCommand {
                 printJson(limit);
             } else {
                 JsonNode cap = limit.path("max_concurrency");
-                out().println(Text.string(limit.path("model")) + ": " + Text.limit(limit.path("requests"),
-                        limit.path("per_seconds")) + " (" + Text.string(limit.path("source")) + "), "
+                out().println(Text.string(limit.path("model")) + ": "
+                        + Text.limit(limit.path("requests"), limit.path("per_seconds")) + " ("
+                        + Text.string(limit.path("source")) + "), "
                         + (cap.isNumber() ? "max concurrency " + cap.asInt() : "no concurrency cap")
                         + ". Workers apply it within a second.");
                 out().flush();

@@ -13,13 +13,15 @@ final class PauseCommand extends SluiceCommand {
 
     @Override
     public Integer call() {
-        return switchModel(this, "/admin/pause", model, "paused: its jobs wait in the queue. Resume with: sluice resume "
-                + model);
+        return switchModel(
+                this, "/admin/pause", model, "paused: its jobs wait in the queue. Resume with: sluice resume " + model);
     }
 
     /** Sends {@code {model}} to a pause or resume endpoint and says what it did. */
     static int switchModel(SluiceCommand command, String path, String model, String said) {
-        JsonNode limit = command.sluice().admin().post(path, ApiClient.JSON.createObjectNode().put("model", model));
+        JsonNode limit = command.sluice()
+                .admin()
+                .post(path, ApiClient.JSON.createObjectNode().put("model", model));
         if (command.json()) {
             command.printJson(limit);
         } else {

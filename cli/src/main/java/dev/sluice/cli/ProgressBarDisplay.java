@@ -21,9 +21,13 @@ final class ProgressBarDisplay implements ProgressDisplay {
     public void show(BatchProgress progress) {
         eta = progress.eta();
         if (bar == null) {
-            bar = new ProgressBarBuilder().setTaskName("batch").setInitialMax(-1)
-                    .setUpdateIntervalMillis(250).continuousUpdate()
-                    .setEtaFunction(state -> Optional.ofNullable(eta)).build();
+            bar = new ProgressBarBuilder()
+                    .setTaskName("batch")
+                    .setInitialMax(-1)
+                    .setUpdateIntervalMillis(250)
+                    .continuousUpdate()
+                    .setEtaFunction(state -> Optional.ofNullable(eta))
+                    .build();
         }
         if (progress.total() > 0) {
             bar.maxHint(progress.total());

@@ -27,12 +27,10 @@ interface ProgressDisplay extends AutoCloseable {
     final class Silent implements ProgressDisplay {
 
         @Override
-        public void show(BatchProgress progress) {
-        }
+        public void show(BatchProgress progress) {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** One line whenever the status or counts change, and at least once a minute while nothing does. */
@@ -60,7 +58,6 @@ interface ProgressDisplay extends AutoCloseable {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

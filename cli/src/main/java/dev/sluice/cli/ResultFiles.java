@@ -19,11 +19,17 @@ import tools.jackson.databind.JsonNode;
  */
 final class ResultFiles {
 
-    @Option(names = {"-o", "--output"}, order = 10, paramLabel = "FILE",
+    @Option(
+            names = {"-o", "--output"},
+            order = 10,
+            paramLabel = "FILE",
             description = "Write the batch's results (its output file, one line per success) here.")
     Path output;
 
-    @Option(names = {"-e", "--errors"}, order = 11, paramLabel = "FILE",
+    @Option(
+            names = {"-e", "--errors"},
+            order = 11,
+            paramLabel = "FILE",
             description = "Write the batch's failed lines (its error file) here.")
     Path errors;
 
@@ -35,8 +41,9 @@ final class ResultFiles {
             }
             Path parent = file.toAbsolutePath().getParent();
             if (Files.isDirectory(file) || parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
-                throw new CliException(ExitCode.USAGE, "cannot write " + file + ": give a file in an existing, "
-                        + "writable directory.");
+                throw new CliException(
+                        ExitCode.USAGE,
+                        "cannot write " + file + ": give a file in an existing, " + "writable directory.");
             }
         }
     }
@@ -52,8 +59,8 @@ final class ResultFiles {
             written.add("Wrote " + download(api, batch.path("output_file_id"), output) + " results to " + output + ".");
         }
         if (errors != null) {
-            written.add("Wrote " + download(api, batch.path("error_file_id"), errors) + " failed lines to " + errors
-                    + ".");
+            written.add(
+                    "Wrote " + download(api, batch.path("error_file_id"), errors) + " failed lines to " + errors + ".");
         }
         return written;
     }

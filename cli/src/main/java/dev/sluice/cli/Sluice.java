@@ -20,11 +20,24 @@ import picocli.CommandLine.ScopeType;
  * or the flags of the same names; keys are never printed. docs/cli.md describes every command and
  * exit code.
  */
-@Command(name = "sluice", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
-        versionProvider = Sluice.Version.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "sluice",
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        versionProvider = Sluice.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Submit and follow LLM batches on Sluice or any OpenAI-compatible Batch API, and operate Sluice.",
-        subcommands = {BatchCommand.class, QueuesCommand.class, LimitsCommand.class, PauseCommand.class,
-                ResumeCommand.class, UsageCommand.class, KeysCommand.class, AutoComplete.GenerateCompletion.class},
+        subcommands = {
+            BatchCommand.class,
+            QueuesCommand.class,
+            LimitsCommand.class,
+            PauseCommand.class,
+            ResumeCommand.class,
+            UsageCommand.class,
+            KeysCommand.class,
+            AutoComplete.GenerateCompletion.class
+        },
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  SLUICE_URL        the API's address (default " + Sluice.DEFAULT_URL + ")",
@@ -33,24 +46,40 @@ import picocli.CommandLine.ScopeType;
             "%nExit codes (docs/cli.md):",
             "  0 done: every line succeeded    1 lines failed, or the batch did",
             "  2 usage error    3 key refused    4 server unreachable    5 not found",
-            "  6 request refused    7 server error"})
+            "  6 request refused    7 server error"
+        })
 public final class Sluice {
 
     static final String DEFAULT_URL = "http://localhost:8080";
 
-    @Option(names = "--url", order = 90, paramLabel = "URL", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--url",
+            order = 90,
+            paramLabel = "URL",
+            scope = ScopeType.INHERIT,
             description = "The API's address, without /v1 (env SLUICE_URL; default " + DEFAULT_URL + ").")
     private String url;
 
-    @Option(names = "--api-key", order = 91, paramLabel = "KEY", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--api-key",
+            order = 91,
+            paramLabel = "KEY",
+            scope = ScopeType.INHERIT,
             description = "The key for batch commands (env SLUICE_API_KEY; prefer the variable: flags show in ps).")
     private String apiKey;
 
-    @Option(names = "--admin-key", order = 92, paramLabel = "KEY", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--admin-key",
+            order = 92,
+            paramLabel = "KEY",
+            scope = ScopeType.INHERIT,
             description = "The admin key for operator commands (env SLUICE_ADMIN_KEY).")
     private String adminKey;
 
-    @Option(names = "--json", order = 93, scope = ScopeType.INHERIT,
+    @Option(
+            names = "--json",
+            order = 93,
+            scope = ScopeType.INHERIT,
             description = "Print the API's JSON objects, one per line, instead of text (for scripts).")
     private boolean json;
 
@@ -94,8 +123,9 @@ public final class Sluice {
         commandLine.setParameterExceptionHandler((failure, args) -> {
             CommandLine cmd = failure.getCommandLine();
             String message = failure.getMessage().replaceAll("\\s+", " ").strip();
-            cmd.getErr().println("sluice: " + message + (message.endsWith(".") ? "" : ".") + " See '"
-                    + cmd.getCommandSpec().qualifiedName() + " --help'.");
+            cmd.getErr()
+                    .println("sluice: " + message + (message.endsWith(".") ? "" : ".") + " See '"
+                            + cmd.getCommandSpec().qualifiedName() + " --help'.");
             cmd.getErr().flush();
             return ExitCode.USAGE.code();
         });
@@ -109,8 +139,8 @@ public final class Sluice {
 
     /** A client with the admin key, for {@code /admin}. */
     ApiClient admin() {
-        return new ApiClient(baseUrl(), key(adminKey, "SLUICE_ADMIN_KEY", "--admin-key"),
-                "SLUICE_ADMIN_KEY or --admin-key");
+        return new ApiClient(
+                baseUrl(), key(adminKey, "SLUICE_ADMIN_KEY", "--admin-key"), "SLUICE_ADMIN_KEY or --admin-key");
     }
 
     /** Whether {@code --json} was given. */
@@ -135,15 +165,19 @@ public final class Sluice {
         }
         try {
             URI uri = new URI(text);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getQuery() == null && uri.getFragment() == null) {
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    && uri.getHost() != null
+                    && uri.getQuery() == null
+                    && uri.getFragment() == null) {
                 return uri;
             }
         } catch (URISyntaxException e) {
             // Reported below, as any other address that is not one.
         }
-        throw new CliException(ExitCode.USAGE, (url != null ? "--url" : "SLUICE_URL") + " '" + given
-                + "' is not an http(s) address; give one such as " + DEFAULT_URL + ".");
+        throw new CliException(
+                ExitCode.USAGE,
+                (url != null ? "--url" : "SLUICE_URL") + " '" + given + "' is not an http(s) address; give one such as "
+                        + DEFAULT_URL + ".");
     }
 
     private String key(String flag, String variable, String flagName) {

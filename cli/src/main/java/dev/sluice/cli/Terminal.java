@@ -6,8 +6,7 @@ import java.lang.reflect.Method;
 /** Whether a person is at a terminal, which decides between a progress bar and plain lines. */
 final class Terminal {
 
-    private Terminal() {
-    }
+    private Terminal() {}
 
     /**
      * True when stdin and stdout are a terminal. From Java 22, {@link System#console()} may return a

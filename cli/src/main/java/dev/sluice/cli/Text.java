@@ -11,11 +11,10 @@ import tools.jackson.databind.JsonNode;
 /** How values read on a terminal: durations, times, ids in paths, absent values. */
 final class Text {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
-    private Text() {
-    }
+    private Text() {}
 
     /** {@code 45s}, {@code 3m12s}, {@code 2h05m}, {@code 3d04h}: two units at most, as a person reads an ETA. */
     static String duration(Duration duration) {
@@ -50,7 +49,9 @@ final class Text {
     /** A requests-per-window limit as {@code 15/60s}. */
     static String limit(JsonNode requests, JsonNode perSeconds) {
         return requests.isNumber() && perSeconds.isNumber()
-                ? requests.asLong() + "/" + perSeconds.decimalValue().stripTrailingZeros().toPlainString() + "s" : "-";
+                ? requests.asLong() + "/"
+                        + perSeconds.decimalValue().stripTrailingZeros().toPlainString() + "s"
+                : "-";
     }
 
     /** An id or model as one path segment, so that nothing in it can change the path. */

@@ -6,7 +6,9 @@ import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
 /** {@code sluice usage}: {@code GET /admin/usage}, requests and tokens by UTC day, tenant and model. */
-@Command(name = "usage", sortOptions = false,
+@Command(
+        name = "usage",
+        sortOptions = false,
         description = "Show requests and tokens by day, tenant and model (default: the last 7 days).")
 final class UsageCommand extends SluiceCommand {
 
@@ -34,14 +36,29 @@ final class UsageCommand extends SluiceCommand {
             printJson(report);
             return ExitCode.OK.code();
         }
-        Table table = new Table("DAY", "TENANT", "MODEL", "REQUESTS", "SUCCEEDED", "FAILED", "PROMPT TOKENS",
-                "COMPLETION TOKENS", "TOTAL TOKENS", "CACHE HITS");
+        Table table = new Table(
+                "DAY",
+                "TENANT",
+                "MODEL",
+                "REQUESTS",
+                "SUCCEEDED",
+                "FAILED",
+                "PROMPT TOKENS",
+                "COMPLETION TOKENS",
+                "TOTAL TOKENS",
+                "CACHE HITS");
         for (JsonNode row : report.path("data")) {
             JsonNode name = row.path("tenant_name");
-            table.row(Text.string(row.path("day")), Text.string(name.isString() ? name : row.path("tenant_id")),
-                    Text.string(row.path("model")), Text.string(row.path("requests")), Text.string(row.path("succeeded")),
-                    Text.string(row.path("failed")), Text.string(row.path("prompt_tokens")),
-                    Text.string(row.path("completion_tokens")), Text.string(row.path("total_tokens")),
+            table.row(
+                    Text.string(row.path("day")),
+                    Text.string(name.isString() ? name : row.path("tenant_id")),
+                    Text.string(row.path("model")),
+                    Text.string(row.path("requests")),
+                    Text.string(row.path("succeeded")),
+                    Text.string(row.path("failed")),
+                    Text.string(row.path("prompt_tokens")),
+                    Text.string(row.path("completion_tokens")),
+                    Text.string(row.path("total_tokens")),
                     Text.string(row.path("cache_hits")));
         }
         JsonNode totals = report.path("totals");

@@ -42,8 +42,11 @@ class BatchInputTest {
     @Test
     void whatIsNotABatchInputFileIsRefusedBeforeUploading() throws IOException {
         assertRefused(Files.writeString(dir.resolve("empty.jsonl"), "\n\n"), ExitCode.REJECTED, "has no requests");
-        assertRefused(Files.writeString(dir.resolve("csv.jsonl"), "a,b,c\n"), ExitCode.REJECTED, "is not a JSON object");
-        assertRefused(Files.write(dir.resolve("latin1.jsonl"), new byte[] {'{', (byte) 0xE9, '}'}), ExitCode.REJECTED,
+        assertRefused(
+                Files.writeString(dir.resolve("csv.jsonl"), "a,b,c\n"), ExitCode.REJECTED, "is not a JSON object");
+        assertRefused(
+                Files.write(dir.resolve("latin1.jsonl"), new byte[] {'{', (byte) 0xE9, '}'}),
+                ExitCode.REJECTED,
                 "is not UTF-8");
         assertRefused(dir, ExitCode.NOT_FOUND, "is not a readable file");
         assertRefused(dir.resolve("absent.jsonl"), ExitCode.NOT_FOUND, "does not exist");

@@ -31,8 +31,14 @@ class BatchProgressTest {
         BatchProgress.Tracker tracker = new BatchProgress.Tracker();
         tracker.observe("batch_a", "in_progress", 100, 10, 0, null, START);
 
-        BatchProgress progress = tracker.observe("batch_a", "in_progress", 100, 50, 0,
-                START.plusSeconds(20 + 300).getEpochSecond(), START.plusSeconds(20));
+        BatchProgress progress = tracker.observe(
+                "batch_a",
+                "in_progress",
+                100,
+                50,
+                0,
+                START.plusSeconds(20 + 300).getEpochSecond(),
+                START.plusSeconds(20));
 
         assertThat(progress.eta()).isEqualTo(Duration.ofMinutes(5));
         assertThat(progress.line()).endsWith("ETA 5m00s");
@@ -43,7 +49,8 @@ class BatchProgressTest {
         BatchProgress.Tracker tracker = new BatchProgress.Tracker();
         tracker.observe("batch_a", "in_progress", 4, 0, 0, null, START);
 
-        BatchProgress done = tracker.observe("batch_a", "completed", 4, 4, 0, START.getEpochSecond(), START.plusSeconds(4));
+        BatchProgress done =
+                tracker.observe("batch_a", "completed", 4, 4, 0, START.getEpochSecond(), START.plusSeconds(4));
 
         assertThat(done.eta()).isNull();
         assertThat(done.line()).isEqualTo("batch_a completed: 4/4 done, 0 failed, 1.0/s");
@@ -59,7 +66,10 @@ class BatchProgressTest {
         lines.show(new BatchProgress("batch_a", "in_progress", 10, 2, 0, null, null, START.plusSeconds(4)));
         lines.show(new BatchProgress("batch_a", "in_progress", 10, 2, 0, null, null, START.plusSeconds(64)));
 
-        assertThat(text.toString().lines()).containsExactly("batch_a in_progress: 1/10 done, 0 failed",
-                "batch_a in_progress: 2/10 done, 0 failed", "batch_a in_progress: 2/10 done, 0 failed");
+        assertThat(text.toString().lines())
+                .containsExactly(
+                        "batch_a in_progress: 1/10 done, 0 failed",
+                        "batch_a in_progress: 2/10 done, 0 failed",
+                        "batch_a in_progress: 2/10 done, 0 failed");
     }
 }

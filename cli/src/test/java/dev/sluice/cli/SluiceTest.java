@@ -13,46 +13,68 @@ import picocli.CommandLine.ParseResult;
 
 class SluiceTest {
 
-    private static final Map<String, String> KEYS = Map.of("SLUICE_API_KEY", "sk-tenant-secret-1234",
-            "SLUICE_ADMIN_KEY", "admin-secret-5678");
+    private static final Map<String, String> KEYS =
+            Map.of("SLUICE_API_KEY", "sk-tenant-secret-1234", "SLUICE_ADMIN_KEY", "admin-secret-5678");
 
     @Test
     void helpListsEveryCommandAndTheExitCodesButNeverAKey() {
-        for (String[] args : new String[][] {{"--help"}, {"batch", "submit", "--help"}, {"limits", "set", "--help"},
-                {"keys", "create", "--help"}}) {
+        for (String[] args : new String[][] {
+            {"--help"}, {"batch", "submit", "--help"}, {"limits", "set", "--help"}, {"keys", "create", "--help"}
+        }) {
             Run run = Run.of(KEYS, args);
 
             assertThat(run.exitCode()).isZero();
-            assertThat(run.out()).doesNotContain("sk-tenant-secret-1234").doesNotContain("admin-secret-5678")
-                    .contains("SLUICE_API_KEY").contains("3 key refused");
+            assertThat(run.out())
+                    .doesNotContain("sk-tenant-secret-1234")
+                    .doesNotContain("admin-secret-5678")
+                    .contains("SLUICE_API_KEY")
+                    .contains("3 key refused");
         }
-        assertThat(Run.of("--help").out()).contains("batch", "queues", "limits", "pause", "resume", "usage", "keys",
-                "generate-completion");
+        assertThat(Run.of("--help").out())
+                .contains("batch", "queues", "limits", "pause", "resume", "usage", "keys", "generate-completion");
         assertThat(Run.of("batch", "--help").out()).contains("submit", "list", "get", "wait", "cancel", "results");
     }
 
     @Test
     void aMissingInputFileIsOneLineAndExitFiveBeforeAnyCall() {
         // No server listens at this URL: the file is checked before anything is sent.
-        Run run = Run.of(Map.of("SLUICE_API_KEY", "k", "SLUICE_URL", "http://127.0.0.1:9"),
-                "batch", "submit", "no-such-requests.jsonl", "--wait");
+        Run run = Run.of(
+                Map.of("SLUICE_API_KEY", "k", "SLUICE_URL", "http://127.0.0.1:9"),
+                "batch",
+                "submit",
+                "no-such-requests.jsonl",
+                "--wait");
 
         assertThat(run.exitCode()).isEqualTo(5);
-        assertThat(run.errLines()).singleElement().asString()
-                .startsWith("sluice: no-such-requests.jsonl does not exist").doesNotContain("Exception");
+        assertThat(run.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("sluice: no-such-requests.jsonl does not exist")
+                .doesNotContain("Exception");
         assertThat(run.out()).isEmpty();
     }
 
     @Test
     void usageErrorsAreOneLineWithExitTwo() {
-        for (String[] args : new String[][] {{"batch", "submit"}, {"batch", "frobnicate"}, {"queues", "--bogus"},
-                {"batch", "wait", "batch_x", "--poll-interval", "soon"}, {"batch"}, {"limits", "set", "m", "--requests",
-                "5"}, {"limits", "set", "m", "--requests", "5", "--per-seconds", "60", "--default"},
-                {"usage", "--from", "yesterday"}, {"batch", "submit", "requests.jsonl", "--output", "out.jsonl"}}) {
+        for (String[] args : new String[][] {
+            {"batch", "submit"},
+            {"batch", "frobnicate"},
+            {"queues", "--bogus"},
+            {"batch", "wait", "batch_x", "--poll-interval", "soon"},
+            {"batch"},
+            {"limits", "set", "m", "--requests", "5"},
+            {"limits", "set", "m", "--requests", "5", "--per-seconds", "60", "--default"},
+            {"usage", "--from", "yesterday"},
+            {"batch", "submit", "requests.jsonl", "--output", "out.jsonl"}
+        }) {
             Run run = Run.of(KEYS, args);
 
             assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(run.errLines()).as(String.join(" ", args)).singleElement().asString().startsWith("sluice: ")
+            assertThat(run.errLines())
+                    .as(String.join(" ", args))
+                    .singleElement()
+                    .asString()
+                    .startsWith("sluice: ")
                     .contains("--help");
         }
     }
@@ -97,9 +119,26 @@ class SluiceTest {
 
     @Test
     void submitReadsItsOptions() {
-        ParseResult parsed = new Sluice(Map.of(), () -> false).commandLine().parseArgs("batch", "submit",
-                "requests.jsonl", "--endpoint", "/v1/embeddings", "--metadata", "team=search", "--metadata", "run=7",
-                "--wait", "-o", "out.jsonl", "--errors", "errors.jsonl", "--poll-interval", "500ms", "-q");
+        ParseResult parsed = new Sluice(Map.of(), () -> false)
+                .commandLine()
+                .parseArgs(
+                        "batch",
+                        "submit",
+                        "requests.jsonl",
+                        "--endpoint",
+                        "/v1/embeddings",
+                        "--metadata",
+                        "team=search",
+                        "--metadata",
+                        "run=7",
+                        "--wait",
+                        "-o",
+                        "out.jsonl",
+                        "--errors",
+                        "errors.jsonl",
+                        "--poll-interval",
+                        "500ms",
+                        "-q");
         BatchSubmit submit = leaf(parsed);
 
         assertThat(submit.file).isEqualTo(Path.of("requests.jsonl"));
@@ -115,8 +154,18 @@ class SluiceTest {
 
     @Test
     void limitsSetReadsAFractionalWindow() {
-        ParseResult parsed = new Sluice(Map.of(), () -> false).commandLine().parseArgs("limits", "set",
-                "openai/gpt-4o-mini", "--requests", "500", "--per-seconds", "1.5", "--max-concurrency", "20");
+        ParseResult parsed = new Sluice(Map.of(), () -> false)
+                .commandLine()
+                .parseArgs(
+                        "limits",
+                        "set",
+                        "openai/gpt-4o-mini",
+                        "--requests",
+                        "500",
+                        "--per-seconds",
+                        "1.5",
+                        "--max-concurrency",
+                        "20");
         LimitsCommand.Set set = leaf(parsed);
 
         assertThat(set.model).isEqualTo("openai/gpt-4o-mini");
@@ -131,8 +180,7 @@ class SluiceTest {
         Run run = Run.of("generate-completion");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("complete -F _complete_sluice", "batch submit", "--poll-interval",
-                "limits set");
+        assertThat(run.out()).contains("complete -F _complete_sluice", "batch submit", "--poll-interval", "limits set");
     }
 
     @Test

@@ -24,8 +24,10 @@ class TextTest {
         JsonNode limit = ApiClient.JSON.readTree("{\"requests\": 15, \"per_seconds\": 60}");
         JsonNode fractional = ApiClient.JSON.readTree("{\"requests\": 3, \"per_seconds\": 1.50}");
 
-        assertThat(Text.limit(limit.path("requests"), limit.path("per_seconds"))).isEqualTo("15/60s");
-        assertThat(Text.limit(fractional.path("requests"), fractional.path("per_seconds"))).isEqualTo("3/1.5s");
+        assertThat(Text.limit(limit.path("requests"), limit.path("per_seconds")))
+                .isEqualTo("15/60s");
+        assertThat(Text.limit(fractional.path("requests"), fractional.path("per_seconds")))
+                .isEqualTo("3/1.5s");
         assertThat(Text.limit(limit.path("absent"), limit.path("per_seconds"))).isEqualTo("-");
         assertThat(Text.segment("batch_x/../admin key")).isEqualTo("batch_x%2F..%2Fadmin%20key");
     }

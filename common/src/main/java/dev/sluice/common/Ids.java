@@ -13,8 +13,7 @@ public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** A new batch id, {@code batch_...}. */
     public static String batch() {

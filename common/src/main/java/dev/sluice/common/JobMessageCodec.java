@@ -15,8 +15,7 @@ import java.util.Optional;
  */
 public final class JobMessageCodec {
 
-    private JobMessageCodec() {
-    }
+    private JobMessageCodec() {}
 
     /** The message's body. */
     public static byte[] encode(JobMessage message) {

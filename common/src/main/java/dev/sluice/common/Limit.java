@@ -30,8 +30,7 @@ public record Limit(int requests, Duration window) {
     public static Limit parse(String text) {
         Matcher matcher = TEXT.matcher(text == null ? "" : text);
         if (!matcher.matches()) {
-            throw new IllegalArgumentException(
-                    "a limit is written N/Ws or N/Wm (e.g. 15/60s), got '" + text + "'");
+            throw new IllegalArgumentException("a limit is written N/Ws or N/Wm (e.g. 15/60s), got '" + text + "'");
         }
         int requests = Integer.parseInt(matcher.group(1));
         long amount = Long.parseLong(matcher.group(2));

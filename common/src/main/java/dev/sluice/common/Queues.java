@@ -14,8 +14,7 @@ public final class Queues {
 
     private static final String PREFIX = "sluice.jobs.";
 
-    private Queues() {
-    }
+    private Queues() {}
 
     /** The queue of one model, e.g. {@code sluice.jobs.openai/gpt-4o-mini}. */
     public static String forModel(String model) {

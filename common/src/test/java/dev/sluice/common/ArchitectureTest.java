@@ -16,7 +16,9 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule noSpring = noClasses().should().dependOnClassesThat()
+    static final ArchRule noSpring = noClasses()
+            .should()
+            .dependOnClassesThat()
             .resideInAnyPackage("org.springframework..", "jakarta..", "tools.jackson..", "com.fasterxml..")
             .because("common is plain Java: the services bring Spring and Jackson, not the types they share");
 
@@ -25,8 +27,19 @@ class ArchitectureTest {
      * {@code db}).
      */
     @ArchTest
-    static final ArchRule onlyTheJdk = classes().should().onlyDependOnClassesThat()
-            .resideInAnyPackage("dev.sluice.common..", "java.lang..", "java.util..", "java.time..", "java.net..",
-                    "java.nio..", "java.security..", "java.io..", "java.math..", "javax.crypto..")
+    static final ArchRule onlyTheJdk = classes()
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "dev.sluice.common..",
+                    "java.lang..",
+                    "java.util..",
+                    "java.time..",
+                    "java.net..",
+                    "java.nio..",
+                    "java.security..",
+                    "java.io..",
+                    "java.math..",
+                    "javax.crypto..")
             .because("common declares no dependency beyond the JDK");
 }

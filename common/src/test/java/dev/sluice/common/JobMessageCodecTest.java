@@ -26,7 +26,8 @@ class JobMessageCodecTest {
         for (int priority = 0; priority <= 9; priority++) {
             JobMessage message = new JobMessage("job_" + priority, model, priority);
 
-            assertThat(JobMessageCodec.decode(JobMessageCodec.encode(message), "other")).contains(message);
+            assertThat(JobMessageCodec.decode(JobMessageCodec.encode(message), "other"))
+                    .contains(message);
         }
     }
 
@@ -40,19 +41,41 @@ class JobMessageCodecTest {
 
     @Test
     void isLenientAboutEverythingButTheJobId() {
-        assertThat(read("{\"job_id\":\"job_1\",\"batch_id\":\"batch_9\",\"extra\":[1,{\"a\":[true,null]}],\"x\":-1.5e3}"))
+        assertThat(
+                        read(
+                                "{\"job_id\":\"job_1\",\"batch_id\":\"batch_9\",\"extra\":[1,{\"a\":[true,null]}],\"x\":-1.5e3}"))
                 .isEqualTo(new JobMessage("job_1", QUEUE_MODEL, 0));
-        assertThat(read("{\"job_id\":\"job_1\",\"model\":\"m\",\"priority\":10}").priority()).isEqualTo(9);
+        assertThat(read("{\"job_id\":\"job_1\",\"model\":\"m\",\"priority\":10}")
+                        .priority())
+                .isEqualTo(9);
         assertThat(read("{\"job_id\":\"job_1\",\"priority\":-3}").priority()).isZero();
-        assertThat(read("{\"job_id\":\"job_1\",\"priority\":99999999999999999999}").priority()).isEqualTo(9);
-        assertThat(read("{\"job_id\":\"job_1\",\"priority\":\"high\"}").priority()).isZero();
-        assertThat(read("{\"job_id\":\"job_1\",\"model\":\"\",\"priority\":null}").model()).isEqualTo(QUEUE_MODEL);
+        assertThat(read("{\"job_id\":\"job_1\",\"priority\":99999999999999999999}")
+                        .priority())
+                .isEqualTo(9);
+        assertThat(read("{\"job_id\":\"job_1\",\"priority\":\"high\"}").priority())
+                .isZero();
+        assertThat(read("{\"job_id\":\"job_1\",\"model\":\"\",\"priority\":null}")
+                        .model())
+                .isEqualTo(QUEUE_MODEL);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"model\":\"m\"}", "{\"job_id\":\"\"}", "{\"job_id\":\" \"}", "{\"job_id\":42}",
-            "[\"job_1\"]", "job_1", "", "{\"job_id\":\"job_1\"", "{\"job_id\":\"job_1\"} x", "{\"job_id\":'job_1'}",
-            "{\"job_id\":\"job_1\",}", "{\"job_id\":\"job\u0001\"}", "{\"a\":tru,\"job_id\":\"job_1\"}"})
+    @ValueSource(
+            strings = {
+                "{\"model\":\"m\"}",
+                "{\"job_id\":\"\"}",
+                "{\"job_id\":\" \"}",
+                "{\"job_id\":42}",
+                "[\"job_1\"]",
+                "job_1",
+                "",
+                "{\"job_id\":\"job_1\"",
+                "{\"job_id\":\"job_1\"} x",
+                "{\"job_id\":'job_1'}",
+                "{\"job_id\":\"job_1\",}",
+                "{\"job_id\":\"job\u0001\"}",
+                "{\"a\":tru,\"job_id\":\"job_1\"}"
+            })
     void aMessageWithoutAReadableJobIdIsUnusable(String body) {
         assertThat(decode(body)).isEmpty();
     }

@@ -18,7 +18,9 @@ class LimitTest {
 
     @Test
     void refusesWhatIsNotALimit() {
-        assertThatIllegalArgumentException().isThrownBy(() -> Limit.parse("15 per minute")).withMessageContaining("N/Ws");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Limit.parse("15 per minute"))
+                .withMessageContaining("N/Ws");
         assertThatIllegalArgumentException().isThrownBy(() -> Limit.parse("0/60s"));
         assertThatIllegalArgumentException().isThrownBy(() -> Limit.parse("15/0s"));
         assertThatIllegalArgumentException().isThrownBy(() -> Limit.parse(null));

@@ -28,8 +28,17 @@ class StatusTransitionsTest {
 
     @Test
     void batchStatusesAreExactlyOpenAisAndTerminalOnesAreFinal() {
-        assertThat(BatchStatus.values()).extracting(BatchStatus::wire).containsExactlyInAnyOrder(
-                "validating", "failed", "in_progress", "finalizing", "completed", "expired", "cancelling", "cancelled");
+        assertThat(BatchStatus.values())
+                .extracting(BatchStatus::wire)
+                .containsExactlyInAnyOrder(
+                        "validating",
+                        "failed",
+                        "in_progress",
+                        "finalizing",
+                        "completed",
+                        "expired",
+                        "cancelling",
+                        "cancelled");
         for (BatchStatus from : BatchStatus.values()) {
             if (from.isTerminal()) {
                 for (BatchStatus to : BatchStatus.values()) {
@@ -43,9 +52,15 @@ class StatusTransitionsTest {
     @Test
     void aBatchIsStoredInProgressSoValidatingAndFailedAreNeverEnteredOrLeft() {
         for (BatchStatus from : BatchStatus.values()) {
-            assertThat(from.canMoveTo(BatchStatus.VALIDATING)).as("%s -> validating", from).isFalse();
-            assertThat(from.canMoveTo(BatchStatus.FAILED)).as("%s -> failed", from).isFalse();
-            assertThat(BatchStatus.VALIDATING.canMoveTo(from)).as("validating -> %s", from).isFalse();
+            assertThat(from.canMoveTo(BatchStatus.VALIDATING))
+                    .as("%s -> validating", from)
+                    .isFalse();
+            assertThat(from.canMoveTo(BatchStatus.FAILED))
+                    .as("%s -> failed", from)
+                    .isFalse();
+            assertThat(BatchStatus.VALIDATING.canMoveTo(from))
+                    .as("validating -> %s", from)
+                    .isFalse();
         }
     }
 

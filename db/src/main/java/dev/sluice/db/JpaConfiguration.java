@@ -23,5 +23,4 @@ import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
 @EntityScan(basePackageClasses = JpaConfiguration.class)
 @EnableJpaRepositories(basePackageClasses = JpaConfiguration.class)
 @PropertySource("classpath:sluice-persistence.properties")
-class JpaConfiguration {
-}
+class JpaConfiguration {}

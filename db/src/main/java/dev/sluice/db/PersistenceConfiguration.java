@@ -14,5 +14,4 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan(basePackageClasses = PersistenceConfiguration.class)
-public class PersistenceConfiguration {
-}
+public class PersistenceConfiguration {}

@@ -12,8 +12,7 @@ import java.util.List;
 /** Conversions between Java values ({@link Instant} mostly) and the JDBC types PostgreSQL's driver speaks. */
 public final class Timestamps {
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     /** An instant as a bind value for a {@code timestamptz} parameter (null stays null). */
     public static OffsetDateTime bind(Instant instant) {

@@ -12,9 +12,9 @@ import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
 import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
-import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.testsupport.TestInfrastructure;
@@ -41,6 +41,7 @@ class JobRepositoryIT {
     private static final Duration LEASE = Duration.ofMinutes(1);
     /** A lease that lapsed a second after it was taken: a claim whose worker died. */
     private static final Duration LAPSED = Duration.ofSeconds(-1);
+
     private static final int MAX_ATTEMPTS = 5;
 
     @DynamicPropertySource
@@ -48,13 +49,26 @@ class JobRepositoryIT {
         TestInfrastructure.register(registry);
     }
 
-    @Autowired TenantEntityRepository tenants;
-    @Autowired BatchRepository batches;
-    @Autowired JobRepository jobs;
-    @Autowired JobTransitions transitions;
-    @Autowired BatchTransitions batchTransitions;
-    @Autowired FileRepository files;
-    @Autowired TransactionTemplate transaction;
+    @Autowired
+    TenantEntityRepository tenants;
+
+    @Autowired
+    BatchRepository batches;
+
+    @Autowired
+    JobRepository jobs;
+
+    @Autowired
+    JobTransitions transitions;
+
+    @Autowired
+    BatchTransitions batchTransitions;
+
+    @Autowired
+    FileRepository files;
+
+    @Autowired
+    TransactionTemplate transaction;
 
     private String tenantId;
 
@@ -69,7 +83,9 @@ class JobRepositoryIT {
         String body = "{\"model\":\"m\",\"input\":\"tab\\tnl\\n back\\\\slash \\u0000 nul, real\ttab, é ✓ 𝄞\"}";
         String batchId = batchWith(List.of(body, "{\"model\":\"m\",\"input\":\"line\nbreak\r\\N\"}"));
 
-        List<String> stored = jobs.pageByBatch(batchId, null, null, 10).stream().map(j -> j.body()).toList();
+        List<String> stored = jobs.pageByBatch(batchId, null, null, 10).stream()
+                .map(j -> j.body())
+                .toList();
 
         assertThat(stored).containsExactly(body, "{\"model\":\"m\",\"input\":\"line\nbreak\r\\N\"}");
     }
@@ -103,31 +119,41 @@ class JobRepositoryIT {
         transitions.claim(jobId, "live-claim", LEASE);
         Outcome fromCache = new Outcome(200, "{}", null, null, 1, 1, 2, 0, true);
 
-        assertThat(transitions.markSucceeded(jobId, "dead-claim", fromCache, NOW)).isFalse();
+        assertThat(transitions.markSucceeded(jobId, "dead-claim", fromCache, NOW))
+                .isFalse();
         assertThat(jobs.find(tenantId, jobId)).get().satisfies(job -> {
             assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
             assertThat(job.cached()).isFalse();
         });
 
-        assertThat(transitions.markSucceeded(jobId, "live-claim", fromCache, NOW)).isTrue();
+        assertThat(transitions.markSucceeded(jobId, "live-claim", fromCache, NOW))
+                .isTrue();
         assertThat(jobs.find(tenantId, jobId)).get().extracting(JobRow::cached).isEqualTo(true);
     }
 
     @Test
     void aLapsedLeaseIsRescuedAndTheJobCanBeClaimedAgain() {
         String batchId = batchWith(List.of("{\"model\":\"m\"}", "{\"model\":\"m\"}"));
-        List<String> ids = jobs.pageByBatch(batchId, null, null, 10).stream().map(JobRow::id).toList();
+        List<String> ids = jobs.pageByBatch(batchId, null, null, 10).stream()
+                .map(JobRow::id)
+                .toList();
         transitions.claim(ids.get(0), "live-claim", LEASE);
         transitions.claim(ids.get(1), "dead-claim", LAPSED);
 
         assertThat(transitions.requeueLapsed(MAX_ATTEMPTS, 100)).isEqualTo(1);
         assertThat(transitions.requeueLapsed(MAX_ATTEMPTS, 100)).isZero();
 
-        assertThat(jobs.find(tenantId, ids.get(0))).get().extracting(JobRow::status).isEqualTo(JobStatus.RUNNING);
+        assertThat(jobs.find(tenantId, ids.get(0)))
+                .get()
+                .extracting(JobRow::status)
+                .isEqualTo(JobStatus.RUNNING);
         assertThat(transitions.claim(ids.get(1), "next-claim", LEASE))
-                .get().extracting(ClaimedJob::attempts).isEqualTo(2);
-        assertThat(transitions.markSucceeded(ids.get(1), "dead-claim",
-                new Outcome(200, "{}", null, null, null, null, null, 1), NOW)).isFalse();
+                .get()
+                .extracting(ClaimedJob::attempts)
+                .isEqualTo(2);
+        assertThat(transitions.markSucceeded(
+                        ids.get(1), "dead-claim", new Outcome(200, "{}", null, null, null, null, null, 1), NOW))
+                .isFalse();
     }
 
     @Test
@@ -153,7 +179,9 @@ class JobRepositoryIT {
     @Test
     void onlyOneFinaliserWinsAndOnlyWhenNothingIsLeft() {
         String batchId = batchWith(List.of("{\"model\":\"m\"}", "{\"model\":\"m\"}"));
-        List<String> ids = jobs.pageByBatch(batchId, null, null, 10).stream().map(j -> j.id()).toList();
+        List<String> ids = jobs.pageByBatch(batchId, null, null, 10).stream()
+                .map(j -> j.id())
+                .toList();
         Outcome ok = new Outcome(200, "{\"n\":1}", null, null, 1, 1, 2, 5);
         transitions.claim(ids.get(0), "w", LEASE);
         transitions.markSucceeded(ids.get(0), "w", ok, NOW);
@@ -169,22 +197,37 @@ class JobRepositoryIT {
         long bytes = files.writeResults(batchId, ResultKind.ERROR, out);
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(bytes).isEqualTo(out.size());
-        assertThat(text).contains("\"status_code\":400").contains("\"body\":\"not json\"").endsWith("\n");
+        assertThat(text)
+                .contains("\"status_code\":400")
+                .contains("\"body\":\"not json\"")
+                .endsWith("\n");
     }
 
     private List<String> unpublished(Instant createdBefore) {
-        return jobs.unpublishedDue(createdBefore, NOW, 1000).stream().map(JobMessage::jobId).toList();
+        return jobs.unpublishedDue(createdBefore, NOW, 1000).stream()
+                .map(JobMessage::jobId)
+                .toList();
     }
 
     private String batchWith(List<String> bodies) {
         String batchId = Ids.batch();
         transaction.executeWithoutResult(status -> {
-            batches.insert(new NewBatch(batchId, tenantId, "/v1/embeddings", "24h", null, null, null, 0,
-                    bodies.size(), NOW, NOW.plus(Duration.ofHours(24))));
+            batches.insert(new NewBatch(
+                    batchId,
+                    tenantId,
+                    "/v1/embeddings",
+                    "24h",
+                    null,
+                    null,
+                    null,
+                    0,
+                    bodies.size(),
+                    NOW,
+                    NOW.plus(Duration.ofHours(24))));
             List<NewJob> list = new ArrayList<>();
             for (int i = 0; i < bodies.size(); i++) {
-                list.add(new NewJob(Ids.job(), tenantId, batchId, i + 1, "c" + i, "/v1/embeddings", "m",
-                        bodies.get(i), 0, null));
+                list.add(new NewJob(
+                        Ids.job(), tenantId, batchId, i + 1, "c" + i, "/v1/embeddings", "m", bodies.get(i), 0, null));
             }
             jobs.insertAll(list, NOW.truncatedTo(ChronoUnit.MILLIS));
         });

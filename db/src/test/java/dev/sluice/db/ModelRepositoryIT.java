@@ -26,7 +26,8 @@ class ModelRepositoryIT {
         TestInfrastructure.register(registry);
     }
 
-    @Autowired ModelRepository models;
+    @Autowired
+    ModelRepository models;
 
     @Test
     void aWidenedMarginIsSharedAndNeverNarrows() {
@@ -36,7 +37,9 @@ class ModelRepositoryIT {
         models.widenMargin(model, Duration.ofMillis(500));
         models.widenMargin(model, Duration.ofMillis(200));
 
-        assertThat(models.settings(model)).get().extracting(ModelSettings::widenedMargin)
+        assertThat(models.settings(model))
+                .get()
+                .extracting(ModelSettings::widenedMargin)
                 .isEqualTo(Duration.ofMillis(500));
     }
 

@@ -50,21 +50,41 @@ class OneTransactionIT {
         TestInfrastructure.register(registry);
     }
 
-    @Autowired ApplicationContext context;
-    @Autowired TransactionTemplate transaction;
-    @Autowired DataSource dataSource;
-    @Autowired JdbcClient jdbc;
-    @Autowired TenantEntityRepository tenants;
-    @Autowired FileEntityRepository files;
-    @Autowired RateLimitEventRepository rateLimitLog;
-    @Autowired RateLimitEventEntityRepository rateLimitEvents;
-    @Autowired BatchRepository batches;
-    @Autowired JobRepository jobs;
+    @Autowired
+    ApplicationContext context;
+
+    @Autowired
+    TransactionTemplate transaction;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    TenantEntityRepository tenants;
+
+    @Autowired
+    FileEntityRepository files;
+
+    @Autowired
+    RateLimitEventRepository rateLimitLog;
+
+    @Autowired
+    RateLimitEventEntityRepository rateLimitEvents;
+
+    @Autowired
+    BatchRepository batches;
+
+    @Autowired
+    JobRepository jobs;
 
     @Test
     void thereIsOneTransactionManagerAndItIsJpas() {
         assertThat(context.getBeansOfType(TransactionManager.class).values())
-                .singleElement().isInstanceOf(JpaTransactionManager.class);
+                .singleElement()
+                .isInstanceOf(JpaTransactionManager.class);
     }
 
     @Test
@@ -72,15 +92,19 @@ class OneTransactionIT {
         Written written = new Written();
 
         assertThatThrownBy(() -> transaction.executeWithoutResult(status -> {
-            writeEverything(written);
-            // Inside the transaction each path sees the others' rows; another connection sees none of them.
-            assertThat(jdbc.sql("SELECT count(*) FROM tenants WHERE id = :id").param("id", written.tenantId)
-                    .query(Integer.class).single()).isOne();
-            assertThat(tenants.findById(written.tenantId)).isPresent();
-            assertThat(files.find(written.tenantId, written.fileId)).isPresent();
-            assertThat(countOnAnotherConnection(written)).containsOnly(0);
-            throw new IllegalStateException("roll back");
-        })).hasMessage("roll back");
+                    writeEverything(written);
+                    // Inside the transaction each path sees the others' rows; another connection sees none of them.
+                    assertThat(jdbc.sql("SELECT count(*) FROM tenants WHERE id = :id")
+                                    .param("id", written.tenantId)
+                                    .query(Integer.class)
+                                    .single())
+                            .isOne();
+                    assertThat(tenants.findById(written.tenantId)).isPresent();
+                    assertThat(files.find(written.tenantId, written.fileId)).isPresent();
+                    assertThat(countOnAnotherConnection(written)).containsOnly(0);
+                    throw new IllegalStateException("roll back");
+                }))
+                .hasMessage("roll back");
 
         assertThat(counts(written)).containsOnly(0);
         assertThat(tenants.findById(written.tenantId)).isEmpty();
@@ -96,46 +120,74 @@ class OneTransactionIT {
         assertThat(counts(written)).containsOnly(1).hasSize(6);
         assertThat(jobs.pageByBatch(written.batchId, null, null, 10)).hasSize(2);
         assertThat(tenants.findById(written.tenantId)).isPresent();
-        assertThat(files.find(written.tenantId, written.fileId)).get()
+        assertThat(files.find(written.tenantId, written.fileId))
+                .get()
                 .satisfies(file -> assertThat(file.bytes()).isEqualTo(42));
-        assertThat(rateLimitEvents.recent(written.model, null, 10)).singleElement()
+        assertThat(rateLimitEvents.recent(written.model, null, 10))
+                .singleElement()
                 .satisfies(event -> assertThat(event.learned()).isEqualTo(Limit.parse("15/60s")));
     }
 
     /** One write per path: JPA (tenant, key, file, a JPQL update), JdbcClient (batch, 429 event) and COPY (jobs). */
     private void writeEverything(Written w) {
         tenants.createTenantWithKey(w.tenantId, w.keyId, "t", Ids.random(32).getBytes(), "sk-x", "whsec_x", NOW);
-        batches.insert(new NewBatch(w.batchId, w.tenantId, "/v1/embeddings", "24h", null, null, null, 0, 2, NOW,
+        batches.insert(new NewBatch(
+                w.batchId,
+                w.tenantId,
+                "/v1/embeddings",
+                "24h",
+                null,
+                null,
+                null,
+                0,
+                2,
+                NOW,
                 NOW.plus(Duration.ofHours(24))));
-        jobs.insertAll(List.of(
-                new NewJob(Ids.job(), w.tenantId, w.batchId, 1, "a", "/v1/embeddings", w.model, "{}", 0, null),
-                new NewJob(Ids.job(), w.tenantId, w.batchId, 2, "b", "/v1/embeddings", w.model, "{}", 0, null)), NOW);
+        jobs.insertAll(
+                List.of(
+                        new NewJob(Ids.job(), w.tenantId, w.batchId, 1, "a", "/v1/embeddings", w.model, "{}", 0, null),
+                        new NewJob(Ids.job(), w.tenantId, w.batchId, 2, "b", "/v1/embeddings", w.model, "{}", 0, null)),
+                NOW);
         files.insertInputFile(w.fileId, w.tenantId, "in.jsonl", NOW);
         files.setBytes(w.fileId, 42);
-        rateLimitLog.record(new RateLimitEvent(0, w.model, "cred", null, NOW, "429", Duration.ofSeconds(3),
-                Limit.parse("15/60s"), NOW.plusSeconds(3)));
+        rateLimitLog.record(new RateLimitEvent(
+                0,
+                w.model,
+                "cred",
+                null,
+                NOW,
+                "429",
+                Duration.ofSeconds(3),
+                Limit.parse("15/60s"),
+                NOW.plusSeconds(3)));
     }
 
     private List<Integer> counts(Written w) {
         return w.countQueries().entrySet().stream()
-                .map(query -> jdbc.sql(query.getKey()).param("id", query.getValue()).query(Integer.class).single())
+                .map(query -> jdbc.sql(query.getKey())
+                        .param("id", query.getValue())
+                        .query(Integer.class)
+                        .single())
                 .map(n -> Math.min(n, 1))
                 .toList();
     }
 
     private List<Integer> countOnAnotherConnection(Written w) {
         try (Connection other = dataSource.getConnection()) {
-            return w.countQueries().entrySet().stream().map(query -> {
-                try (var statement = other.prepareStatement(query.getKey().replace(":id", "?"))) {
-                    statement.setString(1, query.getValue());
-                    try (ResultSet rs = statement.executeQuery()) {
-                        rs.next();
-                        return rs.getInt(1);
-                    }
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
+            return w.countQueries().entrySet().stream()
+                    .map(query -> {
+                        try (var statement =
+                                other.prepareStatement(query.getKey().replace(":id", "?"))) {
+                            statement.setString(1, query.getValue());
+                            try (ResultSet rs = statement.executeQuery()) {
+                                rs.next();
+                                return rs.getInt(1);
+                            }
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .toList();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -36,9 +36,14 @@ class PacerBudgetRepositoryIT {
         TestInfrastructure.register(registry);
     }
 
-    @Autowired PacerBudgetRepository budgets;
-    @Autowired DataSource dataSource;
-    @Autowired JdbcClient jdbc;
+    @Autowired
+    PacerBudgetRepository budgets;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    JdbcClient jdbc;
 
     /**
      * Connection 1 holds the row (as another worker's decision does) until connection 2's update is seen
@@ -67,17 +72,21 @@ class PacerBudgetRepositoryIT {
             }
             long lockedAtUs = nowUs(holder);
 
-            CompletableFuture<Void> decision = CompletableFuture.runAsync(() -> budgets.update(credential, model,
-                    row -> {
+            CompletableFuture<Void> decision = CompletableFuture.runAsync(
+                    () -> budgets.update(credential, model, row -> {
                         decidedAtUs.set(row.nowUs());
                         return row;
-                    }), waiter);
+                    }),
+                    waiter);
 
-            await("connection 2 waiting for the row lock").atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(20)).until(() -> waitingForTheLock() > 0);
+            await("connection 2 waiting for the row lock")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> waitingForTheLock() > 0);
             // Hold it a while longer, measured on the database's clock, so that a clock read before the wait
             // would be visibly early.
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> nowUs(holder) - lockedAtUs >= 500_000);
             if (holderWrites) {
                 try (PreparedStatement write = holder.prepareStatement(
@@ -88,7 +97,9 @@ class PacerBudgetRepositoryIT {
                 }
             }
             releasedAtUs = nowUs(holder);
-            assertThat(decision).as("connection 2 still waits while the row is held").isNotDone();
+            assertThat(decision)
+                    .as("connection 2 still waits while the row is held")
+                    .isNotDone();
             holder.commit();
 
             decision.get(10, TimeUnit.SECONDS);
@@ -96,7 +107,8 @@ class PacerBudgetRepositoryIT {
             waiter.shutdownNow();
         }
 
-        assertThat(decidedAtUs.get()).as("the clock connection 2 decided with (µs), vs the release (µs)")
+        assertThat(decidedAtUs.get())
+                .as("the clock connection 2 decided with (µs), vs the release (µs)")
                 .isGreaterThanOrEqualTo(releasedAtUs);
     }
 
@@ -110,7 +122,7 @@ class PacerBudgetRepositoryIT {
     /** The database's clock as {@code connection} reads it now, in µs since the epoch. */
     private static long nowUs(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint)");
+                        "SELECT CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint)");
                 ResultSet rs = statement.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -27,34 +27,49 @@ class ResponseCacheRepositoryIT {
         TestInfrastructure.register(registry);
     }
 
-    @Autowired ResponseCacheRepository cache;
-    @Autowired TenantEntityRepository tenants;
+    @Autowired
+    ResponseCacheRepository cache;
+
+    @Autowired
+    TenantEntityRepository tenants;
 
     @Test
     void anAnswerIsServedToItsTenantUntilItExpiresAndANewerOneReplacesIt() {
         String alice = tenant();
         String bob = tenant();
-        byte[] key = CacheKey.of("/v1/embeddings", "{\"model\":\"e\",\"input\":\"" + Ids.random(8) + "\"}").orElseThrow();
+        byte[] key = CacheKey.of("/v1/embeddings", "{\"model\":\"e\",\"input\":\"" + Ids.random(8) + "\"}")
+                .orElseThrow();
         cache.put(alice, key, "/v1/embeddings", new CachedResponse(200, "{\"v\":1}", 3, null, 3), NOW, NOW.plus(TTL));
 
-        assertThat(cache.find(alice, key, NOW.plusSeconds(1))).get().extracting(CachedResponse::responseBody)
+        assertThat(cache.find(alice, key, NOW.plusSeconds(1)))
+                .get()
+                .extracting(CachedResponse::responseBody)
                 .isEqualTo("{\"v\":1}");
         assertThat(cache.find(bob, key, NOW.plusSeconds(1))).isEmpty();
         assertThat(cache.find(alice, key, NOW.plus(TTL))).isEmpty();
 
-        cache.put(alice, key, "/v1/embeddings", new CachedResponse(200, "{\"v\":2}", 3, null, 3), NOW.plus(TTL),
+        cache.put(
+                alice,
+                key,
+                "/v1/embeddings",
+                new CachedResponse(200, "{\"v\":2}", 3, null, 3),
+                NOW.plus(TTL),
                 NOW.plus(TTL).plus(TTL));
-        assertThat(cache.find(alice, key, NOW.plus(TTL))).get().extracting(CachedResponse::responseBody)
+        assertThat(cache.find(alice, key, NOW.plus(TTL)))
+                .get()
+                .extracting(CachedResponse::responseBody)
                 .isEqualTo("{\"v\":2}");
     }
 
     @Test
     void expiredAnswersArePurged() {
         String tenant = tenant();
-        byte[] key = CacheKey.of("/v1/embeddings", "{\"model\":\"e\",\"input\":\"" + Ids.random(8) + "\"}").orElseThrow();
+        byte[] key = CacheKey.of("/v1/embeddings", "{\"model\":\"e\",\"input\":\"" + Ids.random(8) + "\"}")
+                .orElseThrow();
         cache.put(tenant, key, "/v1/embeddings", new CachedResponse(200, "{}", null, null, null), NOW, NOW.plus(TTL));
 
-        assertThat(cache.deleteExpired(NOW.plus(TTL).plus(TTL.multipliedBy(24 * 365)))).isGreaterThanOrEqualTo(1);
+        assertThat(cache.deleteExpired(NOW.plus(TTL).plus(TTL.multipliedBy(24 * 365))))
+                .isGreaterThanOrEqualTo(1);
         assertThat(cache.find(tenant, key, NOW)).isEmpty();
     }
 

@@ -22,7 +22,8 @@ class SharedPropertiesTest {
         assertThat(bind(Map.of()).defaultLimit()).isEqualTo(Limit.parse("15/60s"));
         assertThat(bind(Map.of("SLUICE_DEFAULT_LIMIT", "500/1m")).defaultLimit())
                 .isEqualTo(new Limit(500, Duration.ofMinutes(1)));
-        assertThatThrownBy(() -> bind(Map.of("SLUICE_DEFAULT_LIMIT", "fast"))).rootCause()
+        assertThatThrownBy(() -> bind(Map.of("SLUICE_DEFAULT_LIMIT", "fast")))
+                .rootCause()
                 .hasMessageContaining("N/Ws");
     }
 
@@ -35,10 +36,12 @@ class SharedPropertiesTest {
 
         assertThat(properties.secrets().cipher().encrypts()).isTrue();
         assertThat(properties.toString()).doesNotContain(key).contains("encryptionKey=***");
-        assertThatThrownBy(() -> bind(Map.of("SLUICE_SECRETS_ENCRYPTION_KEY", "c2hvcnQ="))).rootCause()
+        assertThatThrownBy(() -> bind(Map.of("SLUICE_SECRETS_ENCRYPTION_KEY", "c2hvcnQ=")))
+                .rootCause()
                 .hasMessageContaining("sluice.secrets.encryption-key (SLUICE_SECRETS_ENCRYPTION_KEY): the secrets "
                         + "encryption key must be base64 of 32 bytes, got 5 bytes");
-        assertThatThrownBy(() -> bind(Map.of("SLUICE_SECRETS_ENCRYPTION_KEY", "not base64!"))).rootCause()
+        assertThatThrownBy(() -> bind(Map.of("SLUICE_SECRETS_ENCRYPTION_KEY", "not base64!")))
+                .rootCause()
                 .hasMessageContaining("not valid base64");
     }
 

@@ -81,16 +81,22 @@ class TransitionsContractIT {
         TestInfrastructure.register(registry);
     }
 
-    @Autowired TenantEntityRepository tenants;
-    @Autowired JobTransitions jobs;
-    @Autowired BatchTransitions batches;
-    @Autowired JdbcClient jdbc;
+    @Autowired
+    TenantEntityRepository tenants;
+
+    @Autowired
+    JobTransitions jobs;
+
+    @Autowired
+    BatchTransitions batches;
+
+    @Autowired
+    JdbcClient jdbc;
 
     private String tenantId;
 
     /** A row a statement is run against. */
-    private record Row(String tenantId, String batchId, String jobId) {
-    }
+    private record Row(String tenantId, String batchId, String jobId) {}
 
     @BeforeEach
     void tenant() {
@@ -120,13 +126,20 @@ class TransitionsContractIT {
                 Row row = jobIn(from, batchStatus);
                 statement.accept(row);
                 JobStatus to = JobStatus.fromWire(jdbc.sql("SELECT status FROM jobs WHERE id = :id")
-                        .param("id", row.jobId()).query(String.class).single());
+                        .param("id", row.jobId())
+                        .query(String.class)
+                        .single());
                 record(moves, name, from.name(), to.name());
-                jdbc.sql("DELETE FROM batches WHERE id = :id").param("id", row.batchId()).update();
+                jdbc.sql("DELETE FROM batches WHERE id = :id")
+                        .param("id", row.batchId())
+                        .update();
             }
         });
 
-        assertContract(moves, statementNames(JobTransitions.class, JobStatus.values()), JobStatus.values(),
+        assertContract(
+                moves,
+                statementNames(JobTransitions.class, JobStatus.values()),
+                JobStatus.values(),
                 (a, b) -> a.canMoveTo(b));
     }
 
@@ -145,27 +158,43 @@ class TransitionsContractIT {
                 String id = batchIn(from.wire());
                 boolean moved = statement.apply(id);
                 BatchStatus to = BatchStatus.fromWire(jdbc.sql("SELECT status FROM batches WHERE id = :id")
-                        .param("id", id).query(String.class).single());
-                assertThat(moved).as("%s on a %s batch reports what it did", name, from).isEqualTo(to != from);
+                        .param("id", id)
+                        .query(String.class)
+                        .single());
+                assertThat(moved)
+                        .as("%s on a %s batch reports what it did", name, from)
+                        .isEqualTo(to != from);
                 record(moves, name, from.name(), to.name());
             }
         });
 
-        assertContract(moves, statementNames(BatchTransitions.class, BatchStatus.values()), BatchStatus.values(),
+        assertContract(
+                moves,
+                statementNames(BatchTransitions.class, BatchStatus.values()),
+                BatchStatus.values(),
                 (a, b) -> a.canMoveTo(b));
     }
 
     private Row jobIn(JobStatus status, String batchStatus) {
         String batchId = batchIn(batchStatus);
         String jobId = Ids.job();
-        jdbc.sql(INSERT_JOB).param("id", jobId).param("tenantId", tenantId).param("batchId", batchId)
-                .param("status", status.wire()).param("token", TOKEN).update();
+        jdbc.sql(INSERT_JOB)
+                .param("id", jobId)
+                .param("tenantId", tenantId)
+                .param("batchId", batchId)
+                .param("status", status.wire())
+                .param("token", TOKEN)
+                .update();
         return new Row(tenantId, batchId, jobId);
     }
 
     private String batchIn(String status) {
         String id = Ids.batch();
-        jdbc.sql(INSERT_BATCH).param("id", id).param("tenantId", tenantId).param("status", status).update();
+        jdbc.sql(INSERT_BATCH)
+                .param("id", id)
+                .param("tenantId", tenantId)
+                .param("status", status)
+                .update();
         return id;
     }
 
@@ -180,13 +209,15 @@ class TransitionsContractIT {
      * Each statement made exactly the one move its name begins with; every statement the class declares was run;
      * and the moves made are exactly the pairs {@code allowed} accepts.
      */
-    private static <S extends Enum<S>> void assertContract(Map<String, Set<String>> moves, Set<String> declared,
-            S[] states, BiPredicate<S, S> allowed) {
-        assertThat(moves.keySet()).as("every transition statement declared is run by this test").isEqualTo(declared);
-        moves.forEach((statement, made) -> assertThat(made).as("the moves %s made", statement)
-                .containsExactly(namedMove(statement, states)));
-        Set<String> madeAll = moves.values().stream().flatMap(Set::stream)
-                .collect(Collectors.toCollection(TreeSet::new));
+    private static <S extends Enum<S>> void assertContract(
+            Map<String, Set<String>> moves, Set<String> declared, S[] states, BiPredicate<S, S> allowed) {
+        assertThat(moves.keySet())
+                .as("every transition statement declared is run by this test")
+                .isEqualTo(declared);
+        moves.forEach((statement, made) ->
+                assertThat(made).as("the moves %s made", statement).containsExactly(namedMove(statement, states)));
+        Set<String> madeAll =
+                moves.values().stream().flatMap(Set::stream).collect(Collectors.toCollection(TreeSet::new));
         Set<String> allowedAll = new TreeSet<>();
         for (S from : states) {
             for (S to : states) {
@@ -195,13 +226,17 @@ class TransitionsContractIT {
                 }
             }
         }
-        assertThat(madeAll).as("the moves the SQL makes are the moves canMoveTo allows").isEqualTo(allowedAll);
+        assertThat(madeAll)
+                .as("the moves the SQL makes are the moves canMoveTo allows")
+                .isEqualTo(allowedAll);
     }
 
     /** {@code FROM_TO_TO} of a statement named {@code FROM_TO_TO} or {@code FROM_TO_TO_WHY}. */
     private static <S extends Enum<S>> String namedMove(String statement, S[] states) {
-        List<String> names = Arrays.stream(states).map(Enum::name)
-                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        List<String> names = Arrays.stream(states)
+                .map(Enum::name)
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
         for (String from : names) {
             for (String to : names) {
                 String move = from + "_TO_" + to;
@@ -219,7 +254,9 @@ class TransitionsContractIT {
         Set<String> names = new HashSet<>();
         for (Field field : type.getDeclaredFields()) {
             int modifiers = field.getModifiers();
-            if (Modifier.isStatic(modifiers) && Modifier.isFinal(modifiers) && field.getType() == String.class
+            if (Modifier.isStatic(modifiers)
+                    && Modifier.isFinal(modifiers)
+                    && field.getType() == String.class
                     && field.getName().matches(state + "_TO_" + state + "(_[A-Z_]+)?")) {
                 names.add(field.getName());
             }

@@ -15,8 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Cli {
 
-    private Cli() {
-    }
+    private Cli() {}
 
     /** What one run printed and how it exited. */
     record Result(int exitCode, String out, String err) {
@@ -36,27 +35,34 @@ final class Cli {
     }
 
     static Result run(Map<String, String> env, Path workDir, String... args) {
-        Path root = Path.of(System.getProperty("sluice.root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("sluice.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         Path jar = root.resolve("cli/target/sluice.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (./mvnw -pl cli package)");
         }
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar.toString()));
         command.addAll(List.of(args));
         try {
             Path out = Files.createTempFile(workDir, "cli", ".out");
             Path err = Files.createTempFile(workDir, "cli", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().keySet().removeIf(name -> name.startsWith("SLUICE_"));
             builder.environment().putAll(env);
             Process process = builder.start();
             if (!process.waitFor(3, TimeUnit.MINUTES)) {
                 process.destroyForcibly().waitFor();
-                throw new IllegalStateException("sluice " + String.join(" ", args) + " did not end in 3 minutes:\n"
-                        + Files.readString(err));
+                throw new IllegalStateException(
+                        "sluice " + String.join(" ", args) + " did not end in 3 minutes:\n" + Files.readString(err));
             }
             return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
         } catch (IOException e) {

@@ -47,10 +47,21 @@ class FacadeIT {
     @BeforeAll
     static void startStack() {
         stack = SluiceStack.start(
-                Map.of("SIMULATOR_LIMIT", LIMIT, "SIMULATOR_LATENCY_MS", "50", "SIMULATOR_JITTER_MS", "20",
-                        "SIMULATOR_EMBEDDINGS", "true", "SIMULATOR_COMPLETIONS", "true",
-                        "SIMULATOR_STREAMING", "broken"),
-                Map.of("SLUICE_DEFAULT_LIMIT", LIMIT), 1);
+                Map.of(
+                        "SIMULATOR_LIMIT",
+                        LIMIT,
+                        "SIMULATOR_LATENCY_MS",
+                        "50",
+                        "SIMULATOR_JITTER_MS",
+                        "20",
+                        "SIMULATOR_EMBEDDINGS",
+                        "true",
+                        "SIMULATOR_COMPLETIONS",
+                        "true",
+                        "SIMULATOR_STREAMING",
+                        "broken"),
+                Map.of("SLUICE_DEFAULT_LIMIT", LIMIT),
+                1);
         key = stack.newTenantKey("sdk-user");
         client = Sdk.client(stack, key);
     }
@@ -68,18 +79,28 @@ class FacadeIT {
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 45; i++) {
                 String question = "question " + i;
-                calls.add(callers.submit(() -> client.chat().completions().create(ChatCompletionCreateParams.builder()
-                        .model(CHAT_MODEL).addUserMessage(question).build())));
+                calls.add(callers.submit(() -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model(CHAT_MODEL)
+                                .addUserMessage(question)
+                                .build())));
             }
             for (Future<ChatCompletion> call : calls) {
                 ChatCompletion answer = call.get();
                 assertThat(answer.choices()).hasSize(1);
-                assertThat(answer.choices().get(0).message().content()).isPresent().get().asString().isNotEmpty();
+                assertThat(answer.choices().get(0).message().content())
+                        .isPresent()
+                        .get()
+                        .asString()
+                        .isNotEmpty();
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        assertThat(simulatorTotal("rate_limited") - rateLimitedBefore).as(stack.logs()).isZero();
+        assertThat(simulatorTotal("rate_limited") - rateLimitedBefore)
+                .as(stack.logs())
+                .isZero();
         // 45 calls at 15 per 6 s need at least two full windows after the first burst.
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(12));
     }
@@ -87,15 +108,28 @@ class FacadeIT {
     @Test
     void streamingSendsTheWholeAnswerAsChunksWhetherTheProvidersStreamingIsBrokenOrWorking() {
         for (String mode : List.of("broken", "working")) {
-            assertThat(stack.simulator().put("/__config", Map.of("streaming", mode)).status()).isEqualTo(200);
-            ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(CHAT_MODEL)
-                    .addUserMessage("tell me a story about a sluice gate").build();
-            String whole = client.chat().completions().create(params).choices().get(0).message().content().orElseThrow();
+            assertThat(stack.simulator()
+                            .put("/__config", Map.of("streaming", mode))
+                            .status())
+                    .isEqualTo(200);
+            ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                    .model(CHAT_MODEL)
+                    .addUserMessage("tell me a story about a sluice gate")
+                    .build();
+            String whole = client.chat()
+                    .completions()
+                    .create(params)
+                    .choices()
+                    .get(0)
+                    .message()
+                    .content()
+                    .orElseThrow();
 
             StringBuilder streamed = new StringBuilder();
             List<String> finishReasons = new ArrayList<>();
             int chunks = 0;
-            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+            try (StreamResponse<ChatCompletionChunk> stream =
+                    client.chat().completions().createStreaming(params)) {
                 for (ChatCompletionChunk chunk : (Iterable<ChatCompletionChunk>) stream.stream()::iterator) {
                     chunks++;
                     chunk.choices().forEach(choice -> {
@@ -113,12 +147,18 @@ class FacadeIT {
 
     @Test
     void completionsAndEmbeddingsAnswerThroughTheFacade() {
-        Completion completion = client.completions().create(CompletionCreateParams.builder()
-                .model(CompletionCreateParams.Model.of("openai/gpt-3.5-turbo-instruct")).prompt("Say hi").build());
+        Completion completion = client.completions()
+                .create(CompletionCreateParams.builder()
+                        .model(CompletionCreateParams.Model.of("openai/gpt-3.5-turbo-instruct"))
+                        .prompt("Say hi")
+                        .build());
         assertThat(completion.choices().get(0).text()).isNotEmpty();
 
-        CreateEmbeddingResponse embedding = client.embeddings().create(EmbeddingCreateParams.builder()
-                .model("openai/text-embedding-3-small").input("a sluice gate").build());
+        CreateEmbeddingResponse embedding = client.embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("openai/text-embedding-3-small")
+                        .input("a sluice gate")
+                        .build());
         assertThat(embedding.data()).hasSize(1);
         assertThat(embedding.data().get(0).embedding()).isNotEmpty();
     }
@@ -126,36 +166,52 @@ class FacadeIT {
     @Test
     void modelsAreTheProvidersList() {
         List<Model> models = client.models().list().data();
-        assertThat(models).extracting(Model::id).contains(CHAT_MODEL, "anthropic/claude-3-5-haiku").hasSize(58);
+        assertThat(models)
+                .extracting(Model::id)
+                .contains(CHAT_MODEL, "anthropic/claude-3-5-haiku")
+                .hasSize(58);
         assertThat(client.models().retrieve(CHAT_MODEL).id()).isEqualTo(CHAT_MODEL);
 
-        OpenAIServiceException missing = catchThrowableOfType(OpenAIServiceException.class,
-                () -> client.models().retrieve("nobody/no-such-model"));
+        OpenAIServiceException missing = catchThrowableOfType(
+                OpenAIServiceException.class, () -> client.models().retrieve("nobody/no-such-model"));
         assertThat(missing.statusCode()).isEqualTo(404);
     }
 
     @Test
     void theProvidersRefusalReachesTheCallerAsIs() {
-        OpenAIServiceException refused = catchThrowableOfType(OpenAIServiceException.class,
-                () -> client.chat().completions().create(ChatCompletionCreateParams.builder()
-                        .model("nobody/no-such-model").addUserMessage("hi").build()));
+        OpenAIServiceException refused = catchThrowableOfType(
+                OpenAIServiceException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model("nobody/no-such-model")
+                                .addUserMessage("hi")
+                                .build()));
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body().toString()).contains("nobody/no-such-model");
     }
 
     @Test
     void aCallerThatGivesUpGetsA504NamingAJobThatStillFinishes() {
-        OpenAIServiceException gaveUp = catchThrowableOfType(OpenAIServiceException.class,
-                () -> client.chat().completions().create(ChatCompletionCreateParams.builder().model(CHAT_MODEL)
-                        .addUserMessage("slow down").putAdditionalHeader("X-Sluice-Max-Wait", "1").build()));
+        OpenAIServiceException gaveUp = catchThrowableOfType(
+                OpenAIServiceException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model(CHAT_MODEL)
+                                .addUserMessage("slow down")
+                                .putAdditionalHeader("X-Sluice-Max-Wait", "1")
+                                .build()));
         assertThat(gaveUp.statusCode()).isEqualTo(504);
         assertThat(gaveUp.code()).contains("wait_timeout");
         Matcher jobId = Pattern.compile("job_[A-Za-z0-9]+").matcher(gaveUp.getMessage());
         assertThat(jobId.find()).as(gaveUp.getMessage()).isTrue();
 
         Http tenant = stack.client(key);
-        JsonNode job = await().atMost(Duration.ofSeconds(60)).until(
-                () -> tenant.get("/v1/jobs/" + jobId.group()).json(), j -> "succeeded".equals(j.get("status").asString()));
+        JsonNode job = await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> tenant.get("/v1/jobs/" + jobId.group()).json(),
+                        j -> "succeeded".equals(j.get("status").asString()));
         assertThat(job.get("response").get("status_code").asInt()).isEqualTo(200);
         assertThat(job.get("priority").asInt()).isEqualTo(9);
     }

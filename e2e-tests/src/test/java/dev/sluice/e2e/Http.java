@@ -15,7 +15,8 @@ final class Http {
 
     static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final URI base;
     private final String bearer;
@@ -36,13 +37,15 @@ final class Http {
 
     Response post(String path, Object body) {
         String text = body instanceof String s ? s : JSON.writeValueAsString(body);
-        return send(request(path).header("Content-Type", "application/json")
+        return send(request(path)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(text)));
     }
 
     Response put(String path, Object body) {
         String text = body instanceof String s ? s : JSON.writeValueAsString(body);
-        return send(request(path).header("Content-Type", "application/json")
+        return send(request(path)
+                .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(text)));
     }
 

@@ -46,7 +46,8 @@ class OpenAiSdkIT {
     static void startStack() {
         stack = SluiceStack.start(
                 Map.of("SIMULATOR_LIMIT", "100/1s", "SIMULATOR_LATENCY_MS", "20", "SIMULATOR_JITTER_MS", "10"),
-                Map.of("SLUICE_DEFAULT_LIMIT", "100/1s"), 1);
+                Map.of("SLUICE_DEFAULT_LIMIT", "100/1s"),
+                1);
     }
 
     @AfterAll
@@ -59,23 +60,32 @@ class OpenAiSdkIT {
     @Test
     void uploadedFileRunsToResultFilesTheSdkReadsLineByLine() {
         OpenAIClient openai = client("results");
-        String lines = line("ok-1", "hello") + line("bad-1", null) + line("ok-2", "again") + line("bad-2", null)
+        String lines = line("ok-1", "hello")
+                + line("bad-1", null)
+                + line("ok-2", "again")
+                + line("bad-2", null)
                 + line("ok-3", "more");
 
-        FileObject file = openai.files().create(FileCreateParams.builder().file(jsonl("requests.jsonl", lines))
-                .purpose(FilePurpose.BATCH).build());
+        FileObject file = openai.files()
+                .create(FileCreateParams.builder()
+                        .file(jsonl("requests.jsonl", lines))
+                        .purpose(FilePurpose.BATCH)
+                        .build());
         assertThat(file.id()).startsWith("file-");
         assertThat(file.bytes()).isEqualTo(lines.getBytes(StandardCharsets.UTF_8).length);
         assertThat(file.filename()).isEqualTo("requests.jsonl");
         assertThat(file.purpose()).isEqualTo(FileObject.Purpose.BATCH);
 
-        Batch created = openai.batches().create(BatchCreateParams.builder().inputFileId(file.id())
-                .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                .completionWindow(BatchCreateParams.CompletionWindow._24H)
-                .metadata(BatchCreateParams.Metadata.builder()
-                        .putAdditionalProperty("project", JsonValue.from("drop-in"))
-                        .putAdditionalProperty("owner", JsonValue.from("e2e")).build())
-                .build());
+        Batch created = openai.batches()
+                .create(BatchCreateParams.builder()
+                        .inputFileId(file.id())
+                        .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
+                        .completionWindow(BatchCreateParams.CompletionWindow._24H)
+                        .metadata(BatchCreateParams.Metadata.builder()
+                                .putAdditionalProperty("project", JsonValue.from("drop-in"))
+                                .putAdditionalProperty("owner", JsonValue.from("e2e"))
+                                .build())
+                        .build());
         assertThat(created.inputFileId()).isEqualTo(file.id());
         assertThat(created.requestCounts().orElseThrow().total()).isEqualTo(5);
         // The batch holds its own copy of every line: deleting the input file does not touch it.
@@ -84,7 +94,8 @@ class OpenAiSdkIT {
         Batch done = awaitStatus(openai, created.id(), Batch.Status.COMPLETED);
         done.validate();
         assertThat(done.metadata().orElseThrow()._additionalProperties())
-                .containsEntry("project", JsonValue.from("drop-in")).containsEntry("owner", JsonValue.from("e2e"));
+                .containsEntry("project", JsonValue.from("drop-in"))
+                .containsEntry("owner", JsonValue.from("e2e"));
         assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(3);
         assertThat(done.requestCounts().orElseThrow().failed()).isEqualTo(2);
         assertThat(done.completedAt()).isPresent();
@@ -96,37 +107,51 @@ class OpenAiSdkIT {
             assertThat(line.get("id").asString()).startsWith("batch_req_");
             assertThat(line.get("response").get("status_code").asInt()).isEqualTo(200);
             assertThat(line.get("response").get("request_id").asString()).isNotBlank();
-            assertThat(line.get("response").get("body").get("choices").isArray()).isTrue();
+            assertThat(line.get("response").get("body").get("choices").isArray())
+                    .isTrue();
             assertThat(line.get("error").isNull()).isTrue();
         }
         List<JsonNode> errors = content(openai, done.errorFileId().orElseThrow());
         assertThat(errors).extracting(l -> l.get("custom_id").asString()).containsExactly("bad-1", "bad-2");
         for (JsonNode line : errors) {
             assertThat(line.get("response").get("status_code").asInt()).isEqualTo(400);
-            assertThat(line.get("response").get("body").get("error").get("message").asString()).isNotBlank();
+            assertThat(line.get("response")
+                            .get("body")
+                            .get("error")
+                            .get("message")
+                            .asString())
+                    .isNotBlank();
             assertThat(line.get("error").isNull()).isTrue();
         }
         FileObject outputFile = openai.files().retrieve(done.outputFileId().orElseThrow());
         assertThat(outputFile.purpose()).isEqualTo(FileObject.Purpose.BATCH_OUTPUT);
-        assertThat(openai.files().list().data()).extracting(FileObject::id)
-                .containsExactlyInAnyOrder(done.outputFileId().orElseThrow(), done.errorFileId().orElseThrow());
+        assertThat(openai.files().list().data())
+                .extracting(FileObject::id)
+                .containsExactlyInAnyOrder(
+                        done.outputFileId().orElseThrow(), done.errorFileId().orElseThrow());
     }
 
     @Test
     void batchWhoseEveryLineFailsStillHasAnEmptyOutputFile() {
         OpenAIClient openai = client("all-failed");
-        FileObject file = openai.files().create(FileCreateParams.builder()
-                .file(jsonl("bad.jsonl", line("bad-1", null) + line("bad-2", null))).purpose(FilePurpose.BATCH)
-                .build());
-        Batch created = openai.batches().create(BatchCreateParams.builder().inputFileId(file.id())
-                .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                .completionWindow(BatchCreateParams.CompletionWindow._24H).build());
+        FileObject file = openai.files()
+                .create(FileCreateParams.builder()
+                        .file(jsonl("bad.jsonl", line("bad-1", null) + line("bad-2", null)))
+                        .purpose(FilePurpose.BATCH)
+                        .build());
+        Batch created = openai.batches()
+                .create(BatchCreateParams.builder()
+                        .inputFileId(file.id())
+                        .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
+                        .completionWindow(BatchCreateParams.CompletionWindow._24H)
+                        .build());
 
         Batch done = awaitStatus(openai, created.id(), Batch.Status.COMPLETED);
 
         assertThat(done.requestCounts().orElseThrow().failed()).isEqualTo(2);
         assertThat(content(openai, done.outputFileId().orElseThrow())).isEmpty();
-        assertThat(openai.files().retrieve(done.outputFileId().orElseThrow()).bytes()).isZero();
+        assertThat(openai.files().retrieve(done.outputFileId().orElseThrow()).bytes())
+                .isZero();
         assertThat(content(openai, done.errorFileId().orElseThrow())).hasSize(2);
     }
 
@@ -137,11 +162,17 @@ class OpenAiSdkIT {
         for (int i = 0; i < 2_000; i++) {
             lines.append(line("c-" + i, "line " + i));
         }
-        FileObject file = openai.files().create(FileCreateParams.builder()
-                .file(jsonl("many.jsonl", lines.toString())).purpose(FilePurpose.BATCH).build());
-        Batch created = openai.batches().create(BatchCreateParams.builder().inputFileId(file.id())
-                .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                .completionWindow(BatchCreateParams.CompletionWindow._24H).build());
+        FileObject file = openai.files()
+                .create(FileCreateParams.builder()
+                        .file(jsonl("many.jsonl", lines.toString()))
+                        .purpose(FilePurpose.BATCH)
+                        .build());
+        Batch created = openai.batches()
+                .create(BatchCreateParams.builder()
+                        .inputFileId(file.id())
+                        .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
+                        .completionWindow(BatchCreateParams.CompletionWindow._24H)
+                        .build());
 
         Batch cancelling = openai.batches().cancel(created.id());
         assertThat(cancelling.status()).isIn(Batch.Status.CANCELLING, Batch.Status.CANCELLED);
@@ -163,21 +194,31 @@ class OpenAiSdkIT {
     @Test
     void listWalksEveryPageWithTheAutoPager() {
         OpenAIClient openai = client("pager");
-        FileObject file = openai.files().create(FileCreateParams.builder()
-                .file(jsonl("one.jsonl", line("only", "x"))).purpose(FilePurpose.BATCH).build());
+        FileObject file = openai.files()
+                .create(FileCreateParams.builder()
+                        .file(jsonl("one.jsonl", line("only", "x")))
+                        .purpose(FilePurpose.BATCH)
+                        .build());
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            created.add(openai.batches().create(BatchCreateParams.builder().inputFileId(file.id())
-                    .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                    .completionWindow(BatchCreateParams.CompletionWindow._24H).build()).id());
+            created.add(openai.batches()
+                    .create(BatchCreateParams.builder()
+                            .inputFileId(file.id())
+                            .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
+                            .completionWindow(BatchCreateParams.CompletionWindow._24H)
+                            .build())
+                    .id());
         }
 
         List<String> listed = new ArrayList<>();
-        openai.batches().list(BatchListParams.builder().limit(10).build()).autoPager()
+        openai.batches()
+                .list(BatchListParams.builder().limit(10).build())
+                .autoPager()
                 .forEach(batch -> listed.add(batch.id()));
 
         assertThat(listed).isEqualTo(created.reversed());
-        var firstPage = openai.batches().list(BatchListParams.builder().limit(10).build());
+        var firstPage =
+                openai.batches().list(BatchListParams.builder().limit(10).build());
         assertThat(firstPage.data()).hasSize(10);
         assertThat(firstPage.hasMore()).contains(true);
     }
@@ -186,9 +227,22 @@ class OpenAiSdkIT {
     void inlineBatchesAreReadableThroughTheSdkToo() {
         String key = stack.newTenantKey("inline");
         OpenAIClient openai = sdk(key);
-        Http.Response inline = stack.client(key).post("/v1/batches", Map.of("endpoint", "/v1/chat/completions",
-                "requests", List.of(Map.of("custom_id", "i-1", "body", Map.of("model", MODEL,
-                        "messages", List.of(Map.of("role", "user", "content", "inline")))))));
+        Http.Response inline = stack.client(key)
+                .post(
+                        "/v1/batches",
+                        Map.of(
+                                "endpoint",
+                                "/v1/chat/completions",
+                                "requests",
+                                List.of(Map.of(
+                                        "custom_id",
+                                        "i-1",
+                                        "body",
+                                        Map.of(
+                                                "model",
+                                                MODEL,
+                                                "messages",
+                                                List.of(Map.of("role", "user", "content", "inline")))))));
         assertThat(inline.status()).as(inline.body()).isEqualTo(200);
         String id = inline.json().get("id").asString();
 
@@ -209,19 +263,31 @@ class OpenAiSdkIT {
         assertThat(lines).hasSize(1);
         assertThat(lines.getFirst().get("custom_id").asString()).isEqualTo("i-1");
         assertThat(lines.getFirst().get("url").asString()).isEqualTo("/v1/chat/completions");
-        assertThat(lines.getFirst().get("body").get("messages").get(0).get("content").asString()).isEqualTo("inline");
+        assertThat(lines.getFirst()
+                        .get("body")
+                        .get("messages")
+                        .get(0)
+                        .get("content")
+                        .asString())
+                .isEqualTo("inline");
     }
 
     @Test
     void fileWithABadLineIsRefusedAndNoBatchIsCreated() {
         OpenAIClient openai = client("refused");
         String lines = line("a", "fine") + line("b", "fine") + line("a", "same custom_id again");
-        FileObject file = openai.files().create(FileCreateParams.builder().file(jsonl("dup.jsonl", lines))
-                .purpose(FilePurpose.BATCH).build());
+        FileObject file = openai.files()
+                .create(FileCreateParams.builder()
+                        .file(jsonl("dup.jsonl", lines))
+                        .purpose(FilePurpose.BATCH)
+                        .build());
 
-        assertThatThrownBy(() -> openai.batches().create(BatchCreateParams.builder().inputFileId(file.id())
-                .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                .completionWindow(BatchCreateParams.CompletionWindow._24H).build()))
+        assertThatThrownBy(() -> openai.batches()
+                        .create(BatchCreateParams.builder()
+                                .inputFileId(file.id())
+                                .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
+                                .completionWindow(BatchCreateParams.CompletionWindow._24H)
+                                .build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(400);
                     assertThat(e.param()).contains("line[3].custom_id");
@@ -249,12 +315,18 @@ class OpenAiSdkIT {
 
     private static MultipartField<InputStream> jsonl(String filename, String content) {
         return MultipartField.<InputStream>builder()
-                .value(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8))).filename(filename).build();
+                .value(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)))
+                .filename(filename)
+                .build();
     }
 
     private static Batch awaitStatus(OpenAIClient openai, String batchId, Batch.Status status) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(openai.batches().retrieve(batchId).status()).as(stack::logs).isEqualTo(status));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .untilAsserted(
+                        () -> assertThat(openai.batches().retrieve(batchId).status())
+                                .as(stack::logs)
+                                .isEqualTo(status));
         return openai.batches().retrieve(batchId);
     }
 
@@ -262,8 +334,8 @@ class OpenAiSdkIT {
     private static List<JsonNode> content(OpenAIClient openai, String fileId) {
         List<JsonNode> lines = new ArrayList<>();
         try (HttpResponse response = openai.files().content(fileId);
-                BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
-                        StandardCharsets.UTF_8))) {
+                BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             for (String text = reader.readLine(); text != null; text = reader.readLine()) {
                 lines.add(Http.JSON.readTree(text));
             }

@@ -27,11 +27,25 @@ class PauseIT {
     @BeforeAll
     static void start() {
         stack = SluiceStack.start(
-                Map.of("SIMULATOR_LIMIT", "none", "SIMULATOR_LATENCY_MS", "20", "SIMULATOR_JITTER_MS", "0",
-                        "SIMULATOR_FAILURE_RATE", "1"),
+                Map.of(
+                        "SIMULATOR_LIMIT",
+                        "none",
+                        "SIMULATOR_LATENCY_MS",
+                        "20",
+                        "SIMULATOR_JITTER_MS",
+                        "0",
+                        "SIMULATOR_FAILURE_RATE",
+                        "1"),
                 // Short backoffs and attempts that never run out: every job keeps calling while it may.
-                Map.of("SLUICE_DEFAULT_LIMIT", "100/1s", "SLUICE_RETRY_MAX_ATTEMPTS", "100000",
-                        "SLUICE_RETRY_INITIAL_BACKOFF", "200ms", "SLUICE_RETRY_MAX_BACKOFF", "500ms"),
+                Map.of(
+                        "SLUICE_DEFAULT_LIMIT",
+                        "100/1s",
+                        "SLUICE_RETRY_MAX_ATTEMPTS",
+                        "100000",
+                        "SLUICE_RETRY_INITIAL_BACKOFF",
+                        "200ms",
+                        "SLUICE_RETRY_MAX_BACKOFF",
+                        "500ms"),
                 1);
     }
 
@@ -45,10 +59,25 @@ class PauseIT {
     @Test
     void aPausedModelGetsNoCallFromJobsHeldInTheirBackoffUntilItIsResumed() {
         Http client = stack.client(stack.newTenantKey("pause"));
-        Http.Response submitted = client.post("/v1/batches", Map.of("endpoint", "/v1/chat/completions",
-                "requests", IntStream.range(0, JOBS).mapToObj(i -> Map.of("custom_id", "r" + i, "method", "POST",
-                        "body", Map.of("model", MODEL, "messages", List.of(Map.of("role", "user", "content", "hi " + i)))))
-                        .toList()));
+        Http.Response submitted = client.post(
+                "/v1/batches",
+                Map.of(
+                        "endpoint",
+                        "/v1/chat/completions",
+                        "requests",
+                        IntStream.range(0, JOBS)
+                                .mapToObj(i -> Map.of(
+                                        "custom_id",
+                                        "r" + i,
+                                        "method",
+                                        "POST",
+                                        "body",
+                                        Map.of(
+                                                "model",
+                                                MODEL,
+                                                "messages",
+                                                List.of(Map.of("role", "user", "content", "hi " + i)))))
+                                .toList()));
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(200);
         String batchId = submitted.json().get("id").asString();
 
@@ -57,15 +86,20 @@ class PauseIT {
 
         Http.Response paused = stack.admin().post("/admin/pause", Map.of("model", MODEL));
         assertThat(paused.status()).as(paused.body()).isEqualTo(200);
-        long afterGrace = await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        long afterGrace = await().pollDelay(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
                 .until(PauseIT::calls, any -> true);
 
-        await("no call of the paused model for 20 s").during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(22))
+        await("no call of the paused model for 20 s")
+                .during(Duration.ofSeconds(20))
+                .atMost(Duration.ofSeconds(22))
                 .pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(calls()).as("calls of the model, from 2 s after the pause")
+                .untilAsserted(() -> assertThat(calls())
+                        .as("calls of the model, from 2 s after the pause")
                         .isEqualTo(afterGrace));
         assertThat(client.get("/v1/batches/" + batchId).json().get("status").asString())
-                .as("the jobs are held, not finished").isEqualTo("in_progress");
+                .as("the jobs are held, not finished")
+                .isEqualTo("in_progress");
 
         Http.Response resumed = stack.admin().post("/admin/resume", Map.of("model", MODEL));
         assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
@@ -74,6 +108,12 @@ class PauseIT {
 
     /** Requests of the model that reached the provider, by its own count. */
     private static long calls() {
-        return stack.simulator().get("/__stats").json().get("models").path(MODEL).path("requests").asLong();
+        return stack.simulator()
+                .get("/__stats")
+                .json()
+                .get("models")
+                .path(MODEL)
+                .path("requests")
+                .asLong();
     }
 }

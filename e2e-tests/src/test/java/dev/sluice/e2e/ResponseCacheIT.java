@@ -34,8 +34,10 @@ class ResponseCacheIT {
 
     @BeforeAll
     static void startStack() {
-        stack = SluiceStack.start(Map.of("SIMULATOR_LIMIT", "100/1s", "SIMULATOR_LATENCY_MS", "300",
-                "SIMULATOR_JITTER_MS", "0"), Map.of("SLUICE_DEFAULT_LIMIT", "100/1s"), 1);
+        stack = SluiceStack.start(
+                Map.of("SIMULATOR_LIMIT", "100/1s", "SIMULATOR_LATENCY_MS", "300", "SIMULATOR_JITTER_MS", "0"),
+                Map.of("SLUICE_DEFAULT_LIMIT", "100/1s"),
+                1);
         key = stack.newTenantKey("cached");
         client = Sdk.client(stack, key);
     }
@@ -48,10 +50,12 @@ class ResponseCacheIT {
     @Test
     void aRepeatedDeterministicCallMakesNoUpstreamCallUnlessAskedNotTo() {
         ChatCompletionCreateParams params = question("what is a sluice?");
-        HttpResponseFor<ChatCompletion> first = client.chat().completions().withRawResponse().create(params);
+        HttpResponseFor<ChatCompletion> first =
+                client.chat().completions().withRawResponse().create(params);
         long before = providerCalls();
 
-        HttpResponseFor<ChatCompletion> second = client.chat().completions().withRawResponse().create(params);
+        HttpResponseFor<ChatCompletion> second =
+                client.chat().completions().withRawResponse().create(params);
 
         assertThat(first.headers().values("x-sluice-cache")).containsExactly("miss");
         assertThat(second.headers().values("x-sluice-cache")).containsExactly("hit");
@@ -59,8 +63,12 @@ class ResponseCacheIT {
                 .isEqualTo(first.parse().choices().get(0).message().content());
         assertThat(providerCalls()).isEqualTo(before);
 
-        HttpResponseFor<ChatCompletion> bypass = client.chat().completions().withRawResponse()
-                .create(params.toBuilder().putAdditionalHeader("Cache-Control", "no-cache").build());
+        HttpResponseFor<ChatCompletion> bypass = client.chat()
+                .completions()
+                .withRawResponse()
+                .create(params.toBuilder()
+                        .putAdditionalHeader("Cache-Control", "no-cache")
+                        .build());
         assertThat(bypass.headers().values("x-sluice-cache")).containsExactly("bypass");
         assertThat(providerCalls()).isEqualTo(before + 1);
     }
@@ -72,7 +80,8 @@ class ResponseCacheIT {
         List<Future<HttpResponseFor<ChatCompletion>>> calls = new ArrayList<>();
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 5; i++) {
-                calls.add(callers.submit(() -> client.chat().completions().withRawResponse().create(params)));
+                calls.add(callers.submit(
+                        () -> client.chat().completions().withRawResponse().create(params)));
             }
             for (Future<HttpResponseFor<ChatCompletion>> call : calls) {
                 assertThat(call.get().statusCode()).isEqualTo(200);
@@ -86,8 +95,8 @@ class ResponseCacheIT {
         client.chat().completions().create(question("shared question"));
         OpenAIClient other = Sdk.client(stack, stack.newTenantKey("other"));
         try {
-            HttpResponseFor<ChatCompletion> theirs = other.chat().completions().withRawResponse()
-                    .create(question("shared question"));
+            HttpResponseFor<ChatCompletion> theirs =
+                    other.chat().completions().withRawResponse().create(question("shared question"));
             assertThat(theirs.headers().values("x-sluice-cache")).containsExactly("miss");
         } finally {
             other.close();
@@ -95,27 +104,54 @@ class ResponseCacheIT {
         long before = providerCalls();
 
         // The same request as a batch line, keys in another order and 0 spelled 0.0: the same cache key.
-        Map<String, Object> body = Map.of("temperature", 0.0, "model", MODEL,
-                "messages", List.of(Map.of("content", "shared question", "role", "user")));
+        Map<String, Object> body = Map.of(
+                "temperature",
+                0.0,
+                "model",
+                MODEL,
+                "messages",
+                List.of(Map.of("content", "shared question", "role", "user")));
         Http tenant = stack.client(key);
-        Http.Response created = tenant.post("/v1/batches", Map.of("endpoint", "/v1/chat/completions",
-                "requests", List.of(Map.of("custom_id", "again", "method", "POST", "body", body))));
+        Http.Response created = tenant.post(
+                "/v1/batches",
+                Map.of(
+                        "endpoint",
+                        "/v1/chat/completions",
+                        "requests",
+                        List.of(Map.of("custom_id", "again", "method", "POST", "body", body))));
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         String batchId = created.json().get("id").asString();
-        await().atMost(Duration.ofSeconds(60)).until(
-                () -> tenant.get("/v1/batches/" + batchId).json().get("status").asString(), "completed"::equals);
+        await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> tenant.get("/v1/batches/" + batchId)
+                                .json()
+                                .get("status")
+                                .asString(),
+                        "completed"::equals);
 
-        JsonNode job = tenant.get("/v1/batches/" + batchId + "/jobs").json().get("data").get(0);
+        JsonNode job = tenant.get("/v1/batches/" + batchId + "/jobs")
+                .json()
+                .get("data")
+                .get(0);
         assertThat(job.get("status").asString()).isEqualTo("succeeded");
         assertThat(job.get("cached").asBoolean()).isTrue();
         assertThat(providerCalls()).isEqualTo(before);
     }
 
     private static ChatCompletionCreateParams question(String text) {
-        return ChatCompletionCreateParams.builder().model(MODEL).temperature(0.0).addUserMessage(text).build();
+        return ChatCompletionCreateParams.builder()
+                .model(MODEL)
+                .temperature(0.0)
+                .addUserMessage(text)
+                .build();
     }
 
     private static long providerCalls() {
-        return stack.simulator().get("/__stats").json().get("totals").get("accepted").asLong();
+        return stack.simulator()
+                .get("/__stats")
+                .json()
+                .get("totals")
+                .get("accepted")
+                .asLong();
     }
 }

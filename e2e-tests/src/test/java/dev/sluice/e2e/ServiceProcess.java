@@ -22,7 +22,8 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 final class ServiceProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Process process;
@@ -38,7 +39,9 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code <module>/target/<module>.jar} with {@code env} plus {@code SERVER_PORT}. */
     static ServiceProcess start(String name, String module, Map<String, String> env) {
-        Path root = Path.of(System.getProperty("sluice.root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("sluice.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         Path jar = root.resolve(module).resolve("target").resolve(module + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (./mvnw package)");
@@ -49,8 +52,8 @@ final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(logs);
             Path log = logs.resolve(name + ".log");
             String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1",
-                    "-jar", jar.toString()))
+            ProcessBuilder builder = new ProcessBuilder(
+                            List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
@@ -72,14 +75,22 @@ final class ServiceProcess implements AutoCloseable {
     /** Blocks until {@code path} answers 200, or fails with the tail of the log. */
     ServiceProcess awaitReady(String path, Duration timeout) {
         try {
-            Awaitility.await(name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(200))
+            Awaitility.await(name + " ready")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(200))
                     .ignoreExceptionsInstanceOf(IOException.class)
                     .until(() -> {
                         if (!process.isAlive()) {
-                            throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
+                            throw new IllegalStateException(
+                                    name + " exited with " + process.exitValue() + ":\n" + tail());
                         }
-                        return HTTP.send(HttpRequest.newBuilder(baseUrl().resolve(path)).timeout(Duration.ofSeconds(2))
-                                .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                        return HTTP.send(
+                                                HttpRequest.newBuilder(baseUrl().resolve(path))
+                                                        .timeout(Duration.ofSeconds(2))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200;
                     });
         } catch (ConditionTimeoutException e) {
             throw new IllegalStateException(name + " not ready after " + timeout + ":\n" + tail(), e);

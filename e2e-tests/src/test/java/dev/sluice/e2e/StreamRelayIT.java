@@ -29,10 +29,24 @@ class StreamRelayIT {
 
     @BeforeAll
     static void startStack() {
-        stack = SluiceStack.start(Map.of("SIMULATOR_LIMIT", "100/1s", "SIMULATOR_LATENCY_MS", "50",
-                        "SIMULATOR_JITTER_MS", "0", "SIMULATOR_STREAMING", "working"),
-                Map.of("SLUICE_DEFAULT_LIMIT", "100/1s", "SLUICE_UPSTREAM_STREAMING", "true",
-                        "SLUICE_RETRY_INITIAL_BACKOFF", "200ms"), 1);
+        stack = SluiceStack.start(
+                Map.of(
+                        "SIMULATOR_LIMIT",
+                        "100/1s",
+                        "SIMULATOR_LATENCY_MS",
+                        "50",
+                        "SIMULATOR_JITTER_MS",
+                        "0",
+                        "SIMULATOR_STREAMING",
+                        "working"),
+                Map.of(
+                        "SLUICE_DEFAULT_LIMIT",
+                        "100/1s",
+                        "SLUICE_UPSTREAM_STREAMING",
+                        "true",
+                        "SLUICE_RETRY_INITIAL_BACKOFF",
+                        "200ms"),
+                1);
         key = stack.newTenantKey("streamer");
         client = Sdk.client(stack, key);
     }
@@ -44,7 +58,10 @@ class StreamRelayIT {
 
     @Test
     void aWorkingProviderStreamIsRelayedChunkByChunk() {
-        assertThat(stack.simulator().put("/__config", Map.of("streaming", "working")).status()).isEqualTo(200);
+        assertThat(stack.simulator()
+                        .put("/__config", Map.of("streaming", "working"))
+                        .status())
+                .isEqualTo(200);
         Streamed streamed = stream("relay these words one by one please");
 
         JsonNode job = stack.client(key).get("/v1/jobs/" + streamed.jobId()).json();
@@ -58,23 +75,30 @@ class StreamRelayIT {
 
     @Test
     void aBrokenProviderStreamIsNeverRelayedAndTheCallerStillGetsTheWholeAnswer() {
-        assertThat(stack.simulator().put("/__config", Map.of("streaming", "broken")).status()).isEqualTo(200);
+        assertThat(stack.simulator()
+                        .put("/__config", Map.of("streaming", "broken"))
+                        .status())
+                .isEqualTo(200);
         Streamed streamed = stream("this stream will break halfway");
 
         JsonNode job = stack.client(key).get("/v1/jobs/" + streamed.jobId()).json();
         assertThat(job.get("status").asString()).isEqualTo("succeeded");
-        assertThat(job.get("attempts").asInt()).as("the broken stream, then the non-streaming retry").isEqualTo(2);
-        assertThat(streamed.text()).isEqualTo(job.at("/response/body/choices/0/message/content").asString())
+        assertThat(job.get("attempts").asInt())
+                .as("the broken stream, then the non-streaming retry")
+                .isEqualTo(2);
+        assertThat(streamed.text())
+                .isEqualTo(job.at("/response/body/choices/0/message/content").asString())
                 .isNotEmpty();
         assertThat(streamed.finishReasons()).isEqualTo(1);
     }
 
     /** What the SDK's stream gave. */
-    private record Streamed(String jobId, String text, int contentChunks, int finishReasons) {
-    }
+    private record Streamed(String jobId, String text, int contentChunks, int finishReasons) {}
 
     private static Streamed stream(String prompt) {
-        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(MODEL).addUserMessage(prompt)
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                .model(MODEL)
+                .addUserMessage(prompt)
                 .build();
         StringBuilder text = new StringBuilder();
         int contentChunks = 0;

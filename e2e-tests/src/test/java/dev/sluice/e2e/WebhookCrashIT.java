@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.standardwebhooks.Webhook;
-import dev.sluice.testsupport.TestInfrastructure;
 import com.sun.net.httpserver.HttpServer;
+import dev.sluice.testsupport.TestInfrastructure;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -59,9 +59,17 @@ class WebhookCrashIT {
             exchange.close();
         });
         receiver.start();
-        stack = SluiceStack.start(Map.of("SIMULATOR_LIMIT", "40/2s", "SIMULATOR_LATENCY_MS", "20"),
-                Map.of("SLUICE_DEFAULT_LIMIT", "40/2s", "SLUICE_WEBHOOK_ALLOW_PRIVATE", "true",
-                        "SLUICE_WEBHOOK_TIMEOUT", "3s", "SLUICE_WEBHOOK_RETRY_SCHEDULE", "1s,1s,1s"),
+        stack = SluiceStack.start(
+                Map.of("SIMULATOR_LIMIT", "40/2s", "SIMULATOR_LATENCY_MS", "20"),
+                Map.of(
+                        "SLUICE_DEFAULT_LIMIT",
+                        "40/2s",
+                        "SLUICE_WEBHOOK_ALLOW_PRIVATE",
+                        "true",
+                        "SLUICE_WEBHOOK_TIMEOUT",
+                        "3s",
+                        "SLUICE_WEBHOOK_RETRY_SCHEDULE",
+                        "1s,1s,1s"),
                 1);
     }
 
@@ -78,17 +86,34 @@ class WebhookCrashIT {
 
     @Test
     void aWorkerKilledWhileDeliveringIsReplacedAndTheEventStillArrivesSigned() throws Exception {
-        JsonNode created = stack.admin().post("/admin/api-keys", Map.of("name", "hooked")).json();
+        JsonNode created =
+                stack.admin().post("/admin/api-keys", Map.of("name", "hooked")).json();
         String secret = created.get("webhook_secret").asString();
         // Stored encrypted by the api process; the worker processes decrypt it to sign.
-        assertThat(storedWebhookSecret(created.get("tenant_id").asString())).startsWith("enc:v1:")
+        assertThat(storedWebhookSecret(created.get("tenant_id").asString()))
+                .startsWith("enc:v1:")
                 .doesNotContain(secret.substring("whsec_".length()));
         Http client = stack.client(created.get("key").asString());
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-        Http.Response submitted = client.post("/v1/batches", Map.of("endpoint", "/v1/chat/completions",
-                "webhook_url", url, "requests", List.of(Map.of("custom_id", "a", "method", "POST",
-                        "body", Map.of("model", "openai/gpt-4o-mini",
-                                "messages", List.of(Map.of("role", "user", "content", "hi")))))));
+        Http.Response submitted = client.post(
+                "/v1/batches",
+                Map.of(
+                        "endpoint",
+                        "/v1/chat/completions",
+                        "webhook_url",
+                        url,
+                        "requests",
+                        List.of(Map.of(
+                                "custom_id",
+                                "a",
+                                "method",
+                                "POST",
+                                "body",
+                                Map.of(
+                                        "model",
+                                        "openai/gpt-4o-mini",
+                                        "messages",
+                                        List.of(Map.of("role", "user", "content", "hi")))))));
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(200);
         String batchId = submitted.json().get("id").asString();
 
@@ -103,7 +128,9 @@ class WebhookCrashIT {
         new Webhook(secret).verify(BODIES.get(1), HEADERS.get(1));
         assertThat(BODIES.get(1)).contains("\"type\":\"batch.completed\"", batchId);
         JsonNode deliveries = await().atMost(Duration.ofSeconds(10))
-                .until(() -> client.get("/v1/batches/" + batchId + "/webhook_deliveries").json(),
+                .until(
+                        () -> client.get("/v1/batches/" + batchId + "/webhook_deliveries")
+                                .json(),
                         list -> list.get("data").size() >= 1);
         // The killed worker's attempt left no record; the replacement's is the event's second attempt.
         JsonNode last = deliveries.get("data").get(deliveries.get("data").size() - 1);
@@ -114,8 +141,8 @@ class WebhookCrashIT {
     private static String storedWebhookSecret(String tenantId) throws SQLException {
         TestInfrastructure.Database db = TestInfrastructure.database();
         try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT webhook_secret FROM tenants WHERE id = ?")) {
+                PreparedStatement query =
+                        connection.prepareStatement("SELECT webhook_secret FROM tenants WHERE id = ?")) {
             query.setString(1, tenantId);
             try (ResultSet rs = query.executeQuery()) {
                 assertThat(rs.next()).isTrue();

@@ -28,20 +28,28 @@ public final class ArchitectureRules {
      * may draw a transaction around calls to {@code db}.
      */
     private static final String[] SQL_APIS = {
-        "java.sql..", "javax.sql..", "org.springframework.jdbc..", "jakarta.persistence..", "org.hibernate..",
-        "org.postgresql..", "com.zaxxer.hikari.."
+        "java.sql..",
+        "javax.sql..",
+        "org.springframework.jdbc..",
+        "jakarta.persistence..",
+        "org.hibernate..",
+        "org.postgresql..",
+        "com.zaxxer.hikari.."
     };
 
-    private ArchitectureRules() {
-    }
+    private ArchitectureRules() {}
 
     /**
      * No class outside {@code dev.sluice.db} uses an SQL API. The one exception is {@code dev.sluice.testsupport}
      * (test code only): it creates and drops each test run's database over JDBC, before any schema exists.
      */
     public static ArchRule sqlOnlyInDb() {
-        return noClasses().that().resideOutsideOfPackages("dev.sluice.db..", "dev.sluice.testsupport..")
-                .should().dependOnClassesThat().resideInAnyPackage(SQL_APIS)
+        return noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.sluice.db..", "dev.sluice.testsupport..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(SQL_APIS)
                 .because("every SQL statement lives in the db module, so both services run the same SQL"
                         + " (docs/architecture.md)");
     }
@@ -66,33 +74,42 @@ public final class ArchitectureRules {
      * package is a decision too. The root package itself (the application, its properties, its loops) is not
      * a feature and may be used by all.
      */
-    public static ArchRule featuresUseOnlyWhatTheyDeclare(String root, Set<String> shared,
-            Map<String, Set<String>> uses) {
-        return classes().that().resideInAPackage(root + "..")
-                .should(new ArchCondition<JavaClass>("use, of the other packages of " + root
-                        + ", only the shared ones " + new TreeSet<>(shared) + " and those their feature declares") {
-                    @Override
-                    public void check(JavaClass javaClass, ConditionEvents events) {
-                        String from = feature(root, javaClass.getPackageName());
-                        if (from == null) {
-                            return;
-                        }
-                        if (!shared.contains(from) && !uses.containsKey(from)) {
-                            events.add(SimpleConditionEvent.violated(javaClass, "package " + root + "." + from
-                                    + " of " + javaClass.getName() + " is neither shared nor a declared feature"));
-                            return;
-                        }
-                        Set<String> allowed = shared.contains(from) ? shared : uses.get(from);
-                        for (Dependency dependency : javaClass.getDirectDependenciesFromSelf()) {
-                            String to = feature(root, dependency.getTargetClass().getPackageName());
-                            if (to != null && !to.equals(from) && !allowed.contains(to)
-                                    && !(shared.contains(to) && !shared.contains(from))) {
-                                events.add(SimpleConditionEvent.violated(dependency, dependency.getDescription()
-                                        + ": " + from + " may not use " + to));
+    public static ArchRule featuresUseOnlyWhatTheyDeclare(
+            String root, Set<String> shared, Map<String, Set<String>> uses) {
+        return classes()
+                .that()
+                .resideInAPackage(root + "..")
+                .should(
+                        new ArchCondition<JavaClass>("use, of the other packages of " + root + ", only the shared ones "
+                                + new TreeSet<>(shared) + " and those their feature declares") {
+                            @Override
+                            public void check(JavaClass javaClass, ConditionEvents events) {
+                                String from = feature(root, javaClass.getPackageName());
+                                if (from == null) {
+                                    return;
+                                }
+                                if (!shared.contains(from) && !uses.containsKey(from)) {
+                                    events.add(SimpleConditionEvent.violated(
+                                            javaClass,
+                                            "package " + root + "." + from + " of " + javaClass.getName()
+                                                    + " is neither shared nor a declared feature"));
+                                    return;
+                                }
+                                Set<String> allowed = shared.contains(from) ? shared : uses.get(from);
+                                for (Dependency dependency : javaClass.getDirectDependenciesFromSelf()) {
+                                    String to = feature(
+                                            root, dependency.getTargetClass().getPackageName());
+                                    if (to != null
+                                            && !to.equals(from)
+                                            && !allowed.contains(to)
+                                            && !(shared.contains(to) && !shared.contains(from))) {
+                                        events.add(SimpleConditionEvent.violated(
+                                                dependency,
+                                                dependency.getDescription() + ": " + from + " may not use " + to));
+                                    }
+                                }
                             }
-                        }
-                    }
-                });
+                        });
     }
 
     /** The feature a package belongs to, {@code batch} for {@code dev.sluice.api.batch.x}; null outside one. */

@@ -6,8 +6,7 @@ import org.testcontainers.rabbitmq.RabbitMQContainer;
 /** Fresh PostgreSQL and RabbitMQ containers, reaped by Testcontainers when the JVM exits. */
 final class ContainerServices {
 
-    private ContainerServices() {
-    }
+    private ContainerServices() {}
 
     @SuppressWarnings("resource")
     static TestInfrastructure.Services start() {
@@ -17,7 +16,11 @@ final class ContainerServices {
         rabbit.start();
         return new TestInfrastructure.Services(
                 new TestInfrastructure.Database(postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword()),
-                new TestInfrastructure.Broker(rabbit.getHost(), rabbit.getAmqpPort(), rabbit.getAdminUsername(),
-                        rabbit.getAdminPassword(), "/"));
+                new TestInfrastructure.Broker(
+                        rabbit.getHost(),
+                        rabbit.getAmqpPort(),
+                        rabbit.getAdminUsername(),
+                        rabbit.getAdminPassword(),
+                        "/"));
     }
 }

@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalServices {
 
-    private LocalServices() {
-    }
+    private LocalServices() {}
 
     static TestInfrastructure.Services start() {
-        String name = "sluice_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name =
+                "sluice_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String pgHost = env("SLUICE_TEST_PG_HOST", "127.0.0.1");
         String pgPort = env("SLUICE_TEST_PG_PORT", "5432");
         String pgUser = env("SLUICE_TEST_PG_USER", "postgres");
@@ -33,17 +33,23 @@ final class LocalServices {
         String rabbitUser = env("SLUICE_TEST_RABBIT_USER", "guest");
         rabbitmqctl("set_permissions", "-p", name, rabbitUser, ".*", ".*", ".*");
 
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            execute(admin, pgUser, pgPassword, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            rabbitmqctl("delete_vhost", name);
-        }, "drop-test-database"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            execute(admin, pgUser, pgPassword, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                            rabbitmqctl("delete_vhost", name);
+                        },
+                        "drop-test-database"));
 
         return new TestInfrastructure.Services(
-                new TestInfrastructure.Database("jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + name, pgUser,
-                        pgPassword),
-                new TestInfrastructure.Broker(env("SLUICE_TEST_RABBIT_HOST", "127.0.0.1"),
-                        Integer.parseInt(env("SLUICE_TEST_RABBIT_PORT", "5672")), rabbitUser,
-                        env("SLUICE_TEST_RABBIT_PASSWORD", "guest"), name));
+                new TestInfrastructure.Database(
+                        "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + name, pgUser, pgPassword),
+                new TestInfrastructure.Broker(
+                        env("SLUICE_TEST_RABBIT_HOST", "127.0.0.1"),
+                        Integer.parseInt(env("SLUICE_TEST_RABBIT_PORT", "5672")),
+                        rabbitUser,
+                        env("SLUICE_TEST_RABBIT_PASSWORD", "guest"),
+                        name));
     }
 
     private static void execute(String url, String user, String password, String sql) {
@@ -51,8 +57,10 @@ final class LocalServices {
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("local PostgreSQL at " + url + " refused '" + sql + "': " + e.getMessage()
-                    + " (is it running? see README, 'Running the tests')", e);
+            throw new IllegalStateException(
+                    "local PostgreSQL at " + url + " refused '" + sql + "': " + e.getMessage()
+                            + " (is it running? see README, 'Running the tests')",
+                    e);
         }
     }
 
@@ -60,14 +68,17 @@ final class LocalServices {
         List<String> command = new java.util.ArrayList<>(List.of("rabbitmqctl", "-q"));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("'" + String.join(" ", command) + "' failed: " + output.strip());
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run rabbitmqctl to create a test vhost (is RabbitMQ installed "
-                    + "locally?): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot run rabbitmqctl to create a test vhost (is RabbitMQ installed " + "locally?): "
+                            + e.getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running rabbitmqctl", e);

@@ -21,8 +21,7 @@ public final class TestInfrastructure {
 
     private static volatile Services services;
 
-    private TestInfrastructure() {
-    }
+    private TestInfrastructure() {}
 
     /** The database for this run. */
     public static Database database() {
@@ -86,15 +85,19 @@ public final class TestInfrastructure {
             default -> dockerAvailable();
         };
         Services started = containers ? ContainerServices.start() : LocalServices.start();
-        log.info("Integration tests use {}: database {}, vhost {}", containers ? "Testcontainers" : "local services",
-                started.database().jdbcUrl(), started.broker().virtualHost());
+        log.info(
+                "Integration tests use {}: database {}, vhost {}",
+                containers ? "Testcontainers" : "local services",
+                started.database().jdbcUrl(),
+                started.broker().virtualHost());
         return started;
     }
 
     private static boolean dockerAvailable() {
         // Without DOCKER_HOST or a local socket there is no engine to find: skip Testcontainers'
         // probe, which logs a long ERROR before saying so.
-        if (System.getenv("DOCKER_HOST") == null && !java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))) {
+        if (System.getenv("DOCKER_HOST") == null
+                && !java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))) {
             return false;
         }
         try {
@@ -105,13 +108,10 @@ public final class TestInfrastructure {
     }
 
     /** Connection facts of a PostgreSQL database. */
-    public record Database(String jdbcUrl, String username, String password) {
-    }
+    public record Database(String jdbcUrl, String username, String password) {}
 
     /** Connection facts of a RabbitMQ vhost. */
-    public record Broker(String host, int port, String username, String password, String virtualHost) {
-    }
+    public record Broker(String host, int port, String username, String password, String virtualHost) {}
 
-    record Services(Database database, Broker broker) {
-    }
+    record Services(Database database, Broker broker) {}
 }

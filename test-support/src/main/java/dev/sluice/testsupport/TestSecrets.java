@@ -9,6 +9,5 @@ public final class TestSecrets {
     /** {@code SLUICE_SECRETS_ENCRYPTION_KEY} for tests: base64 of 32 bytes. */
     public static final String ENCRYPTION_KEY = "c2x1aWNlLXRlc3Qtc2VjcmV0cy1rZXktMzItYnl0ZXM=";
 
-    private TestSecrets() {
-    }
+    private TestSecrets() {}
 }

@@ -49,8 +49,11 @@ final class ControlHandler {
                     notAllowed(exchange, "POST");
                 }
             }
-            default -> Exchanges.error(exchange, 404, OpenAiError.invalidRequest(
-                    "Invalid URL (" + Exchanges.describe(exchange) + ")", null, null));
+            default ->
+                Exchanges.error(
+                        exchange,
+                        404,
+                        OpenAiError.invalidRequest("Invalid URL (" + Exchanges.describe(exchange) + ")", null, null));
         }
     }
 
@@ -62,7 +65,10 @@ final class ControlHandler {
                 throw new IllegalArgumentException("expected a JSON object of settings");
             }
             // Numbers and booleans arrive as JSON values, strings as strings: all parse from their text.
-            body.properties().forEach(e -> settings.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asString()));
+            body.properties()
+                    .forEach(e -> settings.put(
+                            e.getKey(),
+                            e.getValue().isNull() ? "" : e.getValue().asString()));
             SimulatorConfig updated = simulator.update(c -> c.withSettings(settings));
             Exchanges.json(exchange, 200, updated.settings());
         } catch (JacksonException e) {
@@ -74,7 +80,9 @@ final class ControlHandler {
 
     private static void notAllowed(HttpExchange exchange, String allow) throws IOException {
         exchange.getResponseHeaders().set("Allow", allow);
-        Exchanges.error(exchange, 405, OpenAiError.invalidRequest(
-                "Not allowed: " + Exchanges.describe(exchange), null, "method_not_allowed"));
+        Exchanges.error(
+                exchange,
+                405,
+                OpenAiError.invalidRequest("Not allowed: " + Exchanges.describe(exchange), null, "method_not_allowed"));
     }
 }

@@ -137,8 +137,8 @@ public final class Simulator implements AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             // A simulator bug: say so with a 500 if the status line is not out yet, then drop the connection.
-            System.getLogger(Simulator.class.getName()).log(System.Logger.Level.WARNING,
-                    "unexpected failure on " + Exchanges.describe(exchange), e);
+            System.getLogger(Simulator.class.getName())
+                    .log(System.Logger.Level.WARNING, "unexpected failure on " + Exchanges.describe(exchange), e);
             if (exchange.getResponseCode() == -1) {
                 Exchanges.error(exchange, 500, OpenAiError.of("simulator bug: " + e, "server_error", null, null));
             }

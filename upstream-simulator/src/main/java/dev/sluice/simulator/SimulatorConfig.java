@@ -40,9 +40,22 @@ import java.util.Objects;
  *     for a request without {@code max_tokens} / {@code max_completion_tokens}; 0 charges the length of the
  *     answer it will get, so the arrival charge is already exact
  */
-public record SimulatorConfig(int port, Limit limit, WindowKind window, Duration latency, Duration jitter,
-        FaultRates faults, Duration hang, boolean embeddings, boolean completions, StreamingMode streaming,
-        boolean retryAfter, Limit extraLimit, long tpm, Duration tpmWindow, int defaultMaxTokens) {
+public record SimulatorConfig(
+        int port,
+        Limit limit,
+        WindowKind window,
+        Duration latency,
+        Duration jitter,
+        FaultRates faults,
+        Duration hang,
+        boolean embeddings,
+        boolean completions,
+        StreamingMode streaming,
+        boolean retryAfter,
+        Limit extraLimit,
+        long tpm,
+        Duration tpmWindow,
+        int defaultMaxTokens) {
 
     public SimulatorConfig {
         if (port < 0 || port > 65535) {
@@ -70,9 +83,22 @@ public record SimulatorConfig(int port, Limit limit, WindowKind window, Duration
 
     /** The seed provider, as upstream-simulator/README.md describes it, on port 3010. */
     public static SimulatorConfig defaults() {
-        return new SimulatorConfig(3010, Limit.parse("15/60s"), WindowKind.SLIDING, Duration.ofMillis(800),
-                Duration.ofMillis(300), FaultRates.NONE, Duration.ofMinutes(10), false, false, StreamingMode.BROKEN,
-                false, Limit.unlimited(), 0, Duration.ofSeconds(60), 0);
+        return new SimulatorConfig(
+                3010,
+                Limit.parse("15/60s"),
+                WindowKind.SLIDING,
+                Duration.ofMillis(800),
+                Duration.ofMillis(300),
+                FaultRates.NONE,
+                Duration.ofMinutes(10),
+                false,
+                false,
+                StreamingMode.BROKEN,
+                false,
+                Limit.unlimited(),
+                0,
+                Duration.ofSeconds(60),
+                0);
     }
 
     /** The defaults on a free port with no latency: what most tests want. */
@@ -126,13 +152,41 @@ public record SimulatorConfig(int port, Limit limit, WindowKind window, Duration
     }
 
     public SimulatorConfig withPort(int port) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     public SimulatorConfig withLimit(Limit limit) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     /** {@code limit} as {@link Limit#parse} reads it, e.g. {@code "15/2s"}. */
@@ -141,53 +195,193 @@ public record SimulatorConfig(int port, Limit limit, WindowKind window, Duration
     }
 
     public SimulatorConfig withWindow(WindowKind window) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     public SimulatorConfig withLatency(Duration latency) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     public SimulatorConfig withJitter(Duration jitter) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     public SimulatorConfig withFaults(FaultRates faults) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     public SimulatorConfig withHang(Duration hang) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     public SimulatorConfig withEmbeddings(boolean embeddings) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     public SimulatorConfig withCompletions(boolean completions) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     public SimulatorConfig withStreaming(StreamingMode streaming) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     public SimulatorConfig withRetryAfter(boolean retryAfter) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     public SimulatorConfig withExtraLimit(Limit extraLimit) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     /** {@code extraLimit} as {@link Limit#parse} reads it, e.g. {@code "1000/1d"}. */
@@ -197,18 +391,60 @@ public record SimulatorConfig(int port, Limit limit, WindowKind window, Duration
 
     /** {@code tpm} tokens per {@link #tpmWindow()}; 0 for none. */
     public SimulatorConfig withTpm(long tpm) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     public SimulatorConfig withTpmWindow(Duration tpmWindow) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     public SimulatorConfig withDefaultMaxTokens(int defaultMaxTokens) {
-        return new SimulatorConfig(port, limit, window, latency, jitter, faults, hang, embeddings, completions, streaming, retryAfter,
-                extraLimit, tpm, tpmWindow, defaultMaxTokens);
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens);
     }
 
     /** The token budget, {@code tpm} per {@code tpmWindow}. */

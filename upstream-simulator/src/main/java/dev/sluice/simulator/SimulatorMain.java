@@ -8,8 +8,7 @@ import java.util.stream.Collectors;
  */
 public final class SimulatorMain {
 
-    private SimulatorMain() {
-    }
+    private SimulatorMain() {}
 
     public static void main(String[] args) {
         SimulatorConfig config;
@@ -23,7 +22,8 @@ public final class SimulatorMain {
         Simulator simulator = Simulator.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(simulator::close, "simulator-shutdown"));
         // The HTTP server's dispatcher is a non-daemon thread: it keeps the JVM alive after main returns.
-        System.out.println("upstream-simulator listening on " + simulator.baseUrl() + " " + describe(simulator.config()));
+        System.out.println(
+                "upstream-simulator listening on " + simulator.baseUrl() + " " + describe(simulator.config()));
     }
 
     private static String describe(SimulatorConfig config) {

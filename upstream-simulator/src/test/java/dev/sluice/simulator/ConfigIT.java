@@ -17,7 +17,8 @@ class ConfigIT {
     void putConfigChangesSettingsPartiallyAndAtOnce() {
         try (Simulator sim = Simulator.start(SimulatorConfig.forTests())) {
             SimulatorClient client = new SimulatorClient(sim);
-            assertThat(client.send(client.post("/v1/embeddings", KEY, "{}")).statusCode()).isEqualTo(404);
+            assertThat(client.send(client.post("/v1/embeddings", KEY, "{}")).statusCode())
+                    .isEqualTo(404);
 
             HttpResponse<String> put = client.putConfig(
                     "{\"limit\": \"2/6s\", \"window\": \"fixed\", \"latency_ms\": 0, \"embeddings\": true}");
@@ -31,8 +32,10 @@ class ConfigIT {
             assertThat(sim.config().limit()).isEqualTo(Limit.parse("2/6s"));
             assertThat(sim.config().window()).isEqualTo(WindowKind.FIXED);
 
-            assertThat(client.send(client.post("/v1/embeddings", KEY,
-                    "{\"model\": \"" + MODEL + "\", \"input\": \"x\"}")).statusCode()).isEqualTo(200);
+            assertThat(client.send(client.post(
+                                    "/v1/embeddings", KEY, "{\"model\": \"" + MODEL + "\", \"input\": \"x\"}"))
+                            .statusCode())
+                    .isEqualTo(200);
             client.chat(KEY, MODEL);
             HttpResponse<String> limited = client.chat(KEY, MODEL);
             assertThat(limited.statusCode()).isEqualTo(429);
@@ -45,11 +48,18 @@ class ConfigIT {
         try (Simulator sim = Simulator.start(SimulatorConfig.forTests())) {
             SimulatorClient client = new SimulatorClient(sim);
             SimulatorConfig before = sim.config();
-            for (String bad : new String[] {"{\"limit\": \"lots\"}", "{\"port\": 1}", "{\"nope\": 1}",
-                    "{\"failure_rate\": 0.6, \"reset_rate\": 0.6}", "[1]", "{oops"}) {
+            for (String bad : new String[] {
+                "{\"limit\": \"lots\"}",
+                "{\"port\": 1}",
+                "{\"nope\": 1}",
+                "{\"failure_rate\": 0.6, \"reset_rate\": 0.6}",
+                "[1]",
+                "{oops"
+            }) {
                 HttpResponse<String> put = client.putConfig(bad);
                 assertThat(put.statusCode()).as(bad).isEqualTo(400);
-                assertThat(SimulatorClient.json(put).get("error").get("message").stringValue()).isNotBlank();
+                assertThat(SimulatorClient.json(put).get("error").get("message").stringValue())
+                        .isNotBlank();
             }
             assertThat(sim.config()).isEqualTo(before);
         }

@@ -24,7 +24,10 @@ class EndpointsIT {
 
     @BeforeAll
     static void start() {
-        sim = Simulator.start(SimulatorConfig.forTests().withLimit("none").withEmbeddings(true).withCompletions(true));
+        sim = Simulator.start(SimulatorConfig.forTests()
+                .withLimit("none")
+                .withEmbeddings(true)
+                .withCompletions(true));
         client = new SimulatorClient(sim);
     }
 
@@ -45,7 +48,8 @@ class EndpointsIT {
             assertThat(m.get("id").stringValue()).startsWith(m.get("owned_by").stringValue() + "/");
             ids.add(m.get("id").stringValue());
         });
-        assertThat(ids).doesNotHaveDuplicates()
+        assertThat(ids)
+                .doesNotHaveDuplicates()
                 .contains("openai/gpt-4o-mini", "anthropic/claude-3-5-haiku", "meta-llama/llama-3.1-8b-instruct");
     }
 
@@ -53,8 +57,11 @@ class EndpointsIT {
     void getsOneModelWhoseIdHasASlash() {
         HttpResponse<String> response = client.get("/v1/models/meta-llama/llama-3.1-8b-instruct", KEY);
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(SimulatorClient.json(response).get("id").stringValue()).isEqualTo("meta-llama/llama-3.1-8b-instruct");
-        assertThat(client.get("/v1/models/meta-llama%2Fllama-3.1-8b-instruct", KEY).statusCode()).isEqualTo(200);
+        assertThat(SimulatorClient.json(response).get("id").stringValue())
+                .isEqualTo("meta-llama/llama-3.1-8b-instruct");
+        assertThat(client.get("/v1/models/meta-llama%2Fllama-3.1-8b-instruct", KEY)
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -78,7 +85,9 @@ class EndpointsIT {
 
     @Test
     void textCompletionHasOneChoicePerPrompt() {
-        HttpResponse<String> response = client.send(client.post("/v1/completions", KEY,
+        HttpResponse<String> response = client.send(client.post(
+                "/v1/completions",
+                KEY,
                 "{\"model\": \"openai/gpt-3.5-turbo-instruct\", \"prompt\": [\"one\", \"two words\"]}"));
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = SimulatorClient.json(response);
@@ -87,13 +96,16 @@ class EndpointsIT {
         assertThat(body.get("choices").get(1).get("text").stringValue()).isEqualTo("echo: two words");
         assertThat(body.get("choices").get(1).get("index").intValue()).isEqualTo(1);
         assertThat(body.get("usage").get("total_tokens").intValue()).isEqualTo(3 + 5);
-        assertThat(client.send(client.post("/v1/completions", KEY, "{\"model\": \"" + MODEL + "\"}")).statusCode())
+        assertThat(client.send(client.post("/v1/completions", KEY, "{\"model\": \"" + MODEL + "\"}"))
+                        .statusCode())
                 .isEqualTo(400);
     }
 
     @Test
     void embeddingsAreOnePerInputAndDeterministic() {
-        HttpResponse<String> response = client.send(client.post("/v1/embeddings", KEY,
+        HttpResponse<String> response = client.send(client.post(
+                "/v1/embeddings",
+                KEY,
                 "{\"model\": \"openai/text-embedding-3-small\", \"input\": [\"alpha\", \"beta gamma\"]}"));
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = SimulatorClient.json(response);
@@ -110,14 +122,19 @@ class EndpointsIT {
 
     @Test
     void embeddingsHonourDimensionsAndBase64() {
-        JsonNode body = SimulatorClient.json(client.send(client.post("/v1/embeddings", KEY,
-                "{\"model\": \"" + MODEL + "\", \"input\": \"alpha\", \"dimensions\": 3, \"encoding_format\": \"base64\"}")));
-        byte[] bytes = Base64.getDecoder().decode(body.get("data").get(0).get("embedding").stringValue());
+        JsonNode body = SimulatorClient.json(client.send(client.post(
+                "/v1/embeddings",
+                KEY,
+                "{\"model\": \"" + MODEL
+                        + "\", \"input\": \"alpha\", \"dimensions\": 3, \"encoding_format\": \"base64\"}")));
+        byte[] bytes = Base64.getDecoder()
+                .decode(body.get("data").get(0).get("embedding").stringValue());
         ByteBuffer floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(bytes).hasSize(12);
         assertThat(new float[] {floats.getFloat(), floats.getFloat(), floats.getFloat()})
                 .isEqualTo(Content.embedding("alpha", 3));
         assertThat(client.send(client.post("/v1/embeddings", KEY, "{\"model\": \"" + MODEL + "\", \"input\": [1]}"))
-                .statusCode()).isEqualTo(400);
+                        .statusCode())
+                .isEqualTo(400);
     }
 }

@@ -38,7 +38,10 @@ class FaultsIT {
                 HttpResponse<String> response = client.chat(KEY, MODEL);
                 if (response.statusCode() != 200) {
                     assertThat(response.statusCode()).isIn(500, 502, 503);
-                    assertThat(SimulatorClient.json(response).get("error").get("type").stringValue())
+                    assertThat(SimulatorClient.json(response)
+                                    .get("error")
+                                    .get("type")
+                                    .stringValue())
                             .isEqualTo("server_error");
                     failures++;
                 }
@@ -55,7 +58,8 @@ class FaultsIT {
         try (Simulator sim = start(new FaultRates(0, 1, 0, 0))) {
             SimulatorClient client = new SimulatorClient(sim);
             assertThatThrownBy(() -> client.chat(KEY, MODEL))
-                    .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(IOException.class);
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasCauseInstanceOf(IOException.class);
             assertThat(sim.stats().model(MODEL).errors()).isEqualTo(new ErrorCounts(1, 0, 1, 0, 0, 0));
         }
     }
@@ -80,13 +84,16 @@ class FaultsIT {
     void aHangTimesTheClientOutAndEndsOnReset() {
         try (Simulator sim = start(new FaultRates(0, 0, 1, 0))) {
             SimulatorClient client = new SimulatorClient(sim);
-            HttpRequest request = client.request("/v1/chat/completions").timeout(Duration.ofMillis(300))
+            HttpRequest request = client.request("/v1/chat/completions")
+                    .timeout(Duration.ofMillis(300))
                     .header("Authorization", "Bearer " + KEY)
-                    .POST(HttpRequest.BodyPublishers.ofString(SimulatorClient.chatBody(MODEL, "hi"))).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(SimulatorClient.chatBody(MODEL, "hi")))
+                    .build();
             assertThatThrownBy(() -> client.send(request)).hasCauseInstanceOf(HttpTimeoutException.class);
 
             CompletableFuture<HttpResponse<String>> waiting = client.sendAsync(client.chatRequest(KEY, MODEL));
-            await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats().model(MODEL).errors().hang() == 2);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> sim.stats().model(MODEL).errors().hang() == 2);
             sim.reset();
             assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
         }
@@ -94,8 +101,8 @@ class FaultsIT {
 
     @Test
     void rateLimitedRequestsMeetNoFault() {
-        try (Simulator sim = Simulator.start(SimulatorConfig.forTests().withLimit("1/60s")
-                .withFaults(FaultRates.failures(1.0)))) {
+        try (Simulator sim =
+                Simulator.start(SimulatorConfig.forTests().withLimit("1/60s").withFaults(FaultRates.failures(1.0)))) {
             SimulatorClient client = new SimulatorClient(sim);
             assertThat(client.chat(KEY, MODEL).statusCode()).isIn(500, 502, 503);
             assertThat(client.chat(KEY, MODEL).statusCode()).isEqualTo(429);
@@ -104,7 +111,9 @@ class FaultsIT {
 
     private static HttpResponse<InputStream> sendStreaming(HttpRequest request) {
         try {
-            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+            return HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build()
                     .send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);

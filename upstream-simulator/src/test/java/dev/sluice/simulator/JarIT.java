@@ -38,7 +38,8 @@ class JarIT {
         try {
             AtomicReference<String> baseUrl = new AtomicReference<>();
             Thread.ofVirtual().start(() -> {
-                try (var lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (var lines =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = lines.readLine()) != null; ) {
                         Matcher m = LISTENING.matcher(line);
                         if (m.find()) {
@@ -51,10 +52,12 @@ class JarIT {
             });
             await().atMost(Duration.ofSeconds(20)).until(() -> baseUrl.get() != null);
 
-            HttpResponse<String> models = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(baseUrl.get() + "/v1/models"))
-                            .header("Authorization", "Bearer sk-test").build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> models = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(baseUrl.get() + "/v1/models"))
+                                    .header("Authorization", "Bearer sk-test")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(models.statusCode()).isEqualTo(200);
             assertThat(models.body()).contains("\"anthropic/claude-3-5-haiku\"");
         } finally {

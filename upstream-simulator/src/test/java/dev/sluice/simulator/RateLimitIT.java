@@ -24,12 +24,15 @@ class RateLimitIT {
     @EnumSource(WindowKind.class)
     void acceptsExactlyNPerWindowPerKeyPerModelUnderConcurrentLoad(WindowKind kind) {
         SettableClock clock = SettableClock.alignedTo(W);
-        try (Simulator sim = Simulator.start(SimulatorConfig.forTests().withLimit("15/2s").withWindow(kind), clock)) {
+        try (Simulator sim =
+                Simulator.start(SimulatorConfig.forTests().withLimit("15/2s").withWindow(kind), clock)) {
             SimulatorClient client = new SimulatorClient(sim);
 
             assertThat(counts(client.burst(40, client.chatRequest(KEY, MODEL)))).containsExactly(15, 25);
-            assertThat(counts(client.burst(40, client.chatRequest("sk-other", MODEL)))).containsExactly(15, 25);
-            assertThat(counts(client.burst(40, client.chatRequest(KEY, OTHER_MODEL)))).containsExactly(15, 25);
+            assertThat(counts(client.burst(40, client.chatRequest("sk-other", MODEL))))
+                    .containsExactly(15, 25);
+            assertThat(counts(client.burst(40, client.chatRequest(KEY, OTHER_MODEL))))
+                    .containsExactly(15, 25);
 
             clock.advance(W.minusMillis(1));
             assertThat(client.chat(KEY, MODEL).statusCode()).isEqualTo(429);
@@ -78,8 +81,10 @@ class RateLimitIT {
         try (Simulator sim = Simulator.start(config)) {
             SimulatorClient client = new SimulatorClient(sim);
             List<CompletableFuture<HttpResponse<String>>> slow = Collections.nCopies(15, 0).stream()
-                    .map(i -> client.sendAsync(client.chatRequest(KEY, MODEL))).toList();
-            await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats().model(MODEL).accepted() == 15);
+                    .map(i -> client.sendAsync(client.chatRequest(KEY, MODEL)))
+                    .toList();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> sim.stats().model(MODEL).accepted() == 15);
 
             assertThat(sim.stats().model(MODEL).inFlight()).isEqualTo(15);
             assertThat(client.chat(KEY, MODEL).statusCode()).isEqualTo(429);
@@ -94,7 +99,8 @@ class RateLimitIT {
             long start = System.nanoTime();
             assertThat(counts(client.burst(40, client.chatRequest(KEY, MODEL)))).containsExactly(15, 25);
 
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> client.chat(KEY, MODEL).statusCode() == 200);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(W);
         }

@@ -24,13 +24,16 @@ class RetryAfterIT {
             assertThat(first.firstValue("Retry-After")).isEmpty();
 
             clock.advance(Duration.ofMillis(3_200));
-            assertThat(client.chat(KEY, MODEL).headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
+            assertThat(client.chat(KEY, MODEL).headers().firstValue("x-ratelimit-remaining-requests"))
+                    .hasValue("0");
             HttpResponse<String> rejected = client.chat(KEY, MODEL);
             assertThat(rejected.statusCode()).isEqualTo(429);
             // The first slot frees 6.8 s from now, the whole budget 10 s from now.
             assertThat(rejected.headers().firstValue("Retry-After")).hasValue("7");
-            assertThat(rejected.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
-            assertThat(rejected.headers().firstValue("x-ratelimit-reset-requests")).hasValue("10s");
+            assertThat(rejected.headers().firstValue("x-ratelimit-remaining-requests"))
+                    .hasValue("0");
+            assertThat(rejected.headers().firstValue("x-ratelimit-reset-requests"))
+                    .hasValue("10s");
         }
     }
 
@@ -38,8 +41,10 @@ class RetryAfterIT {
     void noHeadersUnlessEnabled() {
         try (Simulator sim = Simulator.start(SimulatorConfig.forTests().withLimit("1/10s"))) {
             SimulatorClient client = new SimulatorClient(sim);
-            assertThat(client.chat(KEY, MODEL).headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
-            assertThat(client.chat(KEY, MODEL).headers().firstValue("Retry-After")).isEmpty();
+            assertThat(client.chat(KEY, MODEL).headers().firstValue("x-ratelimit-limit-requests"))
+                    .isEmpty();
+            assertThat(client.chat(KEY, MODEL).headers().firstValue("Retry-After"))
+                    .isEmpty();
         }
     }
 }

@@ -19,7 +19,8 @@ final class SimulatorClient {
     static final String KEY = "sk-test";
     static final String MODEL = "openai/gpt-4o-mini";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI base;
 
     SimulatorClient(Simulator simulator) {
@@ -41,7 +42,8 @@ final class SimulatorClient {
     }
 
     HttpRequest post(String path, String key, String body) {
-        HttpRequest.Builder b = request(path).header("Content-Type", "application/json")
+        HttpRequest.Builder b = request(path)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
@@ -62,7 +64,9 @@ final class SimulatorClient {
     }
 
     HttpResponse<String> putConfig(String json) {
-        return send(request("/__config").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+        return send(request("/__config")
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     HttpResponse<String> send(HttpRequest request) {

@@ -65,11 +65,18 @@ class StatsIT {
             assertThat(model.get("max_in_any_window").intValue()).isEqualTo(3);
             assertThat(model.get("max_in_fixed_window").intValue()).isPositive();
             assertThat(model.get("errors").get("total").intValue()).isZero();
-            assertThat(stats.get("keys").get(KEY).get(MODEL).get("max_in_any_window").intValue()).isEqualTo(2);
+            assertThat(stats.get("keys")
+                            .get(KEY)
+                            .get(MODEL)
+                            .get("max_in_any_window")
+                            .intValue())
+                    .isEqualTo(2);
             assertThat(stats.get("totals").get("unauthorized").intValue()).isEqualTo(1);
             assertThat(stats.get("limit").stringValue()).isEqualTo("2/60s");
 
-            HttpRequest reset = client.request("/__reset").POST(HttpRequest.BodyPublishers.noBody()).build();
+            HttpRequest reset = client.request("/__reset")
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build();
             assertThat(client.send(reset).statusCode()).isEqualTo(200);
             assertThat(sim.stats().models()).isEmpty();
             assertThat(client.chat(KEY, MODEL).statusCode()).isEqualTo(200); // the budget is fresh too

@@ -30,8 +30,8 @@ class StreamingIT {
             SimulatorClient client = new SimulatorClient(sim);
             HttpResponse<String> response = client.send(client.post("/v1/chat/completions", KEY, STREAM));
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    t -> assertThat(t).startsWith("text/event-stream"));
+            assertThat(response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
 
             List<String> events = Arrays.stream(response.body().split("\n\n")).toList();
             assertThat(events.getLast()).isEqualTo("data: [DONE]");
@@ -54,11 +54,13 @@ class StreamingIT {
         try (Simulator sim = Simulator.start(SimulatorConfig.forTests())) {
             SimulatorClient client = new SimulatorClient(sim);
             HttpRequest request = client.post("/v1/chat/completions", KEY, STREAM);
-            HttpResponse<InputStream> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+            HttpResponse<InputStream> response = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build()
                     .send(request, HttpResponse.BodyHandlers.ofInputStream());
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    t -> assertThat(t).startsWith("text/event-stream"));
+            assertThat(response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
 
             String received = new String(FaultsIT.readUntilClosed(response.body()), StandardCharsets.UTF_8);
             assertThat(received).startsWith("data: {").doesNotContain("[DONE]").doesNotContain("\n\n");

@@ -41,23 +41,28 @@ class ValidationIT {
         }
         HttpResponse<String> response = client.send(request.build());
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(assertError(response, "invalid_request_error", null).get("code").stringValue())
+        assertThat(assertError(response, "invalid_request_error", null)
+                        .get("code")
+                        .stringValue())
                 .isEqualTo("invalid_api_key");
         assertThat(client.get("/v1/models", null).statusCode()).isEqualTo(401);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', nullValues = "null", value = {
-        "{not json                                                   | null",
-        "[1, 2]                                                      | null",
-        "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]} | model",
-        "{\"model\": 7, \"messages\": []}                            | model",
-        "{\"model\": \"no/such-model\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]} | model",
-        "{\"model\": \"openai/gpt-4o-mini\"}                         | messages",
-        "{\"model\": \"openai/gpt-4o-mini\", \"messages\": []}       | messages",
-        "{\"model\": \"openai/gpt-4o-mini\", \"messages\": [\"hi\"]} | messages[0]",
-        "{\"model\": \"openai/gpt-4o-mini\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stream\": 1} | stream"
-    })
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "null",
+            value = {
+                "{not json                                                   | null",
+                "[1, 2]                                                      | null",
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]} | model",
+                "{\"model\": 7, \"messages\": []}                            | model",
+                "{\"model\": \"no/such-model\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]} | model",
+                "{\"model\": \"openai/gpt-4o-mini\"}                         | messages",
+                "{\"model\": \"openai/gpt-4o-mini\", \"messages\": []}       | messages",
+                "{\"model\": \"openai/gpt-4o-mini\", \"messages\": [\"hi\"]} | messages[0]",
+                "{\"model\": \"openai/gpt-4o-mini\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stream\": 1} | stream"
+            })
     void invalidChatRequestsAre400(String body, String param) {
         HttpResponse<String> response = client.send(client.post("/v1/chat/completions", KEY, body));
         assertThat(response.statusCode()).isEqualTo(400);
@@ -66,9 +71,11 @@ class ValidationIT {
 
     @Test
     void unknownModelSaysSo() {
-        HttpResponse<String> response = client.send(client.post("/v1/chat/completions", KEY,
-                SimulatorClient.chatBody("no/such-model", "hi")));
-        assertThat(assertError(response, "invalid_request_error", "model").get("code").stringValue())
+        HttpResponse<String> response =
+                client.send(client.post("/v1/chat/completions", KEY, SimulatorClient.chatBody("no/such-model", "hi")));
+        assertThat(assertError(response, "invalid_request_error", "model")
+                        .get("code")
+                        .stringValue())
                 .isEqualTo("model_not_found");
         assertThat(client.get("/v1/models/no/such-model", KEY).statusCode()).isEqualTo(404);
     }
@@ -78,7 +85,9 @@ class ValidationIT {
     void disabledEndpointsAndUnknownPathsAre404(String path) {
         HttpResponse<String> response = client.send(client.post(path, KEY, "{\"model\": \"" + MODEL + "\"}"));
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(assertError(response, "invalid_request_error", null).get("message").stringValue())
+        assertThat(assertError(response, "invalid_request_error", null)
+                        .get("message")
+                        .stringValue())
                 .isEqualTo("Invalid URL (POST " + path + ")");
     }
 
@@ -103,7 +112,8 @@ class ValidationIT {
         assertThat(error.get("message").stringValue()).isNotBlank();
         assertThat(error.get("type").stringValue()).isEqualTo(type);
         assertThat(error.has("param")).isTrue();
-        assertThat(error.get("param").isNull() ? null : error.get("param").stringValue()).isEqualTo(param);
+        assertThat(error.get("param").isNull() ? null : error.get("param").stringValue())
+                .isEqualTo(param);
         assertThat(error.has("code")).isTrue();
         return error;
     }

@@ -36,7 +36,8 @@ class SchemaGate {
             } catch (DataAccessException e) {
                 // Every 10 s rather than every poll: one clear line, not a flood.
                 if (polls % 5 == 0) {
-                    log.info("Waiting for the database schema (the api-service runs the migrations): {}",
+                    log.info(
+                            "Waiting for the database schema (the api-service runs the migrations): {}",
                             rootMessage(e));
                 }
             }

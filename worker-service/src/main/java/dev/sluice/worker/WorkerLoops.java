@@ -38,8 +38,14 @@ class WorkerLoops implements SmartLifecycle {
     private volatile ScheduledExecutorService scheduler;
     private volatile Thread starter;
 
-    WorkerLoops(SchemaGate schemaGate, ModelIntake intake, BatchFinalizer finalizer, LeaseRescuer rescuer,
-            WebhookEventSweep webhookEvents, WebhookDeliverer webhookDeliverer, WorkerProperties properties,
+    WorkerLoops(
+            SchemaGate schemaGate,
+            ModelIntake intake,
+            BatchFinalizer finalizer,
+            LeaseRescuer rescuer,
+            WebhookEventSweep webhookEvents,
+            WebhookDeliverer webhookDeliverer,
+            WorkerProperties properties,
             SharedProperties shared) {
         this.schemaGate = schemaGate;
         this.intake = intake;
@@ -53,12 +59,16 @@ class WorkerLoops implements SmartLifecycle {
 
     @Override
     public void start() {
-        log.info("Worker starting: upstream {}, default limit {}, pacing {}, lease {}, retry {}",
-                properties.upstream(), shared.defaultLimit(), properties.pacing(), properties.lease(),
+        log.info(
+                "Worker starting: upstream {}, default limit {}, pacing {}, lease {}, retry {}",
+                properties.upstream(),
+                shared.defaultLimit(),
+                properties.pacing(),
+                properties.lease(),
                 properties.retry());
         intake.start();
-        ScheduledExecutorService loops = Executors.newScheduledThreadPool(5,
-                Thread.ofPlatform().daemon().name("sluice-loop-", 0).factory());
+        ScheduledExecutorService loops = Executors.newScheduledThreadPool(
+                5, Thread.ofPlatform().daemon().name("sluice-loop-", 0).factory());
         scheduler = loops;
         starter = Thread.ofVirtual().name("sluice-start").start(() -> {
             try {
@@ -99,15 +109,19 @@ class WorkerLoops implements SmartLifecycle {
         return scheduler != null;
     }
 
-    private static void every(ScheduledExecutorService loops, Duration first, Duration interval, String name,
-            Runnable task) {
-        loops.scheduleWithFixedDelay(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                // A scheduled task that throws is never run again: log and keep the loop alive.
-                log.warn("{} failed; retrying in {}", name, interval, e);
-            }
-        }, first.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    private static void every(
+            ScheduledExecutorService loops, Duration first, Duration interval, String name, Runnable task) {
+        loops.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        // A scheduled task that throws is never run again: log and keep the loop alive.
+                        log.warn("{} failed; retrying in {}", name, interval, e);
+                    }
+                },
+                first.toMillis(),
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 }

@@ -80,16 +80,24 @@ public record WorkerProperties(
 
         public Upstream {
             Objects.requireNonNull(baseUrl, "sluice.upstream.base-url");
-            if (!baseUrl.isAbsolute() || !List.of("http", "https").contains(baseUrl.getScheme())
+            if (!baseUrl.isAbsolute()
+                    || !List.of("http", "https").contains(baseUrl.getScheme())
                     || baseUrl.getHost() == null) {
                 throw new IllegalArgumentException(
-                        "sluice.upstream.base-url must be an http(s) URL such as http://localhost:3010, got " + baseUrl);
+                        "sluice.upstream.base-url must be an http(s) URL such as http://localhost:3010, got "
+                                + baseUrl);
             }
-            if (baseUrl.getPath() != null && baseUrl.getPath().replaceAll("/+$", "").endsWith("/v1")) {
-                throw new IllegalArgumentException("sluice.upstream.base-url is given without /v1 (job urls start "
-                        + "with /v1), got " + baseUrl);
+            if (baseUrl.getPath() != null
+                    && baseUrl.getPath().replaceAll("/+$", "").endsWith("/v1")) {
+                throw new IllegalArgumentException(
+                        "sluice.upstream.base-url is given without /v1 (job urls start " + "with /v1), got " + baseUrl);
             }
-            apiKeys = apiKeys == null ? List.of() : apiKeys.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
+            apiKeys = apiKeys == null
+                    ? List.of()
+                    : apiKeys.stream()
+                            .map(String::strip)
+                            .filter(k -> !k.isEmpty())
+                            .toList();
             if (apiKeys.isEmpty() && (apiKey == null || apiKey.isBlank())) {
                 throw new IllegalArgumentException("sluice.upstream.api-key (or api-keys) must be set");
             }
@@ -97,8 +105,8 @@ public record WorkerProperties(
             requirePositive(readTimeout, "sluice.upstream.read-timeout");
             Objects.requireNonNull(maxResponseSize, "sluice.upstream.max-response-size");
             if (maxResponseSize.toBytes() < 1 || maxResponseSize.toBytes() > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("sluice.upstream.max-response-size must be between 1B and 2047MB, "
-                        + "got " + maxResponseSize);
+                throw new IllegalArgumentException(
+                        "sluice.upstream.max-response-size must be between 1B and 2047MB, " + "got " + maxResponseSize);
             }
         }
 
@@ -139,12 +147,12 @@ public record WorkerProperties(
         public Pacing {
             Objects.requireNonNull(safetyMargin, "sluice.pacing.safety-margin");
             if (safetyMargin.isNegative()) {
-                throw new IllegalArgumentException("sluice.pacing.safety-margin must not be negative, got "
-                        + safetyMargin);
+                throw new IllegalArgumentException(
+                        "sluice.pacing.safety-margin must not be negative, got " + safetyMargin);
             }
             if (maxConcurrency < 1) {
-                throw new IllegalArgumentException("sluice.pacing.max-concurrency must be at least 1, got "
-                        + maxConcurrency);
+                throw new IllegalArgumentException(
+                        "sluice.pacing.max-concurrency must be at least 1, got " + maxConcurrency);
             }
         }
     }
@@ -219,8 +227,8 @@ public record WorkerProperties(
             requirePositive(interval, "sluice.finalization.interval");
             requirePositive(staleAfter, "sluice.finalization.stale-after");
             if (batchSize < 1) {
-                throw new IllegalArgumentException("sluice.finalization.batch-size must be at least 1, got "
-                        + batchSize);
+                throw new IllegalArgumentException(
+                        "sluice.finalization.batch-size must be at least 1, got " + batchSize);
             }
         }
     }
@@ -258,7 +266,10 @@ public record WorkerProperties(
     public record Webhook(
             @DefaultValue("false") boolean allowPrivate,
             @DefaultValue("15s") Duration timeout,
-            @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "10h"}) List<Duration> retrySchedule,
+
+            @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "10h"})
+            List<Duration> retrySchedule,
+
             @DefaultValue("0.2") double jitter,
             @DefaultValue("1s") Duration interval,
             @DefaultValue("50") int batchSize) {
@@ -313,8 +324,10 @@ public record WorkerProperties(
                 // SLUICE_ALERTS_WEBHOOK_URL= (set but empty, as docker compose passes it) means "off".
                 webhookUrl = null;
             }
-            if (webhookUrl != null && (!webhookUrl.isAbsolute()
-                    || !List.of("http", "https").contains(webhookUrl.getScheme()) || webhookUrl.getHost() == null)) {
+            if (webhookUrl != null
+                    && (!webhookUrl.isAbsolute()
+                            || !List.of("http", "https").contains(webhookUrl.getScheme())
+                            || webhookUrl.getHost() == null)) {
                 throw new IllegalArgumentException("sluice.alerts.webhook-url must be an http(s) URL");
             }
             requirePositive(backlogAge, "sluice.alerts.backlog-age");

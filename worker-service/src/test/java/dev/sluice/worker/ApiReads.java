@@ -31,12 +31,23 @@ public class ApiReads {
                 SELECT d.*, e.type AS event_type FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
                  WHERE d.tenant_id = :tenantId AND d.subject_id = :subjectId
                  ORDER BY d.attempted_at, d.attempt
-                """).param("tenantId", tenantId).param("subjectId", subjectId)
-                .query((rs, n) -> new WebhookDelivery(rs.getString("id"), rs.getString("event_id"),
-                        rs.getString("event_type"), rs.getString("tenant_id"), rs.getString("subject_id"),
-                        rs.getInt("attempt"), rs.getString("url"), rs.getString("status"),
-                        Timestamps.readInt(rs, "response_status"), rs.getString("error"), rs.getLong("duration_ms"),
-                        Timestamps.read(rs, "attempted_at"), Timestamps.read(rs, "next_attempt_at")))
+                """)
+                .param("tenantId", tenantId)
+                .param("subjectId", subjectId)
+                .query((rs, n) -> new WebhookDelivery(
+                        rs.getString("id"),
+                        rs.getString("event_id"),
+                        rs.getString("event_type"),
+                        rs.getString("tenant_id"),
+                        rs.getString("subject_id"),
+                        rs.getInt("attempt"),
+                        rs.getString("url"),
+                        rs.getString("status"),
+                        Timestamps.readInt(rs, "response_status"),
+                        rs.getString("error"),
+                        rs.getLong("duration_ms"),
+                        Timestamps.read(rs, "attempted_at"),
+                        Timestamps.read(rs, "next_attempt_at")))
                 .list();
     }
 
@@ -47,10 +58,16 @@ public class ApiReads {
                 .query((rs, n) -> {
                     Long retryAfterMs = Timestamps.readLong(rs, "retry_after_ms");
                     Integer learnedRequests = Timestamps.readInt(rs, "learned_requests");
-                    return new RateLimitEvent(rs.getLong("id"), rs.getString("model"), rs.getString("credential"),
-                            rs.getString("job_id"), Timestamps.read(rs, "occurred_at"), rs.getString("message"),
+                    return new RateLimitEvent(
+                            rs.getLong("id"),
+                            rs.getString("model"),
+                            rs.getString("credential"),
+                            rs.getString("job_id"),
+                            Timestamps.read(rs, "occurred_at"),
+                            rs.getString("message"),
                             retryAfterMs == null ? null : Duration.ofMillis(retryAfterMs),
-                            learnedRequests == null ? null
+                            learnedRequests == null
+                                    ? null
                                     : new Limit(learnedRequests, Duration.ofMillis(rs.getLong("learned_window_ms"))),
                             Timestamps.read(rs, "paused_until"));
                 })
@@ -60,9 +77,16 @@ public class ApiReads {
     /** The tenant's file with this id. */
     public Optional<FileRow> file(String tenantId, String id) {
         return jdbc.sql("SELECT * FROM files WHERE id = :id AND tenant_id = :tenantId")
-                .param("id", id).param("tenantId", tenantId)
-                .query((rs, n) -> new FileRow(rs.getString("id"), rs.getString("tenant_id"), rs.getString("purpose"),
-                        rs.getString("filename"), rs.getLong("bytes"), rs.getString("batch_id"), rs.getString("kind"),
+                .param("id", id)
+                .param("tenantId", tenantId)
+                .query((rs, n) -> new FileRow(
+                        rs.getString("id"),
+                        rs.getString("tenant_id"),
+                        rs.getString("purpose"),
+                        rs.getString("filename"),
+                        rs.getLong("bytes"),
+                        rs.getString("batch_id"),
+                        rs.getString("kind"),
                         Timestamps.read(rs, "created_at")))
                 .optional();
     }

@@ -29,8 +29,11 @@ class PersistenceWithoutJpaIT extends WorkerIntegrationTest {
 
     @Test
     void neitherJpaNorHibernateIsOnTheClasspath() {
-        for (String name : new String[] {"jakarta.persistence.EntityManager", "org.hibernate.Session",
-                "org.springframework.data.jpa.repository.JpaRepository"}) {
+        for (String name : new String[] {
+            "jakarta.persistence.EntityManager",
+            "org.hibernate.Session",
+            "org.springframework.data.jpa.repository.JpaRepository"
+        }) {
             assertThatThrownBy(() -> Class.forName(name)).as(name).isInstanceOf(ClassNotFoundException.class);
         }
     }
@@ -38,7 +41,8 @@ class PersistenceWithoutJpaIT extends WorkerIntegrationTest {
     @Test
     void theOneTransactionManagerIsJdbcsAndTransactionTemplateUsesIt() {
         assertThat(context.getBeansOfType(TransactionManager.class).values())
-                .singleElement().isInstanceOf(JdbcTransactionManager.class);
+                .singleElement()
+                .isInstanceOf(JdbcTransactionManager.class);
         assertThat(transaction.getTransactionManager()).isInstanceOf(JdbcTransactionManager.class);
     }
 
@@ -48,7 +52,9 @@ class PersistenceWithoutJpaIT extends WorkerIntegrationTest {
         assertThat(context.getBeanNamesForType(FileRepository.class)).hasSize(1);
         assertThat(context.getBeanNamesForType(WebhookDeliveryRepository.class)).hasSize(1);
         assertThat(context.getBeanNamesForType(RateLimitEventRepository.class)).hasSize(1);
-        assertThat(context.getBeanDefinitionNames()).noneMatch(name -> name.endsWith("EntityRepository")
-                || name.endsWith("Entities") || name.equals("entityManagerFactory"));
+        assertThat(context.getBeanDefinitionNames())
+                .noneMatch(name -> name.endsWith("EntityRepository")
+                        || name.endsWith("Entities")
+                        || name.equals("entityManagerFactory"));
     }
 }

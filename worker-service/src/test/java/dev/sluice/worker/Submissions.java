@@ -46,8 +46,14 @@ public class Submissions {
     private final RabbitTemplate rabbit;
     private final TransactionTemplate transaction;
 
-    Submissions(JdbcClient jdbc, BatchRepository batches, JobRepository jobs, ModelRepository models,
-            AmqpAdmin admin, RabbitTemplate rabbit, TransactionTemplate transaction) {
+    Submissions(
+            JdbcClient jdbc,
+            BatchRepository batches,
+            JobRepository jobs,
+            ModelRepository models,
+            AmqpAdmin admin,
+            RabbitTemplate rabbit,
+            TransactionTemplate transaction) {
         this.jdbc = jdbc;
         this.batches = batches;
         this.jobs = jobs;
@@ -67,14 +73,22 @@ public class Submissions {
         Instant now = Instant.now();
         jdbc.sql("""
                 INSERT INTO tenants (id, name, webhook_secret, created_at) VALUES (:id, :name, :secret, :now)
-                """).param("id", tenantId).param("name", name).param("secret", webhookSecret)
-                .param("now", Timestamps.bind(now)).update();
+                """)
+                .param("id", tenantId)
+                .param("name", name)
+                .param("secret", webhookSecret)
+                .param("now", Timestamps.bind(now))
+                .update();
         jdbc.sql("""
                 INSERT INTO api_keys (id, tenant_id, name, key_hash, key_prefix, created_at)
                 VALUES (:id, :tenantId, :name, :keyHash, 'sk-test', :now)
-                """).param("id", Ids.apiKey()).param("tenantId", tenantId).param("name", name)
+                """)
+                .param("id", Ids.apiKey())
+                .param("tenantId", tenantId)
+                .param("name", name)
                 .param("keyHash", Ids.random(32).getBytes(StandardCharsets.US_ASCII))
-                .param("now", Timestamps.bind(now)).update();
+                .param("now", Timestamps.bind(now))
+                .update();
     }
 
     /** Publishes one job's message, as the api-service (or its sweeper) does. */
@@ -144,25 +158,45 @@ public class Submissions {
 
         private BatchBuilder line(Endpoint endpoint, String model, String body) {
             int lineNo = lines.size() + 1;
-            lines.add(new NewJob(Ids.job(), tenantId, batchId, lineNo, "request-" + lineNo, endpoint.path(), model,
-                    body, priority, null));
+            lines.add(new NewJob(
+                    Ids.job(),
+                    tenantId,
+                    batchId,
+                    lineNo,
+                    "request-" + lineNo,
+                    endpoint.path(),
+                    model,
+                    body,
+                    priority,
+                    null));
             return this;
         }
 
         /** Stores the batch and its jobs and declares the model queues, without publishing anything. */
         public SubmittedBatch store() {
             Instant now = Instant.now();
-            Set<String> modelNames = new TreeSet<>(lines.stream().map(NewJob::model).toList());
+            Set<String> modelNames =
+                    new TreeSet<>(lines.stream().map(NewJob::model).toList());
             transaction.executeWithoutResult(status -> {
                 tenant(tenantId, "test tenant", webhookSecret);
-                batches.insert(new NewBatch(batchId, tenantId, Endpoint.CHAT_COMPLETIONS.path(), "24h", null, null,
-                        webhookUrl, 0, lines.size(), now, expiresAt != null ? expiresAt : now.plus(Duration.ofHours(24))));
+                batches.insert(new NewBatch(
+                        batchId,
+                        tenantId,
+                        Endpoint.CHAT_COMPLETIONS.path(),
+                        "24h",
+                        null,
+                        null,
+                        webhookUrl,
+                        0,
+                        lines.size(),
+                        now,
+                        expiresAt != null ? expiresAt : now.plus(Duration.ofHours(24))));
                 jobs.insertAll(lines, now);
                 models.register(modelNames, now);
             });
             for (String model : modelNames) {
-                admin.declareQueue(new Queue(Queues.forModel(model), true, false, false,
-                        new HashMap<>(Queues.arguments())));
+                admin.declareQueue(
+                        new Queue(Queues.forModel(model), true, false, false, new HashMap<>(Queues.arguments())));
             }
             return new SubmittedBatch(tenantId, batchId, List.copyOf(lines));
         }
@@ -185,7 +219,9 @@ public class Submissions {
 
         /** The message of each job. */
         public List<JobMessage> messages() {
-            return jobs.stream().map(job -> new JobMessage(job.id(), job.model(), job.priority())).toList();
+            return jobs.stream()
+                    .map(job -> new JobMessage(job.id(), job.model(), job.priority()))
+                    .toList();
         }
     }
 }

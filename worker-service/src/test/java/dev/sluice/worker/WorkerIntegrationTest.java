@@ -30,22 +30,22 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {
-                "spring.flyway.enabled=true",
-                "sluice.default-limit=5/2s",
-                "sluice.pacing.safety-margin=250ms",
-                "sluice.upstream.read-timeout=10s",
-                // Small enough that a test can make the provider answer more (RetryIT), far above any other answer.
-                "sluice.upstream.max-response-size=" + WorkerIntegrationTest.MAX_RESPONSE_SIZE,
-                "sluice.retry.initial-backoff=100ms",
-                "sluice.retry.max-backoff=200ms",
-                "sluice.intake.discovery-interval=200ms",
-                "sluice.finalization.interval=1h",
-                "sluice.rescue.interval=1h",
-                "sluice.webhook.interval=1h",
-                "sluice.webhook.allow-private=true",
-                "sluice.webhook.timeout=2s",
-                "sluice.webhook.retry-schedule=200ms,200ms,200ms",
-                "sluice.secrets.encryption-key=" + TestSecrets.ENCRYPTION_KEY
+            "spring.flyway.enabled=true",
+            "sluice.default-limit=5/2s",
+            "sluice.pacing.safety-margin=250ms",
+            "sluice.upstream.read-timeout=10s",
+            // Small enough that a test can make the provider answer more (RetryIT), far above any other answer.
+            "sluice.upstream.max-response-size=" + WorkerIntegrationTest.MAX_RESPONSE_SIZE,
+            "sluice.retry.initial-backoff=100ms",
+            "sluice.retry.max-backoff=200ms",
+            "sluice.intake.discovery-interval=200ms",
+            "sluice.finalization.interval=1h",
+            "sluice.rescue.interval=1h",
+            "sluice.webhook.interval=1h",
+            "sluice.webhook.allow-private=true",
+            "sluice.webhook.timeout=2s",
+            "sluice.webhook.retry-schedule=200ms,200ms,200ms",
+            "sluice.secrets.encryption-key=" + TestSecrets.ENCRYPTION_KEY
         })
 @Import({Submissions.class, ApiReads.class})
 public abstract class WorkerIntegrationTest {
@@ -54,10 +54,8 @@ public abstract class WorkerIntegrationTest {
     protected static final String MAX_RESPONSE_SIZE = "1MB";
 
     /** The provider, shared by every test of the run. */
-    protected static final Simulator SIMULATOR = Simulator.start(SimulatorConfig.forTests()
-            .withLimit("5/2s")
-            .withEmbeddings(true)
-            .withCompletions(true));
+    protected static final Simulator SIMULATOR = Simulator.start(
+            SimulatorConfig.forTests().withLimit("5/2s").withEmbeddings(true).withCompletions(true));
 
     @Autowired
     protected Submissions submissions;

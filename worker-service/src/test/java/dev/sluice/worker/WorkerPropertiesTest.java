@@ -29,7 +29,8 @@ class WorkerPropertiesTest {
         assertThat(properties.pacing().maxConcurrency()).isEqualTo(64);
         assertThat(properties.retry().maxAttempts()).isEqualTo(5);
         assertThat(properties.intake().discoveryInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(properties.lease().duration()).isGreaterThan(properties.upstream().readTimeout());
+        assertThat(properties.lease().duration())
+                .isGreaterThan(properties.upstream().readTimeout());
         assertThat(properties.upstream().maxResponseSize().toBytes()).isEqualTo(16L * 1024 * 1024);
     }
 
@@ -62,7 +63,8 @@ class WorkerPropertiesTest {
 
     @Test
     void refusesBadValuesNamingTheProperty() {
-        assertRefused(() -> bind(Map.of("SLUICE_UPSTREAM_BASE_URL", "http://localhost:3010/v1")),
+        assertRefused(
+                () -> bind(Map.of("SLUICE_UPSTREAM_BASE_URL", "http://localhost:3010/v1")),
                 "sluice.upstream.base-url is given without /v1");
         assertRefused(() -> bind(Map.of("SLUICE_UPSTREAM_BASE_URL", "localhost:3010")), "sluice.upstream.base-url");
         assertRefused(() -> bind(Map.of("SLUICE_UPSTREAM_API_KEY", " ")), "sluice.upstream.api-key");
@@ -71,14 +73,19 @@ class WorkerPropertiesTest {
         assertRefused(() -> bind(Map.of("SLUICE_RETRY_MAX_ATTEMPTS", "0")), "sluice.retry.max-attempts");
         assertRefused(() -> bind(Map.of("SLUICE_RETRY_MAX_BACKOFF", "100ms")), "sluice.retry.max-backoff");
         assertRefused(() -> bind(Map.of("SLUICE_LEASE_DURATION", "60s")), "sluice.lease.duration");
-        assertRefused(() -> bind(Map.of("SLUICE_UPSTREAM_MAX_RESPONSE_SIZE", "0B")),
-                "sluice.upstream.max-response-size");
+        assertRefused(
+                () -> bind(Map.of("SLUICE_UPSTREAM_MAX_RESPONSE_SIZE", "0B")), "sluice.upstream.max-response-size");
     }
 
     @Test
     void aBlankKeyListFallsBackToTheSingleKey() {
-        WorkerProperties.Upstream upstream = new WorkerProperties.Upstream(URI.create("http://localhost:3010"),
-                "sk-local", List.of(" ", ""), Duration.ofSeconds(5), Duration.ofSeconds(120), false,
+        WorkerProperties.Upstream upstream = new WorkerProperties.Upstream(
+                URI.create("http://localhost:3010"),
+                "sk-local",
+                List.of(" ", ""),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(120),
+                false,
                 DataSize.ofMegabytes(16));
 
         assertThat(upstream.keys()).containsExactly("sk-local");
@@ -93,12 +100,19 @@ class WorkerPropertiesTest {
         WorkerProperties.Webhook defaults = bind(Map.of()).webhook();
         assertThat(defaults.allowPrivate()).isFalse();
         assertThat(defaults.timeout()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(defaults.retrySchedule()).containsExactly(Duration.ofSeconds(5), Duration.ofMinutes(5),
-                Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10),
-                Duration.ofHours(10));
+        assertThat(defaults.retrySchedule())
+                .containsExactly(
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(5),
+                        Duration.ofMinutes(30),
+                        Duration.ofHours(2),
+                        Duration.ofHours(5),
+                        Duration.ofHours(10),
+                        Duration.ofHours(10));
 
-        WorkerProperties.Webhook set = bind(Map.of("SLUICE_WEBHOOK_ALLOW_PRIVATE", "true",
-                "SLUICE_WEBHOOK_RETRY_SCHEDULE", "1s,2m")).webhook();
+        WorkerProperties.Webhook set = bind(Map.of(
+                        "SLUICE_WEBHOOK_ALLOW_PRIVATE", "true", "SLUICE_WEBHOOK_RETRY_SCHEDULE", "1s,2m"))
+                .webhook();
         assertThat(set.allowPrivate()).isTrue();
         assertThat(set.retrySchedule()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(2));
     }

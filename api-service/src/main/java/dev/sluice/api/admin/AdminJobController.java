@@ -57,14 +57,17 @@ class AdminJobController {
 
     @Operation(summary = "List every tenant's jobs, newest first")
     @GetMapping("/admin/jobs")
-    ListPage<AdminJobViews.Job> list(@RequestParam(required = false) String status,
-            @RequestParam(required = false) String model, @RequestParam(name = "batch_id", required = false) String batchId,
-            @RequestParam(required = false) String tenant, @RequestParam(required = false) String after,
+    ListPage<AdminJobViews.Job> list(
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String model,
+            @RequestParam(name = "batch_id", required = false) String batchId,
+            @RequestParam(required = false) String tenant,
+            @RequestParam(required = false) String after,
             @RequestParam(required = false) String limit) {
         PageQuery page = PageQuery.parse(after, limit);
         JobFilter filter = filter(status, model, batchId, tenant);
-        return ListPage.of(jobs.page(filter, page.after(), page.limit() + 1), page.limit(), AdminJobViews.Job::of,
-                AdminJob::id);
+        return ListPage.of(
+                jobs.page(filter, page.after(), page.limit() + 1), page.limit(), AdminJobViews.Job::of, AdminJob::id);
     }
 
     /** {@code GET /admin/jobs/{id}}: one job of any tenant in full, bodies included (the dashboard's job page). */
@@ -73,15 +76,38 @@ class AdminJobController {
     AdminJobViews.Detail get(@PathVariable String id) {
         JobRow row = (PageQuery.plausibleId(id) ? jobs.one(id) : java.util.Optional.<JobRow>empty())
                 .orElseThrow(() -> ApiException.notFound("job", id));
-        AdminJob job = new AdminJob(row.id(), row.tenantId(), row.batchId(), row.lineNo(), row.customId(), row.url(),
-                row.model(), row.priority(), row.status(), row.attempts(), row.createdAt(), row.startedAt(),
-                row.completedAt(), row.responseStatus(), row.errorCode(), row.errorMessage(), row.promptTokens(),
-                row.completionTokens(), row.totalTokens(), row.latencyMs());
-        AdminJobViews.Response response = row.responseStatus() == null ? null
+        AdminJob job = new AdminJob(
+                row.id(),
+                row.tenantId(),
+                row.batchId(),
+                row.lineNo(),
+                row.customId(),
+                row.url(),
+                row.model(),
+                row.priority(),
+                row.status(),
+                row.attempts(),
+                row.createdAt(),
+                row.startedAt(),
+                row.completedAt(),
+                row.responseStatus(),
+                row.errorCode(),
+                row.errorMessage(),
+                row.promptTokens(),
+                row.completionTokens(),
+                row.totalTokens(),
+                row.latencyMs());
+        AdminJobViews.Response response = row.responseStatus() == null
+                ? null
                 : new AdminJobViews.Response(row.responseStatus(), JsonText.of(row.responseBody()));
-        return new AdminJobViews.Detail(AdminJobViews.Job.of(job), JsonText.of(row.body()), response, row.cached(),
+        return new AdminJobViews.Detail(
+                AdminJobViews.Job.of(job),
+                JsonText.of(row.body()),
+                response,
+                row.cached(),
                 jobs.retriedAs(id).filter(as -> !as.isEmpty()).orElse(null),
-                rateLimitEvents.ofJob(row.model(), row.id(), MAX_EVENTS).stream().map(RateLimitEventViews.Event::of)
+                rateLimitEvents.ofJob(row.model(), row.id(), MAX_EVENTS).stream()
+                        .map(RateLimitEventViews.Event::of)
                         .toList());
     }
 
@@ -96,7 +122,12 @@ class AdminJobController {
      * Body: {@code {status?, model?, batch_id?, tenant?, limit?}}; {@code status}, when given, must be
      * {@code failed}; {@code limit} (1 to 1,000, default 1,000) is how many jobs this call retries at most.
      */
-    @Operation(summary = "Retry the failed jobs matching a filter", requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = AdminSchemas.RetryFilter.class))))
+    @Operation(
+            summary = "Retry the failed jobs matching a filter",
+            requestBody =
+                    @RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = AdminSchemas.RetryFilter.class))))
     @PostMapping(path = "/admin/jobs/retry", consumes = MediaType.APPLICATION_JSON_VALUE)
     AdminJobViews.Retried retryMatching(HttpServletRequest request) {
         Map<String, String> fields = new HashMap<>();
@@ -109,34 +140,40 @@ class AdminJobController {
                     continue;
                 }
                 if (!FILTER_FIELDS.contains(field)) {
-                    throw ApiException.invalid(field, "unknown_parameter", "Unrecognized parameter '" + field
-                            + "'; a retry filter takes status, model, batch_id, tenant and limit.");
+                    throw ApiException.invalid(
+                            field,
+                            "unknown_parameter",
+                            "Unrecognized parameter '" + field
+                                    + "'; a retry filter takes status, model, batch_id, tenant and limit.");
                 }
                 fields.put(field, json.stringOrNull(field));
             }
             json.end();
         }
-        JobFilter filter = filter(fields.get("status"), fields.get("model"), fields.get("batch_id"),
-                fields.get("tenant"));
+        JobFilter filter =
+                filter(fields.get("status"), fields.get("model"), fields.get("batch_id"), fields.get("tenant"));
         if (filter.status() != null && filter.status() != JobStatus.FAILED) {
-            throw ApiException.invalid("status", "invalid_status", "Only failed jobs are retried; status must be "
-                    + "'failed' or absent.");
+            throw ApiException.invalid(
+                    "status",
+                    "invalid_status",
+                    "Only failed jobs are retried; status must be " + "'failed' or absent.");
         }
         if (limit != null && (limit < 1 || limit > JobRetries.MAX_PER_CALL)) {
-            throw ApiException.invalid("limit", "invalid_limit", "limit must be between 1 and "
-                    + JobRetries.MAX_PER_CALL + ".");
+            throw ApiException.invalid(
+                    "limit", "invalid_limit", "limit must be between 1 and " + JobRetries.MAX_PER_CALL + ".");
         }
         return retries.retryMatching(filter, limit == null ? JobRetries.MAX_PER_CALL : limit);
     }
 
-    private static JobFilter filter(String status, String model, String batchId,
-            String tenant) {
+    private static JobFilter filter(String status, String model, String batchId, String tenant) {
         JobStatus parsed = null;
         if (blankToNull(status) != null) {
             try {
                 parsed = JobStatus.fromWire(status);
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("status", "invalid_status",
+                throw ApiException.invalid(
+                        "status",
+                        "invalid_status",
                         "status must be one of queued, running, succeeded, failed, cancelled, expired.");
             }
         }
@@ -152,7 +189,8 @@ class AdminJobController {
             return null;
         }
         if (!PageQuery.plausibleId(value)) {
-            throw ApiException.invalid(param, "invalid_" + param, param + " must be an id such as those the API returns.");
+            throw ApiException.invalid(
+                    param, "invalid_" + param, param + " must be an id such as those the API returns.");
         }
         return value;
     }

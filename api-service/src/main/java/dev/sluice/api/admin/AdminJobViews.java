@@ -9,8 +9,7 @@ import tools.jackson.databind.JsonNode;
 /** The objects {@code /admin/jobs} answers with. */
 final class AdminJobViews {
 
-    private AdminJobViews() {
-    }
+    private AdminJobViews() {}
 
     /**
      * A job as an operator sees it: where it is and how it ended, never what it asked or answered.
@@ -34,19 +33,48 @@ final class AdminJobViews {
      * @param usage          tokens, or null
      * @param latencyMs      the last attempt's latency, or null
      */
-    record Job(String id, String object, String tenantId, @Nullable String batchId, @Nullable Integer lineNo,
-            @Nullable String customId, String url, String model, int priority, String status, int attempts,
-            long createdAt, @Nullable Long startedAt, @Nullable Long completedAt, @Nullable Integer responseStatus,
-            @Nullable Error error, @Nullable Usage usage, @Nullable Integer latencyMs) {
+    record Job(
+            String id,
+            String object,
+            String tenantId,
+            @Nullable String batchId,
+            @Nullable Integer lineNo,
+            @Nullable String customId,
+            String url,
+            String model,
+            int priority,
+            String status,
+            int attempts,
+            long createdAt,
+            @Nullable Long startedAt,
+            @Nullable Long completedAt,
+            @Nullable Integer responseStatus,
+            @Nullable Error error,
+            @Nullable Usage usage,
+            @Nullable Integer latencyMs) {
 
         static Job of(AdminJob job) {
-            return new Job(job.id(), "admin.job", job.tenantId(), job.batchId(), job.lineNo(), job.customId(),
-                    job.url(), job.model(), job.priority(), job.status().wire(), job.attempts(),
-                    job.createdAt().getEpochSecond(), seconds(job.startedAt()), seconds(job.completedAt()),
+            return new Job(
+                    job.id(),
+                    "admin.job",
+                    job.tenantId(),
+                    job.batchId(),
+                    job.lineNo(),
+                    job.customId(),
+                    job.url(),
+                    job.model(),
+                    job.priority(),
+                    job.status().wire(),
+                    job.attempts(),
+                    job.createdAt().getEpochSecond(),
+                    seconds(job.startedAt()),
+                    seconds(job.completedAt()),
                     job.responseStatus(),
-                    job.errorCode() == null && job.errorMessage() == null ? null
+                    job.errorCode() == null && job.errorMessage() == null
+                            ? null
                             : new Error(job.errorCode(), job.errorMessage()),
-                    job.totalTokens() == null && job.promptTokens() == null ? null
+                    job.totalTokens() == null && job.promptTokens() == null
+                            ? null
                             : new Usage(job.promptTokens(), job.completionTokens(), job.totalTokens()),
                     job.latencyMs());
         }
@@ -69,21 +97,25 @@ final class AdminJobViews {
      * @param retriedAs       the batch or job an admin retry made of it, or null
      * @param rateLimitEvents the 429s it met, oldest first
      */
-    record Detail(Job job, JsonNode request, Response response, boolean cached, String retriedAs,
-            List<RateLimitEventViews.Event> rateLimitEvents) {
-    }
+    record Detail(
+            Job job,
+            JsonNode request,
+            Response response,
+            boolean cached,
+            String retriedAs,
+            List<RateLimitEventViews.Event> rateLimitEvents) {}
 
     /** @param statusCode the provider's HTTP status; @param body its body, JSON or a string */
-    record Response(int statusCode, JsonNode body) {
-    }
+    record Response(int statusCode, JsonNode body) {}
 
     /** @param code a code, e.g. {@code upstream_error}; @param message the same in words */
-    record Error(@Nullable String code, @Nullable String message) {
-    }
+    record Error(@Nullable String code, @Nullable String message) {}
 
     /** @param promptTokens prompt; @param completionTokens completion; @param totalTokens both */
-    record Usage(@Nullable Integer promptTokens, @Nullable Integer completionTokens, @Nullable Integer totalTokens) {
-    }
+    record Usage(
+            @Nullable Integer promptTokens,
+            @Nullable Integer completionTokens,
+            @Nullable Integer totalTokens) {}
 
     /**
      * What a retry made: new batches (one per old batch whose failed jobs were retried) and new single jobs.
@@ -94,6 +126,5 @@ final class AdminJobViews {
      * @param jobs    ids of the new single jobs
      * @param hasMore whether more failed jobs match the filter than one call retries; call again for them
      */
-    record Retried(String object, int retried, List<String> batches, List<String> jobs, boolean hasMore) {
-    }
+    record Retried(String object, int retried, List<String> batches, List<String> jobs, boolean hasMore) {}
 }

@@ -12,39 +12,45 @@ import java.math.BigDecimal;
  */
 final class AdminSchemas {
 
-    private AdminSchemas() {
-    }
+    private AdminSchemas() {}
 
     /** {@code POST /admin/api-keys}. */
     @Schema(name = "CreateApiKeyRequest", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
-    record CreateApiKey(@Schema(description = "The operator's name for the key, at most 200 characters") String name) {
-    }
+    record CreateApiKey(
+            @Schema(description = "The operator's name for the key, at most 200 characters")
+            String name) {}
 
     /** {@code PUT /admin/limits}: replaces the model's configured limit and cap as a whole. */
     @Schema(name = "SetLimitRequest", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
     record SetLimit(
             @Schema(description = "At most 243 UTF-8 bytes") String model,
-            @Schema(minimum = "1", description = "Both limit fields null clears the configured limit")
-            @Nullable Integer requests,
-            @Schema(minimum = "0.001", maximum = "2592000", description = "Whole milliseconds")
-            @Nullable BigDecimal perSeconds,
-            @Schema(requiredMode = NOT_REQUIRED, minimum = "1", description = "Absent or null: no cap")
-            @Nullable Integer maxConcurrency) {
-    }
+
+            @Schema(minimum = "1", description = "Both limit fields null clears the configured limit") @Nullable
+            Integer requests,
+
+            @Schema(minimum = "0.001", maximum = "2592000", description = "Whole milliseconds") @Nullable
+            BigDecimal perSeconds,
+
+            @Schema(requiredMode = NOT_REQUIRED, minimum = "1", description = "Absent or null: no cap") @Nullable
+            Integer maxConcurrency) {}
 
     /** {@code POST /admin/pause} and {@code /admin/resume}. */
     @Schema(name = "ModelRequest", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
-    record Model(String model) {
-    }
+    record Model(String model) {}
 
     /** {@code POST /admin/jobs/retry}: every field filters; none retries every failed job. */
     @Schema(name = "RetryJobsRequest", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
     record RetryFilter(
-            @Schema(requiredMode = NOT_REQUIRED, allowableValues = "failed") @Nullable String status,
+            @Schema(requiredMode = NOT_REQUIRED, allowableValues = "failed") @Nullable
+            String status,
+
             @Schema(requiredMode = NOT_REQUIRED) @Nullable String model,
             @Schema(requiredMode = NOT_REQUIRED) @Nullable String batchId,
-            @Schema(requiredMode = NOT_REQUIRED, description = "A tenant id") @Nullable String tenant,
+
+            @Schema(requiredMode = NOT_REQUIRED, description = "A tenant id") @Nullable
+            String tenant,
+
             @Schema(requiredMode = NOT_REQUIRED, minimum = "1", maximum = "1000", description = "Default 1000")
-            @Nullable Integer limit) {
-    }
+            @Nullable
+            Integer limit) {}
 }

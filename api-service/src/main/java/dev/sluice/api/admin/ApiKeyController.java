@@ -52,7 +52,11 @@ class ApiKeyController {
     private final Duration secretOverlap;
     private final SecretCipher secrets;
 
-    ApiKeyController(TenantEntityRepository tenants, TenantRepository keys, Clock clock, ApiProperties properties,
+    ApiKeyController(
+            TenantEntityRepository tenants,
+            TenantRepository keys,
+            Clock clock,
+            ApiProperties properties,
             SecretCipher secrets) {
         this.tenants = tenants;
         this.keys = keys;
@@ -61,7 +65,12 @@ class ApiKeyController {
         this.secrets = secrets;
     }
 
-    @Operation(summary = "Create an API key and its tenant (the key and webhook secret are shown only here)", requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = AdminSchemas.CreateApiKey.class))))
+    @Operation(
+            summary = "Create an API key and its tenant (the key and webhook secret are shown only here)",
+            requestBody =
+                    @RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = AdminSchemas.CreateApiKey.class))))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     ApiKeyViews.Created create(HttpServletRequest request) {
@@ -71,16 +80,22 @@ class ApiKeyController {
         String keyId = Ids.apiKey();
         String tenantId = Ids.tenant();
         Instant now = clock.instant();
-        tenants.createTenantWithKey(tenantId, keyId, name, ApiKeys.hash(key), ApiKeys.displayPrefix(key),
-                secrets.seal(tenantId, webhookSecret), now);
+        tenants.createTenantWithKey(
+                tenantId,
+                keyId,
+                name,
+                ApiKeys.hash(key),
+                ApiKeys.displayPrefix(key),
+                secrets.seal(tenantId, webhookSecret),
+                now);
         return new ApiKeyViews.Created(keyId, "api_key", name, tenantId, key, webhookSecret, now.getEpochSecond());
     }
 
     @Operation(summary = "List the API keys (without secrets)")
     @GetMapping
     ListPage<ApiKeyViews.Listed> list() {
-        return ListPage.all(tenants.listKeys().stream().map(ApiKeyViews.Listed::of).toList(),
-                ApiKeyViews.Listed::id);
+        return ListPage.all(
+                tenants.listKeys().stream().map(ApiKeyViews.Listed::of).toList(), ApiKeyViews.Listed::id);
     }
 
     @Operation(summary = "Revoke an API key")
@@ -99,15 +114,14 @@ class ApiKeyController {
             throw ApiException.notFound("live API key", id);
         }
         // The tenant id is the encryption's associated data, so it is needed before the secret is stored.
-        String tenantId = keys.findTenantIdOfLiveKey(id)
-                .orElseThrow(() -> ApiException.notFound("live API key", id));
+        String tenantId = keys.findTenantIdOfLiveKey(id).orElseThrow(() -> ApiException.notFound("live API key", id));
         String secret = ApiKeys.newWebhookSecret();
         Instant previousValidUntil = clock.instant().plus(secretOverlap);
         keys.rotateWebhookSecret(id, secrets.seal(tenantId, secret), previousValidUntil)
                 .filter(tenantId::equals)
                 .orElseThrow(() -> ApiException.notFound("live API key", id));
-        return new ApiKeyViews.RotatedSecret(id, "webhook_secret", tenantId, secret,
-                previousValidUntil.getEpochSecond());
+        return new ApiKeyViews.RotatedSecret(
+                id, "webhook_secret", tenantId, secret, previousValidUntil.getEpochSecond());
     }
 
     private static String readName(byte[] body) {
@@ -116,8 +130,10 @@ class ApiKeyController {
             Set<String> seen = new HashSet<>();
             for (String field = json.nextField(seen, null); field != null; field = json.nextField(seen, null)) {
                 if (!field.equals("name")) {
-                    throw ApiException.invalid(field, "unknown_parameter", "Unrecognized parameter '" + field
-                            + "'; an API key takes only 'name'.");
+                    throw ApiException.invalid(
+                            field,
+                            "unknown_parameter",
+                            "Unrecognized parameter '" + field + "'; an API key takes only 'name'.");
                 }
                 name = json.stringOrNull("name");
             }
@@ -128,7 +144,9 @@ class ApiKeyController {
         }
         name = name.strip();
         if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.invalid("name", "invalid_name",
+            throw ApiException.invalid(
+                    "name",
+                    "invalid_name",
                     "'name' must be at most " + MAX_NAME_LENGTH + " characters without control characters.");
         }
         return name;

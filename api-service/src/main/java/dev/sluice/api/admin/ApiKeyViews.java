@@ -8,8 +8,7 @@ import java.time.Instant;
 /** The API key objects the admin API answers with. */
 final class ApiKeyViews {
 
-    private ApiKeyViews() {
-    }
+    private ApiKeyViews() {}
 
     /**
      * A key just created: the only response that ever carries the key and the webhook secret.
@@ -22,8 +21,8 @@ final class ApiKeyViews {
      * @param webhookSecret the tenant's {@code whsec_} secret for verifying webhooks
      * @param createdAt     unix seconds
      */
-    record Created(String id, String object, String name, String tenantId, String key, String webhookSecret,
-            long createdAt) {
+    record Created(
+            String id, String object, String name, String tenantId, String key, String webhookSecret, long createdAt) {
 
         @Override
         public String toString() {
@@ -43,13 +42,25 @@ final class ApiKeyViews {
      * @param revokedAt unix seconds, or null while the key works
      */
     @Schema(name = "ApiKey")
-    record Listed(String id, String object, String name, String tenantId, String keyPrefix, long createdAt,
+    record Listed(
+            String id,
+            String object,
+            String name,
+            String tenantId,
+            String keyPrefix,
+            long createdAt,
             @Nullable Long revokedAt) {
 
         static Listed of(ApiKey key) {
             Instant revoked = key.revokedAt();
-            return new Listed(key.id(), "api_key", key.name(), key.tenantId(), key.keyPrefix(),
-                    key.createdAt().getEpochSecond(), revoked == null ? null : revoked.getEpochSecond());
+            return new Listed(
+                    key.id(),
+                    "api_key",
+                    key.name(),
+                    key.tenantId(),
+                    key.keyPrefix(),
+                    key.createdAt().getEpochSecond(),
+                    revoked == null ? null : revoked.getEpochSecond());
         }
     }
 
@@ -60,8 +71,7 @@ final class ApiKeyViews {
      * @param object  always {@code api_key}
      * @param deleted always true
      */
-    record Deleted(String id, String object, boolean deleted) {
-    }
+    record Deleted(String id, String object, boolean deleted) {}
 
     /**
      * A tenant's new webhook secret: the only response that ever carries it.
@@ -73,7 +83,8 @@ final class ApiKeyViews {
      * @param previousSecretExpiresAt  unix seconds until which the old secret also verifies (deliveries are signed
      *                                 with both until then)
      */
-    record RotatedSecret(String id, String object, String tenantId, String webhookSecret, long previousSecretExpiresAt) {
+    record RotatedSecret(
+            String id, String object, String tenantId, String webhookSecret, long previousSecretExpiresAt) {
 
         @Override
         public String toString() {

@@ -41,8 +41,12 @@ class JobRetries {
     private final SingleJobResubmission singleRetry;
     private final Clock clock;
 
-    JobRetries(AdminJobRepository jobs, TenantEntityRepository tenants, BatchResubmission batchRetry,
-            SingleJobResubmission singleRetry, Clock clock) {
+    JobRetries(
+            AdminJobRepository jobs,
+            TenantEntityRepository tenants,
+            BatchResubmission batchRetry,
+            SingleJobResubmission singleRetry,
+            Clock clock) {
         this.clock = clock;
         this.jobs = jobs;
         this.tenants = tenants;
@@ -61,8 +65,9 @@ class JobRetries {
         }
         JobRow job = found.getFirst();
         if (job.status() != JobStatus.FAILED) {
-            throw ApiException.conflict("job_not_retryable", "job " + jobId + " is " + job.status().wire()
-                    + "; only failed jobs are retried.");
+            throw ApiException.conflict(
+                    "job_not_retryable",
+                    "job " + jobId + " is " + job.status().wire() + "; only failed jobs are retried.");
         }
         AdminJobViews.Retried retried = retry(found, false);
         if (retried.retried() == 0) {
@@ -110,7 +115,8 @@ class JobRetries {
 
     /** The jobs of {@code candidates} this retry claimed; the others were retried by another call meanwhile. */
     private List<JobRow> claim(List<JobRow> candidates) {
-        Set<String> claimed = jobs.claimRetry(candidates.stream().map(JobRow::id).toList(), clock.instant());
+        Set<String> claimed =
+                jobs.claimRetry(candidates.stream().map(JobRow::id).toList(), clock.instant());
         return candidates.stream().filter(job -> claimed.contains(job.id())).toList();
     }
 
@@ -130,12 +136,15 @@ class JobRetries {
 
     private ApiException alreadyRetried(String jobId) {
         String as = jobs.retriedAs(jobId).orElse("");
-        return ApiException.conflict("job_already_retried", "job " + jobId + (as.isEmpty()
-                ? " is being retried right now" : " was already retried as " + as) + "; it is retried once.");
+        return ApiException.conflict(
+                "job_already_retried",
+                "job " + jobId + (as.isEmpty() ? " is being retried right now" : " was already retried as " + as)
+                        + "; it is retried once.");
     }
 
     private Tenant tenant(JobRow job) {
-        return tenants.findById(job.tenantId()).orElseThrow(() -> new IllegalStateException(
-                "job " + job.id() + " names tenant " + job.tenantId() + ", which does not exist"));
+        return tenants.findById(job.tenantId())
+                .orElseThrow(() -> new IllegalStateException(
+                        "job " + job.id() + " names tenant " + job.tenantId() + ", which does not exist"));
     }
 }

@@ -43,8 +43,11 @@ record LimitChange(String model, Limit limit, Integer maxConcurrency) {
                     case "requests" -> requests = json.integerOrNull(field);
                     case "per_seconds" -> perSeconds = json.decimalOrNull(field);
                     case "max_concurrency" -> maxConcurrency = json.integerOrNull(field);
-                    default -> throw ApiException.invalid(field, "unknown_parameter",
-                            "Unrecognized parameter '" + field + "'; a limit takes only " + FIELDS + ".");
+                    default ->
+                        throw ApiException.invalid(
+                                field,
+                                "unknown_parameter",
+                                "Unrecognized parameter '" + field + "'; a limit takes only " + FIELDS + ".");
                 }
             }
             json.end();
@@ -55,12 +58,17 @@ record LimitChange(String model, Limit limit, Integer maxConcurrency) {
         JobFields.checkModel(model, "model", "");
         for (String required : new String[] {"requests", "per_seconds"}) {
             if (!seen.contains(required)) {
-                throw ApiException.invalid(required, "missing_" + required, "Missing '" + required
-                        + "'. Give 'requests' and 'per_seconds', or both as null to return to the default limit.");
+                throw ApiException.invalid(
+                        required,
+                        "missing_" + required,
+                        "Missing '" + required
+                                + "'. Give 'requests' and 'per_seconds', or both as null to return to the default limit.");
             }
         }
         if (maxConcurrency != null && maxConcurrency < 1) {
-            throw ApiException.invalid("max_concurrency", "invalid_max_concurrency",
+            throw ApiException.invalid(
+                    "max_concurrency",
+                    "invalid_max_concurrency",
                     "'max_concurrency' must be an integer of at least 1, or null for no cap; got " + maxConcurrency
                             + ".");
         }
@@ -73,12 +81,17 @@ record LimitChange(String model, Limit limit, Integer maxConcurrency) {
         }
         if (requests == null || perSeconds == null) {
             String missing = requests == null ? "requests" : "per_seconds";
-            throw ApiException.invalid(missing, "invalid_" + missing, "'" + missing + "' is null but '"
-                    + (requests == null ? "per_seconds" : "requests") + "' is not: give both, or both as null "
-                    + "to return to the default limit.");
+            throw ApiException.invalid(
+                    missing,
+                    "invalid_" + missing,
+                    "'" + missing + "' is null but '"
+                            + (requests == null ? "per_seconds" : "requests") + "' is not: give both, or both as null "
+                            + "to return to the default limit.");
         }
         if (requests < 1) {
-            throw ApiException.invalid("requests", "invalid_requests",
+            throw ApiException.invalid(
+                    "requests",
+                    "invalid_requests",
                     "'requests' must be an integer of at least 1; got " + requests + ".");
         }
         return new Limit(requests, window(perSeconds));
@@ -86,12 +99,17 @@ record LimitChange(String model, Limit limit, Integer maxConcurrency) {
 
     private static Duration window(BigDecimal perSeconds) {
         if (perSeconds.compareTo(MIN_SECONDS) < 0 || perSeconds.compareTo(MAX_SECONDS) > 0) {
-            throw ApiException.invalid("per_seconds", "invalid_per_seconds", "'per_seconds' must be a number from "
-                    + MIN_SECONDS + " to " + MAX_SECONDS + " (30 days); got " + perSeconds + ".");
+            throw ApiException.invalid(
+                    "per_seconds",
+                    "invalid_per_seconds",
+                    "'per_seconds' must be a number from " + MIN_SECONDS + " to " + MAX_SECONDS + " (30 days); got "
+                            + perSeconds + ".");
         }
         BigDecimal millis = perSeconds.movePointRight(3);
         if (millis.stripTrailingZeros().scale() > 0) {
-            throw ApiException.invalid("per_seconds", "invalid_per_seconds",
+            throw ApiException.invalid(
+                    "per_seconds",
+                    "invalid_per_seconds",
                     "'per_seconds' must be a whole number of milliseconds (at most 3 decimals); got "
                             + perSeconds.toPlainString() + ".");
         }

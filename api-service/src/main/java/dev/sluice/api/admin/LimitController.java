@@ -40,12 +40,21 @@ class LimitController {
     @Operation(summary = "Every known model's limit in force and its source")
     @GetMapping
     LimitViews.Listed list() {
-        return new LimitViews.Listed("list", LimitViews.LimitView.of(defaultLimit),
-                models.settings().stream().map(settings -> LimitViews.ModelLimit.of(settings, defaultLimit)).toList());
+        return new LimitViews.Listed(
+                "list",
+                LimitViews.LimitView.of(defaultLimit),
+                models.settings().stream()
+                        .map(settings -> LimitViews.ModelLimit.of(settings, defaultLimit))
+                        .toList());
     }
 
     /** Sets (or, with both limit fields null, clears) a model's limit and cap; an unseen model is created. */
-    @Operation(summary = "Set or clear a model's limit and concurrency cap", requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = AdminSchemas.SetLimit.class))))
+    @Operation(
+            summary = "Set or clear a model's limit and concurrency cap",
+            requestBody =
+                    @RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = AdminSchemas.SetLimit.class))))
     @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     LimitViews.ModelLimit configure(HttpServletRequest request) {
         LimitChange change = LimitChange.read(JsonBodies.read(request));

@@ -11,8 +11,7 @@ import java.util.List;
 /** The limit objects {@code /admin/limits}, {@code /admin/pause} and {@code /admin/resume} answer with. */
 final class LimitViews {
 
-    private LimitViews() {
-    }
+    private LimitViews() {}
 
     /**
      * A limit on the wire.
@@ -34,8 +33,8 @@ final class LimitViews {
      * @param perSeconds the window in seconds
      * @param learnedAt  unix seconds, or null if unknown
      */
-    record Learned(int requests, BigDecimal perSeconds, @Nullable Long learnedAt) {
-    }
+    record Learned(
+            int requests, BigDecimal perSeconds, @Nullable Long learnedAt) {}
 
     /**
      * One model's pacing: the limit in force, where it comes from, and what it is made of.
@@ -49,17 +48,33 @@ final class LimitViews {
      * @param learned        the limit learned from the provider, or null
      * @param paused         whether an operator paused the model
      */
-    record ModelLimit(String model, int requests, BigDecimal perSeconds, @Nullable Integer maxConcurrency,
-            String source, @Nullable LimitView configured, @Nullable Learned learned, boolean paused) {
+    record ModelLimit(
+            String model,
+            int requests,
+            BigDecimal perSeconds,
+            @Nullable Integer maxConcurrency,
+            String source,
+            @Nullable LimitView configured,
+            @Nullable Learned learned,
+            boolean paused) {
 
         static ModelLimit of(ModelSettings settings, Limit defaultLimit) {
             Limit effective = settings.effective(defaultLimit);
             Limit learned = settings.learned();
             Instant learnedAt = settings.learnedAt();
-            return new ModelLimit(settings.model(), effective.requests(), seconds(effective.window()),
-                    settings.maxConcurrency(), settings.source(defaultLimit), LimitView.of(settings.configured()),
-                    learned == null ? null : new Learned(learned.requests(), seconds(learned.window()),
-                            learnedAt == null ? null : learnedAt.getEpochSecond()),
+            return new ModelLimit(
+                    settings.model(),
+                    effective.requests(),
+                    seconds(effective.window()),
+                    settings.maxConcurrency(),
+                    settings.source(defaultLimit),
+                    LimitView.of(settings.configured()),
+                    learned == null
+                            ? null
+                            : new Learned(
+                                    learned.requests(),
+                                    seconds(learned.window()),
+                                    learnedAt == null ? null : learnedAt.getEpochSecond()),
                     settings.paused());
         }
     }
@@ -71,8 +86,7 @@ final class LimitViews {
      * @param defaultLimit the limit of models with none configured ({@code SLUICE_DEFAULT_LIMIT})
      * @param data         one entry per model, by model id
      */
-    record Listed(String object, LimitView defaultLimit, List<ModelLimit> data) {
-    }
+    record Listed(String object, LimitView defaultLimit, List<ModelLimit> data) {}
 
     /** A duration in seconds, exact to the millisecond and without trailing zeros: 60, 1.5, 0.001. */
     static BigDecimal seconds(Duration duration) {

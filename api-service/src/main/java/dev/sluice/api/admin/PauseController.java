@@ -39,13 +39,23 @@ class PauseController {
         this.clock = clock;
     }
 
-    @Operation(summary = "Stop dispatching a model", requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = AdminSchemas.Model.class))))
+    @Operation(
+            summary = "Stop dispatching a model",
+            requestBody =
+                    @RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = AdminSchemas.Model.class))))
     @PostMapping(path = "/admin/pause", consumes = MediaType.APPLICATION_JSON_VALUE)
     LimitViews.ModelLimit pause(HttpServletRequest request) {
         return setPaused(request, true);
     }
 
-    @Operation(summary = "Resume dispatching a model", requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = AdminSchemas.Model.class))))
+    @Operation(
+            summary = "Resume dispatching a model",
+            requestBody =
+                    @RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = AdminSchemas.Model.class))))
     @PostMapping(path = "/admin/resume", consumes = MediaType.APPLICATION_JSON_VALUE)
     LimitViews.ModelLimit resume(HttpServletRequest request) {
         return setPaused(request, false);
@@ -63,7 +73,9 @@ class PauseController {
         try (JsonInput json = JsonInput.objectOf(body)) {
             for (String field = json.nextField(seen, null); field != null; field = json.nextField(seen, null)) {
                 if (!field.equals("model")) {
-                    throw ApiException.invalid(field, "unknown_parameter",
+                    throw ApiException.invalid(
+                            field,
+                            "unknown_parameter",
                             "Unrecognized parameter '" + field + "'; pause and resume take only 'model'.");
                 }
                 model = json.stringOrNull(field);

@@ -47,23 +47,31 @@ class QueueController {
     @GetMapping("/admin/queues")
     QueueViews.Listed list() {
         Instant now = clock.instant();
-        Map<String, ModelSettings> settings = models.settings().stream()
-                .collect(Collectors.toMap(ModelSettings::model, Function.identity()));
-        List<QueueViews.Queue> data = stats.perModel(now.minus(RATE_LIMIT_WINDOW),
-                        now.minus(WorkerHeartbeatRepository.LIVE_WITHIN)).stream()
-                .map(row -> view(row, settings.get(row.model()), now))
-                .toList();
+        Map<String, ModelSettings> settings =
+                models.settings().stream().collect(Collectors.toMap(ModelSettings::model, Function.identity()));
+        List<QueueViews.Queue> data =
+                stats.perModel(now.minus(RATE_LIMIT_WINDOW), now.minus(WorkerHeartbeatRepository.LIVE_WITHIN)).stream()
+                        .map(row -> view(row, settings.get(row.model()), now))
+                        .toList();
         return new QueueViews.Listed("list", data);
     }
 
     private QueueViews.Queue view(QueueStats row, ModelSettings settings, Instant now) {
         Limit effective = settings == null ? defaultLimit : settings.effective(defaultLimit);
         boolean paused = settings != null && settings.paused();
-        Long oldestAge = row.oldestWaitingSince() == null ? null
+        Long oldestAge = row.oldestWaitingSince() == null
+                ? null
                 : Math.max(0, Duration.between(row.oldestWaitingSince(), now).toSeconds());
-        return new QueueViews.Queue(row.model(), row.waiting(), row.running(), row.consumers(),
-                LimitViews.LimitView.of(effective), settings == null ? "default" : settings.source(defaultLimit),
-                paused, row.rateLimitedRecently(), oldestAge,
+        return new QueueViews.Queue(
+                row.model(),
+                row.waiting(),
+                row.running(),
+                row.consumers(),
+                LimitViews.LimitView.of(effective),
+                settings == null ? "default" : settings.source(defaultLimit),
+                paused,
+                row.rateLimitedRecently(),
+                oldestAge,
                 paused ? null : LimitViews.seconds(DrainTimes.toDrain(row.waiting() + row.running(), effective)));
     }
 }

@@ -7,8 +7,7 @@ import java.util.List;
 /** The objects {@code GET /admin/queues} answers with. */
 final class QueueViews {
 
-    private QueueViews() {
-    }
+    private QueueViews() {}
 
     /**
      * One model's queue.
@@ -25,10 +24,17 @@ final class QueueViews {
      * @param estimatedDrainSeconds   seconds to dispatch every waiting and in-flight job at the effective
      *                                limit; null while paused
      */
-    record Queue(String model, long waiting, long inFlight, int consumers, LimitViews.LimitView limit,
-            String limitSource, boolean paused, long rateLimitedLastHour, @Nullable Long oldestWaitingAgeSeconds,
-            @Nullable BigDecimal estimatedDrainSeconds) {
-    }
+    record Queue(
+            String model,
+            long waiting,
+            long inFlight,
+            int consumers,
+            LimitViews.LimitView limit,
+            String limitSource,
+            boolean paused,
+            long rateLimitedLastHour,
+            @Nullable Long oldestWaitingAgeSeconds,
+            @Nullable BigDecimal estimatedDrainSeconds) {}
 
     /**
      * Every model, by id.
@@ -36,6 +42,5 @@ final class QueueViews {
      * @param object always {@code list}
      * @param data   the queues
      */
-    record Listed(String object, List<Queue> data) {
-    }
+    record Listed(String object, List<Queue> data) {}
 }

@@ -27,8 +27,10 @@ class RateLimitEventController {
 
     @Operation(summary = "Every 429 the workers saw, newest first")
     @GetMapping("/admin/rate-limit-events")
-    RateLimitEventViews.Page list(@RequestParam(required = false) String model,
-            @RequestParam(required = false) String after, @RequestParam(required = false) String limit) {
+    RateLimitEventViews.Page list(
+            @RequestParam(required = false) String model,
+            @RequestParam(required = false) String after,
+            @RequestParam(required = false) String limit) {
         int size = PageQuery.parse(null, limit).limit();
         if (model != null && model.isEmpty()) {
             model = null;
@@ -52,7 +54,9 @@ class RateLimitEventController {
         } catch (NumberFormatException e) {
             // falls through to the refusal
         }
-        throw ApiException.invalid("after", "invalid_after",
+        throw ApiException.invalid(
+                "after",
+                "invalid_after",
                 "after must be the id (a positive integer) of an event from a previous page, e.g. its last_id.");
     }
 }

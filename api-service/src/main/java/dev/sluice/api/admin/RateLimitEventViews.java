@@ -9,8 +9,7 @@ import java.util.List;
 /** The objects {@code GET /admin/rate-limit-events} answers with. */
 final class RateLimitEventViews {
 
-    private RateLimitEventViews() {
-    }
+    private RateLimitEventViews() {}
 
     /**
      * One 429 a worker received.
@@ -25,15 +24,28 @@ final class RateLimitEventViews {
      * @param learned           the limit the 429 stated, or null
      * @param pausedUntil       unix seconds until which the model was paused for that key, or null
      */
-    record Event(long id, String model, String credential, @Nullable String jobId, long occurredAt,
-            @Nullable String message, @Nullable BigDecimal retryAfterSeconds, @Nullable LimitViews.LimitView learned,
+    record Event(
+            long id,
+            String model,
+            String credential,
+            @Nullable String jobId,
+            long occurredAt,
+            @Nullable String message,
+            @Nullable BigDecimal retryAfterSeconds,
+            @Nullable LimitViews.LimitView learned,
             @Nullable Long pausedUntil) {
 
         static Event of(RateLimitEvent event) {
-            return new Event(event.id(), event.model(), event.credential(), event.jobId(),
-                    event.occurredAt().getEpochSecond(), event.message(),
+            return new Event(
+                    event.id(),
+                    event.model(),
+                    event.credential(),
+                    event.jobId(),
+                    event.occurredAt().getEpochSecond(),
+                    event.message(),
                     event.retryAfter() == null ? null : LimitViews.seconds(event.retryAfter()),
-                    LimitViews.LimitView.of(event.learned()), epochSeconds(event.pausedUntil()));
+                    LimitViews.LimitView.of(event.learned()),
+                    epochSeconds(event.pausedUntil()));
         }
 
         private static Long epochSeconds(Instant instant) {
@@ -50,14 +62,24 @@ final class RateLimitEventViews {
      * @param lastId  the last (oldest) event's id, the next page's {@code after}; null on an empty page
      * @param hasMore whether older events follow
      */
-    record Page(String object, List<Event> data, @Nullable Long firstId, @Nullable Long lastId, boolean hasMore) {
+    record Page(
+            String object,
+            List<Event> data,
+            @Nullable Long firstId,
+            @Nullable Long lastId,
+            boolean hasMore) {
 
         /** The page from events fetched with {@code limit + 1}: the extra one only says that more follow. */
         static Page of(List<RateLimitEvent> events, int limit) {
             boolean hasMore = events.size() > limit;
-            List<Event> data = (hasMore ? events.subList(0, limit) : events).stream().map(Event::of).toList();
-            return new Page("list", data, data.isEmpty() ? null : data.getFirst().id(),
-                    data.isEmpty() ? null : data.getLast().id(), hasMore);
+            List<Event> data = (hasMore ? events.subList(0, limit) : events)
+                    .stream().map(Event::of).toList();
+            return new Page(
+                    "list",
+                    data,
+                    data.isEmpty() ? null : data.getFirst().id(),
+                    data.isEmpty() ? null : data.getLast().id(),
+                    hasMore);
         }
     }
 }

@@ -39,12 +39,17 @@ class UsageController {
 
     @Operation(summary = "Requests and tokens by tenant, model and UTC day")
     @GetMapping("/admin/usage")
-    UsageViews.Report report(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
-            @RequestParam(required = false) String tenant, @RequestParam(required = false) String model) {
-        LocalDate last = to == null || to.isEmpty() ? LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) : day(to, "to");
+    UsageViews.Report report(
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            @RequestParam(required = false) String tenant,
+            @RequestParam(required = false) String model) {
+        LocalDate last =
+                to == null || to.isEmpty() ? LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) : day(to, "to");
         LocalDate first = from == null || from.isEmpty() ? last.minusDays(6) : day(from, "from");
         if (first.isAfter(last)) {
-            throw ApiException.invalid("from", "invalid_range", "from (" + first + ") must not be after to (" + last + ").");
+            throw ApiException.invalid(
+                    "from", "invalid_range", "from (" + first + ") must not be after to (" + last + ").");
         }
         if (ChronoUnit.DAYS.between(first, last) >= MAX_DAYS) {
             throw ApiException.invalid("from", "invalid_range", "A usage report covers at most " + MAX_DAYS + " days.");
@@ -55,8 +60,11 @@ class UsageController {
         if (model != null && !model.isEmpty()) {
             JobFields.checkModel(model, "model", "");
         }
-        List<UsageRow> rows = usage.usage(first.atStartOfDay(ZoneOffset.UTC).toInstant(),
-                last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), emptyToNull(tenant), emptyToNull(model));
+        List<UsageRow> rows = usage.usage(
+                first.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                emptyToNull(tenant),
+                emptyToNull(model));
         return UsageViews.Report.of(first, last, rows);
     }
 
@@ -65,13 +73,15 @@ class UsageController {
             LocalDate day = LocalDate.parse(text.strip());
             // PostgreSQL's timestamps and LocalDate's arithmetic both end somewhere; no job is older than 1970.
             if (day.getYear() < 1970 || day.getYear() > 9999) {
-                throw ApiException.invalid(param, "invalid_date", param + " must be a day between 1970-01-01 and "
-                        + "9999-12-31, got '" + text + "'.");
+                throw ApiException.invalid(
+                        param,
+                        "invalid_date",
+                        param + " must be a day between 1970-01-01 and " + "9999-12-31, got '" + text + "'.");
             }
             return day;
         } catch (DateTimeParseException e) {
-            throw ApiException.invalid(param, "invalid_date", param + " must be a date as YYYY-MM-DD (UTC), got '"
-                    + text + "'.");
+            throw ApiException.invalid(
+                    param, "invalid_date", param + " must be a date as YYYY-MM-DD (UTC), got '" + text + "'.");
         }
     }
 

@@ -7,8 +7,7 @@ import java.util.List;
 /** The objects {@code GET /admin/usage} answers with. */
 final class UsageViews {
 
-    private UsageViews() {
-    }
+    private UsageViews() {}
 
     /**
      * One tenant's use of one model on one UTC day.
@@ -26,12 +25,33 @@ final class UsageViews {
      * @param cacheHits        of the requests, batch jobs answered from the response cache without a provider call
      * @param cachedTotalTokens of {@code totalTokens}, those of the cache hits (the provider's spend is the difference)
      */
-    record Usage(String tenantId, String tenantName, String model, String day, long requests, long succeeded, long failed,
-            long promptTokens, long completionTokens, long totalTokens, long cacheHits, long cachedTotalTokens) {
+    record Usage(
+            String tenantId,
+            String tenantName,
+            String model,
+            String day,
+            long requests,
+            long succeeded,
+            long failed,
+            long promptTokens,
+            long completionTokens,
+            long totalTokens,
+            long cacheHits,
+            long cachedTotalTokens) {
 
         static Usage of(UsageRow row) {
-            return new Usage(row.tenantId(), row.tenantName(), row.model(), row.day().toString(), row.requests(), row.succeeded(),
-                    row.failed(), row.promptTokens(), row.completionTokens(), row.totalTokens(), row.cacheHits(),
+            return new Usage(
+                    row.tenantId(),
+                    row.tenantName(),
+                    row.model(),
+                    row.day().toString(),
+                    row.requests(),
+                    row.succeeded(),
+                    row.failed(),
+                    row.promptTokens(),
+                    row.completionTokens(),
+                    row.totalTokens(),
+                    row.cacheHits(),
                     row.cachedTotalTokens());
         }
     }
@@ -46,9 +66,13 @@ final class UsageViews {
      * @param cacheHits        cache hits
      * @param cachedTotalTokens total tokens of the cache hits
      */
-    record Totals(long requests, long promptTokens, long completionTokens, long totalTokens, long cacheHits,
-            long cachedTotalTokens) {
-    }
+    record Totals(
+            long requests,
+            long promptTokens,
+            long completionTokens,
+            long totalTokens,
+            long cacheHits,
+            long cachedTotalTokens) {}
 
     /**
      * The report.
@@ -62,13 +86,18 @@ final class UsageViews {
     record Report(String object, String from, String to, List<Usage> data, Totals totals) {
 
         static Report of(LocalDate from, LocalDate to, List<UsageRow> rows) {
-            Totals totals = new Totals(rows.stream().mapToLong(UsageRow::requests).sum(),
+            Totals totals = new Totals(
+                    rows.stream().mapToLong(UsageRow::requests).sum(),
                     rows.stream().mapToLong(UsageRow::promptTokens).sum(),
                     rows.stream().mapToLong(UsageRow::completionTokens).sum(),
                     rows.stream().mapToLong(UsageRow::totalTokens).sum(),
                     rows.stream().mapToLong(UsageRow::cacheHits).sum(),
                     rows.stream().mapToLong(UsageRow::cachedTotalTokens).sum());
-            return new Report("admin.usage", from.toString(), to.toString(), rows.stream().map(Usage::of).toList(),
+            return new Report(
+                    "admin.usage",
+                    from.toString(),
+                    to.toString(),
+                    rows.stream().map(Usage::of).toList(),
                     totals);
         }
     }

@@ -25,8 +25,8 @@ class ActuatorAccessFilter extends OncePerRequestFilter {
     private final AdminKeyInterceptor adminKey;
     private final HandlerExceptionResolver errors;
 
-    ActuatorAccessFilter(AdminKeyInterceptor adminKey,
-            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
+    ActuatorAccessFilter(
+            AdminKeyInterceptor adminKey, @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
         this.adminKey = adminKey;
         this.errors = errors;
     }

@@ -27,16 +27,13 @@ public class AdminKeyCheck {
     static final int MAX_ADDRESSES = 10_000;
 
     /** What a presented admin key gets. */
-    public sealed interface Outcome permits Accepted, Refused, Throttled, Disabled {
-    }
+    public sealed interface Outcome permits Accepted, Refused, Throttled, Disabled {}
 
     /** The admin key: go on. */
-    public record Accepted() implements Outcome {
-    }
+    public record Accepted() implements Outcome {}
 
     /** Not the admin key (this failure has been counted against the address). */
-    public record Refused() implements Outcome {
-    }
+    public record Refused() implements Outcome {}
 
     /**
      * Too many failures from this address: answer 429 {@code too_many_failed_logins} with this
@@ -44,12 +41,10 @@ public class AdminKeyCheck {
      *
      * @param retryAfter when the address may try again, at least one second
      */
-    public record Throttled(Duration retryAfter) implements Outcome {
-    }
+    public record Throttled(Duration retryAfter) implements Outcome {}
 
     /** No admin key is configured, so none is accepted: the admin surfaces are off. */
-    public record Disabled() implements Outcome {
-    }
+    public record Disabled() implements Outcome {}
 
     private final byte[] adminKeyHash;
     private final AdminLoginSettings settings;
@@ -95,7 +90,8 @@ public class AdminKeyCheck {
             if (recent == null && failures.size() >= MAX_ADDRESSES) {
                 makeRoom(now);
             }
-            failures.computeIfAbsent(clientAddress, address -> new ArrayDeque<>()).addLast(now);
+            failures.computeIfAbsent(clientAddress, address -> new ArrayDeque<>())
+                    .addLast(now);
             return new Refused();
         }
     }
@@ -128,7 +124,8 @@ public class AdminKeyCheck {
         Instant cutoff = now.minus(settings.window());
         failures.values().removeIf(recent -> !recent.peekLast().isAfter(cutoff));
         if (failures.size() >= MAX_ADDRESSES) {
-            failures.entrySet().stream().min(Comparator.comparing(entry -> entry.getValue().peekLast()))
+            failures.entrySet().stream()
+                    .min(Comparator.comparing(entry -> entry.getValue().peekLast()))
                     .ifPresent(oldest -> failures.remove(oldest.getKey()));
         }
     }

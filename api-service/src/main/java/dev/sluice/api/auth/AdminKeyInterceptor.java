@@ -49,8 +49,10 @@ class AdminKeyInterceptor implements HandlerInterceptor {
         }
         return switch (check.check(key, request.getRemoteAddr())) {
             case AdminKeyCheck.Accepted accepted -> true;
-            case AdminKeyCheck.Disabled disabled -> throw ApiException.forbidden("admin_api_disabled",
-                    "The admin API is disabled. Start Sluice with SLUICE_ADMIN_KEY set to enable it.");
+            case AdminKeyCheck.Disabled disabled ->
+                throw ApiException.forbidden(
+                        "admin_api_disabled",
+                        "The admin API is disabled. Start Sluice with SLUICE_ADMIN_KEY set to enable it.");
             case AdminKeyCheck.Throttled throttled -> throw throttled(response, throttled);
             case AdminKeyCheck.Refused refused -> throw refusal(key);
         };
@@ -58,11 +60,16 @@ class AdminKeyInterceptor implements HandlerInterceptor {
 
     /** The answer to a throttled attempt, with its {@code Retry-After}. */
     private static ApiException throttled(HttpServletResponse response, AdminKeyCheck.Throttled throttled) {
-        long seconds = throttled.retryAfter().toSeconds() + (throttled.retryAfter().toMillisPart() > 0 ? 1 : 0);
+        long seconds =
+                throttled.retryAfter().toSeconds() + (throttled.retryAfter().toMillisPart() > 0 ? 1 : 0);
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "invalid_request_error", null,
-                "too_many_failed_logins", "Too many failed admin key attempts from your address. "
-                        + "Retry in " + seconds + " s with the right key.");
+        return new ApiException(
+                HttpStatus.TOO_MANY_REQUESTS,
+                "invalid_request_error",
+                null,
+                "too_many_failed_logins",
+                "Too many failed admin key attempts from your address. " + "Retry in " + seconds
+                        + " s with the right key.");
     }
 
     private boolean sessionAllows(HttpServletRequest request) {
@@ -70,17 +77,22 @@ class AdminKeyInterceptor implements HandlerInterceptor {
         if (method.equals("GET") || method.equals("HEAD") || sessions.csrfMatches(request)) {
             return true;
         }
-        throw ApiException.forbidden("invalid_csrf_token", "A change made with the dashboard's session needs its "
-                + "CSRF token in " + AdminSessions.CSRF_HEADER + "; reload the dashboard and try again.");
+        throw ApiException.forbidden(
+                "invalid_csrf_token",
+                "A change made with the dashboard's session needs its " + "CSRF token in " + AdminSessions.CSRF_HEADER
+                        + "; reload the dashboard and try again.");
     }
 
     private ApiException refusal(String key) {
         if (key == null) {
-            return ApiException.unauthorized("invalid_admin_key", "The admin API needs the admin key in an "
-                    + "Authorization header using Bearer auth (Authorization: Bearer SLUICE_ADMIN_KEY).");
+            return ApiException.unauthorized(
+                    "invalid_admin_key",
+                    "The admin API needs the admin key in an "
+                            + "Authorization header using Bearer auth (Authorization: Bearer SLUICE_ADMIN_KEY).");
         }
         if (tenants.findByKeyHash(ApiKeys.hash(key)).isPresent()) {
-            return ApiException.forbidden("insufficient_permissions",
+            return ApiException.forbidden(
+                    "insufficient_permissions",
                     "This is a tenant API key; the admin API needs the admin key (SLUICE_ADMIN_KEY).");
         }
         return ApiException.unauthorized("invalid_admin_key", "Incorrect admin key provided.");

@@ -13,11 +13,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param window      how far back failures count ({@code SLUICE_ADMIN_LOGIN_WINDOW}, default 1m)
  */
 @ConfigurationProperties("sluice.admin-login")
-record AdminLoginSettings(@DefaultValue("10") int maxFailures, @DefaultValue("1m") Duration window) {
+record AdminLoginSettings(
+        @DefaultValue("10") int maxFailures,
+        @DefaultValue("1m") Duration window) {
 
     AdminLoginSettings {
         if (maxFailures < 1) {
-            throw new IllegalArgumentException("sluice.admin-login.max-failures must be at least 1, got " + maxFailures);
+            throw new IllegalArgumentException(
+                    "sluice.admin-login.max-failures must be at least 1, got " + maxFailures);
         }
         if (window.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("sluice.admin-login.window must be at least 1s, got " + window);

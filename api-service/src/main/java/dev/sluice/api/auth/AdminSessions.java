@@ -95,8 +95,10 @@ public class AdminSessions {
     public boolean csrfMatches(HttpServletRequest request) {
         String token = sessionToken(request);
         String sent = request.getHeader(CSRF_HEADER);
-        return valid(token) && sent != null && MessageDigest.isEqual(
-                sent.getBytes(StandardCharsets.US_ASCII), csrfOf(token).getBytes(StandardCharsets.US_ASCII));
+        return valid(token)
+                && sent != null
+                && MessageDigest.isEqual(
+                        sent.getBytes(StandardCharsets.US_ASCII), csrfOf(token).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The session cookie's value, or null. */

@@ -22,8 +22,7 @@ public final class ApiKeys {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ApiKeys() {
-    }
+    private ApiKeys() {}
 
     /** A new random tenant key. */
     public static String newKey() {

@@ -18,7 +18,10 @@ class TenantArgumentResolver implements HandlerMethodArgumentResolver {
     }
 
     @Override
-    public Tenant resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
+    public Tenant resolveArgument(
+            MethodParameter parameter,
+            ModelAndViewContainer mav,
+            NativeWebRequest request,
             WebDataBinderFactory binderFactory) {
         if (request.getAttribute(TenantKeyInterceptor.TENANT, RequestAttributes.SCOPE_REQUEST) instanceof Tenant t) {
             return t;

@@ -31,11 +31,15 @@ class TenantKeyInterceptor implements HandlerInterceptor {
         }
         String key = BearerToken.of(request);
         if (key == null) {
-            throw ApiException.unauthorized("invalid_api_key", "You didn't provide an API key. Provide it in an "
-                    + "Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).");
+            throw ApiException.unauthorized(
+                    "invalid_api_key",
+                    "You didn't provide an API key. Provide it in an "
+                            + "Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).");
         }
-        Tenant tenant = tenants.findByKeyHash(ApiKeys.hash(key)).orElseThrow(() -> ApiException.unauthorized(
-                "invalid_api_key", "Incorrect API key provided. It may have been revoked; ask your Sluice operator for a key."));
+        Tenant tenant = tenants.findByKeyHash(ApiKeys.hash(key))
+                .orElseThrow(() -> ApiException.unauthorized(
+                        "invalid_api_key",
+                        "Incorrect API key provided. It may have been revoked; ask your Sluice operator for a key."));
         request.setAttribute(TENANT, tenant);
         return true;
     }

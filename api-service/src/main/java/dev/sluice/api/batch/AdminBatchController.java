@@ -36,8 +36,12 @@ class AdminBatchController {
     private final BatchService service;
     private final BatchViews views;
 
-    AdminBatchController(AdminBatchRepository search, BatchRepository batches, TenantEntityRepository tenants,
-            BatchService service, BatchViews views) {
+    AdminBatchController(
+            AdminBatchRepository search,
+            BatchRepository batches,
+            TenantEntityRepository tenants,
+            BatchService service,
+            BatchViews views) {
         this.search = search;
         this.batches = batches;
         this.tenants = tenants;
@@ -52,19 +56,24 @@ class AdminBatchController {
      * @param tenantId the tenant that submitted it
      * @param batch    the batch object the tenant sees
      */
-    record AdminBatch(String object, String tenantId, BatchView batch) {
-    }
+    record AdminBatch(String object, String tenantId, BatchView batch) {}
 
     @Operation(summary = "Search every tenant's batches by id, tenant or metadata")
     @GetMapping
-    ListPage<AdminBatch> list(@RequestParam(required = false) String id, @RequestParam(required = false) String tenant,
-            @RequestParam(required = false) String metadata, @RequestParam(required = false) String after,
+    ListPage<AdminBatch> list(
+            @RequestParam(required = false) String id,
+            @RequestParam(required = false) String tenant,
+            @RequestParam(required = false) String metadata,
+            @RequestParam(required = false) String after,
             @RequestParam(required = false) String limit) {
         PageQuery page = PageQuery.parse(after, limit);
-        BatchSearch filter = new BatchSearch(PageQuery.optionalId(id, "id"), PageQuery.optionalId(tenant, "tenant"), metadataKey(metadata),
+        BatchSearch filter = new BatchSearch(
+                PageQuery.optionalId(id, "id"),
+                PageQuery.optionalId(tenant, "tenant"),
+                metadataKey(metadata),
                 metadataValue(metadata));
-        return ListPage.of(search.search(filter, page.after(), page.limit() + 1), page.limit(), this::view,
-                BatchRow::id);
+        return ListPage.of(
+                search.search(filter, page.after(), page.limit() + 1), page.limit(), this::view, BatchRow::id);
     }
 
     @Operation(summary = "One batch of any tenant")
@@ -112,7 +121,9 @@ class AdminBatchController {
     private static String checked(String text) {
         // PostgreSQL cannot bind U+0000 in text; and nothing stored is longer than a metadata value may be.
         if (text != null && (text.indexOf('\u0000') >= 0 || text.length() > 1024)) {
-            throw ApiException.invalid("metadata", "invalid_metadata",
+            throw ApiException.invalid(
+                    "metadata",
+                    "invalid_metadata",
                     "metadata must be key=value, key= or text of at most 1024 characters without NUL.");
         }
         return text;

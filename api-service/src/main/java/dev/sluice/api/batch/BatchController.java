@@ -56,8 +56,14 @@ class BatchController {
     private final InputFileLines inputFiles;
     private final WebhookUrls webhookUrls;
 
-    BatchController(BatchService service, BatchViews views, BatchRepository batches, FileRepository files,
-            InputFileLines inputFiles, ApiProperties properties, WebhookUrls webhookUrls) {
+    BatchController(
+            BatchService service,
+            BatchViews views,
+            BatchRepository batches,
+            FileRepository files,
+            InputFileLines inputFiles,
+            ApiProperties properties,
+            WebhookUrls webhookUrls) {
         this.webhookUrls = webhookUrls;
         this.service = service;
         this.views = views;
@@ -67,8 +73,17 @@ class BatchController {
         this.reader = new BatchReader(properties.input());
     }
 
-    @Operation(summary = "Create a batch", parameters = @Parameter(in = ParameterIn.HEADER, name = "Idempotency-Key", description = "The same key and body within 24 h return the first object"),
-            requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = BatchSchemas.CreateBatch.class))))
+    @Operation(
+            summary = "Create a batch",
+            parameters =
+                    @Parameter(
+                            in = ParameterIn.HEADER,
+                            name = "Idempotency-Key",
+                            description = "The same key and body within 24 h return the first object"),
+            requestBody =
+                    @RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = BatchSchemas.CreateBatch.class))))
     @ErrorResponse(status = 409, description = "The Idempotency-Key was used for another request")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     BatchView create(Tenant tenant, HttpServletRequest request) {
@@ -80,19 +95,26 @@ class BatchController {
      * Retries a finished batch's unsuccessful jobs as a new batch (extension): 200 with the new batch.
      * Its Idempotency-Key request hash is that of the path, as the request has no body.
      */
-    @Operation(summary = "Retry a finished batch's failed, expired and cancelled jobs as a new batch", parameters = @Parameter(in = ParameterIn.HEADER, name = "Idempotency-Key", description = "The same key and body within 24 h return the first object"))
+    @Operation(
+            summary = "Retry a finished batch's failed, expired and cancelled jobs as a new batch",
+            parameters =
+                    @Parameter(
+                            in = ParameterIn.HEADER,
+                            name = "Idempotency-Key",
+                            description = "The same key and body within 24 h return the first object"))
     @ErrorResponse(status = 409, description = "Not retryable: not finished, or nothing to retry")
     @PostMapping("/{id}/retry")
     BatchView retry(Tenant tenant, @PathVariable String id, HttpServletRequest request) {
         String key = IdempotencyKey.header(request);
         BatchRow old = find(tenant, id);
-        return views.of(service.retry(tenant, old,
+        return views.of(service.retry(
+                tenant,
+                old,
                 IdempotencyKey.of(key, ("POST /v1/batches/" + old.id() + "/retry").getBytes(StandardCharsets.UTF_8))));
     }
 
     /** A checked batch and its Idempotency-Key, if any. */
-    private record Submission(InlineBatch batch, IdempotencyKey key) {
-    }
+    private record Submission(InlineBatch batch, IdempotencyKey key) {}
 
     /**
      * Checks the header, then reads, hashes and parses the body. A method of its own so that no local
@@ -114,11 +136,11 @@ class BatchController {
 
     @Operation(summary = "List the tenant's batches, newest first")
     @GetMapping
-    ListPage<BatchView> list(Tenant tenant, @RequestParam(required = false) String after,
-            @RequestParam(required = false) String limit) {
+    ListPage<BatchView> list(
+            Tenant tenant, @RequestParam(required = false) String after, @RequestParam(required = false) String limit) {
         PageQuery page = PageQuery.parse(after, limit);
-        return ListPage.of(batches.page(tenant.id(), page.after(), page.limit() + 1), page.limit(), views::of,
-                BatchRow::id);
+        return ListPage.of(
+                batches.page(tenant.id(), page.after(), page.limit() + 1), page.limit(), views::of, BatchRow::id);
     }
 
     /** OpenAI's cancel: 200 with the batch, now {@code cancelling} (or already cancelling or cancelled). */
@@ -135,7 +157,9 @@ class BatchController {
      * Spring interrupts that task, which would close the database socket of a query in flight.
      */
     @Operation(summary = "Stream every finished job so far, one output-file line each")
-    @ApiResponse(responseCode = "200", description = "One OpenAI batch output line per finished job, in line order",
+    @ApiResponse(
+            responseCode = "200",
+            description = "One OpenAI batch output line per finished job, in line order",
             content = @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string")))
     @GetMapping("/{id}/results")
     void results(Tenant tenant, @PathVariable String id, HttpServletResponse response) throws IOException {

@@ -51,8 +51,17 @@ final class BatchJobWriter {
         String jobId = Ids.job();
         // One String per model name, not one per line.
         String model = models.computeIfAbsent(request.model(), name -> name);
-        buffer.add(new NewJob(jobId, tenantId, batchId, messages.size() + 1, request.customId(),
-                batch.endpoint().path(), model, request.body(), batch.priority(), null));
+        buffer.add(new NewJob(
+                jobId,
+                tenantId,
+                batchId,
+                messages.size() + 1,
+                request.customId(),
+                batch.endpoint().path(),
+                model,
+                request.body(),
+                batch.priority(),
+                null));
         messages.add(new JobMessage(jobId, model, batch.priority()));
         if (batch.requests() != null) {
             inputBytes += InputLine.bytes(request.customId(), batch.endpoint().path(), request.body());

@@ -41,8 +41,11 @@ final class BatchLines {
      */
     JobRequest add(JsonInput json, String param, int line, String where) {
         if (count >= limits.maxRequestsPerBatch()) {
-            throw ApiException.invalid(batchParam, "batch_too_large", "A batch holds at most "
-                    + limits.maxRequestsPerBatch() + " requests; split it into several batches.");
+            throw ApiException.invalid(
+                    batchParam,
+                    "batch_too_large",
+                    "A batch holds at most " + limits.maxRequestsPerBatch()
+                            + " requests; split it into several batches.");
         }
         if (json.token() != JsonToken.START_OBJECT) {
             throw json.wrongType(param, "an object {custom_id, method, url, body}" + where);
@@ -51,16 +54,22 @@ final class BatchLines {
         Set<String> seen = new HashSet<>();
         for (String field = json.nextField(seen, param); field != null; field = json.nextField(seen, param)) {
             if (!fields.read(field, json)) {
-                throw ApiException.invalid(param + "." + field, "unknown_parameter", "Unrecognized parameter '"
-                        + param + "." + field + "'" + where + "; a request has custom_id, method, url and body.");
+                throw ApiException.invalid(
+                        param + "." + field,
+                        "unknown_parameter",
+                        "Unrecognized parameter '" + param + "." + field + "'" + where
+                                + "; a request has custom_id, method, url and body.");
             }
         }
         JobRequest request = fields.finish(true);
         Integer first = lineOfCustomId.putIfAbsent(request.customId(), line);
         if (first != null) {
-            throw ApiException.invalid(param + ".custom_id", "duplicate_custom_id", "custom_id '"
-                    + request.customId() + "'" + where + " was already used by line " + first
-                    + "; custom_id must be unique within a batch.");
+            throw ApiException.invalid(
+                    param + ".custom_id",
+                    "duplicate_custom_id",
+                    "custom_id '"
+                            + request.customId() + "'" + where + " was already used by line " + first
+                            + "; custom_id must be unique within a batch.");
         }
         count++;
         return request;
@@ -70,8 +79,11 @@ final class BatchLines {
     static void checkUrl(JobRequest request, Endpoint target, String param, String where) {
         String url = request.url();
         if (url != null && !url.equals(target.path())) {
-            throw ApiException.invalid(param + ".url", "url_mismatch", "'" + param + ".url' is '" + url
-                    + "' but the batch's endpoint is '" + target.path() + "'" + where + ".");
+            throw ApiException.invalid(
+                    param + ".url",
+                    "url_mismatch",
+                    "'" + param + ".url' is '" + url + "' but the batch's endpoint is '" + target.path() + "'" + where
+                            + ".");
         }
     }
 

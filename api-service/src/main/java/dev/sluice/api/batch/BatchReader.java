@@ -61,19 +61,23 @@ final class BatchReader {
                     // OpenAI's output file expiry: accepted so that SDK calls work; result files are
                     // rendered from the jobs and live as long as the batch.
                     case "output_expires_after" -> json.skipValue();
-                    default -> throw ApiException.invalid(field, "unknown_parameter",
-                            "Unrecognized parameter '" + field + "'.");
+                    default ->
+                        throw ApiException.invalid(
+                                field, "unknown_parameter", "Unrecognized parameter '" + field + "'.");
                 }
             }
             json.end();
         }
         if (requests != null && inputFileId != null) {
-            throw ApiException.invalid("input_file_id", "conflicting_input",
-                    "Give either input_file_id or requests, not both.");
+            throw ApiException.invalid(
+                    "input_file_id", "conflicting_input", "Give either input_file_id or requests, not both.");
         }
         if (requests == null && inputFileId == null) {
-            throw ApiException.invalid("input_file_id", "missing_input", "Missing 'input_file_id': give the id of "
-                    + "an uploaded batch input file, or the requests inline in 'requests'.");
+            throw ApiException.invalid(
+                    "input_file_id",
+                    "missing_input",
+                    "Missing 'input_file_id': give the id of "
+                            + "an uploaded batch input file, or the requests inline in 'requests'.");
         }
         WebhookEventFilter.checkHasUrl(webhookEvents, webhookUrl);
         Endpoint target = endpoint(endpoint);
@@ -88,12 +92,12 @@ final class BatchReader {
                 throw ApiException.invalid("requests", "empty_batch", "'requests' must hold at least one request.");
             }
             for (int i = 0; i < requests.size(); i++) {
-                BatchLines.checkUrl(requests.get(i), target, "requests[" + i + "]",
-                        " (line " + (i + 1) + " of the batch)");
+                BatchLines.checkUrl(
+                        requests.get(i), target, "requests[" + i + "]", " (line " + (i + 1) + " of the batch)");
             }
         }
-        return new InlineBatch(target, window, length, metadataJson, webhookUrl, priority, inputFileId, requests,
-                webhookEvents);
+        return new InlineBatch(
+                target, window, length, metadataJson, webhookUrl, priority, inputFileId, requests, webhookEvents);
     }
 
     /** Where the requests of a batch given by {@code input_file_id} come from. */
@@ -121,10 +125,13 @@ final class BatchReader {
 
     private static Endpoint endpoint(String endpoint) {
         if (endpoint == null) {
-            throw ApiException.invalid("endpoint", "missing_endpoint",
-                    "Missing 'endpoint': one of " + JobFields.ENDPOINTS + ".");
+            throw ApiException.invalid(
+                    "endpoint", "missing_endpoint", "Missing 'endpoint': one of " + JobFields.ENDPOINTS + ".");
         }
-        return Endpoint.fromPath(endpoint).orElseThrow(() -> ApiException.invalid("endpoint", "invalid_endpoint",
-                "'endpoint' must be one of " + JobFields.ENDPOINTS + "; got '" + endpoint + "'."));
+        return Endpoint.fromPath(endpoint)
+                .orElseThrow(() -> ApiException.invalid(
+                        "endpoint",
+                        "invalid_endpoint",
+                        "'endpoint' must be one of " + JobFields.ENDPOINTS + "; got '" + endpoint + "'."));
     }
 }

@@ -11,15 +11,15 @@ import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.db.batch.BatchRepository;
-import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.batch.BatchRow;
+import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.batch.NewBatch;
 import dev.sluice.db.file.FileEntityRepository;
 import dev.sluice.db.idempotency.IdempotencyRepository.ObjectType;
 import dev.sluice.db.job.JobRepository;
-import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.JobRetryRepository;
 import dev.sluice.db.job.JobRow;
+import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.tenant.Tenant;
 import java.time.Clock;
@@ -66,10 +66,21 @@ class BatchService {
     private final BatchTransitions batchTransitions;
     private final JobTransitions jobTransitions;
 
-    BatchService(BatchRepository batches, JobRepository jobs, JobRetryRepository retryJobs, ModelRepository models,
-            IdempotencyKeys idempotency, BatchPublisher publisher, TransactionTemplate transaction, Clock clock,
-            ApiProperties properties, SubmissionMetrics metrics, InputFileLines inputFiles, FileEntityRepository files,
-            BatchTransitions batchTransitions, JobTransitions jobTransitions) {
+    BatchService(
+            BatchRepository batches,
+            JobRepository jobs,
+            JobRetryRepository retryJobs,
+            ModelRepository models,
+            IdempotencyKeys idempotency,
+            BatchPublisher publisher,
+            TransactionTemplate transaction,
+            Clock clock,
+            ApiProperties properties,
+            SubmissionMetrics metrics,
+            InputFileLines inputFiles,
+            FileEntityRepository files,
+            BatchTransitions batchTransitions,
+            JobTransitions jobTransitions) {
         this.batchTransitions = batchTransitions;
         this.jobTransitions = jobTransitions;
         this.inputFiles = inputFiles;
@@ -102,9 +113,19 @@ class BatchService {
                 return held.get();
             }
             // The total is known once every line is stored; the row must come first for the jobs' key.
-            batches.insert(new NewBatch(batchId, tenant.id(), batch.endpoint().path(), batch.completionWindow(),
-                    inputFileId, batch.metadataJson(), batch.webhookUrl(), batch.priority(), 0,
-                    now, now.plus(batch.window()), batch.webhookEvents()));
+            batches.insert(new NewBatch(
+                    batchId,
+                    tenant.id(),
+                    batch.endpoint().path(),
+                    batch.completionWindow(),
+                    inputFileId,
+                    batch.metadataJson(),
+                    batch.webhookUrl(),
+                    batch.priority(),
+                    0,
+                    now,
+                    now.plus(batch.window()),
+                    batch.webhookEvents()));
             if (batch.requests() != null) {
                 batch.requests().forEach(writer::add);
             } else {
@@ -113,8 +134,8 @@ class BatchService {
             }
             writer.flush();
             if (batch.requests() != null) {
-                files.insertBatchInputFile(inputFileId, tenant.id(), batchId, batchId + "_input.jsonl",
-                        writer.inputBytes(), now);
+                files.insertBatchInputFile(
+                        inputFileId, tenant.id(), batchId, batchId + "_input.jsonl", writer.inputBytes(), now);
             }
             batches.setRequestTotal(batchId, writer.count());
             // Keeps the sweeper off the jobs until the publisher below has sent them (or given up).
@@ -139,15 +160,17 @@ class BatchService {
      */
     BatchRow retry(Tenant tenant, BatchRow old, IdempotencyKey key) {
         switch (old.status()) {
-            case COMPLETED, EXPIRED, CANCELLED -> {
-            }
-            default -> throw ApiException.conflict("batch_not_retryable", "batch " + old.id() + " is "
-                    + old.status().wire() + "; only a completed, expired or cancelled batch can be retried.");
+            case COMPLETED, EXPIRED, CANCELLED -> {}
+            default ->
+                throw ApiException.conflict(
+                        "batch_not_retryable",
+                        "batch " + old.id() + " is " + old.status().wire()
+                                + "; only a completed, expired or cancelled batch can be retried.");
         }
         List<JobRow> unsuccessful = retryJobs.unsuccessfulOfBatch(old.id());
         if (unsuccessful.isEmpty()) {
-            throw ApiException.conflict("nothing_to_retry",
-                    "batch " + old.id() + " has no failed, expired or cancelled job to retry.");
+            throw ApiException.conflict(
+                    "nothing_to_retry", "batch " + old.id() + " has no failed, expired or cancelled job to retry.");
         }
         return resubmit(tenant, old, unsuccessful, key);
     }
@@ -161,12 +184,22 @@ class BatchService {
         for (JobRow job : jobs) {
             requests.add(new JobRequest(job.customId(), job.url(), job.model(), job.body()));
         }
-        Endpoint endpoint = Endpoint.fromPath(old.endpoint()).orElseThrow(() -> new IllegalStateException(
-                "batch " + old.id() + " has endpoint " + old.endpoint() + ", which Sluice does not run"));
-        return create(tenant, new InlineBatch(endpoint, old.completionWindow(),
-                CompletionWindow.parse(old.completionWindow(), limits.maxCompletionWindow()),
-                Metadata.withRetryOf(old.metadataJson(), old.id(), limits), old.webhookUrl(), old.priority(), null,
-                requests, old.webhookEvents()), key);
+        Endpoint endpoint = Endpoint.fromPath(old.endpoint())
+                .orElseThrow(() -> new IllegalStateException(
+                        "batch " + old.id() + " has endpoint " + old.endpoint() + ", which Sluice does not run"));
+        return create(
+                tenant,
+                new InlineBatch(
+                        endpoint,
+                        old.completionWindow(),
+                        CompletionWindow.parse(old.completionWindow(), limits.maxCompletionWindow()),
+                        Metadata.withRetryOf(old.metadataJson(), old.id(), limits),
+                        old.webhookUrl(),
+                        old.priority(),
+                        null,
+                        requests,
+                        old.webhookEvents()),
+                key);
     }
 
     /**
@@ -177,15 +210,17 @@ class BatchService {
         Instant now = clock.instant();
         transaction.executeWithoutResult(status -> {
             if (batchTransitions.tryStartCancelling(tenant.id(), batchId, now)) {
-                jobTransitions.cancelQueuedOfBatch(batchId, "batch " + batchId + " was cancelled before this request ran",
-                        now);
+                jobTransitions.cancelQueuedOfBatch(
+                        batchId, "batch " + batchId + " was cancelled before this request ran", now);
             }
         });
         BatchRow batch = batches.find(tenant.id(), batchId).orElseThrow(() -> ApiException.notFound("batch", batchId));
         return switch (batch.status()) {
             case CANCELLING, CANCELLED -> batch;
-            default -> throw ApiException.conflict("batch_not_cancellable",
-                    "batch " + batchId + " is " + batch.status().wire() + " and can no longer be cancelled.");
+            default ->
+                throw ApiException.conflict(
+                        "batch_not_cancellable",
+                        "batch " + batchId + " is " + batch.status().wire() + " and can no longer be cancelled.");
         };
     }
 }

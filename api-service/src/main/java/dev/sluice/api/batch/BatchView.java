@@ -17,8 +17,10 @@ record BatchView(
         String id,
         String object,
         String endpoint,
-        @Schema(description = "OpenAI's `{object: \"list\", data: [{code, message, param, line}]}`, or null")
-        @Nullable JsonNode errors,
+
+        @Schema(description = "OpenAI's `{object: \"list\", data: [{code, message, param, line}]}`, or null") @Nullable
+        JsonNode errors,
+
         String inputFileId,
         String completionWindow,
         String status,
@@ -34,9 +36,14 @@ record BatchView(
         @Nullable Long cancellingAt,
         @Nullable Long cancelledAt,
         RequestCounts requestCounts,
-        @Schema(types = {"object", "null"}, additionalPropertiesSchema = String.class,
+
+        @Schema(
+                types = {"object", "null"},
+                additionalPropertiesSchema = String.class,
                 description = "Up to 16 string pairs the client attached, or null")
-        @Nullable JsonNode metadata,
+        @Nullable
+        JsonNode metadata,
+
         Usage usage,
         int priority,
         @Nullable String webhookUrl,
@@ -56,10 +63,14 @@ record BatchView(
      * @param expired   expired (running batches only)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record RequestCounts(int total, int completed, int failed, @Schema(requiredMode = NOT_REQUIRED) Integer queued,
-            @Schema(requiredMode = NOT_REQUIRED) Integer running, @Schema(requiredMode = NOT_REQUIRED) Integer cancelled,
-            @Schema(requiredMode = NOT_REQUIRED) Integer expired) {
-    }
+    record RequestCounts(
+            int total,
+            int completed,
+            int failed,
+            @Schema(requiredMode = NOT_REQUIRED) Integer queued,
+            @Schema(requiredMode = NOT_REQUIRED) Integer running,
+            @Schema(requiredMode = NOT_REQUIRED) Integer cancelled,
+            @Schema(requiredMode = NOT_REQUIRED) Integer expired) {}
 
     /**
      * Tokens summed over the batch's jobs, in the shape of OpenAI's batch usage.
@@ -70,15 +81,16 @@ record BatchView(
      * @param outputTokensDetails always {@code {reasoning_tokens: 0}}
      * @param totalTokens         both
      */
-    record Usage(long inputTokens, InputDetails inputTokensDetails, long outputTokens,
-            OutputDetails outputTokensDetails, long totalTokens) {
-    }
+    record Usage(
+            long inputTokens,
+            InputDetails inputTokensDetails,
+            long outputTokens,
+            OutputDetails outputTokensDetails,
+            long totalTokens) {}
 
     /** @param cachedTokens prompt tokens served from the provider's cache */
-    record InputDetails(long cachedTokens) {
-    }
+    record InputDetails(long cachedTokens) {}
 
     /** @param reasoningTokens completion tokens spent on reasoning */
-    record OutputDetails(long reasoningTokens) {
-    }
+    record OutputDetails(long reasoningTokens) {}
 }

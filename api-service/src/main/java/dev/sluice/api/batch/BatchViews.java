@@ -31,24 +31,58 @@ class BatchViews {
         boolean settled = row.status().isTerminal() && row.requestCompleted() != null;
         BatchView.RequestCounts counts;
         if (settled) {
-            counts = new BatchView.RequestCounts(row.requestTotal(), row.requestCompleted(),
-                    row.requestFailed() == null ? 0 : row.requestFailed(), null, null, null, null);
+            counts = new BatchView.RequestCounts(
+                    row.requestTotal(),
+                    row.requestCompleted(),
+                    row.requestFailed() == null ? 0 : row.requestFailed(),
+                    null,
+                    null,
+                    null,
+                    null);
         } else {
             JobCounts live = batches.liveCounts(row.id());
-            counts = new BatchView.RequestCounts(row.requestTotal(), live.succeeded(), live.unsuccessful(),
-                    live.queued(), live.running(), live.cancelled(), live.expired());
+            counts = new BatchView.RequestCounts(
+                    row.requestTotal(),
+                    live.succeeded(),
+                    live.unsuccessful(),
+                    live.queued(),
+                    live.running(),
+                    live.cancelled(),
+                    live.expired());
         }
         Usage usage = settled && row.usage() != null ? row.usage() : batches.liveUsage(row.id());
-        return new BatchView(row.id(), "batch", row.endpoint(), json(row.errorsJson()), row.inputFileId(),
-                row.completionWindow(), row.status().wire(), row.outputFileId(), row.errorFileId(),
-                row.createdAt().getEpochSecond(), seconds(row.inProgressAt()), seconds(row.expiresAt()),
-                seconds(row.finalizingAt()), seconds(row.completedAt()), seconds(row.failedAt()),
-                seconds(row.expiredAt()), seconds(row.cancellingAt()), seconds(row.cancelledAt()), counts,
+        return new BatchView(
+                row.id(),
+                "batch",
+                row.endpoint(),
+                json(row.errorsJson()),
+                row.inputFileId(),
+                row.completionWindow(),
+                row.status().wire(),
+                row.outputFileId(),
+                row.errorFileId(),
+                row.createdAt().getEpochSecond(),
+                seconds(row.inProgressAt()),
+                seconds(row.expiresAt()),
+                seconds(row.finalizingAt()),
+                seconds(row.completedAt()),
+                seconds(row.failedAt()),
+                seconds(row.expiredAt()),
+                seconds(row.cancellingAt()),
+                seconds(row.cancelledAt()),
+                counts,
                 json(row.metadataJson()),
-                new BatchView.Usage(usage.promptTokens(), new BatchView.InputDetails(0), usage.completionTokens(),
-                        new BatchView.OutputDetails(0), usage.totalTokens()),
-                row.priority(), row.webhookUrl(), row.webhookEvents(), seconds(drainTimes.batchCompletion(row,
-                        counts.queued() == null ? 0 : counts.queued() + counts.running())));
+                new BatchView.Usage(
+                        usage.promptTokens(),
+                        new BatchView.InputDetails(0),
+                        usage.completionTokens(),
+                        new BatchView.OutputDetails(0),
+                        usage.totalTokens()),
+                row.priority(),
+                row.webhookUrl(),
+                row.webhookEvents(),
+                seconds(drainTimes.batchCompletion(
+                        row, counts.queued() == null ? 0 : counts.queued() + counts.running())));
     }
 
     private static JsonNode json(String text) {

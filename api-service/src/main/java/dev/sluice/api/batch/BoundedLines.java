@@ -39,9 +39,12 @@ final class BoundedLines {
         lineNo++;
         for (; c >= 0 && c != '\n'; c = in.read()) {
             if (line.length() == maxChars) {
-                throw ApiException.invalid("line[" + lineNo + "]", "line_too_long", "Line " + lineNo + " of file "
-                        + fileId + " is longer than " + maxChars + " characters, the longest line accepted "
-                        + "(sluice.input.max-line-size).");
+                throw ApiException.invalid(
+                        "line[" + lineNo + "]",
+                        "line_too_long",
+                        "Line " + lineNo + " of file "
+                                + fileId + " is longer than " + maxChars + " characters, the longest line accepted "
+                                + "(sluice.input.max-line-size).");
             }
             line.append((char) c);
         }

@@ -18,8 +18,7 @@ final class CompletionWindow {
     private static final Pattern TEXT = Pattern.compile("(\\d{1,5})([hm])");
     private static final Duration MIN = Duration.ofMinutes(1);
 
-    private CompletionWindow() {
-    }
+    private CompletionWindow() {}
 
     /** The window's length; a 400 for anything not {@code Nh}/{@code Nm} within the bounds. */
     static Duration parse(String text, Duration max) {
@@ -31,9 +30,11 @@ final class CompletionWindow {
                 return window;
             }
         }
-        throw ApiException.invalid("completion_window", "invalid_completion_window",
-                "completion_window must be written like 24h or 30m, from 1m up to " + describe(max) + "; got '"
-                        + text + "'.");
+        throw ApiException.invalid(
+                "completion_window",
+                "invalid_completion_window",
+                "completion_window must be written like 24h or 30m, from 1m up to " + describe(max) + "; got '" + text
+                        + "'.");
     }
 
     private static String describe(Duration max) {

@@ -29,5 +29,4 @@ record InlineBatch(
         int priority,
         String inputFileId,
         List<JobRequest> requests,
-        List<String> webhookEvents) {
-}
+        List<String> webhookEvents) {}

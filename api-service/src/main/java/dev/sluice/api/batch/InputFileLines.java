@@ -6,8 +6,8 @@ import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonInput;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.common.Endpoint;
-import dev.sluice.db.file.FilePartRepository;
 import dev.sluice.db.file.FileEntityRepository;
+import dev.sluice.db.file.FilePartRepository;
 import dev.sluice.db.file.FileRow;
 import dev.sluice.db.tenant.Tenant;
 import java.io.BufferedReader;
@@ -50,16 +50,27 @@ class InputFileLines {
     /** Refuses (404 or 400) an {@code fileId} that is not one of the tenant's batch input files. */
     void check(Tenant tenant, String fileId) {
         Optional<FileRow> found = PageQuery.plausibleId(fileId) ? files.find(tenant.id(), fileId) : Optional.empty();
-        FileRow file = found.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error",
-                "input_file_id", "file_not_found", "No file found with id '" + (found.isEmpty() && fileId.length() > 100
-                        ? fileId.substring(0, 100) + "..." : fileId) + "': upload it with POST /v1/files first."));
+        FileRow file = found.orElseThrow(() -> new ApiException(
+                HttpStatus.NOT_FOUND,
+                "invalid_request_error",
+                "input_file_id",
+                "file_not_found",
+                "No file found with id '"
+                        + (found.isEmpty() && fileId.length() > 100 ? fileId.substring(0, 100) + "..." : fileId)
+                        + "': upload it with POST /v1/files first."));
         if (file.batchId() != null && file.purpose().equals("batch")) {
-            throw ApiException.invalid("input_file_id", "invalid_input_file", "File " + fileId + " is the input of "
-                    + "inline batch " + file.batchId() + "; a batch is made from a file uploaded with POST /v1/files.");
+            throw ApiException.invalid(
+                    "input_file_id",
+                    "invalid_input_file",
+                    "File " + fileId + " is the input of " + "inline batch " + file.batchId()
+                            + "; a batch is made from a file uploaded with POST /v1/files.");
         }
         if (!file.purpose().equals("batch") || file.batchId() != null) {
-            throw ApiException.invalid("input_file_id", "invalid_input_file", "File " + fileId + " has purpose '"
-                    + file.purpose() + "'; a batch is made from a file uploaded with purpose 'batch'.");
+            throw ApiException.invalid(
+                    "input_file_id",
+                    "invalid_input_file",
+                    "File " + fileId + " has purpose '" + file.purpose()
+                            + "'; a batch is made from a file uploaded with purpose 'batch'.");
         }
     }
 
@@ -76,8 +87,10 @@ class InputFileLines {
 
     private void lines(InputStream in, String fileId, Endpoint target, Consumer<JobRequest> sink) {
         BatchLines lines = new BatchLines(limits, "input_file_id");
-        BoundedLines reader = new BoundedLines(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8),
-                64 * 1024), (int) limits.maxLineSize().toBytes(), fileId);
+        BoundedLines reader = new BoundedLines(
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024),
+                (int) limits.maxLineSize().toBytes(),
+                fileId);
         try {
             for (String text = reader.next(); text != null; text = reader.next()) {
                 int lineNo = reader.lineNo();
@@ -108,8 +121,11 @@ class InputFileLines {
                 throw e;
             }
             // Malformed JSON: the parser knows the column but not which line of the file it is on.
-            throw ApiException.invalid(param, e.code(), "Line " + lineNo + " of file " + fileId + " is not one "
-                    + "JSON object {custom_id, method, url, body}: " + e.getMessage());
+            throw ApiException.invalid(
+                    param,
+                    e.code(),
+                    "Line " + lineNo + " of file " + fileId + " is not one "
+                            + "JSON object {custom_id, method, url, body}: " + e.getMessage());
         }
         BatchLines.checkUrl(request, target, param, where);
         return request;

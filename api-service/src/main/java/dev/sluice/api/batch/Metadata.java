@@ -19,8 +19,7 @@ final class Metadata {
     /** The key a retried batch's metadata names its original with. */
     static final String RETRY_OF = "retry_of";
 
-    private Metadata() {
-    }
+    private Metadata() {}
 
     /** The metadata as compact JSON, or null when absent; a 400 naming the offending key otherwise. */
     static String check(JsonNode metadata, ApiProperties.Input limits) {
@@ -28,18 +27,21 @@ final class Metadata {
             return null;
         }
         if (!metadata.isObject()) {
-            throw ApiException.invalid("metadata", "invalid_metadata",
-                    "metadata must be an object of string values.");
+            throw ApiException.invalid("metadata", "invalid_metadata", "metadata must be an object of string values.");
         }
         if (metadata.size() > limits.maxMetadataPairs()) {
-            throw ApiException.invalid("metadata", "invalid_metadata",
+            throw ApiException.invalid(
+                    "metadata",
+                    "invalid_metadata",
                     "metadata holds at most " + limits.maxMetadataPairs() + " keys, got " + metadata.size() + ".");
         }
         for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
             String param = "metadata." + entry.getKey();
             String key = JsonInput.text(param, entry.getKey());
             if (key.isEmpty() || key.length() > limits.maxMetadataKeyLength()) {
-                throw ApiException.invalid(param, "invalid_metadata",
+                throw ApiException.invalid(
+                        param,
+                        "invalid_metadata",
                         "metadata keys must be 1 to " + limits.maxMetadataKeyLength() + " characters.");
             }
             JsonNode value = entry.getValue();
@@ -47,7 +49,9 @@ final class Metadata {
                 throw ApiException.invalid(param, "invalid_metadata", "metadata values must be strings.");
             }
             if (JsonInput.text(param, value.asString()).length() > limits.maxMetadataValueLength()) {
-                throw ApiException.invalid(param, "invalid_metadata",
+                throw ApiException.invalid(
+                        param,
+                        "invalid_metadata",
                         "metadata values must be at most " + limits.maxMetadataValueLength() + " characters.");
             }
         }

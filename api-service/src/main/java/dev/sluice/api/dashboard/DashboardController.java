@@ -34,9 +34,10 @@ class DashboardController {
      * allowed because the chart library sizes its canvas with them.
      */
     private static final Map<String, String> PAGE_HEADERS = Map.of(
-            "Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                    + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-                    + "base-uri 'none'",
+            "Content-Security-Policy",
+                    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                            + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+                            + "base-uri 'none'",
             "X-Content-Type-Options", "nosniff",
             "Referrer-Policy", "no-referrer");
 
@@ -54,7 +55,9 @@ class DashboardController {
 
     @GetMapping("/dashboard")
     ResponseEntity<Void> withoutSlash() {
-        return ResponseEntity.status(HttpStatus.MOVED_PERMANENTLY).header(HttpHeaders.LOCATION, "/dashboard/").build();
+        return ResponseEntity.status(HttpStatus.MOVED_PERMANENTLY)
+                .header(HttpHeaders.LOCATION, "/dashboard/")
+                .build();
     }
 
     @GetMapping("/dashboard/")
@@ -62,20 +65,25 @@ class DashboardController {
         if (sessions.signedIn(request)) {
             return html(HttpStatus.OK, dashboardPage);
         }
-        return signIn(HttpStatus.OK, sessions.enabled() ? ""
-                : "The admin API is disabled: start Sluice with SLUICE_ADMIN_KEY set to use the dashboard.");
+        return signIn(
+                HttpStatus.OK,
+                sessions.enabled()
+                        ? ""
+                        : "The admin API is disabled: start Sluice with SLUICE_ADMIN_KEY set to use the dashboard.");
     }
 
     @PostMapping(path = "/dashboard/sign-in", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-    ResponseEntity<String> signIn(@RequestParam(name = "admin_key", required = false) String adminKey,
-            HttpServletRequest request) {
+    ResponseEntity<String> signIn(
+            @RequestParam(name = "admin_key", required = false) String adminKey, HttpServletRequest request) {
         // The same check as the admin API's bearer key, so failed sign-ins count toward the same throttle.
         String presented = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
         return switch (check.check(presented, request.getRemoteAddr())) {
             case AdminKeyCheck.Accepted accepted -> home(sessions.newToken(), request);
-            case AdminKeyCheck.Throttled throttled -> signIn(HttpStatus.TOO_MANY_REQUESTS,
-                    "Too many failed sign-ins from your address. Try again in "
-                            + Math.max(1, throttled.retryAfter().toSeconds()) + " s.");
+            case AdminKeyCheck.Throttled throttled ->
+                signIn(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "Too many failed sign-ins from your address. Try again in "
+                                + Math.max(1, throttled.retryAfter().toSeconds()) + " s.");
             case AdminKeyCheck.Refused refused -> signIn(HttpStatus.UNAUTHORIZED, "Sign-in failed.");
             case AdminKeyCheck.Disabled disabled -> signIn(HttpStatus.UNAUTHORIZED, "Sign-in failed.");
         };
@@ -91,8 +99,12 @@ class DashboardController {
     private ResponseEntity<String> home(String token, HttpServletRequest request) {
         return ResponseEntity.status(HttpStatus.SEE_OTHER)
                 .header(HttpHeaders.LOCATION, "/dashboard/")
-                .header(HttpHeaders.SET_COOKIE, sessions.sessionCookie(token, request.isSecure()).toString())
-                .header(HttpHeaders.SET_COOKIE, sessions.csrfCookie(token, request.isSecure()).toString())
+                .header(
+                        HttpHeaders.SET_COOKIE,
+                        sessions.sessionCookie(token, request.isSecure()).toString())
+                .header(
+                        HttpHeaders.SET_COOKIE,
+                        sessions.csrfCookie(token, request.isSecure()).toString())
                 .cacheControl(CacheControl.noStore())
                 .build();
     }

@@ -22,8 +22,7 @@ import org.springframework.amqp.core.MessageProperties;
  */
 final class AmqpJobMessage {
 
-    private AmqpJobMessage() {
-    }
+    private AmqpJobMessage() {}
 
     static Message of(JobMessage job) {
         return MessageBuilder.withBody(JobMessageCodec.encode(job))

@@ -39,8 +39,8 @@ public class BatchPublisher implements DisposableBean {
     private final Duration lease;
     private final Duration confirmTimeout;
     private final int chunkSize;
-    private final ExecutorService executor =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("batch-publisher-", 0).factory());
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("batch-publisher-", 0).factory());
     private volatile boolean stopping;
 
     BatchPublisher(JobPublisher publisher, BatchRepository batches, Clock clock, ApiProperties properties) {
@@ -71,7 +71,9 @@ public class BatchPublisher implements DisposableBean {
         try {
             executor.execute(() -> publishRest(batchId, rest));
         } catch (RejectedExecutionException e) {
-            log.info("Shutting down: the sweeper will publish the remaining {} job(s) of batch {}", rest.size(),
+            log.info(
+                    "Shutting down: the sweeper will publish the remaining {} job(s) of batch {}",
+                    rest.size(),
                     batchId);
             endLease(batchId);
         }
@@ -83,8 +85,10 @@ public class BatchPublisher implements DisposableBean {
         try {
             for (int from = 0; from < rest.size(); from += chunkSize) {
                 if (stopping) {
-                    log.info("Shutting down: the sweeper will publish the remaining {} job(s) of batch {}",
-                            rest.size() - from, batchId);
+                    log.info(
+                            "Shutting down: the sweeper will publish the remaining {} job(s) of batch {}",
+                            rest.size() - from,
+                            batchId);
                     break;
                 }
                 batches.setPublishingUntil(batchId, leaseFrom(clock.instant()));
@@ -96,12 +100,21 @@ public class BatchPublisher implements DisposableBean {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Publishing batch {} in the background stopped after {} of {} job(s); the sweeper will publish "
-                    + "the rest once its lease has passed: {}", batchId, done, rest.size(), e.toString());
+            log.warn(
+                    "Publishing batch {} in the background stopped after {} of {} job(s); the sweeper will publish "
+                            + "the rest once its lease has passed: {}",
+                    batchId,
+                    done,
+                    rest.size(),
+                    e.toString());
         } finally {
             endLease(batchId);
         }
-        log.debug("Published {} of {} job(s) of batch {} in the background in {} ms", done, rest.size(), batchId,
+        log.debug(
+                "Published {} of {} job(s) of batch {} in the background in {} ms",
+                done,
+                rest.size(),
+                batchId,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -109,8 +122,10 @@ public class BatchPublisher implements DisposableBean {
         try {
             batches.endPublishing(batchId);
         } catch (RuntimeException e) {
-            log.warn("Could not end the publishing lease of batch {}; the sweeper takes over when it runs out: {}",
-                    batchId, e.toString());
+            log.warn(
+                    "Could not end the publishing lease of batch {}; the sweeper takes over when it runs out: {}",
+                    batchId,
+                    e.toString());
         }
     }
 

@@ -42,21 +42,29 @@ public class JobPublisher {
     private final Counter published;
     private final Counter failed;
 
-    JobPublisher(ConnectionFactory connectionFactory, ModelQueues queues, JobRepository jobs,
-            ApiProperties properties, MeterRegistry meters) {
+    JobPublisher(
+            ConnectionFactory connectionFactory,
+            ModelQueues queues,
+            JobRepository jobs,
+            ApiProperties properties,
+            MeterRegistry meters) {
         this.template = new RabbitTemplate(connectionFactory);
         this.template.setMandatory(true);
-        this.template.setReturnsCallback(returned -> log.debug("Broker returned the message of job {} ({} {})",
-                returned.getMessage().getMessageProperties().getMessageId(), returned.getReplyCode(),
+        this.template.setReturnsCallback(returned -> log.debug(
+                "Broker returned the message of job {} ({} {})",
+                returned.getMessage().getMessageProperties().getMessageId(),
+                returned.getReplyCode(),
                 returned.getReplyText()));
         this.queues = queues;
         this.jobs = jobs;
         this.confirmTimeout = properties.dispatch().confirmTimeout();
         this.chunkSize = properties.dispatch().chunkSize();
         this.published = Counter.builder("sluice.jobs.published")
-                .description("Job messages the broker confirmed").register(meters);
+                .description("Job messages the broker confirmed")
+                .register(meters);
         this.failed = Counter.builder("sluice.jobs.publish.failures")
-                .description("Job messages not confirmed, left for the sweeper").register(meters);
+                .description("Job messages not confirmed, left for the sweeper")
+                .register(meters);
     }
 
     /**
@@ -85,8 +93,12 @@ public class JobPublisher {
             }
         }
         if (done < messages.size()) {
-            log.warn("{} of {} job message(s) are not published; the jobs are stored and the sweeper will publish "
-                    + "them: {}", messages.size() - done, messages.size(), failure);
+            log.warn(
+                    "{} of {} job message(s) are not published; the jobs are stored and the sweeper will publish "
+                            + "them: {}",
+                    messages.size() - done,
+                    messages.size(),
+                    failure);
         }
         published.increment(done);
         failed.increment(messages.size() - done);
@@ -95,7 +107,8 @@ public class JobPublisher {
 
     private int publishChunk(List<JobMessage> chunk) {
         long started = System.nanoTime();
-        List<String> queueNames = chunk.stream().map(message -> queues.ensure(message.model())).toList();
+        List<String> queueNames =
+                chunk.stream().map(message -> queues.ensure(message.model())).toList();
         List<String> confirmed = template.invoke(operations -> {
             List<CorrelationData> pending = new ArrayList<>(chunk.size());
             for (int i = 0; i < chunk.size(); i++) {
@@ -106,7 +119,10 @@ public class JobPublisher {
             return awaitConfirms(chunk, pending);
         });
         jobs.markPublished(confirmed);
-        log.debug("Published {} of {} job message(s) in {} ms", confirmed.size(), chunk.size(),
+        log.debug(
+                "Published {} of {} job message(s) in {} ms",
+                confirmed.size(),
+                chunk.size(),
                 (System.nanoTime() - started) / 1_000_000);
         return confirmed.size();
     }
@@ -128,7 +144,10 @@ public class JobPublisher {
                     queues.forget(chunk.get(i).model());
                 }
             } catch (TimeoutException e) {
-                log.warn("The broker did not confirm job {} within {}", chunk.get(i).jobId(), confirmTimeout);
+                log.warn(
+                        "The broker did not confirm job {} within {}",
+                        chunk.get(i).jobId(),
+                        confirmTimeout);
                 break;
             } catch (ExecutionException e) {
                 break;
@@ -138,8 +157,10 @@ public class JobPublisher {
             }
         }
         if (returned > 0) {
-            log.warn("The broker returned {} job message(s) as unroutable (was a model queue deleted?); the "
-                    + "queue will be declared again and the sweeper will publish them", returned);
+            log.warn(
+                    "The broker returned {} job message(s) as unroutable (was a model queue deleted?); the "
+                            + "queue will be declared again and the sweeper will publish them",
+                    returned);
         }
         return confirmed;
     }

@@ -51,9 +51,13 @@ public class LostMessageSweeper {
             }
             int forgotten = jobs.forgetLostMessages(model.model(), republishAfter, limit);
             if (forgotten > 0) {
-                log.warn("The queue of model {} is {} but {} queued job(s) were published over {} ago: their messages "
-                        + "were lost; publishing them again", model.model(), queue == null ? "missing" : "empty",
-                        forgotten, republishAfter);
+                log.warn(
+                        "The queue of model {} is {} but {} queued job(s) were published over {} ago: their messages "
+                                + "were lost; publishing them again",
+                        model.model(),
+                        queue == null ? "missing" : "empty",
+                        forgotten,
+                        republishAfter);
             }
             total += forgotten;
         }

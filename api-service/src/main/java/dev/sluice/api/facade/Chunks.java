@@ -21,8 +21,7 @@ final class Chunks {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private Chunks() {
-    }
+    private Chunks() {}
 
     /** The event stream for {@code answer}, a successful chat or completions body. */
     static String of(Endpoint endpoint, JsonNode answer, boolean includeUsage) {
@@ -35,8 +34,8 @@ final class Chunks {
             out.append("data: ").append(JSON.writeValueAsString(event)).append("\n\n");
         }
         if (includeUsage && answer.has("usage")) {
-            ObjectNode usage = head(answer, endpoint == Endpoint.CHAT_COMPLETIONS ? "chat.completion.chunk"
-                    : "text_completion");
+            ObjectNode usage =
+                    head(answer, endpoint == Endpoint.CHAT_COMPLETIONS ? "chat.completion.chunk" : "text_completion");
             usage.putArray("choices");
             usage.set("usage", answer.get("usage"));
             out.append("data: ").append(JSON.writeValueAsString(usage)).append("\n\n");
@@ -50,7 +49,8 @@ final class Chunks {
             int index = choice.path("index").asInt(0);
             JsonNode message = choice.path("message");
             ObjectNode role = chatChunk(answer, index);
-            ((ObjectNode) role.get("choices").get(0).get("delta")).put("role", message.path("role").asString("assistant"))
+            ((ObjectNode) role.get("choices").get(0).get("delta"))
+                    .put("role", message.path("role").asString("assistant"))
                     .put("content", "");
             events.add(role);
             for (String piece : pieces(message.path("content").asString(""))) {

@@ -38,12 +38,10 @@ class FacadeCache {
     static final String HEADER = "x-sluice-cache";
 
     /** One tenant's identical calls. */
-    private record Flight(String tenantId, String key) {
-    }
+    private record Flight(String tenantId, String key) {}
 
     /** The first of identical calls: its job, and that job once finished. */
-    private record Lead(String jobId, CompletableFuture<JobRow> finished) {
-    }
+    private record Lead(String jobId, CompletableFuture<JobRow> finished) {}
 
     /** Submits a call as the job {@code jobId} and waits at most {@code wait} for it to finish. */
     @FunctionalInterface
@@ -77,7 +75,10 @@ class FacadeCache {
         Optional<CachedResponse> hit = cache.find(tenant.id(), key.get(), clock.instant());
         if (hit.isPresent()) {
             count("sluice.cache.hits", "facade", call);
-            return FacadeResponses.render(hit.get().responseStatus(), hit.get().responseBody(), call,
+            return FacadeResponses.render(
+                    hit.get().responseStatus(),
+                    hit.get().responseBody(),
+                    call,
                     ResponseEntity.status(hit.get().responseStatus()).header(HEADER, "hit"));
         }
         Flight flight = new Flight(tenant.id(), HexFormat.of().formatHex(key.get()));
@@ -118,8 +119,12 @@ class FacadeCache {
      * ({@code single_flight}), or a miss that runs a job. Bypassed and non-deterministic calls count nowhere.
      */
     private void count(String name, String source, FacadeCall call) {
-        Counter.builder(name).description("Response cache lookups by result, source and model")
-                .tag("source", source).tag("model", call.model()).register(meters).increment();
+        Counter.builder(name)
+                .description("Response cache lookups by result, source and model")
+                .tag("source", source)
+                .tag("model", call.model())
+                .register(meters)
+                .increment();
     }
 
     /**
@@ -140,9 +145,11 @@ class FacadeCache {
     }
 
     private static ResponseEntity<String> withHeader(ResponseEntity<String> response, String value) {
-        return ResponseEntity.status(response.getStatusCode()).headers(headers -> {
-            headers.addAll(response.getHeaders());
-            headers.set(HEADER, value);
-        }).body(response.getBody());
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(headers -> {
+                    headers.addAll(response.getHeaders());
+                    headers.set(HEADER, value);
+                })
+                .body(response.getBody());
     }
 }

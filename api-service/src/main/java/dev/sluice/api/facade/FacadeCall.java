@@ -29,8 +29,8 @@ record FacadeCall(Endpoint endpoint, String model, String body, boolean stream, 
         try {
             root = JSON.readTree(bytes);
         } catch (JacksonException e) {
-            throw ApiException.invalid(null, "invalid_json",
-                    "The request body is not valid JSON: " + e.getOriginalMessage());
+            throw ApiException.invalid(
+                    null, "invalid_json", "The request body is not valid JSON: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
             throw ApiException.invalid(null, "invalid_json", "The request body must be a JSON object.");
@@ -52,7 +52,10 @@ record FacadeCall(Endpoint endpoint, String model, String body, boolean stream, 
             throw ApiException.invalid("stream", "invalid_stream", "/v1/embeddings does not stream; drop 'stream'.");
         }
         JsonNode options = root.get("stream_options");
-        boolean includeUsage = options != null && options.isObject() && options.path("include_usage").asBoolean(false);
-        return new FacadeCall(endpoint, model.asString(), new String(bytes, StandardCharsets.UTF_8), true, includeUsage);
+        boolean includeUsage = options != null
+                && options.isObject()
+                && options.path("include_usage").asBoolean(false);
+        return new FacadeCall(
+                endpoint, model.asString(), new String(bytes, StandardCharsets.UTF_8), true, includeUsage);
     }
 }

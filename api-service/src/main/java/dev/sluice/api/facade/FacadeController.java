@@ -26,7 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
  * {@link FacadeCache}). Every answer names its job in {@code x-sluice-job-id}.
  */
 @RestController
-@Tag(name = "OpenAI facade", description = "Synchronous OpenAI calls that wait their turn in the queue instead of getting a 429")
+@Tag(
+        name = "OpenAI facade",
+        description = "Synchronous OpenAI calls that wait their turn in the queue instead of getting a 429")
 class FacadeController {
 
     static final String MAX_WAIT_HEADER = "X-Sluice-Max-Wait";
@@ -42,44 +44,60 @@ class FacadeController {
     }
 
     @FacadeOperation(summary = "Create a chat completion")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FacadeSchemas.ChatCompletionRequest.class)))
-    @ApiResponse(responseCode = "200", description = "The provider's answer; with `stream: true`, its chunks as SSE",
-            content = {@Content(schema = @Schema(implementation = FacadeSchemas.ChatCompletion.class)),
-                    @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))})
+    @RequestBody(
+            required = true,
+            content = @Content(schema = @Schema(implementation = FacadeSchemas.ChatCompletionRequest.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The provider's answer; with `stream: true`, its chunks as SSE",
+            content = {
+                @Content(schema = @Schema(implementation = FacadeSchemas.ChatCompletion.class)),
+                @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))
+            })
     @PostMapping("/v1/chat/completions")
     ResponseEntity<String> chat(Tenant tenant, HttpServletRequest request, HttpServletResponse response) {
         return call(tenant, Endpoint.CHAT_COMPLETIONS, request, response);
     }
 
     @FacadeOperation(summary = "Create a completion")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FacadeSchemas.CompletionRequest.class)))
-    @ApiResponse(responseCode = "200", description = "The provider's answer; with `stream: true`, its chunks as SSE",
-            content = {@Content(schema = @Schema(implementation = FacadeSchemas.Completion.class)),
-                    @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))})
+    @RequestBody(
+            required = true,
+            content = @Content(schema = @Schema(implementation = FacadeSchemas.CompletionRequest.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The provider's answer; with `stream: true`, its chunks as SSE",
+            content = {
+                @Content(schema = @Schema(implementation = FacadeSchemas.Completion.class)),
+                @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))
+            })
     @PostMapping("/v1/completions")
     ResponseEntity<String> completions(Tenant tenant, HttpServletRequest request, HttpServletResponse response) {
         return call(tenant, Endpoint.COMPLETIONS, request, response);
     }
 
     @FacadeOperation(summary = "Create embeddings")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FacadeSchemas.EmbeddingRequest.class)))
-    @ApiResponse(responseCode = "200", description = "The provider's answer",
+    @RequestBody(
+            required = true,
+            content = @Content(schema = @Schema(implementation = FacadeSchemas.EmbeddingRequest.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The provider's answer",
             content = @Content(schema = @Schema(implementation = FacadeSchemas.EmbeddingList.class)))
     @PostMapping("/v1/embeddings")
     ResponseEntity<String> embeddings(Tenant tenant, HttpServletRequest request, HttpServletResponse response) {
         return call(tenant, Endpoint.EMBEDDINGS, request, response);
     }
 
-    private ResponseEntity<String> call(Tenant tenant, Endpoint endpoint, HttpServletRequest request,
-            HttpServletResponse response) {
+    private ResponseEntity<String> call(
+            Tenant tenant, Endpoint endpoint, HttpServletRequest request, HttpServletResponse response) {
         Duration wait = maxWait(request.getHeader(MAX_WAIT_HEADER));
         boolean cancel = "true".equalsIgnoreCase(request.getHeader(CANCEL_HEADER));
         boolean bypass = noCache(request.getHeader("Cache-Control"));
         FacadeCall call = FacadeCall.read(endpoint, JsonBodies.read(request));
         SseRelay relay = call.stream() ? new SseRelay(response, call) : null;
         try {
-            ResponseEntity<String> answer = cache.answer(tenant, call, bypass, wait,
-                    (jobId, left) -> facade.run(tenant, jobId, call, left, cancel, relay));
+            ResponseEntity<String> answer = cache.answer(
+                    tenant, call, bypass, wait, (jobId, left) -> facade.run(tenant, jobId, call, left, cancel, relay));
             // A relayed stream has already been written and closed; nothing more goes out.
             return relay != null && relay.started() ? null : answer;
         } catch (ApiException e) {
@@ -106,7 +124,9 @@ class FacadeController {
             millis = -1;
         }
         if (millis <= 0) {
-            throw ApiException.invalid(MAX_WAIT_HEADER, "invalid_max_wait",
+            throw ApiException.invalid(
+                    MAX_WAIT_HEADER,
+                    "invalid_max_wait",
                     MAX_WAIT_HEADER + " must be a positive number of milliseconds, got '"
                             + (header.length() > 40 ? header.substring(0, 40) + "..." : header) + "'.");
         }

@@ -18,12 +18,21 @@ import org.springframework.core.annotation.AliasFor;
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
-@Operation(parameters = {
-        @Parameter(in = ParameterIn.HEADER, name = FacadeController.MAX_WAIT_HEADER,
-                description = "Milliseconds to wait at most (up to sluice.facade.max-wait)"),
-        @Parameter(in = ParameterIn.HEADER, name = FacadeController.CANCEL_HEADER,
-                description = "true: on giving up, cancel the job if it has not started"),
-        @Parameter(in = ParameterIn.HEADER, name = "Cache-Control", description = "no-cache: skip the response cache")})
+@Operation(
+        parameters = {
+            @Parameter(
+                    in = ParameterIn.HEADER,
+                    name = FacadeController.MAX_WAIT_HEADER,
+                    description = "Milliseconds to wait at most (up to sluice.facade.max-wait)"),
+            @Parameter(
+                    in = ParameterIn.HEADER,
+                    name = FacadeController.CANCEL_HEADER,
+                    description = "true: on giving up, cancel the job if it has not started"),
+            @Parameter(
+                    in = ParameterIn.HEADER,
+                    name = "Cache-Control",
+                    description = "no-cache: skip the response cache")
+        })
 @ErrorResponse(status = 504, description = "The call waited its longest (X-Sluice-Max-Wait); the message names the job")
 @interface FacadeOperation {
 

@@ -54,8 +54,7 @@ class FacadeService {
      * first, after cancelling the job if {@code cancelIfQueued} and it had not started. Chunks a worker relays
      * meanwhile go to {@code relay} (null for a call that does not stream), which the job's end then closes.
      */
-    JobRow run(Tenant tenant, String jobId, FacadeCall call, Duration wait, boolean cancelIfQueued,
-            SseRelay relay) {
+    JobRow run(Tenant tenant, String jobId, FacadeCall call, Duration wait, boolean cancelIfQueued, SseRelay relay) {
         JobWaiters.Waiter waiter = waiters.register(jobId);
         try {
             jobService.submit(tenant, jobId, call.endpoint(), call.model(), call.body(), PRIORITY);
@@ -126,7 +125,11 @@ class FacadeService {
 
     /** The 504 {@code wait_timeout} of a caller that stopped waiting for {@code jobId} after {@code wait}. */
     static ApiException waitTimeout(String jobId, Duration wait, String fate) {
-        return new ApiException(HttpStatus.GATEWAY_TIMEOUT, "server_error", null, "wait_timeout",
+        return new ApiException(
+                HttpStatus.GATEWAY_TIMEOUT,
+                "server_error",
+                null,
+                "wait_timeout",
                 "job " + jobId + " did not finish within " + wait.toMillis() + " ms; " + fate + ".");
     }
 }

@@ -46,8 +46,7 @@ class JobWaiters implements SmartLifecycle {
      * worker relays (see {@code StreamChunks}) and then {@link #END}, so that a streaming caller blocks on one
      * queue.
      */
-    record Waiter(CompletableFuture<Void> finished, BlockingQueue<String> events) {
-    }
+    record Waiter(CompletableFuture<Void> finished, BlockingQueue<String> events) {}
 
     /** The last event of a waiter: its job ended. */
     static final String END = "";
@@ -65,7 +64,8 @@ class JobWaiters implements SmartLifecycle {
         this.jobs = jobs;
         this.recheckInterval = properties.facade().recheckInterval();
         Gauge.builder("sluice.facade.waiting", waiting, Map::size)
-                .description("Facade callers of this instance waiting for their job").register(meters);
+                .description("Facade callers of this instance waiting for their job")
+                .register(meters);
     }
 
     /** Starts waiting for {@code jobId}; call before the job is published, and {@link #forget} when done. */
@@ -161,8 +161,8 @@ class JobWaiters implements SmartLifecycle {
     public void start() {
         running = true;
         listener = Thread.ofPlatform().daemon().name("facade-listener").start(this::listen);
-        recheck = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("facade-recheck")
-                .factory());
+        recheck = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("facade-recheck").factory());
         long millis = recheckInterval.toMillis();
         recheck.scheduleWithFixedDelay(this::recheck, millis, millis, TimeUnit.MILLISECONDS);
     }

@@ -32,20 +32,30 @@ class ModelController {
     }
 
     @Operation(summary = "List the provider's models")
-    @ApiResponse(responseCode = "200", description = "The provider's list", content = @Content(schema = @Schema(implementation = FacadeSchemas.ModelList.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The provider's list",
+            content = @Content(schema = @Schema(implementation = FacadeSchemas.ModelList.class)))
     @GetMapping("/v1/models")
     JsonNode list(Tenant tenant) {
         return models.list();
     }
 
     @Operation(summary = "Get one of the provider's models")
-    @ApiResponse(responseCode = "200", description = "The provider's model", content = @Content(schema = @Schema(implementation = FacadeSchemas.Model.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The provider's model",
+            content = @Content(schema = @Schema(implementation = FacadeSchemas.Model.class)))
     @GetMapping("/v1/models/**")
     JsonNode get(Tenant tenant, HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         String id = UriUtils.decode(path.substring(PREFIX.length()), StandardCharsets.UTF_8);
-        return models.find(id).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error",
-                "model", "model_not_found", "The model '" + (id.length() > 100 ? id.substring(0, 100) + "..." : id)
-                        + "' does not exist."));
+        return models.find(id)
+                .orElseThrow(() -> new ApiException(
+                        HttpStatus.NOT_FOUND,
+                        "invalid_request_error",
+                        "model",
+                        "model_not_found",
+                        "The model '" + (id.length() > 100 ? id.substring(0, 100) + "..." : id) + "' does not exist."));
     }
 }

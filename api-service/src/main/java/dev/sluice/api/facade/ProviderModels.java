@@ -29,10 +29,10 @@ class ProviderModels {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** A fetched list and when it was fetched. */
-    private record Fetched(JsonNode list, Instant at) {
-    }
+    private record Fetched(JsonNode list, Instant at) {}
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI modelsUri;
     private final String apiKey;
     private final Duration ttl;
@@ -68,10 +68,15 @@ class ProviderModels {
     }
 
     private JsonNode fetch() {
-        HttpRequest request = HttpRequest.newBuilder(modelsUri).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + apiKey).header("Accept", "application/json").GET().build();
+        HttpRequest request = HttpRequest.newBuilder(modelsUri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             JsonNode list = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
             if (list == null || !list.path("data").isArray()) {
                 throw unavailable("the provider answered HTTP " + response.statusCode());
@@ -86,7 +91,11 @@ class ProviderModels {
     }
 
     private static ApiException unavailable(String why) {
-        return new ApiException(HttpStatus.BAD_GATEWAY, "server_error", null, "upstream_unavailable",
+        return new ApiException(
+                HttpStatus.BAD_GATEWAY,
+                "server_error",
+                null,
+                "upstream_unavailable",
                 "The provider's model list is unavailable (" + why + "); try again shortly.");
     }
 }

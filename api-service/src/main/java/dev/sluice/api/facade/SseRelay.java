@@ -86,8 +86,10 @@ final class SseRelay {
     /** Ends the stream for the finished {@code job}: {@code [DONE]}, after the rest of a retried answer if any. */
     void finish(JobRow job) {
         if (job.responseStatus() == null || job.responseStatus() / 100 != 2) {
-            error("upstream_error", "job " + job.id() + " ended without an answer to finish the stream"
-                    + (job.errorMessage() == null ? "" : ": " + job.errorMessage()));
+            error(
+                    "upstream_error",
+                    "job " + job.id() + " ended without an answer to finish the stream"
+                            + (job.errorMessage() == null ? "" : ": " + job.errorMessage()));
             return;
         }
         if (last == null) {
@@ -102,8 +104,10 @@ final class SseRelay {
         }
         String whole = wholeText(job.responseBody());
         if (whole == null || !whole.startsWith(sent.toString())) {
-            error("stream_broken", "the provider's stream broke and job " + job.id()
-                    + "'s retry answered differently; read the whole answer at GET /v1/jobs/" + job.id());
+            error(
+                    "stream_broken",
+                    "the provider's stream broke and job " + job.id()
+                            + "'s retry answered differently; read the whole answer at GET /v1/jobs/" + job.id());
             return;
         }
         String rest = whole.substring(sent.length());
@@ -127,7 +131,10 @@ final class SseRelay {
     void error(ApiException e) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode error = body.putObject("error");
-        error.put("message", e.getMessage()).put("type", e.type()).put("param", e.param()).put("code", e.code());
+        error.put("message", e.getMessage())
+                .put("type", e.type())
+                .put("param", e.param())
+                .put("code", e.code());
         end("data: " + JSON.writeValueAsString(body) + "\n\n");
     }
 

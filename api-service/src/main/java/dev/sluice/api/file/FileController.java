@@ -52,7 +52,11 @@ class FileController {
     private final FileUploads uploads;
     private final long maxFileSize;
 
-    FileController(FileEntityRepository files, FilePartRepository parts, FileRepository rendered, FileUploads uploads,
+    FileController(
+            FileEntityRepository files,
+            FilePartRepository parts,
+            FileRepository rendered,
+            FileUploads uploads,
             ApiProperties properties) {
         this.files = files;
         this.parts = parts;
@@ -62,13 +66,21 @@ class FileController {
     }
 
     /** OpenAI's upload: multipart {@code file} and {@code purpose}; 200 with the file object. */
-    @Operation(summary = "Upload a batch input file", requestBody = @RequestBody(required = true, content = @Content(
-            mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = FileSchemas.Upload.class))))
+    @Operation(
+            summary = "Upload a batch input file",
+            requestBody =
+                    @RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+                                            schema = @Schema(implementation = FileSchemas.Upload.class))))
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     FileView upload(Tenant tenant, MultipartHttpServletRequest request) {
         UploadForm form = UploadForm.read(request, maxFileSize);
         try {
-            return FileView.of(uploads.store(tenant, form.filename(), form.file().getInputStream()));
+            return FileView.of(
+                    uploads.store(tenant, form.filename(), form.file().getInputStream()));
         } catch (IOException e) {
             throw ApiException.invalid("file", "unreadable_file", "The uploaded file could not be read completely.");
         }
@@ -76,17 +88,25 @@ class FileController {
 
     @Operation(summary = "List the tenant's files")
     @GetMapping
-    ListPage<FileView> list(Tenant tenant, @RequestParam(required = false) String purpose,
-            @RequestParam(required = false) String after, @RequestParam(required = false) String limit,
+    ListPage<FileView> list(
+            Tenant tenant,
+            @RequestParam(required = false) String purpose,
+            @RequestParam(required = false) String after,
+            @RequestParam(required = false) String limit,
             @RequestParam(required = false) String order) {
         PageQuery page = PageQuery.parse(after, limit);
         boolean newestFirst = newestFirst(order);
-        if (purpose != null && (purpose.isEmpty() || purpose.length() > 64
-                || purpose.chars().anyMatch(Character::isISOControl))) {
+        if (purpose != null
+                && (purpose.isEmpty()
+                        || purpose.length() > 64
+                        || purpose.chars().anyMatch(Character::isISOControl))) {
             throw ApiException.invalid("purpose", "invalid_purpose", "purpose must be a purpose such as 'batch'.");
         }
-        return ListPage.of(files.page(tenant.id(), purpose, page.after(), newestFirst, page.limit() + 1),
-                page.limit(), FileView::of, FileRow::id);
+        return ListPage.of(
+                files.page(tenant.id(), purpose, page.after(), newestFirst, page.limit() + 1),
+                page.limit(),
+                FileView::of,
+                FileRow::id);
     }
 
     @Operation(summary = "Get a file")
@@ -110,15 +130,24 @@ class FileController {
      * query, a rendered file one page of jobs per query; no connection is held while the client reads.
      */
     @Operation(summary = "Download a file's content")
-    @ApiResponse(responseCode = "200", description = "The bytes (JSONL)", content = @Content(
-            mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The bytes (JSONL)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+                            schema = @Schema(type = "string", format = "binary")))
     @GetMapping("/{id}/content")
     void content(Tenant tenant, @PathVariable String id, HttpServletResponse response) throws IOException {
         FileRow file = find(tenant, id);
         // OpenAI serves file content as bytes; clients write it out or split it into lines.
         response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                .filename(file.filename(), StandardCharsets.UTF_8).build().toString());
+        response.setHeader(
+                HttpHeaders.CONTENT_DISPOSITION,
+                ContentDisposition.attachment()
+                        .filename(file.filename(), StandardCharsets.UTF_8)
+                        .build()
+                        .toString());
         OutputStream out = response.getOutputStream();
         if (file.batchId() == null) {
             response.setContentLengthLong(file.bytes());
@@ -147,8 +176,11 @@ class FileController {
         if (order.equals("asc")) {
             return false;
         }
-        throw ApiException.invalid("order", "invalid_order", "order must be 'asc' or 'desc', got '"
-                + (order.length() > 20 ? order.substring(0, 20) + "..." : order) + "'.");
+        throw ApiException.invalid(
+                "order",
+                "invalid_order",
+                "order must be 'asc' or 'desc', got '" + (order.length() > 20 ? order.substring(0, 20) + "..." : order)
+                        + "'.");
     }
 
     private FileRow find(Tenant tenant, String id) {
@@ -165,6 +197,5 @@ class FileController {
      * @param object  always {@code file}
      * @param deleted always true
      */
-    record FileDeleted(String id, String object, boolean deleted) {
-    }
+    record FileDeleted(String id, String object, boolean deleted) {}
 }

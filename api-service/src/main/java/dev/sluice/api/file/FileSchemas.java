@@ -7,14 +7,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
  */
 final class FileSchemas {
 
-    private FileSchemas() {
-    }
+    private FileSchemas() {}
 
     /** OpenAI's upload form. */
     @Schema(name = "UploadFileRequest")
     record Upload(
             @Schema(type = "string", format = "binary", description = "JSONL, UTF-8, one request object per line")
             String file,
-            @Schema(allowableValues = "batch") String purpose) {
-    }
+
+            @Schema(allowableValues = "batch") String purpose) {}
 }

@@ -3,8 +3,8 @@ package dev.sluice.api.file;
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Ids;
-import dev.sluice.db.file.FilePartRepository;
 import dev.sluice.db.file.FileEntityRepository;
+import dev.sluice.db.file.FilePartRepository;
 import dev.sluice.db.file.FileRow;
 import dev.sluice.db.tenant.Tenant;
 import java.io.IOException;
@@ -29,7 +29,11 @@ class FileUploads {
     private final Clock clock;
     private final long maxLineBytes;
 
-    FileUploads(FileEntityRepository files, FilePartRepository parts, TransactionTemplate transaction, Clock clock,
+    FileUploads(
+            FileEntityRepository files,
+            FilePartRepository parts,
+            TransactionTemplate transaction,
+            Clock clock,
             ApiProperties properties) {
         this.files = files;
         this.parts = parts;

@@ -17,11 +17,27 @@ import jakarta.annotation.Nullable;
  * @param expiresAt     always null
  * @param statusDetails always null (deprecated by OpenAI, kept for old clients)
  */
-record FileView(String id, String object, long bytes, long createdAt, String filename, String purpose,
-        String status, @Nullable Long expiresAt, @Nullable String statusDetails) {
+record FileView(
+        String id,
+        String object,
+        long bytes,
+        long createdAt,
+        String filename,
+        String purpose,
+        String status,
+        @Nullable Long expiresAt,
+        @Nullable String statusDetails) {
 
     static FileView of(FileRow file) {
-        return new FileView(file.id(), "file", file.bytes(), file.createdAt().getEpochSecond(), file.filename(),
-                file.purpose(), "processed", null, null);
+        return new FileView(
+                file.id(),
+                "file",
+                file.bytes(),
+                file.createdAt().getEpochSecond(),
+                file.filename(),
+                file.purpose(),
+                "processed",
+                null,
+                null);
     }
 }

@@ -19,8 +19,10 @@ final class JsonlCheck {
 
     private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final CharBuffer decoded = CharBuffer.allocate(8192);
     private ByteBuffer leftover = ByteBuffer.allocate(0);
     private long line = 1;
@@ -48,14 +50,20 @@ final class JsonlCheck {
                 continue;
             }
             if (++lineBytes > maxLineBytes) {
-                throw ApiException.invalid("file", "line_too_long", "Line " + line + " of the file is longer than "
-                        + maxLineBytes + " bytes, the longest line accepted (sluice.input.max-line-size).");
+                throw ApiException.invalid(
+                        "file",
+                        "line_too_long",
+                        "Line " + line + " of the file is longer than " + maxLineBytes
+                                + " bytes, the longest line accepted (sluice.input.max-line-size).");
             }
             if (!lineStarted && b != ' ' && b != '\t' && b != '\r') {
                 if (b != '{') {
-                    throw ApiException.invalid("file", "invalid_file_format", "Line " + line
-                            + " of the file is not a JSON object: a batch input file has one request object "
-                            + "{custom_id, method, url, body} per line (JSONL).");
+                    throw ApiException.invalid(
+                            "file",
+                            "invalid_file_format",
+                            "Line " + line
+                                    + " of the file is not a JSON object: a batch input file has one request object "
+                                    + "{custom_id, method, url, body} per line (JSONL).");
                 }
                 lineStarted = true;
                 anyLine = true;
@@ -70,7 +78,9 @@ final class JsonlCheck {
     void finish() {
         decode(ByteBuffer.allocate(0), true);
         if (!anyLine) {
-            throw ApiException.invalid("file", "empty_file",
+            throw ApiException.invalid(
+                    "file",
+                    "empty_file",
                     "The file holds no request: a batch input file has one request object per line (JSONL).");
         }
     }
@@ -108,11 +118,16 @@ final class JsonlCheck {
     }
 
     private static ByteBuffer join(ByteBuffer first, ByteBuffer second) {
-        return ByteBuffer.allocate(first.remaining() + second.remaining()).put(first).put(second).flip();
+        return ByteBuffer.allocate(first.remaining() + second.remaining())
+                .put(first)
+                .put(second)
+                .flip();
     }
 
     private ApiException notUtf8() {
-        return ApiException.invalid("file", "invalid_file_encoding", "The file is not UTF-8 text (line " + line
-                + "): a batch input file is JSONL encoded as UTF-8.");
+        return ApiException.invalid(
+                "file",
+                "invalid_file_encoding",
+                "The file is not UTF-8 text (line " + line + "): a batch input file is JSONL encoded as UTF-8.");
     }
 }

@@ -34,23 +34,34 @@ record UploadForm(MultipartFile file, String filename) {
             throw tooLarge(maxFileSize);
         } catch (MultipartException | IllegalStateException e) {
             // Tomcat reports a body it cannot parse (or that is too large) as an IllegalStateException subtype.
-            throw causedBySize(e) ? tooLarge(maxFileSize) : ApiException.invalid(null, "invalid_multipart",
-                    "The request body is not a readable multipart/form-data body with 'file' and 'purpose'.");
+            throw causedBySize(e)
+                    ? tooLarge(maxFileSize)
+                    : ApiException.invalid(
+                            null,
+                            "invalid_multipart",
+                            "The request body is not a readable multipart/form-data body with 'file' and 'purpose'.");
         }
         if (purpose == null) {
             throw ApiException.invalid("purpose", "missing_purpose", "Missing 'purpose': it must be 'batch'.");
         }
         if (!purpose.equals(PURPOSE)) {
-            throw ApiException.invalid("purpose", "invalid_purpose", "purpose must be 'batch' (batch input files); "
-                    + "Sluice keeps no other kind of file and sets 'batch_output' on the files it writes itself.");
+            throw ApiException.invalid(
+                    "purpose",
+                    "invalid_purpose",
+                    "purpose must be 'batch' (batch input files); "
+                            + "Sluice keeps no other kind of file and sets 'batch_output' on the files it writes itself.");
         }
         if (file == null) {
-            throw ApiException.invalid("file", "missing_file", "Missing the 'file' part: upload the JSONL file "
-                    + "as a multipart/form-data part named 'file'.");
+            throw ApiException.invalid(
+                    "file",
+                    "missing_file",
+                    "Missing the 'file' part: upload the JSONL file " + "as a multipart/form-data part named 'file'.");
         }
         if (file.isEmpty()) {
-            throw ApiException.invalid("file", "empty_file", "The file is empty: a batch input file has one "
-                    + "request object per line (JSONL).");
+            throw ApiException.invalid(
+                    "file",
+                    "empty_file",
+                    "The file is empty: a batch input file has one " + "request object per line (JSONL).");
         }
         if (file.getSize() > maxFileSize) {
             throw tooLarge(maxFileSize);
@@ -60,9 +71,13 @@ record UploadForm(MultipartFile file, String filename) {
 
     /** The name without any directory part or control characters, cut to 255 characters. */
     private static String filename(String given) {
-        String name = given == null ? "" : given.substring(Math.max(given.lastIndexOf('/'), given.lastIndexOf('\\')) + 1);
-        name = name.codePoints().filter(c -> !Character.isISOControl(c))
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
+        String name =
+                given == null ? "" : given.substring(Math.max(given.lastIndexOf('/'), given.lastIndexOf('\\')) + 1);
+        name = name.codePoints()
+                .filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString()
+                .strip();
         if (name.isEmpty()) {
             return "upload.jsonl";
         }
@@ -80,7 +95,11 @@ record UploadForm(MultipartFile file, String filename) {
     }
 
     private static ApiException tooLarge(long maxFileSize) {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "invalid_request_error", "file", "file_too_large",
+        return new ApiException(
+                HttpStatus.CONTENT_TOO_LARGE,
+                "invalid_request_error",
+                "file",
+                "file_too_large",
                 "The file is larger than the limit of " + maxFileSize + " bytes; split it into several files.");
     }
 }

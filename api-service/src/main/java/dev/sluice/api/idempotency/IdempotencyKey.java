@@ -53,7 +53,8 @@ public record IdempotencyKey(String value, byte[] requestHash) {
             return null;
         }
         try {
-            return new IdempotencyKey(value, MessageDigest.getInstance("SHA-256").digest(requestBytes));
+            return new IdempotencyKey(
+                    value, MessageDigest.getInstance("SHA-256").digest(requestBytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }

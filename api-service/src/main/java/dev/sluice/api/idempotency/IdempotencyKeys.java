@@ -35,20 +35,27 @@ public class IdempotencyKeys {
      * key already created when this is the same request again, in which case the caller must store
      * nothing. A 409 {@code idempotency_key_reused} when the key was used for a different request.
      */
-    public Optional<String> claim(String tenantId, IdempotencyKey key, ObjectType type, String objectId,
-            Instant now) {
-        if (key == null || repository.claim(tenantId, key.value(), type, key.requestHash(), objectId, now,
-                now.minus(RETENTION))) {
+    public Optional<String> claim(String tenantId, IdempotencyKey key, ObjectType type, String objectId, Instant now) {
+        if (key == null
+                || repository.claim(
+                        tenantId, key.value(), type, key.requestHash(), objectId, now, now.minus(RETENTION))) {
             return Optional.empty();
         }
         // The claim saw a live row, committed by now (ON CONFLICT waited for its transaction), so this
         // statement's snapshot holds it unless the tenant vanished in between.
-        IdempotencyRecord held = repository.find(tenantId, key.value(), type)
-                .orElseThrow(() -> ApiException.conflict("idempotency_key_in_use", "Idempotency-Key '"
-                        + key.value() + "' is being used by another request right now; try again."));
+        IdempotencyRecord held = repository
+                .find(tenantId, key.value(), type)
+                .orElseThrow(() -> ApiException.conflict(
+                        "idempotency_key_in_use",
+                        "Idempotency-Key '" + key.value()
+                                + "' is being used by another request right now; try again."));
         if (!MessageDigest.isEqual(held.requestHash(), key.requestHash())) {
-            throw new ApiException(HttpStatus.CONFLICT, "invalid_request_error", IdempotencyKey.HEADER,
-                    "idempotency_key_reused", "Idempotency-Key '" + key.value() + "' was already used for a "
+            throw new ApiException(
+                    HttpStatus.CONFLICT,
+                    "invalid_request_error",
+                    IdempotencyKey.HEADER,
+                    "idempotency_key_reused",
+                    "Idempotency-Key '" + key.value() + "' was already used for a "
                             + "different request (" + type.wire() + " " + held.objectId() + ") in the last 24 "
                             + "hours; use a new key for a new request.");
         }

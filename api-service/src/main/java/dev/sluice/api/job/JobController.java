@@ -47,7 +47,11 @@ class JobController {
     private final int maxCustomIdLength;
     private final WebhookUrls webhookUrls;
 
-    JobController(JobService service, JobRepository jobs, BatchRepository batches, ApiProperties properties,
+    JobController(
+            JobService service,
+            JobRepository jobs,
+            BatchRepository batches,
+            ApiProperties properties,
             WebhookUrls webhookUrls) {
         this.webhookUrls = webhookUrls;
         this.service = service;
@@ -56,8 +60,17 @@ class JobController {
         this.maxCustomIdLength = properties.input().maxCustomIdLength();
     }
 
-    @Operation(summary = "Submit one request as a job", parameters = @Parameter(in = ParameterIn.HEADER, name = "Idempotency-Key", description = "The same key and body within 24 h return the first object"),
-            requestBody = @RequestBody(required = true, content = @Content(schema = @Schema(implementation = JobSchemas.CreateJob.class))))
+    @Operation(
+            summary = "Submit one request as a job",
+            parameters =
+                    @Parameter(
+                            in = ParameterIn.HEADER,
+                            name = "Idempotency-Key",
+                            description = "The same key and body within 24 h return the first object"),
+            requestBody =
+                    @RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = JobSchemas.CreateJob.class))))
     @ErrorResponse(status = 409, description = "The Idempotency-Key was used for another request")
     @PostMapping(path = "/v1/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
@@ -96,28 +109,41 @@ class JobController {
      */
     @Operation(summary = "List a batch's jobs in line order", tags = "Batches")
     @GetMapping("/v1/batches/{batchId}/jobs")
-    ListPage<JobView> ofBatch(Tenant tenant, @PathVariable String batchId,
-            @RequestParam(required = false) String status, @RequestParam(required = false) String after,
+    ListPage<JobView> ofBatch(
+            Tenant tenant,
+            @PathVariable String batchId,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String after,
             @RequestParam(required = false) String limit) {
-        if (!PageQuery.plausibleId(batchId) || batches.find(tenant.id(), batchId).isEmpty()) {
+        if (!PageQuery.plausibleId(batchId)
+                || batches.find(tenant.id(), batchId).isEmpty()) {
             throw ApiException.notFound("batch", batchId);
         }
         PageQuery page = PageQuery.parse(after, limit);
-        String wireStatus = status == null || status.isEmpty() ? null : status(status).wire();
-        if (page.after() != null && !jobs.find(tenant.id(), page.after())
-                .map(job -> batchId.equals(job.batchId())).orElse(false)) {
+        String wireStatus =
+                status == null || status.isEmpty() ? null : status(status).wire();
+        if (page.after() != null
+                && !jobs.find(tenant.id(), page.after())
+                        .map(job -> batchId.equals(job.batchId()))
+                        .orElse(false)) {
             return ListPage.of(List.<JobRow>of(), page.limit(), JobView::of, JobRow::id);
         }
-        return ListPage.of(jobs.pageByBatch(batchId, wireStatus, page.after(), page.limit() + 1), page.limit(),
-                JobView::of, JobRow::id);
+        return ListPage.of(
+                jobs.pageByBatch(batchId, wireStatus, page.after(), page.limit() + 1),
+                page.limit(),
+                JobView::of,
+                JobRow::id);
     }
 
     private static JobStatus status(String status) {
         try {
             return JobStatus.fromWire(status);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("status", "invalid_status", "status must be one of queued, running, "
-                    + "succeeded, failed, cancelled, expired; got '" + status + "'.");
+            throw ApiException.invalid(
+                    "status",
+                    "invalid_status",
+                    "status must be one of queued, running, " + "succeeded, failed, cancelled, expired; got '" + status
+                            + "'.");
         }
     }
 }

@@ -23,8 +23,8 @@ public final class JobFields {
     static final int MAX_MODEL_BYTES = 255 - Queues.forModel("").getBytes(StandardCharsets.UTF_8).length;
 
     /** The endpoint paths Sluice runs, for messages. */
-    public static final String ENDPOINTS = Arrays.stream(Endpoint.values()).map(Endpoint::path)
-            .collect(Collectors.joining(", "));
+    public static final String ENDPOINTS =
+            Arrays.stream(Endpoint.values()).map(Endpoint::path).collect(Collectors.joining(", "));
 
     private static final int MAX_WEBHOOK_URL_LENGTH = 2048;
 
@@ -56,7 +56,9 @@ public final class JobFields {
             case "method" -> {
                 String method = json.stringOrNull(param);
                 if (method != null && !method.equals("POST")) {
-                    throw ApiException.invalid(param, "invalid_method",
+                    throw ApiException.invalid(
+                            param,
+                            "invalid_method",
                             "'" + param + "' must be POST, got '" + method + "'" + where + ".");
                 }
             }
@@ -73,17 +75,23 @@ public final class JobFields {
     public JobRequest finish(boolean customIdRequired) {
         if (customIdRequired && customId == null) {
             String param = JsonInput.join(objectParam, "custom_id");
-            throw ApiException.invalid(param, "missing_custom_id",
+            throw ApiException.invalid(
+                    param,
+                    "missing_custom_id",
                     "Missing '" + param + "'" + where + ": every request of a batch needs a unique custom_id.");
         }
         String bodyParam = JsonInput.join(objectParam, "body");
         if (body == null) {
-            throw ApiException.invalid(bodyParam, "missing_body",
+            throw ApiException.invalid(
+                    bodyParam,
+                    "missing_body",
                     "Missing '" + bodyParam + "'" + where + ": give the request body as a JSON object.");
         }
         String modelParam = bodyParam + ".model";
         if (!modelPresent) {
-            throw ApiException.invalid(modelParam, "missing_model",
+            throw ApiException.invalid(
+                    modelParam,
+                    "missing_model",
                     "Missing '" + modelParam + "'" + where + ": the body must name a model.");
         }
         checkModel(model, modelParam, where);
@@ -98,13 +106,16 @@ public final class JobFields {
      */
     public static void checkModel(String model, String param, String where) {
         if (model == null || model.isBlank()) {
-            throw ApiException.invalid(param, "invalid_model",
-                    "'" + param + "' must be a non-empty string" + where + ".");
+            throw ApiException.invalid(
+                    param, "invalid_model", "'" + param + "' must be a non-empty string" + where + ".");
         }
         if (model.getBytes(StandardCharsets.UTF_8).length > MAX_MODEL_BYTES
                 || model.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.invalid(param, "invalid_model", "'" + param + "' must be at most "
-                    + MAX_MODEL_BYTES + " bytes without control characters" + where + ".");
+            throw ApiException.invalid(
+                    param,
+                    "invalid_model",
+                    "'" + param + "' must be at most " + MAX_MODEL_BYTES + " bytes without control characters" + where
+                            + ".");
         }
     }
 
@@ -115,7 +126,9 @@ public final class JobFields {
             return 0;
         }
         if (priority < 0 || priority > 9) {
-            throw ApiException.invalid(param, "invalid_priority",
+            throw ApiException.invalid(
+                    param,
+                    "invalid_priority",
                     "'" + param + "' must be an integer from 0 (default) to 9 (most urgent), got " + priority + ".");
         }
         return priority;
@@ -127,7 +140,9 @@ public final class JobFields {
         if (value == null) {
             return null;
         }
-        ApiException invalid = ApiException.invalid(param, "invalid_webhook_url",
+        ApiException invalid = ApiException.invalid(
+                param,
+                "invalid_webhook_url",
                 "'" + param + "' must be an absolute http or https URL of at most " + MAX_WEBHOOK_URL_LENGTH
                         + " characters.");
         if (value.length() > MAX_WEBHOOK_URL_LENGTH) {
@@ -136,7 +151,8 @@ public final class JobFields {
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+            if (scheme == null
+                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
                     || uri.getHost() == null) {
                 throw invalid;
             }
@@ -152,8 +168,10 @@ public final class JobFields {
             return null;
         }
         if (value.isEmpty() || value.length() > maxCustomIdLength) {
-            throw ApiException.invalid(param, "invalid_custom_id", "'" + param + "' must be 1 to "
-                    + maxCustomIdLength + " characters" + where + ".");
+            throw ApiException.invalid(
+                    param,
+                    "invalid_custom_id",
+                    "'" + param + "' must be 1 to " + maxCustomIdLength + " characters" + where + ".");
         }
         return value;
     }

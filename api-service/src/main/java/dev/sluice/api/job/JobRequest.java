@@ -9,5 +9,4 @@ package dev.sluice.api.job;
  * @param model    the body's {@code model}, which names the job's queue
  * @param body     the body exactly as the client sent it (valid JSON, a JSON object)
  */
-public record JobRequest(String customId, String url, String model, String body) {
-}
+public record JobRequest(String customId, String url, String model, String body) {}

@@ -13,19 +13,29 @@ import tools.jackson.databind.JsonNode;
  */
 final class JobSchemas {
 
-    private JobSchemas() {
-    }
+    private JobSchemas() {}
 
     /** One request to run on its own. */
     @Schema(name = "CreateJobRequest", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
     record CreateJob(
-            @Schema(allowableValues = {"/v1/chat/completions", "/v1/completions", "/v1/embeddings"}) String url,
-            @Schema(description = "The provider request, with its `model`", types = "object") JsonNode body,
+            @Schema(allowableValues = {"/v1/chat/completions", "/v1/completions", "/v1/embeddings"})
+            String url,
+
+            @Schema(description = "The provider request, with its `model`", types = "object")
+            JsonNode body,
+
             @Schema(requiredMode = NOT_REQUIRED) @Nullable String customId,
-            @Schema(requiredMode = NOT_REQUIRED, description = "Called when the job ends (docs/webhooks.md)")
-            @Nullable String webhookUrl,
-            @Schema(requiredMode = NOT_REQUIRED, description = "Which of job.succeeded, job.failed, job.cancelled, "
-                    + "job.expired the webhook gets; default all") @Nullable List<String> webhookEvents,
-            @Schema(requiredMode = NOT_REQUIRED, minimum = "0", maximum = "9") Integer priority) {
-    }
+
+            @Schema(requiredMode = NOT_REQUIRED, description = "Called when the job ends (docs/webhooks.md)") @Nullable
+            String webhookUrl,
+
+            @Schema(
+                    requiredMode = NOT_REQUIRED,
+                    description = "Which of job.succeeded, job.failed, job.cancelled, "
+                            + "job.expired the webhook gets; default all")
+            @Nullable
+            List<String> webhookEvents,
+
+            @Schema(requiredMode = NOT_REQUIRED, minimum = "0", maximum = "9")
+            Integer priority) {}
 }

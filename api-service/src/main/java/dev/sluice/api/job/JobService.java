@@ -39,8 +39,15 @@ public class JobService {
     private final SubmissionMetrics metrics;
     private final JobTransitions transitions;
 
-    JobService(JobRepository jobs, ModelRepository models, IdempotencyKeys idempotency, JobPublisher publisher,
-            TransactionTemplate transaction, Clock clock, SubmissionMetrics metrics, JobTransitions transitions) {
+    JobService(
+            JobRepository jobs,
+            ModelRepository models,
+            IdempotencyKeys idempotency,
+            JobPublisher publisher,
+            TransactionTemplate transaction,
+            Clock clock,
+            SubmissionMetrics metrics,
+            JobTransitions transitions) {
         this.transitions = transitions;
         this.jobs = jobs;
         this.models = models;
@@ -59,8 +66,17 @@ public class JobService {
         String jobId = Ids.job();
         Instant now = clock.instant();
         JobRequest request = job.request();
-        NewJob newJob = new NewJob(jobId, tenant.id(), null, null, request.customId(), job.endpoint().path(),
-                request.model(), request.body(), job.priority(), job.webhookUrl(),
+        NewJob newJob = new NewJob(
+                jobId,
+                tenant.id(),
+                null,
+                null,
+                request.customId(),
+                job.endpoint().path(),
+                request.model(),
+                request.body(),
+                job.priority(),
+                job.webhookUrl(),
                 job.webhookEvents());
         String earlier = transaction.execute(status -> {
             Optional<String> held = idempotency.claim(tenant.id(), key, ObjectType.JOB, jobId, now);
@@ -101,14 +117,16 @@ public class JobService {
      * was its batch's last unfinished one, the workers' finalisation sweep completes the batch.
      */
     public JobRow cancel(Tenant tenant, String jobId) {
-        boolean cancelled = transitions.cancelQueued(tenant.id(), jobId, "job " + jobId + " was cancelled before it ran",
-                clock.instant());
+        boolean cancelled = transitions.cancelQueued(
+                tenant.id(), jobId, "job " + jobId + " was cancelled before it ran", clock.instant());
         JobRow job = jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));
         if (cancelled || job.status() == JobStatus.CANCELLED) {
             return job;
         }
-        throw ApiException.conflict("job_not_cancellable", job.status() == JobStatus.RUNNING
-                ? "job " + jobId + " is running and will finish."
-                : "job " + jobId + " is " + job.status().wire() + " and can no longer be cancelled.");
+        throw ApiException.conflict(
+                "job_not_cancellable",
+                job.status() == JobStatus.RUNNING
+                        ? "job " + jobId + " is running and will finish."
+                        : "job " + jobId + " is " + job.status().wire() + " and can no longer be cancelled.");
     }
 }

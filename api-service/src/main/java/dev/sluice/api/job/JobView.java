@@ -41,8 +41,9 @@ record JobView(
      * @param statusCode its HTTP status
      * @param body       its body: JSON when it was JSON, otherwise the text as a string
      */
-    record Response(int statusCode, @Schema(description = "any JSON value") JsonNode body) {
-    }
+    record Response(
+            int statusCode,
+            @Schema(description = "any JSON value") JsonNode body) {}
 
     /**
      * Why a job failed without (or besides) an HTTP answer.
@@ -50,8 +51,7 @@ record JobView(
      * @param code    e.g. {@code request_timeout}, {@code batch_expired}
      * @param message a human-readable explanation
      */
-    record Error(@Nullable String code, @Nullable String message) {
-    }
+    record Error(@Nullable String code, @Nullable String message) {}
 
     /**
      * The provider's token counts for this job.
@@ -60,20 +60,41 @@ record JobView(
      * @param completionTokens output tokens
      * @param totalTokens      both
      */
-    record Usage(@Nullable Integer promptTokens, @Nullable Integer completionTokens, @Nullable Integer totalTokens) {
-    }
+    record Usage(
+            @Nullable Integer promptTokens,
+            @Nullable Integer completionTokens,
+            @Nullable Integer totalTokens) {}
 
     static JobView of(JobRow job) {
-        Response response = job.responseStatus() == null ? null
+        Response response = job.responseStatus() == null
+                ? null
                 : new Response(job.responseStatus(), JsonText.of(job.responseBody()));
-        Error error = job.errorCode() == null && job.errorMessage() == null ? null
+        Error error = job.errorCode() == null && job.errorMessage() == null
+                ? null
                 : new Error(job.errorCode(), job.errorMessage());
-        Usage usage = job.totalTokens() == null && job.promptTokens() == null ? null
+        Usage usage = job.totalTokens() == null && job.promptTokens() == null
+                ? null
                 : new Usage(job.promptTokens(), job.completionTokens(), job.totalTokens());
-        return new JobView(job.id(), "job", job.batchId(), job.customId(), job.url(), job.model(),
-                job.status().wire(), job.attempts(), job.createdAt().getEpochSecond(), seconds(job.startedAt()),
-                seconds(job.completedAt()), response, error, usage, job.latencyMs(), job.priority(),
-                job.webhookUrl(), job.webhookEvents(), job.cached());
+        return new JobView(
+                job.id(),
+                "job",
+                job.batchId(),
+                job.customId(),
+                job.url(),
+                job.model(),
+                job.status().wire(),
+                job.attempts(),
+                job.createdAt().getEpochSecond(),
+                seconds(job.startedAt()),
+                seconds(job.completedAt()),
+                response,
+                error,
+                usage,
+                job.latencyMs(),
+                job.priority(),
+                job.webhookUrl(),
+                job.webhookEvents(),
+                job.cached());
     }
 
     private static Long seconds(Instant instant) {

@@ -14,8 +14,7 @@ import java.util.Set;
  */
 final class SingleJobReader {
 
-    private SingleJobReader() {
-    }
+    private SingleJobReader() {}
 
     /**
      * A single job as submitted.
@@ -26,9 +25,8 @@ final class SingleJobReader {
      * @param webhookEvents the terminal event types its webhook wants, or null for all
      * @param priority   0-9
      */
-    record SingleJob(JobRequest request, Endpoint endpoint, String webhookUrl, int priority,
-            List<String> webhookEvents) {
-    }
+    record SingleJob(
+            JobRequest request, Endpoint endpoint, String webhookUrl, int priority, List<String> webhookEvents) {}
 
     static SingleJob read(byte[] body, int maxCustomIdLength) {
         JobFields fields = new JobFields(maxCustomIdLength, null, "");
@@ -44,8 +42,11 @@ final class SingleJobReader {
                     case WebhookEventFilter.PARAM -> webhookEvents = WebhookEventFilter.JOB.read(json);
                     default -> {
                         if (!fields.read(field, json)) {
-                            throw ApiException.invalid(field, "unknown_parameter", "Unrecognized parameter '"
-                                    + field + "'. A job takes url, body, custom_id, webhook_url, webhook_events and priority.");
+                            throw ApiException.invalid(
+                                    field,
+                                    "unknown_parameter",
+                                    "Unrecognized parameter '" + field
+                                            + "'. A job takes url, body, custom_id, webhook_url, webhook_events and priority.");
                         }
                     }
                 }
@@ -54,11 +55,14 @@ final class SingleJobReader {
         }
         JobRequest request = fields.finish(false);
         if (request.url() == null) {
-            throw ApiException.invalid("url", "missing_url",
-                    "Missing 'url': name the endpoint, e.g. /v1/chat/completions.");
+            throw ApiException.invalid(
+                    "url", "missing_url", "Missing 'url': name the endpoint, e.g. /v1/chat/completions.");
         }
-        Endpoint endpoint = Endpoint.fromPath(request.url()).orElseThrow(() -> ApiException.invalid("url",
-                "invalid_url", "'url' must be one of " + JobFields.ENDPOINTS + "; got '" + request.url() + "'."));
+        Endpoint endpoint = Endpoint.fromPath(request.url())
+                .orElseThrow(() -> ApiException.invalid(
+                        "url",
+                        "invalid_url",
+                        "'url' must be one of " + JobFields.ENDPOINTS + "; got '" + request.url() + "'."));
         WebhookEventFilter.checkHasUrl(webhookEvents, webhookUrl);
         return new SingleJob(request, endpoint, webhookUrl, priority, webhookEvents);
     }

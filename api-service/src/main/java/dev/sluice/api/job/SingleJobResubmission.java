@@ -21,10 +21,15 @@ public class SingleJobResubmission {
 
     /** The new job's id. */
     public String resubmit(Tenant tenant, JobRow job) {
-        Endpoint endpoint = Endpoint.fromPath(job.url()).orElseThrow(() -> new IllegalStateException(
-                "job " + job.id() + " has endpoint " + job.url() + ", which Sluice does not run"));
+        Endpoint endpoint = Endpoint.fromPath(job.url())
+                .orElseThrow(() -> new IllegalStateException(
+                        "job " + job.id() + " has endpoint " + job.url() + ", which Sluice does not run"));
         JobRequest request = new JobRequest(job.customId(), job.url(), job.model(), job.body());
-        return service.create(tenant, new SingleJobReader.SingleJob(request, endpoint, job.webhookUrl(),
-                job.priority(), job.webhookEvents()), null).id();
+        return service.create(
+                        tenant,
+                        new SingleJobReader.SingleJob(
+                                request, endpoint, job.webhookUrl(), job.priority(), job.webhookEvents()),
+                        null)
+                .id();
     }
 }

@@ -24,8 +24,12 @@ public class SubmissionMetrics {
 
     /** Counts newly stored jobs, by model. */
     public void submitted(List<JobMessage> jobs) {
-        Map<String, Long> byModel = jobs.stream().collect(Collectors.groupingBy(JobMessage::model, Collectors.counting()));
+        Map<String, Long> byModel =
+                jobs.stream().collect(Collectors.groupingBy(JobMessage::model, Collectors.counting()));
         byModel.forEach((model, count) -> Counter.builder("sluice.jobs.submitted")
-                .description("Jobs stored, by model").tag("model", model).register(meters).increment(count));
+                .description("Jobs stored, by model")
+                .tag("model", model)
+                .register(meters)
+                .increment(count));
     }
 }

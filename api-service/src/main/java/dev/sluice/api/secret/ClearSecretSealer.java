@@ -41,8 +41,10 @@ public class ClearSecretSealer implements ApplicationRunner {
                 log.info("Encrypted {} webhook secrets that were stored in clear", sealed);
             }
         } catch (RuntimeException e) {
-            log.warn("Encrypting the webhook secrets stored in clear failed; they stay readable and the next start "
-                    + "tries again", e);
+            log.warn(
+                    "Encrypting the webhook secrets stored in clear failed; they stay readable and the next start "
+                            + "tries again",
+                    e);
         }
     }
 
@@ -54,7 +56,8 @@ public class ClearSecretSealer implements ApplicationRunner {
         int sealed = 0;
         String after = "";
         for (List<StoredWebhookSecrets> page = tenants.findClearWebhookSecrets(SecretCipher.PREFIX, after, PAGE);
-                !page.isEmpty(); page = tenants.findClearWebhookSecrets(SecretCipher.PREFIX, after, PAGE)) {
+                !page.isEmpty();
+                page = tenants.findClearWebhookSecrets(SecretCipher.PREFIX, after, PAGE)) {
             for (StoredWebhookSecrets stored : page) {
                 String id = stored.tenantId();
                 String current = stored.webhookSecret();
@@ -63,7 +66,8 @@ public class ClearSecretSealer implements ApplicationRunner {
                     sealed++;
                 }
                 String previous = stored.previousWebhookSecret();
-                if (previous != null && !SecretCipher.isEncrypted(previous)
+                if (previous != null
+                        && !SecretCipher.isEncrypted(previous)
                         && tenants.replacePreviousWebhookSecret(id, previous, cipher.seal(id, previous))) {
                     sealed++;
                 }

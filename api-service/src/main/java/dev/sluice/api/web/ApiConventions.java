@@ -31,6 +31,7 @@ class ApiConventions implements OpenApiCustomizer, OperationCustomizer {
 
     /** {@code GET /v1/models/**}: model ids hold slashes, so the mapping takes the rest of the path. */
     private static final String MODELS_WILDCARD = "/v1/models/**";
+
     private static final String MODEL_PATH = "/v1/models/{model}";
 
     private static final String ERROR_REF = "#/components/schemas/Error";
@@ -38,8 +39,8 @@ class ApiConventions implements OpenApiCustomizer, OperationCustomizer {
     /** Adds the {@link ErrorResponse}s of the controller method. */
     @Override
     public Operation customize(Operation operation, HandlerMethod handlerMethod) {
-        for (ErrorResponse response : AnnotatedElementUtils.findMergedRepeatableAnnotations(handlerMethod.getMethod(),
-                ErrorResponse.class, ErrorResponse.List.class)) {
+        for (ErrorResponse response : AnnotatedElementUtils.findMergedRepeatableAnnotations(
+                handlerMethod.getMethod(), ErrorResponse.class, ErrorResponse.List.class)) {
             operation.getResponses().addApiResponse(String.valueOf(response.status()), error(response.description()));
         }
         return operation;
@@ -57,9 +58,12 @@ class ApiConventions implements OpenApiCustomizer, OperationCustomizer {
         }
         PathItem models = paths.remove(MODELS_WILDCARD);
         if (models != null) {
-            models.readOperations().forEach(operation -> operation.addParametersItem(new PathParameter().name("model")
-                    .description("The model id as the provider names it; may contain slashes (openai/gpt-4o-mini).")
-                    .schema(new Schema<String>().type("string"))));
+            models.readOperations()
+                    .forEach(operation -> operation.addParametersItem(new PathParameter()
+                            .name("model")
+                            .description(
+                                    "The model id as the provider names it; may contain slashes (openai/gpt-4o-mini).")
+                            .schema(new Schema<String>().type("string"))));
             paths.addPathItem(MODEL_PATH, models);
         }
         for (Map.Entry<String, PathItem> path : paths.entrySet()) {
@@ -74,15 +78,22 @@ class ApiConventions implements OpenApiCustomizer, OperationCustomizer {
 
     private static void conventionalErrors(String path, boolean admin, Operation operation) {
         ApiResponses responses = operation.getResponses();
-        boolean hasInput = operation.getRequestBody() != null || (operation.getParameters() != null
-                && operation.getParameters().stream().anyMatch(p -> "query".equals(p.getIn())
-                        || "header".equals(p.getIn())));
+        boolean hasInput = operation.getRequestBody() != null
+                || (operation.getParameters() != null
+                        && operation.getParameters().stream()
+                                .anyMatch(p -> "query".equals(p.getIn()) || "header".equals(p.getIn())));
         if (hasInput) {
             addError(responses, "400", "The input is invalid; `error.param` names where.");
         }
-        addError(responses, "401", admin ? "No admin key, or a wrong one." : "No API key, or an unknown or revoked one.");
+        addError(
+                responses,
+                "401",
+                admin ? "No admin key, or a wrong one." : "No API key, or an unknown or revoked one.");
         if (admin) {
-            addError(responses, "403", "A tenant key on the admin API, or the admin API is disabled (no SLUICE_ADMIN_KEY).");
+            addError(
+                    responses,
+                    "403",
+                    "A tenant key on the admin API, or the admin API is disabled (no SLUICE_ADMIN_KEY).");
         }
         if (path.contains("{")) {
             addError(responses, "404", "No such object, or another tenant's.");
@@ -101,8 +112,11 @@ class ApiConventions implements OpenApiCustomizer, OperationCustomizer {
 
     /** An error response: OpenAI's error object. */
     static ApiResponse error(String description) {
-        return new ApiResponse().description(description).content(new Content().addMediaType(
-                org.springframework.http.MediaType.APPLICATION_JSON_VALUE,
-                new MediaType().schema(new Schema<>().$ref(ERROR_REF))));
+        return new ApiResponse()
+                .description(description)
+                .content(new Content()
+                        .addMediaType(
+                                org.springframework.http.MediaType.APPLICATION_JSON_VALUE,
+                                new MediaType().schema(new Schema<>().$ref(ERROR_REF))));
     }
 }

@@ -31,7 +31,9 @@ class ApiDocsConfiguration {
     @Bean
     OpenAPI sluiceOpenApi() {
         return new OpenAPI()
-                .info(new Info().title("Sluice API").version("v1")
+                .info(new Info()
+                        .title("Sluice API")
+                        .version("v1")
                         .description("""
                                 OpenAI-compatible Batch, Files and (synchronous) chat/completions/embeddings API \
                                 in front of a rate-limited provider, plus Sluice's own extensions (single jobs, \
@@ -39,11 +41,19 @@ class ApiDocsConfiguration {
                                 Errors are always OpenAI's error object. Guides: docs/ in the repository.""")
                         .license(new License().name("See the repository")))
                 .components(new Components()
-                        .addSecuritySchemes(API_KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                                .bearerFormat("sk-sluice-…")
-                                .description("A tenant's API key, made with POST /admin/api-keys."))
-                        .addSecuritySchemes(ADMIN_KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                                .scheme("bearer").description("The operator's key, SLUICE_ADMIN_KEY.")));
+                        .addSecuritySchemes(
+                                API_KEY,
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .bearerFormat("sk-sluice-…")
+                                        .description("A tenant's API key, made with POST /admin/api-keys."))
+                        .addSecuritySchemes(
+                                ADMIN_KEY,
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .description("The operator's key, SLUICE_ADMIN_KEY.")));
     }
 
     @Bean

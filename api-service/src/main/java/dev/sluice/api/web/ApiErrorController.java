@@ -22,17 +22,31 @@ class ApiErrorController implements ErrorController {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         if (code == null) {
             // Someone asked for /error itself: there is no error to report and no such resource.
-            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_JSON)
-                    .body(ErrorBody.of(new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", null,
-                            "unknown_url", "Invalid URL (" + request.getMethod() + " " + request.getRequestURI() + ").")));
+            return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(ErrorBody.of(new ApiException(
+                            HttpStatus.NOT_FOUND,
+                            "invalid_request_error",
+                            null,
+                            "unknown_url",
+                            "Invalid URL (" + request.getMethod() + " " + request.getRequestURI() + ").")));
         }
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
-                ? HttpStatus.resolve(value) : HttpStatus.INTERNAL_SERVER_ERROR;
+                ? HttpStatus.resolve(value)
+                : HttpStatus.INTERNAL_SERVER_ERROR;
         Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
-        ApiException error = exception instanceof ApiException api ? api
-                : new ApiException(status, status.is5xxServerError() ? "server_error" : "invalid_request_error",
-                        null, status.is5xxServerError() ? "internal_error" : "invalid_request",
-                        status.is5xxServerError() ? "Sluice failed to handle the request." : status.getReasonPhrase() + ".");
-        return ResponseEntity.status(error.status()).contentType(MediaType.APPLICATION_JSON).body(ErrorBody.of(error));
+        ApiException error = exception instanceof ApiException api
+                ? api
+                : new ApiException(
+                        status,
+                        status.is5xxServerError() ? "server_error" : "invalid_request_error",
+                        null,
+                        status.is5xxServerError() ? "internal_error" : "invalid_request",
+                        status.is5xxServerError()
+                                ? "Sluice failed to handle the request."
+                                : status.getReasonPhrase() + ".");
+        return ResponseEntity.status(error.status())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(ErrorBody.of(error));
     }
 }

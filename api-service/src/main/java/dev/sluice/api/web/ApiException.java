@@ -30,7 +30,11 @@ public class ApiException extends RuntimeException {
 
     /** 404: no such object, or another tenant's (which must look the same). */
     public static ApiException notFound(String what, String id) {
-        return new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "id", "not_found",
+        return new ApiException(
+                HttpStatus.NOT_FOUND,
+                "invalid_request_error",
+                "id",
+                "not_found",
                 "No " + what + " found with id '" + (id.length() > 100 ? id.substring(0, 100) + "..." : id) + "'.");
     }
 
@@ -51,7 +55,11 @@ public class ApiException extends RuntimeException {
 
     /** 413: the body is larger than {@code sluice.input.max-request-size}. */
     public static ApiException tooLarge(long maxBytes) {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "invalid_request_error", null, "request_too_large",
+        return new ApiException(
+                HttpStatus.CONTENT_TOO_LARGE,
+                "invalid_request_error",
+                null,
+                "request_too_large",
                 "The request body is larger than the limit of " + maxBytes + " bytes. "
                         + "Split the batch into several smaller ones.");
     }

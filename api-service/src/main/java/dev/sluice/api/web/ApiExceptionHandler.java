@@ -16,8 +16,8 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.util.DisconnectedClientHelper;
 
@@ -40,8 +40,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})
     ResponseEntity<Object> unavailable(RuntimeException e) {
         log.warn("Request failed because a backing service is unavailable: {}", e.getMessage());
-        return respond(new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null, "service_unavailable",
-                "Sluice cannot reach its database right now. Retry in a few seconds."), HttpHeaders.EMPTY);
+        return respond(
+                new ApiException(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "server_error",
+                        null,
+                        "service_unavailable",
+                        "Sluice cannot reach its database right now. Retry in a few seconds."),
+                HttpHeaders.EMPTY);
     }
 
     @ExceptionHandler(Exception.class)
@@ -52,14 +58,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return null;
         }
         log.error("Unexpected failure while handling a request", e);
-        return respond(new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "server_error", null, "internal_error",
-                "Sluice failed to handle the request. Retry it; if it keeps failing, report it."), HttpHeaders.EMPTY);
+        return respond(
+                new ApiException(
+                        HttpStatus.INTERNAL_SERVER_ERROR,
+                        "server_error",
+                        null,
+                        "internal_error",
+                        "Sluice failed to handle the request. Retry it; if it keeps failing, report it."),
+                HttpHeaders.EMPTY);
     }
 
     /** Every Spring MVC exception ends here, with the status Spring chose for it. */
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
-            HttpStatusCode statusCode, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception e, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         return respond(translate(e, statusCode), headers);
     }
 
@@ -69,22 +81,44 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             status = HttpStatus.BAD_REQUEST;
         }
         return switch (e) {
-            case HttpMessageNotReadableException unreadable when BodySizeLimitFilter.causedByLimit(unreadable) ->
-                    BodySizeLimitFilter.tooLarge(unreadable);
-            case HttpMessageNotReadableException unreadable -> ApiException.invalid(null, "invalid_json",
-                    "We could not parse the JSON body of your request. Send a valid JSON object.");
-            case NoResourceFoundException notFound -> new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error",
-                    null, "unknown_url", "Invalid URL (" + notFound.getHttpMethod() + " /" + notFound.getResourcePath()
-                            + ").");
-            case NoHandlerFoundException notFound -> new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error",
-                    null, "unknown_url", "Invalid URL (" + notFound.getHttpMethod() + " " + notFound.getRequestURL()
-                            + ").");
-            case MissingServletRequestParameterException missing -> ApiException.invalid(missing.getParameterName(),
-                    "missing_parameter", "Missing required parameter '" + missing.getParameterName() + "'.");
-            case TypeMismatchException mismatch -> ApiException.invalid(mismatch.getPropertyName(),
-                    "invalid_parameter", "Invalid value for '" + mismatch.getPropertyName() + "'.");
-            default -> new ApiException(status, status.is5xxServerError() ? "server_error" : "invalid_request_error",
-                    null, codeFor(status), messageOf(e));
+            case HttpMessageNotReadableException unreadable
+            when BodySizeLimitFilter.causedByLimit(unreadable) -> BodySizeLimitFilter.tooLarge(unreadable);
+            case HttpMessageNotReadableException unreadable ->
+                ApiException.invalid(
+                        null,
+                        "invalid_json",
+                        "We could not parse the JSON body of your request. Send a valid JSON object.");
+            case NoResourceFoundException notFound ->
+                new ApiException(
+                        HttpStatus.NOT_FOUND,
+                        "invalid_request_error",
+                        null,
+                        "unknown_url",
+                        "Invalid URL (" + notFound.getHttpMethod() + " /" + notFound.getResourcePath() + ").");
+            case NoHandlerFoundException notFound ->
+                new ApiException(
+                        HttpStatus.NOT_FOUND,
+                        "invalid_request_error",
+                        null,
+                        "unknown_url",
+                        "Invalid URL (" + notFound.getHttpMethod() + " " + notFound.getRequestURL() + ").");
+            case MissingServletRequestParameterException missing ->
+                ApiException.invalid(
+                        missing.getParameterName(),
+                        "missing_parameter",
+                        "Missing required parameter '" + missing.getParameterName() + "'.");
+            case TypeMismatchException mismatch ->
+                ApiException.invalid(
+                        mismatch.getPropertyName(),
+                        "invalid_parameter",
+                        "Invalid value for '" + mismatch.getPropertyName() + "'.");
+            default ->
+                new ApiException(
+                        status,
+                        status.is5xxServerError() ? "server_error" : "invalid_request_error",
+                        null,
+                        codeFor(status),
+                        messageOf(e));
         };
     }
 
@@ -110,7 +144,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static ResponseEntity<Object> respond(ApiException e, HttpHeaders headers) {
         // The content type is set explicitly so that the error is written as JSON whatever the
         // client's Accept header asked for (e.g. application/x-ndjson on a results stream).
-        return ResponseEntity.status(e.status()).headers(headers).contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.status(e.status())
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(ErrorBody.of(e));
     }
 }

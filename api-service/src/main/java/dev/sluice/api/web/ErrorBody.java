@@ -16,8 +16,11 @@ record ErrorBody(Detail error) {
      * @param param   the offending parameter, e.g. {@code requests[3].body.model}, or null
      * @param code    a stable machine-readable code, or null
      */
-    public record Detail(String message, String type, @Nullable String param, @Nullable String code) {
-    }
+    public record Detail(
+            String message,
+            String type,
+            @Nullable String param,
+            @Nullable String code) {}
 
     static ErrorBody of(ApiException e) {
         return new ErrorBody(new Detail(e.getMessage(), e.type(), e.param(), e.code()));

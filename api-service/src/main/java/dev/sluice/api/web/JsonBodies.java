@@ -7,8 +7,7 @@ import java.io.InputStream;
 /** Reads a whole request body, already capped by {@link BodySizeLimitFilter}, for the JSON readers. */
 public final class JsonBodies {
 
-    private JsonBodies() {
-    }
+    private JsonBodies() {}
 
     /**
      * The body's bytes; a 413 when it passes the cap, a 400 when it is empty or is not UTF-8 (the
@@ -18,7 +17,8 @@ public final class JsonBodies {
         byte[] bytes;
         try (InputStream in = request.getInputStream()) {
             long declared = request.getContentLengthLong();
-            bytes = declared >= 0 && declared < Integer.MAX_VALUE - 16 ? in.readNBytes((int) declared)
+            bytes = declared >= 0 && declared < Integer.MAX_VALUE - 16
+                    ? in.readNBytes((int) declared)
                     : in.readAllBytes();
         } catch (IOException e) {
             if (BodySizeLimitFilter.causedByLimit(e)) {

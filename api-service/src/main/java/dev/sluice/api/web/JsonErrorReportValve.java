@@ -22,9 +22,11 @@ class JsonErrorReportValve extends ErrorReportValve {
             return;
         }
         HttpStatus resolved = HttpStatus.resolve(status);
-        String message = status >= 500 ? "Sluice failed to handle the request."
-                : "The request was refused before it reached Sluice (" + (resolved == null ? status
-                        : resolved.getReasonPhrase()) + "): check the URL's encoding and the size of the headers.";
+        String message = status >= 500
+                ? "Sluice failed to handle the request."
+                : "The request was refused before it reached Sluice ("
+                        + (resolved == null ? status : resolved.getReasonPhrase())
+                        + "): check the URL's encoding and the size of the headers.";
         String type = status >= 500 ? "server_error" : "invalid_request_error";
         String code = status >= 500 ? "internal_error" : "invalid_request";
         try {

@@ -36,7 +36,8 @@ public final class JsonInput implements AutoCloseable {
                             .maxStringLength(MAX_STRING_LENGTH)
                             .build())
                     .build())
-            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final byte[] bytes;
     private final JsonParser parser;
@@ -66,7 +67,9 @@ public final class JsonInput implements AutoCloseable {
         }
         String name = parser.currentName();
         if (!seen.add(name)) {
-            throw ApiException.invalid(join(objectParam, name), "duplicate_parameter",
+            throw ApiException.invalid(
+                    join(objectParam, name),
+                    "duplicate_parameter",
                     "Parameter '" + join(objectParam, name) + "' is given more than once.");
         }
         next();
@@ -180,8 +183,8 @@ public final class JsonInput implements AutoCloseable {
     /** Refuses text PostgreSQL cannot store (U+0000), so that it is a 400 and never a failed insert. */
     public static String text(String param, String value) {
         if (value != null && value.indexOf('\u0000') >= 0) {
-            throw ApiException.invalid(param, "invalid_value", "Parameter '" + param
-                    + "' must not contain the NUL character (\\u0000).");
+            throw ApiException.invalid(
+                    param, "invalid_value", "Parameter '" + param + "' must not contain the NUL character (\\u0000).");
         }
         return value;
     }
@@ -202,7 +205,9 @@ public final class JsonInput implements AutoCloseable {
     private static ApiException malformed(JacksonException e) {
         TokenStreamLocation at = e.getLocation();
         String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        return ApiException.invalid(null, "invalid_json",
+        return ApiException.invalid(
+                null,
+                "invalid_json",
                 "We could not parse the JSON body of your request" + where + ": " + e.getOriginalMessage());
     }
 

@@ -9,8 +9,7 @@ public final class JsonText {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private JsonText() {
-    }
+    private JsonText() {}
 
     /** The text as a JSON value, a JSON string when it does not parse, or null for null. */
     public static JsonNode of(String text) {

@@ -13,7 +13,11 @@ import java.util.function.Function;
  * @param lastId  the last object's id (the next page's {@code after}), or null on an empty page
  * @param hasMore whether another page follows
  */
-public record ListPage<T>(String object, List<T> data, @Nullable String firstId, @Nullable String lastId,
+public record ListPage<T>(
+        String object,
+        List<T> data,
+        @Nullable String firstId,
+        @Nullable String lastId,
         boolean hasMore) {
 
     /**
@@ -24,13 +28,21 @@ public record ListPage<T>(String object, List<T> data, @Nullable String firstId,
         boolean hasMore = rows.size() > limit;
         List<R> page = hasMore ? rows.subList(0, limit) : rows;
         List<T> data = page.stream().map(view).toList();
-        return new ListPage<>("list", data, page.isEmpty() ? null : id.apply(page.getFirst()),
-                page.isEmpty() ? null : id.apply(page.getLast()), hasMore);
+        return new ListPage<>(
+                "list",
+                data,
+                page.isEmpty() ? null : id.apply(page.getFirst()),
+                page.isEmpty() ? null : id.apply(page.getLast()),
+                hasMore);
     }
 
     /** A list that is never paged (e.g. admin listings). */
     public static <T> ListPage<T> all(List<T> data, Function<T, String> id) {
-        return new ListPage<>("list", data, data.isEmpty() ? null : id.apply(data.getFirst()),
-                data.isEmpty() ? null : id.apply(data.getLast()), false);
+        return new ListPage<>(
+                "list",
+                data,
+                data.isEmpty() ? null : id.apply(data.getFirst()),
+                data.isEmpty() ? null : id.apply(data.getLast()),
+                false);
     }
 }

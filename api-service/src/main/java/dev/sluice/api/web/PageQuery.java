@@ -29,13 +29,15 @@ public record PageQuery(String after, int limit) {
                 size = -1;
             }
             if (size < 1 || size > MAX_LIMIT) {
-                throw ApiException.invalid("limit", "invalid_limit",
+                throw ApiException.invalid(
+                        "limit",
+                        "invalid_limit",
                         "limit must be an integer between 1 and " + MAX_LIMIT + ", got '" + limit + "'.");
             }
         }
         if (after != null && !after.isEmpty() && !ID.matcher(after).matches()) {
-            throw ApiException.invalid("after", "invalid_after",
-                    "after must be the id of an object from a previous page.");
+            throw ApiException.invalid(
+                    "after", "invalid_after", "after must be the id of an object from a previous page.");
         }
         return new PageQuery(after == null || after.isEmpty() ? null : after, size);
     }
@@ -47,7 +49,8 @@ public record PageQuery(String after, int limit) {
         }
         String id = value.strip();
         if (!plausibleId(id)) {
-            throw ApiException.invalid(param, "invalid_" + param, param + " must be an id such as those the API returns.");
+            throw ApiException.invalid(
+                    param, "invalid_" + param, param + " must be an id such as those the API returns.");
         }
         return id;
     }

@@ -47,11 +47,17 @@ class WireModelResolver extends ModelResolver {
      * (swagger only adds {@code "null"} to the types of inline schemas, and beside a {@code $ref} it would not count).
      */
     @Override
-    protected boolean applyBeanValidatorAnnotations(BeanPropertyDefinition propDef, Schema property,
-            Annotation[] annotations, Schema parent, boolean applyNotNullAnnotations) {
-        boolean updated = super.applyBeanValidatorAnnotations(propDef, property, annotations, parent,
-                applyNotNullAnnotations);
-        if (property != null && property.get$ref() != null && annotations != null
+    protected boolean applyBeanValidatorAnnotations(
+            BeanPropertyDefinition propDef,
+            Schema property,
+            Annotation[] annotations,
+            Schema parent,
+            boolean applyNotNullAnnotations) {
+        boolean updated =
+                super.applyBeanValidatorAnnotations(propDef, property, annotations, parent, applyNotNullAnnotations);
+        if (property != null
+                && property.get$ref() != null
+                && annotations != null
                 && Arrays.stream(annotations).anyMatch(a -> a instanceof Nullable)) {
             String ref = property.get$ref();
             property.set$ref(null);
@@ -66,7 +72,8 @@ class WireModelResolver extends ModelResolver {
             io.swagger.v3.oas.annotations.media.Schema schema) {
         io.swagger.v3.oas.annotations.media.Schema.RequiredMode mode = super.resolveRequiredMode(schema);
         return mode == io.swagger.v3.oas.annotations.media.Schema.RequiredMode.AUTO
-                ? io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED : mode;
+                ? io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED
+                : mode;
     }
 
     /**

@@ -6,11 +6,11 @@ import dev.sluice.api.web.PageQuery;
 import dev.sluice.db.webhook.WebhookDelivery;
 import dev.sluice.db.webhook.WebhookDeliveryEntityRepository;
 import dev.sluice.db.webhook.WebhookEventRepository;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -33,7 +33,8 @@ class AdminWebhookDeliveryController {
     private final WebhookEventRepository events;
     private final Clock clock;
 
-    AdminWebhookDeliveryController(WebhookDeliveryEntityRepository deliveries, WebhookEventRepository events, Clock clock) {
+    AdminWebhookDeliveryController(
+            WebhookDeliveryEntityRepository deliveries, WebhookEventRepository events, Clock clock) {
         this.deliveries = deliveries;
         this.events = events;
         this.clock = clock;
@@ -50,23 +51,37 @@ class AdminWebhookDeliveryController {
     record AdminDelivery(String object, String tenantId, String subjectId, WebhookDeliveryView delivery) {
 
         static AdminDelivery of(WebhookDelivery delivery) {
-            return new AdminDelivery("admin.webhook_delivery", delivery.tenantId(), delivery.subjectId(),
+            return new AdminDelivery(
+                    "admin.webhook_delivery",
+                    delivery.tenantId(),
+                    delivery.subjectId(),
                     WebhookDeliveryView.of(delivery));
         }
     }
 
     @Operation(summary = "Every tenant's webhook delivery attempts, newest first")
     @GetMapping("/admin/webhook-deliveries")
-    ListPage<AdminDelivery> list(@RequestParam(required = false) String status,
+    ListPage<AdminDelivery> list(
+            @RequestParam(required = false) String status,
             @RequestParam(name = "subject_id", required = false) String subjectId,
-            @RequestParam(required = false) String tenant, @RequestParam(required = false) String limit) {
+            @RequestParam(required = false) String tenant,
+            @RequestParam(required = false) String limit) {
         String wanted = blankToNull(status);
         if (wanted != null && !STATUSES.contains(wanted)) {
             throw ApiException.invalid("status", "invalid_status", "status must be delivered, failed or refused.");
         }
         int max = PageQuery.parse(null, limit).limit();
-        return ListPage.all(deliveries.recent(wanted, PageQuery.optionalId(subjectId, "subject_id"), PageQuery.optionalId(tenant, "tenant"), max).stream()
-                .map(AdminDelivery::of).toList(), row -> row.delivery().id());
+        return ListPage.all(
+                deliveries
+                        .recent(
+                                wanted,
+                                PageQuery.optionalId(subjectId, "subject_id"),
+                                PageQuery.optionalId(tenant, "tenant"),
+                                max)
+                        .stream()
+                        .map(AdminDelivery::of)
+                        .toList(),
+                row -> row.delivery().id());
     }
 
     @Operation(summary = "Send the event of a delivery attempt again")

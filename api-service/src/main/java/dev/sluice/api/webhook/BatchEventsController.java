@@ -46,9 +46,11 @@ class BatchEventsController {
     }
 
     @Operation(summary = "Follow a batch's progress as Server-Sent Events")
-    @ApiResponse(responseCode = "200", description = "`event: progress` frames (data: a BatchProgress), then one "
-            + "`event: batch.<status>` and the end", content = @Content(mediaType = "text/event-stream",
-                    schema = @Schema(implementation = BatchProgress.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = "`event: progress` frames (data: a BatchProgress), then one "
+                    + "`event: batch.<status>` and the end",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = BatchProgress.class)))
     @GetMapping("/v1/batches/{id}/events")
     void events(Tenant tenant, @PathVariable String id, HttpServletResponse response) throws IOException {
         if (!PageQuery.plausibleId(id) || batches.find(tenant.id(), id).isEmpty()) {

@@ -41,9 +41,11 @@ class BatchFeeds {
                 .description("Reads of a batch for its open event streams: one per batch per poll interval")
                 .register(meters);
         Gauge.builder("sluice.events.streams", streams, AtomicInteger::get)
-                .description("Open GET /v1/batches/{id}/events streams").register(meters);
+                .description("Open GET /v1/batches/{id}/events streams")
+                .register(meters);
         Gauge.builder("sluice.events.batches", feeds, ConcurrentHashMap::size)
-                .description("Batches polled for their open event streams").register(meters);
+                .description("Batches polled for their open event streams")
+                .register(meters);
     }
 
     /** Opens a stream on the tenant's batch (the caller has checked that it is theirs). */
@@ -80,10 +82,11 @@ class BatchFeeds {
     @EventListener(ContextClosedEvent.class)
     void closing() {
         closing = true;
-        feeds.keySet().forEach(batchId -> feeds.computeIfPresent(batchId, (id, feed) -> {
-            feed.endAll();
-            return feed;
-        }));
+        feeds.keySet()
+                .forEach(batchId -> feeds.computeIfPresent(batchId, (id, feed) -> {
+                    feed.endAll();
+                    return feed;
+                }));
     }
 
     private BatchFeed start(String tenantId, String batchId) {
@@ -119,8 +122,11 @@ class BatchFeeds {
             }
             return BatchEvent.progress(BatchProgress.of(row, batches.liveCounts(row.id())));
         } catch (RuntimeException e) {
-            log.warn("Reading batch {} for its event streams failed; retrying in {}: {}", feed.batchId(),
-                    pollInterval, e.toString());
+            log.warn(
+                    "Reading batch {} for its event streams failed; retrying in {}: {}",
+                    feed.batchId(),
+                    pollInterval,
+                    e.toString());
             return null;
         }
     }

@@ -28,18 +28,34 @@ record BatchProgress(String id, String object, String status, RequestCounts requ
      * @param cancelled cancelled before they ran
      * @param expired   not run within the completion window
      */
-    record RequestCounts(int total, int completed, int failed, @Schema(requiredMode = NOT_REQUIRED) Integer queued,
-            @Schema(requiredMode = NOT_REQUIRED) Integer running, @Schema(requiredMode = NOT_REQUIRED) Integer cancelled,
-            @Schema(requiredMode = NOT_REQUIRED) Integer expired) {
-    }
+    record RequestCounts(
+            int total,
+            int completed,
+            int failed,
+            @Schema(requiredMode = NOT_REQUIRED) Integer queued,
+            @Schema(requiredMode = NOT_REQUIRED) Integer running,
+            @Schema(requiredMode = NOT_REQUIRED) Integer cancelled,
+            @Schema(requiredMode = NOT_REQUIRED) Integer expired) {}
 
     /** The batch's progress; {@code live} holds its jobs' counts while it is not settled. */
     static BatchProgress of(BatchRow row, JobCounts live) {
         RequestCounts counts = live == null
-                ? new RequestCounts(row.requestTotal(), row.requestCompleted(),
-                        row.requestFailed() == null ? 0 : row.requestFailed(), null, null, null, null)
-                : new RequestCounts(row.requestTotal(), live.succeeded(), live.unsuccessful(), live.queued(),
-                        live.running(), live.cancelled(), live.expired());
+                ? new RequestCounts(
+                        row.requestTotal(),
+                        row.requestCompleted(),
+                        row.requestFailed() == null ? 0 : row.requestFailed(),
+                        null,
+                        null,
+                        null,
+                        null)
+                : new RequestCounts(
+                        row.requestTotal(),
+                        live.succeeded(),
+                        live.unsuccessful(),
+                        live.queued(),
+                        live.running(),
+                        live.cancelled(),
+                        live.expired());
         return new BatchProgress(row.id(), "batch.progress", row.status().wire(), counts);
     }
 

@@ -36,8 +36,12 @@ class WebhookDeliveryController {
     private final WebhookEventRepository events;
     private final Clock clock;
 
-    WebhookDeliveryController(BatchRepository batches, JobRepository jobs, WebhookDeliveryEntityRepository deliveries,
-            WebhookEventRepository events, Clock clock) {
+    WebhookDeliveryController(
+            BatchRepository batches,
+            JobRepository jobs,
+            WebhookDeliveryEntityRepository deliveries,
+            WebhookEventRepository events,
+            Clock clock) {
         this.batches = batches;
         this.jobs = jobs;
         this.deliveries = deliveries;
@@ -74,8 +78,11 @@ class WebhookDeliveryController {
     }
 
     private ListPage<WebhookDeliveryView> list(Tenant tenant, String subjectId) {
-        return ListPage.all(deliveries.listForSubject(tenant.id(), subjectId).stream()
-                .map(WebhookDeliveryView::of).toList(), WebhookDeliveryView::id);
+        return ListPage.all(
+                deliveries.listForSubject(tenant.id(), subjectId).stream()
+                        .map(WebhookDeliveryView::of)
+                        .toList(),
+                WebhookDeliveryView::id);
     }
 
     /** Answers with the attempt named; the new attempt shows in the list once the worker has made it. */
@@ -83,7 +90,8 @@ class WebhookDeliveryController {
         if (!PageQuery.plausibleId(deliveryId)) {
             throw ApiException.notFound("webhook delivery", deliveryId);
         }
-        WebhookDelivery delivery = deliveries.find(tenant.id(), subjectId, deliveryId)
+        WebhookDelivery delivery = deliveries
+                .find(tenant.id(), subjectId, deliveryId)
                 .orElseThrow(() -> ApiException.notFound("webhook delivery", deliveryId));
         return resend(events, delivery, clock);
     }
@@ -91,8 +99,10 @@ class WebhookDeliveryController {
     /** Makes the attempt's event due again (for its tenant or the operator); 409 while it is still pending. */
     static WebhookDeliveryView resend(WebhookEventRepository events, WebhookDelivery delivery, Clock clock) {
         if (!events.redeliver(delivery.tenantId(), delivery.eventId(), clock.instant())) {
-            throw ApiException.conflict("webhook_delivery_pending", "event " + delivery.eventId()
-                    + " is still being delivered or awaits its next retry; redeliver it once it is delivered or failed.");
+            throw ApiException.conflict(
+                    "webhook_delivery_pending",
+                    "event " + delivery.eventId()
+                            + " is still being delivered or awaits its next retry; redeliver it once it is delivered or failed.");
         }
         return WebhookDeliveryView.of(delivery);
     }

@@ -20,15 +20,34 @@ import java.time.Instant;
  * @param createdAt      when it was made
  * @param nextAttemptAt  when the event is tried again after this attempt, or null
  */
-record WebhookDeliveryView(String id, String object, String eventId, String eventType, int attempt, String url,
-        String status, @Nullable Integer responseStatus, @Nullable String error, long durationMs, long createdAt,
+record WebhookDeliveryView(
+        String id,
+        String object,
+        String eventId,
+        String eventType,
+        int attempt,
+        String url,
+        String status,
+        @Nullable Integer responseStatus,
+        @Nullable String error,
+        long durationMs,
+        long createdAt,
         @Nullable Long nextAttemptAt) {
 
     static WebhookDeliveryView of(WebhookDelivery delivery) {
         Instant next = delivery.nextAttemptAt();
-        return new WebhookDeliveryView(delivery.id(), "webhook_delivery", delivery.eventId(), delivery.eventType(),
-                delivery.attempt(), delivery.url(), delivery.status(), delivery.responseStatus(), delivery.error(),
-                delivery.durationMs(), delivery.attemptedAt().getEpochSecond(),
+        return new WebhookDeliveryView(
+                delivery.id(),
+                "webhook_delivery",
+                delivery.eventId(),
+                delivery.eventType(),
+                delivery.attempt(),
+                delivery.url(),
+                delivery.status(),
+                delivery.responseStatus(),
+                delivery.error(),
+                delivery.durationMs(),
+                delivery.attemptedAt().getEpochSecond(),
                 next == null ? null : next.getEpochSecond());
     }
 }

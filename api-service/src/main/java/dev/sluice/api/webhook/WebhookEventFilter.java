@@ -56,8 +56,7 @@ public enum WebhookEventFilter {
             chosen.add(type);
         }
         if (chosen.isEmpty()) {
-            throw invalid("'" + PARAM + "' must name at least one of " + types
-                    + "; leave it out to get every event.");
+            throw invalid("'" + PARAM + "' must name at least one of " + types + "; leave it out to get every event.");
         }
         return new ArrayList<>(chosen);
     }
@@ -65,7 +64,9 @@ public enum WebhookEventFilter {
     /** Refuses a filter given without a {@code webhook_url}: there would be nothing to filter. */
     public static void checkHasUrl(List<String> events, String webhookUrl) {
         if (events != null && webhookUrl == null) {
-            throw ApiException.invalid(PARAM, "webhook_events_without_url",
+            throw ApiException.invalid(
+                    PARAM,
+                    "webhook_events_without_url",
                     "'" + PARAM + "' filters the events sent to 'webhook_url'; give a webhook_url too, or leave "
                             + PARAM + " out.");
         }

@@ -25,8 +25,11 @@ public class WebhookUrls {
             return;
         }
         policy.refusalOfUrl(url).ifPresent(reason -> {
-            throw ApiException.invalid(param, "invalid_webhook_url", "'" + param + "' is not allowed: " + reason
-                    + ". Webhooks go to public addresses only (SLUICE_WEBHOOK_ALLOW_PRIVATE lifts this).");
+            throw ApiException.invalid(
+                    param,
+                    "invalid_webhook_url",
+                    "'" + param + "' is not allowed: " + reason
+                            + ". Webhooks go to public addresses only (SLUICE_WEBHOOK_ALLOW_PRIVATE lifts this).");
         });
     }
 }

@@ -20,8 +20,8 @@ class AdminKeyCheckTest {
     private static final String KEY = "s3cret-admin-key-0001";
 
     private final MovableClock clock = new MovableClock();
-    private final AdminKeyCheck check = new AdminKeyCheck(AdminKeyInterceptorTest.properties(KEY),
-            new AdminLoginSettings(10, Duration.ofMinutes(1)), clock);
+    private final AdminKeyCheck check = new AdminKeyCheck(
+            AdminKeyInterceptorTest.properties(KEY), new AdminLoginSettings(10, Duration.ofMinutes(1)), clock);
 
     @Test
     void tenFailuresInAMinuteThrottleTheAddressUntilTheOldestLeavesTheWindow() {
@@ -32,9 +32,11 @@ class AdminKeyCheckTest {
         // 20 s after the first failure: it leaves the window 40 s from now.
         assertThat(check.check("wrong-again", "203.0.113.7"))
                 .isEqualTo(new AdminKeyCheck.Throttled(Duration.ofSeconds(40)));
-        assertThat(check.check(KEY, "203.0.113.7")).as("even the right key waits")
+        assertThat(check.check(KEY, "203.0.113.7"))
+                .as("even the right key waits")
                 .isInstanceOf(AdminKeyCheck.Throttled.class);
-        assertThat(check.check(KEY, "203.0.113.8")).as("another address is not held back")
+        assertThat(check.check(KEY, "203.0.113.8"))
+                .as("another address is not held back")
                 .isInstanceOf(AdminKeyCheck.Accepted.class);
 
         clock.advance(Duration.ofSeconds(40));
@@ -91,8 +93,8 @@ class AdminKeyCheckTest {
 
     @Test
     void withoutAnAdminKeyNothingIsAccepted() {
-        AdminKeyCheck off = new AdminKeyCheck(AdminKeyInterceptorTest.properties(null), new AdminLoginSettings(10, Duration.ofMinutes(1)),
-                clock);
+        AdminKeyCheck off = new AdminKeyCheck(
+                AdminKeyInterceptorTest.properties(null), new AdminLoginSettings(10, Duration.ofMinutes(1)), clock);
         assertThat(off.check("anything-at-all-long", "203.0.113.7")).isInstanceOf(AdminKeyCheck.Disabled.class);
     }
 

@@ -42,11 +42,16 @@ class AdminKeyInterceptorTest {
         AdminKeyInterceptor interceptor = interceptor("s3cret-admin-key-0001");
         when(tenants.findByKeyHash(any())).thenReturn(Optional.empty());
 
-        assertThat(interceptor.preHandle(request("s3cret-admin-key-0001"), new MockHttpServletResponse(), null)).isTrue();
-        assertThatThrownBy(() -> interceptor.preHandle(request("s3cret-admin-key-000l"), new MockHttpServletResponse(), null))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
-        assertThatThrownBy(() -> interceptor.preHandle(new MockHttpServletRequest(), new MockHttpServletResponse(),
-                null)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
+        assertThat(interceptor.preHandle(request("s3cret-admin-key-0001"), new MockHttpServletResponse(), null))
+                .isTrue();
+        assertThatThrownBy(() ->
+                        interceptor.preHandle(request("s3cret-admin-key-000l"), new MockHttpServletResponse(), null))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
+        assertThatThrownBy(
+                        () -> interceptor.preHandle(new MockHttpServletRequest(), new MockHttpServletResponse(), null))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
     }
 
     @Test
@@ -54,13 +59,17 @@ class AdminKeyInterceptorTest {
         AdminKeyInterceptor interceptor = interceptor("s3cret-admin-key-0001");
         when(tenants.findByKeyHash(any())).thenReturn(Optional.of(new Tenant("tenant_1", "t", "whsec_x")));
 
-        assertThatThrownBy(() -> interceptor.preHandle(request("sk-sluice-tenant"), new MockHttpServletResponse(),
-                null)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(403));
+        assertThatThrownBy(
+                        () -> interceptor.preHandle(request("sk-sluice-tenant"), new MockHttpServletResponse(), null))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status().value()).isEqualTo(403));
     }
 
     @Test
     void configurationNeverPrintsTheAdminKey() {
-        assertThat(properties("s3cret-admin-key-0001").toString()).doesNotContain("s3cret-admin-key-0001").contains("***");
+        assertThat(properties("s3cret-admin-key-0001").toString())
+                .doesNotContain("s3cret-admin-key-0001")
+                .contains("***");
     }
 
     @Test
@@ -68,8 +77,10 @@ class AdminKeyInterceptorTest {
         AdminKeyInterceptor interceptor = interceptor("s3cret-admin-key-0001");
         when(tenants.findByKeyHash(any())).thenReturn(Optional.empty());
         for (int i = 0; i < 10; i++) {
-            assertThatThrownBy(() -> interceptor.preHandle(request("wrong-" + Math.random()),
-                    new MockHttpServletResponse(), null)).isInstanceOfSatisfying(ApiException.class,
+            assertThatThrownBy(() -> interceptor.preHandle(
+                            request("wrong-" + Math.random()), new MockHttpServletResponse(), null))
+                    .isInstanceOfSatisfying(
+                            ApiException.class,
                             e -> assertThat(e.status().value()).isEqualTo(401));
         }
 
@@ -92,29 +103,42 @@ class AdminKeyInterceptorTest {
         assertThat(properties("0123456789abcdef").adminEnabled()).isTrue();
     }
 
-
     @Test
     void theDashboardSessionReadsFreelyButChangesOnlyWithItsCsrfToken() {
         AdminKeyInterceptor interceptor = interceptor("s3cret-admin-key-0001");
         String token = sessions("s3cret-admin-key-0001").newToken();
 
-        assertThat(interceptor.preHandle(withSession("GET", token, null), new MockHttpServletResponse(), null)).isTrue();
-        assertThat(interceptor.preHandle(withSession("POST", token, sessions("s3cret-admin-key-0001").csrfOf(token)),
-                new MockHttpServletResponse(), null)).isTrue();
-        assertThatThrownBy(() -> interceptor.preHandle(withSession("POST", token, null), new MockHttpServletResponse(),
-                null)).isInstanceOfSatisfying(ApiException.class, e -> {
+        assertThat(interceptor.preHandle(withSession("GET", token, null), new MockHttpServletResponse(), null))
+                .isTrue();
+        assertThat(interceptor.preHandle(
+                        withSession(
+                                "POST", token, sessions("s3cret-admin-key-0001").csrfOf(token)),
+                        new MockHttpServletResponse(),
+                        null))
+                .isTrue();
+        assertThatThrownBy(() ->
+                        interceptor.preHandle(withSession("POST", token, null), new MockHttpServletResponse(), null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status().value()).isEqualTo(403);
                     assertThat(e.code()).isEqualTo("invalid_csrf_token");
                 });
-        assertThatThrownBy(() -> interceptor.preHandle(withSession("POST", token, sessions("s3cret-admin-key-0001").csrfOf(
-                token + "x")), new MockHttpServletResponse(), null)).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> interceptor.preHandle(
+                        withSession(
+                                "POST", token, sessions("s3cret-admin-key-0001").csrfOf(token + "x")),
+                        new MockHttpServletResponse(),
+                        null))
+                .isInstanceOf(ApiException.class);
         // A session signed under another admin key, or a forged one, is no session at all.
         String foreign = sessions("other-admin-key-0002").newToken();
-        assertThatThrownBy(() -> interceptor.preHandle(withSession("GET", foreign, null), new MockHttpServletResponse(),
-                null)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
+        assertThatThrownBy(() ->
+                        interceptor.preHandle(withSession("GET", foreign, null), new MockHttpServletResponse(), null))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
         String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
-        assertThatThrownBy(() -> interceptor.preHandle(withSession("GET", forged, null), new MockHttpServletResponse(),
-                null)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
+        assertThatThrownBy(() ->
+                        interceptor.preHandle(withSession("GET", forged, null), new MockHttpServletResponse(), null))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
     }
 
     @Test
@@ -130,9 +154,13 @@ class AdminKeyInterceptorTest {
     }
 
     private AdminKeyInterceptor interceptor(String adminKey) {
-        return new AdminKeyInterceptor(new AdminKeyCheck(properties(adminKey),
-                new AdminLoginSettings(10, Duration.ofMinutes(1)), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)),
-                tenants, sessions(adminKey));
+        return new AdminKeyInterceptor(
+                new AdminKeyCheck(
+                        properties(adminKey),
+                        new AdminLoginSettings(10, Duration.ofMinutes(1)),
+                        Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)),
+                tenants,
+                sessions(adminKey));
     }
 
     private static AdminSessions sessions(String adminKey) {
@@ -180,12 +208,26 @@ class AdminKeyInterceptorTest {
     }
 
     static ApiProperties properties(String adminKey) {
-        return new ApiProperties(adminKey,
-                new ApiProperties.Input(DataSize.ofMegabytes(1), 10, 10, 16, 64, 512, Duration.ofHours(24),
-                        DataSize.ofMegabytes(200), DataSize.ofMegabytes(10)),
-                new ApiProperties.Dispatch(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                        1000, Duration.ofSeconds(90)),
+        return new ApiProperties(
+                adminKey,
+                new ApiProperties.Input(
+                        DataSize.ofMegabytes(1),
+                        10,
+                        10,
+                        16,
+                        64,
+                        512,
+                        Duration.ofHours(24),
+                        DataSize.ofMegabytes(200),
+                        DataSize.ofMegabytes(10)),
+                new ApiProperties.Dispatch(
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(30),
+                        1000,
+                        Duration.ofSeconds(90)),
                 new ApiProperties.Webhook(false, Duration.ofHours(24)),
-                new ApiProperties.Events(Duration.ofMillis(500), Duration.ofSeconds(15)), null);
+                new ApiProperties.Events(Duration.ofMillis(500), Duration.ofSeconds(15)),
+                null);
     }
 }

@@ -16,8 +16,16 @@ import org.springframework.util.unit.DataSize;
 
 class BatchReaderTest {
 
-    private static final ApiProperties.Input LIMITS = new ApiProperties.Input(DataSize.ofMegabytes(1), 3, 10, 2, 8,
-            16, Duration.ofHours(24), DataSize.ofMegabytes(200), DataSize.ofMegabytes(10));
+    private static final ApiProperties.Input LIMITS = new ApiProperties.Input(
+            DataSize.ofMegabytes(1),
+            3,
+            10,
+            2,
+            8,
+            16,
+            Duration.ofHours(24),
+            DataSize.ofMegabytes(200),
+            DataSize.ofMegabytes(10));
 
     private final BatchReader reader = new BatchReader(LIMITS);
 
@@ -46,15 +54,20 @@ class BatchReaderTest {
     @Test
     void bodiesAreSlicedRightAfterAByteOrderMark() {
         byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-        byte[] json = "{\"endpoint\":\"/v1/completions\",\"requests\":[{\"custom_id\":\"a\",\"body\":{\"model\":\"m\"}}]}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] json =
+                "{\"endpoint\":\"/v1/completions\",\"requests\":[{\"custom_id\":\"a\",\"body\":{\"model\":\"m\"}}]}"
+                        .getBytes(StandardCharsets.UTF_8);
         byte[] body = new byte[bom.length + json.length];
         System.arraycopy(bom, 0, body, 0, bom.length);
         System.arraycopy(json, 0, body, bom.length, json.length);
 
         assertThat(reader.read(body, fileId -> {
-            throw new AssertionError("no input file here");
-        }).requests().getFirst().body()).isEqualTo("{\"model\":\"m\"}");
+                            throw new AssertionError("no input file here");
+                        })
+                        .requests()
+                        .getFirst()
+                        .body())
+                .isEqualTo("{\"model\":\"m\"}");
     }
 
     @Test
@@ -72,15 +85,13 @@ class BatchReaderTest {
         assertRefused("""
                 {"endpoint": "/v1/completions", "requests": [
                   {"custom_id": "a", "body": {"model": "m"}}, {"custom_id": "b", "body": {"model": "m"}},
-                  {"custom_id": "c", "body": {"model": "m"}}, {"custom_id": "d", "body": {"model": "m"}}]}""",
-                "requests", "batch_too_large");
+                  {"custom_id": "c", "body": {"model": "m"}}, {"custom_id": "d", "body": {"model": "m"}}]}""", "requests", "batch_too_large");
     }
 
     @Test
     void refusesCustomIdsAndMetadataOverTheConfiguredLengths() {
         assertRefused("""
-                {"endpoint": "/v1/completions", "requests": [{"custom_id": "12345678901", "body": {"model": "m"}}]}""",
-                "requests[0].custom_id", "invalid_custom_id");
+                {"endpoint": "/v1/completions", "requests": [{"custom_id": "12345678901", "body": {"model": "m"}}]}""", "requests[0].custom_id", "invalid_custom_id");
         assertRefused("""
                 {"endpoint": "/v1/completions", "requests": [{"custom_id": "a", "body": {"model": "m"}}],
                  "metadata": {"a": "1", "b": "2", "c": "3"}}""", "metadata", "invalid_metadata");
@@ -103,21 +114,26 @@ class BatchReaderTest {
     @Test
     void checksAnInputFileOnlyOnceTheRestOfTheBodyPassedAndLeavesItsLinesToBeStored() {
         List<String> asked = new ArrayList<>();
-        InlineBatch batch = reader.read(("{\"endpoint\": \"/v1/completions\", \"input_file_id\": \"file-1\", "
-                + "\"metadata\": {\"k\": \"v\"}}").getBytes(StandardCharsets.UTF_8), asked::add);
+        InlineBatch batch = reader.read(
+                ("{\"endpoint\": \"/v1/completions\", \"input_file_id\": \"file-1\", "
+                                + "\"metadata\": {\"k\": \"v\"}}")
+                        .getBytes(StandardCharsets.UTF_8),
+                asked::add);
         assertThat(asked).containsExactly("file-1");
         assertThat(batch.inputFileId()).isEqualTo("file-1");
         assertThat(batch.endpoint().path()).isEqualTo("/v1/completions");
         assertThat(batch.requests()).isNull();
-        assertRefused("{\"endpoint\": \"/v1/nowhere\", \"input_file_id\": \"file-1\"}", "endpoint",
-                "invalid_endpoint");
+        assertRefused("{\"endpoint\": \"/v1/nowhere\", \"input_file_id\": \"file-1\"}", "endpoint", "invalid_endpoint");
     }
 
     @Test
     void refusesBothAnInputFileAndInlineRequests() {
         assertRefused("{\"endpoint\": \"/v1/completions\"}", "input_file_id", "missing_input");
-        assertRefused("{\"endpoint\": \"/v1/completions\", \"input_file_id\": \"file-1\", \"requests\": "
-                + "[{\"custom_id\": \"a\", \"body\": {\"model\": \"m\"}}]}", "input_file_id", "conflicting_input");
+        assertRefused(
+                "{\"endpoint\": \"/v1/completions\", \"input_file_id\": \"file-1\", \"requests\": "
+                        + "[{\"custom_id\": \"a\", \"body\": {\"model\": \"m\"}}]}",
+                "input_file_id",
+                "conflicting_input");
     }
 
     private InlineBatch read(String json) {

@@ -22,7 +22,8 @@ class CompletionWindowTest {
     @ParameterizedTest
     @ValueSource(strings = {"25h", "0m", "0h", "1d", "24", "24 h", "", "-1h", "1.5h", "99999999h", "24H"})
     void refusesEverythingElse(String text) {
-        assertThatThrownBy(() -> CompletionWindow.parse(text, MAX)).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.param()).isEqualTo("completion_window"));
+        assertThatThrownBy(() -> CompletionWindow.parse(text, MAX))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.param()).isEqualTo("completion_window"));
     }
 }

@@ -25,20 +25,23 @@ class ChunksTest {
         List<String> data = events(stream);
 
         assertThat(data.getLast()).isEqualTo("[DONE]");
-        List<JsonNode> chunks = data.subList(0, data.size() - 1).stream().map(JSON::readTree).toList();
+        List<JsonNode> chunks =
+                data.subList(0, data.size() - 1).stream().map(JSON::readTree).toList();
         assertThat(chunks).allSatisfy(chunk -> {
             assertThat(chunk.get("object").asString()).isEqualTo("chat.completion.chunk");
             assertThat(chunk.get("id").asString()).isEqualTo("chatcmpl-1");
         });
         assertThat(chunks.getFirst().at("/choices/0/delta/role").asString()).isEqualTo("assistant");
         StringBuilder content = new StringBuilder();
-        chunks.forEach(chunk -> chunk.path("choices").forEach(c -> content.append(c.at("/delta/content").asString(""))));
+        chunks.forEach(chunk -> chunk.path("choices")
+                .forEach(c -> content.append(c.at("/delta/content").asString(""))));
         assertThat(content.toString()).isEqualTo("The sluice gate opens slowly at dawn, and the water rises.");
         assertThat(chunks.size()).isGreaterThan(4);
         JsonNode usage = chunks.getLast();
         assertThat(usage.get("choices")).isEmpty();
         assertThat(usage.at("/usage/total_tokens").asInt()).isEqualTo(15);
-        assertThat(chunks.get(chunks.size() - 2).at("/choices/0/finish_reason").asString()).isEqualTo("stop");
+        assertThat(chunks.get(chunks.size() - 2).at("/choices/0/finish_reason").asString())
+                .isEqualTo("stop");
     }
 
     @Test
@@ -57,6 +60,8 @@ class ChunksTest {
     }
 
     private static List<String> events(String stream) {
-        return Arrays.stream(stream.split("\n\n")).map(event -> event.substring("data: ".length())).toList();
+        return Arrays.stream(stream.split("\n\n"))
+                .map(event -> event.substring("data: ".length()))
+                .toList();
     }
 }

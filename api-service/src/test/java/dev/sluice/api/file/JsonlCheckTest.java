@@ -15,7 +15,8 @@ class JsonlCheckTest {
 
     @Test
     void acceptsJsonlSplitAnywhereEvenInsideACharacter() {
-        byte[] file = "{\"custom_id\":\"caf\u00e9 \u20ac \uD83D\uDE00\"}\r\n\n  {\"b\":1}\n".getBytes(StandardCharsets.UTF_8);
+        byte[] file =
+                "{\"custom_id\":\"caf\u00e9 \u20ac \uD83D\uDE00\"}\r\n\n  {\"b\":1}\n".getBytes(StandardCharsets.UTF_8);
         for (int split = 0; split <= file.length; split++) {
             JsonlCheck check = new JsonlCheck(MAX_LINE);
             check.feed(Arrays.copyOfRange(file, 0, split), split);
@@ -31,17 +32,22 @@ class JsonlCheckTest {
         bom.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
         bom.writeBytes("{}\n".getBytes(StandardCharsets.UTF_8));
         assertThatCode(() -> check(bom.toByteArray())).doesNotThrowAnyException();
-        assertThat(refusal(("{}\n\uFEFF{}\n").getBytes(StandardCharsets.UTF_8)).code()).isEqualTo("invalid_file_format");
+        assertThat(refusal(("{}\n\uFEFF{}\n").getBytes(StandardCharsets.UTF_8)).code())
+                .isEqualTo("invalid_file_format");
     }
 
     @Test
     void refusesWhatIsNotUtf8JsonlNamingTheLine() {
-        assertThat(refusal("{}\n{}\n[1]\n".getBytes(StandardCharsets.UTF_8)).getMessage()).contains("Line 3");
-        assertThat(refusal("{\"a\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1)).code())
+        assertThat(refusal("{}\n{}\n[1]\n".getBytes(StandardCharsets.UTF_8)).getMessage())
+                .contains("Line 3");
+        assertThat(refusal("{\"a\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1))
+                        .code())
                 .isEqualTo("invalid_file_encoding");
-        assertThat(refusal(new byte[] {'{', '}', '\n', '{', (byte) 0xE2, (byte) 0x82}).code())
+        assertThat(refusal(new byte[] {'{', '}', '\n', '{', (byte) 0xE2, (byte) 0x82})
+                        .code())
                 .isEqualTo("invalid_file_encoding");
-        assertThat(refusal("{\"a\u0000\"}".getBytes(StandardCharsets.UTF_8)).code()).isEqualTo("invalid_file_encoding");
+        assertThat(refusal("{\"a\u0000\"}".getBytes(StandardCharsets.UTF_8)).code())
+                .isEqualTo("invalid_file_encoding");
         assertThat(refusal(" \n\t\r\n".getBytes(StandardCharsets.UTF_8)).code()).isEqualTo("empty_file");
     }
 
@@ -59,8 +65,10 @@ class JsonlCheckTest {
         JsonlCheck split = new JsonlCheck(MAX_LINE);
         split.feed(Arrays.copyOfRange(file, 0, 20), 20);
         byte[] rest = Arrays.copyOfRange(file, 20, file.length);
-        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(ApiException.class,
-                () -> split.feed(rest, rest.length)).code()).isEqualTo("line_too_long");
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
+                                ApiException.class, () -> split.feed(rest, rest.length))
+                        .code())
+                .isEqualTo("line_too_long");
     }
 
     private static void check(byte[] file) {

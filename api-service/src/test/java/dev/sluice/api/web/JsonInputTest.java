@@ -16,14 +16,15 @@ class JsonInputTest {
                 .getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> {
-            try (JsonInput input = JsonInput.objectOf(body)) {
-                input.nextField(new HashSet<>(), null);
-                input.stringOrNull("input");
-            }
-        }).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);
-            assertThat(e.getMessage()).contains("String value length");
-        });
+                    try (JsonInput input = JsonInput.objectOf(body)) {
+                        input.nextField(new HashSet<>(), null);
+                        input.stringOrNull("input");
+                    }
+                })
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+                    assertThat(e.getMessage()).contains("String value length");
+                });
     }
 
     @Test
@@ -32,11 +33,12 @@ class JsonInputTest {
         byte[] body = ("{\"input\": " + deep + "}").getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> {
-            try (JsonInput input = JsonInput.objectOf(body)) {
-                input.nextField(new HashSet<>(), null);
-                input.tree();
-            }
-        }).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST));
+                    try (JsonInput input = JsonInput.objectOf(body)) {
+                        input.nextField(new HashSet<>(), null);
+                        input.tree();
+                    }
+                })
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST));
     }
 }

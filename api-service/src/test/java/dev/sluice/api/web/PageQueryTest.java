@@ -20,15 +20,17 @@ class PageQueryTest {
     @ParameterizedTest
     @ValueSource(strings = {"0", "101", "-1", "abc", "", "1.0", "2147483648"})
     void refusesLimitsOutsideOneToHundred(String limit) {
-        assertThatThrownBy(() -> PageQuery.parse(null, limit)).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.param()).isEqualTo("limit"));
+        assertThatThrownBy(() -> PageQuery.parse(null, limit))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.param()).isEqualTo("limit"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"a b", "batch_\u0000", "x'y", "batch/1"})
     void refusesCursorsThatCannotBeIds(String after) {
-        assertThatThrownBy(() -> PageQuery.parse(after, null)).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.param()).isEqualTo("after"));
+        assertThatThrownBy(() -> PageQuery.parse(after, null))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.param()).isEqualTo("after"));
     }
 
     @Test

@@ -58,8 +58,8 @@ public final class SecretCipher {
         try {
             bytes = Base64.getDecoder().decode(base64Key.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the secrets encryption key is not valid base64; generate one with "
-                    + "'openssl rand -base64 32'");
+            throw new IllegalArgumentException(
+                    "the secrets encryption key is not valid base64; generate one with " + "'openssl rand -base64 32'");
         }
         if (bytes.length != KEY_BYTES) {
             throw new IllegalArgumentException("the secrets encryption key must be base64 of " + KEY_BYTES
@@ -88,8 +88,12 @@ public final class SecretCipher {
         try {
             Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, tenantId);
             byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-            return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(NONCE_BYTES + sealed.length)
-                    .put(nonce).put(sealed).array());
+            return PREFIX
+                    + Base64.getEncoder()
+                            .encodeToString(ByteBuffer.allocate(NONCE_BYTES + sealed.length)
+                                    .put(nonce)
+                                    .put(sealed)
+                                    .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JVM", e);
         }
@@ -114,12 +118,12 @@ public final class SecretCipher {
         try {
             bytes = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
         } catch (IllegalArgumentException e) {
-            throw new UnreadableSecretException("the webhook secret of tenant " + tenantId + " is not valid "
-                    + PREFIX + " base64");
+            throw new UnreadableSecretException(
+                    "the webhook secret of tenant " + tenantId + " is not valid " + PREFIX + " base64");
         }
         if (bytes.length < NONCE_BYTES + TAG_BITS / 8) {
-            throw new UnreadableSecretException("the webhook secret of tenant " + tenantId + " is too short to be "
-                    + PREFIX + " ciphertext");
+            throw new UnreadableSecretException(
+                    "the webhook secret of tenant " + tenantId + " is too short to be " + PREFIX + " ciphertext");
         }
         try {
             Cipher cipher = cipher(Cipher.DECRYPT_MODE, Arrays.copyOf(bytes, NONCE_BYTES), tenantId);

@@ -23,8 +23,8 @@ public record SecretsSettings(String encryptionKey) {
         try {
             SecretCipher.of(encryptionKey);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("sluice.secrets.encryption-key (SLUICE_SECRETS_ENCRYPTION_KEY): "
-                    + e.getMessage());
+            throw new IllegalArgumentException(
+                    "sluice.secrets.encryption-key (SLUICE_SECRETS_ENCRYPTION_KEY): " + e.getMessage());
         }
     }
 

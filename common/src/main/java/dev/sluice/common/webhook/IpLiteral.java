@@ -13,8 +13,7 @@ import java.util.Optional;
  */
 public final class IpLiteral {
 
-    private IpLiteral() {
-    }
+    private IpLiteral() {}
 
     /** The address {@code host} spells, or empty when it is a name to resolve. */
     public static Optional<InetAddress> parse(String host) {

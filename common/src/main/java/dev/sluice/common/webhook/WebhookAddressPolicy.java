@@ -31,6 +31,7 @@ public final class WebhookAddressPolicy {
      * Where RFC 6052 puts the IPv4 address behind a 48-, 56- and 64-bit NAT64 prefix (byte 8 is always skipped).
      */
     private static final int[][] NAT64_LAYOUTS = {{6, 7, 9, 10}, {7, 9, 10, 11}, {9, 10, 11, 12}};
+
     private static final byte[] AWS_METADATA_V6 = address("fd00:ec2::254").getAddress();
     private static final byte[] METADATA_V4 = {(byte) 169, (byte) 254, (byte) 169, (byte) 254};
 
@@ -97,7 +98,10 @@ public final class WebhookAddressPolicy {
             List<InetAddress> embedded = embeddedIpv4(b);
             if (!embedded.isEmpty()) {
                 // Any refused reading refuses the address: where a prefix's length is unknown, all are judged.
-                return embedded.stream().map(this::refusal).flatMap(Optional::stream).findFirst()
+                return embedded.stream()
+                        .map(this::refusal)
+                        .flatMap(Optional::stream)
+                        .findFirst()
                         .map(reason -> reason + " (inside " + address.getHostAddress() + ")");
             }
         }
@@ -178,7 +182,9 @@ public final class WebhookAddressPolicy {
             zeroPrefix &= b[i] == 0;
         }
         boolean mapped = zeroPrefix && b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
-        boolean compatible = zeroPrefix && b[10] == 0 && b[11] == 0
+        boolean compatible = zeroPrefix
+                && b[10] == 0
+                && b[11] == 0
                 && !(b[12] == 0 && b[13] == 0 && b[14] == 0 && (b[15] == 0 || b[15] == 1));
         byte[] first12 = Arrays.copyOf(b, 12);
         if (mapped || compatible || Arrays.equals(first12, NAT64) || Arrays.equals(first12, SIIT)) {
@@ -209,7 +215,8 @@ public final class WebhookAddressPolicy {
     }
 
     private static InetAddress address(String literal) {
-        return IpLiteral.parse(literal).filter(Inet6Address.class::isInstance)
+        return IpLiteral.parse(literal)
+                .filter(Inet6Address.class::isInstance)
                 .orElseThrow(() -> new IllegalStateException("not an IPv6 literal: " + literal));
     }
 

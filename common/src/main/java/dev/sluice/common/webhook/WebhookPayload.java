@@ -11,8 +11,7 @@ public final class WebhookPayload {
     /** Ids and event types need no JSON escaping; anything else is refused rather than escaped wrongly. */
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.\\-]+");
 
-    private WebhookPayload() {
-    }
+    private WebhookPayload() {}
 
     /** The JSON body of event {@code eventId} of {@code type} about the batch or job {@code subjectId}. */
     public static String of(String eventId, String type, long createdAt, String subjectId) {
@@ -21,7 +20,7 @@ public final class WebhookPayload {
                 throw new IllegalArgumentException("not an id or event type: " + value);
             }
         }
-        return "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"type\":\"" + type + "\",\"created_at\":"
-                + createdAt + ",\"data\":{\"id\":\"" + subjectId + "\"}}";
+        return "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"type\":\"" + type + "\",\"created_at\":" + createdAt
+                + ",\"data\":{\"id\":\"" + subjectId + "\"}}";
     }
 }

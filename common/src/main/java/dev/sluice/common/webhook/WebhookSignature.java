@@ -18,15 +18,15 @@ public final class WebhookSignature {
     /** The prefix of a Standard Webhooks secret. */
     public static final String SECRET_PREFIX = "whsec_";
 
-    private WebhookSignature() {
-    }
+    private WebhookSignature() {}
 
     /** The {@code webhook-signature} header for a message signed with each of {@code secrets}, in order. */
     public static String header(List<String> secrets, String messageId, long timestamp, String body) {
         if (secrets.isEmpty()) {
             throw new IllegalArgumentException("at least one secret is needed to sign message " + messageId);
         }
-        return secrets.stream().map(secret -> sign(secret, messageId, timestamp, body))
+        return secrets.stream()
+                .map(secret -> sign(secret, messageId, timestamp, body))
                 .collect(Collectors.joining(" "));
     }
 

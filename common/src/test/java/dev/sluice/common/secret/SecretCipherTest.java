@@ -17,7 +17,10 @@ class SecretCipherTest {
     void aSealedSecretOpensToItselfForItsTenant() {
         String sealed = CIPHER.seal("tenant_a", SECRET);
 
-        assertThat(sealed).startsWith(SecretCipher.PREFIX).doesNotContain(SECRET).doesNotContain("MfKQ9r8G");
+        assertThat(sealed)
+                .startsWith(SecretCipher.PREFIX)
+                .doesNotContain(SECRET)
+                .doesNotContain("MfKQ9r8G");
         assertThat(SecretCipher.isEncrypted(sealed)).isTrue();
         assertThat(CIPHER.open("tenant_a", sealed)).isEqualTo(SECRET);
         // The same key, loaded again (another replica, the worker), reads it too.
@@ -37,7 +40,8 @@ class SecretCipherTest {
             byte[] altered = bytes.clone();
             altered[i] ^= 1;
             String tampered = SecretCipher.PREFIX + Base64.getEncoder().encodeToString(altered);
-            assertThatThrownBy(() -> CIPHER.open("tenant_a", tampered)).isInstanceOf(UnreadableSecretException.class)
+            assertThatThrownBy(() -> CIPHER.open("tenant_a", tampered))
+                    .isInstanceOf(UnreadableSecretException.class)
                     .hasMessageContaining("tenant_a");
         }
         assertThatThrownBy(() -> CIPHER.open("tenant_a", SecretCipher.PREFIX + "AAAA"))
@@ -50,8 +54,10 @@ class SecretCipherTest {
     void aValueCopiedToAnotherTenantsRowIsRefused() {
         String sealed = CIPHER.seal("tenant_a", SECRET);
 
-        assertThatThrownBy(() -> CIPHER.open("tenant_b", sealed)).isInstanceOf(UnreadableSecretException.class)
-                .hasMessageContaining("tenant_b").hasMessageNotContaining(SECRET);
+        assertThatThrownBy(() -> CIPHER.open("tenant_b", sealed))
+                .isInstanceOf(UnreadableSecretException.class)
+                .hasMessageContaining("tenant_b")
+                .hasMessageNotContaining(SECRET);
     }
 
     @Test
@@ -59,7 +65,8 @@ class SecretCipherTest {
         String sealed = CIPHER.seal("tenant_a", SECRET);
 
         assertThatThrownBy(() -> SecretCipher.of(newKey()).open("tenant_a", sealed))
-                .isInstanceOf(UnreadableSecretException.class).hasMessageContaining("another key");
+                .isInstanceOf(UnreadableSecretException.class)
+                .hasMessageContaining("another key");
         assertThatThrownBy(() -> SecretCipher.clear().open("tenant_a", sealed))
                 .isInstanceOf(UnreadableSecretException.class)
                 .hasMessageContaining("SLUICE_SECRETS_ENCRYPTION_KEY");
@@ -78,11 +85,16 @@ class SecretCipherTest {
     @Test
     void aKeyThatIsNotBase64Of32BytesIsRefusedWithoutBeingRepeated() {
         String short16 = Base64.getEncoder().encodeToString(new byte[16]);
-        assertThatThrownBy(() -> SecretCipher.of(short16)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("32 bytes, got 16").hasMessageNotContaining(short16);
-        assertThatThrownBy(() -> SecretCipher.of("not-base64-at-all!")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not valid base64").hasMessageNotContaining("not-base64-at-all!");
-        assertThatThrownBy(() -> new SecretsSettings(short16)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> SecretCipher.of(short16))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("32 bytes, got 16")
+                .hasMessageNotContaining(short16);
+        assertThatThrownBy(() -> SecretCipher.of("not-base64-at-all!"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not valid base64")
+                .hasMessageNotContaining("not-base64-at-all!");
+        assertThatThrownBy(() -> new SecretsSettings(short16))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("sluice.secrets.encryption-key (SLUICE_SECRETS_ENCRYPTION_KEY)");
     }
 
@@ -96,8 +108,9 @@ class SecretCipherTest {
 
     @Test
     void withoutAKeyAServiceWarnsAtStartThatSecretsAreStoredUnencryptedAndHowToSetTheKey() {
-        assertThat(new SecretsSettings(null).startupWarning()).hasValueSatisfying(warning -> assertThat(warning)
-                .contains("stored unencrypted", "SLUICE_SECRETS_ENCRYPTION_KEY", "openssl rand -base64 32"));
+        assertThat(new SecretsSettings(null).startupWarning())
+                .hasValueSatisfying(warning -> assertThat(warning)
+                        .contains("stored unencrypted", "SLUICE_SECRETS_ENCRYPTION_KEY", "openssl rand -base64 32"));
         assertThat(new SecretsSettings(" ").startupWarning()).isPresent();
         assertThat(new SecretsSettings(KEY).startupWarning()).isEmpty();
     }

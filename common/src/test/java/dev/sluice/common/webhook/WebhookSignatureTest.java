@@ -52,15 +52,21 @@ class WebhookSignatureTest {
 
     @Test
     void thePayloadIsOpenAisEventShape() {
-        assertThat(WebhookPayload.of("evt_4", "batch.cancelled", 1700000000L, "batch_4")).isEqualTo(
-                "{\"id\":\"evt_4\",\"object\":\"event\",\"type\":\"batch.cancelled\",\"created_at\":1700000000,"
-                        + "\"data\":{\"id\":\"batch_4\"}}");
+        assertThat(WebhookPayload.of("evt_4", "batch.cancelled", 1700000000L, "batch_4"))
+                .isEqualTo(
+                        "{\"id\":\"evt_4\",\"object\":\"event\",\"type\":\"batch.cancelled\",\"created_at\":1700000000,"
+                                + "\"data\":{\"id\":\"batch_4\"}}");
         assertThatThrownBy(() -> WebhookPayload.of("evt_\"", "batch.completed", 1, "batch_4"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static Map<String, List<String>> headers(String id, long timestamp, String signature) {
-        return Map.of("webhook-id", List.of(id), "webhook-timestamp", List.of(Long.toString(timestamp)),
-                "webhook-signature", List.of(signature));
+        return Map.of(
+                "webhook-id",
+                List.of(id),
+                "webhook-timestamp",
+                List.of(Long.toString(timestamp)),
+                "webhook-signature",
+                List.of(signature));
     }
 }

@@ -111,8 +111,11 @@ public class BatchRepository {
                 .param("inputFileId", batch.inputFileId())
                 .param("metadata", batch.metadataJson())
                 .param("webhookUrl", batch.webhookUrl())
-                .param("webhookEvents", batch.webhookEvents() == null ? null
-                        : batch.webhookEvents().toArray(String[]::new))
+                .param(
+                        "webhookEvents",
+                        batch.webhookEvents() == null
+                                ? null
+                                : batch.webhookEvents().toArray(String[]::new))
                 .param("priority", batch.priority())
                 .param("requestTotal", batch.requestTotal())
                 .param("now", Timestamps.bind(batch.createdAt()))
@@ -122,7 +125,10 @@ public class BatchRepository {
 
     /** Sets the number of jobs of a batch being stored, once all are; call in the transaction that inserts it. */
     public void setRequestTotal(String id, int requestTotal) {
-        jdbc.sql(SET_REQUEST_TOTAL).param("id", id).param("requestTotal", requestTotal).update();
+        jdbc.sql(SET_REQUEST_TOTAL)
+                .param("id", id)
+                .param("requestTotal", requestTotal)
+                .update();
     }
 
     /**
@@ -130,7 +136,10 @@ public class BatchRepository {
      * background publisher until then; a dead publisher's lease simply runs out.
      */
     public void setPublishingUntil(String id, Instant until) {
-        jdbc.sql(SET_PUBLISHING_UNTIL).param("id", id).param("until", Timestamps.bind(until)).update();
+        jdbc.sql(SET_PUBLISHING_UNTIL)
+                .param("id", id)
+                .param("until", Timestamps.bind(until))
+                .update();
     }
 
     /** Ends the batch's publishing lease: the sweeper may publish whatever of it is still unpublished. */
@@ -140,8 +149,11 @@ public class BatchRepository {
 
     /** The batch if it exists and belongs to the tenant; another tenant's batch is simply absent. */
     public Optional<BatchRow> find(String tenantId, String id) {
-        return jdbc.sql(FIND_FOR_TENANT).param("id", id).param("tenantId", tenantId)
-                .query(BatchRowMapper.INSTANCE).optional();
+        return jdbc.sql(FIND_FOR_TENANT)
+                .param("id", id)
+                .param("tenantId", tenantId)
+                .query(BatchRowMapper.INSTANCE)
+                .optional();
     }
 
     /** The batch regardless of tenant: for workers only, never for a client request. */
@@ -151,8 +163,12 @@ public class BatchRepository {
 
     /** Up to {@code limit} of the tenant's batches, newest first, after the one with id {@code afterId} (null: from the newest). */
     public List<BatchRow> page(String tenantId, String afterId, int limit) {
-        return jdbc.sql(PAGE).param("tenantId", tenantId).param("afterId", afterId).param("limit", limit)
-                .query(BatchRowMapper.INSTANCE).list();
+        return jdbc.sql(PAGE)
+                .param("tenantId", tenantId)
+                .param("afterId", afterId)
+                .param("limit", limit)
+                .query(BatchRowMapper.INSTANCE)
+                .list();
     }
 
     /**
@@ -160,17 +176,24 @@ public class BatchRepository {
      * a job (docs/architecture.md, "How a batch's counts are kept"), so always equal to a count of the jobs.
      */
     public JobCounts liveCounts(String batchId) {
-        return jdbc.sql(LIVE_COUNTS).param("batchId", batchId)
-                .query((rs, n) -> new JobCounts(rs.getInt("queued"), rs.getInt("running"), rs.getInt("succeeded"),
-                        rs.getInt("failed"), rs.getInt("cancelled"), rs.getInt("expired")))
+        return jdbc.sql(LIVE_COUNTS)
+                .param("batchId", batchId)
+                .query((rs, n) -> new JobCounts(
+                        rs.getInt("queued"),
+                        rs.getInt("running"),
+                        rs.getInt("succeeded"),
+                        rs.getInt("failed"),
+                        rs.getInt("cancelled"),
+                        rs.getInt("expired")))
                 .single();
     }
 
     /** The usage of the batch's jobs so far, kept with its counts. */
     public Usage liveUsage(String batchId) {
-        return jdbc.sql(LIVE_USAGE).param("batchId", batchId)
-                .query((rs, n) -> new Usage(rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
-                        rs.getLong("total_tokens")))
+        return jdbc.sql(LIVE_USAGE)
+                .param("batchId", batchId)
+                .query((rs, n) -> new Usage(
+                        rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("total_tokens")))
                 .single();
     }
 

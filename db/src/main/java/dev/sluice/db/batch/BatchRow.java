@@ -34,5 +34,4 @@ public record BatchRow(
         Instant expiredAt,
         Instant cancellingAt,
         Instant cancelledAt,
-        List<String> webhookEvents) {
-}
+        List<String> webhookEvents) {}

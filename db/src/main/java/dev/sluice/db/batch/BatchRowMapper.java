@@ -14,8 +14,8 @@ final class BatchRowMapper implements RowMapper<BatchRow> {
     @Override
     public BatchRow mapRow(ResultSet rs, int rowNum) throws SQLException {
         Long prompt = Timestamps.readLong(rs, "prompt_tokens");
-        Usage usage = prompt == null ? null
-                : new Usage(prompt, rs.getLong("completion_tokens"), rs.getLong("total_tokens"));
+        Usage usage =
+                prompt == null ? null : new Usage(prompt, rs.getLong("completion_tokens"), rs.getLong("total_tokens"));
         return new BatchRow(
                 rs.getString("id"),
                 rs.getString("tenant_id"),

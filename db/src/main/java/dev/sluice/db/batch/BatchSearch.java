@@ -8,5 +8,4 @@ package dev.sluice.db.batch;
  * @param metadataKey   a metadata key the batch must have; with {@code metadataValue}, the pair must match exactly
  * @param metadataValue a metadata value; without a key, any key's value containing it (case-insensitive) matches
  */
-public record BatchSearch(String id, String tenantId, String metadataKey, String metadataValue) {
-}
+public record BatchSearch(String id, String tenantId, String metadataKey, String metadataValue) {}

@@ -73,18 +73,26 @@ public class BatchTransitions {
 
     /** Moves an {@code in_progress} batch whose jobs are all finished to {@code finalizing}; false if it is not the caller's to do. */
     public boolean tryStartFinalizing(String id, Instant now) {
-        return jdbc.sql(IN_PROGRESS_TO_FINALIZING).param("id", id).param("now", Timestamps.bind(now)).update() == 1;
+        return jdbc.sql(IN_PROGRESS_TO_FINALIZING)
+                        .param("id", id)
+                        .param("now", Timestamps.bind(now))
+                        .update()
+                == 1;
     }
 
     /** Moves the tenant's {@code in_progress} batch to {@code cancelling}; false if it was in any other state (or absent). */
     public boolean tryStartCancelling(String tenantId, String id, Instant now) {
-        return jdbc.sql(IN_PROGRESS_TO_CANCELLING).param("id", id).param("tenantId", tenantId)
-                .param("now", Timestamps.bind(now)).update() == 1;
+        return jdbc.sql(IN_PROGRESS_TO_CANCELLING)
+                        .param("id", id)
+                        .param("tenantId", tenantId)
+                        .param("now", Timestamps.bind(now))
+                        .update()
+                == 1;
     }
 
     /** Records the outcome of a {@code finalizing} batch and marks it {@code completed}; false if it was not finalizing. */
-    public boolean markCompleted(String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId,
-            Instant now) {
+    public boolean markCompleted(
+            String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId, Instant now) {
         return settle(FINALIZING_TO_COMPLETED, id, counts, usage, outputFileId, errorFileId, now);
     }
 
@@ -93,8 +101,8 @@ public class BatchTransitions {
      * {@code expired}; false if it was not finalizing, its window is still open on the database's clock, or someone
      * else did it.
      */
-    public boolean markExpired(String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId,
-            Instant now) {
+    public boolean markExpired(
+            String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId, Instant now) {
         return settle(FINALIZING_TO_EXPIRED, id, counts, usage, outputFileId, errorFileId, now);
     }
 
@@ -102,23 +110,30 @@ public class BatchTransitions {
      * Records the outcome of a {@code cancelling} batch with no unfinished job left and marks it
      * {@code cancelled}; false if it was not cancelling, still had work running, or someone else did it.
      */
-    public boolean markCancelled(String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId,
-            Instant now) {
+    public boolean markCancelled(
+            String id, JobCounts counts, Usage usage, String outputFileId, String errorFileId, Instant now) {
         return settle(CANCELLING_TO_CANCELLED, id, counts, usage, outputFileId, errorFileId, now);
     }
 
-    private boolean settle(String sql, String id, JobCounts counts, Usage usage, String outputFileId,
-            String errorFileId, Instant now) {
+    private boolean settle(
+            String sql,
+            String id,
+            JobCounts counts,
+            Usage usage,
+            String outputFileId,
+            String errorFileId,
+            Instant now) {
         return jdbc.sql(sql)
-                .param("id", id)
-                .param("now", Timestamps.bind(now))
-                .param("outputFileId", outputFileId)
-                .param("errorFileId", errorFileId)
-                .param("completed", counts.succeeded())
-                .param("failed", counts.unsuccessful())
-                .param("promptTokens", usage.promptTokens())
-                .param("completionTokens", usage.completionTokens())
-                .param("totalTokens", usage.totalTokens())
-                .update() == 1;
+                        .param("id", id)
+                        .param("now", Timestamps.bind(now))
+                        .param("outputFileId", outputFileId)
+                        .param("errorFileId", errorFileId)
+                        .param("completed", counts.succeeded())
+                        .param("failed", counts.unsuccessful())
+                        .param("promptTokens", usage.promptTokens())
+                        .param("completionTokens", usage.completionTokens())
+                        .param("totalTokens", usage.totalTokens())
+                        .update()
+                == 1;
     }
 }

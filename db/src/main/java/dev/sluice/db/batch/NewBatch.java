@@ -34,10 +34,30 @@ public record NewBatch(
         List<String> webhookEvents) {
 
     /** A batch whose webhook (if any) wants every terminal event type. */
-    public NewBatch(String id, String tenantId, String endpoint, String completionWindow, String inputFileId,
-            String metadataJson, String webhookUrl, int priority, int requestTotal, Instant createdAt,
+    public NewBatch(
+            String id,
+            String tenantId,
+            String endpoint,
+            String completionWindow,
+            String inputFileId,
+            String metadataJson,
+            String webhookUrl,
+            int priority,
+            int requestTotal,
+            Instant createdAt,
             Instant expiresAt) {
-        this(id, tenantId, endpoint, completionWindow, inputFileId, metadataJson, webhookUrl, priority, requestTotal,
-                createdAt, expiresAt, null);
+        this(
+                id,
+                tenantId,
+                endpoint,
+                completionWindow,
+                inputFileId,
+                metadataJson,
+                webhookUrl,
+                priority,
+                requestTotal,
+                createdAt,
+                expiresAt,
+                null);
     }
 }

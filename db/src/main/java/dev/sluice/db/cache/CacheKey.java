@@ -24,10 +24,10 @@ import tools.jackson.databind.node.ObjectNode;
 public final class CacheKey {
 
     private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
 
-    private CacheKey() {
-    }
+    private CacheKey() {}
 
     /** The key of a request to {@code path} with {@code body}; empty when its answer may differ each time. */
     public static Optional<byte[]> of(String path, String body) {

@@ -9,6 +9,5 @@ package dev.sluice.db.cache;
  * @param completionTokens from its {@code usage}, or null
  * @param totalTokens      from its {@code usage}, or null
  */
-public record CachedResponse(int responseStatus, String responseBody, Integer promptTokens,
-        Integer completionTokens, Integer totalTokens) {
-}
+public record CachedResponse(
+        int responseStatus, String responseBody, Integer promptTokens, Integer completionTokens, Integer totalTokens) {}

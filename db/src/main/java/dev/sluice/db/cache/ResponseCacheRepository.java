@@ -41,20 +41,33 @@ public class ResponseCacheRepository {
 
     /** The tenant's unexpired answer under {@code key}, if any. */
     public Optional<CachedResponse> find(String tenantId, byte[] key, Instant now) {
-        return jdbc.sql(FIND_FRESH).param("tenantId", tenantId).param("key", key).param("now", Timestamps.bind(now))
-                .query((rs, n) -> new CachedResponse(rs.getInt("response_status"), rs.getString("response_body"),
-                        Timestamps.readInt(rs, "prompt_tokens"), Timestamps.readInt(rs, "completion_tokens"),
+        return jdbc.sql(FIND_FRESH)
+                .param("tenantId", tenantId)
+                .param("key", key)
+                .param("now", Timestamps.bind(now))
+                .query((rs, n) -> new CachedResponse(
+                        rs.getInt("response_status"),
+                        rs.getString("response_body"),
+                        Timestamps.readInt(rs, "prompt_tokens"),
+                        Timestamps.readInt(rs, "completion_tokens"),
                         Timestamps.readInt(rs, "total_tokens")))
                 .optional();
     }
 
     /** Keeps {@code response} as the tenant's answer under {@code key} until {@code expiresAt}. */
     public void put(String tenantId, byte[] key, String url, CachedResponse response, Instant now, Instant expiresAt) {
-        jdbc.sql(UPSERT).param("tenantId", tenantId).param("key", key).param("url", url)
-                .param("status", response.responseStatus()).param("body", response.responseBody())
-                .param("promptTokens", response.promptTokens()).param("completionTokens", response.completionTokens())
-                .param("totalTokens", response.totalTokens()).param("now", Timestamps.bind(now))
-                .param("expiresAt", Timestamps.bind(expiresAt)).update();
+        jdbc.sql(UPSERT)
+                .param("tenantId", tenantId)
+                .param("key", key)
+                .param("url", url)
+                .param("status", response.responseStatus())
+                .param("body", response.responseBody())
+                .param("promptTokens", response.promptTokens())
+                .param("completionTokens", response.completionTokens())
+                .param("totalTokens", response.totalTokens())
+                .param("now", Timestamps.bind(now))
+                .param("expiresAt", Timestamps.bind(expiresAt))
+                .update();
     }
 
     /** Forgets every expired answer; returns how many. */

@@ -36,10 +36,16 @@ class FileEntity extends NewEntity<String> {
     @Column(insertable = false, updatable = false)
     private Long seq;
 
-    protected FileEntity() {
-    }
+    protected FileEntity() {}
 
-    FileEntity(String id, String tenantId, String purpose, String filename, long bytes, String batchId, String kind,
+    FileEntity(
+            String id,
+            String tenantId,
+            String purpose,
+            String filename,
+            long bytes,
+            String batchId,
+            String kind,
             Instant createdAt) {
         this.id = id;
         this.tenantId = tenantId;

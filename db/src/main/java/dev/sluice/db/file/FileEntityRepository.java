@@ -35,8 +35,8 @@ public class FileEntityRepository {
      * Records the input file of an inline batch (purpose {@code batch}, kind {@code input}), whose
      * {@code bytes} the caller summed with {@link InputLine#bytes}; call inside the batch's transaction.
      */
-    public void insertBatchInputFile(String id, String tenantId, String batchId, String filename, long bytes,
-            Instant now) {
+    public void insertBatchInputFile(
+            String id, String tenantId, String batchId, String filename, long bytes, Instant now) {
         files.saveAndFlush(new FileEntity(id, tenantId, "batch", filename, bytes, batchId, "input", now));
     }
 
@@ -56,7 +56,8 @@ public class FileEntityRepository {
      */
     public List<FileRow> page(String tenantId, String purpose, String afterId, boolean newestFirst, int limit) {
         Limit max = Limit.of(limit);
-        List<FileEntity> page = newestFirst ? files.pageNewestFirst(tenantId, purpose, afterId, max)
+        List<FileEntity> page = newestFirst
+                ? files.pageNewestFirst(tenantId, purpose, afterId, max)
                 : files.pageOldestFirst(tenantId, purpose, afterId, max);
         return page.stream().map(FileEntity::toRow).toList();
     }

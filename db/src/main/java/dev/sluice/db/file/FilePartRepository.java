@@ -35,7 +35,11 @@ public class FilePartRepository {
 
     /** Stores part {@code partNo} of the file; call inside the transaction that records the file. */
     public void insert(String fileId, int partNo, byte[] data) {
-        jdbc.sql(INSERT).param("fileId", fileId).param("partNo", partNo).param("data", data).update();
+        jdbc.sql(INSERT)
+                .param("fileId", fileId)
+                .param("partNo", partNo)
+                .param("data", data)
+                .update();
     }
 
     /**
@@ -53,8 +57,12 @@ public class FilePartRepository {
 
     /** Part {@code partNo} of the file, or null past its last part (parts are numbered from 0 without gaps). */
     private byte[] part(String fileId, int partNo) {
-        return jdbc.sql(PART).param("fileId", fileId).param("partNo", partNo)
-                .query((rs, n) -> rs.getBytes("data")).optional().orElse(null);
+        return jdbc.sql(PART)
+                .param("fileId", fileId)
+                .param("partNo", partNo)
+                .query((rs, n) -> rs.getBytes("data"))
+                .optional()
+                .orElse(null);
     }
 
     /** The parts of one file as one stream, fetching the next part only when the current one is used up. */

@@ -67,14 +67,22 @@ public class FileRepository {
      * Records a batch's output or error file and returns its id; if a racing finaliser recorded it
      * first, returns that file's id instead.
      */
-    public String insertResultFile(String id, String tenantId, String batchId, ResultKind kind, String filename,
-            long bytes, Instant now) {
+    public String insertResultFile(
+            String id, String tenantId, String batchId, ResultKind kind, String filename, long bytes, Instant now) {
         jdbc.sql(INSERT_RESULT_FILE)
-                .param("id", id).param("tenantId", tenantId).param("filename", filename).param("bytes", bytes)
-                .param("batchId", batchId).param("kind", kind.fileKind()).param("now", Timestamps.bind(now))
+                .param("id", id)
+                .param("tenantId", tenantId)
+                .param("filename", filename)
+                .param("bytes", bytes)
+                .param("batchId", batchId)
+                .param("kind", kind.fileKind())
+                .param("now", Timestamps.bind(now))
                 .update();
-        return jdbc.sql(FIND_RESULT_FILE_ID).param("batchId", batchId).param("kind", kind.fileKind())
-                .query(String.class).single();
+        return jdbc.sql(FIND_RESULT_FILE_ID)
+                .param("batchId", batchId)
+                .param("kind", kind.fileKind())
+                .query(String.class)
+                .single();
     }
 
     /**
@@ -83,10 +91,20 @@ public class FileRepository {
      * its connection is back in the pool before a byte of it is written.
      */
     public long writeResults(String batchId, ResultKind kind, OutputStream out) {
-        return write(batchId, out, afterLine -> jdbc.sql(RESULTS_PAGE).param("batchId", batchId)
-                .param("afterLine", afterLine).param("statuses", kind.wireStatuses()).param("limit", PAGE_SIZE)
-                .query(JobRows.MAPPER).list().stream()
-                .map(job -> new Line(job.lineNo(), ResultLine.render(job))).toList());
+        return write(
+                batchId,
+                out,
+                afterLine -> jdbc
+                        .sql(RESULTS_PAGE)
+                        .param("batchId", batchId)
+                        .param("afterLine", afterLine)
+                        .param("statuses", kind.wireStatuses())
+                        .param("limit", PAGE_SIZE)
+                        .query(JobRows.MAPPER)
+                        .list()
+                        .stream()
+                        .map(job -> new Line(job.lineNo(), ResultLine.render(job)))
+                        .toList());
     }
 
     /**
@@ -94,11 +112,17 @@ public class FileRepository {
      * in line order; returns how many bytes were written. Paged as {@link #writeResults}.
      */
     public long writeInputs(String batchId, OutputStream out) {
-        return write(batchId, out, afterLine -> jdbc.sql(INPUTS_PAGE).param("batchId", batchId)
-                .param("afterLine", afterLine).param("limit", PAGE_SIZE)
-                .query((rs, n) -> new Line(rs.getInt("line_no"), InputLine.render(rs.getString("custom_id"),
-                        rs.getString("url"), rs.getString("body"))))
-                .list());
+        return write(
+                batchId,
+                out,
+                afterLine -> jdbc.sql(INPUTS_PAGE)
+                        .param("batchId", batchId)
+                        .param("afterLine", afterLine)
+                        .param("limit", PAGE_SIZE)
+                        .query((rs, n) -> new Line(
+                                rs.getInt("line_no"),
+                                InputLine.render(rs.getString("custom_id"), rs.getString("url"), rs.getString("body"))))
+                        .list());
     }
 
     /** Writes page after page until a short one; a page is read (and its connection returned) before writing. */
@@ -126,6 +150,5 @@ public class FileRepository {
     }
 
     /** One rendered line of a file and its job's line number, the key of the next page. */
-    private record Line(int lineNo, String text) {
-    }
+    private record Line(int lineNo, String text) {}
 }

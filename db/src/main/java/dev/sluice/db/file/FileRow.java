@@ -15,6 +15,12 @@ import java.time.Instant;
  * @param kind      {@code input}, {@code output} or {@code error}
  * @param createdAt when it was created
  */
-public record FileRow(String id, String tenantId, String purpose, String filename, long bytes, String batchId,
-        String kind, Instant createdAt) {
-}
+public record FileRow(
+        String id,
+        String tenantId,
+        String purpose,
+        String filename,
+        long bytes,
+        String batchId,
+        String kind,
+        Instant createdAt) {}

@@ -15,13 +15,13 @@ public final class InputLine {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    private InputLine() {
-    }
+    private InputLine() {}
 
     /** The line for one job, without the trailing newline. */
     public static String render(String customId, String url, String body) {
         return "{\"custom_id\":" + JSON.writeValueAsString(customId) + ",\"method\":\"POST\",\"url\":"
-                + JSON.writeValueAsString(url) + ",\"body\":" + body.replace('\n', ' ').replace('\r', ' ') + "}";
+                + JSON.writeValueAsString(url) + ",\"body\":"
+                + body.replace('\n', ' ').replace('\r', ' ') + "}";
     }
 
     /** The size in the file of that line and its newline, in bytes of UTF-8. */

@@ -17,8 +17,7 @@ public final class ResultLine {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    private ResultLine() {
-    }
+    private ResultLine() {}
 
     /** The line for {@code job}, without the trailing newline. */
     public static String render(JobRow job) {

@@ -9,5 +9,4 @@ import java.time.Instant;
  * @param requestHash SHA-256 of that request
  * @param createdAt   when; the key is remembered for 24 h from here
  */
-public record IdempotencyRecord(String objectId, byte[] requestHash, Instant createdAt) {
-}
+public record IdempotencyRecord(String objectId, byte[] requestHash, Instant createdAt) {}

@@ -63,8 +63,14 @@ public class IdempotencyRepository {
      * {@code liveAfter}); false when a live row holds it, which {@link #find} then returns. A concurrent
      * claim of the same key blocks here until the other transaction ends.
      */
-    public boolean claim(String tenantId, String key, ObjectType type, byte[] requestHash, String objectId,
-            Instant now, Instant liveAfter) {
+    public boolean claim(
+            String tenantId,
+            String key,
+            ObjectType type,
+            byte[] requestHash,
+            String objectId,
+            Instant now,
+            Instant liveAfter) {
         return jdbc.sql(CLAIM)
                 .param("tenantId", tenantId)
                 .param("key", key)
@@ -84,8 +90,8 @@ public class IdempotencyRepository {
                 .param("tenantId", tenantId)
                 .param("key", key)
                 .param("objectType", type.wire())
-                .query((rs, n) -> new IdempotencyRecord(rs.getString("object_id"), rs.getBytes("request_hash"),
-                        Timestamps.read(rs, "created_at")))
+                .query((rs, n) -> new IdempotencyRecord(
+                        rs.getString("object_id"), rs.getBytes("request_hash"), Timestamps.read(rs, "created_at")))
                 .optional();
     }
 }

@@ -27,8 +27,24 @@ import java.time.Instant;
  * @param totalTokens      usage, or null
  * @param latencyMs        the last attempt's latency, or null
  */
-public record AdminJob(String id, String tenantId, String batchId, Integer lineNo, String customId, String url,
-        String model, int priority, JobStatus status, int attempts, Instant createdAt, Instant startedAt,
-        Instant completedAt, Integer responseStatus, String errorCode, String errorMessage, Integer promptTokens,
-        Integer completionTokens, Integer totalTokens, Integer latencyMs) {
-}
+public record AdminJob(
+        String id,
+        String tenantId,
+        String batchId,
+        Integer lineNo,
+        String customId,
+        String url,
+        String model,
+        int priority,
+        JobStatus status,
+        int attempts,
+        Instant createdAt,
+        Instant startedAt,
+        Instant completedAt,
+        Integer responseStatus,
+        String errorCode,
+        String errorMessage,
+        Integer promptTokens,
+        Integer completionTokens,
+        Integer totalTokens,
+        Integer latencyMs) {}

@@ -44,8 +44,8 @@ public class AdminJobRepository {
      * The cursor is bound as values, not looked up inside the statement, so the row comparison is an index
      * condition on {@code jobs_created_id_ix} and a deep page starts where the previous one ended.
      */
-    private static final String NEXT_PAGE = COLUMNS + " WHERE (created_at, id) < (:cursorCreatedAt, :cursorId)\n"
-            + FILTERS + NEWEST_FIRST;
+    private static final String NEXT_PAGE =
+            COLUMNS + " WHERE (created_at, id) < (:cursorCreatedAt, :cursorId)\n" + FILTERS + NEWEST_FIRST;
 
     private static final String CURSOR = """
             SELECT created_at FROM jobs WHERE id = :id
@@ -102,30 +102,49 @@ public class AdminJobRepository {
         if (after == null) {
             statement = jdbc.sql(FIRST_PAGE);
         } else {
-            Optional<Instant> cursor = jdbc.sql(CURSOR).param("id", after)
-                    .query((rs, n) -> Timestamps.read(rs, "created_at")).optional();
+            Optional<Instant> cursor = jdbc.sql(CURSOR)
+                    .param("id", after)
+                    .query((rs, n) -> Timestamps.read(rs, "created_at"))
+                    .optional();
             if (cursor.isEmpty()) {
                 return List.of();
             }
-            statement = jdbc.sql(NEXT_PAGE).param("cursorCreatedAt", Timestamps.bind(cursor.get()))
+            statement = jdbc.sql(NEXT_PAGE)
+                    .param("cursorCreatedAt", Timestamps.bind(cursor.get()))
                     .param("cursorId", after);
         }
-        return bind(statement, filter).param("limit", limit)
-                .query((rs, n) -> new AdminJob(rs.getString("id"), rs.getString("tenant_id"), rs.getString("batch_id"),
-                        Timestamps.readInt(rs, "line_no"), rs.getString("custom_id"), rs.getString("url"),
-                        rs.getString("model"), rs.getInt("priority"), JobStatus.fromWire(rs.getString("status")),
-                        rs.getInt("attempts"), Timestamps.read(rs, "created_at"), Timestamps.read(rs, "started_at"),
-                        Timestamps.read(rs, "completed_at"), Timestamps.readInt(rs, "response_status"),
-                        rs.getString("error_code"), rs.getString("error_message"),
-                        Timestamps.readInt(rs, "prompt_tokens"), Timestamps.readInt(rs, "completion_tokens"),
-                        Timestamps.readInt(rs, "total_tokens"), Timestamps.readInt(rs, "latency_ms")))
+        return bind(statement, filter)
+                .param("limit", limit)
+                .query((rs, n) -> new AdminJob(
+                        rs.getString("id"),
+                        rs.getString("tenant_id"),
+                        rs.getString("batch_id"),
+                        Timestamps.readInt(rs, "line_no"),
+                        rs.getString("custom_id"),
+                        rs.getString("url"),
+                        rs.getString("model"),
+                        rs.getInt("priority"),
+                        JobStatus.fromWire(rs.getString("status")),
+                        rs.getInt("attempts"),
+                        Timestamps.read(rs, "created_at"),
+                        Timestamps.read(rs, "started_at"),
+                        Timestamps.read(rs, "completed_at"),
+                        Timestamps.readInt(rs, "response_status"),
+                        rs.getString("error_code"),
+                        rs.getString("error_message"),
+                        Timestamps.readInt(rs, "prompt_tokens"),
+                        Timestamps.readInt(rs, "completion_tokens"),
+                        Timestamps.readInt(rs, "total_tokens"),
+                        Timestamps.readInt(rs, "latency_ms")))
                 .list();
     }
 
     /** Up to {@code limit} failed jobs matching {@code filter} (its status is ignored), oldest first, in full. */
     public List<JobRow> failed(JobFilter filter, int limit) {
-        return bind(jdbc.sql(FAILED), filter.withStatus(null)).param("limit", limit)
-                .query(JobRowMapper.INSTANCE).list();
+        return bind(jdbc.sql(FAILED), filter.withStatus(null))
+                .param("limit", limit)
+                .query(JobRowMapper.INSTANCE)
+                .list();
     }
 
     /**
@@ -133,13 +152,19 @@ public class AdminJobRepository {
      * the ids claimed, which no other retry can claim any more.
      */
     public Set<String> claimRetry(Collection<String> ids, Instant now) {
-        return Set.copyOf(jdbc.sql(CLAIM_RETRY).param("ids", ids.toArray(String[]::new))
-                .param("now", Timestamps.bind(now)).query(String.class).list());
+        return Set.copyOf(jdbc.sql(CLAIM_RETRY)
+                .param("ids", ids.toArray(String[]::new))
+                .param("now", Timestamps.bind(now))
+                .query(String.class)
+                .list());
     }
 
     /** Records {@code retriedAs}, the new batch or job, on the jobs {@link #claimRetry claimed} for it. */
     public void linkRetry(Collection<String> ids, String retriedAs) {
-        jdbc.sql(LINK_RETRY).param("ids", ids.toArray(String[]::new)).param("retriedAs", retriedAs).update();
+        jdbc.sql(LINK_RETRY)
+                .param("ids", ids.toArray(String[]::new))
+                .param("retriedAs", retriedAs)
+                .update();
     }
 
     /** Undoes {@link #claimRetry} for jobs whose resubmission failed. */
@@ -152,10 +177,13 @@ public class AdminJobRepository {
      * string while the retry is being stored.
      */
     public Optional<String> retriedAs(String jobId) {
-        return jdbc.sql(RETRIED_AS).param("id", jobId).query((rs, n) -> {
-            String as = rs.getString("retried_as");
-            return as == null ? "" : as;
-        }).optional();
+        return jdbc.sql(RETRIED_AS)
+                .param("id", jobId)
+                .query((rs, n) -> {
+                    String as = rs.getString("retried_as");
+                    return as == null ? "" : as;
+                })
+                .optional();
     }
 
     /** Any tenant's job, in full. */
@@ -165,7 +193,10 @@ public class AdminJobRepository {
 
     /** Binds the four filter parameters of {@link #FILTERS}. */
     static StatementSpec bind(StatementSpec statement, JobFilter filter) {
-        return statement.param("status", filter.status() == null ? null : filter.status().wire())
+        return statement
+                .param(
+                        "status",
+                        filter.status() == null ? null : filter.status().wire())
                 .param("model", filter.model())
                 .param("batchId", filter.batchId())
                 .param("tenantId", filter.tenantId());

@@ -12,6 +12,12 @@ package dev.sluice.db.job;
  * @param priority 0-9
  * @param attempts upstream calls including this one
  */
-public record ClaimedJob(String id, String tenantId, String batchId, String url, String model, String body,
-        int priority, int attempts) {
-}
+public record ClaimedJob(
+        String id,
+        String tenantId,
+        String batchId,
+        String url,
+        String model,
+        String body,
+        int priority,
+        int attempts) {}

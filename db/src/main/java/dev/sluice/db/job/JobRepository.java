@@ -17,8 +17,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -120,8 +120,9 @@ public class JobRepository {
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try {
             PGConnection pg = connection.unwrap(PGConnection.class);
-            try (var out = new BufferedWriter(new OutputStreamWriter(
-                    new PGCopyOutputStream(pg, COPY_IN, 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
+            try (var out = new BufferedWriter(
+                    new OutputStreamWriter(new PGCopyOutputStream(pg, COPY_IN, 1 << 16), StandardCharsets.UTF_8),
+                    1 << 16)) {
                 JobCopyWriter writer = new JobCopyWriter(out, now);
                 for (NewJob job : jobs) {
                     writer.write(job);
@@ -138,20 +139,30 @@ public class JobRepository {
 
     /** The ids among {@code ids} whose job is in a terminal status. */
     public List<String> finishedAmong(Collection<String> ids) {
-        return jdbc.sql(FINISHED_AMONG).param("ids", ids.toArray(String[]::new)).query(String.class).list();
+        return jdbc.sql(FINISHED_AMONG)
+                .param("ids", ids.toArray(String[]::new))
+                .query(String.class)
+                .list();
     }
 
     /** The job if it exists and belongs to the tenant. */
     public Optional<JobRow> find(String tenantId, String id) {
-        return jdbc.sql(FIND_FOR_TENANT).param("id", id).param("tenantId", tenantId)
-                .query(JobRowMapper.INSTANCE).optional();
+        return jdbc.sql(FIND_FOR_TENANT)
+                .param("id", id)
+                .param("tenantId", tenantId)
+                .query(JobRowMapper.INSTANCE)
+                .optional();
     }
 
     /** Up to {@code limit} jobs of a batch in line order after the job {@code afterId} (null: from the first), optionally of one status. */
     public List<JobRow> pageByBatch(String batchId, String status, String afterId, int limit) {
-        return jdbc.sql(PAGE_BY_BATCH).param("batchId", batchId).param("status", status)
-                .param("afterId", afterId).param("limit", limit)
-                .query(JobRowMapper.INSTANCE).list();
+        return jdbc.sql(PAGE_BY_BATCH)
+                .param("batchId", batchId)
+                .param("status", status)
+                .param("afterId", afterId)
+                .param("limit", limit)
+                .query(JobRowMapper.INSTANCE)
+                .list();
     }
 
     /**
@@ -160,8 +171,10 @@ public class JobRepository {
      * rescuer and not published since. What the api-service's sweeper publishes.
      */
     public List<JobMessage> unpublishedDue(Instant createdBefore, Instant now, int limit) {
-        return jdbc.sql(UNPUBLISHED_DUE).param("createdBefore", Timestamps.bind(createdBefore))
-                .param("now", Timestamps.bind(now)).param("limit", limit)
+        return jdbc.sql(UNPUBLISHED_DUE)
+                .param("createdBefore", Timestamps.bind(createdBefore))
+                .param("now", Timestamps.bind(now))
+                .param("limit", limit)
                 .query((rs, n) -> new JobMessage(rs.getString("id"), rs.getString("model"), rs.getInt("priority")))
                 .list();
     }
@@ -179,7 +192,10 @@ public class JobRepository {
      * as unpublished again (their messages are gone); returns how many.
      */
     public int forgetLostMessages(String model, Duration republishAfter, int limit) {
-        return jdbc.sql(FORGET_LOST_MESSAGES).param("model", model)
-                .param("republishAfterMillis", republishAfter.toMillis()).param("limit", limit).update();
+        return jdbc.sql(FORGET_LOST_MESSAGES)
+                .param("model", model)
+                .param("republishAfterMillis", republishAfter.toMillis())
+                .param("limit", limit)
+                .update();
     }
 }

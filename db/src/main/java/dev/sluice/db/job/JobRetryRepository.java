@@ -26,6 +26,9 @@ public class JobRetryRepository {
 
     /** The batch's jobs that ended without success, in line order. */
     public List<JobRow> unsuccessfulOfBatch(String batchId) {
-        return jdbc.sql(UNSUCCESSFUL_OF_BATCH).param("batchId", batchId).query(JobRowMapper.INSTANCE).list();
+        return jdbc.sql(UNSUCCESSFUL_OF_BATCH)
+                .param("batchId", batchId)
+                .query(JobRowMapper.INSTANCE)
+                .list();
     }
 }

@@ -30,5 +30,4 @@ public record JobRow(
         Integer totalTokens,
         Integer latencyMs,
         boolean cached,
-        List<String> webhookEvents) {
-}
+        List<String> webhookEvents) {}

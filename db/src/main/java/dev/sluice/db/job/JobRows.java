@@ -8,6 +8,5 @@ public final class JobRows {
     /** Maps a {@code SELECT * FROM jobs} row. */
     public static final RowMapper<JobRow> MAPPER = JobRowMapper.INSTANCE;
 
-    private JobRows() {
-    }
+    private JobRows() {}
 }

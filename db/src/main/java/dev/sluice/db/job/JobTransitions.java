@@ -162,8 +162,7 @@ public class JobTransitions {
      * @param model    its model
      * @param attempts the attempts it made, the last of which lost its worker
      */
-    public record LostJob(String id, String batchId, String model, int attempts) {
-    }
+    public record LostJob(String id, String batchId, String model, int attempts) {}
 
     private final JdbcClient jdbc;
 
@@ -176,10 +175,19 @@ public class JobTransitions {
      * is not claimable (done, running under another claim, or backing off).
      */
     public Optional<ClaimedJob> claim(String id, String token, Duration lease) {
-        return jdbc.sql(QUEUED_TO_RUNNING).param("id", id).param("token", token).param("leaseMillis", lease.toMillis())
-                .query((rs, n) -> new ClaimedJob(rs.getString("id"), rs.getString("tenant_id"),
-                        rs.getString("batch_id"), rs.getString("url"), rs.getString("model"), rs.getString("body"),
-                        rs.getInt("priority"), rs.getInt("attempts")))
+        return jdbc.sql(QUEUED_TO_RUNNING)
+                .param("id", id)
+                .param("token", token)
+                .param("leaseMillis", lease.toMillis())
+                .query((rs, n) -> new ClaimedJob(
+                        rs.getString("id"),
+                        rs.getString("tenant_id"),
+                        rs.getString("batch_id"),
+                        rs.getString("url"),
+                        rs.getString("model"),
+                        rs.getString("body"),
+                        rs.getInt("priority"),
+                        rs.getInt("attempts")))
                 .optional();
     }
 
@@ -189,7 +197,8 @@ public class JobTransitions {
      * (drop it) or early (hold it).
      */
     public Optional<Duration> dueIn(String id) {
-        return jdbc.sql(QUEUED_DUE_IN).param("id", id)
+        return jdbc.sql(QUEUED_DUE_IN)
+                .param("id", id)
                 .query((rs, n) -> Duration.ofMillis(rs.getLong("due_in_ms")))
                 .optional();
     }
@@ -206,17 +215,20 @@ public class JobTransitions {
 
     private boolean finish(String sql, String id, String token, Outcome outcome, Instant now) {
         return jdbc.sql(sql)
-                .param("id", id).param("token", token).param("now", Timestamps.bind(now))
-                .param("responseStatus", outcome.responseStatus())
-                .param("responseBody", outcome.responseBody())
-                .param("errorCode", outcome.errorCode())
-                .param("errorMessage", outcome.errorMessage())
-                .param("promptTokens", outcome.promptTokens())
-                .param("completionTokens", outcome.completionTokens())
-                .param("totalTokens", outcome.totalTokens())
-                .param("latencyMs", outcome.latencyMs())
-                .param("cached", outcome.cached())
-                .update() == 1;
+                        .param("id", id)
+                        .param("token", token)
+                        .param("now", Timestamps.bind(now))
+                        .param("responseStatus", outcome.responseStatus())
+                        .param("responseBody", outcome.responseBody())
+                        .param("errorCode", outcome.errorCode())
+                        .param("errorMessage", outcome.errorMessage())
+                        .param("promptTokens", outcome.promptTokens())
+                        .param("completionTokens", outcome.completionTokens())
+                        .param("totalTokens", outcome.totalTokens())
+                        .param("latencyMs", outcome.latencyMs())
+                        .param("cached", outcome.cached())
+                        .update()
+                == 1;
     }
 
     /**
@@ -224,9 +236,13 @@ public class JobTransitions {
      * clock); {@code refundAttempt} for a 429. Its message stays the caller's. False if the claim was lost.
      */
     public boolean requeue(String id, String token, Duration delay, boolean refundAttempt) {
-        return jdbc.sql(RUNNING_TO_QUEUED).param("id", id).param("token", token)
-                .param("delayMillis", Math.max(0, delay.toMillis())).param("refund", refundAttempt ? 1 : 0)
-                .update() == 1;
+        return jdbc.sql(RUNNING_TO_QUEUED)
+                        .param("id", id)
+                        .param("token", token)
+                        .param("delayMillis", Math.max(0, delay.toMillis()))
+                        .param("refund", refundAttempt ? 1 : 0)
+                        .update()
+                == 1;
     }
 
     /**
@@ -234,15 +250,19 @@ public class JobTransitions {
      * {@code maxAttempts} attempts, for the api's publish sweeper to send again; returns how many.
      */
     public int requeueLapsed(int maxAttempts, int limit) {
-        return jdbc.sql(RUNNING_TO_QUEUED_LEASE_LAPSED).param("maxAttempts", maxAttempts).param("limit", limit)
+        return jdbc.sql(RUNNING_TO_QUEUED_LEASE_LAPSED)
+                .param("maxAttempts", maxAttempts)
+                .param("limit", limit)
                 .update();
     }
 
     /** Fails, as {@link #WORKER_LOST}, up to {@code limit} running jobs whose lease lapsed on their last attempt. */
     public List<LostJob> failLapsed(int maxAttempts, int limit) {
-        return jdbc.sql(RUNNING_TO_FAILED_WORKER_LOST).param("maxAttempts", maxAttempts).param("limit", limit)
-                .query((rs, n) -> new LostJob(rs.getString("id"), rs.getString("batch_id"), rs.getString("model"),
-                        rs.getInt("attempts")))
+        return jdbc.sql(RUNNING_TO_FAILED_WORKER_LOST)
+                .param("maxAttempts", maxAttempts)
+                .param("limit", limit)
+                .query((rs, n) -> new LostJob(
+                        rs.getString("id"), rs.getString("batch_id"), rs.getString("model"), rs.getInt("attempts")))
                 .list();
     }
 
@@ -251,8 +271,13 @@ public class JobTransitions {
      * was in any other state (or absent). Its message, if any, is then dropped by the claim.
      */
     public boolean cancelQueued(String tenantId, String id, String errorMessage, Instant now) {
-        return jdbc.sql(QUEUED_TO_CANCELLED).param("id", id).param("tenantId", tenantId)
-                .param("errorMessage", errorMessage).param("now", Timestamps.bind(now)).update() == 1;
+        return jdbc.sql(QUEUED_TO_CANCELLED)
+                        .param("id", id)
+                        .param("tenantId", tenantId)
+                        .param("errorMessage", errorMessage)
+                        .param("now", Timestamps.bind(now))
+                        .update()
+                == 1;
     }
 
     /**
@@ -260,8 +285,11 @@ public class JobTransitions {
      * Call in the transaction that moves the batch to {@code cancelling}.
      */
     public int cancelQueuedOfBatch(String batchId, String errorMessage, Instant now) {
-        return jdbc.sql(QUEUED_TO_CANCELLED_WITH_BATCH).param("batchId", batchId)
-                .param("errorMessage", errorMessage).param("now", Timestamps.bind(now)).update();
+        return jdbc.sql(QUEUED_TO_CANCELLED_WITH_BATCH)
+                .param("batchId", batchId)
+                .param("errorMessage", errorMessage)
+                .param("now", Timestamps.bind(now))
+                .update();
     }
 
     /**
@@ -269,7 +297,9 @@ public class JobTransitions {
      * not null; returns how many.
      */
     public int cancelQueuedOfCancellingBatches(String id, Instant now) {
-        return jdbc.sql(QUEUED_TO_CANCELLED_BATCH_CANCELLING).param("id", id).param("now", Timestamps.bind(now))
+        return jdbc.sql(QUEUED_TO_CANCELLED_BATCH_CANCELLING)
+                .param("id", id)
+                .param("now", Timestamps.bind(now))
                 .update();
     }
 
@@ -280,6 +310,9 @@ public class JobTransitions {
      * a job still queued past its batch's window but not yet expired by this call may still be claimed and run.
      */
     public int expireQueuedOfExpiredBatches(String id, Instant now) {
-        return jdbc.sql(QUEUED_TO_EXPIRED).param("id", id).param("now", Timestamps.bind(now)).update();
+        return jdbc.sql(QUEUED_TO_EXPIRED)
+                .param("id", id)
+                .param("now", Timestamps.bind(now))
+                .update();
     }
 }

@@ -31,8 +31,17 @@ public record NewJob(
         List<String> webhookEvents) {
 
     /** A job whose webhook (if any) wants every terminal event type. */
-    public NewJob(String id, String tenantId, String batchId, Integer lineNo, String customId, String url, String model,
-            String body, int priority, String webhookUrl) {
+    public NewJob(
+            String id,
+            String tenantId,
+            String batchId,
+            Integer lineNo,
+            String customId,
+            String url,
+            String model,
+            String body,
+            int priority,
+            String webhookUrl) {
         this(id, tenantId, batchId, lineNo, customId, url, model, body, priority, webhookUrl, null);
     }
 }

@@ -26,9 +26,24 @@ public record Outcome(
         boolean cached) {
 
     /** An outcome from the provider (or from no response at all), not from the cache. */
-    public Outcome(Integer responseStatus, String responseBody, String errorCode, String errorMessage,
-            Integer promptTokens, Integer completionTokens, Integer totalTokens, int latencyMs) {
-        this(responseStatus, responseBody, errorCode, errorMessage, promptTokens, completionTokens, totalTokens,
-                latencyMs, false);
+    public Outcome(
+            Integer responseStatus,
+            String responseBody,
+            String errorCode,
+            String errorMessage,
+            Integer promptTokens,
+            Integer completionTokens,
+            Integer totalTokens,
+            int latencyMs) {
+        this(
+                responseStatus,
+                responseBody,
+                errorCode,
+                errorMessage,
+                promptTokens,
+                completionTokens,
+                totalTokens,
+                latencyMs,
+                false);
     }
 }

@@ -63,24 +63,33 @@ public class ModelRepository {
     /** Records models (idempotent). */
     public void register(Collection<String> models, Instant now) {
         for (String model : models) {
-            jdbc.sql(REGISTER).param("model", model).param("now", Timestamps.bind(now)).update();
+            jdbc.sql(REGISTER)
+                    .param("model", model)
+                    .param("now", Timestamps.bind(now))
+                    .update();
         }
     }
 
     /** Every model's pacing settings, by model id. */
     public List<ModelSettings> settings() {
-        return jdbc.sql(SETTINGS + " ORDER BY model").query(ModelRepository::mapSettings).list();
+        return jdbc.sql(SETTINGS + " ORDER BY model")
+                .query(ModelRepository::mapSettings)
+                .list();
     }
 
     /** One model's pacing settings. */
     public Optional<ModelSettings> settings(String model) {
-        return jdbc.sql(SETTINGS + " WHERE model = :model").param("model", model)
-                .query(ModelRepository::mapSettings).optional();
+        return jdbc.sql(SETTINGS + " WHERE model = :model")
+                .param("model", model)
+                .query(ModelRepository::mapSettings)
+                .optional();
     }
 
     /** Sets the operator's limit (null: back to the default) and concurrency cap (null: none). */
     public void configure(String model, Limit limit, Integer maxConcurrency, Instant now) {
-        jdbc.sql(CONFIGURE).param("model", model).param("now", Timestamps.bind(now))
+        jdbc.sql(CONFIGURE)
+                .param("model", model)
+                .param("now", Timestamps.bind(now))
                 .param("requests", limit == null ? null : limit.requests())
                 .param("windowMs", limit == null ? null : limit.window().toMillis())
                 .param("maxConcurrency", maxConcurrency)
@@ -89,28 +98,42 @@ public class ModelRepository {
 
     /** Pauses or resumes a model on every worker. */
     public void setPaused(String model, boolean paused, Instant now) {
-        jdbc.sql(SET_PAUSED).param("model", model).param("paused", paused).param("now", Timestamps.bind(now)).update();
+        jdbc.sql(SET_PAUSED)
+                .param("model", model)
+                .param("paused", paused)
+                .param("now", Timestamps.bind(now))
+                .update();
     }
 
     /** Records the limit the provider stated in a 429, replacing what was learned before. */
     public void learn(String model, Limit learned, Instant now) {
-        jdbc.sql(LEARN).param("model", model).param("requests", learned.requests())
-                .param("windowMs", learned.window().toMillis()).param("now", Timestamps.bind(now)).update();
+        jdbc.sql(LEARN)
+                .param("model", model)
+                .param("requests", learned.requests())
+                .param("windowMs", learned.window().toMillis())
+                .param("now", Timestamps.bind(now))
+                .update();
     }
 
     /** Records a wider safety margin for the model, for every worker (never narrows it). */
     public void widenMargin(String model, Duration margin) {
-        jdbc.sql(WIDEN_MARGIN).param("model", model).param("marginMs", (int) margin.toMillis()).update();
+        jdbc.sql(WIDEN_MARGIN)
+                .param("model", model)
+                .param("marginMs", (int) margin.toMillis())
+                .update();
     }
 
     private static ModelSettings mapSettings(ResultSet rs, int row) throws SQLException {
-        return new ModelSettings(rs.getString("model"),
+        return new ModelSettings(
+                rs.getString("model"),
                 limit(Timestamps.readInt(rs, "limit_requests"), Timestamps.readLong(rs, "limit_window_ms")),
                 Timestamps.readInt(rs, "max_concurrency"),
                 limit(Timestamps.readInt(rs, "learned_requests"), Timestamps.readLong(rs, "learned_window_ms")),
                 Timestamps.read(rs, "learned_at"),
                 rs.getBoolean("paused"),
-                Optional.ofNullable(Timestamps.readInt(rs, "margin_ms")).map(Duration::ofMillis).orElse(null));
+                Optional.ofNullable(Timestamps.readInt(rs, "margin_ms"))
+                        .map(Duration::ofMillis)
+                        .orElse(null));
     }
 
     private static Limit limit(Integer requests, Long windowMs) {

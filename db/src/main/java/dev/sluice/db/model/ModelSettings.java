@@ -15,8 +15,14 @@ import java.time.Instant;
  * @param paused         whether an operator paused the model
  * @param widenedMargin  the safety margin as widened after 429s, or null for the configured one
  */
-public record ModelSettings(String model, Limit configured, Integer maxConcurrency, Limit learned, Instant learnedAt,
-        boolean paused, Duration widenedMargin) {
+public record ModelSettings(
+        String model,
+        Limit configured,
+        Integer maxConcurrency,
+        Limit learned,
+        Instant learnedAt,
+        boolean paused,
+        Duration widenedMargin) {
 
     /** The limit in force: the stricter of the configured one (else {@code defaultLimit}) and the learned one. */
     public Limit effective(Limit defaultLimit) {

@@ -45,14 +45,22 @@ public class AlertStateRepository {
 
     /** Each subject's last recorded state of {@code alert}. */
     public Map<String, Boolean> states(String alert) {
-        return jdbc.sql(FIRING).param("alert", alert)
+        return jdbc
+                .sql(FIRING)
+                .param("alert", alert)
                 .query((rs, n) -> Map.entry(rs.getString("subject"), rs.getBoolean("firing")))
-                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** Records that {@code alert} about {@code subject} now fires (or no longer does). */
     public void set(String alert, String subject, boolean firing, Instant now) {
-        jdbc.sql(SET).param("alert", alert).param("subject", subject).param("firing", firing)
-                .param("now", Timestamps.bind(now)).update();
+        jdbc.sql(SET)
+                .param("alert", alert)
+                .param("subject", subject)
+                .param("firing", firing)
+                .param("now", Timestamps.bind(now))
+                .update();
     }
 }

@@ -12,6 +12,10 @@ import java.time.Instant;
  * @param rateLimitedRecently 429s stored for the model since the instant the query was given
  * @param consumers           live workers (recent heartbeat) that dispatch the model's queue
  */
-public record QueueStats(String model, long waiting, long running, Instant oldestWaitingSince,
-        long rateLimitedRecently, int consumers) {
-}
+public record QueueStats(
+        String model,
+        long waiting,
+        long running,
+        Instant oldestWaitingSince,
+        long rateLimitedRecently,
+        int consumers) {}

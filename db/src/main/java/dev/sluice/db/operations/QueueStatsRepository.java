@@ -71,8 +71,13 @@ public class QueueStatsRepository {
         return jdbc.sql(PER_MODEL)
                 .param("eventsSince", Timestamps.bind(eventsSince))
                 .param("aliveSince", Timestamps.bind(aliveSince))
-                .query((rs, n) -> new QueueStats(rs.getString("model"), rs.getLong("waiting"), rs.getLong("running"),
-                        Timestamps.read(rs, "oldest"), rs.getLong("rate_limited"), rs.getInt("consumers")))
+                .query((rs, n) -> new QueueStats(
+                        rs.getString("model"),
+                        rs.getLong("waiting"),
+                        rs.getLong("running"),
+                        Timestamps.read(rs, "oldest"),
+                        rs.getLong("rate_limited"),
+                        rs.getInt("consumers")))
                 .list();
     }
 
@@ -81,11 +86,14 @@ public class QueueStatsRepository {
      * own included) go before or with the batch's. Empty when the batch has nothing left to run.
      */
     public Map<String, Long> aheadOfBatch(String batchId, int priority, Instant createdAt) {
-        return jdbc.sql(AHEAD_OF_BATCH)
+        return jdbc
+                .sql(AHEAD_OF_BATCH)
                 .param("batchId", batchId)
                 .param("priority", priority)
                 .param("createdAt", Timestamps.bind(createdAt))
                 .query((rs, n) -> Map.entry(rs.getString("model"), rs.getLong("ahead")))
-                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 }

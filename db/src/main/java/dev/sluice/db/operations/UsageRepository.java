@@ -47,11 +47,18 @@ public class UsageRepository {
                 .param("until", Timestamps.bind(until))
                 .param("tenantId", tenantId)
                 .param("model", model)
-                .query((rs, n) -> new UsageRow(rs.getString("tenant_id"), rs.getString("tenant_name"),
+                .query((rs, n) -> new UsageRow(
+                        rs.getString("tenant_id"),
+                        rs.getString("tenant_name"),
                         rs.getString("model"),
-                        rs.getObject("day", java.time.LocalDate.class), rs.getLong("requests"),
-                        rs.getLong("succeeded"), rs.getLong("failed"), rs.getLong("prompt_tokens"),
-                        rs.getLong("completion_tokens"), rs.getLong("total_tokens"), rs.getLong("cache_hits"),
+                        rs.getObject("day", java.time.LocalDate.class),
+                        rs.getLong("requests"),
+                        rs.getLong("succeeded"),
+                        rs.getLong("failed"),
+                        rs.getLong("prompt_tokens"),
+                        rs.getLong("completion_tokens"),
+                        rs.getLong("total_tokens"),
+                        rs.getLong("cache_hits"),
                         rs.getLong("cached_total_tokens")))
                 .list();
     }

@@ -20,6 +20,16 @@ import java.time.LocalDate;
  * @param cacheHits        of the jobs, those answered from the response cache ({@code cached = true})
  * @param cachedTotalTokens of {@code totalTokens}, those of the cache hits: no provider call spent them
  */
-public record UsageRow(String tenantId, String tenantName, String model, LocalDate day, long requests, long succeeded, long failed,
-        long promptTokens, long completionTokens, long totalTokens, long cacheHits, long cachedTotalTokens) {
-}
+public record UsageRow(
+        String tenantId,
+        String tenantName,
+        String model,
+        LocalDate day,
+        long requests,
+        long succeeded,
+        long failed,
+        long promptTokens,
+        long completionTokens,
+        long totalTokens,
+        long cacheHits,
+        long cachedTotalTokens) {}

@@ -37,8 +37,11 @@ public class WorkerHeartbeatRepository {
 
     /** Records that the worker is alive and dispatches exactly {@code models}. */
     public void beat(String workerId, Collection<String> models, Instant now) {
-        jdbc.sql(BEAT).param("workerId", workerId).param("models", models.toArray(String[]::new))
-                .param("now", Timestamps.bind(now)).update();
+        jdbc.sql(BEAT)
+                .param("workerId", workerId)
+                .param("models", models.toArray(String[]::new))
+                .param("now", Timestamps.bind(now))
+                .update();
     }
 
     /** Removes the worker, which is stopping. */

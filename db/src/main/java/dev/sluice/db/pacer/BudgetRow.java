@@ -9,5 +9,4 @@ package dev.sluice.db.pacer;
  * @param pausedUntilUs no dispatch before this, or null
  * @param nowUs         the database's clock, read once the row's lock was held
  */
-public record BudgetRow(long[] sentUs, long[] busyUntilUs, Long pausedUntilUs, long nowUs) {
-}
+public record BudgetRow(long[] sentUs, long[] busyUntilUs, Long pausedUntilUs, long nowUs) {}

@@ -58,15 +58,24 @@ public class PacerBudgetRepository {
      */
     public BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide) {
         return transaction.execute(status -> {
-            jdbc.sql(ENSURE).param("credential", credential).param("model", model).update();
-            Locked locked = jdbc.sql(LOCK).param("credential", credential).param("model", model)
-                    .query(PacerBudgetRepository::read).single();
+            jdbc.sql(ENSURE)
+                    .param("credential", credential)
+                    .param("model", model)
+                    .update();
+            Locked locked = jdbc.sql(LOCK)
+                    .param("credential", credential)
+                    .param("model", model)
+                    .query(PacerBudgetRepository::read)
+                    .single();
             long nowUs = jdbc.sql(NOW).query(Long.class).single();
             BudgetRow current = new BudgetRow(locked.sentUs(), locked.busyUntilUs(), locked.pausedUntilUs(), nowUs);
             BudgetRow next = decide.apply(current);
             if (next != current) {
-                jdbc.sql(WRITE).param("credential", credential).param("model", model)
-                        .param("sentUs", next.sentUs()).param("busyUntilUs", next.busyUntilUs())
+                jdbc.sql(WRITE)
+                        .param("credential", credential)
+                        .param("model", model)
+                        .param("sentUs", next.sentUs())
+                        .param("busyUntilUs", next.busyUntilUs())
                         .param("pausedUntilUs", next.pausedUntilUs())
                         .update();
             }
@@ -75,8 +84,7 @@ public class PacerBudgetRepository {
     }
 
     /** The row's columns as locked, before the clock is read. */
-    private record Locked(long[] sentUs, long[] busyUntilUs, Long pausedUntilUs) {
-    }
+    private record Locked(long[] sentUs, long[] busyUntilUs, Long pausedUntilUs) {}
 
     private static Locked read(ResultSet rs, int row) throws SQLException {
         long pausedUntil = rs.getLong("paused_until_us");

@@ -17,6 +17,13 @@ import java.time.Instant;
  * @param learned     the limit the message or headers stated, or null
  * @param pausedUntil until when the model was paused for this key
  */
-public record RateLimitEvent(long id, String model, String credential, String jobId, Instant occurredAt, String message,
-        Duration retryAfter, Limit learned, Instant pausedUntil) {
-}
+public record RateLimitEvent(
+        long id,
+        String model,
+        String credential,
+        String jobId,
+        Instant occurredAt,
+        String message,
+        Duration retryAfter,
+        Limit learned,
+        Instant pausedUntil) {}

@@ -42,11 +42,16 @@ class RateLimitEventEntity {
     @Column(name = "paused_until")
     private Instant pausedUntil;
 
-    protected RateLimitEventEntity() {
-    }
+    protected RateLimitEventEntity() {}
 
     RateLimitEvent toEvent() {
-        return new RateLimitEvent(id, model, credential, jobId, occurredAt, message,
+        return new RateLimitEvent(
+                id,
+                model,
+                credential,
+                jobId,
+                occurredAt,
+                message,
                 retryAfterMs == null ? null : Duration.ofMillis(retryAfterMs),
                 learnedRequests == null ? null : new Limit(learnedRequests, Duration.ofMillis(learnedWindowMs)),
                 pausedUntil);

@@ -22,12 +22,15 @@ public class RateLimitEventEntityRepository {
 
     /** Up to {@code limit} events, newest first, optionally of one model, older than event {@code beforeId}. */
     public List<RateLimitEvent> recent(String model, Long beforeId, int limit) {
-        return events.recent(model, beforeId, Limit.of(limit)).stream().map(RateLimitEventEntity::toEvent).toList();
+        return events.recent(model, beforeId, Limit.of(limit)).stream()
+                .map(RateLimitEventEntity::toEvent)
+                .toList();
     }
 
     /** Up to {@code limit} 429s met by job {@code jobId} of {@code model}, oldest first. */
     public List<RateLimitEvent> ofJob(String model, String jobId, int limit) {
         return events.findByModelAndJobIdOrderByOccurredAt(model, jobId, Limit.of(limit)).stream()
-                .map(RateLimitEventEntity::toEvent).toList();
+                .map(RateLimitEventEntity::toEvent)
+                .toList();
     }
 }

@@ -38,9 +38,17 @@ public class RateLimitEventRepository {
                 .param("jobId", event.jobId())
                 .param("occurredAt", Timestamps.bind(event.occurredAt()))
                 .param("message", message)
-                .param("retryAfterMs", event.retryAfter() == null ? null : event.retryAfter().toMillis())
-                .param("learnedRequests", event.learned() == null ? null : event.learned().requests())
-                .param("learnedWindowMs", event.learned() == null ? null : event.learned().window().toMillis())
+                .param(
+                        "retryAfterMs",
+                        event.retryAfter() == null ? null : event.retryAfter().toMillis())
+                .param(
+                        "learnedRequests",
+                        event.learned() == null ? null : event.learned().requests())
+                .param(
+                        "learnedWindowMs",
+                        event.learned() == null
+                                ? null
+                                : event.learned().window().toMillis())
                 .param("pausedUntil", Timestamps.bind(event.pausedUntil()))
                 .update();
     }

@@ -55,7 +55,8 @@ public class JobNotifications {
      * @throws DataAccessResourceFailureException when the connection fails; call again to listen again
      */
     public void listen(BooleanSupplier running, int pollMillis, Listener listener) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(LISTEN_FINISHED);
             statement.execute(LISTEN_CHUNKS);
             try {

@@ -12,5 +12,4 @@ import java.time.Instant;
  * @param createdAt when it was created
  * @param revokedAt when it was revoked, or null while it works
  */
-public record ApiKey(String id, String tenantId, String name, String keyPrefix, Instant createdAt, Instant revokedAt) {
-}
+public record ApiKey(String id, String tenantId, String name, String keyPrefix, Instant createdAt, Instant revokedAt) {}

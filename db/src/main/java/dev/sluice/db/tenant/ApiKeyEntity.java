@@ -34,8 +34,7 @@ class ApiKeyEntity extends NewEntity<String> {
     @Column(name = "revoked_at")
     private Instant revokedAt;
 
-    protected ApiKeyEntity() {
-    }
+    protected ApiKeyEntity() {}
 
     ApiKeyEntity(String id, String tenantId, String name, byte[] keyHash, String keyPrefix, Instant createdAt) {
         this.id = id;

@@ -28,8 +28,7 @@ class TenantEntity extends NewEntity<String> {
     @Column(name = "created_at")
     private Instant createdAt;
 
-    protected TenantEntity() {
-    }
+    protected TenantEntity() {}
 
     TenantEntity(String id, String name, String webhookSecret, Instant createdAt) {
         this.id = id;

@@ -28,8 +28,14 @@ public class TenantEntityRepository {
 
     /** Creates a tenant together with its first key, in one transaction. */
     @Transactional
-    public void createTenantWithKey(String tenantId, String keyId, String name, byte[] keyHash, String keyPrefix,
-            String webhookSecret, Instant now) {
+    public void createTenantWithKey(
+            String tenantId,
+            String keyId,
+            String name,
+            byte[] keyHash,
+            String keyPrefix,
+            String webhookSecret,
+            Instant now) {
         tenants.saveAndFlush(new TenantEntity(tenantId, name, webhookSecret, now));
         keys.saveAndFlush(new ApiKeyEntity(keyId, tenantId, name, keyHash, keyPrefix, now));
     }
@@ -46,6 +52,8 @@ public class TenantEntityRepository {
 
     /** Every key, oldest first, without secrets. */
     public List<ApiKey> listKeys() {
-        return keys.findAll(Sort.by("createdAt", "id")).stream().map(ApiKeyEntity::toApiKey).toList();
+        return keys.findAll(Sort.by("createdAt", "id")).stream()
+                .map(ApiKeyEntity::toApiKey)
+                .toList();
     }
 }

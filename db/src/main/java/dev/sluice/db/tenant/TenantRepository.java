@@ -63,7 +63,11 @@ public class TenantRepository {
 
     /** Revokes a key; false when there is no such live key. */
     public boolean revokeKey(String keyId, Instant now) {
-        return jdbc.sql(REVOKE_KEY).param("id", keyId).param("now", Timestamps.bind(now)).update() == 1;
+        return jdbc.sql(REVOKE_KEY)
+                        .param("id", keyId)
+                        .param("now", Timestamps.bind(now))
+                        .update()
+                == 1;
     }
 
     /**
@@ -81,33 +85,43 @@ public class TenantRepository {
 
     /** The tenant of the live (unrevoked) key {@code keyId}. */
     public Optional<String> findTenantIdOfLiveKey(String keyId) {
-        return jdbc.sql(FIND_TENANT_OF_LIVE_KEY).param("keyId", keyId).query(String.class).optional();
+        return jdbc.sql(FIND_TENANT_OF_LIVE_KEY)
+                .param("keyId", keyId)
+                .query(String.class)
+                .optional();
     }
 
     /**
      * Up to {@code limit} tenants, in id order after {@code afterTenantId} (empty string: from the first), whose
      * webhook secret or previous secret as stored does not start with {@code encryptedPrefix}.
      */
-    public List<StoredWebhookSecrets> findClearWebhookSecrets(String encryptedPrefix, String afterTenantId,
-            int limit) {
+    public List<StoredWebhookSecrets> findClearWebhookSecrets(String encryptedPrefix, String afterTenantId, int limit) {
         return jdbc.sql(FIND_CLEAR_WEBHOOK_SECRETS)
                 .param("encryptedPrefix", encryptedPrefix)
                 .param("after", afterTenantId)
                 .param("limit", limit)
-                .query((rs, n) -> new StoredWebhookSecrets(rs.getString("id"), rs.getString("webhook_secret"),
-                        rs.getString("previous_webhook_secret")))
+                .query((rs, n) -> new StoredWebhookSecrets(
+                        rs.getString("id"), rs.getString("webhook_secret"), rs.getString("previous_webhook_secret")))
                 .list();
     }
 
     /** Stores {@code replacement} as the tenant's webhook secret if it is still {@code expected}; whether it was. */
     public boolean replaceWebhookSecret(String tenantId, String expected, String replacement) {
-        return jdbc.sql(REPLACE_WEBHOOK_SECRET).param("id", tenantId).param("expected", expected)
-                .param("replacement", replacement).update() == 1;
+        return jdbc.sql(REPLACE_WEBHOOK_SECRET)
+                        .param("id", tenantId)
+                        .param("expected", expected)
+                        .param("replacement", replacement)
+                        .update()
+                == 1;
     }
 
     /** Stores {@code replacement} as the tenant's previous secret if it is still {@code expected}; whether it was. */
     public boolean replacePreviousWebhookSecret(String tenantId, String expected, String replacement) {
-        return jdbc.sql(REPLACE_PREVIOUS_WEBHOOK_SECRET).param("id", tenantId).param("expected", expected)
-                .param("replacement", replacement).update() == 1;
+        return jdbc.sql(REPLACE_PREVIOUS_WEBHOOK_SECRET)
+                        .param("id", tenantId)
+                        .param("expected", expected)
+                        .param("replacement", replacement)
+                        .update()
+                == 1;
     }
 }

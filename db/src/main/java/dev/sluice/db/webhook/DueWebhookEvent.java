@@ -15,8 +15,16 @@ import java.util.List;
  * @param roundAttempt  this attempt's number since the last redelivery, from 1; indexes the retry schedule
  * @param secrets       the tenant's current secret, then the one it replaced while that is still valid
  */
-public record DueWebhookEvent(String id, String tenantId, String subjectId, String type, String url, String payload,
-        int attempt, int roundAttempt, List<String> secrets) {
+public record DueWebhookEvent(
+        String id,
+        String tenantId,
+        String subjectId,
+        String type,
+        String url,
+        String payload,
+        int attempt,
+        int roundAttempt,
+        List<String> secrets) {
 
     @Override
     public String toString() {

@@ -8,5 +8,4 @@ import java.time.Instant;
  * @param pending      events still {@code pending}: due now, being sent, or waiting for a retry
  * @param oldestSince  when the oldest pending event was created; null when none is pending
  */
-public record WebhookBacklog(long pending, Instant oldestSince) {
-}
+public record WebhookBacklog(long pending, Instant oldestSince) {}

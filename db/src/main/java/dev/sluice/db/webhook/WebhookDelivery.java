@@ -19,7 +19,17 @@ import java.time.Instant;
  * @param attemptedAt    when it started
  * @param nextAttemptAt  when the event is tried again after this attempt, or null when it is not
  */
-public record WebhookDelivery(String id, String eventId, String eventType, String tenantId, String subjectId,
-        int attempt, String url, String status, Integer responseStatus, String error, long durationMs,
-        Instant attemptedAt, Instant nextAttemptAt) {
-}
+public record WebhookDelivery(
+        String id,
+        String eventId,
+        String eventType,
+        String tenantId,
+        String subjectId,
+        int attempt,
+        String url,
+        String status,
+        Integer responseStatus,
+        String error,
+        long durationMs,
+        Instant attemptedAt,
+        Instant nextAttemptAt) {}

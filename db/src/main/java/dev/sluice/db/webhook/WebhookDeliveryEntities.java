@@ -9,8 +9,8 @@ import org.springframework.data.jpa.repository.Query;
 /** Spring Data's repository of {@link WebhookDeliveryEntity}; used only by {@link WebhookDeliveryEntityRepository}. */
 interface WebhookDeliveryEntities extends JpaRepository<WebhookDeliveryEntity, String> {
 
-    List<WebhookDeliveryEntity> findByTenantIdAndSubjectIdOrderByAttemptedAtAscAttemptAsc(String tenantId,
-            String subjectId);
+    List<WebhookDeliveryEntity> findByTenantIdAndSubjectIdOrderByAttemptedAtAscAttemptAsc(
+            String tenantId, String subjectId);
 
     Optional<WebhookDeliveryEntity> findByTenantIdAndSubjectIdAndId(String tenantId, String subjectId, String id);
 

@@ -50,11 +50,22 @@ class WebhookDeliveryEntity {
     @Column(name = "next_attempt_at")
     private Instant nextAttemptAt;
 
-    protected WebhookDeliveryEntity() {
-    }
+    protected WebhookDeliveryEntity() {}
 
     WebhookDelivery toDelivery() {
-        return new WebhookDelivery(id, eventId, eventType, tenantId, subjectId, attempt, url, status, responseStatus,
-                error, durationMs, attemptedAt, nextAttemptAt);
+        return new WebhookDelivery(
+                id,
+                eventId,
+                eventType,
+                tenantId,
+                subjectId,
+                attempt,
+                url,
+                status,
+                responseStatus,
+                error,
+                durationMs,
+                attemptedAt,
+                nextAttemptAt);
     }
 }

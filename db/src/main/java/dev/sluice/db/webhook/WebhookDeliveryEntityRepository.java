@@ -25,19 +25,22 @@ public class WebhookDeliveryEntityRepository {
     /** Every attempt for the tenant's batch or job, oldest first. */
     public List<WebhookDelivery> listForSubject(String tenantId, String subjectId) {
         return deliveries.findByTenantIdAndSubjectIdOrderByAttemptedAtAscAttemptAsc(tenantId, subjectId).stream()
-                .map(WebhookDeliveryEntity::toDelivery).toList();
+                .map(WebhookDeliveryEntity::toDelivery)
+                .toList();
     }
 
     /** One attempt for the tenant's batch or job. */
     public Optional<WebhookDelivery> find(String tenantId, String subjectId, String id) {
-        return deliveries.findByTenantIdAndSubjectIdAndId(tenantId, subjectId, id)
+        return deliveries
+                .findByTenantIdAndSubjectIdAndId(tenantId, subjectId, id)
                 .map(WebhookDeliveryEntity::toDelivery);
     }
 
     /** For the operator: up to {@code limit} attempts of any tenant, newest first; null filters match everything. */
     public List<WebhookDelivery> recent(String status, String subjectId, String tenantId, int limit) {
         return deliveries.recent(status, subjectId, tenantId, Limit.of(limit)).stream()
-                .map(WebhookDeliveryEntity::toDelivery).toList();
+                .map(WebhookDeliveryEntity::toDelivery)
+                .toList();
     }
 
     /** For the operator: one attempt, whichever tenant's it is. */

@@ -119,15 +119,22 @@ public class WebhookEventRepository {
     }
 
     private int create(String lockSql, String markSql, Instant now, int limit) {
-        record Subject(String id, String tenantId, String type, String url, boolean wanted) {
-        }
-        List<Subject> subjects = jdbc.sql(lockSql).param("limit", limit)
-                .query((rs, n) -> new Subject(rs.getString("id"), rs.getString("tenant_id"), rs.getString("type"),
-                        rs.getString("webhook_url"), rs.getBoolean("wanted")))
+        record Subject(String id, String tenantId, String type, String url, boolean wanted) {}
+        List<Subject> subjects = jdbc.sql(lockSql)
+                .param("limit", limit)
+                .query((rs, n) -> new Subject(
+                        rs.getString("id"),
+                        rs.getString("tenant_id"),
+                        rs.getString("type"),
+                        rs.getString("webhook_url"),
+                        rs.getBoolean("wanted")))
                 .list();
         for (Subject subject : subjects) {
             if (!subject.wanted()) {
-                jdbc.sql(markSql).param("eventId", FILTERED_OUT).param("id", subject.id()).update();
+                jdbc.sql(markSql)
+                        .param("eventId", FILTERED_OUT)
+                        .param("id", subject.id())
+                        .update();
                 continue;
             }
             String eventId = Ids.event();
@@ -140,7 +147,10 @@ public class WebhookEventRepository {
                     .param("payload", WebhookPayload.of(eventId, subject.type(), now.getEpochSecond(), subject.id()))
                     .param("now", Timestamps.bind(now))
                     .update();
-            jdbc.sql(markSql).param("eventId", eventId).param("id", subject.id()).update();
+            jdbc.sql(markSql)
+                    .param("eventId", eventId)
+                    .param("id", subject.id())
+                    .update();
         }
         return subjects.size();
     }
@@ -158,9 +168,15 @@ public class WebhookEventRepository {
                     if (previous != null) {
                         secrets.add(previous);
                     }
-                    return new DueWebhookEvent(rs.getString("id"), rs.getString("tenant_id"),
-                            rs.getString("subject_id"), rs.getString("type"), rs.getString("url"),
-                            rs.getString("payload"), rs.getInt("attempts"), rs.getInt("round_attempts"),
+                    return new DueWebhookEvent(
+                            rs.getString("id"),
+                            rs.getString("tenant_id"),
+                            rs.getString("subject_id"),
+                            rs.getString("type"),
+                            rs.getString("url"),
+                            rs.getString("payload"),
+                            rs.getInt("attempts"),
+                            rs.getInt("round_attempts"),
                             List.copyOf(secrets));
                 })
                 .list();
@@ -168,14 +184,22 @@ public class WebhookEventRepository {
 
     /** The attempt got a 2xx; false if the event has moved on since it was claimed. */
     public boolean markDelivered(String id, int attempt, Instant now) {
-        return jdbc.sql(MARK_DELIVERED).param("id", id).param("attempt", attempt)
-                .param("now", Timestamps.bind(now)).update() == 1;
+        return jdbc.sql(MARK_DELIVERED)
+                        .param("id", id)
+                        .param("attempt", attempt)
+                        .param("now", Timestamps.bind(now))
+                        .update()
+                == 1;
     }
 
     /** The attempt failed; the next one is due at {@code at}. */
     public boolean retryAt(String id, int attempt, Instant at) {
-        return jdbc.sql(RETRY_AT).param("id", id).param("attempt", attempt).param("at", Timestamps.bind(at))
-                .update() == 1;
+        return jdbc.sql(RETRY_AT)
+                        .param("id", id)
+                        .param("attempt", attempt)
+                        .param("at", Timestamps.bind(at))
+                        .update()
+                == 1;
     }
 
     /** The attempt failed and no other follows (retries ran out, 410 Gone, or a refused address). */
@@ -188,8 +212,12 @@ public class WebhookEventRepository {
      * false when it is still pending (its delivery is under way or scheduled) or not the tenant's.
      */
     public boolean redeliver(String tenantId, String id, Instant now) {
-        return jdbc.sql(REDELIVER).param("tenantId", tenantId).param("id", id).param("now", Timestamps.bind(now))
-                .update() == 1;
+        return jdbc.sql(REDELIVER)
+                        .param("tenantId", tenantId)
+                        .param("id", id)
+                        .param("now", Timestamps.bind(now))
+                        .update()
+                == 1;
     }
 
     /** How many events are pending (due or waiting for a retry) and since when the oldest has been. */

@@ -54,8 +54,7 @@ class BatchJobCountsIT {
     @SpringBootConfiguration
     @EnableAutoConfiguration
     @Import(PersistenceConfiguration.class)
-    static class App {
-    }
+    static class App {}
 
     private static final Instant NOW = Instant.parse("2026-12-04T08:00:00Z");
     private static final Duration LEASE = Duration.ofMinutes(5);
@@ -90,14 +89,29 @@ class BatchJobCountsIT {
         TestInfrastructure.register(registry);
     }
 
-    @Autowired TenantRepository tenants;
-    @Autowired BatchRepository batches;
-    @Autowired BatchTransitions batchTransitions;
-    @Autowired JobRepository jobRepository;
-    @Autowired JobTransitions jobs;
-    @Autowired QueueStatsRepository stats;
-    @Autowired JdbcClient jdbc;
-    @Autowired PlatformTransactionManager transactions;
+    @Autowired
+    TenantRepository tenants;
+
+    @Autowired
+    BatchRepository batches;
+
+    @Autowired
+    BatchTransitions batchTransitions;
+
+    @Autowired
+    JobRepository jobRepository;
+
+    @Autowired
+    JobTransitions jobs;
+
+    @Autowired
+    QueueStatsRepository stats;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    PlatformTransactionManager transactions;
 
     private String tenantId;
 
@@ -116,10 +130,12 @@ class BatchJobCountsIT {
         // QUEUED_TO_RUNNING, RUNNING_TO_SUCCEEDED, RUNNING_TO_FAILED, RUNNING_TO_QUEUED (with and without refund).
         jobs.claim(ids.get(0), "t0", LEASE).orElseThrow();
         assertKept(batchId, new JobCounts(11, 1, 0, 0, 0, 0));
-        assertThat(jobs.markSucceeded(ids.get(0), "t0", new Outcome(200, "{}", null, null, 3, 4, 7, 5), NOW)).isTrue();
+        assertThat(jobs.markSucceeded(ids.get(0), "t0", new Outcome(200, "{}", null, null, 3, 4, 7, 5), NOW))
+                .isTrue();
         assertKept(batchId, new JobCounts(11, 0, 1, 0, 0, 0));
         jobs.claim(ids.get(1), "t1", LEASE).orElseThrow();
-        assertThat(jobs.markFailed(ids.get(1), "t1", new Outcome(400, "{}", "bad", "no", 2, 0, 2, 5), NOW)).isTrue();
+        assertThat(jobs.markFailed(ids.get(1), "t1", new Outcome(400, "{}", "bad", "no", 2, 0, 2, 5), NOW))
+                .isTrue();
         assertKept(batchId, new JobCounts(10, 0, 1, 1, 0, 0));
         jobs.claim(ids.get(2), "t2", LEASE).orElseThrow();
         assertThat(jobs.requeue(ids.get(2), "t2", Duration.ZERO, true)).isTrue();
@@ -139,7 +155,9 @@ class BatchJobCountsIT {
         assertThat(jobs.requeueLapsed(100, 10_000)).isPositive();
         assertKept(batchId, new JobCounts(10, 0, 1, 1, 0, 0));
         jobs.claim(ids.get(3), "t3b", Duration.ZERO).orElseThrow();
-        assertThat(jobs.failLapsed(1, 10_000)).extracting(JobTransitions.LostJob::id).contains(ids.get(3));
+        assertThat(jobs.failLapsed(1, 10_000))
+                .extracting(JobTransitions.LostJob::id)
+                .contains(ids.get(3));
         assertKept(batchId, new JobCounts(9, 0, 1, 2, 0, 0));
 
         // QUEUED_TO_CANCELLED: one job on its own.
@@ -163,7 +181,8 @@ class BatchJobCountsIT {
         jobs.claim(running, "r", LEASE).orElseThrow();
         assertThat(jobs.expireQueuedOfExpiredBatches(null, NOW)).isGreaterThanOrEqualTo(4);
         assertKept(expiring, new JobCounts(0, 1, 0, 0, 0, 4));
-        assertThat(jobs.markSucceeded(running, "r", new Outcome(200, "{}", null, null, 1, 1, 2, 5), NOW)).isTrue();
+        assertThat(jobs.markSucceeded(running, "r", new Outcome(200, "{}", null, null, 1, 1, 2, 5), NOW))
+                .isTrue();
         assertKept(expiring, new JobCounts(0, 0, 1, 0, 0, 4));
         assertThat(batches.liveUsage(expiring)).isEqualTo(new Usage(1, 1, 2));
         assertThat(batches.liveUsage(batchId)).isEqualTo(new Usage(5, 4, 9));
@@ -172,8 +191,11 @@ class BatchJobCountsIT {
         jdbc.sql("DELETE FROM jobs WHERE id = :id").param("id", ids.get(0)).update();
         assertKept(batchId, new JobCounts(0, 0, 0, 2, 9, 0));
         jdbc.sql("DELETE FROM batches WHERE id = :id").param("id", batchId).update();
-        assertThat(jdbc.sql("SELECT count(*) FROM batch_job_counts WHERE batch_id = :id").param("id", batchId)
-                .query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM batch_job_counts WHERE batch_id = :id")
+                        .param("id", batchId)
+                        .query(Integer.class)
+                        .single())
+                .isZero();
     }
 
     @Test
@@ -192,7 +214,8 @@ class BatchJobCountsIT {
             // A reader: the kept counts and a recount in one snapshot must agree in every snapshot it takes.
             Future<?> reader = pool.submit(() -> {
                 while (working.get()) {
-                    snapshot.executeWithoutResult(status -> assertThat(kept(batchId)).isEqualTo(recount(batchId)));
+                    snapshot.executeWithoutResult(
+                            status -> assertThat(kept(batchId)).isEqualTo(recount(batchId)));
                     snapshots.incrementAndGet();
                 }
             });
@@ -292,7 +315,8 @@ class BatchJobCountsIT {
 
     /** What the estimate counted before V19: every unfinished job of the batch's models that goes no later. */
     private Map<String, Long> aheadCounted(String batchId, int priority, Instant createdAt) {
-        return jdbc.sql("""
+        return jdbc
+                .sql("""
                         SELECT j.model, count(*) AS ahead
                           FROM jobs j
                          WHERE j.status IN ('queued', 'running')
@@ -300,10 +324,14 @@ class BatchJobCountsIT {
                                             WHERE b.batch_id = :batchId AND b.status IN ('queued', 'running'))
                            AND (j.priority > :priority OR (j.priority = :priority AND j.created_at <= :createdAt))
                          GROUP BY j.model
-                        """).param("batchId", batchId).param("priority", priority)
+                        """)
+                .param("batchId", batchId)
+                .param("priority", priority)
                 .param("createdAt", Timestamps.bind(createdAt))
                 .query((rs, n) -> Map.entry(rs.getString("model"), rs.getLong("ahead")))
-                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     private NewJob single(String model, int priority) {
@@ -312,8 +340,12 @@ class BatchJobCountsIT {
 
     /** The plan of exactly the statement {@link BatchRepository#liveCounts} runs. */
     private String plan(String batchId) {
-        return String.join("\n", jdbc.sql("EXPLAIN (FORMAT JSON) " + BatchRepository.LIVE_COUNTS)
-                .param("batchId", batchId).query(String.class).list());
+        return String.join(
+                "\n",
+                jdbc.sql("EXPLAIN (FORMAT JSON) " + BatchRepository.LIVE_COUNTS)
+                        .param("batchId", batchId)
+                        .query(String.class)
+                        .list());
     }
 
     private static double cost(String plan) {
@@ -330,11 +362,30 @@ class BatchJobCountsIT {
     private String batch(int size, Instant expiresAt, int priority, Instant createdAt, String... models) {
         String batchId = Ids.batch();
         new TransactionTemplate(transactions).executeWithoutResult(status -> {
-            batches.insert(new NewBatch(batchId, tenantId, "/v1/chat/completions", "24h", null, null, null, priority,
-                    size, createdAt, expiresAt));
+            batches.insert(new NewBatch(
+                    batchId,
+                    tenantId,
+                    "/v1/chat/completions",
+                    "24h",
+                    null,
+                    null,
+                    null,
+                    priority,
+                    size,
+                    createdAt,
+                    expiresAt));
             List<NewJob> newJobs = IntStream.range(0, size)
-                    .mapToObj(i -> new NewJob(Ids.job(), tenantId, batchId, i + 1, "c" + i, "/v1/chat/completions",
-                            models[i % models.length], "{}", priority, null))
+                    .mapToObj(i -> new NewJob(
+                            Ids.job(),
+                            tenantId,
+                            batchId,
+                            i + 1,
+                            "c" + i,
+                            "/v1/chat/completions",
+                            models[i % models.length],
+                            "{}",
+                            priority,
+                            null))
                     .toList();
             for (int from = 0; from < size; from += 10_000) {
                 jobRepository.insertAll(newJobs.subList(from, Math.min(size, from + 10_000)), createdAt);
@@ -344,8 +395,10 @@ class BatchJobCountsIT {
     }
 
     private List<String> jobIds(String batchId) {
-        return jdbc.sql("SELECT id FROM jobs WHERE batch_id = :batchId ORDER BY line_no").param("batchId", batchId)
-                .query(String.class).list();
+        return jdbc.sql("SELECT id FROM jobs WHERE batch_id = :batchId ORDER BY line_no")
+                .param("batchId", batchId)
+                .query(String.class)
+                .list();
     }
 
     private void assertKept(String batchId, JobCounts expected) {
@@ -362,13 +415,18 @@ class BatchJobCountsIT {
     }
 
     private Map<String, String> byModel(String sql, String batchId) {
-        return jdbc.sql(sql).param("batchId", batchId)
-                .query((rs, n) -> Map.entry(rs.getString("model"),
+        return jdbc
+                .sql(sql)
+                .param("batchId", batchId)
+                .query((rs, n) -> Map.entry(
+                        rs.getString("model"),
                         "queued=" + rs.getLong("queued") + ",running=" + rs.getLong("running")
                                 + ",succeeded=" + rs.getLong("succeeded") + ",failed=" + rs.getLong("failed")
                                 + ",cancelled=" + rs.getLong("cancelled") + ",expired=" + rs.getLong("expired")
                                 + ",tokens=" + rs.getString("tokens")))
-                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     private JobCounts recountTotal(String batchId) {
@@ -380,9 +438,15 @@ class BatchJobCountsIT {
                                count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
                                count(*) FILTER (WHERE status = 'expired')   AS expired
                           FROM jobs WHERE batch_id = :batchId
-                        """).param("batchId", batchId)
-                .query((rs, n) -> new JobCounts(rs.getInt("queued"), rs.getInt("running"), rs.getInt("succeeded"),
-                        rs.getInt("failed"), rs.getInt("cancelled"), rs.getInt("expired")))
+                        """)
+                .param("batchId", batchId)
+                .query((rs, n) -> new JobCounts(
+                        rs.getInt("queued"),
+                        rs.getInt("running"),
+                        rs.getInt("succeeded"),
+                        rs.getInt("failed"),
+                        rs.getInt("cancelled"),
+                        rs.getInt("expired")))
                 .single();
     }
 }

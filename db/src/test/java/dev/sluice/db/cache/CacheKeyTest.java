@@ -13,8 +13,7 @@ class CacheKeyTest {
         byte[] key = CacheKey.of(CHAT, """
                 {"model":"m","temperature":0,"messages":[{"role":"user","content":"hi"}]}""").orElseThrow();
         byte[] same = CacheKey.of(CHAT, """
-                { "messages" : [ {"content":"hi", "role":"user"} ], "temperature": 0.0, "model": "m" }""")
-                .orElseThrow();
+                { "messages" : [ {"content":"hi", "role":"user"} ], "temperature": 0.0, "model": "m" }""").orElseThrow();
 
         assertThat(same).isEqualTo(key).hasSize(32);
     }
@@ -23,7 +22,8 @@ class CacheKeyTest {
     void streamingAndNonStreamingCallsShareTheKey() {
         assertThat(CacheKey.of(CHAT, """
                 {"model":"m","seed":7,"prompt":"x","stream":true,"stream_options":{"include_usage":true}}"""))
-                .get().isEqualTo(CacheKey.of(CHAT, """
+                .get()
+                .isEqualTo(CacheKey.of(CHAT, """
                         {"model":"m","seed":7,"prompt":"x"}""").orElseThrow());
     }
 

@@ -17,7 +17,9 @@ class InputLineTest {
 
         String line = InputLine.render("id \"1\" \u2603", "/v1/chat/completions", body);
 
-        assertThat(line).doesNotContain("\n", "\r").startsWith("{\"custom_id\":\"id \\\"1\\\" \u2603\",\"method\":\"POST\"");
+        assertThat(line)
+                .doesNotContain("\n", "\r")
+                .startsWith("{\"custom_id\":\"id \\\"1\\\" \u2603\",\"method\":\"POST\"");
         JsonNode parsed = JSON.readTree(line);
         assertThat(parsed.get("custom_id").asString()).isEqualTo("id \"1\" \u2603");
         assertThat(parsed.get("method").asString()).isEqualTo("POST");
@@ -31,8 +33,12 @@ class InputLineTest {
 
         long bytes = InputLine.bytes("\u2603", "/v1/embeddings", body);
 
-        assertThat(bytes).isEqualTo((InputLine.render("\u2603", "/v1/embeddings", body) + "\n")
-                .getBytes(StandardCharsets.UTF_8).length);
-        assertThat(bytes).isGreaterThan(InputLine.render("\u2603", "/v1/embeddings", body).length() + 1);
+        assertThat(bytes)
+                .isEqualTo((InputLine.render("\u2603", "/v1/embeddings", body) + "\n")
+                        .getBytes(StandardCharsets.UTF_8)
+                        .length);
+        assertThat(bytes)
+                .isGreaterThan(
+                        InputLine.render("\u2603", "/v1/embeddings", body).length() + 1);
     }
 }

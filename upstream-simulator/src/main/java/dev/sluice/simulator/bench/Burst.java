@@ -19,8 +19,7 @@ import java.util.concurrent.Future;
  */
 public final class Burst {
 
-    private Burst() {
-    }
+    private Burst() {}
 
     public static void main(String[] args) throws Exception {
         URI base = URI.create(args[0]);
@@ -30,9 +29,12 @@ public final class Burst {
         client.warmUp(50);
         client.reset();
 
-        System.out.printf("%nMode: %s (%s)%n%n", fresh ? "fresh" : "shared",
+        System.out.printf(
+                "%nMode: %s (%s)%n%n",
+                fresh ? "fresh" : "shared",
                 fresh ? "budget reset before each round" : "all rounds in one window, no reset");
-        System.out.println("| parallel | succeeded | success rate | 429s | mean time, succeeded | mean time, all | round took |");
+        System.out.println(
+                "| parallel | succeeded | success rate | 429s | mean time, succeeded | mean time, all | round took |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
         for (String round : rounds.split(",")) {
             int parallel = Integer.parseInt(round.trim());
@@ -44,9 +46,16 @@ public final class Burst {
             long took = System.nanoTime() - start;
             long ok = results.stream().filter(r -> r.status() == 200).count();
             long limited = results.stream().filter(r -> r.status() == 429).count();
-            System.out.printf(Locale.ROOT, "| %d | %d | %.1f%% | %d | %s | %s | %.2f s |%n", parallel, ok,
-                    100.0 * ok / parallel, limited,
-                    mean(results.stream().filter(r -> r.status() == 200).toList()), mean(results), took / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %d | %d | %.1f%% | %d | %s | %s | %.2f s |%n",
+                    parallel,
+                    ok,
+                    100.0 * ok / parallel,
+                    limited,
+                    mean(results.stream().filter(r -> r.status() == 200).toList()),
+                    mean(results),
+                    took / 1e9);
         }
     }
 
@@ -69,7 +78,8 @@ public final class Burst {
         if (results.isEmpty()) {
             return "-";
         }
-        double seconds = results.stream().mapToLong(BenchClient.Timed::nanos).average().orElse(0) / 1e9;
+        double seconds =
+                results.stream().mapToLong(BenchClient.Timed::nanos).average().orElse(0) / 1e9;
         return String.format(Locale.ROOT, "%.2f s", seconds);
     }
 }

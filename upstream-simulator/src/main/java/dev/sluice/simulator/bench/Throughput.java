@@ -16,8 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Throughput {
 
-    private Throughput() {
-    }
+    private Throughput() {}
 
     public static void main(String[] args) throws Exception {
         URI base = URI.create(args[0]);
@@ -33,9 +32,17 @@ public final class Throughput {
 
         long[] latencies = Arrays.copyOf(result, requests);
         Arrays.sort(latencies);
-        System.out.printf(Locale.ROOT, "requests=%d clients=%d seconds=%.2f throughput=%.0f req/s non_200=%d "
-                        + "p50=%.2f ms p99=%.2f ms max=%.2f ms%n", requests, clients, seconds, requests / seconds,
-                result[requests], latencies[requests / 2] / 1e6, latencies[requests * 99 / 100] / 1e6,
+        System.out.printf(
+                Locale.ROOT,
+                "requests=%d clients=%d seconds=%.2f throughput=%.0f req/s non_200=%d "
+                        + "p50=%.2f ms p99=%.2f ms max=%.2f ms%n",
+                requests,
+                clients,
+                seconds,
+                requests / seconds,
+                result[requests],
+                latencies[requests / 2] / 1e6,
+                latencies[requests * 99 / 100] / 1e6,
                 latencies[requests - 1] / 1e6);
     }
 

@@ -16,18 +16,25 @@ import java.util.random.RandomGenerator;
 /** Carries out a {@link Fault} on an exchange. Hangs last until their time is up or {@link #releaseHangs()}. */
 public final class FaultInjector {
 
-    private record ServerError(int status, OpenAiError body) {
-    }
+    private record ServerError(int status, OpenAiError body) {}
 
     // The bodies OpenAI sends for these statuses, near enough for a client's classifier.
     private static final List<ServerError> SERVER_ERRORS = List.of(
-            new ServerError(500, OpenAiError.of(
-                    "The server had an error while processing your request. Sorry about that!",
-                    "server_error", null, null)),
+            new ServerError(
+                    500,
+                    OpenAiError.of(
+                            "The server had an error while processing your request. Sorry about that!",
+                            "server_error",
+                            null,
+                            null)),
             new ServerError(502, OpenAiError.of("Bad gateway.", "server_error", null, "bad_gateway")),
-            new ServerError(503, OpenAiError.of(
-                    "The engine is currently overloaded, please try again later.",
-                    "server_error", null, "service_unavailable")));
+            new ServerError(
+                    503,
+                    OpenAiError.of(
+                            "The engine is currently overloaded, please try again later.",
+                            "server_error",
+                            null,
+                            "service_unavailable")));
 
     private volatile CountDownLatch hangRelease = new CountDownLatch(1);
 

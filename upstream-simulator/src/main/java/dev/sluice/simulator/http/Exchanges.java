@@ -12,8 +12,7 @@ public final class Exchanges {
 
     private static final String BEARER = "bearer ";
 
-    private Exchanges() {
-    }
+    private Exchanges() {}
 
     /** The whole request body. */
     public static byte[] readBody(HttpExchange exchange) throws IOException {
@@ -47,8 +46,9 @@ public final class Exchanges {
     }
 
     /** A complete fixed-length response. */
-    public static void send(HttpExchange exchange, int status, Map<String, String> headers, String contentType,
-            byte[] body) throws IOException {
+    public static void send(
+            HttpExchange exchange, int status, Map<String, String> headers, String contentType, byte[] body)
+            throws IOException {
         writeHeaders(exchange, headers, contentType);
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -65,6 +65,7 @@ public final class Exchanges {
 
     /** Method and path, as OpenAI quotes them in its "Invalid URL" message. */
     public static String describe(HttpExchange exchange) {
-        return exchange.getRequestMethod().toUpperCase(Locale.ROOT) + " " + exchange.getRequestURI().getPath();
+        return exchange.getRequestMethod().toUpperCase(Locale.ROOT) + " "
+                + exchange.getRequestURI().getPath();
     }
 }

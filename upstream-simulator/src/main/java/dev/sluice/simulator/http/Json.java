@@ -13,6 +13,5 @@ public final class Json {
             .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 }

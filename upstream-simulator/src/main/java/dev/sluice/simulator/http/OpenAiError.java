@@ -8,8 +8,7 @@ package dev.sluice.simulator.http;
 public record OpenAiError(Body error) {
 
     /** The inner object. */
-    public record Body(String message, String type, String param, String code) {
-    }
+    public record Body(String message, String type, String param, String code) {}
 
     /** A client error: {@code type} is {@code invalid_request_error}. */
     public static OpenAiError invalidRequest(String message, String param, String code) {

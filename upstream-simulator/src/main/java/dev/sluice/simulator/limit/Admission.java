@@ -14,8 +14,7 @@ public sealed interface Admission {
     Instant arrivedAt();
 
     /** Admitted with no window configured at all. */
-    record Unmetered(Instant arrivedAt) implements Admission {
-    }
+    record Unmetered(Instant arrivedAt) implements Admission {}
 
     /**
      * Admitted and counted in every window that is on.
@@ -24,8 +23,7 @@ public sealed interface Admission {
      *     token budget
      */
     record Admitted(Instant arrivedAt, WindowState requests, WindowState extra, WindowState tokens, Charge charge)
-            implements Admission {
-    }
+            implements Admission {}
 
     /**
      * Over some window; it was charged nothing in any.
@@ -35,8 +33,15 @@ public sealed interface Admission {
      *     than the whole token budget)
      * @param requestedTokens the tokens it asked for (prompt plus {@code max_tokens})
      */
-    record Rejected(Instant arrivedAt, Refusal refusal, WindowState requests, WindowState extra,
-            WindowState tokens, Duration retryAfter, long requestedTokens) implements Admission {
+    record Rejected(
+            Instant arrivedAt,
+            Refusal refusal,
+            WindowState requests,
+            WindowState extra,
+            WindowState tokens,
+            Duration retryAfter,
+            long requestedTokens)
+            implements Admission {
 
         /** The state of the window that refused it. */
         public WindowState refused() {

@@ -34,14 +34,21 @@ final class Budgets {
         Duration waitRequests = waitFor(requests, now, 1);
         Duration waitExtra = waitFor(extra, now, 1);
         Duration waitTokens = waitFor(tokens, now, requestedTokens);
-        Admission.Refusal refusal = !Duration.ZERO.equals(waitRequests) ? Admission.Refusal.REQUESTS
-                : !Duration.ZERO.equals(waitExtra) ? Admission.Refusal.EXTRA
-                : !Duration.ZERO.equals(waitTokens) ? Admission.Refusal.TOKENS
-                : null;
+        Admission.Refusal refusal = !Duration.ZERO.equals(waitRequests)
+                ? Admission.Refusal.REQUESTS
+                : !Duration.ZERO.equals(waitExtra)
+                        ? Admission.Refusal.EXTRA
+                        : !Duration.ZERO.equals(waitTokens) ? Admission.Refusal.TOKENS : null;
         if (refusal != null) {
             Duration retryAfter = longest(longest(waitRequests, waitExtra), waitTokens);
-            return new Admission.Rejected(at, refusal, state(requests, now), state(extra, now), state(tokens, now),
-                    retryAfter, requestedTokens);
+            return new Admission.Rejected(
+                    at,
+                    refusal,
+                    state(requests, now),
+                    state(extra, now),
+                    state(tokens, now),
+                    retryAfter,
+                    requestedTokens);
         }
         if (requests != null) {
             requests.charge(now, 1);

@@ -69,7 +69,8 @@ public record Limit(int requests, Duration window) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         Matcher m = LENGTH.matcher(t);
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected a length such as 60s, 1m, 500ms, 1h or 1d, got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "expected a length such as 60s, 1m, 500ms, 1h or 1d, got '" + text + "'");
         }
         long amount = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

@@ -16,8 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RateLimiter {
 
-    private record BucketKey(String apiKey, String model) {
-    }
+    private record BucketKey(String apiKey, String model) {}
 
     /** The windows in force, each unlimited when off, and how they count. */
     public record Policy(Limit requests, Limit extra, TokenLimit tokens, WindowKind kind) {
@@ -39,8 +38,7 @@ public final class RateLimiter {
         }
     }
 
-    private record State(Policy policy, ConcurrentHashMap<BucketKey, Budgets> buckets) {
-    }
+    private record State(Policy policy, ConcurrentHashMap<BucketKey, Budgets> buckets) {}
 
     private final InstantSource clock;
     private volatile State state;
@@ -72,7 +70,8 @@ public final class RateLimiter {
         if (s.policy().unmetered()) {
             return new Admission.Unmetered(arrivedAt);
         }
-        Budgets budgets = s.buckets().computeIfAbsent(new BucketKey(apiKey, model), k -> s.policy().newBudgets());
+        Budgets budgets = s.buckets()
+                .computeIfAbsent(new BucketKey(apiKey, model), k -> s.policy().newBudgets());
         return budgets.admit(arrivedAt, tokens);
     }
 

@@ -10,8 +10,7 @@ import java.time.Duration;
 abstract class Window {
 
     /** What a charge is, so a later correction can find it (or learn that it has left the window). */
-    interface Entry {
-    }
+    interface Entry {}
 
     /** How many units fit in one window. */
     final long capacity;

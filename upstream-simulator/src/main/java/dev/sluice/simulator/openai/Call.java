@@ -26,7 +26,8 @@ record Call(String model, Object response, List<Object> chunks, Tokens tokens) {
 
         /** What the provider charges on arrival, {@code defaultMax} per choice standing in for an absent max (0: the answer's length). */
         long requested(int defaultMax) {
-            long max = maxCompletion != null ? maxCompletion : defaultMax > 0 ? (long) defaultMax * choices : completion;
+            long max =
+                    maxCompletion != null ? maxCompletion : defaultMax > 0 ? (long) defaultMax * choices : completion;
             return prompt + max;
         }
 

@@ -8,32 +8,23 @@ import tools.jackson.databind.JsonNode;
 /** {@code POST /v1/chat/completions}: validation and the {@code chat.completion} answer. */
 final class ChatCompletions {
 
-    record ChatCompletion(String id, String object, long created, String model, List<Choice> choices,
-            Usage usage) {
-    }
+    record ChatCompletion(String id, String object, long created, String model, List<Choice> choices, Usage usage) {}
 
-    record Choice(int index, Message message, Object logprobs, String finishReason) {
-    }
+    record Choice(int index, Message message, Object logprobs, String finishReason) {}
 
-    record Message(String role, String content) {
-    }
+    record Message(String role, String content) {}
 
-    record Usage(int promptTokens, int completionTokens, int totalTokens) {
-    }
+    record Usage(int promptTokens, int completionTokens, int totalTokens) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices, Usage usage) {
-    }
+    record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices, Usage usage) {}
 
-    record ChunkChoice(int index, Delta delta, Object logprobs, String finishReason) {
-    }
+    record ChunkChoice(int index, Delta delta, Object logprobs, String finishReason) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Delta(String role, String content) {
-    }
+    record Delta(String role, String content) {}
 
-    private ChatCompletions() {
-    }
+    private ChatCompletions() {}
 
     /** Validates {@code body} and prepares the answer, created at {@code created} (epoch seconds). */
     static Call call(JsonNode body, long created) {
@@ -68,16 +59,27 @@ final class ChatCompletions {
         int completionTokens = Content.words(content);
         Usage usage = new Usage(promptTokens, completionTokens, promptTokens + completionTokens);
         String id = Requests.id("chatcmpl-");
-        ChatCompletion answer = new ChatCompletion(id, "chat.completion", created, model,
-                List.of(new Choice(0, new Message("assistant", content), null, finishReason)), usage);
-        List<Object> chunks = stream ? chunks(id, created, model, content, finishReason, usage, includeUsage(body)) : null;
-        return new Call(model, answer, chunks,
-                new Call.Tokens(promptTokens, completionTokens, maxTokens, 1));
+        ChatCompletion answer = new ChatCompletion(
+                id,
+                "chat.completion",
+                created,
+                model,
+                List.of(new Choice(0, new Message("assistant", content), null, finishReason)),
+                usage);
+        List<Object> chunks =
+                stream ? chunks(id, created, model, content, finishReason, usage, includeUsage(body)) : null;
+        return new Call(model, answer, chunks, new Call.Tokens(promptTokens, completionTokens, maxTokens, 1));
     }
 
     /** OpenAI's shape: a role-only delta, one delta per word, a finish delta, then usage if asked for. */
-    private static List<Object> chunks(String id, long created, String model, String content, String finishReason,
-            Usage usage, boolean includeUsage) {
+    private static List<Object> chunks(
+            String id,
+            long created,
+            String model,
+            String content,
+            String finishReason,
+            Usage usage,
+            boolean includeUsage) {
         List<Object> chunks = new ArrayList<>();
         chunks.add(chunk(id, created, model, new Delta("assistant", ""), null));
         String[] words = content.split(" ");
@@ -92,8 +94,13 @@ final class ChatCompletions {
     }
 
     private static Chunk chunk(String id, long created, String model, Delta delta, String finishReason) {
-        return new Chunk(id, "chat.completion.chunk", created, model,
-                List.of(new ChunkChoice(0, delta, null, finishReason)), null);
+        return new Chunk(
+                id,
+                "chat.completion.chunk",
+                created,
+                model,
+                List.of(new ChunkChoice(0, delta, null, finishReason)),
+                null);
     }
 
     private static boolean includeUsage(JsonNode body) {

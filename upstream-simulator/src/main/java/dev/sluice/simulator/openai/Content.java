@@ -23,8 +23,7 @@ public final class Content {
 
     private static final String ECHO = "echo: ";
 
-    private Content() {
-    }
+    private Content() {}
 
     /** The reply to {@code text}: {@code "echo: " + text}. */
     public static String reply(String text) {
@@ -76,7 +75,8 @@ public final class Content {
      * component, then the vector is divided by its L2 norm. Same text, same vector.
      */
     public static float[] embedding(String text, int dimensions) {
-        SplittableRandom random = new SplittableRandom(ByteBuffer.wrap(sha256(text)).getLong());
+        SplittableRandom random =
+                new SplittableRandom(ByteBuffer.wrap(sha256(text)).getLong());
         double[] raw = new double[dimensions];
         double norm = 0;
         for (int i = 0; i < dimensions; i++) {

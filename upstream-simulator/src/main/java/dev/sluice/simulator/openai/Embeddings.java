@@ -12,20 +12,17 @@ final class Embeddings {
 
     /** Small, so tests can read the vectors; a {@code dimensions} parameter asks for another size. */
     static final int DEFAULT_DIMENSIONS = 8;
+
     private static final int MAX_DIMENSIONS = 4096;
 
-    record EmbeddingList(String object, List<Embedding> data, String model, Usage usage) {
-    }
+    record EmbeddingList(String object, List<Embedding> data, String model, Usage usage) {}
 
     /** {@code embedding} is a float array, or a base64 string of little-endian float32 for that format. */
-    record Embedding(String object, int index, Object embedding) {
-    }
+    record Embedding(String object, int index, Object embedding) {}
 
-    record Usage(int promptTokens, int totalTokens) {
-    }
+    record Usage(int promptTokens, int totalTokens) {}
 
-    private Embeddings() {
-    }
+    private Embeddings() {}
 
     /** Validates {@code body} and prepares the answer: one embedding per input, in order. */
     static Call call(JsonNode body) {
@@ -40,7 +37,10 @@ final class Embeddings {
             data.add(new Embedding("embedding", data.size(), base64 ? encode(vector) : vector));
             tokens += Content.words(input);
         }
-        return new Call(model, new EmbeddingList("list", data, model, new Usage(tokens, tokens)), null,
+        return new Call(
+                model,
+                new EmbeddingList("list", data, model, new Usage(tokens, tokens)),
+                null,
                 new Call.Tokens(tokens, 0, 0, inputs.size()));
     }
 

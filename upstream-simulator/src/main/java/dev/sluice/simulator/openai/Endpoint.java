@@ -4,7 +4,6 @@ import dev.sluice.simulator.SimulatorConfig;
 
 /** The provider's routes. */
 enum Endpoint {
-
     MODELS("GET", "/v1/models"),
     /** {@code /v1/models/{id}}; ids contain a slash, so everything after the prefix is the id. */
     MODEL("GET", "/v1/models/"),

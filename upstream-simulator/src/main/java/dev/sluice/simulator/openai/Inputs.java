@@ -7,8 +7,7 @@ import tools.jackson.databind.JsonNode;
 /** The {@code prompt} / {@code input} parameter: a string or a non-empty array of strings. */
 final class Inputs {
 
-    private Inputs() {
-    }
+    private Inputs() {}
 
     static List<String> strings(JsonNode body, String param) {
         JsonNode value = body.get(param);

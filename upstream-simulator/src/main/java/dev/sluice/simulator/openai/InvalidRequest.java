@@ -15,27 +15,36 @@ final class InvalidRequest extends RuntimeException {
     }
 
     static InvalidRequest badJson() {
-        return new InvalidRequest(400, OpenAiError.invalidRequest(
-                "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
-                        + "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not "
-                        + "valid JSON.)", null, null));
+        return new InvalidRequest(
+                400,
+                OpenAiError.invalidRequest(
+                        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
+                                + "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not "
+                                + "valid JSON.)",
+                        null,
+                        null));
     }
 
     static InvalidRequest missing(String param) {
-        return new InvalidRequest(400, OpenAiError.invalidRequest(
-                "Missing required parameter: '" + param + "'.", param, "missing_required_parameter"));
+        return new InvalidRequest(
+                400,
+                OpenAiError.invalidRequest(
+                        "Missing required parameter: '" + param + "'.", param, "missing_required_parameter"));
     }
 
     static InvalidRequest invalid(String param, String why) {
-        return new InvalidRequest(400, OpenAiError.invalidRequest(
-                "Invalid '" + param + "': " + why, param, "invalid_value"));
+        return new InvalidRequest(
+                400, OpenAiError.invalidRequest("Invalid '" + param + "': " + why, param, "invalid_value"));
     }
 
     /** 400 on the completion endpoints, as the seed provider does; {@code GET /v1/models/{id}} makes it 404. */
     static InvalidRequest unknownModel(String model, int status) {
-        return new InvalidRequest(status, OpenAiError.invalidRequest(
-                "The model `" + model + "` does not exist or you do not have access to it.", "model",
-                "model_not_found"));
+        return new InvalidRequest(
+                status,
+                OpenAiError.invalidRequest(
+                        "The model `" + model + "` does not exist or you do not have access to it.",
+                        "model",
+                        "model_not_found"));
     }
 
     int status() {

@@ -9,19 +9,16 @@ import java.util.Optional;
 public final class Models {
 
     /** One entry of {@code GET /v1/models}. */
-    public record Model(String id, String object, long created, String ownedBy) {
-    }
+    public record Model(String id, String object, long created, String ownedBy) {}
 
     /** The list object of {@code GET /v1/models}. */
-    public record ModelList(String object, List<Model> data) {
-    }
+    public record ModelList(String object, List<Model> data) {}
 
     private static final Map<String, List<String>> BY_VENDOR = vendors();
     private static final Map<String, Model> BY_ID = catalog();
     private static final ModelList LIST = new ModelList("list", List.copyOf(BY_ID.values()));
 
-    private Models() {
-    }
+    private Models() {}
 
     /** Every model, in a fixed order. */
     public static ModelList list() {
@@ -50,19 +47,69 @@ public final class Models {
 
     private static Map<String, List<String>> vendors() {
         Map<String, List<String>> v = new LinkedHashMap<>();
-        v.put("openai", List.of("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4-turbo",
-                "gpt-3.5-turbo", "gpt-3.5-turbo-instruct", "o1", "o1-mini", "o3-mini", "o4-mini",
-                "text-embedding-3-small", "text-embedding-3-large"));
-        v.put("anthropic", List.of("claude-3-5-haiku", "claude-3-5-sonnet", "claude-3-7-sonnet", "claude-3-opus",
-                "claude-3-haiku", "claude-sonnet-4"));
-        v.put("google", List.of("gemini-2.0-flash-001", "gemini-2.0-flash-lite-001", "gemini-2.5-flash",
-                "gemini-2.5-pro", "gemma-2-9b-it", "gemma-3-27b-it"));
-        v.put("meta-llama", List.of("llama-3.1-8b-instruct", "llama-3.1-70b-instruct", "llama-3.1-405b-instruct",
-                "llama-3.2-1b-instruct", "llama-3.2-3b-instruct", "llama-3.3-70b-instruct", "llama-4-maverick"));
-        v.put("mistralai", List.of("mistral-7b-instruct", "mistral-nemo", "mistral-small-3.1-24b-instruct",
-                "mistral-large", "mixtral-8x7b-instruct", "codestral-2501", "pixtral-12b"));
-        v.put("qwen", List.of("qwen-2.5-7b-instruct", "qwen-2.5-72b-instruct", "qwen-2.5-coder-32b-instruct",
-                "qwq-32b", "qwen3-235b-a22b"));
+        v.put(
+                "openai",
+                List.of(
+                        "gpt-4o",
+                        "gpt-4o-mini",
+                        "gpt-4.1",
+                        "gpt-4.1-mini",
+                        "gpt-4.1-nano",
+                        "gpt-4-turbo",
+                        "gpt-3.5-turbo",
+                        "gpt-3.5-turbo-instruct",
+                        "o1",
+                        "o1-mini",
+                        "o3-mini",
+                        "o4-mini",
+                        "text-embedding-3-small",
+                        "text-embedding-3-large"));
+        v.put(
+                "anthropic",
+                List.of(
+                        "claude-3-5-haiku",
+                        "claude-3-5-sonnet",
+                        "claude-3-7-sonnet",
+                        "claude-3-opus",
+                        "claude-3-haiku",
+                        "claude-sonnet-4"));
+        v.put(
+                "google",
+                List.of(
+                        "gemini-2.0-flash-001",
+                        "gemini-2.0-flash-lite-001",
+                        "gemini-2.5-flash",
+                        "gemini-2.5-pro",
+                        "gemma-2-9b-it",
+                        "gemma-3-27b-it"));
+        v.put(
+                "meta-llama",
+                List.of(
+                        "llama-3.1-8b-instruct",
+                        "llama-3.1-70b-instruct",
+                        "llama-3.1-405b-instruct",
+                        "llama-3.2-1b-instruct",
+                        "llama-3.2-3b-instruct",
+                        "llama-3.3-70b-instruct",
+                        "llama-4-maverick"));
+        v.put(
+                "mistralai",
+                List.of(
+                        "mistral-7b-instruct",
+                        "mistral-nemo",
+                        "mistral-small-3.1-24b-instruct",
+                        "mistral-large",
+                        "mixtral-8x7b-instruct",
+                        "codestral-2501",
+                        "pixtral-12b"));
+        v.put(
+                "qwen",
+                List.of(
+                        "qwen-2.5-7b-instruct",
+                        "qwen-2.5-72b-instruct",
+                        "qwen-2.5-coder-32b-instruct",
+                        "qwq-32b",
+                        "qwen3-235b-a22b"));
         v.put("deepseek", List.of("deepseek-chat", "deepseek-r1", "deepseek-r1-distill-llama-70b", "deepseek-v3"));
         v.put("cohere", List.of("command-r", "command-r-plus", "command-a"));
         v.put("x-ai", List.of("grok-2", "grok-3-mini"));

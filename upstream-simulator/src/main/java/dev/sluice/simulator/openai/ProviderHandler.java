@@ -41,8 +41,12 @@ public final class ProviderHandler implements HttpHandler {
     private final InstantSource clock;
 
     /** Reads {@code config} once per request, so a run-time change applies from the next request on. */
-    public ProviderHandler(Supplier<SimulatorConfig> config, RateLimiter limiter, StatsRecorder stats,
-            FaultInjector faults, InstantSource clock) {
+    public ProviderHandler(
+            Supplier<SimulatorConfig> config,
+            RateLimiter limiter,
+            StatsRecorder stats,
+            FaultInjector faults,
+            InstantSource clock) {
         this.config = config;
         this.limiter = limiter;
         this.stats = stats;
@@ -59,24 +63,35 @@ public final class ProviderHandler implements HttpHandler {
         Endpoint endpoint = Endpoint.match(path);
         if (endpoint == null || !endpoint.enabled(cfg)) {
             stats.notFound();
-            Exchanges.error(exchange, 404, OpenAiError.invalidRequest(
-                    "Invalid URL (" + Exchanges.describe(exchange) + ")", null, null));
+            Exchanges.error(
+                    exchange,
+                    404,
+                    OpenAiError.invalidRequest("Invalid URL (" + Exchanges.describe(exchange) + ")", null, null));
             return;
         }
         if (!endpoint.method.equalsIgnoreCase(exchange.getRequestMethod())) {
             stats.invalidRequest();
             exchange.getResponseHeaders().set("Allow", endpoint.method);
-            Exchanges.error(exchange, 405, OpenAiError.invalidRequest(
-                    "Not allowed to " + Exchanges.describe(exchange) + ". (HINT: use " + endpoint.method + ")",
-                    null, "method_not_allowed"));
+            Exchanges.error(
+                    exchange,
+                    405,
+                    OpenAiError.invalidRequest(
+                            "Not allowed to " + Exchanges.describe(exchange) + ". (HINT: use " + endpoint.method + ")",
+                            null,
+                            "method_not_allowed"));
             return;
         }
         Optional<String> apiKey = Exchanges.bearerToken(exchange);
         if (apiKey.isEmpty()) {
             stats.unauthorized();
-            Exchanges.error(exchange, 401, OpenAiError.invalidRequest(
-                    "You didn't provide an API key. You need to provide your API key in an Authorization header "
-                            + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", null, "invalid_api_key"));
+            Exchanges.error(
+                    exchange,
+                    401,
+                    OpenAiError.invalidRequest(
+                            "You didn't provide an API key. You need to provide your API key in an Authorization header "
+                                    + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                            null,
+                            "invalid_api_key"));
             return;
         }
         try {
@@ -84,7 +99,8 @@ public final class ProviderHandler implements HttpHandler {
                 case MODELS -> Exchanges.json(exchange, 200, Models.list());
                 case MODEL -> {
                     String id = path.substring(Endpoint.MODEL.path.length());
-                    Exchanges.json(exchange, 200, Models.find(id).orElseThrow(() -> InvalidRequest.unknownModel(id, 404)));
+                    Exchanges.json(
+                            exchange, 200, Models.find(id).orElseThrow(() -> InvalidRequest.unknownModel(id, 404)));
                 }
                 default -> complete(exchange, endpoint, apiKey.get(), cfg, arrived);
             }
@@ -105,8 +121,8 @@ public final class ProviderHandler implements HttpHandler {
             default -> throw new IllegalStateException("not a completion endpoint: " + endpoint);
         };
         try (RequestTracker tracker = stats.begin(apiKey, call.model())) {
-            Admission admission = limiter.admit(apiKey, call.model(), arrived,
-                    call.tokens().requested(cfg.defaultMaxTokens()));
+            Admission admission =
+                    limiter.admit(apiKey, call.model(), arrived, call.tokens().requested(cfg.defaultMaxTokens()));
             Map<String, String> headers = cfg.retryAfter() ? RateLimitHeaders.of(admission) : Map.of();
             if (admission instanceof Admission.Rejected rejected) {
                 tracker.rateLimited(rejected.refusal());
@@ -118,8 +134,14 @@ public final class ProviderHandler implements HttpHandler {
         }
     }
 
-    private void answer(HttpExchange exchange, SimulatorConfig cfg, Call call, Admission admission,
-            Map<String, String> headers, RequestTracker tracker) throws IOException {
+    private void answer(
+            HttpExchange exchange,
+            SimulatorConfig cfg,
+            Call call,
+            Admission admission,
+            Map<String, String> headers,
+            RequestTracker tracker)
+            throws IOException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         Fault fault = cfg.faults().pick(random.nextDouble());
         if (fault != Fault.NONE) {
@@ -131,7 +153,8 @@ public final class ProviderHandler implements HttpHandler {
             tracker.hanging(ErrorKind.HANG);
             faults.hang(cfg.hang());
         }
-        sleep(cfg.latency().toMillis() + (cfg.jitter().isZero() ? 0 : random.nextLong(cfg.jitter().toMillis() + 1)));
+        sleep(cfg.latency().toMillis()
+                + (cfg.jitter().isZero() ? 0 : random.nextLong(cfg.jitter().toMillis() + 1)));
         switch (fault) {
             case SERVER_ERROR -> {
                 tracker.failed(ErrorKind.SERVER_ERROR);

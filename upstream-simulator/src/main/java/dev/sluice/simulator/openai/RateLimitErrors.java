@@ -12,8 +12,7 @@ final class RateLimitErrors {
     private static final String RATE_LIMITS = "Visit https://platform.openai.com/account/rate-limits to learn more.";
     private static final String ORGANIZATION = "org-sim";
 
-    private RateLimitErrors() {
-    }
+    private RateLimitErrors() {}
 
     /** The error for {@code rejected}, a request for {@code model}. */
     static OpenAiError of(Admission.Rejected rejected, String model) {
@@ -21,16 +20,25 @@ final class RateLimitErrors {
         return switch (rejected.refusal()) {
             case REQUESTS -> requests(limit(refused), "UserByModelByMinute");
             case EXTRA -> requests(limit(refused), extraSuffix(refused.window()));
-            case TOKENS -> rejected.retryAfter() == null
-                    ? tooLarge(model, refused.limit(), rejected.requestedTokens())
-                    : tokens(model, refused.limit(), refused.used(), rejected.requestedTokens(), rejected.retryAfter());
+            case TOKENS ->
+                rejected.retryAfter() == null
+                        ? tooLarge(model, refused.limit(), rejected.requestedTokens())
+                        : tokens(
+                                model,
+                                refused.limit(),
+                                refused.used(),
+                                rejected.requestedTokens(),
+                                rejected.retryAfter());
         };
     }
 
     /** The seed provider's 429 text, with N and W of the limit: {@code Rate limit of 15 per 60s exceeded for ...}. */
     static OpenAiError requests(Limit limit, String suffix) {
-        return OpenAiError.of("Rate limit of " + limit.requests() + " per " + limit.windowText()
-                + " exceeded for " + suffix, "requests", null, "rate_limit_exceeded");
+        return OpenAiError.of(
+                "Rate limit of " + limit.requests() + " per " + limit.windowText() + " exceeded for " + suffix,
+                "requests",
+                null,
+                "rate_limit_exceeded");
     }
 
     /**
@@ -47,18 +55,24 @@ final class RateLimitErrors {
 
     /** OpenAI's TPM 429; it says "per min" whatever the window's length, as OpenAI's does. */
     static OpenAiError tokens(String model, long limit, long used, long requested, Duration retryAfter) {
-        return OpenAiError.of("Rate limit reached for " + model + " in organization " + ORGANIZATION
-                + " on tokens per min (TPM): Limit " + limit + ", Used " + used + ", Requested " + requested
-                + ". Please try again in " + RateLimitHeaders.format(retryAfter) + ". " + RATE_LIMITS,
-                "tokens", null, "rate_limit_exceeded");
+        return OpenAiError.of(
+                "Rate limit reached for " + model + " in organization " + ORGANIZATION
+                        + " on tokens per min (TPM): Limit " + limit + ", Used " + used + ", Requested " + requested
+                        + ". Please try again in " + RateLimitHeaders.format(retryAfter) + ". " + RATE_LIMITS,
+                "tokens",
+                null,
+                "rate_limit_exceeded");
     }
 
     /** OpenAI's 429 for a request that asks for more tokens than the whole budget: no wait will help. */
     static OpenAiError tooLarge(String model, long limit, long requested) {
-        return OpenAiError.of("Request too large for " + model + " in organization " + ORGANIZATION
-                + " on tokens per min (TPM): Limit " + limit + ", Requested " + requested
-                + ". The input or output tokens must be reduced in order to run successfully. " + RATE_LIMITS,
-                "tokens", null, "rate_limit_exceeded");
+        return OpenAiError.of(
+                "Request too large for " + model + " in organization " + ORGANIZATION
+                        + " on tokens per min (TPM): Limit " + limit + ", Requested " + requested
+                        + ". The input or output tokens must be reduced in order to run successfully. " + RATE_LIMITS,
+                "tokens",
+                null,
+                "rate_limit_exceeded");
     }
 
     private static Limit limit(WindowState state) {

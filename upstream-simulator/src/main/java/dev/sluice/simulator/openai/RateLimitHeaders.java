@@ -20,15 +20,13 @@ import java.util.Map;
  */
 public final class RateLimitHeaders {
 
-    private RateLimitHeaders() {
-    }
+    private RateLimitHeaders() {}
 
     /** The headers for {@code admission}; none when unmetered. */
     public static Map<String, String> of(Admission admission) {
         Map<String, String> headers = new LinkedHashMap<>();
         switch (admission) {
-            case Admission.Unmetered u -> {
-            }
+            case Admission.Unmetered u -> {}
             case Admission.Admitted a -> {
                 put(headers, "requests", a.requests());
                 put(headers, "tokens", a.tokens());

@@ -1,17 +1,16 @@
 package dev.sluice.simulator.openai;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import dev.sluice.simulator.http.Json;
 import java.util.concurrent.ThreadLocalRandom;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /** Validation shared by the completion endpoints, and response ids. */
 final class Requests {
 
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    private Requests() {
-    }
+    private Requests() {}
 
     /** The body as a JSON object, or 400. */
     static JsonNode parse(byte[] body) {

@@ -15,8 +15,7 @@ final class Streams {
 
     private static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
 
-    private Streams() {
-    }
+    private Streams() {}
 
     /** Each chunk as a {@code data:} event, then {@code data: [DONE]}, over a chunked 200. */
     static void working(HttpExchange exchange, Map<String, String> headers, List<Object> chunks) throws IOException {

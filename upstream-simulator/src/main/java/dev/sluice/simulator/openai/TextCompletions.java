@@ -7,15 +7,12 @@ import tools.jackson.databind.JsonNode;
 /** {@code POST /v1/completions} (when enabled): validation and the {@code text_completion} answer. */
 final class TextCompletions {
 
-    record TextCompletion(String id, String object, long created, String model, List<Choice> choices,
-            ChatCompletions.Usage usage) {
-    }
+    record TextCompletion(
+            String id, String object, long created, String model, List<Choice> choices, ChatCompletions.Usage usage) {}
 
-    record Choice(String text, int index, Object logprobs, String finishReason) {
-    }
+    record Choice(String text, int index, Object logprobs, String finishReason) {}
 
-    private TextCompletions() {
-    }
+    private TextCompletions() {}
 
     /** Validates {@code body} and prepares the answer: one choice per prompt. */
     static Call call(JsonNode body, long created) {
@@ -33,14 +30,22 @@ final class TextCompletions {
             completionTokens += Content.words(text);
         }
         String id = Requests.id("cmpl-");
-        TextCompletion answer = new TextCompletion(id, "text_completion", created, model, choices,
+        TextCompletion answer = new TextCompletion(
+                id,
+                "text_completion",
+                created,
+                model,
+                choices,
                 new ChatCompletions.Usage(promptTokens, completionTokens, promptTokens + completionTokens));
         // Streamed, a completion is one event per choice, each already finished, like OpenAI's last events.
         List<Object> chunks = stream
-                ? choices.stream().<Object>map(c -> new TextCompletion(id, "text_completion", created, model,
-                        List.of(c), null)).toList()
+                ? choices.stream()
+                        .<Object>map(c -> new TextCompletion(id, "text_completion", created, model, List.of(c), null))
+                        .toList()
                 : null;
-        Integer maxCompletion = maxTokens == null ? null : (int) Math.min((long) maxTokens * prompts.size(), Integer.MAX_VALUE);
-        return new Call(model, answer, chunks, new Call.Tokens(promptTokens, completionTokens, maxCompletion, prompts.size()));
+        Integer maxCompletion =
+                maxTokens == null ? null : (int) Math.min((long) maxTokens * prompts.size(), Integer.MAX_VALUE);
+        return new Call(
+                model, answer, chunks, new Call.Tokens(promptTokens, completionTokens, maxCompletion, prompts.size()));
     }
 }

@@ -54,7 +54,8 @@ final class Counters {
             any = (int) m[0];
             fixed = (int) m[1];
         }
-        Integer extra = policy.extra().isUnlimited() ? null
+        Integer extra = policy.extra().isUnlimited()
+                ? null
                 : (int) extraArrivals.maxima(policy.extra().window().toNanos())[0];
         Long tokensAny = null;
         Long tokensFixed = null;
@@ -65,8 +66,22 @@ final class Counters {
         }
         long limited = rateLimited.sum();
         long limitedTokens = rateLimitedTokens.sum();
-        return new ModelStats(requests.sum(), accepted.sum(), answered.sum(), limited, errorCounts(),
-                inFlight.get(), maxConcurrency.get(), any, fixed, limited - limitedTokens, limitedTokens, extra,
-                tokensCharged.sum(), tokensUsed.sum(), tokensAny, tokensFixed);
+        return new ModelStats(
+                requests.sum(),
+                accepted.sum(),
+                answered.sum(),
+                limited,
+                errorCounts(),
+                inFlight.get(),
+                maxConcurrency.get(),
+                any,
+                fixed,
+                limited - limitedTokens,
+                limitedTokens,
+                extra,
+                tokensCharged.sum(),
+                tokensUsed.sum(),
+                tokensAny,
+                tokensFixed);
     }
 }

@@ -15,8 +15,12 @@ public record ErrorCounts(long total, long serverError, long reset, long hang, l
         for (long n : byKind) {
             total += n;
         }
-        return new ErrorCounts(total, byKind[ErrorKind.SERVER_ERROR.ordinal()], byKind[ErrorKind.RESET.ordinal()],
-                byKind[ErrorKind.HANG.ordinal()], byKind[ErrorKind.TRUNCATED.ordinal()],
+        return new ErrorCounts(
+                total,
+                byKind[ErrorKind.SERVER_ERROR.ordinal()],
+                byKind[ErrorKind.RESET.ordinal()],
+                byKind[ErrorKind.HANG.ordinal()],
+                byKind[ErrorKind.TRUNCATED.ordinal()],
                 byKind[ErrorKind.BROKEN_STREAM.ordinal()]);
     }
 }

@@ -27,12 +27,25 @@ package dev.sluice.simulator.stats;
  *     requests in flight are not in it yet
  * @param maxTokensInFixedWindow the same per epoch-aligned token window; null without a token budget
  */
-public record ModelStats(long requests, long accepted, long answered, long rateLimited, ErrorCounts errors,
-        int inFlight, int maxConcurrency, Integer maxInAnyWindow, Integer maxInFixedWindow, long rateLimitedRequests,
-        long rateLimitedTokens, Integer maxInAnyExtraWindow, long tokensCharged, long tokensUsed,
-        Long maxTokensInAnyWindow, Long maxTokensInFixedWindow) {
+public record ModelStats(
+        long requests,
+        long accepted,
+        long answered,
+        long rateLimited,
+        ErrorCounts errors,
+        int inFlight,
+        int maxConcurrency,
+        Integer maxInAnyWindow,
+        Integer maxInFixedWindow,
+        long rateLimitedRequests,
+        long rateLimitedTokens,
+        Integer maxInAnyExtraWindow,
+        long tokensCharged,
+        long tokensUsed,
+        Long maxTokensInAnyWindow,
+        Long maxTokensInFixedWindow) {
 
     /** No requests at all. */
-    public static final ModelStats EMPTY = new ModelStats(0, 0, 0, 0, ErrorCounts.NONE, 0, 0, null, null, 0, 0, null,
-            0, 0, null, null);
+    public static final ModelStats EMPTY =
+            new ModelStats(0, 0, 0, 0, ErrorCounts.NONE, 0, 0, null, null, 0, 0, null, 0, 0, null, null);
 }

@@ -15,8 +15,14 @@ import java.util.Map;
  * @param extraLimit the second request window, e.g. {@code 1000/86400s}, or {@code none}
  * @param tokenLimit the token budget, e.g. {@code 30000/60s}, or {@code none}
  */
-public record SimulatorStats(Instant since, String limit, String window, Totals totals,
-        Map<String, ModelStats> models, Map<String, Map<String, ModelStats>> keys, String extraLimit,
+public record SimulatorStats(
+        Instant since,
+        String limit,
+        String window,
+        Totals totals,
+        Map<String, ModelStats> models,
+        Map<String, Map<String, ModelStats>> keys,
+        String extraLimit,
         String tokenLimit) {
 
     /** The stats of {@code model}, or {@link ModelStats#EMPTY} if it saw no request. */

@@ -38,9 +38,11 @@ public final class StatsRecorder {
     /** A valid request for {@code model} under {@code apiKey} is now in flight. */
     public RequestTracker begin(String apiKey, String model) {
         Epoch e = epoch;
-        return new RequestTracker(e.total,
+        return new RequestTracker(
+                e.total,
                 e.models.computeIfAbsent(model, m -> new Counters()),
-                e.keys.computeIfAbsent(apiKey, k -> new ConcurrentHashMap<>()).computeIfAbsent(model, m -> new Counters()));
+                e.keys.computeIfAbsent(apiKey, k -> new ConcurrentHashMap<>())
+                        .computeIfAbsent(model, m -> new Counters()));
     }
 
     /** Answered 401. */
@@ -75,10 +77,28 @@ public final class StatsRecorder {
             keys.put(key, m);
         });
         Counters t = e.total;
-        Totals totals = new Totals(t.requests.sum(), t.accepted.sum(), t.answered.sum(), t.rateLimited.sum(),
-                t.errorCounts(), e.unauthorized.sum(), e.invalidRequest.sum(), e.notFound.sum(), t.inFlight.get(),
-                t.maxConcurrency.get(), t.rateLimitedTokens.sum(), t.tokensCharged.sum(), t.tokensUsed.sum());
-        return new SimulatorStats(e.since, limits.requests().toString(), limits.kind().text(), totals, models, keys,
-                limits.extra().toString(), limits.tokens().toString());
+        Totals totals = new Totals(
+                t.requests.sum(),
+                t.accepted.sum(),
+                t.answered.sum(),
+                t.rateLimited.sum(),
+                t.errorCounts(),
+                e.unauthorized.sum(),
+                e.invalidRequest.sum(),
+                e.notFound.sum(),
+                t.inFlight.get(),
+                t.maxConcurrency.get(),
+                t.rateLimitedTokens.sum(),
+                t.tokensCharged.sum(),
+                t.tokensUsed.sum());
+        return new SimulatorStats(
+                e.since,
+                limits.requests().toString(),
+                limits.kind().text(),
+                totals,
+                models,
+                keys,
+                limits.extra().toString(),
+                limits.tokens().toString());
     }
 }

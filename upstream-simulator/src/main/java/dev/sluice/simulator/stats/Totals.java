@@ -17,7 +17,17 @@ package dev.sluice.simulator.stats;
  * @param tokensCharged tokens charged under a token budget, as corrected (see {@link ModelStats})
  * @param tokensUsed {@code usage.total_tokens} of every answered request
  */
-public record Totals(long requests, long accepted, long answered, long rateLimited, ErrorCounts errors,
-        long unauthorized, long invalidRequest, long notFound, int inFlight, int maxConcurrency,
-        long rateLimitedTokens, long tokensCharged, long tokensUsed) {
-}
+public record Totals(
+        long requests,
+        long accepted,
+        long answered,
+        long rateLimited,
+        ErrorCounts errors,
+        long unauthorized,
+        long invalidRequest,
+        long notFound,
+        int inFlight,
+        int maxConcurrency,
+        long rateLimitedTokens,
+        long tokensCharged,
+        long tokensUsed) {}

@@ -6,8 +6,7 @@ package dev.sluice.simulator.stats;
  */
 final class WindowMax {
 
-    private WindowMax() {
-    }
+    private WindowMax() {}
 
     /** Most arrivals in any interval (t - w, t]: the sliding-window definition the limiter enforces. */
     static int inAnyWindow(long[] sorted, int size, long w) {

@@ -24,6 +24,7 @@ class FaultRatesTest {
         assertThatThrownBy(() -> FaultRates.failures(1.5)).hasMessageContaining("failure rate");
         assertThatThrownBy(() -> new FaultRates(0, -0.1, 0, 0)).hasMessageContaining("reset rate");
         assertThatThrownBy(() -> new FaultRates(0.6, 0.6, 0, 0).requireValid()).hasMessageContaining("at most 1");
-        assertThat(new FaultRates(0.25, 0.25, 0.25, 0.25).requireValid().pick(0.999)).isEqualTo(Fault.TRUNCATE);
+        assertThat(new FaultRates(0.25, 0.25, 0.25, 0.25).requireValid().pick(0.999))
+                .isEqualTo(Fault.TRUNCATE);
     }
 }

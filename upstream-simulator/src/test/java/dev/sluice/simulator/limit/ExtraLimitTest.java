@@ -14,8 +14,8 @@ class ExtraLimitTest {
     private final SettableClock clock = SettableClock.alignedTo(LONG);
 
     private RateLimiter limiter(WindowKind kind) {
-        return new RateLimiter(new RateLimiter.Policy(Limit.of(3, SHORT), Limit.of(5, LONG), TokenLimit.unlimited(),
-                kind), clock);
+        return new RateLimiter(
+                new RateLimiter.Policy(Limit.of(3, SHORT), Limit.of(5, LONG), TokenLimit.unlimited(), kind), clock);
     }
 
     private int admitted(RateLimiter limiter, int tries) {
@@ -52,8 +52,10 @@ class ExtraLimitTest {
         RateLimiter limiter = limiter(WindowKind.SLIDING);
         assertThat(admitted(limiter, 20)).isEqualTo(3);
         clock.advance(SHORT);
-        assertThat(limiter.admit("k", "m")).isInstanceOfSatisfying(Admission.Admitted.class,
-                a -> assertThat(a.extra().remaining()).isEqualTo(1));
+        assertThat(limiter.admit("k", "m"))
+                .isInstanceOfSatisfying(
+                        Admission.Admitted.class,
+                        a -> assertThat(a.extra().remaining()).isEqualTo(1));
     }
 
     @Test

@@ -34,8 +34,10 @@ class RateLimiterTest {
 
         clock.advance(Duration.ofMillis(5_999));
         Admission stillFull = limiter.admit("k", "m");
-        assertThat(stillFull).isInstanceOfSatisfying(Admission.Rejected.class,
-                r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofMillis(1)));
+        assertThat(stillFull)
+                .isInstanceOfSatisfying(
+                        Admission.Rejected.class,
+                        r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofMillis(1)));
 
         clock.advance(Duration.ofMillis(1)); // exactly W after the first arrival: its slot is free
         assertThat(admitted(limiter, "k", "m", 3)).isEqualTo(1);
@@ -65,8 +67,10 @@ class RateLimiterTest {
         clock.advance(Duration.ofSeconds(9));
         assertThat(admitted(limiter, "k", "m", 5)).isEqualTo(3);
         Admission rejected = limiter.admit("k", "m");
-        assertThat(rejected).isInstanceOfSatisfying(Admission.Rejected.class,
-                r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(1)));
+        assertThat(rejected)
+                .isInstanceOfSatisfying(
+                        Admission.Rejected.class,
+                        r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(1)));
 
         clock.advance(Duration.ofSeconds(1)); // a new window: 3 more, 6 within one second
         assertThat(admitted(limiter, "k", "m", 5)).isEqualTo(3);

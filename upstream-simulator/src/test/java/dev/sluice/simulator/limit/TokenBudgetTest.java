@@ -13,8 +13,8 @@ class TokenBudgetTest {
     private final SettableClock clock = SettableClock.alignedTo(W);
 
     private RateLimiter limiter(long tokens, WindowKind kind) {
-        return new RateLimiter(new RateLimiter.Policy(Limit.unlimited(), Limit.unlimited(),
-                new TokenLimit(tokens, W), kind), clock);
+        return new RateLimiter(
+                new RateLimiter.Policy(Limit.unlimited(), Limit.unlimited(), new TokenLimit(tokens, W), kind), clock);
     }
 
     private Admission admit(RateLimiter limiter, long tokens) {
@@ -130,8 +130,9 @@ class TokenBudgetTest {
 
     @Test
     void everyWindowMustHaveRoomAndARefusalChargesNone() {
-        RateLimiter limiter = new RateLimiter(new RateLimiter.Policy(Limit.of(2, W), Limit.unlimited(),
-                new TokenLimit(1_000, W), WindowKind.SLIDING), clock);
+        RateLimiter limiter = new RateLimiter(
+                new RateLimiter.Policy(Limit.of(2, W), Limit.unlimited(), new TokenLimit(1_000, W), WindowKind.SLIDING),
+                clock);
         // Refused by tokens: the request is not counted in the request window either.
         rejected(admit(limiter, 2_000));
         Admission.Admitted a = admitted(admit(limiter, 100));
@@ -146,8 +147,13 @@ class TokenBudgetTest {
 
     @Test
     void theRetryAfterOfARefusalIsTheLongestWaitOfAllFullWindows() {
-        RateLimiter limiter = new RateLimiter(new RateLimiter.Policy(Limit.of(1, Duration.ofSeconds(2)),
-                Limit.unlimited(), new TokenLimit(1_000, W), WindowKind.SLIDING), clock);
+        RateLimiter limiter = new RateLimiter(
+                new RateLimiter.Policy(
+                        Limit.of(1, Duration.ofSeconds(2)),
+                        Limit.unlimited(),
+                        new TokenLimit(1_000, W),
+                        WindowKind.SLIDING),
+                clock);
         admitted(admit(limiter, 1_000));
         Admission.Rejected both = rejected(admit(limiter, 10));
         assertThat(both.refusal()).isEqualTo(Admission.Refusal.REQUESTS);

@@ -48,7 +48,8 @@ class ContentTest {
                 {"model": "openai/gpt-4o-mini", "messages": [
                   {"role": "system", "content": "be brief"}, {"role": "user", "content": "first"},
                   {"role": "assistant", "content": "echo: first"}, {"role": "user", "content": "second one"}]}""");
-        var answer = (ChatCompletions.ChatCompletion) ChatCompletions.call(body, 1L).response();
+        var answer =
+                (ChatCompletions.ChatCompletion) ChatCompletions.call(body, 1L).response();
         assertThat(answer.choices().getFirst().message().content()).isEqualTo("echo: second one");
         // prompt: 2 + 1 + 2 + 2 words; completion: "echo: second one"
         assertThat(answer.usage()).isEqualTo(new ChatCompletions.Usage(7, 3, 10));

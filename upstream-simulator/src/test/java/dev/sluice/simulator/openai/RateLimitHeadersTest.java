@@ -25,10 +25,13 @@ class RateLimitHeadersTest {
     @Test
     void retryAfterIsWholeSecondsRoundedUp() {
         var requests = new WindowState(15, Duration.ofSeconds(60), 15, 0, Duration.ofSeconds(59));
-        var rejected = new Admission.Rejected(Instant.EPOCH, Admission.Refusal.REQUESTS, requests, null, null,
-                Duration.ofMillis(6_200), 0);
+        var rejected = new Admission.Rejected(
+                Instant.EPOCH, Admission.Refusal.REQUESTS, requests, null, null, Duration.ofMillis(6_200), 0);
         assertThat(RateLimitHeaders.of(rejected))
-                .containsOnlyKeys("Retry-After", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
+                .containsOnlyKeys(
+                        "Retry-After",
+                        "x-ratelimit-limit-requests",
+                        "x-ratelimit-remaining-requests",
                         "x-ratelimit-reset-requests")
                 .containsEntry("Retry-After", "7")
                 .containsEntry("x-ratelimit-limit-requests", "15")
@@ -41,17 +44,19 @@ class RateLimitHeadersTest {
     void tokenHeadersCarryTheBudgetAfterTheCharge() {
         var tokens = new WindowState(30_000, Duration.ofSeconds(60), 1_250, 28_750, Duration.ofMillis(59_500));
         var admitted = new Admission.Admitted(Instant.EPOCH, null, null, tokens, null);
-        assertThat(RateLimitHeaders.of(admitted)).containsOnly(
-                Map.entry("x-ratelimit-limit-tokens", "30000"),
-                Map.entry("x-ratelimit-remaining-tokens", "28750"),
-                Map.entry("x-ratelimit-reset-tokens", "59.5s"));
+        assertThat(RateLimitHeaders.of(admitted))
+                .containsOnly(
+                        Map.entry("x-ratelimit-limit-tokens", "30000"),
+                        Map.entry("x-ratelimit-remaining-tokens", "28750"),
+                        Map.entry("x-ratelimit-reset-tokens", "59.5s"));
     }
 
     @Test
     void aRequestThatCanNeverFitGetsNoRetryAfter() {
         var tokens = new WindowState(1_000, Duration.ofSeconds(60), 0, 1_000, Duration.ZERO);
         var rejected = new Admission.Rejected(Instant.EPOCH, Admission.Refusal.TOKENS, null, null, tokens, null, 1_500);
-        assertThat(RateLimitHeaders.of(rejected)).doesNotContainKey("Retry-After")
+        assertThat(RateLimitHeaders.of(rejected))
+                .doesNotContainKey("Retry-After")
                 .containsEntry("x-ratelimit-remaining-tokens", "1000")
                 .containsEntry("x-ratelimit-reset-tokens", "0ms");
     }

@@ -28,7 +28,8 @@ class AlertWebhook {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final URI url;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     AlertWebhook(WorkerProperties properties) {
         this.url = properties.alerts().webhookUrl();
@@ -42,13 +43,15 @@ class AlertWebhook {
                 .POST(HttpRequest.BodyPublishers.ofString(body(text), StandardCharsets.UTF_8))
                 .build();
         try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status =
+                    http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status / 100 == 2) {
                 return true;
             }
             log.warn("The alert webhook answered HTTP {}; the alert is sent again at the next evaluation", status);
         } catch (IOException e) {
-            log.warn("The alert webhook could not be reached ({}); the alert is sent again at the next evaluation",
+            log.warn(
+                    "The alert webhook could not be reached ({}); the alert is sent again at the next evaluation",
                     e.getClass().getSimpleName());
         }
         return false;

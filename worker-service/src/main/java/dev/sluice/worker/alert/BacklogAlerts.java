@@ -40,8 +40,13 @@ public class BacklogAlerts {
     private final InstantSource clock;
     private final WorkerProperties.Alerts settings;
 
-    BacklogAlerts(QueueStatsRepository stats, AlertStateRepository states, AlertWebhook webhook,
-            TransactionTemplate transaction, InstantSource clock, WorkerProperties properties) {
+    BacklogAlerts(
+            QueueStatsRepository stats,
+            AlertStateRepository states,
+            AlertWebhook webhook,
+            TransactionTemplate transaction,
+            InstantSource clock,
+            WorkerProperties properties) {
         this.stats = stats;
         this.states = states;
         this.webhook = webhook;
@@ -86,9 +91,10 @@ public class BacklogAlerts {
         Instant now = clock.instant();
         Map<String, Boolean> firing = states.states(ALERT);
         List<Change> changes = new ArrayList<>();
-        for (QueueStats queue : stats.perModel(now.minus(Duration.ofHours(1)),
-                now.minus(WorkerHeartbeatRepository.LIVE_WITHIN))) {
-            Duration age = queue.oldestWaitingSince() == null ? Duration.ZERO
+        for (QueueStats queue :
+                stats.perModel(now.minus(Duration.ofHours(1)), now.minus(WorkerHeartbeatRepository.LIVE_WITHIN))) {
+            Duration age = queue.oldestWaitingSince() == null
+                    ? Duration.ZERO
                     : Duration.between(queue.oldestWaitingSince(), now);
             boolean fires = age.compareTo(settings.backlogAge()) > 0;
             if (fires == firing.getOrDefault(queue.model(), false)) {
@@ -106,8 +112,7 @@ public class BacklogAlerts {
     }
 
     /** One model's alert turning on or off, and its message. */
-    private record Change(String model, boolean fires, String text) {
-    }
+    private record Change(String model, boolean fires, String text) {}
 
     /** The message of one change; the model name is the tenant's choice, so it is escaped ({@link ChatText}). */
     static String text(QueueStats queue, Duration age, boolean fires, Duration threshold) {
@@ -119,7 +124,7 @@ public class BacklogAlerts {
                     + age.toSeconds() + " s old (threshold " + threshold.toSeconds() + " s); " + numbers
                     + ". See GET /admin/queues and docs/operations.md.";
         }
-        return "[RESOLVED] Sluice backlog: model " + model + " has no job waiting longer than "
-                + threshold.toSeconds() + " s any more; " + numbers + ".";
+        return "[RESOLVED] Sluice backlog: model " + model + " has no job waiting longer than " + threshold.toSeconds()
+                + " s any more; " + numbers + ".";
     }
 }

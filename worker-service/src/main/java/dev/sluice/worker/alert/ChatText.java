@@ -12,8 +12,7 @@ final class ChatText {
 
     private static final char ZERO_WIDTH_SPACE = '\u200B';
 
-    private ChatText() {
-    }
+    private ChatText() {}
 
     /** {@code value} as literal text in a chat message. */
     static String escape(String value) {
@@ -25,7 +24,8 @@ final class ChatText {
                 case '>' -> out.append("&gt;");
                 case '*', '_', '~', '`' -> out.append((char) c).append(ZERO_WIDTH_SPACE);
                 default -> {
-                    if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR
+                    if (Character.isISOControl(c)
+                            || Character.getType(c) == Character.LINE_SEPARATOR
                             || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
                         out.append(' ');
                     } else {

@@ -35,8 +35,8 @@ public class ResponseCache {
     private final Duration ttl;
     private final MeterRegistry meters;
 
-    ResponseCache(ResponseCacheRepository cache, InstantSource clock, WorkerProperties properties,
-            MeterRegistry meters) {
+    ResponseCache(
+            ResponseCacheRepository cache, InstantSource clock, WorkerProperties properties, MeterRegistry meters) {
         this.cache = cache;
         this.clock = clock;
         this.enabled = properties.cache().enabled();
@@ -58,8 +58,16 @@ public class ResponseCache {
             if (key.isPresent()) {
                 count(found.isPresent() ? "sluice.cache.hits" : "sluice.cache.misses", job.model());
             }
-            return found.map(hit -> new Outcome(hit.responseStatus(), hit.responseBody(), null, null,
-                    hit.promptTokens(), hit.completionTokens(), hit.totalTokens(), 0, true));
+            return found.map(hit -> new Outcome(
+                    hit.responseStatus(),
+                    hit.responseBody(),
+                    null,
+                    null,
+                    hit.promptTokens(),
+                    hit.completionTokens(),
+                    hit.totalTokens(),
+                    0,
+                    true));
         } catch (RuntimeException e) {
             log.warn("Response cache lookup for job {} failed; calling the provider: {}", job.id(), e.toString());
             return Optional.empty();
@@ -68,8 +76,12 @@ public class ResponseCache {
 
     /** One lookup of a deterministic batch job; jobs without a cache key are neither hits nor misses. */
     private void count(String name, String model) {
-        Counter.builder(name).description("Response cache lookups by result, source and model")
-                .tag("source", "worker").tag("model", model).register(meters).increment();
+        Counter.builder(name)
+                .description("Response cache lookups by result, source and model")
+                .tag("source", "worker")
+                .tag("model", model)
+                .register(meters)
+                .increment();
     }
 
     /** Keeps a successful answer when the job's request is deterministic. */
@@ -81,9 +93,18 @@ public class ResponseCache {
             Optional<byte[]> key = CacheKey.of(job.url(), job.body());
             if (key.isPresent()) {
                 Instant now = clock.instant();
-                cache.put(job.tenantId(), key.get(), job.url(), new CachedResponse(success.responseStatus(),
-                        success.responseBody(), success.promptTokens(), success.completionTokens(),
-                        success.totalTokens()), now, now.plus(ttl));
+                cache.put(
+                        job.tenantId(),
+                        key.get(),
+                        job.url(),
+                        new CachedResponse(
+                                success.responseStatus(),
+                                success.responseBody(),
+                                success.promptTokens(),
+                                success.completionTokens(),
+                                success.totalTokens()),
+                        now,
+                        now.plus(ttl));
             }
         } catch (RuntimeException e) {
             log.warn("Keeping job {}'s answer in the response cache failed: {}", job.id(), e.toString());

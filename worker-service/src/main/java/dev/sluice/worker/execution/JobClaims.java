@@ -31,8 +31,7 @@ class JobClaims {
      * @param job   what the claim returned
      * @param token the claim's token, the job's {@code lease_owner} while this claim holds it
      */
-    record Claim(ClaimedJob job, String token) {
-    }
+    record Claim(ClaimedJob job, String token) {}
 
     private final JobTransitions jobs;
     private final TransactionTemplate transaction;
@@ -70,8 +69,10 @@ class JobClaims {
                 ? jobs.markSucceeded(id, claim.token(), outcome, clock.instant())
                 : jobs.markFailed(id, claim.token(), outcome, clock.instant());
         if (!stored) {
-            log.warn("Job {} was no longer this worker's to finish (its lease ran out and it was rescued); "
-                    + "this attempt's result is dropped", id);
+            log.warn(
+                    "Job {} was no longer this worker's to finish (its lease ran out and it was rescued); "
+                            + "this attempt's result is dropped",
+                    id);
         }
         return stored;
     }

@@ -5,7 +5,6 @@ import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.cache.ResponseCache;
-import dev.sluice.worker.stream.StreamRelay;
 import dev.sluice.worker.execution.JobClaims.Claim;
 import dev.sluice.worker.execution.RetryPolicy.Decision;
 import dev.sluice.worker.finalization.BatchFinalizer;
@@ -13,6 +12,7 @@ import dev.sluice.worker.metrics.JobMetrics;
 import dev.sluice.worker.pacing.GlobalPacer;
 import dev.sluice.worker.pacing.Grant;
 import dev.sluice.worker.pacing.Sleeper;
+import dev.sluice.worker.stream.StreamRelay;
 import dev.sluice.worker.upstream.Attempt;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -65,16 +65,43 @@ public class JobExecutor {
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     @Autowired
-    JobExecutor(JobClaims claims, GlobalPacer pacer, BatchFinalizer finalizer, RateLimitLog rateLimits,
-            MeterRegistry meters, WorkerProperties properties, JobMetrics metrics, ResponseCache cache,
-            StreamRelay relay, Sleeper sleeper) {
-        this(claims, pacer, finalizer, rateLimits, meters, properties, metrics, cache, relay, sleeper,
+    JobExecutor(
+            JobClaims claims,
+            GlobalPacer pacer,
+            BatchFinalizer finalizer,
+            RateLimitLog rateLimits,
+            MeterRegistry meters,
+            WorkerProperties properties,
+            JobMetrics metrics,
+            ResponseCache cache,
+            StreamRelay relay,
+            Sleeper sleeper) {
+        this(
+                claims,
+                pacer,
+                finalizer,
+                rateLimits,
+                meters,
+                properties,
+                metrics,
+                cache,
+                relay,
+                sleeper,
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    JobExecutor(JobClaims claims, GlobalPacer pacer, BatchFinalizer finalizer, RateLimitLog rateLimits,
-            MeterRegistry meters, WorkerProperties properties, JobMetrics metrics, ResponseCache cache,
-            StreamRelay relay, Sleeper sleeper, DoubleSupplier roll) {
+    JobExecutor(
+            JobClaims claims,
+            GlobalPacer pacer,
+            BatchFinalizer finalizer,
+            RateLimitLog rateLimits,
+            MeterRegistry meters,
+            WorkerProperties properties,
+            JobMetrics metrics,
+            ResponseCache cache,
+            StreamRelay relay,
+            Sleeper sleeper,
+            DoubleSupplier roll) {
         this.cache = cache;
         this.relay = relay;
         this.claims = claims;
@@ -155,7 +182,8 @@ public class JobExecutor {
         } finally {
             pacer.release(grant);
         }
-        meters.counter("sluice.attempts", "model", job.model(), "outcome", kind(attempt)).increment();
+        meters.counter("sluice.attempts", "model", job.model(), "outcome", kind(attempt))
+                .increment();
         metrics.attempt(job.model(), attempt);
         RetryPolicy.Pacing pacing = new RetryPolicy.Pacing(pacer.limit(job.model()), pacer.margin(job.model()));
         return apply(claim, grant, attempt, policy.decide(attempt, job.attempts(), pacing, roll.getAsDouble()));
@@ -165,18 +193,28 @@ public class JobExecutor {
     private Optional<Duration> apply(Claim claim, Grant grant, Attempt attempt, Decision decision) {
         ClaimedJob job = claim.job();
         return switch (decision) {
-            case Decision.Finish finish when finish.succeeded() -> {
+            case Decision.Finish finish
+            when finish.succeeded() -> {
                 cache.store(job, finish.outcome());
                 yield finish(claim, true, finish.outcome());
             }
             case Decision.Finish finish -> {
-                log.info("Job {} failed after {} of {} attempt(s): {}", job.id(), job.attempts(), policy.maxAttempts(),
+                log.info(
+                        "Job {} failed after {} of {} attempt(s): {}",
+                        job.id(),
+                        job.attempts(),
+                        policy.maxAttempts(),
                         why(attempt));
                 yield finish(claim, false, finish.outcome());
             }
             case Decision.Retry retry -> {
-                log.info("Job {} attempt {} of {} failed ({}); retrying in {} ms", job.id(), job.attempts(),
-                        policy.maxAttempts(), why(attempt), retry.delay().toMillis());
+                log.info(
+                        "Job {} attempt {} of {} failed ({}); retrying in {} ms",
+                        job.id(),
+                        job.attempts(),
+                        policy.maxAttempts(),
+                        why(attempt),
+                        retry.delay().toMillis());
                 metrics.retried(job);
                 yield putBack(claim, retry.delay(), retry.refundAttempt());
             }
@@ -206,8 +244,8 @@ public class JobExecutor {
             case Attempt.Success s -> "succeeded";
             case Attempt.RateLimited r -> "rate limited";
             case Attempt.Transient t -> t.message();
-            case Attempt.Permanent p -> p.message() != null ? p.message()
-                    : "the provider refused it with HTTP " + p.status();
+            case Attempt.Permanent p ->
+                p.message() != null ? p.message() : "the provider refused it with HTTP " + p.status();
         };
     }
 

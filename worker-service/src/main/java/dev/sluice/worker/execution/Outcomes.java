@@ -11,23 +11,36 @@ import java.time.Duration;
  */
 final class Outcomes {
 
-    private Outcomes() {
-    }
+    private Outcomes() {}
 
     static Outcome succeeded(Attempt.Success success) {
-        return new Outcome(success.status(), success.body(), null, null, success.usage().promptTokens(),
-                success.usage().completionTokens(), success.usage().totalTokens(), millis(success.latency()));
+        return new Outcome(
+                success.status(),
+                success.body(),
+                null,
+                null,
+                success.usage().promptTokens(),
+                success.usage().completionTokens(),
+                success.usage().totalTokens(),
+                millis(success.latency()));
     }
 
     static Outcome failed(Attempt.Permanent refusal) {
-        return new Outcome(refusal.status(), refusal.body(), refusal.errorCode(), refusal.message(), null, null, null,
+        return new Outcome(
+                refusal.status(),
+                refusal.body(),
+                refusal.errorCode(),
+                refusal.message(),
+                null,
+                null,
+                null,
                 millis(refusal.latency()));
     }
 
     static Outcome failed(Attempt.Transient last) {
         String message = last.status() == null ? last.message() : null;
-        return new Outcome(last.status(), last.body(), last.errorCode(), message, null, null, null,
-                millis(last.latency()));
+        return new Outcome(
+                last.status(), last.body(), last.errorCode(), message, null, null, null, millis(last.latency()));
     }
 
     private static int millis(Duration latency) {

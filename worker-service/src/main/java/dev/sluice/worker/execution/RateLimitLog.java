@@ -33,7 +33,11 @@ class RateLimitLog {
     private final InstantSource clock;
     private final MeterRegistry meters;
 
-    RateLimitLog(GlobalPacer pacer, ModelLimits limits, RateLimitEventRepository events, InstantSource clock,
+    RateLimitLog(
+            GlobalPacer pacer,
+            ModelLimits limits,
+            RateLimitEventRepository events,
+            InstantSource clock,
             MeterRegistry meters) {
         this.pacer = pacer;
         this.limits = limits;
@@ -58,16 +62,29 @@ class RateLimitLog {
         Instant now = clock.instant();
         Instant resumeAt = now.plus(decision.pause());
         meters.counter("sluice.rate_limited", "model", model).increment();
-        events.record(new RateLimitEvent(0, model, grant.credential().fingerprint(), jobId, now,
-                limited.body(), limited.retryAfter().orElse(null), learned.orElse(null), resumeAt));
+        events.record(new RateLimitEvent(
+                0,
+                model,
+                grant.credential().fingerprint(),
+                jobId,
+                now,
+                limited.body(),
+                limited.retryAfter().orElse(null),
+                learned.orElse(null),
+                resumeAt));
         String stated = learned.map(Limit::toString).orElse("none");
         String retryAfter = limited.retryAfter().map(Duration::toString).orElse("none");
         // One line per 429; with SLUICE_LOG_FORMAT=logstash the key-values become JSON fields.
         log.atWarn()
                 .setMessage("429 from the provider: model={} key={} job={} batch={} limit_stated={} retry_after={} "
                         + "paused_until={}")
-                .addArgument(model).addArgument(grant.credential().fingerprint()).addArgument(jobId)
-                .addArgument(job.batchId()).addArgument(stated).addArgument(retryAfter).addArgument(resumeAt)
+                .addArgument(model)
+                .addArgument(grant.credential().fingerprint())
+                .addArgument(jobId)
+                .addArgument(job.batchId())
+                .addArgument(stated)
+                .addArgument(retryAfter)
+                .addArgument(resumeAt)
                 .addKeyValue("event", "rate_limited")
                 .addKeyValue("model", model)
                 .addKeyValue("credential", grant.credential().fingerprint())

@@ -54,8 +54,7 @@ final class RetryPolicy {
          * @param succeeded whether it ends {@code succeeded} (else {@code failed})
          * @param outcome   what the job keeps
          */
-        record Finish(boolean succeeded, Outcome outcome) implements Decision {
-        }
+        record Finish(boolean succeeded, Outcome outcome) implements Decision {}
 
         /**
          * The job goes back to {@code queued}, not to be claimed again before {@code delay} has passed.
@@ -64,8 +63,7 @@ final class RetryPolicy {
          * @param refundAttempt whether the attempt just made is given back (nothing reached the provider that
          *                      counts against the job)
          */
-        record Retry(Duration delay, boolean refundAttempt) implements Decision {
-        }
+        record Retry(Duration delay, boolean refundAttempt) implements Decision {}
 
         /**
          * A 429: the key's model pauses for {@code pause} and the job runs again after it, its attempt refunded.
@@ -76,8 +74,7 @@ final class RetryPolicy {
          * @param widenMargin whether the model's safety margin widens (the limit paced at was the provider's)
          */
         record PauseModel(Attempt.RateLimited answer, Duration pause, Optional<Limit> learned, boolean widenMargin)
-                implements Decision {
-        }
+                implements Decision {}
     }
 
     /**
@@ -86,8 +83,7 @@ final class RetryPolicy {
      * @param limit  the limit in force for the model
      * @param margin the model's safety margin
      */
-    record Pacing(Limit limit, Duration margin) {
-    }
+    record Pacing(Limit limit, Duration margin) {}
 
     private final int maxAttempts;
     private final Duration initialBackoff;
@@ -116,8 +112,9 @@ final class RetryPolicy {
         return switch (attempt) {
             case Attempt.Success success -> new Decision.Finish(true, Outcomes.succeeded(success));
             case Attempt.Permanent refusal -> new Decision.Finish(false, Outcomes.failed(refusal));
-            case Attempt.Transient failure when attemptsSoFar < maxAttempts ->
-                    new Decision.Retry(longer(failure.retryAfter(), backoff(attemptsSoFar, roll)), false);
+            case Attempt.Transient failure
+            when attemptsSoFar < maxAttempts ->
+                new Decision.Retry(longer(failure.retryAfter(), backoff(attemptsSoFar, roll)), false);
             case Attempt.Transient failure -> new Decision.Finish(false, Outcomes.failed(failure));
             case Attempt.RateLimited limited -> pause(limited, pacing);
         };
@@ -139,8 +136,8 @@ final class RetryPolicy {
         Optional<Limit> learned = limited.teaches(believed);
         Limit inForce = learned.map(believed::stricter).orElse(believed);
         Duration window = inForce.window().plus(pacing.margin());
-        return new Decision.PauseModel(limited, longer(limited.retryAfter(), window), learned,
-                inForce.equals(believed));
+        return new Decision.PauseModel(
+                limited, longer(limited.retryAfter(), window), learned, inForce.equals(believed));
     }
 
     /** The provider's wait when it asked for a longer one than ours. */

@@ -55,8 +55,13 @@ public class BatchFinalizer {
     private final Duration staleAfter;
     private final int batchSize;
 
-    BatchFinalizer(BatchRepository batches, BatchTransitions transitions, FileRepository files, JobTransitions jobs,
-            InstantSource clock, WorkerProperties properties) {
+    BatchFinalizer(
+            BatchRepository batches,
+            BatchTransitions transitions,
+            FileRepository files,
+            JobTransitions jobs,
+            InstantSource clock,
+            WorkerProperties properties) {
         this.batches = batches;
         this.transitions = transitions;
         this.files = files;
@@ -105,7 +110,8 @@ public class BatchFinalizer {
             boolean mine = switch (batch.status()) {
                 case IN_PROGRESS -> transitions.tryStartFinalizing(batchId, clock.instant());
                 // Only a finaliser that has been at it for long is presumed dead; a live one is left alone.
-                case FINALIZING -> batch.finalizingAt() != null && batch.finalizingAt().isBefore(staleBefore);
+                case FINALIZING ->
+                    batch.finalizingAt() != null && batch.finalizingAt().isBefore(staleBefore);
                 default -> false;
             };
             if (mine ? complete(batchId) : batch.status() == BatchStatus.CANCELLING && cancelIfDone(batchId)) {
@@ -130,10 +136,12 @@ public class BatchFinalizer {
         Instant now = clock.instant();
         Results results = record(batch, counts);
         // Whether the window has closed is the database's to say (markExpired compares on its clock).
-        boolean expired = counts.expired() > 0 && transitions.markExpired(batchId, results.counts(), results.usage(),
-                results.outputFileId(), results.errorFileId(), now);
-        boolean settled = expired || transitions.markCompleted(batchId, results.counts(), results.usage(),
-                results.outputFileId(), results.errorFileId(), now);
+        boolean expired = counts.expired() > 0
+                && transitions.markExpired(
+                        batchId, results.counts(), results.usage(), results.outputFileId(), results.errorFileId(), now);
+        boolean settled = expired
+                || transitions.markCompleted(
+                        batchId, results.counts(), results.usage(), results.outputFileId(), results.errorFileId(), now);
         if (settled) {
             log.info("Batch {} {}: {}", batchId, expired ? "expired" : "completed", results);
         }
@@ -155,8 +163,13 @@ public class BatchFinalizer {
             return false;
         }
         Results results = record(batch, counts);
-        boolean cancelled = transitions.markCancelled(batchId, results.counts(), results.usage(), results.outputFileId(),
-                results.errorFileId(), clock.instant());
+        boolean cancelled = transitions.markCancelled(
+                batchId,
+                results.counts(),
+                results.usage(),
+                results.outputFileId(),
+                results.errorFileId(),
+                clock.instant());
         if (cancelled) {
             log.info("Batch {} cancelled: {}", batchId, results);
         }
@@ -184,7 +197,13 @@ public class BatchFinalizer {
     /** Files hold no bytes of their own (they are rendered from the jobs on read); rendering once gives the size. */
     private String recordFile(BatchRow batch, ResultKind kind, String suffix) {
         long bytes = files.writeResults(batch.id(), kind, OutputStream.nullOutputStream());
-        return files.insertResultFile(Ids.file(), batch.tenantId(), batch.id(), kind,
-                batch.id() + "_" + suffix + ".jsonl", bytes, clock.instant());
+        return files.insertResultFile(
+                Ids.file(),
+                batch.tenantId(),
+                batch.id(),
+                kind,
+                batch.id() + "_" + suffix + ".jsonl",
+                bytes,
+                clock.instant());
     }
 }

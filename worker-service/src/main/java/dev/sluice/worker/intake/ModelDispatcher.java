@@ -58,8 +58,14 @@ final class ModelDispatcher implements Runnable {
     private volatile Thread thread;
     private Channel channel;
 
-    ModelDispatcher(String model, ConnectionFactory connections, GlobalPacer pacer, ModelLimits limits,
-            JobExecutor executor, Sleeper sleeper, int maxInFlight) {
+    ModelDispatcher(
+            String model,
+            ConnectionFactory connections,
+            GlobalPacer pacer,
+            ModelLimits limits,
+            JobExecutor executor,
+            Sleeper sleeper,
+            int maxInFlight) {
         this.model = model;
         this.queue = Queues.forModel(model);
         this.connections = connections;
@@ -173,7 +179,9 @@ final class ModelDispatcher implements Runnable {
                 Optional<JobMessage> job = JobMessageCodec.decode(message.getBody(), model);
                 if (job.isEmpty()) {
                     pacer.cancel(grant);
-                    log.warn("Dropping a malformed message on the queue of model {} ({} bytes, no job_id)", model,
+                    log.warn(
+                            "Dropping a malformed message on the queue of model {} ({} bytes, no job_id)",
+                            model,
                             message.getBody().length);
                 } else {
                     executor.execute(job.get(), grant);

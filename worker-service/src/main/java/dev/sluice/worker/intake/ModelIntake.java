@@ -39,8 +39,14 @@ public class ModelIntake {
     private final Map<String, ModelDispatcher> dispatchers = new LinkedHashMap<>();
     private boolean stopped;
 
-    ModelIntake(ModelLimits limits, AmqpAdmin admin, ConnectionFactory connectionFactory, JobExecutor executor,
-            GlobalPacer pacer, Sleeper sleeper, WorkerProperties properties) {
+    ModelIntake(
+            ModelLimits limits,
+            AmqpAdmin admin,
+            ConnectionFactory connectionFactory,
+            JobExecutor executor,
+            GlobalPacer pacer,
+            Sleeper sleeper,
+            WorkerProperties properties) {
         this.limits = limits;
         this.admin = admin;
         this.connectionFactory = connectionFactory;
@@ -65,18 +71,23 @@ public class ModelIntake {
             try {
                 // Declared exactly as the api-service declares it; declaring an existing queue with equal
                 // arguments is a no-op, so either side may come first.
-                admin.declareQueue(new Queue(Queues.forModel(model), true, false, false,
-                        new HashMap<>(Queues.arguments())));
+                admin.declareQueue(
+                        new Queue(Queues.forModel(model), true, false, false, new HashMap<>(Queues.arguments())));
             } catch (AmqpException e) {
-                log.warn("Cannot declare the queue of model {} yet (retrying at the next discovery): {}", model,
+                log.warn(
+                        "Cannot declare the queue of model {} yet (retrying at the next discovery): {}",
+                        model,
                         e.getMessage());
                 continue;
             }
-            ModelDispatcher dispatcher = new ModelDispatcher(model, connectionFactory, pacer, limits, executor,
-                    sleeper, maxInFlight);
+            ModelDispatcher dispatcher =
+                    new ModelDispatcher(model, connectionFactory, pacer, limits, executor, sleeper, maxInFlight);
             dispatcher.start();
             dispatchers.put(model, dispatcher);
-            log.info("Dispatching model {} (limit {}, up to {} in flight on this worker)", model, limits.effective(model),
+            log.info(
+                    "Dispatching model {} (limit {}, up to {} in flight on this worker)",
+                    model,
+                    limits.effective(model),
                     maxInFlight);
             added++;
         }

@@ -46,8 +46,11 @@ public class JobMetrics {
 
     /** A transient failure that will be tried again after a backoff. */
     public void retried(ClaimedJob job) {
-        Counter.builder("sluice.jobs.retries").description("Attempts that failed transiently and are retried")
-                .tag("model", job.model()).register(meters).increment();
+        Counter.builder("sluice.jobs.retries")
+                .description("Attempts that failed transiently and are retried")
+                .tag("model", job.model())
+                .register(meters)
+                .increment();
     }
 
     /**
@@ -56,8 +59,12 @@ public class JobMetrics {
      */
     public void finished(ClaimedJob job, boolean succeeded, Outcome outcome) {
         String status = succeeded ? "succeeded" : "failed";
-        Counter.builder("sluice.jobs.finished").description("Jobs the workers finished, by model and status")
-                .tag("model", job.model()).tag("status", status).register(meters).increment();
+        Counter.builder("sluice.jobs.finished")
+                .description("Jobs the workers finished, by model and status")
+                .tag("model", job.model())
+                .tag("status", status)
+                .register(meters)
+                .increment();
         tokens(job.model(), "prompt", outcome.promptTokens());
         tokens(job.model(), "completion", outcome.completionTokens());
         if (!succeeded) {
@@ -82,8 +89,12 @@ public class JobMetrics {
 
     private void tokens(String model, String kind, Integer count) {
         if (count != null && count > 0) {
-            Counter.builder("sluice.tokens").description("Tokens the provider reported, by model and kind")
-                    .tag("model", model).tag("kind", kind).register(meters).increment(count);
+            Counter.builder("sluice.tokens")
+                    .description("Tokens the provider reported, by model and kind")
+                    .tag("model", model)
+                    .tag("kind", kind)
+                    .register(meters)
+                    .increment(count);
         }
     }
 
@@ -91,8 +102,10 @@ public class JobMetrics {
         return switch (attempt) {
             case Attempt.Success success -> Integer.toString(success.status());
             case Attempt.RateLimited limited -> "429";
-            case Attempt.Transient failure -> failure.status() == null ? "none" : failure.status().toString();
-            case Attempt.Permanent refusal -> refusal.status() == null ? "none" : refusal.status().toString();
+            case Attempt.Transient failure ->
+                failure.status() == null ? "none" : failure.status().toString();
+            case Attempt.Permanent refusal ->
+                refusal.status() == null ? "none" : refusal.status().toString();
         };
     }
 }

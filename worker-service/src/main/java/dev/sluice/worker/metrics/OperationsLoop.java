@@ -29,7 +29,11 @@ class OperationsLoop implements SmartLifecycle {
     private final WorkerProperties properties;
     private volatile ScheduledExecutorService scheduler;
 
-    OperationsLoop(QueueGauges gauges, WorkerHeartbeat heartbeat, WebhookMetrics webhooks, BacklogAlerts alerts,
+    OperationsLoop(
+            QueueGauges gauges,
+            WorkerHeartbeat heartbeat,
+            WebhookMetrics webhooks,
+            BacklogAlerts alerts,
             WorkerProperties properties) {
         this.gauges = gauges;
         this.heartbeat = heartbeat;
@@ -73,12 +77,16 @@ class OperationsLoop implements SmartLifecycle {
     }
 
     private static void every(ScheduledExecutorService loop, Duration interval, String name, Runnable task) {
-        loop.scheduleWithFixedDelay(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.warn("{} failed; retrying in {}: {}", name, interval, e.toString());
-            }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        log.warn("{} failed; retrying in {}: {}", name, interval, e.toString());
+                    }
+                },
+                0,
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 }

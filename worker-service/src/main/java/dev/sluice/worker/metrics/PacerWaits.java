@@ -12,13 +12,15 @@ import java.time.Duration;
  */
 public final class PacerWaits {
 
-    private PacerWaits() {
-    }
+    private PacerWaits() {}
 
     /** Records one wait of the pacer for a slot of {@code model}. */
     public static void slept(String model, Duration wait) {
-        Counter.builder("sluice.pacer.wait").baseUnit("seconds")
+        Counter.builder("sluice.pacer.wait")
+                .baseUnit("seconds")
                 .description("Time spent waiting for a pacing slot (the limit or a 429 pause holds work back)")
-                .tag("model", model).register(Metrics.globalRegistry).increment(wait.toNanos() / 1e9);
+                .tag("model", model)
+                .register(Metrics.globalRegistry)
+                .increment(wait.toNanos() / 1e9);
     }
 }

@@ -41,7 +41,11 @@ class QueueGauges {
     private final MultiGauge limitRequests;
     private final MultiGauge limitWindow;
 
-    QueueGauges(QueueStatsRepository stats, ModelRepository models, SharedProperties properties, InstantSource clock,
+    QueueGauges(
+            QueueStatsRepository stats,
+            ModelRepository models,
+            SharedProperties properties,
+            InstantSource clock,
             MeterRegistry meters) {
         this.stats = stats;
         this.models = models;
@@ -49,27 +53,39 @@ class QueueGauges {
         this.clock = clock;
         this.depth = gauge("sluice.queue.depth", "Jobs waiting (queued), by model", null, meters);
         this.inFlight = gauge("sluice.queue.in.flight", "Jobs running, by model", null, meters);
-        this.oldestAge = gauge("sluice.queue.oldest.age", "Age of the oldest waiting job (0 when none waits)",
-                "seconds", meters);
+        this.oldestAge = gauge(
+                "sluice.queue.oldest.age", "Age of the oldest waiting job (0 when none waits)", "seconds", meters);
         this.consumers = gauge("sluice.queue.consumers", "Live workers dispatching the model", null, meters);
         this.paused = gauge("sluice.model.paused", "1 while an operator has paused the model", null, meters);
-        this.limitRequests = gauge("sluice.limit.requests",
-                "Requests per window of the effective and the learned limit (kind label)", null, meters);
-        this.limitWindow = gauge("sluice.limit.window", "Window of the effective and the learned limit (kind label)",
-                "seconds", meters);
+        this.limitRequests = gauge(
+                "sluice.limit.requests",
+                "Requests per window of the effective and the learned limit (kind label)",
+                null,
+                meters);
+        this.limitWindow = gauge(
+                "sluice.limit.window", "Window of the effective and the learned limit (kind label)", "seconds", meters);
     }
 
     /** Reads the counts and settings once and replaces every gauge's rows. */
     void refresh() {
         Instant now = clock.instant();
-        List<QueueStats> rows = stats.perModel(now.minus(Duration.ofHours(1)),
-                now.minus(WorkerHeartbeatRepository.LIVE_WITHIN));
-        Map<String, ModelSettings> settings = models.settings().stream()
-                .collect(Collectors.toMap(ModelSettings::model, Function.identity()));
+        List<QueueStats> rows =
+                stats.perModel(now.minus(Duration.ofHours(1)), now.minus(WorkerHeartbeatRepository.LIVE_WITHIN));
+        Map<String, ModelSettings> settings =
+                models.settings().stream().collect(Collectors.toMap(ModelSettings::model, Function.identity()));
         depth.register(rows(rows, QueueStats::waiting), true);
         inFlight.register(rows(rows, QueueStats::running), true);
-        oldestAge.register(rows(rows, row -> row.oldestWaitingSince() == null ? 0.0
-                : Math.max(0, Duration.between(row.oldestWaitingSince(), now).toMillis() / 1000.0)), true);
+        oldestAge.register(
+                rows(
+                        rows,
+                        row -> row.oldestWaitingSince() == null
+                                ? 0.0
+                                : Math.max(
+                                        0,
+                                        Duration.between(row.oldestWaitingSince(), now)
+                                                        .toMillis()
+                                                / 1000.0)),
+                true);
         consumers.register(rows(rows, QueueStats::consumers), true);
         List<MultiGauge.Row<?>> pausedRows = new ArrayList<>();
         List<MultiGauge.Row<?>> requests = new ArrayList<>();
@@ -79,14 +95,17 @@ class QueueGauges {
             pausedRows.add(MultiGauge.Row.of(Tags.of("model", row.model()), model != null && model.paused() ? 1 : 0));
             Limit effective = model == null ? defaultLimit : model.effective(defaultLimit);
             String source = model == null ? "default" : model.source(defaultLimit);
-            requests.add(MultiGauge.Row.of(Tags.of("model", row.model(), "kind", "effective", "source", source),
-                    effective.requests()));
-            windows.add(MultiGauge.Row.of(Tags.of("model", row.model(), "kind", "effective", "source", source),
+            requests.add(MultiGauge.Row.of(
+                    Tags.of("model", row.model(), "kind", "effective", "source", source), effective.requests()));
+            windows.add(MultiGauge.Row.of(
+                    Tags.of("model", row.model(), "kind", "effective", "source", source),
                     effective.window().toMillis() / 1000.0));
             if (model != null && model.learned() != null) {
-                requests.add(MultiGauge.Row.of(Tags.of("model", row.model(), "kind", "learned", "source", "learned"),
+                requests.add(MultiGauge.Row.of(
+                        Tags.of("model", row.model(), "kind", "learned", "source", "learned"),
                         model.learned().requests()));
-                windows.add(MultiGauge.Row.of(Tags.of("model", row.model(), "kind", "learned", "source", "learned"),
+                windows.add(MultiGauge.Row.of(
+                        Tags.of("model", row.model(), "kind", "learned", "source", "learned"),
                         model.learned().window().toMillis() / 1000.0));
             }
         }

@@ -47,14 +47,19 @@ public class WebhookMetrics {
         this.clock = clock;
         for (Outcome outcome : Outcome.values()) {
             // Registered up front, so a rate() over the failures reads 0, not "no data", before the first one.
-            deliveries.put(outcome, Counter.builder("sluice.webhook.deliveries")
-                    .description("Webhook delivery attempts, by outcome")
-                    .tag("outcome", outcome.label()).register(meters));
+            deliveries.put(
+                    outcome,
+                    Counter.builder("sluice.webhook.deliveries")
+                            .description("Webhook delivery attempts, by outcome")
+                            .tag("outcome", outcome.label())
+                            .register(meters));
         }
         Gauge.builder("sluice.webhook.events.pending", this, metrics -> metrics.pending)
-                .description("Webhook events not yet delivered or given up (from PostgreSQL)").register(meters);
+                .description("Webhook events not yet delivered or given up (from PostgreSQL)")
+                .register(meters);
         Gauge.builder("sluice.webhook.events.oldest.age", this, metrics -> metrics.oldestAgeSeconds)
-                .description("Age of the oldest pending webhook event (0 when none is pending)").baseUnit("seconds")
+                .description("Age of the oldest pending webhook event (0 when none is pending)")
+                .baseUnit("seconds")
                 .register(meters);
     }
 
@@ -67,7 +72,10 @@ public class WebhookMetrics {
     void refresh() {
         WebhookBacklog backlog = events.pendingBacklog();
         pending = backlog.pending();
-        oldestAgeSeconds = backlog.oldestSince() == null ? 0.0
-                : Math.max(0, Duration.between(backlog.oldestSince(), clock.instant()).toMillis() / 1000.0);
+        oldestAgeSeconds = backlog.oldestSince() == null
+                ? 0.0
+                : Math.max(
+                        0,
+                        Duration.between(backlog.oldestSince(), clock.instant()).toMillis() / 1000.0);
     }
 }

@@ -24,8 +24,7 @@ final class Budget {
     /** The lease end of a grant made under no concurrency cap: it holds no lease, and its release changes nothing. */
     static final long NO_LEASE = 0;
 
-    private Budget() {
-    }
+    private Budget() {}
 
     /** What a decision came to: a dispatch now, or the earliest instant worth asking again. */
     sealed interface Decision {
@@ -42,8 +41,7 @@ final class Budget {
      * @param sentUs       the send time recorded for it: the decision's instant plus the allowance
      * @param leaseUntilUs when its concurrency lease runs out if never released, or {@link #NO_LEASE}
      */
-    record Granted(BudgetRow row, long sentUs, long leaseUntilUs) implements Decision {
-    }
+    record Granted(BudgetRow row, long sentUs, long leaseUntilUs) implements Decision {}
 
     /**
      * Not yet: ask again at {@code untilUs}.
@@ -52,23 +50,24 @@ final class Budget {
      * @param untilUs the earliest instant a dispatch could be granted
      * @param reason  what holds it back, for logs and metrics
      */
-    record Wait(BudgetRow row, long untilUs, String reason) implements Decision {
-    }
+    record Wait(BudgetRow row, long untilUs, String reason) implements Decision {}
 
     /**
      * Decides on one dispatch at the row's {@code nowUs}; if granted, it is recorded as sent
      * {@code allowance} later, and holds a lease only if {@code maxConcurrency} is set.
      */
-    static Decision decide(BudgetRow row, Limit limit, Duration margin, Integer maxConcurrency, Duration lease,
-            Duration allowance) {
+    static Decision decide(
+            BudgetRow row, Limit limit, Duration margin, Integer maxConcurrency, Duration lease, Duration allowance) {
         long now = row.nowUs();
         long span = micros(limit.window().plus(margin));
         if (row.pausedUntilUs() != null && row.pausedUntilUs() > now) {
             return new Wait(row, row.pausedUntilUs(), "paused");
         }
         // A send at s constrains sends until s + W + margin; older ones are forgotten.
-        long[] recent = Arrays.stream(row.sentUs()).filter(s -> s + span > now).sorted().toArray();
-        long[] busy = Arrays.stream(row.busyUntilUs()).filter(b -> b > now).sorted().toArray();
+        long[] recent =
+                Arrays.stream(row.sentUs()).filter(s -> s + span > now).sorted().toArray();
+        long[] busy =
+                Arrays.stream(row.busyUntilUs()).filter(b -> b > now).sorted().toArray();
         if (recent.length >= limit.requests()) {
             // The new send fits once only N - 1 of these remain, i.e. when the (k - N)-th one leaves.
             return new Wait(row, recent[recent.length - limit.requests()] + span, "rate");
@@ -90,8 +89,14 @@ final class Budget {
      * Decides on up to {@code max} dispatches at the same instant (a burst), each under the rule as the
      * previous ones left it; returns the grants (possibly none) and the row to store.
      */
-    static Burst decideMany(BudgetRow row, Limit limit, Duration margin, Integer maxConcurrency, Duration lease,
-            Duration allowance, int max) {
+    static Burst decideMany(
+            BudgetRow row,
+            Limit limit,
+            Duration margin,
+            Integer maxConcurrency,
+            Duration lease,
+            Duration allowance,
+            int max) {
         List<Granted> grants = new ArrayList<>();
         BudgetRow current = row;
         Decision decision = decide(current, limit, margin, maxConcurrency, lease, allowance);
@@ -114,8 +119,7 @@ final class Budget {
      * @param row    the row to store
      * @param notBefore when nothing was granted, when to ask again; otherwise null
      */
-    record Burst(List<Granted> grants, BudgetRow row, Wait notBefore) {
-    }
+    record Burst(List<Granted> grants, BudgetRow row, Wait notBefore) {}
 
     /**
      * Moves a dispatch's recorded send time {@code recordedUs} to when its bytes actually left, if that was
@@ -148,8 +152,7 @@ final class Budget {
     /** Takes back a dispatch that was never sent (no job to send after all): frees its slot and its lease. */
     static BudgetRow cancel(BudgetRow row, long sentUs, long leaseUntilUs) {
         long[] busy = leaseUntilUs == NO_LEASE ? row.busyUntilUs() : remove(row.busyUntilUs(), leaseUntilUs);
-        return new BudgetRow(remove(row.sentUs(), sentUs), busy,
-                row.pausedUntilUs(), row.nowUs());
+        return new BudgetRow(remove(row.sentUs(), sentUs), busy, row.pausedUntilUs(), row.nowUs());
     }
 
     /** No dispatch before {@code untilUs} (a 429): extends a pause, never shortens it. */

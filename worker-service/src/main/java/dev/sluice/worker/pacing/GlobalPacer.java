@@ -72,14 +72,28 @@ public class GlobalPacer {
     private final AtomicInteger rotation = new AtomicInteger();
 
     @Autowired
-    GlobalPacer(BudgetStore store, ModelLimits limits, WorkerProperties properties, MonotonicClock clock,
-            Sleeper sleeper) {
-        this(store, limits, properties.upstream().keys().stream().map(Credential::of).toList(),
-                properties.pacing().safetyMargin(), properties.lease().duration(), SEND_ALLOWANCE, clock, sleeper);
+    GlobalPacer(
+            BudgetStore store, ModelLimits limits, WorkerProperties properties, MonotonicClock clock, Sleeper sleeper) {
+        this(
+                store,
+                limits,
+                properties.upstream().keys().stream().map(Credential::of).toList(),
+                properties.pacing().safetyMargin(),
+                properties.lease().duration(),
+                SEND_ALLOWANCE,
+                clock,
+                sleeper);
     }
 
-    GlobalPacer(BudgetStore store, LimitSource limits, List<Credential> credentials, Duration margin, Duration lease,
-            Duration allowance, MonotonicClock clock, Sleeper sleeper) {
+    GlobalPacer(
+            BudgetStore store,
+            LimitSource limits,
+            List<Credential> credentials,
+            Duration margin,
+            Duration lease,
+            Duration allowance,
+            MonotonicClock clock,
+            Sleeper sleeper) {
         this.store = store;
         this.limits = limits;
         this.credentials = List.copyOf(credentials);
@@ -121,8 +135,14 @@ public class GlobalPacer {
                 store.update(credential.fingerprint(), model, row -> {
                     // Just after the row's clock was read, before the write and commit: lateness counts from here.
                     decidedNanos[0] = clock.nanos();
-                    burst[0] = Budget.decideMany(row, limits.effective(model), margin(model),
-                            limits.maxConcurrency(model), lease, allowance, max);
+                    burst[0] = Budget.decideMany(
+                            row,
+                            limits.effective(model),
+                            margin(model),
+                            limits.maxConcurrency(model),
+                            lease,
+                            allowance,
+                            max);
                     return burst[0].grants().isEmpty() ? row : burst[0].row();
                 });
                 if (!burst[0].grants().isEmpty()) {
@@ -158,7 +178,9 @@ public class GlobalPacer {
         long lateUs = Math.max(0, (sentNanos - grant.grantedNanos()) / 1_000);
         long grantedUs = grant.sentUs() - Budget.micros(allowance);
         if (grantedUs + lateUs > grant.sentUs()) {
-            log.debug("Request to {} left {} ms after its grant; its send time is moved accordingly", grant.model(),
+            log.debug(
+                    "Request to {} left {} ms after its grant; its send time is moved accordingly",
+                    grant.model(),
                     lateUs / 1_000);
             update(grant, row -> Budget.sent(row, grant.sentUs(), grantedUs + lateUs));
         }
@@ -204,8 +226,11 @@ public class GlobalPacer {
         Duration widened = current.multipliedBy(2).compareTo(MAX_MARGIN) > 0 ? MAX_MARGIN : current.multipliedBy(2);
         localMargins.put(model, widened);
         limits.widenMargin(model, widened);
-        log.warn("Safety margin of model {} widened from {} ms to {} ms after a 429 at a window's edge", model,
-                current.toMillis(), widened.toMillis());
+        log.warn(
+                "Safety margin of model {} widened from {} ms to {} ms after a 429 at a window's edge",
+                model,
+                current.toMillis(),
+                widened.toMillis());
     }
 
     /** The safety margin applied to {@code model}: the configured one, or wider once 429s widened it. */

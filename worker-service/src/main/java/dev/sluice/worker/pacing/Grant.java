@@ -13,5 +13,4 @@ package dev.sluice.worker.pacing;
  * @param grantedNanos  the pacer's {@link MonotonicClock} when the grant was decided (just after the row was
  *                      locked and its clock read); {@link System#nanoTime()} in production
  */
-public record Grant(Credential credential, String model, long sentUs, long leaseUntilUs, long grantedNanos) {
-}
+public record Grant(Credential credential, String model, long sentUs, long leaseUntilUs, long grantedNanos) {}

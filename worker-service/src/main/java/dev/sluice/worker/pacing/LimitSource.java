@@ -23,6 +23,5 @@ interface LimitSource {
     }
 
     /** Records a wider margin for every worker. */
-    default void widenMargin(String model, Duration margin) {
-    }
+    default void widenMargin(String model, Duration margin) {}
 }

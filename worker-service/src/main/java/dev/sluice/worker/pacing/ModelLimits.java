@@ -37,7 +37,9 @@ public class ModelLimits implements LimitSource {
         Map<String, ModelSettings> fresh = models.settings().stream()
                 .collect(Collectors.toUnmodifiableMap(ModelSettings::model, Function.identity()));
         byModel = fresh;
-        learnedHere.keySet().removeIf(model -> fresh.containsKey(model) && fresh.get(model).learned() != null);
+        learnedHere
+                .keySet()
+                .removeIf(model -> fresh.containsKey(model) && fresh.get(model).learned() != null);
         return fresh;
     }
 

@@ -36,7 +36,9 @@ final class Answer {
     boolean add(JsonNode chunk) {
         String object = chunk.path("object").asString("");
         boolean chat = object.equals("chat.completion.chunk");
-        if (!chunk.isObject() || !(chat || object.equals("text_completion")) || !chunk.path("choices").isArray()
+        if (!chunk.isObject()
+                || !(chat || object.equals("text_completion"))
+                || !chunk.path("choices").isArray()
                 || (first != null && !object.equals(first.path("object").asString()))) {
             return false;
         }
@@ -71,8 +73,13 @@ final class Answer {
     /** The whole answer as a successful attempt. */
     Attempt toAttempt(Duration latency) {
         if (first == null) {
-            return new Attempt.Transient(null, null, Attempt.Transient.UPSTREAM_UNREACHABLE,
-                    "the provider's stream ended without a chunk", latency, java.util.Optional.empty());
+            return new Attempt.Transient(
+                    null,
+                    null,
+                    Attempt.Transient.UPSTREAM_UNREACHABLE,
+                    "the provider's stream ended without a chunk",
+                    latency,
+                    java.util.Optional.empty());
         }
         boolean chat = first.path("object").asString().equals("chat.completion.chunk");
         ObjectNode answer = JSON.createObjectNode();

@@ -58,16 +58,24 @@ public class StreamRelay {
             return upstream.call(apiKey, job.url(), JSON.writeValueAsString(plain), onSent);
         }
         Answer answer = new Answer();
-        StreamingCall.Result result = streaming.call(apiKey, job.url(), job.body(), onSent,
-                data -> relay(job.id(), data, answer));
+        StreamingCall.Result result =
+                streaming.call(apiKey, job.url(), job.body(), onSent, data -> relay(job.id(), data, answer));
         return switch (result) {
             case StreamingCall.Result.Answered answered -> answered.attempt();
             case StreamingCall.Result.Completed completed -> answer.toAttempt(completed.latency());
             case StreamingCall.Result.Broken broken -> {
-                log.info("Job {}: the provider's stream broke after {} chunk(s) ({}); retrying without streaming",
-                        job.id(), answer.chunks(), broken.why());
-                yield new Attempt.Transient(null, null, Attempt.Transient.UPSTREAM_UNREACHABLE,
-                        "the provider's stream broke: " + broken.why(), broken.latency(), Optional.empty());
+                log.info(
+                        "Job {}: the provider's stream broke after {} chunk(s) ({}); retrying without streaming",
+                        job.id(),
+                        answer.chunks(),
+                        broken.why());
+                yield new Attempt.Transient(
+                        null,
+                        null,
+                        Attempt.Transient.UPSTREAM_UNREACHABLE,
+                        "the provider's stream broke: " + broken.why(),
+                        broken.latency(),
+                        Optional.empty());
             }
         };
     }
@@ -80,7 +88,8 @@ public class StreamRelay {
         try {
             JsonNode root = JSON.readTree(body);
             return root instanceof ObjectNode object && object.path("stream").asBoolean(false)
-                    ? Optional.of(object) : Optional.empty();
+                    ? Optional.of(object)
+                    : Optional.empty();
         } catch (JacksonException e) {
             return Optional.empty();
         }

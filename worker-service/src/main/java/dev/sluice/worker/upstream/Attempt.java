@@ -21,8 +21,7 @@ public sealed interface Attempt {
      * @param body   the body exactly as received
      * @param usage  the tokens the answer's {@code usage} reports
      */
-    record Success(int status, String body, TokenUsage usage, Duration latency) implements Attempt {
-    }
+    record Success(int status, String body, TokenUsage usage, Duration latency) implements Attempt {}
 
     /**
      * The provider answered 429: run the job again once the model's window has cleared, without counting
@@ -34,8 +33,13 @@ public sealed interface Attempt {
      * @param statedRequests N from {@code x-ratelimit-limit-requests}, if sent: a limit without its window
      * @param body           the body as received, for the log of rate-limit events
      */
-    record RateLimited(Optional<Duration> retryAfter, Optional<Limit> learnedLimit, OptionalInt statedRequests,
-            String body, Duration latency) implements Attempt {
+    record RateLimited(
+            Optional<Duration> retryAfter,
+            Optional<Limit> learnedLimit,
+            OptionalInt statedRequests,
+            String body,
+            Duration latency)
+            implements Attempt {
 
         /**
          * What this answer teaches about the limit, given the one in force: the stated limit if the text
@@ -46,7 +50,8 @@ public sealed interface Attempt {
             if (learnedLimit.isPresent()) {
                 return learnedLimit;
             }
-            if (statedRequests.isPresent() && statedRequests.getAsInt() >= 1
+            if (statedRequests.isPresent()
+                    && statedRequests.getAsInt() >= 1
                     && statedRequests.getAsInt() < inForce.requests()) {
                 return Optional.of(new Limit(statedRequests.getAsInt(), inForce.window()));
             }
@@ -65,8 +70,14 @@ public sealed interface Attempt {
      * @param message   what went wrong, for logs and the error file; never contains the key or the prompt
      * @param retryAfter how long the provider asked to wait ({@code Retry-After} on a 503, say), if it said
      */
-    record Transient(Integer status, String body, String errorCode, String message, Duration latency,
-            Optional<Duration> retryAfter) implements Attempt {
+    record Transient(
+            Integer status,
+            String body,
+            String errorCode,
+            String message,
+            Duration latency,
+            Optional<Duration> retryAfter)
+            implements Attempt {
 
         /** The code of a job whose call timed out. */
         public static final String REQUEST_TIMEOUT = "request_timeout";
@@ -108,8 +119,13 @@ public sealed interface Attempt {
 
         /** An answer over {@code maxBytes}: neither its status nor its body is kept. */
         static Permanent tooLarge(int status, long maxBytes, Duration latency) {
-            return new Permanent(null, null, RESPONSE_TOO_LARGE, "the provider answered HTTP " + status
-                    + " with a body larger than sluice.upstream.max-response-size (" + maxBytes + " bytes)", latency);
+            return new Permanent(
+                    null,
+                    null,
+                    RESPONSE_TOO_LARGE,
+                    "the provider answered HTTP " + status
+                            + " with a body larger than sluice.upstream.max-response-size (" + maxBytes + " bytes)",
+                    latency);
         }
     }
 }

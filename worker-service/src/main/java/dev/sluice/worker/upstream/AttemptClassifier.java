@@ -16,23 +16,27 @@ final class AttemptClassifier {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    private AttemptClassifier() {
-    }
+    private AttemptClassifier() {}
 
     static Attempt classify(int status, HttpHeaders headers, String body, Duration latency) {
         if (status >= 200 && status < 300) {
             JsonNode json = parseObject(body);
             if (json == null) {
                 // A cut-off or garbled success is not a result: the job runs again rather than storing it.
-                return Attempt.Transient.noAnswer(Attempt.Transient.UPSTREAM_UNREACHABLE,
+                return Attempt.Transient.noAnswer(
+                        Attempt.Transient.UPSTREAM_UNREACHABLE,
                         "the provider answered HTTP " + status + " with a body that is truncated or not JSON",
                         latency);
             }
             return new Attempt.Success(status, body, usage(json), latency);
         }
         if (status == 429) {
-            return new Attempt.RateLimited(RateLimitSignals.retryAfter(headers), RateLimitSignals.learnedLimit(body),
-                    RateLimitSignals.statedRequests(headers), body, latency);
+            return new Attempt.RateLimited(
+                    RateLimitSignals.retryAfter(headers),
+                    RateLimitSignals.learnedLimit(body),
+                    RateLimitSignals.statedRequests(headers),
+                    body,
+                    latency);
         }
         // 408 (request timeout) and 409 (OpenAI: "the resource is being updated") are the provider's own
         // way of saying "try again".
@@ -48,8 +52,8 @@ final class AttemptClassifier {
         if (!usage.isObject()) {
             return TokenUsage.NONE;
         }
-        return new TokenUsage(count(usage, "prompt_tokens"), count(usage, "completion_tokens"),
-                count(usage, "total_tokens"));
+        return new TokenUsage(
+                count(usage, "prompt_tokens"), count(usage, "completion_tokens"), count(usage, "total_tokens"));
     }
 
     private static Integer count(JsonNode usage, String field) {

@@ -22,8 +22,7 @@ final class RateLimitSignals {
     /** One part of a Go-style duration, {@code 1m30s} or {@code 850ms}. */
     private static final Pattern GO_DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
 
-    private RateLimitSignals() {
-    }
+    private RateLimitSignals() {}
 
     /** N from OpenAI's {@code x-ratelimit-limit-requests} header, if present and a whole number. */
     static OptionalInt statedRequests(HttpHeaders headers) {
@@ -44,7 +43,8 @@ final class RateLimitSignals {
             return Optional.empty();
         }
         try {
-            return Optional.of(Limit.parse(matcher.group(1) + "/" + matcher.group(2) + matcher.group(3).toLowerCase()));
+            return Optional.of(Limit.parse(
+                    matcher.group(1) + "/" + matcher.group(2) + matcher.group(3).toLowerCase()));
         } catch (IllegalArgumentException zeroOrOverflow) {
             return Optional.empty();
         }
@@ -53,7 +53,8 @@ final class RateLimitSignals {
     /** How long the provider asked to wait, if its headers say. */
     static Optional<Duration> retryAfter(HttpHeaders headers) {
         Optional<Duration> retryAfter = headers.firstValue("retry-after").flatMap(RateLimitSignals::seconds);
-        return retryAfter.isPresent() ? retryAfter
+        return retryAfter.isPresent()
+                ? retryAfter
                 : headers.firstValue("x-ratelimit-reset-requests").flatMap(RateLimitSignals::goDuration);
     }
 
@@ -61,7 +62,8 @@ final class RateLimitSignals {
     private static Optional<Duration> seconds(String value) {
         try {
             BigDecimal seconds = new BigDecimal(value.strip());
-            return seconds.signum() < 0 ? Optional.empty()
+            return seconds.signum() < 0
+                    ? Optional.empty()
                     : Optional.of(Duration.ofMillis(seconds.movePointRight(3).longValue()));
         } catch (NumberFormatException | ArithmeticException notSeconds) {
             return Optional.empty();
@@ -82,7 +84,8 @@ final class RateLimitSignals {
                 case "s" -> 1_000L;
                 default -> 1L;
             };
-            total = total.plusMillis(amount.multiply(BigDecimal.valueOf(millisPerUnit)).longValue());
+            total = total.plusMillis(
+                    amount.multiply(BigDecimal.valueOf(millisPerUnit)).longValue());
             end = part.end();
         }
         return end > 0 && end == text.length() ? Optional.of(total) : Optional.empty();

@@ -45,12 +45,10 @@ public class StreamingCall {
         }
 
         /** The stream ended with {@code [DONE]}, every event accepted. */
-        record Completed(Duration latency) implements Result {
-        }
+        record Completed(Duration latency) implements Result {}
 
         /** The stream broke: cut, timed out, or an event the caller refused. */
-        record Broken(String why, Duration latency) implements Result {
-        }
+        record Broken(String why, Duration latency) implements Result {}
     }
 
     private final HttpClient http;
@@ -60,8 +58,11 @@ public class StreamingCall {
 
     StreamingCall(WorkerProperties properties) {
         WorkerProperties.Upstream upstream = properties.upstream();
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(upstream.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(upstream.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         this.baseUrl = upstream.baseUrlText();
         this.readTimeout = upstream.readTimeout();
         this.maxResponseBytes = upstream.maxResponseSize().toBytes();
@@ -74,8 +75,10 @@ public class StreamingCall {
      */
     public Result call(String apiKey, String path, String body, LongConsumer onSent, Predicate<String> onEvent)
             throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(readTimeout)
-                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(readTimeout)
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
                 .POST(new SendTimeRecorder(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), onSent))
                 .build();
@@ -94,10 +97,11 @@ public class StreamingCall {
         if (response.statusCode() != 200) {
             try {
                 Optional<String> text = BoundedBody.read(response.body(), maxResponseBytes);
-                return new Result.Answered(text.isEmpty()
-                        ? Attempt.Permanent.tooLarge(response.statusCode(), maxResponseBytes, since(started))
-                        : AttemptClassifier.classify(response.statusCode(), response.headers(), text.get(),
-                                since(started)));
+                return new Result.Answered(
+                        text.isEmpty()
+                                ? Attempt.Permanent.tooLarge(response.statusCode(), maxResponseBytes, since(started))
+                                : AttemptClassifier.classify(
+                                        response.statusCode(), response.headers(), text.get(), since(started)));
             } catch (IOException e) {
                 return new Result.Broken("the answer was cut: " + e, since(started));
             }
@@ -132,8 +136,9 @@ public class StreamingCall {
             }
             return new Result.Broken("the stream ended without [DONE]", since(started));
         } catch (BoundedInputStream.TooLarge e) {
-            return new Result.Broken("the stream was longer than sluice.upstream.max-response-size ("
-                    + maxResponseBytes + " bytes)", since(started));
+            return new Result.Broken(
+                    "the stream was longer than sluice.upstream.max-response-size (" + maxResponseBytes + " bytes)",
+                    since(started));
         } catch (IOException e) {
             return new Result.Broken("the stream was cut: " + e.getClass().getSimpleName(), since(started));
         } finally {

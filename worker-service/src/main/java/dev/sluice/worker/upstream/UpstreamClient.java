@@ -13,10 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import org.springframework.stereotype.Component;
 
 /**
@@ -69,8 +69,8 @@ public class UpstreamClient {
             if (response.body().isEmpty()) {
                 return Attempt.Permanent.tooLarge(response.statusCode(), maxResponseBytes, since(started));
             }
-            return AttemptClassifier.classify(response.statusCode(), response.headers(), response.body().get(),
-                    since(started));
+            return AttemptClassifier.classify(
+                    response.statusCode(), response.headers(), response.body().get(), since(started));
         } catch (TimeoutException e) {
             pending.cancel(true);
             return timedOut(started);
@@ -94,8 +94,8 @@ public class UpstreamClient {
     }
 
     private Attempt timedOut(long started) {
-        return Attempt.Transient.noAnswer(Attempt.Transient.REQUEST_TIMEOUT,
-                "the provider did not answer within " + readTimeout, since(started));
+        return Attempt.Transient.noAnswer(
+                Attempt.Transient.REQUEST_TIMEOUT, "the provider did not answer within " + readTimeout, since(started));
     }
 
     private static Attempt unreachable(String message, long started) {
@@ -107,6 +107,8 @@ public class UpstreamClient {
     }
 
     private static String describe(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }

@@ -39,7 +39,8 @@ final class CheckedDnsResolver implements DnsResolver {
         if (refusedName.isPresent()) {
             throw new RefusedAddressException(refusedName.get());
         }
-        InetAddress[] addresses = literal.isPresent() ? new InetAddress[] {literal.get()} : InetAddress.getAllByName(host);
+        InetAddress[] addresses =
+                literal.isPresent() ? new InetAddress[] {literal.get()} : InetAddress.getAllByName(host);
         for (InetAddress address : addresses) {
             Optional<String> refusal = policy.refusal(address);
             if (refusal.isPresent()) {
@@ -51,7 +52,9 @@ final class CheckedDnsResolver implements DnsResolver {
 
     @Override
     public List<InetSocketAddress> resolve(String host, int port) throws UnknownHostException {
-        return Arrays.stream(resolve(host)).map(address -> new InetSocketAddress(address, port)).toList();
+        return Arrays.stream(resolve(host))
+                .map(address -> new InetSocketAddress(address, port))
+                .toList();
     }
 
     @Override

@@ -45,8 +45,13 @@ public class WebhookDeliverer implements DisposableBean {
     private final Duration lease;
     private final int batchSize;
 
-    WebhookDeliverer(WebhookEventRepository events, WebhookDeliveryRepository deliveries,
-            TransactionTemplate transaction, InstantSource clock, WebhookMetrics metrics, WorkerProperties properties,
+    WebhookDeliverer(
+            WebhookEventRepository events,
+            WebhookDeliveryRepository deliveries,
+            TransactionTemplate transaction,
+            InstantSource clock,
+            WebhookMetrics metrics,
+            WorkerProperties properties,
             SecretCipher secrets) {
         WorkerProperties.Webhook settings = properties.webhook();
         this.events = events;
@@ -54,9 +59,10 @@ public class WebhookDeliverer implements DisposableBean {
         this.transaction = transaction;
         this.clock = clock;
         this.metrics = metrics;
-        this.sender = new WebhookSender(WebhookAddressPolicy.of(settings.allowPrivate()), settings.timeout(),
-                secrets);
-        this.schedule = new RetrySchedule(settings.retrySchedule(), settings.jitter(),
+        this.sender = new WebhookSender(WebhookAddressPolicy.of(settings.allowPrivate()), settings.timeout(), secrets);
+        this.schedule = new RetrySchedule(
+                settings.retrySchedule(),
+                settings.jitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         // Twice the attempt's timeout: the attempt itself, then ample time to record it, before a claimed event is
         // presumed abandoned by a dead worker and sent again.
@@ -97,9 +103,19 @@ public class WebhookDeliverer implements DisposableBean {
             case SendResult.Refused r -> Optional.empty();
         };
         Instant nextAttempt = retry.map(finished::plus).orElse(null);
-        WebhookDelivery delivery = new WebhookDelivery("whdel_" + Ids.random(12), event.id(), event.type(),
-                event.tenantId(), event.subjectId(), event.attempt(), event.url(), status(result),
-                responseStatus(result), error(result), Duration.between(started, finished).toMillis(), started,
+        WebhookDelivery delivery = new WebhookDelivery(
+                "whdel_" + Ids.random(12),
+                event.id(),
+                event.type(),
+                event.tenantId(),
+                event.subjectId(),
+                event.attempt(),
+                event.url(),
+                status(result),
+                responseStatus(result),
+                error(result),
+                Duration.between(started, finished).toMillis(),
+                started,
                 nextAttempt);
         transaction.executeWithoutResult(tx -> {
             deliveries.insert(delivery);
@@ -112,11 +128,20 @@ public class WebhookDeliverer implements DisposableBean {
             }
         });
         if (result instanceof SendResult.Delivered) {
-            log.info("Webhook {} ({}) delivered to {} on attempt {}", event.id(), event.type(), event.subjectId(),
+            log.info(
+                    "Webhook {} ({}) delivered to {} on attempt {}",
+                    event.id(),
+                    event.type(),
+                    event.subjectId(),
                     event.attempt());
         } else {
-            log.warn("Webhook {} attempt {} for {}: {}; {}", event.id(), event.attempt(), event.subjectId(),
-                    error(result), nextAttempt == null ? "no more attempts" : "next at " + nextAttempt);
+            log.warn(
+                    "Webhook {} attempt {} for {}: {}; {}",
+                    event.id(),
+                    event.attempt(),
+                    event.subjectId(),
+                    error(result),
+                    nextAttempt == null ? "no more attempts" : "next at " + nextAttempt);
         }
     }
 

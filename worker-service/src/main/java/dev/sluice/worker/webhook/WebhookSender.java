@@ -51,12 +51,16 @@ final class WebhookSender implements AutoCloseable {
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(new CheckedDnsResolver(policy))
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(limit).setSocketTimeout(limit).build())
+                                .setConnectTimeout(limit)
+                                .setSocketTimeout(limit)
+                                .build())
                         .setMaxConnTotal(200)
                         .setMaxConnPerRoute(20)
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(limit).setResponseTimeout(limit).build())
+                        .setConnectionRequestTimeout(limit)
+                        .setResponseTimeout(limit)
+                        .build())
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
                 .disableCookieManagement()
@@ -84,12 +88,12 @@ final class WebhookSender implements AutoCloseable {
         }
         post.setHeader("webhook-id", event.id());
         post.setHeader("webhook-timestamp", Long.toString(timestamp));
-        post.setHeader("webhook-signature", WebhookSignature.header(signingSecrets, event.id(), timestamp,
-                event.payload()));
+        post.setHeader(
+                "webhook-signature", WebhookSignature.header(signingSecrets, event.id(), timestamp, event.payload()));
         post.setEntity(new StringEntity(event.payload(), ContentType.APPLICATION_JSON));
         // The timeouts above bound each wait; this bounds the whole attempt, however slowly the receiver trickles.
-        CompletableFuture<Void> deadline = CompletableFuture.runAsync(post::cancel,
-                CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        CompletableFuture<Void> deadline = CompletableFuture.runAsync(
+                post::cancel, CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
         try {
             int status = client.execute(post, response -> {
                 EntityUtils.consume(response.getEntity());
@@ -102,9 +106,10 @@ final class WebhookSender implements AutoCloseable {
         } catch (CheckedDnsResolver.RefusedAddressException e) {
             return new SendResult.Refused(e.getMessage());
         } catch (IOException | RuntimeException e) {
-            return new SendResult.Unreachable(post.isCancelled()
-                    ? "no answer within " + timeout.toSeconds() + " s"
-                    : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return new SendResult.Unreachable(
+                    post.isCancelled()
+                            ? "no answer within " + timeout.toSeconds() + " s"
+                            : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } finally {
             deadline.cancel(false);
         }

@@ -22,7 +22,8 @@ class AlertSettingsTest {
 
     @Test
     void onlyAbsoluteHttpUrlsAreTaken() {
-        assertThat(new Alerts(URI.create("https://hooks.example.com/services/T0/B0/x"), AGE, EVERY).enabled()).isTrue();
+        assertThat(new Alerts(URI.create("https://hooks.example.com/services/T0/B0/x"), AGE, EVERY).enabled())
+                .isTrue();
         assertThatThrownBy(() -> new Alerts(URI.create("/hooks/x"), AGE, EVERY))
                 .hasMessageContaining("sluice.alerts.webhook-url");
         assertThatThrownBy(() -> new Alerts(URI.create("ftp://example.com/x"), AGE, EVERY))
@@ -32,8 +33,8 @@ class AlertSettingsTest {
 
     @Test
     void theUrlNeverReachesALog() {
-        String printed = new Alerts(URI.create("https://hooks.example.com/services/T0/B0/secret-token"), AGE, EVERY)
-                .toString();
+        String printed =
+                new Alerts(URI.create("https://hooks.example.com/services/T0/B0/secret-token"), AGE, EVERY).toString();
         assertThat(printed).doesNotContain("secret-token").doesNotContain("hooks.example.com");
     }
 }

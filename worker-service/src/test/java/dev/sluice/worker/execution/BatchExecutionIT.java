@@ -36,7 +36,8 @@ class BatchExecutionIT extends WorkerIntegrationTest {
 
     @Test
     void aBatchAcrossTheThreeEndpointsSucceedsAndIsFinalisedOnce() {
-        SubmittedBatch submitted = submissions.batch()
+        SubmittedBatch submitted = submissions
+                .batch()
                 .chat("openai/gpt-4o-mini", "Say hello")
                 .completion("openai/gpt-3.5-turbo-instruct", "Once upon a time")
                 .embedding("openai/text-embedding-3-small", "a sluice gate")
@@ -45,12 +46,14 @@ class BatchExecutionIT extends WorkerIntegrationTest {
 
         BatchRow batch = awaitCompleted(submitted);
 
-        List<JobRow> jobRows = submitted.jobIds().stream().map(id -> job(submitted, id)).toList();
+        List<JobRow> jobRows =
+                submitted.jobIds().stream().map(id -> job(submitted, id)).toList();
         assertThat(jobRows).allSatisfy(job -> {
             assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(job.attempts()).isEqualTo(1);
             assertThat(job.responseStatus()).isEqualTo(200);
-            assertThat(JSON.readTree(job.responseBody()).path("model").stringValue()).isEqualTo(job.model());
+            assertThat(JSON.readTree(job.responseBody()).path("model").stringValue())
+                    .isEqualTo(job.model());
             assertThat(job.promptTokens()).isPositive();
             assertThat(job.totalTokens()).isPositive();
             assertThat(job.latencyMs()).isNotNull().isNotNegative();
@@ -63,21 +66,28 @@ class BatchExecutionIT extends WorkerIntegrationTest {
         assertThat(batch.requestCompleted()).isEqualTo(4);
         assertThat(batch.requestFailed()).isZero();
         assertThat(batch.errorFileId()).isNull();
-        assertThat(batch.usage()).isEqualTo(new Usage(
-                jobRows.stream().mapToLong(JobRow::promptTokens).sum(),
-                jobRows.stream().mapToLong(job -> job.completionTokens() == null ? 0 : job.completionTokens()).sum(),
-                jobRows.stream().mapToLong(JobRow::totalTokens).sum()));
+        assertThat(batch.usage())
+                .isEqualTo(new Usage(
+                        jobRows.stream().mapToLong(JobRow::promptTokens).sum(),
+                        jobRows.stream()
+                                .mapToLong(job -> job.completionTokens() == null ? 0 : job.completionTokens())
+                                .sum(),
+                        jobRows.stream().mapToLong(JobRow::totalTokens).sum()));
 
         String output = results(submitted, ResultKind.OUTPUT);
         List<JsonNode> lines = output.lines().map(JSON::readTree).toList();
-        assertThat(lines).extracting(line -> line.path("custom_id").stringValue())
+        assertThat(lines)
+                .extracting(line -> line.path("custom_id").stringValue())
                 .containsExactly("request-1", "request-2", "request-3", "request-4");
         for (int i = 0; i < lines.size(); i++) {
-            assertThat(lines.get(i).path("response").path("status_code").intValue()).isEqualTo(200);
-            assertThat(lines.get(i).path("response").path("body")).isEqualTo(JSON.readTree(jobRows.get(i).responseBody()));
+            assertThat(lines.get(i).path("response").path("status_code").intValue())
+                    .isEqualTo(200);
+            assertThat(lines.get(i).path("response").path("body"))
+                    .isEqualTo(JSON.readTree(jobRows.get(i).responseBody()));
             assertThat(lines.get(i).path("error").isNull()).isTrue();
         }
-        FileRow outputFile = apiReads.file(submitted.tenantId(), batch.outputFileId()).orElseThrow();
+        FileRow outputFile =
+                apiReads.file(submitted.tenantId(), batch.outputFileId()).orElseThrow();
         assertThat(outputFile.bytes()).isEqualTo(output.getBytes(StandardCharsets.UTF_8).length);
         assertThat(outputFile.filename()).isEqualTo(submitted.batchId() + "_output.jsonl");
 
@@ -89,7 +99,8 @@ class BatchExecutionIT extends WorkerIntegrationTest {
 
     @Test
     void aJobTheProviderRefusesFailsAtOnceWithTheProvidersAnswerKept() {
-        SubmittedBatch submitted = submissions.batch()
+        SubmittedBatch submitted = submissions
+                .batch()
                 .chat("openai/gpt-4o", "fine")
                 .chat("acme/no-such-model", "refused")
                 .submit();
@@ -100,14 +111,18 @@ class BatchExecutionIT extends WorkerIntegrationTest {
         assertThat(refused.status()).isEqualTo(JobStatus.FAILED);
         assertThat(refused.attempts()).isEqualTo(1);
         assertThat(refused.responseStatus()).isEqualTo(400);
-        assertThat(JSON.readTree(refused.responseBody()).path("error").path("message").stringValue())
+        assertThat(JSON.readTree(refused.responseBody())
+                        .path("error")
+                        .path("message")
+                        .stringValue())
                 .contains("acme/no-such-model");
         assertThat(refused.errorCode()).isNull();
 
         assertThat(batch.requestCompleted()).isEqualTo(1);
         assertThat(batch.requestFailed()).isEqualTo(1);
         assertThat(batch.errorFileId()).isNotNull();
-        List<JsonNode> errors = results(submitted, ResultKind.ERROR).lines().map(JSON::readTree).toList();
+        List<JsonNode> errors =
+                results(submitted, ResultKind.ERROR).lines().map(JSON::readTree).toList();
         assertThat(errors).singleElement().satisfies(line -> {
             assertThat(line.path("custom_id").stringValue()).isEqualTo("request-2");
             assertThat(line.path("response").path("status_code").intValue()).isEqualTo(400);
@@ -130,7 +145,8 @@ class BatchExecutionIT extends WorkerIntegrationTest {
         assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(job.attempts()).isEqualTo(1);
         // The second message is dropped after a claim that finds nothing; give it time to do anything else.
-        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofMillis(700))
+                .atMost(Duration.ofSeconds(3))
                 .until(() -> SIMULATOR.stats().model(model).requests() == 1);
     }
 

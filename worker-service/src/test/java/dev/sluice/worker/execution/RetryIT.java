@@ -45,20 +45,28 @@ class RetryIT extends WorkerIntegrationTest {
 
     @Autowired
     private JobClaims claims;
+
     @Autowired
     private GlobalPacer pacer;
+
     @Autowired
     private BatchFinalizer finalizer;
+
     @Autowired
     private RateLimitLog rateLimits;
+
     @Autowired
     private MeterRegistry meters;
+
     @Autowired
     private WorkerProperties properties;
+
     @Autowired
     private JobMetrics metrics;
+
     @Autowired
     private ResponseCache cache;
+
     @Autowired
     private StreamRelay relay;
 
@@ -76,7 +84,8 @@ class RetryIT extends WorkerIntegrationTest {
         // Someone else (same key) has used this window's whole budget: the worker's first call meets a 429.
         exhaustBudget(model);
 
-        SubmittedBatch submitted = submissions.batch().chat(model, "after the window").submit();
+        SubmittedBatch submitted =
+                submissions.batch().chat(model, "after the window").submit();
 
         await().atMost(Duration.ofSeconds(15)).until(() -> batch(submitted).status() == BatchStatus.COMPLETED);
         JobRow job = job(submitted, submitted.jobIds().getFirst());
@@ -108,7 +117,8 @@ class RetryIT extends WorkerIntegrationTest {
         String model = "qwen/qwen-2.5-7b-instruct";
         SIMULATOR.update(config -> config.withFaults(FaultRates.NONE.withReset(1.0)));
 
-        SubmittedBatch submitted = submissions.batch().chat(model, "never answered").submit();
+        SubmittedBatch submitted =
+                submissions.batch().chat(model, "never answered").submit();
 
         await().atMost(Duration.ofSeconds(15)).until(() -> batch(submitted).status() == BatchStatus.COMPLETED);
         JobRow job = job(submitted, submitted.jobIds().getFirst());
@@ -116,7 +126,9 @@ class RetryIT extends WorkerIntegrationTest {
         assertThat(job.attempts()).isEqualTo(5);
         assertThat(job.responseStatus()).isNull();
         assertThat(job.errorCode()).isEqualTo("upstream_unreachable");
-        JsonNode line = JsonMapper.builder().build().readTree(results(submitted, ResultKind.ERROR).strip());
+        JsonNode line = JsonMapper.builder()
+                .build()
+                .readTree(results(submitted, ResultKind.ERROR).strip());
         assertThat(line.path("response").isNull()).isTrue();
         assertThat(line.path("error").path("code").stringValue()).isEqualTo("upstream_unreachable");
     }
@@ -127,16 +139,24 @@ class RetryIT extends WorkerIntegrationTest {
         // The simulator echoes the prompt: a 1.1 MB prompt brings an answer over the 1 MB cap.
         String huge = "word ".repeat(220_000);
 
-        SubmittedBatch submitted = submissions.batch().chat(model, huge).chat(model, "small after huge").submit();
+        SubmittedBatch submitted = submissions
+                .batch()
+                .chat(model, huge)
+                .chat(model, "small after huge")
+                .submit();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> batch(submitted).status() == BatchStatus.COMPLETED);
         JobRow tooLarge = job(submitted, submitted.jobIds().getFirst());
         assertThat(tooLarge.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(tooLarge.attempts()).as("not retried: the same request brings the same answer").isEqualTo(1);
+        assertThat(tooLarge.attempts())
+                .as("not retried: the same request brings the same answer")
+                .isEqualTo(1);
         assertThat(tooLarge.responseStatus()).isNull();
         assertThat(tooLarge.errorCode()).isEqualTo("response_too_large");
         assertThat(job(submitted, submitted.jobIds().get(1)).status()).isEqualTo(JobStatus.SUCCEEDED);
-        JsonNode line = JsonMapper.builder().build().readTree(results(submitted, ResultKind.ERROR).strip());
+        JsonNode line = JsonMapper.builder()
+                .build()
+                .readTree(results(submitted, ResultKind.ERROR).strip());
         assertThat(line.path("response").isNull()).isTrue();
         assertThat(line.path("error").path("code").stringValue()).isEqualTo("response_too_large");
         assertThat(line.path("error").path("message").stringValue()).contains("sluice.upstream.max-response-size");
@@ -147,13 +167,17 @@ class RetryIT extends WorkerIntegrationTest {
     void theExecutorWaitsOutEachBackoffThePolicyDecidesThroughItsSleeper() throws Exception {
         String model = "google/gemini-2.0-flash-001";
         SIMULATOR.update(config -> config.withFaults(FaultRates.failures(1.0)));
-        SubmittedBatch stored = submissions.batch().chat(model, "always 5xx, waited by the sleeper").store();
+        SubmittedBatch stored = submissions
+                .batch()
+                .chat(model, "always 5xx, waited by the sleeper")
+                .store();
 
         executorRolling(0.5).execute(stored.messages().getFirst(), pacer.acquire(model));
 
         // Backoff 100 ms doubling to 200 ms, roll 0.5: half of 100, 200, 200, 200 ms after attempts 1 to 4.
-        assertThat(waits).containsExactly(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(100),
-                Duration.ofMillis(100));
+        assertThat(waits)
+                .containsExactly(
+                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(100));
         JobRow job = job(stored, stored.jobIds().getFirst());
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.attempts()).isEqualTo(5);
@@ -163,7 +187,8 @@ class RetryIT extends WorkerIntegrationTest {
     void after429TheExecutorWaitsOutTheModelsPauseThroughItsSleeper() throws Exception {
         String model = "google/gemini-2.5-pro";
         exhaustBudget(model);
-        SubmittedBatch stored = submissions.batch().chat(model, "after the pause").store();
+        SubmittedBatch stored =
+                submissions.batch().chat(model, "after the pause").store();
 
         executorRolling(0.5).execute(stored.messages().getFirst(), pacer.acquire(model));
 
@@ -176,23 +201,34 @@ class RetryIT extends WorkerIntegrationTest {
 
     /** An executor of this context's parts whose waits are recorded and whose backoff roll is fixed. */
     private JobExecutor executorRolling(double roll) {
-        return new JobExecutor(claims, pacer, finalizer, rateLimits, meters, properties, metrics, cache, relay,
+        return new JobExecutor(
+                claims,
+                pacer,
+                finalizer,
+                rateLimits,
+                meters,
+                properties,
+                metrics,
+                cache,
+                relay,
                 wait -> {
                     waits.add(wait);
                     Thread.sleep(wait);
-                }, () -> roll);
+                },
+                () -> roll);
     }
 
     private static void exhaustBudget(String model) throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
             for (int i = 0; i < 5; i++) {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                                URI.create(SIMULATOR.baseUrl() + "/v1/chat/completions"))
-                        .header("Authorization", "Bearer sk-local")
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("""
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create(SIMULATOR.baseUrl() + "/v1/chat/completions"))
+                                .header("Authorization", "Bearer sk-local")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("""
                                 {"model":"%s","messages":[{"role":"user","content":"hog"}]}""".formatted(model)))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).isEqualTo(200);
             }
         }

@@ -37,7 +37,8 @@ class BatchFinalizerIT extends WorkerIntegrationTest {
     void theSweepFinishesABatchStuckInFinalizingOnceItIsStale() {
         SubmittedBatch submitted = finishedBatch("cohere/command-r-plus");
         // A finaliser won the batch ten minutes ago and died before completing it.
-        assertThat(batchTransitions.tryStartFinalizing(submitted.batchId(), Instant.now().minus(Duration.ofMinutes(10))))
+        assertThat(batchTransitions.tryStartFinalizing(
+                        submitted.batchId(), Instant.now().minus(Duration.ofMinutes(10))))
                 .isTrue();
 
         finalizer.runOnce();
@@ -49,7 +50,8 @@ class BatchFinalizerIT extends WorkerIntegrationTest {
     @Test
     void theSweepLeavesAFreshFinaliserAlone() {
         SubmittedBatch submitted = finishedBatch("cohere/command-a");
-        assertThat(batchTransitions.tryStartFinalizing(submitted.batchId(), Instant.now())).isTrue();
+        assertThat(batchTransitions.tryStartFinalizing(submitted.batchId(), Instant.now()))
+                .isTrue();
 
         finalizer.runOnce();
 

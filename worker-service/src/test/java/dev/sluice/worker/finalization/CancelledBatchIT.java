@@ -34,7 +34,8 @@ class CancelledBatchIT extends SettlementTest {
 
     @Test
     void aCancelledBatchWithNothingRunningIsSettledOnceWithItsResultFiles() {
-        SubmittedBatch submitted = submissions.batch().chats("mistral/cancel-sweep", 4).store();
+        SubmittedBatch submitted =
+                submissions.batch().chats("mistral/cancel-sweep", 4).store();
         List<String> ids = submitted.jobIds();
         finish(ids.get(0), true);
         finish(ids.get(1), false);
@@ -63,7 +64,8 @@ class CancelledBatchIT extends SettlementTest {
 
     @Test
     void aCancelledBatchWaitsForItsRunningJobAndIsSettledWhenItEnds() {
-        SubmittedBatch submitted = submissions.batch().chats("mistral/cancel-running", 3).store();
+        SubmittedBatch submitted =
+                submissions.batch().chats("mistral/cancel-running", 3).store();
         String running = submitted.jobIds().getFirst();
         Instant now = Instant.now();
         transitions.claim(running, "test-worker", Duration.ofSeconds(60)).orElseThrow();
@@ -72,7 +74,8 @@ class CancelledBatchIT extends SettlementTest {
         assertThat(finalizer.runOnce()).isZero();
         assertThat(batch(submitted).status()).isEqualTo(BatchStatus.CANCELLING);
 
-        assertThat(transitions.markSucceeded(running, "test-worker", ANSWER, Instant.now())).isTrue();
+        assertThat(transitions.markSucceeded(running, "test-worker", ANSWER, Instant.now()))
+                .isTrue();
         finalizer.afterJobFinished(submitted.batchId());
 
         BatchRow batch = batch(submitted);
@@ -85,7 +88,8 @@ class CancelledBatchIT extends SettlementTest {
 
     @Test
     void aJobRescuedAfterItsBatchWasCancelledDoesNotRunAgain() {
-        SubmittedBatch submitted = submissions.batch().chats("mistral/cancel-rescued", 2).store();
+        SubmittedBatch submitted =
+                submissions.batch().chats("mistral/cancel-rescued", 2).store();
         String running = submitted.jobIds().getFirst();
         transitions.claim(running, "dead-worker", Duration.ofSeconds(-1)).orElseThrow();
         assertThat(cancel(submitted)).isEqualTo(1);
@@ -110,10 +114,12 @@ class CancelledBatchIT extends SettlementTest {
         // A job published after the cancelled ones shows the worker has reached them.
         SubmittedBatch control = submissions.batch().chat(model, "still runs").submit();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> batch(control).status() == BatchStatus.COMPLETED
-                && batch(control).requestCompleted() == 1
-                && readyMessages(model) == 0);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> batch(control).status() == BatchStatus.COMPLETED
+                        && batch(control).requestCompleted() == 1
+                        && readyMessages(model) == 0);
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> SIMULATOR.stats().model(model).requests() == 1);
         assertThat(cancelled.jobIds()).allSatisfy(id -> {
             assertThat(job(cancelled, id).status()).isEqualTo(JobStatus.CANCELLED);
@@ -128,9 +134,12 @@ class CancelledBatchIT extends SettlementTest {
     private int cancel(SubmittedBatch submitted) {
         Instant now = Instant.now();
         Integer cancelled = transaction.execute(status -> {
-            assertThat(batchTransitions.tryStartCancelling(submitted.tenantId(), submitted.batchId(), now)).isTrue();
-            return transitions.cancelQueuedOfBatch(submitted.batchId(),
-                    "batch " + submitted.batchId() + " was cancelled before this request ran", now);
+            assertThat(batchTransitions.tryStartCancelling(submitted.tenantId(), submitted.batchId(), now))
+                    .isTrue();
+            return transitions.cancelQueuedOfBatch(
+                    submitted.batchId(),
+                    "batch " + submitted.batchId() + " was cancelled before this request ran",
+                    now);
         });
         return cancelled == null ? 0 : cancelled;
     }

@@ -22,8 +22,11 @@ class ExpiredBatchIT extends SettlementTest {
 
     @Test
     void aBatchPastItsWindowExpiresItsQueuedJobsAndKeepsItsFinishedOnes() {
-        SubmittedBatch submitted = submissions.batch().chats("mistral/expire-sweep", 4)
-                .expiresAt(Instant.now().minusSeconds(60)).store();
+        SubmittedBatch submitted = submissions
+                .batch()
+                .chats("mistral/expire-sweep", 4)
+                .expiresAt(Instant.now().minusSeconds(60))
+                .store();
         List<String> ids = submitted.jobIds();
         finish(ids.get(0), true);
         finish(ids.get(1), false);
@@ -43,7 +46,8 @@ class ExpiredBatchIT extends SettlementTest {
         List<JsonNode> errors = assertSettled(submitted, batch, "batch_expired");
         assertThat(errors.subList(1, 3)).allSatisfy(line -> {
             assertThat(line.get("error").get("message").asString())
-                    .contains(submitted.batchId()).contains("completion window 24h");
+                    .contains(submitted.batchId())
+                    .contains("completion window 24h");
         });
 
         // Exactly once: a second sweep and a late job-end hook change nothing.
@@ -61,8 +65,11 @@ class ExpiredBatchIT extends SettlementTest {
 
     @Test
     void aBatchWhoseWindowClosedWhileAJobRanWaitsForItAndThenExpires() {
-        SubmittedBatch submitted = submissions.batch().chats("mistral/expire-running", 3)
-                .expiresAt(Instant.now().minusSeconds(60)).store();
+        SubmittedBatch submitted = submissions
+                .batch()
+                .chats("mistral/expire-running", 3)
+                .expiresAt(Instant.now().minusSeconds(60))
+                .store();
         String running = submitted.jobIds().getFirst();
         Instant now = Instant.now();
         transitions.claim(running, "test-worker", Duration.ofSeconds(60)).orElseThrow();
@@ -73,7 +80,8 @@ class ExpiredBatchIT extends SettlementTest {
         assertThat(submitted.jobIds().subList(1, 3))
                 .allSatisfy(id -> assertThat(job(submitted, id).status()).isEqualTo(JobStatus.EXPIRED));
 
-        assertThat(transitions.markSucceeded(running, "test-worker", ANSWER, Instant.now())).isTrue();
+        assertThat(transitions.markSucceeded(running, "test-worker", ANSWER, Instant.now()))
+                .isTrue();
         finalizer.afterJobFinished(submitted.batchId());
 
         BatchRow batch = batch(submitted);
@@ -87,8 +95,11 @@ class ExpiredBatchIT extends SettlementTest {
 
     @Test
     void aJobRescuedAfterTheWindowClosedExpiresInsteadOfRunningAgain() {
-        SubmittedBatch submitted = submissions.batch().chats("mistral/expire-rescued", 2)
-                .expiresAt(Instant.now().minusSeconds(60)).store();
+        SubmittedBatch submitted = submissions
+                .batch()
+                .chats("mistral/expire-rescued", 2)
+                .expiresAt(Instant.now().minusSeconds(60))
+                .store();
         String running = submitted.jobIds().getFirst();
         transitions.claim(running, "dead-worker", Duration.ofSeconds(-1)).orElseThrow();
         assertThat(finalizer.runOnce()).isZero();
@@ -107,7 +118,8 @@ class ExpiredBatchIT extends SettlementTest {
 
     @Test
     void aBatchWhoseWindowIsStillOpenIsLeftAlone() {
-        SubmittedBatch submitted = submissions.batch().chats("mistral/expire-open", 2).store();
+        SubmittedBatch submitted =
+                submissions.batch().chats("mistral/expire-open", 2).store();
         finish(submitted.jobIds().getFirst(), true);
 
         finalizer.runOnce();

@@ -28,8 +28,8 @@ abstract class SettlementTest extends WorkerIntegrationTest {
     /** What the provider answered to a job that succeeded. */
     static final Outcome ANSWER = new Outcome(200, "{\"object\":\"chat.completion\"}", null, null, 1, 2, 3, 10);
     /** What the provider answered to a job it refused. */
-    static final Outcome REFUSED = new Outcome(400, "{\"error\":{\"message\":\"bad\"}}", null, null, null, null,
-            null, 10);
+    static final Outcome REFUSED =
+            new Outcome(400, "{\"error\":{\"message\":\"bad\"}}", null, null, null, null, null, 10);
 
     @Autowired
     protected BatchFinalizer finalizer;
@@ -41,8 +41,11 @@ abstract class SettlementTest extends WorkerIntegrationTest {
     protected void finish(String jobId, boolean succeeded) {
         Instant now = Instant.now();
         transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
-        assertThat(succeeded ? transitions.markSucceeded(jobId, "test-worker", ANSWER, now)
-                : transitions.markFailed(jobId, "test-worker", REFUSED, now)).isTrue();
+        assertThat(
+                        succeeded
+                                ? transitions.markSucceeded(jobId, "test-worker", ANSWER, now)
+                                : transitions.markFailed(jobId, "test-worker", REFUSED, now))
+                .isTrue();
     }
 
     /**
@@ -50,8 +53,7 @@ abstract class SettlementTest extends WorkerIntegrationTest {
      * and 4 were ended by Sluice with {@code errorCode}: counts, usage, and both result files line by line.
      * Returns the error file's lines for further checks.
      */
-    protected List<JsonNode> assertSettled(SubmittedBatch submitted,
-            BatchRow batch, String errorCode) {
+    protected List<JsonNode> assertSettled(SubmittedBatch submitted, BatchRow batch, String errorCode) {
         assertThat(batch.requestCompleted()).isEqualTo(1);
         assertThat(batch.requestFailed()).isEqualTo(3);
         assertThat(batch.usage().totalTokens()).isEqualTo(3);
@@ -64,7 +66,8 @@ abstract class SettlementTest extends WorkerIntegrationTest {
         assertThat(output.getFirst().get("response").get("status_code").asInt()).isEqualTo(200);
 
         List<JsonNode> errors = lines(submitted, ResultKind.ERROR);
-        assertThat(errors).extracting(line -> line.get("custom_id").asString())
+        assertThat(errors)
+                .extracting(line -> line.get("custom_id").asString())
                 .containsExactly("request-2", "request-3", "request-4");
         assertThat(errors.getFirst().get("response").get("status_code").asInt()).isEqualTo(400);
         assertThat(errors.subList(1, 3)).allSatisfy(line -> {

@@ -17,8 +17,8 @@ import dev.sluice.db.job.Outcome;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.testsupport.TestInfrastructure;
-import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.Submissions;
+import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.alert.BacklogAlerts;
 import dev.sluice.worker.finalization.BatchFinalizer;
 import dev.sluice.worker.webhook.WebhookDeliverer;
@@ -64,35 +64,36 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                "spring.flyway.enabled=true",
-                "sluice.default-limit=5/2s",
-                "sluice.upstream.read-timeout=10s",
-                "sluice.intake.discovery-interval=200ms",
-                "sluice.finalization.interval=1h",
-                "sluice.rescue.interval=1h",
-                "sluice.operations.refresh-interval=10s",
-                "sluice.alerts.backlog-age=1s",
-                "sluice.alerts.interval=1h",
-                // The webhook receiver below is on 127.0.0.1; a failed delivery waits an hour, so it stays pending.
-                "sluice.webhook.allow-private=true",
-                "sluice.webhook.interval=1h",
-                "sluice.webhook.timeout=2s",
-                "sluice.webhook.retry-schedule=1h",
-                // As SLUICE_LOG_FORMAT=logstash sets it: the log lines of this context are JSON.
-                "logging.structured.format.console=logstash"
+            "spring.flyway.enabled=true",
+            "sluice.default-limit=5/2s",
+            "sluice.upstream.read-timeout=10s",
+            "sluice.intake.discovery-interval=200ms",
+            "sluice.finalization.interval=1h",
+            "sluice.rescue.interval=1h",
+            "sluice.operations.refresh-interval=10s",
+            "sluice.alerts.backlog-age=1s",
+            "sluice.alerts.interval=1h",
+            // The webhook receiver below is on 127.0.0.1; a failed delivery waits an hour, so it stays pending.
+            "sluice.webhook.allow-private=true",
+            "sluice.webhook.interval=1h",
+            "sluice.webhook.timeout=2s",
+            "sluice.webhook.retry-schedule=1h",
+            // As SLUICE_LOG_FORMAT=logstash sets it: the log lines of this context are JSON.
+            "logging.structured.format.console=logstash"
         })
 @Import(Submissions.class)
 @ExtendWith(OutputCaptureExtension.class)
 class OperationsIT {
 
-    private static final Simulator SIMULATOR = Simulator.start(SimulatorConfig.forTests().withLimit("5/2s")
-            .withEmbeddings(true));
+    private static final Simulator SIMULATOR =
+            Simulator.start(SimulatorConfig.forTests().withLimit("5/2s").withEmbeddings(true));
     private static final Outcome ANSWER = new Outcome(200, "{\"object\":\"chat.completion\"}", null, null, 1, 2, 3, 10);
     private static final List<String> ALERTS = new CopyOnWriteArrayList<>();
     /** Advisory locks of this JVM's database held while each alert message arrived: the alert lock must not be. */
     private static final List<Long> LOCKS_DURING_ALERTS = new CopyOnWriteArrayList<>();
     /** The test database, for the receiver to look at while a message arrives; set once the context is up. */
     private static volatile JdbcClient receiverJdbc;
+
     private static final HttpServer RECEIVER = receiver();
     private static final String WEBHOOK_SECRET = "whsec_" + Base64.getEncoder().encodeToString(new byte[32]);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -141,7 +142,8 @@ class OperationsIT {
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry);
         registry.add("sluice.upstream.base-url", () -> SIMULATOR.baseUrl().toString());
-        registry.add("sluice.alerts.webhook-url",
+        registry.add(
+                "sluice.alerts.webhook-url",
                 () -> "http://127.0.0.1:" + RECEIVER.getAddress().getPort() + "/hooks/T000/B000/secret");
     }
 
@@ -154,26 +156,37 @@ class OperationsIT {
     void metricsMoveWhenAJobRuns() {
         // A model the simulator knows (it refuses others) and no other test of this context runs.
         String model = "google/gemma-2-9b-it";
-        assertThat(value(scrape(), "sluice_jobs_finished_total", model, "status=\"succeeded\"")).isZero();
+        assertThat(value(scrape(), "sluice_jobs_finished_total", model, "status=\"succeeded\""))
+                .isZero();
 
         SubmittedBatch batch = submissions.batch().chat(model, "count me").submit();
-        await().atMost(Duration.ofSeconds(30)).until(() -> jobs.find(batch.tenantId(), batch.jobIds().getFirst())
-                .orElseThrow().status() == JobStatus.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> jobs.find(batch.tenantId(), batch.jobIds().getFirst())
+                                .orElseThrow()
+                                .status()
+                        == JobStatus.SUCCEEDED);
 
         String after = scrape();
-        assertThat(value(after, "sluice_jobs_finished_total", model, "status=\"succeeded\"")).isEqualTo(1.0);
-        assertThat(value(after, "sluice_upstream_responses_total", model, "status=\"200\"")).isEqualTo(1.0);
-        assertThat(value(after, "sluice_upstream_latency_seconds_count", model, "")).isEqualTo(1.0);
-        assertThat(value(after, "sluice_tokens_total", model, "kind=\"prompt\"")).isPositive();
+        assertThat(value(after, "sluice_jobs_finished_total", model, "status=\"succeeded\""))
+                .isEqualTo(1.0);
+        assertThat(value(after, "sluice_upstream_responses_total", model, "status=\"200\""))
+                .isEqualTo(1.0);
+        assertThat(value(after, "sluice_upstream_latency_seconds_count", model, ""))
+                .isEqualTo(1.0);
+        assertThat(value(after, "sluice_tokens_total", model, "kind=\"prompt\""))
+                .isPositive();
 
         String held = "ops-held-" + Ids.random(4);
         SubmittedBatch waiting = submissions.batch().chats(held, 2).store();
         heartbeat.beat();
         gauges.refresh();
         String gauged = scrape();
-        assertThat(value(gauged, "sluice_queue_consumers", model, "")).as("this worker dispatches it").isEqualTo(1.0);
+        assertThat(value(gauged, "sluice_queue_consumers", model, ""))
+                .as("this worker dispatches it")
+                .isEqualTo(1.0);
         assertThat(value(gauged, "sluice_queue_depth", held, "")).isEqualTo(2.0);
-        assertThat(value(gauged, "sluice_limit_requests", model, "kind=\"effective\"")).isEqualTo(5.0);
+        assertThat(value(gauged, "sluice_limit_requests", model, "kind=\"effective\""))
+                .isEqualTo(5.0);
         assertThat(waiting.jobIds()).hasSize(2);
     }
 
@@ -181,17 +194,22 @@ class OperationsIT {
     void aFailedJobIsCountedAndLoggedOnceAsJsonWithItsIdsButNotItsBody(CapturedOutput output) {
         // The simulator refuses models it does not know with a 4xx: a permanent failure.
         String model = "ops-unknown-" + Ids.random(4);
-        SubmittedBatch batch = submissions.batch().chat(model, "a secret prompt").submit();
+        SubmittedBatch batch =
+                submissions.batch().chat(model, "a secret prompt").submit();
         String jobId = batch.jobIds().getFirst();
-        await().atMost(Duration.ofSeconds(30)).until(() -> jobs.find(batch.tenantId(), jobId).orElseThrow().status()
-                == JobStatus.FAILED);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> jobs.find(batch.tenantId(), jobId).orElseThrow().status() == JobStatus.FAILED);
 
         String scraped = scrape();
-        assertThat(value(scraped, "sluice_jobs_finished_total", model, "status=\"failed\"")).isEqualTo(1.0);
-        assertThat(value(scraped, "sluice_jobs_finished_total", model, "status=\"succeeded\"")).isZero();
+        assertThat(value(scraped, "sluice_jobs_finished_total", model, "status=\"failed\""))
+                .isEqualTo(1.0);
+        assertThat(value(scraped, "sluice_jobs_finished_total", model, "status=\"succeeded\""))
+                .isZero();
 
-        List<String> lines = output.getOut().lines()
-                .filter(line -> line.contains(jobId) && line.contains("\"event\":\"job_failed\"")).toList();
+        List<String> lines = output.getOut()
+                .lines()
+                .filter(line -> line.contains(jobId) && line.contains("\"event\":\"job_failed\""))
+                .toList();
         assertThat(lines).hasSize(1);
         var json = JSON.readTree(lines.getFirst());
         assertThat(json.get("job_id").asString()).isEqualTo(jobId);
@@ -211,7 +229,10 @@ class OperationsIT {
             alerts.runOnce();
             return about(model).size() == 1;
         });
-        assertThat(about(model).getFirst()).startsWith("[FIRING]").contains(model).contains("2 waiting");
+        assertThat(about(model).getFirst())
+                .startsWith("[FIRING]")
+                .contains(model)
+                .contains("2 waiting");
 
         // Two evaluations at once, as two workers would run them: still no second message.
         try (var pool = Executors.newFixedThreadPool(2)) {
@@ -224,11 +245,15 @@ class OperationsIT {
         assertThat(about(model)).hasSize(1);
 
         jdbc.sql("UPDATE jobs SET status = 'cancelled', completed_at = now() WHERE batch_id = :id")
-                .param("id", batch.batchId()).update();
+                .param("id", batch.batchId())
+                .update();
         // Settled now, so that no other test's finalisation sweep of this JVM's database finds it open.
         finalizer.afterJobFinished(batch.batchId());
-        assertThat(jdbc.sql("SELECT status FROM batches WHERE id = :id").param("id", batch.batchId())
-                .query(String.class).single()).isEqualTo("completed");
+        assertThat(jdbc.sql("SELECT status FROM batches WHERE id = :id")
+                        .param("id", batch.batchId())
+                        .query(String.class)
+                        .single())
+                .isEqualTo("completed");
         alerts.runOnce();
         alerts.runOnce();
 
@@ -254,20 +279,24 @@ class OperationsIT {
 
         webhookDeliverer.runOnce();
 
-        assertThat(List.of(delivered, failed, gone, refused)).map(this::eventStatus)
+        assertThat(List.of(delivered, failed, gone, refused))
+                .map(this::eventStatus)
                 .containsExactly("delivered", "pending", "failed", "failed");
         Map<String, Double> after = deliveries(scrape());
         // Exactly one attempt per delivery row written meanwhile, each under its outcome (another test's leftover
         // due event, if any, is counted in both).
         Map<String, Long> attempts = attemptsSince(started);
         for (String outcome : List.of("delivered", "failed", "gone", "refused")) {
-            assertThat(after.get(outcome) - before.getOrDefault(outcome, 0.0)).as(outcome)
-                    .isEqualTo(attempts.getOrDefault(outcome, 0L).doubleValue()).isGreaterThanOrEqualTo(1.0);
+            assertThat(after.get(outcome) - before.getOrDefault(outcome, 0.0))
+                    .as(outcome)
+                    .isEqualTo(attempts.getOrDefault(outcome, 0L).doubleValue())
+                    .isGreaterThanOrEqualTo(1.0);
         }
 
         webhookMetrics.refresh();
         String gauged = scrape();
-        assertThat(value(gauged, "sluice_webhook_events_pending")).isEqualTo(pendingEvents())
+        assertThat(value(gauged, "sluice_webhook_events_pending"))
+                .isEqualTo(pendingEvents())
                 .isLessThanOrEqualTo(pendingBefore - 3);
         assertThat(value(gauged, "sluice_webhook_events_oldest_age_seconds")).isPositive();
     }
@@ -275,27 +304,46 @@ class OperationsIT {
     @Test
     void batchJobsAnsweredFromTheCacheAreCountedAsHitsAndTheOthersAsMisses() {
         String model = "meta-llama/llama-3.2-1b-instruct";
-        SubmittedBatch batch = submissions.batch().embedding(model, "asked before").embedding(model, "new").store();
+        SubmittedBatch batch = submissions
+                .batch()
+                .embedding(model, "asked before")
+                .embedding(model, "new")
+                .store();
         NewJob cachedLine = batch.jobs().getFirst();
         Instant now = Instant.now();
-        responseCache.put(batch.tenantId(), CacheKey.of(cachedLine.url(), cachedLine.body()).orElseThrow(),
-                cachedLine.url(), new CachedResponse(200, "{\"object\":\"list\",\"data\":[]}", 4, 0, 4), now,
+        responseCache.put(
+                batch.tenantId(),
+                CacheKey.of(cachedLine.url(), cachedLine.body()).orElseThrow(),
+                cachedLine.url(),
+                new CachedResponse(200, "{\"object\":\"list\",\"data\":[]}", 4, 0, 4),
+                now,
                 now.plus(Duration.ofHours(1)));
 
         batch.messages().forEach(submissions::publish);
-        await().atMost(Duration.ofSeconds(30)).until(() -> batch.jobIds().stream()
-                .allMatch(id -> jobs.find(batch.tenantId(), id).orElseThrow().status() == JobStatus.SUCCEEDED));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> batch.jobIds().stream()
+                        .allMatch(id ->
+                                jobs.find(batch.tenantId(), id).orElseThrow().status() == JobStatus.SUCCEEDED));
 
         String scraped = scrape();
-        assertThat(value(scraped, "sluice_cache_hits_total", model, "source=\"worker\"")).isEqualTo(1.0);
-        assertThat(value(scraped, "sluice_cache_misses_total", model, "source=\"worker\"")).isEqualTo(1.0);
-        assertThat(jdbc.sql("SELECT id FROM jobs WHERE batch_id = :id AND cached").param("id", batch.batchId())
-                .query(String.class).list()).containsExactly(cachedLine.id());
+        assertThat(value(scraped, "sluice_cache_hits_total", model, "source=\"worker\""))
+                .isEqualTo(1.0);
+        assertThat(value(scraped, "sluice_cache_misses_total", model, "source=\"worker\""))
+                .isEqualTo(1.0);
+        assertThat(jdbc.sql("SELECT id FROM jobs WHERE batch_id = :id AND cached")
+                        .param("id", batch.batchId())
+                        .query(String.class)
+                        .list())
+                .containsExactly(cachedLine.id());
     }
 
     /** A one-job batch with a webhook, its job succeeded and the batch finalised; returns the batch id. */
     private String completedBatchWithWebhook(String url) {
-        SubmittedBatch batch = submissions.batch().webhook(url, WEBHOOK_SECRET).chat("ops-webhook", "done").store();
+        SubmittedBatch batch = submissions
+                .batch()
+                .webhook(url, WEBHOOK_SECRET)
+                .chat("ops-webhook", "done")
+                .store();
         String jobId = batch.jobIds().getFirst();
         Instant now = Instant.now();
         transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
@@ -305,12 +353,16 @@ class OperationsIT {
     }
 
     private String eventStatus(String subjectId) {
-        return jdbc.sql("SELECT status FROM webhook_events WHERE subject_id = :id").param("id", subjectId)
-                .query(String.class).single();
+        return jdbc.sql("SELECT status FROM webhook_events WHERE subject_id = :id")
+                .param("id", subjectId)
+                .query(String.class)
+                .single();
     }
 
     private double pendingEvents() {
-        return jdbc.sql("SELECT count(*) FROM webhook_events WHERE status = 'pending'").query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM webhook_events WHERE status = 'pending'")
+                .query(Long.class)
+                .single();
     }
 
     /** Delivery rows written since {@code since}, by the outcome label they are counted under. */
@@ -329,8 +381,10 @@ class OperationsIT {
     /** {@code sluice_webhook_deliveries_total} by outcome. */
     private static Map<String, Double> deliveries(String exposition) {
         Map<String, Double> byOutcome = new HashMap<>();
-        Matcher matcher = Pattern.compile("^sluice_webhook_deliveries_total\\{[^}]*outcome=\"([a-z]+)\"[^}]*\\} (\\S+)$",
-                Pattern.MULTILINE).matcher(exposition);
+        Matcher matcher = Pattern.compile(
+                        "^sluice_webhook_deliveries_total\\{[^}]*outcome=\"([a-z]+)\"[^}]*\\} (\\S+)$",
+                        Pattern.MULTILINE)
+                .matcher(exposition);
         while (matcher.find()) {
             byOutcome.merge(matcher.group(1), Double.parseDouble(matcher.group(2)), Double::sum);
         }
@@ -349,13 +403,17 @@ class OperationsIT {
     }
 
     private static List<String> about(String model) {
-        return ALERTS.stream().filter(text -> text.contains("model " + model + " ")).toList();
+        return ALERTS.stream()
+                .filter(text -> text.contains("model " + model + " "))
+                .toList();
     }
 
     private String scrape() {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + "/actuator/prometheus")).GET().build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             return response.body();
@@ -401,7 +459,8 @@ class OperationsIT {
             Map<String, Integer> answers = Map.of("/events/ok", 200, "/events/down", 503, "/events/gone", 410);
             server.createContext("/events/", exchange -> {
                 exchange.getRequestBody().readAllBytes();
-                exchange.sendResponseHeaders(answers.getOrDefault(exchange.getRequestURI().getPath(), 404), -1);
+                exchange.sendResponseHeaders(
+                        answers.getOrDefault(exchange.getRequestURI().getPath(), 404), -1);
                 exchange.close();
             });
             server.start();

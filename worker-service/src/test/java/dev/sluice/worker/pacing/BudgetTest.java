@@ -14,6 +14,7 @@ class BudgetTest {
     private static final Duration LEASE = Duration.ofMinutes(5);
     /** No send allowance: a grant is recorded as sent at its decision's instant. */
     private static final Duration NONE = Duration.ZERO;
+
     private static final Duration ALLOWANCE = Duration.ofMillis(50);
     private static final long SECOND = 1_000_000;
     private static final long SPAN = 6 * SECOND + 100_000;
@@ -48,8 +49,8 @@ class BudgetTest {
             row = granted(at(row, sends[i]));
         }
         for (int i = 0; i < 15; i++) {
-            Budget.Wait wait = (Budget.Wait) Budget.decide(at(row, sends[i] + SPAN - 1), FIFTEEN_PER_SIX, MARGIN, null,
-                    LEASE, NONE);
+            Budget.Wait wait = (Budget.Wait)
+                    Budget.decide(at(row, sends[i] + SPAN - 1), FIFTEEN_PER_SIX, MARGIN, null, LEASE, NONE);
             assertThat(wait.untilUs()).isEqualTo(sends[i] + SPAN);
             row = granted(at(row, sends[i] + SPAN));
         }
@@ -84,17 +85,20 @@ class BudgetTest {
         Budget.Granted second = (Budget.Granted) Budget.decide(at(first.row(), 1), generous, MARGIN, 2, LEASE, NONE);
 
         Budget.Decision third = Budget.decide(at(second.row(), 2), generous, MARGIN, 2, LEASE, NONE);
-        assertThat(third).isInstanceOfSatisfying(Budget.Wait.class,
-                wait -> assertThat(wait.reason()).isEqualTo("concurrency"));
+        assertThat(third)
+                .isInstanceOfSatisfying(
+                        Budget.Wait.class, wait -> assertThat(wait.reason()).isEqualTo("concurrency"));
 
         BudgetRow released = Budget.release(second.row(), first.leaseUntilUs());
-        assertThat(Budget.decide(at(released, 3), generous, MARGIN, 2, LEASE, NONE)).isInstanceOf(Budget.Granted.class);
+        assertThat(Budget.decide(at(released, 3), generous, MARGIN, 2, LEASE, NONE))
+                .isInstanceOf(Budget.Granted.class);
     }
 
     @Test
     void aLeaseOfADeadWorkerLapses() {
         Limit generous = Limit.parse("100/1s");
-        Budget.Granted held = (Budget.Granted) Budget.decide(empty(0), generous, MARGIN, 1, Duration.ofSeconds(30), NONE);
+        Budget.Granted held =
+                (Budget.Granted) Budget.decide(empty(0), generous, MARGIN, 1, Duration.ofSeconds(30), NONE);
 
         assertThat(Budget.decide(at(held.row(), 29 * SECOND), generous, MARGIN, 1, LEASE, NONE))
                 .isInstanceOf(Budget.Wait.class);
@@ -104,7 +108,8 @@ class BudgetTest {
 
     @Test
     void aLateSendMovesItsSlotLaterAndACancelledGrantFreesIt() {
-        Budget.Granted granted = (Budget.Granted) Budget.decide(empty(0), Limit.parse("1/6s"), MARGIN, null, LEASE, NONE);
+        Budget.Granted granted =
+                (Budget.Granted) Budget.decide(empty(0), Limit.parse("1/6s"), MARGIN, null, LEASE, NONE);
 
         BudgetRow late = Budget.sent(granted.row(), granted.sentUs(), 300_000);
         assertThat(((Budget.Wait) Budget.decide(at(late, 1), Limit.parse("1/6s"), MARGIN, null, LEASE, NONE)).untilUs())
@@ -121,7 +126,8 @@ class BudgetTest {
         paused = Budget.pause(paused, 2 * SECOND);
 
         assertThat(Budget.decide(at(paused, 4 * SECOND), FIFTEEN_PER_SIX, MARGIN, null, LEASE, NONE))
-                .isInstanceOfSatisfying(Budget.Wait.class, wait -> assertThat(wait.untilUs()).isEqualTo(5 * SECOND));
+                .isInstanceOfSatisfying(
+                        Budget.Wait.class, wait -> assertThat(wait.untilUs()).isEqualTo(5 * SECOND));
         assertThat(Budget.decide(at(paused, 5 * SECOND), FIFTEEN_PER_SIX, MARGIN, null, LEASE, NONE))
                 .isInstanceOf(Budget.Granted.class);
     }
@@ -135,8 +141,9 @@ class BudgetTest {
         Budget.Decision lowered = Budget.decide(at(row, 10), Limit.parse("5/6s"), MARGIN, null, LEASE, NONE);
 
         // Ten sends in the window, five allowed: the sixth most recent must leave first.
-        assertThat(lowered).isInstanceOfSatisfying(Budget.Wait.class,
-                wait -> assertThat(wait.untilUs()).isEqualTo(5 + SPAN));
+        assertThat(lowered)
+                .isInstanceOfSatisfying(
+                        Budget.Wait.class, wait -> assertThat(wait.untilUs()).isEqualTo(5 + SPAN));
     }
 
     @Test
@@ -150,8 +157,12 @@ class BudgetTest {
         assertThat(none.grants()).isEmpty();
         assertThat(none.notBefore().untilUs()).isEqualTo(SPAN);
 
-        assertThat(Budget.decideMany(empty(0), FIFTEEN_PER_SIX, MARGIN, 4, LEASE, NONE, 64).grants()).hasSize(4);
-        assertThat(Budget.decideMany(empty(0), FIFTEEN_PER_SIX, MARGIN, null, LEASE, NONE, 3).grants()).hasSize(3);
+        assertThat(Budget.decideMany(empty(0), FIFTEEN_PER_SIX, MARGIN, 4, LEASE, NONE, 64)
+                        .grants())
+                .hasSize(4);
+        assertThat(Budget.decideMany(empty(0), FIFTEEN_PER_SIX, MARGIN, null, LEASE, NONE, 3)
+                        .grants())
+                .hasSize(3);
     }
 
     @Test
@@ -161,7 +172,9 @@ class BudgetTest {
         assertThat(granted.leaseUntilUs()).isEqualTo(Budget.NO_LEASE);
         assertThat(granted.row().busyUntilUs()).isEmpty();
         assertThat(Budget.release(granted.row(), granted.leaseUntilUs())).isSameAs(granted.row());
-        assertThat(Budget.cancel(granted.row(), granted.sentUs(), granted.leaseUntilUs()).sentUs()).isEmpty();
+        assertThat(Budget.cancel(granted.row(), granted.sentUs(), granted.leaseUntilUs())
+                        .sentUs())
+                .isEmpty();
     }
 
     @Test

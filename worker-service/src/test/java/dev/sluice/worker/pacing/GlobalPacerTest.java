@@ -44,8 +44,8 @@ class GlobalPacerTest {
 
     @Test
     void twoCredentialsDoubleAModelsBudget() throws InterruptedException {
-        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("5/2s")), null,
-                List.of(Credential.of("sk-a"), Credential.of("sk-b")));
+        GlobalPacer pacer =
+                pacer(Map.of("m", Limit.parse("5/2s")), null, List.of(Credential.of("sk-a"), Credential.of("sk-b")));
 
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -105,8 +105,8 @@ class GlobalPacerTest {
 
     @Test
     void aPausedModelGetsNoGrantUntilItIsResumedAndOtherModelsCarryOn() throws InterruptedException {
-        GlobalPacer pacer = pacer(Map.of("a", Limit.parse("5/2s"), "b", Limit.parse("5/2s")), null,
-                List.of(Credential.of("sk-1")));
+        GlobalPacer pacer =
+                pacer(Map.of("a", Limit.parse("5/2s"), "b", Limit.parse("5/2s")), null, List.of(Credential.of("sk-1")));
         paused.add("a");
 
         pacer.acquire("b");
@@ -123,8 +123,11 @@ class GlobalPacerTest {
         };
         pacer.acquire("a");
 
-        assertThat(clock.instant()).as("granted at the first poll after the resume").isEqualTo(T0.plusSeconds(10));
-        assertThat(transactionsWhilePaused[0]).as("no budget was even asked while paused (only b's grant)")
+        assertThat(clock.instant())
+                .as("granted at the first poll after the resume")
+                .isEqualTo(T0.plusSeconds(10));
+        assertThat(transactionsWhilePaused[0])
+                .as("no budget was even asked while paused (only b's grant)")
                 .isEqualTo(1);
         assertThat(sleeps).hasSize(20);
     }
@@ -150,8 +153,8 @@ class GlobalPacerTest {
 
     @Test
     void a429PausesOnlyThatModel() throws InterruptedException {
-        GlobalPacer pacer = pacer(Map.of("a", Limit.parse("5/2s"), "b", Limit.parse("5/2s")), null,
-                List.of(Credential.of("sk-1")));
+        GlobalPacer pacer =
+                pacer(Map.of("a", Limit.parse("5/2s"), "b", Limit.parse("5/2s")), null, List.of(Credential.of("sk-1")));
         Grant refused = pacer.acquire("a");
         pacer.release(refused);
 
@@ -175,13 +178,15 @@ class GlobalPacerTest {
         Grant late = pacer.acquire("m");
         transactions = store.transactions();
         pacer.sent(late, late.grantedNanos() + GlobalPacer.SEND_ALLOWANCE.toNanos() + 1_000_000);
-        assertThat(store.transactions()).as("a send later than the allowance is recorded").isEqualTo(transactions + 1);
+        assertThat(store.transactions())
+                .as("a send later than the allowance is recorded")
+                .isEqualTo(transactions + 1);
     }
 
     @Test
     void theMarginWidensOncePerWindowAndOnlyForTheModelThatSawThe429() {
-        GlobalPacer pacer = pacer(Map.of("a", Limit.parse("5/2s"), "b", Limit.parse("5/2s")), null,
-                List.of(Credential.of("sk-1")));
+        GlobalPacer pacer =
+                pacer(Map.of("a", Limit.parse("5/2s"), "b", Limit.parse("5/2s")), null, List.of(Credential.of("sk-1")));
 
         pacer.widenMargin("a");
         pacer.widenMargin("a");
@@ -196,7 +201,7 @@ class GlobalPacerTest {
         assertThat(pacer.margin("a")).as("one window after the last widening").isEqualTo(MARGIN.multipliedBy(4));
     }
 
-    private Runnable sleeperHook = () -> { };
+    private Runnable sleeperHook = () -> {};
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
 
     private GlobalPacer pacer(Map<String, Limit> limits, Integer maxConcurrency, List<Credential> credentials) {
@@ -216,10 +221,17 @@ class GlobalPacerTest {
                 return paused.contains(model);
             }
         };
-        return new GlobalPacer(store, source, credentials, MARGIN, Duration.ofMinutes(5), GlobalPacer.SEND_ALLOWANCE,
-                () -> Duration.between(T0, clock.instant()).toNanos(), duration -> {
-            sleeperHook.run();
-            clock.tick(duration);
-        });
+        return new GlobalPacer(
+                store,
+                source,
+                credentials,
+                MARGIN,
+                Duration.ofMinutes(5),
+                GlobalPacer.SEND_ALLOWANCE,
+                () -> Duration.between(T0, clock.instant()).toNanos(),
+                duration -> {
+                    sleeperHook.run();
+                    clock.tick(duration);
+                });
     }
 }

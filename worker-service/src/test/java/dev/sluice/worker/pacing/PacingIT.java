@@ -21,8 +21,7 @@ class PacingIT extends WorkerIntegrationTest {
 
         SubmittedBatch submitted = submissions.batch().chats(model, 15).submit();
 
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> batch(submitted).status() == BatchStatus.COMPLETED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> batch(submitted).status() == BatchStatus.COMPLETED);
         Duration took = Duration.between(started, Instant.now());
         assertThat(submitted.jobIds()).allSatisfy(id -> {
             assertThat(job(submitted, id).status()).isEqualTo(JobStatus.SUCCEEDED);

@@ -37,8 +37,9 @@ class PriorityIT extends WorkerIntegrationTest {
         SubmittedBatch urgent = submissions.batch().priority(9).chats(model, 2).submit();
         models.setPaused(model, false, Instant.now());
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> batch(ordinary).status() == BatchStatus.COMPLETED
-                && batch(urgent).status() == BatchStatus.COMPLETED);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> batch(ordinary).status() == BatchStatus.COMPLETED
+                        && batch(urgent).status() == BatchStatus.COMPLETED);
 
         List<JobRow> byStart = Stream.concat(
                         ordinary.jobIds().stream().map(id -> job(ordinary, id)),

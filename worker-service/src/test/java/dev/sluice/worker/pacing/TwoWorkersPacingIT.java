@@ -78,8 +78,8 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
     @ParameterizedTest
     @EnumSource(WindowKind.class)
     void twoWorkersTogetherNeverSendMoreThanTheLimitInAnyWindow(WindowKind kind) {
-        String model = kind == WindowKind.SLIDING ? "meta-llama/llama-3.2-1b-instruct"
-                : "meta-llama/llama-3.2-3b-instruct";
+        String model =
+                kind == WindowKind.SLIDING ? "meta-llama/llama-3.2-1b-instruct" : "meta-llama/llama-3.2-3b-instruct";
         SIMULATOR.update(config -> config.withWindow(kind));
         awaitConsumedBy(model, first, second);
         Instant started = Instant.now();
@@ -151,9 +151,11 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
 
         SubmittedBatch submitted = submissions.batch().chats(model, 10).submit();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !apiReads.rateLimitEvents(model).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !apiReads.rateLimitEvents(model).isEmpty());
         // A fourth acceptance needs a second window of the provider's: the first burst is over by then.
-        await().atMost(Duration.ofSeconds(20)).until(() -> SIMULATOR.stats().model(model).accepted() >= 4);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> SIMULATOR.stats().model(model).accepted() >= 4);
         long limitedInTheFirstBurst = SIMULATOR.stats().model(model).rateLimited();
         awaitCompleted(submitted, Duration.ofSeconds(45));
 
@@ -171,8 +173,11 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
             assertThat(event.credential()).isEqualTo(Credential.of(sharedKey).fingerprint());
             assertThat(event.message()).contains("Rate limit of 3 per 2s");
         });
-        List<Instant> times = events.stream().map(RateLimitEvent::occurredAt).sorted().toList();
-        assertThat(Duration.between(times.getFirst(), times.getLast())).as("every 429 came in the first burst").isLessThan(W);
+        List<Instant> times =
+                events.stream().map(RateLimitEvent::occurredAt).sorted().toList();
+        assertThat(Duration.between(times.getFirst(), times.getLast()))
+                .as("every 429 came in the first burst")
+                .isLessThan(W);
     }
 
     @Test
@@ -189,7 +194,8 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
 
         awaitCompleted(other, Duration.ofSeconds(15));
         assertAllSucceededAtTheFirstAttempt(other);
-        assertThat(held.jobIds()).allSatisfy(id -> assertThat(job(held, id).status()).isEqualTo(JobStatus.QUEUED));
+        assertThat(held.jobIds())
+                .allSatisfy(id -> assertThat(job(held, id).status()).isEqualTo(JobStatus.QUEUED));
         assertThat(SIMULATOR.stats().model(paused).requests()).isZero();
         assertThat(first.attempts(paused) + second.attempts(paused)).isZero();
 
@@ -206,8 +212,8 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
         String secondKey = "sk-second-key";
         // The shared context can only have its one key; a third worker brings a second. Every budget is per
         // key, so the first key's is shared by all three workers and the second key's is the third worker's.
-        try (Worker third = Worker.start("third", SIMULATOR.baseUrl(),
-                "sluice.upstream.api-keys=" + sharedKey + "," + secondKey)) {
+        try (Worker third =
+                Worker.start("third", SIMULATOR.baseUrl(), "sluice.upstream.api-keys=" + sharedKey + "," + secondKey)) {
             awaitConsumedBy(model, first, second, third);
             Instant started = Instant.now();
 
@@ -220,7 +226,9 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
                 ModelStats perKey = SIMULATOR.stats().key(key, model);
                 assertThat(perKey.accepted()).as("calls with %s", key).isPositive();
                 assertThat(perKey.rateLimited()).as("429s to %s", key).isZero();
-                assertThat(perKey.maxInAnyWindow()).as("most in a window with %s", key).isLessThanOrEqualTo(5);
+                assertThat(perKey.maxInAnyWindow())
+                        .as("most in a window with %s", key)
+                        .isLessThanOrEqualTo(5);
             }
             ModelStats stats = SIMULATOR.stats().model(model);
             assertThat(stats.accepted()).isEqualTo(20);
@@ -242,7 +250,8 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
 
     private static void awaitLimit(String model, Limit limit, Worker... workers) {
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> Arrays.stream(workers).allMatch(worker -> worker.limit(model).equals(limit)));
+                .until(() -> Arrays.stream(workers)
+                        .allMatch(worker -> worker.limit(model).equals(limit)));
     }
 
     private void awaitCompleted(SubmittedBatch submitted, Duration atMost) {

@@ -69,7 +69,8 @@ final class Worker implements AutoCloseable {
             properties.put(override.substring(0, eq), override.substring(eq + 1));
         }
         // Command-line arguments, not builder properties: those are defaults, which application.yml would override.
-        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+        String[] args = properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(WorkerApplication.class)
                 .web(WebApplicationType.NONE)
@@ -94,8 +95,10 @@ final class Worker implements AutoCloseable {
 
     /** Upstream calls this worker made for {@code model}, whatever their outcome ({@code sluice.attempts}). */
     long attempts(String model) {
-        return Math.round(context.getBean(MeterRegistry.class).find("sluice.attempts").tag("model", model)
-                .counters().stream().mapToDouble(Counter::count).sum());
+        return Math.round(
+                context.getBean(MeterRegistry.class).find("sluice.attempts").tag("model", model).counters().stream()
+                        .mapToDouble(Counter::count)
+                        .sum());
     }
 
     @Override

@@ -44,16 +44,24 @@ class FastClockRescueIT extends WorkerIntegrationTest {
 
     @Test
     void aWorkerWhoseClockRunsFastDoesNotRescueAJobWithinItsLease() {
-        SubmittedBatch submitted = submissions.batch().chat("deepseek/fast-clock", "still running").store();
+        SubmittedBatch submitted =
+                submissions.batch().chat("deepseek/fast-clock", "still running").store();
         String jobId = submitted.jobIds().getFirst();
         // Another worker, whose clock is right, claimed it a moment ago for a minute.
-        assertThat(jdbc.sql(LeaseRescuerIT.RUNNING_UNDER_ANOTHER_CLAIM).param("id", jobId).param("attempts", 1)
-                .param("leaseLeftMillis", Duration.ofMinutes(1).toMillis()).update()).isEqualTo(1);
+        assertThat(jdbc.sql(LeaseRescuerIT.RUNNING_UNDER_ANOTHER_CLAIM)
+                        .param("id", jobId)
+                        .param("attempts", 1)
+                        .param("leaseLeftMillis", Duration.ofMinutes(1).toMillis())
+                        .update())
+                .isEqualTo(1);
 
         rescuer.runOnce();
 
         assertThat(job(submitted, jobId).status()).isEqualTo(JobStatus.RUNNING);
-        assertThat(jdbc.sql("SELECT lease_owner FROM jobs WHERE id = :id").param("id", jobId)
-                .query(String.class).single()).isEqualTo("worker-elsewhere/claim");
+        assertThat(jdbc.sql("SELECT lease_owner FROM jobs WHERE id = :id")
+                        .param("id", jobId)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("worker-elsewhere/claim");
     }
 }

@@ -53,7 +53,8 @@ class LeaseRescuerIT extends WorkerIntegrationTest {
 
     @Test
     void aJobWhoseLeaseLapsedGoesBackToTheQueueForTheSweeperToRepublish() {
-        SubmittedBatch submitted = submissions.batch().chat("deepseek/deepseek-chat", "orphaned").store();
+        SubmittedBatch submitted =
+                submissions.batch().chat("deepseek/deepseek-chat", "orphaned").store();
         String jobId = submitted.jobIds().getFirst();
         jobs.markPublished(List.of(jobId));
         // A worker claimed it and died: its lease lapsed a second ago.
@@ -63,19 +64,24 @@ class LeaseRescuerIT extends WorkerIntegrationTest {
 
         assertThat(job(submitted, jobId).status()).isEqualTo(JobStatus.QUEUED);
         assertThat(jdbc.sql("SELECT lease_owner IS NULL AND rescued_at IS NOT NULL FROM jobs WHERE id = :id")
-                .param("id", jobId).query(Boolean.class).single()).isTrue();
+                        .param("id", jobId)
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
         assertThat(jobs.unpublishedDue(Instant.now().plus(Duration.ofDays(1)), Instant.now(), 1000))
-                .as("the api's sweeper publishes it again").extracting(JobMessage::jobId).contains(jobId);
+                .as("the api's sweeper publishes it again")
+                .extracting(JobMessage::jobId)
+                .contains(jobId);
         assertThat(rescuer.runOnce()).as("nothing left to rescue").isZero();
 
         submissions.publish(submitted.messages().getFirst());
-        await().atMost(Duration.ofSeconds(15))
-                .until(() -> job(submitted, jobId).status() == JobStatus.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(15)).until(() -> job(submitted, jobId).status() == JobStatus.SUCCEEDED);
     }
 
     @Test
     void aLiveLeaseIsLeftAlone() {
-        SubmittedBatch submitted = submissions.batch().chat("deepseek/deepseek-v3", "busy").store();
+        SubmittedBatch submitted =
+                submissions.batch().chat("deepseek/deepseek-v3", "busy").store();
         String jobId = submitted.jobIds().getFirst();
         runningUnderAnotherClaim(jobId, 1, Duration.ofSeconds(60));
 
@@ -86,7 +92,10 @@ class LeaseRescuerIT extends WorkerIntegrationTest {
 
     @Test
     void aJobWhoseWorkerDiedOnItsLastAttemptFailsAsWorkerLostAndItsBatchCompletes() {
-        SubmittedBatch submitted = submissions.batch().chat("deepseek/worker-killer", "kills its worker").store();
+        SubmittedBatch submitted = submissions
+                .batch()
+                .chat("deepseek/worker-killer", "kills its worker")
+                .store();
         String jobId = submitted.jobIds().getFirst();
         int maxAttempts = properties.retry().maxAttempts();
         runningUnderAnotherClaim(jobId, maxAttempts, Duration.ofSeconds(-1));
@@ -108,7 +117,11 @@ class LeaseRescuerIT extends WorkerIntegrationTest {
     }
 
     private void runningUnderAnotherClaim(String jobId, int attempts, Duration leaseLeft) {
-        assertThat(jdbc.sql(RUNNING_UNDER_ANOTHER_CLAIM).param("id", jobId).param("attempts", attempts)
-                .param("leaseLeftMillis", leaseLeft.toMillis()).update()).isEqualTo(1);
+        assertThat(jdbc.sql(RUNNING_UNDER_ANOTHER_CLAIM)
+                        .param("id", jobId)
+                        .param("attempts", attempts)
+                        .param("leaseLeftMillis", leaseLeft.toMillis())
+                        .update())
+                .isEqualTo(1);
     }
 }

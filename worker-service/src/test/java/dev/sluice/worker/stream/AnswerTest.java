@@ -15,7 +15,8 @@ class AnswerTest {
     @Test
     void chatChunksAddUpToTheChatCompletionANonStreamingCallReturns() {
         Answer answer = new Answer();
-        assertThat(answer.add(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null))).isTrue();
+        assertThat(answer.add(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null)))
+                .isTrue();
         assertThat(answer.add(chunk("{\"content\":\"Hello\"}", null))).isTrue();
         assertThat(answer.add(chunk("{\"content\":\" world\"}", null))).isTrue();
         assertThat(answer.add(chunk("{}", "\"stop\""))).isTrue();
@@ -37,10 +38,13 @@ class AnswerTest {
     @Test
     void somethingThatIsNotAChunkBreaksTheStream() {
         Answer answer = new Answer();
-        assertThat(answer.add(JSON.readTree("{\"error\":{\"message\":\"boom\"}}"))).isFalse();
-        assertThat(answer.add(JSON.readTree("{\"object\":\"chat.completion.chunk\",\"choices\":{}}"))).isFalse();
+        assertThat(answer.add(JSON.readTree("{\"error\":{\"message\":\"boom\"}}")))
+                .isFalse();
+        assertThat(answer.add(JSON.readTree("{\"object\":\"chat.completion.chunk\",\"choices\":{}}")))
+                .isFalse();
         assertThat(answer.add(chunk("{\"content\":\"a\"}", null))).isTrue();
-        assertThat(answer.add(JSON.readTree("{\"object\":\"text_completion\",\"choices\":[]}"))).isFalse();
+        assertThat(answer.add(JSON.readTree("{\"object\":\"text_completion\",\"choices\":[]}")))
+                .isFalse();
     }
 
     @Test

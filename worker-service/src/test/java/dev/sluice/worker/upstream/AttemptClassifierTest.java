@@ -48,8 +48,8 @@ class AttemptClassifierTest {
 
     @Test
     void a429WithoutTheTextStillCountsAsRateLimitedAndReadsRetryAfter() {
-        Attempt attempt = AttemptClassifier.classify(429, headers(Map.of("Retry-After", "7")),
-                "{\"error\":{\"message\":\"slow down\"}}", LATENCY);
+        Attempt attempt = AttemptClassifier.classify(
+                429, headers(Map.of("Retry-After", "7")), "{\"error\":{\"message\":\"slow down\"}}", LATENCY);
 
         assertThat(attempt).isInstanceOfSatisfying(Attempt.RateLimited.class, limited -> {
             assertThat(limited.learnedLimit()).isEmpty();
@@ -59,21 +59,23 @@ class AttemptClassifierTest {
 
     @Test
     void openAisResetHeaderIsTheFallbackForTheWait() {
-        Attempt attempt = AttemptClassifier.classify(429, headers(Map.of("x-ratelimit-reset-requests", "1m0.5s")),
-                "", LATENCY);
+        Attempt attempt =
+                AttemptClassifier.classify(429, headers(Map.of("x-ratelimit-reset-requests", "1m0.5s")), "", LATENCY);
 
         assertThat(((Attempt.RateLimited) attempt).retryAfter()).contains(Duration.ofMillis(60_500));
     }
 
     @Test
     void theLimitHeaderTeachesNAtTheWindowInForceWhenTheTextSaysNothing() {
-        Attempt.RateLimited headerOnly = (Attempt.RateLimited) AttemptClassifier.classify(429,
-                headers(Map.of("x-ratelimit-limit-requests", "10")), "{\"error\":{}}", LATENCY);
-        Attempt.RateLimited withText = (Attempt.RateLimited) AttemptClassifier.classify(429,
+        Attempt.RateLimited headerOnly = (Attempt.RateLimited) AttemptClassifier.classify(
+                429, headers(Map.of("x-ratelimit-limit-requests", "10")), "{\"error\":{}}", LATENCY);
+        Attempt.RateLimited withText = (Attempt.RateLimited) AttemptClassifier.classify(
+                429,
                 headers(Map.of("x-ratelimit-limit-requests", "10")),
-                "Rate limit of 15 per 60s exceeded for UserByModelByMinute", LATENCY);
-        Attempt.RateLimited garbage = (Attempt.RateLimited) AttemptClassifier.classify(429,
-                headers(Map.of("x-ratelimit-limit-requests", "lots")), "", LATENCY);
+                "Rate limit of 15 per 60s exceeded for UserByModelByMinute",
+                LATENCY);
+        Attempt.RateLimited garbage = (Attempt.RateLimited)
+                AttemptClassifier.classify(429, headers(Map.of("x-ratelimit-limit-requests", "lots")), "", LATENCY);
 
         assertThat(headerOnly.teaches(Limit.parse("20/60s"))).contains(Limit.parse("10/60s"));
         assertThat(headerOnly.teaches(Limit.parse("5/60s"))).isEmpty();
@@ -107,14 +109,15 @@ class AttemptClassifierTest {
     void otherServerErrorsAndTheProvidersTryAgainStatusesAreTransient() {
         for (int status : List.of(502, 503, 504, 408, 409)) {
             assertThat(AttemptClassifier.classify(status, NO_HEADERS, "", LATENCY))
-                    .as("HTTP %d", status).isInstanceOf(Attempt.Transient.class);
+                    .as("HTTP %d", status)
+                    .isInstanceOf(Attempt.Transient.class);
         }
     }
 
     @Test
     void aServerErrorCarriesTheRetryAfterItAskedFor() {
-        Attempt.Transient busy = (Attempt.Transient) AttemptClassifier.classify(503,
-                headers(Map.of("retry-after", "30")), "", LATENCY);
+        Attempt.Transient busy =
+                (Attempt.Transient) AttemptClassifier.classify(503, headers(Map.of("retry-after", "30")), "", LATENCY);
         Attempt.Transient silent = (Attempt.Transient) AttemptClassifier.classify(503, NO_HEADERS, "", LATENCY);
 
         assertThat(busy.retryAfter()).contains(Duration.ofSeconds(30));
@@ -123,7 +126,8 @@ class AttemptClassifierTest {
 
     @Test
     void a400IsPermanentAndKeepsTheProvidersBody() {
-        String body = "{\"error\":{\"message\":\"The model `acme/nope` does not exist\",\"type\":\"invalid_request_error\"}}";
+        String body =
+                "{\"error\":{\"message\":\"The model `acme/nope` does not exist\",\"type\":\"invalid_request_error\"}}";
 
         Attempt attempt = AttemptClassifier.classify(400, NO_HEADERS, body, LATENCY);
 
@@ -134,7 +138,8 @@ class AttemptClassifierTest {
     void otherClientErrorsArePermanent() {
         for (int status : List.of(401, 403, 404, 413, 422)) {
             assertThat(AttemptClassifier.classify(status, NO_HEADERS, "nope", LATENCY))
-                    .as("HTTP %d", status).isInstanceOf(Attempt.Permanent.class);
+                    .as("HTTP %d", status)
+                    .isInstanceOf(Attempt.Permanent.class);
         }
     }
 
@@ -154,13 +159,15 @@ class AttemptClassifierTest {
     void a200ThatIsNotAJsonObjectIsTransient() {
         for (String body : List.of("<html>Bad gateway</html>", "", "[1,2]", "\"text\"")) {
             assertThat(AttemptClassifier.classify(200, NO_HEADERS, body, LATENCY))
-                    .as("body %s", body).isInstanceOf(Attempt.Transient.class);
+                    .as("body %s", body)
+                    .isInstanceOf(Attempt.Transient.class);
         }
     }
 
     private static HttpHeaders headers(Map<String, String> values) {
-        return HttpHeaders.of(values.entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))),
+        return HttpHeaders.of(
+                values.entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))),
                 (name, value) -> true);
     }
 }

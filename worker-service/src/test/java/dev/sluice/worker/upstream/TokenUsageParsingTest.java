@@ -30,7 +30,8 @@ class TokenUsageParsingTest {
     void anAnswerWithoutUsageOrWithOddValuesHasNone() {
         assertThat(usageOf("{\"choices\":[]}")).isEqualTo(TokenUsage.NONE);
         assertThat(usageOf("{\"usage\":null}")).isEqualTo(TokenUsage.NONE);
-        assertThat(usageOf("{\"usage\":{\"prompt_tokens\":\"many\",\"total_tokens\":1.5}}")).isEqualTo(TokenUsage.NONE);
+        assertThat(usageOf("{\"usage\":{\"prompt_tokens\":\"many\",\"total_tokens\":1.5}}"))
+                .isEqualTo(TokenUsage.NONE);
     }
 
     private static TokenUsage usageOf(String body) {

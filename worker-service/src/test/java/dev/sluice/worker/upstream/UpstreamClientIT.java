@@ -26,9 +26,8 @@ class UpstreamClientIT {
     private static final String CHAT = """
             {"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hello there"}]}""";
 
-    private static final Simulator SIMULATOR = Simulator.start(SimulatorConfig.forTests()
-            .withLimit("100/1s")
-            .withHang(Duration.ofSeconds(5)));
+    private static final Simulator SIMULATOR =
+            Simulator.start(SimulatorConfig.forTests().withLimit("100/1s").withHang(Duration.ofSeconds(5)));
 
     private final UpstreamClient client = clientFor(SIMULATOR.baseUrl());
     private final UpstreamClient smallCapClient = new UpstreamClient(properties(SIMULATOR.baseUrl(), SMALL_CAP));
@@ -54,7 +53,9 @@ class UpstreamClientIT {
             assertThat(success.usage().promptTokens()).isPositive();
             assertThat(success.usage().completionTokens()).isPositive();
         });
-        assertThat(SIMULATOR.stats().key("sk-test", MODEL).accepted()).as("sent with the configured key").isEqualTo(1);
+        assertThat(SIMULATOR.stats().key("sk-test", MODEL).accepted())
+                .as("sent with the configured key")
+                .isEqualTo(1);
     }
 
     @Test
@@ -87,16 +88,22 @@ class UpstreamClientIT {
     void aServerErrorIsTransientWithItsStatus() throws Exception {
         SIMULATOR.update(config -> config.withFaults(FaultRates.failures(1.0)));
 
-        assertThat(call(client, "/v1/chat/completions", CHAT)).isInstanceOfSatisfying(Attempt.Transient.class,
-                failure -> assertThat(failure.status()).isBetween(500, 599));
+        assertThat(call(client, "/v1/chat/completions", CHAT))
+                .isInstanceOfSatisfying(
+                        Attempt.Transient.class,
+                        failure -> assertThat(failure.status()).isBetween(500, 599));
     }
 
     @Test
     void aDisabledEndpointOrUnknownModelIsPermanent() throws Exception {
         assertThat(call(client, "/v1/embeddings", "{\"model\":\"openai/text-embedding-3-small\",\"input\":\"x\"}"))
-                .isInstanceOfSatisfying(Attempt.Permanent.class, refusal -> assertThat(refusal.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        Attempt.Permanent.class,
+                        refusal -> assertThat(refusal.status()).isEqualTo(404));
         assertThat(call(client, "/v1/chat/completions", CHAT.replace(MODEL, "acme/none")))
-                .isInstanceOfSatisfying(Attempt.Permanent.class, refusal -> assertThat(refusal.status()).isEqualTo(400));
+                .isInstanceOfSatisfying(
+                        Attempt.Permanent.class,
+                        refusal -> assertThat(refusal.status()).isEqualTo(400));
     }
 
     @Test
@@ -108,8 +115,10 @@ class UpstreamClientIT {
 
         Attempt attempt = call(clientFor(URI.create("http://127.0.0.1:" + closedPort)), "/v1/chat/completions", CHAT);
 
-        assertThat(attempt).isInstanceOfSatisfying(Attempt.Transient.class,
-                failure -> assertThat(failure.errorCode()).isEqualTo(Attempt.Transient.UPSTREAM_UNREACHABLE));
+        assertThat(attempt)
+                .isInstanceOfSatisfying(
+                        Attempt.Transient.class,
+                        failure -> assertThat(failure.errorCode()).isEqualTo(Attempt.Transient.UPSTREAM_UNREACHABLE));
     }
 
     @Test
@@ -123,7 +132,8 @@ class UpstreamClientIT {
             assertThat(refusal.errorCode()).isEqualTo(Attempt.Permanent.RESPONSE_TOO_LARGE);
             assertThat(refusal.message()).contains("HTTP 200", "sluice.upstream.max-response-size", "1024 bytes");
         });
-        assertThat(call(smallCapClient, "/v1/chat/completions", CHAT)).as("an answer under the cap, same client")
+        assertThat(call(smallCapClient, "/v1/chat/completions", CHAT))
+                .as("an answer under the cap, same client")
                 .isInstanceOf(Attempt.Success.class);
     }
 
@@ -134,10 +144,12 @@ class UpstreamClientIT {
             StreamingCall streaming = new StreamingCall(properties(SIMULATOR.baseUrl(), SMALL_CAP));
             String body = chat("word ".repeat(400)).replace("\"messages\"", "\"stream\":true,\"messages\"");
 
-            StreamingCall.Result result = streaming.call(KEY, "/v1/chat/completions", body, nanos -> { }, data -> true);
+            StreamingCall.Result result = streaming.call(KEY, "/v1/chat/completions", body, nanos -> {}, data -> true);
 
-            assertThat(result).isInstanceOfSatisfying(StreamingCall.Result.Broken.class,
-                    broken -> assertThat(broken.why()).contains("sluice.upstream.max-response-size"));
+            assertThat(result)
+                    .isInstanceOfSatisfying(
+                            StreamingCall.Result.Broken.class,
+                            broken -> assertThat(broken.why()).contains("sluice.upstream.max-response-size"));
         } finally {
             SIMULATOR.update(config -> config.withStreaming(StreamingMode.BROKEN));
         }
@@ -152,9 +164,10 @@ class UpstreamClientIT {
     }
 
     private static WorkerProperties properties(URI baseUrl, DataSize maxResponseSize) {
-        var upstream = new WorkerProperties.Upstream(baseUrl, "sk-test", List.of(), Duration.ofSeconds(1), READ_TIMEOUT,
-                false, maxResponseSize);
-        return new WorkerProperties(upstream,
+        var upstream = new WorkerProperties.Upstream(
+                baseUrl, "sk-test", List.of(), Duration.ofSeconds(1), READ_TIMEOUT, false, maxResponseSize);
+        return new WorkerProperties(
+                upstream,
                 new WorkerProperties.Pacing(Duration.ofMillis(100), 16),
                 new WorkerProperties.Lease(Duration.ofSeconds(10)),
                 new WorkerProperties.Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60)),
@@ -163,7 +176,8 @@ class UpstreamClientIT {
                 new WorkerProperties.Rescue(Duration.ofSeconds(5), 500),
                 new WorkerProperties.Webhook(false, Duration.ofSeconds(15), List.of(), 0.2, Duration.ofSeconds(1), 50),
                 new WorkerProperties.Operations(Duration.ofSeconds(10)),
-                new WorkerProperties.Alerts(null, Duration.ofMinutes(15), Duration.ofSeconds(30)), null);
+                new WorkerProperties.Alerts(null, Duration.ofMinutes(15), Duration.ofSeconds(30)),
+                null);
     }
 
     private static final String KEY = "sk-test";

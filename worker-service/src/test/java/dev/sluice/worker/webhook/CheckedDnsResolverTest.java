@@ -12,8 +12,15 @@ class CheckedDnsResolverTest {
     private final CheckedDnsResolver resolver = new CheckedDnsResolver(WebhookAddressPolicy.of(false));
 
     @ParameterizedTest(name = "{0} is refused")
-    @ValueSource(strings = {"LOCALHOST.", "hooks.localhost", "a.b.Localhost.", "no-such-name.localhost",
-            "[::ffff:0:127.0.0.1]", "64:ff9b:1::a00:1"})
+    @ValueSource(
+            strings = {
+                "LOCALHOST.",
+                "hooks.localhost",
+                "a.b.Localhost.",
+                "no-such-name.localhost",
+                "[::ffff:0:127.0.0.1]",
+                "64:ff9b:1::a00:1"
+            })
     void refusesLoopbackNamesAndEmbeddedPrivateAddresses(String host) {
         assertThatThrownBy(() -> resolver.resolve(host)).isInstanceOf(CheckedDnsResolver.RefusedAddressException.class);
     }

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class RetryScheduleTest {
 
-    private static final List<Duration> WAITS = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5),
-            Duration.ofMinutes(30));
+    private static final List<Duration> WAITS =
+            List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30));
 
     @Test
     void eachFailedAttemptWaitsTheNextStepOfTheScheduleThenNoMore() {
@@ -27,6 +27,7 @@ class RetryScheduleTest {
         assertThat(new RetrySchedule(WAITS, 0.2, () -> 0.0).after(2)).contains(Duration.ofMinutes(4));
         assertThat(new RetrySchedule(WAITS, 0.2, () -> 0.5).after(2)).contains(Duration.ofMinutes(5));
         assertThat(new RetrySchedule(WAITS, 0.2, () -> 0.999_999).after(2).orElseThrow())
-                .isLessThanOrEqualTo(Duration.ofMinutes(6)).isGreaterThan(Duration.ofSeconds(359));
+                .isLessThanOrEqualTo(Duration.ofMinutes(6))
+                .isGreaterThan(Duration.ofSeconds(359));
     }
 }

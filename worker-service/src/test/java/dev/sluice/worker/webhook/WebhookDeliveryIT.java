@@ -80,7 +80,9 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         UnwrapWebhookEvent event = openAi().webhooks().unwrap(openAiParams(received, secret));
         assertThat(event.isBatchCompleted()).isTrue();
         assertThat(event.asBatchCompleted().data().id()).isEqualTo(batch.batchId());
-        assertThat(event.asBatchCompleted().id()).isEqualTo(received.header("webhook-id")).startsWith("evt_");
+        assertThat(event.asBatchCompleted().id())
+                .isEqualTo(received.header("webhook-id"))
+                .startsWith("evt_");
         assertThat(received.header("Content-Type")).startsWith("application/json");
 
         List<WebhookDelivery> attempts = apiReads.deliveries(batch.tenantId(), batch.batchId());
@@ -95,7 +97,10 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         deliverer.runOnce();
         assertThat(receiver.received()).hasSize(1);
         assertThat(jdbc.sql("SELECT count(*) FROM webhook_events WHERE subject_id = :id")
-                .param("id", batch.batchId()).query(Integer.class).single()).isEqualTo(1);
+                        .param("id", batch.batchId())
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -105,18 +110,22 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         sweep.runOnce();
 
         deliverer.runOnce();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            deliverer.runOnce();
-            return receiver.received().size() >= 2;
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    deliverer.runOnce();
+                    return receiver.received().size() >= 2;
+                });
 
         List<WebhookReceiver.Received> received = receiver.received();
         assertThat(received).hasSize(2);
-        assertThat(received.get(1).header("webhook-id")).isEqualTo(received.get(0).header("webhook-id"));
+        assertThat(received.get(1).header("webhook-id"))
+                .isEqualTo(received.get(0).header("webhook-id"));
         new Webhook(secret).verify(received.get(1).body(), received.get(1).headers());
         List<WebhookDelivery> attempts = apiReads.deliveries(batch.tenantId(), batch.batchId());
-        assertThat(attempts).extracting(WebhookDelivery::attempt, WebhookDelivery::status,
-                WebhookDelivery::responseStatus).containsExactly(
+        assertThat(attempts)
+                .extracting(WebhookDelivery::attempt, WebhookDelivery::status, WebhookDelivery::responseStatus)
+                .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(1, "failed", 500),
                         org.assertj.core.groups.Tuple.tuple(2, "delivered", 200));
         assertThat(attempts.getFirst().nextAttemptAt()).isNotNull();
@@ -133,15 +142,19 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         receiver.answering(503, 503, 503, 503, 503);
         SubmittedBatch down = completedBatch("webhook/down", receiver.url("/down"));
         sweep.runOnce();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            deliverer.runOnce();
-            return eventStatus(down.batchId()).equals("failed");
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    deliverer.runOnce();
+                    return eventStatus(down.batchId()).equals("failed");
+                });
 
-        assertThat(apiReads.deliveries(gone.tenantId(), gone.batchId())).singleElement()
+        assertThat(apiReads.deliveries(gone.tenantId(), gone.batchId()))
+                .singleElement()
                 .satisfies(attempt -> assertThat(attempt.responseStatus()).isEqualTo(410));
         // One attempt and the three retries of the test schedule, then no more.
-        assertThat(apiReads.deliveries(down.tenantId(), down.batchId())).hasSize(4)
+        assertThat(apiReads.deliveries(down.tenantId(), down.batchId()))
+                .hasSize(4)
                 .allSatisfy(attempt -> assertThat(attempt.responseStatus()).isEqualTo(503));
     }
 
@@ -153,7 +166,8 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         deliverer.runOnce();
 
         assertThat(eventStatus(batch.batchId())).isEqualTo("failed");
-        assertThat(apiReads.deliveries(batch.tenantId(), batch.batchId())).singleElement()
+        assertThat(apiReads.deliveries(batch.tenantId(), batch.batchId()))
+                .singleElement()
                 .satisfies(attempt -> {
                     assertThat(attempt.status()).isEqualTo("refused");
                     assertThat(attempt.responseStatus()).isNull();
@@ -163,14 +177,23 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
 
     @Test
     void withoutAllowPrivateAHostNameThatResolvesToLoopbackIsRefusedAndNothingIsSent() throws Exception {
-        DueWebhookEvent event = new DueWebhookEvent("evt_ssrf", "tenant_x", "batch_x", "batch.completed",
-                "http://localhost:" + receiver.port() + "/internal", "{}", 1, 1, List.of(secret));
-        try (WebhookSender strict = new WebhookSender(WebhookAddressPolicy.of(false), Duration.ofSeconds(2),
-                SecretCipher.clear());
-                WebhookSender lax = new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2),
-                        SecretCipher.clear())) {
+        DueWebhookEvent event = new DueWebhookEvent(
+                "evt_ssrf",
+                "tenant_x",
+                "batch_x",
+                "batch.completed",
+                "http://localhost:" + receiver.port() + "/internal",
+                "{}",
+                1,
+                1,
+                List.of(secret));
+        try (WebhookSender strict =
+                        new WebhookSender(WebhookAddressPolicy.of(false), Duration.ofSeconds(2), SecretCipher.clear());
+                WebhookSender lax =
+                        new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2), SecretCipher.clear())) {
             assertThat(strict.send(event, Instant.now().getEpochSecond()))
-                    .isInstanceOfSatisfying(SendResult.Refused.class,
+                    .isInstanceOfSatisfying(
+                            SendResult.Refused.class,
                             refused -> assertThat(refused.reason()).contains("loopback"));
             assertThat(receiver.received()).isEmpty();
             // The same event with private targets allowed does arrive: the refusal above was the policy's.
@@ -182,12 +205,19 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
     @Test
     void aRedirectIsNotFollowed() throws Exception {
         receiver.answering(302);
-        DueWebhookEvent event = new DueWebhookEvent("evt_redirect", "tenant_x", "batch_x", "batch.completed",
-                receiver.url("/moved"), "{}", 1, 1, List.of(secret));
-        try (WebhookSender sender = new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2),
-                SecretCipher.clear())) {
-            assertThat(sender.send(event, Instant.now().getEpochSecond()))
-                    .isEqualTo(new SendResult.Rejected(302));
+        DueWebhookEvent event = new DueWebhookEvent(
+                "evt_redirect",
+                "tenant_x",
+                "batch_x",
+                "batch.completed",
+                receiver.url("/moved"),
+                "{}",
+                1,
+                1,
+                List.of(secret));
+        try (WebhookSender sender =
+                new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2), SecretCipher.clear())) {
+            assertThat(sender.send(event, Instant.now().getEpochSecond())).isEqualTo(new SendResult.Rejected(302));
         }
         assertThat(receiver.received()).hasSize(1);
     }
@@ -204,7 +234,8 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         deliverer.runOnce();
 
         assertThat(receiver.received()).hasSize(1);
-        assertThat(apiReads.deliveries(batch.tenantId(), batch.batchId())).singleElement()
+        assertThat(apiReads.deliveries(batch.tenantId(), batch.batchId()))
+                .singleElement()
                 .satisfies(attempt -> assertThat(attempt.attempt()).isEqualTo(2));
         assertThat(eventStatus(batch.batchId())).isEqualTo("delivered");
     }
@@ -212,8 +243,10 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
     @Test
     void afterARotationDeliveriesCarryBothSignaturesUntilTheOldSecretExpires() throws Exception {
         SubmittedBatch batch = completedBatch("webhook/rotation", receiver.url("/rotated"));
-        String keyId = jdbc.sql("SELECT id FROM api_keys WHERE tenant_id = :t").param("t", batch.tenantId())
-                .query(String.class).single();
+        String keyId = jdbc.sql("SELECT id FROM api_keys WHERE tenant_id = :t")
+                .param("t", batch.tenantId())
+                .query(String.class)
+                .single();
         String rotated = newSecret();
         assertThat(tenants.rotateWebhookSecret(keyId, rotated, Instant.now().plus(Duration.ofHours(24))))
                 .contains(batch.tenantId());
@@ -225,8 +258,10 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         assertThat(received.header("webhook-signature").split(" ")).hasSize(2);
         new Webhook(rotated).verify(received.body(), received.headers());
         new Webhook(secret).verify(received.body(), received.headers());
-        assertThat(openAi().webhooks().unwrap(openAiParams(received, secret)).isBatchCompleted()).isTrue();
-        assertThat(openAi().webhooks().unwrap(openAiParams(received, rotated)).isBatchCompleted()).isTrue();
+        assertThat(openAi().webhooks().unwrap(openAiParams(received, secret)).isBatchCompleted())
+                .isTrue();
+        assertThat(openAi().webhooks().unwrap(openAiParams(received, rotated)).isBatchCompleted())
+                .isTrue();
     }
 
     @Test
@@ -235,8 +270,19 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         String jobId = Ids.job();
         Instant now = Instant.now();
         submissions.tenant(tenantId, "single", secret);
-        jobs.insertAll(List.of(new NewJob(jobId, tenantId, null, null, null, "/v1/chat/completions", "webhook/single",
-                "{\"model\":\"webhook/single\"}", 0, receiver.url("/job"))), now);
+        jobs.insertAll(
+                List.of(new NewJob(
+                        jobId,
+                        tenantId,
+                        null,
+                        null,
+                        null,
+                        "/v1/chat/completions",
+                        "webhook/single",
+                        "{\"model\":\"webhook/single\"}",
+                        0,
+                        receiver.url("/job"))),
+                now);
         transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
         assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
 
@@ -254,8 +300,8 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         Instant now = Instant.now();
         submissions.tenant(tenantId, "filtered", secret);
         String unwanted = succeededSingleJob(tenantId, receiver.url("/unwanted"), List.of("job.failed"), now);
-        String wanted = succeededSingleJob(tenantId, receiver.url("/wanted"), List.of("job.failed", "job.succeeded"),
-                now);
+        String wanted =
+                succeededSingleJob(tenantId, receiver.url("/wanted"), List.of("job.failed", "job.succeeded"), now);
 
         sweep.runOnce();
         deliverer.runOnce();
@@ -266,18 +312,36 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
             assertThat(received.body()).contains("\"type\":\"job.succeeded\"", "\"data\":{\"id\":\"" + wanted + "\"}");
             new Webhook(secret).verify(received.body(), received.headers());
         });
-        assertThat(jdbc.sql("SELECT count(*) FROM webhook_events WHERE subject_id = :id").param("id", unwanted)
-                .query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM webhook_events WHERE subject_id = :id")
+                        .param("id", unwanted)
+                        .query(Integer.class)
+                        .single())
+                .isZero();
         // Marked as swept, so no later sweep looks at it again.
-        assertThat(jdbc.sql("SELECT webhook_event_id FROM jobs WHERE id = :id").param("id", unwanted)
-                .query(String.class).single()).isEqualTo(WebhookEventRepository.FILTERED_OUT);
+        assertThat(jdbc.sql("SELECT webhook_event_id FROM jobs WHERE id = :id")
+                        .param("id", unwanted)
+                        .query(String.class)
+                        .single())
+                .isEqualTo(WebhookEventRepository.FILTERED_OUT);
         assertThat(apiReads.deliveries(tenantId, unwanted)).isEmpty();
     }
 
     private String succeededSingleJob(String tenantId, String webhookUrl, List<String> webhookEvents, Instant now) {
         String jobId = Ids.job();
-        jobs.insertAll(List.of(new NewJob(jobId, tenantId, null, null, null, "/v1/chat/completions", "webhook/filtered",
-                "{\"model\":\"webhook/filtered\"}", 0, webhookUrl, webhookEvents)), now);
+        jobs.insertAll(
+                List.of(new NewJob(
+                        jobId,
+                        tenantId,
+                        null,
+                        null,
+                        null,
+                        "/v1/chat/completions",
+                        "webhook/filtered",
+                        "{\"model\":\"webhook/filtered\"}",
+                        0,
+                        webhookUrl,
+                        webhookEvents)),
+                now);
         transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
         assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
         return jobId;
@@ -285,7 +349,11 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
 
     /** A one-job batch with a webhook, its job succeeded and the batch finalised. */
     private SubmittedBatch completedBatch(String model, String webhookUrl) {
-        SubmittedBatch submitted = submissions.batch().webhook(webhookUrl, secret).chat(model, "done").store();
+        SubmittedBatch submitted = submissions
+                .batch()
+                .webhook(webhookUrl, secret)
+                .chat(model, "done")
+                .store();
         String jobId = submitted.jobIds().getFirst();
         Instant now = Instant.now();
         transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
@@ -295,12 +363,17 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
     }
 
     private String eventStatus(String subjectId) {
-        return jdbc.sql("SELECT status FROM webhook_events WHERE subject_id = :id").param("id", subjectId)
-                .query(String.class).single();
+        return jdbc.sql("SELECT status FROM webhook_events WHERE subject_id = :id")
+                .param("id", subjectId)
+                .query(String.class)
+                .single();
     }
 
     private static OpenAIClient openAi() {
-        return OpenAIOkHttpClient.builder().apiKey("sk-unused").baseUrl("http://127.0.0.1:9").build();
+        return OpenAIOkHttpClient.builder()
+                .apiKey("sk-unused")
+                .baseUrl("http://127.0.0.1:9")
+                .build();
     }
 
     private static WebhookVerificationParams openAiParams(WebhookReceiver.Received received, String secret) {
@@ -308,7 +381,10 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         for (Map.Entry<String, List<String>> header : received.headers().entrySet()) {
             headers.put(header.getKey().toLowerCase(java.util.Locale.ROOT), header.getValue());
         }
-        return WebhookVerificationParams.builder().payload(received.body()).headers(headers.build()).secret(secret)
+        return WebhookVerificationParams.builder()
+                .payload(received.body())
+                .headers(headers.build())
+                .secret(secret)
                 .build();
     }
 

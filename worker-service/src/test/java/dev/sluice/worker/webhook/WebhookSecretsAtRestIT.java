@@ -66,7 +66,8 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
         WebhookReceiver.Received received = receiver.received().getFirst();
         new Webhook(secret).verify(received.body(), received.headers());
         assertThat(received.body()).contains(jobId);
-        assertThat(apiReads.deliveries(tenantId, jobId)).singleElement()
+        assertThat(apiReads.deliveries(tenantId, jobId))
+                .singleElement()
                 .satisfies(attempt -> assertThat(attempt.status()).isEqualTo("delivered"));
     }
 
@@ -84,18 +85,27 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
         WebhookDelivery attempt = apiReads.deliveries(tenantId, jobId).getFirst();
         assertThat(attempt.status()).isEqualTo("failed");
         assertThat(attempt.responseStatus()).isNull();
-        assertThat(attempt.error()).startsWith("not sent: ").contains(tenantId, "does not decrypt")
+        assertThat(attempt.error())
+                .startsWith("not sent: ")
+                .contains(tenantId, "does not decrypt")
                 .doesNotContain(secret);
         assertThat(attempt.nextAttemptAt()).isNotNull();
 
         // The operator puts the key right (here: the value is stored under the worker's key): the retry delivers.
         jdbc.sql("UPDATE tenants SET webhook_secret = :s WHERE id = :id")
-                .param("s", cipher.seal(tenantId, secret)).param("id", tenantId).update();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            deliverer.runOnce();
-            return !receiver.received().isEmpty();
-        });
-        new Webhook(secret).verify(receiver.received().getFirst().body(), receiver.received().getFirst().headers());
+                .param("s", cipher.seal(tenantId, secret))
+                .param("id", tenantId)
+                .update();
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    deliverer.runOnce();
+                    return !receiver.received().isEmpty();
+                });
+        new Webhook(secret)
+                .verify(
+                        receiver.received().getFirst().body(),
+                        receiver.received().getFirst().headers());
     }
 
     @Test
@@ -103,9 +113,12 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
         String previous = newSecret();
         String current = newSecret();
         String tenantId = tenantWithStoredSecret(SecretCipher.of(newKey())::seal, previous);
-        String keyId = jdbc.sql("SELECT id FROM api_keys WHERE tenant_id = :t").param("t", tenantId)
-                .query(String.class).single();
-        tenants.rotateWebhookSecret(keyId, cipher.seal(tenantId, current), Instant.now().plus(Duration.ofHours(1)));
+        String keyId = jdbc.sql("SELECT id FROM api_keys WHERE tenant_id = :t")
+                .param("t", tenantId)
+                .query(String.class)
+                .single();
+        tenants.rotateWebhookSecret(
+                keyId, cipher.seal(tenantId, current), Instant.now().plus(Duration.ofHours(1)));
         finishedJobWithWebhook(tenantId, "/half-readable");
         sweep.runOnce();
 
@@ -130,16 +143,29 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
     private String finishedJobWithWebhook(String tenantId, String path) {
         String jobId = Ids.job();
         Instant now = Instant.now();
-        jobs.insertAll(List.of(new NewJob(jobId, tenantId, null, null, null, "/v1/chat/completions",
-                "webhook/at-rest", "{\"model\":\"webhook/at-rest\"}", 0, receiver.url(path))), now);
+        jobs.insertAll(
+                List.of(new NewJob(
+                        jobId,
+                        tenantId,
+                        null,
+                        null,
+                        null,
+                        "/v1/chat/completions",
+                        "webhook/at-rest",
+                        "{\"model\":\"webhook/at-rest\"}",
+                        0,
+                        receiver.url(path))),
+                now);
         transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
         assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
         return jobId;
     }
 
     private String storedSecret(String tenantId) {
-        return jdbc.sql("SELECT webhook_secret FROM tenants WHERE id = :id").param("id", tenantId)
-                .query(String.class).single();
+        return jdbc.sql("SELECT webhook_secret FROM tenants WHERE id = :id")
+                .param("id", tenantId)
+                .query(String.class)
+                .single();
     }
 
     private static String newSecret() {
