@@ -11,7 +11,7 @@ import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.db.operations.QueueStatsRepository;
-import dev.sluice.db.tenant.TenantRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.testsupport.TestInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,7 +90,7 @@ class BatchJobCountsIT {
     }
 
     @Autowired
-    TenantRepository tenants;
+    TenantEntityRepository tenants;
 
     @Autowired
     BatchRepository batches;
