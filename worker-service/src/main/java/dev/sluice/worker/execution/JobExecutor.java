@@ -76,32 +76,6 @@ public class JobExecutor {
             ResponseCache cache,
             StreamRelay relay,
             Sleeper sleeper) {
-        this(
-                claims,
-                pacer,
-                finalizer,
-                rateLimits,
-                meters,
-                properties,
-                metrics,
-                cache,
-                relay,
-                sleeper,
-                () -> ThreadLocalRandom.current().nextDouble());
-    }
-
-    JobExecutor(
-            JobClaims claims,
-            GlobalPacer pacer,
-            BatchFinalizer finalizer,
-            RateLimitLog rateLimits,
-            MeterRegistry meters,
-            WorkerProperties properties,
-            JobMetrics metrics,
-            ResponseCache cache,
-            StreamRelay relay,
-            Sleeper sleeper,
-            DoubleSupplier roll) {
         this.cache = cache;
         this.relay = relay;
         this.claims = claims;
@@ -112,7 +86,27 @@ public class JobExecutor {
         this.metrics = metrics;
         this.policy = new RetryPolicy(properties.retry());
         this.sleeper = sleeper;
+        this.roll = () -> ThreadLocalRandom.current().nextDouble();
+    }
+
+    /** {@code parts}' collaborators and policy, waiting with {@code sleeper} and rolling backoffs with {@code roll}. */
+    private JobExecutor(JobExecutor parts, Sleeper sleeper, DoubleSupplier roll) {
+        this.cache = parts.cache;
+        this.relay = parts.relay;
+        this.claims = parts.claims;
+        this.pacer = parts.pacer;
+        this.finalizer = parts.finalizer;
+        this.rateLimits = parts.rateLimits;
+        this.meters = parts.meters;
+        this.metrics = parts.metrics;
+        this.policy = parts.policy;
+        this.sleeper = sleeper;
         this.roll = roll;
+    }
+
+    /** An executor of the same parts that waits with {@code sleeper} and rolls backoffs with {@code roll} (tests). */
+    JobExecutor pacedBy(Sleeper sleeper, DoubleSupplier roll) {
+        return new JobExecutor(this, sleeper, roll);
     }
 
     /**

@@ -1,12 +1,12 @@
 package dev.sluice.worker.upstream;
 
+import static dev.sluice.worker.upstream.UpstreamEndpoint.since;
+
 import dev.sluice.worker.WorkerProperties;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -51,21 +51,14 @@ public class StreamingCall {
         record Broken(String why, Duration latency) implements Result {}
     }
 
-    private final HttpClient http;
-    private final String baseUrl;
+    private final UpstreamEndpoint endpoint;
     private final Duration readTimeout;
     private final long maxResponseBytes;
 
     StreamingCall(WorkerProperties properties) {
-        WorkerProperties.Upstream upstream = properties.upstream();
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(upstream.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        this.baseUrl = upstream.baseUrlText();
-        this.readTimeout = upstream.readTimeout();
-        this.maxResponseBytes = upstream.maxResponseSize().toBytes();
+        this.endpoint = new UpstreamEndpoint(properties);
+        this.readTimeout = endpoint.readTimeout;
+        this.maxResponseBytes = endpoint.maxResponseBytes;
     }
 
     /**
@@ -75,16 +68,10 @@ public class StreamingCall {
      */
     public Result call(String apiKey, String path, String body, LongConsumer onSent, Predicate<String> onEvent)
             throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(readTimeout)
-                .header("Authorization", "Bearer " + apiKey)
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .POST(new SendTimeRecorder(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), onSent))
-                .build();
+        HttpRequest request = endpoint.post(apiKey, path, body, "text/event-stream", onSent);
         long started = System.nanoTime();
         CompletableFuture<HttpResponse<InputStream>> pending =
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+                endpoint.http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
         HttpResponse<InputStream> response;
         try {
             response = pending.get(readTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -144,9 +131,5 @@ public class StreamingCall {
         } finally {
             watchdog.interrupt();
         }
-    }
-
-    private static Duration since(long startedNanos) {
-        return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 }

@@ -1,15 +1,14 @@
 package dev.sluice.worker.upstream;
 
+import static dev.sluice.worker.upstream.UpstreamEndpoint.since;
+
 import dev.sluice.worker.WorkerProperties;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,21 +30,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class UpstreamClient {
 
-    private final HttpClient http;
-    private final String baseUrl;
+    private final UpstreamEndpoint endpoint;
     private final Duration readTimeout;
     private final long maxResponseBytes;
 
     UpstreamClient(WorkerProperties properties) {
-        WorkerProperties.Upstream upstream = properties.upstream();
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(upstream.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        this.baseUrl = upstream.baseUrlText();
-        this.readTimeout = upstream.readTimeout();
-        this.maxResponseBytes = upstream.maxResponseSize().toBytes();
+        this.endpoint = new UpstreamEndpoint(properties);
+        this.readTimeout = endpoint.readTimeout;
+        this.maxResponseBytes = endpoint.maxResponseBytes;
     }
 
     /**
@@ -54,16 +46,10 @@ public class UpstreamClient {
      * the connection — what the pacer counts — unless the request never got that far.
      */
     public Attempt call(String apiKey, String path, String body, LongConsumer onSent) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(readTimeout)
-                .header("Authorization", "Bearer " + apiKey)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(new SendTimeRecorder(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), onSent))
-                .build();
+        HttpRequest request = endpoint.post(apiKey, path, body, "application/json", onSent);
         long started = System.nanoTime();
         CompletableFuture<HttpResponse<Optional<String>>> pending =
-                http.sendAsync(request, BoundedBody.handler(maxResponseBytes));
+                endpoint.http.sendAsync(request, BoundedBody.handler(maxResponseBytes));
         try {
             HttpResponse<Optional<String>> response = pending.get(readTimeout.toNanos(), TimeUnit.NANOSECONDS);
             if (response.body().isEmpty()) {
@@ -100,10 +86,6 @@ public class UpstreamClient {
 
     private static Attempt unreachable(String message, long started) {
         return Attempt.Transient.noAnswer(Attempt.Transient.UPSTREAM_UNREACHABLE, message, since(started));
-    }
-
-    private static Duration since(long startedNanos) {
-        return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
     private static String describe(Throwable e) {

@@ -12,13 +12,7 @@ import dev.sluice.simulator.faults.FaultRates;
 import dev.sluice.simulator.stats.ModelStats;
 import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.WorkerIntegrationTest;
-import dev.sluice.worker.WorkerProperties;
-import dev.sluice.worker.cache.ResponseCache;
-import dev.sluice.worker.finalization.BatchFinalizer;
-import dev.sluice.worker.metrics.JobMetrics;
 import dev.sluice.worker.pacing.GlobalPacer;
-import dev.sluice.worker.stream.StreamRelay;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,31 +38,10 @@ class RetryIT extends WorkerIntegrationTest {
     private FileRepository files;
 
     @Autowired
-    private JobClaims claims;
-
-    @Autowired
     private GlobalPacer pacer;
 
     @Autowired
-    private BatchFinalizer finalizer;
-
-    @Autowired
-    private RateLimitLog rateLimits;
-
-    @Autowired
-    private MeterRegistry meters;
-
-    @Autowired
-    private WorkerProperties properties;
-
-    @Autowired
-    private JobMetrics metrics;
-
-    @Autowired
-    private ResponseCache cache;
-
-    @Autowired
-    private StreamRelay relay;
+    private JobExecutor executor;
 
     /** The waits an executor made, in order; each is really waited, so the job is due when it is claimed again. */
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
@@ -201,16 +174,7 @@ class RetryIT extends WorkerIntegrationTest {
 
     /** An executor of this context's parts whose waits are recorded and whose backoff roll is fixed. */
     private JobExecutor executorRolling(double roll) {
-        return new JobExecutor(
-                claims,
-                pacer,
-                finalizer,
-                rateLimits,
-                meters,
-                properties,
-                metrics,
-                cache,
-                relay,
+        return executor.pacedBy(
                 wait -> {
                     waits.add(wait);
                     Thread.sleep(wait);
