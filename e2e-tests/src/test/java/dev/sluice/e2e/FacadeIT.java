@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -24,9 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,36 +38,23 @@ class FacadeIT {
     private static final String CHAT_MODEL = "openai/gpt-4o-mini";
     private static final String LIMIT = "15/6s";
 
-    private static SluiceStack stack;
-    private static String key;
-    private static OpenAIClient client;
+    private static final Map<String, String> SIMULATOR_ENV = Map.of(
+            "SIMULATOR_LIMIT",
+            LIMIT,
+            "SIMULATOR_LATENCY_MS",
+            "50",
+            "SIMULATOR_JITTER_MS",
+            "20",
+            "SIMULATOR_EMBEDDINGS",
+            "true",
+            "SIMULATOR_COMPLETIONS",
+            "true",
+            "SIMULATOR_STREAMING",
+            "broken");
+    private static final Map<String, String> SLUICE_ENV = Map.of("SLUICE_DEFAULT_LIMIT", LIMIT);
 
-    @BeforeAll
-    static void startStack() {
-        stack = SluiceStack.start(
-                Map.of(
-                        "SIMULATOR_LIMIT",
-                        LIMIT,
-                        "SIMULATOR_LATENCY_MS",
-                        "50",
-                        "SIMULATOR_JITTER_MS",
-                        "20",
-                        "SIMULATOR_EMBEDDINGS",
-                        "true",
-                        "SIMULATOR_COMPLETIONS",
-                        "true",
-                        "SIMULATOR_STREAMING",
-                        "broken"),
-                Map.of("SLUICE_DEFAULT_LIMIT", LIMIT),
-                1);
-        key = stack.newTenantKey("sdk-user");
-        client = Sdk.client(stack, key);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        Sdk.stop(client, stack);
-    }
+    @RegisterExtension
+    static final SdkSession SDK = new SdkSession("sdk-user", SIMULATOR_ENV, SLUICE_ENV);
 
     @Test
     void fortyFiveConcurrentCallsAtFifteenPerSixSecondsAllSucceedWithoutA429() throws Exception {
@@ -79,7 +64,8 @@ class FacadeIT {
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 45; i++) {
                 String question = "question " + i;
-                calls.add(callers.submit(() -> client.chat()
+                calls.add(callers.submit(() -> SDK.client()
+                        .chat()
                         .completions()
                         .create(ChatCompletionCreateParams.builder()
                                 .model(CHAT_MODEL)
@@ -99,7 +85,7 @@ class FacadeIT {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(simulatorTotal("rate_limited") - rateLimitedBefore)
-                .as(stack.logs())
+                .as(SDK.stack().logs())
                 .isZero();
         // 45 calls at 15 per 6 s need at least two full windows after the first burst.
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(12));
@@ -108,7 +94,8 @@ class FacadeIT {
     @Test
     void streamingSendsTheWholeAnswerAsChunksWhetherTheProvidersStreamingIsBrokenOrWorking() {
         for (String mode : List.of("broken", "working")) {
-            assertThat(stack.simulator()
+            assertThat(SDK.stack()
+                            .simulator()
                             .put("/__config", Map.of("streaming", mode))
                             .status())
                     .isEqualTo(200);
@@ -116,7 +103,8 @@ class FacadeIT {
                     .model(CHAT_MODEL)
                     .addUserMessage("tell me a story about a sluice gate")
                     .build();
-            String whole = client.chat()
+            String whole = SDK.client()
+                    .chat()
                     .completions()
                     .create(params)
                     .choices()
@@ -129,7 +117,7 @@ class FacadeIT {
             List<String> finishReasons = new ArrayList<>();
             int chunks = 0;
             try (StreamResponse<ChatCompletionChunk> stream =
-                    client.chat().completions().createStreaming(params)) {
+                    SDK.client().chat().completions().createStreaming(params)) {
                 for (ChatCompletionChunk chunk : (Iterable<ChatCompletionChunk>) stream.stream()::iterator) {
                     chunks++;
                     chunk.choices().forEach(choice -> {
@@ -147,14 +135,16 @@ class FacadeIT {
 
     @Test
     void completionsAndEmbeddingsAnswerThroughTheFacade() {
-        Completion completion = client.completions()
+        Completion completion = SDK.client()
+                .completions()
                 .create(CompletionCreateParams.builder()
                         .model(CompletionCreateParams.Model.of("openai/gpt-3.5-turbo-instruct"))
                         .prompt("Say hi")
                         .build());
         assertThat(completion.choices().get(0).text()).isNotEmpty();
 
-        CreateEmbeddingResponse embedding = client.embeddings()
+        CreateEmbeddingResponse embedding = SDK.client()
+                .embeddings()
                 .create(EmbeddingCreateParams.builder()
                         .model("openai/text-embedding-3-small")
                         .input("a sluice gate")
@@ -165,15 +155,15 @@ class FacadeIT {
 
     @Test
     void modelsAreTheProvidersList() {
-        List<Model> models = client.models().list().data();
+        List<Model> models = SDK.client().models().list().data();
         assertThat(models)
                 .extracting(Model::id)
                 .contains(CHAT_MODEL, "anthropic/claude-3-5-haiku")
                 .hasSize(58);
-        assertThat(client.models().retrieve(CHAT_MODEL).id()).isEqualTo(CHAT_MODEL);
+        assertThat(SDK.client().models().retrieve(CHAT_MODEL).id()).isEqualTo(CHAT_MODEL);
 
         OpenAIServiceException missing = catchThrowableOfType(
-                OpenAIServiceException.class, () -> client.models().retrieve("nobody/no-such-model"));
+                OpenAIServiceException.class, () -> SDK.client().models().retrieve("nobody/no-such-model"));
         assertThat(missing.statusCode()).isEqualTo(404);
     }
 
@@ -181,7 +171,8 @@ class FacadeIT {
     void theProvidersRefusalReachesTheCallerAsIs() {
         OpenAIServiceException refused = catchThrowableOfType(
                 OpenAIServiceException.class,
-                () -> client.chat()
+                () -> SDK.client()
+                        .chat()
                         .completions()
                         .create(ChatCompletionCreateParams.builder()
                                 .model("nobody/no-such-model")
@@ -195,7 +186,8 @@ class FacadeIT {
     void aCallerThatGivesUpGetsA504NamingAJobThatStillFinishes() {
         OpenAIServiceException gaveUp = catchThrowableOfType(
                 OpenAIServiceException.class,
-                () -> client.chat()
+                () -> SDK.client()
+                        .chat()
                         .completions()
                         .create(ChatCompletionCreateParams.builder()
                                 .model(CHAT_MODEL)
@@ -207,7 +199,7 @@ class FacadeIT {
         Matcher jobId = Pattern.compile("job_[A-Za-z0-9]+").matcher(gaveUp.getMessage());
         assertThat(jobId.find()).as(gaveUp.getMessage()).isTrue();
 
-        Http tenant = stack.client(key);
+        Http tenant = SDK.stack().client(SDK.key());
         JsonNode job = await().atMost(Duration.ofSeconds(60))
                 .until(
                         () -> tenant.get("/v1/jobs/" + jobId.group()).json(),
@@ -217,6 +209,12 @@ class FacadeIT {
     }
 
     private static long simulatorTotal(String field) {
-        return stack.simulator().get("/__stats").json().get("totals").get(field).asLong();
+        return SDK.stack()
+                .simulator()
+                .get("/__stats")
+                .json()
+                .get("totals")
+                .get(field)
+                .asLong();
     }
 }

@@ -66,21 +66,14 @@ class OpenAiSdkIT {
                 + line("bad-2", null)
                 + line("ok-3", "more");
 
-        FileObject file = openai.files()
-                .create(FileCreateParams.builder()
-                        .file(jsonl("requests.jsonl", lines))
-                        .purpose(FilePurpose.BATCH)
-                        .build());
+        FileObject file = upload(openai, "requests.jsonl", lines);
         assertThat(file.id()).startsWith("file-");
         assertThat(file.bytes()).isEqualTo(lines.getBytes(StandardCharsets.UTF_8).length);
         assertThat(file.filename()).isEqualTo("requests.jsonl");
         assertThat(file.purpose()).isEqualTo(FileObject.Purpose.BATCH);
 
         Batch created = openai.batches()
-                .create(BatchCreateParams.builder()
-                        .inputFileId(file.id())
-                        .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                        .completionWindow(BatchCreateParams.CompletionWindow._24H)
+                .create(chatBatch(file.id())
                         .metadata(BatchCreateParams.Metadata.builder()
                                 .putAdditionalProperty("project", JsonValue.from("drop-in"))
                                 .putAdditionalProperty("owner", JsonValue.from("e2e"))
@@ -134,17 +127,8 @@ class OpenAiSdkIT {
     @Test
     void batchWhoseEveryLineFailsStillHasAnEmptyOutputFile() {
         OpenAIClient openai = client("all-failed");
-        FileObject file = openai.files()
-                .create(FileCreateParams.builder()
-                        .file(jsonl("bad.jsonl", line("bad-1", null) + line("bad-2", null)))
-                        .purpose(FilePurpose.BATCH)
-                        .build());
-        Batch created = openai.batches()
-                .create(BatchCreateParams.builder()
-                        .inputFileId(file.id())
-                        .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                        .completionWindow(BatchCreateParams.CompletionWindow._24H)
-                        .build());
+        FileObject file = upload(openai, "bad.jsonl", line("bad-1", null) + line("bad-2", null));
+        Batch created = openai.batches().create(chatBatch(file.id()).build());
 
         Batch done = awaitStatus(openai, created.id(), Batch.Status.COMPLETED);
 
@@ -162,17 +146,8 @@ class OpenAiSdkIT {
         for (int i = 0; i < 2_000; i++) {
             lines.append(line("c-" + i, "line " + i));
         }
-        FileObject file = openai.files()
-                .create(FileCreateParams.builder()
-                        .file(jsonl("many.jsonl", lines.toString()))
-                        .purpose(FilePurpose.BATCH)
-                        .build());
-        Batch created = openai.batches()
-                .create(BatchCreateParams.builder()
-                        .inputFileId(file.id())
-                        .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                        .completionWindow(BatchCreateParams.CompletionWindow._24H)
-                        .build());
+        FileObject file = upload(openai, "many.jsonl", lines.toString());
+        Batch created = openai.batches().create(chatBatch(file.id()).build());
 
         Batch cancelling = openai.batches().cancel(created.id());
         assertThat(cancelling.status()).isIn(Batch.Status.CANCELLING, Batch.Status.CANCELLED);
@@ -194,20 +169,10 @@ class OpenAiSdkIT {
     @Test
     void listWalksEveryPageWithTheAutoPager() {
         OpenAIClient openai = client("pager");
-        FileObject file = openai.files()
-                .create(FileCreateParams.builder()
-                        .file(jsonl("one.jsonl", line("only", "x")))
-                        .purpose(FilePurpose.BATCH)
-                        .build());
+        FileObject file = upload(openai, "one.jsonl", line("only", "x"));
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            created.add(openai.batches()
-                    .create(BatchCreateParams.builder()
-                            .inputFileId(file.id())
-                            .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                            .completionWindow(BatchCreateParams.CompletionWindow._24H)
-                            .build())
-                    .id());
+            created.add(openai.batches().create(chatBatch(file.id()).build()).id());
         }
 
         List<String> listed = new ArrayList<>();
@@ -276,18 +241,9 @@ class OpenAiSdkIT {
     void fileWithABadLineIsRefusedAndNoBatchIsCreated() {
         OpenAIClient openai = client("refused");
         String lines = line("a", "fine") + line("b", "fine") + line("a", "same custom_id again");
-        FileObject file = openai.files()
-                .create(FileCreateParams.builder()
-                        .file(jsonl("dup.jsonl", lines))
-                        .purpose(FilePurpose.BATCH)
-                        .build());
+        FileObject file = upload(openai, "dup.jsonl", lines);
 
-        assertThatThrownBy(() -> openai.batches()
-                        .create(BatchCreateParams.builder()
-                                .inputFileId(file.id())
-                                .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                                .completionWindow(BatchCreateParams.CompletionWindow._24H)
-                                .build()))
+        assertThatThrownBy(() -> openai.batches().create(chatBatch(file.id()).build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(400);
                     assertThat(e.param()).contains("line[3].custom_id");
@@ -295,6 +251,23 @@ class OpenAiSdkIT {
                     assertThat(e.getMessage()).contains("line 3");
                 });
         assertThat(openai.batches().list().data()).isEmpty();
+    }
+
+    /** Uploads {@code lines} as a batch input file called {@code name}. */
+    private static FileObject upload(OpenAIClient openai, String name, String lines) {
+        return openai.files()
+                .create(FileCreateParams.builder()
+                        .file(jsonl(name, lines))
+                        .purpose(FilePurpose.BATCH)
+                        .build());
+    }
+
+    /** A batch of chat completions over the file, within 24 h. */
+    private static BatchCreateParams.Builder chatBatch(String fileId) {
+        return BatchCreateParams.builder()
+                .inputFileId(fileId)
+                .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
+                .completionWindow(BatchCreateParams.CompletionWindow._24H);
     }
 
     /** An SDK client as a user configures it: only the base URL and the key differ from OpenAI's. */

@@ -14,9 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,34 +27,22 @@ class ResponseCacheIT {
 
     private static final String MODEL = "openai/gpt-4o-mini";
 
-    private static SluiceStack stack;
-    private static String key;
-    private static OpenAIClient client;
+    private static final Map<String, String> SIMULATOR_ENV =
+            Map.of("SIMULATOR_LIMIT", "100/1s", "SIMULATOR_LATENCY_MS", "300", "SIMULATOR_JITTER_MS", "0");
+    private static final Map<String, String> SLUICE_ENV = Map.of("SLUICE_DEFAULT_LIMIT", "100/1s");
 
-    @BeforeAll
-    static void startStack() {
-        stack = SluiceStack.start(
-                Map.of("SIMULATOR_LIMIT", "100/1s", "SIMULATOR_LATENCY_MS", "300", "SIMULATOR_JITTER_MS", "0"),
-                Map.of("SLUICE_DEFAULT_LIMIT", "100/1s"),
-                1);
-        key = stack.newTenantKey("cached");
-        client = Sdk.client(stack, key);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        Sdk.stop(client, stack);
-    }
+    @RegisterExtension
+    static final SdkSession SDK = new SdkSession("cached", SIMULATOR_ENV, SLUICE_ENV);
 
     @Test
     void aRepeatedDeterministicCallMakesNoUpstreamCallUnlessAskedNotTo() {
         ChatCompletionCreateParams params = question("what is a sluice?");
         HttpResponseFor<ChatCompletion> first =
-                client.chat().completions().withRawResponse().create(params);
+                SDK.client().chat().completions().withRawResponse().create(params);
         long before = providerCalls();
 
         HttpResponseFor<ChatCompletion> second =
-                client.chat().completions().withRawResponse().create(params);
+                SDK.client().chat().completions().withRawResponse().create(params);
 
         assertThat(first.headers().values("x-sluice-cache")).containsExactly("miss");
         assertThat(second.headers().values("x-sluice-cache")).containsExactly("hit");
@@ -63,7 +50,8 @@ class ResponseCacheIT {
                 .isEqualTo(first.parse().choices().get(0).message().content());
         assertThat(providerCalls()).isEqualTo(before);
 
-        HttpResponseFor<ChatCompletion> bypass = client.chat()
+        HttpResponseFor<ChatCompletion> bypass = SDK.client()
+                .chat()
                 .completions()
                 .withRawResponse()
                 .create(params.toBuilder()
@@ -80,8 +68,8 @@ class ResponseCacheIT {
         List<Future<HttpResponseFor<ChatCompletion>>> calls = new ArrayList<>();
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 5; i++) {
-                calls.add(callers.submit(
-                        () -> client.chat().completions().withRawResponse().create(params)));
+                calls.add(callers.submit(() ->
+                        SDK.client().chat().completions().withRawResponse().create(params)));
             }
             for (Future<HttpResponseFor<ChatCompletion>> call : calls) {
                 assertThat(call.get().statusCode()).isEqualTo(200);
@@ -92,8 +80,8 @@ class ResponseCacheIT {
 
     @Test
     void anotherTenantNeverGetsTheAnswerAndABatchLineAlreadyAnsweredCostsNothing() {
-        client.chat().completions().create(question("shared question"));
-        OpenAIClient other = Sdk.client(stack, stack.newTenantKey("other"));
+        SDK.client().chat().completions().create(question("shared question"));
+        OpenAIClient other = Sdk.client(SDK.stack(), SDK.stack().newTenantKey("other"));
         try {
             HttpResponseFor<ChatCompletion> theirs =
                     other.chat().completions().withRawResponse().create(question("shared question"));
@@ -111,7 +99,7 @@ class ResponseCacheIT {
                 MODEL,
                 "messages",
                 List.of(Map.of("content", "shared question", "role", "user")));
-        Http tenant = stack.client(key);
+        Http tenant = SDK.stack().client(SDK.key());
         Http.Response created = tenant.post(
                 "/v1/batches",
                 Map.of(
@@ -147,7 +135,8 @@ class ResponseCacheIT {
     }
 
     private static long providerCalls() {
-        return stack.simulator()
+        return SDK.stack()
+                .simulator()
                 .get("/__stats")
                 .json()
                 .get("totals")

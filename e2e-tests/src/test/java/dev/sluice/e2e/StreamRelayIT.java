@@ -2,15 +2,13 @@ package dev.sluice.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.openai.client.OpenAIClient;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,48 +21,39 @@ class StreamRelayIT {
 
     private static final String MODEL = "openai/gpt-4o-mini";
 
-    private static SluiceStack stack;
-    private static String key;
-    private static OpenAIClient client;
+    private static final Map<String, String> SIMULATOR_ENV = Map.of(
+            "SIMULATOR_LIMIT",
+            "100/1s",
+            "SIMULATOR_LATENCY_MS",
+            "50",
+            "SIMULATOR_JITTER_MS",
+            "0",
+            "SIMULATOR_STREAMING",
+            "working");
+    private static final Map<String, String> SLUICE_ENV = Map.of(
+            "SLUICE_DEFAULT_LIMIT",
+            "100/1s",
+            "SLUICE_UPSTREAM_STREAMING",
+            "true",
+            "SLUICE_RETRY_INITIAL_BACKOFF",
+            "200ms");
 
-    @BeforeAll
-    static void startStack() {
-        stack = SluiceStack.start(
-                Map.of(
-                        "SIMULATOR_LIMIT",
-                        "100/1s",
-                        "SIMULATOR_LATENCY_MS",
-                        "50",
-                        "SIMULATOR_JITTER_MS",
-                        "0",
-                        "SIMULATOR_STREAMING",
-                        "working"),
-                Map.of(
-                        "SLUICE_DEFAULT_LIMIT",
-                        "100/1s",
-                        "SLUICE_UPSTREAM_STREAMING",
-                        "true",
-                        "SLUICE_RETRY_INITIAL_BACKOFF",
-                        "200ms"),
-                1);
-        key = stack.newTenantKey("streamer");
-        client = Sdk.client(stack, key);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        Sdk.stop(client, stack);
-    }
+    @RegisterExtension
+    static final SdkSession SDK = new SdkSession("streamer", SIMULATOR_ENV, SLUICE_ENV);
 
     @Test
     void aWorkingProviderStreamIsRelayedChunkByChunk() {
-        assertThat(stack.simulator()
+        assertThat(SDK.stack()
+                        .simulator()
                         .put("/__config", Map.of("streaming", "working"))
                         .status())
                 .isEqualTo(200);
         Streamed streamed = stream("relay these words one by one please");
 
-        JsonNode job = stack.client(key).get("/v1/jobs/" + streamed.jobId()).json();
+        JsonNode job = SDK.stack()
+                .client(SDK.key())
+                .get("/v1/jobs/" + streamed.jobId())
+                .json();
         assertThat(job.get("status").asString()).isEqualTo("succeeded");
         assertThat(job.get("attempts").asInt()).isEqualTo(1);
         String whole = job.at("/response/body/choices/0/message/content").asString();
@@ -75,13 +64,17 @@ class StreamRelayIT {
 
     @Test
     void aBrokenProviderStreamIsNeverRelayedAndTheCallerStillGetsTheWholeAnswer() {
-        assertThat(stack.simulator()
+        assertThat(SDK.stack()
+                        .simulator()
                         .put("/__config", Map.of("streaming", "broken"))
                         .status())
                 .isEqualTo(200);
         Streamed streamed = stream("this stream will break halfway");
 
-        JsonNode job = stack.client(key).get("/v1/jobs/" + streamed.jobId()).json();
+        JsonNode job = SDK.stack()
+                .client(SDK.key())
+                .get("/v1/jobs/" + streamed.jobId())
+                .json();
         assertThat(job.get("status").asString()).isEqualTo("succeeded");
         assertThat(job.get("attempts").asInt())
                 .as("the broken stream, then the non-streaming retry")
@@ -104,7 +97,7 @@ class StreamRelayIT {
         int contentChunks = 0;
         int finishReasons = 0;
         HttpResponseFor<StreamResponse<ChatCompletionChunk>> response =
-                client.chat().completions().withRawResponse().createStreaming(params);
+                SDK.client().chat().completions().withRawResponse().createStreaming(params);
         String jobId = response.headers().values("x-sluice-job-id").getFirst();
         try (StreamResponse<ChatCompletionChunk> stream = response.parse()) {
             for (ChatCompletionChunk chunk : (Iterable<ChatCompletionChunk>) stream.stream()::iterator) {
