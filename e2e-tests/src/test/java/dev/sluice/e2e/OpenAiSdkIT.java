@@ -106,16 +106,7 @@ class OpenAiSdkIT {
         }
         List<JsonNode> errors = content(openai, done.errorFileId().orElseThrow());
         assertThat(errors).extracting(l -> l.get("custom_id").asString()).containsExactly("bad-1", "bad-2");
-        for (JsonNode line : errors) {
-            assertThat(line.get("response").get("status_code").asInt()).isEqualTo(400);
-            assertThat(line.get("response")
-                            .get("body")
-                            .get("error")
-                            .get("message")
-                            .asString())
-                    .isNotBlank();
-            assertThat(line.get("error").isNull()).isTrue();
-        }
+        assertThat(errors).allSatisfy(ResultLines::assertProviderRefusal);
         FileObject outputFile = openai.files().retrieve(done.outputFileId().orElseThrow());
         assertThat(outputFile.purpose()).isEqualTo(FileObject.Purpose.BATCH_OUTPUT);
         assertThat(openai.files().list().data())
