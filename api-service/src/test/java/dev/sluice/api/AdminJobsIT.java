@@ -247,15 +247,7 @@ class AdminJobsIT extends ApiTestBase {
     }
 
     private String submit(String key, String model, int lines) {
-        return expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                key,
-                                aChatBatch().requests(lines, model).json()))
-                .json()
-                .get("id")
-                .asString();
+        return createBatch(key, aChatBatch().requests(lines, model).json());
     }
 
     private String tenantOf(String batchId) {

@@ -77,12 +77,7 @@ class AdminQueuesIT extends ApiTestBase {
         String model = uniqueModel("paused");
         // Paused before the batch is stored and read.
         expect(200, post("/admin/pause", ADMIN_KEY, "{\"model\":\"" + model + "\"}"));
-        String batchId = expect(
-                        200,
-                        post("/v1/batches", key, aChatBatch().requests(2, model).json()))
-                .json()
-                .get("id")
-                .asString();
+        String batchId = createBatch(key, aChatBatch().requests(2, model).json());
         String idle = uniqueModel("idle");
         expect(200, post("/admin/pause", ADMIN_KEY, "{\"model\":\"" + idle + "\"}"));
         expect(200, post("/admin/resume", ADMIN_KEY, "{\"model\":\"" + idle + "\"}"));
@@ -109,12 +104,7 @@ class AdminQueuesIT extends ApiTestBase {
     void aFinishedBatchHasNoEstimate() {
         String key = newTenantKey();
         String model = uniqueModel("done");
-        String batchId = expect(
-                        200,
-                        post("/v1/batches", key, aChatBatch().requests(1, model).json()))
-                .json()
-                .get("id")
-                .asString();
+        String batchId = createBatch(key, aChatBatch().requests(1, model).json());
         finish(jdbc).succeeded(batchId, 1);
 
         assertThat(expect(200, get("/v1/batches/" + batchId, key))

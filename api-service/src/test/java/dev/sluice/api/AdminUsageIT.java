@@ -19,10 +19,11 @@ class AdminUsageIT extends ApiTestBase {
     void usageEqualsTheSumOverTheJobs() {
         String modelA = uniqueModel("usage-a");
         String modelB = uniqueModel("usage-b");
-        String one = submit(
+        String one = createBatch(
                 newTenantKey(),
                 aChatBatch().requests(3, modelA).request("b0", modelB).json());
-        String two = submit(newTenantKey(), aChatBatch().requests(2, modelA).json());
+        String two =
+                createBatch(newTenantKey(), aChatBatch().requests(2, modelA).json());
         finish(jdbc)
                 .succeeded(one, 1)
                 .succeeded(one, 2)
@@ -132,10 +133,6 @@ class AdminUsageIT extends ApiTestBase {
                         .asString())
                 .isEqualTo("invalid_date");
         expect(400, get("/admin/usage?from=-5000-01-01&to=-5000-01-01", ADMIN_KEY));
-    }
-
-    private String submit(String key, String body) {
-        return expect(200, post("/v1/batches", key, body)).json().get("id").asString();
     }
 
     private String tenantOf(String batchId) {

@@ -1,5 +1,9 @@
 package dev.sluice.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.testsupport.TestInfrastructure;
 import dev.sluice.testsupport.TestSecrets;
 import java.net.URI;
@@ -8,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,6 +64,12 @@ public abstract class ApiTestBase {
 
     @Autowired
     protected AmqpAdmin amqp;
+
+    @Autowired
+    private BatchTransitions batchTransitions;
+
+    @Autowired
+    private BatchRepository batchRows;
 
     /** An HTTP answer, with the body parsed as JSON when it is JSON. */
     protected record Reply(int status, String contentType, String body) {
@@ -129,9 +140,7 @@ public abstract class ApiTestBase {
 
     /** Asserts the status, showing the body when it differs. */
     protected static Reply expect(int status, Reply reply) {
-        org.assertj.core.api.Assertions.assertThat(reply.status())
-                .as("status of %s", reply.body())
-                .isEqualTo(status);
+        assertThat(reply.status()).as("status of %s", reply.body()).isEqualTo(status);
         return reply;
     }
 
@@ -142,6 +151,28 @@ public abstract class ApiTestBase {
             throw new IllegalStateException("creating a key failed: " + reply);
         }
         return reply.json().get("key").asString();
+    }
+
+    /** Creates a batch with {@code POST /v1/batches} (expecting 200) and returns its id. */
+    protected String createBatch(String key, String json) {
+        return expect(200, post("/v1/batches", key, json)).json().get("id").asString();
+    }
+
+    /**
+     * Finalizes a batch whose jobs are all finished, as the worker's finalizer does: {@code completed} with its
+     * live counts and usage and the given result files (either may be null).
+     */
+    protected void completeBatch(String batchId, String outputFileId, String errorFileId) {
+        Instant now = Instant.now();
+        assertThat(batchTransitions.tryStartFinalizing(batchId, now)).isTrue();
+        assertThat(batchTransitions.markCompleted(
+                        batchId,
+                        batchRows.liveCounts(batchId),
+                        batchRows.liveUsage(batchId),
+                        outputFileId,
+                        errorFileId,
+                        now))
+                .isTrue();
     }
 
     /** Rows in a table, e.g. to show that a refused request stored nothing. */

@@ -6,17 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.api.SseEvents.Event;
-import dev.sluice.db.batch.BatchRepository;
-import dev.sluice.db.batch.BatchTransitions;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * {@code GET /v1/batches/{id}/events} over real HTTP: progress events as the jobs finish (they are finished with
@@ -24,24 +20,11 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class BatchEventsIT extends ApiTestBase {
 
-    @Autowired
-    private BatchRepository batches;
-
-    @Autowired
-    private BatchTransitions batchTransitions;
-
     @Test
     void aClientSeesProgressAsJobsFinishThenTheTerminalEventAndTheEnd() throws Exception {
         String key = newTenantKey();
-        String id = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                key,
-                                aChatBatch().requests(2, uniqueModel("sse")).json()))
-                .json()
-                .get("id")
-                .asString();
+        String id =
+                createBatch(key, aChatBatch().requests(2, uniqueModel("sse")).json());
         List<Event> events = new CopyOnWriteArrayList<>();
         HttpResponse<Void> response;
         try (HttpClient client = HttpClient.newHttpClient()) {
@@ -58,11 +41,7 @@ class BatchEventsIT extends ApiTestBase {
             assertCounts(events.get(1), "in_progress", 1, 1);
 
             finish(jdbc).failed(id, 2);
-            Instant now = Instant.now();
-            assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
-            assertThat(batchTransitions.markCompleted(
-                            id, batches.liveCounts(id), batches.liveUsage(id), null, null, now))
-                    .isTrue();
+            completeBatch(id, null, null);
             response = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
         }
 
@@ -80,15 +59,8 @@ class BatchEventsIT extends ApiTestBase {
     @Test
     void anotherTenantsBatchIsNotFound() {
         String owner = newTenantKey();
-        String id = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                owner,
-                                aChatBatch().requests(1, uniqueModel("sse")).json()))
-                .json()
-                .get("id")
-                .asString();
+        String id =
+                createBatch(owner, aChatBatch().requests(1, uniqueModel("sse")).json());
 
         Reply reply = expect(404, get("/v1/batches/" + id + "/events", newTenantKey()));
 

@@ -15,17 +15,8 @@ class BatchPaginationIT extends ApiTestBase {
         String key = newTenantKey();
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            created.add(expect(
-                            200,
-                            post(
-                                    "/v1/batches",
-                                    key,
-                                    aChatBatch()
-                                            .request("a", uniqueModel("page"))
-                                            .json()))
-                    .json()
-                    .get("id")
-                    .asString());
+            created.add(createBatch(
+                    key, aChatBatch().request("a", uniqueModel("page")).json()));
         }
 
         JsonNode first = expect(200, get("/v1/batches?limit=2", key)).json();

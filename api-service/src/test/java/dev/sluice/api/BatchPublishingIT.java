@@ -85,12 +85,7 @@ class BatchPublishingIT extends ApiTestBase {
     void sweeperPublishesABatchOnlyOnceItsPublishingLeaseHasRunOut() {
         String key = newTenantKey();
         String model = uniqueModel("lease");
-        String batchId = expect(
-                        200,
-                        post("/v1/batches", key, aChatBatch().requests(5, model).json()))
-                .json()
-                .get("id")
-                .asString();
+        String batchId = createBatch(key, aChatBatch().requests(5, model).json());
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(5L));
         assertThat(lease(batchId))

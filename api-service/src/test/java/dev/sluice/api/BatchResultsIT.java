@@ -5,8 +5,6 @@ import static dev.sluice.api.FinishedJobs.finish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Ids;
-import dev.sluice.db.batch.BatchRepository;
-import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
 import java.time.Instant;
@@ -18,26 +16,13 @@ import tools.jackson.databind.JsonNode;
 class BatchResultsIT extends ApiTestBase {
 
     @Autowired
-    BatchRepository batches;
-
-    @Autowired
-    BatchTransitions batchTransitions;
-
-    @Autowired
     FileRepository files;
 
     @Test
     void runningBatchShowsLiveCountsAndStreamsWhatHasFinished() {
         String key = newTenantKey();
-        String id = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                key,
-                                aChatBatch().requests(5, uniqueModel("live")).json()))
-                .json()
-                .get("id")
-                .asString();
+        String id =
+                createBatch(key, aChatBatch().requests(5, uniqueModel("live")).json());
         finish(jdbc).succeeded(id, 1).failed(id, 2).expired(id, 3).running(id, 4);
 
         JsonNode batch = expect(200, get("/v1/batches/" + id, key)).json();
@@ -73,25 +58,15 @@ class BatchResultsIT extends ApiTestBase {
     void finishedBatchShowsStoredCountsAndServesItsFiles() {
         String key = newTenantKey();
         String tenantId = tenantOf(key);
-        String id = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                key,
-                                aChatBatch().requests(3, uniqueModel("done")).json()))
-                .json()
-                .get("id")
-                .asString();
+        String id =
+                createBatch(key, aChatBatch().requests(3, uniqueModel("done")).json());
         finish(jdbc).succeeded(id, 1).succeeded(id, 2).failed(id, 3);
         Instant now = Instant.now();
         String output =
                 files.insertResultFile(Ids.file(), tenantId, id, ResultKind.OUTPUT, id + "_output.jsonl", 123, now);
         String errors =
                 files.insertResultFile(Ids.file(), tenantId, id, ResultKind.ERROR, id + "_error.jsonl", 45, now);
-        assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
-        assertThat(batchTransitions.markCompleted(
-                        id, batches.liveCounts(id), batches.liveUsage(id), output, errors, now))
-                .isTrue();
+        completeBatch(id, output, errors);
 
         JsonNode batch = expect(200, get("/v1/batches/" + id, key)).json();
 
@@ -129,15 +104,8 @@ class BatchResultsIT extends ApiTestBase {
     @Test
     void jobsOfABatchArePagedInLineOrderAndFilteredByStatus() {
         String key = newTenantKey();
-        String id = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                key,
-                                aChatBatch().requests(5, uniqueModel("paged")).json()))
-                .json()
-                .get("id")
-                .asString();
+        String id =
+                createBatch(key, aChatBatch().requests(5, uniqueModel("paged")).json());
         finish(jdbc).succeeded(id, 2).succeeded(id, 4);
 
         JsonNode first =

@@ -22,20 +22,14 @@ class BatchRetryIT extends ApiTestBase {
     void retryResubmitsTheUnsuccessfulLinesAsANewBatchAndLeavesTheOldOneAlone() {
         String tenant = newTenantKey();
         String model = uniqueModel("retry");
-        String oldId = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                tenant,
-                                aChatBatch()
-                                        .requests(5, model)
-                                        .with("metadata", Map.of("project", "demo"))
-                                        .with("priority", 3)
-                                        .with("completion_window", "2h")
-                                        .json()))
-                .json()
-                .get("id")
-                .asString();
+        String oldId = createBatch(
+                tenant,
+                aChatBatch()
+                        .requests(5, model)
+                        .with("metadata", Map.of("project", "demo"))
+                        .with("priority", 3)
+                        .with("completion_window", "2h")
+                        .json());
         finish(jdbc).succeeded(oldId, 1).failed(oldId, 2).succeeded(oldId, 3).expired(oldId, 4);
         cancel(oldId, 5);
         complete(oldId, "completed");
@@ -99,15 +93,8 @@ class BatchRetryIT extends ApiTestBase {
     @Test
     void aBatchStillInProgressCannotBeRetried() {
         String tenant = newTenantKey();
-        String batchId = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                tenant,
-                                aChatBatch().requests(2, uniqueModel("retry")).json()))
-                .json()
-                .get("id")
-                .asString();
+        String batchId = createBatch(
+                tenant, aChatBatch().requests(2, uniqueModel("retry")).json());
         finish(jdbc).failed(batchId, 1);
 
         Reply refused = expect(409, post("/v1/batches/" + batchId + "/retry", tenant, ""));
@@ -135,15 +122,8 @@ class BatchRetryIT extends ApiTestBase {
     @Test
     void aBatchWithNothingUnsuccessfulIsA409() {
         String tenant = newTenantKey();
-        String batchId = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                tenant,
-                                aChatBatch().requests(2, uniqueModel("retry")).json()))
-                .json()
-                .get("id")
-                .asString();
+        String batchId = createBatch(
+                tenant, aChatBatch().requests(2, uniqueModel("retry")).json());
         finish(jdbc).succeeded(batchId, 1).succeeded(batchId, 2);
         complete(batchId, "completed");
         long batchesBefore = rows("batches");
@@ -161,18 +141,12 @@ class BatchRetryIT extends ApiTestBase {
         for (int i = 0; i < 16; i++) {
             full.put("k" + i, "v" + i);
         }
-        String batchId = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                tenant,
-                                aChatBatch()
-                                        .requests(1, uniqueModel("retry"))
-                                        .with("metadata", full)
-                                        .json()))
-                .json()
-                .get("id")
-                .asString();
+        String batchId = createBatch(
+                tenant,
+                aChatBatch()
+                        .requests(1, uniqueModel("retry"))
+                        .with("metadata", full)
+                        .json());
         cancel(batchId, 1);
         complete(batchId, "cancelled");
 
@@ -184,15 +158,8 @@ class BatchRetryIT extends ApiTestBase {
     }
 
     private String finishedBatchWithAFailure(String tenant) {
-        String batchId = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                tenant,
-                                aChatBatch().requests(2, uniqueModel("retry")).json()))
-                .json()
-                .get("id")
-                .asString();
+        String batchId = createBatch(
+                tenant, aChatBatch().requests(2, uniqueModel("retry")).json());
         finish(jdbc).succeeded(batchId, 1).failed(batchId, 2);
         complete(batchId, "completed");
         return batchId;

@@ -31,15 +31,7 @@ class BrokerRefusalIT extends ApiTestBase {
         String id;
         rabbitmqctl("clear_permissions", "-p", vhost, user);
         try {
-            id = expect(
-                            200,
-                            post(
-                                    "/v1/batches",
-                                    key,
-                                    aChatBatch().requests(3, model).json()))
-                    .json()
-                    .get("id")
-                    .asString();
+            id = createBatch(key, aChatBatch().requests(3, model).json());
         } finally {
             rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*");
         }

@@ -166,17 +166,8 @@ class CancellationIT extends ApiTestBase {
     }
 
     private String newBatch(String key, int lines) {
-        return expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                key,
-                                aChatBatch()
-                                        .requests(lines, uniqueModel("cancel"))
-                                        .json()))
-                .json()
-                .get("id")
-                .asString();
+        return createBatch(
+                key, aChatBatch().requests(lines, uniqueModel("cancel")).json());
     }
 
     private String firstJobId(String key, String batchId) {

@@ -79,19 +79,19 @@ class DashboardApiIT extends ApiTestBase {
         String key = newTenantKey();
         String tag = "dash-" + dev.sluice.common.Ids.random(4);
         String model = uniqueModel("dash-search");
-        String first = submit(
+        String first = createBatch(
                 key,
                 aChatBatch()
                         .requests(1, model)
                         .with("metadata", Map.of("project", tag))
                         .json());
-        String second = submit(
+        String second = createBatch(
                 key,
                 aChatBatch()
                         .requests(1, model)
                         .with("metadata", Map.of("owner", "Ana " + tag.toUpperCase()))
                         .json());
-        String other = submit(
+        String other = createBatch(
                 newTenantKey(),
                 aChatBatch()
                         .requests(1, model)
@@ -116,7 +116,7 @@ class DashboardApiIT extends ApiTestBase {
 
     @Test
     void cancelsAnyTenantsBatch() {
-        String batch = submit(
+        String batch = createBatch(
                 newTenantKey(),
                 aChatBatch().requests(2, uniqueModel("dash-cancel")).json());
 
@@ -134,7 +134,8 @@ class DashboardApiIT extends ApiTestBase {
     @Test
     void showsAJobInFullWithTheRateLimitsItMet() {
         String model = uniqueModel("dash-job");
-        String batch = submit(newTenantKey(), aChatBatch().requests(1, model).json());
+        String batch =
+                createBatch(newTenantKey(), aChatBatch().requests(1, model).json());
         finish(jdbc).succeeded(batch, 1);
         String job = jdbc.sql("SELECT id FROM jobs WHERE batch_id = :id")
                 .param("id", batch)
@@ -164,7 +165,7 @@ class DashboardApiIT extends ApiTestBase {
 
     @Test
     void listsAndRedeliversWebhookAttempts() {
-        String batch = submit(
+        String batch = createBatch(
                 newTenantKey(),
                 aChatBatch().requests(1, uniqueModel("dash-hook")).json());
         String tenant = tenantOf(batch);
@@ -258,10 +259,6 @@ class DashboardApiIT extends ApiTestBase {
                 .get("data")
                 .forEach(row -> ids.add(row.get("batch").get("id").asString()));
         return ids;
-    }
-
-    private String submit(String key, String body) {
-        return expect(200, post("/v1/batches", key, body)).json().get("id").asString();
     }
 
     private String tenantOf(String batchId) {

@@ -81,7 +81,7 @@ class DashboardBrowserIT extends ApiTestBase {
     @Test
     void theOverviewShowsAModelWithQueuedWork() {
         String model = uniqueModel("dash-queued");
-        submit(newTenantKey(), aChatBatch().requests(3, model).json());
+        createBatch(newTenantKey(), aChatBatch().requests(3, model).json());
 
         signIn();
 
@@ -130,13 +130,13 @@ class DashboardBrowserIT extends ApiTestBase {
     void findsABatchByItsMetadata() {
         String key = newTenantKey();
         String project = "dash-" + dev.sluice.common.Ids.random(4);
-        String wanted = submit(
+        String wanted = createBatch(
                 key,
                 aChatBatch()
                         .requests(1, uniqueModel("dash-meta"))
                         .with("metadata", Map.of("project", project))
                         .json());
-        String other = submit(
+        String other = createBatch(
                 key,
                 aChatBatch()
                         .requests(1, uniqueModel("dash-meta"))
@@ -168,7 +168,7 @@ class DashboardBrowserIT extends ApiTestBase {
 
     @Test
     void retriesTheFailedJobsOfAFilter() {
-        String batch = submit(
+        String batch = createBatch(
                 newTenantKey(),
                 aChatBatch().requests(3, uniqueModel("dash-retry")).json());
         finish(jdbc).failed(batch, 1).failed(batch, 2).succeeded(batch, 3);
@@ -200,7 +200,7 @@ class DashboardBrowserIT extends ApiTestBase {
     /** A new model with one queued job, shown on the signed-in overview. */
     private String signedInOverQueuedModel(String base) {
         String model = uniqueModel(base);
-        submit(newTenantKey(), aChatBatch().requests(1, model).json());
+        createBatch(newTenantKey(), aChatBatch().requests(1, model).json());
         signIn();
         await().atMost(Duration.ofSeconds(15)).until(() -> modelRow(model) != null);
         return model;
@@ -216,10 +216,6 @@ class DashboardBrowserIT extends ApiTestBase {
 
     private String url(String path) {
         return "http://localhost:" + port + path;
-    }
-
-    private String submit(String key, String body) {
-        return expect(200, post("/v1/batches", key, body)).json().get("id").asString();
     }
 
     private JsonNode queue(String model) {

@@ -78,7 +78,7 @@ class DashboardScreenshotsIT extends ApiTestBase {
                 uniqueModel("openai/gpt-4o-mini"),
                 uniqueModel("anthropic/claude-3-5-haiku"),
                 uniqueModel("meta/llama-3.1-8b"));
-        String batch = submit(
+        String batch = createBatch(
                 research,
                 aChatBatch()
                         .requests(40, models.get(0))
@@ -88,7 +88,7 @@ class DashboardScreenshotsIT extends ApiTestBase {
             finish(jdbc).succeeded(batch, line);
         }
         finish(jdbc).failed(batch, 15).failed(batch, 16).running(batch, 17);
-        String second = submit(
+        String second = createBatch(
                 support,
                 aChatBatch()
                         .requests(25, models.get(1))
@@ -98,7 +98,7 @@ class DashboardScreenshotsIT extends ApiTestBase {
             finish(jdbc).succeeded(second, line);
         }
         finish(jdbc).failed(second, 21);
-        submit(support, aChatBatch().requests(12, models.get(2)).json());
+        createBatch(support, aChatBatch().requests(12, models.get(2)).json());
         // Usage over the last days: move some finished jobs back in time.
         jdbc.sql("""
                 UPDATE jobs SET completed_at = now() - make_interval(days => line_no % 5)
@@ -183,10 +183,6 @@ class DashboardScreenshotsIT extends ApiTestBase {
                 .json()
                 .get("key")
                 .asString();
-    }
-
-    private String submit(String key, String body) {
-        return expect(200, post("/v1/batches", key, body)).json().get("id").asString();
     }
 
     private String url(String path) {

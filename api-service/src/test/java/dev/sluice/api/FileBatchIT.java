@@ -209,15 +209,7 @@ class FileBatchIT extends ApiTestBase {
         String key = newTenantKey();
         String deleted = uploadFile(key, chatLines(1, MODEL));
         expect(200, delete("/v1/files/" + deleted, key));
-        String batchId = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                key,
-                                openAiBody(uploadFile(key, chatLines(1, MODEL)), "/v1/chat/completions")))
-                .json()
-                .get("id")
-                .asString();
+        String batchId = createBatch(key, openAiBody(uploadFile(key, chatLines(1, MODEL)), "/v1/chat/completions"));
         String tenantId = jdbc.sql("SELECT tenant_id FROM batches WHERE id = :id")
                 .param("id", batchId)
                 .query(String.class)

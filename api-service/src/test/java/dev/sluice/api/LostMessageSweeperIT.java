@@ -23,12 +23,7 @@ class LostMessageSweeperIT extends ApiTestBase {
     void messagesTheBrokerLostAfterConfirmingThemArePublishedAgain() {
         String key = newTenantKey();
         String model = uniqueModel("lost");
-        String id = expect(
-                        200,
-                        post("/v1/batches", key, aChatBatch().requests(3, model).json()))
-                .json()
-                .get("id")
-                .asString();
+        String id = createBatch(key, aChatBatch().requests(3, model).json());
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(3L));
 
@@ -70,12 +65,7 @@ class LostMessageSweeperIT extends ApiTestBase {
     void jobsBackingOffAreNotTakenForLost() {
         String key = newTenantKey();
         String model = uniqueModel("waiting");
-        String id = expect(
-                        200,
-                        post("/v1/batches", key, aChatBatch().requests(1, model).json()))
-                .json()
-                .get("id")
-                .asString();
+        String id = createBatch(key, aChatBatch().requests(1, model).json());
         amqp.purgeQueue(Queues.forModel(model), false);
         // A worker holds the message of a job waiting out its backoff: the queue is empty, nothing was lost.
         jdbc.sql("UPDATE jobs SET not_before = now() + interval '1 hour' WHERE batch_id = :id")

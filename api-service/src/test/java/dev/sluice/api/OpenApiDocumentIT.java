@@ -88,6 +88,16 @@ class OpenApiDocumentIT extends ApiTestBase {
                         .asString())
                 .endsWith("/Error");
         assertThat(chat.get("parameters").findValuesAsString("name")).contains("X-Sluice-Max-Wait");
+        for (String create : List.of("/paths/~1v1~1jobs/post", "/paths/~1v1~1batches/post")) {
+            JsonNode operation = doc.json().at(create);
+            assertThat(operation.get("summary").asString()).isNotBlank();
+            assertThat(operation.get("parameters").findValuesAsString("name")).contains("Idempotency-Key");
+            assertThat(operation
+                            .at("/requestBody/content/application~1json/schema/$ref")
+                            .asString())
+                    .isNotBlank();
+            assertThat(operation.at("/responses/409/description").asString()).contains("Idempotency-Key");
+        }
         assertThat(doc.body()).doesNotContain(ADMIN_KEY, TestSecrets.ENCRYPTION_KEY, "sk-local");
         assertThat(expect(200, get("/v3/api-docs.yaml", null)).body()).startsWith("openapi: 3.1");
         assertThat(expect(200, get("/swagger-ui/index.html", null)).contentType())

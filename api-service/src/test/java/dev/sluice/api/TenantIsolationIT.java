@@ -21,15 +21,8 @@ class TenantIsolationIT extends ApiTestBase {
     void tenantCannotReadAnotherTenantsBatchesJobsResultsOrFiles() {
         String alice = newTenantKey();
         String bob = newTenantKey();
-        String batchId = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                alice,
-                                aChatBatch().requests(2, uniqueModel("iso")).json()))
-                .json()
-                .get("id")
-                .asString();
+        String batchId =
+                createBatch(alice, aChatBatch().requests(2, uniqueModel("iso")).json());
         finish(jdbc).succeeded(batchId, 1);
         String jobId = expect(
                         202,

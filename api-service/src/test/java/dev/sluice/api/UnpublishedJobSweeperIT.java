@@ -75,12 +75,7 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
         // An operator deletes the queue while this process still believes it exists.
         amqp.deleteQueue(Queues.forModel(model));
 
-        String id = expect(
-                        200,
-                        post("/v1/batches", key, aChatBatch().requests(4, model).json()))
-                .json()
-                .get("id")
-                .asString();
+        String id = createBatch(key, aChatBatch().requests(4, model).json());
 
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NULL")
                         .param("id", id)
@@ -100,12 +95,7 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
     void jobsStillBackingOffAreLeftForLater() {
         String key = newTenantKey();
         String model = uniqueModel("backoff");
-        String id = expect(
-                        200,
-                        post("/v1/batches", key, aChatBatch().requests(2, model).json()))
-                .json()
-                .get("id")
-                .asString();
+        String id = createBatch(key, aChatBatch().requests(2, model).json());
         amqp.purgeQueue(Queues.forModel(model), false);
         // What a worker's re-queue after a 429 leaves behind: unpublished, not to run for a while.
         jdbc.sql("UPDATE jobs SET published_at = NULL, not_before = now() + interval '1 hour' WHERE batch_id = :id "

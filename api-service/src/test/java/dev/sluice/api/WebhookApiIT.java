@@ -5,8 +5,6 @@ import static dev.sluice.api.FinishedJobs.finish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.secret.SecretCipher;
-import dev.sluice.db.batch.BatchRepository;
-import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.webhook.WebhookDelivery;
 import dev.sluice.db.webhook.WebhookDeliveryRepository;
 import dev.sluice.db.webhook.WebhookEventRepository;
@@ -26,12 +24,6 @@ import tools.jackson.databind.JsonNode;
  * here: its outbox sweep runs through the shared repository, and attempts are recorded as it records them.
  */
 class WebhookApiIT extends ApiTestBase {
-
-    @Autowired
-    private BatchRepository batches;
-
-    @Autowired
-    private BatchTransitions batchTransitions;
 
     @Autowired
     private WebhookEventRepository events;
@@ -198,23 +190,14 @@ class WebhookApiIT extends ApiTestBase {
     }
 
     private String completedBatchWithWebhook(String key) {
-        String id = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                key,
-                                aChatBatch()
-                                        .request("a", uniqueModel("hooked"))
-                                        .with("webhook_url", "https://hooks.example.com/x")
-                                        .json()))
-                .json()
-                .get("id")
-                .asString();
+        String id = createBatch(
+                key,
+                aChatBatch()
+                        .request("a", uniqueModel("hooked"))
+                        .with("webhook_url", "https://hooks.example.com/x")
+                        .json());
         finish(jdbc).succeeded(id, 1);
-        Instant now = Instant.now();
-        assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
-        assertThat(batchTransitions.markCompleted(id, batches.liveCounts(id), batches.liveUsage(id), null, null, now))
-                .isTrue();
+        completeBatch(id, null, null);
         return id;
     }
 }

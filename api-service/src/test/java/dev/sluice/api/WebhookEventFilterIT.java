@@ -6,8 +6,6 @@ import static dev.sluice.api.Uploads.anUpload;
 import static dev.sluice.api.Uploads.chatLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.db.batch.BatchRepository;
-import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.webhook.WebhookEventRepository;
 import java.time.Instant;
 import java.util.List;
@@ -28,12 +26,6 @@ import tools.jackson.databind.JsonNode;
 class WebhookEventFilterIT extends ApiTestBase {
 
     private static final String HOOK = "https://hooks.example.com/x";
-
-    @Autowired
-    private BatchRepository batches;
-
-    @Autowired
-    private BatchTransitions batchTransitions;
 
     @Autowired
     private WebhookEventRepository events;
@@ -189,24 +181,15 @@ class WebhookEventFilterIT extends ApiTestBase {
     }
 
     private String completedBatch(String key, List<String> filter) {
-        String id = expect(
-                        200,
-                        post(
-                                "/v1/batches",
-                                key,
-                                aChatBatch()
-                                        .request("a", uniqueModel("swept"))
-                                        .with("webhook_url", HOOK)
-                                        .with("webhook_events", filter)
-                                        .json()))
-                .json()
-                .get("id")
-                .asString();
+        String id = createBatch(
+                key,
+                aChatBatch()
+                        .request("a", uniqueModel("swept"))
+                        .with("webhook_url", HOOK)
+                        .with("webhook_events", filter)
+                        .json());
         finish(jdbc).succeeded(id, 1);
-        Instant now = Instant.now();
-        assertThat(batchTransitions.tryStartFinalizing(id, now)).isTrue();
-        assertThat(batchTransitions.markCompleted(id, batches.liveCounts(id), batches.liveUsage(id), null, null, now))
-                .isTrue();
+        completeBatch(id, null, null);
         return id;
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.api.batch;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.idempotency.IdempotencyKey;
+import dev.sluice.api.idempotency.IdempotentOperation;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.JsonBodies;
@@ -73,18 +74,12 @@ class BatchController {
         this.reader = new BatchReader(properties.input());
     }
 
-    @Operation(
+    @IdempotentOperation(
             summary = "Create a batch",
-            parameters =
-                    @Parameter(
-                            in = ParameterIn.HEADER,
-                            name = "Idempotency-Key",
-                            description = "The same key and body within 24 h return the first object"),
             requestBody =
                     @RequestBody(
                             required = true,
                             content = @Content(schema = @Schema(implementation = BatchSchemas.CreateBatch.class))))
-    @ErrorResponse(status = 409, description = "The Idempotency-Key was used for another request")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     BatchView create(Tenant tenant, HttpServletRequest request) {
         Submission submission = read(tenant, request);

@@ -2,6 +2,7 @@ package dev.sluice.api.job;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.idempotency.IdempotencyKey;
+import dev.sluice.api.idempotency.IdempotentOperation;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.JsonBodies;
@@ -14,8 +15,6 @@ import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.tenant.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
@@ -60,18 +59,12 @@ class JobController {
         this.maxCustomIdLength = properties.input().maxCustomIdLength();
     }
 
-    @Operation(
+    @IdempotentOperation(
             summary = "Submit one request as a job",
-            parameters =
-                    @Parameter(
-                            in = ParameterIn.HEADER,
-                            name = "Idempotency-Key",
-                            description = "The same key and body within 24 h return the first object"),
             requestBody =
                     @RequestBody(
                             required = true,
                             content = @Content(schema = @Schema(implementation = JobSchemas.CreateJob.class))))
-    @ErrorResponse(status = 409, description = "The Idempotency-Key was used for another request")
     @PostMapping(path = "/v1/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobView create(Tenant tenant, HttpServletRequest request) {
