@@ -177,6 +177,8 @@ class RetryIT extends WorkerIntegrationTest {
         return executor.pacedBy(
                 wait -> {
                     waits.add(wait);
+                    // The job's not_before is on PostgreSQL's clock, which no test can tick: the recorded wait
+                    // must really pass, or the claim finds the job not yet due and the executor waits again.
                     Thread.sleep(wait);
                 },
                 () -> roll);
