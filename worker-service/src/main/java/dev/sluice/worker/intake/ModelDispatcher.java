@@ -26,10 +26,12 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
  * Drains one model's queue on this worker, one thread per model, so a saturated or paused model never
- * holds up another. It <em>pulls</em>: while the queue has work it first waits for a pacer grant and only
- * then takes the next message ({@code basic.get}), so the message it runs is the highest-priority one
- * waiting at the moment a request may leave, and no message sits in this worker waiting for a slot.
- * Only after an empty poll does it hold one message while it waits for the first grant.
+ * holds up another. It <em>pulls</em>: while the queue has work it first waits until the pacer has room for a
+ * request ({@link GlobalPacer#room}), then takes as many messages ({@code basic.get}) as there is room for, and
+ * asks for their grants in one decision with the tokens each one's estimate reserves. So the messages it runs are
+ * the highest-priority ones waiting when a slot opens, and a message waits in this worker only while its tokens do
+ * not fit yet (at most the slots of one opening). Only after an empty poll does it hold one message while it waits
+ * for the first grant.
  *
  * <p>Each message runs on a virtual thread of its own and is acked on this dispatcher's channel once
  * {@link JobExecutor#execute} returns, that is after the job's outcome is committed. If the channel is lost,
@@ -80,68 +82,101 @@ final class ModelDispatcher implements Runnable {
     public void run() {
         Duration idle = MIN_IDLE;
         boolean busy = false;
+        // Messages taken but not yet granted: their tokens did not fit yet. Each holds one in-flight permit.
+        List<Held> held = new ArrayList<>();
         while (running) {
-            List<Grant> grants = new ArrayList<>();
+            List<Grant> grants = List.of();
             int permits = 0;
             try {
                 if (limits.paused(model)) {
-                    // The pacer would hold the grant too; waiting here also keeps no message or permit held.
+                    // The pacer would hold the grant too; waiting here also takes no new message.
                     sleeper.sleep(PAUSED_POLL);
                     continue;
                 }
-                inFlight.acquire();
-                permits = 1;
-                if (busy) {
-                    // As many grants as this worker can run now, decided in one transaction: a burst of N
-                    // leaves together instead of one database round trip after another.
-                    permits += inFlight.drainPermits();
-                    grants.addAll(pacer.acquire(model, permits));
-                    inFlight.release(permits - grants.size());
-                    permits = grants.size();
-                    int started = 0;
-                    while (!grants.isEmpty()) {
+                if (held.isEmpty()) {
+                    inFlight.acquire();
+                    permits = 1;
+                    if (busy) {
+                        // Wait for an open slot, then take as many messages as slots are open (and this worker can
+                        // run): a burst of N leaves together, and which jobs go is decided when they can go.
+                        permits += inFlight.drainPermits();
+                        int room = pacer.room(model, permits);
+                        inFlight.release(permits - room);
+                        permits = room;
+                    }
+                    while (permits > 0) {
                         GetResponse message = channel().basicGet(queue, false);
                         if (message == null) {
                             break;
                         }
-                        start(message, grants.removeFirst(), channel);
+                        Optional<Held> taken = decode(message, channel);
                         permits--;
-                        started++;
+                        if (taken.isPresent()) {
+                            held.add(taken.get());
+                        } else {
+                            inFlight.release();
+                        }
                     }
-                    busy = grants.isEmpty();
-                    if (started > 0) {
-                        idle = MIN_IDLE;
-                    }
-                } else {
-                    GetResponse message = channel().basicGet(queue, false);
-                    if (message != null) {
-                        grants.add(pacer.acquire(model));
-                        start(message, grants.removeFirst(), channel);
-                        permits = 0;
-                        busy = true;
-                        idle = MIN_IDLE;
-                    }
-                }
-                if (!grants.isEmpty() || permits > 0) {
-                    // The queue ran dry: unused grants go back, nothing was sent under them.
-                    giveBack(grants, permits);
-                    grants.clear();
+                    inFlight.release(permits);
                     permits = 0;
-                    busy = false;
-                    sleeper.sleep(idle);
-                    idle = idle.multipliedBy(2).compareTo(MAX_IDLE) > 0 ? MAX_IDLE : idle.multipliedBy(2);
+                    if (held.isEmpty()) {
+                        // The queue ran dry.
+                        busy = false;
+                        sleeper.sleep(idle);
+                        idle = idle.multipliedBy(2).compareTo(MAX_IDLE) > 0 ? MAX_IDLE : idle.multipliedBy(2);
+                        continue;
+                    }
+                    idle = MIN_IDLE;
+                    busy = true;
                 }
+                // One transaction grants as many of the held jobs, in order, as the limits admit with their tokens.
+                grants = pacer.acquire(
+                        model, held.stream().map(h -> h.job().tokens()).toList());
+                for (Grant grant : grants) {
+                    start(held.removeFirst(), grant);
+                }
+                grants = List.of();
             } catch (InterruptedException e) {
                 giveBack(grants, permits);
+                requeue(held);
                 Thread.currentThread().interrupt();
                 return;
             } catch (IOException | RuntimeException e) {
                 giveBack(grants, permits);
+                requeue(held);
                 log.warn("Dispatching model {} failed ({}); retrying in {}", model, e.getMessage(), AFTER_FAILURE);
                 closeChannel();
                 pauseAfterFailure();
             }
         }
+        requeue(held);
+    }
+
+    /** A message taken from the queue, decoded, waiting for its grant on the channel it came from. */
+    private record Held(JobMessage job, long tag, Channel channel) {}
+
+    /** The message's job; a malformed message is dropped (acked) and logged. */
+    private Optional<Held> decode(GetResponse message, Channel onChannel) {
+        Optional<JobMessage> job = JobMessageCodec.decode(message.getBody(), model);
+        long tag = message.getEnvelope().getDeliveryTag();
+        if (job.isEmpty()) {
+            log.warn(
+                    "Dropping a malformed message on the queue of model {} ({} bytes, no job_id)",
+                    model,
+                    message.getBody().length);
+            ack(onChannel, tag);
+            return Optional.empty();
+        }
+        return Optional.of(new Held(job.get(), tag, onChannel));
+    }
+
+    /** Hands held messages back to the broker, for this or another worker, and frees their permits. */
+    private void requeue(List<Held> held) {
+        for (Held message : held) {
+            nack(message.channel(), message.tag());
+            inFlight.release();
+        }
+        held.clear();
     }
 
     private void giveBack(List<Grant> grants, int permits) {
@@ -172,28 +207,18 @@ final class ModelDispatcher implements Runnable {
         closeChannel();
     }
 
-    private void start(GetResponse message, Grant grant, Channel onChannel) {
-        long tag = message.getEnvelope().getDeliveryTag();
+    private void start(Held message, Grant grant) {
         jobs.submit(() -> {
             try {
-                Optional<JobMessage> job = JobMessageCodec.decode(message.getBody(), model);
-                if (job.isEmpty()) {
-                    pacer.cancel(grant);
-                    log.warn(
-                            "Dropping a malformed message on the queue of model {} ({} bytes, no job_id)",
-                            model,
-                            message.getBody().length);
-                } else {
-                    executor.execute(job.get(), grant);
-                }
-                ack(onChannel, tag);
+                executor.execute(message.job(), grant);
+                ack(message.channel(), message.tag());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 // The database is probably down: the message goes back after a pause rather than spinning.
                 log.warn("Job message on model {} failed ({}); it goes back to the queue", model, e.getMessage());
                 pauseAfterFailure();
-                nack(onChannel, tag);
+                nack(message.channel(), message.tag());
             } finally {
                 inFlight.release();
             }

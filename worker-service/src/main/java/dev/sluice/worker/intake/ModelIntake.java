@@ -85,9 +85,9 @@ public class ModelIntake {
             dispatcher.start();
             dispatchers.put(model, dispatcher);
             log.info(
-                    "Dispatching model {} (limit {}, up to {} in flight on this worker)",
+                    "Dispatching model {} (limits {}, up to {} in flight on this worker)",
                     model,
-                    limits.effective(model),
+                    limits.limits(model),
                     maxInFlight);
             added++;
         }

@@ -8,9 +8,11 @@ package dev.sluice.worker.pacing;
  * @param credential    the key to send it with
  * @param model         the model
  * @param sentUs        the send time recorded for it, database clock: the grant plus the send allowance
+ * @param tokens        the tokens reserved for it against the model's token limits
  * @param leaseUntilUs  when its concurrency lease lapses if never released, or 0 when it holds none
  *                      (the model had no concurrency cap)
  * @param grantedNanos  the pacer's {@link MonotonicClock} when the grant was decided (just after the row was
  *                      locked and its clock read); {@link System#nanoTime()} in production
  */
-public record Grant(Credential credential, String model, long sentUs, long leaseUntilUs, long grantedNanos) {}
+public record Grant(
+        Credential credential, String model, long sentUs, long tokens, long leaseUntilUs, long grantedNanos) {}

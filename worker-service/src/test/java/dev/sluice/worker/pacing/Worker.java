@@ -1,6 +1,6 @@
 package dev.sluice.worker.pacing;
 
-import dev.sluice.common.Limit;
+import dev.sluice.common.LimitSet;
 import dev.sluice.testsupport.TestInfrastructure;
 import dev.sluice.worker.WorkerApplication;
 import dev.sluice.worker.intake.ModelIntake;
@@ -83,9 +83,9 @@ final class Worker implements AutoCloseable {
         return context.getBean(ModelIntake.class).consumedModels().contains(model);
     }
 
-    /** The limit this worker's pacer applies to {@code model} now. */
-    Limit limit(String model) {
-        return context.getBean(GlobalPacer.class).limit(model);
+    /** The limits this worker's pacer applies to {@code model} now. */
+    LimitSet limits(String model) {
+        return context.getBean(GlobalPacer.class).limits(model);
     }
 
     /** Whether this worker holds {@code model} paused. */
