@@ -37,6 +37,9 @@ public class ModelRepository {
               FROM model_limits
             """;
 
+    /** Requests before tokens, shorter windows first: the order every listing shows them in. */
+    private static final String LIMITS_ORDER = " ORDER BY model, unit, window_ms";
+
     /** Sets or clears (nulls) the operator's concurrency cap and answer default; creates the model if unseen. */
     private static final String CONFIGURE = """
             INSERT INTO models (model, first_seen_at, max_concurrency, default_max_tokens, updated_at)
@@ -95,8 +98,9 @@ public class ModelRepository {
 
     /** Every model's pacing settings, by model id. */
     public List<ModelSettings> settings() {
-        Map<String, List<StoredLimit>> limits = jdbc.sql(LIMITS).query(ModelRepository::mapLimit).stream()
-                .collect(Collectors.groupingBy(StoredLimit::model));
+        Map<String, List<StoredLimit>> limits =
+                jdbc.sql(LIMITS + LIMITS_ORDER).query(ModelRepository::mapLimit).list().stream()
+                        .collect(Collectors.groupingBy(StoredLimit::model));
         return jdbc.sql(SETTINGS + " ORDER BY model")
                 .query((rs, n) -> mapSettings(rs, limits.getOrDefault(rs.getString("model"), List.of())))
                 .list();
@@ -104,7 +108,7 @@ public class ModelRepository {
 
     /** One model's pacing settings. */
     public Optional<ModelSettings> settings(String model) {
-        List<StoredLimit> limits = jdbc.sql(LIMITS + " WHERE model = :model")
+        List<StoredLimit> limits = jdbc.sql(LIMITS + " WHERE model = :model" + LIMITS_ORDER)
                 .param("model", model)
                 .query(ModelRepository::mapLimit)
                 .list();

@@ -180,6 +180,9 @@ public class JobExecutor {
 
     private Optional<Duration> run(Claim claim, Grant grant, TokenEstimate estimate) throws InterruptedException {
         ClaimedJob job = claim.job();
+        // What the pacer believed when it let this request go: a 429 is judged against that, not against limits
+        // learned meanwhile from the other 429s of the same burst (those are one lesson, not a small margin).
+        RetryPolicy.Pacing pacing = new RetryPolicy.Pacing(pacer.limits(job.model()), pacer.margin(job.model()));
         CompletableFuture<Long> sentAt = new CompletableFuture<>();
         sentAt.thenAcceptAsync(nanos -> pacer.sent(grant, nanos), background);
         Attempt attempt;
@@ -199,7 +202,6 @@ public class JobExecutor {
         if (attempt instanceof Attempt.Success success) {
             settle(grant, estimate, success);
         }
-        RetryPolicy.Pacing pacing = new RetryPolicy.Pacing(pacer.limits(job.model()), pacer.margin(job.model()));
         return apply(claim, grant, attempt, policy.decide(attempt, job.attempts(), pacing, roll.getAsDouble()));
     }
 
