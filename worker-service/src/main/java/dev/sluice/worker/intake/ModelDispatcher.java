@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.ChannelProxy;
@@ -52,6 +53,8 @@ final class ModelDispatcher implements Runnable {
     private final JobExecutor executor;
     private final Sleeper sleeper;
     private final Semaphore inFlight;
+    private final int maxInFlight;
+    private final AtomicLong started = new AtomicLong();
     private final ExecutorService jobs = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-job-", 0).factory());
     private volatile boolean running = true;
@@ -74,6 +77,7 @@ final class ModelDispatcher implements Runnable {
         this.executor = executor;
         this.sleeper = sleeper;
         this.inFlight = new Semaphore(maxInFlight);
+        this.maxInFlight = maxInFlight;
     }
 
     @Override
@@ -172,7 +176,18 @@ final class ModelDispatcher implements Runnable {
         closeChannel();
     }
 
+    /** How many messages this dispatcher has taken so far: the intake's sign of activity. */
+    long started() {
+        return started.get();
+    }
+
+    /** Jobs running (or permits held by the dispatching loop) now; 0 when the dispatcher is between polls. */
+    int inFlight() {
+        return maxInFlight - inFlight.availablePermits();
+    }
+
     private void start(GetResponse message, Grant grant, Channel onChannel) {
+        started.incrementAndGet();
         long tag = message.getEnvelope().getDeliveryTag();
         jobs.submit(() -> {
             try {
