@@ -1,6 +1,7 @@
 package dev.sluice.api.admin;
 
 import dev.sluice.api.model.ModelRegistry;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
@@ -21,7 +22,7 @@ final class ModelViews {
             String id,
             String object,
 
-            @Schema(allowableValues = {"provider", "operator"})
+            @ArraySchema(schema = @Schema(allowableValues = {"provider", "operator"}))
             List<String> sources) {}
 
     /**
@@ -57,6 +58,6 @@ final class ModelViews {
             String object,
             boolean deleted,
 
-            @Schema(allowableValues = {"provider", "operator"})
+            @ArraySchema(schema = @Schema(allowableValues = {"provider", "operator"}))
             List<String> sources) {}
 }
