@@ -2,6 +2,7 @@ package dev.sluice.api;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -20,6 +21,10 @@ import org.springframework.util.unit.DataSize;
  * @param webhook      webhook targets and signing secrets
  * @param events       the live progress stream ({@code GET /v1/batches/{id}/events})
  * @param facade       the synchronous OpenAI facade ({@code POST /v1/chat/completions}, {@code GET /v1/models}, ...)
+ * @param models       {@code SLUICE_MODELS}: models an operator allows in addition to those the provider lists at
+ *                     {@code GET /v1/models}, comma-separated (default none); the way to use a provider without a
+ *                     model list. Submissions naming any other model are refused with 400 {@code model_not_found}
+ *                     (docs/contract.md, "Models")
  */
 @ConfigurationProperties("sluice")
 public record ApiProperties(
@@ -28,7 +33,8 @@ public record ApiProperties(
         @DefaultValue Dispatch dispatch,
         @DefaultValue Webhook webhook,
         @DefaultValue Events events,
-        @DefaultValue Facade facade) {
+        @DefaultValue Facade facade,
+        @DefaultValue List<String> models) {
 
     /** The shortest admin key the service starts with: a short one would be guessed. */
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -42,6 +48,9 @@ public record ApiProperties(
                         + MIN_ADMIN_KEY_LENGTH
                         + ". Choose a long random one, e.g. openssl rand -hex 24");
         facade = facade == null ? Facade.DEFAULTS : facade;
+        models = models == null
+                ? List.of()
+                : models.stream().map(String::strip).filter(m -> !m.isEmpty()).toList();
     }
 
     /** Whether {@code /admin/**} is enabled, i.e. an admin key is configured. */
@@ -53,7 +62,8 @@ public record ApiProperties(
     public String toString() {
         // The admin key must never reach a log, even through a debug dump of the configuration.
         return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", input=" + input + ", dispatch="
-                + dispatch + ", webhook=" + webhook + ", events=" + events + ", facade=" + facade + "]";
+                + dispatch + ", webhook=" + webhook + ", events=" + events + ", facade=" + facade + ", models=" + models
+                + "]";
     }
 
     /**
@@ -192,7 +202,12 @@ public record ApiProperties(
      *                        {@code sluice.facade.upstream-base-url}, default {@code http://localhost:3010}
      * @param upstreamApiKey  the provider key for {@code GET /v1/models} ({@code sluice.facade.upstream-api-key},
      *                        default {@code sk-local}); never logged
-     * @param modelsTtl       how long the provider's model list is reused before it is fetched again (default 60s)
+     * @param modelsTtl       how long the provider's model list is reused before it is fetched again, and how often
+     *                        the model registry reads it ({@code sluice.facade.models-ttl}, default 60s)
+     * @param modelsMissRefresh the shortest time between two reads of the provider's list that submissions naming
+     *                        an unlisted model cause ({@code sluice.facade.models-miss-refresh}, default 5s), so that
+     *                        a model the provider has just added is usable at once, and a flood of unknown models
+     *                        costs the provider at most one call per this interval
      * @param cache           whether deterministic calls are answered from the response cache and identical calls
      *                        in flight share one job ({@code sluice.facade.cache}, default true); the workers keep
      *                        the answers ({@code sluice.cache.*} of the worker)
@@ -207,6 +222,7 @@ public record ApiProperties(
             @DefaultValue("http://localhost:3010") URI upstreamBaseUrl,
             @DefaultValue("sk-local") String upstreamApiKey,
             @DefaultValue("60s") Duration modelsTtl,
+            @DefaultValue("5s") Duration modelsMissRefresh,
             @DefaultValue("true") boolean cache,
             @DefaultValue("15s") Duration keepAlive) {
 
@@ -216,6 +232,7 @@ public record ApiProperties(
                 URI.create("http://localhost:3010"),
                 "sk-local",
                 Duration.ofSeconds(60),
+                Duration.ofSeconds(5),
                 true,
                 Duration.ofSeconds(15));
 
@@ -226,6 +243,7 @@ public record ApiProperties(
                     upstreamBaseUrl.getScheme() != null && upstreamBaseUrl.getHost() != null,
                     "sluice.facade.upstream-base-url must be an absolute URL, got " + upstreamBaseUrl);
             require(!modelsTtl.isNegative(), "sluice.facade.models-ttl must not be negative");
+            require(!modelsMissRefresh.isNegative(), "sluice.facade.models-miss-refresh must not be negative");
             require(keepAlive.isPositive(), "sluice.facade.keep-alive must be positive");
         }
 
@@ -237,7 +255,9 @@ public record ApiProperties(
         @Override
         public String toString() {
             return "Facade[maxWait=" + maxWait + ", recheckInterval=" + recheckInterval + ", upstreamBaseUrl="
-                    + upstreamBaseUrl + ", upstreamApiKey=***, modelsTtl=" + modelsTtl + ", cache=" + cache
+                    + upstreamBaseUrl + ", upstreamApiKey=***, modelsTtl=" + modelsTtl + ", modelsMissRefresh="
+                    + modelsMissRefresh
+                    + ", cache=" + cache
                     + ", keepAlive=" + keepAlive + "]";
         }
     }

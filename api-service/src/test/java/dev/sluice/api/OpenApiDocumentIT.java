@@ -175,6 +175,11 @@ class OpenApiDocumentIT extends ApiTestBase {
         conformsRequest("post", "/admin/jobs/retry", retry);
         conforms("post", "/admin/jobs/retry", post("/admin/jobs/retry", ADMIN_KEY, retry), 200);
         conforms("get", "/admin/queues", get("/admin/queues", key), 403);
+        String allowed = "{\"model\":\"acme/documented-" + dev.sluice.common.Ids.random(4) + "\"}";
+        conformsRequest("post", "/admin/models", allowed);
+        conforms("post", "/admin/models", post("/admin/models", ADMIN_KEY, allowed), 201);
+        conforms("post", "/admin/models", post("/admin/models", ADMIN_KEY, allowed), 200);
+        conforms("get", "/admin/models", get("/admin/models", ADMIN_KEY), 200);
     }
 
     /** The response's JSON validates against the document's schema for the operation and status. */

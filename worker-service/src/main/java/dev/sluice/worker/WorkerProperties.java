@@ -198,15 +198,22 @@ public record WorkerProperties(
     }
 
     /**
-     * Model discovery.
+     * Model discovery and each model's dispatcher.
      *
      * @param discoveryInterval how often the {@code models} table is read for models whose queue is not yet
-     *                          consumed
+     *                          consumed, and for released models that have work again
+     * @param idleRelease       {@code SLUICE_INTAKE_IDLE_RELEASE} (default 5m): a model's dispatcher that has started no
+     *                          job for this long, has none in flight and whose model has no due queued job is stopped,
+     *                          and its broker channel closed; it starts again within {@code discoveryInterval} once
+     *                          the model has a due job (docs/architecture.md, "Dispatchers")
      */
-    public record Intake(@DefaultValue("1s") Duration discoveryInterval) {
+    public record Intake(
+            @DefaultValue("1s") Duration discoveryInterval,
+            @DefaultValue("5m") Duration idleRelease) {
 
         public Intake {
             requirePositive(discoveryInterval, "sluice.intake.discovery-interval");
+            requirePositive(idleRelease, "sluice.intake.idle-release");
         }
     }
 

@@ -29,6 +29,7 @@ class WorkerPropertiesTest {
         assertThat(properties.pacing().maxConcurrency()).isEqualTo(64);
         assertThat(properties.retry().maxAttempts()).isEqualTo(5);
         assertThat(properties.intake().discoveryInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(properties.intake().idleRelease()).isEqualTo(Duration.ofMinutes(5));
         assertThat(properties.lease().duration())
                 .isGreaterThan(properties.upstream().readTimeout());
         assertThat(properties.upstream().maxResponseSize().toBytes()).isEqualTo(16L * 1024 * 1024);

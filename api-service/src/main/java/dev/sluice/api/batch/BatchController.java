@@ -3,6 +3,7 @@ package dev.sluice.api.batch;
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotentOperation;
+import dev.sluice.api.model.ModelRegistry;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.JsonBodies;
@@ -64,14 +65,15 @@ class BatchController {
             FileRepository files,
             InputFileLines inputFiles,
             ApiProperties properties,
-            WebhookUrls webhookUrls) {
+            WebhookUrls webhookUrls,
+            ModelRegistry models) {
         this.webhookUrls = webhookUrls;
         this.service = service;
         this.views = views;
         this.batches = batches;
         this.files = files;
         this.inputFiles = inputFiles;
-        this.reader = new BatchReader(properties.input());
+        this.reader = new BatchReader(properties.input(), models::require);
     }
 
     @IdempotentOperation(

@@ -2,6 +2,7 @@ package dev.sluice.api.batch;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.job.JobRequest;
+import dev.sluice.api.model.ModelRegistry;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonInput;
 import dev.sluice.api.web.PageQuery;
@@ -40,8 +41,11 @@ class InputFileLines {
     private final FileEntityRepository files;
     private final FilePartRepository parts;
     private final ApiProperties.Input limits;
+    private final ModelRegistry models;
 
-    InputFileLines(FileEntityRepository files, FilePartRepository parts, ApiProperties properties) {
+    InputFileLines(
+            FileEntityRepository files, FilePartRepository parts, ApiProperties properties, ModelRegistry models) {
+        this.models = models;
         this.files = files;
         this.parts = parts;
         this.limits = properties.input();
@@ -86,7 +90,7 @@ class InputFileLines {
     }
 
     private void lines(InputStream in, String fileId, Endpoint target, Consumer<JobRequest> sink) {
-        BatchLines lines = new BatchLines(limits, "input_file_id");
+        BatchLines lines = new BatchLines(limits, models::require, "input_file_id");
         BoundedLines reader = new BoundedLines(
                 new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024),
                 (int) limits.maxLineSize().toBytes(),

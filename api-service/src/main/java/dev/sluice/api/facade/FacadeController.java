@@ -1,5 +1,6 @@
 package dev.sluice.api.facade;
 
+import dev.sluice.api.model.ModelRegistry;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.common.Endpoint;
@@ -37,10 +38,12 @@ class FacadeController {
 
     private final FacadeService facade;
     private final FacadeCache cache;
+    private final ModelRegistry models;
 
-    FacadeController(FacadeService facade, FacadeCache cache) {
+    FacadeController(FacadeService facade, FacadeCache cache, ModelRegistry models) {
         this.facade = facade;
         this.cache = cache;
+        this.models = models;
     }
 
     @FacadeOperation(summary = "Create a chat completion")
@@ -94,6 +97,8 @@ class FacadeController {
         boolean cancel = "true".equalsIgnoreCase(request.getHeader(CANCEL_HEADER));
         boolean bypass = noCache(request.getHeader("Cache-Control"));
         FacadeCall call = FacadeCall.read(endpoint, JsonBodies.read(request));
+        // Before the cache: an unknown model must not even reach a cache metric's tag.
+        models.require(call.model(), "model", "");
         SseRelay relay = call.stream() ? new SseRelay(response, call) : null;
         try {
             ResponseEntity<String> answer = cache.answer(

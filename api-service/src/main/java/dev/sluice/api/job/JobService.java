@@ -4,6 +4,7 @@ import dev.sluice.api.dispatch.JobPublisher;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.metrics.SubmissionMetrics;
+import dev.sluice.api.model.ModelRegistry;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
@@ -38,6 +39,7 @@ public class JobService {
     private final Clock clock;
     private final SubmissionMetrics metrics;
     private final JobTransitions transitions;
+    private final ModelRegistry registry;
 
     JobService(
             JobRepository jobs,
@@ -47,7 +49,9 @@ public class JobService {
             TransactionTemplate transaction,
             Clock clock,
             SubmissionMetrics metrics,
-            JobTransitions transitions) {
+            JobTransitions transitions,
+            ModelRegistry registry) {
+        this.registry = registry;
         this.transitions = transitions;
         this.jobs = jobs;
         this.models = models;
@@ -66,6 +70,7 @@ public class JobService {
         String jobId = Ids.job();
         Instant now = clock.instant();
         JobRequest request = job.request();
+        registry.require(request.model(), "body.model", "");
         NewJob newJob = new NewJob(
                 jobId,
                 tenant.id(),
@@ -99,9 +104,11 @@ public class JobService {
 
     /**
      * Stores a single job without idempotency key under {@code jobId} (from {@link Ids#job()}) and publishes
-     * it once committed: the synchronous facade's path, which must know the id before the job can finish.
+     * it once committed: the synchronous facade's path, which must know the id before the job can finish. The
+     * facade has refused an unknown model already; checking again here costs a set lookup.
      */
     public void submit(Tenant tenant, String jobId, Endpoint endpoint, String model, String body, int priority) {
+        registry.require(model, "model", "");
         Instant now = clock.instant();
         NewJob newJob = new NewJob(jobId, tenant.id(), null, null, null, endpoint.path(), model, body, priority, null);
         transaction.executeWithoutResult(status -> {

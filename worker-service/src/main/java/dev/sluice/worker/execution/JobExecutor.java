@@ -180,9 +180,9 @@ public class JobExecutor {
 
     private Optional<Duration> run(Claim claim, Grant grant, TokenEstimate estimate) throws InterruptedException {
         ClaimedJob job = claim.job();
-        // What the pacer believed when it let this request go: a 429 is judged against that, not against limits
+        // What the pacer believed when it granted this request: a 429 is judged against that, not against limits
         // learned meanwhile from the other 429s of the same burst (those are one lesson, not a small margin).
-        RetryPolicy.Pacing pacing = new RetryPolicy.Pacing(pacer.limits(job.model()), pacer.margin(job.model()));
+        RetryPolicy.Pacing pacing = new RetryPolicy.Pacing(grant.limits(), grant.margin());
         CompletableFuture<Long> sentAt = new CompletableFuture<>();
         sentAt.thenAcceptAsync(nanos -> pacer.sent(grant, nanos), background);
         Attempt attempt;

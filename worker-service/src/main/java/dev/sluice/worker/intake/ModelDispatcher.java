@@ -1,6 +1,7 @@
 package dev.sluice.worker.intake;
 
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.GetResponse;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobMessageCodec;
@@ -15,10 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.ChannelProxy;
@@ -30,8 +34,9 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * request ({@link GlobalPacer#room}), then takes as many messages ({@code basic.get}) as there is room for, and
  * asks for their grants in one decision with the tokens each one's estimate reserves. So the messages it runs are
  * the highest-priority ones waiting when a slot opens, and a message waits in this worker only while its tokens do
- * not fit yet (at most the slots of one opening). Only after an empty poll does it hold one message while it waits
- * for the first grant.
+ * not fit yet (at most the slots of one opening). When the queue runs dry it waits for the broker to push the next
+ * message (a consumer with a prefetch of one, {@link #awaitDelivery}): an idle model costs no polling, and a new
+ * job is picked up the moment it is published; that one message is then held while it waits for its grant.
  *
  * <p>Each message runs on a virtual thread of its own and is acked on this dispatcher's channel once
  * {@link JobExecutor#execute} returns, that is after the job's outcome is committed. If the channel is lost,
@@ -41,8 +46,6 @@ final class ModelDispatcher implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelDispatcher.class);
 
-    private static final Duration MIN_IDLE = Duration.ofMillis(50);
-    private static final Duration MAX_IDLE = Duration.ofMillis(250);
     private static final Duration PAUSED_POLL = Duration.ofMillis(500);
     private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
 
@@ -54,6 +57,8 @@ final class ModelDispatcher implements Runnable {
     private final JobExecutor executor;
     private final Sleeper sleeper;
     private final Semaphore inFlight;
+    private final int maxInFlight;
+    private final AtomicLong started = new AtomicLong();
     private final ExecutorService jobs = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-job-", 0).factory());
     private volatile boolean running = true;
@@ -76,11 +81,11 @@ final class ModelDispatcher implements Runnable {
         this.executor = executor;
         this.sleeper = sleeper;
         this.inFlight = new Semaphore(maxInFlight);
+        this.maxInFlight = maxInFlight;
     }
 
     @Override
     public void run() {
-        Duration idle = MIN_IDLE;
         boolean busy = false;
         // Messages taken but not yet granted: their tokens did not fit yet. Each holds one in-flight permit.
         List<Held> held = new ArrayList<>();
@@ -96,20 +101,31 @@ final class ModelDispatcher implements Runnable {
                 if (held.isEmpty()) {
                     inFlight.acquire();
                     permits = 1;
-                    if (busy) {
-                        // Wait for an open slot, then take as many messages as slots are open (and this worker can
-                        // run): a burst of N leaves together, and which jobs go is decided when they can go.
-                        permits += inFlight.drainPermits();
-                        int room = pacer.room(model, permits);
-                        inFlight.release(permits - room);
-                        permits = room;
+                    if (!busy) {
+                        // Idle: wait for the broker to push the next message, which costs nothing meanwhile.
+                        Optional<Held> first = awaitDelivery();
+                        permits = 0;
+                        if (first.isPresent()) {
+                            held.add(first.get());
+                            busy = true;
+                        } else {
+                            inFlight.release();
+                        }
+                        continue;
                     }
+                    // Wait for an open slot, then take as many messages as slots are open (and this worker can
+                    // run): a burst of N leaves together, and which jobs go is decided when they can go.
+                    permits += inFlight.drainPermits();
+                    int room = pacer.room(model, permits);
+                    inFlight.release(permits - room);
+                    permits = room;
                     while (permits > 0) {
                         GetResponse message = channel().basicGet(queue, false);
                         if (message == null) {
                             break;
                         }
-                        Optional<Held> taken = decode(message, channel);
+                        Optional<Held> taken =
+                                decode(message.getBody(), message.getEnvelope().getDeliveryTag(), channel);
                         permits--;
                         if (taken.isPresent()) {
                             held.add(taken.get());
@@ -120,14 +136,10 @@ final class ModelDispatcher implements Runnable {
                     inFlight.release(permits);
                     permits = 0;
                     if (held.isEmpty()) {
-                        // The queue ran dry.
+                        // The queue ran dry: back to waiting for a push.
                         busy = false;
-                        sleeper.sleep(idle);
-                        idle = idle.multipliedBy(2).compareTo(MAX_IDLE) > 0 ? MAX_IDLE : idle.multipliedBy(2);
                         continue;
                     }
-                    idle = MIN_IDLE;
-                    busy = true;
                 }
                 // One transaction grants as many of the held jobs, in order, as the limits admit with their tokens.
                 grants = pacer.acquire(
@@ -156,18 +168,57 @@ final class ModelDispatcher implements Runnable {
     private record Held(JobMessage job, long tag, Channel channel) {}
 
     /** The message's job; a malformed message is dropped (acked) and logged. */
-    private Optional<Held> decode(GetResponse message, Channel onChannel) {
-        Optional<JobMessage> job = JobMessageCodec.decode(message.getBody(), model);
-        long tag = message.getEnvelope().getDeliveryTag();
+    private Optional<Held> decode(byte[] body, long tag, Channel onChannel) {
+        Optional<JobMessage> job = JobMessageCodec.decode(body, model);
         if (job.isEmpty()) {
-            log.warn(
-                    "Dropping a malformed message on the queue of model {} ({} bytes, no job_id)",
-                    model,
-                    message.getBody().length);
+            log.warn("Dropping a malformed message on the queue of model {} ({} bytes, no job_id)", model, body.length);
             ack(onChannel, tag);
             return Optional.empty();
         }
         return Optional.of(new Held(job.get(), tag, onChannel));
+    }
+
+    /**
+     * Blocks until the queue has a message and returns it, taken: one {@code basic.get} for a message already
+     * waiting, else a consumer with a prefetch of one, so the broker pushes the next message the moment it is
+     * published — no polling, no round trip while the queue stays empty. The consumer is cancelled once it has
+     * delivered (the prefetch of one keeps it from taking a second meanwhile). Empty when the message was malformed
+     * (dropped), or when the consumer was cancelled from outside.
+     */
+    private Optional<Held> awaitDelivery() throws IOException, InterruptedException {
+        Channel onChannel = channel();
+        GetResponse waiting = onChannel.basicGet(queue, false);
+        if (waiting != null) {
+            return decode(waiting.getBody(), waiting.getEnvelope().getDeliveryTag(), onChannel);
+        }
+        BlockingQueue<Optional<Delivery>> bell = new LinkedBlockingQueue<>();
+        onChannel.basicQos(1);
+        String consumerTag = onChannel.basicConsume(
+                queue,
+                false,
+                (tag, delivery) -> bell.add(Optional.of(delivery)),
+                tag -> bell.add(Optional.empty()),
+                (tag, signal) -> bell.add(Optional.empty()));
+        Optional<Delivery> delivered;
+        try {
+            delivered = bell.take();
+        } finally {
+            try {
+                onChannel.basicCancel(consumerTag);
+            } catch (IOException | RuntimeException alreadyGone) {
+                // Cancelled by the broker, or the channel closed: nothing left to cancel.
+            }
+        }
+        if (delivered.isEmpty()) {
+            throw new IOException("the consumer of " + queue + " was cancelled");
+        }
+        // A delivery may also have come between the first one and the cancel (never with a prefetch of one, but a
+        // second one would stay unacked on this channel until it closes, so it is handed back at once).
+        for (Optional<Delivery> extra : bell) {
+            extra.ifPresent(d -> nack(onChannel, d.getEnvelope().getDeliveryTag()));
+        }
+        Delivery delivery = delivered.get();
+        return decode(delivery.getBody(), delivery.getEnvelope().getDeliveryTag(), onChannel);
     }
 
     /** Hands held messages back to the broker, for this or another worker, and frees their permits. */
@@ -207,7 +258,18 @@ final class ModelDispatcher implements Runnable {
         closeChannel();
     }
 
+    /** How many messages this dispatcher has taken so far: the intake's sign of activity. */
+    long started() {
+        return started.get();
+    }
+
+    /** Jobs running (or permits held by the dispatching loop) now; 0 when the dispatcher is between polls. */
+    int inFlight() {
+        return maxInFlight - inFlight.availablePermits();
+    }
+
     private void start(Held message, Grant grant) {
+        started.incrementAndGet();
         jobs.submit(() -> {
             try {
                 executor.execute(message.job(), grant);

@@ -155,7 +155,14 @@ public class GlobalPacer {
                 if (!burst[0].grants().isEmpty()) {
                     return burst[0].grants().stream()
                             .map(g -> new Grant(
-                                    credential, model, g.sentUs(), g.tokens(), g.leaseUntilUs(), decidedNanos[0]))
+                                    credential,
+                                    model,
+                                    g.sentUs(),
+                                    g.tokens(),
+                                    g.leaseUntilUs(),
+                                    decidedNanos[0],
+                                    set,
+                                    margin))
                             .toList();
                 }
                 Budget.Wait wait = burst[0].notBefore();

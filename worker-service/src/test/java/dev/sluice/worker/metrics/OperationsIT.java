@@ -185,8 +185,12 @@ class OperationsIT {
                 .as("this worker dispatches it")
                 .isEqualTo(1.0);
         assertThat(value(gauged, "sluice_queue_depth", held, "")).isEqualTo(2.0);
-        assertThat(value(gauged, "sluice_limit_requests", model, "kind=\"effective\""))
+        // Every limit in force, with its unit, window and source; and how much of it the busiest key used.
+        assertThat(value(gauged, "sluice_limit", model, "unit=\"requests\",window=\"2s\""))
                 .isEqualTo(5.0);
+        assertThat(gauged).contains("source=\"default\"");
+        assertThat(value(gauged, "sluice_limit_used", model, "unit=\"requests\",window=\"2s\""))
+                .isBetween(0.0, 5.0);
         assertThat(waiting.jobIds()).hasSize(2);
     }
 

@@ -218,10 +218,13 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
         // key, so the first key's is shared by all three workers and the second key's is the third worker's.
         try (Worker third =
                 Worker.start("third", SIMULATOR.baseUrl(), "sluice.upstream.api-keys=" + sharedKey + "," + secondKey)) {
+            // A worker that starts dispatches only the models it finds with queued work (or new ones): the stored
+            // jobs bring the third in; they are published once all three dispatch, as the api publishes after storing.
+            SubmittedBatch submitted = submissions.batch().chats(model, 20).store();
             awaitConsumedBy(model, first, second, third);
             Instant started = Instant.now();
 
-            SubmittedBatch submitted = submissions.batch().chats(model, 20).submit();
+            submitted.messages().forEach(submissions::publish);
 
             awaitCompleted(submitted, Duration.ofSeconds(30));
             Duration took = Duration.between(started, Instant.now());
