@@ -139,7 +139,9 @@ public class GlobalPacer {
             }
             long[] costs =
                     estimates.stream().mapToLong(e -> limits.cost(model, e)).toArray();
-            Budget.Rules rules = rules(model);
+            LimitSet set = limits.limits(model);
+            Duration margin = margin(model);
+            Budget.Rules rules = new Budget.Rules(set.limits(), margin, limits.maxConcurrency(model), lease, allowance);
             long waitUs = Long.MAX_VALUE;
             int start = Math.floorMod(rotation.getAndIncrement(), credentials.size());
             for (int i = 0; i < credentials.size(); i++) {
