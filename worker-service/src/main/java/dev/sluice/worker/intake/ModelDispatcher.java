@@ -99,20 +99,19 @@ final class ModelDispatcher implements Runnable {
                     continue;
                 }
                 if (held.isEmpty()) {
-                    inFlight.acquire();
-                    permits = 1;
                     if (!busy) {
-                        // Idle: wait for the broker to push the next message, which costs nothing meanwhile.
+                        // Idle: wait for the broker to push the next message, which costs nothing meanwhile (and
+                        // holds no permit, so an idle dispatcher has nothing in flight).
                         Optional<Held> first = awaitDelivery();
-                        permits = 0;
                         if (first.isPresent()) {
+                            inFlight.acquire();
                             held.add(first.get());
                             busy = true;
-                        } else {
-                            inFlight.release();
                         }
                         continue;
                     }
+                    inFlight.acquire();
+                    permits = 1;
                     // Wait for an open slot, then take as many messages as slots are open (and this worker can
                     // run): a burst of N leaves together, and which jobs go is decided when they can go.
                     permits += inFlight.drainPermits();
