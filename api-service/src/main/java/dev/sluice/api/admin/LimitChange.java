@@ -111,6 +111,9 @@ record LimitChange(String model, List<Limit> limits, Integer maxConcurrency, Int
         if (limits == null || limits.isNull()) {
             return List.of();
         }
+        if (limits.isArray() && limits.isEmpty()) {
+            return List.of();
+        }
         if (!limits.isArray()) {
             throw ApiException.invalid(
                     "limits", "invalid_limits", "'limits' must be an array of {requests | tokens, per_seconds}.");

@@ -1,9 +1,12 @@
 package dev.sluice.api.admin;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.sluice.common.Limit;
 import dev.sluice.common.LimitSet;
 import dev.sluice.db.model.ModelSettings;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.annotation.Nullable;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -52,11 +55,11 @@ final class LimitViews {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record LimitEntry(
-            @Nullable Long requests,
-            @Nullable Long tokens,
+            @Schema(requiredMode = NOT_REQUIRED) @Nullable Long requests,
+            @Schema(requiredMode = NOT_REQUIRED) @Nullable Long tokens,
             BigDecimal perSeconds,
             String source,
-            @Nullable Long learnedAt,
+            @Schema(requiredMode = NOT_REQUIRED) @Nullable Long learnedAt,
             long used) {
 
         static LimitEntry of(LimitSet.Entry entry, long used) {
