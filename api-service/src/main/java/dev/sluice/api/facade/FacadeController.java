@@ -1,5 +1,7 @@
 package dev.sluice.api.facade;
 
+import dev.sluice.api.quota.Quota;
+import dev.sluice.api.quota.QuotaLeases;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.common.Endpoint;
@@ -37,10 +39,12 @@ class FacadeController {
 
     private final FacadeService facade;
     private final FacadeCache cache;
+    private final QuotaLeases leases;
 
-    FacadeController(FacadeService facade, FacadeCache cache) {
+    FacadeController(FacadeService facade, FacadeCache cache, QuotaLeases leases) {
         this.facade = facade;
         this.cache = cache;
+        this.leases = leases;
     }
 
     @FacadeOperation(summary = "Create a chat completion")
@@ -95,7 +99,8 @@ class FacadeController {
         boolean bypass = noCache(request.getHeader("Cache-Control"));
         FacadeCall call = FacadeCall.read(endpoint, JsonBodies.read(request));
         SseRelay relay = call.stream() ? new SseRelay(response, call) : null;
-        try {
+        // Counted against the tenant's waiting-facade-calls quota until answered, on every replica (429 when full).
+        try (QuotaLeases.Lease lease = leases.acquire(tenant.id(), Quota.WAITING_FACADE_CALLS)) {
             ResponseEntity<String> answer = cache.answer(
                     tenant, call, bypass, wait, (jobId, left) -> facade.run(tenant, jobId, call, left, cancel, relay));
             // A relayed stream has already been written and closed; nothing more goes out.

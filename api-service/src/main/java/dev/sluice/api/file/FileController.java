@@ -2,6 +2,7 @@ package dev.sluice.api.file;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.db.file.FileEntityRepository;
@@ -75,12 +76,16 @@ class FileController {
                                     @Content(
                                             mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
                                             schema = @Schema(implementation = FileSchemas.Upload.class))))
+    @ErrorResponse(status = 429, description = "The upload would exceed the tenant's stored_bytes quota")
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     FileView upload(Tenant tenant, MultipartHttpServletRequest request) {
         UploadForm form = UploadForm.read(request, maxFileSize);
         try {
-            return FileView.of(
-                    uploads.store(tenant, form.filename(), form.file().getInputStream()));
+            return FileView.of(uploads.store(
+                    tenant,
+                    form.filename(),
+                    form.file().getInputStream(),
+                    form.file().getSize()));
         } catch (IOException e) {
             throw ApiException.invalid("file", "unreadable_file", "The uploaded file could not be read completely.");
         }
@@ -137,9 +142,16 @@ class FileController {
                     @Content(
                             mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
                             schema = @Schema(type = "string", format = "binary")))
+    @ErrorResponse(status = 410, description = "The content was removed after the retention period")
     @GetMapping("/{id}/content")
     void content(Tenant tenant, @PathVariable String id, HttpServletResponse response) throws IOException {
         FileRow file = find(tenant, id);
+        if (file.expired()) {
+            throw ApiException.gone(
+                    "content_expired",
+                    "The content of file " + file.id() + " was removed at " + file.expiredAt()
+                            + ", when its retention period ran out; the file object remains until deleted.");
+        }
         // OpenAI serves file content as bytes; clients write it out or split it into lines.
         response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
         response.setHeader(

@@ -4,6 +4,7 @@ import dev.sluice.api.dispatch.JobPublisher;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.metrics.SubmissionMetrics;
+import dev.sluice.api.quota.TenantQuotas;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
@@ -25,7 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores a single job (a batch of one, without a batch) and publishes it once stored, and cancels a
- * queued job, single or of a batch. The synchronous facade creates and cancels its jobs through here too.
+ * queued job, single or of a batch. The synchronous facade creates and cancels its jobs through here too. Each new
+ * job counts against the tenant's queued-jobs quota, checked in its storing transaction ({@link TenantQuotas}).
  */
 @Service
 public class JobService {
@@ -38,6 +40,7 @@ public class JobService {
     private final Clock clock;
     private final SubmissionMetrics metrics;
     private final JobTransitions transitions;
+    private final TenantQuotas quotas;
 
     JobService(
             JobRepository jobs,
@@ -47,7 +50,9 @@ public class JobService {
             TransactionTemplate transaction,
             Clock clock,
             SubmissionMetrics metrics,
-            JobTransitions transitions) {
+            JobTransitions transitions,
+            TenantQuotas quotas) {
+        this.quotas = quotas;
         this.transitions = transitions;
         this.jobs = jobs;
         this.models = models;
@@ -86,6 +91,7 @@ public class JobService {
             }
             jobs.insertAll(List.of(newJob), now);
             models.register(List.of(request.model()), now);
+            quotas.checkQueuedJobs(tenant.id(), 1);
             return null;
         });
         if (earlier != null) {
@@ -107,6 +113,7 @@ public class JobService {
         transaction.executeWithoutResult(status -> {
             jobs.insertAll(List.of(newJob), now);
             models.register(List.of(model), now);
+            quotas.checkQueuedJobs(tenant.id(), 1);
         });
         publisher.publish(List.of(new JobMessage(jobId, model, priority)));
     }
