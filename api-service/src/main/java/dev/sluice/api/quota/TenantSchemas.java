@@ -17,7 +17,7 @@ final class TenantSchemas {
             @Nullable
             Integer weight,
 
-            @Schema(requiredMode = NOT_REQUIRED) @Nullable QuotaOverrides quotas) {}
+            @Schema(requiredMode = NOT_REQUIRED) QuotaOverrides quotas) {}
 
     /** Each present quota is set; null returns it to the default (SLUICE_QUOTA_*). */
     @Schema(name = "TenantQuotaOverrides", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
