@@ -114,6 +114,13 @@ class RetentionIT extends ApiTestBase {
                         .body())
                 .contains("req-1");
         assertThat(storedBytes(tenantId)).isLessThan(storedBefore).isPositive();
+        Reply fromExpired = post(
+                "/v1/batches",
+                key,
+                "{\"input_file_id\":\"" + oldUpload + "\",\"endpoint\":\"/v1/chat/completions\","
+                        + "\"completion_window\":\"24h\"}");
+        assertGone(fromExpired);
+        assertThat(fromExpired.error().get("param").asString()).isEqualTo("input_file_id");
 
         // A second sweep finds nothing more of this tenant's to do and changes nothing.
         sweeper.runOnce();

@@ -84,6 +84,7 @@ class BatchController {
                     @RequestBody(
                             required = true,
                             content = @Content(schema = @Schema(implementation = BatchSchemas.CreateBatch.class))))
+    @ErrorResponse(status = 410, description = "The input file's content was removed after the retention period")
     @ErrorResponse(status = 429, description = "The batch would exceed the tenant's queued_jobs quota; nothing stored")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     BatchView create(Tenant tenant, HttpServletRequest request) {
