@@ -69,6 +69,9 @@ class TenantQuotasIT extends ApiTestBase {
         assertThat(queueDepth(model)).isEqualTo(3);
         assertThat(quota(tenant, "queued_jobs").get("used").asLong()).isEqualTo(3);
 
+        assertThat(expect(200, get("/actuator/prometheus", ADMIN_KEY)).body())
+                .containsPattern("sluice_quota_exceeded_total\\{[^}]*quota=\"queued_jobs\"[^}]*\\} [1-9]");
+
         // A finished job frees its place.
         jdbc.sql("UPDATE jobs SET status = 'cancelled', completed_at = now() WHERE tenant_id = :t AND batch_id IS NULL")
                 .param("t", tenant.id())

@@ -41,6 +41,7 @@ public class QuotaLeases implements SmartLifecycle {
     private final TransactionTemplate transaction;
     private final ApiProperties.Quota defaults;
     private final Duration ttl;
+    private final QuotaRefusals refusals;
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService renewer;
 
@@ -49,7 +50,9 @@ public class QuotaLeases implements SmartLifecycle {
             TenantUsageRepository usage,
             QuotaLeaseRepository leases,
             TransactionTemplate transaction,
-            ApiProperties properties) {
+            ApiProperties properties,
+            QuotaRefusals refusals) {
+        this.refusals = refusals;
         this.tenants = tenants;
         this.usage = usage;
         this.leases = leases;
@@ -94,7 +97,7 @@ public class QuotaLeases implements SmartLifecycle {
             long limit = quota.limit(tenant, defaults);
             long used = usage.liveLeases(tenantId, quota.wire());
             if (used + 1 > limit) {
-                throw TenantQuotas.exceeded(quota, limit, used, 1);
+                throw refusals.exceeded(quota, limit, used, 1);
             }
             leases.insert(id, tenantId, quota.wire(), ttl);
         });

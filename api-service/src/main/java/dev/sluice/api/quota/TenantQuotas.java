@@ -1,7 +1,6 @@
 package dev.sluice.api.quota;
 
 import dev.sluice.api.ApiProperties;
-import dev.sluice.api.web.ApiException;
 import dev.sluice.db.tenant.TenantQuotaRepository;
 import dev.sluice.db.tenant.TenantSettings;
 import dev.sluice.db.tenant.TenantUsageRepository;
@@ -22,8 +21,14 @@ public class TenantQuotas {
     private final TenantQuotaRepository tenants;
     private final TenantUsageRepository usage;
     private final ApiProperties.Quota defaults;
+    private final QuotaRefusals refusals;
 
-    TenantQuotas(TenantQuotaRepository tenants, TenantUsageRepository usage, ApiProperties properties) {
+    TenantQuotas(
+            TenantQuotaRepository tenants,
+            TenantUsageRepository usage,
+            ApiProperties properties,
+            QuotaRefusals refusals) {
+        this.refusals = refusals;
         this.tenants = tenants;
         this.usage = usage;
         this.defaults = properties.quota();
@@ -59,26 +64,7 @@ public class TenantQuotas {
     private void refuseIfOver(Quota quota, TenantSettings tenant, long used, long requested) {
         long limit = quota.limit(tenant, defaults);
         if (used + requested > limit) {
-            throw exceeded(quota, limit, used, requested);
+            throw refusals.exceeded(quota, limit, used, requested);
         }
-    }
-
-    /** The 429 {@code quota_exceeded} for {@code quota}: its limit, what is used and what was asked for. */
-    static ApiException exceeded(Quota quota, long limit, long used, long requested) {
-        return ApiException.quotaExceeded(
-                new ApiException.QuotaUse(quota.wire(), limit, used, requested),
-                "Quota " + quota.wire() + " exceeded: limit " + limit + " " + quota.unit() + ", " + used
-                        + " in use, this request needs " + requested + " more. Nothing was stored. "
-                        + advice(quota));
-    }
-
-    private static String advice(Quota quota) {
-        return switch (quota) {
-            case QUEUED_JOBS -> "Wait for some of your jobs to finish (or cancel some), or submit fewer at once.";
-            case STORED_BYTES -> "Delete files you no longer need (DELETE /v1/files/{id}) and upload again.";
-            case EVENT_STREAMS -> "Close an event stream you no longer read, or poll GET /v1/batches/{id}.";
-            case WAITING_FACADE_CALLS ->
-                "Wait for a call in progress to return, or submit the work as a batch (POST /v1/batches).";
-        };
     }
 }
