@@ -52,6 +52,10 @@ class RetentionIT extends ApiTestBase {
         String recentUpload = upload(key, model);
         ago(31, "UPDATE files SET created_at = now() - :age WHERE id = :id", oldUpload);
         long storedBefore = storedBytes(tenantId);
+        JsonNode recentFile = expect(200, get("/v1/files/" + recentUpload, key)).json();
+        assertThat(recentFile.get("expires_at").asLong()
+                        - recentFile.get("created_at").asLong())
+                .isEqualTo(Duration.ofDays(30).toSeconds());
 
         RetentionSweeper.Swept swept = sweeper.runOnce();
         assertThat(swept.batches()).isGreaterThanOrEqualTo(1);
@@ -105,6 +109,11 @@ class RetentionIT extends ApiTestBase {
 
         // Uploads: the old one's bytes are gone and no longer count against stored_bytes.
         assertGone(get("/v1/files/" + oldUpload + "/content", key));
+        assertThat(expect(200, get("/v1/files/" + oldUpload, key))
+                        .json()
+                        .get("expires_at")
+                        .asLong())
+                .isLessThanOrEqualTo(Instant.now().getEpochSecond());
         assertThat(jdbc.sql("SELECT count(*) FROM file_parts WHERE file_id = :id")
                         .param("id", oldUpload)
                         .query(Long.class)

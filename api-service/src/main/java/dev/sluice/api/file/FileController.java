@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -52,6 +53,7 @@ class FileController {
     private final FileRepository rendered;
     private final FileUploads uploads;
     private final long maxFileSize;
+    private final Duration retention;
 
     FileController(
             FileEntityRepository files,
@@ -64,6 +66,7 @@ class FileController {
         this.rendered = rendered;
         this.uploads = uploads;
         this.maxFileSize = properties.input().maxFileSize().toBytes();
+        this.retention = properties.retention();
     }
 
     /** OpenAI's upload: multipart {@code file} and {@code purpose}; 200 with the file object. */
@@ -81,11 +84,13 @@ class FileController {
     FileView upload(Tenant tenant, MultipartHttpServletRequest request) {
         UploadForm form = UploadForm.read(request, maxFileSize);
         try {
-            return FileView.of(uploads.store(
-                    tenant,
-                    form.filename(),
-                    form.file().getInputStream(),
-                    form.file().getSize()));
+            return FileView.of(
+                    uploads.store(
+                            tenant,
+                            form.filename(),
+                            form.file().getInputStream(),
+                            form.file().getSize()),
+                    retention);
         } catch (IOException e) {
             throw ApiException.invalid("file", "unreadable_file", "The uploaded file could not be read completely.");
         }
@@ -110,14 +115,14 @@ class FileController {
         return ListPage.of(
                 files.page(tenant.id(), purpose, page.after(), newestFirst, page.limit() + 1),
                 page.limit(),
-                FileView::of,
+                file -> FileView.of(file, retention),
                 FileRow::id);
     }
 
     @Operation(summary = "Get a file")
     @GetMapping("/{id}")
     FileView get(Tenant tenant, @PathVariable String id) {
-        return FileView.of(find(tenant, id));
+        return FileView.of(find(tenant, id), retention);
     }
 
     /** OpenAI's delete: {@code {id, object: "file", deleted: true}}; batches made from it keep running. */
