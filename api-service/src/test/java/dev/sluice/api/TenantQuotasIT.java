@@ -264,7 +264,7 @@ class TenantQuotasIT extends ApiTestBase {
         TestTenant tenant = newTenant();
         setQuotas(tenant, "{\"waiting_facade_calls\":1}");
         String body = "{\"model\":\"" + uniqueModel("quota-facade") + "\",\"messages\":[]}";
-        CompletableFuture<Reply> waiting = CompletableFuture.supplyAsync(() -> facadeCall(tenant, body, "4000"));
+        CompletableFuture<Reply> waiting = CompletableFuture.supplyAsync(() -> facadeCall(tenant, body, "8000"));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> quota(tenant, "waiting_facade_calls").get("used").asLong() == 1);
 
@@ -279,6 +279,35 @@ class TenantQuotasIT extends ApiTestBase {
 
         expect(504, waiting.join());
         assertThat(quota(tenant, "waiting_facade_calls").get("used").asLong()).isEqualTo(0);
+    }
+
+    @Test
+    void aStreamHeldOnAnotherReplicaCountsUntilItsLeaseRunsOut() {
+        TestTenant tenant = newTenant();
+        setQuotas(tenant, "{\"event_streams\":1}");
+        String batch = createBatch(
+                tenant.key(),
+                aChatBatch().requests(1, uniqueModel("quota-lease")).json());
+        // Another api replica's open stream, as its lease row.
+        jdbc.sql("""
+                INSERT INTO quota_leases (id, tenant_id, kind, expires_at)
+                VALUES ('ql_other_replica', :t, 'event_streams', now() + interval '1 hour')""").param("t", tenant.id()).update();
+        assertThat(quota(tenant, "event_streams").get("used").asLong()).isEqualTo(1);
+        assertQuotaExceeded(
+                expect(429, get("/v1/batches/" + batch + "/events", tenant.key())), "event_streams", 1, 1, 1);
+
+        // That replica died: nothing renews its lease, which runs out.
+        jdbc.sql("UPDATE quota_leases SET expires_at = now() - interval '1 second' WHERE id = 'ql_other_replica'")
+                .update();
+        assertThat(quota(tenant, "event_streams").get("used").asLong()).isZero();
+        jdbc.sql("UPDATE batches SET status = 'cancelled', cancelled_at = now(), request_completed = 0, "
+                        + "request_failed = 0 WHERE id = :id")
+                .param("id", batch)
+                .update();
+        // A settled batch's stream ends at once: it was let in.
+        assertThat(expect(200, get("/v1/batches/" + batch + "/events", tenant.key()))
+                        .body())
+                .contains("event: batch.cancelled");
     }
 
     private Reply facadeCall(TestTenant tenant, String body, String maxWaitMillis) {
