@@ -25,6 +25,12 @@ import org.springframework.util.unit.DataSize;
  *                     {@code GET /v1/models}, comma-separated (default none); the way to use a provider without a
  *                     model list. Submissions naming any other model are refused with 400 {@code model_not_found}
  *                     (docs/contract.md, "Models")
+ * @param quota        what each tenant may hold at once, unless {@code PATCH /admin/tenants/{id}} says otherwise
+ * @param retention    how long finished work keeps its content ({@code SLUICE_RETENTION}, default 30d): a batch's
+ *                     files and its jobs' request and response bodies, counted from the batch's end; a single job's
+ *                     bodies, from its end; an upload's bytes, from its upload (as OpenAI's batch files expire 30
+ *                     days after upload). {@code 0} keeps everything forever
+ * @param retentionSweep how the retention sweep runs
  */
 @ConfigurationProperties("sluice")
 public record ApiProperties(
@@ -34,7 +40,10 @@ public record ApiProperties(
         @DefaultValue Webhook webhook,
         @DefaultValue Events events,
         @DefaultValue Facade facade,
-        @DefaultValue List<String> models) {
+        @DefaultValue List<String> models,
+        @DefaultValue Quota quota,
+        @DefaultValue("30d") Duration retention,
+        @DefaultValue RetentionSweep retentionSweep) {
 
     /** The shortest admin key the service starts with: a short one would be guessed. */
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -51,6 +60,17 @@ public record ApiProperties(
         models = models == null
                 ? List.of()
                 : models.stream().map(String::strip).filter(m -> !m.isEmpty()).toList();
+        quota = quota == null ? Quota.DEFAULTS : quota;
+        retention = retention == null ? Duration.ofDays(30) : retention;
+        retentionSweep = retentionSweep == null ? RetentionSweep.DEFAULTS : retentionSweep;
+        require(
+                !retention.isNegative(),
+                "SLUICE_RETENTION must not be negative (0 keeps everything), got " + retention);
+    }
+
+    /** Whether finished work's content expires at all ({@code SLUICE_RETENTION} other than 0). */
+    public boolean retentionEnabled() {
+        return retention.isPositive();
     }
 
     /** Whether {@code /admin/**} is enabled, i.e. an admin key is configured. */
@@ -63,7 +83,7 @@ public record ApiProperties(
         // The admin key must never reach a log, even through a debug dump of the configuration.
         return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", input=" + input + ", dispatch="
                 + dispatch + ", webhook=" + webhook + ", events=" + events + ", facade=" + facade + ", models=" + models
-                + "]";
+                + ", quota=" + quota + ", retention=" + retention + ", retentionSweep=" + retentionSweep + "]";
     }
 
     /**
@@ -259,6 +279,71 @@ public record ApiProperties(
                     + modelsMissRefresh
                     + ", cache=" + cache
                     + ", keepAlive=" + keepAlive + "]";
+        }
+    }
+
+    /**
+     * The default quotas of every tenant ({@code SLUICE_QUOTA_*}); {@code PATCH /admin/tenants/{id}} overrides them
+     * per tenant. A request that would take a tenant over one is refused whole with 429 {@code quota_exceeded} and
+     * stores nothing. 0 refuses everything of that kind.
+     *
+     * @param queuedJobs         most jobs a tenant may have unfinished (queued or running), batch and single jobs and
+     *                           facade calls together ({@code SLUICE_QUOTA_QUEUED_JOBS}, default 1,000,000: ten
+     *                           batches of the largest size)
+     * @param storedBytes        most bytes of uploaded files ({@code POST /v1/files}) a tenant may store at once;
+     *                           deleted and expired uploads do not count ({@code SLUICE_QUOTA_STORED_BYTES}, default
+     *                           10GB: fifty uploads of the largest size)
+     * @param eventStreams       most {@code GET /v1/batches/{id}/events} streams a tenant may hold open, on all api
+     *                           replicas together ({@code SLUICE_QUOTA_EVENT_STREAMS}, default 100)
+     * @param waitingFacadeCalls most synchronous facade calls ({@code POST /v1/chat/completions}, ...) a tenant may
+     *                           have in progress, on all api replicas together
+     *                           ({@code SLUICE_QUOTA_WAITING_FACADE_CALLS}, default 256)
+     * @param leaseDuration      how long an open stream or facade call counts without its replica renewing it: a
+     *                           replica renews its leases every third of this, and the leases of a replica that died
+     *                           stop counting after it ({@code SLUICE_QUOTA_LEASE_DURATION}, default 60s)
+     */
+    public record Quota(
+            @DefaultValue("1000000") long queuedJobs,
+            @DefaultValue("10GB") DataSize storedBytes,
+            @DefaultValue("100") long eventStreams,
+            @DefaultValue("256") long waitingFacadeCalls,
+            @DefaultValue("60s") Duration leaseDuration) {
+
+        static final Quota DEFAULTS = new Quota(1_000_000, DataSize.ofGigabytes(10), 100, 256, Duration.ofSeconds(60));
+
+        public Quota {
+            require(queuedJobs >= 0, "SLUICE_QUOTA_QUEUED_JOBS must not be negative, got " + queuedJobs);
+            require(storedBytes.toBytes() >= 0, "SLUICE_QUOTA_STORED_BYTES must not be negative, got " + storedBytes);
+            require(eventStreams >= 0, "SLUICE_QUOTA_EVENT_STREAMS must not be negative, got " + eventStreams);
+            require(
+                    waitingFacadeCalls >= 0,
+                    "SLUICE_QUOTA_WAITING_FACADE_CALLS must not be negative, got " + waitingFacadeCalls);
+            require(
+                    leaseDuration.compareTo(Duration.ofSeconds(3)) >= 0,
+                    "SLUICE_QUOTA_LEASE_DURATION must be at least 3s, got " + leaseDuration);
+        }
+    }
+
+    /**
+     * The retention sweep: one api replica or several, each taking its chunks {@code SKIP LOCKED}.
+     *
+     * @param interval  how often it runs ({@code SLUICE_RETENTION_SWEEP_INTERVAL}, default 1m)
+     * @param chunkSize rows (job lines, single jobs, batches) per statement, each in its own short transaction
+     *                  ({@code SLUICE_RETENTION_SWEEP_CHUNK_SIZE}, default 1000)
+     * @param maxChunks most statements of each kind per run, so one run stays short; the next run goes on
+     *                  ({@code SLUICE_RETENTION_SWEEP_MAX_CHUNKS}, default 100)
+     */
+    public record RetentionSweep(
+            @DefaultValue("1m") Duration interval,
+            @DefaultValue("1000") int chunkSize,
+            @DefaultValue("100") int maxChunks) {
+
+        static final RetentionSweep DEFAULTS = new RetentionSweep(Duration.ofMinutes(1), 1000, 100);
+
+        public RetentionSweep {
+            require(interval.isPositive(), "sluice.retention-sweep.interval must be positive");
+            require(chunkSize >= 1 && chunkSize <= 100_000, "sluice.retention-sweep.chunk-size must be 1-100000");
+            require(maxChunks >= 1, "sluice.retention-sweep.max-chunks must be at least 1");
         }
     }
 

@@ -138,6 +138,13 @@ public abstract class ApiTestBase {
                 .build());
     }
 
+    protected Reply patch(String path, String key, String json) {
+        return send(request(path, key)
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build());
+    }
+
     protected Reply delete(String path, String key) {
         return send(request(path, key).DELETE().build());
     }

@@ -76,6 +76,15 @@ class InputFileLines {
                     "File " + fileId + " has purpose '" + file.purpose()
                             + "'; a batch is made from a file uploaded with purpose 'batch'.");
         }
+        if (file.expired()) {
+            throw new ApiException(
+                    HttpStatus.GONE,
+                    "invalid_request_error",
+                    "input_file_id",
+                    "content_expired",
+                    "The content of file " + fileId + " was removed at " + file.expiredAt()
+                            + ", when its retention period ran out; upload it again.");
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.metrics.SubmissionMetrics;
 import dev.sluice.api.model.ModelRegistry;
+import dev.sluice.api.quota.TenantQuotas;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
@@ -26,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores a single job (a batch of one, without a batch) and publishes it once stored, and cancels a
- * queued job, single or of a batch. The synchronous facade creates and cancels its jobs through here too.
+ * queued job, single or of a batch. The synchronous facade creates and cancels its jobs through here too. Each new
+ * job counts against the tenant's queued-jobs quota, checked in its storing transaction ({@link TenantQuotas}).
  */
 @Service
 public class JobService {
@@ -40,6 +42,7 @@ public class JobService {
     private final SubmissionMetrics metrics;
     private final JobTransitions transitions;
     private final ModelRegistry registry;
+    private final TenantQuotas quotas;
 
     JobService(
             JobRepository jobs,
@@ -50,8 +53,10 @@ public class JobService {
             Clock clock,
             SubmissionMetrics metrics,
             JobTransitions transitions,
-            ModelRegistry registry) {
+            ModelRegistry registry,
+            TenantQuotas quotas) {
         this.registry = registry;
+        this.quotas = quotas;
         this.transitions = transitions;
         this.jobs = jobs;
         this.models = models;
@@ -91,6 +96,7 @@ public class JobService {
             }
             jobs.insertAll(List.of(newJob), now);
             models.register(List.of(request.model()), now);
+            quotas.checkQueuedJobs(tenant.id(), 1);
             return null;
         });
         if (earlier != null) {
@@ -114,6 +120,7 @@ public class JobService {
         transaction.executeWithoutResult(status -> {
             jobs.insertAll(List.of(newJob), now);
             models.register(List.of(model), now);
+            quotas.checkQueuedJobs(tenant.id(), 1);
         });
         publisher.publish(List.of(new JobMessage(jobId, model, priority)));
     }

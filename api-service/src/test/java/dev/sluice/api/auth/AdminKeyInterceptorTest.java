@@ -229,6 +229,9 @@ class AdminKeyInterceptorTest {
                 new ApiProperties.Webhook(false, Duration.ofHours(24)),
                 new ApiProperties.Events(Duration.ofMillis(500), Duration.ofSeconds(15)),
                 null,
+                null,
+                null,
+                null,
                 null);
     }
 }
