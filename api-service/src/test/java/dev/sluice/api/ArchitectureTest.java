@@ -24,8 +24,8 @@ class ArchitectureTest {
     private static final Map<String, Set<String>> USES = Map.ofEntries(
             Map.entry(
                     "admin", Set.of("batch", "job", "model")), // retries failed jobs; queue drain times; allowed models
-            Map.entry("batch", Set.of("job", "dispatch", "idempotency", "webhook", "model", "quota")),
-            Map.entry("job", Set.of("dispatch", "idempotency", "webhook", "model", "quota")),
+            Map.entry("batch", Set.of("job", "dispatch", "idempotency", "webhook", "model", "quota", "tokens")),
+            Map.entry("job", Set.of("dispatch", "idempotency", "webhook", "model", "quota", "tokens")),
             Map.entry("facade", Set.of("job", "model", "quota")), // a single job; GET /v1/models; a waiting call counts
             Map.entry("model", Set.of()), // the model registry: the provider's list and the operators' models
             Map.entry("file", Set.of("quota")), // stored bytes
@@ -34,6 +34,7 @@ class ArchitectureTest {
             Map.entry("webhook", Set.of("quota")), // open event streams
             Map.entry("quota", Set.of()), // per-tenant quotas and the /admin/tenants surface
             Map.entry("retention", Set.of()), // the retention sweep
+            Map.entry("tokens", Set.of()), // token estimates and the too-large check
             Map.entry("secret", Set.of()),
             Map.entry("dashboard", Set.of())); // static pages that call the admin API over HTTP, like any client
 

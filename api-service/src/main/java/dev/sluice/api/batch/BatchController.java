@@ -3,7 +3,6 @@ package dev.sluice.api.batch;
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotentOperation;
-import dev.sluice.api.model.ModelRegistry;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.JsonBodies;
@@ -68,7 +67,7 @@ class BatchController {
             InputFileLines inputFiles,
             ApiProperties properties,
             WebhookUrls webhookUrls,
-            ModelRegistry models,
+            RequestChecks checks,
             RetentionRepository retention) {
         this.retention = retention;
         this.webhookUrls = webhookUrls;
@@ -77,7 +76,7 @@ class BatchController {
         this.batches = batches;
         this.files = files;
         this.inputFiles = inputFiles;
-        this.reader = new BatchReader(properties.input(), models::require);
+        this.reader = new BatchReader(properties.input(), checks);
     }
 
     @IdempotentOperation(

@@ -22,24 +22,24 @@ import tools.jackson.core.JsonToken;
  */
 final class BatchLines {
 
-    /** Refuses a model jobs may not name ({@code ModelRegistry#require}). */
+    /** Refuses a request that may not be stored: its model unknown, or too large for any window ({@link RequestChecks}). */
     @FunctionalInterface
-    interface ModelCheck {
+    interface RequestCheck {
 
-        /** Throws the 4xx for {@code model} at {@code param}, or returns when it may be used. */
-        void require(String model, String param, String where);
+        /** Throws the 4xx for {@code request}, whose body is {@code bodyParam}, or returns when it may be stored. */
+        void check(JobRequest request, String bodyParam, String where);
     }
 
     private final ApiProperties.Input limits;
-    private final ModelCheck models;
+    private final RequestCheck checks;
     private final String batchParam;
     private final Map<String, Integer> lineOfCustomId = new HashMap<>();
     private int count;
 
     /** @param batchParam the parameter a batch with too many lines is refused for: {@code requests} or {@code input_file_id} */
-    BatchLines(ApiProperties.Input limits, ModelCheck models, String batchParam) {
+    BatchLines(ApiProperties.Input limits, RequestCheck checks, String batchParam) {
         this.limits = limits;
-        this.models = models;
+        this.checks = checks;
         this.batchParam = batchParam;
     }
 
@@ -73,7 +73,7 @@ final class BatchLines {
             }
         }
         JobRequest request = fields.finish(true);
-        models.require(request.model(), param + ".body.model", where);
+        checks.check(request, param + ".body", where);
         Integer first = lineOfCustomId.putIfAbsent(request.customId(), line);
         if (first != null) {
             throw ApiException.invalid(

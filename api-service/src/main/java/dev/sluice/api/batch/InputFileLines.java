@@ -2,7 +2,6 @@ package dev.sluice.api.batch;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.job.JobRequest;
-import dev.sluice.api.model.ModelRegistry;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonInput;
 import dev.sluice.api.web.PageQuery;
@@ -41,11 +40,11 @@ class InputFileLines {
     private final FileEntityRepository files;
     private final FilePartRepository parts;
     private final ApiProperties.Input limits;
-    private final ModelRegistry models;
+    private final RequestChecks checks;
 
     InputFileLines(
-            FileEntityRepository files, FilePartRepository parts, ApiProperties properties, ModelRegistry models) {
-        this.models = models;
+            FileEntityRepository files, FilePartRepository parts, ApiProperties properties, RequestChecks checks) {
+        this.checks = checks;
         this.files = files;
         this.parts = parts;
         this.limits = properties.input();
@@ -99,7 +98,7 @@ class InputFileLines {
     }
 
     private void lines(InputStream in, String fileId, Endpoint target, Consumer<JobRequest> sink) {
-        BatchLines lines = new BatchLines(limits, models::require, "input_file_id");
+        BatchLines lines = new BatchLines(limits, checks, "input_file_id");
         BoundedLines reader = new BoundedLines(
                 new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024),
                 (int) limits.maxLineSize().toBytes(),

@@ -6,11 +6,14 @@ import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.metrics.SubmissionMetrics;
 import dev.sluice.api.model.ModelRegistry;
 import dev.sluice.api.quota.TenantQuotas;
+import dev.sluice.api.tokens.TokenEstimator;
+import dev.sluice.api.tokens.TokenLimits;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobStatus;
+import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.idempotency.IdempotencyRepository.ObjectType;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
@@ -43,6 +46,7 @@ public class JobService {
     private final JobTransitions transitions;
     private final ModelRegistry registry;
     private final TenantQuotas quotas;
+    private final TokenLimits tokenLimits;
 
     JobService(
             JobRepository jobs,
@@ -54,9 +58,11 @@ public class JobService {
             SubmissionMetrics metrics,
             JobTransitions transitions,
             ModelRegistry registry,
-            TenantQuotas quotas) {
+            TenantQuotas quotas,
+            TokenLimits tokenLimits) {
         this.registry = registry;
         this.quotas = quotas;
+        this.tokenLimits = tokenLimits;
         this.transitions = transitions;
         this.jobs = jobs;
         this.models = models;
@@ -76,6 +82,7 @@ public class JobService {
         Instant now = clock.instant();
         JobRequest request = job.request();
         registry.require(request.model(), "body.model", "");
+        tokenLimits.check(request.model(), request.tokens(), "body", "");
         NewJob newJob = new NewJob(
                 jobId,
                 tenant.id(),
@@ -87,7 +94,8 @@ public class JobService {
                 request.body(),
                 job.priority(),
                 job.webhookUrl(),
-                job.webhookEvents());
+                job.webhookEvents(),
+                request.tokens());
         String earlier = transaction.execute(status -> {
             Optional<String> held = idempotency.claim(tenant.id(), key, ObjectType.JOB, jobId, now);
             if (held.isPresent()) {
@@ -102,7 +110,7 @@ public class JobService {
         if (earlier != null) {
             return jobs.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("job", earlier));
         }
-        List<JobMessage> messages = List.of(new JobMessage(jobId, request.model(), job.priority()));
+        List<JobMessage> messages = List.of(new JobMessage(jobId, request.model(), job.priority(), request.tokens()));
         publisher.publish(messages);
         metrics.submitted(messages);
         return jobs.find(tenant.id(), jobId).orElseThrow();
@@ -115,14 +123,17 @@ public class JobService {
      */
     public void submit(Tenant tenant, String jobId, Endpoint endpoint, String model, String body, int priority) {
         registry.require(model, "model", "");
+        TokenEstimate tokens = TokenEstimator.estimate(model, body);
+        tokenLimits.check(model, tokens, "messages", "");
         Instant now = clock.instant();
-        NewJob newJob = new NewJob(jobId, tenant.id(), null, null, null, endpoint.path(), model, body, priority, null);
+        NewJob newJob = new NewJob(
+                jobId, tenant.id(), null, null, null, endpoint.path(), model, body, priority, null, null, tokens);
         transaction.executeWithoutResult(status -> {
             jobs.insertAll(List.of(newJob), now);
             models.register(List.of(model), now);
             quotas.checkQueuedJobs(tenant.id(), 1);
         });
-        publisher.publish(List.of(new JobMessage(jobId, model, priority)));
+        publisher.publish(List.of(new JobMessage(jobId, model, priority, tokens)));
     }
 
     /**

@@ -221,6 +221,11 @@ public class JobExecutor {
         }
         if (usage.promptTokens() != null) {
             limits.observePromptTokens(grant.model(), estimate.promptTokens(), usage.promptTokens());
+            // Side by side, the estimator's error per model (docs/operations.md, metrics).
+            meters.counter("sluice.prompt.tokens.estimated", "model", grant.model())
+                    .increment(estimate.promptTokens());
+            meters.counter("sluice.prompt.tokens.counted", "model", grant.model())
+                    .increment(usage.promptTokens());
         }
     }
 
