@@ -126,6 +126,7 @@ class AdminLimitValidationIT extends ApiTestBase {
                         "limits",
                         "conflicting_limits"),
                 refused("limits not an array", set("{}") + "}", "limits", "invalid_limits"),
+                refused("limits as text that is no limit", set("\"fast\"") + "}", "limits", "invalid_limits"),
                 refused(
                         "two limits of one unit and window",
                         set("[{\"requests\":1,\"per_seconds\":60},{\"requests\":2,\"per_seconds\":60}]") + "}",

@@ -62,6 +62,12 @@ class AdminLimitsIT extends ApiTestBase {
         assertThat(stored(model).configured()).containsExactly(new Limit(5, Duration.ofMillis(1500)));
         assertThat(stored(model).maxConcurrency()).isEqualTo(3);
 
+        // The written form of SLUICE_DEFAULT_LIMIT is accepted too.
+        expect(
+                200,
+                put("/admin/limits", ADMIN_KEY, "{\"model\":\"" + model + "\",\"limits\":\"20/1m, 500 tokens/6s\"}"));
+        assertThat(stored(model).configured()).containsExactly(Limit.parse("20/60s"), Limit.parse("500 tokens/6s"));
+
         JsonNode cleared = expect(
                         200,
                         put(
@@ -253,6 +259,12 @@ class AdminLimitsIT extends ApiTestBase {
                         tuple("1000", "configured", 5L),
                         tuple("30000 tokens", "configured", 1_500L),
                         tuple("2000 tokens", "learned", 1_500L));
+
+        // The written form of SLUICE_DEFAULT_LIMIT is accepted too.
+        expect(
+                200,
+                put("/admin/limits", ADMIN_KEY, "{\"model\":\"" + model + "\",\"limits\":\"20/1m, 500 tokens/6s\"}"));
+        assertThat(stored(model).configured()).containsExactly(Limit.parse("20/60s"), Limit.parse("500 tokens/6s"));
 
         JsonNode cleared = expect(200, put("/admin/limits", ADMIN_KEY, "{\"model\":\"" + model + "\",\"limits\":[]}"))
                 .json();

@@ -15,7 +15,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The body of {@code PUT /admin/limits}: {@code {model, limits: [{requests, per_seconds} | {tokens, per_seconds}],
- * max_concurrency?, default_max_tokens?}}, or the single-window form {@code {model, requests, per_seconds,
+ * max_concurrency?, default_max_tokens?}} ({@code limits} may also be written as {@code SLUICE_DEFAULT_LIMIT} is:
+ * {@code "15/60s, 30000 tokens/1m"}), or the single-window form {@code {model, requests, per_seconds,
  * max_concurrency?}}. The request replaces the model's configured limits, concurrency cap and answer default as a
  * whole: an absent or null {@code max_concurrency} removes the cap, an absent or null {@code default_max_tokens}
  * returns to {@code SLUICE_DEFAULT_MAX_TOKENS}, and {@code limits} empty or null (or, in the single form,
@@ -114,9 +115,20 @@ record LimitChange(String model, List<Limit> limits, Integer maxConcurrency, Int
         if (limits.isArray() && limits.isEmpty()) {
             return List.of();
         }
+        if (limits.isString()) {
+            // The written form of SLUICE_DEFAULT_LIMIT: "15/60s, 1000/1d, 30000 tokens/1m".
+            try {
+                return Limit.parseList(limits.stringValue());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("limits", "invalid_limits", "'limits': " + e.getMessage() + ".");
+            }
+        }
         if (!limits.isArray()) {
             throw ApiException.invalid(
-                    "limits", "invalid_limits", "'limits' must be an array of {requests | tokens, per_seconds}.");
+                    "limits",
+                    "invalid_limits",
+                    "'limits' must be an array of {requests | tokens, per_seconds}, or text such as"
+                            + " \"15/60s, 30000 tokens/1m\".");
         }
         if (limits.size() > MAX_LIMITS) {
             throw ApiException.invalid(
