@@ -15,8 +15,9 @@
 #
 # Per model it prints: requests, wall time, the tokens the provider counted and tokens/s beside the budget's rate
 # (the reference: TPM / TPM_WINDOW, the most any client can reach), the provider's 429s and the most tokens it saw
-# in any window, and the estimator's error: estimated / counted prompt tokens over the first and the last 10 jobs
-# (the per-model ratio learns in between). Loopback only; its own database and vhost, dropped at the end.
+# in any window, and the estimator's error: its raw estimate over the prompt tokens the provider counted, the
+# per-model ratio learned from usage.prompt_tokens, and their product (the estimate as finally reserved; 1 is exact).
+# Loopback only; its own database and vhost, dropped at the end.
 set -euo pipefail
 
 NAME=tokens
@@ -48,22 +49,24 @@ sleep 2   # workers re-read limits every second
 curl_json -X POST "$SIM/__reset" >/dev/null
 
 prompt=$(for i in $(seq 1 "$PROMPT_WORDS"); do printf 'word%d ' $((i % 50)); done)
-declare -A BATCH T0
+declare -A BATCH=() T0=()
+n=0
 for model in "${MODELS[@]}"; do
+    n=$((n + 1))
     jq -n --arg m "$model" --arg p "$prompt" --argjson r "$R" --argjson mt "$MAX_TOKENS" '{endpoint: "/v1/chat/completions",
         requests: [range($r) as $i | {custom_id: "t-\($i)",
             body: {model: $m, max_tokens: $mt, messages: [{role: "user", content: "\($i) \($p)"}]}}]}' \
-        >"$SCRATCH/data/$((${#BATCH[@]})).json"
+        >"$SCRATCH/data/$n.json"
     T0[$model]=$(now)
     BATCH[$model]=$(curl_json -X POST "$API/v1/batches" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-        --data-binary "@$SCRATCH/data/$((${#BATCH[@]})).json" | jq -r .id)
+        --data-binary "@$SCRATCH/data/$n.json" | jq -r .id)
 done
 
 rate=$(calc "$TPM / $TPM_WINDOW")
 printf '\nbudget: %d requests and %d tokens per %d s per model (%s tokens/s); %d requests of %d words, max_tokens %d, %d worker(s); %s\n\n' \
     "$R_LIMIT" "$TPM" "$TPM_WINDOW" "$rate" "$R" "$PROMPT_WORDS" "$MAX_TOKENS" "$WORKERS" "$JARS_DESC"
-printf '%-28s %9s %7s %8s %11s %8s %5s %12s %16s %16s\n' model status wall_s tokens tokens_per_s of_budget 429s max_in_window \
-    'est/count first10' 'est/count last10'
+printf '%-28s %9s %7s %8s %11s %8s %5s %12s %14s %8s %14s\n' model status wall_s tokens tokens_per_s of_budget 429s max_in_window \
+    'raw est/count' ratio 'corrected/count'
 bad=0
 for model in "${MODELS[@]}"; do
     read -r status wall < <(await_batch "${BATCH[$model]}" 600 "${T0[$model]}")
@@ -74,15 +77,14 @@ for model in "${MODELS[@]}"; do
     # Tokens per second after the first window: the first window's budget is spent at once, which would flatter it.
     tps=$(calc "$used / ($wall - $TPM_WINDOW)")
     of=$(calc "100 * $tps / $rate")
-    read -r first last < <(psql_q "WITH j AS (SELECT prompt_tokens_estimate AS e, prompt_tokens AS c,
-            row_number() OVER (ORDER BY completed_at) AS i, count(*) OVER () AS n
-          FROM jobs WHERE batch_id = '${BATCH[$model]}' AND prompt_tokens IS NOT NULL)
-        SELECT round(sum(e) FILTER (WHERE i <= 10)::numeric / nullif(sum(c) FILTER (WHERE i <= 10), 0), 3),
-               round(sum(e) FILTER (WHERE i > n - 10)::numeric / nullif(sum(c) FILTER (WHERE i > n - 10), 0), 3)
-          FROM j" | tr '|' ' ')
+    # The estimator's error: its raw estimate against what the provider counted, and the estimate as the pacer
+    # reserves it once the per-model ratio (learned from usage.prompt_tokens) corrects it.
+    raw=$(psql_q "SELECT round(sum(prompt_tokens_estimate)::numeric / nullif(sum(prompt_tokens), 0), 3) FROM jobs
+        WHERE batch_id = '${BATCH[$model]}' AND prompt_tokens IS NOT NULL")
     ratio=$(psql_q "SELECT round(prompt_token_ratio::numeric, 3) FROM models WHERE model = '$model'")
-    printf '%-28s %9s %7.1f %8d %11.1f %7.1f%% %5d %12s %16s %16s   (learned ratio %s)\n' "$model" "$status" "$wall" "$used" \
-        "$tps" "$of" "$limited" "$peak" "${first:-?}" "${last:-?}" "${ratio:-none}"
+    corrected=$(calc "${raw:-0} * ${ratio:-1}")
+    printf '%-28s %9s %7.1f %8d %11.1f %7.1f%% %5d %12s %14s %8s %14.3f\n' "$model" "$status" "$wall" "$used" \
+        "$tps" "$of" "$limited" "$peak" "${raw:-?}" "${ratio:-none}" "$corrected"
     [[ $status == completed ]] || bad=1
 done
 exit $bad
