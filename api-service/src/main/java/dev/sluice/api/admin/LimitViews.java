@@ -34,6 +34,29 @@ final class LimitViews {
     }
 
     /**
+     * A limit as a provider stated it: requests or tokens per window.
+     *
+     * @param requests   requests per window, for a request limit (else absent)
+     * @param tokens     tokens per window, for a token limit (else absent)
+     * @param perSeconds the window in seconds
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Stated(
+            @Schema(requiredMode = NOT_REQUIRED) @Nullable Long requests,
+            @Schema(requiredMode = NOT_REQUIRED) @Nullable Long tokens,
+            BigDecimal perSeconds) {
+
+        static Stated of(Limit limit) {
+            return limit == null
+                    ? null
+                    : new Stated(
+                            limit.countsRequests() ? limit.amount() : null,
+                            limit.countsRequests() ? null : limit.amount(),
+                            seconds(limit.window()));
+        }
+    }
+
+    /**
      * The request limit last learned from the provider's 429s.
      *
      * @param requests   how many requests a window admits
