@@ -260,8 +260,12 @@ public record WorkerProperties(
      * @param retrySchedule the waits before the second, third, ... attempt, each with up to {@code jitter} added or
      *                      taken off; after the last the event is failed (default about 27.5 h in all)
      * @param jitter        the fraction of each wait that is random, 0 to 1
-     * @param interval      how often finished batches and jobs are swept for new events and due events are sent
-     * @param batchSize     events created, and events sent at once, per run at most
+     * @param interval      how often finished batches and jobs are swept for new events and due events are claimed
+     * @param batchSize     events created per sweep at most
+     * @param maxInFlight   {@code SLUICE_WEBHOOK_MAX_IN_FLIGHT}: delivery attempts this worker runs at once, all
+     *                      tenants together; each runs on its own, so a slow one holds only its own slot
+     * @param maxInFlightPerTenant {@code SLUICE_WEBHOOK_MAX_IN_FLIGHT_PER_TENANT}: of those, the most one tenant's
+     *                      events may hold, so a receiver that hangs delays only its own tenant's deliveries
      */
     public record Webhook(
             @DefaultValue("false") boolean allowPrivate,
@@ -272,7 +276,9 @@ public record WorkerProperties(
 
             @DefaultValue("0.2") double jitter,
             @DefaultValue("1s") Duration interval,
-            @DefaultValue("50") int batchSize) {
+            @DefaultValue("50") int batchSize,
+            @DefaultValue("50") int maxInFlight,
+            @DefaultValue("5") int maxInFlightPerTenant) {
 
         public Webhook {
             requirePositive(timeout, "sluice.webhook.timeout");
@@ -284,6 +290,14 @@ public record WorkerProperties(
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("sluice.webhook.batch-size must be at least 1, got " + batchSize);
+            }
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException(
+                        "sluice.webhook.max-in-flight must be at least 1, got " + maxInFlight);
+            }
+            if (maxInFlightPerTenant < 1 || maxInFlightPerTenant > maxInFlight) {
+                throw new IllegalArgumentException("sluice.webhook.max-in-flight-per-tenant must be between 1 and "
+                        + "sluice.webhook.max-in-flight (" + maxInFlight + "), got " + maxInFlightPerTenant);
             }
         }
     }

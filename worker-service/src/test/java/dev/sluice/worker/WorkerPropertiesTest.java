@@ -109,12 +109,24 @@ class WorkerPropertiesTest {
                         Duration.ofHours(5),
                         Duration.ofHours(10),
                         Duration.ofHours(10));
+        assertThat(defaults.maxInFlight()).isEqualTo(50);
+        assertThat(defaults.maxInFlightPerTenant()).isEqualTo(5);
 
         WorkerProperties.Webhook set = bind(Map.of(
-                        "SLUICE_WEBHOOK_ALLOW_PRIVATE", "true", "SLUICE_WEBHOOK_RETRY_SCHEDULE", "1s,2m"))
+                        "SLUICE_WEBHOOK_ALLOW_PRIVATE", "true",
+                        "SLUICE_WEBHOOK_RETRY_SCHEDULE", "1s,2m",
+                        "SLUICE_WEBHOOK_MAX_IN_FLIGHT", "20",
+                        "SLUICE_WEBHOOK_MAX_IN_FLIGHT_PER_TENANT", "2"))
                 .webhook();
         assertThat(set.allowPrivate()).isTrue();
         assertThat(set.retrySchedule()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(2));
+        assertThat(set.maxInFlight()).isEqualTo(20);
+        assertThat(set.maxInFlightPerTenant()).isEqualTo(2);
+
+        assertRefused(() -> bind(Map.of("SLUICE_WEBHOOK_MAX_IN_FLIGHT", "0")), "sluice.webhook.max-in-flight");
+        assertRefused(
+                () -> bind(Map.of("SLUICE_WEBHOOK_MAX_IN_FLIGHT", "4", "SLUICE_WEBHOOK_MAX_IN_FLIGHT_PER_TENANT", "5")),
+                "sluice.webhook.max-in-flight-per-tenant must be between 1 and sluice.webhook.max-in-flight (4)");
     }
 
     private static WorkerProperties bind(Map<String, Object> environment) {
