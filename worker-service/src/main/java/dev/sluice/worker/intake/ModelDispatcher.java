@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +50,7 @@ final class ModelDispatcher implements Runnable {
     private final ModelLimits limits;
     private final JobExecutor executor;
     private final Sleeper sleeper;
-    private final Semaphore inFlight;
+    private final InFlight inFlight;
     private final ExecutorService jobs = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-job-", 0).factory());
     private volatile boolean running = true;
@@ -65,7 +64,7 @@ final class ModelDispatcher implements Runnable {
             ModelLimits limits,
             JobExecutor executor,
             Sleeper sleeper,
-            int maxInFlight) {
+            InFlight inFlight) {
         this.model = model;
         this.queue = Queues.forModel(model);
         this.connections = connections;
@@ -73,7 +72,7 @@ final class ModelDispatcher implements Runnable {
         this.limits = limits;
         this.executor = executor;
         this.sleeper = sleeper;
-        this.inFlight = new Semaphore(maxInFlight);
+        this.inFlight = inFlight;
     }
 
     @Override

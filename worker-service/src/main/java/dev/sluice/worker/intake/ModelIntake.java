@@ -36,6 +36,7 @@ public class ModelIntake {
     private final GlobalPacer pacer;
     private final Sleeper sleeper;
     private final int maxInFlight;
+    private final JobSlots slots;
     private final Map<String, ModelDispatcher> dispatchers = new LinkedHashMap<>();
     private boolean stopped;
 
@@ -46,7 +47,8 @@ public class ModelIntake {
             JobExecutor executor,
             GlobalPacer pacer,
             Sleeper sleeper,
-            WorkerProperties properties) {
+            WorkerProperties properties,
+            JobSlots slots) {
         this.limits = limits;
         this.admin = admin;
         this.connectionFactory = connectionFactory;
@@ -54,6 +56,7 @@ public class ModelIntake {
         this.pacer = pacer;
         this.sleeper = sleeper;
         this.maxInFlight = properties.pacing().maxConcurrency();
+        this.slots = slots;
     }
 
     /** Allows dispatching again after {@link #stop} (a context that is stopped and started again). */
@@ -80,15 +83,16 @@ public class ModelIntake {
                         e.getMessage());
                 continue;
             }
-            ModelDispatcher dispatcher =
-                    new ModelDispatcher(model, connectionFactory, pacer, limits, executor, sleeper, maxInFlight);
+            ModelDispatcher dispatcher = new ModelDispatcher(
+                    model, connectionFactory, pacer, limits, executor, sleeper, slots.forModel(maxInFlight));
             dispatcher.start();
             dispatchers.put(model, dispatcher);
             log.info(
-                    "Dispatching model {} (limit {}, up to {} in flight on this worker)",
+                    "Dispatching model {} (limit {}, up to {} in flight on this worker, {} for all models together)",
                     model,
                     limits.effective(model),
-                    maxInFlight);
+                    maxInFlight,
+                    slots.capacity());
             added++;
         }
         return added;
