@@ -44,7 +44,7 @@ public record WorkerProperties(
 
     public WorkerProperties {
         cache = cache == null ? new Cache(true, Duration.ofHours(24)) : cache;
-        database = database == null ? new Database(20, 6) : database;
+        database = database == null ? new Database(24, 6) : database;
         if (intake.maxInFlight() != null && intake.maxInFlight() > database.jobConnections()) {
             throw new IllegalArgumentException("sluice.intake.max-in-flight (" + intake.maxInFlight() + ") needs "
                     + intake.maxInFlight() + " database connections, one per job in flight, besides the "
@@ -403,7 +403,7 @@ public record WorkerProperties(
      * jobs never waits for one: {@code spring.datasource.hikari.maximum-pool-size} is set from {@code pool-size}
      * and the in-flight cap ({@code sluice.intake.max-in-flight}) is checked against it at start.
      *
-     * @param poolSize            {@code SLUICE_DATABASE_POOL_SIZE} (default 20): the most connections the worker
+     * @param poolSize            {@code SLUICE_DATABASE_POOL_SIZE} (default 24): the most connections the worker
      *                            opens to PostgreSQL
      * @param reservedConnections {@code SLUICE_DATABASE_RESERVED_CONNECTIONS} (default 6): of those, the ones kept for
      *                            everything but jobs — model discovery, the finalisation, rescue and webhook loops,
@@ -411,7 +411,7 @@ public record WorkerProperties(
      *                            send time, which runs beside the job
      */
     public record Database(
-            @DefaultValue("20") int poolSize,
+            @DefaultValue("24") int poolSize,
             @DefaultValue("6") int reservedConnections) {
 
         public Database {

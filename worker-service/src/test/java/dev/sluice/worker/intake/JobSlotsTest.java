@@ -20,17 +20,17 @@ class JobSlotsTest {
 
     @Test
     void aPoolSmallerThanTheJobsAndLoopsNeedStopsTheWorkerSayingWhatToSet() {
-        WorkerProperties properties = bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "20"));
+        WorkerProperties properties = bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "24"));
 
         // The Hikari setting was set by hand to less than the worker's own pool size says.
         assertThatThrownBy(() -> new JobSlots(properties, OptionalInt.of(10)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("The database pool has 10 connections, but this worker runs up to 14 jobs at "
-                        + "once and keeps 6 connections for its loops, 20 in all")
+                .hasMessageContaining("The database pool has 10 connections, but this worker runs up to 18 jobs at "
+                        + "once and keeps 6 connections for its loops, 24 in all")
                 .hasMessageContaining("SLUICE_DATABASE_POOL_SIZE");
 
-        assertThat(new JobSlots(properties, OptionalInt.of(20)).capacity()).isEqualTo(14);
-        assertThat(new JobSlots(properties, OptionalInt.empty()).capacity()).isEqualTo(14);
+        assertThat(new JobSlots(properties, OptionalInt.of(24)).capacity()).isEqualTo(18);
+        assertThat(new JobSlots(properties, OptionalInt.empty()).capacity()).isEqualTo(18);
     }
 
     @Test
