@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -35,7 +36,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * timeout or no connection is retried on the schedule; 410 Gone and a refused address (SSRF) end it at once.
  *
  * <p>Fair between tenants: each attempt runs on a virtual thread of its own and nothing waits for a group of
- * them, so a slot freed by a fast receiver is claimed again at the next run while a slow one is still hanging.
+ * them. A slot freed by a fast receiver is claimed again at once when the last claim may have left due events
+ * behind (it filled every free slot, or a tenant's share), otherwise at the next run, while a slow one is still
+ * hanging.
  * This worker runs at most {@code max-in-flight} attempts at once and at most {@code max-in-flight-per-tenant}
  * of one tenant's, and the claim takes due events in turns between tenants: a receiver that hangs for the whole
  * timeout holds only its own tenant's slots, never another tenant's.
@@ -61,6 +64,10 @@ public class WebhookDeliverer implements DisposableBean {
     private final Map<String, Integer> inFlight = new HashMap<>();
 
     private int running;
+    /** The last claim may have left due events behind: a finished attempt claims again at once. */
+    private volatile boolean moreDue;
+    /** A finished attempt is claiming again; one at a time. */
+    private final AtomicBoolean refilling = new AtomicBoolean();
 
     WebhookDeliverer(
             WebhookEventRepository events,
@@ -96,6 +103,7 @@ public class WebhookDeliverer implements DisposableBean {
     public synchronized int runOnce() {
         int free = maxInFlight - running;
         if (free <= 0) {
+            moreDue = true;
             return 0;
         }
         Instant now = clock.instant();
@@ -103,6 +111,9 @@ public class WebhookDeliverer implements DisposableBean {
                 events.claimDue(now, now.plus(lease), free, maxInFlightPerTenant, Map.copyOf(inFlight));
         for (DueWebhookEvent event : due) {
             inFlight.merge(event.tenantId(), 1, Integer::sum);
+        }
+        moreDue = due.size() == free || inFlight.values().stream().anyMatch(n -> n >= maxInFlightPerTenant);
+        for (DueWebhookEvent event : due) {
             running++;
             try {
                 attempts.submit(() -> deliver(event));
@@ -121,7 +132,7 @@ public class WebhookDeliverer implements DisposableBean {
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
-            while (running > 0) {
+            while (running > 0 || refilling.get()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -142,7 +153,26 @@ public class WebhookDeliverer implements DisposableBean {
         try {
             attempt(event);
         } finally {
+            boolean refill = moreDue && refilling.compareAndSet(false, true);
             finished(event);
+            if (refill) {
+                refill();
+            }
+        }
+    }
+
+    /** Claims for the slot just freed rather than leaving it idle until the next run. */
+    private void refill() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            // The next run of the loop claims them.
+            log.debug("Claiming webhook events after an attempt failed: {}", e.getMessage());
+        } finally {
+            synchronized (this) {
+                refilling.set(false);
+                notifyAll();
+            }
         }
     }
 

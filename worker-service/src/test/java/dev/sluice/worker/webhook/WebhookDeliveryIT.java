@@ -326,6 +326,24 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         assertThat(apiReads.deliveries(tenantId, unwanted)).isEmpty();
     }
 
+    @Test
+    void aTenantWithMoreDueEventsThanItsShareGetsThemAllWithoutWaitingForTheNextRun() throws Exception {
+        String tenantId = Ids.tenant();
+        Instant now = Instant.now();
+        submissions.tenant(tenantId, "many", secret);
+        List<String> jobIds = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            jobIds.add(succeededSingleJob(tenantId, receiver.url("/many"), null, now));
+        }
+        sweep.runOnce();
+
+        // One run claims the tenant's share (5); each finished attempt claims the next at once.
+        deliverDue();
+
+        assertThat(receiver.received()).hasSize(20);
+        assertThat(jobIds).allSatisfy(jobId -> assertThat(eventStatus(jobId)).isEqualTo("delivered"));
+    }
+
     private String succeededSingleJob(String tenantId, String webhookUrl, List<String> webhookEvents, Instant now) {
         String jobId = Ids.job();
         jobs.insertAll(
