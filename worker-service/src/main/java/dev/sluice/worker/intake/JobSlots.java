@@ -8,11 +8,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * How many jobs this worker runs at once, all models together: one permit per job in flight, shared by every
- * model's dispatcher, {@code sluice.intake.max-in-flight} of them or, unset, as many as the database pool has
- * connections for jobs. Each job in flight holds at most one connection at a time, so the worker never takes more
- * work than its pool serves; the pool is checked at start, and a worker whose pool is smaller than its jobs and
- * loops need does not start.
+ * How many jobs this worker runs at once, all models together: one slot per job in flight, from its start to its
+ * ack, shared by every model's dispatcher ({@link InFlight}), {@code sluice.intake.max-in-flight} of them or, unset,
+ * as many as the database pool has connections for jobs. Each job in flight holds at most one connection at a time,
+ * so the worker never takes more work than its pool serves; the pool is checked at start, and a worker whose pool
+ * is smaller than its jobs and loops need does not start.
  */
 @Component
 public class JobSlots {
@@ -50,7 +50,7 @@ public class JobSlots {
         return capacity - permits.availablePermits();
     }
 
-    /** A view for one model's dispatcher: at most {@code perModel} of its jobs, and a slot of this worker's each. */
+    /** The slots of one model's dispatcher: at most {@code perModel} of its jobs, each in one of this worker's. */
     InFlight forModel(int perModel) {
         return new InFlight(new Semaphore(perModel), permits);
     }

@@ -174,6 +174,7 @@ final class ModelDispatcher implements Runnable {
     private void start(GetResponse message, Grant grant, Channel onChannel) {
         long tag = message.getEnvelope().getDeliveryTag();
         jobs.submit(() -> {
+            inFlight.enter();
             try {
                 Optional<JobMessage> job = JobMessageCodec.decode(message.getBody(), model);
                 if (job.isEmpty()) {

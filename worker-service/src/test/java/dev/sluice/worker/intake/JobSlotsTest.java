@@ -34,34 +34,54 @@ class JobSlotsTest {
     }
 
     @Test
-    void everyModelTakesItsJobsFromTheWorkersSharedSlots() throws InterruptedException {
+    void everyModelsJobsRunInTheWorkersSharedSlots() throws InterruptedException {
         JobSlots slots = new JobSlots(
                 bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "5", "SLUICE_DATABASE_RESERVED_CONNECTIONS", "2")),
                 OptionalInt.of(5));
         InFlight first = slots.forModel(2);
         InFlight second = slots.forModel(64);
 
+        // The first model is admitted up to its own cap (2) and starts both jobs.
         first.acquire();
-        // The first model's own cap (2) leaves it one more, though the worker has two free.
         assertThat(first.drainPermits()).isEqualTo(1);
+        first.enter();
+        first.enter();
         assertThat(slots.inUse()).isEqualTo(2);
-        // The second model's cap is far above what the worker has left: it gets the worker's last slot.
+        // The second model's cap is far above what the worker has left: it is admitted for the one free slot.
         assertThat(second.drainPermits()).isEqualTo(1);
-        assertThat(second.drainPermits()).isZero();
+        second.enter();
         assertThat(slots.inUse()).isEqualTo(3);
+        assertThat(second.drainPermits()).isZero();
 
-        first.release(2);
-        assertThat(slots.inUse()).isEqualTo(1);
-        // The second model may now take the slots the first gave back, and the first its own again after that.
-        assertThat(second.drainPermits()).isEqualTo(2);
-        assertThat(first.drainPermits()).isZero();
-        second.release(3);
-        assertThat(first.drainPermits()).isEqualTo(2);
+        // A job that ends gives back both its slots; the model's unstarted ones give back only the model's.
+        first.release();
         assertThat(slots.inUse()).isEqualTo(2);
+        assertThat(second.drainPermits()).isEqualTo(1);
+        second.release(1);
+        assertThat(first.drainPermits()).isEqualTo(1);
     }
 
     @Test
-    void aWaitForTheWorkersSlotThatIsInterruptedGivesTheModelsSlotBack() throws Exception {
+    void aModelWaitingForItsGrantHoldsNoneOfTheWorkersSlots() throws InterruptedException {
+        JobSlots slots = new JobSlots(
+                bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "3", "SLUICE_DATABASE_RESERVED_CONNECTIONS", "2")),
+                OptionalInt.of(3));
+        InFlight saturated = slots.forModel(64);
+        InFlight other = slots.forModel(64);
+
+        // The saturated model's dispatcher is admitted and now waits for its pacer window, holding the admission.
+        saturated.acquire();
+        assertThat(slots.inUse()).isZero();
+        // Another model still gets the worker's only slot and runs its job.
+        other.acquire();
+        other.enter();
+        assertThat(slots.inUse()).isEqualTo(1);
+        other.release();
+        assertThat(slots.inUse()).isZero();
+    }
+
+    @Test
+    void aWaitForAFreeWorkerSlotThatIsInterruptedGivesTheModelsSlotBack() throws Exception {
         Semaphore model = new Semaphore(1);
         Semaphore worker = new Semaphore(0);
         InFlight inFlight = new InFlight(model, worker);
