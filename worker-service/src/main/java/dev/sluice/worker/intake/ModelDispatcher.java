@@ -20,7 +20,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -56,8 +55,7 @@ final class ModelDispatcher implements Runnable {
     private final ModelLimits limits;
     private final JobExecutor executor;
     private final Sleeper sleeper;
-    private final Semaphore inFlight;
-    private final int maxInFlight;
+    private final InFlight inFlight;
     private final AtomicLong started = new AtomicLong();
     private final ExecutorService jobs = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-job-", 0).factory());
@@ -72,7 +70,7 @@ final class ModelDispatcher implements Runnable {
             ModelLimits limits,
             JobExecutor executor,
             Sleeper sleeper,
-            int maxInFlight) {
+            InFlight inFlight) {
         this.model = model;
         this.queue = Queues.forModel(model);
         this.connections = connections;
@@ -80,8 +78,7 @@ final class ModelDispatcher implements Runnable {
         this.limits = limits;
         this.executor = executor;
         this.sleeper = sleeper;
-        this.inFlight = new Semaphore(maxInFlight);
-        this.maxInFlight = maxInFlight;
+        this.inFlight = inFlight;
     }
 
     @Override
@@ -129,7 +126,7 @@ final class ModelDispatcher implements Runnable {
                         if (taken.isPresent()) {
                             held.add(taken.get());
                         } else {
-                            inFlight.release();
+                            inFlight.release(1);
                         }
                     }
                     inFlight.release(permits);
@@ -224,7 +221,7 @@ final class ModelDispatcher implements Runnable {
     private void requeue(List<Held> held) {
         for (Held message : held) {
             nack(message.channel(), message.tag());
-            inFlight.release();
+            inFlight.release(1);
         }
         held.clear();
     }
@@ -262,14 +259,15 @@ final class ModelDispatcher implements Runnable {
         return started.get();
     }
 
-    /** Jobs running (or permits held by the dispatching loop) now; 0 when the dispatcher is between polls. */
+    /** Jobs running (or messages held for their grants) now; 0 when the dispatcher is idle. */
     int inFlight() {
-        return maxInFlight - inFlight.availablePermits();
+        return inFlight.inUse();
     }
 
     private void start(Held message, Grant grant) {
         started.incrementAndGet();
         jobs.submit(() -> {
+            inFlight.enter();
             try {
                 executor.execute(message.job(), grant);
                 ack(message.channel(), message.tag());

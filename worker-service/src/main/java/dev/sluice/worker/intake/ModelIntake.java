@@ -54,6 +54,7 @@ public class ModelIntake {
     private final InstantSource clock;
     private final Duration idleRelease;
     private final IdleDispatchers idleDispatchers;
+    private final JobSlots slots;
     private final Map<String, ModelDispatcher> dispatchers = new LinkedHashMap<>();
     /** The models of the last run; null before the first, when every model waits for due work. */
     private Set<String> seen;
@@ -69,7 +70,8 @@ public class ModelIntake {
             Sleeper sleeper,
             WorkerProperties properties,
             ModelRepository models,
-            InstantSource clock) {
+            InstantSource clock,
+            JobSlots slots) {
         this.models = models;
         this.clock = clock;
         this.idleRelease = properties.intake().idleRelease();
@@ -81,6 +83,7 @@ public class ModelIntake {
         this.pacer = pacer;
         this.sleeper = sleeper;
         this.maxInFlight = properties.pacing().maxConcurrency();
+        this.slots = slots;
     }
 
     /** Allows dispatching again after {@link #stop} (a context that is stopped and started again). */
@@ -172,15 +175,16 @@ public class ModelIntake {
             seen.remove(model);
             return false;
         }
-        ModelDispatcher dispatcher =
-                new ModelDispatcher(model, connectionFactory, pacer, limits, executor, sleeper, maxInFlight);
+        ModelDispatcher dispatcher = new ModelDispatcher(
+                model, connectionFactory, pacer, limits, executor, sleeper, slots.forModel(maxInFlight));
         dispatcher.start();
         dispatchers.put(model, dispatcher);
         log.info(
-                "Dispatching model {} (limits {}, up to {} in flight on this worker)",
+                "Dispatching model {} (limits {}, up to {} in flight on this worker, {} for all models together)",
                 model,
                 limits.limits(model),
-                maxInFlight);
+                maxInFlight,
+                slots.capacity());
         return true;
     }
 

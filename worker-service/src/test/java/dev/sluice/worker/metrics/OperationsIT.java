@@ -268,7 +268,7 @@ class OperationsIT {
     }
 
     @Test
-    void everyWebhookAttemptIsCountedByOutcomeAndThePendingEventsAreGauged() {
+    void everyWebhookAttemptIsCountedByOutcomeAndThePendingEventsAreGauged() throws Exception {
         Instant started = Instant.now();
         Map<String, Double> before = deliveries(scrape());
         String delivered = completedBatchWithWebhook(receiverUrl("/events/ok"));
@@ -281,7 +281,7 @@ class OperationsIT {
         double pendingBefore = value(scrape(), "sluice_webhook_events_pending");
         assertThat(pendingBefore).isEqualTo(pendingEvents()).isGreaterThanOrEqualTo(4);
 
-        webhookDeliverer.runOnce();
+        deliverDue();
 
         assertThat(List.of(delivered, failed, gone, refused))
                 .map(this::eventStatus)
@@ -472,5 +472,11 @@ class OperationsIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Starts the due events' attempts and waits until each is recorded. */
+    private void deliverDue() throws InterruptedException {
+        webhookDeliverer.runOnce();
+        assertThat(webhookDeliverer.awaitIdle(Duration.ofSeconds(30))).isTrue();
     }
 }
