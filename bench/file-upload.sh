@@ -43,7 +43,8 @@ createdb -h 127.0.0.1 -U postgres "$DB"
 rabbitmqctl -q add_vhost "$VHOST" >/dev/null 2>&1 || true
 rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*'
 
-SERVER_PORT=$PORT SLUICE_ADMIN_KEY=$ADMIN_KEY \
+# No provider runs here: the lines' model is allowed by SLUICE_MODELS (docs/contract.md, "Models").
+SERVER_PORT=$PORT SLUICE_ADMIN_KEY=$ADMIN_KEY SLUICE_MODELS=bench-model \
   SPRING_DATASOURCE_URL=jdbc:postgresql://localhost:5432/$DB SPRING_RABBITMQ_VIRTUAL_HOST=$VHOST \
   "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx"$HEAP" -Djava.io.tmpdir="$RUN_DIR" -jar "$ROOT/api-service/target/api-service.jar" \
   >"$RUN_DIR/api.log" 2>&1 &

@@ -40,7 +40,9 @@ export function duration(seconds) {
 }
 
 export function limitText(limit) {
-  return limit ? `${limit.requests} / ${limit.per_seconds} s` : '—';
+  if (!limit) return '—';
+  const amount = limit.tokens !== undefined && limit.tokens !== null ? `${limit.tokens} tokens` : `${limit.requests}`;
+  return `${amount} / ${limit.per_seconds} s`;
 }
 
 export function badge(text) {

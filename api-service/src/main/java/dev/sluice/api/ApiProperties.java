@@ -2,6 +2,7 @@ package dev.sluice.api;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -20,6 +21,16 @@ import org.springframework.util.unit.DataSize;
  * @param webhook      webhook targets and signing secrets
  * @param events       the live progress stream ({@code GET /v1/batches/{id}/events})
  * @param facade       the synchronous OpenAI facade ({@code POST /v1/chat/completions}, {@code GET /v1/models}, ...)
+ * @param models       {@code SLUICE_MODELS}: models an operator allows in addition to those the provider lists at
+ *                     {@code GET /v1/models}, comma-separated (default none); the way to use a provider without a
+ *                     model list. Submissions naming any other model are refused with 400 {@code model_not_found}
+ *                     (docs/contract.md, "Models")
+ * @param quota        what each tenant may hold at once, unless {@code PATCH /admin/tenants/{id}} says otherwise
+ * @param retention    how long finished work keeps its content ({@code SLUICE_RETENTION}, default 30d): a batch's
+ *                     files and its jobs' request and response bodies, counted from the batch's end; a single job's
+ *                     bodies, from its end; an upload's bytes, from its upload (as OpenAI's batch files expire 30
+ *                     days after upload). {@code 0} keeps everything forever
+ * @param retentionSweep how the retention sweep runs
  */
 @ConfigurationProperties("sluice")
 public record ApiProperties(
@@ -28,7 +39,11 @@ public record ApiProperties(
         @DefaultValue Dispatch dispatch,
         @DefaultValue Webhook webhook,
         @DefaultValue Events events,
-        @DefaultValue Facade facade) {
+        @DefaultValue Facade facade,
+        @DefaultValue List<String> models,
+        @DefaultValue Quota quota,
+        @DefaultValue("30d") Duration retention,
+        @DefaultValue RetentionSweep retentionSweep) {
 
     /** The shortest admin key the service starts with: a short one would be guessed. */
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -42,6 +57,20 @@ public record ApiProperties(
                         + MIN_ADMIN_KEY_LENGTH
                         + ". Choose a long random one, e.g. openssl rand -hex 24");
         facade = facade == null ? Facade.DEFAULTS : facade;
+        models = models == null
+                ? List.of()
+                : models.stream().map(String::strip).filter(m -> !m.isEmpty()).toList();
+        quota = quota == null ? Quota.DEFAULTS : quota;
+        retention = retention == null ? Duration.ofDays(30) : retention;
+        retentionSweep = retentionSweep == null ? RetentionSweep.DEFAULTS : retentionSweep;
+        require(
+                !retention.isNegative(),
+                "SLUICE_RETENTION must not be negative (0 keeps everything), got " + retention);
+    }
+
+    /** Whether finished work's content expires at all ({@code SLUICE_RETENTION} other than 0). */
+    public boolean retentionEnabled() {
+        return retention.isPositive();
     }
 
     /** Whether {@code /admin/**} is enabled, i.e. an admin key is configured. */
@@ -53,7 +82,8 @@ public record ApiProperties(
     public String toString() {
         // The admin key must never reach a log, even through a debug dump of the configuration.
         return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", input=" + input + ", dispatch="
-                + dispatch + ", webhook=" + webhook + ", events=" + events + ", facade=" + facade + "]";
+                + dispatch + ", webhook=" + webhook + ", events=" + events + ", facade=" + facade + ", models=" + models
+                + ", quota=" + quota + ", retention=" + retention + ", retentionSweep=" + retentionSweep + "]";
     }
 
     /**
@@ -192,7 +222,12 @@ public record ApiProperties(
      *                        {@code sluice.facade.upstream-base-url}, default {@code http://localhost:3010}
      * @param upstreamApiKey  the provider key for {@code GET /v1/models} ({@code sluice.facade.upstream-api-key},
      *                        default {@code sk-local}); never logged
-     * @param modelsTtl       how long the provider's model list is reused before it is fetched again (default 60s)
+     * @param modelsTtl       how long the provider's model list is reused before it is fetched again, and how often
+     *                        the model registry reads it ({@code sluice.facade.models-ttl}, default 60s)
+     * @param modelsMissRefresh the shortest time between two reads of the provider's list that submissions naming
+     *                        an unlisted model cause ({@code sluice.facade.models-miss-refresh}, default 5s), so that
+     *                        a model the provider has just added is usable at once, and a flood of unknown models
+     *                        costs the provider at most one call per this interval
      * @param cache           whether deterministic calls are answered from the response cache and identical calls
      *                        in flight share one job ({@code sluice.facade.cache}, default true); the workers keep
      *                        the answers ({@code sluice.cache.*} of the worker)
@@ -207,6 +242,7 @@ public record ApiProperties(
             @DefaultValue("http://localhost:3010") URI upstreamBaseUrl,
             @DefaultValue("sk-local") String upstreamApiKey,
             @DefaultValue("60s") Duration modelsTtl,
+            @DefaultValue("5s") Duration modelsMissRefresh,
             @DefaultValue("true") boolean cache,
             @DefaultValue("15s") Duration keepAlive) {
 
@@ -216,6 +252,7 @@ public record ApiProperties(
                 URI.create("http://localhost:3010"),
                 "sk-local",
                 Duration.ofSeconds(60),
+                Duration.ofSeconds(5),
                 true,
                 Duration.ofSeconds(15));
 
@@ -226,6 +263,7 @@ public record ApiProperties(
                     upstreamBaseUrl.getScheme() != null && upstreamBaseUrl.getHost() != null,
                     "sluice.facade.upstream-base-url must be an absolute URL, got " + upstreamBaseUrl);
             require(!modelsTtl.isNegative(), "sluice.facade.models-ttl must not be negative");
+            require(!modelsMissRefresh.isNegative(), "sluice.facade.models-miss-refresh must not be negative");
             require(keepAlive.isPositive(), "sluice.facade.keep-alive must be positive");
         }
 
@@ -237,8 +275,75 @@ public record ApiProperties(
         @Override
         public String toString() {
             return "Facade[maxWait=" + maxWait + ", recheckInterval=" + recheckInterval + ", upstreamBaseUrl="
-                    + upstreamBaseUrl + ", upstreamApiKey=***, modelsTtl=" + modelsTtl + ", cache=" + cache
+                    + upstreamBaseUrl + ", upstreamApiKey=***, modelsTtl=" + modelsTtl + ", modelsMissRefresh="
+                    + modelsMissRefresh
+                    + ", cache=" + cache
                     + ", keepAlive=" + keepAlive + "]";
+        }
+    }
+
+    /**
+     * The default quotas of every tenant ({@code SLUICE_QUOTA_*}); {@code PATCH /admin/tenants/{id}} overrides them
+     * per tenant. A request that would take a tenant over one is refused whole with 429 {@code quota_exceeded} and
+     * stores nothing. 0 refuses everything of that kind.
+     *
+     * @param queuedJobs         most jobs a tenant may have unfinished (queued or running), batch and single jobs and
+     *                           facade calls together ({@code SLUICE_QUOTA_QUEUED_JOBS}, default 1,000,000: ten
+     *                           batches of the largest size)
+     * @param storedBytes        most bytes of uploaded files ({@code POST /v1/files}) a tenant may store at once;
+     *                           deleted and expired uploads do not count ({@code SLUICE_QUOTA_STORED_BYTES}, default
+     *                           10GB: fifty uploads of the largest size)
+     * @param eventStreams       most {@code GET /v1/batches/{id}/events} streams a tenant may hold open, on all api
+     *                           replicas together ({@code SLUICE_QUOTA_EVENT_STREAMS}, default 100)
+     * @param waitingFacadeCalls most synchronous facade calls ({@code POST /v1/chat/completions}, ...) a tenant may
+     *                           have in progress, on all api replicas together
+     *                           ({@code SLUICE_QUOTA_WAITING_FACADE_CALLS}, default 256)
+     * @param leaseDuration      how long an open stream or facade call counts without its replica renewing it: a
+     *                           replica renews its leases every third of this, and the leases of a replica that died
+     *                           stop counting after it ({@code SLUICE_QUOTA_LEASE_DURATION}, default 60s)
+     */
+    public record Quota(
+            @DefaultValue("1000000") long queuedJobs,
+            @DefaultValue("10GB") DataSize storedBytes,
+            @DefaultValue("100") long eventStreams,
+            @DefaultValue("256") long waitingFacadeCalls,
+            @DefaultValue("60s") Duration leaseDuration) {
+
+        static final Quota DEFAULTS = new Quota(1_000_000, DataSize.ofGigabytes(10), 100, 256, Duration.ofSeconds(60));
+
+        public Quota {
+            require(queuedJobs >= 0, "SLUICE_QUOTA_QUEUED_JOBS must not be negative, got " + queuedJobs);
+            require(storedBytes.toBytes() >= 0, "SLUICE_QUOTA_STORED_BYTES must not be negative, got " + storedBytes);
+            require(eventStreams >= 0, "SLUICE_QUOTA_EVENT_STREAMS must not be negative, got " + eventStreams);
+            require(
+                    waitingFacadeCalls >= 0,
+                    "SLUICE_QUOTA_WAITING_FACADE_CALLS must not be negative, got " + waitingFacadeCalls);
+            require(
+                    leaseDuration.compareTo(Duration.ofSeconds(3)) >= 0,
+                    "SLUICE_QUOTA_LEASE_DURATION must be at least 3s, got " + leaseDuration);
+        }
+    }
+
+    /**
+     * The retention sweep: one api replica or several, each taking its chunks {@code SKIP LOCKED}.
+     *
+     * @param interval  how often it runs ({@code SLUICE_RETENTION_SWEEP_INTERVAL}, default 1m)
+     * @param chunkSize rows (job lines, single jobs, batches) per statement, each in its own short transaction
+     *                  ({@code SLUICE_RETENTION_SWEEP_CHUNK_SIZE}, default 1000)
+     * @param maxChunks most statements of each kind per run, so one run stays short; the next run goes on
+     *                  ({@code SLUICE_RETENTION_SWEEP_MAX_CHUNKS}, default 100)
+     */
+    public record RetentionSweep(
+            @DefaultValue("1m") Duration interval,
+            @DefaultValue("1000") int chunkSize,
+            @DefaultValue("100") int maxChunks) {
+
+        static final RetentionSweep DEFAULTS = new RetentionSweep(Duration.ofMinutes(1), 1000, 100);
+
+        public RetentionSweep {
+            require(interval.isPositive(), "sluice.retention-sweep.interval must be positive");
+            require(chunkSize >= 1 && chunkSize <= 100_000, "sluice.retention-sweep.chunk-size must be 1-100000");
+            require(maxChunks >= 1, "sluice.retention-sweep.max-chunks must be at least 1");
         }
     }
 

@@ -14,6 +14,9 @@ export async function overview() {
       h('span', { class: 'mono' }, name),
       q.waiting, q.in_flight, q.consumers,
       h('span', {}, limitText(q.limit), ' ', h('span', { class: 'note' }, `(${q.limit_source})`),
+        (q.limits || []).length > 1
+          ? h('div', { class: 'note', 'data-limits': '' }, q.limits.map(setEntryText).join(' · '))
+          : null,
         l.max_concurrency ? h('div', { class: 'note' }, `max ${l.max_concurrency} in flight`) : null),
       q.rate_limited_last_hour,
       duration(q.oldest_waiting_age_seconds),
@@ -39,6 +42,17 @@ export async function overview() {
   every(3000, overview);
 }
 
+// One limit of a model's set: "30000 tokens / 60 s (learned, 1200 used)".
+function setEntryText(l) {
+  const amount = l.tokens !== undefined ? `${l.tokens} tokens` : `${l.requests}`;
+  return `${amount} / ${l.per_seconds} s (${l.source}, ${l.used} used)`;
+}
+
+// A set written as SLUICE_DEFAULT_LIMIT is: "15/60s, 30000 tokens/60s".
+function setText(limits) {
+  return (limits || []).map(l => l.tokens !== undefined ? `${l.tokens} tokens/${l.per_seconds}s` : `${l.requests}/${l.per_seconds}s`).join(', ');
+}
+
 function editLimit(row, model, current) {
   if (row.nextElementSibling?.classList.contains('editor')) return;
   setEditing(true);
@@ -48,20 +62,25 @@ function editLimit(row, model, current) {
     field('Requests', 'requests', configured.requests, { type: 'number', min: '1', placeholder: String(current.requests || '') }),
     field('Per seconds', 'per_seconds', configured.per_seconds, { type: 'number', min: '0.001', step: 'any', placeholder: String(current.per_seconds || '') }),
     field('Max concurrency', 'max_concurrency', current.max_concurrency, { type: 'number', min: '1', placeholder: 'none' }),
+    field('Or every limit', 'limits', '', { placeholder: setText((current.limits || []).filter(l => l.source === 'configured')) || '15/60s, 30000 tokens/60s' }),
     h('button', { type: 'submit' }, 'Save limit'),
     h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel'),
-    h('p', { class: 'note' }, 'Leave requests and seconds empty to go back to the default.'));
+    h('p', { class: 'note' }, 'Leave requests and seconds empty to go back to the default; or give every window at once, as SLUICE_DEFAULT_LIMIT is written.'));
   form.addEventListener('submit', e => {
     e.preventDefault();
     const v = Object.fromEntries(new FormData(form).entries());
     const num = x => x === '' ? null : Number(x);
-    const body = { model, requests: num(v.requests), per_seconds: num(v.per_seconds) };
+    const body = (v.limits || '').trim() !== ''
+      ? { model, limits: v.limits.trim() }
+      : { model, requests: num(v.requests), per_seconds: num(v.per_seconds) };
     if (v.max_concurrency !== '') body.max_concurrency = num(v.max_concurrency);
-    const words = body.requests === null ? 'the default limit' : `${body.requests} per ${body.per_seconds} s`;
+    const words = body.limits ? body.limits : body.requests === null ? 'the default limit' : `${body.requests} per ${body.per_seconds} s`;
     act(`Set ${model} to ${words}?`, async () => {
       const saved = await api('PUT', '/admin/limits', body);
       setEditing(false);
-      return `Limit of ${model} is now ${saved.requests} per ${saved.per_seconds} s (${saved.source}).`;
+      return saved.limits && saved.limits.length > 1
+        ? `Limits of ${model} are now ${saved.limits.map(setEntryText).join(', ')}.`
+        : `Limit of ${model} is now ${saved.requests} per ${saved.per_seconds} s (${saved.source}).`;
     });
   });
   const editor = h('tr', { class: 'editor' }, h('td', { colspan: '10' }, form));

@@ -36,6 +36,11 @@ class AdminLimitValidationIT extends ApiTestBase {
         before = models.settings();
     }
 
+    /** A body with {@code limits} as given, not yet closed. */
+    private static String set(String limits) {
+        return "{\"model\":" + q(MODEL) + ",\"limits\":" + limits;
+    }
+
     static Stream<Arguments> refusedLimits() {
         return Stream.of(
                 refused("missing model", "{\"requests\":1,\"per_seconds\":60}", "model", "missing_model"),
@@ -115,6 +120,44 @@ class AdminLimitValidationIT extends ApiTestBase {
                         "{\"model\":" + q(MODEL) + ",\"requests\":1,\"per_seconds\":1,\"requests\":2}",
                         "requests",
                         "duplicate_parameter"),
+                refused(
+                        "limits and the single form at once",
+                        set("[{\"requests\":1,\"per_seconds\":1}]") + ",\"requests\":1,\"per_seconds\":1}",
+                        "limits",
+                        "conflicting_limits"),
+                refused("limits not an array", set("{}") + "}", "limits", "invalid_limits"),
+                refused("limits as text that is no limit", set("\"fast\"") + "}", "limits", "invalid_limits"),
+                refused(
+                        "two limits of one unit and window",
+                        set("[{\"requests\":1,\"per_seconds\":60},{\"requests\":2,\"per_seconds\":60}]") + "}",
+                        "limits",
+                        "invalid_limits"),
+                refused(
+                        "a limit with both units",
+                        set("[{\"requests\":1,\"tokens\":100,\"per_seconds\":60}]") + "}",
+                        "limits[0]",
+                        "invalid_limits"),
+                refused("a limit with no unit", set("[{\"per_seconds\":60}]") + "}", "limits[0]", "invalid_limits"),
+                refused(
+                        "zero tokens",
+                        set("[{\"tokens\":0,\"per_seconds\":60}]") + "}",
+                        "limits[0].tokens",
+                        "invalid_tokens"),
+                refused(
+                        "a limit without per_seconds",
+                        set("[{\"tokens\":100}]") + "}",
+                        "limits[0].per_seconds",
+                        "invalid_per_seconds"),
+                refused(
+                        "an unknown key in a limit",
+                        set("[{\"tokens\":100,\"per_seconds\":60,\"burst\":2}]") + "}",
+                        "limits[0].burst",
+                        "unknown_parameter"),
+                refused(
+                        "default_max_tokens below 0",
+                        set("[]") + ",\"default_max_tokens\":-1}",
+                        "default_max_tokens",
+                        "invalid_default_max_tokens"),
                 refused("bad JSON", "{\"model\":" + q(MODEL) + ",\"requests\":1,", null, "invalid_json"),
                 refused("trailing garbage", limit(q(MODEL), "1", "1") + " x", null, "invalid_json"),
                 refused("array body", "[" + limit(q(MODEL), "1", "1") + "]", null, "invalid_json"),

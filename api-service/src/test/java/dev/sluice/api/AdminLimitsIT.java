@@ -1,6 +1,7 @@
 package dev.sluice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.sluice.common.Limit;
 import dev.sluice.db.model.ModelRepository;
@@ -38,7 +39,7 @@ class AdminLimitsIT extends ApiTestBase {
         assertThat(set.get("learned").isNull()).isTrue();
         assertThat(set.get("max_concurrency").isNull()).isTrue();
         assertThat(set.get("paused").asBoolean()).isFalse();
-        assertThat(stored(model).configured()).isEqualTo(new Limit(10, Duration.ofSeconds(30)));
+        assertThat(stored(model).configured()).containsExactly(new Limit(10, Duration.ofSeconds(30)));
 
         JsonNode listed = expect(200, get("/admin/limits", ADMIN_KEY)).json();
         assertThat(listed.get("object").asString()).isEqualTo("list");
@@ -58,8 +59,14 @@ class AdminLimitsIT extends ApiTestBase {
         assertThat(changed.get("per_seconds").isNumber()).isTrue();
         assertThat(changed.get("per_seconds").asDouble()).isEqualTo(1.5);
         assertThat(changed.get("max_concurrency").asInt()).isEqualTo(3);
-        assertThat(stored(model).configured()).isEqualTo(new Limit(5, Duration.ofMillis(1500)));
+        assertThat(stored(model).configured()).containsExactly(new Limit(5, Duration.ofMillis(1500)));
         assertThat(stored(model).maxConcurrency()).isEqualTo(3);
+
+        // The written form of SLUICE_DEFAULT_LIMIT is accepted too.
+        expect(
+                200,
+                put("/admin/limits", ADMIN_KEY, "{\"model\":\"" + model + "\",\"limits\":\"20/1m, 500 tokens/6s\"}"));
+        assertThat(stored(model).configured()).containsExactly(Limit.parse("20/60s"), Limit.parse("500 tokens/6s"));
 
         JsonNode cleared = expect(
                         200,
@@ -73,7 +80,7 @@ class AdminLimitsIT extends ApiTestBase {
         assertThat(cleared.get("per_seconds").asInt()).isEqualTo(60);
         assertThat(cleared.get("configured").isNull()).isTrue();
         assertThat(cleared.get("max_concurrency").isNull()).isTrue();
-        assertThat(stored(model).configured()).isNull();
+        assertThat(stored(model).configured()).isEmpty();
         assertThat(stored(model).maxConcurrency()).isNull();
         assertThat(row(expect(200, get("/admin/limits", ADMIN_KEY)).json(), model))
                 .isEqualTo(cleared);
@@ -92,7 +99,7 @@ class AdminLimitsIT extends ApiTestBase {
                 .json();
 
         assertThat(set.get("per_seconds").decimalValue()).isEqualByComparingTo("0.001");
-        assertThat(stored(model).configured()).isEqualTo(new Limit(1, Duration.ofMillis(1)));
+        assertThat(stored(model).configured()).containsExactly(new Limit(1, Duration.ofMillis(1)));
     }
 
     @Test
@@ -119,7 +126,7 @@ class AdminLimitsIT extends ApiTestBase {
                 .json();
         assertThat(uncapped.get("max_concurrency").isNull()).isTrue();
         assertThat(stored(model).maxConcurrency()).isNull();
-        assertThat(stored(model).configured()).isEqualTo(new Limit(15, Duration.ofSeconds(60)));
+        assertThat(stored(model).configured()).containsExactly(new Limit(15, Duration.ofSeconds(60)));
     }
 
     @Test
@@ -147,7 +154,7 @@ class AdminLimitsIT extends ApiTestBase {
                 .json();
         assertThat(resumed.get("paused").asBoolean()).isFalse();
         assertThat(stored(model).paused()).isFalse();
-        assertThat(stored(model).configured()).isEqualTo(new Limit(3, Duration.ofSeconds(10)));
+        assertThat(stored(model).configured()).containsExactly(new Limit(3, Duration.ofSeconds(10)));
     }
 
     @Test
@@ -205,6 +212,66 @@ class AdminLimitsIT extends ApiTestBase {
         }
 
         assertThat(models.settings(model)).isEmpty();
+    }
+
+    @Test
+    void aSetOfRequestAndTokenWindowsIsStoredShownWithSourcesAndUseAndClearedByAnEmptyList() {
+        String model = uniqueModel("sets");
+        String body = "{\"model\":\"" + model + "\",\"limits\":[{\"requests\":15,\"per_seconds\":60},"
+                + "{\"requests\":1000,\"per_seconds\":86400},{\"tokens\":30000,\"per_seconds\":60}],"
+                + "\"default_max_tokens\":256}";
+
+        JsonNode set = expect(200, put("/admin/limits", ADMIN_KEY, body)).json();
+
+        assertThat(stored(model).configured())
+                .containsExactly(Limit.parse("15/60s"), Limit.parse("1000/1d"), Limit.parse("30000 tokens/60s"));
+        assertThat(stored(model).defaultMaxTokens()).isEqualTo(256);
+        assertThat(set.get("requests").asLong())
+                .as("the tightest request limit")
+                .isEqualTo(1000);
+        assertThat(set.get("limits")).hasSize(3);
+        assertThat(set.get("limits").get(2).get("tokens").asLong()).isEqualTo(30_000);
+        assertThat(set.get("limits").get(2).has("requests")).isFalse();
+        assertThat(set.get("limits").get(2).get("source").asString()).isEqualTo("configured");
+
+        // A learned limit joins the set; the pacer's ledger shows how much of each is in use.
+        models.learn(model, Limit.parse("2000 tokens/60s"), Instant.now());
+        long now = Instant.now().toEpochMilli() * 1000;
+        jdbc.sql("""
+                INSERT INTO pacer_budgets (credential, model, sent_us, sent_counts, sent_tokens)
+                VALUES ('key-test', :model, :sent, :counts, :tokens)
+                """)
+                .param("model", model)
+                .param("sent", new long[] {now - 1_000_000, now})
+                .param("counts", new int[] {3, 2})
+                .param("tokens", new long[] {900, 600})
+                .update();
+        JsonNode listed = row(expect(200, get("/admin/limits", ADMIN_KEY)).json(), model);
+        assertThat(listed.get("limits"))
+                .extracting(
+                        l -> l.has("tokens")
+                                ? l.get("tokens").asLong() + " tokens"
+                                : l.get("requests").asLong() + "",
+                        l -> l.get("source").asString(),
+                        l -> l.get("used").asLong())
+                .containsExactlyInAnyOrder(
+                        tuple("15", "configured", 5L),
+                        tuple("1000", "configured", 5L),
+                        tuple("30000 tokens", "configured", 1_500L),
+                        tuple("2000 tokens", "learned", 1_500L));
+
+        // The written form of SLUICE_DEFAULT_LIMIT is accepted too.
+        expect(
+                200,
+                put("/admin/limits", ADMIN_KEY, "{\"model\":\"" + model + "\",\"limits\":\"20/1m, 500 tokens/6s\"}"));
+        assertThat(stored(model).configured()).containsExactly(Limit.parse("20/60s"), Limit.parse("500 tokens/6s"));
+
+        JsonNode cleared = expect(200, put("/admin/limits", ADMIN_KEY, "{\"model\":\"" + model + "\",\"limits\":[]}"))
+                .json();
+        assertThat(stored(model).configured()).isEmpty();
+        assertThat(cleared.get("limits"))
+                .extracting(l -> l.get("source").asString())
+                .containsExactlyInAnyOrder("default", "learned");
     }
 
     private ModelSettings stored(String model) {

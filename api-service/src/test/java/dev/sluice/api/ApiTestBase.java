@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchTransitions;
+import dev.sluice.simulator.Simulator;
+import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.testsupport.TestInfrastructure;
 import dev.sluice.testsupport.TestSecrets;
 import java.net.URI;
@@ -13,6 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +46,10 @@ import tools.jackson.databind.json.JsonMapper;
             "sluice.dispatch.sweep-interval=1h",
             "sluice.dispatch.republish-after=0s",
             "sluice.facade.keep-alive=300ms",
+            // Models the validation tests name; every other test allows its own (uniqueModel).
+            "sluice.models=m,m-1,m-2",
+            // A miss reads the provider's list at once, so a test can add a model to the simulator and use it.
+            "sluice.facade.models-miss-refresh=0s",
             "sluice.secrets.encryption-key=" + TestSecrets.ENCRYPTION_KEY
         })
 public abstract class ApiTestBase {
@@ -51,9 +60,28 @@ public abstract class ApiTestBase {
     protected static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The provider whose model list the registry reads, shared by every test of the run. */
+    protected static final Simulator SIMULATOR = Simulator.start(SimulatorConfig.forTests());
+
+    /** Models made by {@link #uniqueModel} before the database was reachable, allowed before the next test. */
+    private static final Set<String> TO_ALLOW = ConcurrentHashMap.newKeySet();
+
+    private static volatile JdbcClient allowing;
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry);
+        registry.add(
+                "sluice.facade.upstream-base-url", () -> SIMULATOR.baseUrl().toString());
+    }
+
+    @BeforeEach
+    void allowModelsMadeEarlier() {
+        allowing = jdbc;
+        for (String model : TO_ALLOW) {
+            allow(jdbc, model);
+            TO_ALLOW.remove(model);
+        }
     }
 
     @LocalServerPort
@@ -107,6 +135,13 @@ public abstract class ApiTestBase {
         return send(request(path, key)
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build());
+    }
+
+    protected Reply patch(String path, String key, String json) {
+        return send(request(path, key)
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
                 .build());
     }
 
@@ -186,8 +221,25 @@ public abstract class ApiTestBase {
         return info == null ? 0 : info.getMessageCount();
     }
 
-    /** A model name no other test uses, so queue depths are this test's alone. */
+    /**
+     * A model name no other test uses, so queue depths are this test's alone, allowed as an operator would
+     * ({@code POST /admin/models}) so that jobs may name it.
+     */
     protected static String uniqueModel(String base) {
-        return base + "-" + dev.sluice.common.Ids.random(4);
+        String model = base + "-" + dev.sluice.common.Ids.random(4);
+        JdbcClient db = allowing;
+        if (db == null) {
+            TO_ALLOW.add(model);
+        } else {
+            allow(db, model);
+        }
+        return model;
+    }
+
+    private static void allow(JdbcClient db, String model) {
+        db.sql("""
+                INSERT INTO allowed_models (model, source, added_at) VALUES (:model, 'operator', now())
+                ON CONFLICT DO NOTHING
+                """).param("model", model).update();
     }
 }

@@ -21,17 +21,22 @@ class ArchitectureTest {
      * Which other features each feature may use. A new arrow is a design decision: add it here, and keep the
      * graph free of cycles.
      */
-    private static final Map<String, Set<String>> USES = Map.of(
-            "admin", Set.of("batch", "job"), // retries failed jobs as new batches and jobs; queue drain times
-            "batch", Set.of("job", "dispatch", "idempotency", "webhook"),
-            "job", Set.of("dispatch", "idempotency", "webhook"),
-            "facade", Set.of("job"), // a facade call is a single job
-            "file", Set.of(),
-            "dispatch", Set.of(),
-            "idempotency", Set.of(),
-            "webhook", Set.of(),
-            "secret", Set.of(),
-            "dashboard", Set.of()); // static pages that call the admin API over HTTP, like any client
+    private static final Map<String, Set<String>> USES = Map.ofEntries(
+            Map.entry(
+                    "admin", Set.of("batch", "job", "model")), // retries failed jobs; queue drain times; allowed models
+            Map.entry("batch", Set.of("job", "dispatch", "idempotency", "webhook", "model", "quota", "tokens")),
+            Map.entry("job", Set.of("dispatch", "idempotency", "webhook", "model", "quota", "tokens")),
+            Map.entry("facade", Set.of("job", "model", "quota")), // a single job; GET /v1/models; a waiting call counts
+            Map.entry("model", Set.of()), // the model registry: the provider's list and the operators' models
+            Map.entry("file", Set.of("quota")), // stored bytes
+            Map.entry("dispatch", Set.of()),
+            Map.entry("idempotency", Set.of()),
+            Map.entry("webhook", Set.of("quota")), // open event streams
+            Map.entry("quota", Set.of()), // per-tenant quotas and the /admin/tenants surface
+            Map.entry("retention", Set.of()), // the retention sweep
+            Map.entry("tokens", Set.of()), // token estimates and the too-large check
+            Map.entry("secret", Set.of()),
+            Map.entry("dashboard", Set.of())); // static pages that call the admin API over HTTP, like any client
 
     @ArchTest
     static final ArchRule sqlOnlyInDb = ArchitectureRules.sqlOnlyInDb();

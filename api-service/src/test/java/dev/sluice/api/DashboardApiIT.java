@@ -142,10 +142,10 @@ class DashboardApiIT extends ApiTestBase {
                 .query(String.class)
                 .single();
         jdbc.sql("""
-                INSERT INTO rate_limit_events (model, credential, job_id, occurred_at, message, learned_requests,
+                INSERT INTO rate_limit_events (model, credential, job_id, occurred_at, message, learned_unit, learned_amount,
                                                learned_window_ms)
-                VALUES (:model, 'key-1', :job, now(), 'Rate limit of 15 per 60s exceeded', 15, 60000),
-                       (:model, 'key-1', 'job_someoneelse', now(), 'Rate limit of 15 per 60s exceeded', 15, 60000)""").param("model", model).param("job", job).update();
+                VALUES (:model, 'key-1', :job, now(), 'Rate limit of 15 per 60s exceeded', 'requests', 15, 60000),
+                       (:model, 'key-1', 'job_someoneelse', now(), 'Rate limit of 15 per 60s exceeded', 'requests', 15, 60000)""").param("model", model).param("job", job).update();
 
         JsonNode detail = expect(200, get("/admin/jobs/" + job, ADMIN_KEY)).json();
 

@@ -117,6 +117,25 @@ class DashboardBrowserIT extends ApiTestBase {
     }
 
     @Test
+    void aLimitSetIsEditedInPlaceAndEveryLimitIsShown() {
+        String model = signedInOverQueuedModel("dash-limits");
+
+        click(By.cssSelector("button[aria-label='Edit limit of " + model + "']"));
+        click(By.id("f-limits"));
+        page.findElement(By.id("f-limits")).sendKeys("20/60s, 500 tokens/6s");
+        click(By.cssSelector("form[aria-label='Limit of " + model + "'] button[type=submit]"));
+        page.switchTo().alert().accept();
+
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> queue(model).get("limits").size() == 2);
+        assertThat(notice()).startsWith("Limits of " + model + " are now 20 / 60 s (configured");
+        await().atMost(Duration.ofSeconds(15))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(cell(modelRow(model), "Limit"))
+                        .contains("20 / 60 s (configured)", "500 tokens / 6 s (configured, 0 used)"));
+    }
+
+    @Test
     void declinedConfirmationChangesNothing() {
         String model = signedInOverQueuedModel("dash-decline");
 

@@ -118,9 +118,9 @@ class DashboardScreenshotsIT extends ApiTestBase {
         for (int i = 0; i < 3; i++) {
             jdbc.sql("""
                     INSERT INTO rate_limit_events (model, credential, job_id, occurred_at, message, retry_after_ms,
-                                                   learned_requests, learned_window_ms, paused_until)
+                                                   learned_unit, learned_amount, learned_window_ms, paused_until)
                     VALUES (:model, 'key-3f9a', :job, now() - make_interval(mins => :ago),
-                            'Rate limit of 15 per 60s exceeded for UserByModelByMinute', NULL, 15, 60000,
+                            'Rate limit of 15 per 60s exceeded for UserByModelByMinute', NULL, 'requests', 15, 60000,
                             now() - make_interval(mins => :ago) + interval '42 seconds')""")
                     .param("model", models.get(0))
                     .param("job", job)

@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
 /** {@code POST /v1/batches {input_file_id, ...}}: OpenAI's way in, checked line by line like inline batches. */
 class FileBatchIT extends ApiTestBase {
 
-    private static final String MODEL = "file-batch-model";
+    private static final String MODEL = uniqueModel("file-batch-model");
 
     @Autowired
     FileEntityRepository files;

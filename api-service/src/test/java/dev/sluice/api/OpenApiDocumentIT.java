@@ -117,9 +117,8 @@ class OpenApiDocumentIT extends ApiTestBase {
     void realResponsesHaveTheDocumentedShapes() {
         String createKey = "{\"name\":\"openapi\"}";
         conformsRequest("post", "/admin/api-keys", createKey);
-        String key = conforms("post", "/admin/api-keys", post("/admin/api-keys", ADMIN_KEY, createKey), 201)
-                .get("key")
-                .asString();
+        JsonNode tenant = conforms("post", "/admin/api-keys", post("/admin/api-keys", ADMIN_KEY, createKey), 201);
+        String key = tenant.get("key").asString();
         String model = uniqueModel("openapi");
 
         String inline = aChatBatch()
@@ -175,6 +174,23 @@ class OpenApiDocumentIT extends ApiTestBase {
         conformsRequest("post", "/admin/jobs/retry", retry);
         conforms("post", "/admin/jobs/retry", post("/admin/jobs/retry", ADMIN_KEY, retry), 200);
         conforms("get", "/admin/queues", get("/admin/queues", key), 403);
+        String allowed = "{\"model\":\"acme/documented-" + dev.sluice.common.Ids.random(4) + "\"}";
+        conformsRequest("post", "/admin/models", allowed);
+        conforms("post", "/admin/models", post("/admin/models", ADMIN_KEY, allowed), 201);
+        conforms("post", "/admin/models", post("/admin/models", ADMIN_KEY, allowed), 200);
+        conforms("get", "/admin/models", get("/admin/models", ADMIN_KEY), 200);
+
+        String tenantId = tenant.get("tenant_id").asString();
+        String change = "{\"weight\":2,\"quotas\":{\"queued_jobs\":5,\"stored_bytes\":null}}";
+        conformsRequest("patch", "/admin/tenants/{id}", change);
+        conforms("patch", "/admin/tenants/{id}", patch("/admin/tenants/" + tenantId, ADMIN_KEY, change), 200);
+        conforms("get", "/admin/tenants", get("/admin/tenants", ADMIN_KEY), 200);
+        conforms("get", "/admin/tenants/{id}", get("/admin/tenants/" + tenantId, ADMIN_KEY), 200);
+        conforms(
+                "post",
+                "/v1/batches",
+                post("/v1/batches", key, aChatBatch().requests(6, model).json()),
+                429);
     }
 
     /** The response's JSON validates against the document's schema for the operation and status. */

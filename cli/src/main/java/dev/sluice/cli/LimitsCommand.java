@@ -1,6 +1,8 @@
 package dev.sluice.cli;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,19 +44,15 @@ final class LimitsCommand {
                 out().flush();
                 return ExitCode.OK.code();
             }
-            Table table = new Table("MODEL", "LIMIT", "SOURCE", "CONFIGURED", "LEARNED", "MAX CONCURRENCY", "PAUSED");
+            Table table =
+                    new Table("MODEL", "LIMIT", "SOURCE", "ALL LIMITS (SOURCE, USED)", "MAX CONCURRENCY", "PAUSED");
             for (JsonNode entry : limits.path("data")) {
                 if (only == null || entry == only) {
                     table.row(
                             Text.string(entry.path("model")),
                             Text.limit(entry.path("requests"), entry.path("per_seconds")),
                             Text.string(entry.path("source")),
-                            Text.limit(
-                                    entry.path("configured").path("requests"),
-                                    entry.path("configured").path("per_seconds")),
-                            Text.limit(
-                                    entry.path("learned").path("requests"),
-                                    entry.path("learned").path("per_seconds")),
+                            limitSet(entry.path("limits")),
                             Text.string(entry.path("max_concurrency")),
                             entry.path("paused").asBoolean(false) ? "yes" : "no");
                 }
@@ -70,7 +68,27 @@ final class LimitsCommand {
         }
     }
 
-    /** {@code limits set MODEL --requests N --per-seconds W [--max-concurrency C]}, or {@code --default}. */
+    /** Every limit of a set, {@code 15/60s (configured, 3 used), 30000 tokens/60s (learned, 1200 used)}. */
+    static String limitSet(JsonNode limits) {
+        List<String> written = new ArrayList<>();
+        for (JsonNode limit : limits) {
+            String amount = limit.has("tokens")
+                    ? limit.path("tokens").asLong() + " tokens/"
+                            + limit.path("per_seconds")
+                                    .decimalValue()
+                                    .stripTrailingZeros()
+                                    .toPlainString() + "s"
+                    : Text.limit(limit.path("requests"), limit.path("per_seconds"));
+            written.add(amount + " (" + Text.string(limit.path("source")) + ", "
+                    + limit.path("used").asLong() + " used)");
+        }
+        return written.isEmpty() ? "-" : String.join(", ", written);
+    }
+
+    /**
+     * {@code limits set MODEL --requests N --per-seconds W [--max-concurrency C]}, {@code --limits "15/60s, 30000
+     * tokens/1m"}, or {@code --default}.
+     */
     @Command(
             name = "set",
             sortOptions = false,
@@ -89,6 +107,13 @@ final class LimitsCommand {
         @Option(names = "--per-seconds", paramLabel = "W", description = "The window in seconds, e.g. 60 or 1.5.")
         BigDecimal perSeconds;
 
+        @Option(
+                names = "--limits",
+                paramLabel = "SET",
+                description =
+                        "Every window at once, as SLUICE_DEFAULT_LIMIT is written: \"15/60s, 1000/1d, 30000 tokens/1m\".")
+        String limitSet;
+
         @Option(names = "--max-concurrency", paramLabel = "C", description = "Most requests in flight at once per key.")
         Integer maxConcurrency;
 
@@ -99,13 +124,16 @@ final class LimitsCommand {
         public Integer call() {
             boolean limitGiven = requests != null && perSeconds != null;
             boolean noneGiven = requests == null && perSeconds == null;
-            if (useDefault ? !noneGiven : !limitGiven) {
+            int forms = (useDefault ? 1 : 0) + (limitSet != null ? 1 : 0) + (limitGiven ? 1 : 0);
+            if (forms != 1 || (!limitGiven && !noneGiven)) {
                 throw new ParameterException(
-                        spec.commandLine(), "Give --requests and --per-seconds together, or --default");
+                        spec.commandLine(), "Give --requests and --per-seconds together, or --limits, or --default");
             }
             ObjectNode body = ApiClient.JSON.createObjectNode().put("model", model);
             if (useDefault) {
                 body.putNull("requests").putNull("per_seconds");
+            } else if (limitSet != null) {
+                body.put("limits", limitSet);
             } else {
                 body.put("requests", requests).put("per_seconds", perSeconds);
             }
@@ -118,8 +146,11 @@ final class LimitsCommand {
             } else {
                 JsonNode cap = limit.path("max_concurrency");
                 out().println(Text.string(limit.path("model")) + ": "
-                        + Text.limit(limit.path("requests"), limit.path("per_seconds")) + " ("
-                        + Text.string(limit.path("source")) + "), "
+                        + (limit.path("limits").size() > 1
+                                ? limitSet(limit.path("limits"))
+                                : Text.limit(limit.path("requests"), limit.path("per_seconds")) + " ("
+                                        + Text.string(limit.path("source")) + ")")
+                        + ", "
                         + (cap.isNumber() ? "max concurrency " + cap.asInt() : "no concurrency cap")
                         + ". Workers apply it within a second.");
                 out().flush();

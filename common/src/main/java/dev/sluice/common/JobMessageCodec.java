@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The one wire format of a {@link JobMessage}: the api-service writes it, the worker reads it. The body is
- * UTF-8 JSON {@code {"job_id":"job_5f1c...","model":"gpt-4o-mini","priority":0}} with no type header, so any
+ * UTF-8 JSON {@code {"job_id":"job_5f1c...","model":"gpt-4o-mini","priority":0,"prompt_tokens":212,"max_output_tokens":40}} with no type header, so any
  * JSON reader can decode it (the AMQP properties around it are the publisher's, see docs/architecture.md).
  *
  * <p>Reading is lenient: unknown fields are ignored, a missing model is taken from the queue, a missing,
@@ -20,7 +20,12 @@ public final class JobMessageCodec {
     /** The message's body. */
     public static byte[] encode(JobMessage message) {
         String json = "{\"job_id\":" + quote(message.jobId()) + ",\"model\":" + quote(message.model())
-                + ",\"priority\":" + message.priority() + "}";
+                + ",\"priority\":" + message.priority() + ",\"prompt_tokens\":"
+                + message.tokens().promptTokens()
+                + (message.tokens().maxOutputTokens() == null
+                        ? ""
+                        : ",\"max_output_tokens\":" + message.tokens().maxOutputTokens())
+                + "}";
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -36,7 +41,23 @@ public final class JobMessageCodec {
             return Optional.empty();
         }
         String model = fields.get("model") instanceof String named && !named.isBlank() ? named : queueModel;
-        return Optional.of(new JobMessage(jobId, model, (int) Math.clamp(priority(fields.get("priority")), 0, 9)));
+        return Optional.of(
+                new JobMessage(jobId, model, (int) Math.clamp(priority(fields.get("priority")), 0, 9), tokens(fields)));
+    }
+
+    /** The token estimate, or {@link TokenEstimate#UNKNOWN} when missing or not sensible (an older message). */
+    private static TokenEstimate tokens(JsonObjectReader.Fields fields) {
+        if (!(fields.get("prompt_tokens") instanceof Number prompt)
+                || prompt.longValue() < 0
+                || prompt.longValue() > Integer.MAX_VALUE) {
+            return TokenEstimate.UNKNOWN;
+        }
+        Integer maxOutput = fields.get("max_output_tokens") instanceof Number max
+                        && max.longValue() >= 0
+                        && max.longValue() <= Integer.MAX_VALUE
+                ? (int) max.longValue()
+                : null;
+        return new TokenEstimate((int) prompt.longValue(), maxOutput);
     }
 
     private static long priority(Object value) {

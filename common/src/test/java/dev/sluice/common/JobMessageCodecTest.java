@@ -17,7 +17,34 @@ class JobMessageCodecTest {
         byte[] body = JobMessageCodec.encode(new JobMessage("job_abc", "openai/gpt-4o-mini \"x\"", 7));
 
         assertThat(new String(body, StandardCharsets.UTF_8))
-                .isEqualTo("{\"job_id\":\"job_abc\",\"model\":\"openai/gpt-4o-mini \\\"x\\\"\",\"priority\":7}");
+                .isEqualTo("{\"job_id\":\"job_abc\",\"model\":\"openai/gpt-4o-mini \\\"x\\\"\",\"priority\":7,"
+                        + "\"prompt_tokens\":0}");
+    }
+
+    @Test
+    void carriesTheTokenEstimate() {
+        JobMessage message = new JobMessage("job_1", "m", 0, new TokenEstimate(212, 40));
+
+        assertThat(new String(JobMessageCodec.encode(message), StandardCharsets.UTF_8))
+                .isEqualTo("{\"job_id\":\"job_1\",\"model\":\"m\",\"priority\":0,\"prompt_tokens\":212,"
+                        + "\"max_output_tokens\":40}");
+        assertThat(JobMessageCodec.decode(JobMessageCodec.encode(message), "m")).contains(message);
+        // An older message, or a nonsensical estimate: nothing known rather than a failure.
+        assertThat(read("{\"job_id\":\"job_1\"}").tokens()).isEqualTo(TokenEstimate.UNKNOWN);
+        assertThat(read("{\"job_id\":\"job_1\",\"prompt_tokens\":-4,\"max_output_tokens\":9}")
+                        .tokens())
+                .isEqualTo(TokenEstimate.UNKNOWN);
+        assertThat(read("{\"job_id\":\"job_1\",\"prompt_tokens\":7,\"max_output_tokens\":\"x\"}")
+                        .tokens())
+                .isEqualTo(new TokenEstimate(7, null));
+    }
+
+    @Test
+    void aTokenEstimateCostsThePromptCorrectedPlusTheAnswersMaximum() {
+        assertThat(new TokenEstimate(200, 40).cost(1.0, 1024)).isEqualTo(240);
+        assertThat(new TokenEstimate(200, null).cost(1.0, 1024)).isEqualTo(1224);
+        assertThat(new TokenEstimate(200, 0).cost(1.26, 1024)).isEqualTo(252);
+        assertThat(new TokenEstimate(200, 0).cost(Double.NaN, 1024)).isEqualTo(200);
     }
 
     @ParameterizedTest

@@ -1,6 +1,7 @@
 package dev.sluice.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.sluice.common.Limit;
 import dev.sluice.db.model.ModelRepository;
@@ -44,15 +45,50 @@ class ModelRepositoryIT {
     }
 
     @Test
-    void theStricterOfConfiguredAndLearnedLimitsIsInForce() {
+    void configuredLimitsReplaceTheDefaultAndLearnedOnesJoinThem() {
         String model = "test/" + UUID.randomUUID();
-        models.configure(model, Limit.parse("20/60s"), 4, NOW);
-        models.learn(model, Limit.parse("15/60s"), NOW);
+        List<Limit> defaults = List.of(Limit.parse("100/60s"));
+        models.configure(model, List.of(Limit.parse("30/45s"), Limit.parse("3000 tokens/6s")), 4, 40, NOW);
+        models.learn(model, Limit.parse("2/3s"), NOW);
+        models.learn(model, Limit.parse("5/3s"), NOW.plusSeconds(1));
+        models.learn(model, Limit.parse("2500 tokens/6s"), NOW);
 
         ModelSettings settings = models.settings(model).orElseThrow();
 
-        assertThat(settings.effective(Limit.parse("100/60s"))).isEqualTo(Limit.parse("15/60s"));
-        assertThat(settings.source(Limit.parse("100/60s"))).isEqualTo("learned");
+        assertThat(settings.limits(defaults).entries())
+                .extracting(e -> e.limit().toString(), e -> e.source().wireName())
+                .containsExactlyInAnyOrder(
+                        tuple("30/45s", "configured"),
+                        tuple("3000 tokens/6s", "configured"),
+                        tuple("5/3s", "learned"),
+                        tuple("2500 tokens/6s", "learned"));
         assertThat(settings.maxConcurrency()).isEqualTo(4);
+        assertThat(settings.defaultMaxTokens()).isEqualTo(40);
+        assertThat(models.settings()).filteredOn(s -> s.model().equals(model)).containsExactly(settings);
+    }
+
+    @Test
+    void clearingTheConfiguredLimitsGoesBackToTheDefaultAndResetsTheWidenedMargin() {
+        String model = "test/" + UUID.randomUUID();
+        models.configure(model, List.of(Limit.parse("30/45s")), null, null, NOW);
+        models.widenMargin(model, Duration.ofMillis(500));
+
+        models.configure(model, List.of(), null, null, NOW);
+
+        ModelSettings settings = models.settings(model).orElseThrow();
+        assertThat(settings.limits(List.of(Limit.parse("100/60s"))).entries())
+                .extracting(e -> e.limit().toString(), e -> e.source().wireName())
+                .containsExactly(tuple("100/60s", "default"));
+        assertThat(settings.widenedMargin()).isNull();
+    }
+
+    @Test
+    void thePromptTokenRatioIsStored() {
+        String model = "test/" + UUID.randomUUID();
+        models.register(List.of(model), NOW);
+
+        models.setPromptTokenRatio(model, 1.25);
+
+        assertThat(models.settings(model).orElseThrow().promptTokenRatio()).isEqualTo(1.25);
     }
 }

@@ -19,12 +19,32 @@ class SharedPropertiesTest {
 
     @Test
     void theDefaultLimitIs15Per60sAndIsReadFromTheEnvironment() {
-        assertThat(bind(Map.of()).defaultLimit()).isEqualTo(Limit.parse("15/60s"));
-        assertThat(bind(Map.of("SLUICE_DEFAULT_LIMIT", "500/1m")).defaultLimit())
-                .isEqualTo(new Limit(500, Duration.ofMinutes(1)));
+        assertThat(bind(Map.of()).defaultLimits()).containsExactly(Limit.parse("15/60s"));
+        assertThat(bind(Map.of("SLUICE_DEFAULT_LIMIT", "500/1m")).defaultLimits())
+                .containsExactly(new Limit(500, Duration.ofMinutes(1)));
         assertThatThrownBy(() -> bind(Map.of("SLUICE_DEFAULT_LIMIT", "fast")))
                 .rootCause()
-                .hasMessageContaining("N/Ws");
+                .hasMessageContaining("SLUICE_DEFAULT_LIMIT")
+                .hasMessageContaining("N/W");
+    }
+
+    @Test
+    void theDefaultLimitIsAListOfRequestAndTokenWindows() {
+        SharedProperties properties = bind(
+                Map.of("SLUICE_DEFAULT_LIMIT", "15/60s, 1000/1d, 30000 tokens/1m", "SLUICE_DEFAULT_MAX_TOKENS", "256"));
+
+        assertThat(properties.defaultLimits())
+                .containsExactly(
+                        new Limit(15, Duration.ofSeconds(60)),
+                        new Limit(1000, Duration.ofDays(1)),
+                        Limit.tokens(30_000, Duration.ofMinutes(1)));
+        assertThat(properties.defaultMaxTokens()).isEqualTo(256);
+        assertThatThrownBy(() -> bind(Map.of("SLUICE_DEFAULT_LIMIT", "15/60s, 20/1m")))
+                .rootCause()
+                .hasMessageContaining("same unit and window");
+        assertThatThrownBy(() -> bind(Map.of("SLUICE_DEFAULT_MAX_TOKENS", "-1")))
+                .rootCause()
+                .hasMessageContaining("SLUICE_DEFAULT_MAX_TOKENS");
     }
 
     @Test

@@ -44,6 +44,9 @@ final class SluiceStack implements AutoCloseable {
         String adminKey = "admin-" + UUID.randomUUID();
         Map<String, String> apiEnv = new HashMap<>(TestInfrastructure.environment());
         apiEnv.put("SLUICE_SECRETS_ENCRYPTION_KEY", TestSecrets.ENCRYPTION_KEY);
+        // The model the simulator does not have, which tests send to see the provider's refusal reach the client:
+        // allowed, so that Sluice passes it on instead of refusing it at submission (docs/contract.md, "Models").
+        apiEnv.put("SLUICE_MODELS", "nobody/no-such-model");
         apiEnv.putAll(sluiceEnv);
         apiEnv.put("SLUICE_ADMIN_KEY", adminKey);
         // The api asks the provider itself for GET /v1/models, at the workers' upstream URL.

@@ -4,6 +4,8 @@ import dev.sluice.simulator.limit.Limit;
 import dev.sluice.simulator.limit.WindowKind;
 import dev.sluice.simulator.openai.StreamingMode;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -99,7 +101,13 @@ enum Setting {
             "SIMULATOR_DEFAULT_MAX_TOKENS",
             "default_max_tokens",
             (c, v) -> c.withDefaultMaxTokens((int) Math.min(tokens(v), Integer.MAX_VALUE)),
-            SimulatorConfig::defaultMaxTokens);
+            SimulatorConfig::defaultMaxTokens),
+    /** Model ids, comma-separated, served in addition to the 58; empty or {@code none} for none. */
+    EXTRA_MODELS(
+            "SIMULATOR_EXTRA_MODELS",
+            "extra_models",
+            (c, v) -> c.withExtraModels(modelIds(v)),
+            c -> String.join(",", c.extraModels()));
 
     final String env;
     final String json;
@@ -133,6 +141,17 @@ enum Setting {
             }
         }
         throw new IllegalArgumentException(name + ": no such setting");
+    }
+
+    private static List<String> modelIds(String v) {
+        if (v.equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        return Arrays.stream(v.split(","))
+                .map(String::strip)
+                .filter(id -> !id.isEmpty())
+                .distinct()
+                .toList();
     }
 
     private static Duration millis(String v) {

@@ -8,6 +8,7 @@ import dev.sluice.simulator.limit.WindowKind;
 import dev.sluice.simulator.openai.StreamingMode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -39,6 +40,8 @@ import java.util.Objects;
  * @param defaultMaxTokens {@code SIMULATOR_DEFAULT_MAX_TOKENS} (0): the completion tokens charged on arrival
  *     for a request without {@code max_tokens} / {@code max_completion_tokens}; 0 charges the length of the
  *     answer it will get, so the arrival charge is already exact
+ * @param extraModels {@code SIMULATOR_EXTRA_MODELS} (none): model ids, comma-separated, listed at
+ *     {@code GET /v1/models} and served after the seed provider's 58, as a provider that adds a model
  */
 public record SimulatorConfig(
         int port,
@@ -55,7 +58,8 @@ public record SimulatorConfig(
         Limit extraLimit,
         long tpm,
         Duration tpmWindow,
-        int defaultMaxTokens) {
+        int defaultMaxTokens,
+        List<String> extraModels) {
 
     public SimulatorConfig {
         if (port < 0 || port > 65535) {
@@ -79,6 +83,7 @@ public record SimulatorConfig(
         if (defaultMaxTokens < 0) {
             throw new IllegalArgumentException("default max tokens must be >= 0, got " + defaultMaxTokens);
         }
+        extraModels = extraModels == null ? List.of() : List.copyOf(extraModels);
     }
 
     /** The seed provider, as upstream-simulator/README.md describes it, on port 3010. */
@@ -98,7 +103,8 @@ public record SimulatorConfig(
                 Limit.unlimited(),
                 0,
                 Duration.ofSeconds(60),
-                0);
+                0,
+                List.of());
     }
 
     /** The defaults on a free port with no latency: what most tests want. */
@@ -167,7 +173,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     public SimulatorConfig withLimit(Limit limit) {
@@ -186,7 +193,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     /** {@code limit} as {@link Limit#parse} reads it, e.g. {@code "15/2s"}. */
@@ -210,7 +218,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     public SimulatorConfig withLatency(Duration latency) {
@@ -229,7 +238,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     public SimulatorConfig withJitter(Duration jitter) {
@@ -248,7 +258,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     public SimulatorConfig withFaults(FaultRates faults) {
@@ -267,7 +278,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     public SimulatorConfig withHang(Duration hang) {
@@ -286,7 +298,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     public SimulatorConfig withEmbeddings(boolean embeddings) {
@@ -305,7 +318,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     public SimulatorConfig withCompletions(boolean completions) {
@@ -324,7 +338,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     public SimulatorConfig withStreaming(StreamingMode streaming) {
@@ -343,7 +358,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     public SimulatorConfig withRetryAfter(boolean retryAfter) {
@@ -362,7 +378,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     public SimulatorConfig withExtraLimit(Limit extraLimit) {
@@ -381,7 +398,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     /** {@code extraLimit} as {@link Limit#parse} reads it, e.g. {@code "1000/1d"}. */
@@ -406,7 +424,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     public SimulatorConfig withTpmWindow(Duration tpmWindow) {
@@ -425,7 +444,8 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
     }
 
     public SimulatorConfig withDefaultMaxTokens(int defaultMaxTokens) {
@@ -444,7 +464,29 @@ public record SimulatorConfig(
                 extraLimit,
                 tpm,
                 tpmWindow,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                extraModels);
+    }
+
+    /** {@code extraModels}: listed and served in addition to the seed provider's 58. */
+    public SimulatorConfig withExtraModels(List<String> extraModels) {
+        return new SimulatorConfig(
+                port,
+                limit,
+                window,
+                latency,
+                jitter,
+                faults,
+                hang,
+                embeddings,
+                completions,
+                streaming,
+                retryAfter,
+                extraLimit,
+                tpm,
+                tpmWindow,
+                defaultMaxTokens,
+                extraModels);
     }
 
     /** The token budget, {@code tpm} per {@code tpmWindow}. */

@@ -54,6 +54,33 @@ class EndpointsIT {
     }
 
     @Test
+    void extraModelsAreListedAndServedOnceConfigured() {
+        String added = "acme/brand-new";
+        assertThat(client.send(client.post("/v1/chat/completions", KEY, SimulatorClient.chatBody(added, "hi")))
+                        .statusCode())
+                .isEqualTo(400);
+        try {
+            assertThat(client.putConfig("{\"extra_models\": \"acme/brand-new, openai/gpt-4o-mini\"}")
+                            .statusCode())
+                    .isEqualTo(200);
+            JsonNode list = SimulatorClient.json(client.get("/v1/models", KEY));
+            assertThat(list.get("data")).hasSize(59);
+            JsonNode last = list.get("data").get(58);
+            assertThat(last.get("id").stringValue()).isEqualTo(added);
+            assertThat(last.get("owned_by").stringValue()).isEqualTo("acme");
+            assertThat(client.get("/v1/models/acme/brand-new", KEY).statusCode())
+                    .isEqualTo(200);
+            assertThat(client.send(client.post("/v1/chat/completions", KEY, SimulatorClient.chatBody(added, "hi")))
+                            .statusCode())
+                    .isEqualTo(200);
+        } finally {
+            client.putConfig("{\"extra_models\": \"none\"}");
+        }
+        assertThat(SimulatorClient.json(client.get("/v1/models", KEY)).get("data"))
+                .hasSize(58);
+    }
+
+    @Test
     void getsOneModelWhoseIdHasASlash() {
         HttpResponse<String> response = client.get("/v1/models/meta-llama/llama-3.1-8b-instruct", KEY);
         assertThat(response.statusCode()).isEqualTo(200);

@@ -8,6 +8,7 @@ import dev.sluice.simulator.limit.Limit;
 import dev.sluice.simulator.limit.WindowKind;
 import dev.sluice.simulator.openai.StreamingMode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -67,7 +68,8 @@ class SimulatorConfigTest {
                         Limit.of(1000, Duration.ofDays(1)),
                         30_000,
                         Duration.ofSeconds(6),
-                        16));
+                        16,
+                        List.of()));
         assertThat(c.settings())
                 .containsEntry("extra_limit", "1000/86400s")
                 .containsEntry("tpm", 30_000L)

@@ -61,7 +61,7 @@ class TokenBudgetIT {
             // 14 used, 94 asked for: 8 must leave, the first 7 at 10 s and the next 7 at 12 s, 9 s from now.
             assertThat(error.get("message").stringValue())
                     .isEqualTo("Rate limit reached for openai/gpt-4o-mini in "
-                            + "organization org-sim on tokens per min (TPM): Limit 100, Used 14, Requested 94. Please try "
+                            + "organization org-sim on tokens per 10s (TPM): Limit 100, Used 14, Requested 94. Please try "
                             + "again in 9s. Visit https://platform.openai.com/account/rate-limits to learn more.");
             assertThat(error.get("type").stringValue()).isEqualTo("tokens");
             assertThat(error.get("code").stringValue()).isEqualTo("rate_limit_exceeded");
@@ -78,7 +78,7 @@ class TokenBudgetIT {
                             .get("message")
                             .stringValue())
                     .isEqualTo(
-                            "Request too large for openai/gpt-4o-mini in organization org-sim on tokens per min (TPM): "
+                            "Request too large for openai/gpt-4o-mini in organization org-sim on tokens per 10s (TPM): "
                                     + "Limit 100, Requested 204. The input or output tokens must be reduced in order to run "
                                     + "successfully. Visit https://platform.openai.com/account/rate-limits to learn more.");
             assertThat(tooLarge.headers().firstValue("Retry-After")).isEmpty();

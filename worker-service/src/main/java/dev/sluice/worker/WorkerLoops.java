@@ -60,12 +60,15 @@ class WorkerLoops implements SmartLifecycle {
     @Override
     public void start() {
         log.info(
-                "Worker starting: upstream {}, default limit {}, pacing {}, lease {}, retry {}",
+                "Worker starting: upstream {}, default limit {}, pacing {}, lease {}, retry {}, up to {} jobs in flight"
+                        + " ({})",
                 properties.upstream(),
                 shared.defaultLimit(),
                 properties.pacing(),
                 properties.lease(),
-                properties.retry());
+                properties.retry(),
+                properties.maxJobsInFlight(),
+                properties.database());
         intake.start();
         ScheduledExecutorService loops = Executors.newScheduledThreadPool(
                 5, Thread.ofPlatform().daemon().name("sluice-loop-", 0).factory());

@@ -25,6 +25,7 @@ import org.springframework.util.unit.DataSize;
  * @param operations   how the queue gauges and the worker's heartbeat are refreshed
  * @param alerts       the optional alert webhook Sluice sends itself
  * @param cache        the response cache batch jobs are served from and every deterministic success is kept in
+ * @param database     the database connection pool, which bounds how many jobs the worker runs at once
  */
 @ConfigurationProperties("sluice")
 public record WorkerProperties(
@@ -38,10 +39,21 @@ public record WorkerProperties(
         @DefaultValue Webhook webhook,
         @DefaultValue Operations operations,
         @DefaultValue Alerts alerts,
-        @DefaultValue Cache cache) {
+        @DefaultValue Cache cache,
+        @DefaultValue Database database) {
 
     public WorkerProperties {
         cache = cache == null ? new Cache(true, Duration.ofHours(24)) : cache;
+        database = database == null ? new Database(24, 6) : database;
+        if (intake.maxInFlight() != null && intake.maxInFlight() > database.jobConnections()) {
+            throw new IllegalArgumentException("sluice.intake.max-in-flight (" + intake.maxInFlight() + ") needs "
+                    + intake.maxInFlight() + " database connections, one per job in flight, besides the "
+                    + database.reservedConnections() + " kept for the worker's loops (sluice.database.reserved-"
+                    + "connections), but the pool has " + database.poolSize() + " (sluice.database.pool-size): set "
+                    + "SLUICE_DATABASE_POOL_SIZE to at least " + (intake.maxInFlight() + database.reservedConnections())
+                    + ", or SLUICE_INTAKE_MAX_IN_FLIGHT to at most " + database.jobConnections()
+                    + " (or leave it unset: the pool then decides)");
+        }
         Duration longestCall = upstream.readTimeout().plus(upstream.connectTimeout());
         if (lease.duration().compareTo(longestCall) <= 0) {
             throw new IllegalArgumentException("sluice.lease.duration (" + lease.duration()
@@ -198,15 +210,31 @@ public record WorkerProperties(
     }
 
     /**
-     * Model discovery.
+     * Model discovery, each model's dispatcher, and how much work the worker takes.
      *
      * @param discoveryInterval how often the {@code models} table is read for models whose queue is not yet
-     *                          consumed
+     *                          consumed, and for released models that have work again
+     * @param idleRelease       {@code SLUICE_INTAKE_IDLE_RELEASE} (default 5m): a model's dispatcher that has started no
+     *                          job for this long, has none in flight and whose model has no due queued job is stopped,
+     *                          and its broker channel closed; it starts again within {@code discoveryInterval} once
+     *                          the model has a due job (docs/architecture.md, "Dispatchers")
+     * @param maxInFlight       {@code SLUICE_INTAKE_MAX_IN_FLIGHT}: the most jobs this worker runs at once, all models
+     *                          together (each model also at most {@code sluice.pacing.max-concurrency}). Unset (the
+     *                          default): what the database pool serves, {@code pool-size - reserved-connections}; set
+     *                          higher than that, the worker does not start (docs/operations.md)
      */
-    public record Intake(@DefaultValue("1s") Duration discoveryInterval) {
+    public record Intake(
+            @DefaultValue("1s") Duration discoveryInterval,
+            @DefaultValue("5m") Duration idleRelease,
+            Integer maxInFlight) {
 
         public Intake {
             requirePositive(discoveryInterval, "sluice.intake.discovery-interval");
+            requirePositive(idleRelease, "sluice.intake.idle-release");
+            if (maxInFlight != null && maxInFlight < 1) {
+                throw new IllegalArgumentException(
+                        "sluice.intake.max-in-flight must be at least 1, got " + maxInFlight);
+            }
         }
     }
 
@@ -260,8 +288,12 @@ public record WorkerProperties(
      * @param retrySchedule the waits before the second, third, ... attempt, each with up to {@code jitter} added or
      *                      taken off; after the last the event is failed (default about 27.5 h in all)
      * @param jitter        the fraction of each wait that is random, 0 to 1
-     * @param interval      how often finished batches and jobs are swept for new events and due events are sent
-     * @param batchSize     events created, and events sent at once, per run at most
+     * @param interval      how often finished batches and jobs are swept for new events and due events are claimed
+     * @param batchSize     events created per sweep at most
+     * @param maxInFlight   {@code SLUICE_WEBHOOK_MAX_IN_FLIGHT}: delivery attempts this worker runs at once, all
+     *                      tenants together; each runs on its own, so a slow one holds only its own slot
+     * @param maxInFlightPerTenant {@code SLUICE_WEBHOOK_MAX_IN_FLIGHT_PER_TENANT}: of those, the most one tenant's
+     *                      events may hold, so a receiver that hangs delays only its own tenant's deliveries
      */
     public record Webhook(
             @DefaultValue("false") boolean allowPrivate,
@@ -272,7 +304,9 @@ public record WorkerProperties(
 
             @DefaultValue("0.2") double jitter,
             @DefaultValue("1s") Duration interval,
-            @DefaultValue("50") int batchSize) {
+            @DefaultValue("50") int batchSize,
+            @DefaultValue("50") int maxInFlight,
+            @DefaultValue("5") int maxInFlightPerTenant) {
 
         public Webhook {
             requirePositive(timeout, "sluice.webhook.timeout");
@@ -284,6 +318,14 @@ public record WorkerProperties(
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("sluice.webhook.batch-size must be at least 1, got " + batchSize);
+            }
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException(
+                        "sluice.webhook.max-in-flight must be at least 1, got " + maxInFlight);
+            }
+            if (maxInFlightPerTenant < 1 || maxInFlightPerTenant > maxInFlight) {
+                throw new IllegalArgumentException("sluice.webhook.max-in-flight-per-tenant must be between 1 and "
+                        + "sluice.webhook.max-in-flight (" + maxInFlight + "), got " + maxInFlightPerTenant);
             }
         }
     }
@@ -361,6 +403,44 @@ public record WorkerProperties(
         public Cache {
             requirePositive(ttl, "sluice.cache.ttl");
         }
+    }
+
+    /**
+     * The database connection pool. Each job in flight holds at most one connection at a time (its claim, its
+     * outcome, its pacer updates), so a worker that runs no more jobs at once than the pool has connections for
+     * jobs never waits for one: {@code spring.datasource.hikari.maximum-pool-size} is set from {@code pool-size}
+     * and the in-flight cap ({@code sluice.intake.max-in-flight}) is checked against it at start.
+     *
+     * @param poolSize            {@code SLUICE_DATABASE_POOL_SIZE} (default 24): the most connections the worker
+     *                            opens to PostgreSQL
+     * @param reservedConnections {@code SLUICE_DATABASE_RESERVED_CONNECTIONS} (default 6): of those, the ones kept for
+     *                            everything but jobs — model discovery, the finalisation, rescue and webhook loops,
+     *                            webhook delivery records, the operations loop — and for the record of a job's late
+     *                            send time, which runs beside the job
+     */
+    public record Database(
+            @DefaultValue("24") int poolSize,
+            @DefaultValue("6") int reservedConnections) {
+
+        public Database {
+            if (poolSize < 2) {
+                throw new IllegalArgumentException("sluice.database.pool-size must be at least 2, got " + poolSize);
+            }
+            if (reservedConnections < 1 || reservedConnections >= poolSize) {
+                throw new IllegalArgumentException("sluice.database.reserved-connections must be at least 1 and "
+                        + "less than sluice.database.pool-size (" + poolSize + "), got " + reservedConnections);
+            }
+        }
+
+        /** The connections left for jobs: the most jobs in flight the pool serves. */
+        public int jobConnections() {
+            return poolSize - reservedConnections;
+        }
+    }
+
+    /** The most jobs this worker runs at once, all models together: the set cap, or what the pool serves. */
+    public int maxJobsInFlight() {
+        return intake.maxInFlight() != null ? intake.maxInFlight() : database.jobConnections();
     }
 
     private static void requirePositive(Duration value, String property) {

@@ -57,7 +57,8 @@ public class ApiReads {
                 .param("model", model)
                 .query((rs, n) -> {
                     Long retryAfterMs = Timestamps.readLong(rs, "retry_after_ms");
-                    Integer learnedRequests = Timestamps.readInt(rs, "learned_requests");
+                    Long learnedAmount = Timestamps.readLong(rs, "learned_amount");
+                    String learnedUnit = rs.getString("learned_unit");
                     return new RateLimitEvent(
                             rs.getLong("id"),
                             rs.getString("model"),
@@ -66,9 +67,12 @@ public class ApiReads {
                             Timestamps.read(rs, "occurred_at"),
                             rs.getString("message"),
                             retryAfterMs == null ? null : Duration.ofMillis(retryAfterMs),
-                            learnedRequests == null
+                            learnedAmount == null
                                     ? null
-                                    : new Limit(learnedRequests, Duration.ofMillis(rs.getLong("learned_window_ms"))),
+                                    : new Limit(
+                                            Limit.Unit.fromWire(learnedUnit),
+                                            learnedAmount,
+                                            Duration.ofMillis(rs.getLong("learned_window_ms"))),
                             Timestamps.read(rs, "paused_until"));
                 })
                 .list();

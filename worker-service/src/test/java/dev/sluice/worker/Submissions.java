@@ -5,6 +5,7 @@ import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobMessageCodec;
 import dev.sluice.common.Queues;
+import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.Timestamps;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.NewBatch;
@@ -136,6 +137,12 @@ public class Submissions {
                     {"model":"%s","messages":[{"role":"user","content":"%s"}]}""".formatted(model, content));
         }
 
+        /** A chat completion for {@code model} whose answer may use at most {@code maxTokens}. */
+        public BatchBuilder chat(String model, String content, int maxTokens) {
+            return line(Endpoint.CHAT_COMPLETIONS, model, """
+                    {"model":"%s","messages":[{"role":"user","content":"%s"}],"max_tokens":%d}""".formatted(model, content, maxTokens));
+        }
+
         /** A text completion for {@code model}. */
         public BatchBuilder completion(String model, String prompt) {
             return line(Endpoint.COMPLETIONS, model, """
@@ -205,6 +212,15 @@ public class Submissions {
         public SubmittedBatch submit() {
             SubmittedBatch batch = store();
             batch.messages().forEach(Submissions.this::publish);
+            return batch;
+        }
+
+        /** Stores the batch and publishes one message per job, each carrying {@code tokens} as the api's estimate. */
+        public SubmittedBatch submit(TokenEstimate tokens) {
+            SubmittedBatch batch = store();
+            batch.messages().stream()
+                    .map(m -> new JobMessage(m.jobId(), m.model(), m.priority(), tokens))
+                    .forEach(Submissions.this::publish);
             return batch;
         }
     }

@@ -29,6 +29,7 @@ class WorkerPropertiesTest {
         assertThat(properties.pacing().maxConcurrency()).isEqualTo(64);
         assertThat(properties.retry().maxAttempts()).isEqualTo(5);
         assertThat(properties.intake().discoveryInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(properties.intake().idleRelease()).isEqualTo(Duration.ofMinutes(5));
         assertThat(properties.lease().duration())
                 .isGreaterThan(properties.upstream().readTimeout());
         assertThat(properties.upstream().maxResponseSize().toBytes()).isEqualTo(16L * 1024 * 1024);
@@ -78,6 +79,34 @@ class WorkerPropertiesTest {
     }
 
     @Test
+    void theJobsInFlightAreWhatTheDatabasePoolServes() {
+        WorkerProperties defaults = bind(Map.of());
+        assertThat(defaults.database().poolSize()).isEqualTo(24);
+        assertThat(defaults.database().reservedConnections()).isEqualTo(6);
+        assertThat(defaults.intake().maxInFlight()).isNull();
+        assertThat(defaults.maxJobsInFlight()).isEqualTo(18);
+
+        WorkerProperties derived =
+                bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "4", "SLUICE_DATABASE_RESERVED_CONNECTIONS", "2"));
+        assertThat(derived.maxJobsInFlight()).isEqualTo(2);
+
+        WorkerProperties set = bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "50", "SLUICE_INTAKE_MAX_IN_FLIGHT", "44"));
+        assertThat(set.maxJobsInFlight()).isEqualTo(44);
+
+        assertRefused(
+                () -> bind(Map.of("SLUICE_INTAKE_MAX_IN_FLIGHT", "64")),
+                "sluice.intake.max-in-flight (64) needs 64 database connections, one per job in flight, besides the 6"
+                        + " kept for the worker's loops (sluice.database.reserved-connections), but the pool has 24"
+                        + " (sluice.database.pool-size): set SLUICE_DATABASE_POOL_SIZE to at least 70, or"
+                        + " SLUICE_INTAKE_MAX_IN_FLIGHT to at most 18");
+        assertRefused(() -> bind(Map.of("SLUICE_INTAKE_MAX_IN_FLIGHT", "0")), "sluice.intake.max-in-flight");
+        assertRefused(
+                () -> bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "6")),
+                "sluice.database.reserved-connections must be at least 1 and less than sluice.database.pool-size (6)");
+        assertRefused(() -> bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "1")), "sluice.database.pool-size");
+    }
+
+    @Test
     void aBlankKeyListFallsBackToTheSingleKey() {
         WorkerProperties.Upstream upstream = new WorkerProperties.Upstream(
                 URI.create("http://localhost:3010"),
@@ -109,12 +138,24 @@ class WorkerPropertiesTest {
                         Duration.ofHours(5),
                         Duration.ofHours(10),
                         Duration.ofHours(10));
+        assertThat(defaults.maxInFlight()).isEqualTo(50);
+        assertThat(defaults.maxInFlightPerTenant()).isEqualTo(5);
 
         WorkerProperties.Webhook set = bind(Map.of(
-                        "SLUICE_WEBHOOK_ALLOW_PRIVATE", "true", "SLUICE_WEBHOOK_RETRY_SCHEDULE", "1s,2m"))
+                        "SLUICE_WEBHOOK_ALLOW_PRIVATE", "true",
+                        "SLUICE_WEBHOOK_RETRY_SCHEDULE", "1s,2m",
+                        "SLUICE_WEBHOOK_MAX_IN_FLIGHT", "20",
+                        "SLUICE_WEBHOOK_MAX_IN_FLIGHT_PER_TENANT", "2"))
                 .webhook();
         assertThat(set.allowPrivate()).isTrue();
         assertThat(set.retrySchedule()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(2));
+        assertThat(set.maxInFlight()).isEqualTo(20);
+        assertThat(set.maxInFlightPerTenant()).isEqualTo(2);
+
+        assertRefused(() -> bind(Map.of("SLUICE_WEBHOOK_MAX_IN_FLIGHT", "0")), "sluice.webhook.max-in-flight");
+        assertRefused(
+                () -> bind(Map.of("SLUICE_WEBHOOK_MAX_IN_FLIGHT", "4", "SLUICE_WEBHOOK_MAX_IN_FLIGHT_PER_TENANT", "5")),
+                "sluice.webhook.max-in-flight-per-tenant must be between 1 and sluice.webhook.max-in-flight (4)");
     }
 
     private static WorkerProperties bind(Map<String, Object> environment) {

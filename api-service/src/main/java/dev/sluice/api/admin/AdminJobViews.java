@@ -91,7 +91,8 @@ final class AdminJobViews {
      * attempt back, so they are not counted in {@code attempts}).
      *
      * @param job             the job as {@code GET /admin/jobs} lists it
-     * @param request         the request body as the client sent it (JSON, or a string if it is not JSON)
+     * @param request         the request body as the client sent it (JSON, or a string if it is not JSON); null once
+     *                        the retention period removed it
      * @param response        the provider's status and body, or null
      * @param cached          whether the answer came from the response cache
      * @param retriedAs       the batch or job an admin retry made of it, or null
@@ -99,7 +100,7 @@ final class AdminJobViews {
      */
     record Detail(
             Job job,
-            JsonNode request,
+            @Nullable JsonNode request,
             Response response,
             boolean cached,
             String retriedAs,

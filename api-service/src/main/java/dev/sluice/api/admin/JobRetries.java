@@ -69,6 +69,11 @@ class JobRetries {
                     "job_not_retryable",
                     "job " + jobId + " is " + job.status().wire() + "; only failed jobs are retried.");
         }
+        if (job.body() == null) {
+            throw ApiException.gone(
+                    "content_expired",
+                    "job " + jobId + " cannot be retried: its request was removed when its retention period ran out.");
+        }
         AdminJobViews.Retried retried = retry(found, false);
         if (retried.retried() == 0) {
             throw alreadyRetried(jobId);

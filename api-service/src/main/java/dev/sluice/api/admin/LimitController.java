@@ -2,7 +2,6 @@ package dev.sluice.api.admin;
 
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.common.Limit;
-import dev.sluice.db.SharedProperties;
 import dev.sluice.db.model.ModelRepository;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -12,14 +11,15 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import org.springframework.http.MediaType;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /admin/limits}: every model's effective limit and where it comes from, and the operator's
- * per-model override. Workers re-read the stored settings every second, so a change applies on all
+ * {@code /admin/limits}: every model's limits in force, where each comes from and how much of it is in use, and
+ * the operator's per-model set. Workers re-read the stored settings every second, so a change applies on all
  * of them without a restart.
  */
 @RestController
@@ -28,29 +28,33 @@ import org.springframework.web.bind.annotation.RestController;
 class LimitController {
 
     private final ModelRepository models;
-    private final Limit defaultLimit;
+    private final ModelLimits limits;
+    private final TransactionTemplate transaction;
     private final Clock clock;
 
-    LimitController(ModelRepository models, SharedProperties properties, Clock clock) {
+    LimitController(ModelRepository models, ModelLimits limits, TransactionTemplate transaction, Clock clock) {
         this.models = models;
-        this.defaultLimit = properties.defaultLimit();
+        this.limits = limits;
+        this.transaction = transaction;
         this.clock = clock;
     }
 
-    @Operation(summary = "Every known model's limit in force and its source")
+    @Operation(summary = "Every known model's limits in force, each with its source and current use")
     @GetMapping
     LimitViews.Listed list() {
         return new LimitViews.Listed(
                 "list",
-                LimitViews.LimitView.of(defaultLimit),
-                models.settings().stream()
-                        .map(settings -> LimitViews.ModelLimit.of(settings, defaultLimit))
-                        .toList());
+                LimitViews.LimitView.of(limits.defaults().stream()
+                        .filter(Limit::countsRequests)
+                        .findFirst()
+                        .orElse(null)),
+                limits.defaultEntries(),
+                models.settings().stream().map(limits::view).toList());
     }
 
-    /** Sets (or, with both limit fields null, clears) a model's limit and cap; an unseen model is created. */
+    /** Sets (or, with no limits, clears) a model's limits, cap and answer default; an unseen model is created. */
     @Operation(
-            summary = "Set or clear a model's limit and concurrency cap",
+            summary = "Set or clear a model's limits, concurrency cap and answer default",
             requestBody =
                     @RequestBody(
                             required = true,
@@ -58,7 +62,8 @@ class LimitController {
     @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     LimitViews.ModelLimit configure(HttpServletRequest request) {
         LimitChange change = LimitChange.read(JsonBodies.read(request));
-        models.configure(change.model(), change.limit(), change.maxConcurrency(), clock.instant());
-        return ModelLimits.current(models, change.model(), defaultLimit);
+        transaction.executeWithoutResult(status -> models.configure(
+                change.model(), change.limits(), change.maxConcurrency(), change.defaultMaxTokens(), clock.instant()));
+        return limits.current(change.model());
     }
 }

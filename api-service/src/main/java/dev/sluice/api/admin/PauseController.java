@@ -4,8 +4,6 @@ import dev.sluice.api.job.JobFields;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.JsonInput;
-import dev.sluice.common.Limit;
-import dev.sluice.db.SharedProperties;
 import dev.sluice.db.model.ModelRepository;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -30,12 +28,12 @@ import org.springframework.web.bind.annotation.RestController;
 class PauseController {
 
     private final ModelRepository models;
-    private final Limit defaultLimit;
+    private final ModelLimits limits;
     private final Clock clock;
 
-    PauseController(ModelRepository models, SharedProperties properties, Clock clock) {
+    PauseController(ModelRepository models, ModelLimits limits, Clock clock) {
         this.models = models;
-        this.defaultLimit = properties.defaultLimit();
+        this.limits = limits;
         this.clock = clock;
     }
 
@@ -64,7 +62,7 @@ class PauseController {
     private LimitViews.ModelLimit setPaused(HttpServletRequest request, boolean paused) {
         String model = readModel(JsonBodies.read(request));
         models.setPaused(model, paused, clock.instant());
-        return ModelLimits.current(models, model, defaultLimit);
+        return limits.current(model);
     }
 
     private static String readModel(byte[] body) {

@@ -1,8 +1,7 @@
 package dev.sluice.api.admin;
 
 import dev.sluice.api.batch.DrainTimes;
-import dev.sluice.common.Limit;
-import dev.sluice.db.SharedProperties;
+import dev.sluice.common.LimitSet;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.model.ModelSettings;
 import dev.sluice.db.operations.QueueStats;
@@ -33,13 +32,13 @@ class QueueController {
 
     private final QueueStatsRepository stats;
     private final ModelRepository models;
-    private final Limit defaultLimit;
+    private final ModelLimits limits;
     private final Clock clock;
 
-    QueueController(QueueStatsRepository stats, ModelRepository models, SharedProperties properties, Clock clock) {
+    QueueController(QueueStatsRepository stats, ModelRepository models, ModelLimits limits, Clock clock) {
         this.stats = stats;
         this.models = models;
-        this.defaultLimit = properties.defaultLimit();
+        this.limits = limits;
         this.clock = clock;
     }
 
@@ -57,7 +56,9 @@ class QueueController {
     }
 
     private QueueViews.Queue view(QueueStats row, ModelSettings settings, Instant now) {
-        Limit effective = settings == null ? defaultLimit : settings.effective(defaultLimit);
+        LimitViews.ModelLimit pacing = settings == null ? null : limits.view(settings);
+        LimitSet inForce = limits.inForce(settings);
+        LimitSet.Entry tightest = LimitViews.ModelLimit.tightest(inForce);
         boolean paused = settings != null && settings.paused();
         Long oldestAge = row.oldestWaitingSince() == null
                 ? null
@@ -67,11 +68,12 @@ class QueueController {
                 row.waiting(),
                 row.running(),
                 row.consumers(),
-                LimitViews.LimitView.of(effective),
-                settings == null ? "default" : settings.source(defaultLimit),
+                LimitViews.LimitView.of(tightest.limit().countsRequests() ? tightest.limit() : null),
+                tightest.source().wireName(),
+                pacing == null ? limits.defaultEntries() : pacing.limits(),
                 paused,
                 row.rateLimitedRecently(),
                 oldestAge,
-                paused ? null : LimitViews.seconds(DrainTimes.toDrain(row.waiting() + row.running(), effective)));
+                paused ? null : LimitViews.seconds(DrainTimes.toDrain(row.waiting() + row.running(), inForce)));
     }
 }

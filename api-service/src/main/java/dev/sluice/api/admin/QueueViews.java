@@ -16,8 +16,9 @@ final class QueueViews {
      * @param waiting                 jobs {@code queued} (including those backing off before a retry)
      * @param inFlight                jobs {@code running}: claimed by a worker
      * @param consumers               workers that dispatch this model and sent a heartbeat in the last 30 s
-     * @param limit                   the effective limit
+     * @param limit                   the tightest request limit in force (null when only tokens are limited)
      * @param limitSource             where it comes from: {@code configured}, {@code learned} or {@code default}
+     * @param limits                  every limit in force, with its source and how much of it is in use
      * @param paused                  whether an operator paused the model
      * @param rateLimitedLastHour     429s the workers received for the model in the last hour
      * @param oldestWaitingAgeSeconds seconds since the oldest waiting job was submitted; null when none waits
@@ -29,8 +30,9 @@ final class QueueViews {
             long waiting,
             long inFlight,
             int consumers,
-            LimitViews.LimitView limit,
+            @Nullable LimitViews.LimitView limit,
             String limitSource,
+            List<LimitViews.LimitEntry> limits,
             boolean paused,
             long rateLimitedLastHour,
             @Nullable Long oldestWaitingAgeSeconds,

@@ -21,7 +21,7 @@ final class RateLimitEventViews {
      * @param occurredAt        unix seconds
      * @param message           the provider's error message, truncated to 500 characters
      * @param retryAfterSeconds the provider's {@code Retry-After}, or null
-     * @param learned           the limit the 429 stated, or null
+     * @param learned           the limit the 429 stated (requests or tokens per window), or null
      * @param pausedUntil       unix seconds until which the model was paused for that key, or null
      */
     record Event(
@@ -32,7 +32,7 @@ final class RateLimitEventViews {
             long occurredAt,
             @Nullable String message,
             @Nullable BigDecimal retryAfterSeconds,
-            @Nullable LimitViews.LimitView learned,
+            @Nullable LimitViews.Stated learned,
             @Nullable Long pausedUntil) {
 
         static Event of(RateLimitEvent event) {
@@ -44,7 +44,7 @@ final class RateLimitEventViews {
                     event.occurredAt().getEpochSecond(),
                     event.message(),
                     event.retryAfter() == null ? null : LimitViews.seconds(event.retryAfter()),
-                    LimitViews.LimitView.of(event.learned()),
+                    LimitViews.Stated.of(event.learned()),
                     epochSeconds(event.pausedUntil()));
         }
 

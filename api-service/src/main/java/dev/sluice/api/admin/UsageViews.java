@@ -1,6 +1,7 @@
 package dev.sluice.api.admin;
 
 import dev.sluice.db.operations.UsageRow;
+import jakarta.annotation.Nullable;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -24,6 +25,11 @@ final class UsageViews {
      * @param totalTokens      total tokens, those of cache hits included
      * @param cacheHits        of the requests, batch jobs answered from the response cache without a provider call
      * @param cachedTotalTokens of {@code totalTokens}, those of the cache hits (the provider's spend is the difference)
+     * @param estimatedPromptTokens prompt tokens as estimated at submission, over the jobs the provider answered with
+     *                              usage
+     * @param countedPromptTokens   prompt tokens as the provider counted them, over the same jobs
+     * @param promptEstimateRatio   estimated over counted: the estimator's error for the model (1 is exact); null when
+     *                              no such job finished
      */
     record Usage(
             String tenantId,
@@ -37,7 +43,10 @@ final class UsageViews {
             long completionTokens,
             long totalTokens,
             long cacheHits,
-            long cachedTotalTokens) {
+            long cachedTotalTokens,
+            long estimatedPromptTokens,
+            long countedPromptTokens,
+            @Nullable Double promptEstimateRatio) {
 
         static Usage of(UsageRow row) {
             return new Usage(
@@ -52,7 +61,12 @@ final class UsageViews {
                     row.completionTokens(),
                     row.totalTokens(),
                     row.cacheHits(),
-                    row.cachedTotalTokens());
+                    row.cachedTotalTokens(),
+                    row.estimatedPromptTokens(),
+                    row.countedPromptTokens(),
+                    row.countedPromptTokens() == 0
+                            ? null
+                            : Math.round(1000.0 * row.estimatedPromptTokens() / row.countedPromptTokens()) / 1000.0);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
+import dev.sluice.db.retention.RetentionRepository;
 import dev.sluice.db.tenant.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -56,6 +57,7 @@ class BatchController {
     private final BatchReader reader;
     private final InputFileLines inputFiles;
     private final WebhookUrls webhookUrls;
+    private final RetentionRepository retention;
 
     BatchController(
             BatchService service,
@@ -64,14 +66,17 @@ class BatchController {
             FileRepository files,
             InputFileLines inputFiles,
             ApiProperties properties,
-            WebhookUrls webhookUrls) {
+            WebhookUrls webhookUrls,
+            RequestChecks checks,
+            RetentionRepository retention) {
+        this.retention = retention;
         this.webhookUrls = webhookUrls;
         this.service = service;
         this.views = views;
         this.batches = batches;
         this.files = files;
         this.inputFiles = inputFiles;
-        this.reader = new BatchReader(properties.input());
+        this.reader = new BatchReader(properties.input(), checks);
     }
 
     @IdempotentOperation(
@@ -80,6 +85,8 @@ class BatchController {
                     @RequestBody(
                             required = true,
                             content = @Content(schema = @Schema(implementation = BatchSchemas.CreateBatch.class))))
+    @ErrorResponse(status = 410, description = "The input file's content was removed after the retention period")
+    @ErrorResponse(status = 429, description = "The batch would exceed the tenant's queued_jobs quota; nothing stored")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     BatchView create(Tenant tenant, HttpServletRequest request) {
         Submission submission = read(tenant, request);
@@ -98,6 +105,8 @@ class BatchController {
                             name = "Idempotency-Key",
                             description = "The same key and body within 24 h return the first object"))
     @ErrorResponse(status = 409, description = "Not retryable: not finished, or nothing to retry")
+    @ErrorResponse(status = 410, description = "The batch's content was removed after the retention period")
+    @ErrorResponse(status = 429, description = "The new batch would exceed the tenant's queued_jobs quota")
     @PostMapping("/{id}/retry")
     BatchView retry(Tenant tenant, @PathVariable String id, HttpServletRequest request) {
         String key = IdempotencyKey.header(request);
@@ -156,9 +165,13 @@ class BatchController {
             responseCode = "200",
             description = "One OpenAI batch output line per finished job, in line order",
             content = @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string")))
+    @ErrorResponse(status = 410, description = "The batch's content was removed after the retention period")
     @GetMapping("/{id}/results")
     void results(Tenant tenant, @PathVariable String id, HttpServletResponse response) throws IOException {
         BatchRow batch = find(tenant, id);
+        retention.batchContentExpiredAt(batch.id()).ifPresent(at -> {
+            throw BatchService.contentExpired(batch.id(), at);
+        });
         response.setContentType(NDJSON.toString());
         files.writeResults(batch.id(), ResultKind.ALL_FINISHED, response.getOutputStream());
     }

@@ -61,8 +61,10 @@ final class BatchJobWriter {
                 model,
                 request.body(),
                 batch.priority(),
-                null));
-        messages.add(new JobMessage(jobId, model, batch.priority()));
+                null,
+                null,
+                request.tokens()));
+        messages.add(new JobMessage(jobId, model, batch.priority(), request.tokens()));
         if (batch.requests() != null) {
             inputBytes += InputLine.bytes(request.customId(), batch.endpoint().path(), request.body());
         }

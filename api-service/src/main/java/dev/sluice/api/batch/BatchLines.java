@@ -14,21 +14,32 @@ import tools.jackson.core.JsonToken;
 
 /**
  * The lines of one batch as they are read, from an inline {@code requests} array or from an input
- * file: each is checked with the same rules ({@code {custom_id, method, url, body}}, a model, a unique
+ * file: each is checked with the same rules ({@code {custom_id, method, url, body}}, a model jobs may name
+ * (400 {@code model_not_found} otherwise), a unique
  * {@code custom_id}, at most {@code max-requests-per-batch} lines), and the first problem is a 400
  * whose {@code param} names the line ({@code requests[3].custom_id}, {@code line[4].custom_id}). Only the
  * custom_ids seen so far are kept, so that an input file's lines can be stored as they are read.
  */
 final class BatchLines {
 
+    /** Refuses a request that may not be stored: its model unknown, or too large for any window ({@link RequestChecks}). */
+    @FunctionalInterface
+    interface RequestCheck {
+
+        /** Throws the 4xx for {@code request}, whose body is {@code bodyParam}, or returns when it may be stored. */
+        void check(JobRequest request, String bodyParam, String where);
+    }
+
     private final ApiProperties.Input limits;
+    private final RequestCheck checks;
     private final String batchParam;
     private final Map<String, Integer> lineOfCustomId = new HashMap<>();
     private int count;
 
     /** @param batchParam the parameter a batch with too many lines is refused for: {@code requests} or {@code input_file_id} */
-    BatchLines(ApiProperties.Input limits, String batchParam) {
+    BatchLines(ApiProperties.Input limits, RequestCheck checks, String batchParam) {
         this.limits = limits;
+        this.checks = checks;
         this.batchParam = batchParam;
     }
 
@@ -62,6 +73,7 @@ final class BatchLines {
             }
         }
         JobRequest request = fields.finish(true);
+        checks.check(request, param + ".body", where);
         Integer first = lineOfCustomId.putIfAbsent(request.customId(), line);
         if (first != null) {
             throw ApiException.invalid(

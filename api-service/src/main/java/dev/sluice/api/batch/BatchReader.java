@@ -27,9 +27,11 @@ import tools.jackson.databind.JsonNode;
 final class BatchReader {
 
     private final ApiProperties.Input limits;
+    private final BatchLines.RequestCheck checks;
 
-    BatchReader(ApiProperties.Input limits) {
+    BatchReader(ApiProperties.Input limits, BatchLines.RequestCheck checks) {
         this.limits = limits;
+        this.checks = checks;
     }
 
     /**
@@ -115,7 +117,7 @@ final class BatchReader {
         if (json.token() != JsonToken.START_ARRAY) {
             throw json.wrongType("requests", "an array of request objects");
         }
-        BatchLines lines = new BatchLines(limits, "requests");
+        BatchLines lines = new BatchLines(limits, checks, "requests");
         List<JobRequest> requests = new ArrayList<>();
         for (int i = 0; json.next() != JsonToken.END_ARRAY; i++) {
             requests.add(lines.add(json, "requests[" + i + "]", i + 1, " (line " + (i + 1) + " of the batch)"));

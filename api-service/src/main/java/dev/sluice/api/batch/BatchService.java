@@ -6,6 +6,7 @@ import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.job.JobRequest;
 import dev.sluice.api.metrics.SubmissionMetrics;
+import dev.sluice.api.quota.TenantQuotas;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
@@ -21,6 +22,7 @@ import dev.sluice.db.job.JobRetryRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.model.ModelRepository;
+import dev.sluice.db.retention.RetentionRepository;
 import dev.sluice.db.tenant.Tenant;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,6 +46,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>An inline batch gets an input file in OpenAI's sense in the same transaction (purpose {@code batch},
  * tied to the batch, content rendered from its jobs on read), so that its {@code input_file_id} is never null.
  *
+ * <p>The tenant's queued-jobs quota is checked in the same transaction, after the jobs are written and with the
+ * tenant locked until commit ({@link TenantQuotas}): a batch that would exceed it is refused whole with 429.
+ *
  * <p>With an {@code Idempotency-Key} the key is claimed first in the storing transaction; a repeat of
  * an earlier request stores and publishes nothing and returns the earlier batch. A retry creates a new
  * batch from a finished one's unsuccessful jobs through the same path.
@@ -65,6 +70,8 @@ class BatchService {
     private final FileEntityRepository files;
     private final BatchTransitions batchTransitions;
     private final JobTransitions jobTransitions;
+    private final TenantQuotas quotas;
+    private final RetentionRepository retention;
 
     BatchService(
             BatchRepository batches,
@@ -80,7 +87,11 @@ class BatchService {
             InputFileLines inputFiles,
             FileEntityRepository files,
             BatchTransitions batchTransitions,
-            JobTransitions jobTransitions) {
+            JobTransitions jobTransitions,
+            TenantQuotas quotas,
+            RetentionRepository retention) {
+        this.quotas = quotas;
+        this.retention = retention;
         this.batchTransitions = batchTransitions;
         this.jobTransitions = jobTransitions;
         this.inputFiles = inputFiles;
@@ -112,6 +123,10 @@ class BatchService {
                 status.setRollbackOnly();
                 return held.get();
             }
+            if (batch.requests() != null) {
+                // Refused before a line is written when the tenant is already too full for them.
+                quotas.precheckQueuedJobs(tenant.id(), batch.requests().size());
+            }
             // The total is known once every line is stored; the row must come first for the jobs' key.
             batches.insert(new NewBatch(
                     batchId,
@@ -141,6 +156,8 @@ class BatchService {
             // Keeps the sweeper off the jobs until the publisher below has sent them (or given up).
             batches.setPublishingUntil(batchId, publisher.leaseFrom(now));
             models.register(writer.models(), now);
+            // Last, with the tenant locked until commit: over the quota, all of the above rolls back.
+            quotas.checkQueuedJobs(tenant.id(), writer.count());
             return null;
         });
         if (earlier != null) {
@@ -167,6 +184,9 @@ class BatchService {
                         "batch " + old.id() + " is " + old.status().wire()
                                 + "; only a completed, expired or cancelled batch can be retried.");
         }
+        retention.batchContentExpiredAt(old.id()).ifPresent(at -> {
+            throw contentExpired(old.id(), at);
+        });
         List<JobRow> unsuccessful = retryJobs.unsuccessfulOfBatch(old.id());
         if (unsuccessful.isEmpty()) {
             throw ApiException.conflict(
@@ -200,6 +220,15 @@ class BatchService {
                         requests,
                         old.webhookEvents()),
                 key);
+    }
+
+    /** 410 {@code content_expired}: the batch's files and job bodies were removed at {@code at} (retention). */
+    static ApiException contentExpired(String batchId, Instant at) {
+        return ApiException.gone(
+                "content_expired",
+                "The content of batch " + batchId + " (its files and its jobs' requests and answers) was removed at "
+                        + at + ", when the retention period after its end ran out; its status, counts and usage "
+                        + "remain.");
     }
 
     /**

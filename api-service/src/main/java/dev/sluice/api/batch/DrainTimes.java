@@ -2,6 +2,7 @@ package dev.sluice.api.batch;
 
 import dev.sluice.common.BatchStatus;
 import dev.sluice.common.Limit;
+import dev.sluice.common.LimitSet;
 import dev.sluice.db.SharedProperties;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.model.ModelRepository;
@@ -10,6 +11,7 @@ import dev.sluice.db.operations.QueueStatsRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -29,20 +31,32 @@ public class DrainTimes {
 
     private final ModelRepository models;
     private final QueueStatsRepository stats;
-    private final Limit defaultLimit;
+    private final List<Limit> defaultLimits;
     private final Clock clock;
 
     DrainTimes(ModelRepository models, QueueStatsRepository stats, SharedProperties properties, Clock clock) {
         this.models = models;
         this.stats = stats;
-        this.defaultLimit = properties.defaultLimit();
+        this.defaultLimits = properties.defaultLimits();
         this.clock = clock;
     }
 
     /** The time {@code jobs} take to dispatch at {@code limit}, rounded up to the millisecond. */
     public static Duration toDrain(long jobs, Limit limit) {
-        long millis = Math.ceilDiv(Math.multiplyExact(jobs, limit.window().toMillis()), limit.requests());
+        long millis = Math.ceilDiv(Math.multiplyExact(jobs, limit.window().toMillis()), limit.amount());
         return Duration.ofMillis(millis);
+    }
+
+    /**
+     * The time {@code jobs} take to dispatch under every request limit of {@code limits}: the slowest of them. Token
+     * limits are left out (a job's tokens are not known here), so with a binding token limit this is a floor.
+     */
+    public static Duration toDrain(long jobs, LimitSet limits) {
+        return limits.limits().stream()
+                .filter(Limit::countsRequests)
+                .map(limit -> toDrain(jobs, limit))
+                .max(Duration::compareTo)
+                .orElse(Duration.ZERO);
     }
 
     /**
@@ -66,8 +80,9 @@ public class DrainTimes {
             if (settings.map(ModelSettings::paused).orElse(false)) {
                 return null;
             }
-            Limit limit = settings.map(s -> s.effective(defaultLimit)).orElse(defaultLimit);
-            Duration drain = toDrain(model.getValue(), limit);
+            LimitSet limits = settings.map(s -> s.limits(defaultLimits))
+                    .orElseGet(() -> LimitSet.of(List.of(), defaultLimits, List.of()));
+            Duration drain = toDrain(model.getValue(), limits);
             if (drain.compareTo(longest) > 0) {
                 longest = drain;
             }

@@ -40,8 +40,11 @@ class InputFileLines {
     private final FileEntityRepository files;
     private final FilePartRepository parts;
     private final ApiProperties.Input limits;
+    private final RequestChecks checks;
 
-    InputFileLines(FileEntityRepository files, FilePartRepository parts, ApiProperties properties) {
+    InputFileLines(
+            FileEntityRepository files, FilePartRepository parts, ApiProperties properties, RequestChecks checks) {
+        this.checks = checks;
         this.files = files;
         this.parts = parts;
         this.limits = properties.input();
@@ -72,6 +75,15 @@ class InputFileLines {
                     "File " + fileId + " has purpose '" + file.purpose()
                             + "'; a batch is made from a file uploaded with purpose 'batch'.");
         }
+        if (file.expired()) {
+            throw new ApiException(
+                    HttpStatus.GONE,
+                    "invalid_request_error",
+                    "input_file_id",
+                    "content_expired",
+                    "The content of file " + fileId + " was removed at " + file.expiredAt()
+                            + ", when its retention period ran out; upload it again.");
+        }
     }
 
     /**
@@ -86,7 +98,7 @@ class InputFileLines {
     }
 
     private void lines(InputStream in, String fileId, Endpoint target, Consumer<JobRequest> sink) {
-        BatchLines lines = new BatchLines(limits, "input_file_id");
+        BatchLines lines = new BatchLines(limits, checks, "input_file_id");
         BoundedLines reader = new BoundedLines(
                 new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024),
                 (int) limits.maxLineSize().toBytes(),

@@ -1,6 +1,7 @@
 package dev.sluice.api.facade;
 
 import dev.sluice.api.ApiProperties;
+import dev.sluice.api.metrics.ModelTags;
 import dev.sluice.common.Ids;
 import dev.sluice.db.cache.CacheKey;
 import dev.sluice.db.cache.CachedResponse;
@@ -54,8 +55,15 @@ class FacadeCache {
     private final Clock clock;
     private final boolean enabled;
     private final MeterRegistry meters;
+    private final ModelTags tags;
 
-    FacadeCache(ResponseCacheRepository cache, Clock clock, ApiProperties properties, MeterRegistry meters) {
+    FacadeCache(
+            ResponseCacheRepository cache,
+            Clock clock,
+            ApiProperties properties,
+            MeterRegistry meters,
+            ModelTags tags) {
+        this.tags = tags;
         this.cache = cache;
         this.clock = clock;
         this.enabled = properties.facade().cache();
@@ -122,7 +130,7 @@ class FacadeCache {
         Counter.builder(name)
                 .description("Response cache lookups by result, source and model")
                 .tag("source", source)
-                .tag("model", call.model())
+                .tag("model", tags.tag(call.model()))
                 .register(meters)
                 .increment();
     }

@@ -34,6 +34,9 @@ import org.springframework.core.annotation.AliasFor;
                     description = "no-cache: skip the response cache")
         })
 @ErrorResponse(status = 504, description = "The call waited its longest (X-Sluice-Max-Wait); the message names the job")
+@ErrorResponse(
+        status = 429,
+        description = "The tenant's waiting_facade_calls or queued_jobs quota is full (never for pacing)")
 @interface FacadeOperation {
 
     /** The operation's summary. */

@@ -1,5 +1,6 @@
 package dev.sluice.api.facade;
 
+import dev.sluice.api.model.ProviderModels;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.db.tenant.Tenant;
 import io.swagger.v3.oas.annotations.Operation;

@@ -2,6 +2,7 @@ package dev.sluice.api.file;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.ListPage;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.db.file.FileEntityRepository;
@@ -22,6 +23,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -51,6 +53,7 @@ class FileController {
     private final FileRepository rendered;
     private final FileUploads uploads;
     private final long maxFileSize;
+    private final Duration retention;
 
     FileController(
             FileEntityRepository files,
@@ -63,6 +66,7 @@ class FileController {
         this.rendered = rendered;
         this.uploads = uploads;
         this.maxFileSize = properties.input().maxFileSize().toBytes();
+        this.retention = properties.retention();
     }
 
     /** OpenAI's upload: multipart {@code file} and {@code purpose}; 200 with the file object. */
@@ -75,12 +79,18 @@ class FileController {
                                     @Content(
                                             mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
                                             schema = @Schema(implementation = FileSchemas.Upload.class))))
+    @ErrorResponse(status = 429, description = "The upload would exceed the tenant's stored_bytes quota")
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     FileView upload(Tenant tenant, MultipartHttpServletRequest request) {
         UploadForm form = UploadForm.read(request, maxFileSize);
         try {
             return FileView.of(
-                    uploads.store(tenant, form.filename(), form.file().getInputStream()));
+                    uploads.store(
+                            tenant,
+                            form.filename(),
+                            form.file().getInputStream(),
+                            form.file().getSize()),
+                    retention);
         } catch (IOException e) {
             throw ApiException.invalid("file", "unreadable_file", "The uploaded file could not be read completely.");
         }
@@ -105,14 +115,14 @@ class FileController {
         return ListPage.of(
                 files.page(tenant.id(), purpose, page.after(), newestFirst, page.limit() + 1),
                 page.limit(),
-                FileView::of,
+                file -> FileView.of(file, retention),
                 FileRow::id);
     }
 
     @Operation(summary = "Get a file")
     @GetMapping("/{id}")
     FileView get(Tenant tenant, @PathVariable String id) {
-        return FileView.of(find(tenant, id));
+        return FileView.of(find(tenant, id), retention);
     }
 
     /** OpenAI's delete: {@code {id, object: "file", deleted: true}}; batches made from it keep running. */
@@ -137,9 +147,16 @@ class FileController {
                     @Content(
                             mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
                             schema = @Schema(type = "string", format = "binary")))
+    @ErrorResponse(status = 410, description = "The content was removed after the retention period")
     @GetMapping("/{id}/content")
     void content(Tenant tenant, @PathVariable String id, HttpServletResponse response) throws IOException {
         FileRow file = find(tenant, id);
+        if (file.expired()) {
+            throw ApiException.gone(
+                    "content_expired",
+                    "The content of file " + file.id() + " was removed at " + file.expiredAt()
+                            + ", when its retention period ran out; the file object remains until deleted.");
+        }
         // OpenAI serves file content as bytes; clients write it out or split it into lines.
         response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
         response.setHeader(

@@ -1,6 +1,7 @@
 package dev.sluice.api.file;
 
 import dev.sluice.api.ApiProperties;
+import dev.sluice.api.quota.TenantQuotas;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Ids;
 import dev.sluice.db.file.FileEntityRepository;
@@ -28,13 +29,16 @@ class FileUploads {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final long maxLineBytes;
+    private final TenantQuotas quotas;
 
     FileUploads(
             FileEntityRepository files,
             FilePartRepository parts,
             TransactionTemplate transaction,
             Clock clock,
-            ApiProperties properties) {
+            ApiProperties properties,
+            TenantQuotas quotas) {
+        this.quotas = quotas;
         this.files = files;
         this.parts = parts;
         this.transaction = transaction;
@@ -42,13 +46,19 @@ class FileUploads {
         this.maxLineBytes = properties.input().maxLineSize().toBytes();
     }
 
-    /** Stores {@code content} as the tenant's new input file (purpose {@code batch}) and returns it. */
-    FileRow store(Tenant tenant, String filename, InputStream content) {
+    /**
+     * Stores {@code content} ({@code declaredBytes} long, as the multipart part says) as the tenant's new input
+     * file (purpose {@code batch}) and returns it; over the tenant's stored-bytes quota, a 429 and nothing stored.
+     */
+    FileRow store(Tenant tenant, String filename, InputStream content, long declaredBytes) {
         String id = Ids.file();
         Instant now = clock.instant();
+        quotas.precheckStoredBytes(tenant.id(), Math.max(0, declaredBytes));
         transaction.executeWithoutResult(status -> {
             files.insertInputFile(id, tenant.id(), filename, now);
-            files.setBytes(id, copyParts(id, content));
+            long bytes = copyParts(id, content);
+            files.setBytes(id, bytes);
+            quotas.checkStoredBytes(tenant.id(), bytes);
         });
         return files.find(tenant.id(), id).orElseThrow();
     }

@@ -65,6 +65,7 @@ class JobController {
                     @RequestBody(
                             required = true,
                             content = @Content(schema = @Schema(implementation = JobSchemas.CreateJob.class))))
+    @ErrorResponse(status = 429, description = "The job would exceed the tenant's queued_jobs quota; nothing stored")
     @PostMapping(path = "/v1/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobView create(Tenant tenant, HttpServletRequest request) {

@@ -4,11 +4,16 @@ import dev.sluice.api.dispatch.JobPublisher;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.metrics.SubmissionMetrics;
+import dev.sluice.api.model.ModelRegistry;
+import dev.sluice.api.quota.TenantQuotas;
+import dev.sluice.api.tokens.TokenEstimator;
+import dev.sluice.api.tokens.TokenLimits;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobStatus;
+import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.idempotency.IdempotencyRepository.ObjectType;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
@@ -25,7 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores a single job (a batch of one, without a batch) and publishes it once stored, and cancels a
- * queued job, single or of a batch. The synchronous facade creates and cancels its jobs through here too.
+ * queued job, single or of a batch. The synchronous facade creates and cancels its jobs through here too. Each new
+ * job counts against the tenant's queued-jobs quota, checked in its storing transaction ({@link TenantQuotas}).
  */
 @Service
 public class JobService {
@@ -38,6 +44,9 @@ public class JobService {
     private final Clock clock;
     private final SubmissionMetrics metrics;
     private final JobTransitions transitions;
+    private final ModelRegistry registry;
+    private final TenantQuotas quotas;
+    private final TokenLimits tokenLimits;
 
     JobService(
             JobRepository jobs,
@@ -47,7 +56,13 @@ public class JobService {
             TransactionTemplate transaction,
             Clock clock,
             SubmissionMetrics metrics,
-            JobTransitions transitions) {
+            JobTransitions transitions,
+            ModelRegistry registry,
+            TenantQuotas quotas,
+            TokenLimits tokenLimits) {
+        this.registry = registry;
+        this.quotas = quotas;
+        this.tokenLimits = tokenLimits;
         this.transitions = transitions;
         this.jobs = jobs;
         this.models = models;
@@ -66,6 +81,8 @@ public class JobService {
         String jobId = Ids.job();
         Instant now = clock.instant();
         JobRequest request = job.request();
+        registry.require(request.model(), "body.model", "");
+        tokenLimits.check(request.model(), request.tokens(), "body", "");
         NewJob newJob = new NewJob(
                 jobId,
                 tenant.id(),
@@ -77,7 +94,8 @@ public class JobService {
                 request.body(),
                 job.priority(),
                 job.webhookUrl(),
-                job.webhookEvents());
+                job.webhookEvents(),
+                request.tokens());
         String earlier = transaction.execute(status -> {
             Optional<String> held = idempotency.claim(tenant.id(), key, ObjectType.JOB, jobId, now);
             if (held.isPresent()) {
@@ -86,12 +104,13 @@ public class JobService {
             }
             jobs.insertAll(List.of(newJob), now);
             models.register(List.of(request.model()), now);
+            quotas.checkQueuedJobs(tenant.id(), 1);
             return null;
         });
         if (earlier != null) {
             return jobs.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("job", earlier));
         }
-        List<JobMessage> messages = List.of(new JobMessage(jobId, request.model(), job.priority()));
+        List<JobMessage> messages = List.of(new JobMessage(jobId, request.model(), job.priority(), request.tokens()));
         publisher.publish(messages);
         metrics.submitted(messages);
         return jobs.find(tenant.id(), jobId).orElseThrow();
@@ -99,16 +118,22 @@ public class JobService {
 
     /**
      * Stores a single job without idempotency key under {@code jobId} (from {@link Ids#job()}) and publishes
-     * it once committed: the synchronous facade's path, which must know the id before the job can finish.
+     * it once committed: the synchronous facade's path, which must know the id before the job can finish. The
+     * facade has refused an unknown model already; checking again here costs a set lookup.
      */
     public void submit(Tenant tenant, String jobId, Endpoint endpoint, String model, String body, int priority) {
+        registry.require(model, "model", "");
+        TokenEstimate tokens = TokenEstimator.estimate(model, body);
+        tokenLimits.check(model, tokens, "messages", "");
         Instant now = clock.instant();
-        NewJob newJob = new NewJob(jobId, tenant.id(), null, null, null, endpoint.path(), model, body, priority, null);
+        NewJob newJob = new NewJob(
+                jobId, tenant.id(), null, null, null, endpoint.path(), model, body, priority, null, null, tokens);
         transaction.executeWithoutResult(status -> {
             jobs.insertAll(List.of(newJob), now);
             models.register(List.of(model), now);
+            quotas.checkQueuedJobs(tenant.id(), 1);
         });
-        publisher.publish(List.of(new JobMessage(jobId, model, priority)));
+        publisher.publish(List.of(new JobMessage(jobId, model, priority, tokens)));
     }
 
     /**

@@ -12,7 +12,9 @@ import tools.jackson.databind.JsonNode;
  * The job object: {@code id, object: "job", batch_id, custom_id, url, model, status, attempts,
  * created_at, started_at, completed_at} (unix seconds or null), {@code response {status_code, body}},
  * {@code error {code, message}}, {@code usage}, {@code latency_ms}, plus {@code priority} and
- * {@code webhook_url}, {@code webhook_events} (null: every type), and {@code cached} (the result came from the response cache, not the provider).
+ * {@code webhook_url}, {@code webhook_events} (null: every type), {@code cached} (the result came from the response cache, not the provider),
+ * and {@code content_expired_at} (unix seconds when the retention period removed the request and the answer's body,
+ * {@code response.body} null since; status, error and usage remain).
  */
 record JobView(
         String id,
@@ -33,7 +35,8 @@ record JobView(
         int priority,
         @Nullable String webhookUrl,
         @Nullable List<String> webhookEvents,
-        boolean cached) {
+        boolean cached,
+        @Nullable Long contentExpiredAt) {
 
     /**
      * What the provider answered.
@@ -94,7 +97,8 @@ record JobView(
                 job.priority(),
                 job.webhookUrl(),
                 job.webhookEvents(),
-                job.cached());
+                job.cached(),
+                seconds(job.contentExpiredAt()));
     }
 
     private static Long seconds(Instant instant) {

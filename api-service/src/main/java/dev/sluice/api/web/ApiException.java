@@ -14,13 +14,41 @@ public class ApiException extends RuntimeException {
     private final String type;
     private final String param;
     private final String code;
+    private final QuotaUse quota;
 
     public ApiException(HttpStatus status, String type, String param, String code, String message) {
+        this(status, type, param, code, message, null);
+    }
+
+    private ApiException(HttpStatus status, String type, String param, String code, String message, QuotaUse quota) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
         this.param = param;
         this.code = code;
+        this.quota = quota;
+    }
+
+    /**
+     * The quota a refused request would have exceeded, for the error object's {@code quota}, {@code limit},
+     * {@code used} and {@code requested}.
+     *
+     * @param quota     its name, e.g. {@code queued_jobs}
+     * @param limit     the tenant's limit
+     * @param used      what the tenant holds now, without the refused request
+     * @param requested what the refused request asked for
+     */
+    public record QuotaUse(String quota, long limit, long used, long requested) {}
+
+    /** 429 {@code quota_exceeded}: the request would take the tenant over {@code use}'s quota; nothing was stored. */
+    public static ApiException quotaExceeded(QuotaUse use, String message) {
+        return new ApiException(
+                HttpStatus.TOO_MANY_REQUESTS, "invalid_request_error", null, "quota_exceeded", message, use);
+    }
+
+    /** 410: the object exists but the content asked for was removed by the retention period. */
+    public static ApiException gone(String code, String message) {
+        return new ApiException(HttpStatus.GONE, "invalid_request_error", null, code, message);
     }
 
     /** 400: the input is wrong; {@code param} names where. */
@@ -78,5 +106,10 @@ public class ApiException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** The quota exceeded, for a 429 {@code quota_exceeded}; null otherwise. */
+    public QuotaUse quota() {
+        return quota;
     }
 }

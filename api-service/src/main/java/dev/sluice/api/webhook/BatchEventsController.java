@@ -1,7 +1,10 @@
 package dev.sluice.api.webhook;
 
 import dev.sluice.api.ApiProperties;
+import dev.sluice.api.quota.Quota;
+import dev.sluice.api.quota.QuotaLeases;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.api.web.ErrorResponse;
 import dev.sluice.api.web.PageQuery;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.tenant.Tenant;
@@ -36,9 +39,12 @@ class BatchEventsController {
     private final BatchFeeds feeds;
     private final JsonMapper json;
     private final Duration keepAlive;
+    private final QuotaLeases leases;
 
     /** {@code json} is the application's mapper, so events are spelled like every other response. */
-    BatchEventsController(BatchRepository batches, BatchFeeds feeds, JsonMapper json, ApiProperties properties) {
+    BatchEventsController(
+            BatchRepository batches, BatchFeeds feeds, JsonMapper json, ApiProperties properties, QuotaLeases leases) {
+        this.leases = leases;
         this.batches = batches;
         this.feeds = feeds;
         this.json = json;
@@ -51,11 +57,19 @@ class BatchEventsController {
             description = "`event: progress` frames (data: a BatchProgress), then one "
                     + "`event: batch.<status>` and the end",
             content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = BatchProgress.class)))
+    @ErrorResponse(status = 429, description = "The tenant's event_streams quota is full")
     @GetMapping("/v1/batches/{id}/events")
     void events(Tenant tenant, @PathVariable String id, HttpServletResponse response) throws IOException {
         if (!PageQuery.plausibleId(id) || batches.find(tenant.id(), id).isEmpty()) {
             throw ApiException.notFound("batch", id);
         }
+        // Counted against the tenant's event-streams quota while open, on every replica (429 when full).
+        try (QuotaLeases.Lease lease = leases.acquire(tenant.id(), Quota.EVENT_STREAMS)) {
+            open(tenant, id, response);
+        }
+    }
+
+    private void open(Tenant tenant, String id, HttpServletResponse response) throws IOException {
         response.setContentType("text/event-stream");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.setHeader("Cache-Control", "no-cache");

@@ -228,6 +228,10 @@ class AdminKeyInterceptorTest {
                         Duration.ofSeconds(90)),
                 new ApiProperties.Webhook(false, Duration.ofHours(24)),
                 new ApiProperties.Events(Duration.ofMillis(500), Duration.ofSeconds(15)),
+                null,
+                null,
+                null,
+                null,
                 null);
     }
 }

@@ -27,7 +27,7 @@ class BatchReaderTest {
             DataSize.ofMegabytes(200),
             DataSize.ofMegabytes(10));
 
-    private final BatchReader reader = new BatchReader(LIMITS);
+    private final BatchReader reader = new BatchReader(LIMITS, (model, param, where) -> {});
 
     @Test
     void readsAnInlineBatchKeepingEachBodyVerbatim() {

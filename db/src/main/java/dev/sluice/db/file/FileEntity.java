@@ -32,6 +32,10 @@ class FileEntity extends NewEntity<String> {
     @Column(name = "created_at")
     private Instant createdAt;
 
+    /** Set by the retention sweep, in SQL ({@code RetentionRepository}); never written through JPA. */
+    @Column(name = "expired_at", insertable = false, updatable = false)
+    private Instant expiredAt;
+
     /** The listing order, assigned by the database ({@code GENERATED ALWAYS AS IDENTITY}). */
     @Column(insertable = false, updatable = false)
     private Long seq;
@@ -63,6 +67,6 @@ class FileEntity extends NewEntity<String> {
     }
 
     FileRow toRow() {
-        return new FileRow(id, tenantId, purpose, filename, bytes, batchId, kind, createdAt);
+        return new FileRow(id, tenantId, purpose, filename, bytes, batchId, kind, createdAt, expiredAt);
     }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
  *                  it shows; null for an upload
  * @param kind      {@code input}, {@code output} or {@code error}
  * @param createdAt when it was created
+ * @param expiredAt when the retention sweep removed its content (an upload's bytes; a batch file's jobs), or null
  */
 public record FileRow(
         String id,
@@ -23,4 +24,24 @@ public record FileRow(
         long bytes,
         String batchId,
         String kind,
-        Instant createdAt) {}
+        Instant createdAt,
+        Instant expiredAt) {
+
+    /** A file before the retention sweep or without it: {@code expiredAt} null. */
+    public FileRow(
+            String id,
+            String tenantId,
+            String purpose,
+            String filename,
+            long bytes,
+            String batchId,
+            String kind,
+            Instant createdAt) {
+        this(id, tenantId, purpose, filename, bytes, batchId, kind, createdAt, null);
+    }
+
+    /** Whether the retention sweep has removed its content. */
+    public boolean expired() {
+        return expiredAt != null;
+    }
+}

@@ -21,7 +21,8 @@ public final class InputLine {
     public static String render(String customId, String url, String body) {
         return "{\"custom_id\":" + JSON.writeValueAsString(customId) + ",\"method\":\"POST\",\"url\":"
                 + JSON.writeValueAsString(url) + ",\"body\":"
-                + body.replace('\n', ' ').replace('\r', ' ') + "}";
+                // A body the retention sweep removed while the file was being read renders as null.
+                + (body == null ? "null" : body.replace('\n', ' ').replace('\r', ' ')) + "}";
     }
 
     /** The size in the file of that line and its newline, in bytes of UTF-8. */

@@ -56,7 +56,7 @@ public class AdminJobRepository {
      * calls walk the failed set (index {@code jobs_failed_unretried_ix}).
      */
     private static final String FAILED = """
-            SELECT * FROM jobs WHERE status = 'failed' AND retried_at IS NULL
+            SELECT * FROM jobs WHERE status = 'failed' AND retried_at IS NULL AND body IS NOT NULL
             """ + FILTERS + """
              ORDER BY created_at, id
              LIMIT :limit
@@ -65,7 +65,7 @@ public class AdminJobRepository {
     /** Claims failed jobs for one retry; a job another retry claimed first is not returned. */
     private static final String CLAIM_RETRY = """
             UPDATE jobs SET retried_at = :now
-             WHERE id = ANY(CAST(:ids AS text[])) AND status = 'failed' AND retried_at IS NULL
+             WHERE id = ANY(CAST(:ids AS text[])) AND status = 'failed' AND retried_at IS NULL AND body IS NOT NULL
             RETURNING id
             """;
 

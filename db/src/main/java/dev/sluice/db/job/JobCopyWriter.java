@@ -14,7 +14,8 @@ final class JobCopyWriter {
 
     /** The column list the rows below fill, in order. */
     static final String COLUMNS =
-            "(id, tenant_id, batch_id, line_no, custom_id, url, model, body, priority, status, webhook_url, webhook_events, created_at)";
+            "(id, tenant_id, batch_id, line_no, custom_id, url, model, body, priority, status, webhook_url, webhook_events,"
+                    + " prompt_tokens_estimate, max_output_tokens, created_at)";
 
     private final Writer out;
     private final String createdAt;
@@ -38,6 +39,11 @@ final class JobCopyWriter {
         field(job.webhookUrl());
         // A closed set of dotted names: no element needs quoting in an array literal.
         field(job.webhookEvents() == null ? null : "{" + String.join(",", job.webhookEvents()) + "}");
+        field(Integer.toString(job.tokens().promptTokens()));
+        field(
+                job.tokens().maxOutputTokens() == null
+                        ? null
+                        : job.tokens().maxOutputTokens().toString());
         out.write(createdAt);
         out.write('\n');
     }

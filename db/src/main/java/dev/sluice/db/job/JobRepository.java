@@ -1,6 +1,7 @@
 package dev.sluice.db.job;
 
 import dev.sluice.common.JobMessage;
+import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.Timestamps;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -61,7 +62,7 @@ public class JobRepository {
      * bounce off the claim. Two ordered branches, so each walks its own partial index and stops at the limit.
      */
     private static final String UNPUBLISHED_DUE = """
-            (SELECT id, model, priority FROM jobs
+            (SELECT id, model, priority, prompt_tokens_estimate, max_output_tokens FROM jobs
               WHERE status = 'queued' AND published_at IS NULL AND created_at < :createdBefore
                 AND (not_before IS NULL OR not_before <= now())
                 AND NOT EXISTS (SELECT 1 FROM batches b
@@ -69,7 +70,7 @@ public class JobRepository {
               ORDER BY created_at
               LIMIT :limit)
             UNION ALL
-            (SELECT id, model, priority FROM jobs
+            (SELECT id, model, priority, prompt_tokens_estimate, max_output_tokens FROM jobs
               WHERE status = 'queued' AND rescued_at IS NOT NULL AND published_at < rescued_at
                 AND (not_before IS NULL OR not_before <= now())
               ORDER BY rescued_at
@@ -175,8 +176,17 @@ public class JobRepository {
                 .param("createdBefore", Timestamps.bind(createdBefore))
                 .param("now", Timestamps.bind(now))
                 .param("limit", limit)
-                .query((rs, n) -> new JobMessage(rs.getString("id"), rs.getString("model"), rs.getInt("priority")))
+                .query((rs, n) ->
+                        new JobMessage(rs.getString("id"), rs.getString("model"), rs.getInt("priority"), tokens(rs)))
                 .list();
+    }
+
+    /** A job row's token estimate; one stored before estimates were made is {@link TokenEstimate#UNKNOWN}. */
+    private static TokenEstimate tokens(java.sql.ResultSet rs) throws java.sql.SQLException {
+        Integer prompt = Timestamps.readInt(rs, "prompt_tokens_estimate");
+        return prompt == null
+                ? TokenEstimate.UNKNOWN
+                : new TokenEstimate(prompt, Timestamps.readInt(rs, "max_output_tokens"));
     }
 
     /** Records, on the database's clock, that the broker confirmed these jobs' messages. */

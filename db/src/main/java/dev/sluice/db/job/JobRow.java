@@ -4,7 +4,10 @@ import dev.sluice.common.JobStatus;
 import java.time.Instant;
 import java.util.List;
 
-/** A job as stored, everything the API shows and the result files render. */
+/**
+ * A job as stored, everything the API shows and the result files render. {@code body} and {@code responseBody} are
+ * null once the retention sweep removed them ({@code contentExpiredAt} set; the job is finished).
+ */
 public record JobRow(
         String id,
         String tenantId,
@@ -30,4 +33,5 @@ public record JobRow(
         Integer totalTokens,
         Integer latencyMs,
         boolean cached,
-        List<String> webhookEvents) {}
+        List<String> webhookEvents,
+        Instant contentExpiredAt) {}

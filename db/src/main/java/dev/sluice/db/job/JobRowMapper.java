@@ -38,6 +38,7 @@ final class JobRowMapper implements RowMapper<JobRow> {
                 Timestamps.readInt(rs, "total_tokens"),
                 Timestamps.readInt(rs, "latency_ms"),
                 rs.getBoolean("cached"),
-                Timestamps.readTextArray(rs, "webhook_events"));
+                Timestamps.readTextArray(rs, "webhook_events"),
+                Timestamps.read(rs, "content_expired_at"));
     }
 }

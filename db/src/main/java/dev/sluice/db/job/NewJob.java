@@ -1,5 +1,6 @@
 package dev.sluice.db.job;
 
+import dev.sluice.common.TokenEstimate;
 import java.util.List;
 
 /**
@@ -16,6 +17,7 @@ import java.util.List;
  * @param priority   0-9
  * @param webhookUrl where a single job's terminal event goes, or null
  * @param webhookEvents the terminal event types its webhook wants ({@code job.succeeded}, ...), or null for all
+ * @param tokens     what it is expected to cost against a token limit, estimated at submission
  */
 public record NewJob(
         String id,
@@ -28,7 +30,28 @@ public record NewJob(
         String body,
         int priority,
         String webhookUrl,
-        List<String> webhookEvents) {
+        List<String> webhookEvents,
+        TokenEstimate tokens) {
+
+    public NewJob {
+        tokens = tokens == null ? TokenEstimate.UNKNOWN : tokens;
+    }
+
+    /** A job without a token estimate (its prompt counts 0, its answer its model's default). */
+    public NewJob(
+            String id,
+            String tenantId,
+            String batchId,
+            Integer lineNo,
+            String customId,
+            String url,
+            String model,
+            String body,
+            int priority,
+            String webhookUrl,
+            List<String> webhookEvents) {
+        this(id, tenantId, batchId, lineNo, customId, url, model, body, priority, webhookUrl, webhookEvents, null);
+    }
 
     /** A job whose webhook (if any) wants every terminal event type. */
     public NewJob(
@@ -42,6 +65,6 @@ public record NewJob(
             String body,
             int priority,
             String webhookUrl) {
-        this(id, tenantId, batchId, lineNo, customId, url, model, body, priority, webhookUrl, null);
+        this(id, tenantId, batchId, lineNo, customId, url, model, body, priority, webhookUrl, null, null);
     }
 }

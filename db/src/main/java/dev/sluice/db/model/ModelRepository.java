@@ -1,6 +1,7 @@
 package dev.sluice.db.model;
 
 import dev.sluice.common.Limit;
+import dev.sluice.common.LimitSet;
 import dev.sluice.db.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,7 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -25,18 +29,34 @@ public class ModelRepository {
             """;
 
     private static final String SETTINGS = """
-            SELECT model, limit_requests, limit_window_ms, max_concurrency, learned_requests, learned_window_ms,
-                   learned_at, paused, margin_ms
+            SELECT model, max_concurrency, paused, margin_ms, prompt_token_ratio, default_max_tokens
               FROM models
             """;
 
-    /** Sets or clears (nulls) the operator's limit and concurrency cap; creates the model if unseen. */
+    private static final String LIMITS = """
+            SELECT model, source, unit, amount, window_ms, learned_at
+              FROM model_limits
+            """;
+
+    /** Requests before tokens, shorter windows first: the order every listing shows them in. */
+    private static final String LIMITS_ORDER = " ORDER BY model, unit, window_ms";
+
+    /** Sets or clears (nulls) the operator's concurrency cap and answer default; creates the model if unseen. */
     private static final String CONFIGURE = """
-            INSERT INTO models (model, first_seen_at, limit_requests, limit_window_ms, max_concurrency, updated_at)
-            VALUES (:model, :now, :requests, :windowMs, :maxConcurrency, :now)
+            INSERT INTO models (model, first_seen_at, max_concurrency, default_max_tokens, updated_at)
+            VALUES (:model, :now, :maxConcurrency, :defaultMaxTokens, :now)
             ON CONFLICT (model) DO UPDATE
-               SET limit_requests = EXCLUDED.limit_requests, limit_window_ms = EXCLUDED.limit_window_ms,
-                   max_concurrency = EXCLUDED.max_concurrency, updated_at = EXCLUDED.updated_at
+               SET max_concurrency = EXCLUDED.max_concurrency, default_max_tokens = EXCLUDED.default_max_tokens,
+                   margin_ms = NULL, updated_at = EXCLUDED.updated_at
+            """;
+
+    private static final String CLEAR_CONFIGURED = """
+            DELETE FROM model_limits WHERE model = :model AND source = 'configured'
+            """;
+
+    private static final String ADD_CONFIGURED = """
+            INSERT INTO model_limits (model, source, unit, amount, window_ms)
+            VALUES (:model, 'configured', :unit, :amount, :windowMs)
             """;
 
     private static final String SET_PAUSED = """
@@ -44,14 +64,34 @@ public class ModelRepository {
             ON CONFLICT (model) DO UPDATE SET paused = EXCLUDED.paused, updated_at = EXCLUDED.updated_at
             """;
 
+    /** A learned limit replaces the one learned earlier of the same unit and window. */
     private static final String LEARN = """
-            UPDATE models SET learned_requests = :requests, learned_window_ms = :windowMs, learned_at = :now
-             WHERE model = :model
+            INSERT INTO model_limits (model, source, unit, amount, window_ms, learned_at)
+            SELECT model, 'learned', :unit, :amount, :windowMs, :now FROM models WHERE model = :model
+            ON CONFLICT (model, source, unit, window_ms) DO UPDATE
+               SET amount = EXCLUDED.amount, learned_at = EXCLUDED.learned_at
             """;
 
     /** Widens, never narrows: two workers widening at once keep the wider margin. */
     private static final String WIDEN_MARGIN = """
             UPDATE models SET margin_ms = GREATEST(coalesce(margin_ms, 0), :marginMs) WHERE model = :model
+            """;
+
+    private static final String SET_PROMPT_TOKEN_RATIO = """
+            UPDATE models SET prompt_token_ratio = :ratio WHERE model = :model
+            """;
+
+    /**
+     * Which of the given models have a queued job that is due (its backoff, if any, over): work a worker must
+     * dispatch. One index probe per model ({@code jobs_queued_by_model_ix}); a job in backoff is held by the
+     * worker that will retry it, so it does not count.
+     */
+    private static final String WITH_DUE_WORK = """
+            SELECT m.model FROM models m
+             WHERE m.model = ANY (CAST(:models AS text[]))
+               AND EXISTS (SELECT 1 FROM jobs j
+                            WHERE j.model = m.model AND j.status = 'queued'
+                              AND (j.not_before IS NULL OR j.not_before <= now()))
             """;
 
     private final JdbcClient jdbc;
@@ -72,28 +112,59 @@ public class ModelRepository {
 
     /** Every model's pacing settings, by model id. */
     public List<ModelSettings> settings() {
+        Map<String, List<StoredLimit>> limits =
+                jdbc.sql(LIMITS + LIMITS_ORDER).query(ModelRepository::mapLimit).list().stream()
+                        .collect(Collectors.groupingBy(StoredLimit::model));
         return jdbc.sql(SETTINGS + " ORDER BY model")
-                .query(ModelRepository::mapSettings)
+                .query((rs, n) -> mapSettings(rs, limits.getOrDefault(rs.getString("model"), List.of())))
                 .list();
     }
 
     /** One model's pacing settings. */
     public Optional<ModelSettings> settings(String model) {
+        List<StoredLimit> limits = jdbc.sql(LIMITS + " WHERE model = :model" + LIMITS_ORDER)
+                .param("model", model)
+                .query(ModelRepository::mapLimit)
+                .list();
         return jdbc.sql(SETTINGS + " WHERE model = :model")
                 .param("model", model)
-                .query(ModelRepository::mapSettings)
+                .query((rs, n) -> mapSettings(rs, limits))
                 .optional();
     }
 
-    /** Sets the operator's limit (null: back to the default) and concurrency cap (null: none). */
-    public void configure(String model, Limit limit, Integer maxConcurrency, Instant now) {
+    /** Those of {@code candidates} that have a queued job due now (see {@link #WITH_DUE_WORK}). */
+    public Set<String> withDueWork(Collection<String> candidates) {
+        if (candidates.isEmpty()) {
+            return Set.of();
+        }
+        return Set.copyOf(jdbc.sql(WITH_DUE_WORK)
+                .param("models", candidates.toArray(String[]::new))
+                .query(String.class)
+                .list());
+    }
+
+    /**
+     * Sets the operator's limits (empty: back to the default), concurrency cap (null: none) and answer default
+     * (null: the service's), in one transaction with the caller's; a new set of limits also resets a margin
+     * widened after 429s, which was measured against the old set.
+     */
+    public void configure(
+            String model, List<Limit> limits, Integer maxConcurrency, Integer defaultMaxTokens, Instant now) {
         jdbc.sql(CONFIGURE)
                 .param("model", model)
                 .param("now", Timestamps.bind(now))
-                .param("requests", limit == null ? null : limit.requests())
-                .param("windowMs", limit == null ? null : limit.window().toMillis())
                 .param("maxConcurrency", maxConcurrency)
+                .param("defaultMaxTokens", defaultMaxTokens)
                 .update();
+        jdbc.sql(CLEAR_CONFIGURED).param("model", model).update();
+        for (Limit limit : limits) {
+            jdbc.sql(ADD_CONFIGURED)
+                    .param("model", model)
+                    .param("unit", limit.unit().wireName())
+                    .param("amount", limit.amount())
+                    .param("windowMs", limit.window().toMillis())
+                    .update();
+        }
     }
 
     /** Pauses or resumes a model on every worker. */
@@ -105,13 +176,25 @@ public class ModelRepository {
                 .update();
     }
 
-    /** Records the limit the provider stated in a 429, replacing what was learned before. */
+    /**
+     * Records a limit the provider stated, replacing the one learned before of the same unit and window; a model
+     * not yet registered learns nothing.
+     */
     public void learn(String model, Limit learned, Instant now) {
         jdbc.sql(LEARN)
                 .param("model", model)
-                .param("requests", learned.requests())
+                .param("unit", learned.unit().wireName())
+                .param("amount", learned.amount())
                 .param("windowMs", learned.window().toMillis())
                 .param("now", Timestamps.bind(now))
+                .update();
+    }
+
+    /** Records how many tokens the provider counts per estimated prompt token of the model. */
+    public void setPromptTokenRatio(String model, double ratio) {
+        jdbc.sql(SET_PROMPT_TOKEN_RATIO)
+                .param("model", model)
+                .param("ratio", ratio)
                 .update();
     }
 
@@ -123,20 +206,40 @@ public class ModelRepository {
                 .update();
     }
 
-    private static ModelSettings mapSettings(ResultSet rs, int row) throws SQLException {
+    /** One row of {@code model_limits}. */
+    private record StoredLimit(String model, boolean learned, Limit limit, Instant learnedAt) {}
+
+    private static StoredLimit mapLimit(ResultSet rs, int row) throws SQLException {
+        Limit limit = new Limit(
+                Limit.Unit.fromWire(rs.getString("unit")),
+                rs.getLong("amount"),
+                Duration.ofMillis(rs.getLong("window_ms")));
+        return new StoredLimit(
+                rs.getString("model"),
+                "learned".equals(rs.getString("source")),
+                limit,
+                Timestamps.read(rs, "learned_at"));
+    }
+
+    private static ModelSettings mapSettings(ResultSet rs, List<StoredLimit> limits) throws SQLException {
+        double ratio = rs.getDouble("prompt_token_ratio");
+        Double promptTokenRatio = rs.wasNull() ? null : ratio;
         return new ModelSettings(
                 rs.getString("model"),
-                limit(Timestamps.readInt(rs, "limit_requests"), Timestamps.readLong(rs, "limit_window_ms")),
+                limits.stream()
+                        .filter(l -> !l.learned())
+                        .map(StoredLimit::limit)
+                        .toList(),
+                limits.stream()
+                        .filter(StoredLimit::learned)
+                        .map(l -> new LimitSet.Entry(l.limit(), LimitSet.Source.LEARNED, l.learnedAt()))
+                        .toList(),
                 Timestamps.readInt(rs, "max_concurrency"),
-                limit(Timestamps.readInt(rs, "learned_requests"), Timestamps.readLong(rs, "learned_window_ms")),
-                Timestamps.read(rs, "learned_at"),
                 rs.getBoolean("paused"),
                 Optional.ofNullable(Timestamps.readInt(rs, "margin_ms"))
                         .map(Duration::ofMillis)
-                        .orElse(null));
-    }
-
-    private static Limit limit(Integer requests, Long windowMs) {
-        return requests == null ? null : new Limit(requests, Duration.ofMillis(windowMs));
+                        .orElse(null),
+                promptTokenRatio,
+                Timestamps.readInt(rs, "default_max_tokens"));
     }
 }

@@ -21,7 +21,11 @@ public class UsageRepository {
                    coalesce(sum(completion_tokens), 0) AS completion_tokens,
                    coalesce(sum(total_tokens), 0) AS total_tokens,
                    count(*) FILTER (WHERE cached) AS cache_hits,
-                   coalesce(sum(total_tokens) FILTER (WHERE cached), 0) AS cached_total_tokens
+                   coalesce(sum(total_tokens) FILTER (WHERE cached), 0) AS cached_total_tokens,
+                   coalesce(sum(prompt_tokens_estimate) FILTER (WHERE NOT cached AND prompt_tokens IS NOT NULL), 0)
+                       AS estimated_prompt_tokens,
+                   coalesce(sum(prompt_tokens) FILTER (WHERE NOT cached AND prompt_tokens_estimate IS NOT NULL), 0)
+                       AS counted_prompt_tokens
               FROM jobs
              WHERE completed_at >= :from AND completed_at < :until
                AND status IN ('succeeded', 'failed')
@@ -59,7 +63,9 @@ public class UsageRepository {
                         rs.getLong("completion_tokens"),
                         rs.getLong("total_tokens"),
                         rs.getLong("cache_hits"),
-                        rs.getLong("cached_total_tokens")))
+                        rs.getLong("cached_total_tokens"),
+                        rs.getLong("estimated_prompt_tokens"),
+                        rs.getLong("counted_prompt_tokens")))
                 .list();
     }
 }

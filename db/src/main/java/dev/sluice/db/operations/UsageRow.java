@@ -19,6 +19,10 @@ import java.time.LocalDate;
  * @param totalTokens      total tokens summed
  * @param cacheHits        of the jobs, those answered from the response cache ({@code cached = true})
  * @param cachedTotalTokens of {@code totalTokens}, those of the cache hits: no provider call spent them
+ * @param estimatedPromptTokens the prompt tokens estimated at submission, summed over the jobs the provider answered
+ *                              with usage (cache hits left out)
+ * @param countedPromptTokens   the prompt tokens the provider counted for those same jobs: beside the estimate, the
+ *                              estimator's error for the model
  */
 public record UsageRow(
         String tenantId,
@@ -32,4 +36,6 @@ public record UsageRow(
         long completionTokens,
         long totalTokens,
         long cacheHits,
-        long cachedTotalTokens) {}
+        long cachedTotalTokens,
+        long estimatedPromptTokens,
+        long countedPromptTokens) {}

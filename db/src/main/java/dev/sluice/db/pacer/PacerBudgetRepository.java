@@ -1,5 +1,6 @@
 package dev.sluice.db.pacer;
 
+import dev.sluice.common.Limit;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,7 +23,7 @@ public class PacerBudgetRepository {
             """;
 
     private static final String LOCK = """
-            SELECT sent_us, busy_until_us, paused_until_us
+            SELECT sent_us, sent_counts, sent_tokens, busy_until_us, paused_until_us
               FROM pacer_budgets
              WHERE credential = :credential AND model = :model
                FOR UPDATE
@@ -39,8 +40,23 @@ public class PacerBudgetRepository {
 
     private static final String WRITE = """
             UPDATE pacer_budgets
-               SET sent_us = :sentUs, busy_until_us = :busyUntilUs, paused_until_us = :pausedUntilUs
+               SET sent_us = :sentUs, sent_counts = :sentCounts, sent_tokens = :sentTokens,
+                   busy_until_us = :busyUntilUs, paused_until_us = :pausedUntilUs
              WHERE credential = :credential AND model = :model
+            """;
+
+    /**
+     * How much of one limit a model's busiest credential has used within the last window, by the ledger, on the
+     * database's clock (no lock: a reading for operators, not a decision).
+     */
+    private static final String USED = """
+            SELECT coalesce(max(used), 0)
+              FROM (SELECT sum(CASE WHEN :tokens THEN e.tokens ELSE e.requests END) AS used
+                      FROM pacer_budgets b,
+                           unnest(b.sent_us, b.sent_counts, b.sent_tokens) AS e(sent_us, requests, tokens)
+                     WHERE b.model = :model
+                       AND e.sent_us > CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint) - :windowUs
+                     GROUP BY b.credential) per_credential
             """;
 
     private final JdbcClient jdbc;
@@ -68,13 +84,21 @@ public class PacerBudgetRepository {
                     .query(PacerBudgetRepository::read)
                     .single();
             long nowUs = jdbc.sql(NOW).query(Long.class).single();
-            BudgetRow current = new BudgetRow(locked.sentUs(), locked.busyUntilUs(), locked.pausedUntilUs(), nowUs);
+            BudgetRow current = new BudgetRow(
+                    locked.sentUs(),
+                    locked.sentCounts(),
+                    locked.sentTokens(),
+                    locked.busyUntilUs(),
+                    locked.pausedUntilUs(),
+                    nowUs);
             BudgetRow next = decide.apply(current);
             if (next != current) {
                 jdbc.sql(WRITE)
                         .param("credential", credential)
                         .param("model", model)
                         .param("sentUs", next.sentUs())
+                        .param("sentCounts", next.sentCounts())
+                        .param("sentTokens", next.sentTokens())
                         .param("busyUntilUs", next.busyUntilUs())
                         .param("pausedUntilUs", next.pausedUntilUs())
                         .update();
@@ -83,13 +107,37 @@ public class PacerBudgetRepository {
         });
     }
 
+    /** How much of {@code limit} the busiest credential has used for {@code model} within its last window. */
+    public long used(String model, Limit limit) {
+        return jdbc.sql(USED)
+                .param("model", model)
+                .param("tokens", !limit.countsRequests())
+                .param("windowUs", limit.window().toNanos() / 1_000)
+                .query(Long.class)
+                .single();
+    }
+
     /** The row's columns as locked, before the clock is read. */
-    private record Locked(long[] sentUs, long[] busyUntilUs, Long pausedUntilUs) {}
+    private record Locked(long[] sentUs, int[] sentCounts, long[] sentTokens, long[] busyUntilUs, Long pausedUntilUs) {}
 
     private static Locked read(ResultSet rs, int row) throws SQLException {
         long pausedUntil = rs.getLong("paused_until_us");
         Long paused = rs.wasNull() ? null : pausedUntil;
-        return new Locked(longs(rs.getArray("sent_us")), longs(rs.getArray("busy_until_us")), paused);
+        long[] sent = longs(rs.getArray("sent_us"));
+        long[] counts = longs(rs.getArray("sent_counts"));
+        long[] tokens = longs(rs.getArray("sent_tokens"));
+        if (counts.length != sent.length || tokens.length != sent.length) {
+            // A row written before the ledger had counts: each send counts one request and no tokens.
+            counts = new long[sent.length];
+            java.util.Arrays.fill(counts, 1);
+            tokens = new long[sent.length];
+        }
+        return new Locked(
+                sent,
+                java.util.Arrays.stream(counts).mapToInt(Math::toIntExact).toArray(),
+                tokens,
+                longs(rs.getArray("busy_until_us")),
+                paused);
     }
 
     private static long[] longs(Array array) throws SQLException {

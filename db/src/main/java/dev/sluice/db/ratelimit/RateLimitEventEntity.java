@@ -33,8 +33,11 @@ class RateLimitEventEntity {
     @Column(name = "retry_after_ms")
     private Long retryAfterMs;
 
-    @Column(name = "learned_requests")
-    private Integer learnedRequests;
+    @Column(name = "learned_unit")
+    private String learnedUnit;
+
+    @Column(name = "learned_amount")
+    private Long learnedAmount;
 
     @Column(name = "learned_window_ms")
     private Long learnedWindowMs;
@@ -53,7 +56,12 @@ class RateLimitEventEntity {
                 occurredAt,
                 message,
                 retryAfterMs == null ? null : Duration.ofMillis(retryAfterMs),
-                learnedRequests == null ? null : new Limit(learnedRequests, Duration.ofMillis(learnedWindowMs)),
+                learnedAmount == null
+                        ? null
+                        : new Limit(
+                                Limit.Unit.fromWire(learnedUnit == null ? "requests" : learnedUnit),
+                                learnedAmount,
+                                Duration.ofMillis(learnedWindowMs)),
                 pausedUntil);
     }
 }

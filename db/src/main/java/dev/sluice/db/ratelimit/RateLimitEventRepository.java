@@ -15,8 +15,8 @@ public class RateLimitEventRepository {
 
     private static final String INSERT = """
             INSERT INTO rate_limit_events (model, credential, job_id, occurred_at, message, retry_after_ms,
-                                           learned_requests, learned_window_ms, paused_until)
-            VALUES (:model, :credential, :jobId, :occurredAt, :message, :retryAfterMs, :learnedRequests,
+                                           learned_unit, learned_amount, learned_window_ms, paused_until)
+            VALUES (:model, :credential, :jobId, :occurredAt, :message, :retryAfterMs, :learnedUnit, :learnedAmount,
                     :learnedWindowMs, :pausedUntil)
             """;
 
@@ -42,8 +42,11 @@ public class RateLimitEventRepository {
                         "retryAfterMs",
                         event.retryAfter() == null ? null : event.retryAfter().toMillis())
                 .param(
-                        "learnedRequests",
-                        event.learned() == null ? null : event.learned().requests())
+                        "learnedUnit",
+                        event.learned() == null ? null : event.learned().unit().wireName())
+                .param(
+                        "learnedAmount",
+                        event.learned() == null ? null : event.learned().amount())
                 .param(
                         "learnedWindowMs",
                         event.learned() == null

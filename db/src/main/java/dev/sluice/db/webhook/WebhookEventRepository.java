@@ -6,6 +6,7 @@ import dev.sluice.db.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -55,17 +56,35 @@ public class WebhookEventRepository {
             ON CONFLICT ON CONSTRAINT webhook_events_subject_uq DO NOTHING
             """;
 
-    /** Pushing next_attempt_at past the attempt's timeout is the claim: a dead worker's event comes due again. */
+    /**
+     * Pushing next_attempt_at past the attempt's timeout is the claim: a dead worker's event comes due again.
+     * Fair between tenants: each tenant's oldest due events are locked on their own (at most its free slots on
+     * this worker, {@code SKIP LOCKED} so other workers take the next ones), and the events are taken in turns —
+     * every tenant's first, then every tenant's second, ... — so one tenant's backlog never fills the claim.
+     * The per-tenant probe runs on {@code webhook_events_tenant_due_ix} (V24).
+     */
     private static final String CLAIM_DUE = """
+            WITH turns AS (
+                SELECT d.id, d.next_attempt_at,
+                       row_number() OVER (PARTITION BY t.id ORDER BY d.next_attempt_at, d.id) AS turn
+                  FROM tenants t
+                  LEFT JOIN unnest(CAST(:busyTenants AS text[]), CAST(:busyInFlight AS integer[]))
+                            AS busy(tenant_id, in_flight) ON busy.tenant_id = t.id
+                 CROSS JOIN LATERAL (
+                        SELECT e.id, e.next_attempt_at
+                          FROM webhook_events e
+                         WHERE e.tenant_id = t.id AND e.status = 'pending' AND e.next_attempt_at <= :now
+                         ORDER BY e.next_attempt_at
+                         LIMIT greatest(0, :perTenant - coalesce(busy.in_flight, 0))
+                           FOR UPDATE SKIP LOCKED) d
+            ), picked AS (
+                SELECT id FROM turns ORDER BY turn, next_attempt_at, id LIMIT :limit
+            )
             UPDATE webhook_events e
                SET attempts = e.attempts + 1, round_attempts = e.round_attempts + 1, next_attempt_at = :leaseUntil
               FROM tenants t
              WHERE t.id = e.tenant_id
-               AND e.id IN (SELECT id FROM webhook_events
-                             WHERE status = 'pending' AND next_attempt_at <= :now
-                             ORDER BY next_attempt_at
-                             LIMIT :limit
-                               FOR UPDATE SKIP LOCKED)
+               AND e.id IN (SELECT id FROM picked)
             RETURNING e.id, e.tenant_id, e.subject_id, e.type, e.url, e.payload, e.attempts, e.round_attempts,
                       t.webhook_secret,
                       CASE WHEN t.previous_webhook_secret_expires_at > :now THEN t.previous_webhook_secret END
@@ -155,12 +174,21 @@ public class WebhookEventRepository {
         return subjects.size();
     }
 
-    /** Claims up to {@code limit} due events until {@code leaseUntil}, each for one attempt. */
-    public List<DueWebhookEvent> claimDue(Instant now, Instant leaseUntil, int limit) {
+    /**
+     * Claims up to {@code limit} due events until {@code leaseUntil}, each for one attempt, at most
+     * {@code perTenant} of a tenant less what {@code inFlight} says the caller already has of it in flight, taken
+     * in turns between tenants (each tenant's oldest first).
+     */
+    public List<DueWebhookEvent> claimDue(
+            Instant now, Instant leaseUntil, int limit, int perTenant, Map<String, Integer> inFlight) {
+        List<String> busyTenants = List.copyOf(inFlight.keySet());
         return jdbc.sql(CLAIM_DUE)
                 .param("now", Timestamps.bind(now))
                 .param("leaseUntil", Timestamps.bind(leaseUntil))
                 .param("limit", limit)
+                .param("perTenant", perTenant)
+                .param("busyTenants", busyTenants.toArray(String[]::new))
+                .param("busyInFlight", busyTenants.stream().map(inFlight::get).toArray(Integer[]::new))
                 .query((rs, n) -> {
                     List<String> secrets = new ArrayList<>(2);
                     secrets.add(rs.getString("webhook_secret"));

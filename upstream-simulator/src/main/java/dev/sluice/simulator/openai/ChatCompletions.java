@@ -28,7 +28,12 @@ final class ChatCompletions {
 
     /** Validates {@code body} and prepares the answer, created at {@code created} (epoch seconds). */
     static Call call(JsonNode body, long created) {
-        String model = Requests.model(body);
+        return call(body, created, List.of());
+    }
+
+    /** As {@link #call(JsonNode, long)}, also serving {@code extraModels}. */
+    static Call call(JsonNode body, long created, List<String> extraModels) {
+        String model = Requests.model(body, extraModels);
         JsonNode messages = body.get("messages");
         if (messages == null || messages.isNull()) {
             throw InvalidRequest.missing("messages");

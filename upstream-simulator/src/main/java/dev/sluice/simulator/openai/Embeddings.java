@@ -25,8 +25,8 @@ final class Embeddings {
     private Embeddings() {}
 
     /** Validates {@code body} and prepares the answer: one embedding per input, in order. */
-    static Call call(JsonNode body) {
-        String model = Requests.model(body);
+    static Call call(JsonNode body, List<String> extraModels) {
+        String model = Requests.model(body, extraModels);
         List<String> inputs = Inputs.strings(body, "input");
         int dimensions = dimensions(body);
         boolean base64 = base64(body);

@@ -1,5 +1,6 @@
 package dev.sluice.simulator.openai;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,29 @@ public final class Models {
         return LIST;
     }
 
+    /** Every model and then {@code extra} (those not among the 58), in a fixed order. */
+    public static ModelList list(List<String> extra) {
+        if (extra.isEmpty()) {
+            return LIST;
+        }
+        List<Model> all = new ArrayList<>(LIST.data());
+        for (String id : extra) {
+            if (!BY_ID.containsKey(id)) {
+                all.add(extra(id, all.size()));
+            }
+        }
+        return new ModelList("list", List.copyOf(all));
+    }
+
+    /** The model with {@code id}, among the 58 or {@code extra}. */
+    public static Optional<Model> find(String id, List<String> extra) {
+        Optional<Model> seed = find(id);
+        if (seed.isPresent() || !extra.contains(id)) {
+            return seed;
+        }
+        return Optional.of(extra(id, BY_ID.size() + extra.indexOf(id)));
+    }
+
     /** Every model id, in the same order. */
     public static List<String> ids() {
         return List.copyOf(BY_ID.keySet());
@@ -33,6 +57,12 @@ public final class Models {
     /** The model with {@code id}, if the provider has it. */
     public static Optional<Model> find(String id) {
         return Optional.ofNullable(BY_ID.get(id));
+    }
+
+    private static Model extra(String id, int position) {
+        int slash = id.indexOf('/');
+        String owner = slash > 0 ? id.substring(0, slash) : "simulator";
+        return new Model(id, "model", 1_700_000_000L + position * 86_400L, owner);
     }
 
     private static Map<String, Model> catalog() {

@@ -96,11 +96,13 @@ public final class ProviderHandler implements HttpHandler {
         }
         try {
             switch (endpoint) {
-                case MODELS -> Exchanges.json(exchange, 200, Models.list());
+                case MODELS -> Exchanges.json(exchange, 200, Models.list(cfg.extraModels()));
                 case MODEL -> {
                     String id = path.substring(Endpoint.MODEL.path.length());
                     Exchanges.json(
-                            exchange, 200, Models.find(id).orElseThrow(() -> InvalidRequest.unknownModel(id, 404)));
+                            exchange,
+                            200,
+                            Models.find(id, cfg.extraModels()).orElseThrow(() -> InvalidRequest.unknownModel(id, 404)));
                 }
                 default -> complete(exchange, endpoint, apiKey.get(), cfg, arrived);
             }
@@ -115,9 +117,9 @@ public final class ProviderHandler implements HttpHandler {
         JsonNode body = Requests.parse(Exchanges.readBody(exchange));
         long created = clock.instant().getEpochSecond();
         Call call = switch (endpoint) {
-            case CHAT -> ChatCompletions.call(body, created);
-            case COMPLETIONS -> TextCompletions.call(body, created);
-            case EMBEDDINGS -> Embeddings.call(body);
+            case CHAT -> ChatCompletions.call(body, created, cfg.extraModels());
+            case COMPLETIONS -> TextCompletions.call(body, created, cfg.extraModels());
+            case EMBEDDINGS -> Embeddings.call(body, cfg.extraModels());
             default -> throw new IllegalStateException("not a completion endpoint: " + endpoint);
         };
         try (RequestTracker tracker = stats.begin(apiKey, call.model())) {

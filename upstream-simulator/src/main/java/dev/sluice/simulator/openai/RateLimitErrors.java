@@ -22,10 +22,11 @@ final class RateLimitErrors {
             case EXTRA -> requests(limit(refused), extraSuffix(refused.window()));
             case TOKENS ->
                 rejected.retryAfter() == null
-                        ? tooLarge(model, refused.limit(), rejected.requestedTokens())
+                        ? tooLarge(model, refused.limit(), refused.window(), rejected.requestedTokens())
                         : tokens(
                                 model,
                                 refused.limit(),
+                                refused.window(),
                                 refused.used(),
                                 rejected.requestedTokens(),
                                 rejected.retryAfter());
@@ -53,11 +54,25 @@ final class RateLimitErrors {
         return window.compareTo(Duration.ofHours(1)) >= 0 ? "UserByModelByHour" : "UserByModelByMinute";
     }
 
-    /** OpenAI's TPM 429; it says "per min" whatever the window's length, as OpenAI's does. */
-    static OpenAiError tokens(String model, long limit, long used, long requested, Duration retryAfter) {
+    /**
+     * How a TPM 429 names its window: {@code min} for OpenAI's minute, else the shortened window's length
+     * ({@code 6s}), so that the text never states a limit other than the one enforced.
+     */
+    static String per(Duration window) {
+        if (window.equals(Duration.ofMinutes(1))) {
+            return "min";
+        }
+        long millis = window.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
+    /** OpenAI's TPM 429. */
+    static OpenAiError tokens(
+            String model, long limit, Duration window, long used, long requested, Duration retryAfter) {
         return OpenAiError.of(
                 "Rate limit reached for " + model + " in organization " + ORGANIZATION
-                        + " on tokens per min (TPM): Limit " + limit + ", Used " + used + ", Requested " + requested
+                        + " on tokens per " + per(window) + " (TPM): Limit " + limit + ", Used " + used + ", Requested "
+                        + requested
                         + ". Please try again in " + RateLimitHeaders.format(retryAfter) + ". " + RATE_LIMITS,
                 "tokens",
                 null,
@@ -65,10 +80,10 @@ final class RateLimitErrors {
     }
 
     /** OpenAI's 429 for a request that asks for more tokens than the whole budget: no wait will help. */
-    static OpenAiError tooLarge(String model, long limit, long requested) {
+    static OpenAiError tooLarge(String model, long limit, Duration window, long requested) {
         return OpenAiError.of(
                 "Request too large for " + model + " in organization " + ORGANIZATION
-                        + " on tokens per min (TPM): Limit " + limit + ", Requested " + requested
+                        + " on tokens per " + per(window) + " (TPM): Limit " + limit + ", Requested " + requested
                         + ". The input or output tokens must be reduced in order to run successfully. " + RATE_LIMITS,
                 "tokens",
                 null,

@@ -1,6 +1,7 @@
 package dev.sluice.simulator.openai;
 
 import dev.sluice.simulator.http.Json;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -25,8 +26,8 @@ final class Requests {
         }
     }
 
-    /** The {@code model}, which must name one of {@link Models}, or 400. */
-    static String model(JsonNode body) {
+    /** The {@code model}, which must name one of {@link Models} or {@code extraModels}, or 400. */
+    static String model(JsonNode body, List<String> extraModels) {
         JsonNode model = body.get("model");
         if (model == null || model.isNull()) {
             throw InvalidRequest.missing("model");
@@ -35,7 +36,7 @@ final class Requests {
             throw InvalidRequest.invalid("model", "expected a string.");
         }
         String id = model.stringValue();
-        if (Models.find(id).isEmpty()) {
+        if (Models.find(id, extraModels).isEmpty()) {
             throw InvalidRequest.unknownModel(id, 400);
         }
         return id;

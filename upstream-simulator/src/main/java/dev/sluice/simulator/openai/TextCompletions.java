@@ -15,8 +15,8 @@ final class TextCompletions {
     private TextCompletions() {}
 
     /** Validates {@code body} and prepares the answer: one choice per prompt. */
-    static Call call(JsonNode body, long created) {
-        String model = Requests.model(body);
+    static Call call(JsonNode body, long created, List<String> extraModels) {
+        String model = Requests.model(body, extraModels);
         List<String> prompts = Inputs.strings(body, "prompt");
         boolean stream = Requests.stream(body);
         Integer maxTokens = Requests.maxTokens(body);

@@ -1,6 +1,7 @@
 package dev.sluice.worker.execution;
 
 import dev.sluice.common.JobMessage;
+import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
@@ -11,9 +12,11 @@ import dev.sluice.worker.finalization.BatchFinalizer;
 import dev.sluice.worker.metrics.JobMetrics;
 import dev.sluice.worker.pacing.GlobalPacer;
 import dev.sluice.worker.pacing.Grant;
+import dev.sluice.worker.pacing.ModelLimits;
 import dev.sluice.worker.pacing.Sleeper;
 import dev.sluice.worker.stream.StreamRelay;
 import dev.sluice.worker.upstream.Attempt;
+import dev.sluice.worker.upstream.TokenUsage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
@@ -53,6 +56,7 @@ public class JobExecutor {
 
     private final JobClaims claims;
     private final GlobalPacer pacer;
+    private final ModelLimits limits;
     private final BatchFinalizer finalizer;
     private final RateLimitLog rateLimits;
     private final ResponseCache cache;
@@ -68,6 +72,7 @@ public class JobExecutor {
     JobExecutor(
             JobClaims claims,
             GlobalPacer pacer,
+            ModelLimits limits,
             BatchFinalizer finalizer,
             RateLimitLog rateLimits,
             MeterRegistry meters,
@@ -80,6 +85,7 @@ public class JobExecutor {
         this.relay = relay;
         this.claims = claims;
         this.pacer = pacer;
+        this.limits = limits;
         this.finalizer = finalizer;
         this.rateLimits = rateLimits;
         this.meters = meters;
@@ -95,6 +101,7 @@ public class JobExecutor {
         this.relay = parts.relay;
         this.claims = parts.claims;
         this.pacer = parts.pacer;
+        this.limits = parts.limits;
         this.finalizer = parts.finalizer;
         this.rateLimits = parts.rateLimits;
         this.meters = parts.meters;
@@ -116,19 +123,20 @@ public class JobExecutor {
     public void execute(JobMessage message, Grant grant) throws InterruptedException {
         Grant current = grant;
         while (true) {
-            Optional<Duration> again = runIfClaimable(message.jobId(), current);
+            Optional<Duration> again = runIfClaimable(message, current);
             if (again.isEmpty()) {
                 return;
             }
             if (again.get().isPositive()) {
                 sleeper.sleep(again.get());
             }
-            current = pacer.acquire(message.model());
+            current = pacer.acquire(message.model(), message.tokens());
         }
     }
 
     /** Empty when done with the job; otherwise how long until it may be tried again. The grant is always consumed. */
-    private Optional<Duration> runIfClaimable(String jobId, Grant grant) throws InterruptedException {
+    private Optional<Duration> runIfClaimable(JobMessage message, Grant grant) throws InterruptedException {
+        String jobId = message.jobId();
         Optional<Claim> claim;
         try {
             claim = claims.claim(jobId);
@@ -152,17 +160,29 @@ public class JobExecutor {
             pacer.cancel(grant);
             return finish(claim.get(), true, cached.get());
         }
+        if (!pacer.fits(message.model(), message.tokens())) {
+            // Larger than a whole token window of the model (a limit learned since submission shrank it): no wait
+            // lets it through, so it fails now rather than staying queued forever.
+            pacer.cancel(grant);
+            String why = "the request needs about " + grant.tokens() + " tokens, more than the model's token limit "
+                    + pacer.limits(message.model()).tightestTokenLimit().orElseThrow() + " admits";
+            log.info("Job {} failed without a call: {}", jobId, why);
+            return finish(claim.get(), false, Outcomes.tooLarge(why));
+        }
         if (pacer.isStale(grant)) {
             // Too long since the grant (a slow claim, a pause): sending now could crowd the provider's window.
             // Nothing was sent, so the grant goes back and the job waits for a fresh one.
             pacer.cancel(grant);
             return putBack(claim.get(), Duration.ZERO, true);
         }
-        return run(claim.get(), grant);
+        return run(claim.get(), grant, message.tokens());
     }
 
-    private Optional<Duration> run(Claim claim, Grant grant) throws InterruptedException {
+    private Optional<Duration> run(Claim claim, Grant grant, TokenEstimate estimate) throws InterruptedException {
         ClaimedJob job = claim.job();
+        // What the pacer believed when it granted this request: a 429 is judged against that, not against limits
+        // learned meanwhile from the other 429s of the same burst (those are one lesson, not a small margin).
+        RetryPolicy.Pacing pacing = new RetryPolicy.Pacing(grant.limits(), grant.margin());
         CompletableFuture<Long> sentAt = new CompletableFuture<>();
         sentAt.thenAcceptAsync(nanos -> pacer.sent(grant, nanos), background);
         Attempt attempt;
@@ -179,8 +199,34 @@ public class JobExecutor {
         meters.counter("sluice.attempts", "model", job.model(), "outcome", kind(attempt))
                 .increment();
         metrics.attempt(job.model(), attempt);
-        RetryPolicy.Pacing pacing = new RetryPolicy.Pacing(pacer.limit(job.model()), pacer.margin(job.model()));
+        if (attempt instanceof Attempt.Success success) {
+            settle(grant, estimate, success);
+        }
         return apply(claim, grant, attempt, policy.decide(attempt, job.attempts(), pacing, roll.getAsDouble()));
+    }
+
+    /**
+     * Corrects the tokens reserved under {@code grant} to what the provider counted, and teaches the model's
+     * prompt-token ratio how far the estimate was off. An answer without usage leaves the reservation as it was.
+     */
+    private void settle(Grant grant, TokenEstimate estimate, Attempt.Success success) {
+        TokenUsage usage = success.usage();
+        Integer counted = usage.totalTokens() != null
+                ? usage.totalTokens()
+                : usage.promptTokens() == null
+                        ? null
+                        : usage.promptTokens() + (usage.completionTokens() == null ? 0 : usage.completionTokens());
+        if (counted != null) {
+            pacer.settle(grant, counted);
+        }
+        if (usage.promptTokens() != null) {
+            limits.observePromptTokens(grant.model(), estimate.promptTokens(), usage.promptTokens());
+            // Side by side, the estimator's error per model (docs/operations.md, metrics).
+            meters.counter("sluice.prompt.tokens.estimated", "model", grant.model())
+                    .increment(estimate.promptTokens());
+            meters.counter("sluice.prompt.tokens.counted", "model", grant.model())
+                    .increment(usage.promptTokens());
+        }
     }
 
     /** Performs what the policy decided: store the outcome, or put the job back (after pausing the model). */

@@ -43,6 +43,11 @@ final class Outcomes {
                 last.status(), last.body(), last.errorCode(), message, null, null, null, millis(last.latency()));
     }
 
+    /** A job that can never be sent: its tokens exceed a whole token window of its model. */
+    static Outcome tooLarge(String message) {
+        return new Outcome(null, null, Attempt.Permanent.REQUEST_TOO_LARGE, message, null, null, null, 0);
+    }
+
     private static int millis(Duration latency) {
         return (int) Math.min(latency.toMillis(), Integer.MAX_VALUE);
     }

@@ -1,6 +1,7 @@
 package dev.sluice.worker.execution;
 
 import dev.sluice.common.Limit;
+import dev.sluice.common.LimitSet;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.upstream.Attempt;
@@ -22,11 +23,15 @@ import java.util.Optional;
  *       {@code Retry-After} when that is longer. Without attempts left → {@link Decision.Finish} failed,
  *       keeping the last answer (or its error code when no usable answer came).</li>
  *   <li><b>Rate limited</b> (429) → {@link Decision.PauseModel}: the attempt is refunded (a 429 is the provider
- *       declining to count it, not a failure), the limit the answer states is learned, and the key's model
- *       pauses for one window of the limit then in force plus the margin, or for the provider's
- *       {@code Retry-After} when that is longer (the margin being the one in force when the 429 came, before any
- *       widening it causes). A 429 that leaves in force the limit the worker paced at means the request arrived
- *       later than the margin allowed, so the margin widens.</li>
+ *       declining to count it, not a failure), and the limit the answer states, if the set in force does not already
+ *       enforce it, is learned: it joins the set. The key's model pauses for one window plus the margin — the window
+ *       of the limit learned, else the shortest window of the kind the answer names (tokens or requests), else the
+ *       shortest of all — or for the provider's wait ({@code Retry-After}, the reset header, "try again in") when
+ *       that is longer; the margin is the one in force when the 429 came, before any widening it causes.</li>
+ *   <li>The margin widens only for a 429 about requests under a set that already held: nothing new was learned,
+ *       so the request must have arrived later than the margin allowed. A 429 that taught a limit shows a wrong
+ *       set, not a small margin; one about tokens that taught nothing shows an estimate below the provider's count,
+ *       which the per-model prompt-token ratio corrects.</li>
  * </ul>
  *
  * Worked numbers, with the defaults ({@code max-attempts} 5, {@code initial-backoff} 1 s, {@code max-backoff}
@@ -38,8 +43,10 @@ import java.util.Optional;
  *   <li>with {@code max-backoff} 10 s, a 503 on attempt 5 of 8, roll 0.999 → 9.99 s (ceiling 16 s capped to
  *       10 s);</li>
  *   <li>a 429 saying nothing → pause 60.25 s, widen the margin; a 429 saying {@code Rate limit of 10 per 60s}
- *       → learn 10/60s, pause 60.25 s, margin unchanged; one saying {@code Rate limit of 20 per 60s} → learn
- *       it, but 15/60s stays the stricter limit in force, so pause 60.25 s and widen the margin; a 429 with
+ *       → learn 10/60s, pause 60.25 s, margin unchanged; one saying {@code Rate limit of 20 per 60s} → 15/60s
+ *       already enforces it, so nothing is learned: pause 60.25 s and widen the margin; one saying {@code Rate limit
+ *       of 25 per 12s} → learn 25/12s beside 15/60s, pause 12.25 s; a TPM 429 ({@code on tokens per min (TPM):
+ *       Limit 30000}) → learn 30000 tokens/60s, pause 60.25 s, never a request limit; a 429 with
  *       {@code Retry-After: 90} → pause 90 s.</li>
  * </ul>
  */
@@ -71,7 +78,8 @@ final class RetryPolicy {
          * @param answer      the 429, for the log of rate-limit events
          * @param pause       how long no request of the model goes out with the key that met the 429
          * @param learned     the limit the answer taught, to be paced at from now on, if it taught one
-         * @param widenMargin whether the model's safety margin widens (the limit paced at was the provider's)
+         * @param widenMargin whether the model's safety margin widens (the set paced at held, and the 429 is about
+         *                    requests)
          */
         record PauseModel(Attempt.RateLimited answer, Duration pause, Optional<Limit> learned, boolean widenMargin)
                 implements Decision {}
@@ -80,10 +88,10 @@ final class RetryPolicy {
     /**
      * What the pacer believed when the attempt was sent, which a 429 is judged against.
      *
-     * @param limit  the limit in force for the model
+     * @param limits the limits in force for the model
      * @param margin the model's safety margin
      */
-    record Pacing(Limit limit, Duration margin) {}
+    record Pacing(LimitSet limits, Duration margin) {}
 
     private final int maxAttempts;
     private final Duration initialBackoff;
@@ -132,12 +140,14 @@ final class RetryPolicy {
     }
 
     private static Decision.PauseModel pause(Attempt.RateLimited limited, Pacing pacing) {
-        Limit believed = pacing.limit();
+        LimitSet believed = pacing.limits();
         Optional<Limit> learned = limited.teaches(believed);
-        Limit inForce = learned.map(believed::stricter).orElse(believed);
-        Duration window = inForce.window().plus(pacing.margin());
+        Duration window = learned.map(Limit::window)
+                .or(() -> believed.shortestWindow(limited.unit()))
+                .orElseGet(believed::shortestWindow);
+        boolean widen = learned.isEmpty() && limited.unit() == Limit.Unit.REQUESTS;
         return new Decision.PauseModel(
-                limited, longer(limited.retryAfter(), window), learned, inForce.equals(believed));
+                limited, longer(limited.retryAfter(), window.plus(pacing.margin())), learned, widen);
     }
 
     /** The provider's wait when it asked for a longer one than ours. */

@@ -1,12 +1,14 @@
 package dev.sluice.worker.metrics;
 
 import dev.sluice.common.Limit;
+import dev.sluice.common.LimitSet;
 import dev.sluice.db.SharedProperties;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.model.ModelSettings;
 import dev.sluice.db.operations.QueueStats;
 import dev.sluice.db.operations.QueueStatsRepository;
 import dev.sluice.db.operations.WorkerHeartbeatRepository;
+import dev.sluice.db.pacer.PacerBudgetRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -31,25 +33,28 @@ class QueueGauges {
 
     private final QueueStatsRepository stats;
     private final ModelRepository models;
-    private final Limit defaultLimit;
+    private final List<Limit> defaultLimits;
+    private final PacerBudgetRepository budgets;
     private final InstantSource clock;
     private final MultiGauge depth;
     private final MultiGauge inFlight;
     private final MultiGauge oldestAge;
     private final MultiGauge consumers;
     private final MultiGauge paused;
-    private final MultiGauge limitRequests;
-    private final MultiGauge limitWindow;
+    private final MultiGauge limits;
+    private final MultiGauge limitsUsed;
 
     QueueGauges(
             QueueStatsRepository stats,
             ModelRepository models,
             SharedProperties properties,
+            PacerBudgetRepository budgets,
             InstantSource clock,
             MeterRegistry meters) {
         this.stats = stats;
         this.models = models;
-        this.defaultLimit = properties.defaultLimit();
+        this.defaultLimits = properties.defaultLimits();
+        this.budgets = budgets;
         this.clock = clock;
         this.depth = gauge("sluice.queue.depth", "Jobs waiting (queued), by model", null, meters);
         this.inFlight = gauge("sluice.queue.in.flight", "Jobs running, by model", null, meters);
@@ -57,13 +62,16 @@ class QueueGauges {
                 "sluice.queue.oldest.age", "Age of the oldest waiting job (0 when none waits)", "seconds", meters);
         this.consumers = gauge("sluice.queue.consumers", "Live workers dispatching the model", null, meters);
         this.paused = gauge("sluice.model.paused", "1 while an operator has paused the model", null, meters);
-        this.limitRequests = gauge(
-                "sluice.limit.requests",
-                "Requests per window of the effective and the learned limit (kind label)",
+        this.limits = gauge(
+                "sluice.limit",
+                "Every limit in force: requests or tokens (unit label) per window (window label), with its source",
                 null,
                 meters);
-        this.limitWindow = gauge(
-                "sluice.limit.window", "Window of the effective and the learned limit (kind label)", "seconds", meters);
+        this.limitsUsed = gauge(
+                "sluice.limit.used",
+                "How much of each limit in force the busiest upstream key used within its last window",
+                null,
+                meters);
     }
 
     /** Reads the counts and settings once and replaces every gauge's rows. */
@@ -88,30 +96,30 @@ class QueueGauges {
                 true);
         consumers.register(rows(rows, QueueStats::consumers), true);
         List<MultiGauge.Row<?>> pausedRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> requests = new ArrayList<>();
-        List<MultiGauge.Row<?>> windows = new ArrayList<>();
+        List<MultiGauge.Row<?>> amounts = new ArrayList<>();
+        List<MultiGauge.Row<?>> used = new ArrayList<>();
         for (QueueStats row : rows) {
             ModelSettings model = settings.get(row.model());
             pausedRows.add(MultiGauge.Row.of(Tags.of("model", row.model()), model != null && model.paused() ? 1 : 0));
-            Limit effective = model == null ? defaultLimit : model.effective(defaultLimit);
-            String source = model == null ? "default" : model.source(defaultLimit);
-            requests.add(MultiGauge.Row.of(
-                    Tags.of("model", row.model(), "kind", "effective", "source", source), effective.requests()));
-            windows.add(MultiGauge.Row.of(
-                    Tags.of("model", row.model(), "kind", "effective", "source", source),
-                    effective.window().toMillis() / 1000.0));
-            if (model != null && model.learned() != null) {
-                requests.add(MultiGauge.Row.of(
-                        Tags.of("model", row.model(), "kind", "learned", "source", "learned"),
-                        model.learned().requests()));
-                windows.add(MultiGauge.Row.of(
-                        Tags.of("model", row.model(), "kind", "learned", "source", "learned"),
-                        model.learned().window().toMillis() / 1000.0));
+            LimitSet inForce =
+                    model == null ? LimitSet.of(List.of(), defaultLimits, List.of()) : model.limits(defaultLimits);
+            for (LimitSet.Entry entry : inForce.entries()) {
+                Limit limit = entry.limit();
+                Tags tags = Tags.of(
+                        "model", row.model(),
+                        "unit", limit.unit().wireName(),
+                        "window",
+                                limit.window().toMillis() % 1000 == 0
+                                        ? limit.window().toSeconds() + "s"
+                                        : limit.window().toMillis() + "ms",
+                        "source", entry.source().wireName());
+                amounts.add(MultiGauge.Row.of(tags, limit.amount()));
+                used.add(MultiGauge.Row.of(tags, budgets.used(row.model(), limit)));
             }
         }
         paused.register(pausedRows, true);
-        limitRequests.register(requests, true);
-        limitWindow.register(windows, true);
+        limits.register(amounts, true);
+        limitsUsed.register(used, true);
     }
 
     private static List<MultiGauge.Row<?>> rows(List<QueueStats> rows, Function<QueueStats, Number> value) {

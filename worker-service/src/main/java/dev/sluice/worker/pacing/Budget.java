@@ -8,23 +8,60 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The pacing rule, as pure functions of one (credential, model) budget: a dispatch is granted at
- * {@code now} only if fewer than N earlier dispatches were sent within the last W + margin, fewer than
- * the concurrency cap are in flight, and the budget is not paused. All times are microseconds on the
- * database's clock; nothing here reads a clock or sleeps, so tests drive it with plain numbers.
+ * The pacing rule, as pure functions of one (credential, model) budget. A dispatch costing {@code t} tokens is
+ * granted at {@code now} only if, for <em>every</em> limit in force, what was sent within the last W + margin
+ * leaves room for it (fewer than N requests; at most T − t tokens), fewer than the concurrency cap are in flight,
+ * and the budget is not paused. All times are microseconds on the database's clock; nothing here reads a clock or
+ * sleeps, so tests drive it with plain numbers.
  *
- * <p>A dispatch granted at {@code now} is recorded as sent at {@code now + allowance}, the latest it is
- * expected to leave: the rule then holds between <em>actual</em> send times for every request that
- * leaves within the allowance, without rewriting the row once it has left; only a later one needs
- * {@link #sent} (see {@link GlobalPacer#sent}). A dispatch under no concurrency cap holds no lease
- * ({@link #NO_LEASE}), so its release has nothing to write.
+ * <p>The budget's ledger holds entries (time, requests, tokens), oldest first. A dispatch granted at {@code now}
+ * is recorded as sent at {@code now + allowance}, the latest it is expected to leave (only a later one needs
+ * {@link #sent}), with the tokens reserved for it; {@link #settle} corrects them to what the provider counted.
+ * Entries are forgotten once older than the longest window plus the margin.
+ *
+ * <p>The ledger stays small whatever the limits: time is cut into slices of W / {@value #RESOLUTION}, W being the
+ * shortest window whose span still counts an entry, and entries in one slice are merged, the merged entry taking the
+ * <em>latest</em> of their times and the sum of their counts. A send is then counted as if made at most
+ * W / {@value #RESOLUTION} later than it was, which can only make the rule wait longer (by at most that much per
+ * window, 0.4 %), never let more through; and the ledger holds at most about {@value #RESOLUTION} entries per
+ * window length, so a budget of 30,000 requests per minute is as cheap to decide as one of 15.
  */
 final class Budget {
 
     /** The lease end of a grant made under no concurrency cap: it holds no lease, and its release changes nothing. */
     static final long NO_LEASE = 0;
 
+    /** Entries closer together than a window's length over this are merged (see the class comment). */
+    static final int RESOLUTION = 256;
+
     private Budget() {}
+
+    /**
+     * What the rule is decided under, besides the budget itself.
+     *
+     * @param limits         every limit in force, all of them held at once
+     * @param margin         the safety margin added to every window
+     * @param maxConcurrency the most requests in flight at once, or null for no cap
+     * @param lease          how long a grant's concurrency lease lasts if never released
+     * @param allowance      how long after its grant a dispatch is recorded as sent
+     */
+    record Rules(List<Limit> limits, Duration margin, Integer maxConcurrency, Duration lease, Duration allowance) {
+
+        Rules {
+            limits = List.copyOf(limits);
+            if (limits.isEmpty()) {
+                throw new IllegalArgumentException("a budget needs at least one limit");
+            }
+        }
+
+        long spanUs(Limit limit) {
+            return micros(limit.window().plus(margin));
+        }
+
+        long longestSpanUs() {
+            return limits.stream().mapToLong(this::spanUs).max().orElseThrow();
+        }
+    }
 
     /** What a decision came to: a dispatch now, or the earliest instant worth asking again. */
     sealed interface Decision {
@@ -34,111 +71,166 @@ final class Budget {
     }
 
     /**
-     * Go: the dispatch was recorded as sent at {@code sentUs} and holds a concurrency lease until
-     * {@code leaseUntilUs} (or none, {@link #NO_LEASE}, when the model has no concurrency cap).
+     * Go: the dispatch was recorded as sent at {@code sentUs} with {@code tokens} reserved, and holds a concurrency
+     * lease until {@code leaseUntilUs} (or none, {@link #NO_LEASE}, when the model has no concurrency cap).
      *
      * @param row          the budget with the dispatch recorded
      * @param sentUs       the send time recorded for it: the decision's instant plus the allowance
+     * @param tokens       the tokens reserved for it
      * @param leaseUntilUs when its concurrency lease runs out if never released, or {@link #NO_LEASE}
      */
-    record Granted(BudgetRow row, long sentUs, long leaseUntilUs) implements Decision {}
+    record Granted(BudgetRow row, long sentUs, long tokens, long leaseUntilUs) implements Decision {}
 
     /**
      * Not yet: ask again at {@code untilUs}.
      *
      * @param row     the budget, unchanged
      * @param untilUs the earliest instant a dispatch could be granted
-     * @param reason  what holds it back, for logs and metrics
+     * @param reason  what holds it back, for logs and metrics: {@code paused}, {@code concurrency} or the limit
      */
     record Wait(BudgetRow row, long untilUs, String reason) implements Decision {}
 
-    /**
-     * Decides on one dispatch at the row's {@code nowUs}; if granted, it is recorded as sent
-     * {@code allowance} later, and holds a lease only if {@code maxConcurrency} is set.
-     */
-    static Decision decide(
-            BudgetRow row, Limit limit, Duration margin, Integer maxConcurrency, Duration lease, Duration allowance) {
+    /** Decides on one dispatch costing {@code tokens} at the row's {@code nowUs}. */
+    static Decision decide(BudgetRow row, Rules rules, long tokens) {
         long now = row.nowUs();
-        long span = micros(limit.window().plus(margin));
         if (row.pausedUntilUs() != null && row.pausedUntilUs() > now) {
             return new Wait(row, row.pausedUntilUs(), "paused");
         }
-        // A send at s constrains sends until s + W + margin; older ones are forgotten.
-        long[] recent =
-                Arrays.stream(row.sentUs()).filter(s -> s + span > now).sorted().toArray();
-        long[] busy =
-                Arrays.stream(row.busyUntilUs()).filter(b -> b > now).sorted().toArray();
-        if (recent.length >= limit.requests()) {
-            // The new send fits once only N - 1 of these remain, i.e. when the (k - N)-th one leaves.
-            return new Wait(row, recent[recent.length - limit.requests()] + span, "rate");
+        BudgetRow current = forget(row, rules.longestSpanUs());
+        long until = Long.MIN_VALUE;
+        String reason = null;
+        for (Limit limit : rules.limits()) {
+            long fitsAt = fitsAt(current, limit, rules.spanUs(limit), limit.countsRequests() ? 1 : tokens);
+            if (fitsAt > now && fitsAt > until) {
+                until = fitsAt;
+                reason = limit.toString();
+            }
         }
-        if (maxConcurrency != null && busy.length >= maxConcurrency) {
+        if (reason != null) {
+            return new Wait(row, until, reason);
+        }
+        long[] busy = Arrays.stream(current.busyUntilUs())
+                .filter(b -> b > now)
+                .sorted()
+                .toArray();
+        Integer cap = rules.maxConcurrency();
+        if (cap != null && busy.length >= cap) {
             return new Wait(row, busy[0], "concurrency");
         }
-        long sent = now + micros(allowance);
-        if (maxConcurrency == null) {
-            // No cap: nothing counts requests in flight, so none is leased (leases of an earlier cap lapse as before).
-            return new Granted(new BudgetRow(append(recent, sent), busy, null, now), sent, NO_LEASE);
+        long[] times = current.sentUs();
+        // Unique and ordered: a send is found again by its time (see sent and settle).
+        long sent = Math.max(now + micros(rules.allowance()), times.length == 0 ? 0 : times[times.length - 1] + 1);
+        BudgetRow recorded = compact(append(current.withBusyUntil(busy), sent, 1, tokens), rules, now);
+        if (cap == null) {
+            // No cap: nothing counts requests in flight, so none is leased.
+            return new Granted(recorded, sent, tokens, NO_LEASE);
         }
-        long leaseUntil = now + micros(lease);
-        BudgetRow granted = new BudgetRow(append(recent, sent), append(busy, leaseUntil), null, now);
-        return new Granted(granted, sent, leaseUntil);
+        long leaseUntil = now + micros(rules.lease());
+        return new Granted(recorded.withBusyUntil(appendSorted(busy, leaseUntil)), sent, tokens, leaseUntil);
     }
 
     /**
-     * Decides on up to {@code max} dispatches at the same instant (a burst), each under the rule as the
-     * previous ones left it; returns the grants (possibly none) and the row to store.
+     * Decides on several dispatches at the same instant (a burst), the i-th costing {@code tokens[i]}, each under
+     * the rule as the previous ones left it, in order: stops at the first that does not fit, so a cheap request never
+     * overtakes an expensive one before it. Returns the grants (possibly none) and the row to store.
      */
-    static Burst decideMany(
-            BudgetRow row,
-            Limit limit,
-            Duration margin,
-            Integer maxConcurrency,
-            Duration lease,
-            Duration allowance,
-            int max) {
+    static Burst decideMany(BudgetRow row, Rules rules, long[] tokens) {
         List<Granted> grants = new ArrayList<>();
         BudgetRow current = row;
-        Decision decision = decide(current, limit, margin, maxConcurrency, lease, allowance);
-        while (decision instanceof Granted granted) {
+        for (long cost : tokens) {
+            Decision decision = decide(current, rules, cost);
+            if (decision instanceof Wait wait) {
+                return new Burst(grants, current, grants.isEmpty() ? wait : null);
+            }
+            Granted granted = (Granted) decision;
             grants.add(granted);
             current = granted.row();
-            if (grants.size() == max) {
-                return new Burst(grants, current, null);
-            }
-            decision = decide(current, limit, margin, maxConcurrency, lease, allowance);
         }
-        Wait wait = (Wait) decision;
-        return new Burst(grants, current, grants.isEmpty() ? wait : null);
+        return new Burst(grants, current, null);
     }
 
     /**
      * The outcome of {@link #decideMany}.
      *
-     * @param grants the dispatches granted, all at the row's {@code nowUs}
-     * @param row    the row to store
+     * @param grants    the dispatches granted, all at the row's {@code nowUs}
+     * @param row       the row to store
      * @param notBefore when nothing was granted, when to ask again; otherwise null
      */
     record Burst(List<Granted> grants, BudgetRow row, Wait notBefore) {}
 
     /**
-     * Moves a dispatch's recorded send time {@code recordedUs} to when its bytes actually left, if that was
-     * later (never earlier).
+     * The earliest instant a dispatch needing {@code need} of {@code limit} fits: now if it does, else the moment
+     * enough of the oldest entries have left the span. A need larger than the whole limit (a request bigger than
+     * a token window, refused at submission but possible after a limit shrank) fits once the window is empty.
      */
-    static BudgetRow sent(BudgetRow row, long recordedUs, long actualUs) {
-        long[] sent = row.sentUs().clone();
-        for (int i = 0; i < sent.length; i++) {
-            if (sent[i] == recordedUs) {
-                if (actualUs <= recordedUs) {
-                    return row;
-                }
-                sent[i] = actualUs;
-                Arrays.sort(sent);
-                return new BudgetRow(sent, row.busyUntilUs(), row.pausedUntilUs(), row.nowUs());
+    private static long fitsAt(BudgetRow row, Limit limit, long spanUs, long need) {
+        long now = row.nowUs();
+        long[] times = row.sentUs();
+        long capped = Math.min(need, limit.amount());
+        long used = 0;
+        int first = times.length;
+        for (int i = times.length - 1; i >= 0 && times[i] + spanUs > now; i--) {
+            used += amount(row, i, limit);
+            first = i;
+        }
+        if (used + capped <= limit.amount()) {
+            return now;
+        }
+        for (int i = first; i < times.length; i++) {
+            used -= amount(row, i, limit);
+            if (used + capped <= limit.amount()) {
+                return times[i] + spanUs;
             }
         }
-        // Already forgotten (its window passed): nothing constrains on it any more.
-        return row;
+        return times[times.length - 1] + spanUs;
+    }
+
+    private static long amount(BudgetRow row, int i, Limit limit) {
+        return limit.countsRequests() ? row.sentCounts()[i] : row.sentTokens()[i];
+    }
+
+    /**
+     * Moves the send recorded at {@code recordedUs} to when its bytes actually left, {@code actualUs}, if that was
+     * later (never earlier). If it was merged into a later entry, that entry moves (every send in it is then
+     * counted as later still, which only waits longer).
+     */
+    static BudgetRow sent(BudgetRow row, Rules rules, long recordedUs, long actualUs) {
+        int i = holding(row, rules, recordedUs);
+        if (i < 0 || row.sentUs()[i] >= actualUs) {
+            // Already forgotten (its window passed), or already recorded as late as that.
+            return row;
+        }
+        long[] times = row.sentUs().clone();
+        int[] counts = row.sentCounts().clone();
+        long[] tokens = row.sentTokens().clone();
+        long moved = actualUs;
+        while (Arrays.binarySearch(times, moved) >= 0) {
+            moved++;
+        }
+        int count = counts[i];
+        long cost = tokens[i];
+        BudgetRow without = remove(row.withLedger(times, counts, tokens), i);
+        return insert(without, moved, count, cost);
+    }
+
+    /**
+     * Corrects the tokens of the send recorded at {@code recordedUs} from the {@code reserved} ones to what the
+     * provider counted, {@code actual}: a refund or an extra charge, so the window counts what the provider counted.
+     * An extra charge for a send already forgotten (or never found) is counted from now on, which waits longer
+     * than needed rather than less.
+     */
+    static BudgetRow settle(BudgetRow row, Rules rules, long recordedUs, long reserved, long actual) {
+        long delta = actual - reserved;
+        if (delta == 0) {
+            return row;
+        }
+        int i = holding(row, rules, recordedUs);
+        if (i < 0) {
+            return delta > 0 ? append(row, Math.max(row.nowUs(), lastTime(row) + 1), 0, delta) : row;
+        }
+        long[] tokens = row.sentTokens().clone();
+        tokens[i] = Math.max(0, tokens[i] + delta);
+        return row.withLedger(row.sentUs(), row.sentCounts(), tokens);
     }
 
     /** Ends a dispatch's concurrency lease: its request is no longer in flight. Without a lease, the same row. */
@@ -146,26 +238,185 @@ final class Budget {
         if (leaseUntilUs == NO_LEASE) {
             return row;
         }
-        return new BudgetRow(row.sentUs(), remove(row.busyUntilUs(), leaseUntilUs), row.pausedUntilUs(), row.nowUs());
+        return row.withBusyUntil(removeValue(row.busyUntilUs(), leaseUntilUs));
     }
 
-    /** Takes back a dispatch that was never sent (no job to send after all): frees its slot and its lease. */
-    static BudgetRow cancel(BudgetRow row, long sentUs, long leaseUntilUs) {
-        long[] busy = leaseUntilUs == NO_LEASE ? row.busyUntilUs() : remove(row.busyUntilUs(), leaseUntilUs);
-        return new BudgetRow(remove(row.sentUs(), sentUs), busy, row.pausedUntilUs(), row.nowUs());
+    /**
+     * Takes back a dispatch that was never sent (no job to send after all): frees its slot, its tokens and its
+     * lease. A send merged with others is taken out of its entry.
+     */
+    static BudgetRow cancel(BudgetRow row, Rules rules, long sentUs, long tokens, long leaseUntilUs) {
+        BudgetRow released = release(row, leaseUntilUs);
+        int i = holding(released, rules, sentUs);
+        if (i < 0) {
+            return released;
+        }
+        if (released.sentCounts()[i] <= 1) {
+            return remove(released, i);
+        }
+        int[] counts = released.sentCounts().clone();
+        long[] spent = released.sentTokens().clone();
+        counts[i]--;
+        spent[i] = Math.max(0, spent[i] - tokens);
+        return released.withLedger(released.sentUs(), counts, spent);
     }
 
     /** No dispatch before {@code untilUs} (a 429): extends a pause, never shortens it. */
     static BudgetRow pause(BudgetRow row, long untilUs) {
         long until = row.pausedUntilUs() == null ? untilUs : Math.max(row.pausedUntilUs(), untilUs);
-        return new BudgetRow(row.sentUs(), row.busyUntilUs(), until, row.nowUs());
+        return row.withPausedUntil(until);
+    }
+
+    /**
+     * How much of {@code limit} the ledger uses at the row's time (for operators), as the rule counts it with
+     * {@code margin}.
+     */
+    static long used(BudgetRow row, Limit limit, Duration margin) {
+        long span = micros(limit.window().plus(margin));
+        long used = 0;
+        for (int i = row.sentUs().length - 1; i >= 0 && row.sentUs()[i] + span > row.nowUs(); i--) {
+            used += amount(row, i, limit);
+        }
+        return used;
     }
 
     static long micros(Duration duration) {
         return duration.toNanos() / 1_000;
     }
 
-    private static long[] append(long[] values, long value) {
+    /**
+     * The entry a send recorded at {@code recordedUs} is in: its own, or the earliest later one (a merged entry
+     * takes the latest time of those merged into it). -1 when it is forgotten or may be (older than every span:
+     * the entry found later might be another send's).
+     */
+    private static int holding(BudgetRow row, Rules rules, long recordedUs) {
+        if (recordedUs + rules.longestSpanUs() <= row.nowUs()) {
+            return -1;
+        }
+        int i = Arrays.binarySearch(row.sentUs(), recordedUs);
+        if (i >= 0) {
+            return i;
+        }
+        int after = -i - 1;
+        return after < row.sentUs().length ? after : -1;
+    }
+
+    /** Drops entries no window counts any more. */
+    private static BudgetRow forget(BudgetRow row, long longestSpanUs) {
+        long[] times = row.sentUs();
+        int keepFrom = 0;
+        while (keepFrom < times.length && times[keepFrom] + longestSpanUs <= row.nowUs()) {
+            keepFrom++;
+        }
+        if (keepFrom == 0) {
+            return row;
+        }
+        return row.withLedger(
+                Arrays.copyOfRange(times, keepFrom, times.length),
+                Arrays.copyOfRange(row.sentCounts(), keepFrom, times.length),
+                Arrays.copyOfRange(row.sentTokens(), keepFrom, times.length));
+    }
+
+    /**
+     * Merges neighbouring entries that fall in the same slice of time, the slices being the resolution of the
+     * shortest window whose span still counts them (see the class comment) and fixed on the clock, so an entry never
+     * drifts by more than one slice however often the ledger is compacted; the merged entry keeps the latest time.
+     */
+    static BudgetRow compact(BudgetRow row, Rules rules, long nowUs) {
+        long[] times = row.sentUs();
+        if (times.length < 2) {
+            return row;
+        }
+        long[] spans = rules.limits().stream().mapToLong(rules::spanUs).sorted().toArray();
+        long[] outTimes = new long[times.length];
+        int[] outCounts = new int[times.length];
+        long[] outTokens = new long[times.length];
+        int n = 0;
+        long lastSlice = Long.MIN_VALUE;
+        long lastWidth = 0;
+        for (int i = 0; i < times.length; i++) {
+            long width = Math.max(1, resolution(spans, nowUs - times[i]));
+            long slice = Math.floorDiv(times[i], width);
+            if (n > 0 && width == lastWidth && slice == lastSlice) {
+                outTimes[n - 1] = times[i];
+                outCounts[n - 1] += row.sentCounts()[i];
+                outTokens[n - 1] += row.sentTokens()[i];
+            } else {
+                outTimes[n] = times[i];
+                outCounts[n] = row.sentCounts()[i];
+                outTokens[n] = row.sentTokens()[i];
+                n++;
+            }
+            lastSlice = slice;
+            lastWidth = width;
+        }
+        if (n == times.length) {
+            return row;
+        }
+        return row.withLedger(Arrays.copyOf(outTimes, n), Arrays.copyOf(outCounts, n), Arrays.copyOf(outTokens, n));
+    }
+
+    /** The merge distance for an entry of age {@code ageUs}: the shortest span still counting it, over the resolution. */
+    private static long resolution(long[] sortedSpans, long ageUs) {
+        for (long span : sortedSpans) {
+            if (ageUs < span) {
+                return span / RESOLUTION;
+            }
+        }
+        return sortedSpans[sortedSpans.length - 1] / RESOLUTION;
+    }
+
+    private static long lastTime(BudgetRow row) {
+        return row.sentUs().length == 0 ? 0 : row.sentUs()[row.sentUs().length - 1];
+    }
+
+    /** Appends an entry later than every other. */
+    private static BudgetRow append(BudgetRow row, long time, int count, long tokens) {
+        int n = row.sentUs().length;
+        long[] times = Arrays.copyOf(row.sentUs(), n + 1);
+        int[] counts = Arrays.copyOf(row.sentCounts(), n + 1);
+        long[] spent = Arrays.copyOf(row.sentTokens(), n + 1);
+        times[n] = time;
+        counts[n] = count;
+        spent[n] = tokens;
+        return row.withLedger(times, counts, spent);
+    }
+
+    /** Inserts an entry at its place in time (its time is not in the ledger). */
+    private static BudgetRow insert(BudgetRow row, long time, int count, long tokens) {
+        int at = -Arrays.binarySearch(row.sentUs(), time) - 1;
+        int n = row.sentUs().length;
+        long[] times = new long[n + 1];
+        int[] counts = new int[n + 1];
+        long[] spent = new long[n + 1];
+        System.arraycopy(row.sentUs(), 0, times, 0, at);
+        System.arraycopy(row.sentCounts(), 0, counts, 0, at);
+        System.arraycopy(row.sentTokens(), 0, spent, 0, at);
+        times[at] = time;
+        counts[at] = count;
+        spent[at] = tokens;
+        System.arraycopy(row.sentUs(), at, times, at + 1, n - at);
+        System.arraycopy(row.sentCounts(), at, counts, at + 1, n - at);
+        System.arraycopy(row.sentTokens(), at, spent, at + 1, n - at);
+        return row.withLedger(times, counts, spent);
+    }
+
+    /** Removes entry {@code i}. */
+    private static BudgetRow remove(BudgetRow row, int i) {
+        int n = row.sentUs().length;
+        long[] times = new long[n - 1];
+        int[] counts = new int[n - 1];
+        long[] spent = new long[n - 1];
+        System.arraycopy(row.sentUs(), 0, times, 0, i);
+        System.arraycopy(row.sentCounts(), 0, counts, 0, i);
+        System.arraycopy(row.sentTokens(), 0, spent, 0, i);
+        System.arraycopy(row.sentUs(), i + 1, times, i, n - i - 1);
+        System.arraycopy(row.sentCounts(), i + 1, counts, i, n - i - 1);
+        System.arraycopy(row.sentTokens(), i + 1, spent, i, n - i - 1);
+        return row.withLedger(times, counts, spent);
+    }
+
+    private static long[] appendSorted(long[] values, long value) {
         long[] out = Arrays.copyOf(values, values.length + 1);
         out[values.length] = value;
         Arrays.sort(out);
@@ -173,7 +424,7 @@ final class Budget {
     }
 
     /** Removes one occurrence of {@code value}. */
-    private static long[] remove(long[] values, long value) {
+    private static long[] removeValue(long[] values, long value) {
         for (int i = 0; i < values.length; i++) {
             if (values[i] == value) {
                 long[] out = new long[values.length - 1];

@@ -1,12 +1,15 @@
 package dev.sluice.worker.pacing;
 
 import dev.sluice.common.Limit;
+import dev.sluice.common.LimitSet;
+import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.pacer.BudgetRow;
 import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.metrics.PacerWaits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -16,14 +19,16 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The pacer every worker shares. <b>Guarantee: for each (upstream key, model), no two requests that
- * are N dispatches apart are sent less than W + margin apart, counting every worker together — so the
- * provider never sees more than N of them in any window of length W.</b>
+ * The pacer every worker shares. <b>Guarantee: for each (upstream key, model) and each limit in force — N requests
+ * or T tokens per W — the requests sent within any W + margin, counting every worker together, number at most N
+ * and reserve at most T tokens; so the provider never sees more than its limits in any window of length W.</b>
  *
- * <p>Why it holds: each key-and-model budget is one PostgreSQL row holding the send times of its
- * recent dispatches. Every grant locks that row, reads the database's clock, grants only if fewer than
- * N recorded sends lie within the last W + margin, records the new send, and commits — so grants are
- * serialised and measured by one clock, whatever the number of workers or the skew of their clocks.
+ * <p>Why it holds: each key-and-model budget is one PostgreSQL row holding a ledger of its recent dispatches
+ * (send time, requests, tokens reserved). Every grant locks that row, reads the database's clock, grants only if
+ * every limit of the model's set has room within the last W + margin, records the new send with its tokens, and
+ * commits — so grants are serialised and measured by one clock, whatever the number of workers or the skew of their
+ * clocks. Tokens are reserved at the grant (the prompt's estimate plus the answer's maximum, as the provider charges
+ * on arrival) and corrected from the answer's {@code usage} ({@link #settle}).
  * Each grant is recorded as sent {@link #SEND_ALLOWANCE} after the grant, the latest it normally leaves;
  * a send that leaves later still (a slow claim, a GC pause, a cold connection) has its recorded time moved
  * to when its bytes actually left ({@link #sent}), so no recorded time is earlier than its request's actual
@@ -104,18 +109,24 @@ public class GlobalPacer {
         this.sleeper = sleeper;
     }
 
-    /** Blocks until a request to {@code model} may be sent with some credential (and the model is not paused). */
-    public Grant acquire(String model) throws InterruptedException {
-        return acquire(model, 1).getFirst();
+    /**
+     * Blocks until a request to {@code model} with this token estimate may be sent with some credential (and the
+     * model is not paused).
+     */
+    public Grant acquire(String model, TokenEstimate estimate) throws InterruptedException {
+        return acquire(model, List.of(estimate)).getFirst();
     }
 
     /**
-     * Blocks until at least one request to {@code model} may be sent, and returns up to {@code max} grants
-     * taken in one decision (a burst granted in one transaction rather than one after another), all for
-     * one credential. While an operator has paused the model it grants nothing and asks again every
-     * {@link #MAX_POLL}.
+     * Blocks until at least the first of {@code estimates} may be sent to {@code model}, and returns grants for as
+     * many of them, in order, as fit in one decision (a burst granted in one transaction rather than one after
+     * another), all for one credential; each holds the tokens reserved for its request. While an operator has paused
+     * the model it grants nothing and asks again every {@link #MAX_POLL}.
      */
-    public List<Grant> acquire(String model, int max) throws InterruptedException {
+    public List<Grant> acquire(String model, List<TokenEstimate> estimates) throws InterruptedException {
+        if (estimates.isEmpty()) {
+            throw new IllegalArgumentException("nothing to acquire for");
+        }
         boolean held = false;
         while (true) {
             if (limits.paused(model)) {
@@ -126,6 +137,11 @@ public class GlobalPacer {
                 sleeper.sleep(MAX_POLL);
                 continue;
             }
+            long[] costs =
+                    estimates.stream().mapToLong(e -> limits.cost(model, e)).toArray();
+            LimitSet set = limits.limits(model);
+            Duration margin = margin(model);
+            Budget.Rules rules = new Budget.Rules(set.limits(), margin, limits.maxConcurrency(model), lease, allowance);
             long waitUs = Long.MAX_VALUE;
             int start = Math.floorMod(rotation.getAndIncrement(), credentials.size());
             for (int i = 0; i < credentials.size(); i++) {
@@ -135,19 +151,20 @@ public class GlobalPacer {
                 store.update(credential.fingerprint(), model, row -> {
                     // Just after the row's clock was read, before the write and commit: lateness counts from here.
                     decidedNanos[0] = clock.nanos();
-                    burst[0] = Budget.decideMany(
-                            row,
-                            limits.effective(model),
-                            margin(model),
-                            limits.maxConcurrency(model),
-                            lease,
-                            allowance,
-                            max);
+                    burst[0] = Budget.decideMany(row, rules, costs);
                     return burst[0].grants().isEmpty() ? row : burst[0].row();
                 });
                 if (!burst[0].grants().isEmpty()) {
                     return burst[0].grants().stream()
-                            .map(g -> new Grant(credential, model, g.sentUs(), g.leaseUntilUs(), decidedNanos[0]))
+                            .map(g -> new Grant(
+                                    credential,
+                                    model,
+                                    g.sentUs(),
+                                    g.tokens(),
+                                    g.leaseUntilUs(),
+                                    decidedNanos[0],
+                                    set,
+                                    margin))
                             .toList();
                 }
                 Budget.Wait wait = burst[0].notBefore();
@@ -157,6 +174,66 @@ public class GlobalPacer {
             sleeper.sleep(Duration.ofNanos(sleepUs * 1_000));
             PacerWaits.slept(model, Duration.ofNanos(sleepUs * 1_000));
         }
+    }
+
+    /**
+     * Blocks until at least one request to {@code model} could be granted now by its request limits and
+     * concurrency cap, and returns how many (up to {@code max}) could — without granting any. The dispatcher takes
+     * that many messages, and only then asks for their grants with their tokens ({@link #acquire(String, List)}):
+     * which jobs go is decided when a slot is open, not earlier, and a job's tokens are known before its grant.
+     */
+    public int room(String model, int max) throws InterruptedException {
+        long[] free = new long[max];
+        while (true) {
+            if (limits.paused(model)) {
+                sleeper.sleep(MAX_POLL);
+                continue;
+            }
+            Budget.Rules rules = rules(model);
+            Budget.Rules requestsOnly = new Budget.Rules(
+                    rules.limits().stream()
+                                    .filter(Limit::countsRequests)
+                                    .toList()
+                                    .isEmpty()
+                            ? rules.limits()
+                            : rules.limits().stream()
+                                    .filter(Limit::countsRequests)
+                                    .toList(),
+                    rules.margin(),
+                    rules.maxConcurrency(),
+                    rules.lease(),
+                    rules.allowance());
+            long waitUs = Long.MAX_VALUE;
+            int most = 0;
+            for (Credential credential : credentials) {
+                Budget.Burst[] burst = new Budget.Burst[1];
+                store.update(credential.fingerprint(), model, row -> {
+                    burst[0] = Budget.decideMany(row, requestsOnly, free);
+                    return row;
+                });
+                most = Math.max(most, burst[0].grants().size());
+                if (burst[0].notBefore() != null) {
+                    Budget.Wait wait = burst[0].notBefore();
+                    waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs());
+                }
+            }
+            if (most > 0) {
+                return most;
+            }
+            long sleepUs = Math.clamp(waitUs, 1_000L, MAX_POLL.toNanos() / 1_000);
+            sleeper.sleep(Duration.ofNanos(sleepUs * 1_000));
+            PacerWaits.slept(model, Duration.ofNanos(sleepUs * 1_000));
+        }
+    }
+
+    /**
+     * Whether a request to {@code model} with this estimate can ever be sent: its tokens fit in every token window
+     * of the model. One that does not is failed rather than queued forever (it is refused at submission, but a
+     * limit learned since may have shrunk).
+     */
+    public boolean fits(String model, TokenEstimate estimate) {
+        OptionalLong ceiling = limits.limits(model).tokenCeiling();
+        return ceiling.isEmpty() || limits.cost(model, estimate) <= ceiling.getAsLong();
     }
 
     /**
@@ -182,8 +259,22 @@ public class GlobalPacer {
                     "Request to {} left {} ms after its grant; its send time is moved accordingly",
                     grant.model(),
                     lateUs / 1_000);
-            update(grant, row -> Budget.sent(row, grant.sentUs(), grantedUs + lateUs));
+            update(grant, row -> Budget.sent(row, rules(grant.model()), grant.sentUs(), grantedUs + lateUs));
         }
+    }
+
+    /**
+     * The answer says the provider counted {@code counted} tokens for the request sent under {@code grant}: the
+     * budget's reservation is corrected to that (a refund, or an extra charge). Only models with a token limit keep
+     * token counts worth correcting, so for others nothing is written.
+     */
+    public void settle(Grant grant, long counted) {
+        if (counted < 0
+                || counted == grant.tokens()
+                || limits.limits(grant.model()).tokenCeiling().isEmpty()) {
+            return;
+        }
+        update(grant, row -> Budget.settle(row, rules(grant.model()), grant.sentUs(), grant.tokens(), counted));
     }
 
     /**
@@ -198,7 +289,9 @@ public class GlobalPacer {
 
     /** The grant was not used: nothing was sent. */
     public void cancel(Grant grant) {
-        update(grant, row -> Budget.cancel(row, grant.sentUs(), grant.leaseUntilUs()));
+        update(
+                grant,
+                row -> Budget.cancel(row, rules(grant.model()), grant.sentUs(), grant.tokens(), grant.leaseUntilUs()));
     }
 
     /**
@@ -215,7 +308,7 @@ public class GlobalPacer {
      * 429s one such window can produce is one lesson, not several.
      */
     public void widenMargin(String model) {
-        Duration window = limits.effective(model).window();
+        Duration window = limits.limits(model).shortestWindow();
         long nowNanos = clock.nanos();
         Long last = lastWidened.get(model);
         if (last != null && nowNanos - last < window.toNanos()) {
@@ -244,9 +337,15 @@ public class GlobalPacer {
         return local != null && local.compareTo(margin) > 0 ? local : margin;
     }
 
-    /** The limit in force for {@code model}. */
-    public Limit limit(String model) {
-        return limits.effective(model);
+    /** Every limit in force for {@code model}. */
+    public LimitSet limits(String model) {
+        return limits.limits(model);
+    }
+
+    /** The rules a decision for {@code model} is made under now. */
+    private Budget.Rules rules(String model) {
+        return new Budget.Rules(
+                limits.limits(model).limits(), margin(model), limits.maxConcurrency(model), lease, allowance);
     }
 
     /** How many credentials share the work. */

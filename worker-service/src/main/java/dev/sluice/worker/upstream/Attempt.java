@@ -1,9 +1,10 @@
 package dev.sluice.worker.upstream;
 
 import dev.sluice.common.Limit;
+import dev.sluice.common.LimitSet;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * What one upstream call came to, as an instruction for what to do with the job next. The executor
@@ -27,35 +28,50 @@ public sealed interface Attempt {
      * The provider answered 429: run the job again once the model's window has cleared, without counting
      * this attempt, and pause the model meanwhile.
      *
-     * @param retryAfter   how long the provider asked to wait ({@code Retry-After}, {@code x-ratelimit-reset-requests}),
-     *                     if it said
-     * @param learnedLimit   the limit the answer's text states ({@code Rate limit of 15 per 60s ...}), if it does
-     * @param statedRequests N from {@code x-ratelimit-limit-requests}, if sent: a limit without its window
+     * @param retryAfter     how long the provider asked to wait ({@code Retry-After}, the reset header of the kind
+     *                       named, or the text's "try again in"), if it said
+     * @param learnedLimit   the limit the answer's text states ({@code Rate limit of 15 per 60s ...}, {@code on tokens
+     *                       per min (TPM): Limit 30000}), if it does
+     * @param names          which kind of limit the answer names (tokens or requests), if it says
+     * @param statedRequests N from {@code x-ratelimit-limit-requests}, if sent: an amount without its window
+     * @param statedTokens   T from {@code x-ratelimit-limit-tokens}, if sent
      * @param body           the body as received, for the log of rate-limit events
      */
     record RateLimited(
             Optional<Duration> retryAfter,
             Optional<Limit> learnedLimit,
-            OptionalInt statedRequests,
+            Optional<Limit.Unit> names,
+            OptionalLong statedRequests,
+            OptionalLong statedTokens,
             String body,
             Duration latency)
             implements Attempt {
 
+        /** Headers state an amount per minute where no window of that unit is in force (OpenAI's RPM and TPM). */
+        static final Duration HEADER_WINDOW = Duration.ofMinutes(1);
+
         /**
-         * What this answer teaches about the limit, given the one in force: the stated limit if the text
-         * says it; else, when only {@code x-ratelimit-limit-requests} says N, N per the window in force;
-         * nothing if neither says anything stricter.
+         * What this answer teaches that {@code inForce} does not already enforce: the limit its text states; else
+         * the amount its header states for the kind of limit it names (requests when it names none), per the
+         * shortest window of that kind in force (a minute when there is none). A 429 naming tokens never teaches a
+         * request limit, nor the reverse.
          */
-        public Optional<Limit> teaches(Limit inForce) {
-            if (learnedLimit.isPresent()) {
-                return learnedLimit;
-            }
-            if (statedRequests.isPresent()
-                    && statedRequests.getAsInt() >= 1
-                    && statedRequests.getAsInt() < inForce.requests()) {
-                return Optional.of(new Limit(statedRequests.getAsInt(), inForce.window()));
-            }
-            return Optional.empty();
+        public Optional<Limit> teaches(LimitSet inForce) {
+            Optional<Limit> lesson = learnedLimit.or(() -> {
+                Limit.Unit unit = names.orElse(Limit.Unit.REQUESTS);
+                OptionalLong amount = unit == Limit.Unit.TOKENS ? statedTokens : statedRequests;
+                if (amount.isEmpty() || amount.getAsLong() < 1) {
+                    return Optional.empty();
+                }
+                Duration window = inForce.shortestWindow(unit).orElse(HEADER_WINDOW);
+                return Optional.of(new Limit(unit, amount.getAsLong(), window));
+            });
+            return lesson.filter(limit -> !inForce.enforces(limit));
+        }
+
+        /** The kind of limit this answer is about: what it names, else what it taught, else requests. */
+        public Limit.Unit unit() {
+            return names.orElse(learnedLimit.map(Limit::unit).orElse(Limit.Unit.REQUESTS));
         }
     }
 
@@ -111,6 +127,9 @@ public sealed interface Attempt {
 
         /** The code of a job whose answer was larger than {@code sluice.upstream.max-response-size}. */
         public static final String RESPONSE_TOO_LARGE = "response_too_large";
+
+        /** The code of a job larger than a whole token window of its model: no wait lets it through. */
+        public static final String REQUEST_TOO_LARGE = "request_too_large";
 
         /** A refusal: the provider's HTTP answer, kept as it came. */
         public Permanent(int status, String body, Duration latency) {

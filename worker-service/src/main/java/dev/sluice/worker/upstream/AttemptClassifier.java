@@ -1,7 +1,9 @@
 package dev.sluice.worker.upstream;
 
+import dev.sluice.common.Limit;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -9,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns a provider's HTTP answer into an {@link Attempt}: 2xx with a JSON object → success; 429 → rate
- * limited; 408, 409 and 5xx, or a 2xx whose body is truncated or not JSON → transient; any other 4xx (and
+ * limited (but a 429 saying the request is too large for any window → permanent); 408, 409 and 5xx, or a 2xx whose body is truncated or not JSON → transient; any other 4xx (and
  * the 1xx/3xx a provider should never send) → permanent. Pure: no I/O, no clock.
  */
 final class AttemptClassifier {
@@ -30,11 +32,18 @@ final class AttemptClassifier {
             }
             return new Attempt.Success(status, body, usage(json), latency);
         }
+        if (status == 429 && RateLimitSignals.tooLarge(body)) {
+            // Larger than the provider's whole token window: waiting cannot help, so it fails as a refusal.
+            return new Attempt.Permanent(status, body, latency);
+        }
         if (status == 429) {
+            Optional<Limit.Unit> names = RateLimitSignals.names(body);
             return new Attempt.RateLimited(
-                    RateLimitSignals.retryAfter(headers),
+                    RateLimitSignals.retryAfter(headers, body, names),
                     RateLimitSignals.learnedLimit(body),
-                    RateLimitSignals.statedRequests(headers),
+                    names,
+                    RateLimitSignals.stated(headers, Limit.Unit.REQUESTS),
+                    RateLimitSignals.stated(headers, Limit.Unit.TOKENS),
                     body,
                     latency);
         }

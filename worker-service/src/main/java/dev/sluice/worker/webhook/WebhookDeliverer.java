@@ -13,11 +13,16 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -29,6 +34,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and its due time pushed past the attempt's timeout, so two workers never send the same attempt at once and
  * the event of a worker that died mid-attempt comes due again by itself. Any 2xx delivers it; another status, a
  * timeout or no connection is retried on the schedule; 410 Gone and a refused address (SSRF) end it at once.
+ *
+ * <p>Fair between tenants: each attempt runs on a virtual thread of its own and nothing waits for a group of
+ * them. A slot freed by a fast receiver is claimed again at once when the last claim may have left due events
+ * behind (it filled every free slot, or a tenant's share), otherwise at the next run, while a slow one is still
+ * hanging.
+ * This worker runs at most {@code max-in-flight} attempts at once and at most {@code max-in-flight-per-tenant}
+ * of one tenant's, and the claim takes due events in turns between tenants: a receiver that hangs for the whole
+ * timeout holds only its own tenant's slots, never another tenant's.
  */
 @Component
 public class WebhookDeliverer implements DisposableBean {
@@ -43,7 +56,18 @@ public class WebhookDeliverer implements DisposableBean {
     private final WebhookSender sender;
     private final RetrySchedule schedule;
     private final Duration lease;
-    private final int batchSize;
+    private final int maxInFlight;
+    private final int maxInFlightPerTenant;
+    private final ExecutorService attempts = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("sluice-webhook-", 0).factory());
+    /** Attempts running now, per tenant; guarded by {@code this}. */
+    private final Map<String, Integer> inFlight = new HashMap<>();
+
+    private int running;
+    /** The last claim may have left due events behind: a finished attempt claims again at once. */
+    private volatile boolean moreDue;
+    /** A finished attempt is claiming again; one at a time. */
+    private final AtomicBoolean refilling = new AtomicBoolean();
 
     WebhookDeliverer(
             WebhookEventRepository events,
@@ -59,7 +83,8 @@ public class WebhookDeliverer implements DisposableBean {
         this.transaction = transaction;
         this.clock = clock;
         this.metrics = metrics;
-        this.sender = new WebhookSender(WebhookAddressPolicy.of(settings.allowPrivate()), settings.timeout(), secrets);
+        this.sender = new WebhookSender(
+                WebhookAddressPolicy.of(settings.allowPrivate()), settings.timeout(), settings.maxInFlight(), secrets);
         this.schedule = new RetrySchedule(
                 settings.retrySchedule(),
                 settings.jitter(),
@@ -67,20 +92,91 @@ public class WebhookDeliverer implements DisposableBean {
         // Twice the attempt's timeout: the attempt itself, then ample time to record it, before a claimed event is
         // presumed abandoned by a dead worker and sent again.
         this.lease = settings.timeout().multipliedBy(2);
-        this.batchSize = settings.batchSize();
+        this.maxInFlight = settings.maxInFlight();
+        this.maxInFlightPerTenant = settings.maxInFlightPerTenant();
     }
 
-    /** Sends every due event (up to the batch size), all at once, and returns how many it attempted. */
-    public int runOnce() {
+    /**
+     * Claims as many due events as this worker has free slots for (within each tenant's share) and starts an
+     * attempt for each without waiting for any; returns how many it started.
+     */
+    public synchronized int runOnce() {
+        int free = maxInFlight - running;
+        if (free <= 0) {
+            moreDue = true;
+            return 0;
+        }
         Instant now = clock.instant();
-        List<DueWebhookEvent> due = events.claimDue(now, now.plus(lease), batchSize);
-        try (ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor()) {
-            due.forEach(event -> attempts.submit(() -> deliver(event)));
+        List<DueWebhookEvent> due =
+                events.claimDue(now, now.plus(lease), free, maxInFlightPerTenant, Map.copyOf(inFlight));
+        for (DueWebhookEvent event : due) {
+            inFlight.merge(event.tenantId(), 1, Integer::sum);
+        }
+        moreDue = due.size() == free || inFlight.values().stream().anyMatch(n -> n >= maxInFlightPerTenant);
+        for (DueWebhookEvent event : due) {
+            running++;
+            try {
+                attempts.submit(() -> deliver(event));
+            } catch (RejectedExecutionException e) {
+                // Shutting down: the claim runs out and another worker sends it.
+                finished(event);
+            }
         }
         return due.size();
     }
 
+    /**
+     * Waits until no attempt is running (each recorded), at most {@code timeout}; true when none is. For tests,
+     * which drive {@link #runOnce()} and then look at what the receivers got.
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (running > 0 || refilling.get()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
+    }
+
+    private synchronized void finished(DueWebhookEvent event) {
+        inFlight.computeIfPresent(event.tenantId(), (tenant, count) -> count == 1 ? null : count - 1);
+        running--;
+        notifyAll();
+    }
+
     private void deliver(DueWebhookEvent event) {
+        try {
+            attempt(event);
+        } finally {
+            boolean refill = moreDue && refilling.compareAndSet(false, true);
+            finished(event);
+            if (refill) {
+                refill();
+            }
+        }
+    }
+
+    /** Claims for the slot just freed rather than leaving it idle until the next run. */
+    private void refill() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            // The next run of the loop claims them.
+            log.debug("Claiming webhook events after an attempt failed: {}", e.getMessage());
+        } finally {
+            synchronized (this) {
+                refilling.set(false);
+                notifyAll();
+            }
+        }
+    }
+
+    private void attempt(DueWebhookEvent event) {
         try {
             Instant started = clock.instant();
             SendResult result = sender.send(event, started.getEpochSecond());
@@ -192,6 +288,8 @@ public class WebhookDeliverer implements DisposableBean {
 
     @Override
     public void destroy() throws IOException {
+        // Attempts cut short here are recorded by nobody; their claims run out and another worker sends them.
+        attempts.shutdownNow();
         sender.close();
     }
 }

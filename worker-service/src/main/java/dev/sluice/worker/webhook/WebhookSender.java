@@ -42,7 +42,11 @@ final class WebhookSender implements AutoCloseable {
     private final SecretCipher secrets;
     private final CloseableHttpClient client;
 
-    WebhookSender(WebhookAddressPolicy policy, Duration timeout, SecretCipher secrets) {
+    /**
+     * {@code maxConnections}: the most attempts run at once; every one gets a connection at once, whatever hosts
+     * the others go to, so no attempt waits for a connection behind another receiver's slow ones.
+     */
+    WebhookSender(WebhookAddressPolicy policy, Duration timeout, int maxConnections, SecretCipher secrets) {
         this.policy = policy;
         this.timeout = timeout;
         this.secrets = secrets;
@@ -54,8 +58,8 @@ final class WebhookSender implements AutoCloseable {
                                 .setConnectTimeout(limit)
                                 .setSocketTimeout(limit)
                                 .build())
-                        .setMaxConnTotal(200)
-                        .setMaxConnPerRoute(20)
+                        .setMaxConnTotal(maxConnections)
+                        .setMaxConnPerRoute(maxConnections)
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(limit)

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.common.BatchStatus;
 import dev.sluice.common.JobStatus;
+import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
 import dev.sluice.db.job.JobRow;
@@ -145,7 +146,7 @@ class RetryIT extends WorkerIntegrationTest {
                 .chat(model, "always 5xx, waited by the sleeper")
                 .store();
 
-        executorRolling(0.5).execute(stored.messages().getFirst(), pacer.acquire(model));
+        executorRolling(0.5).execute(stored.messages().getFirst(), pacer.acquire(model, TokenEstimate.UNKNOWN));
 
         // Backoff 100 ms doubling to 200 ms, roll 0.5: half of 100, 200, 200, 200 ms after attempts 1 to 4.
         assertThat(waits)
@@ -163,7 +164,7 @@ class RetryIT extends WorkerIntegrationTest {
         SubmittedBatch stored =
                 submissions.batch().chat(model, "after the pause").store();
 
-        executorRolling(0.5).execute(stored.messages().getFirst(), pacer.acquire(model));
+        executorRolling(0.5).execute(stored.messages().getFirst(), pacer.acquire(model, TokenEstimate.UNKNOWN));
 
         // The simulator's 429 states 5/2s, the limit paced at: one window plus the 250 ms margin.
         assertThat(waits).containsExactly(Duration.ofMillis(2_250));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.sluice.common.Limit;
+import dev.sluice.common.LimitSet;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.execution.RetryPolicy.Decision;
@@ -12,6 +13,7 @@ import dev.sluice.worker.upstream.TokenUsage;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,7 +33,7 @@ class RetryPolicyTest {
             new RetryPolicy(new WorkerProperties.Retry(64, Duration.ofSeconds(1), Duration.ofSeconds(60)));
     /** The seed provider's limit and the default margin. */
     private static final RetryPolicy.Pacing PACING =
-            new RetryPolicy.Pacing(Limit.parse("15/60s"), Duration.ofMillis(250));
+            new RetryPolicy.Pacing(LimitSet.configured(Limit.parse("15/60s")), Duration.ofMillis(250));
 
     private static final Duration LATENCY = Duration.ofMillis(120);
 
@@ -230,13 +232,12 @@ class RetryPolicyTest {
                         new Decision.PauseModel(
                                 shorterWindow429, Duration.ofMillis(20_250), Optional.of(Limit.parse("3/20s")), false)),
                 arguments(
-                        "429 stating a looser 20/60s: 15/60s stays in force, so widen the margin",
+                        "429 stating a looser 20/60s: 15/60s already enforces it, so nothing is learned; widen",
                         DEFAULTS,
                         looser429,
                         1,
                         0.5,
-                        new Decision.PauseModel(
-                                looser429, Duration.ofMillis(60_250), Optional.of(Limit.parse("20/60s")), true)),
+                        new Decision.PauseModel(looser429, Duration.ofMillis(60_250), Optional.empty(), true)),
                 arguments(
                         "429 with x-ratelimit-limit-requests 10: learn 10 per the window in force",
                         DEFAULTS,
@@ -261,6 +262,58 @@ class RetryPolicyTest {
                         new Decision.PauseModel(retryAfter5s429, Duration.ofMillis(60_250), Optional.empty(), true)));
     }
 
+    /** Requests per minute and 3,000 tokens per 6 s, with the default margin. */
+    private static final RetryPolicy.Pacing TOKENS = new RetryPolicy.Pacing(
+            LimitSet.configured(Limit.parse("15/60s"), Limit.parse("3000 tokens/6s")), Duration.ofMillis(250));
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("limitSetRows")
+    void judgesA429AgainstTheWholeSetInForce(
+            String row, RetryPolicy.Pacing pacing, Attempt attempt, Decision expected) {
+        assertThat(DEFAULTS.decide(attempt, 1, pacing, 0.5)).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> limitSetRows() {
+        Attempt.RateLimited sameRate429 =
+                rateLimited(Optional.empty(), Optional.of(Limit.parse("2/3s")), OptionalInt.empty());
+        Attempt.RateLimited tpm429 =
+                rateLimited(Optional.empty(), Optional.of(Limit.parse("3000 tokens/1m")), OptionalInt.empty());
+        Attempt.RateLimited tpmHeld429 =
+                rateLimited(Optional.empty(), Optional.of(Limit.parse("3000 tokens/6s")), OptionalInt.empty());
+        Attempt.RateLimited tokensWithRequestHeader429 = new Attempt.RateLimited(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(Limit.Unit.TOKENS),
+                OptionalLong.of(5),
+                OptionalLong.empty(),
+                "{\"error\":{\"type\":\"tokens\"}}",
+                LATENCY);
+        return Stream.of(
+                arguments(
+                        "429 stating 2/3s under a configured 30/45s (the same rate): learn it, pause 3.25 s, margin kept",
+                        new RetryPolicy.Pacing(LimitSet.configured(Limit.parse("30/45s")), Duration.ofMillis(250)),
+                        sameRate429,
+                        new Decision.PauseModel(
+                                sameRate429, Duration.ofMillis(3_250), Optional.of(Limit.parse("2/3s")), false)),
+                arguments(
+                        "TPM 429 stating 3000 tokens per min: learn the token limit, never a request one",
+                        PACING,
+                        tpm429,
+                        new Decision.PauseModel(
+                                tpm429, Duration.ofMillis(60_250), Optional.of(Limit.parse("3000 tokens/1m")), false)),
+                arguments(
+                        "TPM 429 under a token limit that already holds: no lesson, no widening (the estimate was low)",
+                        TOKENS,
+                        tpmHeld429,
+                        new Decision.PauseModel(tpmHeld429, Duration.ofMillis(6_250), Optional.empty(), false)),
+                arguments(
+                        "429 naming tokens with only x-ratelimit-limit-requests: teaches nothing about requests",
+                        TOKENS,
+                        tokensWithRequestHeader429,
+                        new Decision.PauseModel(
+                                tokensWithRequestHeader429, Duration.ofMillis(6_250), Optional.empty(), false)));
+    }
+
     private static Attempt.Transient withRetryAfter(Attempt.Transient failure, Duration retryAfter) {
         return new Attempt.Transient(
                 failure.status(),
@@ -273,6 +326,13 @@ class RetryPolicyTest {
 
     private static Attempt.RateLimited rateLimited(
             Optional<Duration> retryAfter, Optional<Limit> stated, OptionalInt statedRequests) {
-        return new Attempt.RateLimited(retryAfter, stated, statedRequests, "{\"error\":{\"code\":429}}", LATENCY);
+        return new Attempt.RateLimited(
+                retryAfter,
+                stated,
+                stated.map(Limit::unit),
+                statedRequests.isPresent() ? OptionalLong.of(statedRequests.getAsInt()) : OptionalLong.empty(),
+                OptionalLong.empty(),
+                "{\"error\":{\"code\":429}}",
+                LATENCY);
     }
 }

@@ -185,8 +185,12 @@ class OperationsIT {
                 .as("this worker dispatches it")
                 .isEqualTo(1.0);
         assertThat(value(gauged, "sluice_queue_depth", held, "")).isEqualTo(2.0);
-        assertThat(value(gauged, "sluice_limit_requests", model, "kind=\"effective\""))
+        // Every limit in force, with its unit, window and source; and how much of it the busiest key used.
+        assertThat(value(gauged, "sluice_limit", model, "unit=\"requests\",window=\"2s\""))
                 .isEqualTo(5.0);
+        assertThat(gauged).contains("source=\"default\"");
+        assertThat(value(gauged, "sluice_limit_used", model, "unit=\"requests\",window=\"2s\""))
+                .isBetween(0.0, 5.0);
         assertThat(waiting.jobIds()).hasSize(2);
     }
 
@@ -264,7 +268,7 @@ class OperationsIT {
     }
 
     @Test
-    void everyWebhookAttemptIsCountedByOutcomeAndThePendingEventsAreGauged() {
+    void everyWebhookAttemptIsCountedByOutcomeAndThePendingEventsAreGauged() throws Exception {
         Instant started = Instant.now();
         Map<String, Double> before = deliveries(scrape());
         String delivered = completedBatchWithWebhook(receiverUrl("/events/ok"));
@@ -277,7 +281,7 @@ class OperationsIT {
         double pendingBefore = value(scrape(), "sluice_webhook_events_pending");
         assertThat(pendingBefore).isEqualTo(pendingEvents()).isGreaterThanOrEqualTo(4);
 
-        webhookDeliverer.runOnce();
+        deliverDue();
 
         assertThat(List.of(delivered, failed, gone, refused))
                 .map(this::eventStatus)
@@ -468,5 +472,11 @@ class OperationsIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Starts the due events' attempts and waits until each is recorded. */
+    private void deliverDue() throws InterruptedException {
+        webhookDeliverer.runOnce();
+        assertThat(webhookDeliverer.awaitIdle(Duration.ofSeconds(30))).isTrue();
     }
 }

@@ -23,9 +23,8 @@ final class InMemoryBudgetStore implements BudgetStore {
         transactions++;
         Instant now = clock.instant();
         long nowUs = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
-        BudgetRow stored =
-                rows.getOrDefault(credential + "|" + model, new BudgetRow(new long[0], new long[0], null, 0));
-        BudgetRow current = new BudgetRow(stored.sentUs(), stored.busyUntilUs(), stored.pausedUntilUs(), nowUs);
+        BudgetRow current =
+                rows.getOrDefault(credential + "|" + model, BudgetRow.empty(0)).at(nowUs);
         BudgetRow next = decide.apply(current);
         rows.put(credential + "|" + model, next);
         return next;

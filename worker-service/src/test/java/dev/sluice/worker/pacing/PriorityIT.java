@@ -28,7 +28,7 @@ class PriorityIT extends WorkerIntegrationTest {
     @Test
     void aHigherPriorityJobOvertakesLowerOnesAlreadyWaiting() {
         String model = "qwen/qwen-2.5-72b-instruct";
-        models.configure(model, Limit.parse("3/2s"), null, Instant.now());
+        models.configure(model, List.of(Limit.parse("3/2s")), null, null, Instant.now());
         models.setPaused(model, true, Instant.now());
         await().atMost(Duration.ofSeconds(10)).until(() -> limits.paused(model));
 

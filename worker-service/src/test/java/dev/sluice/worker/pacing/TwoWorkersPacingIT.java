@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sluice.common.BatchStatus;
 import dev.sluice.common.JobStatus;
 import dev.sluice.common.Limit;
+import dev.sluice.common.LimitSet;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.ratelimit.RateLimitEvent;
 import dev.sluice.simulator.limit.WindowKind;
@@ -106,7 +107,7 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
     void aLimitSetWhileTheWorkersRunBindsBothAndRaisingItRaisesThroughput() {
         String model = "mistralai/mistral-nemo";
         // Stricter than the provider's 5/2s: only the configured limit can keep windows at two.
-        models.configure(model, Limit.parse("2/2s"), null, Instant.now());
+        models.configure(model, List.of(Limit.parse("2/2s")), null, null, Instant.now());
         awaitConsumedBy(model, first, second);
         awaitLimit(model, Limit.parse("2/2s"), first, second);
         Instant started = Instant.now();
@@ -122,7 +123,7 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
         assertThat(afterSlow.maxInAnyWindow()).isLessThanOrEqualTo(2);
         assertThat(slowTook).isGreaterThanOrEqualTo(W.multipliedBy(6 / 2 - 1));
 
-        models.configure(model, FIVE_PER_TWO_SECONDS, null, Instant.now());
+        models.configure(model, List.of(FIVE_PER_TWO_SECONDS), null, null, Instant.now());
         awaitLimit(model, FIVE_PER_TWO_SECONDS, first, second);
         Instant raised = Instant.now();
 
@@ -145,7 +146,7 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
         String model = "deepseek/deepseek-r1";
         SIMULATOR.update(config -> config.withLimit("3/2s"));
         // Sluice believes in more than the provider allows: the first burst is bound to meet 429s.
-        models.configure(model, Limit.parse("10/2s"), null, Instant.now());
+        models.configure(model, List.of(Limit.parse("10/2s")), null, null, Instant.now());
         awaitConsumedBy(model, first, second);
         awaitLimit(model, Limit.parse("10/2s"), first, second);
 
@@ -160,8 +161,11 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
         awaitCompleted(submitted, Duration.ofSeconds(45));
 
         assertAllSucceededAtTheFirstAttempt(submitted);
-        assertThat(models.settings(model).orElseThrow().learned()).isEqualTo(Limit.parse("3/2s"));
-        awaitLimit(model, Limit.parse("3/2s"), first, second);
+        assertThat(models.settings(model).orElseThrow().learned())
+                .extracting(LimitSet.Entry::limit)
+                .containsExactly(Limit.parse("3/2s"));
+        // The learned 3/2s joins the configured 10/2s: both hold.
+        awaitLimits(model, List.of(Limit.parse("10/2s"), Limit.parse("3/2s")), first, second);
         ModelStats stats = SIMULATOR.stats().model(model);
         assertThat(stats.accepted()).isEqualTo(10);
         assertThat(limitedInTheFirstBurst).isBetween(1L, 10L - 3);
@@ -214,10 +218,13 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
         // key, so the first key's is shared by all three workers and the second key's is the third worker's.
         try (Worker third =
                 Worker.start("third", SIMULATOR.baseUrl(), "sluice.upstream.api-keys=" + sharedKey + "," + secondKey)) {
+            // A worker that starts dispatches only the models it finds with queued work (or new ones): the stored
+            // jobs bring the third in; they are published once all three dispatch, as the api publishes after storing.
+            SubmittedBatch submitted = submissions.batch().chats(model, 20).store();
             awaitConsumedBy(model, first, second, third);
             Instant started = Instant.now();
 
-            SubmittedBatch submitted = submissions.batch().chats(model, 20).submit();
+            submitted.messages().forEach(submissions::publish);
 
             awaitCompleted(submitted, Duration.ofSeconds(30));
             Duration took = Duration.between(started, Instant.now());
@@ -249,9 +256,13 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
     }
 
     private static void awaitLimit(String model, Limit limit, Worker... workers) {
+        awaitLimits(model, List.of(limit), workers);
+    }
+
+    private static void awaitLimits(String model, List<Limit> limits, Worker... workers) {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> Arrays.stream(workers)
-                        .allMatch(worker -> worker.limit(model).equals(limit)));
+                        .allMatch(worker -> worker.limits(model).limits().equals(limits)));
     }
 
     private void awaitCompleted(SubmittedBatch submitted, Duration atMost) {

@@ -1,6 +1,6 @@
 package dev.sluice.worker.pacing;
 
-import dev.sluice.common.Limit;
+import dev.sluice.common.LimitSet;
 import dev.sluice.testsupport.TestInfrastructure;
 import dev.sluice.worker.WorkerApplication;
 import dev.sluice.worker.intake.ModelIntake;
@@ -19,7 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@link WorkerApplication} started here against the same database, vhost and provider, as another replica
  * would be deployed. Only a worker started here is closed by {@link #close()}.
  */
-final class Worker implements AutoCloseable {
+public final class Worker implements AutoCloseable {
 
     private final String name;
     private final ApplicationContext context;
@@ -41,7 +41,7 @@ final class Worker implements AutoCloseable {
      * {@code upstream}, with the sweeps of the shared test context and a safety margin of 250 ms (the machine
      * is small and busy, and the provider runs in this JVM); {@code overrides} are {@code key=value} pairs.
      */
-    static Worker start(String name, URI upstream, String... overrides) {
+    public static Worker start(String name, URI upstream, String... overrides) {
         TestInfrastructure.Database database = TestInfrastructure.database();
         TestInfrastructure.Broker broker = TestInfrastructure.broker();
         Map<String, String> properties = new LinkedHashMap<>();
@@ -78,14 +78,19 @@ final class Worker implements AutoCloseable {
         return new Worker(name, context, true);
     }
 
+    /** One of this worker's beans. */
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
     /** Whether this worker runs a dispatcher for {@code model}. */
     boolean consumes(String model) {
         return context.getBean(ModelIntake.class).consumedModels().contains(model);
     }
 
-    /** The limit this worker's pacer applies to {@code model} now. */
-    Limit limit(String model) {
-        return context.getBean(GlobalPacer.class).limit(model);
+    /** The limits this worker's pacer applies to {@code model} now. */
+    LimitSet limits(String model) {
+        return context.getBean(GlobalPacer.class).limits(model);
     }
 
     /** Whether this worker holds {@code model} paused. */

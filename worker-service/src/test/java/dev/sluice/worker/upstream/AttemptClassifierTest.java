@@ -3,6 +3,7 @@ package dev.sluice.worker.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Limit;
+import dev.sluice.common.LimitSet;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.List;
@@ -77,10 +78,57 @@ class AttemptClassifierTest {
         Attempt.RateLimited garbage = (Attempt.RateLimited)
                 AttemptClassifier.classify(429, headers(Map.of("x-ratelimit-limit-requests", "lots")), "", LATENCY);
 
-        assertThat(headerOnly.teaches(Limit.parse("20/60s"))).contains(Limit.parse("10/60s"));
-        assertThat(headerOnly.teaches(Limit.parse("5/60s"))).isEmpty();
-        assertThat(withText.teaches(Limit.parse("20/60s"))).contains(Limit.parse("15/60s"));
-        assertThat(garbage.teaches(Limit.parse("20/60s"))).isEmpty();
+        assertThat(headerOnly.teaches(set("20/60s"))).contains(Limit.parse("10/60s"));
+        assertThat(headerOnly.teaches(set("5/60s"))).isEmpty();
+        assertThat(withText.teaches(set("20/60s"))).contains(Limit.parse("15/60s"));
+        assertThat(garbage.teaches(set("20/60s"))).isEmpty();
+    }
+
+    @Test
+    void openAisTpm429TeachesATokenLimitAndNeverARequestOne() {
+        String body = "{\"error\":{\"message\":\"Rate limit reached for gpt-4o-mini in organization org-x on tokens per"
+                + " min (TPM): Limit 3000, Used 2900, Requested 240. Please try again in 2.8s.\",\"type\":\"tokens\","
+                + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}";
+        Attempt.RateLimited tpm = (Attempt.RateLimited) AttemptClassifier.classify(
+                429,
+                headers(Map.of("x-ratelimit-limit-requests", "5", "x-ratelimit-limit-tokens", "3000")),
+                body,
+                LATENCY);
+
+        assertThat(tpm.names()).contains(Limit.Unit.TOKENS);
+        assertThat(tpm.retryAfter()).contains(Duration.ofMillis(2_800));
+        assertThat(tpm.teaches(set("15/60s"))).contains(Limit.parse("3000 tokens/60s"));
+        assertThat(tpm.teaches(set("15/60s", "2000 tokens/60s"))).isEmpty();
+    }
+
+    @Test
+    void aTokenHeaderTeachesAtTheTokenWindowInForceAndTheResetOfTheKindNamedIsTheWait() {
+        Attempt.RateLimited tokens = (Attempt.RateLimited) AttemptClassifier.classify(
+                429,
+                headers(Map.of(
+                        "x-ratelimit-limit-requests", "5",
+                        "x-ratelimit-limit-tokens", "2500",
+                        "x-ratelimit-reset-requests", "1s",
+                        "x-ratelimit-reset-tokens", "4.5s")),
+                "{\"error\":{\"type\":\"tokens\",\"message\":\"slow down\"}}",
+                LATENCY);
+
+        assertThat(tokens.retryAfter()).contains(Duration.ofMillis(4_500));
+        assertThat(tokens.teaches(set("15/60s", "3000 tokens/6s"))).contains(Limit.parse("2500 tokens/6s"));
+        assertThat(tokens.teaches(set("15/60s"))).contains(Limit.parse("2500 tokens/60s"));
+    }
+
+    @Test
+    void aRequestTooLargeForAnyWindowIsPermanent() {
+        String body = "{\"error\":{\"message\":\"Request too large for gpt-4o in organization org-x on tokens per min"
+                + " (TPM): Limit 3000, Requested 9000.\",\"type\":\"tokens\"}}";
+
+        assertThat(AttemptClassifier.classify(429, NO_HEADERS, body, LATENCY)).isInstanceOf(Attempt.Permanent.class);
+    }
+
+    private static LimitSet set(String... limits) {
+        return LimitSet.configured(
+                java.util.Arrays.stream(limits).map(Limit::parse).toArray(Limit[]::new));
     }
 
     @Test

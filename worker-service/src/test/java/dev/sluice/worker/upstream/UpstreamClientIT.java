@@ -171,12 +171,14 @@ class UpstreamClientIT {
                 new WorkerProperties.Pacing(Duration.ofMillis(100), 16),
                 new WorkerProperties.Lease(Duration.ofSeconds(10)),
                 new WorkerProperties.Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60)),
-                new WorkerProperties.Intake(Duration.ofSeconds(2)),
+                new WorkerProperties.Intake(Duration.ofSeconds(2), Duration.ofMinutes(5), null),
                 new WorkerProperties.Finalization(Duration.ofSeconds(5), Duration.ofSeconds(60), 100),
                 new WorkerProperties.Rescue(Duration.ofSeconds(5), 500),
-                new WorkerProperties.Webhook(false, Duration.ofSeconds(15), List.of(), 0.2, Duration.ofSeconds(1), 50),
+                new WorkerProperties.Webhook(
+                        false, Duration.ofSeconds(15), List.of(), 0.2, Duration.ofSeconds(1), 50, 50, 5),
                 new WorkerProperties.Operations(Duration.ofSeconds(10)),
                 new WorkerProperties.Alerts(null, Duration.ofMinutes(15), Duration.ofSeconds(30)),
+                null,
                 null);
     }
 

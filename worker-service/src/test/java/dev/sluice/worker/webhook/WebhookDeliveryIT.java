@@ -72,7 +72,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         SubmittedBatch batch = completedBatch("webhook/signed", receiver.url("/hooks"));
 
         assertThat(sweep.runOnce()).isGreaterThanOrEqualTo(1);
-        deliverer.runOnce();
+        deliverDue();
 
         assertThat(receiver.received()).hasSize(1);
         WebhookReceiver.Received received = receiver.received().getFirst();
@@ -94,7 +94,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         });
         // Nothing is created or sent twice.
         sweep.runOnce();
-        deliverer.runOnce();
+        deliverDue();
         assertThat(receiver.received()).hasSize(1);
         assertThat(jdbc.sql("SELECT count(*) FROM webhook_events WHERE subject_id = :id")
                         .param("id", batch.batchId())
@@ -109,11 +109,11 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         SubmittedBatch batch = completedBatch("webhook/retry", receiver.url("/flaky"));
         sweep.runOnce();
 
-        deliverer.runOnce();
+        deliverDue();
         await().atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
-                    deliverer.runOnce();
+                    deliverDue();
                     return receiver.received().size() >= 2;
                 });
 
@@ -132,11 +132,11 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
     }
 
     @Test
-    void goneStopsTheRetriesAndExhaustedRetriesFailTheEvent() {
+    void goneStopsTheRetriesAndExhaustedRetriesFailTheEvent() throws Exception {
         receiver.answering(410);
         SubmittedBatch gone = completedBatch("webhook/gone", receiver.url("/gone"));
         sweep.runOnce();
-        deliverer.runOnce();
+        deliverDue();
         assertThat(eventStatus(gone.batchId())).isEqualTo("failed");
 
         receiver.answering(503, 503, 503, 503, 503);
@@ -145,7 +145,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         await().atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
-                    deliverer.runOnce();
+                    deliverDue();
                     return eventStatus(down.batchId()).equals("failed");
                 });
 
@@ -159,11 +159,11 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
     }
 
     @Test
-    void aMetadataAddressIsRefusedAtDeliveryAndNeverRetried() {
+    void aMetadataAddressIsRefusedAtDeliveryAndNeverRetried() throws Exception {
         SubmittedBatch batch = completedBatch("webhook/metadata", "http://169.254.169.254/latest/meta-data/");
         sweep.runOnce();
 
-        deliverer.runOnce();
+        deliverDue();
 
         assertThat(eventStatus(batch.batchId())).isEqualTo("failed");
         assertThat(apiReads.deliveries(batch.tenantId(), batch.batchId()))
@@ -187,10 +187,10 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
                 1,
                 1,
                 List.of(secret));
-        try (WebhookSender strict =
-                        new WebhookSender(WebhookAddressPolicy.of(false), Duration.ofSeconds(2), SecretCipher.clear());
-                WebhookSender lax =
-                        new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2), SecretCipher.clear())) {
+        try (WebhookSender strict = new WebhookSender(
+                        WebhookAddressPolicy.of(false), Duration.ofSeconds(2), 4, SecretCipher.clear());
+                WebhookSender lax = new WebhookSender(
+                        WebhookAddressPolicy.of(true), Duration.ofSeconds(2), 4, SecretCipher.clear())) {
             assertThat(strict.send(event, Instant.now().getEpochSecond()))
                     .isInstanceOfSatisfying(
                             SendResult.Refused.class,
@@ -216,22 +216,22 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
                 1,
                 List.of(secret));
         try (WebhookSender sender =
-                new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2), SecretCipher.clear())) {
+                new WebhookSender(WebhookAddressPolicy.of(true), Duration.ofSeconds(2), 4, SecretCipher.clear())) {
             assertThat(sender.send(event, Instant.now().getEpochSecond())).isEqualTo(new SendResult.Rejected(302));
         }
         assertThat(receiver.received()).hasSize(1);
     }
 
     @Test
-    void anEventClaimedByAWorkerThatDiedIsDeliveredOnceItsClaimRunsOut() {
+    void anEventClaimedByAWorkerThatDiedIsDeliveredOnceItsClaimRunsOut() throws Exception {
         SubmittedBatch batch = completedBatch("webhook/dead-worker", receiver.url("/late"));
         sweep.runOnce();
         // A worker claimed the event and died mid-attempt; its claim has run out (here: at once).
         Instant now = Instant.now();
-        List<DueWebhookEvent> claimed = events.claimDue(now, now.minusMillis(1), 100);
+        List<DueWebhookEvent> claimed = events.claimDue(now, now.minusMillis(1), 100, 100, Map.of());
         assertThat(claimed).extracting(DueWebhookEvent::subjectId).contains(batch.batchId());
 
-        deliverer.runOnce();
+        deliverDue();
 
         assertThat(receiver.received()).hasSize(1);
         assertThat(apiReads.deliveries(batch.tenantId(), batch.batchId()))
@@ -252,7 +252,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
                 .contains(batch.tenantId());
         sweep.runOnce();
 
-        deliverer.runOnce();
+        deliverDue();
 
         WebhookReceiver.Received received = receiver.received().getFirst();
         assertThat(received.header("webhook-signature").split(" ")).hasSize(2);
@@ -287,7 +287,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
 
         sweep.runOnce();
-        deliverer.runOnce();
+        deliverDue();
 
         WebhookReceiver.Received received = receiver.received().getFirst();
         new Webhook(secret).verify(received.body(), received.headers());
@@ -304,9 +304,9 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
                 succeededSingleJob(tenantId, receiver.url("/wanted"), List.of("job.failed", "job.succeeded"), now);
 
         sweep.runOnce();
-        deliverer.runOnce();
+        deliverDue();
         sweep.runOnce();
-        deliverer.runOnce();
+        deliverDue();
 
         assertThat(receiver.received()).singleElement().satisfies(received -> {
             assertThat(received.body()).contains("\"type\":\"job.succeeded\"", "\"data\":{\"id\":\"" + wanted + "\"}");
@@ -324,6 +324,24 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
                         .single())
                 .isEqualTo(WebhookEventRepository.FILTERED_OUT);
         assertThat(apiReads.deliveries(tenantId, unwanted)).isEmpty();
+    }
+
+    @Test
+    void aTenantWithMoreDueEventsThanItsShareGetsThemAllWithoutWaitingForTheNextRun() throws Exception {
+        String tenantId = Ids.tenant();
+        Instant now = Instant.now();
+        submissions.tenant(tenantId, "many", secret);
+        List<String> jobIds = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            jobIds.add(succeededSingleJob(tenantId, receiver.url("/many"), null, now));
+        }
+        sweep.runOnce();
+
+        // One run claims the tenant's share (5); each finished attempt claims the next at once.
+        deliverDue();
+
+        assertThat(receiver.received()).hasSize(20);
+        assertThat(jobIds).allSatisfy(jobId -> assertThat(eventStatus(jobId)).isEqualTo("delivered"));
     }
 
     private String succeededSingleJob(String tenantId, String webhookUrl, List<String> webhookEvents, Instant now) {
@@ -392,5 +410,11 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return "whsec_" + Base64.getEncoder().encodeToString(key);
+    }
+
+    /** Starts the due events' attempts and waits until each is recorded. */
+    private void deliverDue() throws InterruptedException {
+        deliverer.runOnce();
+        assertThat(deliverer.awaitIdle(Duration.ofSeconds(30))).isTrue();
     }
 }

@@ -10,10 +10,15 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP receiver on 127.0.0.1 that records every webhook it gets and answers with the statuses it is
- * told, in order, then 200.
+ * told, in order, then 200. Each request is served on a virtual thread of its own; {@link #hanging()} makes it a
+ * tarpit that holds every request unanswered until {@link #release()}.
  */
 final class WebhookReceiver implements AutoCloseable {
 
@@ -32,6 +37,8 @@ final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Integer> statuses = new ArrayDeque<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private volatile CountDownLatch hold = new CountDownLatch(0);
 
     private WebhookReceiver(HttpServer server) {
         this.server = server;
@@ -45,10 +52,12 @@ final class WebhookReceiver implements AutoCloseable {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 Map<String, List<String>> headers = Map.copyOf(exchange.getRequestHeaders());
                 receiver.received.add(new Received(headers, body));
+                receiver.holdWhileHanging();
                 int status = receiver.nextStatus();
                 exchange.sendResponseHeaders(status, -1);
                 exchange.close();
             });
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.start();
             return receiver;
         } catch (IOException e) {
@@ -62,6 +71,38 @@ final class WebhookReceiver implements AutoCloseable {
             statuses.add(status);
         }
         return this;
+    }
+
+    /** From now on holds every request unanswered (a receiver that hangs) until {@link #release()}. */
+    WebhookReceiver hanging() {
+        hold = new CountDownLatch(1);
+        return this;
+    }
+
+    /** Answers the held requests and every later one at once again. */
+    void release() {
+        hold.countDown();
+    }
+
+    /** Requests being held unanswered now. */
+    int waiting() {
+        return waiting.get();
+    }
+
+    private void holdWhileHanging() {
+        CountDownLatch latch = hold;
+        if (latch.getCount() == 0) {
+            return;
+        }
+        waiting.incrementAndGet();
+        try {
+            // Longer than any attempt's timeout: the sender gives up first.
+            latch.await(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            waiting.decrementAndGet();
+        }
     }
 
     private synchronized int nextStatus() {
@@ -83,6 +124,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
     }
 }

@@ -61,7 +61,7 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
 
         String jobId = finishedJobWithWebhook(tenantId, "/encrypted");
         sweep.runOnce();
-        deliverer.runOnce();
+        deliverDue();
 
         WebhookReceiver.Received received = receiver.received().getFirst();
         new Webhook(secret).verify(received.body(), received.headers());
@@ -79,7 +79,7 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
         String jobId = finishedJobWithWebhook(tenantId, "/wrong-key");
         sweep.runOnce();
 
-        deliverer.runOnce();
+        deliverDue();
 
         assertThat(receiver.received()).isEmpty();
         WebhookDelivery attempt = apiReads.deliveries(tenantId, jobId).getFirst();
@@ -99,7 +99,7 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
         await().atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
-                    deliverer.runOnce();
+                    deliverDue();
                     return !receiver.received().isEmpty();
                 });
         new Webhook(secret)
@@ -122,7 +122,7 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
         finishedJobWithWebhook(tenantId, "/half-readable");
         sweep.runOnce();
 
-        deliverer.runOnce();
+        deliverDue();
 
         WebhookReceiver.Received received = receiver.received().getFirst();
         assertThat(received.header("webhook-signature").split(" ")).hasSize(1);
@@ -176,5 +176,11 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return Base64.getEncoder().encodeToString(key);
+    }
+
+    /** Starts the due events' attempts and waits until each is recorded. */
+    private void deliverDue() throws InterruptedException {
+        deliverer.runOnce();
+        assertThat(deliverer.awaitIdle(Duration.ofSeconds(30))).isTrue();
     }
 }

@@ -1,4 +1,4 @@
-package dev.sluice.api.facade;
+package dev.sluice.api.model;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.web.ApiException;
@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -19,14 +21,28 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The provider's model list ({@code GET /v1/models} upstream), fetched with the facade's provider key and
- * reused for {@code sluice.facade.models-ttl}, so that SDKs listing models at start-up do not each cost a
- * provider call. Model listing is not rate-limited by the providers Sluice paces, so it bypasses the queue.
+ * The provider's model list ({@code GET /v1/models} upstream), fetched with the facade's provider key. The facade
+ * shows it ({@link #list}), reused for {@code sluice.facade.models-ttl} so that SDKs listing models at start-up do
+ * not each cost a provider call, and the {@link ModelRegistry} reads it ({@link #fetch}). Model listing is not
+ * rate-limited by the providers Sluice paces, so it bypasses the queue.
  */
 @Component
-class ProviderModels {
+public class ProviderModels {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** What one read of the provider's list found. */
+    public sealed interface Fetch {
+
+        /** The provider listed these models ({@code list} is its list object). */
+        record Listed(JsonNode list, Set<String> ids) implements Fetch {}
+
+        /** The provider has no model list: it answered 404 (a provider without {@code GET /v1/models}). */
+        record NoList() implements Fetch {}
+
+        /** The list could not be read this time: the provider is down, refused the key or sent no list. */
+        record Unavailable(String why) implements Fetch {}
+    }
 
     /** A fetched list and when it was fetched. */
     private record Fetched(JsonNode list, Instant at) {}
@@ -46,19 +62,29 @@ class ProviderModels {
         this.clock = clock;
     }
 
-    /** The list object {@code {"object": "list", "data": [...]}}. */
-    JsonNode list() {
+    /**
+     * The list object {@code {"object": "list", "data": [...]}}: fetched again once older than the TTL; when that
+     * fails, the last list read is shown, and without one the call is a 502 {@code upstream_unavailable}.
+     */
+    public JsonNode list() {
         Fetched current = cached;
         if (current != null && clock.instant().isBefore(current.at().plus(ttl))) {
             return current.list();
         }
-        JsonNode list = fetch();
-        cached = new Fetched(list, clock.instant());
-        return list;
+        return switch (fetch()) {
+            case Fetch.Listed listed -> listed.list();
+            case Fetch.NoList none -> throw unavailable("the provider answered HTTP 404: it lists no models");
+            case Fetch.Unavailable down -> {
+                if (current != null) {
+                    yield current.list();
+                }
+                throw unavailable(down.why());
+            }
+        };
     }
 
     /** One model of the list, if the provider has it. */
-    Optional<JsonNode> find(String id) {
+    public Optional<JsonNode> find(String id) {
         for (JsonNode model : list().path("data")) {
             if (id.equals(model.path("id").asString(null))) {
                 return Optional.of(model);
@@ -67,7 +93,8 @@ class ProviderModels {
         return Optional.empty();
     }
 
-    private JsonNode fetch() {
+    /** Reads the provider's list now; a list read is also what {@link #list} shows next. Never throws. */
+    public Fetch fetch() {
         HttpRequest request = HttpRequest.newBuilder(modelsUri)
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + apiKey)
@@ -77,16 +104,27 @@ class ProviderModels {
         try {
             HttpResponse<String> response =
                     http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (response.statusCode() == 404) {
+                return new Fetch.NoList();
+            }
             JsonNode list = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
             if (list == null || !list.path("data").isArray()) {
-                throw unavailable("the provider answered HTTP " + response.statusCode());
+                return new Fetch.Unavailable("the provider answered HTTP " + response.statusCode());
             }
-            return list;
+            Set<String> ids = new LinkedHashSet<>();
+            for (JsonNode model : list.path("data")) {
+                String id = model.path("id").asString(null);
+                if (id != null && !id.isBlank()) {
+                    ids.add(id);
+                }
+            }
+            cached = new Fetched(list, clock.instant());
+            return new Fetch.Listed(list, Set.copyOf(ids));
         } catch (IOException | JacksonException e) {
-            throw unavailable("the provider could not be reached or sent no list");
+            return new Fetch.Unavailable("the provider could not be reached or sent no list");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable("interrupted");
+            return new Fetch.Unavailable("interrupted");
         }
     }
 

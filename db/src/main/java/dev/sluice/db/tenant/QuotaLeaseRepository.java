@@ -1,0 +1,67 @@
+package dev.sluice.db.tenant;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * {@code quota_leases}: what a tenant holds open on some api replica (an event stream, a waiting facade call),
+ * counted while its lease lasts. Lease times are on PostgreSQL's clock, so replicas' clocks do not matter.
+ */
+@Repository
+public class QuotaLeaseRepository {
+
+    private static final String INSERT = """
+            INSERT INTO quota_leases (id, tenant_id, kind, expires_at)
+            VALUES (:id, :tenantId, :kind, now() + :ttlMillis * interval '1 millisecond')
+            """;
+
+    private static final String RENEW = """
+            UPDATE quota_leases SET expires_at = now() + :ttlMillis * interval '1 millisecond' WHERE id = ANY(CAST(:ids AS text[]))
+            """;
+
+    private static final String DELETE = "DELETE FROM quota_leases WHERE id = :id";
+
+    /** Leases that ran out (their replica died) some time ago; live counts already ignore them. */
+    private static final String DELETE_LAPSED = """
+            DELETE FROM quota_leases WHERE expires_at < now() - :graceMillis * interval '1 millisecond'
+            """;
+
+    private final JdbcClient jdbc;
+
+    QuotaLeaseRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records a lease of {@code kind} for the tenant, lasting {@code ttl} from now. */
+    public void insert(String id, String tenantId, String kind, Duration ttl) {
+        jdbc.sql(INSERT)
+                .param("id", id)
+                .param("tenantId", tenantId)
+                .param("kind", kind)
+                .param("ttlMillis", ttl.toMillis())
+                .update();
+    }
+
+    /** Extends the given leases to {@code ttl} from now; returns how many still existed. */
+    public int renew(List<String> ids, Duration ttl) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql(RENEW)
+                .param("ids", ids.toArray(String[]::new))
+                .param("ttlMillis", ttl.toMillis())
+                .update();
+    }
+
+    /** Ends a lease. */
+    public void delete(String id) {
+        jdbc.sql(DELETE).param("id", id).update();
+    }
+
+    /** Deletes leases that ran out more than {@code grace} ago; returns how many. */
+    public int deleteLapsed(Duration grace) {
+        return jdbc.sql(DELETE_LAPSED).param("graceMillis", grace.toMillis()).update();
+    }
+}

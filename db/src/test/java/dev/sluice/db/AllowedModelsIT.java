@@ -1,0 +1,102 @@
+package dev.sluice.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.common.Ids;
+import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.NewJob;
+import dev.sluice.db.model.AllowedModelRepository;
+import dev.sluice.db.model.AllowedModelRepository.Source;
+import dev.sluice.db.model.ModelRepository;
+import dev.sluice.db.tenant.TenantEntityRepository;
+import dev.sluice.testsupport.TestInfrastructure;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The stored half of the model registry, and which models have work for a worker to dispatch. */
+@SpringBootTest(classes = DbTestApplication.class)
+class AllowedModelsIT {
+
+    private static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.register(registry);
+    }
+
+    @Autowired
+    AllowedModelRepository allowed;
+
+    @Autowired
+    ModelRepository models;
+
+    @Autowired
+    JobRepository jobs;
+
+    @Autowired
+    TenantEntityRepository tenants;
+
+    @Autowired
+    TransactionTemplate transaction;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void theProvidersListIsReplacedWholeAndOperatorsModelsAreKeptApart() {
+        String kept = "p/" + Ids.random(4);
+        String dropped = "p/" + Ids.random(4);
+        String operators = "o/" + Ids.random(4);
+        assertThat(allowed.allow(operators, NOW)).isTrue();
+        assertThat(allowed.allow(operators, NOW)).isFalse();
+
+        transaction.executeWithoutResult(status -> allowed.replaceProviderList(List.of(kept, dropped), NOW));
+        transaction.executeWithoutResult(status -> allowed.replaceProviderList(List.of(kept, operators), NOW));
+
+        assertThat(allowed.models(Source.PROVIDER)).contains(kept, operators).doesNotContain(dropped);
+        assertThat(allowed.models(Source.OPERATOR)).contains(operators).doesNotContain(kept);
+        assertThat(allowed.disallow(operators)).isTrue();
+        assertThat(allowed.disallow(operators)).isFalse();
+        assertThat(allowed.models(Source.PROVIDER)).as("still listed").contains(operators);
+    }
+
+    @Test
+    void onlyAQueuedJobThatIsDueIsWorkToDispatch() {
+        String tenantId = Ids.tenant();
+        tenants.createTenantWithKey(tenantId, Ids.apiKey(), "t", Ids.random(32).getBytes(), "sk-x", "whsec_x", NOW);
+        String due = "w/due-" + Ids.random(4);
+        String backingOff = "w/backoff-" + Ids.random(4);
+        String finished = "w/finished-" + Ids.random(4);
+        String none = "w/none-" + Ids.random(4);
+        models.register(List.of(due, backingOff, finished, none), NOW);
+        String backoffJob = Ids.job();
+        String finishedJob = Ids.job();
+        jobs.insertAll(
+                List.of(
+                        job(Ids.job(), tenantId, due),
+                        job(backoffJob, tenantId, backingOff),
+                        job(finishedJob, tenantId, finished)),
+                NOW);
+        jdbc.sql("UPDATE jobs SET not_before = now() + interval '1 hour' WHERE id = :id")
+                .param("id", backoffJob)
+                .update();
+        jdbc.sql("UPDATE jobs SET status = 'cancelled', completed_at = now() WHERE id = :id")
+                .param("id", finishedJob)
+                .update();
+
+        assertThat(models.withDueWork(List.of(due, backingOff, finished, none, "w/unregistered")))
+                .containsExactly(due);
+        assertThat(models.withDueWork(List.of())).isEmpty();
+    }
+
+    private static NewJob job(String id, String tenantId, String model) {
+        return new NewJob(id, tenantId, null, null, null, "/v1/chat/completions", model, "{}", 0, null);
+    }
+}
