@@ -6,15 +6,22 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.api.dispatch.UnpublishedJobSweeper;
 import dev.sluice.common.Ids;
+import dev.sluice.common.JobMessage;
+import dev.sluice.common.JobMessageCodec;
 import dev.sluice.common.Queues;
+import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.tenant.TenantEntityRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 
 class UnpublishedJobSweeperIT extends ApiTestBase {
@@ -24,6 +31,9 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
 
     @Autowired
     JobRepository jobs;
+
+    @Autowired
+    RabbitTemplate rabbit;
 
     @Autowired
     TenantEntityRepository tenants;
@@ -52,7 +62,10 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
                     model,
                     "{\"model\":\"" + model + "\",\"input\":\"x\"}",
                     2,
-                    null));
+                    null,
+                    null,
+                    // The third was stored before estimates were made.
+                    i == 2 ? null : new TokenEstimate(7 + i, i == 0 ? null : 30)));
         }
         jobs.insertAll(stored, Instant.now().minusSeconds(1));
         assertThat(unpublished(model)).isEqualTo(3);
@@ -63,6 +76,18 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(3L));
         assertThat(sweeper.runOnce()).isZero();
+        // The republished messages carry each job's stored estimate.
+        Map<String, TokenEstimate> carried = new HashMap<>();
+        for (int i = 0; i < 3; i++) {
+            Message message = rabbit.receive(Queues.forModel(model), 5000);
+            assertThat(message).isNotNull();
+            JobMessage job = JobMessageCodec.decode(message.getBody(), model).orElseThrow();
+            carried.put(job.jobId(), job.tokens());
+        }
+        assertThat(carried)
+                .containsEntry(stored.get(0).id(), new TokenEstimate(7, null))
+                .containsEntry(stored.get(1).id(), new TokenEstimate(8, 30))
+                .containsEntry(stored.get(2).id(), TokenEstimate.UNKNOWN);
     }
 
     @Test

@@ -1,10 +1,8 @@
 package dev.sluice.api.admin;
 
-import dev.sluice.api.job.JobFields;
 import dev.sluice.api.model.ModelRegistry;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
-import dev.sluice.api.web.JsonInput;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -13,9 +11,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -64,7 +60,7 @@ class AdminModelController {
             content = @Content(schema = @Schema(implementation = ModelViews.Known.class)))
     @PostMapping(path = "/admin/models", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ModelViews.Known> allow(HttpServletRequest request) {
-        String model = readModel(JsonBodies.read(request));
+        String model = ModelBody.read(JsonBodies.read(request), "POST /admin/models takes", "to allow");
         boolean added = registry.allow(model);
         return ResponseEntity.status(added ? HttpStatus.CREATED : HttpStatus.OK).body(known(model));
     }
@@ -100,28 +96,6 @@ class AdminModelController {
                 .findFirst()
                 .map(ModelRegistry.Entry::sources)
                 .orElse(List.of());
-    }
-
-    private static String readModel(byte[] body) {
-        String model = null;
-        Set<String> seen = new HashSet<>();
-        try (JsonInput json = JsonInput.objectOf(body)) {
-            for (String field = json.nextField(seen, null); field != null; field = json.nextField(seen, null)) {
-                if (!field.equals("model")) {
-                    throw ApiException.invalid(
-                            field,
-                            "unknown_parameter",
-                            "Unrecognized parameter '" + field + "'; POST /admin/models takes only 'model'.");
-                }
-                model = json.stringOrNull(field);
-            }
-            json.end();
-        }
-        if (!seen.contains("model")) {
-            throw ApiException.invalid("model", "missing_model", "Missing 'model': name the model to allow.");
-        }
-        JobFields.checkModel(model, "model", "");
-        return model;
     }
 
     private static String shown(String model) {

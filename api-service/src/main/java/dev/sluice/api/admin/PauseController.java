@@ -1,9 +1,6 @@
 package dev.sluice.api.admin;
 
-import dev.sluice.api.job.JobFields;
-import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
-import dev.sluice.api.web.JsonInput;
 import dev.sluice.db.model.ModelRepository;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -12,8 +9,6 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -60,30 +55,8 @@ class PauseController {
     }
 
     private LimitViews.ModelLimit setPaused(HttpServletRequest request, boolean paused) {
-        String model = readModel(JsonBodies.read(request));
+        String model = ModelBody.read(JsonBodies.read(request), "pause and resume take", "to pause or resume");
         models.setPaused(model, paused, clock.instant());
         return limits.current(model);
-    }
-
-    private static String readModel(byte[] body) {
-        String model = null;
-        Set<String> seen = new HashSet<>();
-        try (JsonInput json = JsonInput.objectOf(body)) {
-            for (String field = json.nextField(seen, null); field != null; field = json.nextField(seen, null)) {
-                if (!field.equals("model")) {
-                    throw ApiException.invalid(
-                            field,
-                            "unknown_parameter",
-                            "Unrecognized parameter '" + field + "'; pause and resume take only 'model'.");
-                }
-                model = json.stringOrNull(field);
-            }
-            json.end();
-        }
-        if (!seen.contains("model")) {
-            throw ApiException.invalid("model", "missing_model", "Missing 'model': name the model to pause or resume.");
-        }
-        JobFields.checkModel(model, "model", "");
-        return model;
     }
 }

@@ -21,8 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       OpenAI's cookbook counts it (3 tokens per message, 1 per name, 3 to prime the answer); for other models one
  *       token per 4 characters, which the workers correct per model from the {@code usage.prompt_tokens} the
  *       provider reports;
- *   <li><b>answer</b>: {@code max_completion_tokens}, else {@code max_tokens}; none for embeddings (0); absent
- *       otherwise, so the model's default applies when the pacer reserves it.
+ *   <li><b>answer</b>: {@code max_completion_tokens}, else {@code max_tokens}, times {@code n} when several answers
+ *       are asked for; none for embeddings (0); absent otherwise, so the model's default applies when the pacer
+ *       reserves it.
  * </ul>
  *
  * Pure and thread-safe; the encodings are loaded once, when first used.
@@ -153,12 +154,17 @@ public final class TokenEstimator {
         return count(value.toString(), encoding);
     }
 
-    /** {@code max_completion_tokens}, else {@code max_tokens}, when a non-negative whole number; else null. */
+    /**
+     * {@code max_completion_tokens}, else {@code max_tokens}, when a non-negative whole number — times {@code n} when
+     * several answers are asked for, as OpenAI counts them against a token limit; else null.
+     */
     private static Integer maxOutput(JsonNode body) {
+        JsonNode n = body.get("n");
+        long answers = n != null && n.isIntegralNumber() && n.canConvertToInt() && n.intValue() > 1 ? n.intValue() : 1;
         for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
             JsonNode value = body.get(field);
             if (value != null && value.isIntegralNumber() && value.canConvertToInt() && value.intValue() >= 0) {
-                return value.intValue();
+                return (int) Math.min(answers * value.intValue(), Integer.MAX_VALUE);
             }
         }
         return null;

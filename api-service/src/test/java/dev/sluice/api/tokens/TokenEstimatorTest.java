@@ -65,6 +65,12 @@ class TokenEstimatorTest {
         assertThat(TokenEstimator.estimate("gpt-4o", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
                         .maxOutputTokens())
                 .isNull();
+        // Several answers: each may use the maximum.
+        assertThat(TokenEstimator.estimate(
+                                "gpt-4o",
+                                "{\"n\":3,\"max_tokens\":40,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                        .maxOutputTokens())
+                .isEqualTo(120);
 
         TokenEstimate embedding = TokenEstimator.estimate(
                 "openai/text-embedding-3-small", "{\"input\":[\"one two\",\"three\"],\"max_tokens\":5}");
