@@ -13,9 +13,10 @@
 #     simulator's word count, so the ratio learned from usage.prompt_tokens has something to correct;
 #   - anthropic/claude-3-5-haiku: no tokenizer fits, estimated by the fallback.
 #
-# Per model it prints: requests, wall time, the tokens the provider counted and tokens/s beside the budget's rate
-# (the reference: TPM / TPM_WINDOW, the most any client can reach), the provider's 429s and the most tokens it saw
-# in any window, and the estimator's error: its raw estimate over the prompt tokens the provider counted, the
+# Per model it prints: wall time beside the reference — a perfect client that knows each request's tokens fits
+# floor(TPM / tokens per request) requests in a window, so R requests take floor((R - 1) / k) windows after its first
+# burst — the tokens the provider counted and tokens/s beside that client's, the provider's 429s and the most tokens
+# it saw in any window, and the estimator's error: its raw estimate over the prompt tokens the provider counted, the
 # per-model ratio learned from usage.prompt_tokens, and their product (the estimate as finally reserved; 1 is exact).
 # Loopback only; its own database and vhost, dropped at the end.
 set -euo pipefail
@@ -63,10 +64,10 @@ for model in "${MODELS[@]}"; do
 done
 
 rate=$(calc "$TPM / $TPM_WINDOW")
-printf '\nbudget: %d requests and %d tokens per %d s per model (%s tokens/s); %d requests of %d words, max_tokens %d, %d worker(s); %s\n\n' \
+printf '\nbudget: %d requests and %d tokens per %d s per model (%s tokens/s sustained); %d requests of %d words, max_tokens %d, %d worker(s); %s\n\n' \
     "$R_LIMIT" "$TPM" "$TPM_WINDOW" "$rate" "$R" "$PROMPT_WORDS" "$MAX_TOKENS" "$WORKERS" "$JARS_DESC"
-printf '%-28s %9s %7s %8s %11s %8s %5s %12s %14s %8s %14s\n' model status wall_s tokens tokens_per_s of_budget 429s max_in_window \
-    'raw est/count' ratio 'corrected/count'
+printf '%-28s %9s %7s %8s %8s %11s %11s %5s %12s %14s %8s %14s\n' model status wall_s ideal_s tokens tokens_per_s ideal_per_s \
+    429s max_in_window 'raw est/count' ratio 'corrected/count'
 bad=0
 for model in "${MODELS[@]}"; do
     read -r status wall < <(await_batch "${BATCH[$model]}" 600 "${T0[$model]}")
@@ -74,17 +75,20 @@ for model in "${MODELS[@]}"; do
     used=$(jq -r .tokens_used <<<"$stats")
     limited=$(jq -r .rate_limited <<<"$stats")
     peak=$(jq -r .max_tokens_in_any_window <<<"$stats")
-    # Tokens per second after the first window: the first window's budget is spent at once, which would flatter it.
-    tps=$(calc "$used / ($wall - $TPM_WINDOW)")
-    of=$(calc "100 * $tps / $rate")
+    # The reference: a perfect client that knows each request's tokens fits floor(TPM / per-request) requests in a
+    # window, so R requests take floor((R - 1) / k) windows after the first burst (plus one answer's latency).
+    k=$(calc "int($TPM / ($used / $R))")
+    ideal=$(calc "int(($R - 1) / $k) * $TPM_WINDOW + ($SIMULATOR_LATENCY_MS + $SIMULATOR_JITTER_MS / 2) / 1000")
+    tps=$(calc "$used / $wall")
+    ideal_tps=$(calc "$used / $ideal")
     # The estimator's error: its raw estimate against what the provider counted, and the estimate as the pacer
     # reserves it once the per-model ratio (learned from usage.prompt_tokens) corrects it.
     raw=$(psql_q "SELECT round(sum(prompt_tokens_estimate)::numeric / nullif(sum(prompt_tokens), 0), 3) FROM jobs
         WHERE batch_id = '${BATCH[$model]}' AND prompt_tokens IS NOT NULL")
     ratio=$(psql_q "SELECT round(prompt_token_ratio::numeric, 3) FROM models WHERE model = '$model'")
     corrected=$(calc "${raw:-0} * ${ratio:-1}")
-    printf '%-28s %9s %7.1f %8d %11.1f %7.1f%% %5d %12s %14s %8s %14.3f\n' "$model" "$status" "$wall" "$used" \
-        "$tps" "$of" "$limited" "$peak" "${raw:-?}" "${ratio:-none}" "$corrected"
+    printf '%-28s %9s %7.1f %8.1f %8d %11.1f %11.1f %5d %12s %14s %8s %14.3f\n' "$model" "$status" "$wall" "$ideal" "$used" \
+        "$tps" "$ideal_tps" "$limited" "$peak" "${raw:-?}" "${ratio:-none}" "$corrected"
     [[ $status == completed ]] || bad=1
 done
 exit $bad
