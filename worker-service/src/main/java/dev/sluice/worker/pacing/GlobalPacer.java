@@ -53,6 +53,12 @@ public class GlobalPacer {
 
     /** How long a waiting acquire sleeps at most before asking again, so pauses and limit changes apply promptly. */
     static final Duration MAX_POLL = Duration.ofMillis(500);
+    /**
+     * How long this worker applies a margin it widened itself before relying on the shared one it stored: several
+     * refreshes of the {@code models} table (every second).
+     */
+    static final Duration LOCAL_MARGIN_GRACE = Duration.ofSeconds(5);
+
     /** The margin never widens beyond this. */
     static final Duration MAX_MARGIN = Duration.ofSeconds(2);
     /**
@@ -334,7 +340,12 @@ public class GlobalPacer {
             margin = shared;
         }
         Duration local = localMargins.get(model);
-        return local != null && local.compareTo(margin) > 0 ? local : margin;
+        Long widenedAt = lastWidened.get(model);
+        // This worker's own widening applies at once, before the shared value it wrote is read back; once that has
+        // had time to arrive, the shared value alone counts, so an operator's new limits (which clear it) reset the
+        // margin on every worker.
+        boolean fresh = widenedAt != null && clock.nanos() - widenedAt < LOCAL_MARGIN_GRACE.toNanos();
+        return fresh && local != null && local.compareTo(margin) > 0 ? local : margin;
     }
 
     /** Every limit in force for {@code model}. */

@@ -240,6 +240,49 @@ class GlobalPacerTest {
         assertThat(tokensPerSecond).as("token throughput against 500/s").isGreaterThan(0.85 * 3_000 / 6.1);
     }
 
+    @Test
+    void aWidenedMarginFollowsTheSharedOneOnceItHadTimeToArriveSoAnOperatorsResetHolds() {
+        Map<String, Duration> shared = new ConcurrentHashMap<>();
+        LimitSource source = new LimitSource() {
+            @Override
+            public LimitSet limits(String model) {
+                return LimitSet.configured(Limit.parse("5/2s"));
+            }
+
+            @Override
+            public Integer maxConcurrency(String model) {
+                return null;
+            }
+
+            @Override
+            public Duration widenedMargin(String model) {
+                return shared.get(model);
+            }
+
+            @Override
+            public void widenMargin(String model, Duration margin) {
+                shared.put(model, margin);
+            }
+        };
+        GlobalPacer pacer = new GlobalPacer(
+                store,
+                source,
+                List.of(Credential.of("sk-1")),
+                MARGIN,
+                Duration.ofMinutes(5),
+                GlobalPacer.SEND_ALLOWANCE,
+                () -> Duration.between(T0, clock.instant()).toNanos(),
+                clock::tick);
+
+        pacer.widenMargin("m");
+        assertThat(pacer.margin("m")).isEqualTo(MARGIN.multipliedBy(2));
+
+        // An operator sets the model's limits: the stored margin is cleared, and every worker follows.
+        shared.remove("m");
+        clock.tick(GlobalPacer.LOCAL_MARGIN_GRACE);
+        assertThat(pacer.margin("m")).isEqualTo(MARGIN);
+    }
+
     private static boolean withinAMillisecondAfter(Duration time, long millis) {
         return time.compareTo(Duration.ofMillis(millis)) >= 0 && time.compareTo(Duration.ofMillis(millis + 1)) < 0;
     }
