@@ -46,6 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
             "sluice.dispatch.sweep-interval=1h",
             "sluice.dispatch.republish-after=0s",
             "sluice.facade.keep-alive=300ms",
+            // A closed event stream is noticed at the server's next writes, keep-alives at the latest: a second
+            // apart rather than 15 s, so a stream's quota place comes back within the tests' waits.
+            "sluice.events.keep-alive=1s",
             // Models the validation tests name; every other test allows its own (uniqueModel).
             "sluice.models=m,m-1,m-2",
             // A miss reads the provider's list at once, so a test can add a model to the simulator and use it.
