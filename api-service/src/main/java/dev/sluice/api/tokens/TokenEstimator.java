@@ -156,7 +156,8 @@ public final class TokenEstimator {
 
     /**
      * {@code max_completion_tokens}, else {@code max_tokens}, when a non-negative whole number — times {@code n} when
-     * several answers are asked for, as OpenAI counts them against a token limit; else null.
+     * several answers are asked for, since each may use the maximum (whether a provider charges it so was not
+     * checked; reserving it can only wait longer); else null.
      */
     private static Integer maxOutput(JsonNode body) {
         JsonNode n = body.get("n");

@@ -268,8 +268,9 @@ final class Budget {
     }
 
     /**
-     * How much of {@code limit} the ledger uses at the row's time (for operators), as the rule counts it with
-     * {@code margin}.
+     * How much of {@code limit} the ledger uses at the row's time, as the rule counts it with {@code margin}: what the
+     * tests read the ledger with. Operators see the database's reading ({@code PacerBudgetRepository.used}), which
+     * counts the window without the margin.
      */
     static long used(BudgetRow row, Limit limit, Duration margin) {
         long span = micros(limit.window().plus(margin));

@@ -196,15 +196,10 @@ public class GlobalPacer {
                 continue;
             }
             Budget.Rules rules = rules(model);
+            List<Limit> requestLimits =
+                    rules.limits().stream().filter(Limit::countsRequests).toList();
             Budget.Rules requestsOnly = new Budget.Rules(
-                    rules.limits().stream()
-                                    .filter(Limit::countsRequests)
-                                    .toList()
-                                    .isEmpty()
-                            ? rules.limits()
-                            : rules.limits().stream()
-                                    .filter(Limit::countsRequests)
-                                    .toList(),
+                    requestLimits.isEmpty() ? rules.limits() : requestLimits,
                     rules.margin(),
                     rules.maxConcurrency(),
                     rules.lease(),
