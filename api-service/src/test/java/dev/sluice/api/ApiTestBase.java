@@ -218,10 +218,26 @@ public abstract class ApiTestBase {
         return jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
     }
 
-    /** Messages waiting in the model's queue, or 0 when the queue does not exist. */
+    /** Messages waiting in the model's lane queues (one per tenant with jobs of it); 0 for lanes without one. */
     protected long queueDepth(String model) {
-        QueueInformation info = amqp.getQueueInfo(dev.sluice.common.Queues.forModel(model));
-        return info == null ? 0 : info.getMessageCount();
+        long depth = 0;
+        for (String tenantId : jdbc.sql("SELECT DISTINCT tenant_id FROM jobs WHERE model = :model")
+                .param("model", model)
+                .query(String.class)
+                .list()) {
+            QueueInformation info = amqp.getQueueInfo(dev.sluice.common.Queues.forLane(model, tenantId));
+            depth += info == null ? 0 : info.getMessageCount();
+        }
+        return depth;
+    }
+
+    /** The lane queue of the one tenant with jobs of {@code model} (these tests use a model per test). */
+    protected String lane(String model) {
+        String tenantId = jdbc.sql("SELECT DISTINCT tenant_id FROM jobs WHERE model = :model")
+                .param("model", model)
+                .query(String.class)
+                .single();
+        return dev.sluice.common.Queues.forLane(model, tenantId);
     }
 
     /**

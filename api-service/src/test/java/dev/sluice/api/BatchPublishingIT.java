@@ -92,7 +92,7 @@ class BatchPublishingIT extends ApiTestBase {
                 .as("a small batch's lease ends with its only chunk")
                 .isNull();
         // What a publisher that died after storing the batch leaves: unpublished jobs under its lease.
-        amqp.purgeQueue(dev.sluice.common.Queues.forModel(model), false);
+        amqp.purgeQueue(lane(model), false);
         jdbc.sql("UPDATE jobs SET published_at = NULL WHERE batch_id = :id")
                 .param("id", batchId)
                 .update();

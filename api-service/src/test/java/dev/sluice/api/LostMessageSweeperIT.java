@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.api.dispatch.LostMessageSweeper;
 import dev.sluice.api.dispatch.UnpublishedJobSweeper;
-import dev.sluice.common.Queues;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,7 +27,7 @@ class LostMessageSweeperIT extends ApiTestBase {
                 .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(3L));
 
         // The broker loses the confirmed messages; PostgreSQL still says the jobs are queued and published.
-        amqp.purgeQueue(Queues.forModel(model), false);
+        amqp.purgeQueue(lane(model), false);
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NOT NULL")
                         .param("id", id)
                         .query(Long.class)
@@ -66,7 +65,7 @@ class LostMessageSweeperIT extends ApiTestBase {
         String key = newTenantKey();
         String model = uniqueModel("waiting");
         String id = createBatch(key, aChatBatch().requests(1, model).json());
-        amqp.purgeQueue(Queues.forModel(model), false);
+        amqp.purgeQueue(lane(model), false);
         // A worker holds the message of a job waiting out its backoff: the queue is empty, nothing was lost.
         jdbc.sql("UPDATE jobs SET not_before = now() + interval '1 hour' WHERE batch_id = :id")
                 .param("id", id)

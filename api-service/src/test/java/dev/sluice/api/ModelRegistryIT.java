@@ -220,12 +220,30 @@ class ModelRegistryIT extends ApiTestBase {
                 .single();
     }
 
-    /** A passive declare on a channel of its own: the broker closes the channel when the queue does not exist. */
+    /** Whether any tenant has a lane (row or queue) for the model. */
     private boolean queueExists(String model) {
+        if (jdbc.sql("SELECT count(*) FROM lanes WHERE model = :model")
+                        .param("model", model)
+                        .query(Long.class)
+                        .single()
+                > 0) {
+            return true;
+        }
+        for (String tenantId :
+                jdbc.sql("SELECT id FROM tenants").query(String.class).list()) {
+            if (laneQueueExists(Queues.forLane(model, tenantId))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A passive declare on a channel of its own: the broker closes the channel when the queue does not exist. */
+    private boolean laneQueueExists(String queue) {
         Connection connection = connections.createConnection();
         Channel channel = connection.createChannel(false);
         try {
-            channel.queueDeclarePassive(Queues.forModel(model));
+            channel.queueDeclarePassive(queue);
             return true;
         } catch (IOException e) {
             return false;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobMessageCodec;
-import dev.sluice.common.Queues;
 import dev.sluice.common.TokenEstimate;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -74,9 +73,10 @@ class TokenLimitsIT extends ApiTestBase {
         assertThat(stored.get("max_output_tokens")).isEqualTo(40);
         // No tokenizer fits the model: the fallback counts a quarter token per character of the chat.
         assertThat((Integer) stored.get("prompt_tokens_estimate")).isPositive();
-        Message message = rabbit.receive(Queues.forModel(model), 5_000);
+        Message message = rabbit.receive(lane(model), 5_000);
         assertThat(message).isNotNull();
-        JobMessage decoded = JobMessageCodec.decode(message.getBody(), model).orElseThrow();
+        JobMessage decoded =
+                JobMessageCodec.decode(message.getBody(), model, "unknown").orElseThrow();
         assertThat(decoded.jobId()).isEqualTo(id);
         assertThat(decoded.tokens()).isEqualTo(new TokenEstimate((Integer) stored.get("prompt_tokens_estimate"), 40));
     }

@@ -8,7 +8,6 @@ import dev.sluice.api.dispatch.UnpublishedJobSweeper;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobMessageCodec;
-import dev.sluice.common.Queues;
 import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.NewJob;
@@ -79,9 +78,10 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
         // The republished messages carry each job's stored estimate.
         Map<String, TokenEstimate> carried = new HashMap<>();
         for (int i = 0; i < 3; i++) {
-            Message message = rabbit.receive(Queues.forModel(model), 5000);
+            Message message = rabbit.receive(lane(model), 5000);
             assertThat(message).isNotNull();
-            JobMessage job = JobMessageCodec.decode(message.getBody(), model).orElseThrow();
+            JobMessage job =
+                    JobMessageCodec.decode(message.getBody(), model, "unknown").orElseThrow();
             carried.put(job.jobId(), job.tokens());
         }
         assertThat(carried)
@@ -91,14 +91,16 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
     }
 
     @Test
-    void unroutableMessagesStayUnpublishedUntilTheSweeperRedeclaresTheQueue() {
+    void aLaneQueueDeletedMeanwhileIsDeclaredAgainAndTheMessagesGoOutAtOnce() {
         String key = newTenantKey();
         String model = uniqueModel("returned");
         expect(
                 200,
                 post("/v1/batches", key, aChatBatch().request("warm-up", model).json()));
-        // An operator deletes the queue while this process still believes it exists.
-        amqp.deleteQueue(Queues.forModel(model));
+        // A worker deletes an emptied lane's queue while this process still believes it exists: the broker returns
+        // the next messages as unroutable, and the publisher declares the queue again and sends them once more.
+        String lane = lane(model);
+        amqp.deleteQueue(lane);
 
         String id = createBatch(key, aChatBatch().requests(4, model).json());
 
@@ -106,14 +108,14 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
                         .param("id", id)
                         .query(Long.class)
                         .single())
-                .isEqualTo(4);
-        assertThat(queueDepth(model)).isZero();
-
-        sweeper.runOnce();
-
-        assertThat(unpublished(model)).isZero();
-        await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(4L));
+                .isZero();
+        assertThat(amqp.getQueueInfo(lane).getMessageCount()).isEqualTo(4);
+        assertThat(jdbc.sql("SELECT count(*) FROM lanes WHERE model = :model")
+                        .param("model", model)
+                        .query(Long.class)
+                        .single())
+                .as("the lane waits")
+                .isOne();
     }
 
     @Test
@@ -121,7 +123,7 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
         String key = newTenantKey();
         String model = uniqueModel("backoff");
         String id = createBatch(key, aChatBatch().requests(2, model).json());
-        amqp.purgeQueue(Queues.forModel(model), false);
+        amqp.purgeQueue(lane(model), false);
         // What a worker's re-queue after a 429 leaves behind: unpublished, not to run for a while.
         jdbc.sql("UPDATE jobs SET published_at = NULL, not_before = now() + interval '1 hour' WHERE batch_id = :id "
                         + "AND line_no = 1")

@@ -5,10 +5,11 @@ import java.util.Optional;
 
 /**
  * The one wire format of a {@link JobMessage}: the api-service writes it, the worker reads it. The body is
- * UTF-8 JSON {@code {"job_id":"job_5f1c...","model":"gpt-4o-mini","priority":0,"prompt_tokens":212,"max_output_tokens":40}} with no type header, so any
+ * UTF-8 JSON {@code {"job_id":"job_5f1c...","model":"gpt-4o-mini","tenant_id":"ten_...","priority":0,"prompt_tokens":212,
+ * "max_output_tokens":40}} with no type header, so any
  * JSON reader can decode it (the AMQP properties around it are the publisher's, see docs/architecture.md).
  *
- * <p>Reading is lenient: unknown fields are ignored, a missing model is taken from the queue, a missing,
+ * <p>Reading is lenient: unknown fields are ignored, a missing model or tenant is taken from the lane, a missing,
  * non-numeric or out-of-range priority does not matter (the broker has already ordered the message by it).
  * Only a body that is not a JSON object with a non-blank string {@code job_id} is unusable. Plain Java, since
  * {@code common} depends on no library: a small exact writer and a reader of just enough JSON.
@@ -20,7 +21,8 @@ public final class JobMessageCodec {
     /** The message's body. */
     public static byte[] encode(JobMessage message) {
         String json = "{\"job_id\":" + quote(message.jobId()) + ",\"model\":" + quote(message.model())
-                + ",\"priority\":" + message.priority() + ",\"prompt_tokens\":"
+                + ",\"tenant_id\":" + quote(message.tenantId()) + ",\"priority\":" + message.priority()
+                + ",\"prompt_tokens\":"
                 + message.tokens().promptTokens()
                 + (message.tokens().maxOutputTokens() == null
                         ? ""
@@ -29,8 +31,11 @@ public final class JobMessageCodec {
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The message in {@code body}, read from the queue of {@code queueModel}; empty when it names no job. */
-    public static Optional<JobMessage> decode(byte[] body, String queueModel) {
+    /**
+     * The message in {@code body}, read from the lane of {@code laneModel} and {@code laneTenant}; empty when it
+     * names no job.
+     */
+    public static Optional<JobMessage> decode(byte[] body, String laneModel, String laneTenant) {
         JsonObjectReader.Fields fields;
         try {
             fields = new JsonObjectReader(new String(body, StandardCharsets.UTF_8)).readObject();
@@ -40,9 +45,10 @@ public final class JobMessageCodec {
         if (!(fields.get("job_id") instanceof String jobId) || jobId.isBlank()) {
             return Optional.empty();
         }
-        String model = fields.get("model") instanceof String named && !named.isBlank() ? named : queueModel;
-        return Optional.of(
-                new JobMessage(jobId, model, (int) Math.clamp(priority(fields.get("priority")), 0, 9), tokens(fields)));
+        String model = fields.get("model") instanceof String named && !named.isBlank() ? named : laneModel;
+        String tenant = fields.get("tenant_id") instanceof String named && !named.isBlank() ? named : laneTenant;
+        int priority = (int) Math.clamp(priority(fields.get("priority")), 0, JobMessage.SYNCHRONOUS);
+        return Optional.of(new JobMessage(jobId, model, tenant, priority, tokens(fields)));
     }
 
     /** The token estimate, or {@link TokenEstimate#UNKNOWN} when missing or not sensible (an older message). */

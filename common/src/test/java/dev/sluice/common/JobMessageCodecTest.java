@@ -11,24 +11,31 @@ import org.junit.jupiter.params.provider.ValueSource;
 class JobMessageCodecTest {
 
     private static final String QUEUE_MODEL = "openai/gpt-4o-mini";
+    private static final String LANE_TENANT = "tenant_lane";
+    private static final TokenEstimate NONE = TokenEstimate.UNKNOWN;
 
     @Test
     void writesThePlainJsonOfTheContract() {
-        byte[] body = JobMessageCodec.encode(new JobMessage("job_abc", "openai/gpt-4o-mini \"x\"", 7));
+        byte[] body =
+                JobMessageCodec.encode(new JobMessage("job_abc", "openai/gpt-4o-mini \"x\"", "tenant_1", 7, NONE));
 
         assertThat(new String(body, StandardCharsets.UTF_8))
-                .isEqualTo("{\"job_id\":\"job_abc\",\"model\":\"openai/gpt-4o-mini \\\"x\\\"\",\"priority\":7,"
-                        + "\"prompt_tokens\":0}");
+                .isEqualTo(
+                        "{\"job_id\":\"job_abc\",\"model\":\"openai/gpt-4o-mini \\\"x\\\"\",\"tenant_id\":\"tenant_1\","
+                                + "\"priority\":7,"
+                                + "\"prompt_tokens\":0}");
     }
 
     @Test
     void carriesTheTokenEstimate() {
-        JobMessage message = new JobMessage("job_1", "m", 0, new TokenEstimate(212, 40));
+        JobMessage message = new JobMessage("job_1", "m", "tenant_1", 0, new TokenEstimate(212, 40));
 
         assertThat(new String(JobMessageCodec.encode(message), StandardCharsets.UTF_8))
-                .isEqualTo("{\"job_id\":\"job_1\",\"model\":\"m\",\"priority\":0,\"prompt_tokens\":212,"
+                .isEqualTo("{\"job_id\":\"job_1\",\"model\":\"m\",\"tenant_id\":\"tenant_1\",\"priority\":0,"
+                        + "\"prompt_tokens\":212,"
                         + "\"max_output_tokens\":40}");
-        assertThat(JobMessageCodec.decode(JobMessageCodec.encode(message), "m")).contains(message);
+        assertThat(JobMessageCodec.decode(JobMessageCodec.encode(message), "m", "other"))
+                .contains(message);
         // An older message, or a nonsensical estimate: nothing known rather than a failure.
         assertThat(read("{\"job_id\":\"job_1\"}").tokens()).isEqualTo(TokenEstimate.UNKNOWN);
         assertThat(read("{\"job_id\":\"job_1\",\"prompt_tokens\":-4,\"max_output_tokens\":9}")
@@ -50,10 +57,10 @@ class JobMessageCodecTest {
     @ParameterizedTest
     @ValueSource(strings = {"openai/gpt-4o-mini", "m \"quoted\" \\ back", "tab\tnl\n cr\r \u0001 \u001f", "é ✓ 𝄞 /"})
     void whatIsWrittenReadsBackTheSame(String model) {
-        for (int priority = 0; priority <= 9; priority++) {
-            JobMessage message = new JobMessage("job_" + priority, model, priority);
+        for (int priority = 0; priority <= JobMessage.SYNCHRONOUS; priority++) {
+            JobMessage message = new JobMessage("job_" + priority, model, "tenant_" + model, priority, NONE);
 
-            assertThat(JobMessageCodec.decode(JobMessageCodec.encode(message), "other"))
+            assertThat(JobMessageCodec.decode(JobMessageCodec.encode(message), "other", "other"))
                     .contains(message);
         }
     }
@@ -61,9 +68,11 @@ class JobMessageCodecTest {
     @Test
     void readsTheContract() {
         assertThat(read("{\"job_id\":\"job_1\",\"model\":\"openai/gpt-4o\",\"priority\":7}"))
-                .isEqualTo(new JobMessage("job_1", "openai/gpt-4o", 7));
+                .isEqualTo(new JobMessage("job_1", "openai/gpt-4o", LANE_TENANT, 7, NONE));
         assertThat(read(" {\n \"priority\" : 3 , \"job_id\" : \"job_\\u0031\" } "))
-                .isEqualTo(new JobMessage("job_1", QUEUE_MODEL, 3));
+                .isEqualTo(new JobMessage("job_1", QUEUE_MODEL, LANE_TENANT, 3, NONE));
+        assertThat(read("{\"job_id\":\"job_1\",\"tenant_id\":\"tenant_9\",\"priority\":10}"))
+                .isEqualTo(new JobMessage("job_1", QUEUE_MODEL, "tenant_9", JobMessage.SYNCHRONOUS, NONE));
     }
 
     @Test
@@ -71,14 +80,14 @@ class JobMessageCodecTest {
         assertThat(
                         read(
                                 "{\"job_id\":\"job_1\",\"batch_id\":\"batch_9\",\"extra\":[1,{\"a\":[true,null]}],\"x\":-1.5e3}"))
-                .isEqualTo(new JobMessage("job_1", QUEUE_MODEL, 0));
-        assertThat(read("{\"job_id\":\"job_1\",\"model\":\"m\",\"priority\":10}")
+                .isEqualTo(new JobMessage("job_1", QUEUE_MODEL, LANE_TENANT, 0, NONE));
+        assertThat(read("{\"job_id\":\"job_1\",\"model\":\"m\",\"priority\":11}")
                         .priority())
-                .isEqualTo(9);
+                .isEqualTo(10);
         assertThat(read("{\"job_id\":\"job_1\",\"priority\":-3}").priority()).isZero();
         assertThat(read("{\"job_id\":\"job_1\",\"priority\":99999999999999999999}")
                         .priority())
-                .isEqualTo(9);
+                .isEqualTo(10);
         assertThat(read("{\"job_id\":\"job_1\",\"priority\":\"high\"}").priority())
                 .isZero();
         assertThat(read("{\"job_id\":\"job_1\",\"model\":\"\",\"priority\":null}")
@@ -119,6 +128,6 @@ class JobMessageCodecTest {
     }
 
     private static Optional<JobMessage> decode(String body) {
-        return JobMessageCodec.decode(body.getBytes(StandardCharsets.UTF_8), QUEUE_MODEL);
+        return JobMessageCodec.decode(body.getBytes(StandardCharsets.UTF_8), QUEUE_MODEL, LANE_TENANT);
     }
 }

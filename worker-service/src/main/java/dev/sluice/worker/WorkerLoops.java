@@ -2,6 +2,7 @@ package dev.sluice.worker;
 
 import dev.sluice.db.SharedProperties;
 import dev.sluice.worker.finalization.BatchFinalizer;
+import dev.sluice.worker.intake.LaneBell;
 import dev.sluice.worker.intake.ModelIntake;
 import dev.sluice.worker.rescue.LeaseRescuer;
 import dev.sluice.worker.webhook.WebhookDeliverer;
@@ -28,6 +29,7 @@ class WorkerLoops implements SmartLifecycle {
 
     private final SchemaGate schemaGate;
     private final ModelIntake intake;
+    private final LaneBell bell;
     private final BatchFinalizer finalizer;
     private final LeaseRescuer rescuer;
     private final WebhookEventSweep webhookEvents;
@@ -41,6 +43,7 @@ class WorkerLoops implements SmartLifecycle {
     WorkerLoops(
             SchemaGate schemaGate,
             ModelIntake intake,
+            LaneBell bell,
             BatchFinalizer finalizer,
             LeaseRescuer rescuer,
             WebhookEventSweep webhookEvents,
@@ -49,6 +52,7 @@ class WorkerLoops implements SmartLifecycle {
             SharedProperties shared) {
         this.schemaGate = schemaGate;
         this.intake = intake;
+        this.bell = bell;
         this.finalizer = finalizer;
         this.rescuer = rescuer;
         this.webhookEvents = webhookEvents;
@@ -79,6 +83,7 @@ class WorkerLoops implements SmartLifecycle {
             } catch (InterruptedException e) {
                 return;
             }
+            bell.start();
             // Discovery runs at once; the sweeps wait one interval, as there is nothing to sweep yet.
             Duration discovery = properties.intake().discoveryInterval();
             Duration sweep = properties.finalization().interval();
@@ -102,6 +107,7 @@ class WorkerLoops implements SmartLifecycle {
         if (loops != null) {
             loops.shutdownNow();
         }
+        bell.stop();
         intake.stop();
         scheduler = null;
         starter = null;

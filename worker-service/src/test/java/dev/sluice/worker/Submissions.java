@@ -11,6 +11,8 @@ import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.NewBatch;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.NewJob;
+import dev.sluice.db.lane.LaneKey;
+import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.db.model.ModelRepository;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,8 +34,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Does what the api-service does when a client submits a batch, since it is not part of these tests: stores
- * a tenant, the batch and its jobs in one transaction, registers the models, declares their queues and
- * publishes one message per job exactly as the message contract says. The api-service creates tenants with JPA,
+ * a tenant, the batch and its jobs in one transaction, registers the models, declares their lane queues,
+ * publishes one message per job exactly as the message contract says, and enters the lanes. The api-service creates tenants with JPA,
  * which the worker has not on its classpath (docs/architecture.md, "Persistence"), so here that is plain SQL.
  */
 @TestComponent
@@ -43,6 +45,7 @@ public class Submissions {
     private final BatchRepository batches;
     private final JobRepository jobs;
     private final ModelRepository models;
+    private final LaneRepository lanes;
     private final AmqpAdmin admin;
     private final RabbitTemplate rabbit;
     private final TransactionTemplate transaction;
@@ -52,6 +55,7 @@ public class Submissions {
             BatchRepository batches,
             JobRepository jobs,
             ModelRepository models,
+            LaneRepository lanes,
             AmqpAdmin admin,
             RabbitTemplate rabbit,
             TransactionTemplate transaction) {
@@ -59,6 +63,7 @@ public class Submissions {
         this.batches = batches;
         this.jobs = jobs;
         this.models = models;
+        this.lanes = lanes;
         this.admin = admin;
         this.rabbit = rabbit;
         this.transaction = transaction;
@@ -92,13 +97,26 @@ public class Submissions {
                 .update();
     }
 
-    /** Publishes one job's message, as the api-service (or its sweeper) does. */
+    /** Publishes one job's message on its lane and enters the lane, as the api-service (or its sweeper) does. */
     public void publish(JobMessage message) {
+        publishOnly(message);
+        lanes.enter(List.of(new LaneKey(message.model(), message.tenantId())));
+    }
+
+    /** Publishes one job's message on its lane without entering the lane: what a publisher that died between does. */
+    public void publishOnly(JobMessage message) {
         MessageProperties properties = new MessageProperties();
         properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         properties.setPriority(message.priority());
-        rabbit.send("", Queues.forModel(message.model()), new Message(JobMessageCodec.encode(message), properties));
+        declareLane(message.model(), message.tenantId());
+        rabbit.send("", message.lane(), new Message(JobMessageCodec.encode(message), properties));
+    }
+
+    /** Declares a lane's queue as the api-service does. */
+    public void declareLane(String model, String tenantId) {
+        admin.declareQueue(
+                new Queue(Queues.forLane(model, tenantId), true, false, false, new HashMap<>(Queues.arguments())));
     }
 
     /** A batch being described: one job per call, in line order. */
@@ -202,8 +220,7 @@ public class Submissions {
                 models.register(modelNames, now);
             });
             for (String model : modelNames) {
-                admin.declareQueue(
-                        new Queue(Queues.forModel(model), true, false, false, new HashMap<>(Queues.arguments())));
+                declareLane(model, tenantId);
             }
             return new SubmittedBatch(tenantId, batchId, List.copyOf(lines));
         }
@@ -219,7 +236,7 @@ public class Submissions {
         public SubmittedBatch submit(TokenEstimate tokens) {
             SubmittedBatch batch = store();
             batch.messages().stream()
-                    .map(m -> new JobMessage(m.jobId(), m.model(), m.priority(), tokens))
+                    .map(m -> new JobMessage(m.jobId(), m.model(), m.tenantId(), m.priority(), tokens))
                     .forEach(Submissions.this::publish);
             return batch;
         }
@@ -236,7 +253,8 @@ public class Submissions {
         /** The message of each job. */
         public List<JobMessage> messages() {
             return jobs.stream()
-                    .map(job -> new JobMessage(job.id(), job.model(), job.priority()))
+                    .map(job -> new JobMessage(
+                            job.id(), job.model(), job.tenantId(), job.priority(), TokenEstimate.UNKNOWN))
                     .toList();
         }
     }

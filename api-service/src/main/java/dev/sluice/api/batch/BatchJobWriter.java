@@ -64,7 +64,7 @@ final class BatchJobWriter {
                 null,
                 null,
                 request.tokens()));
-        messages.add(new JobMessage(jobId, model, batch.priority(), request.tokens()));
+        messages.add(new JobMessage(jobId, model, tenantId, batch.priority(), request.tokens()));
         if (batch.requests() != null) {
             inputBytes += InputLine.bytes(request.customId(), batch.endpoint().path(), request.body());
         }

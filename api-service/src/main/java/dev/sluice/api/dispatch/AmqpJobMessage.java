@@ -14,10 +14,11 @@ import org.springframework.amqp.core.MessageProperties;
  *   <li>body: {@link JobMessageCodec#encode}, the JSON the worker-service reads with the same codec, no type
  *       header;</li>
  *   <li>{@code content_type} {@code application/json}, {@code content_encoding} {@code UTF-8};</li>
- *   <li>{@code delivery_mode} 2 (persistent), {@code priority} = the job's priority (0-9);</li>
+ *   <li>{@code delivery_mode} 2 (persistent), {@code priority} = the job's priority (0-9, 10 for a facade
+ *       call);</li>
  *   <li>{@code message_id} = the job id.</li>
  * </ul>
- * It is published to the default exchange with the model's queue name ({@code Queues.forModel})
+ * It is published to the default exchange with its lane's queue name ({@code Queues.forLane}: model and tenant)
  * as routing key. A message only says "look at this job": the job row decides what happens.
  */
 final class AmqpJobMessage {

@@ -3,6 +3,8 @@ package dev.sluice.api.dispatch;
 import dev.sluice.api.ApiProperties;
 import dev.sluice.common.JobMessage;
 import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.lane.LaneKey;
+import dev.sluice.db.lane.LaneRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -20,7 +22,8 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 /**
- * Puts stored jobs on their model's queue and records which ones the broker took.
+ * Puts stored jobs on their lane's queue (one per model and tenant, docs/tenants.md), enters those lanes, and records
+ * which jobs the broker took.
  *
  * <p>Call it only after the transaction that stored the jobs has committed, so that a worker
  * never receives an id it cannot find. Messages go out in chunks on one channel; a job counts as
@@ -35,7 +38,8 @@ public class JobPublisher {
     private static final Logger log = LoggerFactory.getLogger(JobPublisher.class);
 
     private final RabbitTemplate template;
-    private final ModelQueues queues;
+    private final LaneQueues queues;
+    private final LaneRepository lanes;
     private final JobRepository jobs;
     private final Duration confirmTimeout;
     private final int chunkSize;
@@ -44,7 +48,8 @@ public class JobPublisher {
 
     JobPublisher(
             ConnectionFactory connectionFactory,
-            ModelQueues queues,
+            LaneQueues queues,
+            LaneRepository lanes,
             JobRepository jobs,
             ApiProperties properties,
             MeterRegistry meters) {
@@ -56,6 +61,7 @@ public class JobPublisher {
                 returned.getReplyCode(),
                 returned.getReplyText()));
         this.queues = queues;
+        this.lanes = lanes;
         this.jobs = jobs;
         this.confirmTimeout = properties.dispatch().confirmTimeout();
         this.chunkSize = properties.dispatch().chunkSize();
@@ -107,18 +113,25 @@ public class JobPublisher {
 
     private int publishChunk(List<JobMessage> chunk) {
         long started = System.nanoTime();
-        List<String> queueNames =
-                chunk.stream().map(message -> queues.ensure(message.model())).toList();
-        List<String> confirmed = template.invoke(operations -> {
-            List<CorrelationData> pending = new ArrayList<>(chunk.size());
-            for (int i = 0; i < chunk.size(); i++) {
-                CorrelationData correlation = new CorrelationData(chunk.get(i).jobId());
-                operations.send("", queueNames.get(i), AmqpJobMessage.of(chunk.get(i)), correlation);
-                pending.add(correlation);
+        Sent sent = send(chunk);
+        List<JobMessage> confirmed = new ArrayList<>(sent.confirmed());
+        if (!sent.returned().isEmpty()) {
+            // A worker deleted an emptied lane's queue since this process declared it: declare it again and send once
+            // more; what comes back again is left for the sweeper.
+            Sent again = send(sent.returned());
+            confirmed.addAll(again.confirmed());
+            if (!again.returned().isEmpty()) {
+                log.warn(
+                        "The broker returned {} job message(s) as unroutable twice; the sweeper will publish them",
+                        again.returned().size());
             }
-            return awaitConfirms(chunk, pending);
-        });
-        jobs.markPublished(confirmed);
+        }
+        // The lanes enter only now that their messages are on the queues (docs/tenants.md): a worker taking from a
+        // lane either finds the message or sees the lane enter again.
+        lanes.enter(confirmed.stream()
+                .map(message -> new LaneKey(message.model(), message.tenantId()))
+                .toList());
+        jobs.markPublished(confirmed.stream().map(JobMessage::jobId).toList());
         log.debug(
                 "Published {} of {} job message(s) in {} ms",
                 confirmed.size(),
@@ -127,21 +140,38 @@ public class JobPublisher {
         return confirmed.size();
     }
 
-    /** The ids whose messages were acked and not returned; a return is recorded before its ack arrives. */
-    private List<String> awaitConfirms(List<JobMessage> chunk, List<CorrelationData> pending) {
+    /** What the broker did with a chunk: confirmed and not returned, or returned as unroutable. */
+    private record Sent(List<JobMessage> confirmed, List<JobMessage> returned) {}
+
+    private Sent send(List<JobMessage> chunk) {
+        List<String> queueNames =
+                chunk.stream().map(message -> queues.ensure(message.lane())).toList();
+        return template.invoke(operations -> {
+            List<CorrelationData> pending = new ArrayList<>(chunk.size());
+            for (int i = 0; i < chunk.size(); i++) {
+                CorrelationData correlation = new CorrelationData(chunk.get(i).jobId());
+                operations.send("", queueNames.get(i), AmqpJobMessage.of(chunk.get(i)), correlation);
+                pending.add(correlation);
+            }
+            return awaitConfirms(chunk, pending);
+        });
+    }
+
+    /** The messages that were acked and not returned, and those returned; a return is recorded before its ack. */
+    private Sent awaitConfirms(List<JobMessage> chunk, List<CorrelationData> pending) {
         long deadline = System.nanoTime() + confirmTimeout.toNanos();
-        List<String> confirmed = new ArrayList<>(chunk.size());
-        int returned = 0;
+        List<JobMessage> confirmed = new ArrayList<>(chunk.size());
+        List<JobMessage> returned = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
             CorrelationData correlation = pending.get(i);
             try {
                 long left = Math.max(0, deadline - System.nanoTime());
                 CorrelationData.Confirm confirm = correlation.getFuture().get(left, TimeUnit.NANOSECONDS);
                 if (confirm.ack() && correlation.getReturned() == null) {
-                    confirmed.add(chunk.get(i).jobId());
+                    confirmed.add(chunk.get(i));
                 } else if (correlation.getReturned() != null) {
-                    returned++;
-                    queues.forget(chunk.get(i).model());
+                    returned.add(chunk.get(i));
+                    queues.forget(chunk.get(i).lane());
                 }
             } catch (TimeoutException e) {
                 log.warn(
@@ -156,12 +186,6 @@ public class JobPublisher {
                 break;
             }
         }
-        if (returned > 0) {
-            log.warn(
-                    "The broker returned {} job message(s) as unroutable (was a model queue deleted?); the "
-                            + "queue will be declared again and the sweeper will publish them",
-                    returned);
-        }
-        return confirmed;
+        return new Sent(confirmed, returned);
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.api.facade;
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.job.JobService;
 import dev.sluice.api.web.ApiException;
+import dev.sluice.common.JobMessage;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.tenant.Tenant;
@@ -16,8 +17,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
- * Runs one facade call: stores it as a priority-9 single job, which jumps any batch work in the model's
- * queue, and blocks the caller's (virtual) thread until {@link JobWaiters} signals that the job finished or
+ * Runs one facade call: stores it as a single job of priority 10, which goes before its own tenant's batch work in
+ * its lane (other tenants' lanes get their fair share, docs/tenants.md), and blocks the caller's (virtual) thread until {@link JobWaiters} signals that the job finished or
  * the caller's wait is over. A caller that gives up gets a 504 naming the job; the job is not lost: it
  * finishes and stays readable at {@code GET /v1/jobs/{id}}, unless the caller asked for it to be cancelled
  * if it had not started yet.
@@ -27,8 +28,8 @@ class FacadeService {
 
     private static final Logger log = LoggerFactory.getLogger(FacadeService.class);
 
-    /** The top job priority, above anything a batch can ask for by default. */
-    static final int PRIORITY = 9;
+    /** Above any priority a client can choose: a call goes before its own tenant's batch work, and only that. */
+    static final int PRIORITY = JobMessage.SYNCHRONOUS;
 
     private final JobService jobService;
     private final JobRepository jobs;

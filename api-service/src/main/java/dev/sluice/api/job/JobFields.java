@@ -19,8 +19,8 @@ import tools.jackson.core.JsonToken;
  */
 public final class JobFields {
 
-    /** A queue name is at most 255 bytes, and a model's queue name is a prefix plus the model. */
-    static final int MAX_MODEL_BYTES = 255 - Queues.forModel("").getBytes(StandardCharsets.UTF_8).length;
+    /** A queue name is at most 255 bytes, and a lane's queue name is a prefix, the tenant and the model. */
+    static final int MAX_MODEL_BYTES = Queues.MAX_MODEL_BYTES;
 
     /** The endpoint paths Sluice runs, for messages. */
     public static final String ENDPOINTS =

@@ -110,7 +110,8 @@ public class JobService {
         if (earlier != null) {
             return jobs.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("job", earlier));
         }
-        List<JobMessage> messages = List.of(new JobMessage(jobId, request.model(), job.priority(), request.tokens()));
+        List<JobMessage> messages =
+                List.of(new JobMessage(jobId, request.model(), tenant.id(), job.priority(), request.tokens()));
         publisher.publish(messages);
         metrics.submitted(messages);
         return jobs.find(tenant.id(), jobId).orElseThrow();
@@ -133,7 +134,7 @@ public class JobService {
             models.register(List.of(model), now);
             quotas.checkQueuedJobs(tenant.id(), 1);
         });
-        publisher.publish(List.of(new JobMessage(jobId, model, priority, tokens)));
+        publisher.publish(List.of(new JobMessage(jobId, model, tenant.id(), priority, tokens)));
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobMessageCodec;
+import dev.sluice.common.TokenEstimate;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -12,7 +13,7 @@ class AmqpJobMessageTest {
 
     @Test
     void carriesTheSharedJsonBodyAsAPersistentPrioritisedMessage() {
-        JobMessage job = new JobMessage("job_abc", "openai/gpt-4o-mini \"x\"", 7);
+        JobMessage job = new JobMessage("job_abc", "openai/gpt-4o-mini \"x\"", "tenant_1", 7, TokenEstimate.UNKNOWN);
 
         Message message = AmqpJobMessage.of(job);
 
@@ -23,6 +24,6 @@ class AmqpJobMessageTest {
         assertThat(message.getMessageProperties().getPriority()).isEqualTo(7);
         assertThat(message.getMessageProperties().getMessageId()).isEqualTo("job_abc");
         assertThat(message.getMessageProperties().getHeaders()).doesNotContainKey("__TypeId__");
-        assertThat(JobMessageCodec.decode(message.getBody(), "other")).contains(job);
+        assertThat(JobMessageCodec.decode(message.getBody(), "other", "other")).contains(job);
     }
 }

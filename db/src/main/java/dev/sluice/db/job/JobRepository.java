@@ -3,6 +3,7 @@ package dev.sluice.db.job;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.Timestamps;
+import dev.sluice.db.lane.LaneKey;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -62,7 +63,7 @@ public class JobRepository {
      * bounce off the claim. Two ordered branches, so each walks its own partial index and stops at the limit.
      */
     private static final String UNPUBLISHED_DUE = """
-            (SELECT id, model, priority, prompt_tokens_estimate, max_output_tokens FROM jobs
+            (SELECT id, model, tenant_id, priority, prompt_tokens_estimate, max_output_tokens FROM jobs
               WHERE status = 'queued' AND published_at IS NULL AND created_at < :createdBefore
                 AND (not_before IS NULL OR not_before <= now())
                 AND NOT EXISTS (SELECT 1 FROM batches b
@@ -70,7 +71,7 @@ public class JobRepository {
               ORDER BY created_at
               LIMIT :limit)
             UNION ALL
-            (SELECT id, model, priority, prompt_tokens_estimate, max_output_tokens FROM jobs
+            (SELECT id, model, tenant_id, priority, prompt_tokens_estimate, max_output_tokens FROM jobs
               WHERE status = 'queued' AND rescued_at IS NOT NULL AND published_at < rescued_at
                 AND (not_before IS NULL OR not_before <= now())
               ORDER BY rescued_at
@@ -98,11 +99,19 @@ public class JobRepository {
     private static final String FORGET_LOST_MESSAGES = """
             UPDATE jobs SET published_at = NULL
              WHERE id IN (SELECT id FROM jobs
-                           WHERE status = 'queued' AND model = :model
+                           WHERE status = 'queued' AND model = :model AND tenant_id = :tenantId
                              AND published_at < now() - :republishAfterMillis * interval '1 millisecond'
                              AND (not_before IS NULL OR not_before <= now())
                            ORDER BY published_at
                            LIMIT :limit)
+            """;
+
+    /** Lanes with queued, due jobs published long ago: whose messages may have been lost. */
+    private static final String LANES_WITH_OLD_MESSAGES = """
+            SELECT DISTINCT model, tenant_id FROM jobs
+             WHERE status = 'queued'
+               AND published_at < now() - :republishAfterMillis * interval '1 millisecond'
+               AND (not_before IS NULL OR not_before <= now())
             """;
 
     private final JdbcClient jdbc;
@@ -176,8 +185,12 @@ public class JobRepository {
                 .param("createdBefore", Timestamps.bind(createdBefore))
                 .param("now", Timestamps.bind(now))
                 .param("limit", limit)
-                .query((rs, n) ->
-                        new JobMessage(rs.getString("id"), rs.getString("model"), rs.getInt("priority"), tokens(rs)))
+                .query((rs, n) -> new JobMessage(
+                        rs.getString("id"),
+                        rs.getString("model"),
+                        rs.getString("tenant_id"),
+                        rs.getInt("priority"),
+                        tokens(rs)))
                 .list();
     }
 
@@ -197,13 +210,22 @@ public class JobRepository {
         return jdbc.sql(MARK_PUBLISHED).param("ids", ids.toArray(String[]::new)).update();
     }
 
+    /** The lanes (model, tenant) with queued, due jobs published more than {@code republishAfter} ago. */
+    public List<LaneKey> lanesWithOldMessages(Duration republishAfter) {
+        return jdbc.sql(LANES_WITH_OLD_MESSAGES)
+                .param("republishAfterMillis", republishAfter.toMillis())
+                .query((rs, n) -> new LaneKey(rs.getString("model"), rs.getString("tenant_id")))
+                .list();
+    }
+
     /**
-     * Marks up to {@code limit} queued, due jobs of {@code model} published more than {@code republishAfter} ago
-     * as unpublished again (their messages are gone); returns how many.
+     * Marks up to {@code limit} queued, due jobs of the lane published more than {@code republishAfter} ago as
+     * unpublished again (their messages are gone); returns how many.
      */
-    public int forgetLostMessages(String model, Duration republishAfter, int limit) {
+    public int forgetLostMessages(LaneKey lane, Duration republishAfter, int limit) {
         return jdbc.sql(FORGET_LOST_MESSAGES)
-                .param("model", model)
+                .param("model", lane.model())
+                .param("tenantId", lane.tenantId())
                 .param("republishAfterMillis", republishAfter.toMillis())
                 .param("limit", limit)
                 .update();

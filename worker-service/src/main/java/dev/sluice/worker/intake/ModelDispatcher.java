@@ -1,41 +1,48 @@
 package dev.sluice.worker.intake;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobMessageCodec;
 import dev.sluice.common.Queues;
+import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.worker.execution.JobExecutor;
 import dev.sluice.worker.pacing.GlobalPacer;
 import dev.sluice.worker.pacing.Grant;
 import dev.sluice.worker.pacing.ModelLimits;
 import dev.sluice.worker.pacing.Sleeper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.ChannelProxy;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Drains one model's queue on this worker, one thread per model, so a saturated or paused model never
- * holds up another. It <em>pulls</em>: while the queue has work it first waits until the pacer has room for a
- * request ({@link GlobalPacer#room}), then takes as many messages ({@code basic.get}) as there is room for, and
- * asks for their grants in one decision with the tokens each one's estimate reserves. So the messages it runs are
- * the highest-priority ones waiting when a slot opens, and a message waits in this worker only while its tokens do
- * not fit yet (at most the slots of one opening). When the queue runs dry it waits for the broker to push the next
- * message (a consumer with a prefetch of one, {@link #awaitDelivery}): an idle model costs no polling, and a new
- * job is picked up the moment it is published; that one message is then held while it waits for its grant.
+ * Drains one model's lanes on this worker (a lane is one tenant's queue for the model), one thread per model, so a
+ * saturated or paused model never holds up another. It <em>pulls</em>: while the model has work it first waits
+ * until the pacer has room for a request ({@link GlobalPacer#room}), then takes as many messages as there is room
+ * for, lane by lane in weighted fair share ({@link #take}, {@link FairShare}), and asks for their grants in one
+ * decision with the tokens each one's estimate reserves. So which tenant's job goes is decided when a slot opens,
+ * and within a lane the broker's priority order decides which of the tenant's jobs. A message waits in this worker
+ * only while its tokens do not fit yet (at most the slots of one opening). When every lane is empty the dispatcher
+ * sleeps until the intake {@link #ring rings} it (a lane of the model entered: PostgreSQL notifies every worker), so
+ * an idle model costs no polling and no broker round trip, and a new job is picked up within milliseconds.
  *
  * <p>Each message runs on a virtual thread of its own and is acked on this dispatcher's channel once
  * {@link JobExecutor#execute} returns, that is after the job's outcome is committed. If the channel is lost,
@@ -47,10 +54,17 @@ final class ModelDispatcher implements Runnable {
 
     private static final Duration PAUSED_POLL = Duration.ofMillis(500);
     private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
+    /** An idle dispatcher looks again this often even unrung; the intake rings it within a second anyway. */
+    private static final Duration IDLE_WAIT = Duration.ofMinutes(1);
 
     private final String model;
-    private final String queue;
     private final ConnectionFactory connections;
+    private final LaneRepository lanes;
+    private final TransactionTemplate transaction;
+    private final Semaphore bell = new Semaphore(0);
+    /** The tenants whose lanes this dispatcher has taken from: the lane queues to delete when it is released. */
+    private final Set<String> tenantsSeen = ConcurrentHashMap.newKeySet();
+
     private final GlobalPacer pacer;
     private final ModelLimits limits;
     private final JobExecutor executor;
@@ -66,14 +80,17 @@ final class ModelDispatcher implements Runnable {
     ModelDispatcher(
             String model,
             ConnectionFactory connections,
+            LaneRepository lanes,
+            TransactionTemplate transaction,
             GlobalPacer pacer,
             ModelLimits limits,
             JobExecutor executor,
             Sleeper sleeper,
             InFlight inFlight) {
         this.model = model;
-        this.queue = Queues.forModel(model);
         this.connections = connections;
+        this.lanes = lanes;
+        this.transaction = transaction;
         this.pacer = pacer;
         this.limits = limits;
         this.executor = executor;
@@ -83,7 +100,8 @@ final class ModelDispatcher implements Runnable {
 
     @Override
     public void run() {
-        boolean busy = false;
+        // Started because the model has work: look at its lanes at once.
+        boolean busy = true;
         // Messages taken but not yet granted: their tokens did not fit yet. Each holds one in-flight permit.
         List<Held> held = new ArrayList<>();
         while (running) {
@@ -97,14 +115,11 @@ final class ModelDispatcher implements Runnable {
                 }
                 if (held.isEmpty()) {
                     if (!busy) {
-                        // Idle: wait for the broker to push the next message, which costs nothing meanwhile (and
-                        // holds no permit, so an idle dispatcher has nothing in flight).
-                        Optional<Held> first = awaitDelivery();
-                        if (first.isPresent()) {
-                            inFlight.acquire();
-                            held.add(first.get());
-                            busy = true;
-                        }
+                        // Idle: sleep until rung, which costs nothing meanwhile (and holds no permit, so an idle
+                        // dispatcher has nothing in flight); then look at the lanes.
+                        bell.tryAcquire(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                        bell.drainPermits();
+                        busy = true;
                         continue;
                     }
                     inFlight.acquire();
@@ -115,24 +130,11 @@ final class ModelDispatcher implements Runnable {
                     int room = pacer.room(model, permits);
                     inFlight.release(permits - room);
                     permits = room;
-                    while (permits > 0) {
-                        GetResponse message = channel().basicGet(queue, false);
-                        if (message == null) {
-                            break;
-                        }
-                        Optional<Held> taken =
-                                decode(message.getBody(), message.getEnvelope().getDeliveryTag(), channel);
-                        permits--;
-                        if (taken.isPresent()) {
-                            held.add(taken.get());
-                        } else {
-                            inFlight.release(1);
-                        }
-                    }
-                    inFlight.release(permits);
+                    held.addAll(take(room));
+                    inFlight.release(permits - held.size());
                     permits = 0;
                     if (held.isEmpty()) {
-                        // The queue ran dry: back to waiting for a push.
+                        // Every lane ran dry (and left): back to waiting for the bell.
                         busy = false;
                         continue;
                     }
@@ -149,7 +151,7 @@ final class ModelDispatcher implements Runnable {
                 requeue(held);
                 Thread.currentThread().interrupt();
                 return;
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 giveBack(grants, permits);
                 requeue(held);
                 log.warn("Dispatching model {} failed ({}); retrying in {}", model, e.getMessage(), AFTER_FAILURE);
@@ -164,10 +166,14 @@ final class ModelDispatcher implements Runnable {
     private record Held(JobMessage job, long tag, Channel channel) {}
 
     /** The message's job; a malformed message is dropped (acked) and logged. */
-    private Optional<Held> decode(byte[] body, long tag, Channel onChannel) {
-        Optional<JobMessage> job = JobMessageCodec.decode(body, model);
+    private Optional<Held> decode(byte[] body, long tag, String tenantId, Channel onChannel) {
+        Optional<JobMessage> job = JobMessageCodec.decode(body, model, tenantId);
         if (job.isEmpty()) {
-            log.warn("Dropping a malformed message on the queue of model {} ({} bytes, no job_id)", model, body.length);
+            log.warn(
+                    "Dropping a malformed message on the lane of model {} and tenant {} ({} bytes, no job_id)",
+                    model,
+                    tenantId,
+                    body.length);
             ack(onChannel, tag);
             return Optional.empty();
         }
@@ -175,46 +181,67 @@ final class ModelDispatcher implements Runnable {
     }
 
     /**
-     * Blocks until the queue has a message and returns it, taken: one {@code basic.get} for a message already
-     * waiting, else a consumer with a prefetch of one, so the broker pushes the next message the moment it is
-     * published — no polling, no round trip while the queue stays empty. The consumer is cancelled once it has
-     * delivered (the prefetch of one keeps it from taking a second meanwhile). Empty when the message was malformed
-     * (dropped), or when the consumer was cancelled from outside.
+     * Takes up to {@code wanted} messages from the model's lanes in fair-share order, in one transaction that holds
+     * the model's lanes ({@link LaneRepository#lock}): the lane with the lowest pass gives one message and its pass
+     * advances; a lane found empty leaves. Malformed messages are dropped and do not count.
      */
-    private Optional<Held> awaitDelivery() throws IOException, InterruptedException {
-        Channel onChannel = channel();
-        GetResponse waiting = onChannel.basicGet(queue, false);
-        if (waiting != null) {
-            return decode(waiting.getBody(), waiting.getEnvelope().getDeliveryTag(), onChannel);
-        }
-        BlockingQueue<Optional<Delivery>> bell = new LinkedBlockingQueue<>();
-        onChannel.basicQos(1);
-        String consumerTag = onChannel.basicConsume(
-                queue,
-                false,
-                (tag, delivery) -> bell.add(Optional.of(delivery)),
-                tag -> bell.add(Optional.empty()),
-                (tag, signal) -> bell.add(Optional.empty()));
-        Optional<Delivery> delivered;
-        try {
-            delivered = bell.take();
-        } finally {
-            try {
-                onChannel.basicCancel(consumerTag);
-            } catch (IOException | RuntimeException alreadyGone) {
-                // Cancelled by the broker, or the channel closed: nothing left to cancel.
+    private List<Held> take(int wanted) {
+        List<Held> taken = transaction.execute(status -> {
+            FairShare share = new FairShare(lanes.lock(model));
+            List<Held> messages = new ArrayList<>(wanted);
+            List<String> emptied = new ArrayList<>();
+            for (Optional<String> tenant = share.next();
+                    tenant.isPresent() && messages.size() < wanted;
+                    tenant = share.next()) {
+                Optional<GetResponse> message = get(tenant.get());
+                if (message.isEmpty()) {
+                    share.emptied();
+                    emptied.add(tenant.get());
+                    continue;
+                }
+                share.took();
+                tenantsSeen.add(tenant.get());
+                GetResponse got = message.get();
+                decode(got.getBody(), got.getEnvelope().getDeliveryTag(), tenant.get(), channel)
+                        .ifPresent(messages::add);
             }
+            lanes.advance(model, share.advanced());
+            lanes.leave(model, emptied);
+            return messages;
+        });
+        return taken == null ? List.of() : taken;
+    }
+
+    /** The next message of the tenant's lane; empty when the lane's queue is empty or gone. */
+    private Optional<GetResponse> get(String tenantId) {
+        String lane = Queues.forLane(model, tenantId);
+        try {
+            return Optional.ofNullable(channel().basicGet(lane, false));
+        } catch (IOException e) {
+            if (notFound(e)) {
+                // Deleted by someone: the lane leaves; the api's lost-message sweep publishes its jobs again.
+                log.warn("The queue {} is gone; its lane leaves and its jobs will be published again", lane);
+                closeChannel();
+                return Optional.empty();
+            }
+            throw new UncheckedIOException(e);
         }
-        if (delivered.isEmpty()) {
-            throw new IOException("the consumer of " + queue + " was cancelled");
-        }
-        // A delivery may also have come between the first one and the cancel (never with a prefetch of one, but a
-        // second one would stay unacked on this channel until it closes, so it is handed back at once).
-        for (Optional<Delivery> extra : bell) {
-            extra.ifPresent(d -> nack(onChannel, d.getEnvelope().getDeliveryTag()));
-        }
-        Delivery delivery = delivered.get();
-        return decode(delivery.getBody(), delivery.getEnvelope().getDeliveryTag(), onChannel);
+    }
+
+    private static boolean notFound(IOException e) {
+        return e.getCause() instanceof ShutdownSignalException signal
+                && signal.getReason() instanceof AMQP.Channel.Close close
+                && close.getReplyCode() == AMQP.NOT_FOUND;
+    }
+
+    /** Wakes the dispatcher if it sleeps for want of work: a lane of its model entered. */
+    void ring() {
+        bell.release();
+    }
+
+    /** The tenants whose lanes this dispatcher took from. */
+    Set<String> tenantsSeen() {
+        return Set.copyOf(tenantsSeen);
     }
 
     /** Hands held messages back to the broker, for this or another worker, and frees their permits. */

@@ -1,7 +1,7 @@
 package dev.sluice.worker.intake;
 
 import dev.sluice.common.Queues;
-import dev.sluice.db.model.ModelRepository;
+import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.execution.JobExecutor;
 import dev.sluice.worker.pacing.GlobalPacer;
@@ -11,53 +11,51 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Finds the models jobs were submitted for (the {@code models} table, which the api-service fills before
- * publishing a model's first job), refreshes their pacing settings, and runs one {@link ModelDispatcher}
- * per model that has work. Called every second, so a new model, a limit change or a pause reaches this worker
- * within about a second.
+ * Runs one {@link ModelDispatcher} per model that has work on this worker. A model has work while one of its lanes
+ * waits (the {@code lanes} table, V25). A lane that enters rings every worker through PostgreSQL ({@link LaneBell},
+ * {@link #wake}): the model's dispatcher starts, or wakes if it sleeps, within milliseconds. Every second
+ * {@link #runOnce} also refreshes the models' pacing settings (so a limit change or a pause reaches this worker within
+ * about a second) and rings the dispatchers of every model with a lane waiting, which covers a notification missed
+ * while the listening connection was down.
  *
  * <p>A dispatcher holds a thread and a broker channel. One that has started no job for
- * {@code sluice.intake.idle-release}, has none in flight, and whose model has no due queued job in PostgreSQL is
- * stopped; the model's dispatcher starts again at the first run that finds a due queued job of it (PostgreSQL
- * holds every job before its message is published, so no message waits unseen). At start, only models with due
- * work get one. So the channels a worker holds follow the models with work, not every model ever used.
+ * {@code sluice.intake.idle-release}, has none in flight, and whose model has no lane waiting is stopped, and the
+ * lane queues it emptied are deleted (only while still empty and with no lane waiting: an api-service that
+ * publishes meanwhile gets its message back and declares the queue again). So the channels, threads and queues
+ * follow the lanes with work, not every model and tenant ever seen.
  */
 @Component
 public class ModelIntake {
-
     private static final Logger log = LoggerFactory.getLogger(ModelIntake.class);
 
     private final ModelLimits limits;
+    private final LaneRepository lanes;
+    private final TransactionTemplate transaction;
     private final AmqpAdmin admin;
     private final ConnectionFactory connectionFactory;
     private final JobExecutor executor;
     private final GlobalPacer pacer;
     private final Sleeper sleeper;
     private final int maxInFlight;
-    private final ModelRepository models;
     private final InstantSource clock;
     private final Duration idleRelease;
     private final IdleDispatchers idleDispatchers;
     private final JobSlots slots;
-    private final Map<String, ModelDispatcher> dispatchers = new LinkedHashMap<>();
-    /** The models of the last run; null before the first, when every model waits for due work. */
-    private Set<String> seen;
+    private final Map<String, ModelDispatcher> dispatchers = new ConcurrentHashMap<>();
 
     private boolean stopped;
 
@@ -69,10 +67,12 @@ public class ModelIntake {
             GlobalPacer pacer,
             Sleeper sleeper,
             WorkerProperties properties,
-            ModelRepository models,
+            LaneRepository lanes,
+            TransactionTemplate transaction,
             InstantSource clock,
             JobSlots slots) {
-        this.models = models;
+        this.lanes = lanes;
+        this.transaction = transaction;
         this.clock = clock;
         this.idleRelease = properties.intake().idleRelease();
         this.idleDispatchers = new IdleDispatchers(idleRelease);
@@ -89,62 +89,67 @@ public class ModelIntake {
     /** Allows dispatching again after {@link #stop} (a context that is stopped and started again). */
     public synchronized void start() {
         stopped = false;
-        seen = null;
     }
 
     /**
      * Refreshes the models' settings, releases the dispatchers that have been idle for
-     * {@code sluice.intake.idle-release}, and starts a dispatcher for each model that has none and either is new
-     * (its row appeared since the last run: the api-service adds it just before publishing its first job) or has a
-     * queued job due. Returns how many dispatchers were started.
+     * {@code sluice.intake.idle-release}, and rings (or starts) the dispatcher of each model with a lane waiting.
+     * Returns how many dispatchers were started.
      */
-    public synchronized int runOnce() {
-        Set<String> models = limits.refresh().keySet();
-        if (stopped) {
-            return 0;
-        }
-        releaseIdle();
-        Set<String> waiting = new HashSet<>();
-        Set<String> fresh = new HashSet<>();
-        for (String model : models) {
-            if (!dispatchers.containsKey(model)) {
-                waiting.add(model);
-                if (seen != null && !seen.contains(model)) {
-                    fresh.add(model);
+    public int runOnce() {
+        limits.refresh();
+        Set<String> withWork = lanes.modelsWithLanes();
+        synchronized (this) {
+            if (stopped) {
+                return 0;
+            }
+            releaseIdle(withWork);
+            int added = 0;
+            for (String model : new TreeSet<>(withWork)) {
+                ModelDispatcher dispatcher = dispatchers.get(model);
+                if (dispatcher != null) {
+                    dispatcher.ring();
+                } else if (startDispatcher(model)) {
+                    added++;
                 }
             }
+            return added;
         }
-        seen = new HashSet<>(models);
-        Set<String> toStart = new TreeSet<>(fresh);
-        waiting.removeAll(fresh);
-        // At start, and for released models: only those with work, so no channel is held for a model without any.
-        toStart.addAll(this.models.withDueWork(waiting));
-        int added = 0;
-        for (String model : toStart) {
-            if (startDispatcher(model)) {
-                added++;
-            }
-        }
-        return added;
     }
 
-    private void releaseIdle() {
+    /**
+     * A lane of {@code model} entered: wakes its dispatcher, or starts one (after reading the model's settings, so
+     * that its first grant already holds its limits).
+     */
+    public void wake(String model) {
+        ModelDispatcher dispatcher = dispatchers.get(model);
+        if (dispatcher != null) {
+            dispatcher.ring();
+            return;
+        }
+        limits.refresh();
+        synchronized (this) {
+            if (!stopped && !dispatchers.containsKey(model)) {
+                startDispatcher(model);
+            }
+        }
+    }
+
+    /** Rings every dispatcher: notifications may have been missed (the listening connection was down). */
+    public void wakeAll() {
+        dispatchers.values().forEach(ModelDispatcher::ring);
+    }
+
+    private void releaseIdle(Set<String> withWork) {
         Instant now = clock.instant();
         List<String> idle = new ArrayList<>();
         dispatchers.forEach((model, dispatcher) -> {
-            if (idleDispatchers.idleLongEnough(model, dispatcher.started(), dispatcher.inFlight(), now)) {
+            if (!withWork.contains(model)
+                    && idleDispatchers.idleLongEnough(model, dispatcher.started(), dispatcher.inFlight(), now)) {
                 idle.add(model);
             }
         });
-        if (idle.isEmpty()) {
-            return;
-        }
-        // Work that is due keeps its dispatcher (a paused model's too): it would only be started again.
-        Set<String> busy = this.models.withDueWork(idle);
         for (String model : idle) {
-            if (busy.contains(model)) {
-                continue;
-            }
             ModelDispatcher dispatcher = dispatchers.remove(model);
             if (dispatcher.inFlight() > 0) {
                 // A message was taken since the check: leave it running, look again next time.
@@ -153,30 +158,66 @@ public class ModelIntake {
             }
             dispatcher.stop();
             idleDispatchers.forget(model);
+            int deleted = deleteEmptyLanes(model, dispatcher.tenantsSeen());
             log.info(
-                    "Released the dispatcher of model {}: no work for {}; it starts again when work arrives",
+                    "Released the dispatcher of model {} and {} empty lane queue(s): no work for {}; it starts again "
+                            + "when a lane enters",
                     model,
+                    deleted,
                     idleRelease);
         }
     }
 
-    private boolean startDispatcher(String model) {
+    /**
+     * Deletes the queues of the model's lanes that do not wait, if still empty, under the model's lane lock: no
+     * worker takes from them meanwhile, and a lane entering after the check has its message on the queue already
+     * (the api-service enters a lane only after its message is confirmed), so the delete then refuses.
+     */
+    private int deleteEmptyLanes(String model, Set<String> tenants) {
+        if (tenants.isEmpty()) {
+            return 0;
+        }
         try {
-            // Declared exactly as the api-service declares it; declaring an existing queue with equal
-            // arguments is a no-op, so either side may come first.
-            admin.declareQueue(
-                    new Queue(Queues.forModel(model), true, false, false, new HashMap<>(Queues.arguments())));
+            Integer deleted = transaction.execute(status -> {
+                lanes.lock(model);
+                Set<String> waiting = lanes.tenantsWaiting(model);
+                int count = 0;
+                for (String tenant : tenants) {
+                    if (!waiting.contains(tenant) && deleteIfEmpty(Queues.forLane(model, tenant))) {
+                        count++;
+                    }
+                }
+                return count;
+            });
+            return deleted == null ? 0 : deleted;
+        } catch (RuntimeException e) {
+            log.debug("Could not delete the empty lane queues of model {}: {}", model, e.toString());
+            return 0;
+        }
+    }
+
+    private boolean deleteIfEmpty(String queue) {
+        try {
+            admin.deleteQueue(queue, true, true);
+            return true;
         } catch (AmqpException e) {
-            log.warn(
-                    "Cannot declare the queue of model {} yet (retrying at the next discovery): {}",
-                    model,
-                    e.getMessage());
-            // Not seen yet, so that the next run tries it again even without due work.
-            seen.remove(model);
+            // Not empty after all (a message arrived), or already gone.
+            log.debug("Lane queue {} kept: {}", queue, e.getMessage());
             return false;
         }
+    }
+
+    private boolean startDispatcher(String model) {
         ModelDispatcher dispatcher = new ModelDispatcher(
-                model, connectionFactory, pacer, limits, executor, sleeper, slots.forModel(maxInFlight));
+                model,
+                connectionFactory,
+                lanes,
+                transaction,
+                pacer,
+                limits,
+                executor,
+                sleeper,
+                slots.forModel(maxInFlight));
         dispatcher.start();
         dispatchers.put(model, dispatcher);
         log.info(
@@ -189,7 +230,7 @@ public class ModelIntake {
     }
 
     /** The models this worker dispatches. */
-    public synchronized Set<String> consumedModels() {
+    public Set<String> consumedModels() {
         return Set.copyOf(dispatchers.keySet());
     }
 

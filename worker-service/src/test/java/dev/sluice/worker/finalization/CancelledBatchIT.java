@@ -111,13 +111,13 @@ class CancelledBatchIT extends SettlementTest {
         SubmittedBatch cancelled = submissions.batch().chats(model, 3).store();
         assertThat(cancel(cancelled)).isEqualTo(3);
         cancelled.messages().forEach(submissions::publish);
-        // A job published after the cancelled ones shows the worker has reached them.
+        // Another tenant's job: the worker takes from both lanes, and the cancelled ones' lane ends empty.
         SubmittedBatch control = submissions.batch().chat(model, "still runs").submit();
 
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> batch(control).status() == BatchStatus.COMPLETED
                         && batch(control).requestCompleted() == 1
-                        && readyMessages(model) == 0);
+                        && readyMessages(model, cancelled.tenantId()) == 0);
         await().during(Duration.ofMillis(500))
                 .atMost(Duration.ofSeconds(5))
                 .until(() -> SIMULATOR.stats().model(model).requests() == 1);
@@ -144,8 +144,8 @@ class CancelledBatchIT extends SettlementTest {
         return cancelled == null ? 0 : cancelled;
     }
 
-    private long readyMessages(String model) {
-        QueueInformation info = amqp.getQueueInfo(Queues.forModel(model));
+    private long readyMessages(String model, String tenantId) {
+        QueueInformation info = amqp.getQueueInfo(Queues.forLane(model, tenantId));
         return info == null ? 0 : info.getMessageCount();
     }
 }

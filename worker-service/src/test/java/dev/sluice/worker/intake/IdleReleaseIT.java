@@ -4,22 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.common.JobStatus;
+import dev.sluice.common.Queues;
 import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.WorkerIntegrationTest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /**
  * A model's dispatcher (its thread and broker channel) is released once the model has had no work for
- * {@code sluice.intake.idle-release}, and starts again when a job of the model is queued: the job still runs.
+ * {@code sluice.intake.idle-release}, with the lane queues it emptied, and starts again when a lane of the model
+ * enters: the job still runs.
  */
 @TestPropertySource(properties = "sluice.intake.idle-release=1s")
 class IdleReleaseIT extends WorkerIntegrationTest {
 
     @Autowired
     ModelIntake intake;
+
+    @Autowired
+    AmqpAdmin amqp;
 
     @Test
     void anIdleDispatcherIsReleasedAndStartsAgainWhenWorkArrives() {
@@ -32,14 +38,15 @@ class IdleReleaseIT extends WorkerIntegrationTest {
         await("the idle dispatcher released")
                 .atMost(Duration.ofSeconds(15))
                 .until(() -> !intake.consumedModels().contains(model));
+        assertThat(amqp.getQueueInfo(Queues.forLane(model, first.tenantId())))
+                .as("the emptied lane's queue is deleted with the dispatcher")
+                .isNull();
 
-        // As the api-service does: the job is stored (queued and due) before its message is published.
         SubmittedBatch second =
-                submissions.batch().chat(model, "after the pause").store();
-        await("the dispatcher started again for the queued job")
+                submissions.batch().chat(model, "after the pause").submit();
+        await("the dispatcher started again when the lane entered")
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> intake.consumedModels().contains(model));
-        second.messages().forEach(submissions::publish);
         awaitSucceeded(second);
         assertThat(job(second, second.jobIds().getFirst()).attempts()).isOne();
     }

@@ -1,0 +1,163 @@
+package dev.sluice.db.lane;
+
+import dev.sluice.db.Timestamps;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The {@code lanes} table (V25): the lanes that have work waiting, with their fair-share pass. The api-service
+ * {@link #enter enters} a lane once the broker has confirmed messages on its queue; a worker {@link #lock locks} a
+ * model's lanes while it takes messages from them in the order of their pass, then {@link #advance advances} the
+ * lanes it took from and {@link #leave removes} those it found empty, in the same transaction. docs/tenants.md
+ * tells the rule.
+ *
+ * <p>Why no message is stranded: a publisher enters the lane only after its message is on the queue, and its upsert
+ * of a lane row waits for the worker holding that row; so either the worker's take sees the message, or the upsert
+ * comes after the worker's delete and enters the lane again (which rings the workers).
+ */
+@Repository
+public class LaneRepository {
+
+    /**
+     * A new lane's pass is the lowest of the lanes waiting: it goes in the next round, with no credit from before.
+     * An existing lane is only touched, which makes the upsert wait for a worker that holds the row.
+     */
+    private static final String ENTER = """
+            INSERT INTO lanes (model, tenant_id, pass)
+            SELECT v.model, v.tenant_id, coalesce((SELECT min(l.pass) FROM lanes l WHERE l.model = v.model), 0)
+              FROM unnest(:models::text[], :tenants::text[]) AS v (model, tenant_id)
+            ON CONFLICT (model, tenant_id) DO UPDATE SET published_at = now()
+            """;
+
+    private static final String LOCK_MODEL = """
+            SELECT pg_advisory_xact_lock(hashtextextended('sluice.lanes:' || :model, 0))
+            """;
+
+    private static final String LOCK_LANES = """
+            SELECT l.tenant_id, l.pass, coalesce(t.weight, 1) AS weight
+              FROM lanes l LEFT JOIN tenants t ON t.id = l.tenant_id
+             WHERE l.model = :model
+             ORDER BY l.pass, l.tenant_id
+               FOR UPDATE OF l
+            """;
+
+    private static final String ADVANCE = """
+            UPDATE lanes l SET pass = v.pass
+              FROM unnest(:tenants::text[], :passes::float8[]) AS v (tenant_id, pass)
+             WHERE l.model = :model AND l.tenant_id = v.tenant_id
+            """;
+
+    private static final String LEAVE = """
+            DELETE FROM lanes WHERE model = :model AND tenant_id = ANY(:tenants::text[])
+            """;
+
+    private static final String WITH_LANES = """
+            SELECT DISTINCT model FROM lanes
+            """;
+
+    private static final String TENANTS_OF = """
+            SELECT tenant_id FROM lanes WHERE model = :model
+            """;
+
+    private static final String WAITING = """
+            SELECT l.model, l.tenant_id, t.name AS tenant_name, coalesce(t.weight, 1) AS weight, l.entered_at,
+                   coalesce(sum(coalesce(t.weight, 1)) OVER (PARTITION BY l.model), 1) AS model_weight,
+                   (SELECT count(*) FROM jobs j
+                     WHERE j.status = 'queued' AND j.model = l.model AND j.tenant_id = l.tenant_id) AS queued
+              FROM lanes l LEFT JOIN tenants t ON t.id = l.tenant_id
+             ORDER BY l.model, l.pass, l.tenant_id
+            """;
+
+    private final JdbcClient jdbc;
+
+    public LaneRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Enters these lanes (after their messages were confirmed): a lane not waiting yet enters with the lowest pass
+     * of its model's waiting lanes, and rings the workers when the transaction commits.
+     */
+    public void enter(Collection<LaneKey> lanes) {
+        if (lanes.isEmpty()) {
+            return;
+        }
+        // Each lane once, in one order for every publisher, so two upserts never wait for each other in a cycle.
+        TreeSet<LaneKey> unique =
+                new TreeSet<>(Comparator.comparing(LaneKey::model).thenComparing(LaneKey::tenantId));
+        unique.addAll(lanes);
+        List<LaneKey> sorted = List.copyOf(unique);
+        jdbc.sql(ENTER)
+                .param("models", sorted.stream().map(LaneKey::model).toArray(String[]::new))
+                .param("tenants", sorted.stream().map(LaneKey::tenantId).toArray(String[]::new))
+                .update();
+    }
+
+    /**
+     * Locks {@code model}'s lanes for the rest of the caller's transaction and returns those waiting, lowest pass
+     * first. Workers taking from the model wait for each other here, and a publisher entering one of the lanes
+     * waits for the transaction to end.
+     */
+    public List<Lane> lock(String model) {
+        jdbc.sql(LOCK_MODEL).param("model", model).query().singleRow();
+        return jdbc.sql(LOCK_LANES)
+                .param("model", model)
+                .query((rs, n) -> new Lane(rs.getString("tenant_id"), rs.getDouble("pass"), rs.getInt("weight")))
+                .list();
+    }
+
+    /** Sets the passes of lanes taken from; call under {@link #lock}. */
+    public void advance(String model, Map<String, Double> passes) {
+        if (passes.isEmpty()) {
+            return;
+        }
+        List<String> tenants = List.copyOf(passes.keySet());
+        jdbc.sql(ADVANCE)
+                .param("model", model)
+                .param("tenants", tenants.toArray(String[]::new))
+                .param("passes", tenants.stream().map(passes::get).toArray(Double[]::new))
+                .update();
+    }
+
+    /** Removes lanes found empty; call under {@link #lock}. */
+    public void leave(String model, Collection<String> tenants) {
+        if (tenants.isEmpty()) {
+            return;
+        }
+        jdbc.sql(LEAVE)
+                .param("model", model)
+                .param("tenants", tenants.toArray(String[]::new))
+                .update();
+    }
+
+    /** The models with a lane waiting. */
+    public Set<String> modelsWithLanes() {
+        return Set.copyOf(jdbc.sql(WITH_LANES).query(String.class).list());
+    }
+
+    /** The tenants with a lane of {@code model} waiting; under {@link #lock}, no lane enters meanwhile. */
+    public Set<String> tenantsWaiting(String model) {
+        return Set.copyOf(
+                jdbc.sql(TENANTS_OF).param("model", model).query(String.class).list());
+    }
+
+    /** Every waiting lane with its tenant's share of the model, for operators. */
+    public List<WaitingLane> waiting() {
+        return jdbc.sql(WAITING)
+                .query((rs, n) -> new WaitingLane(
+                        rs.getString("model"),
+                        rs.getString("tenant_id"),
+                        rs.getString("tenant_name"),
+                        rs.getInt("weight"),
+                        rs.getInt("weight") / rs.getDouble("model_weight"),
+                        Timestamps.read(rs, "entered_at"),
+                        rs.getLong("queued")))
+                .list();
+    }
+}
