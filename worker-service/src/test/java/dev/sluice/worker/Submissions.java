@@ -122,7 +122,8 @@ public class Submissions {
     /** A batch being described: one job per call, in line order. */
     public final class BatchBuilder {
 
-        private final String tenantId = Ids.tenant();
+        private String tenantId = Ids.tenant();
+        private boolean newTenant = true;
         private final String batchId = Ids.batch();
         private final List<NewJob> lines = new ArrayList<>();
         private int priority;
@@ -134,6 +135,13 @@ public class Submissions {
         public BatchBuilder webhook(String url, String secret) {
             webhookUrl = url;
             webhookSecret = secret;
+            return this;
+        }
+
+        /** Submits for a tenant stored by an earlier batch instead of a new one. */
+        public BatchBuilder ofTenant(String existingTenantId) {
+            tenantId = existingTenantId;
+            newTenant = false;
             return this;
         }
 
@@ -203,7 +211,9 @@ public class Submissions {
             Set<String> modelNames =
                     new TreeSet<>(lines.stream().map(NewJob::model).toList());
             transaction.executeWithoutResult(status -> {
-                tenant(tenantId, "test tenant", webhookSecret);
+                if (newTenant) {
+                    tenant(tenantId, "test tenant", webhookSecret);
+                }
                 batches.insert(new NewBatch(
                         batchId,
                         tenantId,
