@@ -11,7 +11,7 @@
 #                which is what first-come-first-served across tenants did before lanes (the reference).
 #
 # For each row it prints B's time from its POST until its batch reads `completed`, A's time, the simulator's
-# 429s and its max requests in any window. Ideals: with fair share B gets N/2 per W while both wait,
+# 429s and its max requests in any window, and how the sends split between A and B in each W after B's POST. Ideals: with fair share B gets N/2 per W while both wait,
 #   fair ideal = ceil(B / (N/2)) * W                    (30 jobs at 15/6s: 24 s)
 #   FCFS ideal = ceil((A + B) / N) * W - DELAY          (240 + 30 at 15/6s, 3 s later: 105 s)
 # each plus about one latency. Own database and vhost (sluice_fairness, sluice-fairness), dropped at the end.
@@ -73,15 +73,22 @@ run_row() {   # run_row <label> <key of B's submitter>
     took_b=$(wait_done "$key_b" "$id_b" "$t_b")
     took_a=$(wait_done "$KEY" "$id_a" "$t_a")
     stats=$(curl_json "$SIM/__stats")
-    printf '%-11s %8.1f s %8.1f s %8s %8s\n' "$label" "$took_b" "$took_a" \
+    # Sends (jobs started) in each W after B's POST, A's/B's, while B had work: its share in each window.
+    split=$(psql_q "SELECT string_agg(a || '/' || b, ' ' ORDER BY w) FROM (
+        SELECT floor(extract(epoch FROM started_at - to_timestamp($t_b)) / $W) AS w,
+               count(*) FILTER (WHERE batch_id = '$id_a') AS a, count(*) FILTER (WHERE batch_id = '$id_b') AS b
+          FROM jobs WHERE batch_id IN ('$id_a', '$id_b') AND started_at >= to_timestamp($t_b)
+           AND started_at <= (SELECT max(started_at) FROM jobs WHERE batch_id = '$id_b')
+         GROUP BY 1) s")
+    printf '%-11s %8.1f s %8.1f s %8s %8s   %s\n' "$label" "$took_b" "$took_a" \
         "$(jq -r '.totals.rate_limited' <<<"$stats")" \
-        "$(jq -r --arg m "$MODEL" '.models[$m].max_in_any_window // 0' <<<"$stats")"
+        "$(jq -r --arg m "$MODEL" '.models[$m].max_in_any_window // 0' <<<"$stats")" "$split"
 }
 
 FAIR_IDEAL=$(calc "int(($B + $N / 2 - 1) / ($N / 2)) * $W")
 FCFS_IDEAL=$(calc "int(($A + $B + $N - 1) / $N) * $W - $DELAY")
 echo "fairness: $LIMIT, A=$A jobs, B=$B jobs ${DELAY}s later, $WORKERS worker(s), $JARS_DESC"
-printf '%-11s %10s %10s %8s %8s\n' row "B done" "A done" 429s max/W
+printf '%-11s %10s %10s %8s %8s   %s\n' row "B done" "A done" 429s max/W "sends A/B per ${W}s after B's POST, until B's last"
 run_row "fair share" "$KEY_B"
 run_row "one lane" "$KEY"
 printf 'ideals: B with fair share %s s, B first-come-first-served %s s (each + ~1 s latency)\n' "$FAIR_IDEAL" "$FCFS_IDEAL"
