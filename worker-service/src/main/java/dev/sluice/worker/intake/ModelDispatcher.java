@@ -36,9 +36,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Drains one model's lanes on this worker (a lane is one tenant's queue for the model), one thread per model, so a
  * saturated or paused model never holds up another. It <em>pulls</em>: while the model has work it first waits
- * until the pacer has room for a request ({@link GlobalPacer#room}), then takes as many messages as there is room
- * for, lane by lane in weighted fair share ({@link #take}, {@link FairShare}), and asks for their grants in one
- * decision with the tokens each one's estimate reserves. So which tenant's job goes is decided when a slot opens,
+ * until the pacer has room for a request ({@link GlobalPacer#room}), then, holding the model's lanes, takes as many
+ * messages as there is room for, lane by lane in weighted fair share ({@link #take}, {@link FairShare}), and grants
+ * them in one decision with the tokens each one's estimate reserves. So which tenant's job goes is decided when a
+ * slot opens, and no other worker takes messages for the same room,
  * and within a lane the broker's priority order decides which of the tenant's jobs. A message waits in this worker
  * only while its tokens do not fit yet (at most the slots of one opening). When every lane is empty the dispatcher
  * sleeps until the intake {@link #ring rings} it (a lane of the model entered: PostgreSQL notifies every worker), so
