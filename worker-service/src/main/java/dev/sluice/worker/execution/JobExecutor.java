@@ -66,6 +66,7 @@ public class JobExecutor {
     private final RetryPolicy policy;
     private final Sleeper sleeper;
     private final DoubleSupplier roll;
+    private final BatchEndChecks batchEnds;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     @Autowired
@@ -93,6 +94,7 @@ public class JobExecutor {
         this.policy = new RetryPolicy(properties.retry());
         this.sleeper = sleeper;
         this.roll = () -> ThreadLocalRandom.current().nextDouble();
+        this.batchEnds = new BatchEndChecks(finalizer::afterJobFinished);
     }
 
     /** {@code parts}' collaborators and policy, waiting with {@code sleeper} and rolling backoffs with {@code roll}. */
@@ -109,6 +111,7 @@ public class JobExecutor {
         this.policy = parts.policy;
         this.sleeper = sleeper;
         this.roll = roll;
+        this.batchEnds = parts.batchEnds;
     }
 
     /** An executor of the same parts that waits with {@code sleeper} and rolls backoffs with {@code roll} (tests). */
@@ -269,7 +272,7 @@ public class JobExecutor {
         String batchId = claim.job().batchId();
         metrics.finished(claim.job(), succeeded, outcome);
         if (claims.finish(claim, succeeded, outcome) && batchId != null) {
-            finalizer.afterJobFinished(batchId);
+            batchEnds.jobFinished(batchId);
         }
         return Optional.empty();
     }
