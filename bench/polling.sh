@@ -77,6 +77,7 @@ curl_json -X POST "$API/admin/pause" -H "Authorization: Bearer $ADMIN_KEY" -H 'C
     -d "{\"model\":\"$PAUSED\"}" >/dev/null
 SMALL=$(batch 10 "$PAUSED")
 log "reference 2: $POLLERS pollers for $DURATION s on the 10-job batch $SMALL (paused model): $(counts "$SMALL")"
+poll "$SMALL" 5 >/dev/null   # warm-up (JIT, connections), not counted: the reference must not measure a cold api
 read -r small_rps small_p50 small_p99 small_err small_n < <(poll "$SMALL" "$DURATION")
 
 log "writing the $LINES-line batch body ..."
