@@ -96,7 +96,7 @@ public class JobExecutor {
         this.sleeper = sleeper;
         this.roll = () -> ThreadLocalRandom.current().nextDouble();
         this.batchEnds = new BatchEndChecks(finalizer::afterJobFinished);
-        this.sendTimes = new SendTimes(pacer);
+        this.sendTimes = new SendTimes(pacer::sent);
     }
 
     /** {@code parts}' collaborators and policy, waiting with {@code sleeper} and rolling backoffs with {@code roll}. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +25,11 @@ final class SendTimes {
     /** One request's send time. */
     private record Sent(Grant grant, long nanos) {}
 
-    private final GlobalPacer pacer;
+    private final ObjLongConsumer<Grant> pacer;
     private final Map<String, Coalescer<Sent, Boolean>> byModel = new ConcurrentHashMap<>();
 
-    SendTimes(GlobalPacer pacer) {
+    /** Records with {@code pacer} ({@link GlobalPacer#sent} in production). */
+    SendTimes(ObjLongConsumer<Grant> pacer) {
         this.pacer = pacer;
     }
 
@@ -41,7 +43,7 @@ final class SendTimes {
         List<Boolean> written = new ArrayList<>(group.size());
         for (Sent sent : group) {
             try {
-                pacer.sent(sent.grant(), sent.nanos());
+                pacer.accept(sent.grant(), sent.nanos());
                 written.add(true);
             } catch (RuntimeException e) {
                 // As before: the grant's recorded send time stands; the window it counts in ends a little early.
