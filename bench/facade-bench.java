@@ -2,7 +2,10 @@
 //
 //   latency <api> <key> <simulator> <n>  n sequential chat calls straight at the simulator, then n through the
 //                                       facade (same client, same model, distinct prompts so the response
-//                                       cache never answers); prints p50/p99 of each and the difference
+//                                       cache never answers); prints p50/p99 of each and the difference; with
+//                                       -Dcalls=<file>, writes each facade call's prompt and when it was sent and
+//                                       answered (epoch microseconds, CSV), for facade-table.sh to set beside the
+//                                       job rows' timestamps
 //   waiting <api> <key> <n>             n chat calls through the facade all at once (one virtual thread and one
 //                                       connection each); prints how many succeeded, the wall time, the p50/p99
 //                                       of their latency and the most callers seen waiting at once in the api
@@ -11,11 +14,14 @@
 // Plain JDK, run with the source launcher (Java 21+): java bench/facade-bench.java latency ...
 // HTTP/1.1 JDK HttpClient, as bench/pacing-direct.java.
 
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -48,9 +54,18 @@ final class FacadeBench {
         }
         List<Double> direct = new ArrayList<>();
         List<Double> facade = new ArrayList<>();
+        List<String> times = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             direct.add(call(simulator, key, "direct " + i));
+            long sent = micros();
             facade.add(call(api, key, "facade " + i));
+            times.add("facade " + i + "," + sent + "," + micros());
+        }
+        String callsFile = System.getProperty("calls");
+        if (callsFile != null) {
+            try (PrintWriter out = new PrintWriter(callsFile)) {
+                times.forEach(out::println);
+            }
         }
         Collections.sort(direct);
         Collections.sort(facade);
@@ -117,6 +132,10 @@ final class FacadeBench {
             throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
         }
         return millis;
+    }
+
+    private static long micros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 
     private static int gauge(URI api, String name) {

@@ -77,19 +77,38 @@ admin -X PUT "$API/admin/limits" -d "{\"model\":\"$WAIT_MODEL\",\"requests\":20,
 
 echo "## Added latency at low load ($N sequential calls each way, simulator latency 50 ms)"
 echo
-"$JAVA" "$ROOT/bench/facade-bench.java" latency "$API" "$KEY" "$SIM" "$N"
+"$JAVA" -Dcalls="$RUN_DIR/calls.csv" "$ROOT/bench/facade-bench.java" latency "$API" "$KEY" "$SIM" "$N"
 echo
-# Where the added time goes, from the jobs table (medians over the measured facade calls): created -> claimed
-# (commit, publish and its confirm, queue, worker intake and pacer), the provider call as the worker timed it,
-# and claimed -> finished less that call (the worker's own bookkeeping). The rest of the added latency is
-# outside the row's timestamps: reading the body, the notification, reading the row back, writing the answer.
-psql -h localhost -U "$PGUSER" -d "$DB" -tA -F ' ' -c "
-    SELECT 'median ms: created->claimed', round(percentile_cont(0.5) WITHIN GROUP (ORDER BY
-               extract(epoch FROM started_at - created_at) * 1000)::numeric, 1),
-           '| provider call', percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms),
-           '| claimed->finished minus the call', round(percentile_cont(0.5) WITHIN GROUP (ORDER BY
-               extract(epoch FROM completed_at - started_at) * 1000 - latency_ms)::numeric, 1)
-      FROM jobs WHERE body LIKE '%\"facade %'" || true
+# Where the added time goes: each measured facade call's send and answer times (the client's clock) beside its job
+# row's timestamps (one machine, one clock), medians over the calls. The steps in order:
+#   sent -> created_at        the api before storing: HTTP, the key, the body, the waiting-calls quota lease
+#   created_at -> started_at  store (commit), publish, the broker, the worker's intake and pacer grant, the claim
+#   claimed -> finished       less latency_ms (the provider call as the worker timed it): the worker's own work
+#                             around the call (completed_at is taken just before the finishing statement)
+#   completed_at -> answered  the commit, the notification, the api reading the row, the answer, the client reading it
+echo "Where the added time goes (medians over the $N facade calls, ms; the provider call beside it):"
+echo
+psql -h localhost -U "$PGUSER" -d "$DB" -q -v ON_ERROR_STOP=1 <<SQL || true
+CREATE TEMP TABLE calls (prompt text, sent_us bigint, answered_us bigint);
+\copy calls FROM '$RUN_DIR/calls.csv' WITH (FORMAT csv)
+WITH steps AS (
+    SELECT extract(epoch FROM j.created_at) * 1e3 - c.sent_us / 1e3 AS before_store,
+           extract(epoch FROM j.started_at - j.created_at) * 1e3 AS to_claim,
+           extract(epoch FROM j.completed_at - j.started_at) * 1e3 - j.latency_ms AS worker_around_call,
+           j.latency_ms AS provider_call,
+           c.answered_us / 1e3 - extract(epoch FROM j.completed_at) * 1e3 AS to_answer,
+           (c.answered_us - c.sent_us) / 1e3 - j.latency_ms AS added
+      FROM calls c JOIN jobs j ON j.body::jsonb -> 'messages' -> 0 ->> 'content' = c.prompt)
+SELECT count(*) AS calls,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY before_store)::numeric, 1) AS "sent->created",
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY to_claim)::numeric, 1) AS "created->claimed",
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY worker_around_call)::numeric, 1) AS "claimed->finished less call",
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY to_answer)::numeric, 1) AS "finished->answered",
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY added)::numeric, 1) AS "total less call, p50",
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY added)::numeric, 1) AS "p99",
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY provider_call) AS "provider call"
+  FROM steps;
+SQL
 echo
 [[ $CALLERS -gt 0 ]] || exit 0
 echo "## $CALLERS callers at once on one api instance ($WAIT_MODEL paced at 20 per 1 s)"

@@ -9,6 +9,7 @@ import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.batch.JobCounts;
 import dev.sluice.db.batch.Usage;
 import dev.sluice.db.job.JobTransitions;
+import dev.sluice.db.job.JobTransitions.Finish;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.testsupport.TestInfrastructure;
@@ -106,17 +107,34 @@ class TransitionsContractIT {
 
     @Test
     void everyJobStatementMakesOnlyItsNamedMoveAndTogetherExactlyWhatJobStatusAllows() {
-        Map<String, Consumer<Row>> statements = Map.of(
-                "QUEUED_TO_RUNNING", row -> jobs.claim(row.jobId(), "another-claim", Duration.ofMinutes(1)),
-                "RUNNING_TO_SUCCEEDED", row -> jobs.markSucceeded(row.jobId(), TOKEN, ANSWER, NOW),
-                "RUNNING_TO_FAILED", row -> jobs.markFailed(row.jobId(), TOKEN, ANSWER, NOW),
-                "RUNNING_TO_QUEUED", row -> jobs.requeue(row.jobId(), TOKEN, Duration.ZERO, false),
-                "RUNNING_TO_QUEUED_LEASE_LAPSED", row -> jobs.requeueLapsed(2, 10_000),
-                "RUNNING_TO_FAILED_WORKER_LOST", row -> jobs.failLapsed(1, 10_000),
-                "QUEUED_TO_CANCELLED", row -> jobs.cancelQueued(row.tenantId(), row.jobId(), "cancelled", NOW),
-                "QUEUED_TO_CANCELLED_WITH_BATCH", row -> jobs.cancelQueuedOfBatch(row.batchId(), "cancelled", NOW),
-                "QUEUED_TO_CANCELLED_BATCH_CANCELLING", row -> jobs.cancelQueuedOfCancellingBatches(row.jobId(), NOW),
-                "QUEUED_TO_EXPIRED", row -> jobs.expireQueuedOfExpiredBatches(row.jobId(), NOW));
+        Map<String, Consumer<Row>> statements = Map.ofEntries(
+                Map.entry("QUEUED_TO_RUNNING", row -> jobs.claim(row.jobId(), "another-claim", Duration.ofMinutes(1))),
+                Map.entry(
+                        "QUEUED_TO_RUNNING_MANY",
+                        row -> jobs.claimMany(
+                                List.of(row.jobId(), Ids.job()),
+                                List.of("another-claim", "a-third-claim"),
+                                Duration.ofMinutes(1))),
+                Map.entry("RUNNING_TO_SUCCEEDED", row -> jobs.markSucceeded(row.jobId(), TOKEN, ANSWER, NOW)),
+                Map.entry(
+                        "RUNNING_TO_SUCCEEDED_MANY",
+                        row -> jobs.finishMany(List.of(new Finish(row.jobId(), TOKEN, true, ANSWER, NOW)))),
+                Map.entry("RUNNING_TO_FAILED", row -> jobs.markFailed(row.jobId(), TOKEN, ANSWER, NOW)),
+                Map.entry(
+                        "RUNNING_TO_FAILED_MANY",
+                        row -> jobs.finishMany(List.of(new Finish(row.jobId(), TOKEN, false, ANSWER, NOW)))),
+                Map.entry("RUNNING_TO_QUEUED", row -> jobs.requeue(row.jobId(), TOKEN, Duration.ZERO, false)),
+                Map.entry("RUNNING_TO_QUEUED_LEASE_LAPSED", row -> jobs.requeueLapsed(2, 10_000)),
+                Map.entry("RUNNING_TO_FAILED_WORKER_LOST", row -> jobs.failLapsed(1, 10_000)),
+                Map.entry(
+                        "QUEUED_TO_CANCELLED", row -> jobs.cancelQueued(row.tenantId(), row.jobId(), "cancelled", NOW)),
+                Map.entry(
+                        "QUEUED_TO_CANCELLED_WITH_BATCH",
+                        row -> jobs.cancelQueuedOfBatch(row.batchId(), "cancelled", NOW)),
+                Map.entry(
+                        "QUEUED_TO_CANCELLED_BATCH_CANCELLING",
+                        row -> jobs.cancelQueuedOfCancellingBatches(row.jobId(), NOW)),
+                Map.entry("QUEUED_TO_EXPIRED", row -> jobs.expireQueuedOfExpiredBatches(row.jobId(), NOW)));
 
         Map<String, Set<String>> moves = new TreeMap<>();
         statements.forEach((name, statement) -> {

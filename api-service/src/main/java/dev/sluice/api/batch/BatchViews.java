@@ -30,6 +30,7 @@ class BatchViews {
     BatchView of(BatchRow row) {
         boolean settled = row.status().isTerminal() && row.requestCompleted() != null;
         BatchView.RequestCounts counts;
+        Usage usage;
         if (settled) {
             counts = new BatchView.RequestCounts(
                     row.requestTotal(),
@@ -39,8 +40,12 @@ class BatchViews {
                     null,
                     null,
                     null);
+            usage = row.usage() != null ? row.usage() : batches.liveUsage(row.id());
         } else {
-            JobCounts live = batches.liveCounts(row.id());
+            // One read of the kept rows gives the counts and the usage.
+            BatchRepository.Progress progress = batches.liveProgress(row.id());
+            JobCounts live = progress.counts();
+            usage = progress.usage();
             counts = new BatchView.RequestCounts(
                     row.requestTotal(),
                     live.succeeded(),
@@ -50,7 +55,6 @@ class BatchViews {
                     live.cancelled(),
                     live.expired());
         }
-        Usage usage = settled && row.usage() != null ? row.usage() : batches.liveUsage(row.id());
         return new BatchView(
                 row.id(),
                 "batch",

@@ -63,7 +63,7 @@ public class BatchRepository {
             """;
 
     /**
-     * The batch's counts, read from its rows in {@code batch_job_counts} (V19: at most one per model and shard,
+     * The batch's counts and token usage, read from its rows in {@code batch_job_counts} (V19: at most one per model and shard,
      * kept by a trigger on {@code jobs}), never from its jobs: the same cost at 10 jobs as at 100,000.
      */
     static final String LIVE_COUNTS = """
@@ -72,7 +72,10 @@ public class BatchRepository {
                    coalesce(sum(succeeded), 0) AS succeeded,
                    coalesce(sum(failed), 0)    AS failed,
                    coalesce(sum(cancelled), 0) AS cancelled,
-                   coalesce(sum(expired), 0)   AS expired
+                   coalesce(sum(expired), 0)   AS expired,
+                   coalesce(sum(prompt_tokens), 0)     AS prompt_tokens,
+                   coalesce(sum(completion_tokens), 0) AS completion_tokens,
+                   coalesce(sum(total_tokens), 0)      AS total_tokens
               FROM batch_job_counts WHERE batch_id = :batchId
             """;
 
@@ -176,15 +179,34 @@ public class BatchRepository {
      * a job (docs/architecture.md, "How a batch's counts are kept"), so always equal to a count of the jobs.
      */
     public JobCounts liveCounts(String batchId) {
+        return liveProgress(batchId).counts();
+    }
+
+    /**
+     * A running batch's counts and token usage so far, both from one read of the rows kept with its jobs: what a
+     * poll of the batch shows.
+     *
+     * @param counts its jobs by status
+     * @param usage  their tokens
+     */
+    public record Progress(JobCounts counts, Usage usage) {}
+
+    /** The batch's counts and usage so far in one statement ({@link #liveCounts} and {@link #liveUsage} together). */
+    public Progress liveProgress(String batchId) {
         return jdbc.sql(LIVE_COUNTS)
                 .param("batchId", batchId)
-                .query((rs, n) -> new JobCounts(
-                        rs.getInt("queued"),
-                        rs.getInt("running"),
-                        rs.getInt("succeeded"),
-                        rs.getInt("failed"),
-                        rs.getInt("cancelled"),
-                        rs.getInt("expired")))
+                .query((rs, n) -> new Progress(
+                        new JobCounts(
+                                rs.getInt("queued"),
+                                rs.getInt("running"),
+                                rs.getInt("succeeded"),
+                                rs.getInt("failed"),
+                                rs.getInt("cancelled"),
+                                rs.getInt("expired")),
+                        new Usage(
+                                rs.getLong("prompt_tokens"),
+                                rs.getLong("completion_tokens"),
+                                rs.getLong("total_tokens"))))
                 .single();
     }
 

@@ -1,10 +1,16 @@
 package dev.sluice.db.job;
 
 import dev.sluice.db.Timestamps;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -36,6 +42,28 @@ public class JobTransitions {
             RETURNING id, tenant_id, batch_id, url, model, body, priority, attempts
             """;
 
+    /**
+     * Many claims in one statement, each as {@link #QUEUED_TO_RUNNING} makes it and under its own token ({@code :ids}
+     * and {@code :tokens} pair up; the ids are distinct). The rows are locked in id order and a row another transaction
+     * holds is skipped, not waited for, so two such statements never deadlock with each other or with a batch's
+     * cancel; the caller claims the skipped ones one by one.
+     */
+    private static final String QUEUED_TO_RUNNING_MANY = """
+            WITH claimable AS (
+                SELECT id FROM jobs
+                 WHERE id = ANY(:ids) AND status = 'queued' AND (not_before IS NULL OR not_before <= now())
+                 ORDER BY id
+                   FOR UPDATE SKIP LOCKED)
+            UPDATE jobs j
+               SET status = 'running', attempts = j.attempts + 1, lease_owner = c.token,
+                   lease_expires_at = now() + :leaseMillis * interval '1 millisecond',
+                   started_at = coalesce(j.started_at, now())
+              FROM claimable k
+              JOIN unnest(CAST(:ids AS text[]), CAST(:tokens AS text[])) AS c (id, token) ON c.id = k.id
+             WHERE j.id = k.id
+            RETURNING j.id, j.tenant_id, j.batch_id, j.url, j.model, j.body, j.priority, j.attempts
+            """;
+
     /** How long until a queued job may be claimed, in milliseconds (0 when due): the claim's condition, read. */
     private static final String QUEUED_DUE_IN = """
             SELECT CAST(ceil(extract(epoch FROM greatest(coalesce(not_before, now()) - now(), interval '0')) * 1000)
@@ -53,6 +81,43 @@ public class JobTransitions {
                    latency_ms = :latencyMs, cached = :cached
              WHERE id = :id AND status = 'running' AND lease_owner = :token
             """;
+
+    /**
+     * Many ends of claims in one statement, each as {@link #RUNNING_TO_FINISHED} makes it, with its own values: the
+     * arrays pair up by position, the ids are distinct. {@code %s} is {@code succeeded} or {@code failed}. Locked in
+     * id order, a row another transaction holds skipped (the caller finishes it on its own), as for
+     * {@link #QUEUED_TO_RUNNING_MANY}. Returns the ids it finished.
+     */
+    private static final String RUNNING_TO_FINISHED_MANY = """
+            WITH held AS (
+                SELECT j.id FROM jobs j
+                  JOIN unnest(CAST(:ids AS text[]), CAST(:tokens AS text[])) AS c (id, token)
+                    ON j.id = c.id AND j.lease_owner = c.token
+                 WHERE j.status = 'running'
+                 ORDER BY j.id
+                   FOR UPDATE OF j SKIP LOCKED)
+            UPDATE jobs j
+               SET status = '%s', completed_at = o.completed_at, lease_owner = NULL, lease_expires_at = NULL,
+                   response_status = o.response_status, response_body = o.response_body,
+                   error_code = o.error_code, error_message = o.error_message,
+                   prompt_tokens = o.prompt_tokens, completion_tokens = o.completion_tokens,
+                   total_tokens = o.total_tokens, latency_ms = o.latency_ms, cached = o.cached
+              FROM held h
+              JOIN unnest(CAST(:ids AS text[]), CAST(:completedAt AS timestamptz[]),
+                          CAST(:responseStatus AS integer[]), CAST(:responseBody AS text[]),
+                          CAST(:errorCode AS text[]), CAST(:errorMessage AS text[]),
+                          CAST(:promptTokens AS integer[]), CAST(:completionTokens AS integer[]),
+                          CAST(:totalTokens AS integer[]), CAST(:latencyMs AS integer[]), CAST(:cached AS boolean[]))
+                   AS o (id, completed_at, response_status, response_body, error_code, error_message, prompt_tokens,
+                         completion_tokens, total_tokens, latency_ms, cached)
+                ON o.id = h.id
+             WHERE j.id = h.id
+            RETURNING j.id
+            """;
+
+    private static final String RUNNING_TO_SUCCEEDED_MANY = RUNNING_TO_FINISHED_MANY.formatted("succeeded");
+
+    private static final String RUNNING_TO_FAILED_MANY = RUNNING_TO_FINISHED_MANY.formatted("failed");
 
     private static final String RUNNING_TO_SUCCEEDED = RUNNING_TO_FINISHED.formatted("succeeded");
 
@@ -179,16 +244,37 @@ public class JobTransitions {
                 .param("id", id)
                 .param("token", token)
                 .param("leaseMillis", lease.toMillis())
-                .query((rs, n) -> new ClaimedJob(
-                        rs.getString("id"),
-                        rs.getString("tenant_id"),
-                        rs.getString("batch_id"),
-                        rs.getString("url"),
-                        rs.getString("model"),
-                        rs.getString("body"),
-                        rs.getInt("priority"),
-                        rs.getInt("attempts")))
+                .query(JobTransitions::claimed)
                 .optional();
+    }
+
+    private static ClaimedJob claimed(ResultSet rs, int row) throws SQLException {
+        return new ClaimedJob(
+                rs.getString("id"),
+                rs.getString("tenant_id"),
+                rs.getString("batch_id"),
+                rs.getString("url"),
+                rs.getString("model"),
+                rs.getString("body"),
+                rs.getInt("priority"),
+                rs.getInt("attempts"));
+    }
+
+    /**
+     * Claims, in one statement, those of the queued, due jobs {@code ids} that no other transaction holds locked, each
+     * under its token in {@code tokens} (same order; distinct ids), for {@code lease}; returns the claimed ones. An id
+     * missing from the answer was not claimable or was locked: {@link #claim} tells which.
+     */
+    public List<ClaimedJob> claimMany(List<String> ids, List<String> tokens, Duration lease) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(QUEUED_TO_RUNNING_MANY)
+                .param("ids", ids.toArray(String[]::new))
+                .param("tokens", tokens.toArray(String[]::new))
+                .param("leaseMillis", lease.toMillis())
+                .query(JobTransitions::claimed)
+                .list();
     }
 
     /**
@@ -211,6 +297,58 @@ public class JobTransitions {
     /** Stores a final failure; false if the job is no longer held by this claim. */
     public boolean markFailed(String id, String token, Outcome outcome, Instant now) {
         return finish(RUNNING_TO_FAILED, id, token, outcome, now);
+    }
+
+    /**
+     * Stores many final outcomes in one statement: each {@code finishes} entry as {@link #markSucceeded} or
+     * {@link #markFailed} stores it (distinct job ids). Returns the ids stored; an id missing was no longer held by
+     * its claim, or was locked by another transaction: the caller finishes those one by one.
+     */
+    public Set<String> finishMany(List<Finish> finishes) {
+        Set<String> stored = new HashSet<>();
+        stored.addAll(finishMany(
+                RUNNING_TO_SUCCEEDED_MANY,
+                finishes.stream().filter(Finish::succeeded).toList()));
+        stored.addAll(finishMany(
+                RUNNING_TO_FAILED_MANY,
+                finishes.stream().filter(f -> !f.succeeded()).toList()));
+        return stored;
+    }
+
+    /**
+     * One job's end, for {@link #finishMany}.
+     *
+     * @param id        the job
+     * @param token     the claim that holds it
+     * @param succeeded whether it succeeded (or failed)
+     * @param outcome   what it stores
+     * @param now       its {@code completed_at}
+     */
+    public record Finish(String id, String token, boolean succeeded, Outcome outcome, Instant now) {}
+
+    private List<String> finishMany(String sql, List<Finish> finishes) {
+        if (finishes.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(sql)
+                .param("ids", column(finishes, Finish::id, String[]::new))
+                .param("tokens", column(finishes, Finish::token, String[]::new))
+                .param("completedAt", column(finishes, f -> f.now().toString(), String[]::new))
+                .param("responseStatus", column(finishes, f -> f.outcome().responseStatus(), Integer[]::new))
+                .param("responseBody", column(finishes, f -> f.outcome().responseBody(), String[]::new))
+                .param("errorCode", column(finishes, f -> f.outcome().errorCode(), String[]::new))
+                .param("errorMessage", column(finishes, f -> f.outcome().errorMessage(), String[]::new))
+                .param("promptTokens", column(finishes, f -> f.outcome().promptTokens(), Integer[]::new))
+                .param("completionTokens", column(finishes, f -> f.outcome().completionTokens(), Integer[]::new))
+                .param("totalTokens", column(finishes, f -> f.outcome().totalTokens(), Integer[]::new))
+                .param("latencyMs", column(finishes, f -> f.outcome().latencyMs(), Integer[]::new))
+                .param("cached", column(finishes, f -> f.outcome().cached(), Boolean[]::new))
+                .query(String.class)
+                .list();
+    }
+
+    private static <T> T[] column(List<Finish> finishes, Function<Finish, T> value, IntFunction<T[]> array) {
+        return finishes.stream().map(value).toArray(array);
     }
 
     private boolean finish(String sql, String id, String token, Outcome outcome, Instant now) {

@@ -186,6 +186,11 @@ class BatchJobCountsIT {
         assertKept(expiring, new JobCounts(0, 0, 1, 0, 0, 4));
         assertThat(batches.liveUsage(expiring)).isEqualTo(new Usage(1, 1, 2));
         assertThat(batches.liveUsage(batchId)).isEqualTo(new Usage(5, 4, 9));
+        // What a poll reads: the same counts and usage in one statement.
+        assertThat(batches.liveProgress(batchId))
+                .isEqualTo(new BatchRepository.Progress(batches.liveCounts(batchId), new Usage(5, 4, 9)));
+        assertThat(batches.liveProgress(expiring))
+                .isEqualTo(new BatchRepository.Progress(new JobCounts(0, 0, 1, 0, 0, 4), new Usage(1, 1, 2)));
 
         // Deleting a batch takes its jobs and its counts; deleting a job on its own takes it out of the counts.
         jdbc.sql("DELETE FROM jobs WHERE id = :id").param("id", ids.get(0)).update();

@@ -3,11 +3,20 @@ package dev.sluice.worker.execution;
 import dev.sluice.common.Ids;
 import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.JobTransitions;
+import dev.sluice.db.job.JobTransitions.Finish;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -19,11 +28,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  * lease and any backoff are reckoned on the database's clock, so a worker whose clock is off neither cuts a lease
  * short nor runs a job early. Every step after the claim is conditional on still holding that claim; losing it
  * (the rescuer re-queued the job after its lease lapsed) is logged and otherwise normal.
+ *
+ * <p>Claims and finishes made at the same time on this worker share statements ({@link Coalescer}): under load one
+ * transaction claims (or finishes) a group of jobs, each under its own claim token, instead of one per job. A job the
+ * group statement did not take (someone else holds its row locked right now, or it is not this claim's to take) is
+ * then tried on its own with the single-job statement, which waits for the lock and decides.
  */
 @Component
 class JobClaims {
 
     private static final Logger log = LoggerFactory.getLogger(JobClaims.class);
+
+    /** The most jobs one statement claims or finishes. */
+    static final int GROUP = 256;
 
     /**
      * A job this worker holds.
@@ -38,20 +55,58 @@ class JobClaims {
     private final InstantSource clock;
     private final Duration leaseDuration;
     private final String worker = "worker-" + ProcessHandle.current().pid() + "-" + Ids.random(4);
+    private final Coalescer<Wanted, Optional<ClaimedJob>> claiming;
+    private final Coalescer<Finish, Boolean> finishing;
 
     JobClaims(JobTransitions jobs, TransactionTemplate transaction, InstantSource clock, WorkerProperties properties) {
         this.jobs = jobs;
         this.transaction = transaction;
         this.clock = clock;
         this.leaseDuration = properties.lease().duration();
+        this.claiming = new Coalescer<>("sluice-claims", GROUP, this::claimGroup);
+        this.finishing = new Coalescer<>("sluice-finishes", GROUP, this::finishGroup);
     }
+
+    /** A claim asked for: the job and the token it would hold it under. */
+    private record Wanted(String jobId, String token) {}
 
     /** Claims the job if it is queued and due; empty when it is finished, running, backing off or unknown. */
     Optional<Claim> claim(String jobId) {
         // Unique per claim, so a later claim of the same job by this very worker is not mistaken for this one;
         // the worker's name in it is for people reading the table.
         String token = worker + "/" + Ids.random(8);
-        return jobs.claim(jobId, token, leaseDuration).map(job -> new Claim(job, token));
+        Optional<ClaimedJob> job = claiming.run(new Wanted(jobId, token));
+        if (job == null) {
+            job = jobs.claim(jobId, token, leaseDuration);
+        }
+        return job.map(j -> new Claim(j, token));
+    }
+
+    /**
+     * One statement for a group of claims: the claimed job of each; null (undecided) for one the group statement did
+     * not take, which its caller then claims on its own. A job asked for twice in one group (two messages of it) is
+     * taken at most once, by the first. A group of one runs the single-job statement, which decides.
+     */
+    private List<Optional<ClaimedJob>> claimGroup(List<Wanted> group) {
+        if (group.size() == 1) {
+            Wanted only = group.getFirst();
+            return List.of(jobs.claim(only.jobId(), only.token(), leaseDuration));
+        }
+        Map<String, Wanted> first = new LinkedHashMap<>();
+        group.forEach(wanted -> first.putIfAbsent(wanted.jobId(), wanted));
+        Map<String, ClaimedJob> claimed = new HashMap<>();
+        for (ClaimedJob job : jobs.claimMany(
+                List.copyOf(first.keySet()),
+                first.values().stream().map(Wanted::token).toList(),
+                leaseDuration)) {
+            claimed.put(job.id(), job);
+        }
+        List<Optional<ClaimedJob>> answers = new ArrayList<>(group.size());
+        for (Wanted wanted : group) {
+            ClaimedJob job = first.get(wanted.jobId()) == wanted ? claimed.get(wanted.jobId()) : null;
+            answers.add(job == null ? null : Optional.of(job));
+        }
+        return answers;
     }
 
     /**
@@ -65,9 +120,13 @@ class JobClaims {
     /** Stores the job's final outcome; false if the job was no longer this claim's. */
     boolean finish(Claim claim, boolean succeeded, Outcome outcome) {
         String id = claim.job().id();
-        boolean stored = succeeded
-                ? jobs.markSucceeded(id, claim.token(), outcome, clock.instant())
-                : jobs.markFailed(id, claim.token(), outcome, clock.instant());
+        Instant now = clock.instant();
+        Boolean stored = finishing.run(new Finish(id, claim.token(), succeeded, outcome, now));
+        if (stored == null) {
+            stored = succeeded
+                    ? jobs.markSucceeded(id, claim.token(), outcome, now)
+                    : jobs.markFailed(id, claim.token(), outcome, now);
+        }
         if (!stored) {
             log.warn(
                     "Job {} was no longer this worker's to finish (its lease ran out and it was rescued); "
@@ -75,6 +134,30 @@ class JobClaims {
                     id);
         }
         return stored;
+    }
+
+    /**
+     * One statement for a group of finishes: true for each stored; null (undecided) for one the group statement did
+     * not store, which its caller then finishes on its own. A group of one runs the single-job statement, which
+     * decides.
+     */
+    private List<Boolean> finishGroup(List<Finish> group) {
+        if (group.size() == 1) {
+            Finish only = group.getFirst();
+            return List.of(
+                    only.succeeded()
+                            ? jobs.markSucceeded(only.id(), only.token(), only.outcome(), only.now())
+                            : jobs.markFailed(only.id(), only.token(), only.outcome(), only.now()));
+        }
+        Set<String> seen = new HashSet<>();
+        List<Finish> distinct =
+                group.stream().filter(finish -> seen.add(finish.id())).toList();
+        Set<String> stored = jobs.finishMany(distinct);
+        List<Boolean> answers = new ArrayList<>(group.size());
+        for (Finish finish : group) {
+            answers.add(stored.remove(finish.id()) ? Boolean.TRUE : null);
+        }
+        return answers;
     }
 
     /**

@@ -66,6 +66,8 @@ public class JobExecutor {
     private final RetryPolicy policy;
     private final Sleeper sleeper;
     private final DoubleSupplier roll;
+    private final BatchEndChecks batchEnds;
+    private final SendTimes sendTimes;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     @Autowired
@@ -93,6 +95,8 @@ public class JobExecutor {
         this.policy = new RetryPolicy(properties.retry());
         this.sleeper = sleeper;
         this.roll = () -> ThreadLocalRandom.current().nextDouble();
+        this.batchEnds = new BatchEndChecks(finalizer::afterJobFinished);
+        this.sendTimes = new SendTimes(pacer::sent);
     }
 
     /** {@code parts}' collaborators and policy, waiting with {@code sleeper} and rolling backoffs with {@code roll}. */
@@ -109,6 +113,8 @@ public class JobExecutor {
         this.policy = parts.policy;
         this.sleeper = sleeper;
         this.roll = roll;
+        this.batchEnds = parts.batchEnds;
+        this.sendTimes = parts.sendTimes;
     }
 
     /** An executor of the same parts that waits with {@code sleeper} and rolls backoffs with {@code roll} (tests). */
@@ -184,7 +190,7 @@ public class JobExecutor {
         // learned meanwhile from the other 429s of the same burst (those are one lesson, not a small margin).
         RetryPolicy.Pacing pacing = new RetryPolicy.Pacing(grant.limits(), grant.margin());
         CompletableFuture<Long> sentAt = new CompletableFuture<>();
-        sentAt.thenAcceptAsync(nanos -> pacer.sent(grant, nanos), background);
+        sentAt.thenAcceptAsync(nanos -> sendTimes.record(grant, nanos), background);
         Attempt attempt;
         try {
             attempt = relay.call(grant.credential().apiKey(), job, sentAt::complete);
@@ -269,7 +275,7 @@ public class JobExecutor {
         String batchId = claim.job().batchId();
         metrics.finished(claim.job(), succeeded, outcome);
         if (claims.finish(claim, succeeded, outcome) && batchId != null) {
-            finalizer.afterJobFinished(batchId);
+            batchEnds.jobFinished(batchId);
         }
         return Optional.empty();
     }

@@ -1,0 +1,79 @@
+package dev.sluice.worker.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.common.Limit;
+import dev.sluice.common.LimitSet;
+import dev.sluice.worker.pacing.Credential;
+import dev.sluice.worker.pacing.Grant;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SendTimesTest {
+
+    @Test
+    void aModelsSendTimesAreWrittenOneAtATimeAndNoneIsLost() {
+        Map<String, AtomicInteger> writing = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> mostAtOnce = new ConcurrentHashMap<>();
+        Set<Long> written = ConcurrentHashMap.newKeySet();
+        SendTimes times = new SendTimes((grant, nanos) -> {
+            int now = writing.computeIfAbsent(grant.model(), m -> new AtomicInteger())
+                    .incrementAndGet();
+            mostAtOnce.computeIfAbsent(grant.model(), m -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+            try {
+                Thread.sleep(1); // a transaction on the model's pacer row
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            written.add(nanos);
+            writing.get(grant.model()).decrementAndGet();
+        });
+
+        try (ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 2_000; i++) {
+                long nanos = i;
+                String model = i % 2 == 0 ? "model-a" : "model-b";
+                jobs.submit(() -> times.record(grant(model), nanos));
+            }
+        }
+
+        assertThat(written).hasSize(2_000);
+        assertThat(mostAtOnce.get("model-a")).hasValue(1);
+        assertThat(mostAtOnce.get("model-b")).hasValue(1);
+    }
+
+    @Test
+    void aFailedWriteIsDroppedAndTheOthersStillGoThrough() {
+        Set<Long> written = ConcurrentHashMap.newKeySet();
+        SendTimes times = new SendTimes((grant, nanos) -> {
+            if (nanos == 1) {
+                throw new IllegalStateException("database down");
+            }
+            written.add(nanos);
+        });
+
+        times.record(grant("m"), 1);
+        times.record(grant("m"), 2);
+
+        assertThat(written).containsExactly(2L);
+    }
+
+    private static Grant grant(String model) {
+        return new Grant(
+                Credential.of("sk-test"),
+                model,
+                0,
+                0,
+                0,
+                0,
+                LimitSet.of(List.of(), List.of(Limit.parse("15/60s")), List.of()),
+                Duration.ofMillis(250));
+    }
+}
