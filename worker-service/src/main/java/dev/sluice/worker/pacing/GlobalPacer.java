@@ -31,11 +31,11 @@ import org.springframework.stereotype.Component;
  * on arrival) and corrected from the answer's {@code usage} ({@link #settle}).
  * Each grant is recorded as sent {@link #SEND_ALLOWANCE} after the grant, the latest it normally leaves;
  * a send that leaves later still (a slow claim, a GC pause, a cold connection) has its recorded time moved
- * to when its bytes actually left ({@link #sent}), so no recorded time is earlier than its request's actual
- * send and the rule is kept between actual sends; one that would leave more than a margin late is not sent at all
- * ({@link #isStale}). The margin covers
- * what remains: the time from leaving this process to arriving at the provider. It widens by itself
- * after a 429 under a limit that was right, which can only mean that time was underestimated.
+ * past when its bytes actually left, by as much again as it was late ({@link #sent}), so no recorded time is earlier
+ * than its request's actual send and the rule is kept between actual sends; one that would leave more than a margin
+ * late is not sent at all ({@link #isStale}). The margin covers what remains: the time from leaving this process to
+ * arriving at the provider of a request that left on time. It widens by itself after a 429 under a limit that was
+ * right, which can only mean that time was underestimated.
  *
  * <p>While an operator has paused a model ({@code POST /admin/pause}), {@link #acquire} grants nothing for it:
  * it waits, asking again every {@link #MAX_POLL}, so every path that sends — the dispatcher, a job
@@ -61,6 +61,8 @@ public class GlobalPacer {
 
     /** The margin never widens beyond this. */
     static final Duration MAX_MARGIN = Duration.ofSeconds(2);
+    /** The least a margin widens to: doubling a margin of zero would leave it at zero. */
+    static final Duration MIN_WIDENED_MARGIN = Duration.ofMillis(100);
     /**
      * How long after its grant a request is recorded as sent. Most requests leave within it (the message,
      * the claim and the write take a few milliseconds), so their recorded time is already no earlier than
@@ -238,29 +240,37 @@ public class GlobalPacer {
     }
 
     /**
-     * Whether a grant is too old to send on: more than a margin has passed (on the monotonic clock) since it
-     * was decided. A grant exactly a margin old may still be used.
+     * Whether a grant is too old to send on: more than the send allowance and a margin have passed (on the monotonic
+     * clock) since it was decided. A grant exactly that old may still be used. (Its send, and the correction that
+     * charges its lateness, then come long before the slot it takes could be taken again: one window and a margin
+     * after its recorded send. Without the allowance a margin of zero would leave no grant fresh enough to use.)
      */
     public boolean isStale(Grant grant) {
-        return clock.nanos() - grant.grantedNanos() > margin(grant.model()).toNanos();
+        return clock.nanos() - grant.grantedNanos()
+                > allowance.plus(margin(grant.model())).toNanos();
     }
 
     /**
      * Records when the granted request's bytes actually left ({@code sentNanos}, on the same monotonic clock as
-     * the grant's {@link Grant#grantedNanos()}: {@link System#nanoTime()} in production), if later than the send time recorded at the
-     * grant (the grant plus the allowance): only then could the next send N dispatches on come less than
-     * W + margin after it, so only then is the row rewritten. A request that left within the allowance
-     * changes nothing and costs no transaction.
+     * the grant's {@link Grant#grantedNanos()}: {@link System#nanoTime()} in production). A request that left within
+     * the allowance changes nothing and costs no transaction. A later one is counted as sent later than it left by
+     * as much again as it was late beyond the allowance ({@link Budget#chargedLateness}): what held it back in this
+     * process (a cold JVM, a new connection, a busy CPU) is taken to hold it back on its way to the provider too, so
+     * the slot it frees opens that much later — the margin adapts, send by send and for every worker (it is in the
+     * shared row), to the lateness measured, and the sends that left on time pay nothing.
      */
     public void sent(Grant grant, long sentNanos) {
         long lateUs = Math.max(0, (sentNanos - grant.grantedNanos()) / 1_000);
-        long grantedUs = grant.sentUs() - Budget.micros(allowance);
-        if (grantedUs + lateUs > grant.sentUs()) {
+        long allowanceUs = Budget.micros(allowance);
+        long grantedUs = grant.sentUs() - allowanceUs;
+        long chargedUs = grantedUs + Budget.chargedLateness(lateUs, allowanceUs);
+        if (chargedUs > grant.sentUs()) {
             log.debug(
-                    "Request to {} left {} ms after its grant; its send time is moved accordingly",
+                    "Request to {} left {} ms after its grant; its send is counted {} ms after its grant",
                     grant.model(),
-                    lateUs / 1_000);
-            update(grant, row -> Budget.sent(row, rules(grant.model()), grant.sentUs(), grantedUs + lateUs));
+                    lateUs / 1_000,
+                    (chargedUs - grantedUs) / 1_000);
+            update(grant, row -> Budget.sent(row, rules(grant.model()), grant.sentUs(), chargedUs, grant.tokens()));
         }
     }
 
@@ -317,7 +327,10 @@ public class GlobalPacer {
         }
         lastWidened.put(model, nowNanos);
         Duration current = margin(model);
-        Duration widened = current.multipliedBy(2).compareTo(MAX_MARGIN) > 0 ? MAX_MARGIN : current.multipliedBy(2);
+        Duration doubled = current.multipliedBy(2);
+        Duration widened = doubled.compareTo(MAX_MARGIN) > 0
+                ? MAX_MARGIN
+                : doubled.compareTo(MIN_WIDENED_MARGIN) < 0 ? MIN_WIDENED_MARGIN : doubled;
         localMargins.put(model, widened);
         limits.widenMargin(model, widened);
         log.warn(
