@@ -242,6 +242,7 @@ run_batch() {
     t0=$(now)
     id=$(curl_json -X POST "$API/v1/batches" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
         --data-binary "@$body" | jq -r .id)
+    log "    POST /v1/batches answered in $(calc "sprintf(\"%.3f\", $(now) - $t0)") s"
     while :; do
         b=$(curl_json "$API/v1/batches/$id" -H "Authorization: Bearer $KEY")
         status=$(jq -r .status <<<"$b")
@@ -273,7 +274,7 @@ sluice_times() {
             FROM jobs WHERE batch_id = '$1')
         SELECT round(extract(epoch FROM (SELECT min(started_at) FROM j) - b.created_at)::numeric, 3),
                coalesce(round((avg(extract(epoch FROM j.later - j.started_at)) - $LIMIT_W)::numeric, 3)::text, '-')
-        FROM batches b LEFT JOIN j ON j.later IS NOT NULL WHERE b.id = '$1' GROUP BY b.created_at" 2>/dev/null ||
+        FROM batches b LEFT JOIN j ON j.later IS NOT NULL WHERE b.id = '$1' GROUP BY b.created_at" ||
         echo "- -"
 }
 

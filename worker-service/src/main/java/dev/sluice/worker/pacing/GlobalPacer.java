@@ -240,14 +240,19 @@ public class GlobalPacer {
     }
 
     /**
-     * Whether a grant is too old to send on: more than the send allowance and a margin have passed (on the monotonic
-     * clock) since it was decided. A grant exactly that old may still be used. (Its send, and the correction that
-     * charges its lateness, then come long before the slot it takes could be taken again: one window and a margin
-     * after its recorded send. Without the allowance a margin of zero would leave no grant fresh enough to use.)
+     * Whether a grant is too old to send on: more than half the shortest window of the limits it was granted under
+     * has passed (on the monotonic clock) since it was decided, or the allowance and the margin if longer. A grant
+     * exactly that old may still be used. A late send is safe as long as the correction that charges its lateness
+     * ({@link #sent}) is written before the slot it took can be granted again, one allowance, window and margin after
+     * the grant: half a window leaves the other half for that write. Cancelling sooner would only churn: a job that
+     * waited for an in-flight slot with its grant in hand would give the grant back and wait a whole window for a
+     * new one.
      */
     public boolean isStale(Grant grant) {
-        return clock.nanos() - grant.grantedNanos()
-                > allowance.plus(margin(grant.model())).toNanos();
+        Duration halfWindow = grant.limits().shortestWindow().dividedBy(2);
+        Duration least = allowance.plus(margin(grant.model()));
+        Duration oldest = halfWindow.compareTo(least) > 0 ? halfWindow : least;
+        return clock.nanos() - grant.grantedNanos() > oldest.toNanos();
     }
 
     /**

@@ -140,27 +140,30 @@ class GlobalPacerTest {
     }
 
     @Test
-    void aGrantBecomesStaleExactlyOneAllowanceAndMarginAfterItWasDecided() throws InterruptedException {
+    void aGrantBecomesStaleExactlyHalfItsShortestWindowAfterItWasDecided() throws InterruptedException {
         GlobalPacer pacer = pacer(Map.of("m", Limit.parse("5/2s")), null, List.of(Credential.of("sk-1")));
         Grant grant = pacer.acquire("m", FREE);
 
-        clock.tick(GlobalPacer.SEND_ALLOWANCE.plus(MARGIN).minusNanos(1));
+        clock.tick(Duration.ofSeconds(1).minusNanos(1));
         assertThat(pacer.isStale(grant)).isFalse();
         clock.tick(Duration.ofNanos(1));
-        assertThat(pacer.isStale(grant))
-                .as("exactly one allowance and margin old")
-                .isFalse();
+        assertThat(pacer.isStale(grant)).as("exactly half a window old").isFalse();
         clock.tick(Duration.ofNanos(1));
         assertThat(pacer.isStale(grant)).as("one nanosecond more").isTrue();
     }
 
     @Test
-    void aGrantIsStaleAfterTheWidenedMarginNotTheConfiguredOne() throws InterruptedException {
+    void aGrantIsStaleAfterTheAllowanceAndAWidenedMarginWhenThatIsLongerThanHalfTheWindow()
+            throws InterruptedException {
         GlobalPacer pacer = pacer(Map.of("m", Limit.parse("5/2s")), null, List.of(Credential.of("sk-1")));
+        // 100 ms doubled four times, a window apart: 1.6 s, so allowance and margin (1.65 s) exceed half the window.
+        for (int i = 0; i < 4; i++) {
+            pacer.widenMargin("m");
+            clock.tick(Duration.ofSeconds(2));
+        }
         Grant grant = pacer.acquire("m", FREE);
-        pacer.widenMargin("m");
 
-        clock.tick(GlobalPacer.SEND_ALLOWANCE.plus(MARGIN.multipliedBy(2)));
+        clock.tick(Duration.ofMillis(1_650));
         assertThat(pacer.isStale(grant)).isFalse();
         clock.tick(Duration.ofNanos(1));
         assertThat(pacer.isStale(grant)).isTrue();
