@@ -188,7 +188,9 @@ public class GlobalPacer {
      * Blocks until at least one request to {@code model} could be granted now by its request limits and
      * concurrency cap, and returns how many (up to {@code max}) could — without granting any. The dispatcher takes
      * that many messages, and only then asks for their grants with their tokens ({@link #acquire(String, List)}):
-     * which jobs go is decided when a slot is open, not earlier, and a job's tokens are known before its grant.
+     * which jobs go is decided when a slot is open, not earlier, and a job's tokens are known before its grant. The
+     * budget is read without its lock (one statement, no transaction): another worker may take the room meanwhile,
+     * in which case the grants wait as usual.
      */
     public int room(String model, int max) throws InterruptedException {
         long[] free = new long[max];
@@ -209,14 +211,12 @@ public class GlobalPacer {
             long waitUs = Long.MAX_VALUE;
             int most = 0;
             for (Credential credential : credentials) {
-                Budget.Burst[] burst = new Budget.Burst[1];
-                store.update(credential.fingerprint(), model, row -> {
-                    burst[0] = Budget.decideMany(row, requestsOnly, free);
-                    return row;
-                });
-                most = Math.max(most, burst[0].grants().size());
-                if (burst[0].notBefore() != null) {
-                    Budget.Wait wait = burst[0].notBefore();
+                // A reading without the lock: an estimate of how many messages to take, never a grant. It neither
+                // waits behind the grants of other workers nor holds them up, and costs one statement.
+                Budget.Burst burst = Budget.decideMany(store.read(credential.fingerprint(), model), requestsOnly, free);
+                most = Math.max(most, burst.grants().size());
+                if (burst.notBefore() != null) {
+                    Budget.Wait wait = burst.notBefore();
                     waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs());
                 }
             }
