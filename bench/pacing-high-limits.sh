@@ -9,9 +9,9 @@
 # Each row "N/Ws:R" sends one batch of R requests on a model of its own (so every row starts with an empty
 # pacer row) with the limit N per W both at the simulator (sliding window, PUT /__config) and in Sluice
 # (PUT /admin/limits), latency LATENCY_MS + 0..JITTER_MS (5 + 5: low, so that what is measured is Sluice, not the
-provider's latency times the jobs in flight). The 5000/10s row is one model at 500 requests per second (30,000 per
-minute); the last lines of the report give each row's time against the ideal, its 429s and the share of the limit
-it reached. It prints per row: requests sent against
+# provider's latency times the jobs in flight). The 5000/10s row is one model at 500 requests per second (30,000 per
+# minute); the last lines of the report give each row's time against the ideal, its 429s and the share of the limit
+# it reached. It prints per row: requests sent against
 # the ideal, the simulator's max in any window and its 429s, the sends in each consecutive W (from the jobs'
 # started_at), wall time against the ideal, and what the pacer row costs at that N:
 #
