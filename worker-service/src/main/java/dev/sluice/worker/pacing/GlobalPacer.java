@@ -32,8 +32,8 @@ import org.springframework.stereotype.Component;
  * Each grant is recorded as sent {@link #SEND_ALLOWANCE} after the grant, the latest it normally leaves;
  * a send that leaves later still (a slow claim, a GC pause, a cold connection) has its recorded time moved
  * past when its bytes actually left, by as much again as it was late ({@link #sent}), so no recorded time is earlier
- * than its request's actual send and the rule is kept between actual sends; one that would leave more than a margin
- * late is not sent at all ({@link #isStale}). The margin covers what remains: the time from leaving this process to
+ * than its request's actual send and the rule is kept between actual sends; one that would leave more than half a
+ * window late is not sent at all ({@link #isStale}). The margin covers what remains: the time from leaving this process to
  * arriving at the provider of a request that left on time. It widens by itself after a 429 under a limit that was
  * right, which can only mean that time was underestimated.
  *
@@ -61,6 +61,8 @@ public class GlobalPacer {
 
     /** The margin never widens beyond this. */
     static final Duration MAX_MARGIN = Duration.ofSeconds(2);
+    /** A grant older than this is stale whatever its window (see {@link #isStale}). */
+    static final Duration MAX_GRANT_AGE = Duration.ofSeconds(10);
     /** The least a margin widens to: doubling a margin of zero would leave it at zero. */
     static final Duration MIN_WIDENED_MARGIN = Duration.ofMillis(100);
     /**
@@ -241,7 +243,8 @@ public class GlobalPacer {
 
     /**
      * Whether a grant is too old to send on: more than half the shortest window of the limits it was granted under
-     * has passed (on the monotonic clock) since it was decided, or the allowance and the margin if longer. A grant
+     * (at most {@link #MAX_GRANT_AGE}) has passed (on the monotonic clock) since it was decided, or the allowance and
+     * the margin if longer. A grant
      * exactly that old may still be used. A late send is safe as long as the correction that charges its lateness
      * ({@link #sent}) is written before the slot it took can be granted again, one allowance, window and margin after
      * the grant: half a window leaves the other half for that write. Cancelling sooner would only churn: a job that
@@ -250,6 +253,9 @@ public class GlobalPacer {
      */
     public boolean isStale(Grant grant) {
         Duration halfWindow = grant.limits().shortestWindow().dividedBy(2);
+        if (halfWindow.compareTo(MAX_GRANT_AGE) > 0) {
+            halfWindow = MAX_GRANT_AGE;
+        }
         Duration least = allowance.plus(margin(grant.model()));
         Duration oldest = halfWindow.compareTo(least) > 0 ? halfWindow : least;
         return clock.nanos() - grant.grantedNanos() > oldest.toNanos();

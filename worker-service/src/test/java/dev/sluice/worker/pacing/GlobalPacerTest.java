@@ -153,6 +153,17 @@ class GlobalPacerTest {
     }
 
     @Test
+    void aGrantUnderALongWindowIsStaleAfterTenSeconds() throws InterruptedException {
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("15/60s")), null, List.of(Credential.of("sk-1")));
+        Grant grant = pacer.acquire("m", FREE);
+
+        clock.tick(GlobalPacer.MAX_GRANT_AGE);
+        assertThat(pacer.isStale(grant)).isFalse();
+        clock.tick(Duration.ofNanos(1));
+        assertThat(pacer.isStale(grant)).isTrue();
+    }
+
+    @Test
     void aGrantIsStaleAfterTheAllowanceAndAWidenedMarginWhenThatIsLongerThanHalfTheWindow()
             throws InterruptedException {
         GlobalPacer pacer = pacer(Map.of("m", Limit.parse("5/2s")), null, List.of(Credential.of("sk-1")));
