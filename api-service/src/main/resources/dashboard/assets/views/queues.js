@@ -12,7 +12,11 @@ export async function overview() {
     const name = q.model;
     rows.push({ attrs: { 'data-model': name }, cells: [
       h('span', { class: 'mono' }, name),
-      q.waiting, q.in_flight, q.consumers,
+      q.waiting,
+      (q.tenants || []).length
+        ? h('span', { 'data-tenants': '' }, q.tenants.map(tenantText).join(' · '))
+        : '—',
+      q.in_flight, q.consumers,
       h('span', {}, limitText(q.limit), ' ', h('span', { class: 'note' }, `(${q.limit_source})`),
         (q.limits || []).length > 1
           ? h('div', { class: 'note', 'data-limits': '' }, q.limits.map(setEntryText).join(' · '))
@@ -32,14 +36,19 @@ export async function overview() {
           onclick: e => editLimit(e.target.closest('tr'), name, l) }, 'Edit limit'))
     ] });
   }
-  page('Queues', 'One row per model: counts come from PostgreSQL. Refreshes every 3 s.',
-    table([{ label: 'Model' }, { label: 'Waiting', num: true }, { label: 'In flight', num: true },
+  page('Queues', 'One row per model: counts come from PostgreSQL; the tenants waiting share a model by weight. Refreshes every 3 s.',
+    table([{ label: 'Model' }, { label: 'Waiting', num: true }, { label: 'Tenants waiting' }, { label: 'In flight', num: true },
       { label: 'Consumers', num: true }, { label: 'Limit' }, { label: '429s (1 h)', num: true },
       { label: 'Oldest waiting' }, { label: 'ETA' }, { label: 'State' }, { label: 'Actions' }],
     rows, 'No model has been submitted or configured yet.'),
     h('p', { class: 'note' }, `Default limit: ${limitText(limits.default_limit)} (SLUICE_DEFAULT_LIMIT). ETA is a floor: `
       + 'it does not count latency, 429 pauses or concurrency caps.'));
   every(3000, overview);
+}
+
+// A tenant waiting on a model and its fair share: "analytics 1000 (75 %)".
+function tenantText(t) {
+  return `${t.tenant_name || t.tenant_id} ${t.waiting} (${Math.round(t.share * 100)} %)`;
 }
 
 // One limit of a model's set: "30000 tokens / 60 s (learned, 1200 used)".

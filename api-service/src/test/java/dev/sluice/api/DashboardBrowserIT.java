@@ -89,6 +89,8 @@ class DashboardBrowserIT extends ApiTestBase {
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
             WebElement row = modelRow(model);
             assertThat(cell(row, "Waiting")).isEqualTo("3");
+            // The one tenant waiting has the whole model.
+            assertThat(cell(row, "Tenants waiting")).isEqualTo("tenant under test 3 (100 %)");
             assertThat(cell(row, "In flight")).isEqualTo("0");
             assertThat(cell(row, "State")).isEqualTo("active");
         });

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Ids;
 import dev.sluice.db.job.JobRepository;
-import dev.sluice.db.job.NewJob;
 import dev.sluice.db.model.AllowedModelRepository;
 import dev.sluice.db.model.AllowedModelRepository.Source;
 import dev.sluice.db.model.ModelRepository;
@@ -65,38 +64,5 @@ class AllowedModelsIT {
         assertThat(allowed.disallow(operators)).isTrue();
         assertThat(allowed.disallow(operators)).isFalse();
         assertThat(allowed.models(Source.PROVIDER)).as("still listed").contains(operators);
-    }
-
-    @Test
-    void onlyAQueuedJobThatIsDueIsWorkToDispatch() {
-        String tenantId = Ids.tenant();
-        tenants.createTenantWithKey(tenantId, Ids.apiKey(), "t", Ids.random(32).getBytes(), "sk-x", "whsec_x", NOW);
-        String due = "w/due-" + Ids.random(4);
-        String backingOff = "w/backoff-" + Ids.random(4);
-        String finished = "w/finished-" + Ids.random(4);
-        String none = "w/none-" + Ids.random(4);
-        models.register(List.of(due, backingOff, finished, none), NOW);
-        String backoffJob = Ids.job();
-        String finishedJob = Ids.job();
-        jobs.insertAll(
-                List.of(
-                        job(Ids.job(), tenantId, due),
-                        job(backoffJob, tenantId, backingOff),
-                        job(finishedJob, tenantId, finished)),
-                NOW);
-        jdbc.sql("UPDATE jobs SET not_before = now() + interval '1 hour' WHERE id = :id")
-                .param("id", backoffJob)
-                .update();
-        jdbc.sql("UPDATE jobs SET status = 'cancelled', completed_at = now() WHERE id = :id")
-                .param("id", finishedJob)
-                .update();
-
-        assertThat(models.withDueWork(List.of(due, backingOff, finished, none, "w/unregistered")))
-                .containsExactly(due);
-        assertThat(models.withDueWork(List.of())).isEmpty();
-    }
-
-    private static NewJob job(String id, String tenantId, String model) {
-        return new NewJob(id, tenantId, null, null, null, "/v1/chat/completions", model, "{}", 0, null);
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -205,7 +206,67 @@ class FacadeIT {
                         () -> tenant.get("/v1/jobs/" + jobId.group()).json(),
                         j -> "succeeded".equals(j.get("status").asString()));
         assertThat(job.get("response").get("status_code").asInt()).isEqualTo(200);
-        assertThat(job.get("priority").asInt()).isEqualTo(9);
+        assertThat(job.get("priority").asInt())
+                .as("a facade call goes before its own tenant's batch work")
+                .isEqualTo(10);
+    }
+
+    @Test
+    void aThirdTenantsCallAnswersWithinOneWindowWhileOthersHaveDeepPriorityNineBacklogs() {
+        // Two other tenants keep 90 priority-9 jobs waiting on the model: first-come-first-served would put the call
+        // six windows (36 s) behind them; by fair share its lane goes at the next opening.
+        String model = "openai/gpt-4.1-mini";
+        Http admin = SDK.stack().admin();
+        Map<String, Http> backlogs = new java.util.HashMap<>();
+        for (int tenant = 0; tenant < 2; tenant++) {
+            Http client = SDK.stack().client(SDK.stack().newTenantKey("backlog-" + tenant));
+            Http.Response created = client.post(
+                    "/v1/batches",
+                    Map.of(
+                            "endpoint",
+                            "/v1/chat/completions",
+                            "priority",
+                            9,
+                            "requests",
+                            IntStream.range(0, 45)
+                                    .mapToObj(i -> Map.of(
+                                            "custom_id",
+                                            "r" + i,
+                                            "body",
+                                            Map.of(
+                                                    "model",
+                                                    model,
+                                                    "messages",
+                                                    List.of(Map.of("role", "user", "content", "x")))))
+                                    .toList()));
+            assertThat(created.status()).as(created.body()).isEqualTo(200);
+            backlogs.put(created.json().get("id").asString(), client);
+        }
+        try {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> admin.get("/admin/queues")
+                            .json()
+                            .get("data")
+                            .valueStream()
+                            .anyMatch(q -> q.get("model").asString().equals(model)
+                                    && q.get("tenants").size() == 2
+                                    && q.get("waiting").asLong() > 60));
+
+            long started = System.nanoTime();
+            ChatCompletion answer = SDK.client()
+                    .chat()
+                    .completions()
+                    .create(ChatCompletionCreateParams.builder()
+                            .model(model)
+                            .addUserMessage("my turn")
+                            .build());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(answer.choices()).hasSize(1);
+            assertThat(took).as("one window is 6 s").isLessThan(Duration.ofSeconds(7));
+        } finally {
+            backlogs.forEach((id, owner) -> owner.post("/v1/batches/" + id + "/cancel", Map.of()));
+        }
     }
 
     private static long simulatorTotal(String field) {

@@ -2,6 +2,8 @@ package dev.sluice.api.admin;
 
 import dev.sluice.api.batch.DrainTimes;
 import dev.sluice.common.LimitSet;
+import dev.sluice.db.lane.LaneRepository;
+import dev.sluice.db.lane.WaitingLane;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.model.ModelSettings;
 import dev.sluice.db.operations.QueueStats;
@@ -9,6 +11,8 @@ import dev.sluice.db.operations.QueueStatsRepository;
 import dev.sluice.db.operations.WorkerHeartbeatRepository;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,31 +35,49 @@ class QueueController {
     private static final Duration RATE_LIMIT_WINDOW = Duration.ofHours(1);
 
     private final QueueStatsRepository stats;
+    private final LaneRepository lanes;
     private final ModelRepository models;
     private final ModelLimits limits;
     private final Clock clock;
 
-    QueueController(QueueStatsRepository stats, ModelRepository models, ModelLimits limits, Clock clock) {
+    QueueController(
+            QueueStatsRepository stats, LaneRepository lanes, ModelRepository models, ModelLimits limits, Clock clock) {
         this.stats = stats;
+        this.lanes = lanes;
         this.models = models;
         this.limits = limits;
         this.clock = clock;
     }
 
-    @Operation(summary = "Per model: waiting, in flight, limit, pause, 429s, drain estimate")
+    @Operation(summary = "Per model: waiting, in flight, limit, pause, 429s, drain estimate, tenants and their shares")
     @GetMapping("/admin/queues")
     QueueViews.Listed list() {
         Instant now = clock.instant();
         Map<String, ModelSettings> settings =
                 models.settings().stream().collect(Collectors.toMap(ModelSettings::model, Function.identity()));
+        Map<String, List<QueueViews.WaitingTenant>> waiting = lanes.waiting().stream()
+                .collect(Collectors.groupingBy(
+                        WaitingLane::model, Collectors.mapping(lane -> waitingTenant(lane, now), Collectors.toList())));
         List<QueueViews.Queue> data =
                 stats.perModel(now.minus(RATE_LIMIT_WINDOW), now.minus(WorkerHeartbeatRepository.LIVE_WITHIN)).stream()
-                        .map(row -> view(row, settings.get(row.model()), now))
+                        .map(row ->
+                                view(row, settings.get(row.model()), waiting.getOrDefault(row.model(), List.of()), now))
                         .toList();
         return new QueueViews.Listed("list", data);
     }
 
-    private QueueViews.Queue view(QueueStats row, ModelSettings settings, Instant now) {
+    private static QueueViews.WaitingTenant waitingTenant(WaitingLane lane, Instant now) {
+        return new QueueViews.WaitingTenant(
+                lane.tenantId(),
+                lane.tenantName(),
+                lane.weight(),
+                BigDecimal.valueOf(lane.share()).setScale(4, RoundingMode.HALF_EVEN),
+                lane.queuedJobs(),
+                Math.max(0, Duration.between(lane.waitingSince(), now).toSeconds()));
+    }
+
+    private QueueViews.Queue view(
+            QueueStats row, ModelSettings settings, List<QueueViews.WaitingTenant> tenants, Instant now) {
         LimitViews.ModelLimit pacing = settings == null ? null : limits.view(settings);
         LimitSet inForce = limits.inForce(settings);
         LimitSet.Entry tightest = LimitViews.ModelLimit.tightest(inForce);
@@ -74,6 +96,7 @@ class QueueController {
                 paused,
                 row.rateLimitedRecently(),
                 oldestAge,
-                paused ? null : LimitViews.seconds(DrainTimes.toDrain(row.waiting() + row.running(), inForce)));
+                paused ? null : LimitViews.seconds(DrainTimes.toDrain(row.waiting() + row.running(), inForce)),
+                tenants);
     }
 }

@@ -24,6 +24,7 @@ final class QueueViews {
      * @param oldestWaitingAgeSeconds seconds since the oldest waiting job was submitted; null when none waits
      * @param estimatedDrainSeconds   seconds to dispatch every waiting and in-flight job at the effective
      *                                limit; null while paused
+     * @param tenants                 the tenants with work waiting on the model and their fair shares of it
      */
     record Queue(
             String model,
@@ -36,7 +37,26 @@ final class QueueViews {
             boolean paused,
             long rateLimitedLastHour,
             @Nullable Long oldestWaitingAgeSeconds,
-            @Nullable BigDecimal estimatedDrainSeconds) {}
+            @Nullable BigDecimal estimatedDrainSeconds,
+            List<WaitingTenant> tenants) {}
+
+    /**
+     * A tenant with work waiting on a model (its lane).
+     *
+     * @param tenantId           the tenant
+     * @param tenantName         its name
+     * @param weight             its weight ({@code PATCH /admin/tenants/{id}})
+     * @param share              its share of the model's slots while these tenants wait: weight / the sum of theirs
+     * @param waiting            its jobs {@code queued} for the model
+     * @param waitingSinceSeconds seconds since its lane began to wait
+     */
+    record WaitingTenant(
+            String tenantId,
+            @Nullable String tenantName,
+            int weight,
+            BigDecimal share,
+            long waiting,
+            long waitingSinceSeconds) {}
 
     /**
      * Every model, by id.

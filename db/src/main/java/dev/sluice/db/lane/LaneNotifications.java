@@ -1,15 +1,10 @@
 package dev.sluice.db.lane;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
+import dev.sluice.db.Listening;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Repository;
 
@@ -20,8 +15,6 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class LaneNotifications {
-
-    private static final Logger log = LoggerFactory.getLogger(LaneNotifications.class);
 
     /** The channel of lanes that entered; the payload is the model. */
     public static final String CHANNEL = "sluice_lanes";
@@ -40,30 +33,12 @@ public class LaneNotifications {
      * @throws DataAccessResourceFailureException when the connection fails; call again to listen again
      */
     public void listen(BooleanSupplier running, int pollMillis, Runnable listening, Consumer<String> entered) {
-        try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("LISTEN " + CHANNEL);
-            try {
-                listening.run();
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                while (running.getAsBoolean()) {
-                    PGNotification[] notifications = pg.getNotifications(pollMillis);
-                    if (notifications != null) {
-                        for (PGNotification notification : notifications) {
-                            entered.accept(notification.getParameter());
-                        }
-                    }
-                }
-            } finally {
-                try {
-                    statement.execute("UNLISTEN *");
-                } catch (SQLException e) {
-                    // A broken connection is evicted by the pool anyway.
-                    log.debug("UNLISTEN failed: {}", e.toString());
-                }
-            }
-        } catch (SQLException e) {
-            throw new DataAccessResourceFailureException("listening for lanes failed: " + e, e);
-        }
+        Listening.listen(
+                dataSource,
+                List.of(CHANNEL),
+                running,
+                pollMillis,
+                listening,
+                notification -> entered.accept(notification.getParameter()));
     }
 }

@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -81,19 +80,6 @@ public class ModelRepository {
             UPDATE models SET prompt_token_ratio = :ratio WHERE model = :model
             """;
 
-    /**
-     * Which of the given models have a queued job that is due (its backoff, if any, over): work a worker must
-     * dispatch. One index probe per model ({@code jobs_queued_by_model_ix}); a job in backoff is held by the
-     * worker that will retry it, so it does not count.
-     */
-    private static final String WITH_DUE_WORK = """
-            SELECT m.model FROM models m
-             WHERE m.model = ANY (CAST(:models AS text[]))
-               AND EXISTS (SELECT 1 FROM jobs j
-                            WHERE j.model = m.model AND j.status = 'queued'
-                              AND (j.not_before IS NULL OR j.not_before <= now()))
-            """;
-
     private final JdbcClient jdbc;
 
     public ModelRepository(JdbcClient jdbc) {
@@ -130,17 +116,6 @@ public class ModelRepository {
                 .param("model", model)
                 .query((rs, n) -> mapSettings(rs, limits))
                 .optional();
-    }
-
-    /** Those of {@code candidates} that have a queued job due now (see {@link #WITH_DUE_WORK}). */
-    public Set<String> withDueWork(Collection<String> candidates) {
-        if (candidates.isEmpty()) {
-            return Set.of();
-        }
-        return Set.copyOf(jdbc.sql(WITH_DUE_WORK)
-                .param("models", candidates.toArray(String[]::new))
-                .query(String.class)
-                .list());
     }
 
     /**

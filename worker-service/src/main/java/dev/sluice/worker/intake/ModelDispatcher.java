@@ -36,9 +36,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Drains one model's lanes on this worker (a lane is one tenant's queue for the model), one thread per model, so a
  * saturated or paused model never holds up another. It <em>pulls</em>: while the model has work it first waits
- * until the pacer has room for a request ({@link GlobalPacer#room}), then takes as many messages as there is room
- * for, lane by lane in weighted fair share ({@link #take}, {@link FairShare}), and asks for their grants in one
- * decision with the tokens each one's estimate reserves. So which tenant's job goes is decided when a slot opens,
+ * until the pacer has room for a request ({@link GlobalPacer#room}), then, holding the model's lanes, takes as many
+ * messages as there is room for, lane by lane in weighted fair share ({@link #take}, {@link FairShare}), and grants
+ * them in one decision with the tokens each one's estimate reserves. So which tenant's job goes is decided when a
+ * slot opens, and no other worker takes messages for the same room,
  * and within a lane the broker's priority order decides which of the tenant's jobs. A message waits in this worker
  * only while its tokens do not fit yet (at most the slots of one opening). When every lane is empty the dispatcher
  * sleeps until the intake {@link #ring rings} it (a lane of the model entered: PostgreSQL notifies every worker), so
@@ -125,21 +126,28 @@ final class ModelDispatcher implements Runnable {
                     inFlight.acquire();
                     permits = 1;
                     // Wait for an open slot, then take as many messages as slots are open (and this worker can
-                    // run): a burst of N leaves together, and which jobs go is decided when they can go.
+                    // run), and grant them, all under the model's lanes lock: a burst of N leaves together, which
+                    // tenant's jobs go is decided when they can go, and no other worker counts the same room.
                     permits += inFlight.drainPermits();
                     int room = pacer.room(model, permits);
                     inFlight.release(permits - room);
                     permits = room;
-                    held.addAll(take(room));
-                    inFlight.release(permits - held.size());
+                    Taken taken = take(room);
+                    held.addAll(taken.held());
+                    inFlight.release(permits - taken.held().size());
                     permits = 0;
-                    if (held.isEmpty()) {
+                    grants = taken.grants();
+                    for (Grant grant : grants) {
+                        start(held.removeFirst(), grant);
+                    }
+                    grants = List.of();
+                    if (held.isEmpty() && taken.dry()) {
                         // Every lane ran dry (and left): back to waiting for the bell.
                         busy = false;
-                        continue;
                     }
+                    continue;
                 }
-                // One transaction grants as many of the held jobs, in order, as the limits admit with their tokens.
+                // Messages whose tokens did not fit yet: wait for as many of them, in order, as the limits admit.
                 grants = pacer.acquire(
                         model, held.stream().map(h -> h.job().tokens()).toList());
                 for (Grant grant : grants) {
@@ -181,17 +189,23 @@ final class ModelDispatcher implements Runnable {
     }
 
     /**
-     * Takes up to {@code wanted} messages from the model's lanes in fair-share order, in one transaction that holds
-     * the model's lanes ({@link LaneRepository#lock}): the lane with the lowest pass gives one message and its pass
-     * advances; a lane found empty leaves. Malformed messages are dropped and do not count.
+     * Takes messages from the model's lanes in fair-share order and grants them, in one transaction that holds the
+     * model's lanes ({@link LaneRepository#lock}): as many as the pacer has room for now (at most {@code wanted}),
+     * the lane with the lowest pass giving each next one while its pass advances, and a lane found empty leaving;
+     * then the grants for as many of them, in order, as fit with their tokens. Another worker waits for the lock, so
+     * it sees the room these grants used. Malformed messages are dropped and do not count.
      */
-    private List<Held> take(int wanted) {
-        List<Held> taken = transaction.execute(status -> {
+    private Taken take(int wanted) {
+        Taken taken = transaction.execute(status -> {
             FairShare share = new FairShare(lanes.lock(model));
-            List<Held> messages = new ArrayList<>(wanted);
+            if (share.next().isEmpty()) {
+                return new Taken(List.of(), List.of(), true);
+            }
+            int room = pacer.roomNow(model, wanted);
+            List<Held> messages = new ArrayList<>(room);
             List<String> emptied = new ArrayList<>();
             for (Optional<String> tenant = share.next();
-                    tenant.isPresent() && messages.size() < wanted;
+                    tenant.isPresent() && messages.size() < room;
                     tenant = share.next()) {
                 Optional<GetResponse> message = get(tenant.get());
                 if (message.isEmpty()) {
@@ -207,10 +221,18 @@ final class ModelDispatcher implements Runnable {
             }
             lanes.advance(model, share.advanced());
             lanes.leave(model, emptied);
-            return messages;
+            List<Grant> grants = pacer.acquireNow(
+                    model, messages.stream().map(h -> h.job().tokens()).toList());
+            return new Taken(messages, grants, share.next().isEmpty());
         });
-        return taken == null ? List.of() : taken;
+        return taken == null ? new Taken(List.of(), List.of(), false) : taken;
     }
+
+    /**
+     * What one {@link #take} got: the messages taken, in order, grants for the first of them, and whether every lane
+     * of the model has run dry.
+     */
+    private record Taken(List<Held> held, List<Grant> grants, boolean dry) {}
 
     /** The next message of the tenant's lane; empty when the lane's queue is empty or gone. */
     private Optional<GetResponse> get(String tenantId) {

@@ -109,7 +109,8 @@ public class ModelIntake {
                 ModelDispatcher dispatcher = dispatchers.get(model);
                 if (dispatcher != null) {
                     dispatcher.ring();
-                } else if (startDispatcher(model)) {
+                } else {
+                    startDispatcher(model);
                     added++;
                 }
             }
@@ -207,7 +208,7 @@ public class ModelIntake {
         }
     }
 
-    private boolean startDispatcher(String model) {
+    private void startDispatcher(String model) {
         ModelDispatcher dispatcher = new ModelDispatcher(
                 model,
                 connectionFactory,
@@ -226,7 +227,6 @@ public class ModelIntake {
                 limits.limits(model),
                 maxInFlight,
                 slots.capacity());
-        return true;
     }
 
     /** The models this worker dispatches. */

@@ -147,39 +147,11 @@ public class GlobalPacer {
                 sleeper.sleep(MAX_POLL);
                 continue;
             }
-            long[] costs =
-                    estimates.stream().mapToLong(e -> limits.cost(model, e)).toArray();
-            LimitSet set = limits.limits(model);
-            Duration margin = margin(model);
-            Budget.Rules rules = new Budget.Rules(set.limits(), margin, limits.maxConcurrency(model), lease, allowance);
-            long waitUs = Long.MAX_VALUE;
-            int start = Math.floorMod(rotation.getAndIncrement(), credentials.size());
-            for (int i = 0; i < credentials.size(); i++) {
-                Credential credential = credentials.get((start + i) % credentials.size());
-                Budget.Burst[] burst = new Budget.Burst[1];
-                long[] decidedNanos = new long[1];
-                store.update(credential.fingerprint(), model, row -> {
-                    // Just after the row's clock was read, before the write and commit: lateness counts from here.
-                    decidedNanos[0] = clock.nanos();
-                    burst[0] = Budget.decideMany(row, rules, costs);
-                    return burst[0].grants().isEmpty() ? row : burst[0].row();
-                });
-                if (!burst[0].grants().isEmpty()) {
-                    return burst[0].grants().stream()
-                            .map(g -> new Grant(
-                                    credential,
-                                    model,
-                                    g.sentUs(),
-                                    g.tokens(),
-                                    g.leaseUntilUs(),
-                                    decidedNanos[0],
-                                    set,
-                                    margin))
-                            .toList();
-                }
-                Budget.Wait wait = burst[0].notBefore();
-                waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs());
+            Decision decision = acquireOnce(model, estimates);
+            if (!decision.grants().isEmpty()) {
+                return decision.grants();
             }
+            long waitUs = decision.waitUs();
             long sleepUs = Math.clamp(waitUs, 1_000L, MAX_POLL.toNanos() / 1_000);
             sleeper.sleep(Duration.ofNanos(sleepUs * 1_000));
             PacerWaits.slept(model, Duration.ofNanos(sleepUs * 1_000));
@@ -201,34 +173,104 @@ public class GlobalPacer {
                 sleeper.sleep(MAX_POLL);
                 continue;
             }
-            Budget.Rules rules = rules(model);
-            List<Limit> requestLimits =
-                    rules.limits().stream().filter(Limit::countsRequests).toList();
-            Budget.Rules requestsOnly = new Budget.Rules(
-                    requestLimits.isEmpty() ? rules.limits() : requestLimits,
-                    rules.margin(),
-                    rules.maxConcurrency(),
-                    rules.lease(),
-                    rules.allowance());
-            long waitUs = Long.MAX_VALUE;
-            int most = 0;
-            for (Credential credential : credentials) {
-                // A reading without the lock: an estimate of how many messages to take, never a grant. It neither
-                // waits behind the grants of other workers nor holds them up, and costs one statement.
-                Budget.Burst burst = Budget.decideMany(store.read(credential.fingerprint(), model), requestsOnly, free);
-                most = Math.max(most, burst.grants().size());
-                if (burst.notBefore() != null) {
-                    Budget.Wait wait = burst.notBefore();
-                    waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs());
-                }
+            Room room = roomOnce(model, free);
+            if (room.most() > 0) {
+                return room.most();
             }
-            if (most > 0) {
-                return most;
-            }
+            long waitUs = room.waitUs();
             long sleepUs = Math.clamp(waitUs, 1_000L, MAX_POLL.toNanos() / 1_000);
             sleeper.sleep(Duration.ofNanos(sleepUs * 1_000));
             PacerWaits.slept(model, Duration.ofNanos(sleepUs * 1_000));
         }
+    }
+
+    /** Grants decided in one pass over the credentials, or none and how long until the earliest could be. */
+    private record Decision(List<Grant> grants, long waitUs) {}
+
+    private Decision acquireOnce(String model, List<TokenEstimate> estimates) {
+        long[] costs = estimates.stream().mapToLong(e -> limits.cost(model, e)).toArray();
+        LimitSet set = limits.limits(model);
+        Duration margin = margin(model);
+        Budget.Rules rules = new Budget.Rules(set.limits(), margin, limits.maxConcurrency(model), lease, allowance);
+        long waitUs = Long.MAX_VALUE;
+        int start = Math.floorMod(rotation.getAndIncrement(), credentials.size());
+        for (int i = 0; i < credentials.size(); i++) {
+            Credential credential = credentials.get((start + i) % credentials.size());
+            Budget.Burst[] burst = new Budget.Burst[1];
+            long[] decidedNanos = new long[1];
+            store.update(credential.fingerprint(), model, row -> {
+                // Just after the row's clock was read, before the write and commit: lateness counts from here.
+                decidedNanos[0] = clock.nanos();
+                burst[0] = Budget.decideMany(row, rules, costs);
+                return burst[0].grants().isEmpty() ? row : burst[0].row();
+            });
+            if (!burst[0].grants().isEmpty()) {
+                return new Decision(
+                        burst[0].grants().stream()
+                                .map(g -> new Grant(
+                                        credential,
+                                        model,
+                                        g.sentUs(),
+                                        g.tokens(),
+                                        g.leaseUntilUs(),
+                                        decidedNanos[0],
+                                        set,
+                                        margin))
+                                .toList(),
+                        0);
+            }
+            Budget.Wait wait = burst[0].notBefore();
+            waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs());
+        }
+        return new Decision(List.of(), waitUs);
+    }
+
+    /**
+     * What {@link #acquire(String, List)} grants now, without waiting: grants for as many of {@code estimates}, in
+     * order, as fit in one decision, or none (also while the model is paused). A dispatcher calls it while it holds
+     * the model's lanes, so that the messages it took are granted before another worker can count the same room.
+     */
+    public List<Grant> acquireNow(String model, List<TokenEstimate> estimates) {
+        if (estimates.isEmpty() || limits.paused(model)) {
+            return List.of();
+        }
+        return acquireOnce(model, estimates).grants();
+    }
+
+    /** How many requests could be granted now by one pass over the credentials, and else how long until one. */
+    private record Room(int most, long waitUs) {}
+
+    private Room roomOnce(String model, long[] free) {
+        Budget.Rules rules = rules(model);
+        List<Limit> requestLimits =
+                rules.limits().stream().filter(Limit::countsRequests).toList();
+        Budget.Rules requestsOnly = new Budget.Rules(
+                requestLimits.isEmpty() ? rules.limits() : requestLimits,
+                rules.margin(),
+                rules.maxConcurrency(),
+                rules.lease(),
+                rules.allowance());
+        long waitUs = Long.MAX_VALUE;
+        int most = 0;
+        for (Credential credential : credentials) {
+            // A reading without the row's lock: an estimate of how many messages to take, never a grant. It neither
+            // waits behind other workers' grants and late-send corrections nor holds them up, and costs one statement.
+            Budget.Burst burst = Budget.decideMany(store.read(credential.fingerprint(), model), requestsOnly, free);
+            most = Math.max(most, burst.grants().size());
+            if (burst.notBefore() != null) {
+                Budget.Wait wait = burst.notBefore();
+                waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs());
+            }
+        }
+        return new Room(most, waitUs);
+    }
+
+    /** What {@link #room} would answer now, without waiting: 0 when no request could be granted now or paused. */
+    public int roomNow(String model, int max) {
+        if (limits.paused(model)) {
+            return 0;
+        }
+        return roomOnce(model, new long[max]).most();
     }
 
     /**

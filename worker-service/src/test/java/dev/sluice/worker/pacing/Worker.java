@@ -3,7 +3,6 @@ package dev.sluice.worker.pacing;
 import dev.sluice.common.LimitSet;
 import dev.sluice.testsupport.TestInfrastructure;
 import dev.sluice.worker.WorkerApplication;
-import dev.sluice.worker.intake.ModelIntake;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -81,11 +80,6 @@ public final class Worker implements AutoCloseable {
     /** One of this worker's beans. */
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
-    }
-
-    /** Whether this worker runs a dispatcher for {@code model}. */
-    boolean consumes(String model) {
-        return context.getBean(ModelIntake.class).consumedModels().contains(model);
     }
 
     /** The limits this worker's pacer applies to {@code model} now. */

@@ -1,0 +1,69 @@
+package dev.sluice.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+
+/**
+ * {@code LISTEN} on one pooled connection of its own for as long as the caller wants: what PostgreSQL announces
+ * with {@code NOTIFY} (delivered when the notifying transaction commits) is handed over one notification at a time.
+ */
+public final class Listening {
+
+    private static final Logger log = LoggerFactory.getLogger(Listening.class);
+
+    private Listening() {}
+
+    /**
+     * Listens on {@code channels} until {@code running} turns false, waiting at most {@code pollMillis} for each
+     * notification: calls {@code listening} once the connection listens (what was announced before was not heard)
+     * and {@code heard} with each notification; then gives the connection back to the pool, no longer listening.
+     *
+     * @throws DataAccessResourceFailureException when the connection fails; call again to listen again
+     */
+    public static void listen(
+            DataSource dataSource,
+            List<String> channels,
+            BooleanSupplier running,
+            int pollMillis,
+            Runnable listening,
+            Consumer<PGNotification> heard) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            for (String channel : channels) {
+                statement.execute("LISTEN " + channel);
+            }
+            try {
+                listening.run();
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                while (running.getAsBoolean()) {
+                    PGNotification[] notifications = pg.getNotifications(pollMillis);
+                    if (notifications != null) {
+                        for (PGNotification notification : notifications) {
+                            heard.accept(notification);
+                        }
+                    }
+                }
+            } finally {
+                // The connection goes back to the pool: it must not keep receiving every notification.
+                try {
+                    statement.execute("UNLISTEN *");
+                } catch (SQLException e) {
+                    // A broken connection is evicted by the pool anyway.
+                    log.debug("UNLISTEN failed: {}", e.toString());
+                }
+            }
+        } catch (SQLException e) {
+            throw new DataAccessResourceFailureException("listening on " + channels + " failed: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.sluice.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.db.lane.Lane;
+import dev.sluice.db.lane.LaneKey;
+import dev.sluice.db.lane.LaneNotifications;
+import dev.sluice.db.lane.LaneRepository;
+import dev.sluice.testsupport.TestInfrastructure;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The lanes table's rules, on PostgreSQL: where a lane enters, what a worker's lock holds back, and which entries
+ * ring the workers.
+ */
+@SpringBootTest(classes = DbTestApplication.class)
+class LaneRepositoryIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.register(registry);
+    }
+
+    @Autowired
+    LaneRepository lanes;
+
+    @Autowired
+    LaneNotifications notifications;
+
+    @Autowired
+    TransactionTemplate transaction;
+
+    @Test
+    void aLaneEntersAtTheLowestPassWaitingAndBringsNoCreditFromBefore() {
+        String model = "test/" + UUID.randomUUID();
+        lanes.enter(List.of(new LaneKey(model, "tenant_a")));
+        assertThat(locked(model)).containsExactly(new Lane("tenant_a", 0, 1));
+
+        transaction.executeWithoutResult(status -> {
+            lanes.lock(model);
+            lanes.advance(model, Map.of("tenant_a", 40.0));
+        });
+        lanes.enter(List.of(new LaneKey(model, "tenant_b"), new LaneKey(model, "tenant_a")));
+        // B joins at A's pass (not at 0, which would give it 40 turns in a row); A's own entry changes nothing.
+        assertThat(locked(model)).containsExactly(new Lane("tenant_a", 40, 1), new Lane("tenant_b", 40, 1));
+
+        transaction.executeWithoutResult(status -> {
+            lanes.lock(model);
+            lanes.advance(model, Map.of("tenant_a", 45.0));
+            lanes.leave(model, List.of("tenant_b"));
+        });
+        lanes.enter(List.of(new LaneKey(model, "tenant_b")));
+        assertThat(locked(model)).containsExactly(new Lane("tenant_a", 45, 1), new Lane("tenant_b", 45, 1));
+        assertThat(lanes.modelsWithLanes()).contains(model);
+    }
+
+    @Test
+    void aPublishersEntryWaitsForTheWorkerHoldingTheLanesAndEntersAgainAfterItsLeave() throws Exception {
+        String model = "test/" + UUID.randomUUID();
+        lanes.enter(List.of(new LaneKey(model, "tenant_a")));
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> worker = CompletableFuture.runAsync(() -> transaction.executeWithoutResult(status -> {
+            lanes.lock(model);
+            // The worker found the lane's queue empty: it leaves, and commits only when the test says so.
+            lanes.leave(model, List.of("tenant_a"));
+            locked.countDown();
+            await(release);
+        }));
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> publisher =
+                CompletableFuture.runAsync(() -> lanes.enter(List.of(new LaneKey(model, "tenant_a"))));
+        Thread.sleep(300);
+        assertThat(publisher).as("the entry waits for the worker's transaction").isNotDone();
+
+        release.countDown();
+        worker.get(10, TimeUnit.SECONDS);
+        publisher.get(10, TimeUnit.SECONDS);
+        assertThat(locked(model))
+                .as("the lane entered again")
+                .extracting(Lane::tenantId)
+                .containsExactly("tenant_a");
+    }
+
+    @Test
+    void onlyALaneThatEntersRingsTheWorkers() throws Exception {
+        String model = "test/" + UUID.randomUUID();
+        BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+        CountDownLatch listening = new CountDownLatch(1);
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread listener = Thread.ofVirtual()
+                .start(() -> notifications.listen(running::get, 100, listening::countDown, heard::add));
+        try {
+            assertThat(listening.await(10, TimeUnit.SECONDS)).isTrue();
+
+            lanes.enter(List.of(new LaneKey(model, "tenant_a")));
+            assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo(model);
+
+            lanes.enter(List.of(new LaneKey(model, "tenant_a")));
+            lanes.enter(List.of(new LaneKey(model, "tenant_b")));
+            assertThat(heard.poll(5, TimeUnit.SECONDS)).as("tenant_b's lane").isEqualTo(model);
+            assertThat(heard.poll(300, TimeUnit.MILLISECONDS))
+                    .as("an entry into a waiting lane rings no one")
+                    .isNull();
+        } finally {
+            running.set(false);
+            listener.join(5_000);
+        }
+    }
+
+    private List<Lane> locked(String model) {
+        return transaction.execute(status -> lanes.lock(model));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
