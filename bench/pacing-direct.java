@@ -1,14 +1,22 @@
-// The "direct" half of bench/pacing-table.sh: what the seed users did. Fires n chat requests per model, all at
-// once, straight at the provider (one key, no pacing, no retries), and prints one line:
+// The reference halves of bench/pacing-table.sh. Two modes, both straight at the provider (one key, no retries):
 //
-//   <succeeded> <429s> <other> <wall seconds>
+//   burst (default) - what the seed users did: n chat requests per model, all at once;
+//   paced <N> <W ms> <margin ms> - a perfect in-memory pacer: per model the first N at once, then request i exactly
+//            W + margin after request i - N was handed to the HTTP client (its own clock, no database, no queue,
+//            no claim). With margin 100 ms it is the reference the issue sets for Sluice's pacing.
+//
+// Prints one line:
+//
+//   <succeeded> <429s> <other> <wall seconds> <overhead per window, seconds>
 //
 // wall = from the first request sent to the last answer received (429s come back at once, so a burst that is
-// mostly rejected finishes early). Before the clock starts it warms the JVM and opens a connection with
+// mostly rejected finishes early). overhead per window = the mean over models and i of
+// (send of request i+N - send of request i) - W, i.e. what each window step cost beyond W (the margin, for the
+// paced mode; 0 in burst mode). Before the clock starts it warms the JVM and opens connections with
 // GET /v1/models, which the simulator does not rate-limit.
 //
 // Plain JDK, run with the source launcher (Java 21+; the file name need not match the class):
-//   java bench/pacing-direct.java <base-url> <key> <n per model> <model>[,<model>...]
+//   java bench/pacing-direct.java <base-url> <key> <n per model> <model>[,<model>...] [paced <N> <W ms> <margin ms>]
 // Same client as dev.sluice.simulator.bench.Burst in the simulator's jar (HTTP/1.1 JDK HttpClient, one virtual
 // thread per request); Burst itself does one model only and prints its own table, hence this file.
 
@@ -24,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 final class PacingDirect {
 
@@ -53,30 +62,70 @@ final class PacingDirect {
             }
         }
 
+        boolean paced = args.length > 4 && args[4].equals("paced");
+        int limit = paced ? Integer.parseInt(args[5]) : Integer.MAX_VALUE;
+        long spanNanos = paced ? (Long.parseLong(args[6]) + Long.parseLong(args[7])) * 1_000_000 : 0;
+        long windowNanos = paced ? Long.parseLong(args[6]) * 1_000_000 : 0;
+
         CountDownLatch go = new CountDownLatch(1);
         long start;
         List<Integer> statuses = new ArrayList<>();
+        long[][] sentAt = new long[models.length][perModel];
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Integer>> futures = new ArrayList<>();
-            for (HttpRequest request : requests) {
-                futures.add(threads.submit(() -> {
+            List<Future<?>> pacers = new ArrayList<>();
+            for (int m = 0; m < models.length; m++) {
+                int model = m;
+                // One pacer per model: request i goes W + margin after request i - N went, exactly.
+                pacers.add(threads.submit(() -> {
                     go.await();
-                    try {
-                        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                    } catch (java.io.IOException e) {
-                        return -1;
+                    for (int i = 0; i < perModel; i++) {
+                        if (i >= limit) {
+                            long due = sentAt[model][i - limit] + spanNanos;
+                            for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+                                LockSupport.parkNanos(left);
+                            }
+                        }
+                        HttpRequest request = requests.get(i * models.length + model);
+                        sentAt[model][i] = System.nanoTime();
+                        synchronized (futures) {
+                            futures.add(threads.submit(() -> {
+                                try {
+                                    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                                } catch (java.io.IOException e) {
+                                    return -1;
+                                }
+                            }));
+                        }
                     }
+                    return null;
                 }));
             }
             start = System.nanoTime();
             go.countDown();
-            for (Future<Integer> f : futures) {
+            for (Future<?> p : pacers) {
+                p.get();
+            }
+            List<Future<Integer>> all;
+            synchronized (futures) {
+                all = List.copyOf(futures);
+            }
+            for (Future<Integer> f : all) {
                 statuses.add(f.get());
             }
         }
         double wall = (System.nanoTime() - start) / 1e9;
         long ok = statuses.stream().filter(s -> s == 200).count();
         long limited = statuses.stream().filter(s -> s == 429).count();
-        System.out.printf(Locale.ROOT, "%d %d %d %.3f%n", ok, limited, statuses.size() - ok - limited, wall);
+        double overhead = 0;
+        int gaps = 0;
+        for (long[] sends : sentAt) {
+            for (int i = 0; paced && i + limit < sends.length; i++) {
+                overhead += (sends[i + limit] - sends[i] - windowNanos) / 1e9;
+                gaps++;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%d %d %d %.3f %.3f%n", ok, limited, statuses.size() - ok - limited, wall,
+                gaps == 0 ? 0.0 : overhead / gaps);
     }
 }

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Pacing at high limits: thousands of requests per window on one model, shared by several workers.
 #
-#   bench/pacing-high-limits.sh                          # ROWS=1000/10s:3000,3000/60s:6000 WORKERS=2
+#   bench/pacing-high-limits.sh                          # ROWS=1000/10s:3000,5000/10s:15000 WORKERS=2
+#   ROWS=3000/60s:6000 LATENCY_MS=50 JITTER_MS=50 bench/pacing-high-limits.sh   # the rows of 2026-12-03
 #   ROWS=500/5s:2000 WORKERS=3 bench/pacing-high-limits.sh
+#   SLUICE_DATABASE_POOL_SIZE=40 bench/pacing-high-limits.sh                     # 34 jobs in flight per worker
 #
 # Each row "N/Ws:R" sends one batch of R requests on a model of its own (so every row starts with an empty
 # pacer row) with the limit N per W both at the simulator (sliding window, PUT /__config) and in Sluice
-# (PUT /admin/limits), latency LATENCY_MS + 0..JITTER_MS (50 + 50). It prints per row: requests sent against
+# (PUT /admin/limits), latency LATENCY_MS + 0..JITTER_MS (5 + 5: low, so that what is measured is Sluice, not the
+# provider's latency times the jobs in flight). The 5000/10s row is one model at 500 requests per second (30,000 per
+# minute); the last lines of the report give each row's time against the ideal, its 429s and the share of the limit
+# it reached. It prints per row: requests sent against
 # the ideal, the simulator's max in any window and its 429s, the sends in each consecutive W (from the jobs'
 # started_at), wall time against the ideal, and what the pacer row costs at that N:
 #
@@ -24,10 +29,10 @@
 set -euo pipefail
 
 NAME=pacing-high
-ROWS=${ROWS:-1000/10s:3000,3000/60s:6000}
+ROWS=${ROWS:-1000/10s:3000,5000/10s:15000}
 WORKERS=${WORKERS:-2}
-LATENCY_MS=${LATENCY_MS:-50}
-JITTER_MS=${JITTER_MS:-50}
+LATENCY_MS=${LATENCY_MS:-5}
+JITTER_MS=${JITTER_MS:-5}
 PROBE_MS=${PROBE_MS:-100}
 API_PORT=${API_PORT:-38180}
 SIMULATOR_PORT=${SIMULATOR_PORT:-33110}
@@ -62,6 +67,7 @@ percentiles() {   # stdin: numbers; prints "p50 p99 max" (ms) and the count
 }
 
 REPORT=()
+SUMMARY=()
 bad=0
 IFS=, read -ra rows <<<"$ROWS"
 for i in "${!rows[@]}"; do
@@ -120,6 +126,11 @@ for i in "${!rows[@]}"; do
     per_window=$(psql_q "WITH s AS (SELECT extract(epoch FROM started_at - min(started_at) OVER ()) AS t
         FROM jobs WHERE batch_id = '$id') SELECT string_agg(c::text, ', ' ORDER BY k) FROM
         (SELECT floor(t / $w) AS k, count(*) AS c FROM s GROUP BY 1) x")
+    # The share of the limit reached: the sends in the first W from the first send (the rest of the rate, the
+    # simulator's most in any W, is read below).
+    read -r first_w span_s < <(psql_q "WITH s AS (SELECT started_at FROM jobs WHERE batch_id = '$id' AND started_at IS NOT NULL)
+        SELECT count(*) FILTER (WHERE started_at < (SELECT min(started_at) FROM s) + interval '$w seconds'),
+               extract(epoch FROM max(started_at) - min(started_at)) FROM s" | tr '|' ' ')
     counts=$(curl_json "$API/v1/batches/$id" -H "Authorization: Bearer $KEY" | jq -c .request_counts)
     sent=$(jq .totals.requests <<<"$stats")
     limited=$(jq .totals.rate_limited <<<"$stats")
@@ -134,14 +145,19 @@ sends per ${w} s        $per_window   (consecutive windows from the first send, 
 $(printf '%-22s' "first $n sends")in $first_n s ($(calc "sprintf(\"%.0f\", $n / $first_n)") per second)
 probe lock time       p50 $p50 ms, p99 $p99 ms, max $pmax ms over $pcount probes every ${PROBE_MS} ms
 pacer row             largest seen $row_max; $upd row updates ($(calc "sprintf(\"%.1f\", $upd / $r)") per request, $hot HOT); pacer_budgets now $size on disk ($parts)
+limit reached         most in any ${w} s (simulator) $maxw of $n ($(calc "sprintf(\"%.0f\", 100 * $maxw / $n)") %); first ${w} s from the first send: $first_w ($(calc "sprintf(\"%.0f\", 100 * $first_w / $n)") %)
 postgres              $xact transactions ($(calc "sprintf(\"%.0f\", $xact / $wall)")/s), backend CPU $(calc "sprintf(\"%.1f\", $cpu_pg)") s; workers' CPU $(calc "sprintf(\"%.1f\", $cpu_w)") s")
+    SUMMARY+=("$(calc "$n / $w")/s ($n per ${w} s, $r requests, $WORKERS workers): wall $(calc "sprintf(\"%.1f\", $wall)") s against the ideal $(calc "sprintf(\"%.2f\", $ideal)") s (ideal/wall $(calc "sprintf(\"%.3f\", $ideal / $wall)")), $limited 429s, most in any ${w} s $maxw ($(calc "sprintf(\"%.0f\", 100 * $maxw / $n)") % of the limit)")
     log "row $spec: $status in $wall s, $limited 429s, max/window $maxw"
 done
 
 cat <<EOF
 
 pacing-high-limits, $(date -u +%Y-%m-%dT%H:%MZ), jars $JARS_DESC, $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)
-simulator sliding window, latency ${LATENCY_MS} + 0..${JITTER_MS} ms; Sluice margin $(calc "$MARGIN_S * 1000") ms, $WORKERS workers, 64 in flight per model per worker (default)
+simulator sliding window, latency ${LATENCY_MS} + 0..${JITTER_MS} ms; Sluice margin $(calc "$MARGIN_S * 1000") ms, $WORKERS workers, $(grep -ho 'up to [0-9]* jobs in flight' "$SCRATCH"/run/logs/worker-1.log 2>/dev/null | head -1 || echo '?') per worker (SLUICE_DATABASE_POOL_SIZE=${SLUICE_DATABASE_POOL_SIZE:-24 default}), ${SLUICE_PACING_MAX_CONCURRENCY:-64} per model
 EOF
 printf '%s\n' "${REPORT[@]}"
+echo
+echo "Summary"
+printf '  %s\n' "${SUMMARY[@]}"
 ((bad == 0)) || exit 1

@@ -1,26 +1,36 @@
 #!/usr/bin/env bash
-# The seed report's table at 15 requests per 6 s, twice, side by side:
+# The pacing table at 15 requests per 6 s: each row three times, side by side, against the same provider in the same
+# run:
 #
 #   direct  - the requests fired all at once straight at the provider, as the seed users did
 #             (bench/pacing-direct.java: JDK HttpClient, one virtual thread per request, no retries);
+#   perfect - a perfect in-memory pacer straight at the provider (bench/pacing-direct.java paced): per model the
+#             first 15 at once, then request i exactly W + PERFECT_MARGIN_MS (100) after request i - 15 left, on its
+#             own clock: no database, no queue, no claim. The reference the dispatch-latency issue sets;
 #   sluice  - the same requests as one inline batch (POST /v1/batches); wall time runs from the POST until
 #             the batch reads `completed`, polled every 100 ms.
 #
-# Rows: 1, 3, 5, 8, 15 and 60 requests on one model, then 60 each on 3 models in one mixed batch (180).
+# Rows: 1, 15 and 60 requests on one model, then 60 each on 5 models in one mixed batch (300).
 # The provider is the upstream simulator with SIMULATOR_LIMIT=15/6s and the seed latency (800 ms + 0..300 ms);
 # Sluice runs with SLUICE_DEFAULT_LIMIT=15/6s and $WORKERS workers, all started with bin/sluice-local.
-# Before each measurement the simulator's stats are reset (POST /__reset), so its 429 count and per-model
-# max_in_any_window are per row; before each Sluice row the script also waits until W + 1 s have passed since
-# the previous Sluice row finished, so the provider's window and Sluice's pacer start empty.
+# Before each measurement the simulator's stats and budgets are reset (POST /__reset), so its 429 count and
+# per-model max_in_any_window are per row; before each Sluice row the script also waits until W + 1 s have passed
+# since the previous Sluice row finished, so the provider's window and Sluice's pacer start empty.
 #
-# Ideal time for n requests on one model at N per W, with mean latency L = 0.95 s:
+# Per row it prints: wall, and two ratios: ideal / wall (the zero-margin ideal below) and perfect / wall (the
+# perfect pacer's wall in the same row); for Sluice, the time from the batch's acceptance (batches.created_at) to
+# its first job's claim (jobs.started_at: the provider call follows on the same thread, after the claim's commit),
+# and the overhead per window: the mean over models and i of (claim of job i+15 - claim of job i) - W, in claim
+# order per model, i.e. what each window step costs beyond W (the perfect pacer's is its margin).
+#
+# Ideal (zero margin) for n requests on one model at N per W, with mean latency L = 0.95 s:
 #   n <= N: all go at once                         -> L
 #   n >  N: the last one may start at floor((n-1)/N)*W -> floor((n-1)/N)*W + L
-# K models in parallel have the ideal of one model's share (3 x 60 -> same as 60: 18.95 s).
+# K models in parallel have the ideal of one model's share (5 x 60 -> same as 60: 18.95 s).
 #
 #   bench/pacing-table.sh                  WORKERS=2 (default), api on :18080, simulator on :13010
 #   WORKERS=1 bench/pacing-table.sh
-#   ROWS=1,15,60,3x60 bench/pacing-table.sh   a subset; "KxN" = N requests on each of K models in one batch
+#   ROWS=1,60,5x60 bench/pacing-table.sh   a subset; "KxN" = N requests on each of K models in one batch
 #   JARS_FROM=HEAD bench/pacing-table.sh   the committed code: git archive + build in a scratch dir, so
 #                                          half-done edits in the tree (and their jars) stay out of it
 #   JARS_FROM=<dir>                        the three jars under <dir>/<module>/target/
@@ -38,12 +48,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORKERS=${WORKERS:-2}
 API_PORT=${API_PORT:-18080}
 SIMULATOR_PORT=${SIMULATOR_PORT:-13010}
-ROWS=${ROWS:-1,3,5,8,15,60,3x60}
+ROWS=${ROWS:-1,15,60,5x60}
+PERFECT_MARGIN_MS=${PERFECT_MARGIN_MS:-100}
 JARS_FROM=${JARS_FROM:-}
 LIMIT_N=15
 LIMIT_W=6
 MEAN_LATENCY=0.95
-MODELS=(openai/gpt-4o-mini anthropic/claude-3-5-haiku meta-llama/llama-3.1-8b-instruct)
+MODELS=(openai/gpt-4o-mini anthropic/claude-3-5-haiku meta-llama/llama-3.1-8b-instruct google/gemini-2.0-flash-001
+    mistralai/mistral-nemo)
 DB=sluice_pacing_bench
 VHOST=sluice-pacing-bench
 ADMIN_KEY=sk-admin-pacing-bench
@@ -230,6 +242,7 @@ run_batch() {
     t0=$(now)
     id=$(curl_json -X POST "$API/v1/batches" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
         --data-binary "@$body" | jq -r .id)
+    log "    POST /v1/batches answered in $(calc "sprintf(\"%.3f\", $(now) - $t0)") s"
     while :; do
         b=$(curl_json "$API/v1/batches/$id" -H "Authorization: Bearer $KEY")
         status=$(jq -r .status <<<"$b")
@@ -242,22 +255,39 @@ run_batch() {
         '"\($s) \(.request_counts.total) \(.request_counts.completed) \(.request_counts.failed) \($w) \(.id)"' <<<"$b"
 }
 
-log "warm-up: one request per model through Sluice (JIT, connections, each worker discovering the 3 queues)"
-batch_body "$SCRATCH/warm.json" 1 3
+log "warm-up: one request per model through Sluice (JIT, connections, each worker discovering the 5 models)"
+batch_body "$SCRATCH/warm.json" 1 5
 read -r wstatus _ wdone _ wwall _ < <(run_batch "$SCRATCH/warm.json" 30) || true
-[[ ${wstatus:-} == completed && ${wdone:-} == 3 ]] || die "warm-up batch did not complete (${wstatus:-no answer}, ${wdone:-0}/3 succeeded; logs: $LOGS)"
+[[ ${wstatus:-} == completed && ${wdone:-} == 5 ]] || die "warm-up batch did not complete (${wstatus:-no answer}, ${wdone:-0}/5 succeeded; logs: $LOGS)"
 log "  warm-up: $wstatus in ${wwall}s"
 last_sluice_end=$(now)
 
 fmt_pct() { calc "sprintf(\"%.1f%%\", 100 * $1 / $2)"; }
 TABLE=()
-sluice_total=0 sluice_ok=0 sluice_429=0 direct_total=0 direct_ok=0 direct_429=0
-worst60=0 have60=0 lost=0 timed_out=0
+sluice_total=0 sluice_ok=0 sluice_429=0 direct_total=0 direct_ok=0 direct_429=0 perfect_total=0 perfect_ok=0 perfect_429=0
+worst60=1 have60=0 lost=0 timed_out=0
 
-row_line() {   # row_line <label> <via> <total> <ok> <429s> <max window> <wall> <ideal>
-    local ratio="n/a"
-    [[ $4 == "$3" ]] && ratio=$(calc "sprintf(\"%.2f\", $7 / $8)")
-    TABLE+=("| $1 | $2 | $(fmt_pct "$4" "$3") ($4/$3) | $5 | $6 | $(calc "sprintf(\"%.2f\", $7)") s | $(calc "sprintf(\"%.2f\", $8)") s | $ratio |")
+# Sluice's side of a row from the jobs table: "<first claim s after created_at> <overhead per window s>".
+sluice_times() {
+    psql -h localhost -U "$PGUSER" -d "$DB" -tA -F ' ' -c "WITH j AS (
+            SELECT model, started_at, lead(started_at, $LIMIT_N) OVER (PARTITION BY model ORDER BY started_at) AS later
+            FROM jobs WHERE batch_id = '$1')
+        SELECT round(extract(epoch FROM (SELECT min(started_at) FROM j) - b.created_at)::numeric, 3),
+               coalesce(round((avg(extract(epoch FROM j.later - j.started_at)) - $LIMIT_W)::numeric, 3)::text, '-')
+        FROM batches b LEFT JOIN j ON j.later IS NOT NULL WHERE b.id = '$1' GROUP BY b.created_at" ||
+        echo "- -"
+}
+
+ratio() { calc "sprintf(\"%.3f\", $1 / $2)"; }   # ratio <reference> <measured>
+
+# row_line <label> <via> <total> <ok> <429s> <max window> <wall> <first call> <overhead> <ideal> <perfect wall>
+row_line() {
+    local r_ideal="n/a" r_perfect="n/a"
+    if [[ $4 == "$3" && $2 != direct ]]; then
+        r_ideal=$(ratio "${10}" "$7")
+        [[ -n ${11} && ${11} != - ]] && r_perfect=$(ratio "${11}" "$7")
+    fi
+    TABLE+=("| $1 | $2 | $(fmt_pct "$4" "$3") ($4/$3) | $5 | $6 | $(calc "sprintf(\"%.2f\", $7)") s | $8 | $9 | $(calc "sprintf(\"%.2f\", ${10})") s | $r_ideal | $r_perfect |")
 }
 
 IFS=, read -ra row_specs <<<"$ROWS"
@@ -267,16 +297,27 @@ for spec in "${row_specs[@]}"; do
     total=$((k * n))
     label=$total; ((k > 1)) && label="$total ($k × $n)"
     id_s=$(ideal "$n")
+    models_csv=$(IFS=,; echo "${MODELS[*]:0:$k}")
 
     # direct: fresh provider budget, everything at once
     reset_sim
-    read -r d_ok d_429c _ d_wall < <("$JAVA" -cp "$SCRATCH/classes" PacingDirect "$SIM" sk-direct "$n" \
-        "$(IFS=,; echo "${MODELS[*]:0:$k}")") || true
+    read -r d_ok d_429c _ d_wall _ < <("$JAVA" -cp "$SCRATCH/classes" PacingDirect "$SIM" sk-direct "$n" "$models_csv") || true
     [[ -n ${d_wall:-} ]] || die "row $label: the direct burst failed"
     read -r d_429 d_max < <(sim_stats) || die "reading the simulator's /__stats failed"
-    row_line "$label" direct "$total" "$d_ok" "$d_429" "$d_max" "$d_wall" "$id_s"
+    row_line "$label" direct "$total" "$d_ok" "$d_429" "$d_max" "$d_wall" "-" "-" "$id_s" ""
     direct_total=$((direct_total + total)) direct_ok=$((direct_ok + d_ok)) direct_429=$((direct_429 + d_429))
     log "row $label: direct  $d_ok/$total ok, $d_429 429s (client saw $d_429c), max/window $d_max, ${d_wall}s"
+
+    # perfect: fresh provider budget, the in-memory pacer at W + PERFECT_MARGIN_MS
+    reset_sim
+    read -r p_ok _ _ p_wall p_over < <("$JAVA" -cp "$SCRATCH/classes" PacingDirect "$SIM" sk-perfect "$n" "$models_csv" \
+        paced "$LIMIT_N" "$((LIMIT_W * 1000))" "$PERFECT_MARGIN_MS") || true
+    [[ -n ${p_wall:-} ]] || die "row $label: the perfect pacer failed"
+    read -r p_429 p_max < <(sim_stats) || die "reading the simulator's /__stats failed"
+    p_over_txt="-"; ((n > LIMIT_N)) && p_over_txt="$(calc "sprintf(\"%.0f\", 1000 * $p_over)") ms"
+    row_line "$label" "perfect ${PERFECT_MARGIN_MS} ms" "$total" "$p_ok" "$p_429" "$p_max" "$p_wall" "0 ms" "$p_over_txt" "$id_s" "$p_wall"
+    perfect_total=$((perfect_total + total)) perfect_ok=$((perfect_ok + p_ok)) perfect_429=$((perfect_429 + p_429))
+    log "row $label: perfect $p_ok/$total ok, $p_429 429s, max/window $p_max, ${p_wall}s, overhead/window ${p_over}s"
 
     # sluice: wait until W + 1 s after the previous Sluice row, fresh stats, one batch
     batch_body "$SCRATCH/row.json" "$n" "$k"
@@ -287,9 +328,12 @@ for spec in "${row_specs[@]}"; do
     [[ -n ${s_status:-} ]] || die "row $label: submitting or polling the batch failed (see $LOGS)"
     last_sluice_end=$(now)
     read -r s_429 s_max < <(sim_stats) || die "reading the simulator's /__stats failed"
-    row_line "$label" sluice "$total" "$s_ok" "$s_429" "$s_max" "$s_wall" "$id_s"
+    read -r s_first s_over < <(sluice_times "$s_id")
+    s_first_txt="-"; [[ ${s_first:--} != - ]] && s_first_txt="$(calc "sprintf(\"%.0f\", 1000 * $s_first)") ms"
+    s_over_txt="-"; [[ ${s_over:--} != - ]] && s_over_txt="$(calc "sprintf(\"%.0f\", 1000 * $s_over)") ms"
+    row_line "$label" sluice "$total" "$s_ok" "$s_429" "$s_max" "$s_wall" "$s_first_txt" "$s_over_txt" "$id_s" "$p_wall"
     sluice_total=$((sluice_total + total)) sluice_ok=$((sluice_ok + s_ok)) sluice_429=$((sluice_429 + s_429))
-    log "row $label: sluice  $s_status, $s_ok/$total ok, $s_failed failed, $s_429 429s, max/window $s_max, ${s_wall}s (ideal ${id_s}s)"
+    log "row $label: sluice  $s_status, $s_ok/$total ok, $s_failed failed, $s_429 429s, max/window $s_max, ${s_wall}s (ideal ${id_s}s, perfect ${p_wall}s), first claim ${s_first:-?}s, overhead/window ${s_over:-?}s"
     log "    from the batch's created_at: $(job_times "$s_id")"
     ((s_ok == total)) || lost=1
     if [[ $s_status != completed ]]; then
@@ -299,9 +343,8 @@ for spec in "${row_specs[@]}"; do
     fi
     if ((n == 60)); then
         have60=1
-        pct=$(calc "100 * ($s_wall / $id_s - 1)")
-        pct=$(calc "$pct < 0 ? -($pct) : $pct")
-        (($(calc "$pct > $worst60"))) && worst60=$pct
+        r=$(calc "$p_wall / $s_wall")
+        (($(calc "$r < $worst60"))) && worst60=$r
     fi
 done
 
@@ -309,20 +352,24 @@ done
 cat <<EOF
 
 Provider: upstream simulator, limit $LIMIT_N/${LIMIT_W}s per model per key (sliding), latency 800 ms + 0-300 ms.
-Sluice: SLUICE_DEFAULT_LIMIT=$LIMIT_N/${LIMIT_W}s, safety margin ${SLUICE_PACING_SAFETY_MARGIN:-250ms (default)}, $WORKERS worker(s). $(nproc) cores, $("$JAVA" -version 2>&1 | head -1).
+Sluice: SLUICE_DEFAULT_LIMIT=$LIMIT_N/${LIMIT_W}s, safety margin ${SLUICE_PACING_SAFETY_MARGIN:-100ms (default)}, $WORKERS worker(s). $(nproc) cores, $("$JAVA" -version 2>&1 | head -1).
 Jars: $JARS_DESC ($JAR_TIMES, $(date -u +%Y-%m-%d)).
 
-| requests | via | success | 429s at the provider | max in any ${LIMIT_W} s window | wall | ideal | wall/ideal |
-|---:|---|---:|---:|---:|---:|---:|---:|
+| requests | via | success | 429s at the provider | max in any ${LIMIT_W} s window | wall | accept to first call | overhead per window | ideal | ideal/wall | perfect/wall |
+|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 EOF
 printf '%s\n' "${TABLE[@]}"
 cat <<EOF
 
-ideal = L if n <= $LIMIT_N, else floor((n-1)/$LIMIT_N)*$LIMIT_W s + L, L = $MEAN_LATENCY s (n per model; the 3-model row has the ideal of 60).
-max in any window: the simulator's max_in_any_window, max over models (≤ $LIMIT_N means the limit held).
-wall/ideal only where every request succeeded; direct wall = until the last answer, 429s included.
+ideal = L if n <= $LIMIT_N, else floor((n-1)/$LIMIT_N)*$LIMIT_W s + L, L = $MEAN_LATENCY s (n per model; K-model rows have the ideal of one model's share): the zero-margin ideal.
+perfect = the in-memory pacer at W + $PERFECT_MARGIN_MS ms, measured in the same row; perfect/wall is the target ratio (>= 0.97).
+accept to first call: batches.created_at to the first jobs.started_at (the claim; the call follows it at once).
+overhead per window: mean over models and i of (send i+$LIMIT_N - send i) - $LIMIT_W s (Sluice: claim times); only rows over $LIMIT_N per model.
+max in any window: the simulator's max_in_any_window, max over models (<= $LIMIT_N means the limit held).
+ratios only where every request succeeded; direct wall = until the last answer, 429s included.
 
 EOF
+echo "perfect: $(calc "sprintf(\"%.1f\", 100 * $perfect_ok / $perfect_total)")% success ($perfect_ok/$perfect_total), $perfect_429 429s"
 echo "direct: $(calc "sprintf(\"%.1f\", 100 * $direct_ok / $direct_total)")% success ($direct_ok/$direct_total), $direct_429 429s"
 line="sluice: $(calc "sprintf(\"%g\", int(1000 * $sluice_ok / $sluice_total) / 10)")% success ($sluice_ok/$sluice_total), $sluice_429 429s"
 if ((timed_out)); then
@@ -330,7 +377,7 @@ if ((timed_out)); then
 elif ((have60 == 0)); then
     line+=", no 60-request rows run"
 else
-    line+=", 60-request rows within $(calc "sprintf(\"%.1f\", $worst60)")% of ideal"
+    line+=", 60-per-model rows at perfect/wall >= $(calc "sprintf(\"%.3f\", $worst60)")"
 fi
 echo "$line"
 ((lost == 0 && timed_out == 0)) || exit 1

@@ -94,9 +94,9 @@ stack_start() {
     [[ -n $KEY && $KEY != null ]] || die "could not create an API key"
 }
 
-# Sluice's pacing margin in seconds (SLUICE_PACING_SAFETY_MARGIN as Nms or Ns; 250 ms by default).
+# Sluice's pacing margin in seconds (SLUICE_PACING_SAFETY_MARGIN as Nms or Ns; 100 ms by default).
 margin_seconds() {
-    local margin=${SLUICE_PACING_SAFETY_MARGIN:-250ms}
+    local margin=${SLUICE_PACING_SAFETY_MARGIN:-100ms}
     if [[ $margin =~ ^([0-9]+)ms$ ]]; then calc "${BASH_REMATCH[1]} / 1000"
     elif [[ $margin =~ ^([0-9.]+)s$ ]]; then echo "${BASH_REMATCH[1]}"
     else die "SLUICE_PACING_SAFETY_MARGIN: Nms or Ns"; fi

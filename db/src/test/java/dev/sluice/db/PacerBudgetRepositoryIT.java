@@ -3,6 +3,7 @@ package dev.sluice.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.db.pacer.BudgetRow;
 import dev.sluice.db.pacer.PacerBudgetRepository;
 import dev.sluice.testsupport.TestInfrastructure;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -110,6 +112,39 @@ class PacerBudgetRepositoryIT {
         assertThat(decidedAtUs.get())
                 .as("the clock connection 2 decided with (µs), vs the release (µs)")
                 .isGreaterThanOrEqualTo(releasedAtUs);
+    }
+
+    @Test
+    void aReadNeitherWaitsForALockedRowNorCreatesAMissingOne() throws Exception {
+        String credential = "fp-" + UUID.randomUUID();
+        String model = "test/" + UUID.randomUUID();
+        budgets.update(credential, model, row -> row.withLedger(new long[] {7}, new int[] {3}, new long[] {0}));
+
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement(
+                    "SELECT 1 FROM pacer_budgets WHERE credential = ? AND model = ? FOR UPDATE")) {
+                lock.setString(1, credential);
+                lock.setString(2, model);
+                lock.executeQuery().close();
+            }
+            long before = nowUs(holder);
+
+            BudgetRow read = budgets.read(credential, model);
+
+            assertThat(read.sentUs()).containsExactly(7);
+            assertThat(read.sentCounts()).containsExactly(3);
+            assertThat(read.nowUs()).isGreaterThanOrEqualTo(before);
+            holder.rollback();
+        }
+
+        String missing = "test/" + UUID.randomUUID();
+        assertThat(budgets.read(credential, missing).sentUs()).isEmpty();
+        assertThat(jdbc.sql("SELECT count(*) FROM pacer_budgets WHERE model = :model")
+                        .param("model", missing)
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     private long waitingForTheLock() {

@@ -145,15 +145,15 @@ public record WorkerProperties(
      * Pacing.
      *
      * @param safetyMargin   added to every window: the provider counts a request when it arrives, so a request
-     *                       sent exactly one window after the one it replaces can still land inside that window
-     *                       (docs/pacing.md, "the margin": with warm processes on loopback 100 ms lost none
-     *                       and 50 ms lost one; from a cold start on a busy 2-core machine arrivals trailed by
-     *                       up to ~150 ms, hence 250 ms)
+     *                       sent exactly one window after the one it replaces can still land inside that window.
+     *                       It covers the way to the provider of a request that left on time (docs/pacing.md, "the
+     *                       margin": on loopback 100 ms lost none and 50 ms lost one); a request that leaves late
+     *                       is charged its own lateness on top, and a 429 widens it
      * @param maxConcurrency the most jobs of one model a worker has in flight at once; the global cap per key
      *                       admits fewer per window)
      */
     public record Pacing(
-            @DefaultValue("250ms") Duration safetyMargin,
+            @DefaultValue("100ms") Duration safetyMargin,
             @DefaultValue("64") int maxConcurrency) {
 
         public Pacing {

@@ -25,7 +25,7 @@ class WorkerPropertiesTest {
 
         assertThat(properties.upstream().baseUrl()).isEqualTo(URI.create("http://localhost:3010"));
         assertThat(properties.upstream().keys()).containsExactly("sk-local");
-        assertThat(properties.pacing().safetyMargin()).isEqualTo(Duration.ofMillis(250));
+        assertThat(properties.pacing().safetyMargin()).isEqualTo(Duration.ofMillis(100));
         assertThat(properties.pacing().maxConcurrency()).isEqualTo(64);
         assertThat(properties.retry().maxAttempts()).isEqualTo(5);
         assertThat(properties.intake().discoveryInterval()).isEqualTo(Duration.ofSeconds(1));

@@ -38,6 +38,17 @@ public class PacerBudgetRepository {
             SELECT CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint)
             """;
 
+    /**
+     * The budget as it stands and the database's clock, in one statement without a lock: what the room for a burst
+     * is estimated from ({@link #read}); the grant itself is decided under the lock.
+     */
+    private static final String PEEK = """
+            SELECT sent_us, sent_counts, sent_tokens, busy_until_us, paused_until_us,
+                   CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint) AS now_us
+              FROM pacer_budgets
+             WHERE credential = :credential AND model = :model
+            """;
+
     private static final String WRITE = """
             UPDATE pacer_budgets
                SET sent_us = :sentUs, sent_counts = :sentCounts, sent_tokens = :sentTokens,
@@ -105,6 +116,29 @@ public class PacerBudgetRepository {
             }
             return next;
         });
+    }
+
+    /**
+     * The budget of {@code credential} and {@code model} as it stands (empty if it has none yet), at the database's
+     * clock, without locking it or writing: a reading that another worker's grant may overtake at once, good for an
+     * estimate (how many messages to take) and never for a decision.
+     */
+    public BudgetRow read(String credential, String model) {
+        return jdbc.sql(PEEK)
+                .param("credential", credential)
+                .param("model", model)
+                .query((rs, n) -> {
+                    Locked row = read(rs, n);
+                    return new BudgetRow(
+                            row.sentUs(),
+                            row.sentCounts(),
+                            row.sentTokens(),
+                            row.busyUntilUs(),
+                            row.pausedUntilUs(),
+                            rs.getLong("now_us"));
+                })
+                .optional()
+                .orElseGet(() -> BudgetRow.empty(jdbc.sql(NOW).query(Long.class).single()));
     }
 
     /** How much of {@code limit} the busiest credential has used for {@code model} within its last window. */

@@ -190,27 +190,47 @@ final class Budget {
     }
 
     /**
-     * Moves the send recorded at {@code recordedUs} to when its bytes actually left, {@code actualUs}, if that was
-     * later (never earlier). If it was merged into a later entry, that entry moves (every send in it is then
-     * counted as later still, which only waits longer).
+     * How long after its grant a send that left {@code lateUs} after it is counted as made: the allowance if it left
+     * within it (its recorded time stands); otherwise when it left plus, once more, how much it was late beyond the
+     * allowance. The arrival of a request that left late is assumed to trail its leaving by as much again — the same
+     * cold JVM, new connection or busy CPU that held it here holds it on the way, and on a machine shared with the
+     * provider holds the provider too — so the send that replaces it waits that much longer. Continuous at the
+     * allowance, so a request a little late costs a little.
      */
-    static BudgetRow sent(BudgetRow row, Rules rules, long recordedUs, long actualUs) {
+    static long chargedLateness(long lateUs, long allowanceUs) {
+        return Math.max(allowanceUs, 2 * lateUs - allowanceUs);
+    }
+
+    /**
+     * Moves the send recorded at {@code recordedUs}, which reserved {@code tokens}, to {@code actualUs} if that is
+     * later (never earlier). If it was merged with other sends into one entry, it alone is taken out of that entry and
+     * recorded at its new time, so one late send does not hold back the slots of the on-time sends it was merged with.
+     */
+    static BudgetRow sent(BudgetRow row, Rules rules, long recordedUs, long actualUs, long tokens) {
         int i = holding(row, rules, recordedUs);
         if (i < 0 || row.sentUs()[i] >= actualUs) {
             // Already forgotten (its window passed), or already recorded as late as that.
             return row;
         }
-        long[] times = row.sentUs().clone();
-        int[] counts = row.sentCounts().clone();
-        long[] tokens = row.sentTokens().clone();
         long moved = actualUs;
-        while (Arrays.binarySearch(times, moved) >= 0) {
+        while (Arrays.binarySearch(row.sentUs(), moved) >= 0) {
             moved++;
         }
-        int count = counts[i];
-        long cost = tokens[i];
-        BudgetRow without = remove(row.withLedger(times, counts, tokens), i);
-        return insert(without, moved, count, cost);
+        int count = row.sentCounts()[i];
+        BudgetRow moving;
+        if (count <= 1) {
+            long cost = row.sentTokens()[i];
+            moving = insert(remove(row, i), moved, count, cost);
+        } else {
+            int[] counts = row.sentCounts().clone();
+            long[] spent = row.sentTokens().clone();
+            long cost = Math.min(tokens, spent[i]);
+            counts[i]--;
+            spent[i] -= cost;
+            moving = insert(row.withLedger(row.sentUs(), counts, spent), moved, 1, cost);
+        }
+        // Sends of one burst that left late together land in one slice again, and free their slots together.
+        return compact(moving, rules, row.nowUs());
     }
 
     /**

@@ -12,4 +12,10 @@ interface BudgetStore {
 
     /** Applies {@code decide} to the budget of {@code credential} and {@code model}; returns what was stored. */
     BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide);
+
+    /**
+     * The budget of {@code credential} and {@code model} at the store's clock, without locking or writing it (empty
+     * if there is none yet): for estimates only, since another update may change it at once.
+     */
+    BudgetRow read(String credential, String model);
 }

@@ -31,11 +31,11 @@ import org.springframework.stereotype.Component;
  * on arrival) and corrected from the answer's {@code usage} ({@link #settle}).
  * Each grant is recorded as sent {@link #SEND_ALLOWANCE} after the grant, the latest it normally leaves;
  * a send that leaves later still (a slow claim, a GC pause, a cold connection) has its recorded time moved
- * to when its bytes actually left ({@link #sent}), so no recorded time is earlier than its request's actual
- * send and the rule is kept between actual sends; one that would leave more than a margin late is not sent at all
- * ({@link #isStale}). The margin covers
- * what remains: the time from leaving this process to arriving at the provider. It widens by itself
- * after a 429 under a limit that was right, which can only mean that time was underestimated.
+ * past when its bytes actually left, by as much again as it was late ({@link #sent}), so no recorded time is earlier
+ * than its request's actual send and the rule is kept between actual sends; one that would leave more than half a
+ * window late is not sent at all ({@link #isStale}). The margin covers what remains: the time from leaving this process to
+ * arriving at the provider of a request that left on time. It widens by itself after a 429 under a limit that was
+ * right, which can only mean that time was underestimated.
  *
  * <p>While an operator has paused a model ({@code POST /admin/pause}), {@link #acquire} grants nothing for it:
  * it waits, asking again every {@link #MAX_POLL}, so every path that sends — the dispatcher, a job
@@ -61,6 +61,10 @@ public class GlobalPacer {
 
     /** The margin never widens beyond this. */
     static final Duration MAX_MARGIN = Duration.ofSeconds(2);
+    /** A grant older than this is stale whatever its window (see {@link #isStale}). */
+    static final Duration MAX_GRANT_AGE = Duration.ofSeconds(10);
+    /** The least a margin widens to: doubling a margin of zero would leave it at zero. */
+    static final Duration MIN_WIDENED_MARGIN = Duration.ofMillis(100);
     /**
      * How long after its grant a request is recorded as sent. Most requests leave within it (the message,
      * the claim and the write take a few milliseconds), so their recorded time is already no earlier than
@@ -158,7 +162,9 @@ public class GlobalPacer {
      * Blocks until at least one request to {@code model} could be granted now by its request limits and
      * concurrency cap, and returns how many (up to {@code max}) could — without granting any. The dispatcher takes
      * that many messages, and only then asks for their grants with their tokens ({@link #acquire(String, List)}):
-     * which jobs go is decided when a slot is open, not earlier, and a job's tokens are known before its grant.
+     * which jobs go is decided when a slot is open, not earlier, and a job's tokens are known before its grant. The
+     * budget is read without its lock (one statement, no transaction): another worker may take the room meanwhile,
+     * in which case the grants wait as usual.
      */
     public int room(String model, int max) throws InterruptedException {
         long[] free = new long[max];
@@ -247,14 +253,12 @@ public class GlobalPacer {
         long waitUs = Long.MAX_VALUE;
         int most = 0;
         for (Credential credential : credentials) {
-            Budget.Burst[] burst = new Budget.Burst[1];
-            store.update(credential.fingerprint(), model, row -> {
-                burst[0] = Budget.decideMany(row, requestsOnly, free);
-                return row;
-            });
-            most = Math.max(most, burst[0].grants().size());
-            if (burst[0].notBefore() != null) {
-                Budget.Wait wait = burst[0].notBefore();
+            // A reading without the row's lock: an estimate of how many messages to take, never a grant. It neither
+            // waits behind other workers' grants and late-send corrections nor holds them up, and costs one statement.
+            Budget.Burst burst = Budget.decideMany(store.read(credential.fingerprint(), model), requestsOnly, free);
+            most = Math.max(most, burst.grants().size());
+            if (burst.notBefore() != null) {
+                Budget.Wait wait = burst.notBefore();
                 waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs());
             }
         }
@@ -280,29 +284,46 @@ public class GlobalPacer {
     }
 
     /**
-     * Whether a grant is too old to send on: more than a margin has passed (on the monotonic clock) since it
-     * was decided. A grant exactly a margin old may still be used.
+     * Whether a grant is too old to send on: more than half the shortest window of the limits it was granted under
+     * (at most {@link #MAX_GRANT_AGE}) has passed (on the monotonic clock) since it was decided, or the allowance and
+     * the margin if longer. A grant
+     * exactly that old may still be used. A late send is safe as long as the correction that charges its lateness
+     * ({@link #sent}) is written before the slot it took can be granted again, one allowance, window and margin after
+     * the grant: half a window leaves the other half for that write. Cancelling sooner would only churn: a job that
+     * waited for an in-flight slot with its grant in hand would give the grant back and wait a whole window for a
+     * new one.
      */
     public boolean isStale(Grant grant) {
-        return clock.nanos() - grant.grantedNanos() > margin(grant.model()).toNanos();
+        Duration halfWindow = grant.limits().shortestWindow().dividedBy(2);
+        if (halfWindow.compareTo(MAX_GRANT_AGE) > 0) {
+            halfWindow = MAX_GRANT_AGE;
+        }
+        Duration least = allowance.plus(margin(grant.model()));
+        Duration oldest = halfWindow.compareTo(least) > 0 ? halfWindow : least;
+        return clock.nanos() - grant.grantedNanos() > oldest.toNanos();
     }
 
     /**
      * Records when the granted request's bytes actually left ({@code sentNanos}, on the same monotonic clock as
-     * the grant's {@link Grant#grantedNanos()}: {@link System#nanoTime()} in production), if later than the send time recorded at the
-     * grant (the grant plus the allowance): only then could the next send N dispatches on come less than
-     * W + margin after it, so only then is the row rewritten. A request that left within the allowance
-     * changes nothing and costs no transaction.
+     * the grant's {@link Grant#grantedNanos()}: {@link System#nanoTime()} in production). A request that left within
+     * the allowance changes nothing and costs no transaction. A later one is counted as sent later than it left by
+     * as much again as it was late beyond the allowance ({@link Budget#chargedLateness}): what held it back in this
+     * process (a cold JVM, a new connection, a busy CPU) is taken to hold it back on its way to the provider too, so
+     * the slot it frees opens that much later — the margin adapts, send by send and for every worker (it is in the
+     * shared row), to the lateness measured, and the sends that left on time pay nothing.
      */
     public void sent(Grant grant, long sentNanos) {
         long lateUs = Math.max(0, (sentNanos - grant.grantedNanos()) / 1_000);
-        long grantedUs = grant.sentUs() - Budget.micros(allowance);
-        if (grantedUs + lateUs > grant.sentUs()) {
+        long allowanceUs = Budget.micros(allowance);
+        long grantedUs = grant.sentUs() - allowanceUs;
+        long chargedUs = grantedUs + Budget.chargedLateness(lateUs, allowanceUs);
+        if (chargedUs > grant.sentUs()) {
             log.debug(
-                    "Request to {} left {} ms after its grant; its send time is moved accordingly",
+                    "Request to {} left {} ms after its grant; its send is counted {} ms after its grant",
                     grant.model(),
-                    lateUs / 1_000);
-            update(grant, row -> Budget.sent(row, rules(grant.model()), grant.sentUs(), grantedUs + lateUs));
+                    lateUs / 1_000,
+                    (chargedUs - grantedUs) / 1_000);
+            update(grant, row -> Budget.sent(row, rules(grant.model()), grant.sentUs(), chargedUs, grant.tokens()));
         }
     }
 
@@ -359,7 +380,10 @@ public class GlobalPacer {
         }
         lastWidened.put(model, nowNanos);
         Duration current = margin(model);
-        Duration widened = current.multipliedBy(2).compareTo(MAX_MARGIN) > 0 ? MAX_MARGIN : current.multipliedBy(2);
+        Duration doubled = current.multipliedBy(2);
+        Duration widened = doubled.compareTo(MAX_MARGIN) > 0
+                ? MAX_MARGIN
+                : doubled.compareTo(MIN_WIDENED_MARGIN) < 0 ? MIN_WIDENED_MARGIN : doubled;
         localMargins.put(model, widened);
         limits.widenMargin(model, widened);
         log.warn(

@@ -19,4 +19,9 @@ class PostgresBudgetStore implements BudgetStore {
     public BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide) {
         return repository.update(credential, model, decide);
     }
+
+    @Override
+    public BudgetRow read(String credential, String model) {
+        return repository.read(credential, model);
+    }
 }

@@ -117,7 +117,7 @@ class BudgetTest {
         Budget.Granted granted =
                 (Budget.Granted) Budget.decide(empty(0), rules(Limit.parse("1/6s"), null, LEASE, NONE), 0);
 
-        BudgetRow late = Budget.sent(granted.row(), SENT_RULES, granted.sentUs(), 300_000);
+        BudgetRow late = Budget.sent(granted.row(), SENT_RULES, granted.sentUs(), 300_000, 0);
         assertThat(((Budget.Wait) Budget.decide(at(late, 1), rules(Limit.parse("1/6s"), null, LEASE, NONE), 0))
                         .untilUs())
                 .isEqualTo(300_000 + SPAN);
@@ -193,14 +193,24 @@ class BudgetTest {
         Budget.Granted granted = (Budget.Granted) Budget.decide(empty(0), rules(one, null, LEASE, ALLOWANCE), 0);
         assertThat(granted.sentUs()).isEqualTo(50_000);
 
-        assertThat(Budget.sent(granted.row(), SENT_RULES, granted.sentUs(), 50_000))
+        assertThat(Budget.sent(granted.row(), SENT_RULES, granted.sentUs(), 50_000, 0))
                 .isSameAs(granted.row());
         assertThat(((Budget.Wait) Budget.decide(at(granted.row(), 1), rules(one, null, LEASE, ALLOWANCE), 0)).untilUs())
                 .isEqualTo(50_000 + SPAN);
 
-        BudgetRow late = Budget.sent(granted.row(), SENT_RULES, granted.sentUs(), 50_001);
+        BudgetRow late = Budget.sent(granted.row(), SENT_RULES, granted.sentUs(), 50_001, 0);
         assertThat(((Budget.Wait) Budget.decide(at(late, 1), rules(one, null, LEASE, ALLOWANCE), 0)).untilUs())
                 .isEqualTo(50_001 + SPAN);
+    }
+
+    @Test
+    void aSendIsChargedItsLatenessBeyondTheAllowanceTwiceAndNothingWithinIt() {
+        assertThat(Budget.chargedLateness(0, 50_000)).isEqualTo(50_000);
+        assertThat(Budget.chargedLateness(50_000, 50_000)).isEqualTo(50_000);
+        assertThat(Budget.chargedLateness(50_001, 50_000)).isEqualTo(50_002);
+        assertThat(Budget.chargedLateness(300_000, 50_000)).isEqualTo(550_000);
+        assertThat(Budget.chargedLateness(0, 0)).isZero();
+        assertThat(Budget.chargedLateness(10_000, 0)).isEqualTo(20_000);
     }
 
     @Test
@@ -219,7 +229,7 @@ class BudgetTest {
                 long sent = now + (random.nextInt(4) == 0 ? random.nextInt(150_000) : random.nextInt(50_000));
                 actual.add(sent);
                 if (sent > granted.sentUs()) {
-                    row = Budget.sent(row, SENT_RULES, granted.sentUs(), sent);
+                    row = Budget.sent(row, SENT_RULES, granted.sentUs(), sent, granted.tokens());
                     corrections++;
                 }
             }
@@ -369,14 +379,21 @@ class BudgetTest {
     }
 
     @Test
-    void aLateSendOfAMergedBurstMovesTheMergedEntryAndACancelTakesOneOut() {
+    void aLateSendOfAMergedBurstLeavesItsEntryAloneAndACancelTakesOneOut() {
         Budget.Rules rules = rules(Limit.parse("15/6s"));
         Budget.Burst burst = Budget.decideMany(empty(0), rules, new long[15]);
         Budget.Granted third = burst.grants().get(2);
         assertThat(burst.row().sentUs()).hasSize(1);
+        long merged = burst.row().sentUs()[0];
 
-        BudgetRow late = Budget.sent(burst.row(), SENT_RULES, third.sentUs(), 300_000);
+        BudgetRow late = Budget.sent(burst.row(), SENT_RULES, third.sentUs(), 300_000, 0);
+        assertThat(late.sentCounts()).containsExactly(14, 1);
+        // The fourteen on-time sends free their slots one window and margin after the burst; the late one later.
         assertThat(((Budget.Wait) Budget.decide(at(late, 1), rules, 0)).untilUs())
+                .isEqualTo(merged + SPAN);
+        Budget.Burst next = Budget.decideMany(at(late, merged + SPAN), rules, new long[15]);
+        assertThat(next.grants()).hasSize(14);
+        assertThat(((Budget.Wait) Budget.decide(next.row(), rules, 0)).untilUs())
                 .isEqualTo(300_000 + SPAN);
 
         BudgetRow cancelled = Budget.cancel(burst.row(), rules, third.sentUs(), 0, Budget.NO_LEASE);

@@ -48,6 +48,62 @@ class GlobalPacerTest {
     }
 
     @Test
+    void aSendThatLeftLateHoldsItsOwnSlotByItsLatenessBeyondTheAllowanceAgainAndNoOtherSlot()
+            throws InterruptedException {
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("15/6s")), null, List.of(Credential.of("sk-1")));
+        List<Grant> first = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            first.add(pacer.acquire("m", FREE));
+        }
+        int transactions = store.transactions();
+        // Fourteen leave 10 ms after their grant (within the 50 ms allowance), one 300 ms after it.
+        for (Grant grant : first.subList(0, 14)) {
+            pacer.sent(grant, grant.grantedNanos() + Duration.ofMillis(10).toNanos());
+        }
+        assertThat(store.transactions()).as("on-time sends write nothing").isEqualTo(transactions);
+        pacer.sent(
+                first.get(14),
+                first.get(14).grantedNanos() + Duration.ofMillis(300).toNanos());
+        assertThat(store.transactions()).isEqualTo(transactions + 1);
+
+        List<Duration> next = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            pacer.acquire("m", FREE);
+            next.add(Duration.between(T0, clock.instant()));
+        }
+
+        // The on-time sends free their slots at allowance + W + margin; the late one is counted at 300 ms + 250 ms
+        // (its 250 ms beyond the allowance, again), so its slot opens at 6.65 s.
+        assertThat(next.subList(0, 14)).allMatch(t -> withinAMillisecondAfter(t, 6_150));
+        assertThat(next.get(14)).matches(t -> withinAMillisecondAfter(t, 6_650));
+    }
+
+    @Test
+    void aColdBurstThatLeftLateCostsItsOwnWindowStepOnlyAndAWarmOneCostsNothing() throws InterruptedException {
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("15/6s")), null, List.of(Credential.of("sk-1")));
+        // The first burst of a cold start leaves 200 ms after its grants (new connections, a cold JVM); the
+        // next ones 20 ms after.
+        List<Duration> bursts = new ArrayList<>();
+        for (int burst = 0; burst < 3; burst++) {
+            Duration late = Duration.ofMillis(burst == 0 ? 200 : 20);
+            List<Grant> grants = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                grants.add(pacer.acquire("m", FREE));
+            }
+            bursts.add(Duration.between(T0, clock.instant()));
+            for (Grant grant : grants) {
+                pacer.sent(grant, grant.grantedNanos() + late.toNanos());
+            }
+        }
+
+        // Cold: counted at 200 + 150 ms, so the second burst goes at 0.35 + 6.1 s. Warm: at the allowance, 0.05 +
+        // 6.1 s later, as if nothing had been measured at all (the first test of this class).
+        assertThat(bursts.get(0)).isEqualTo(Duration.ZERO);
+        assertThat(bursts.get(1)).matches(t -> withinAMillisecondAfter(t, 6_450));
+        assertThat(bursts.get(2)).matches(t -> withinAMillisecondAfter(t, 6_450 + 6_150));
+    }
+
+    @Test
     void twoCredentialsDoubleAModelsBudget() throws InterruptedException {
         GlobalPacer pacer =
                 pacer(Map.of("m", Limit.parse("5/2s")), null, List.of(Credential.of("sk-a"), Credential.of("sk-b")));
@@ -84,25 +140,41 @@ class GlobalPacerTest {
     }
 
     @Test
-    void aGrantBecomesStaleExactlyOneMarginAfterItWasDecided() throws InterruptedException {
+    void aGrantBecomesStaleExactlyHalfItsShortestWindowAfterItWasDecided() throws InterruptedException {
         GlobalPacer pacer = pacer(Map.of("m", Limit.parse("5/2s")), null, List.of(Credential.of("sk-1")));
         Grant grant = pacer.acquire("m", FREE);
 
-        clock.tick(MARGIN.minusNanos(1));
+        clock.tick(Duration.ofSeconds(1).minusNanos(1));
         assertThat(pacer.isStale(grant)).isFalse();
         clock.tick(Duration.ofNanos(1));
-        assertThat(pacer.isStale(grant)).as("exactly one margin old").isFalse();
+        assertThat(pacer.isStale(grant)).as("exactly half a window old").isFalse();
         clock.tick(Duration.ofNanos(1));
         assertThat(pacer.isStale(grant)).as("one nanosecond more").isTrue();
     }
 
     @Test
-    void aGrantIsStaleAfterTheWidenedMarginNotTheConfiguredOne() throws InterruptedException {
-        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("5/2s")), null, List.of(Credential.of("sk-1")));
+    void aGrantUnderALongWindowIsStaleAfterTenSeconds() throws InterruptedException {
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("15/60s")), null, List.of(Credential.of("sk-1")));
         Grant grant = pacer.acquire("m", FREE);
-        pacer.widenMargin("m");
 
-        clock.tick(MARGIN.multipliedBy(2));
+        clock.tick(GlobalPacer.MAX_GRANT_AGE);
+        assertThat(pacer.isStale(grant)).isFalse();
+        clock.tick(Duration.ofNanos(1));
+        assertThat(pacer.isStale(grant)).isTrue();
+    }
+
+    @Test
+    void aGrantIsStaleAfterTheAllowanceAndAWidenedMarginWhenThatIsLongerThanHalfTheWindow()
+            throws InterruptedException {
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("5/2s")), null, List.of(Credential.of("sk-1")));
+        // 100 ms doubled four times, a window apart: 1.6 s, so allowance and margin (1.65 s) exceed half the window.
+        for (int i = 0; i < 4; i++) {
+            pacer.widenMargin("m");
+            clock.tick(Duration.ofSeconds(2));
+        }
+        Grant grant = pacer.acquire("m", FREE);
+
+        clock.tick(Duration.ofMillis(1_650));
         assertThat(pacer.isStale(grant)).isFalse();
         clock.tick(Duration.ofNanos(1));
         assertThat(pacer.isStale(grant)).isTrue();
@@ -204,6 +276,33 @@ class GlobalPacerTest {
         clock.tick(Duration.ofNanos(1));
         pacer.widenMargin("a");
         assertThat(pacer.margin("a")).as("one window after the last widening").isEqualTo(MARGIN.multipliedBy(4));
+    }
+
+    @Test
+    void aMarginOfZeroWidensToOneHundredMilliseconds() {
+        GlobalPacer pacer = new GlobalPacer(
+                store,
+                new LimitSource() {
+                    @Override
+                    public LimitSet limits(String model) {
+                        return LimitSet.configured(Limit.parse("5/2s"));
+                    }
+
+                    @Override
+                    public Integer maxConcurrency(String model) {
+                        return null;
+                    }
+                },
+                List.of(Credential.of("sk-1")),
+                Duration.ZERO,
+                Duration.ofMinutes(5),
+                GlobalPacer.SEND_ALLOWANCE,
+                () -> Duration.between(T0, clock.instant()).toNanos(),
+                clock::tick);
+
+        pacer.widenMargin("m");
+
+        assertThat(pacer.margin("m")).isEqualTo(Duration.ofMillis(100));
     }
 
     @Test

@@ -30,6 +30,13 @@ final class InMemoryBudgetStore implements BudgetStore {
         return next;
     }
 
+    @Override
+    public synchronized BudgetRow read(String credential, String model) {
+        Instant now = clock.instant();
+        long nowUs = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+        return rows.getOrDefault(credential + "|" + model, BudgetRow.empty(0)).at(nowUs);
+    }
+
     /** How many updates (in PostgreSQL: transactions locking the row) were made. */
     synchronized int transactions() {
         return transactions;
