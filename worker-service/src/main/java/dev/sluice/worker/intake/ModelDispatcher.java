@@ -55,8 +55,11 @@ final class ModelDispatcher implements Runnable {
 
     private static final Duration PAUSED_POLL = Duration.ofMillis(500);
     private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
-    /** An idle dispatcher looks again this often even unrung; the intake rings it within a second anyway. */
-    private static final Duration IDLE_WAIT = Duration.ofMinutes(1);
+    /**
+     * How often an idle dispatcher looks whether its last jobs have finished, to close its channel; the intake rings
+     * it within a second of work arriving, whether or not a notification was missed.
+     */
+    private static final Duration IDLE_WAIT = Duration.ofSeconds(5);
 
     private final String model;
     private final ConnectionFactory connections;
@@ -116,11 +119,16 @@ final class ModelDispatcher implements Runnable {
                 }
                 if (held.isEmpty()) {
                     if (!busy) {
-                        // Idle: sleep until rung, which costs nothing meanwhile (and holds no permit, so an idle
-                        // dispatcher has nothing in flight); then look at the lanes.
-                        bell.tryAcquire(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                        bell.drainPermits();
-                        busy = true;
+                        // Idle: once its last job has finished (and acked) it holds no broker channel either; it
+                        // sleeps until rung, which costs nothing meanwhile (and holds no permit), then looks at the
+                        // lanes.
+                        if (inFlight.inUse() == 0) {
+                            closeChannel();
+                        }
+                        if (bell.tryAcquire(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                            bell.drainPermits();
+                            busy = true;
+                        }
                         continue;
                     }
                     inFlight.acquire();
