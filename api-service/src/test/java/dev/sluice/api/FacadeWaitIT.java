@@ -89,7 +89,9 @@ class FacadeWaitIT extends ApiTestBase {
         assertThat(reply.error().get("message").asString()).contains("will still run", "GET /v1/jobs/" + jobId);
         Reply job = expect(200, get("/v1/jobs/" + jobId, key));
         assertThat(job.json().get("status").asString()).isEqualTo("queued");
-        assertThat(job.json().get("priority").asInt()).isEqualTo(9);
+        assertThat(job.json().get("priority").asInt())
+                .as("first among its tenant's jobs")
+                .isEqualTo(10);
         assertThat(queueDepth(model)).isEqualTo(1);
     }
 
