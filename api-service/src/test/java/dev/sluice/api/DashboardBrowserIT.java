@@ -52,14 +52,14 @@ class DashboardBrowserIT extends ApiTestBase {
         page.get(url("/dashboard/"));
         page.findElement(By.id("admin_key")).sendKeys("not-the-key");
         page.findElement(By.cssSelector("button[type=submit]")).click();
-        assertThat(page.findElement(By.id("sign-in-message")).getText()).isEqualTo("Sign-in failed.");
+        awaitSignInFailed();
         assertThat(page.manage().getCookieNamed("sluice_session")).isNull();
 
         String tenantKey = newTenantKey();
         page.findElement(By.id("admin_key")).sendKeys(tenantKey);
         page.findElement(By.cssSelector("button[type=submit]")).click();
         // A tenant's key fails exactly as any wrong key does: nothing tells the two apart.
-        assertThat(page.findElement(By.id("sign-in-message")).getText()).isEqualTo("Sign-in failed.");
+        awaitSignInFailed();
 
         signIn();
         Cookie session = page.manage().getCookieNamed("sluice_session");
@@ -275,5 +275,14 @@ class DashboardBrowserIT extends ApiTestBase {
             page.findElement(by).click();
             return true;
         });
+    }
+
+    /** The sign-in form's answer arrives after its request: wait for the message rather than read it at once. */
+    private void awaitSignInFailed() {
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(
+                                page.findElement(By.id("sign-in-message")).getText())
+                        .isEqualTo("Sign-in failed."));
     }
 }
