@@ -1,12 +1,14 @@
 package dev.sluice.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.db.lane.Lane;
 import dev.sluice.db.lane.LaneKey;
 import dev.sluice.db.lane.LaneNotifications;
 import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.testsupport.TestInfrastructure;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -79,14 +81,14 @@ class LaneRepositoryIT {
             // The worker found the lane's queue empty: it leaves, and commits only when the test says so.
             lanes.leave(model, List.of("tenant_a"));
             locked.countDown();
-            await(release);
+            awaitLatch(release);
         }));
         assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
 
         CompletableFuture<Void> publisher =
                 CompletableFuture.runAsync(() -> lanes.enter(List.of(new LaneKey(model, "tenant_a"))));
-        Thread.sleep(300);
-        assertThat(publisher).as("the entry waits for the worker's transaction").isNotDone();
+        // The entry waits for the worker's transaction, however long it holds the lanes.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !publisher.isDone());
 
         release.countDown();
         worker.get(10, TimeUnit.SECONDS);
@@ -127,7 +129,7 @@ class LaneRepositoryIT {
         return transaction.execute(status -> lanes.lock(model));
     }
 
-    private static void await(CountDownLatch latch) {
+    private static void awaitLatch(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -120,4 +120,9 @@ final class Coalescer<I, O> {
             group.forEach(pending -> pending.answer().completeExceptionally(e));
         }
     }
+
+    /** Requests queued for the next statement now (for tests that wait for a group to form). */
+    int waiting() {
+        return waiting.size();
+    }
 }

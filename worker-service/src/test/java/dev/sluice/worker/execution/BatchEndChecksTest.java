@@ -50,15 +50,21 @@ class BatchEndChecksTest {
             finished.incrementAndGet();
             jobs.submit(() -> ends.jobFinished("batch_x"));
             assertThat(checking.await(5, TimeUnit.SECONDS)).isTrue();
+            AtomicInteger returned = new AtomicInteger();
             for (int i = 0; i < 50; i++) {
                 finished.incrementAndGet();
-                jobs.submit(() -> ends.jobFinished("batch_x"));
+                jobs.submit(() -> {
+                    ends.jobFinished("batch_x");
+                    returned.incrementAndGet();
+                });
             }
-            Thread.sleep(200);
+            // A finish during a check is only counted: all 50 return while the first check still runs.
+            await().atMost(Duration.ofSeconds(5)).until(() -> returned.get() == 50);
             release.countDown();
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> finishedBeforeCheck.size() == 2);
-        Thread.sleep(100);
+        // And no third check follows.
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> checks.get() == 2);
         assertThat(checks)
                 .as("50 finishes during the first check cost one more check")
                 .hasValue(2);

@@ -54,7 +54,7 @@ class CoalescerTest {
                 others.add(callers.submit(() -> coalescer.run(request)));
             }
             // Let the 20 queue up behind the running statement, then let it end.
-            Thread.sleep(200);
+            awaitWaiting(coalescer, 20);
             releaseFirst.countDown();
 
             assertThat(first.get(5, TimeUnit.SECONDS)).isZero();
@@ -90,7 +90,7 @@ class CoalescerTest {
                 int request = i;
                 others.add(callers.submit(() -> coalescer.run(request)));
             }
-            Thread.sleep(200);
+            awaitWaiting(coalescer, 10);
             releaseFirst.countDown();
             first.get(5, TimeUnit.SECONDS);
             for (Future<Integer> other : others) {
@@ -149,5 +149,11 @@ class CoalescerTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static void awaitWaiting(Coalescer<?, ?> coalescer, int requests) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> coalescer.waiting() == requests);
     }
 }
