@@ -151,16 +151,25 @@ public record WorkerProperties(
      *                       is charged its own lateness on top, and a 429 widens it
      * @param maxConcurrency the most jobs of one model a worker has in flight at once; the global cap per key
      *                       admits fewer per window)
+     * @param lookahead      how long before a full window frees room a worker reserves that room and takes and
+     *                       claims the jobs for it, so they leave together the moment it opens (docs/pacing.md,
+     *                       "grants in advance"); 0 takes them only once the room is open
      */
     public record Pacing(
             @DefaultValue("100ms") Duration safetyMargin,
-            @DefaultValue("64") int maxConcurrency) {
+            @DefaultValue("64") int maxConcurrency,
+            @DefaultValue("200ms") Duration lookahead) {
 
         public Pacing {
             Objects.requireNonNull(safetyMargin, "sluice.pacing.safety-margin");
             if (safetyMargin.isNegative()) {
                 throw new IllegalArgumentException(
                         "sluice.pacing.safety-margin must not be negative, got " + safetyMargin);
+            }
+            Objects.requireNonNull(lookahead, "sluice.pacing.lookahead");
+            if (lookahead.isNegative() || lookahead.compareTo(Duration.ofSeconds(5)) > 0) {
+                throw new IllegalArgumentException(
+                        "sluice.pacing.lookahead must be between 0 and 5s, got " + lookahead);
             }
             if (maxConcurrency < 1) {
                 throw new IllegalArgumentException(

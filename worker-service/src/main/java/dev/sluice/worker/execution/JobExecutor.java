@@ -32,7 +32,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs the job a message names, starting from a pacer grant the intake already holds:
- * claim → call → decide ({@link RetryPolicy}) → apply, while the caller keeps the message unacked.
+ * claim → wait for the grant's slot → call → decide ({@link RetryPolicy}) → apply, while the caller keeps the message
+ * unacked. A grant made in advance ({@link GlobalPacer#awaitSlot}) lets the claim happen before the slot opens, so
+ * the call leaves when it does.
  *
  * <ul>
  *   <li>The claim comes first after the grant, so a duplicate message (the job is running elsewhere or
@@ -189,6 +191,15 @@ public class JobExecutor {
         // What the pacer believed when it granted this request: a 429 is judged against that, not against limits
         // learned meanwhile from the other 429s of the same burst (those are one lesson, not a small margin).
         RetryPolicy.Pacing pacing = new RetryPolicy.Pacing(grant.limits(), grant.margin());
+        try {
+            // A grant made in advance is for the instant its slot opens: the job was claimed meanwhile, and leaves now.
+            pacer.awaitSlot(grant);
+        } catch (InterruptedException e) {
+            pacer.cancel(grant);
+            claims.putBack(claim, Duration.ZERO, true);
+            Thread.currentThread().interrupt();
+            throw e;
+        }
         CompletableFuture<Long> sentAt = new CompletableFuture<>();
         sentAt.thenAcceptAsync(nanos -> sendTimes.record(grant, nanos), background);
         Attempt attempt;
