@@ -70,6 +70,7 @@ public class JobExecutor {
     private final DoubleSupplier roll;
     private final BatchEndChecks batchEnds;
     private final SendTimes sendTimes;
+    private final DatabaseTurns database;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     @Autowired
@@ -84,7 +85,8 @@ public class JobExecutor {
             JobMetrics metrics,
             ResponseCache cache,
             StreamRelay relay,
-            Sleeper sleeper) {
+            Sleeper sleeper,
+            DatabaseTurns database) {
         this.cache = cache;
         this.relay = relay;
         this.claims = claims;
@@ -99,6 +101,7 @@ public class JobExecutor {
         this.roll = () -> ThreadLocalRandom.current().nextDouble();
         this.batchEnds = new BatchEndChecks(finalizer::afterJobFinished);
         this.sendTimes = new SendTimes(pacer::sent);
+        this.database = database;
     }
 
     /** {@code parts}' collaborators and policy, waiting with {@code sleeper} and rolling backoffs with {@code roll}. */
@@ -117,6 +120,7 @@ public class JobExecutor {
         this.roll = roll;
         this.batchEnds = parts.batchEnds;
         this.sendTimes = parts.sendTimes;
+        this.database = parts.database;
     }
 
     /** An executor of the same parts that waits with {@code sleeper} and rolls backoffs with {@code roll} (tests). */
@@ -142,8 +146,15 @@ public class JobExecutor {
         }
     }
 
-    /** Empty when done with the job; otherwise how long until it may be tried again. The grant is always consumed. */
+    /**
+     * Empty when done with the job; otherwise how long until it may be tried again. The grant is always consumed. Runs
+     * during a turn at the database, given up while the job waits for its slot and for the provider.
+     */
     private Optional<Duration> runIfClaimable(JobMessage message, Grant grant) throws InterruptedException {
+        return database.during(() -> claimAndRun(message, grant));
+    }
+
+    private Optional<Duration> claimAndRun(JobMessage message, Grant grant) throws InterruptedException {
         String jobId = message.jobId();
         Optional<Claim> claim;
         try {
@@ -191,20 +202,17 @@ public class JobExecutor {
         // What the pacer believed when it granted this request: a 429 is judged against that, not against limits
         // learned meanwhile from the other 429s of the same burst (those are one lesson, not a small margin).
         RetryPolicy.Pacing pacing = new RetryPolicy.Pacing(grant.limits(), grant.margin());
-        try {
-            // A grant made in advance is for the instant its slot opens: the job was claimed meanwhile, and leaves now.
-            pacer.awaitSlot(grant);
-        } catch (InterruptedException e) {
-            pacer.cancel(grant);
-            claims.putBack(claim, Duration.ZERO, true);
-            Thread.currentThread().interrupt();
-            throw e;
-        }
         CompletableFuture<Long> sentAt = new CompletableFuture<>();
         sentAt.thenAcceptAsync(nanos -> sendTimes.record(grant, nanos), background);
         Attempt attempt;
         try {
-            attempt = relay.call(grant.credential().apiKey(), job, sentAt::complete);
+            // No connection is needed while the job waits for its slot and for the provider: its turn at the database
+            // goes to another job meanwhile. A grant made in advance is for the instant its slot opens: the job was
+            // claimed before, and leaves then.
+            attempt = database.between(() -> {
+                pacer.awaitSlot(grant);
+                return relay.call(grant.credential().apiKey(), job, sentAt::complete);
+            });
         } catch (InterruptedException e) {
             // Shutting down: hand the job back now rather than at the end of its lease.
             claims.putBack(claim, Duration.ZERO, true);
