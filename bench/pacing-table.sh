@@ -20,8 +20,8 @@
 # Per row it prints: wall, and two ratios: ideal / wall (the zero-margin ideal below) and perfect / wall (the
 # perfect pacer's wall in the same row); for Sluice, the time from the batch's acceptance (batches.created_at) to
 # its first job's claim (jobs.started_at: the provider call follows on the same thread, after the claim's commit),
-# and the overhead per window: the mean over models and i of (claim of job i+15 - claim of job i) - W, in claim
-# order per model, i.e. what each window step costs beyond W (the perfect pacer's is its margin).
+# and the overhead per window: the mean over models and i of (completion of job i+15 - completion of job i) - W, in
+# completion order per model, i.e. what each window step costs beyond W (the perfect pacer's is its margin).
 #
 # Ideal (zero margin) for n requests on one model at N per W, with mean latency L = 0.95 s:
 #   n <= N: all go at once                         -> L
@@ -267,13 +267,16 @@ TABLE=()
 sluice_total=0 sluice_ok=0 sluice_429=0 direct_total=0 direct_ok=0 direct_429=0 perfect_total=0 perfect_ok=0 perfect_429=0
 worst60=1 have60=0 lost=0 timed_out=0
 
-# Sluice's side of a row from the jobs table: "<first claim s after created_at> <overhead per window s>".
+# Sluice's side of a row from the jobs table: "<first claim s after created_at> <overhead per window s>". The
+# overhead is read from the completion times (send + the provider's latency, whose 0..300 ms jitter averages out over
+# the window's pairs): since jobs are claimed before their slots open (grants in advance), claims no longer mark sends.
 sluice_times() {
     psql -h localhost -U "$PGUSER" -d "$DB" -tA -F ' ' -c "WITH j AS (
-            SELECT model, started_at, lead(started_at, $LIMIT_N) OVER (PARTITION BY model ORDER BY started_at) AS later
+            SELECT model, started_at, completed_at,
+                   lead(completed_at, $LIMIT_N) OVER (PARTITION BY model ORDER BY completed_at) AS later
             FROM jobs WHERE batch_id = '$1')
         SELECT round(extract(epoch FROM (SELECT min(started_at) FROM j) - b.created_at)::numeric, 3),
-               coalesce(round((avg(extract(epoch FROM j.later - j.started_at)) - $LIMIT_W)::numeric, 3)::text, '-')
+               coalesce(round((avg(extract(epoch FROM j.later - j.completed_at)) - $LIMIT_W)::numeric, 3)::text, '-')
         FROM batches b LEFT JOIN j ON j.later IS NOT NULL WHERE b.id = '$1' GROUP BY b.created_at" ||
         echo "- -"
 }
@@ -364,7 +367,7 @@ cat <<EOF
 ideal = L if n <= $LIMIT_N, else floor((n-1)/$LIMIT_N)*$LIMIT_W s + L, L = $MEAN_LATENCY s (n per model; K-model rows have the ideal of one model's share): the zero-margin ideal.
 perfect = the in-memory pacer at W + $PERFECT_MARGIN_MS ms, measured in the same row; perfect/wall is the target ratio (>= 0.97).
 accept to first call: batches.created_at to the first jobs.started_at (the claim; the call follows it at once).
-overhead per window: mean over models and i of (send i+$LIMIT_N - send i) - $LIMIT_W s (Sluice: claim times); only rows over $LIMIT_N per model.
+overhead per window: mean over models and i of (send i+$LIMIT_N - send i) - $LIMIT_W s (Sluice: completion times); only rows over $LIMIT_N per model.
 max in any window: the simulator's max_in_any_window, max over models (<= $LIMIT_N means the limit held).
 ratios only where every request succeeded; direct wall = until the last answer, 429s included.
 

@@ -45,15 +45,6 @@ public record WorkerProperties(
     public WorkerProperties {
         cache = cache == null ? new Cache(true, Duration.ofHours(24)) : cache;
         database = database == null ? new Database(24, 6) : database;
-        if (intake.maxInFlight() != null && intake.maxInFlight() > database.jobConnections()) {
-            throw new IllegalArgumentException("sluice.intake.max-in-flight (" + intake.maxInFlight() + ") needs "
-                    + intake.maxInFlight() + " database connections, one per job in flight, besides the "
-                    + database.reservedConnections() + " kept for the worker's loops (sluice.database.reserved-"
-                    + "connections), but the pool has " + database.poolSize() + " (sluice.database.pool-size): set "
-                    + "SLUICE_DATABASE_POOL_SIZE to at least " + (intake.maxInFlight() + database.reservedConnections())
-                    + ", or SLUICE_INTAKE_MAX_IN_FLIGHT to at most " + database.jobConnections()
-                    + " (or leave it unset: the pool then decides)");
-        }
         Duration longestCall = upstream.readTimeout().plus(upstream.connectTimeout());
         if (lease.duration().compareTo(longestCall) <= 0) {
             throw new IllegalArgumentException("sluice.lease.duration (" + lease.duration()
@@ -151,16 +142,25 @@ public record WorkerProperties(
      *                       is charged its own lateness on top, and a 429 widens it
      * @param maxConcurrency the most jobs of one model a worker has in flight at once; the global cap per key
      *                       admits fewer per window)
+     * @param lookahead      how long before a full window frees room a worker reserves that room and takes and
+     *                       claims the jobs for it, so they leave together the moment it opens (docs/pacing.md,
+     *                       "grants in advance"); 0 takes them only once the room is open
      */
     public record Pacing(
             @DefaultValue("100ms") Duration safetyMargin,
-            @DefaultValue("64") int maxConcurrency) {
+            @DefaultValue("64") int maxConcurrency,
+            @DefaultValue("200ms") Duration lookahead) {
 
         public Pacing {
             Objects.requireNonNull(safetyMargin, "sluice.pacing.safety-margin");
             if (safetyMargin.isNegative()) {
                 throw new IllegalArgumentException(
                         "sluice.pacing.safety-margin must not be negative, got " + safetyMargin);
+            }
+            Objects.requireNonNull(lookahead, "sluice.pacing.lookahead");
+            if (lookahead.isNegative() || lookahead.compareTo(Duration.ofSeconds(5)) > 0) {
+                throw new IllegalArgumentException(
+                        "sluice.pacing.lookahead must be between 0 and 5s, got " + lookahead);
             }
             if (maxConcurrency < 1) {
                 throw new IllegalArgumentException(
@@ -218,20 +218,21 @@ public record WorkerProperties(
      *                          job for this long, has none in flight and whose model has no due queued job is stopped,
      *                          and its broker channel closed; it starts again within {@code discoveryInterval} once
      *                          the model has a due job (docs/architecture.md, "Dispatchers")
-     * @param maxInFlight       {@code SLUICE_INTAKE_MAX_IN_FLIGHT}: the most jobs this worker runs at once, all models
-     *                          together (each model also at most {@code sluice.pacing.max-concurrency}). Unset (the
-     *                          default): what the database pool serves, {@code pool-size - reserved-connections}; set
-     *                          higher than that, the worker does not start (docs/operations.md)
+     * @param maxInFlight       {@code SLUICE_INTAKE_MAX_IN_FLIGHT} (default 128): the most jobs this worker runs at
+     *                          once, all models together (each model also at most {@code sluice.pacing
+     *                          .max-concurrency}): its calls to the provider at once. A job holds a database
+     *                          connection only while it is claimed or its outcome stored, so this is not bound by the
+     *                          pool; {@link Database#jobConnections()} bounds the jobs at the database at once
      */
     public record Intake(
             @DefaultValue("1s") Duration discoveryInterval,
             @DefaultValue("5m") Duration idleRelease,
-            Integer maxInFlight) {
+            @DefaultValue("128") int maxInFlight) {
 
         public Intake {
             requirePositive(discoveryInterval, "sluice.intake.discovery-interval");
             requirePositive(idleRelease, "sluice.intake.idle-release");
-            if (maxInFlight != null && maxInFlight < 1) {
+            if (maxInFlight < 1) {
                 throw new IllegalArgumentException(
                         "sluice.intake.max-in-flight must be at least 1, got " + maxInFlight);
             }
@@ -406,10 +407,12 @@ public record WorkerProperties(
     }
 
     /**
-     * The database connection pool. Each job in flight holds at most one connection at a time (its claim, its
-     * outcome, its pacer updates), so a worker that runs no more jobs at once than the pool has connections for
-     * jobs never waits for one: {@code spring.datasource.hikari.maximum-pool-size} is set from {@code pool-size}
-     * and the in-flight cap ({@code sluice.intake.max-in-flight}) is checked against it at start.
+     * The database connection pool. A job uses at most one connection at a time, and only while it is at the
+     * database (its claim, its outcome, its pacer updates), not while it waits for its slot or for the provider; the
+     * jobs at the database at once are capped at the connections left for jobs, so they queue for a turn in the
+     * worker rather than for a connection in the pool, and no job waits past the pool's timeout however many are in
+     * flight. {@code spring.datasource.hikari.maximum-pool-size} is set from {@code pool-size}, and checked against
+     * it at start.
      *
      * @param poolSize            {@code SLUICE_DATABASE_POOL_SIZE} (default 24): the most connections the worker
      *                            opens to PostgreSQL
@@ -432,15 +435,15 @@ public record WorkerProperties(
             }
         }
 
-        /** The connections left for jobs: the most jobs in flight the pool serves. */
+        /** The connections left for jobs: the most jobs at the database at once. */
         public int jobConnections() {
             return poolSize - reservedConnections;
         }
     }
 
-    /** The most jobs this worker runs at once, all models together: the set cap, or what the pool serves. */
+    /** The most jobs this worker runs at once, all models together. */
     public int maxJobsInFlight() {
-        return intake.maxInFlight() != null ? intake.maxInFlight() : database.jobConnections();
+        return intake.maxInFlight();
     }
 
     private static void requirePositive(Duration value, String property) {

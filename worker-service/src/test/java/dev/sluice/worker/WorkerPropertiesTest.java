@@ -79,26 +79,20 @@ class WorkerPropertiesTest {
     }
 
     @Test
-    void theJobsInFlightAreWhatTheDatabasePoolServes() {
+    void theJobsInFlightAreTheirOwnSettingAndThePoolBoundsOnlyTheJobsAtTheDatabase() {
         WorkerProperties defaults = bind(Map.of());
         assertThat(defaults.database().poolSize()).isEqualTo(24);
         assertThat(defaults.database().reservedConnections()).isEqualTo(6);
-        assertThat(defaults.intake().maxInFlight()).isNull();
-        assertThat(defaults.maxJobsInFlight()).isEqualTo(18);
+        assertThat(defaults.database().jobConnections()).isEqualTo(18);
+        assertThat(defaults.maxJobsInFlight()).isEqualTo(128);
 
-        WorkerProperties derived =
-                bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "4", "SLUICE_DATABASE_RESERVED_CONNECTIONS", "2"));
-        assertThat(derived.maxJobsInFlight()).isEqualTo(2);
+        WorkerProperties small = bind(Map.of(
+                "SLUICE_DATABASE_POOL_SIZE", "4",
+                "SLUICE_DATABASE_RESERVED_CONNECTIONS", "2",
+                "SLUICE_INTAKE_MAX_IN_FLIGHT", "300"));
+        assertThat(small.database().jobConnections()).isEqualTo(2);
+        assertThat(small.maxJobsInFlight()).isEqualTo(300);
 
-        WorkerProperties set = bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "50", "SLUICE_INTAKE_MAX_IN_FLIGHT", "44"));
-        assertThat(set.maxJobsInFlight()).isEqualTo(44);
-
-        assertRefused(
-                () -> bind(Map.of("SLUICE_INTAKE_MAX_IN_FLIGHT", "64")),
-                "sluice.intake.max-in-flight (64) needs 64 database connections, one per job in flight, besides the 6"
-                        + " kept for the worker's loops (sluice.database.reserved-connections), but the pool has 24"
-                        + " (sluice.database.pool-size): set SLUICE_DATABASE_POOL_SIZE to at least 70, or"
-                        + " SLUICE_INTAKE_MAX_IN_FLIGHT to at most 18");
         assertRefused(() -> bind(Map.of("SLUICE_INTAKE_MAX_IN_FLIGHT", "0")), "sluice.intake.max-in-flight");
         assertRefused(
                 () -> bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "6")),

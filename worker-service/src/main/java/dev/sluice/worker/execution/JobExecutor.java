@@ -32,7 +32,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs the job a message names, starting from a pacer grant the intake already holds:
- * claim → call → decide ({@link RetryPolicy}) → apply, while the caller keeps the message unacked.
+ * claim → wait for the grant's slot → call → decide ({@link RetryPolicy}) → apply, while the caller keeps the message
+ * unacked. A grant made in advance ({@link GlobalPacer#awaitSlot}) lets the claim happen before the slot opens, so
+ * the call leaves when it does.
  *
  * <ul>
  *   <li>The claim comes first after the grant, so a duplicate message (the job is running elsewhere or
@@ -68,6 +70,7 @@ public class JobExecutor {
     private final DoubleSupplier roll;
     private final BatchEndChecks batchEnds;
     private final SendTimes sendTimes;
+    private final DatabaseTurns database;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     @Autowired
@@ -82,7 +85,8 @@ public class JobExecutor {
             JobMetrics metrics,
             ResponseCache cache,
             StreamRelay relay,
-            Sleeper sleeper) {
+            Sleeper sleeper,
+            DatabaseTurns database) {
         this.cache = cache;
         this.relay = relay;
         this.claims = claims;
@@ -97,6 +101,7 @@ public class JobExecutor {
         this.roll = () -> ThreadLocalRandom.current().nextDouble();
         this.batchEnds = new BatchEndChecks(finalizer::afterJobFinished);
         this.sendTimes = new SendTimes(pacer::sent);
+        this.database = database;
     }
 
     /** {@code parts}' collaborators and policy, waiting with {@code sleeper} and rolling backoffs with {@code roll}. */
@@ -115,6 +120,7 @@ public class JobExecutor {
         this.roll = roll;
         this.batchEnds = parts.batchEnds;
         this.sendTimes = parts.sendTimes;
+        this.database = parts.database;
     }
 
     /** An executor of the same parts that waits with {@code sleeper} and rolls backoffs with {@code roll} (tests). */
@@ -140,8 +146,15 @@ public class JobExecutor {
         }
     }
 
-    /** Empty when done with the job; otherwise how long until it may be tried again. The grant is always consumed. */
+    /**
+     * Empty when done with the job; otherwise how long until it may be tried again. The grant is always consumed. Runs
+     * during a turn at the database, given up while the job waits for its slot and for the provider.
+     */
     private Optional<Duration> runIfClaimable(JobMessage message, Grant grant) throws InterruptedException {
+        return database.during(() -> claimAndRun(message, grant));
+    }
+
+    private Optional<Duration> claimAndRun(JobMessage message, Grant grant) throws InterruptedException {
         String jobId = message.jobId();
         Optional<Claim> claim;
         try {
@@ -193,7 +206,13 @@ public class JobExecutor {
         sentAt.thenAcceptAsync(nanos -> sendTimes.record(grant, nanos), background);
         Attempt attempt;
         try {
-            attempt = relay.call(grant.credential().apiKey(), job, sentAt::complete);
+            // No connection is needed while the job waits for its slot and for the provider: its turn at the database
+            // goes to another job meanwhile. A grant made in advance is for the instant its slot opens: the job was
+            // claimed before, and leaves then.
+            attempt = database.between(() -> {
+                pacer.awaitSlot(grant);
+                return relay.call(grant.credential().apiKey(), job, sentAt::complete);
+            });
         } catch (InterruptedException e) {
             // Shutting down: hand the job back now rather than at the end of its lease.
             claims.putBack(claim, Duration.ZERO, true);

@@ -1,18 +1,15 @@
 package dev.sluice.worker.intake;
 
-import dev.sluice.db.ConnectionPool;
 import dev.sluice.worker.WorkerProperties;
-import java.util.OptionalInt;
 import java.util.concurrent.Semaphore;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * How many jobs this worker runs at once, all models together: one slot per job in flight, from its start to its
- * ack, shared by every model's dispatcher ({@link InFlight}), {@code sluice.intake.max-in-flight} of them or, unset,
- * as many as the database pool has connections for jobs. Each job in flight holds at most one connection at a time,
- * so the worker never takes more work than its pool serves; the pool is checked at start, and a worker whose pool
- * is smaller than its jobs and loops need does not start.
+ * ack, shared by every model's dispatcher ({@link InFlight}), {@code sluice.intake.max-in-flight} of them. A job in
+ * flight holds a database connection only while it is at the database, and those turns are capped by the pool
+ * ({@code DatabaseTurns}), so this cap is the worker's calls to the provider at once, not its connections.
  */
 @Component
 public class JobSlots {
@@ -21,22 +18,8 @@ public class JobSlots {
     private final Semaphore permits;
 
     @Autowired
-    JobSlots(WorkerProperties properties, ConnectionPool pool) {
-        this(properties, pool.maximumSize());
-    }
-
-    /** Checked against a pool of {@code poolSize} connections (empty: unknown, not checked). */
-    JobSlots(WorkerProperties properties, OptionalInt poolSize) {
+    JobSlots(WorkerProperties properties) {
         this.capacity = properties.maxJobsInFlight();
-        int needed = capacity + properties.database().reservedConnections();
-        if (poolSize.isPresent() && poolSize.getAsInt() < needed) {
-            throw new IllegalStateException("The database pool has " + poolSize.getAsInt() + " connections, but this "
-                    + "worker runs up to " + capacity + " jobs at once and keeps "
-                    + properties.database().reservedConnections() + " connections for its loops, " + needed
-                    + " in all: size the pool with SLUICE_DATABASE_POOL_SIZE (which sets "
-                    + "spring.datasource.hikari.maximum-pool-size) rather than the Hikari setting itself, or lower "
-                    + "SLUICE_INTAKE_MAX_IN_FLIGHT");
-        }
         this.permits = new Semaphore(capacity, true);
     }
 

@@ -36,10 +36,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Drains one model's lanes on this worker (a lane is one tenant's queue for the model), one thread per model, so a
  * saturated or paused model never holds up another. It <em>pulls</em>: while the model has work it first waits
- * until the pacer has room for a request ({@link GlobalPacer#room}), then, holding the model's lanes, takes as many
- * messages as there is room for, lane by lane in weighted fair share ({@link #take}, {@link FairShare}), and grants
- * them in one decision with the tokens each one's estimate reserves. So which tenant's job goes is decided when a
- * slot opens, and no other worker takes messages for the same room,
+ * until the pacer has room for a request, or will have within the lookahead ({@link GlobalPacer#room}), then, holding
+ * the model's lanes, takes as many messages as there is room for, lane by lane in weighted fair share
+ * ({@link #take}, {@link FairShare}), and grants them in one decision with the tokens each one's estimate reserves —
+ * in advance, for the instant the room opens, when it is not open yet. Each job is then claimed at once and leaves at
+ * that instant ({@link GlobalPacer#awaitSlot}), so a burst leaves together when its slots open rather than behind the
+ * take and the claims. So which tenant's job goes is decided one lookahead (200 ms) before a slot opens at the
+ * earliest, and no other worker takes messages for the same room,
  * and within a lane the broker's priority order decides which of the tenant's jobs. A message waits in this worker
  * only while its tokens do not fit yet (at most the slots of one opening). When every lane is empty the dispatcher
  * sleeps until the intake {@link #ring rings} it (a lane of the model entered: PostgreSQL notifies every worker), so

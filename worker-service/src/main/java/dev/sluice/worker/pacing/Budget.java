@@ -28,6 +28,12 @@ import java.util.List;
  */
 final class Budget {
 
+    /** The reason of a {@link Wait} for a pause (a 429, or none in force). */
+    static final String PAUSED = "paused";
+
+    /** The reason of a {@link Wait} for the concurrency cap. */
+    static final String CONCURRENCY = "concurrency";
+
     /** The lease end of a grant made under no concurrency cap: it holds no lease, and its release changes nothing. */
     static final long NO_LEASE = 0;
 
@@ -92,16 +98,27 @@ final class Budget {
 
     /** Decides on one dispatch costing {@code tokens} at the row's {@code nowUs}. */
     static Decision decide(BudgetRow row, Rules rules, long tokens) {
+        return decide(row, rules, tokens, row.nowUs());
+    }
+
+    /**
+     * Decides on one dispatch costing {@code tokens} to be sent at {@code atUs}, the row's {@code nowUs} or later (an
+     * advance grant, see {@link #decideMany(BudgetRow, Rules, long[], long)}): the rule is applied at that instant
+     * to every send recorded, including those recorded later still. Only what no window counts at the row's own
+     * {@code nowUs} is forgotten, since other workers decide at that instant meanwhile.
+     */
+    private static Decision decide(BudgetRow row, Rules rules, long tokens, long atUs) {
         long now = row.nowUs();
-        if (row.pausedUntilUs() != null && row.pausedUntilUs() > now) {
-            return new Wait(row, row.pausedUntilUs(), "paused");
+        long at = Math.max(now, atUs);
+        if (row.pausedUntilUs() != null && row.pausedUntilUs() > at) {
+            return new Wait(row, row.pausedUntilUs(), PAUSED);
         }
         BudgetRow current = forget(row, rules.longestSpanUs());
         long until = Long.MIN_VALUE;
         String reason = null;
         for (Limit limit : rules.limits()) {
-            long fitsAt = fitsAt(current, limit, rules.spanUs(limit), limit.countsRequests() ? 1 : tokens);
-            if (fitsAt > now && fitsAt > until) {
+            long fitsAt = fitsAt(current, limit, rules.spanUs(limit), limit.countsRequests() ? 1 : tokens, at);
+            if (fitsAt > at && fitsAt > until) {
                 until = fitsAt;
                 reason = limit.toString();
             }
@@ -113,19 +130,20 @@ final class Budget {
                 .filter(b -> b > now)
                 .sorted()
                 .toArray();
+        long[] busyAt = Arrays.stream(busy).filter(b -> b > at).toArray();
         Integer cap = rules.maxConcurrency();
-        if (cap != null && busy.length >= cap) {
-            return new Wait(row, busy[0], "concurrency");
+        if (cap != null && busyAt.length >= cap) {
+            return new Wait(row, busyAt[0], CONCURRENCY);
         }
         long[] times = current.sentUs();
         // Unique and ordered: a send is found again by its time (see sent and settle).
-        long sent = Math.max(now + micros(rules.allowance()), times.length == 0 ? 0 : times[times.length - 1] + 1);
+        long sent = Math.max(at + micros(rules.allowance()), times.length == 0 ? 0 : times[times.length - 1] + 1);
         BudgetRow recorded = compact(append(current.withBusyUntil(busy), sent, 1, tokens), rules, now);
         if (cap == null) {
             // No cap: nothing counts requests in flight, so none is leased.
             return new Granted(recorded, sent, tokens, NO_LEASE);
         }
-        long leaseUntil = now + micros(rules.lease());
+        long leaseUntil = at + micros(rules.lease());
         return new Granted(recorded.withBusyUntil(appendSorted(busy, leaseUntil)), sent, tokens, leaseUntil);
     }
 
@@ -135,36 +153,62 @@ final class Budget {
      * overtakes an expensive one before it. Returns the grants (possibly none) and the row to store.
      */
     static Burst decideMany(BudgetRow row, Rules rules, long[] tokens) {
+        return decideAt(row, rules, tokens, row.nowUs());
+    }
+
+    /**
+     * Like {@link #decideMany(BudgetRow, Rules, long[])}, but when nothing fits now because a window is full and it
+     * frees room within {@code lookaheadUs}, grants in advance: the burst is decided at that instant, as the rule
+     * will stand then ({@link Burst#atUs()}), and each send is recorded as made then plus the allowance. The caller
+     * must not send before that instant. Recording a send in advance is as safe as recording it on the spot: any
+     * later decision, whatever instant it is made for, counts every send recorded after the start of its own span,
+     * the advance ones included. A pause or a full concurrency cap is never granted in advance.
+     */
+    static Burst decideMany(BudgetRow row, Rules rules, long[] tokens, long lookaheadUs) {
+        Burst now = decideAt(row, rules, tokens, row.nowUs());
+        Wait wait = now.notBefore();
+        if (wait == null
+                || lookaheadUs <= 0
+                || wait.untilUs() - row.nowUs() > lookaheadUs
+                || wait.reason().equals(PAUSED)
+                || wait.reason().equals(CONCURRENCY)) {
+            return now;
+        }
+        Burst ahead = decideAt(row, rules, tokens, wait.untilUs());
+        return ahead.grants().isEmpty() ? now : ahead;
+    }
+
+    private static Burst decideAt(BudgetRow row, Rules rules, long[] tokens, long atUs) {
         List<Granted> grants = new ArrayList<>();
         BudgetRow current = row;
         for (long cost : tokens) {
-            Decision decision = decide(current, rules, cost);
+            Decision decision = decide(current, rules, cost, atUs);
             if (decision instanceof Wait wait) {
-                return new Burst(grants, current, grants.isEmpty() ? wait : null);
+                return new Burst(grants, current, grants.isEmpty() ? wait : null, atUs);
             }
             Granted granted = (Granted) decision;
             grants.add(granted);
             current = granted.row();
         }
-        return new Burst(grants, current, null);
+        return new Burst(grants, current, null, atUs);
     }
 
     /**
      * The outcome of {@link #decideMany}.
      *
-     * @param grants    the dispatches granted, all at the row's {@code nowUs}
+     * @param grants    the dispatches granted, all for the instant {@code atUs}
      * @param row       the row to store
      * @param notBefore when nothing was granted, when to ask again; otherwise null
+     * @param atUs      the instant the grants are for: the row's {@code nowUs}, or later for grants in advance
      */
-    record Burst(List<Granted> grants, BudgetRow row, Wait notBefore) {}
+    record Burst(List<Granted> grants, BudgetRow row, Wait notBefore, long atUs) {}
 
     /**
-     * The earliest instant a dispatch needing {@code need} of {@code limit} fits: now if it does, else the moment
+     * The earliest instant a dispatch needing {@code need} of {@code limit} fits: {@code now} if it does, else the moment
      * enough of the oldest entries have left the span. A need larger than the whole limit (a request bigger than
      * a token window, refused at submission but possible after a limit shrank) fits once the window is empty.
      */
-    private static long fitsAt(BudgetRow row, Limit limit, long spanUs, long need) {
-        long now = row.nowUs();
+    private static long fitsAt(BudgetRow row, Limit limit, long spanUs, long need, long now) {
         long[] times = row.sentUs();
         long capped = Math.min(need, limit.amount());
         long used = 0;

@@ -80,6 +80,7 @@ public class GlobalPacer {
     private final Duration baseMargin;
     private final Duration lease;
     private final Duration allowance;
+    private final Duration lookahead;
     private final MonotonicClock clock;
     private final Sleeper sleeper;
     private final Map<String, Duration> localMargins = new ConcurrentHashMap<>();
@@ -96,6 +97,7 @@ public class GlobalPacer {
                 properties.pacing().safetyMargin(),
                 properties.lease().duration(),
                 SEND_ALLOWANCE,
+                properties.pacing().lookahead(),
                 clock,
                 sleeper);
     }
@@ -107,6 +109,7 @@ public class GlobalPacer {
             Duration margin,
             Duration lease,
             Duration allowance,
+            Duration lookahead,
             MonotonicClock clock,
             Sleeper sleeper) {
         this.store = store;
@@ -115,6 +118,7 @@ public class GlobalPacer {
         this.baseMargin = margin;
         this.lease = lease;
         this.allowance = allowance;
+        this.lookahead = lookahead;
         this.clock = clock;
         this.sleeper = sleeper;
     }
@@ -132,6 +136,11 @@ public class GlobalPacer {
      * many of them, in order, as fit in one decision (a burst granted in one transaction rather than one after
      * another), all for one credential; each holds the tokens reserved for its request. While an operator has paused
      * the model it grants nothing and asks again every {@link #MAX_POLL}.
+     *
+     * <p>When a window is full but frees room within the lookahead ({@code sluice.pacing.lookahead}), the grants are
+     * made <em>in advance</em>, for the instant the room opens: the caller takes and claims its jobs meanwhile and
+     * sends when {@link #awaitSlot} returns, so a burst leaves together at the opening instead of trickling out
+     * behind the work of preparing it. The slot is reserved for this worker alone from the moment of the grant.
      */
     public List<Grant> acquire(String model, List<TokenEstimate> estimates) throws InterruptedException {
         if (estimates.isEmpty()) {
@@ -199,9 +208,10 @@ public class GlobalPacer {
             Budget.Burst[] burst = new Budget.Burst[1];
             long[] decidedNanos = new long[1];
             store.update(credential.fingerprint(), model, row -> {
-                // Just after the row's clock was read, before the write and commit: lateness counts from here.
-                decidedNanos[0] = clock.nanos();
-                burst[0] = Budget.decideMany(row, rules, costs);
+                burst[0] = Budget.decideMany(row, rules, costs, lookaheadUs());
+                // Just after the row's clock was read, before the write and commit: lateness counts from here, or
+                // from the instant an advance grant is for, on this clock.
+                decidedNanos[0] = clock.nanos() + (burst[0].atUs() - row.nowUs()) * 1_000;
                 return burst[0].grants().isEmpty() ? row : burst[0].row();
             });
             if (!burst[0].grants().isEmpty()) {
@@ -220,7 +230,7 @@ public class GlobalPacer {
                         0);
             }
             Budget.Wait wait = burst[0].notBefore();
-            waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs());
+            waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs() - lookaheadUs());
         }
         return new Decision(List.of(), waitUs);
     }
@@ -255,11 +265,13 @@ public class GlobalPacer {
         for (Credential credential : credentials) {
             // A reading without the row's lock: an estimate of how many messages to take, never a grant. It neither
             // waits behind other workers' grants and late-send corrections nor holds them up, and costs one statement.
-            Budget.Burst burst = Budget.decideMany(store.read(credential.fingerprint(), model), requestsOnly, free);
+            Budget.Burst burst =
+                    Budget.decideMany(store.read(credential.fingerprint(), model), requestsOnly, free, lookaheadUs());
             most = Math.max(most, burst.grants().size());
             if (burst.notBefore() != null) {
                 Budget.Wait wait = burst.notBefore();
-                waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs());
+                // Room opens at untilUs; it can be taken (in advance) one lookahead earlier.
+                waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs() - lookaheadUs());
             }
         }
         return new Room(most, waitUs);
@@ -418,6 +430,21 @@ public class GlobalPacer {
     private Budget.Rules rules(String model) {
         return new Budget.Rules(
                 limits.limits(model).limits(), margin(model), limits.maxConcurrency(model), lease, allowance);
+    }
+
+    /**
+     * Waits until the instant {@code grant} is for: at once for a grant of the present, until its slot opens for one
+     * granted in advance (see {@link #acquire(String, List)}). A request must not leave before this returns.
+     */
+    public void awaitSlot(Grant grant) throws InterruptedException {
+        long early = grant.grantedNanos() - clock.nanos();
+        if (early > 0) {
+            sleeper.sleep(Duration.ofNanos(early));
+        }
+    }
+
+    private long lookaheadUs() {
+        return Budget.micros(lookahead);
     }
 
     /** How many credentials share the work. */

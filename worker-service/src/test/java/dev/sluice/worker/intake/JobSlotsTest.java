@@ -1,11 +1,9 @@
 package dev.sluice.worker.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.worker.WorkerProperties;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -19,25 +17,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 class JobSlotsTest {
 
     @Test
-    void aPoolSmallerThanTheJobsAndLoopsNeedStopsTheWorkerSayingWhatToSet() {
-        WorkerProperties properties = bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "24"));
-
-        // The Hikari setting was set by hand to less than the worker's own pool size says.
-        assertThatThrownBy(() -> new JobSlots(properties, OptionalInt.of(10)))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("The database pool has 10 connections, but this worker runs up to 18 jobs at "
-                        + "once and keeps 6 connections for its loops, 24 in all")
-                .hasMessageContaining("SLUICE_DATABASE_POOL_SIZE");
-
-        assertThat(new JobSlots(properties, OptionalInt.of(24)).capacity()).isEqualTo(18);
-        assertThat(new JobSlots(properties, OptionalInt.empty()).capacity()).isEqualTo(18);
-    }
-
-    @Test
     void everyModelsJobsRunInTheWorkersSharedSlots() throws InterruptedException {
-        JobSlots slots = new JobSlots(
-                bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "5", "SLUICE_DATABASE_RESERVED_CONNECTIONS", "2")),
-                OptionalInt.of(5));
+        JobSlots slots = new JobSlots(bind(Map.of("SLUICE_INTAKE_MAX_IN_FLIGHT", "3")));
         InFlight first = slots.forModel(2);
         InFlight second = slots.forModel(64);
 
@@ -63,9 +44,7 @@ class JobSlotsTest {
 
     @Test
     void aModelWaitingForItsGrantHoldsNoneOfTheWorkersSlots() throws InterruptedException {
-        JobSlots slots = new JobSlots(
-                bind(Map.of("SLUICE_DATABASE_POOL_SIZE", "3", "SLUICE_DATABASE_RESERVED_CONNECTIONS", "2")),
-                OptionalInt.of(3));
+        JobSlots slots = new JobSlots(bind(Map.of("SLUICE_INTAKE_MAX_IN_FLIGHT", "1")));
         InFlight saturated = slots.forModel(64);
         InFlight other = slots.forModel(64);
 

@@ -84,6 +84,70 @@ class BudgetTest {
     }
 
     @Test
+    void aFullWindowThatOpensWithinTheLookaheadIsGrantedInAdvanceForTheInstantItOpens() {
+        Budget.Rules rules = rules(FIFTEEN_PER_SIX, null, LEASE, ALLOWANCE);
+        BudgetRow row = Budget.decideMany(empty(0), rules, new long[15]).row();
+        // The burst is one entry (one slice), at the latest of its recorded sends: 50 ms after the grant, + 14 us.
+        assertThat(row.sentUs()).containsExactly(50_014L);
+        long opens = 50_014 + SPAN;
+
+        Budget.Burst tooEarly = Budget.decideMany(at(row, opens - 200_001), rules, new long[15], 200_000);
+        assertThat(tooEarly.grants()).isEmpty();
+        assertThat(tooEarly.notBefore().untilUs()).isEqualTo(opens);
+
+        Budget.Burst ahead = Budget.decideMany(at(row, opens - 200_000), rules, new long[20], 200_000);
+        assertThat(ahead.atUs()).isEqualTo(opens);
+        assertThat(ahead.grants()).hasSize(15);
+        assertThat(ahead.grants().getFirst().sentUs())
+                .as("recorded one allowance after")
+                .isEqualTo(opens + 50_000);
+
+        Budget.Burst again = Budget.decideMany(at(ahead.row(), opens - 100_000), rules, new long[1], 200_000);
+        assertThat(again.grants()).as("the room opening then is taken").isEmpty();
+        assertThat(again.notBefore().untilUs()).isGreaterThanOrEqualTo(opens + 50_000 + SPAN);
+    }
+
+    @Test
+    void withoutALookaheadOrWhenPausedOrCappedNothingIsGrantedInAdvance() {
+        Budget.Rules rules = rules(FIFTEEN_PER_SIX, null, LEASE, NONE);
+        BudgetRow full = Budget.decideMany(empty(0), rules, new long[15]).row();
+        assertThat(Budget.decideMany(at(full, SPAN - 1), rules, new long[1]).grants())
+                .isEmpty();
+
+        BudgetRow paused = Budget.pause(empty(0), 100_000);
+        assertThat(Budget.decideMany(paused, rules, new long[1], 200_000).grants())
+                .isEmpty();
+
+        Budget.Rules capped = rules(Limit.parse("100/1s"), 1, Duration.ofMillis(150), NONE);
+        BudgetRow busy = Budget.decideMany(empty(0), capped, new long[1]).row();
+        assertThat(Budget.decideMany(at(busy, 1), capped, new long[1], 200_000).grants())
+                .as("a lease ends when its request is answered, which no one can know in advance")
+                .isEmpty();
+    }
+
+    @Test
+    void sendsAtTheirGrantedInstantsStayNPerWindowWhenSomeAreGrantedInAdvanceAndOthersNot() {
+        Budget.Rules rules = rules(FIFTEEN_PER_SIX, null, LEASE, ALLOWANCE);
+        BudgetRow row = empty(0);
+        List<Long> sends = new java.util.ArrayList<>();
+        java.util.Random random = new java.util.Random(7);
+        long now = 0;
+        for (int i = 0; i < 3_000; i++) {
+            now += random.nextInt(150_000);
+            long lookahead = random.nextBoolean() ? 0 : random.nextInt(400_000);
+            Budget.Burst burst = Budget.decideMany(at(row, now), rules, new long[1 + random.nextInt(4)], lookahead);
+            row = burst.row();
+            // Each leaves at the instant its grant is for, the moment it may: never before.
+            burst.grants().forEach(granted -> sends.add(burst.atUs()));
+        }
+        java.util.Collections.sort(sends);
+        for (int i = 15; i < sends.size(); i++) {
+            assertThat(sends.get(i) - sends.get(i - 15)).isGreaterThanOrEqualTo(SPAN);
+        }
+        assertThat(sends.size()).isGreaterThan(300);
+    }
+
+    @Test
     void capsRequestsInFlightAndFreesOnRelease() {
         Limit generous = Limit.parse("100/1s");
         BudgetRow row = empty(0);

@@ -48,6 +48,35 @@ class GlobalPacerTest {
     }
 
     @Test
+    void withALookaheadTheNextBurstIsGrantedBeforeItsSlotOpensAndItsRequestsWaitForTheOpeningItself()
+            throws InterruptedException {
+        Duration lookahead = Duration.ofMillis(200);
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("15/6s")), null, List.of(Credential.of("sk-1")), lookahead);
+        assertThat(pacer.acquire("m", java.util.Collections.nCopies(15, FREE))).hasSize(15);
+
+        List<Grant> next = pacer.acquire("m", java.util.Collections.nCopies(20, FREE));
+
+        // The slots open at 6.15 s (recorded 50 ms after the grant, plus W and margin): the grants come 200 ms before.
+        assertThat(next).hasSize(15);
+        assertThat(Duration.between(T0, clock.instant())).matches(t -> withinAMillisecondAfter(t, 5_950));
+        GlobalPacer other = pacer(Map.of("m", Limit.parse("15/6s")), null, List.of(Credential.of("sk-1")), lookahead);
+        assertThat(other.roomNow("m", 15))
+                .as("another worker sees the slots taken")
+                .isZero();
+
+        clock.tick(Duration.ofMillis(10));
+        pacer.awaitSlot(next.getFirst());
+        assertThat(Duration.between(T0, clock.instant()))
+                .as("a request granted in advance leaves when its slot opens")
+                .matches(t -> withinAMillisecondAfter(t, 6_150));
+
+        assertThat(pacer.room("m", 15))
+                .as("the next room, one window after the advance grants' slots")
+                .isEqualTo(15);
+        assertThat(Duration.between(T0, clock.instant())).matches(t -> withinAMillisecondAfter(t, 12_100));
+    }
+
+    @Test
     void aSendThatLeftLateHoldsItsOwnSlotByItsLatenessBeyondTheAllowanceAgainAndNoOtherSlot()
             throws InterruptedException {
         GlobalPacer pacer = pacer(Map.of("m", Limit.parse("15/6s")), null, List.of(Credential.of("sk-1")));
@@ -297,6 +326,7 @@ class GlobalPacerTest {
                 Duration.ZERO,
                 Duration.ofMinutes(5),
                 GlobalPacer.SEND_ALLOWANCE,
+                Duration.ZERO,
                 () -> Duration.between(T0, clock.instant()).toNanos(),
                 clock::tick);
 
@@ -370,6 +400,7 @@ class GlobalPacerTest {
                 MARGIN,
                 Duration.ofMinutes(5),
                 GlobalPacer.SEND_ALLOWANCE,
+                Duration.ZERO,
                 () -> Duration.between(T0, clock.instant()).toNanos(),
                 clock::tick);
 
@@ -390,13 +421,23 @@ class GlobalPacerTest {
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
 
     private GlobalPacer pacer(Map<String, Limit> limits, Integer maxConcurrency, List<Credential> credentials) {
+        return pacer(limits, maxConcurrency, credentials, Duration.ZERO);
+    }
+
+    private GlobalPacer pacer(
+            Map<String, Limit> limits, Integer maxConcurrency, List<Credential> credentials, Duration lookahead) {
         Map<String, LimitSet> sets = new java.util.HashMap<>();
         limits.forEach((model, limit) -> sets.put(model, LimitSet.configured(limit)));
-        return pacerOfSets(sets, maxConcurrency, credentials);
+        return pacerOfSets(sets, maxConcurrency, credentials, lookahead);
     }
 
     private GlobalPacer pacerOfSets(
             Map<String, LimitSet> limits, Integer maxConcurrency, List<Credential> credentials) {
+        return pacerOfSets(limits, maxConcurrency, credentials, Duration.ZERO);
+    }
+
+    private GlobalPacer pacerOfSets(
+            Map<String, LimitSet> limits, Integer maxConcurrency, List<Credential> credentials, Duration lookahead) {
         LimitSource source = new LimitSource() {
             @Override
             public LimitSet limits(String model) {
@@ -420,6 +461,7 @@ class GlobalPacerTest {
                 MARGIN,
                 Duration.ofMinutes(5),
                 GlobalPacer.SEND_ALLOWANCE,
+                lookahead,
                 () -> Duration.between(T0, clock.instant()).toNanos(),
                 duration -> {
                     sleeperHook.run();

@@ -168,10 +168,10 @@ class UpstreamClientIT {
                 baseUrl, "sk-test", List.of(), Duration.ofSeconds(1), READ_TIMEOUT, false, maxResponseSize);
         return new WorkerProperties(
                 upstream,
-                new WorkerProperties.Pacing(Duration.ofMillis(100), 16),
+                new WorkerProperties.Pacing(Duration.ofMillis(100), 16, Duration.ofMillis(200)),
                 new WorkerProperties.Lease(Duration.ofSeconds(10)),
                 new WorkerProperties.Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60)),
-                new WorkerProperties.Intake(Duration.ofSeconds(2), Duration.ofMinutes(5), null),
+                new WorkerProperties.Intake(Duration.ofSeconds(2), Duration.ofMinutes(5), 128),
                 new WorkerProperties.Finalization(Duration.ofSeconds(5), Duration.ofSeconds(60), 100),
                 new WorkerProperties.Rescue(Duration.ofSeconds(5), 500),
                 new WorkerProperties.Webhook(
