@@ -11,6 +11,7 @@
 #
 #   bench/polling.sh                              # LINES=100000 POLLERS=32 DURATION=20 WORKERS=2
 #   LINES=20000 DURATION=10 bench/polling.sh
+#   LINES=0 bench/polling.sh                      # the reference poll row (2.) only
 #
 # Targets (issue 16): >= 1,000 jobs/s end to end on 2 cores; poll p99 <= 50 ms; 0 connection failures, 0 rescues.
 # The simulator answers at once (no latency, a limit far above the load) and Sluice's default limit matches.
@@ -65,7 +66,6 @@ query() {
 counts() { curl_json "$API/v1/batches/$1" -H "Authorization: Bearer $KEY" | jq -c .request_counts; }
 sim_requests() { curl_json "$SIM/__stats" | jq .totals.requests; }
 in_logs() { cat "$SCRATCH"/run/logs/*.log | grep -c -- "$1" || true; }
-row() { printf '%-44s %12s %10s %10s %8s\n' "$@"; }
 
 log "reference 1: the simulator's own throughput (20000 chat requests, 64 clients, after a warm-up)"
 read -r sim_line < <("$JAVA" -cp "$SCRATCH/upstream-simulator/target/upstream-simulator.jar" \
@@ -79,6 +79,15 @@ SMALL=$(batch 10 "$PAUSED")
 log "reference 2: $POLLERS pollers for $DURATION s on the 10-job batch $SMALL (paused model): $(counts "$SMALL")"
 poll "$SMALL" 5 >/dev/null   # warm-up (JIT, connections), not counted: the reference must not measure a cold api
 read -r small_rps small_p50 small_p99 small_err small_n < <(poll "$SMALL" "$DURATION")
+row() { printf '%-44s %12s %10s %10s %8s\n' "$@"; }
+if [[ $LINES == 0 ]]; then
+    echo "GET /v1/batches/{id}, $POLLERS pollers for $DURATION s ($JARS_DESC, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    echo
+    row "GET /v1/batches/{id}" "req/s" "p50 ms" "p99 ms" "errors"
+    row "10 jobs, paused model, nothing running (ref.)" "$small_rps" "$small_p50" "$small_p99" "$small_err"
+    row "target" "" "" "<= 50" "0"
+    exit 0
+fi
 
 log "writing the $LINES-line batch body ..."
 batch_body "$LINES" "$RUNNING"

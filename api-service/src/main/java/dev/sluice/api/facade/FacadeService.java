@@ -2,6 +2,7 @@ package dev.sluice.api.facade;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.job.JobService;
+import dev.sluice.api.quota.QuotaLeases;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.JobMessage;
 import dev.sluice.db.job.JobRepository;
@@ -53,12 +54,20 @@ class FacadeService {
     /**
      * The finished job of {@code call}, submitted as {@code jobId}; a 504 {@code wait_timeout} naming the job when {@code wait} runs out
      * first, after cancelling the job if {@code cancelIfQueued} and it had not started. Chunks a worker relays
-     * meanwhile go to {@code relay} (null for a call that does not stream), which the job's end then closes.
+     * meanwhile go to {@code relay} (null for a call that does not stream), which the job's end then closes. The
+     * caller waits holding {@code waiting}, whose place is taken with the job unless it holds one already.
      */
-    JobRow run(Tenant tenant, String jobId, FacadeCall call, Duration wait, boolean cancelIfQueued, SseRelay relay) {
+    JobRow run(
+            Tenant tenant,
+            String jobId,
+            FacadeCall call,
+            Duration wait,
+            boolean cancelIfQueued,
+            SseRelay relay,
+            QuotaLeases.Lease waiting) {
         JobWaiters.Waiter waiter = waiters.register(jobId);
         try {
-            jobService.submit(tenant, jobId, call.endpoint(), call.model(), call.body(), PRIORITY);
+            jobService.submit(tenant, jobId, call.endpoint(), call.model(), call.body(), PRIORITY, waiting);
             if (relay == null) {
                 waiter.finished().get(wait.toNanos(), TimeUnit.NANOSECONDS);
             } else if (!relayUntilFinished(jobId, waiter, wait, relay)) {
