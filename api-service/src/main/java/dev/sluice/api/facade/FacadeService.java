@@ -9,7 +9,9 @@ import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.tenant.Tenant;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -31,6 +33,8 @@ class FacadeService {
 
     /** Above any priority a client can choose: a call goes before its own tenant's batch work, and only that. */
     static final int PRIORITY = JobMessage.SYNCHRONOUS;
+
+    private static final Executor VIRTUAL_THREADS = task -> Thread.ofVirtual().start(task);
 
     private final JobService jobService;
     private final JobRepository jobs;
@@ -55,7 +59,8 @@ class FacadeService {
      * The finished job of {@code call}, submitted as {@code jobId}; a 504 {@code wait_timeout} naming the job when {@code wait} runs out
      * first, after cancelling the job if {@code cancelIfQueued} and it had not started. Chunks a worker relays
      * meanwhile go to {@code relay} (null for a call that does not stream), which the job's end then closes. The
-     * caller waits holding {@code waiting}, whose place is taken with the job unless it holds one already.
+     * caller waits holding {@code waiting}, whose place is taken with the job unless it holds one already, and given
+     * back once the job finished.
      */
     JobRow run(
             Tenant tenant,
@@ -84,7 +89,14 @@ class FacadeService {
         } finally {
             waiters.forget(jobId);
         }
-        JobRow job = jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));
+        // The caller waits no more: its place is given back while its answer is read, two round trips at once.
+        CompletableFuture<Void> released = CompletableFuture.runAsync(waiting::close, VIRTUAL_THREADS);
+        JobRow job;
+        try {
+            job = jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));
+        } finally {
+            released.join();
+        }
         if (relay != null && relay.started()) {
             relay.finish(job);
         }
