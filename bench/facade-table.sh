@@ -81,8 +81,9 @@ echo
 echo
 # Where the added time goes: each measured facade call's send and answer times (the client's clock) beside its job
 # row's timestamps (one machine, one clock), medians over the calls. The steps in order:
-#   sent -> created_at        the api before storing: HTTP, the key, the body, the waiting-calls quota lease
-#   created_at -> started_at  store (commit), publish, the broker, the worker's intake and pacer grant, the claim
+#   sent -> created_at        the api before storing: HTTP, the key (remembered after the first call), the body
+#   created_at -> started_at  store with the waiting-calls quota lease (one transaction), publish, the broker, the
+#                             worker's intake and pacer grant, the claim
 #   claimed -> finished       less latency_ms (the provider call as the worker timed it): the worker's own work
 #                             around the call (completed_at is taken just before the finishing statement)
 #   completed_at -> answered  the commit, the notification, the api reading the row, the answer, the client reading it

@@ -11,6 +11,7 @@
 #
 #   bench/polling.sh                              # LINES=100000 POLLERS=32 DURATION=20 WORKERS=2
 #   LINES=20000 DURATION=10 bench/polling.sh
+#   LINES=0 bench/polling.sh                      # the reference poll row (2.) only
 #
 # Targets (issue 16): >= 1,000 jobs/s end to end on 2 cores; poll p99 <= 50 ms; 0 connection failures, 0 rescues.
 # The simulator answers at once (no latency, a limit far above the load) and Sluice's default limit matches.
@@ -65,7 +66,6 @@ query() {
 counts() { curl_json "$API/v1/batches/$1" -H "Authorization: Bearer $KEY" | jq -c .request_counts; }
 sim_requests() { curl_json "$SIM/__stats" | jq .totals.requests; }
 in_logs() { cat "$SCRATCH"/run/logs/*.log | grep -c -- "$1" || true; }
-row() { printf '%-44s %12s %10s %10s %8s\n' "$@"; }
 
 log "reference 1: the simulator's own throughput (20000 chat requests, 64 clients, after a warm-up)"
 read -r sim_line < <("$JAVA" -cp "$SCRATCH/upstream-simulator/target/upstream-simulator.jar" \
@@ -78,7 +78,27 @@ curl_json -X POST "$API/admin/pause" -H "Authorization: Bearer $ADMIN_KEY" -H 'C
 SMALL=$(batch 10 "$PAUSED")
 log "reference 2: $POLLERS pollers for $DURATION s on the 10-job batch $SMALL (paused model): $(counts "$SMALL")"
 poll "$SMALL" 5 >/dev/null   # warm-up (JIT, connections), not counted: the reference must not measure a cold api
+# CPU-seconds the whole machine has been busy (every process, other users' too).
+machine_busy() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat; }
+ref_cpu_before="$(cpu_seconds "$(stack_pid api)") $(cpu_seconds $(pg_backends)) $(machine_busy)"
 read -r small_rps small_p50 small_p99 small_err small_n < <(poll "$SMALL" "$DURATION")
+ref_cpu=$(paste -d' ' <(tr ' ' '\n' <<<"$ref_cpu_before") \
+    <(printf '%s\n' "$(cpu_seconds "$(stack_pid api)")" "$(cpu_seconds $(pg_backends))" "$(machine_busy)") |
+    awk '{ printf "%.1f ", $2 - $1 }')
+read -r ref_api ref_pg ref_all <<<"$ref_cpu"
+ref_cpu_line="CPU during the reference  api $ref_api s, postgres backends $ref_pg s, the whole machine $ref_all s (pollers, \
+other users) of $DURATION s x $(nproc) cores; $(printf %.2f "$(calc "$ref_api * 1000 / $small_n")") ms of api CPU per poll"
+row() { printf '%-44s %12s %10s %10s %8s\n' "$@"; }
+if [[ $LINES == 0 ]]; then
+    echo "GET /v1/batches/{id}, $POLLERS pollers for $DURATION s ($JARS_DESC, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    echo
+    row "GET /v1/batches/{id}" "req/s" "p50 ms" "p99 ms" "errors"
+    row "10 jobs, paused model, nothing running (ref.)" "$small_rps" "$small_p50" "$small_p99" "$small_err"
+    row "target" "" "" "<= 50" "0"
+    echo
+    echo "$ref_cpu_line"
+    exit 0
+fi
 
 log "writing the $LINES-line batch body ..."
 batch_body "$LINES" "$RUNNING"
@@ -123,6 +143,7 @@ row "10 jobs, paused model, nothing running (ref.)" "$small_rps" "$small_p50" "$
 row "$LINES jobs while they run ($large_n polls)" "$large_rps" "$large_p50" "$large_p99" "$large_err"
 row "target" "" "" "<= 50" "0"
 echo
+echo "$ref_cpu_line"
 echo "accept (POST -> 200)      $(printf %.2f "$accepted") s; first claim +$(printf %.2f "$first_claim") s; completed +$(printf %.1f "$waited") s"
 echo "provider calls            $((sim_after - sim_before)) for $LINES jobs ($attempts attempts recorded)"
 echo "connection failures       $no_connection \"Failed to obtain JDBC Connection\" in the logs (target 0)"

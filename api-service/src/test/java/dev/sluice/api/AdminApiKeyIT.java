@@ -1,7 +1,9 @@
 package dev.sluice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -47,6 +49,24 @@ class AdminApiKeyIT extends ApiTestBase {
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.error().get("code").asString()).isEqualTo("invalid_api_key");
         assertThat(delete("/admin/api-keys/" + id, ADMIN_KEY).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aKeyRevokedOnAnotherReplicaIsRefusedHereWithinASecond() {
+        String key = newTenantKey();
+        assertThat(get("/v1/batches", key).status()).isEqualTo(200);
+        assertThat(get("/v1/batches", key).status()).isEqualTo(200);
+
+        // Another replica's revocation: the same statement, which this replica hears of only through PostgreSQL.
+        assertThat(jdbc.sql("UPDATE api_keys SET revoked_at = now() WHERE key_hash = sha256(convert_to(:key, 'UTF8'))")
+                        .param("key", key)
+                        .update())
+                .isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> get("/v1/batches", key).status() == 401);
+        assertThat(get("/v1/batches", key).error().get("code").asString()).isEqualTo("invalid_api_key");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobStatus;
+import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchTransitions;
 import dev.sluice.db.batch.NewBatch;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -70,6 +72,9 @@ class JobRepositoryIT {
     @Autowired
     TransactionTemplate transaction;
 
+    @Autowired
+    JdbcClient jdbc;
+
     private String tenantId;
 
     @BeforeEach
@@ -88,6 +93,43 @@ class JobRepositoryIT {
                 .toList();
 
         assertThat(stored).containsExactly(body, "{\"model\":\"m\",\"input\":\"line\nbreak\r\\N\"}");
+    }
+
+    @Test
+    void aJobInsertedAloneIsStoredAsCopyStoresIt() {
+        String body = "{\"model\":\"m\",\"input\":\"tab\\tnl\\n back\\\\slash \\u0000 nul, real\ttab, é ✓ 𝄞\"}";
+        Instant now = NOW.truncatedTo(ChronoUnit.MILLIS);
+        for (NewJob job : List.of(
+                single(body, "https://example.com/hook", List.of("job.failed"), "mine", new TokenEstimate(12, 34)),
+                single("{}", null, null, null, TokenEstimate.UNKNOWN))) {
+            NewJob copied = job;
+            NewJob inserted = new NewJob(
+                    Ids.job(),
+                    job.tenantId(),
+                    null,
+                    null,
+                    job.customId(),
+                    job.url(),
+                    job.model(),
+                    job.body(),
+                    job.priority(),
+                    job.webhookUrl(),
+                    job.webhookEvents(),
+                    job.tokens());
+
+            transaction.executeWithoutResult(status -> jobs.insertAll(List.of(copied), now));
+            transaction.executeWithoutResult(status -> jobs.insert(inserted, now));
+
+            assertThat(jobs.find(tenantId, inserted.id()).orElseThrow())
+                    .usingRecursiveComparison()
+                    .ignoringFields("id")
+                    .isEqualTo(jobs.find(tenantId, copied.id()).orElseThrow());
+            assertThat(estimate(inserted.id())).isEqualTo(estimate(copied.id()));
+            JobRow stored = jobs.find(tenantId, inserted.id()).orElseThrow();
+            assertThat(stored.body()).isEqualTo(job.body());
+            assertThat(stored.webhookEvents()).isEqualTo(job.webhookEvents());
+            assertThat(stored.status()).isEqualTo(JobStatus.QUEUED);
+        }
     }
 
     @Test
@@ -207,6 +249,32 @@ class JobRepositoryIT {
         return jobs.unpublishedDue(createdBefore, NOW, 1000).stream()
                 .map(JobMessage::jobId)
                 .toList();
+    }
+
+    private NewJob single(
+            String body, String webhookUrl, List<String> webhookEvents, String customId, TokenEstimate tokens) {
+        return new NewJob(
+                Ids.job(),
+                tenantId,
+                null,
+                null,
+                customId,
+                "/v1/chat/completions",
+                "m",
+                body,
+                10,
+                webhookUrl,
+                webhookEvents,
+                tokens);
+    }
+
+    /** A job's stored token estimate, "prompt/max output". */
+    private String estimate(String jobId) {
+        return jdbc.sql("SELECT prompt_tokens_estimate || '/' || coalesce(max_output_tokens::text, '-') FROM jobs"
+                        + " WHERE id = :id")
+                .param("id", jobId)
+                .query(String.class)
+                .single();
     }
 
     private String batchWith(List<String> bodies) {

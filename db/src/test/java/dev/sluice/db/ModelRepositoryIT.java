@@ -10,6 +10,7 @@ import dev.sluice.testsupport.TestInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -80,6 +81,25 @@ class ModelRepositoryIT {
                 .extracting(e -> e.limit().toString(), e -> e.source().wireName())
                 .containsExactly(tuple("100/60s", "default"));
         assertThat(settings.widenedMargin()).isNull();
+    }
+
+    @Test
+    void severalModelsSettingsAreReadInOneGoAsOneByOne() {
+        String limited = "test/" + UUID.randomUUID();
+        String plain = "test/" + UUID.randomUUID();
+        models.configure(limited, List.of(Limit.parse("30/45s"), Limit.parse("3000 tokens/6s")), 4, 40, NOW);
+        models.learn(limited, Limit.parse("5/3s"), NOW);
+        models.register(List.of(plain), NOW);
+        models.setPaused(plain, true, NOW);
+
+        Map<String, ModelSettings> read = models.settingsOf(List.of(limited, plain, "test/never-seen"));
+
+        assertThat(read).containsOnlyKeys(limited, plain);
+        assertThat(read.get(limited)).isEqualTo(models.settings(limited).orElseThrow());
+        assertThat(read.get(plain)).isEqualTo(models.settings(plain).orElseThrow());
+        assertThat(read.get(plain).paused()).isTrue();
+        assertThat(read.get(limited).configured()).hasSize(2);
+        assertThat(models.settingsOf(List.of())).isEmpty();
     }
 
     @Test

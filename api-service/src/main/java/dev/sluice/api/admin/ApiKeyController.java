@@ -2,6 +2,7 @@ package dev.sluice.api.admin;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.auth.ApiKeys;
+import dev.sluice.api.auth.TenantKeys;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.api.web.JsonBodies;
 import dev.sluice.api.web.JsonInput;
@@ -37,7 +38,9 @@ import org.springframework.web.bind.annotation.RestController;
  * tenant's webhook secret are shown in that one response and never again.
  * {@code POST /admin/api-keys/{id}/webhook-secret/rotate} gives the key's tenant a new webhook secret, shown once;
  * the old one stays valid for {@code sluice.webhook.secret-overlap} (24 h) and deliveries carry both signatures.
- * Secrets are stored encrypted when {@code SLUICE_SECRETS_ENCRYPTION_KEY} is set ({@link SecretCipher}).
+ * Secrets are stored encrypted when {@code SLUICE_SECRETS_ENCRYPTION_KEY} is set ({@link SecretCipher}). A revoked
+ * key is refused from the next request on this replica, and on the others once the database's notification of the
+ * change reaches them ({@link TenantKeys}).
  */
 @RestController
 @RequestMapping("/admin/api-keys")
@@ -51,13 +54,16 @@ class ApiKeyController {
     private final Clock clock;
     private final Duration secretOverlap;
     private final SecretCipher secrets;
+    private final TenantKeys knownKeys;
 
     ApiKeyController(
             TenantEntityRepository tenants,
             TenantRepository keys,
             Clock clock,
             ApiProperties properties,
-            SecretCipher secrets) {
+            SecretCipher secrets,
+            TenantKeys knownKeys) {
+        this.knownKeys = knownKeys;
         this.tenants = tenants;
         this.keys = keys;
         this.clock = clock;
@@ -104,6 +110,8 @@ class ApiKeyController {
         if (!PageQuery.plausibleId(id) || !keys.revokeKey(id, clock.instant())) {
             throw ApiException.notFound("live API key", id);
         }
+        // Here at once; other replicas when the revocation's notification reaches them.
+        knownKeys.forgetAll();
         return new ApiKeyViews.Deleted(id, "api_key", true);
     }
 
@@ -120,6 +128,7 @@ class ApiKeyController {
         keys.rotateWebhookSecret(id, secrets.seal(tenantId, secret), previousValidUntil)
                 .filter(tenantId::equals)
                 .orElseThrow(() -> ApiException.notFound("live API key", id));
+        knownKeys.forgetAll();
         return new ApiKeyViews.RotatedSecret(
                 id, "webhook_secret", tenantId, secret, previousValidUntil.getEpochSecond());
     }

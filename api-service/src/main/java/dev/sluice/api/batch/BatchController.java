@@ -135,7 +135,10 @@ class BatchController {
     @Operation(summary = "Get a batch")
     @GetMapping("/{id}")
     BatchView get(Tenant tenant, @PathVariable String id) {
-        return views.of(find(tenant, id));
+        if (!PageQuery.plausibleId(id)) {
+            throw ApiException.notFound("batch", id);
+        }
+        return views.find(tenant.id(), id).orElseThrow(() -> ApiException.notFound("batch", id));
     }
 
     @Operation(summary = "List the tenant's batches, newest first")

@@ -1,33 +1,46 @@
 package dev.sluice.api.batch;
 
-import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.BatchPollRepository;
 import dev.sluice.db.batch.BatchRow;
 import dev.sluice.db.batch.JobCounts;
+import dev.sluice.db.batch.PolledBatch;
 import dev.sluice.db.batch.Usage;
 import java.time.Instant;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Renders stored batches as {@link BatchView}s: counts and usage are read from the counts kept with the jobs
- * while the batch runs ({@link BatchRepository#liveCounts}, never a count of its jobs), and from the batch row
- * once finalisation stored them.
+ * Renders stored batches as {@link BatchView}s from one read each ({@link BatchPollRepository}): counts and usage come
+ * from the counts kept with the jobs while the batch runs (never a count of its jobs), and from the batch row once
+ * finalisation stored them.
  */
 @Component
 class BatchViews {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final BatchRepository batches;
+    private final BatchPollRepository polls;
     private final DrainTimes drainTimes;
 
-    BatchViews(BatchRepository batches, DrainTimes drainTimes) {
-        this.batches = batches;
+    BatchViews(BatchPollRepository polls, DrainTimes drainTimes) {
+        this.polls = polls;
         this.drainTimes = drainTimes;
     }
 
+    /** The tenant's batch {@code id} as a client sees it, or empty when it has no such batch. */
+    Optional<BatchView> find(String tenantId, String id) {
+        return polls.find(tenantId, id).map(this::of);
+    }
+
+    /** A batch just read or changed, as a client sees it now. */
     BatchView of(BatchRow row) {
+        return find(row.tenantId(), row.id()).orElseThrow();
+    }
+
+    private BatchView of(PolledBatch polled) {
+        BatchRow row = polled.batch();
         boolean settled = row.status().isTerminal() && row.requestCompleted() != null;
         BatchView.RequestCounts counts;
         Usage usage;
@@ -40,12 +53,10 @@ class BatchViews {
                     null,
                     null,
                     null);
-            usage = row.usage() != null ? row.usage() : batches.liveUsage(row.id());
+            usage = row.usage() != null ? row.usage() : polled.progress().usage();
         } else {
-            // One read of the kept rows gives the counts and the usage.
-            BatchRepository.Progress progress = batches.liveProgress(row.id());
-            JobCounts live = progress.counts();
-            usage = progress.usage();
+            JobCounts live = polled.progress().counts();
+            usage = polled.progress().usage();
             counts = new BatchView.RequestCounts(
                     row.requestTotal(),
                     live.succeeded(),
@@ -85,8 +96,7 @@ class BatchViews {
                 row.priority(),
                 row.webhookUrl(),
                 row.webhookEvents(),
-                seconds(drainTimes.batchCompletion(
-                        row, counts.queued() == null ? 0 : counts.queued() + counts.running())));
+                seconds(drainTimes.batchCompletion(polled)));
     }
 
     private static JsonNode json(String text) {

@@ -4,16 +4,14 @@ import dev.sluice.common.BatchStatus;
 import dev.sluice.common.Limit;
 import dev.sluice.common.LimitSet;
 import dev.sluice.db.SharedProperties;
-import dev.sluice.db.batch.BatchRow;
+import dev.sluice.db.batch.PolledBatch;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.model.ModelSettings;
-import dev.sluice.db.operations.QueueStatsRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,21 +20,20 @@ import org.springframework.stereotype.Component;
  * 429 pauses and concurrency caps, so it is a floor when the limit is the bottleneck, and says nothing
  * (null) for a paused model.
  *
- * <p>A batch's estimate reads the kept counts of the open batches and the waiting single jobs of its models
- * ({@link QueueStatsRepository#aheadOfBatch}), never the batch jobs themselves, so it is made afresh on every
- * read: a poll costs the same at 10 jobs as at 100,000, and a pause or limit change shows at once.
+ * <p>A batch's estimate takes the work ahead of it per model as its poll read it ({@link PolledBatch#ahead()}, from the
+ * kept counts of the open batches and the waiting single jobs, never the batch jobs themselves) and the settings of
+ * those models in one more query, so it is made afresh on every read: a poll costs the same at 10 jobs as at
+ * 100,000, and a pause or limit change shows at once.
  */
 @Component
 public class DrainTimes {
 
     private final ModelRepository models;
-    private final QueueStatsRepository stats;
     private final List<Limit> defaultLimits;
     private final Clock clock;
 
-    DrainTimes(ModelRepository models, QueueStatsRepository stats, SharedProperties properties, Clock clock) {
+    DrainTimes(ModelRepository models, SharedProperties properties, Clock clock) {
         this.models = models;
-        this.stats = stats;
         this.defaultLimits = properties.defaultLimits();
         this.clock = clock;
     }
@@ -62,27 +59,23 @@ public class DrainTimes {
     /**
      * When an {@code in_progress} batch's last job should be dispatched: now plus, for the slowest of its
      * models, the drain time of that model's unfinished jobs that go before or with the batch's. Null when
-     * the batch is not running, has nothing left, or one of its models is paused. {@code remaining} is the
-     * batch's count of queued and running jobs, which the caller has just read.
+     * the batch is not running, has nothing left, or one of its models is paused.
      */
-    public Instant batchCompletion(BatchRow batch, long remaining) {
-        if (batch.status() != BatchStatus.IN_PROGRESS || remaining == 0) {
+    public Instant batchCompletion(PolledBatch polled) {
+        if (polled.batch().status() != BatchStatus.IN_PROGRESS
+                || polled.progress().counts().unfinished() == 0
+                || polled.ahead().isEmpty()) {
             return null;
         }
         Instant now = clock.instant();
-        Map<String, Long> ahead = stats.aheadOfBatch(batch.id(), batch.priority(), batch.createdAt());
-        if (ahead.isEmpty()) {
-            return null;
-        }
+        Map<String, ModelSettings> settings = models.settingsOf(polled.ahead().keySet());
         Duration longest = Duration.ZERO;
-        for (Map.Entry<String, Long> model : ahead.entrySet()) {
-            Optional<ModelSettings> settings = models.settings(model.getKey());
-            if (settings.map(ModelSettings::paused).orElse(false)) {
+        for (Map.Entry<String, Long> model : polled.ahead().entrySet()) {
+            ModelSettings stored = settings.getOrDefault(model.getKey(), ModelSettings.unconfigured(model.getKey()));
+            if (stored.paused()) {
                 return null;
             }
-            LimitSet limits = settings.map(s -> s.limits(defaultLimits))
-                    .orElseGet(() -> LimitSet.of(List.of(), defaultLimits, List.of()));
-            Duration drain = toDrain(model.getValue(), limits);
+            Duration drain = toDrain(model.getValue(), stored.limits(defaultLimits));
             if (drain.compareTo(longest) > 0) {
                 longest = drain;
             }

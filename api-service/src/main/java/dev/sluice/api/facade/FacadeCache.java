@@ -2,6 +2,7 @@ package dev.sluice.api.facade;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.metrics.ModelTags;
+import dev.sluice.api.quota.QuotaLeases;
 import dev.sluice.common.Ids;
 import dev.sluice.db.cache.CacheKey;
 import dev.sluice.db.cache.CachedResponse;
@@ -70,8 +71,12 @@ class FacadeCache {
         this.meters = meters;
     }
 
-    /** The answer to {@code call}: from the cache, from an identical call in flight, or from {@code run}. */
-    ResponseEntity<String> answer(Tenant tenant, FacadeCall call, boolean bypass, Duration wait, Run run) {
+    /**
+     * The answer to {@code call}: from the cache, from an identical call in flight, or from {@code run}. A call that
+     * follows an identical call's job takes the place of {@code waiting} (the waiting-calls quota) first.
+     */
+    ResponseEntity<String> answer(
+            Tenant tenant, FacadeCall call, boolean bypass, Duration wait, QuotaLeases.Lease waiting, Run run) {
         Optional<byte[]> key = enabled ? CacheKey.of(call.endpoint().path(), call.body()) : Optional.empty();
         if (key.isEmpty()) {
             return FacadeResponses.of(run.run(Ids.job(), wait), call);
@@ -93,6 +98,7 @@ class FacadeCache {
         Lead mine = new Lead(Ids.job(), new CompletableFuture<>());
         Lead leader = inFlight.putIfAbsent(flight, mine);
         if (leader != null) {
+            waiting.take();
             Optional<JobRow> job = follow(leader, wait, deadline);
             if (job.isPresent()) {
                 count("sluice.cache.hits", "single_flight", call);

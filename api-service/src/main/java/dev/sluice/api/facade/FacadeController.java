@@ -104,10 +104,17 @@ class FacadeController {
         // Before the cache: an unknown model must not even reach a cache metric's tag.
         models.require(call.model(), "model", "");
         SseRelay relay = call.stream() ? new SseRelay(response, call) : null;
-        // Counted against the tenant's waiting-facade-calls quota until answered, on every replica (429 when full).
-        try (QuotaLeases.Lease lease = leases.acquire(tenant.id(), Quota.WAITING_FACADE_CALLS)) {
+        // Counted against the tenant's waiting-facade-calls quota until answered, on every replica (429 when full): its
+        // place is taken with its job, or alone by a call that waits for an identical call's job; an answer from the
+        // cache waits for nothing and takes none.
+        try (QuotaLeases.Lease lease = leases.lease(tenant.id(), Quota.WAITING_FACADE_CALLS)) {
             ResponseEntity<String> answer = cache.answer(
-                    tenant, call, bypass, wait, (jobId, left) -> facade.run(tenant, jobId, call, left, cancel, relay));
+                    tenant,
+                    call,
+                    bypass,
+                    wait,
+                    lease,
+                    (jobId, left) -> facade.run(tenant, jobId, call, left, cancel, relay, lease));
             // A relayed stream has already been written and closed; nothing more goes out.
             return relay != null && relay.started() ? null : answer;
         } catch (ApiException e) {

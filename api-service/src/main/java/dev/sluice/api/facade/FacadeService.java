@@ -2,13 +2,16 @@ package dev.sluice.api.facade;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.job.JobService;
+import dev.sluice.api.quota.QuotaLeases;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.JobMessage;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.tenant.Tenant;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -30,6 +33,8 @@ class FacadeService {
 
     /** Above any priority a client can choose: a call goes before its own tenant's batch work, and only that. */
     static final int PRIORITY = JobMessage.SYNCHRONOUS;
+
+    private static final Executor VIRTUAL_THREADS = task -> Thread.ofVirtual().start(task);
 
     private final JobService jobService;
     private final JobRepository jobs;
@@ -53,12 +58,21 @@ class FacadeService {
     /**
      * The finished job of {@code call}, submitted as {@code jobId}; a 504 {@code wait_timeout} naming the job when {@code wait} runs out
      * first, after cancelling the job if {@code cancelIfQueued} and it had not started. Chunks a worker relays
-     * meanwhile go to {@code relay} (null for a call that does not stream), which the job's end then closes.
+     * meanwhile go to {@code relay} (null for a call that does not stream), which the job's end then closes. The
+     * caller waits holding {@code waiting}, whose place is taken with the job unless it holds one already, and given
+     * back once the job finished.
      */
-    JobRow run(Tenant tenant, String jobId, FacadeCall call, Duration wait, boolean cancelIfQueued, SseRelay relay) {
+    JobRow run(
+            Tenant tenant,
+            String jobId,
+            FacadeCall call,
+            Duration wait,
+            boolean cancelIfQueued,
+            SseRelay relay,
+            QuotaLeases.Lease waiting) {
         JobWaiters.Waiter waiter = waiters.register(jobId);
         try {
-            jobService.submit(tenant, jobId, call.endpoint(), call.model(), call.body(), PRIORITY);
+            jobService.submit(tenant, jobId, call.endpoint(), call.model(), call.body(), PRIORITY, waiting);
             if (relay == null) {
                 waiter.finished().get(wait.toNanos(), TimeUnit.NANOSECONDS);
             } else if (!relayUntilFinished(jobId, waiter, wait, relay)) {
@@ -75,7 +89,14 @@ class FacadeService {
         } finally {
             waiters.forget(jobId);
         }
-        JobRow job = jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));
+        // The caller waits no more: its place is given back while its answer is read, two round trips at once.
+        CompletableFuture<Void> released = CompletableFuture.runAsync(waiting::close, VIRTUAL_THREADS);
+        JobRow job;
+        try {
+            job = jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));
+        } finally {
+            released.join();
+        }
         if (relay != null && relay.started()) {
             relay.finish(job);
         }

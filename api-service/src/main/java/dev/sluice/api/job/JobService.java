@@ -5,6 +5,7 @@ import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.metrics.SubmissionMetrics;
 import dev.sluice.api.model.ModelRegistry;
+import dev.sluice.api.quota.QuotaLeases;
 import dev.sluice.api.quota.TenantQuotas;
 import dev.sluice.api.tokens.TokenEstimator;
 import dev.sluice.api.tokens.TokenLimits;
@@ -25,6 +26,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -47,6 +50,9 @@ public class JobService {
     private final ModelRegistry registry;
     private final TenantQuotas quotas;
     private final TokenLimits tokenLimits;
+
+    /** Models whose {@code models} row this process saw committed: rows there are never deleted. */
+    private final Set<String> storedModels = ConcurrentHashMap.newKeySet();
 
     JobService(
             JobRepository jobs,
@@ -102,14 +108,15 @@ public class JobService {
                 status.setRollbackOnly();
                 return held.get();
             }
-            jobs.insertAll(List.of(newJob), now);
-            models.register(List.of(request.model()), now);
+            jobs.insert(newJob, now);
+            registerModel(request.model(), now);
             quotas.checkQueuedJobs(tenant.id(), 1);
             return null;
         });
         if (earlier != null) {
             return jobs.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("job", earlier));
         }
+        storedModels.add(request.model());
         List<JobMessage> messages =
                 List.of(new JobMessage(jobId, request.model(), tenant.id(), job.priority(), request.tokens()));
         publisher.publish(messages);
@@ -120,9 +127,18 @@ public class JobService {
     /**
      * Stores a single job without idempotency key under {@code jobId} (from {@link Ids#job()}) and publishes
      * it once committed: the synchronous facade's path, which must know the id before the job can finish. The
-     * facade has refused an unknown model already; checking again here costs a set lookup.
+     * facade has refused an unknown model already; checking again here costs a set lookup. The caller waits for
+     * the job holding {@code waiting}, which takes its place in the same transaction unless it holds one already:
+     * one transaction of four statements (the job, the tenant's lock, one count for both quotas, the lease).
      */
-    public void submit(Tenant tenant, String jobId, Endpoint endpoint, String model, String body, int priority) {
+    public void submit(
+            Tenant tenant,
+            String jobId,
+            Endpoint endpoint,
+            String model,
+            String body,
+            int priority,
+            QuotaLeases.Lease waiting) {
         registry.require(model, "model", "");
         TokenEstimate tokens = TokenEstimator.estimate(model, body);
         tokenLimits.check(model, tokens, "messages", "");
@@ -130,11 +146,19 @@ public class JobService {
         NewJob newJob = new NewJob(
                 jobId, tenant.id(), null, null, null, endpoint.path(), model, body, priority, null, null, tokens);
         transaction.executeWithoutResult(status -> {
-            jobs.insertAll(List.of(newJob), now);
-            models.register(List.of(model), now);
-            quotas.checkQueuedJobs(tenant.id(), 1);
+            jobs.insert(newJob, now);
+            registerModel(model, now);
+            quotas.checkQueuedJobs(tenant.id(), 1, waiting);
         });
+        storedModels.add(model);
         publisher.publish(List.of(new JobMessage(jobId, model, tenant.id(), priority, tokens)));
+    }
+
+    /** Stores the model's row in the caller's transaction, unless this process has seen one committed. */
+    private void registerModel(String model, Instant now) {
+        if (!storedModels.contains(model)) {
+            models.register(List.of(model), now);
+        }
     }
 
     /**

@@ -17,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -27,8 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * replica that dies stops renewing, and its leases stop counting once they run out.
  *
  * <p>Why not a count in each replica's memory: with N replicas behind a load balancer a tenant could hold N times
- * its quota, and an operator could not see the use in one place. The lease costs one short transaction on open and
- * one delete on close, next to requests that already write to the database (a facade call stores a job).
+ * its quota, and an operator could not see the use in one place. An event stream's lease costs one short transaction
+ * on open and one delete on close; a facade call's is taken in the transaction that stores its job, under the same
+ * lock and in the same count as its queued-jobs quota, and deleted once it is answered.
  */
 @Component
 public class QuotaLeases implements SmartLifecycle {
@@ -61,13 +64,68 @@ public class QuotaLeases implements SmartLifecycle {
         this.ttl = properties.quota().leaseDuration();
     }
 
-    /** One held thing; closing it frees its place. */
+    /**
+     * One thing a tenant may hold (an open stream, a waiting facade call): it holds a place once taken, alone
+     * ({@link #take()}) or in the transaction that stores its job ({@link TenantQuotas#checkQueuedJobs(String, long,
+     * Lease)}); closing it frees the place, if it holds one.
+     */
     public final class Lease implements AutoCloseable {
 
-        private final String id;
+        private final String id = "ql_" + Ids.random(16);
+        private final String tenantId;
+        private final Quota quota;
 
-        private Lease(String id) {
-            this.id = id;
+        private Lease(String tenantId, Quota quota) {
+            this.tenantId = tenantId;
+            this.quota = quota;
+        }
+
+        /** Whether it holds a place now. */
+        public boolean held() {
+            return held.contains(id);
+        }
+
+        /**
+         * Takes the place in a transaction of its own, unless it holds one already: locks the tenant's row, counts
+         * its live leases of this kind and inserts this one; 429 {@code quota_exceeded} when all are taken.
+         */
+        public Lease take() {
+            if (!held()) {
+                transaction.executeWithoutResult(status -> {
+                    TenantSettings tenant = tenants.lock(tenantId).orElseThrow();
+                    refuseIfFull(tenant, usage.liveLeases(tenantId, quota.wire()));
+                    insert();
+                });
+                held.add(id);
+            }
+            return this;
+        }
+
+        /** Refuses with 429 when the tenant's {@code used} places of this kind leave none. */
+        void refuseIfFull(TenantSettings tenant, long used) {
+            long limit = quota.limit(tenant, defaults);
+            if (used + 1 > limit) {
+                throw refusals.exceeded(quota, limit, used, 1);
+            }
+        }
+
+        /** Inserts the lease in the caller's transaction; it holds its place once that commits. */
+        void insertWithinTransaction() {
+            insert();
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    held.add(id);
+                }
+            });
+        }
+
+        Quota quota() {
+            return quota;
+        }
+
+        private void insert() {
+            leases.insert(id, tenantId, quota.wire(), ttl);
         }
 
         @Override
@@ -84,25 +142,22 @@ public class QuotaLeases implements SmartLifecycle {
     }
 
     /**
+     * A lease of {@code quota} ({@link Quota#EVENT_STREAMS} or {@link Quota#WAITING_FACADE_CALLS}) for the tenant,
+     * holding no place yet.
+     */
+    public Lease lease(String tenantId, Quota quota) {
+        if (quota != Quota.EVENT_STREAMS && quota != Quota.WAITING_FACADE_CALLS) {
+            throw new IllegalArgumentException(quota + " is not counted with leases");
+        }
+        return new Lease(tenantId, quota);
+    }
+
+    /**
      * Takes a place of {@code quota} ({@link Quota#EVENT_STREAMS} or {@link Quota#WAITING_FACADE_CALLS}) for the
      * tenant, or refuses with 429 {@code quota_exceeded} when all are taken.
      */
     public Lease acquire(String tenantId, Quota quota) {
-        if (quota != Quota.EVENT_STREAMS && quota != Quota.WAITING_FACADE_CALLS) {
-            throw new IllegalArgumentException(quota + " is not counted with leases");
-        }
-        String id = "ql_" + Ids.random(16);
-        transaction.executeWithoutResult(status -> {
-            TenantSettings tenant = tenants.lock(tenantId).orElseThrow();
-            long limit = quota.limit(tenant, defaults);
-            long used = usage.liveLeases(tenantId, quota.wire());
-            if (used + 1 > limit) {
-                throw refusals.exceeded(quota, limit, used, 1);
-            }
-            leases.insert(id, tenantId, quota.wire(), ttl);
-        });
-        held.add(id);
-        return new Lease(id);
+        return lease(tenantId, quota).take();
     }
 
     /** Renews this replica's leases and deletes lapsed ones; returns how many were renewed. */

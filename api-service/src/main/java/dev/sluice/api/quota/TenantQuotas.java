@@ -49,6 +49,24 @@ public class TenantQuotas {
         refuseIfOver(Quota.QUEUED_JOBS, tenant, usage.queuedJobs(tenantId) - requested, requested);
     }
 
+    /**
+     * As {@link #checkQueuedJobs(String, long)}, for jobs whose caller waits for them holding {@code waiting} (a facade
+     * call): unless it already holds its place, the same lock and one count check its quota too, and the lease is
+     * inserted in this transaction, holding its place once it commits. The waiting-calls quota is checked first.
+     */
+    public void checkQueuedJobs(String tenantId, long requested, QuotaLeases.Lease waiting) {
+        if (waiting.held()) {
+            checkQueuedJobs(tenantId, requested);
+            return;
+        }
+        TenantSettings tenant = tenants.lock(tenantId).orElseThrow();
+        TenantUsageRepository.JobsAndLeases used =
+                usage.queuedJobsAndLiveLeases(tenantId, waiting.quota().wire());
+        waiting.refuseIfFull(tenant, used.liveLeases());
+        refuseIfOver(Quota.QUEUED_JOBS, tenant, used.queuedJobs() - requested, requested);
+        waiting.insertWithinTransaction();
+    }
+
     /** Refuses an upload of {@code requested} bytes when the tenant's stored uploads leave no room for it. */
     public void precheckStoredBytes(String tenantId, long requested) {
         TenantSettings tenant = tenants.find(tenantId).orElseThrow();

@@ -2,11 +2,8 @@ package dev.sluice.api.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -19,7 +16,7 @@ class AdminKeyCheckTest {
 
     private static final String KEY = "s3cret-admin-key-0001";
 
-    private final MovableClock clock = new MovableClock();
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final AdminKeyCheck check = new AdminKeyCheck(
             AdminKeyInterceptorTest.properties(KEY), new AdminLoginSettings(10, Duration.ofMinutes(1)), clock);
 
@@ -96,29 +93,5 @@ class AdminKeyCheckTest {
         AdminKeyCheck off = new AdminKeyCheck(
                 AdminKeyInterceptorTest.properties(null), new AdminLoginSettings(10, Duration.ofMinutes(1)), clock);
         assertThat(off.check("anything-at-all-long", "203.0.113.7")).isInstanceOf(AdminKeyCheck.Disabled.class);
-    }
-
-    private static final class MovableClock extends Clock {
-
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -37,6 +37,12 @@ public class JobRepository {
 
     private static final String COPY_IN = "COPY jobs " + JobCopyWriter.COLUMNS + " FROM STDIN";
 
+    /** One job in one statement: a single job's store is one round trip, where COPY takes two. */
+    private static final String INSERT_ONE = "INSERT INTO jobs " + JobCopyWriter.COLUMNS + """
+             VALUES (:id, :tenantId, :batchId, :lineNo, :customId, :url, :model, :body, :priority, 'queued',
+                     :webhookUrl, CAST(:webhookEvents AS text[]), :promptTokens, :maxOutputTokens, :now)
+            """;
+
     private static final String FIND_FOR_TENANT = """
             SELECT * FROM jobs WHERE id = :id AND tenant_id = :tenantId
             """;
@@ -145,6 +151,28 @@ public class JobRepository {
         } finally {
             DataSourceUtils.releaseConnection(connection, dataSource);
         }
+    }
+
+    /** Inserts one job ({@link #insertAll} for many); call inside the transaction whose checks it is part of. */
+    public void insert(NewJob job, Instant now) {
+        jdbc.sql(INSERT_ONE)
+                .param("id", job.id())
+                .param("tenantId", job.tenantId())
+                .param("batchId", job.batchId())
+                .param("lineNo", job.lineNo())
+                .param("customId", job.customId())
+                .param("url", job.url())
+                .param("model", job.model())
+                .param("body", job.body())
+                .param("priority", job.priority())
+                .param("webhookUrl", job.webhookUrl())
+                .param(
+                        "webhookEvents",
+                        job.webhookEvents() == null ? null : job.webhookEvents().toArray(String[]::new))
+                .param("promptTokens", job.tokens().promptTokens())
+                .param("maxOutputTokens", job.tokens().maxOutputTokens())
+                .param("now", Timestamps.bind(now))
+                .update();
     }
 
     /** The ids among {@code ids} whose job is in a terminal status. */

@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +37,15 @@ public class ModelRepository {
     private static final String LIMITS = """
             SELECT model, source, unit, amount, window_ms, learned_at
               FROM model_limits
+            """;
+
+    /** Some models' settings and limits in one statement: a row per limit, or one with null limit columns. */
+    private static final String SETTINGS_OF = """
+            SELECT m.model, m.max_concurrency, m.paused, m.margin_ms, m.prompt_token_ratio, m.default_max_tokens,
+                   l.source, l.unit, l.amount, l.window_ms, l.learned_at
+              FROM models m LEFT JOIN model_limits l ON l.model = m.model
+             WHERE m.model = ANY(CAST(:models AS text[]))
+             ORDER BY m.model, l.unit, l.window_ms
             """;
 
     /** Requests before tokens, shorter windows first: the order every listing shows them in. */
@@ -116,6 +127,24 @@ public class ModelRepository {
                 .param("model", model)
                 .query((rs, n) -> mapSettings(rs, limits))
                 .optional();
+    }
+
+    /** The settings of those of {@code models} that are stored, by model id, in one round trip. */
+    public Map<String, ModelSettings> settingsOf(Collection<String> models) {
+        if (models.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<StoredLimit>> limits = new LinkedHashMap<>();
+        Map<String, ModelSettings> settings = new LinkedHashMap<>();
+        jdbc.sql(SETTINGS_OF).param("models", models.toArray(String[]::new)).query(rs -> {
+            List<StoredLimit> modelLimits = limits.computeIfAbsent(rs.getString("model"), model -> new ArrayList<>());
+            if (rs.getString("unit") != null) {
+                modelLimits.add(mapLimit(rs, 0));
+            }
+            // Built again at each row of the model, so that the last one has all its limits.
+            settings.put(rs.getString("model"), mapSettings(rs, modelLimits));
+        });
+        return settings;
     }
 
     /**

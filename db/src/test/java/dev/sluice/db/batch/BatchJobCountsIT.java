@@ -10,7 +10,6 @@ import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.Outcome;
-import dev.sluice.db.operations.QueueStatsRepository;
 import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.testsupport.TestInfrastructure;
 import java.time.Duration;
@@ -84,6 +83,13 @@ class BatchJobCountsIT {
 
     private static final Pattern TOTAL_COST = Pattern.compile("\"Total Cost\": ([0-9.]+)");
 
+    /** An index a JSON plan reads. */
+    private static final Pattern INDEX_NAME = Pattern.compile("\"Index Name\": \"([^\"]+)\"");
+
+    /** A sequential scan of {@code jobs} in a JSON plan. */
+    private static final Pattern JOBS_SEQ_SCAN =
+            Pattern.compile("\"Node Type\": \"Seq Scan\",[^{}]*\"Relation Name\": \"jobs\"");
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry);
@@ -105,7 +111,7 @@ class BatchJobCountsIT {
     JobTransitions jobs;
 
     @Autowired
-    QueueStatsRepository stats;
+    BatchPollRepository polls;
 
     @Autowired
     JdbcClient jdbc;
@@ -289,6 +295,35 @@ class BatchJobCountsIT {
     }
 
     @Test
+    void thePollReadsNoJobOfTheBatchAndCostsTheSameAtTenAndAtFiftyThousandJobs() {
+        String model = "poll-" + Ids.random(6);
+        String small = batch(10, Instant.now().plus(Duration.ofDays(1)), model);
+        String large = batch(50_000, Instant.now().plus(Duration.ofDays(1)), model);
+        jdbc.sql("ANALYZE jobs").update();
+        jdbc.sql("ANALYZE batch_job_counts").update();
+
+        String smallPlan = pollPlan(small);
+        String largePlan = pollPlan(large);
+
+        // Jobs are read only for the single jobs ahead, on a partial index of unfinished single jobs (V19 or V21):
+        // never the batch's.
+        for (String plan : List.of(smallPlan, largePlan)) {
+            assertThat(plan).contains("batch_job_counts");
+            assertThat(JOBS_SEQ_SCAN.matcher(plan).find()).as(plan).isFalse();
+            assertThat(INDEX_NAME.matcher(plan).results().map(index -> index.group(1)))
+                    .filteredOn(index -> index.startsWith("jobs"))
+                    .isNotEmpty()
+                    .isSubsetOf("jobs_single_unfinished_ix", "jobs_tenant_single_unfinished_ix");
+        }
+        assertThat(cost(largePlan)).isLessThanOrEqualTo(cost(smallPlan) * 2);
+        PolledBatch polled = polls.find(tenantId, large).orElseThrow();
+        assertThat(polled.progress().counts()).isEqualTo(new JobCounts(50_000, 0, 0, 0, 0, 0));
+        // Both batches were created at the same instant with the same priority: each goes with the other.
+        assertThat(polled.ahead()).isEqualTo(Map.of(model, 50_000L + 10));
+        assertThat(polls.find("another-tenant", large)).isEmpty();
+    }
+
+    @Test
     void theEstimateSeesTheSameWorkAheadAsACountOfTheJobs() {
         String model = "eta-" + Ids.random(6);
         Instant later = NOW.plusSeconds(60);
@@ -307,15 +342,14 @@ class BatchJobCountsIT {
 
         for (String batchId : List.of(first, urgent, second, last)) {
             BatchRow row = batches.find(batchId).orElseThrow();
-            assertThat(stats.aheadOfBatch(batchId, row.priority(), row.createdAt()))
+            assertThat(polls.find(tenantId, batchId).orElseThrow().ahead())
                     .as("work ahead of %s", batchId)
                     .isEqualTo(aheadCounted(batchId, row.priority(), row.createdAt()))
                     .containsKey(model);
         }
         // The second batch's 11 less one cancelled; the urgent 7; the first batch's 15 of this model less one
         // succeeded; the 2 single jobs at priority 9 and the 2 at priority 0 submitted no later.
-        BatchRow secondRow = batches.find(second).orElseThrow();
-        assertThat(stats.aheadOfBatch(second, 0, secondRow.createdAt())).containsEntry(model, 10L + 7 + 14 + 2 + 1 + 1);
+        assertThat(polls.find(tenantId, second).orElseThrow().ahead()).containsEntry(model, 10L + 7 + 14 + 2 + 1 + 1);
     }
 
     /** What the estimate counted before V19: every unfinished job of the batch's models that goes no later. */
@@ -349,6 +383,17 @@ class BatchJobCountsIT {
                 "\n",
                 jdbc.sql("EXPLAIN (FORMAT JSON) " + BatchRepository.LIVE_COUNTS)
                         .param("batchId", batchId)
+                        .query(String.class)
+                        .list());
+    }
+
+    /** The plan of exactly the statement {@link BatchPollRepository#find} runs. */
+    private String pollPlan(String batchId) {
+        return String.join(
+                "\n",
+                jdbc.sql("EXPLAIN (FORMAT JSON) " + BatchPollRepository.FIND)
+                        .param("id", batchId)
+                        .param("tenantId", tenantId)
                         .query(String.class)
                         .list());
     }
