@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -22,25 +24,42 @@ public class JobMetrics {
 
     private final MeterRegistry meters;
 
+    // The meters of every job, kept once built: building a meter's id (its tags, sorted) and looking it up in the
+    // registry on every call was a visible share of a job's CPU at high rates.
+    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final Map<Key, Counter> responses = new ConcurrentHashMap<>();
+    private final Map<Key, Counter> finishedCounts = new ConcurrentHashMap<>();
+    private final Map<Key, Counter> tokenCounts = new ConcurrentHashMap<>();
+
+    /** A meter's model and its other tag's value. */
+    private record Key(String model, String value) {}
+
     JobMetrics(MeterRegistry meters) {
         this.meters = meters;
     }
 
     /** One upstream call: its latency (a histogram) and the provider's answer by HTTP status. */
     public void attempt(String model, Attempt attempt) {
-        Timer.builder("sluice.upstream.latency")
-                .description("Upstream call latency, from sending to the whole answer")
-                .tag("model", model)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(5))
-                .maximumExpectedValue(Duration.ofMinutes(2))
-                .register(meters)
+        latencies
+                .computeIfAbsent(
+                        model,
+                        m -> Timer.builder("sluice.upstream.latency")
+                                .description("Upstream call latency, from sending to the whole answer")
+                                .tag("model", m)
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(5))
+                                .maximumExpectedValue(Duration.ofMinutes(2))
+                                .register(meters))
                 .record(attempt.latency());
-        Counter.builder("sluice.upstream.responses")
-                .description("Upstream answers by HTTP status (none: no answer, e.g. a timeout)")
-                .tag("model", model)
-                .tag("status", status(attempt))
-                .register(meters)
+        String status = status(attempt);
+        responses
+                .computeIfAbsent(
+                        new Key(model, status),
+                        key -> Counter.builder("sluice.upstream.responses")
+                                .description("Upstream answers by HTTP status (none: no answer, e.g. a timeout)")
+                                .tag("model", key.model())
+                                .tag("status", key.value())
+                                .register(meters))
                 .increment();
     }
 
@@ -59,11 +78,14 @@ public class JobMetrics {
      */
     public void finished(ClaimedJob job, boolean succeeded, Outcome outcome) {
         String status = succeeded ? "succeeded" : "failed";
-        Counter.builder("sluice.jobs.finished")
-                .description("Jobs the workers finished, by model and status")
-                .tag("model", job.model())
-                .tag("status", status)
-                .register(meters)
+        finishedCounts
+                .computeIfAbsent(
+                        new Key(job.model(), status),
+                        key -> Counter.builder("sluice.jobs.finished")
+                                .description("Jobs the workers finished, by model and status")
+                                .tag("model", key.model())
+                                .tag("status", key.value())
+                                .register(meters))
                 .increment();
         tokens(job.model(), "prompt", outcome.promptTokens());
         tokens(job.model(), "completion", outcome.completionTokens());
@@ -89,11 +111,14 @@ public class JobMetrics {
 
     private void tokens(String model, String kind, Integer count) {
         if (count != null && count > 0) {
-            Counter.builder("sluice.tokens")
-                    .description("Tokens the provider reported, by model and kind")
-                    .tag("model", model)
-                    .tag("kind", kind)
-                    .register(meters)
+            tokenCounts
+                    .computeIfAbsent(
+                            new Key(model, kind),
+                            key -> Counter.builder("sluice.tokens")
+                                    .description("Tokens the provider reported, by model and kind")
+                                    .tag("model", key.model())
+                                    .tag("kind", key.value())
+                                    .register(meters))
                     .increment(count);
         }
     }
