@@ -22,6 +22,13 @@ public class JobMetrics {
 
     private static final Logger log = LoggerFactory.getLogger(JobMetrics.class);
 
+    private static final CounterKind RESPONSES = new CounterKind(
+            "sluice.upstream.responses", "Upstream answers by HTTP status (none: no answer, e.g. a timeout)", "status");
+    private static final CounterKind FINISHED =
+            new CounterKind("sluice.jobs.finished", "Jobs the workers finished, by model and status", "status");
+    private static final CounterKind TOKENS =
+            new CounterKind("sluice.tokens", "Tokens the provider reported, by model and kind", "kind");
+
     private final MeterRegistry meters;
 
     // The meters of every job, kept once built: building a meter's id (its tags, sorted) and looking it up in the
@@ -33,6 +40,9 @@ public class JobMetrics {
 
     /** A meter's model and its other tag's value. */
     private record Key(String model, String value) {}
+
+    /** A counter by model and one more tag. */
+    private record CounterKind(String name, String description, String tag) {}
 
     JobMetrics(MeterRegistry meters) {
         this.meters = meters;
@@ -51,16 +61,7 @@ public class JobMetrics {
                                 .maximumExpectedValue(Duration.ofMinutes(2))
                                 .register(meters))
                 .record(attempt.latency());
-        String status = status(attempt);
-        responses
-                .computeIfAbsent(
-                        new Key(model, status),
-                        key -> Counter.builder("sluice.upstream.responses")
-                                .description("Upstream answers by HTTP status (none: no answer, e.g. a timeout)")
-                                .tag("model", key.model())
-                                .tag("status", key.value())
-                                .register(meters))
-                .increment();
+        counter(responses, RESPONSES, model, status(attempt)).increment();
     }
 
     /** A transient failure that will be tried again after a backoff. */
@@ -78,15 +79,7 @@ public class JobMetrics {
      */
     public void finished(ClaimedJob job, boolean succeeded, Outcome outcome) {
         String status = succeeded ? "succeeded" : "failed";
-        finishedCounts
-                .computeIfAbsent(
-                        new Key(job.model(), status),
-                        key -> Counter.builder("sluice.jobs.finished")
-                                .description("Jobs the workers finished, by model and status")
-                                .tag("model", key.model())
-                                .tag("status", key.value())
-                                .register(meters))
-                .increment();
+        counter(finishedCounts, FINISHED, job.model(), status).increment();
         tokens(job.model(), "prompt", outcome.promptTokens());
         tokens(job.model(), "completion", outcome.completionTokens());
         if (!succeeded) {
@@ -111,16 +104,19 @@ public class JobMetrics {
 
     private void tokens(String model, String kind, Integer count) {
         if (count != null && count > 0) {
-            tokenCounts
-                    .computeIfAbsent(
-                            new Key(model, kind),
-                            key -> Counter.builder("sluice.tokens")
-                                    .description("Tokens the provider reported, by model and kind")
-                                    .tag("model", key.model())
-                                    .tag("kind", key.value())
-                                    .register(meters))
-                    .increment(count);
+            counter(tokenCounts, TOKENS, model, kind).increment(count);
         }
+    }
+
+    /** The {@code kind} counter of {@code model} and {@code value}, built and registered the first time. */
+    private Counter counter(Map<Key, Counter> built, CounterKind kind, String model, String value) {
+        return built.computeIfAbsent(
+                new Key(model, value),
+                key -> Counter.builder(kind.name())
+                        .description(kind.description())
+                        .tag("model", key.model())
+                        .tag(kind.tag(), key.value())
+                        .register(meters));
     }
 
     private static String status(Attempt attempt) {
