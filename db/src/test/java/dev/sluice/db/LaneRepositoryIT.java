@@ -3,12 +3,15 @@ package dev.sluice.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.common.Limit;
 import dev.sluice.db.lane.Lane;
 import dev.sluice.db.lane.LaneKey;
 import dev.sluice.db.lane.LaneNotifications;
 import dev.sluice.db.lane.LaneRepository;
+import dev.sluice.db.model.ModelRepository;
 import dev.sluice.testsupport.TestInfrastructure;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,6 +45,9 @@ class LaneRepositoryIT {
 
     @Autowired
     LaneNotifications notifications;
+
+    @Autowired
+    ModelRepository models;
 
     @Autowired
     TransactionTemplate transaction;
@@ -106,7 +112,7 @@ class LaneRepositoryIT {
         CountDownLatch listening = new CountDownLatch(1);
         AtomicBoolean running = new AtomicBoolean(true);
         Thread listener = Thread.ofVirtual()
-                .start(() -> notifications.listen(running::get, 100, listening::countDown, heard::add));
+                .start(() -> notifications.listen(running::get, 100, listening::countDown, heard::add, () -> {}));
         try {
             assertThat(listening.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -119,6 +125,46 @@ class LaneRepositoryIT {
             assertThat(heard.poll(300, TimeUnit.MILLISECONDS))
                     .as("an entry into a waiting lane rings no one")
                     .isNull();
+        } finally {
+            running.set(false);
+            listener.join(5_000);
+        }
+    }
+
+    /**
+     * A change to a model's settings rings the settings channel once its transaction commits (the workers re-read
+     * them then); registering a model already known, as every submission does, changes nothing and rings no one.
+     */
+    @Test
+    void aChangeToAModelsSettingsRingsTheWorkersButRegisteringAKnownModelDoesNot() throws Exception {
+        String model = "test/" + UUID.randomUUID();
+        models.register(List.of(model), Instant.now());
+        BlockingQueue<String> lanesHeard = new LinkedBlockingQueue<>();
+        BlockingQueue<String> changes = new LinkedBlockingQueue<>();
+        CountDownLatch listening = new CountDownLatch(1);
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread listener = Thread.ofVirtual()
+                .start(() -> notifications.listen(
+                        running::get, 100, listening::countDown, lanesHeard::add, () -> changes.add("changed")));
+        try {
+            assertThat(listening.await(10, TimeUnit.SECONDS)).isTrue();
+
+            models.register(List.of(model), Instant.now());
+            assertThat(changes.poll(300, TimeUnit.MILLISECONDS))
+                    .as("a known model registered again")
+                    .isNull();
+
+            models.setPaused(model, true, Instant.now());
+            assertThat(changes.poll(5, TimeUnit.SECONDS)).as("a pause").isNotNull();
+            models.learn(model, Limit.parse("10/1s"), Instant.now());
+            assertThat(changes.poll(5, TimeUnit.SECONDS)).as("a learned limit").isNotNull();
+            transaction.executeWithoutResult(status -> models.configure(
+                    model, List.of(Limit.parse("5/1s"), Limit.parse("100/1m")), 3, null, Instant.now()));
+            assertThat(changes.poll(5, TimeUnit.SECONDS)).as("new limits").isNotNull();
+            assertThat(changes.poll(300, TimeUnit.MILLISECONDS))
+                    .as("one transaction's changes ring once")
+                    .isNull();
+            assertThat(lanesHeard).isEmpty();
         } finally {
             running.set(false);
             listener.join(5_000);

@@ -3,6 +3,7 @@ package dev.sluice.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.common.Limit;
 import dev.sluice.db.pacer.BudgetRow;
 import dev.sluice.db.pacer.PacerBudgetRepository;
 import dev.sluice.testsupport.TestInfrastructure;
@@ -11,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -145,6 +147,40 @@ class PacerBudgetRepositoryIT {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    /**
+     * The use of many limits of many models in one statement: per limit, the busiest credential's sends within the
+     * limit's window (requests or tokens), 0 for a model that sent nothing; the same as asking one limit at a time.
+     */
+    @Test
+    void theUseOfEveryLimitIsReadInOneStatement() {
+        String model = "test/" + UUID.randomUUID();
+        String idle = "test/" + UUID.randomUUID();
+        // Credential 1: 3 requests (150 tokens) just now and 4 requests 10 s ago; credential 2: 1 request of 500.
+        budgets.update(
+                "c1-" + model,
+                model,
+                row -> row.withLedger(
+                        new long[] {row.nowUs() - 10_000_000, row.nowUs() - 1_000, row.nowUs() - 500},
+                        new int[] {4, 2, 1},
+                        new long[] {0, 100, 50}));
+        budgets.update(
+                "c2-" + model,
+                model,
+                row -> row.withLedger(new long[] {row.nowUs() - 1_000}, new int[] {1}, new long[] {500}));
+        List<PacerBudgetRepository.ModelLimit> limits = List.of(
+                new PacerBudgetRepository.ModelLimit(model, Limit.parse("100/5s")),
+                new PacerBudgetRepository.ModelLimit(model, Limit.parse("10000 tokens/5s")),
+                new PacerBudgetRepository.ModelLimit(idle, Limit.parse("100/5s")),
+                new PacerBudgetRepository.ModelLimit(model, Limit.parse("100/60s")));
+
+        long[] used = budgets.used(limits);
+
+        assertThat(used).containsExactly(3, 500, 0, 7);
+        assertThat(limits.stream().mapToLong(l -> budgets.used(l.model(), l.limit())))
+                .containsExactly(3L, 500L, 0L, 7L);
+        assertThat(budgets.used(List.of())).isEmpty();
     }
 
     private long waitingForTheLock() {

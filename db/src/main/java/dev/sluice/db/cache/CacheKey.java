@@ -31,6 +31,9 @@ public final class CacheKey {
 
     /** The key of a request to {@code path} with {@code body}; empty when its answer may differ each time. */
     public static Optional<byte[]> of(String path, String body) {
+        if (!mayBeDeterministic(path, body)) {
+            return Optional.empty();
+        }
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -50,6 +53,18 @@ public final class CacheKey {
             // and the provider judges it.
             return Optional.empty();
         }
+    }
+
+    /**
+     * False when the text alone shows the request is not deterministic: not an embedding, and no
+     * {@code "temperature"} or {@code "seed"} key, nor any backslash-u escape that could spell one. Most requests
+     * are such, and every job is looked up, so they skip the parse.
+     */
+    private static boolean mayBeDeterministic(String path, String body) {
+        return path.equals("/v1/embeddings")
+                || body.contains("\"temperature\"")
+                || body.contains("\"seed\"")
+                || body.contains("\\u");
     }
 
     private static boolean deterministic(String path, JsonNode body) {

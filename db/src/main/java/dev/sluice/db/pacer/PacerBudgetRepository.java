@@ -4,6 +4,7 @@ import dev.sluice.common.Limit;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -57,17 +58,23 @@ public class PacerBudgetRepository {
             """;
 
     /**
-     * How much of one limit a model's busiest credential has used within the last window, by the ledger, on the
-     * database's clock (no lock: a reading for operators, not a decision).
+     * How much of each limit asked for (model, whether it counts tokens, window) the model's busiest credential has
+     * used within the limit's last window, by the ledger, on the database's clock read once (no lock: a reading for
+     * operators, not a decision); one row per limit asked for, in the order asked ({@code i}, from 1).
      */
     private static final String USED = """
-            SELECT coalesce(max(used), 0)
-              FROM (SELECT sum(CASE WHEN :tokens THEN e.tokens ELSE e.requests END) AS used
-                      FROM pacer_budgets b,
-                           unnest(b.sent_us, b.sent_counts, b.sent_tokens) AS e(sent_us, requests, tokens)
-                     WHERE b.model = :model
-                       AND e.sent_us > CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint) - :windowUs
-                     GROUP BY b.credential) per_credential
+            SELECT q.i, coalesce(max(u.used), 0) AS used
+              FROM unnest(:models::text[], :tokens::boolean[], :windowsUs::bigint[])
+                   WITH ORDINALITY AS q (model, tokens, window_us, i)
+             CROSS JOIN (SELECT CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint) AS us) now
+              LEFT JOIN LATERAL (
+                   SELECT sum(CASE WHEN q.tokens THEN e.tokens ELSE e.requests END) AS used
+                     FROM pacer_budgets b,
+                          unnest(b.sent_us, b.sent_counts, b.sent_tokens) AS e (sent_us, requests, tokens)
+                    WHERE b.model = q.model AND e.sent_us > now.us - q.window_us
+                    GROUP BY b.credential) u ON true
+             GROUP BY q.i
+             ORDER BY q.i
             """;
 
     private final JdbcClient jdbc;
@@ -143,13 +150,36 @@ public class PacerBudgetRepository {
 
     /** How much of {@code limit} the busiest credential has used for {@code model} within its last window. */
     public long used(String model, Limit limit) {
-        return jdbc.sql(USED)
-                .param("model", model)
-                .param("tokens", !limit.countsRequests())
-                .param("windowUs", limit.window().toNanos() / 1_000)
-                .query(Long.class)
-                .single();
+        return used(List.of(new ModelLimit(model, limit)))[0];
     }
+
+    /**
+     * For each of {@code limits}, in order, how much of it the model's busiest credential has used within its last
+     * window: one statement whatever the number of models and limits.
+     */
+    public long[] used(List<ModelLimit> limits) {
+        if (limits.isEmpty()) {
+            return new long[0];
+        }
+        long[] used = new long[limits.size()];
+        jdbc.sql(USED)
+                .param("models", limits.stream().map(ModelLimit::model).toArray(String[]::new))
+                .param(
+                        "tokens",
+                        limits.stream().map(l -> !l.limit().countsRequests()).toArray(Boolean[]::new))
+                .param(
+                        "windowsUs",
+                        limits.stream()
+                                .map(l -> l.limit().window().toNanos() / 1_000)
+                                .toArray(Long[]::new))
+                .query(rs -> {
+                    used[rs.getInt("i") - 1] = rs.getLong("used");
+                });
+        return used;
+    }
+
+    /** One limit in force for one model, whose use {@link #used(List)} reads. */
+    public record ModelLimit(String model, Limit limit) {}
 
     /** The row's columns as locked, before the clock is read. */
     private record Locked(long[] sentUs, int[] sentCounts, long[] sentTokens, long[] busyUntilUs, Long pausedUntilUs) {}

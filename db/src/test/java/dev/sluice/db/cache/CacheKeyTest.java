@@ -52,6 +52,17 @@ class CacheKeyTest {
     }
 
     @Test
+    void aKeySpelledWithEscapesIsStillRead() {
+        // "temperature" and "seed" with their first letter escaped: the text check must not take them for absent.
+        byte[] plain = CacheKey.of(CHAT, """
+                        {"model":"m","temperature":0,"messages":[]}""").orElseThrow();
+        assertThat(CacheKey.of(CHAT, "{\"model\":\"m\",\"\\u0074emperature\":0,\"messages\":[]}"))
+                .hasValueSatisfying(key -> assertThat(key).containsExactly(plain));
+        assertThat(CacheKey.of(CHAT, "{\"model\":\"m\",\"\\u0073eed\":7,\"messages\":[]}"))
+                .isPresent();
+    }
+
+    @Test
     void aNumberBeyondADoubleMakesTheRequestUncacheableInsteadOfFailing() {
         assertThat(CacheKey.of("/v1/embeddings", """
                 {"model":"e","input":"x","dimensions":1e400}""")).isEmpty();

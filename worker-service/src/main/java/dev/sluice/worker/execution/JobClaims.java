@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -55,6 +56,7 @@ class JobClaims {
     private final InstantSource clock;
     private final Duration leaseDuration;
     private final String worker = "worker-" + ProcessHandle.current().pid() + "-" + Ids.random(4);
+    private final AtomicLong claimsMade = new AtomicLong();
     private final Coalescer<Wanted, Optional<ClaimedJob>> claiming;
     private final Coalescer<Finish, Boolean> finishing;
 
@@ -73,8 +75,10 @@ class JobClaims {
     /** Claims the job if it is queued and due; empty when it is finished, running, backing off or unknown. */
     Optional<Claim> claim(String jobId) {
         // Unique per claim, so a later claim of the same job by this very worker is not mistaken for this one;
-        // the worker's name in it is for people reading the table.
-        String token = worker + "/" + Ids.random(8);
+        // the worker's name in it is for people reading the table. A counter is enough (the name is unique to this
+        // process): the token guards against a stale claim, not against guessing, and a random one per claim cost
+        // a SecureRandom draw per job.
+        String token = worker + "/" + claimsMade.incrementAndGet();
         Optional<ClaimedJob> job = claiming.run(new Wanted(jobId, token));
         if (job == null) {
             job = jobs.claim(jobId, token, leaseDuration);

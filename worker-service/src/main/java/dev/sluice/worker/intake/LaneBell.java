@@ -9,8 +9,10 @@ import org.springframework.stereotype.Component;
 /**
  * Listens, on one database connection of its own, for lanes that enter ({@link LaneNotifications}) and wakes their
  * model's dispatcher ({@link ModelIntake#wake}): a job is picked up within milliseconds of being published, and no
- * worker polls an idle model. When the connection fails it listens again after a second and then rings every
- * dispatcher, since what entered meanwhile was not heard (the intake's one-second pass covers that gap as well).
+ * worker polls an idle model. It hears changes to the models' settings on the same connection and has the intake
+ * re-read them at its next pass ({@link ModelIntake#settingsChanged}). When the connection fails it listens again
+ * after a second and then rings every dispatcher and marks the settings stale, since what entered or changed
+ * meanwhile was not heard (the intake's one-second pass covers the lanes' gap as well).
  */
 @Component
 public class LaneBell {
@@ -52,7 +54,8 @@ public class LaneBell {
     private void listen() {
         while (running) {
             try {
-                notifications.listen(() -> running, POLL_MILLIS, intake::wakeAll, this::entered);
+                notifications.listen(
+                        () -> running, POLL_MILLIS, this::listening, this::entered, intake::settingsChanged);
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
@@ -65,6 +68,12 @@ public class LaneBell {
                 }
             }
         }
+    }
+
+    /** Listening (again): whatever entered or changed before was not heard. */
+    private void listening() {
+        intake.settingsChanged();
+        intake.wakeAll();
     }
 
     private void entered(String model) {

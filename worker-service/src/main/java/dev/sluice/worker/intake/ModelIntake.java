@@ -28,9 +28,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Runs one {@link ModelDispatcher} per model that has work on this worker. A model has work while one of its lanes
  * waits (the {@code lanes} table, V25). A lane that enters rings every worker through PostgreSQL ({@link LaneBell},
  * {@link #wake}): the model's dispatcher starts, or wakes if it sleeps, within milliseconds. Every second
- * {@link #runOnce} also refreshes the models' pacing settings (so a limit change or a pause reaches this worker within
- * about a second) and rings the dispatchers of every model with a lane waiting, which covers a notification missed
- * while the listening connection was down.
+ * {@link #runOnce} rings the dispatchers of every model with a lane waiting, which covers a notification missed
+ * while the listening connection was down, and refreshes the models' pacing settings when they changed (the bell
+ * hears that too), while this worker runs jobs, and otherwise every {@link #SETTINGS_FALLBACK} ({@link
+ * SettingsRefresh}): a limit change or a pause reaches this worker within about a second, and an idle worker does
+ * not re-read every model's settings every second.
  *
  * <p>A dispatcher holds a thread and a broker channel. One that has started no job for
  * {@code sluice.intake.idle-release}, has none in flight, and whose model has no lane waiting is stopped, and the
@@ -41,6 +43,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class ModelIntake {
     private static final Logger log = LoggerFactory.getLogger(ModelIntake.class);
+
+    /**
+     * How often an idle worker re-reads the models' settings without having heard of a change: only a safety net,
+     * since every change is announced (V26) and the bell marks the settings stale whenever it listens again.
+     */
+    static final Duration SETTINGS_FALLBACK = Duration.ofSeconds(30);
 
     private final ModelLimits limits;
     private final LaneRepository lanes;
@@ -56,6 +64,7 @@ public class ModelIntake {
     private final IdleDispatchers idleDispatchers;
     private final JobSlots slots;
     private final Map<String, ModelDispatcher> dispatchers = new ConcurrentHashMap<>();
+    private final SettingsRefresh settings = new SettingsRefresh(SETTINGS_FALLBACK);
 
     private boolean stopped;
 
@@ -92,12 +101,12 @@ public class ModelIntake {
     }
 
     /**
-     * Refreshes the models' settings, releases the dispatchers that have been idle for
-     * {@code sluice.intake.idle-release}, and rings (or starts) the dispatcher of each model with a lane waiting.
+     * Refreshes the models' settings if due ({@link SettingsRefresh}), releases the dispatchers that have been idle
+     * for {@code sluice.intake.idle-release}, and rings (or starts) the dispatcher of each model with a lane waiting.
      * Returns how many dispatchers were started.
      */
     public int runOnce() {
-        limits.refresh();
+        refreshSettingsIfDue();
         Set<String> withWork = lanes.modelsWithLanes();
         synchronized (this) {
             if (stopped) {
@@ -139,6 +148,28 @@ public class ModelIntake {
     /** Rings every dispatcher: notifications may have been missed (the listening connection was down). */
     public void wakeAll() {
         dispatchers.values().forEach(ModelDispatcher::ring);
+    }
+
+    /** The models' settings changed, or a change may have been missed: the next pass re-reads them. */
+    public void settingsChanged() {
+        settings.changed();
+    }
+
+    private void refreshSettingsIfDue() {
+        long started = 0;
+        int inFlight = 0;
+        for (ModelDispatcher dispatcher : dispatchers.values()) {
+            started += dispatcher.started();
+            inFlight += dispatcher.inFlight();
+        }
+        if (settings.due(started, inFlight, clock.instant())) {
+            try {
+                limits.refresh();
+            } catch (RuntimeException e) {
+                settings.changed();
+                throw e;
+            }
+        }
     }
 
     private void releaseIdle(Set<String> withWork) {

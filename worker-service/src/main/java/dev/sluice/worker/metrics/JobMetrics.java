@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -20,7 +22,27 @@ public class JobMetrics {
 
     private static final Logger log = LoggerFactory.getLogger(JobMetrics.class);
 
+    private static final CounterKind RESPONSES = new CounterKind(
+            "sluice.upstream.responses", "Upstream answers by HTTP status (none: no answer, e.g. a timeout)", "status");
+    private static final CounterKind FINISHED =
+            new CounterKind("sluice.jobs.finished", "Jobs the workers finished, by model and status", "status");
+    private static final CounterKind TOKENS =
+            new CounterKind("sluice.tokens", "Tokens the provider reported, by model and kind", "kind");
+
     private final MeterRegistry meters;
+
+    // The meters of every job, kept once built: building a meter's id (its tags, sorted) and looking it up in the
+    // registry on every call was a visible share of a job's CPU at high rates.
+    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final Map<Key, Counter> responses = new ConcurrentHashMap<>();
+    private final Map<Key, Counter> finishedCounts = new ConcurrentHashMap<>();
+    private final Map<Key, Counter> tokenCounts = new ConcurrentHashMap<>();
+
+    /** A meter's model and its other tag's value. */
+    private record Key(String model, String value) {}
+
+    /** A counter by model and one more tag. */
+    private record CounterKind(String name, String description, String tag) {}
 
     JobMetrics(MeterRegistry meters) {
         this.meters = meters;
@@ -28,20 +50,18 @@ public class JobMetrics {
 
     /** One upstream call: its latency (a histogram) and the provider's answer by HTTP status. */
     public void attempt(String model, Attempt attempt) {
-        Timer.builder("sluice.upstream.latency")
-                .description("Upstream call latency, from sending to the whole answer")
-                .tag("model", model)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(5))
-                .maximumExpectedValue(Duration.ofMinutes(2))
-                .register(meters)
+        latencies
+                .computeIfAbsent(
+                        model,
+                        m -> Timer.builder("sluice.upstream.latency")
+                                .description("Upstream call latency, from sending to the whole answer")
+                                .tag("model", m)
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(5))
+                                .maximumExpectedValue(Duration.ofMinutes(2))
+                                .register(meters))
                 .record(attempt.latency());
-        Counter.builder("sluice.upstream.responses")
-                .description("Upstream answers by HTTP status (none: no answer, e.g. a timeout)")
-                .tag("model", model)
-                .tag("status", status(attempt))
-                .register(meters)
-                .increment();
+        counter(responses, RESPONSES, model, status(attempt)).increment();
     }
 
     /** A transient failure that will be tried again after a backoff. */
@@ -59,12 +79,7 @@ public class JobMetrics {
      */
     public void finished(ClaimedJob job, boolean succeeded, Outcome outcome) {
         String status = succeeded ? "succeeded" : "failed";
-        Counter.builder("sluice.jobs.finished")
-                .description("Jobs the workers finished, by model and status")
-                .tag("model", job.model())
-                .tag("status", status)
-                .register(meters)
-                .increment();
+        counter(finishedCounts, FINISHED, job.model(), status).increment();
         tokens(job.model(), "prompt", outcome.promptTokens());
         tokens(job.model(), "completion", outcome.completionTokens());
         if (!succeeded) {
@@ -89,13 +104,19 @@ public class JobMetrics {
 
     private void tokens(String model, String kind, Integer count) {
         if (count != null && count > 0) {
-            Counter.builder("sluice.tokens")
-                    .description("Tokens the provider reported, by model and kind")
-                    .tag("model", model)
-                    .tag("kind", kind)
-                    .register(meters)
-                    .increment(count);
+            counter(tokenCounts, TOKENS, model, kind).increment(count);
         }
+    }
+
+    /** The {@code kind} counter of {@code model} and {@code value}, built and registered the first time. */
+    private Counter counter(Map<Key, Counter> built, CounterKind kind, String model, String value) {
+        return built.computeIfAbsent(
+                new Key(model, value),
+                key -> Counter.builder(kind.name())
+                        .description(kind.description())
+                        .tag("model", key.model())
+                        .tag(kind.tag(), key.value())
+                        .register(meters));
     }
 
     private static String status(Attempt attempt) {

@@ -97,7 +97,8 @@ class QueueGauges {
         consumers.register(rows(rows, QueueStats::consumers), true);
         List<MultiGauge.Row<?>> pausedRows = new ArrayList<>();
         List<MultiGauge.Row<?>> amounts = new ArrayList<>();
-        List<MultiGauge.Row<?>> used = new ArrayList<>();
+        List<Tags> usedTags = new ArrayList<>();
+        List<PacerBudgetRepository.ModelLimit> inUse = new ArrayList<>();
         for (QueueStats row : rows) {
             ModelSettings model = settings.get(row.model());
             pausedRows.add(MultiGauge.Row.of(Tags.of("model", row.model()), model != null && model.paused() ? 1 : 0));
@@ -114,8 +115,16 @@ class QueueGauges {
                                         : limit.window().toMillis() + "ms",
                         "source", entry.source().wireName());
                 amounts.add(MultiGauge.Row.of(tags, limit.amount()));
-                used.add(MultiGauge.Row.of(tags, budgets.used(row.model(), limit)));
+                usedTags.add(tags);
+                inUse.add(new PacerBudgetRepository.ModelLimit(row.model(), limit));
             }
+        }
+        // One statement for every model's limits: a query per limit cost an idle worker that knows many models
+        // more than all its other loops together (docs/benchmarks.md, "An idle worker").
+        long[] usedAmounts = budgets.used(inUse);
+        List<MultiGauge.Row<?>> used = new ArrayList<>(usedAmounts.length);
+        for (int i = 0; i < usedAmounts.length; i++) {
+            used.add(MultiGauge.Row.of(usedTags.get(i), usedAmounts[i]));
         }
         paused.register(pausedRows, true);
         limits.register(amounts, true);

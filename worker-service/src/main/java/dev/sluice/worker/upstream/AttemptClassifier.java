@@ -5,7 +5,8 @@ import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,15 +23,15 @@ final class AttemptClassifier {
 
     static Attempt classify(int status, HttpHeaders headers, String body, Duration latency) {
         if (status >= 200 && status < 300) {
-            JsonNode json = parseObject(body);
-            if (json == null) {
+            TokenUsage usage = usageOfObject(body);
+            if (usage == null) {
                 // A cut-off or garbled success is not a result: the job runs again rather than storing it.
                 return Attempt.Transient.noAnswer(
                         Attempt.Transient.UPSTREAM_UNREACHABLE,
                         "the provider answered HTTP " + status + " with a body that is truncated or not JSON",
                         latency);
             }
-            return new Attempt.Success(status, body, usage(json), latency);
+            return new Attempt.Success(status, body, usage, latency);
         }
         if (status == 429 && RateLimitSignals.tooLarge(body)) {
             // Larger than the provider's whole token window: waiting cannot help, so it fails as a refusal.
@@ -55,30 +56,54 @@ final class AttemptClassifier {
         return new Attempt.Permanent(status, body, latency);
     }
 
-    /** The {@code usage} counts of a chat, completion or embedding answer; absent counts stay null. */
-    static TokenUsage usage(JsonNode answer) {
-        JsonNode usage = answer.path("usage");
-        if (!usage.isObject()) {
-            return TokenUsage.NONE;
-        }
-        return new TokenUsage(
-                count(usage, "prompt_tokens"), count(usage, "completion_tokens"), count(usage, "total_tokens"));
-    }
-
-    private static Integer count(JsonNode usage, String field) {
-        JsonNode value = usage.path(field);
-        return value.isIntegralNumber() && value.canConvertToInt() ? value.intValue() : null;
-    }
-
-    private static JsonNode parseObject(String body) {
+    /**
+     * The {@code usage} counts of a chat, completion or embedding answer (absent counts stay null), or null when the
+     * body is not one whole JSON object (cut off, garbled, followed by more). Every answer passes here, so it is read
+     * in one pass of a streaming parser, skipping everything but {@code usage}, rather than built into a tree.
+     */
+    private static TokenUsage usageOfObject(String body) {
         if (body == null || body.isBlank()) {
             return null;
         }
-        try {
-            JsonNode json = JSON.readTree(body);
-            return json != null && json.isObject() ? json : null;
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            TokenUsage usage = TokenUsage.NONE;
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("usage".equals(name)) {
+                    usage = value == JsonToken.START_OBJECT ? counts(parser) : TokenUsage.NONE;
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return parser.currentToken() == JsonToken.END_OBJECT && parser.nextToken() == null ? usage : null;
         } catch (JacksonException notJson) {
             return null;
         }
+    }
+
+    /** The counts of the {@code usage} object the parser is at the start of; a count that is not an int is null. */
+    private static TokenUsage counts(JsonParser parser) {
+        Integer prompt = null;
+        Integer completion = null;
+        Integer total = null;
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            Integer count = value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT
+                    ? parser.getIntValue()
+                    : null;
+            parser.skipChildren();
+            switch (name) {
+                case "prompt_tokens" -> prompt = count;
+                case "completion_tokens" -> completion = count;
+                case "total_tokens" -> total = count;
+                default -> {}
+            }
+        }
+        return new TokenUsage(prompt, completion, total);
     }
 }

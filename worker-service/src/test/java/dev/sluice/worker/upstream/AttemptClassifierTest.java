@@ -205,7 +205,14 @@ class AttemptClassifierTest {
 
     @Test
     void a200ThatIsNotAJsonObjectIsTransient() {
-        for (String body : List.of("<html>Bad gateway</html>", "", "[1,2]", "\"text\"")) {
+        for (String body : List.of(
+                "<html>Bad gateway</html>",
+                "",
+                "[1,2]",
+                "\"text\"",
+                CHAT_ANSWER + " trailing",
+                CHAT_ANSWER + CHAT_ANSWER,
+                "{\"usage\":{\"prompt_tokens\":3}")) {
             assertThat(AttemptClassifier.classify(200, NO_HEADERS, body, LATENCY))
                     .as("body %s", body)
                     .isInstanceOf(Attempt.Transient.class);

@@ -32,6 +32,18 @@ class TokenUsageParsingTest {
         assertThat(usageOf("{\"usage\":null}")).isEqualTo(TokenUsage.NONE);
         assertThat(usageOf("{\"usage\":{\"prompt_tokens\":\"many\",\"total_tokens\":1.5}}"))
                 .isEqualTo(TokenUsage.NONE);
+        assertThat(usageOf("{\"usage\":{\"prompt_tokens\":[1],\"total_tokens\":{\"n\":2}}}"))
+                .isEqualTo(TokenUsage.NONE);
+        assertThat(usageOf("{\"usage\":{\"prompt_tokens\":3000000000,\"total_tokens\":7}}"))
+                .isEqualTo(new TokenUsage(null, null, 7));
+    }
+
+    @Test
+    void onlyTheTopLevelUsageCountsWhereverItStands() {
+        assertThat(usageOf("""
+                {"usage":{"prompt_tokens":3,"completion_tokens":9,"total_tokens":12},
+                 "choices":[{"message":{"content":"{}"},"usage":{"prompt_tokens":1}}],"nested":{"usage":{"total_tokens":1}}}
+                """)).isEqualTo(new TokenUsage(3, 9, 12));
     }
 
     private static TokenUsage usageOf(String body) {
