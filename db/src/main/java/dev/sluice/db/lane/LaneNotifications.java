@@ -12,7 +12,7 @@ import org.springframework.stereotype.Repository;
  * Hears, on one connection of its own, the lanes that enter ({@code sluice_lanes}, sent by the trigger of V25 when
  * the entering transaction commits; the payload is the model), so a worker wakes a model's dispatcher the moment
  * it has work instead of polling; and, on the same connection, changes to the models' pacing settings
- * ({@code sluice_models}, V26), so a worker re-reads them when they change rather than every second.
+ * ({@code sluice_models}, V27), so a worker re-reads them when they change rather than every second.
  */
 @Repository
 public class LaneNotifications {

@@ -46,7 +46,7 @@ public class ModelIntake {
 
     /**
      * How often an idle worker re-reads the models' settings without having heard of a change: only a safety net,
-     * since every change is announced (V26) and the bell marks the settings stale whenever it listens again.
+     * since every change is announced (V27) and the bell marks the settings stale whenever it listens again.
      */
     static final Duration SETTINGS_FALLBACK = Duration.ofSeconds(30);
 

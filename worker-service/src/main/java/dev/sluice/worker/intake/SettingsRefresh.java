@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * When the intake's pass re-reads the models' settings ({@code ModelLimits.refresh}): after PostgreSQL announced a
- * change ({@link #changed}: V26's {@code sluice_models}, heard by the {@link LaneBell}), after anything that may have
+ * change ({@link #changed}: V27's {@code sluice_models}, heard by the {@link LaneBell}), after anything that may have
  * missed one (the start, the bell listening again), at every pass while this worker runs jobs (the refresh also stores
  * the prompt-token ratios it learned from their answers) and the pass after, and otherwise every {@code fallback}. So
  * a change or a pause still applies within about a second, and an idle worker no longer re-reads every model's
