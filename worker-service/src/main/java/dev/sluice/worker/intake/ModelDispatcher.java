@@ -59,8 +59,9 @@ final class ModelDispatcher implements Runnable {
     private static final Duration PAUSED_POLL = Duration.ofMillis(500);
     private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
     /**
-     * How often an idle dispatcher looks whether its last jobs have finished, to close its channel; the intake rings
-     * it within a second of work arriving, whether or not a notification was missed.
+     * How often an idle dispatcher whose last jobs still run looks whether they have finished, to close its channel;
+     * once they have, it waits for the bell alone. The intake rings it within a second of work arriving, whether or
+     * not a notification was missed.
      */
     private static final Duration IDLE_WAIT = Duration.ofSeconds(5);
 
@@ -126,9 +127,12 @@ final class ModelDispatcher implements Runnable {
                         // sleeps until rung, which costs nothing meanwhile (and holds no permit), then looks at the
                         // lanes.
                         if (inFlight.inUse() == 0) {
+                            // Nothing left to ack: no channel, and no wake-up until rung.
                             closeChannel();
-                        }
-                        if (bell.tryAcquire(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                            bell.acquire();
+                            bell.drainPermits();
+                            busy = true;
+                        } else if (bell.tryAcquire(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                             bell.drainPermits();
                             busy = true;
                         }
