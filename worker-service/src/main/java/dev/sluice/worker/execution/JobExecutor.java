@@ -130,18 +130,23 @@ public class JobExecutor {
 
     /**
      * Runs the job under {@code grant} until it is finished or not this message's to run; the grant is
-     * used or given back. Returns when the message may be acked.
+     * used or given back. Returns true when the message may be acked, false when it is to go back to its queue (the
+     * job is queued and due: it runs again from the next message taken).
      */
-    public void execute(JobMessage message, Grant grant) throws InterruptedException {
+    public boolean execute(JobMessage message, Grant grant) throws InterruptedException {
         Grant current = grant;
         while (true) {
             Optional<Duration> again = runIfClaimable(message, current);
             if (again.isEmpty()) {
-                return;
+                return true;
             }
-            if (again.get().isPositive()) {
-                sleeper.sleep(again.get());
+            if (!again.get().isPositive()) {
+                // Due again at once (its grant went stale before it could leave): the message goes back to its lane
+                // and leaves with a later burst, granted with it in one decision, rather than this job asking the
+                // pacer on its own (under load, many such jobs asking one by one would queue on the pacer's row).
+                return false;
             }
+            sleeper.sleep(again.get());
             current = pacer.acquire(message.model(), message.tokens());
         }
     }

@@ -7,6 +7,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobMessageCodec;
 import dev.sluice.common.Queues;
+import dev.sluice.db.lane.LaneKey;
 import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.worker.execution.JobExecutor;
 import dev.sluice.worker.pacing.GlobalPacer;
@@ -72,6 +73,8 @@ final class ModelDispatcher implements Runnable {
     private final Semaphore bell = new Semaphore(0);
     /** The tenants whose lanes this dispatcher has taken from: the lane queues to delete when it is released. */
     private final Set<String> tenantsSeen = ConcurrentHashMap.newKeySet();
+    /** The tenants whose messages jobs handed back to their lanes since the last take: their lanes enter again. */
+    private final Set<String> handedBack = ConcurrentHashMap.newKeySet();
 
     private final GlobalPacer pacer;
     private final ModelLimits limits;
@@ -120,6 +123,10 @@ final class ModelDispatcher implements Runnable {
                     // The pacer would hold the grant too; waiting here also takes no new message.
                     sleeper.sleep(PAUSED_POLL);
                     continue;
+                }
+                if (!handedBack.isEmpty()) {
+                    reenterHandedBack();
+                    busy = true;
                 }
                 if (held.isEmpty()) {
                     if (!busy) {
@@ -271,6 +278,21 @@ final class ModelDispatcher implements Runnable {
                 && close.getReplyCode() == AMQP.NOT_FOUND;
     }
 
+    /** Enters again the lanes that messages were handed back to, in one statement, after the messages are back. */
+    private void reenterHandedBack() {
+        List<LaneKey> keys = new ArrayList<>();
+        for (String tenant : List.copyOf(handedBack)) {
+            handedBack.remove(tenant);
+            keys.add(new LaneKey(model, tenant));
+        }
+        try {
+            lanes.enter(keys);
+        } catch (RuntimeException e) {
+            keys.forEach(key -> handedBack.add(key.tenantId()));
+            throw e;
+        }
+    }
+
     /** Wakes the dispatcher if it sleeps for want of work: a lane of its model entered. */
     void ring() {
         bell.release();
@@ -333,8 +355,15 @@ final class ModelDispatcher implements Runnable {
         jobs.submit(() -> {
             inFlight.enter();
             try {
-                executor.execute(message.job(), grant);
-                ack(message.channel(), message.tag());
+                if (executor.execute(message.job(), grant)) {
+                    ack(message.channel(), message.tag());
+                } else {
+                    nack(message.channel(), message.tag());
+                    // Its lane may have left while the message was out: the dispatcher enters it again (once for all
+                    // the messages handed back meanwhile) before it next takes.
+                    handedBack.add(message.job().tenantId());
+                    ring();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
