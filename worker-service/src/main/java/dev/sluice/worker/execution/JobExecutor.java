@@ -46,10 +46,12 @@ import org.springframework.stereotype.Component;
  *       meanwhile, so a crash hands it to another worker.</li>
  *   <li>A message that arrives while its job is queued but not yet due (a redelivery during a backoff) is
  *       held the same way until the job is due; it never spins.</li>
+ *   <li>A job due again at once (its grant went stale before it could leave, or it was found queued and due) is
+ *       put back and its message handed back to its lane, to be taken with a later burst.</li>
  * </ul>
  *
- * When {@link #execute} returns, the job is finished (stored and committed) or no longer this message's
- * business, and the message may be acked.
+ * When {@link #execute} returns true, the job is finished (stored and committed) or no longer this message's
+ * business, and the message may be acked; when it returns false, the message goes back to its queue.
  */
 @Component
 public class JobExecutor {
