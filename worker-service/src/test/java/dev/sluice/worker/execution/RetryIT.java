@@ -14,6 +14,7 @@ import dev.sluice.simulator.stats.ModelStats;
 import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.WorkerIntegrationTest;
 import dev.sluice.worker.pacing.GlobalPacer;
+import dev.sluice.worker.pacing.Grant;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -171,6 +172,36 @@ class RetryIT extends WorkerIntegrationTest {
         JobRow job = job(stored, stored.jobIds().getFirst());
         assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(job.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void aJobWhoseGrantWentStaleIsPutBackAndItsMessageHandedBackWithoutACall() throws Exception {
+        String model = "cohere/command-r-plus";
+        SubmittedBatch stored =
+                submissions.batch().chat(model, "granted too long ago").store();
+        Grant fresh = pacer.acquire(model, TokenEstimate.UNKNOWN);
+        // Decided longer ago than any grant may be used (GlobalPacer.MAX_GRANT_AGE): sending on it now could crowd
+        // the provider's window.
+        Grant stale = new Grant(
+                fresh.credential(),
+                fresh.model(),
+                fresh.sentUs(),
+                fresh.tokens(),
+                fresh.leaseUntilUs(),
+                fresh.grantedNanos() - Duration.ofSeconds(20).toNanos(),
+                fresh.limits(),
+                fresh.margin());
+
+        boolean ack = executorRolling(0.5).execute(stored.messages().getFirst(), stale);
+
+        assertThat(ack)
+                .as("the message goes back to its lane rather than asking the pacer again")
+                .isFalse();
+        assertThat(waits).isEmpty();
+        JobRow job = job(stored, stored.jobIds().getFirst());
+        assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(job.attempts()).isZero();
+        assertThat(SIMULATOR.stats().model(model).requests()).isZero();
     }
 
     /** An executor of this context's parts whose waits are recorded and whose backoff roll is fixed. */
