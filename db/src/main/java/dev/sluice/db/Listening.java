@@ -1,6 +1,8 @@
 package dev.sluice.db;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -14,8 +16,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
- * {@code LISTEN} on one pooled connection of its own for as long as the caller wants: what PostgreSQL announces
- * with {@code NOTIFY} (delivered when the notifying transaction commits) is handed over one notification at a time.
+ * {@code LISTEN} on one connection of its own for as long as the caller wants: what PostgreSQL announces with
+ * {@code NOTIFY} (delivered when the notifying transaction commits) is handed over one notification at a time. The
+ * connection is opened beside the pool (with the pool's URL and credentials), not taken from it: a listener holds
+ * its connection for good, and a small pool must not lose its connections to listeners.
  */
 public final class Listening {
 
@@ -37,7 +41,7 @@ public final class Listening {
             int pollMillis,
             Runnable listening,
             Consumer<PGNotification> heard) {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = open(dataSource);
                 Statement statement = connection.createStatement()) {
             for (String channel : channels) {
                 statement.execute("LISTEN " + channel);
@@ -65,5 +69,16 @@ public final class Listening {
         } catch (SQLException e) {
             throw new DataAccessResourceFailureException("listening on " + channels + " failed: " + e, e);
         }
+    }
+
+    /** A connection of its own: beside a Hikari pool, with its settings; otherwise one from the data source. */
+    private static Connection open(DataSource dataSource) throws SQLException {
+        if (dataSource.isWrapperFor(HikariDataSource.class)) {
+            HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
+            if (pool.getJdbcUrl() != null) {
+                return DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+            }
+        }
+        return dataSource.getConnection();
     }
 }
