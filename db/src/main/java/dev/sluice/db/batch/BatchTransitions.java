@@ -23,6 +23,16 @@ public class BatchTransitions {
             """;
 
     /**
+     * A finaliser presumed dead (its batch {@code finalizing} since before {@code :staleBefore}) is replaced by the
+     * caller, which claims the batch by moving {@code finalizing_at}: one replacement per stale period, however many
+     * sweeps look. Not a move between states.
+     */
+    private static final String STALE_FINALIZER_REPLACED = """
+            UPDATE batches SET finalizing_at = :now
+             WHERE id = :id AND status = 'finalizing' AND finalizing_at < :staleBefore
+            """;
+
+    /**
      * The client's cancel: only an {@code in_progress} batch moves; call in the transaction that cancels its
      * queued jobs, so that no job of a {@code cancelling} batch is ever claimed afterwards.
      */
@@ -75,6 +85,19 @@ public class BatchTransitions {
     public boolean tryStartFinalizing(String id, Instant now) {
         return jdbc.sql(IN_PROGRESS_TO_FINALIZING)
                         .param("id", id)
+                        .param("now", Timestamps.bind(now))
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Claims a {@code finalizing} batch whose finaliser started before {@code staleBefore} (presumed dead) for the
+     * caller to finalise; false if it is not stale (someone else claimed it meanwhile) or not finalizing.
+     */
+    public boolean tryReplaceStaleFinalizer(String id, Instant staleBefore, Instant now) {
+        return jdbc.sql(STALE_FINALIZER_REPLACED)
+                        .param("id", id)
+                        .param("staleBefore", Timestamps.bind(staleBefore))
                         .param("now", Timestamps.bind(now))
                         .update()
                 == 1;

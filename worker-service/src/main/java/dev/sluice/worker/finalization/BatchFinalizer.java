@@ -115,9 +115,13 @@ public class BatchFinalizer {
             }
             boolean mine = switch (batch.status()) {
                 case IN_PROGRESS -> transitions.tryStartFinalizing(batchId, clock.instant());
-                // Only a finaliser that has been at it for long is presumed dead; a live one is left alone.
+                // Only a finaliser that has been at it for long is presumed dead; a live one is left alone. The
+                // replacement claims the batch first, so that sweeps of this and other workers do not each start
+                // another finalisation of it while the first is still rendering a large batch's results.
                 case FINALIZING ->
-                    batch.finalizingAt() != null && batch.finalizingAt().isBefore(staleBefore);
+                    batch.finalizingAt() != null
+                            && batch.finalizingAt().isBefore(staleBefore)
+                            && transitions.tryReplaceStaleFinalizer(batchId, staleBefore, clock.instant());
                 default -> false;
             };
             if (mine ? complete(batchId) : batch.status() == BatchStatus.CANCELLING && cancelIfDone(batchId)) {

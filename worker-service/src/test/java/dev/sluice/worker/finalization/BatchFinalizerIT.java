@@ -48,6 +48,24 @@ class BatchFinalizerIT extends WorkerIntegrationTest {
     }
 
     @Test
+    void aStaleFinaliserIsReplacedByOneSweepAtATime() {
+        SubmittedBatch submitted = finishedBatch("cohere/command-r7b");
+        Instant tenMinutesAgo = Instant.now().minus(Duration.ofMinutes(10));
+        assertThat(batchTransitions.tryStartFinalizing(submitted.batchId(), tenMinutesAgo))
+                .isTrue();
+        Instant staleBefore = Instant.now().minus(Duration.ofMinutes(1));
+
+        // Two sweeps find it stale at once: the first claims it, the second leaves it to the first.
+        assertThat(batchTransitions.tryReplaceStaleFinalizer(submitted.batchId(), staleBefore, Instant.now()))
+                .isTrue();
+        assertThat(batchTransitions.tryReplaceStaleFinalizer(submitted.batchId(), staleBefore, Instant.now()))
+                .isFalse();
+        // Claimed just now, so the sweep's own look finds a live finaliser and leaves the batch alone.
+        finalizer.runOnce();
+        assertThat(batch(submitted).status()).isEqualTo(BatchStatus.FINALIZING);
+    }
+
+    @Test
     void theSweepLeavesAFreshFinaliserAlone() {
         SubmittedBatch submitted = finishedBatch("cohere/command-a");
         assertThat(batchTransitions.tryStartFinalizing(submitted.batchId(), Instant.now()))
