@@ -18,10 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.springframework.stereotype.Component;
 
@@ -32,16 +28,13 @@ import org.springframework.stereotype.Component;
  * hand-off to a selector or executor thread; its connections are kept alive between calls (HTTP/1.1), at most
  * {@code sluice.intake.max-in-flight} idle ones per provider (one per job the worker runs at once). The body is sent
  * with a fixed length, so the JDK never re-sends a POST on its own. The read timeout bounds the attempt as a whole,
- * body included (a timer closes the connection under a call that outlives it), so a lease longer than connect +
+ * body included ({@link CallDeadline} interrupts a call that outlives it, which closes its socket), so a lease longer than connect +
  * read timeout always outlives the call. The answer is read up to {@code sluice.upstream.max-response-size}; a
  * larger one is dropped unread and is a permanent failure ({@code response_too_large}). Neither the key nor any
  * body is logged.
  */
 @Component
 public class UpstreamClient {
-
-    /** Closes the connections of calls that outlive the read timeout; idle otherwise. */
-    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
     private final String baseUrl;
     private final int connectTimeoutMillis;
@@ -70,24 +63,20 @@ public class UpstreamClient {
         } catch (IOException | IllegalArgumentException e) {
             return unreachable("the call to the provider failed: " + describe(e), started);
         }
-        AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> deadline = DEADLINES.schedule(
-                () -> {
-                    expired.set(true);
-                    connection.disconnect();
-                },
-                readTimeout.toNanos(),
-                TimeUnit.NANOSECONDS);
+        CallDeadline deadline = new CallDeadline(readTimeout);
         try {
             return exchange(connection, apiKey, body, onSent, started);
         } catch (IOException e) {
             connection.disconnect();
+            if (deadline.end()) {
+                return timedOut(started);
+            }
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted during the call to the provider");
             }
-            return expired.get() ? timedOut(started) : failed(e, started);
+            return failed(e, started);
         } finally {
-            deadline.cancel(false);
+            deadline.end();
         }
     }
 
@@ -181,13 +170,5 @@ public class UpstreamClient {
         if (set == null || !set.strip().matches("\\d{1,9}") || Integer.parseInt(set.strip()) < connections) {
             System.setProperty("http.maxConnections", String.valueOf(connections));
         }
-    }
-
-    private static ScheduledThreadPoolExecutor deadlines() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(
-                1,
-                Thread.ofPlatform().name("sluice-upstream-deadlines").daemon().factory());
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
     }
 }
