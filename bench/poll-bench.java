@@ -1,8 +1,11 @@
 // The polling half of bench/polling.sh: POLLERS clients each GET one URL back to back (one virtual thread and one
 // keep-alive connection each, JDK HttpClient, HTTP/1.1) until DURATION seconds have passed or, with a stop file,
-// until that file exists; then prints "<requests/s> <p50 ms> <p99 ms> <errors> <requests>" on one line.
+// until that file exists; then prints "<requests/s> <p50 ms> <p99 ms> <errors> <requests>" on one line. With
+// PACE_MS set (environment), each poller waits that long after each answer before its next poll (paced rather
+// than back to back: a client polling every PACE_MS ms, as a real one would).
 //
 //   java bench/poll-bench.java <url> <key> <pollers> <seconds> [stop file]
+//   PACE_MS=100 java bench/poll-bench.java <url> <key> <pollers> <seconds> [stop file]
 //
 // Plain JDK, run with the source launcher (Java 21+). Lighter on the shared CPU than Python threads, so more of
 // the machine goes to what is measured.
@@ -30,6 +33,7 @@ final class PollBench {
         int pollers = Integer.parseInt(args[2]);
         long deadline = System.nanoTime() + (long) (Double.parseDouble(args[3]) * 1e9);
         Path stop = args.length > 4 ? Path.of(args[4]) : null;
+        long pace = Long.parseLong(System.getenv().getOrDefault("PACE_MS", "0"));
         List<Double> times = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger errors = new AtomicInteger();
         long started = System.nanoTime();
@@ -53,6 +57,9 @@ final class PollBench {
                             }
                         } catch (Exception e) {
                             errors.incrementAndGet();
+                        }
+                        if (pace > 0) {
+                            Thread.sleep(pace);
                         }
                     }
                     times.addAll(mine);

@@ -12,6 +12,8 @@
 #   bench/polling.sh                              # LINES=100000 POLLERS=32 DURATION=20 WORKERS=2
 #   LINES=20000 DURATION=10 bench/polling.sh
 #   LINES=0 bench/polling.sh                      # the reference poll row (2.) only
+#   PACE_MS=100 bench/polling.sh                  # also a reference row with each poller waiting 100 ms between
+#                                                 # polls, and the pollers of the batch run paced so
 #
 # Targets (issue 16): >= 1,000 jobs/s end to end on 2 cores; poll p99 <= 50 ms; 0 connection failures, 0 rescues.
 # The simulator answers at once (no latency, a limit far above the load) and Sluice's default limit matches.
@@ -24,6 +26,7 @@ NAME=polling
 LINES=${LINES:-100000}
 POLLERS=${POLLERS:-32}
 DURATION=${DURATION:-20}
+PACE_MS=${PACE_MS:-0}
 WORKERS=${WORKERS:-2}
 API_PORT=${API_PORT:-29480}
 SIMULATOR_PORT=${SIMULATOR_PORT:-29410}
@@ -54,8 +57,13 @@ batch() {
 
 # poll <batch id> <seconds> [stop file]: POLLERS clients GET the batch back to back; prints "req/s p50 p99 errors n"
 poll() {
-    "$JAVA" "$ROOT/bench/poll-bench.java" "$API/v1/batches/$1" "$KEY" "$POLLERS" "$2" ${3:+"$3"}
+    PACE_MS=0 "$JAVA" "$ROOT/bench/poll-bench.java" "$API/v1/batches/$1" "$KEY" "$POLLERS" "$2" ${3:+"$3"}
 }
+# poll_as_set: as poll, paced by PACE_MS when set (the batch run's pollers)
+poll_as_set() {
+    PACE_MS=$PACE_MS "$JAVA" "$ROOT/bench/poll-bench.java" "$API/v1/batches/$1" "$KEY" "$POLLERS" "$2" ${3:+"$3"}
+}
+PACED_LABEL=$([[ $PACE_MS -gt 0 ]] && echo ", each poller pacing ${PACE_MS} ms" || true)
 
 # query <sql>: psql_q, retried for a while: the machine's PostgreSQL is shared and may be out of connections.
 query() {
@@ -86,6 +94,9 @@ ref_cpu=$(paste -d' ' <(tr ' ' '\n' <<<"$ref_cpu_before") \
     <(printf '%s\n' "$(cpu_seconds "$(stack_pid api)")" "$(cpu_seconds $(pg_backends))" "$(machine_busy)") |
     awk '{ printf "%.1f ", $2 - $1 }')
 read -r ref_api ref_pg ref_all <<<"$ref_cpu"
+if [[ $PACE_MS -gt 0 ]]; then
+    read -r paced_rps paced_p50 paced_p99 paced_err paced_n < <(poll_as_set "$SMALL" "$DURATION")
+fi
 ref_cpu_line="CPU during the reference  api $ref_api s, postgres backends $ref_pg s, the whole machine $ref_all s (pollers, \
 other users) of $DURATION s x $(nproc) cores; $(printf %.2f "$(calc "$ref_api * 1000 / $small_n")") ms of api CPU per poll"
 row() { printf '%-44s %12s %10s %10s %8s\n' "$@"; }
@@ -94,9 +105,10 @@ if [[ $LINES == 0 ]]; then
     echo
     row "GET /v1/batches/{id}" "req/s" "p50 ms" "p99 ms" "errors"
     row "10 jobs, paused model, nothing running (ref.)" "$small_rps" "$small_p50" "$small_p99" "$small_err"
+    [[ $PACE_MS -gt 0 ]] && row "the same, paced ${PACE_MS} ms" "$paced_rps" "$paced_p50" "$paced_p99" "$paced_err"
     row "target" "" "" "<= 50" "0"
     echo
-    echo "$ref_cpu_line"
+    echo "$ref_cpu_line (back to back)"
     exit 0
 fi
 
@@ -112,7 +124,7 @@ LARGE=$(curl -fsS -m 600 -X POST "$API/v1/batches" -H "Authorization: Bearer $KE
     --data-binary "@$SCRATCH/data/body.json" | jq -r .id)
 accepted=$(calc "$(now) - $t0")
 STOP=$SCRATCH/data/stop
-poll "$LARGE" 3600 "$STOP" >"$SCRATCH/data/large-poll" &
+poll_as_set "$LARGE" 3600 "$STOP" >"$SCRATCH/data/large-poll" &
 POLLER=$!
 read -r large_status waited < <(await_batch "$LARGE" 3600 "$t0")
 touch "$STOP"
@@ -140,10 +152,11 @@ row "target (end to end, 2 cores)" ">= 1000" "" "" ""
 echo
 row "GET /v1/batches/{id}" "req/s" "p50 ms" "p99 ms" "errors"
 row "10 jobs, paused model, nothing running (ref.)" "$small_rps" "$small_p50" "$small_p99" "$small_err"
-row "$LINES jobs while they run ($large_n polls)" "$large_rps" "$large_p50" "$large_p99" "$large_err"
+[[ $PACE_MS -gt 0 ]] && row "the same, paced ${PACE_MS} ms (ref.)" "$paced_rps" "$paced_p50" "$paced_p99" "$paced_err"
+row "$LINES jobs while they run$PACED_LABEL ($large_n polls)" "$large_rps" "$large_p50" "$large_p99" "$large_err"
 row "target" "" "" "<= 50" "0"
 echo
-echo "$ref_cpu_line"
+echo "$ref_cpu_line (back to back)"
 echo "accept (POST -> 200)      $(printf %.2f "$accepted") s; first claim +$(printf %.2f "$first_claim") s; completed +$(printf %.1f "$waited") s"
 echo "provider calls            $((sim_after - sim_before)) for $LINES jobs ($attempts attempts recorded)"
 echo "connection failures       $no_connection \"Failed to obtain JDBC Connection\" in the logs (target 0)"

@@ -31,6 +31,11 @@ import org.springframework.util.unit.DataSize;
  *                     bodies, from its end; an upload's bytes, from its upload (as OpenAI's batch files expire 30
  *                     days after upload). {@code 0} keeps everything forever
  * @param retentionSweep how the retention sweep runs
+ * @param batchPollStaleness {@code SLUICE_BATCH_POLL_STALENESS} (default 100ms, at most 5s): how old an answer to
+ *                     {@code GET /v1/batches/{id}} may be when a replica serves it from the read it made for another
+ *                     poll of the same batch ({@code BatchPolls}); concurrent polls of a batch share one read either
+ *                     way. A change this replica makes to the batch (cancel) is seen by its next poll at once; {@code 0}
+ *                     reads for every poll that finds no read of the batch in flight
  */
 @ConfigurationProperties("sluice")
 public record ApiProperties(
@@ -43,7 +48,8 @@ public record ApiProperties(
         @DefaultValue List<String> models,
         @DefaultValue Quota quota,
         @DefaultValue("30d") Duration retention,
-        @DefaultValue RetentionSweep retentionSweep) {
+        @DefaultValue RetentionSweep retentionSweep,
+        @DefaultValue("100ms") Duration batchPollStaleness) {
 
     /** The shortest admin key the service starts with: a short one would be guessed. */
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -66,6 +72,10 @@ public record ApiProperties(
         require(
                 !retention.isNegative(),
                 "SLUICE_RETENTION must not be negative (0 keeps everything), got " + retention);
+        batchPollStaleness = batchPollStaleness == null ? Duration.ofMillis(100) : batchPollStaleness;
+        require(
+                !batchPollStaleness.isNegative() && batchPollStaleness.compareTo(Duration.ofSeconds(5)) <= 0,
+                "SLUICE_BATCH_POLL_STALENESS must be between 0 and 5s, got " + batchPollStaleness);
     }
 
     /** Whether finished work's content expires at all ({@code SLUICE_RETENTION} other than 0). */
@@ -83,7 +93,8 @@ public record ApiProperties(
         // The admin key must never reach a log, even through a debug dump of the configuration.
         return "ApiProperties[adminKey=" + (adminEnabled() ? "***" : "unset") + ", input=" + input + ", dispatch="
                 + dispatch + ", webhook=" + webhook + ", events=" + events + ", facade=" + facade + ", models=" + models
-                + ", quota=" + quota + ", retention=" + retention + ", retentionSweep=" + retentionSweep + "]";
+                + ", quota=" + quota + ", retention=" + retention + ", retentionSweep=" + retentionSweep
+                + ", batchPollStaleness=" + batchPollStaleness + "]";
     }
 
     /**

@@ -87,7 +87,8 @@ class AdminBatchController {
     AdminBatch cancel(@PathVariable String id) {
         BatchRow batch = find(id);
         Tenant tenant = tenants.findById(batch.tenantId()).orElseThrow(() -> ApiException.notFound("batch", id));
-        return view(service.cancel(tenant, batch.id()));
+        BatchRow cancelled = service.cancel(tenant, batch.id());
+        return new AdminBatch("admin.batch", cancelled.tenantId(), views.changed(cancelled));
     }
 
     private AdminBatch view(BatchRow row) {

@@ -90,7 +90,7 @@ class BatchController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     BatchView create(Tenant tenant, HttpServletRequest request) {
         Submission submission = read(tenant, request);
-        return views.of(service.create(tenant, submission.batch(), submission.key()));
+        return views.changed(service.create(tenant, submission.batch(), submission.key()));
     }
 
     /**
@@ -111,7 +111,7 @@ class BatchController {
     BatchView retry(Tenant tenant, @PathVariable String id, HttpServletRequest request) {
         String key = IdempotencyKey.header(request);
         BatchRow old = find(tenant, id);
-        return views.of(service.retry(
+        return views.changed(service.retry(
                 tenant,
                 old,
                 IdempotencyKey.of(key, ("POST /v1/batches/" + old.id() + "/retry").getBytes(StandardCharsets.UTF_8))));
@@ -138,7 +138,7 @@ class BatchController {
         if (!PageQuery.plausibleId(id)) {
             throw ApiException.notFound("batch", id);
         }
-        return views.find(tenant.id(), id).orElseThrow(() -> ApiException.notFound("batch", id));
+        return views.poll(tenant.id(), id).orElseThrow(() -> ApiException.notFound("batch", id));
     }
 
     @Operation(summary = "List the tenant's batches, newest first")
@@ -155,7 +155,7 @@ class BatchController {
     @ErrorResponse(status = 409, description = "The batch is finalizing or finished")
     @PostMapping("/{id}/cancel")
     BatchView cancel(Tenant tenant, @PathVariable String id) {
-        return views.of(service.cancel(tenant, find(tenant, id).id()));
+        return views.changed(service.cancel(tenant, find(tenant, id).id()));
     }
 
     /**

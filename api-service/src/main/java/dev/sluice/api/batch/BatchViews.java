@@ -23,20 +23,35 @@ class BatchViews {
 
     private final BatchPollRepository polls;
     private final DrainTimes drainTimes;
+    private final BatchPolls shared;
 
-    BatchViews(BatchPollRepository polls, DrainTimes drainTimes) {
+    BatchViews(BatchPollRepository polls, DrainTimes drainTimes, BatchPolls shared) {
         this.polls = polls;
         this.drainTimes = drainTimes;
+        this.shared = shared;
     }
 
-    /** The tenant's batch {@code id} as a client sees it, or empty when it has no such batch. */
-    Optional<BatchView> find(String tenantId, String id) {
-        return polls.find(tenantId, id).map(this::of);
+    /**
+     * The tenant's batch {@code id} as a poll sees it, or empty when it has no such batch: read, or from a read of it
+     * this replica made for another poll within {@code SLUICE_BATCH_POLL_STALENESS} ({@link BatchPolls}).
+     */
+    Optional<BatchView> poll(String tenantId, String id) {
+        return shared.poll(tenantId, id, () -> read(tenantId, id));
     }
 
-    /** A batch just read or changed, as a client sees it now. */
+    /** A batch just read, as a client sees it now. */
     BatchView of(BatchRow row) {
-        return find(row.tenantId(), row.id()).orElseThrow();
+        return read(row.tenantId(), row.id()).orElseThrow();
+    }
+
+    /** A batch this replica just changed (created, cancelled), as a client sees it now and in its next poll. */
+    BatchView changed(BatchRow row) {
+        shared.forget(row.tenantId(), row.id());
+        return of(row);
+    }
+
+    private Optional<BatchView> read(String tenantId, String id) {
+        return polls.find(tenantId, id).map(this::of);
     }
 
     private BatchView of(PolledBatch polled) {

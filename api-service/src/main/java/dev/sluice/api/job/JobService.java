@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -50,6 +51,7 @@ public class JobService {
     private final ModelRegistry registry;
     private final TenantQuotas quotas;
     private final TokenLimits tokenLimits;
+    private final ApplicationEventPublisher events;
 
     /** Models whose {@code models} row this process saw committed: rows there are never deleted. */
     private final Set<String> storedModels = ConcurrentHashMap.newKeySet();
@@ -65,7 +67,9 @@ public class JobService {
             JobTransitions transitions,
             ModelRegistry registry,
             TenantQuotas quotas,
-            TokenLimits tokenLimits) {
+            TokenLimits tokenLimits,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.registry = registry;
         this.quotas = quotas;
         this.tokenLimits = tokenLimits;
@@ -170,6 +174,9 @@ public class JobService {
         boolean cancelled = transitions.cancelQueued(
                 tenant.id(), jobId, "job " + jobId + " was cancelled before it ran", clock.instant());
         JobRow job = jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));
+        if (cancelled && job.batchId() != null) {
+            events.publishEvent(new BatchJobCancelled(tenant.id(), job.batchId()));
+        }
         if (cancelled || job.status() == JobStatus.CANCELLED) {
             return job;
         }
@@ -179,4 +186,7 @@ public class JobService {
                         ? "job " + jobId + " is running and will finish."
                         : "job " + jobId + " is " + job.status().wire() + " and can no longer be cancelled.");
     }
+
+    /** A job of the tenant's batch was cancelled on this replica (published after its transaction committed). */
+    public record BatchJobCancelled(String tenantId, String batchId) {}
 }

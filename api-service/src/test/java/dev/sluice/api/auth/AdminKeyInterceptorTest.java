@@ -206,6 +206,7 @@ class AdminKeyInterceptorTest {
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 }

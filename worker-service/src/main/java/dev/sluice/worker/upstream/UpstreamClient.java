@@ -4,40 +4,50 @@ import static dev.sluice.worker.upstream.UpstreamEndpoint.since;
 
 import dev.sluice.worker.WorkerProperties;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 import org.springframework.stereotype.Component;
 
 /**
  * Makes one attempt: POSTs a job's stored body to {@code base-url + job url} with the provider key and
  * classifies whatever happens into an {@link Attempt}. It never throws for anything the provider or the
- * network does. Connections are pooled by the JDK client (HTTP/1.1 keep-alive). The read timeout bounds the
- * attempt as a whole, body included (the JDK's own request timeout stops counting once headers arrive), so a
- * lease longer than connect + read timeout always outlives the call. The answer is read up to
- * {@code sluice.upstream.max-response-size}; a larger one is dropped unread and is a permanent failure
- * ({@code response_too_large}). Neither the key nor any body is logged.
+ * network does. The call blocks the job's own (virtual) thread on the JDK's {@link HttpURLConnection}, with no
+ * hand-off to a selector or executor thread; its connections are kept alive between calls (HTTP/1.1), at most
+ * {@code sluice.intake.max-in-flight} idle ones per provider (one per job the worker runs at once). The body is sent
+ * with a fixed length, so the JDK never re-sends a POST on its own. The read timeout bounds the attempt as a whole,
+ * body included ({@link CallDeadline} interrupts a call that outlives it, which closes its socket), so a lease longer than connect +
+ * read timeout always outlives the call. The answer is read up to {@code sluice.upstream.max-response-size}; a
+ * larger one is dropped unread and is a permanent failure ({@code response_too_large}). Neither the key nor any
+ * body is logged.
  */
 @Component
 public class UpstreamClient {
 
-    private final UpstreamEndpoint endpoint;
+    private final String baseUrl;
+    private final int connectTimeoutMillis;
     private final Duration readTimeout;
     private final long maxResponseBytes;
 
     UpstreamClient(WorkerProperties properties) {
-        this.endpoint = new UpstreamEndpoint(properties);
-        this.readTimeout = endpoint.readTimeout;
-        this.maxResponseBytes = endpoint.maxResponseBytes;
+        WorkerProperties.Upstream upstream = properties.upstream();
+        this.baseUrl = upstream.baseUrlText();
+        this.connectTimeoutMillis = Math.toIntExact(upstream.connectTimeout().toMillis());
+        this.readTimeout = upstream.readTimeout();
+        this.maxResponseBytes = upstream.maxResponseSize().toBytes();
+        keepAtLeast(properties.intake().maxInFlight());
     }
 
     /**
@@ -46,36 +56,92 @@ public class UpstreamClient {
      * the connection — what the pacer counts — unless the request never got that far.
      */
     public Attempt call(String apiKey, String path, String body, LongConsumer onSent) throws InterruptedException {
-        HttpRequest request = endpoint.post(apiKey, path, body, "application/json", onSent);
         long started = System.nanoTime();
-        CompletableFuture<HttpResponse<Optional<String>>> pending =
-                endpoint.http.sendAsync(request, BoundedBody.handler(maxResponseBytes));
+        HttpURLConnection connection;
         try {
-            HttpResponse<Optional<String>> response = pending.get(readTimeout.toNanos(), TimeUnit.NANOSECONDS);
-            if (response.body().isEmpty()) {
-                return Attempt.Permanent.tooLarge(response.statusCode(), maxResponseBytes, since(started));
+            connection = open(URI.create(baseUrl + path).toURL());
+        } catch (IOException | IllegalArgumentException e) {
+            return unreachable("the call to the provider failed: " + describe(e), started);
+        }
+        CallDeadline deadline = new CallDeadline(readTimeout);
+        try {
+            return exchange(connection, apiKey, body, onSent, started);
+        } catch (IOException e) {
+            connection.disconnect();
+            if (deadline.end()) {
+                return timedOut(started);
             }
-            return AttemptClassifier.classify(
-                    response.statusCode(), response.headers(), response.body().get(), since(started));
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            return timedOut(started);
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            return failed(e.getCause(), started);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted during the call to the provider");
+            }
+            return failed(e, started);
+        } finally {
+            deadline.end();
         }
     }
 
-    private Attempt failed(Throwable cause, long started) {
+    private HttpURLConnection open(URL url) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+        connection.setRequestMethod("POST");
+        connection.setDoOutput(true);
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setConnectTimeout(connectTimeoutMillis);
+        connection.setReadTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE, readTimeout.toMillis())));
+        return connection;
+    }
+
+    private Attempt exchange(
+            HttpURLConnection connection, String apiKey, String body, LongConsumer onSent, long started)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        connection.setRequestProperty("Authorization", "Bearer " + apiKey);
+        connection.setRequestProperty("Content-Type", "application/json");
+        connection.setRequestProperty("Accept", "application/json");
+        connection.setFixedLengthStreamingMode(bytes.length);
+        try {
+            connection.connect();
+        } catch (SocketTimeoutException e) {
+            return unreachable("could not connect to the provider in time", started);
+        }
+        try (OutputStream out = connection.getOutputStream()) {
+            out.write(bytes);
+        }
+        // Closing the fixed-length stream flushed its last bytes to the socket: the moment the pacer counts.
+        onSent.accept(System.nanoTime());
+        int status = connection.getResponseCode();
+        HttpHeaders headers = headers(connection.getHeaderFields());
+        if (connection.getContentLengthLong() > maxResponseBytes) {
+            connection.disconnect();
+            return Attempt.Permanent.tooLarge(status, maxResponseBytes, since(started));
+        }
+        InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+        Optional<String> text = in == null ? Optional.of("") : BoundedBody.read(in, maxResponseBytes);
+        if (text.isEmpty()) {
+            // Dropped unread: the rest of the answer must not be drained onto a kept connection.
+            connection.disconnect();
+            return Attempt.Permanent.tooLarge(status, maxResponseBytes, since(started));
+        }
+        return AttemptClassifier.classify(status, headers, text.get(), since(started));
+    }
+
+    private static HttpHeaders headers(Map<String, List<String>> fields) {
+        Map<String, List<String>> named = new HashMap<>(fields.size());
+        // The status line comes under the null key.
+        fields.forEach((name, values) -> {
+            if (name != null) {
+                named.put(name, values);
+            }
+        });
+        return HttpHeaders.of(named, (name, value) -> true);
+    }
+
+    private Attempt failed(IOException cause, long started) {
         return switch (cause) {
-            case HttpConnectTimeoutException e -> unreachable("could not connect to the provider in time", started);
+            case SocketTimeoutException e -> timedOut(started);
             case ConnectException e -> unreachable("could not connect to the provider: " + describe(e), started);
-            case HttpTimeoutException e -> timedOut(started);
             // Reset connections and bodies cut short (Content-Length not reached) land here.
-            case IOException e -> unreachable("the connection to the provider failed: " + describe(e), started);
-            default -> unreachable("the call to the provider failed: " + describe(cause), started);
+            default -> unreachable("the connection to the provider failed: " + describe(cause), started);
         };
     }
 
@@ -92,5 +158,17 @@ public class UpstreamClient {
         return e.getMessage() == null
                 ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /**
+     * The JDK keeps at most {@code http.maxConnections} (default 5) idle connections per destination; a worker runs
+     * up to {@code sluice.intake.max-in-flight} calls at once, and each connection beyond the kept ones would be
+     * closed after its call and opened again for the next. Read once, when the JDK first keeps a connection.
+     */
+    private static void keepAtLeast(int connections) {
+        String set = System.getProperty("http.maxConnections");
+        if (set == null || !set.strip().matches("\\d{1,9}") || Integer.parseInt(set.strip()) < connections) {
+            System.setProperty("http.maxConnections", String.valueOf(connections));
+        }
     }
 }

@@ -7,10 +7,15 @@ import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.simulator.faults.FaultRates;
 import dev.sluice.simulator.openai.StreamingMode;
 import dev.sluice.worker.WorkerProperties;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +73,49 @@ class UpstreamClientIT {
             assertThat(failure.errorCode()).isEqualTo(Attempt.Transient.REQUEST_TIMEOUT);
             assertThat(failure.latency()).isBetween(READ_TIMEOUT, READ_TIMEOUT.plusSeconds(2));
         });
+    }
+
+    @Test
+    void aProviderTricklingItsAnswerTimesOutWithinTheReadTimeout() throws Exception {
+        // Each byte arrives well within the read timeout, so only a bound on the call as a whole stops it: a call
+        // that outlived the lease would have its job rescued and run twice.
+        try (ServerSocket provider = new ServerSocket(0)) {
+            Thread.ofVirtual().start(() -> trickle(provider));
+            UpstreamClient trickled = clientFor(URI.create("http://127.0.0.1:" + provider.getLocalPort()));
+            AtomicReference<Attempt> result = new AtomicReference<>();
+
+            // As a job calls: on a virtual thread of its own.
+            Thread job = Thread.ofVirtual().start(() -> {
+                try {
+                    result.set(call(trickled, "/v1/chat/completions", CHAT));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            job.join(READ_TIMEOUT.plusSeconds(10));
+
+            assertThat(result.get()).isInstanceOfSatisfying(Attempt.Transient.class, failure -> {
+                assertThat(failure.errorCode()).isEqualTo(Attempt.Transient.REQUEST_TIMEOUT);
+                assertThat(failure.latency()).isBetween(READ_TIMEOUT, READ_TIMEOUT.plusSeconds(2));
+            });
+        }
+    }
+
+    /** Accepts one call, reads its request and answers 200 with a declared body sent one byte every 100 ms. */
+    private static void trickle(ServerSocket provider) {
+        try (Socket socket = provider.accept()) {
+            socket.getInputStream().read(new byte[65536]);
+            OutputStream out = socket.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 1000; i++) {
+                out.write(' ');
+                out.flush();
+                Thread.sleep(100);
+            }
+        } catch (IOException | InterruptedException e) {
+            // the client hung up: what the test wants
+        }
     }
 
     @Test
