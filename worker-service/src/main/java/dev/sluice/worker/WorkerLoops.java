@@ -27,8 +27,7 @@ import org.springframework.stereotype.Component;
  * Starts the worker's loops once the schema exists: model discovery (which starts the dispatchers; every second while
  * it finds work or the listening connection is down, otherwise every {@code sluice.intake.quiet-interval} and whenever
  * the models' settings change), the finalisation sweep and the lease rescuer, each every few seconds, and the
- * webhook outbox (events, then their delivery), which
- * runs when PostgreSQL announces webhook work on the worker's listening connection (V28), when an event comes due,
+ * webhook outbox (events, then their delivery), which runs when PostgreSQL announces webhook work on the worker's listening connection (V28), when an event comes due,
  * and otherwise only every {@code sluice.webhook.safety-interval} (every {@code sluice.webhook.interval} while the
  * connection is down). Each loop has a thread of its own so that a slow one never delays another. The same
  * connection rings the model dispatchers ({@link LaneBell}). The wait for the schema runs in the background, so
@@ -124,7 +123,8 @@ class WorkerLoops implements SmartLifecycle {
                 return;
             }
             listener.start();
-            // Discovery runs at once; the sweeps wait one interval, as there is nothing to sweep yet.
+            // Discovery and the webhook outbox run at once (a restarted worker may find work waiting); the
+            // finalisation and rescue sweeps wait one interval.
             Duration sweep = properties.finalization().interval();
             Duration rescue = properties.rescue().interval();
             discovery.start(Duration.ZERO);

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * published, and no worker polls an idle model. It hears changes to the models' settings on the same connection and
  * has the intake re-read them at its next pass ({@link ModelIntake#settingsChanged}). Each time the connection
  * listens again it rings every dispatcher and marks the settings stale, since what entered or changed meanwhile was
- * not heard (the intake's one-second pass covers the lanes' gap as well).
+ * not heard (the intake's pass, every second while the connection is down, covers the lanes' gap as well).
  */
 @Component
 public class LaneBell implements Listener.Ear {
