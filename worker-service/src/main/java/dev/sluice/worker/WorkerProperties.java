@@ -212,8 +212,12 @@ public record WorkerProperties(
     /**
      * Model discovery, each model's dispatcher, and how much work the worker takes.
      *
-     * @param discoveryInterval how often the {@code models} table is read for models whose queue is not yet
-     *                          consumed, and for released models that have work again
+     * @param discoveryInterval how often the intake's pass looks for models with a lane waiting (which the lane bell
+     *                          rings at once anyway) and refreshes the models' settings, while it finds work or the
+     *                          worker's listening connection is down
+     * @param quietInterval     how often that pass runs while it finds no work and the connection listens: only a
+     *                          safety net, since lanes that enter and changed settings are announced (V25, V27); it
+     *                          also bounds how late after {@code idleRelease} an idle dispatcher is released
      * @param idleRelease       {@code SLUICE_INTAKE_IDLE_RELEASE} (default 5m): a model's dispatcher that has started no
      *                          job for this long, has none in flight and whose model has no due queued job is stopped,
      *                          and its broker channel closed; it starts again within {@code discoveryInterval} once
@@ -226,11 +230,13 @@ public record WorkerProperties(
      */
     public record Intake(
             @DefaultValue("1s") Duration discoveryInterval,
+            @DefaultValue("30s") Duration quietInterval,
             @DefaultValue("5m") Duration idleRelease,
             @DefaultValue("128") int maxInFlight) {
 
         public Intake {
             requirePositive(discoveryInterval, "sluice.intake.discovery-interval");
+            requirePositive(quietInterval, "sluice.intake.quiet-interval");
             requirePositive(idleRelease, "sluice.intake.idle-release");
             if (maxInFlight < 1) {
                 throw new IllegalArgumentException(
@@ -290,6 +296,10 @@ public record WorkerProperties(
      *                      taken off; after the last the event is failed (default about 27.5 h in all)
      * @param jitter        the fraction of each wait that is random, 0 to 1
      * @param interval      how often finished batches and jobs are swept for new events and due events are claimed
+     *                      while the worker's listening connection is down
+     * @param safetyInterval how often they run while it listens without having heard of work: PostgreSQL announces
+     *                      every finished subject and every event that comes due (V28), and the delivery wakes by
+     *                      itself at the next due time it read, so this is only a safety net
      * @param batchSize     events created per sweep at most
      * @param maxInFlight   {@code SLUICE_WEBHOOK_MAX_IN_FLIGHT}: delivery attempts this worker runs at once, all
      *                      tenants together; each runs on its own, so a slow one holds only its own slot
@@ -305,13 +315,16 @@ public record WorkerProperties(
 
             @DefaultValue("0.2") double jitter,
             @DefaultValue("1s") Duration interval,
+            @DefaultValue("60s") Duration safetyInterval,
             @DefaultValue("50") int batchSize,
             @DefaultValue("50") int maxInFlight,
-            @DefaultValue("5") int maxInFlightPerTenant) {
+            @DefaultValue("5") int maxInFlightPerTenant,
+            @DefaultValue("true") boolean listen) {
 
         public Webhook {
             requirePositive(timeout, "sluice.webhook.timeout");
             requirePositive(interval, "sluice.webhook.interval");
+            requirePositive(safetyInterval, "sluice.webhook.safety-interval");
             retrySchedule = retrySchedule == null ? List.of() : List.copyOf(retrySchedule);
             retrySchedule.forEach(wait -> requirePositive(wait, "sluice.webhook.retry-schedule"));
             if (!(jitter >= 0 && jitter <= 1)) {

@@ -39,9 +39,12 @@ import org.springframework.test.context.DynamicPropertySource;
             "sluice.retry.initial-backoff=100ms",
             "sluice.retry.max-backoff=200ms",
             "sluice.intake.discovery-interval=200ms",
+            "sluice.intake.quiet-interval=200ms",
             "sluice.finalization.interval=1h",
             "sluice.rescue.interval=1h",
             "sluice.webhook.interval=1h",
+            // The tests drive the outbox with runOnce(): announcements must not run it behind their backs.
+            "sluice.webhook.listen=false",
             "sluice.webhook.allow-private=true",
             "sluice.webhook.timeout=2s",
             "sluice.webhook.retry-schedule=200ms,200ms,200ms",

@@ -1,5 +1,6 @@
 package dev.sluice.api.auth;
 
+import dev.sluice.db.Listener;
 import dev.sluice.db.tenant.KeyNotifications;
 import dev.sluice.db.tenant.Tenant;
 import dev.sluice.db.tenant.TenantEntityRepository;
@@ -11,8 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -31,9 +30,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class TenantKeys implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(TenantKeys.class);
-    private static final int POLL_MILLIS = 500;
-
     /** At most this many keys are remembered; beyond it every key is forgotten and looked up again. */
     static final int MAX_KEYS = 10_000;
 
@@ -42,24 +38,23 @@ public class TenantKeys implements SmartLifecycle {
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final TenantEntityRepository tenants;
-    private final KeyNotifications notifications;
     private final Duration ttl;
     private final Clock clock;
-    private volatile boolean listening;
+    private final Listener listener;
     private volatile boolean running;
-    private Thread listener;
 
     TenantKeys(TenantEntityRepository tenants, KeyNotifications notifications, KeyCacheSettings settings, Clock clock) {
         this.tenants = tenants;
-        this.notifications = notifications;
         this.ttl = settings.ttl();
         this.clock = clock;
+        // Changes made while nobody listened were not heard: forget what was remembered before.
+        this.listener = notifications.listener("sluice-key-listener", this::forgetAll, this::forgetAll);
     }
 
     /** The tenant of the live key {@code key}, or empty for an unknown or revoked key. */
     Optional<Tenant> find(String key) {
         byte[] hash = ApiKeys.hash(key);
-        if (!listening || ttl.isZero()) {
+        if (!listener.listening() || ttl.isZero()) {
             return tenants.findByKeyHash(hash);
         }
         String id = HexFormat.of().formatHex(hash);
@@ -98,60 +93,20 @@ public class TenantKeys implements SmartLifecycle {
 
     /** Whether the listening connection listens, so that keys are remembered (for tests). */
     boolean listening() {
-        return listening;
-    }
-
-    private void listen() {
-        while (running) {
-            try {
-                notifications.listen(
-                        () -> running,
-                        POLL_MILLIS,
-                        () -> {
-                            // Changes made while nobody listened were not heard.
-                            forgetAll();
-                            listening = true;
-                        },
-                        this::forgetAll);
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn(
-                            "Listening for key changes failed; every request's key is looked up until it listens "
-                                    + "again (in 1s): {}",
-                            e.toString());
-                }
-            } finally {
-                listening = false;
-                forgetAll();
-            }
-            if (running) {
-                pause();
-            }
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return listener.listening();
     }
 
     @Override
     public void start() {
         running = true;
-        listener = Thread.ofPlatform().daemon().name("key-listener").start(this::listen);
+        listener.start();
     }
 
     @Override
     public void stop() {
         running = false;
-        try {
-            listener.join(POLL_MILLIS * 4L);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        listener.stop();
+        forgetAll();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sluice.db.tenant;
 
+import dev.sluice.db.Listener;
 import dev.sluice.db.Listening;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -21,6 +22,34 @@ public class KeyNotifications {
 
     public KeyNotifications(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /**
+     * A listener (not started) on a thread named {@code name} that calls {@code listening} each time its connection
+     * listens (a change made before was not heard) and {@code changed} at each change heard.
+     */
+    public Listener listener(String name, Runnable listening, Runnable changed) {
+        Listener.Ear ear = new Listener.Ear() {
+            @Override
+            public List<String> channels() {
+                return List.of(CHANNEL);
+            }
+
+            @Override
+            public void listening() {
+                listening.run();
+            }
+
+            @Override
+            public void heard(String channel, String payload) {
+                changed.run();
+            }
+        };
+        return new Listener(
+                name,
+                (channels, running, pollMillis, listens, heard) ->
+                        listen(running, pollMillis, listens, () -> heard.accept(CHANNEL, "")),
+                List.of(ear));
     }
 
     /**

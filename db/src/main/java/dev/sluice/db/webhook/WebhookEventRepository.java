@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -118,6 +119,11 @@ public class WebhookEventRepository {
             SELECT count(*) AS pending, min(created_at) AS oldest
               FROM webhook_events
              WHERE status = 'pending'
+            """;
+
+    /** When the next pending event comes due (a claimed one: when its claim runs out); on webhook_events_due_ix. */
+    private static final String NEXT_DUE = """
+            SELECT min(next_attempt_at) AS next_due FROM webhook_events WHERE status = 'pending'
             """;
 
     private final JdbcClient jdbc;
@@ -246,6 +252,14 @@ public class WebhookEventRepository {
                         .param("now", Timestamps.bind(now))
                         .update()
                 == 1;
+    }
+
+    /** When the next pending event comes due, or empty when none is pending. */
+    public Optional<Instant> nextDue() {
+        // min() of no rows is one row of NULL, which optional() turns into empty.
+        return jdbc.sql(NEXT_DUE)
+                .query((rs, n) -> Timestamps.read(rs, "next_due"))
+                .optional();
     }
 
     /** How many events are pending (due or waiting for a retry) and since when the oldest has been. */

@@ -1,87 +1,54 @@
 package dev.sluice.worker.intake;
 
+import dev.sluice.db.Listener;
 import dev.sluice.db.lane.LaneNotifications;
-import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Listens, on one database connection of its own, for lanes that enter ({@link LaneNotifications}) and wakes their
- * model's dispatcher ({@link ModelIntake#wake}): a job is picked up within milliseconds of being published, and no
- * worker polls an idle model. It hears changes to the models' settings on the same connection and has the intake
- * re-read them at its next pass ({@link ModelIntake#settingsChanged}). When the connection fails it listens again
- * after a second and then rings every dispatcher and marks the settings stale, since what entered or changed
- * meanwhile was not heard (the intake's one-second pass covers the lanes' gap as well).
+ * Hears, on the worker's listening connection ({@link Listener}), the lanes that enter ({@link LaneNotifications})
+ * and wakes their model's dispatcher ({@link ModelIntake#wake}): a job is picked up within milliseconds of being
+ * published, and no worker polls an idle model. It hears changes to the models' settings on the same connection and
+ * has the intake re-read them at its next pass ({@link ModelIntake#settingsChanged}). Each time the connection
+ * listens again it rings every dispatcher and marks the settings stale, since what entered or changed meanwhile was
+ * not heard (the intake's pass, every second while the connection is down, covers the lanes' gap as well).
  */
 @Component
-public class LaneBell {
+public class LaneBell implements Listener.Ear {
 
     private static final Logger log = LoggerFactory.getLogger(LaneBell.class);
 
-    private static final int POLL_MILLIS = 1_000;
-    private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
-
-    private final LaneNotifications notifications;
     private final ModelIntake intake;
-    private volatile boolean running;
-    private volatile Thread thread;
 
-    LaneBell(LaneNotifications notifications, ModelIntake intake) {
-        this.notifications = notifications;
+    LaneBell(ModelIntake intake) {
         this.intake = intake;
     }
 
-    /** Starts listening on a thread of its own. */
-    public synchronized void start() {
-        if (thread != null) {
-            return;
-        }
-        running = true;
-        thread = Thread.ofVirtual().name("sluice-lane-bell").start(this::listen);
-    }
-
-    /** Stops listening and gives the connection back. */
-    public synchronized void stop() {
-        running = false;
-        Thread listening = thread;
-        thread = null;
-        if (listening != null) {
-            listening.interrupt();
-        }
-    }
-
-    private void listen() {
-        while (running) {
-            try {
-                notifications.listen(
-                        () -> running, POLL_MILLIS, this::listening, this::entered, intake::settingsChanged);
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                log.warn("Listening for lanes failed ({}); listening again in {}", e.getMessage(), AFTER_FAILURE);
-                try {
-                    Thread.sleep(AFTER_FAILURE);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-            }
-        }
+    @Override
+    public List<String> channels() {
+        return List.of(LaneNotifications.CHANNEL, LaneNotifications.SETTINGS_CHANNEL);
     }
 
     /** Listening (again): whatever entered or changed before was not heard. */
-    private void listening() {
+    @Override
+    public void listening() {
         intake.settingsChanged();
         intake.wakeAll();
     }
 
-    private void entered(String model) {
+    @Override
+    public void heard(String channel, String payload) {
+        if (LaneNotifications.SETTINGS_CHANNEL.equals(channel)) {
+            intake.settingsChanged();
+            return;
+        }
         try {
-            intake.wake(model);
+            intake.wake(payload);
         } catch (RuntimeException e) {
             // The intake's next pass starts the dispatcher instead.
-            log.debug("Waking the dispatcher of model {} failed: {}", model, e.toString());
+            log.debug("Waking the dispatcher of model {} failed: {}", payload, e.toString());
         }
     }
 }

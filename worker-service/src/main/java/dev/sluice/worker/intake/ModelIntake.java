@@ -27,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Runs one {@link ModelDispatcher} per model that has work on this worker. A model has work while one of its lanes
  * waits (the {@code lanes} table, V25). A lane that enters rings every worker through PostgreSQL ({@link LaneBell},
- * {@link #wake}): the model's dispatcher starts, or wakes if it sleeps, within milliseconds. Every second
+ * {@link #wake}): the model's dispatcher starts, or wakes if it sleeps, within milliseconds. Every second while there
+ * is work (or while the listening connection is down; every {@code sluice.intake.quiet-interval} when it finds none)
  * {@link #runOnce} rings the dispatchers of every model with a lane waiting, which covers a notification missed
  * while the listening connection was down, and refreshes the models' pacing settings when they changed (the bell
  * hears that too), while this worker runs jobs, and otherwise every {@link #SETTINGS_FALLBACK} ({@link
@@ -67,6 +68,9 @@ public class ModelIntake {
     private final SettingsRefresh settings = new SettingsRefresh(SETTINGS_FALLBACK);
 
     private boolean stopped;
+    private long startedSeen;
+    private volatile boolean quiet;
+    private volatile Runnable passWanted = () -> {};
 
     ModelIntake(
             ModelLimits limits,
@@ -112,7 +116,16 @@ public class ModelIntake {
             if (stopped) {
                 return 0;
             }
-            releaseIdle(withWork);
+            int released = releaseIdle(withWork);
+            long started = 0;
+            int inFlight = 0;
+            for (ModelDispatcher dispatcher : dispatchers.values()) {
+                started += dispatcher.started();
+                inFlight += dispatcher.inFlight();
+            }
+            // A release may race a lane that enters (its ring reaches the stopping dispatcher): look again soon.
+            quiet = withWork.isEmpty() && inFlight == 0 && started == startedSeen && released == 0;
+            startedSeen = started;
             int added = 0;
             for (String model : new TreeSet<>(withWork)) {
                 ModelDispatcher dispatcher = dispatchers.get(model);
@@ -125,6 +138,20 @@ public class ModelIntake {
             }
             return added;
         }
+    }
+
+    /**
+     * Whether the last pass found nothing to do: no lane waiting, no job in flight or started since the pass before,
+     * no dispatcher released. Then the next pass is not needed for a second: the bell rings the dispatchers, and
+     * {@link #onSettingsChanged} asks for a pass when the settings change.
+     */
+    public boolean quiet() {
+        return quiet;
+    }
+
+    /** Calls {@code passWanted} whenever the settings change or may have changed unheard (a pass re-reads them). */
+    public void onSettingsChanged(Runnable passWanted) {
+        this.passWanted = passWanted;
     }
 
     /**
@@ -153,6 +180,7 @@ public class ModelIntake {
     /** The models' settings changed, or a change may have been missed: the next pass re-reads them. */
     public void settingsChanged() {
         settings.changed();
+        passWanted.run();
     }
 
     private void refreshSettingsIfDue() {
@@ -172,7 +200,7 @@ public class ModelIntake {
         }
     }
 
-    private void releaseIdle(Set<String> withWork) {
+    private int releaseIdle(Set<String> withWork) {
         Instant now = clock.instant();
         List<String> idle = new ArrayList<>();
         dispatchers.forEach((model, dispatcher) -> {
@@ -181,6 +209,7 @@ public class ModelIntake {
                 idle.add(model);
             }
         });
+        int released = 0;
         for (String model : idle) {
             ModelDispatcher dispatcher = dispatchers.remove(model);
             if (dispatcher.inFlight() > 0) {
@@ -197,7 +226,9 @@ public class ModelIntake {
                     model,
                     deleted,
                     idleRelease);
+            released++;
         }
+        return released;
     }
 
     /**

@@ -126,6 +126,17 @@ public class WebhookDeliverer implements DisposableBean {
     }
 
     /**
+     * Claims what is due ({@link #runOnce}) and returns when the next pending event comes due, when that is later
+     * than now: the delivery loop sleeps until then unless it is rung first. A due event left unclaimed because this
+     * worker's slots or the tenant's share were full is claimed when an attempt finishes, so it asks for no time.
+     */
+    public Optional<Instant> deliverDue() {
+        runOnce();
+        Instant now = clock.instant();
+        return events.nextDue().filter(now::isBefore);
+    }
+
+    /**
      * Waits until no attempt is running (each recorded), at most {@code timeout}; true when none is. For tests,
      * which drive {@link #runOnce()} and then look at what the receivers got.
      */

@@ -2,7 +2,9 @@ package dev.sluice.worker.webhook;
 
 import dev.sluice.db.webhook.WebhookEventRepository;
 import dev.sluice.worker.WorkerProperties;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -27,6 +29,14 @@ public class WebhookEventSweep {
         this.events = events;
         this.clock = clock;
         this.batchSize = properties.webhook().batchSize();
+    }
+
+    /**
+     * Sweeps ({@link #runOnce}); returns now when the sweep may have left subjects behind (it took a full batch of
+     * them), so that the loop runs again at once, otherwise empty.
+     */
+    public Optional<Instant> sweep() {
+        return runOnce() >= batchSize ? Optional.of(clock.instant()) : Optional.empty();
     }
 
     /** Creates the events of finished batches and jobs that lack one (none for a type their webhook_events filter leaves out); returns how many subjects it swept. */

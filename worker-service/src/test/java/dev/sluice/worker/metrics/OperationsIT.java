@@ -76,6 +76,8 @@ import tools.jackson.databind.json.JsonMapper;
             // The webhook receiver below is on 127.0.0.1; a failed delivery waits an hour, so it stays pending.
             "sluice.webhook.allow-private=true",
             "sluice.webhook.interval=1h",
+            // The test drives the outbox with runOnce(): announcements must not run it behind its back.
+            "sluice.webhook.listen=false",
             "sluice.webhook.timeout=2s",
             "sluice.webhook.retry-schedule=1h",
             // As SLUICE_LOG_FORMAT=logstash sets it: the log lines of this context are JSON.
