@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * The callers of this api instance that wait for their job, and how they learn it finished, wherever the
  * worker that ran it is. The database announces each finished facade job ({@code NOTIFY sluice_job_finished},
  * sent by a trigger when the finishing transaction commits, see {@code V11}); one connection per instance
- * listens ({@link JobNotifications}) and completes the matching caller's future. The row stays the source of
+ * listens ({@link JobNotifications}, on the shared {@link dev.sluice.db.Listener}) and completes the matching caller's future. The row stays the source of
  * truth: the caller reads it after the signal. A notification missed while the listener reconnects is made up
  * for by {@link #runOnce()}, which checks every waiting job in one query each
  * {@code sluice.facade.recheck-interval}: no caller ever polls.
@@ -39,7 +39,6 @@ import org.springframework.stereotype.Component;
 class JobWaiters implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobWaiters.class);
-    private static final int POLL_MILLIS = 500;
 
     /**
      * One waiting caller: {@code finished} completes when the job ended; {@code events} receives the chunks a
@@ -52,17 +51,32 @@ class JobWaiters implements SmartLifecycle {
     static final String END = "";
 
     private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
-    private final JobNotifications notifications;
     private final JobRepository jobs;
     private final Duration recheckInterval;
+    private final dev.sluice.db.Listener listener;
     private volatile boolean running;
-    private Thread listener;
     private ScheduledExecutorService recheck;
 
     JobWaiters(JobNotifications notifications, JobRepository jobs, ApiProperties properties, MeterRegistry meters) {
-        this.notifications = notifications;
         this.jobs = jobs;
         this.recheckInterval = properties.facade().recheckInterval();
+        this.listener = notifications.listener("facade-listener", new JobNotifications.Listener() {
+            @Override
+            public void listening() {
+                // Jobs that finished while no connection listened.
+                runOnce();
+            }
+
+            @Override
+            public void finished(String jobId) {
+                signal(jobId);
+            }
+
+            @Override
+            public void chunk(String payload) {
+                JobWaiters.this.chunk(payload);
+            }
+        });
         Gauge.builder("sluice.facade.waiting", waiting, Map::size)
                 .description("Facade callers of this instance waiting for their job")
                 .register(meters);
@@ -111,36 +125,6 @@ class JobWaiters implements SmartLifecycle {
         }
     }
 
-    private void listen() {
-        JobNotifications.Listener listener = new JobNotifications.Listener() {
-            @Override
-            public void listening() {
-                // Jobs that finished while no connection listened.
-                runOnce();
-            }
-
-            @Override
-            public void finished(String jobId) {
-                signal(jobId);
-            }
-
-            @Override
-            public void chunk(String payload) {
-                JobWaiters.this.chunk(payload);
-            }
-        };
-        while (running) {
-            try {
-                notifications.listen(() -> running, POLL_MILLIS, listener);
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn("Listening for finished jobs failed; reconnecting in 1s: {}", e.toString());
-                    pause();
-                }
-            }
-        }
-    }
-
     private void recheck() {
         try {
             runOnce();
@@ -149,18 +133,10 @@ class JobWaiters implements SmartLifecycle {
         }
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void start() {
         running = true;
-        listener = Thread.ofPlatform().daemon().name("facade-listener").start(this::listen);
+        listener.start();
         recheck = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("facade-recheck").factory());
         long millis = recheckInterval.toMillis();
@@ -171,11 +147,7 @@ class JobWaiters implements SmartLifecycle {
     public void stop() {
         running = false;
         recheck.shutdownNow();
-        try {
-            listener.join(POLL_MILLIS * 4L);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        listener.stop();
     }
 
     @Override

@@ -1,10 +1,7 @@
 package dev.sluice.db.stream;
 
-import dev.sluice.db.Listening;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -38,24 +35,31 @@ public class JobNotifications {
     }
 
     /**
-     * Listens until {@code running} turns false, waiting at most {@code pollMillis} for each notification, and
-     * then gives the connection back to the pool, no longer listening.
-     *
-     * @throws DataAccessResourceFailureException when the connection fails; call again to listen again
+     * A listener (not started) on a connection of its own and a thread named {@code name} that tells {@code listener}
+     * what it hears; it listens again a second after its connection fails, and calls {@link Listener#listening()}
+     * each time it listens.
      */
-    public void listen(BooleanSupplier running, int pollMillis, Listener listener) {
-        Listening.listen(
-                dataSource,
-                List.of(FINISHED_CHANNEL, StreamChunks.CHANNEL),
-                running,
-                pollMillis,
-                listener::listening,
-                notification -> {
-                    if (notification.getName().equals(FINISHED_CHANNEL)) {
-                        listener.finished(notification.getParameter());
-                    } else {
-                        listener.chunk(notification.getParameter());
-                    }
-                });
+    public dev.sluice.db.Listener listener(String name, Listener listener) {
+        dev.sluice.db.Listener.Ear ear = new dev.sluice.db.Listener.Ear() {
+            @Override
+            public List<String> channels() {
+                return List.of(FINISHED_CHANNEL, StreamChunks.CHANNEL);
+            }
+
+            @Override
+            public void listening() {
+                listener.listening();
+            }
+
+            @Override
+            public void heard(String channel, String payload) {
+                if (channel.equals(FINISHED_CHANNEL)) {
+                    listener.finished(payload);
+                } else {
+                    listener.chunk(payload);
+                }
+            }
+        };
+        return new dev.sluice.db.Listener(name, dev.sluice.db.Listener.sessionOn(dataSource), List.of(ear));
     }
 }
