@@ -3,7 +3,6 @@ package dev.sluice.worker.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Ids;
-import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.WorkerIntegrationTest;
@@ -76,19 +75,7 @@ abstract class LiveWebhookLoops extends WorkerIntegrationTest {
         submissions.tenant(tenantId, "live", newSecret());
         String jobId = Ids.job();
         Instant now = Instant.now();
-        jobs.insertAll(
-                List.of(new NewJob(
-                        jobId,
-                        tenantId,
-                        null,
-                        null,
-                        null,
-                        "/v1/chat/completions",
-                        "webhook/live",
-                        "{\"model\":\"webhook/live\"}",
-                        0,
-                        webhookUrl)),
-                now);
+        jobs.insertAll(List.of(WebhookJobs.single(jobId, tenantId, "webhook/live", webhookUrl)), now);
         transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
         assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
         return jobId;

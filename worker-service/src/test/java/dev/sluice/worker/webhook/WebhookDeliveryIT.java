@@ -12,7 +12,6 @@ import com.standardwebhooks.Webhook;
 import dev.sluice.common.Ids;
 import dev.sluice.common.secret.SecretCipher;
 import dev.sluice.common.webhook.WebhookAddressPolicy;
-import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.db.tenant.TenantRepository;
 import dev.sluice.db.webhook.DueWebhookEvent;
@@ -270,19 +269,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
         String jobId = Ids.job();
         Instant now = Instant.now();
         submissions.tenant(tenantId, "single", secret);
-        jobs.insertAll(
-                List.of(new NewJob(
-                        jobId,
-                        tenantId,
-                        null,
-                        null,
-                        null,
-                        "/v1/chat/completions",
-                        "webhook/single",
-                        "{\"model\":\"webhook/single\"}",
-                        0,
-                        receiver.url("/job"))),
-                now);
+        jobs.insertAll(List.of(WebhookJobs.single(jobId, tenantId, "webhook/single", receiver.url("/job"))), now);
         transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
         assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
 
@@ -347,19 +334,7 @@ class WebhookDeliveryIT extends WorkerIntegrationTest {
     private String succeededSingleJob(String tenantId, String webhookUrl, List<String> webhookEvents, Instant now) {
         String jobId = Ids.job();
         jobs.insertAll(
-                List.of(new NewJob(
-                        jobId,
-                        tenantId,
-                        null,
-                        null,
-                        null,
-                        "/v1/chat/completions",
-                        "webhook/filtered",
-                        "{\"model\":\"webhook/filtered\"}",
-                        0,
-                        webhookUrl,
-                        webhookEvents)),
-                now);
+                List.of(WebhookJobs.single(jobId, tenantId, "webhook/filtered", webhookUrl, webhookEvents)), now);
         transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
         assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
         return jobId;

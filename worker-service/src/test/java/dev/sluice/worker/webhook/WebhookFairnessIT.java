@@ -134,17 +134,7 @@ class WebhookFairnessIT extends WorkerIntegrationTest {
         for (int i = 0; i < count; i++) {
             String jobId = Ids.job();
             ids.add(jobId);
-            newJobs.add(new NewJob(
-                    jobId,
-                    tenantId,
-                    null,
-                    null,
-                    null,
-                    "/v1/chat/completions",
-                    "webhook/fair",
-                    "{\"model\":\"webhook/fair\"}",
-                    0,
-                    url));
+            newJobs.add(WebhookJobs.single(jobId, tenantId, "webhook/fair", url));
         }
         jobs.insertAll(newJobs, now);
         for (String jobId : ids) {

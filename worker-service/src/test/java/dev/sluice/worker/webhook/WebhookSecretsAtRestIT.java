@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.standardwebhooks.Webhook;
 import dev.sluice.common.Ids;
 import dev.sluice.common.secret.SecretCipher;
-import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.db.tenant.TenantRepository;
 import dev.sluice.db.webhook.WebhookDelivery;
@@ -143,19 +142,7 @@ class WebhookSecretsAtRestIT extends WorkerIntegrationTest {
     private String finishedJobWithWebhook(String tenantId, String path) {
         String jobId = Ids.job();
         Instant now = Instant.now();
-        jobs.insertAll(
-                List.of(new NewJob(
-                        jobId,
-                        tenantId,
-                        null,
-                        null,
-                        null,
-                        "/v1/chat/completions",
-                        "webhook/at-rest",
-                        "{\"model\":\"webhook/at-rest\"}",
-                        0,
-                        receiver.url(path))),
-                now);
+        jobs.insertAll(List.of(WebhookJobs.single(jobId, tenantId, "webhook/at-rest", receiver.url(path))), now);
         transitions.claim(jobId, "test-worker", Duration.ofSeconds(60)).orElseThrow();
         assertThat(transitions.markSucceeded(jobId, "test-worker", ANSWER, now)).isTrue();
         return jobId;
