@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -112,6 +113,31 @@ class BatchPublishingIT extends ApiTestBase {
         assertThat(unpublished(batchId)).isZero();
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(5L));
+    }
+
+    @Test
+    void theFirstChunkGoesOutInGrowingStepsAllBeforeTheAnswer() {
+        String key = newTenantKey();
+        String model = uniqueModel("steps");
+        String batchId = createBatch(key, aChatBatch().requests(100, model).json());
+
+        assertThat(unpublished(batchId))
+                .as("a batch within one chunk is wholly published when the POST answers")
+                .isZero();
+        // Each step is confirmed and marked in a transaction of its own, so its jobs share one published_at: 16 lines,
+        // then 64, then the 20 left, in line order.
+        List<Long> steps = jdbc.sql("""
+                        SELECT count(*) FROM jobs WHERE batch_id = :id
+                         GROUP BY published_at ORDER BY published_at, min(line_no)
+                        """).param("id", batchId).query(Long.class).list();
+        assertThat(steps).containsExactly(16L, 64L, 20L);
+        List<Integer> lastLineOfEachStep =
+                jdbc.sql("""
+                        SELECT max(line_no) FROM jobs WHERE batch_id = :id GROUP BY published_at ORDER BY published_at
+                        """).param("id", batchId).query(Integer.class).list();
+        assertThat(lastLineOfEachStep).isSorted();
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(100L));
     }
 
     /** Locks and returns the tenant's batch once committed; null while there is none yet. */

@@ -21,8 +21,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>The request stores the batch with a publishing lease ({@code batches.publishing_until}, {@link #leaseFrom})
  * in the storing transaction, and once that has committed calls {@link #publish}: the first chunk is published
- * at once (its first {@value #LEAD} messages ahead, so the workers start on them meanwhile; a small batch is wholly on
- * its queues when the request answers), the rest on
+ * at once, in growing steps from {@value #LEAD} messages (so the workers start on the first ones meanwhile; a small
+ * batch is wholly on its queues when the request answers), the rest on
  * a virtual thread, chunk by chunk with confirms through {@link JobPublisher}, the lease extended before each
  * chunk and ended afterwards, whether all went out or not. While the lease holds, {@link UnpublishedJobSweeper}
  * leaves the batch's jobs alone, so no message is sent twice; if this process dies mid-publish, the lease runs
@@ -34,7 +34,10 @@ public class BatchPublisher implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(BatchPublisher.class);
 
-    /** The messages published ahead of the rest of the first chunk: one window's burst of a typical limit. */
+    /**
+     * The first step of the first chunk: one window's burst of a typical limit. Each later step of the first chunk is
+     * four times the one before.
+     */
     static final int LEAD = 16;
 
     private final JobPublisher publisher;
@@ -67,12 +70,15 @@ public class BatchPublisher implements DisposableBean {
      */
     public void publish(String batchId, List<JobMessage> messages) {
         List<JobMessage> first = messages.subList(0, Math.min(chunkSize, messages.size()));
-        // A few messages go ahead on their own, so that their lanes enter and the workers start on them while the
-        // rest of the first chunk is still being confirmed: the first provider call does not wait for a whole chunk.
-        List<JobMessage> lead = first.subList(0, Math.min(LEAD, first.size()));
-        List<JobMessage> follow = first.subList(lead.size(), first.size());
-        boolean refused = publisher.publish(lead) < lead.size()
-                || (!follow.isEmpty() && publisher.publish(follow) < follow.size());
+        // The first chunk goes out in growing steps (LEAD, then four times as many, ...), each confirmed and its lanes
+        // entered before the next, so the workers start on the first messages while the rest are still being
+        // confirmed: the first provider call does not wait for a whole chunk, and a batch over several models has
+        // every model's first window on its queue after two short steps rather than after the whole chunk.
+        boolean refused = false;
+        for (int from = 0, step = LEAD; from < first.size() && !refused; from += step, step *= 4) {
+            List<JobMessage> part = first.subList(from, Math.min(first.size(), from + step));
+            refused = publisher.publish(part) < part.size();
+        }
         if (refused || first.size() == messages.size()) {
             endLease(batchId);
             return;
