@@ -1,6 +1,7 @@
 package dev.sluice.worker;
 
 import dev.sluice.db.Listener;
+import dev.sluice.db.Listeners;
 import dev.sluice.db.SharedProperties;
 import dev.sluice.db.webhook.WebhookNotifications;
 import dev.sluice.worker.finalization.BatchFinalizer;
@@ -17,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -63,7 +63,7 @@ class WorkerLoops implements SmartLifecycle {
             WebhookDeliverer webhookDeliverer,
             WorkerProperties properties,
             SharedProperties shared,
-            DataSource dataSource,
+            Listeners listeners,
             InstantSource clock) {
         this.schemaGate = schemaGate;
         this.intake = intake;
@@ -72,8 +72,8 @@ class WorkerLoops implements SmartLifecycle {
         this.properties = properties;
         this.shared = shared;
         WorkerProperties.Webhook webhook = properties.webhook();
-        this.listener = Listener.on(
-                dataSource, "sluice-bell", webhook.listen() ? List.of(bell, new WebhookEar()) : List.of(bell));
+        this.listener =
+                listeners.listener("sluice-bell", webhook.listen() ? List.of(bell, new WebhookEar()) : List.of(bell));
         Duration pass = properties.intake().discoveryInterval();
         this.discovery = new WakingLoop(
                 "model-discovery", pass, properties.intake().quietInterval(), listener::listening, clock, () -> {
