@@ -24,8 +24,8 @@ import org.springframework.stereotype.Component;
  * The callers of this api instance that wait for their job, and how they learn it finished, wherever the
  * worker that ran it is. The database announces each finished facade job ({@code NOTIFY sluice_job_finished},
  * sent by a trigger when the finishing transaction commits, see {@code V11}); one connection per instance
- * listens ({@link JobNotifications}, on the shared {@link dev.sluice.db.Listener}) and completes the matching caller's future. The row stays the source of
- * truth: the caller reads it after the signal. A notification missed while the listener reconnects is made up
+ * listens ({@link JobNotifications}, through a {@link dev.sluice.db.Listener}) and completes the matching caller's
+ * future. The row stays the source of truth: the caller reads it after the signal. A notification missed while the listener reconnects is made up
  * for by {@link #runOnce()}, which checks every waiting job in one query each
  * {@code sluice.facade.recheck-interval}: no caller ever polls.
  *
