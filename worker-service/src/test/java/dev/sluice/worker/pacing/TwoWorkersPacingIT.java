@@ -95,9 +95,9 @@ class TwoWorkersPacingIT extends WorkerIntegrationTest {
         assertThat(stats.accepted()).isEqualTo(20);
         assertThat(stats.maxInAnyWindow()).isLessThanOrEqualTo(5);
         assertThat(stats.maxInFixedWindow()).isLessThanOrEqualTo(5);
-        // Each worker counts its own calls: both took part, and between them they made every call.
-        assertThat(first.attempts(model)).isPositive();
-        assertThat(second.attempts(model)).isPositive();
+        // Each worker counts its own calls: between them they made every call. Both competed for every window (the
+        // model is registered on both, and a lane waiting rings both every second), but which one wins a window's
+        // grants is a race: one worker granting bursts in advance can take all four, so neither share is asserted.
         assertThat(first.attempts(model) + second.attempts(model)).isEqualTo(20);
         // Four bursts of five, each at least a window after the one before: paced, not lucky.
         assertThat(took).isGreaterThanOrEqualTo(W.multipliedBy(20 / 5 - 1));
