@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -22,15 +24,17 @@ class SendTimesTest {
     void aModelsSendTimesAreWrittenOneAtATimeAndNoneIsLost() {
         Map<String, AtomicInteger> writing = new ConcurrentHashMap<>();
         Map<String, AtomicInteger> mostAtOnce = new ConcurrentHashMap<>();
+        Set<String> held = ConcurrentHashMap.newKeySet();
         Set<Long> written = ConcurrentHashMap.newKeySet();
+        CountDownLatch allRecording = new CountDownLatch(1);
         SendTimes times = new SendTimes((grant, nanos) -> {
             int now = writing.computeIfAbsent(grant.model(), m -> new AtomicInteger())
                     .incrementAndGet();
             mostAtOnce.computeIfAbsent(grant.model(), m -> new AtomicInteger()).accumulateAndGet(now, Math::max);
-            try {
-                Thread.sleep(1); // a transaction on the model's pacer row
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (held.add(grant.model())) {
+                // Each model's first write lasts until every send is being recorded, so the others arrive while a
+                // write of their model is under way: written beside it, they would show here.
+                awaitQuietly(allRecording);
             }
             written.add(nanos);
             writing.get(grant.model()).decrementAndGet();
@@ -42,11 +46,20 @@ class SendTimesTest {
                 String model = i % 2 == 0 ? "model-a" : "model-b";
                 jobs.submit(() -> times.record(grant(model), nanos));
             }
+            allRecording.countDown();
         }
 
         assertThat(written).hasSize(2_000);
         assertThat(mostAtOnce.get("model-a")).hasValue(1);
         assertThat(mostAtOnce.get("model-b")).hasValue(1);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
