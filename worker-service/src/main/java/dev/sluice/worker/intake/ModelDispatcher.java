@@ -37,7 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Drains one model's lanes on this worker (a lane is one tenant's queue for the model), one thread per model, so a
  * saturated or paused model never holds up another. It <em>pulls</em>: while the model has work it first waits
- * until the pacer has room for a request, or will have within the lookahead ({@link GlobalPacer#room}), then, holding
+ * until the pacer has room for a request, or will have within the lookahead ({@link GlobalPacer#room}; skipped once
+ * when rung from idle, since the take counts the room itself), then, holding
  * the model's lanes, takes as many messages as there is room for, lane by lane in weighted fair share
  * ({@link #take}, {@link FairShare}), and grants them in one decision with the tokens each one's estimate reserves —
  * in advance, for the instant the room opens, when it is not open yet. Each job is then claimed at once and leaves at
