@@ -48,7 +48,11 @@ final class FacadeBench {
     }
 
     private static void latency(URI api, String key, URI simulator, int n) throws Exception {
-        for (int i = 0; i < 20; i++) { // warm both paths and the JIT; not measured
+        // Warm both paths and the JIT; not measured. 20 by default (-Dwarmup=N): the JVMs are then far from warm (after
+        // 1,000 calls the same stack adds 7-12 ms less at p50, docs/benchmarks.md), so the default figure is that of
+        // a freshly started stack.
+        int warmup = Integer.getInteger("warmup", 20);
+        for (int i = 0; i < warmup; i++) {
             call(simulator, key, "warm-up " + i);
             call(api, key, "warm-up " + i);
         }

@@ -14,6 +14,7 @@
 #
 #   bench/facade-table.sh                    N=200, CALLERS=1000, api on :18090, simulator on :13020
 #   N=500 CALLERS=2000 bench/facade-table.sh
+#   WARMUP=1000 CALLERS=0 bench/facade-table.sh   1,000 unmeasured calls each way first (default 20): warmer JVMs
 #
 # Uses this tree's jars (building them if missing). Progress on stderr, the tables on stdout.
 set -euo pipefail
@@ -75,9 +76,9 @@ KEY=$(admin -X POST "$API/admin/api-keys" -d '{"name":"facade-bench"}' | jq -r .
 [[ -n $KEY && $KEY != null ]] || die "could not create an API key"
 admin -X PUT "$API/admin/limits" -d "{\"model\":\"$WAIT_MODEL\",\"requests\":20,\"per_seconds\":1}" >/dev/null
 
-echo "## Added latency at low load ($N sequential calls each way, simulator latency 50 ms)"
+echo "## Added latency at low load ($N sequential calls each way after ${WARMUP:-20} unmeasured ones, simulator latency 50 ms)"
 echo
-"$JAVA" -Dcalls="$RUN_DIR/calls.csv" "$ROOT/bench/facade-bench.java" latency "$API" "$KEY" "$SIM" "$N"
+"$JAVA" -Dcalls="$RUN_DIR/calls.csv" -Dwarmup="${WARMUP:-20}" "$ROOT/bench/facade-bench.java" latency "$API" "$KEY" "$SIM" "$N"
 echo
 # Where the added time goes: each measured facade call's send and answer times (the client's clock) beside its job
 # row's timestamps (one machine, one clock), medians over the calls. The steps in order:

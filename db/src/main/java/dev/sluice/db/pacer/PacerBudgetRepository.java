@@ -5,6 +5,7 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -92,15 +93,14 @@ public class PacerBudgetRepository {
      */
     public BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide) {
         return transaction.execute(status -> {
-            jdbc.sql(ENSURE)
-                    .param("credential", credential)
-                    .param("model", model)
-                    .update();
-            Locked locked = jdbc.sql(LOCK)
-                    .param("credential", credential)
-                    .param("model", model)
-                    .query(PacerBudgetRepository::read)
-                    .single();
+            // The row exists but the first time: lock it at once, and create it only when there is none.
+            Locked locked = lock(credential, model).orElseGet(() -> {
+                jdbc.sql(ENSURE)
+                        .param("credential", credential)
+                        .param("model", model)
+                        .update();
+                return lock(credential, model).orElseThrow();
+            });
             long nowUs = jdbc.sql(NOW).query(Long.class).single();
             BudgetRow current = new BudgetRow(
                     locked.sentUs(),
@@ -123,6 +123,15 @@ public class PacerBudgetRepository {
             }
             return next;
         });
+    }
+
+    /** Locks the budget's row for the rest of the transaction; empty when it has none yet. */
+    private Optional<Locked> lock(String credential, String model) {
+        return jdbc.sql(LOCK)
+                .param("credential", credential)
+                .param("model", model)
+                .query(PacerBudgetRepository::read)
+                .optional();
     }
 
     /**

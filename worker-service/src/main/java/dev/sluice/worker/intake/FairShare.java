@@ -46,7 +46,10 @@ final class FairShare {
         advanced.put(moved.tenantId(), moved.pass());
     }
 
-    /** The lane that {@link #next} named was empty: it waits no longer. */
+    /**
+     * The lane that {@link #next} named was empty, or the message just taken from it was its last: it waits no
+     * longer (a lane that leaves keeps no pass).
+     */
     void emptied() {
         Position first = waiting.pollFirst();
         advanced.remove(first.tenantId());

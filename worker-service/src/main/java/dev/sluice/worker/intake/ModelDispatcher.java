@@ -37,7 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Drains one model's lanes on this worker (a lane is one tenant's queue for the model), one thread per model, so a
  * saturated or paused model never holds up another. It <em>pulls</em>: while the model has work it first waits
- * until the pacer has room for a request, or will have within the lookahead ({@link GlobalPacer#room}), then, holding
+ * until the pacer has room for a request, or will have within the lookahead ({@link GlobalPacer#room}; skipped once
+ * when rung from idle, since the take counts the room itself), then, holding
  * the model's lanes, takes as many messages as there is room for, lane by lane in weighted fair share
  * ({@link #take}, {@link FairShare}), and grants them in one decision with the tokens each one's estimate reserves —
  * in advance, for the instant the room opens, when it is not open yet. Each job is then claimed at once and leaves at
@@ -113,6 +114,9 @@ final class ModelDispatcher implements Runnable {
     public void run() {
         // Started because the model has work: look at its lanes at once.
         boolean busy = true;
+        // Rung (or started) from idle: the take counts the room itself, under the lanes' lock, so the reading of the
+        // room before it is skipped once: a call to an idle model goes out one round trip sooner.
+        boolean rung = true;
         // Messages taken but not yet granted: their tokens did not fit yet. Each holds one in-flight permit.
         List<Held> held = new ArrayList<>();
         while (running) {
@@ -139,9 +143,11 @@ final class ModelDispatcher implements Runnable {
                             bell.acquire();
                             bell.drainPermits();
                             busy = true;
+                            rung = true;
                         } else if (bell.tryAcquire(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                             bell.drainPermits();
                             busy = true;
+                            rung = true;
                         }
                         continue;
                     }
@@ -151,7 +157,10 @@ final class ModelDispatcher implements Runnable {
                     // run), and grant them, all under the model's lanes lock: a burst of N leaves together, which
                     // tenant's jobs go is decided when they can go, and no other worker counts the same room.
                     permits += inFlight.drainPermits();
-                    int room = pacer.room(model, permits);
+                    // After a wake-up the take asks for every permit and counts the room itself (none: it takes
+                    // nothing, and the next pass waits here for the room); otherwise wait here until there is room.
+                    int room = rung ? permits : pacer.room(model, permits);
+                    rung = false;
                     inFlight.release(permits - room);
                     permits = room;
                     Taken taken = take(room);
@@ -213,7 +222,8 @@ final class ModelDispatcher implements Runnable {
     /**
      * Takes messages from the model's lanes in fair-share order and grants them, in one transaction that holds the
      * model's lanes ({@link LaneRepository#lock}): as many as the pacer has room for now (at most {@code wanted}),
-     * the lane with the lowest pass giving each next one while its pass advances, and a lane found empty leaving;
+     * the lane with the lowest pass giving each next one while its pass advances, and a lane found empty (or whose
+     * last message was taken) leaving;
      * then the grants for as many of them, in order, as fit with their tokens. Another worker waits for the lock, so
      * it sees the room these grants used. Malformed messages are dropped and do not count.
      */
@@ -235,9 +245,17 @@ final class ModelDispatcher implements Runnable {
                     emptied.add(tenant.get());
                     continue;
                 }
-                share.took();
-                tenantsSeen.add(tenant.get());
                 GetResponse got = message.get();
+                if (got.getMessageCount() == 0) {
+                    // That was the lane's last message (the broker counts what is left behind it): the lane leaves
+                    // now, without a second basic.get to find it empty. A message published meanwhile enters the lane
+                    // again once its publisher's upsert gets past this transaction's lock, as after an empty get.
+                    share.emptied();
+                    emptied.add(tenant.get());
+                } else {
+                    share.took();
+                }
+                tenantsSeen.add(tenant.get());
                 decode(got.getBody(), got.getEnvelope().getDeliveryTag(), tenant.get(), channel)
                         .ifPresent(messages::add);
             }

@@ -1,0 +1,173 @@
+package dev.sluice.worker.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Channel;
+import dev.sluice.common.JobStatus;
+import dev.sluice.common.Limit;
+import dev.sluice.db.lane.LaneRepository;
+import dev.sluice.db.model.ModelRepository;
+import dev.sluice.worker.Submissions.SubmittedBatch;
+import dev.sluice.worker.WorkerIntegrationTest;
+import dev.sluice.worker.WorkerProperties;
+import dev.sluice.worker.execution.JobExecutor;
+import dev.sluice.worker.pacing.GlobalPacer;
+import dev.sluice.worker.pacing.ModelLimits;
+import dev.sluice.worker.pacing.Sleeper;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * How a model's dispatcher takes. A dispatcher that takes a lane's last message sees it in the broker's count of what is left behind it and lets the
+ * lane leave in the same take, with one {@code basic.get}, where it used to ask the lane again to find it empty (a
+ * round trip to the broker on the way of every call to an idle model). The job still runs and the lane still leaves.
+ * The dispatcher is this test's own, on the real broker and database, with a channel that counts its gets; the
+ * worker's own intake is stopped meanwhile so that no other dispatcher takes the message. And a dispatcher rung from
+ * idle takes without reading the room first (the take counts it under the lanes' lock): rung while its model's window
+ * is full, it takes nothing, waits for the room and then sends, within the limit.
+ */
+class DispatcherTakeIT extends WorkerIntegrationTest {
+
+    @Autowired
+    ModelIntake intake;
+
+    @Autowired
+    ModelRepository models;
+
+    @Autowired
+    ConnectionFactory connections;
+
+    @Autowired
+    LaneRepository lanes;
+
+    @Autowired
+    TransactionTemplate transaction;
+
+    @Autowired
+    GlobalPacer pacer;
+
+    @Autowired
+    ModelLimits limits;
+
+    @Autowired
+    JobExecutor executor;
+
+    @Autowired
+    Sleeper sleeper;
+
+    @Autowired
+    JobSlots slots;
+
+    @Autowired
+    WorkerProperties properties;
+
+    private ModelDispatcher dispatcher;
+
+    @AfterEach
+    void intakeAgain() {
+        if (dispatcher != null) {
+            dispatcher.stop();
+        }
+        intake.start();
+    }
+
+    @Test
+    void theLastMessageOfALaneIsTakenWithOneGetAndTheLaneLeaves() {
+        String model = "mistralai/mistral-7b-instruct";
+        intake.stop();
+        SubmittedBatch batch = submissions.batch().chat(model, "the only one").submit();
+        AtomicInteger gets = new AtomicInteger();
+        limits.refresh();
+        dispatcher = new ModelDispatcher(
+                model,
+                counting(connections, gets),
+                lanes,
+                transaction,
+                pacer,
+                limits,
+                executor,
+                sleeper,
+                slots.forModel(properties.pacing().maxConcurrency()));
+        dispatcher.start();
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> job(batch, batch.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
+        await("the lane leaves")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> !lanes.modelsWithLanes().contains(model));
+        assertThat(gets).as("basic.get calls").hasValue(1);
+    }
+
+    @Test
+    void aDispatcherRungWhileItsWindowIsFullWaitsForTheRoom() {
+        String model = "meta-llama/llama-3.1-8b-instruct";
+        models.configure(model, List.of(Limit.parse("1/2s")), null, null, Instant.now());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> limits.limits(model).limits().equals(List.of(Limit.parse("1/2s"))));
+        SubmittedBatch first =
+                submissions.batch().chat(model, "fills the window").submit();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> job(first, first.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
+
+        // Its lane entered while the window is full: the bell rings the dispatcher, whose take finds no room.
+        SubmittedBatch second =
+                submissions.batch().chat(model, "waits for the room").submit();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> job(second, second.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
+
+        // Claimed at most one lookahead (200 ms) before its slot opened, a window after the first one's grant.
+        assertThat(Duration.between(
+                        job(first, first.jobIds().getFirst()).startedAt(),
+                        job(second, second.jobIds().getFirst()).startedAt()))
+                .isGreaterThan(Duration.ofMillis(1_500));
+        assertThat(SIMULATOR.stats().model(model).maxInAnyWindow()).isLessThanOrEqualTo(1);
+        assertThat(SIMULATOR.stats().model(model).rateLimited()).isZero();
+    }
+
+    /** {@code factory}, whose channels count their {@code basicGet}s in {@code gets}. */
+    private static ConnectionFactory counting(ConnectionFactory factory, AtomicInteger gets) {
+        return proxy(
+                ConnectionFactory.class,
+                factory,
+                (method, result) -> method.equals("createConnection")
+                        ? proxy(
+                                Connection.class,
+                                (Connection) result,
+                                (inner, channel) -> inner.equals("createChannel")
+                                        ? proxy(Channel.class, (Channel) channel, (call, answer) -> {
+                                            if (call.equals("basicGet")) {
+                                                gets.incrementAndGet();
+                                            }
+                                            return answer;
+                                        })
+                                        : channel)
+                        : result);
+    }
+
+    @FunctionalInterface
+    private interface After {
+        Object apply(String method, Object result);
+    }
+
+    /** Calls {@code target} through {@code type} and hands each result, by method name, to {@code after}. */
+    private static <T> T proxy(Class<T> type, T target, After after) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
+            try {
+                return after.apply(method.getName(), method.invoke(target, args));
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }));
+    }
+}
