@@ -33,9 +33,10 @@ import org.springframework.util.unit.DataSize;
  * @param retentionSweep how the retention sweep runs
  * @param batchPollStaleness {@code SLUICE_BATCH_POLL_STALENESS} (default 100ms, at most 5s): how old an answer to
  *                     {@code GET /v1/batches/{id}} may be when a replica serves it from the read it made for another
- *                     poll of the same batch ({@code BatchPolls}); concurrent polls of a batch share one read either
- *                     way. A change this replica makes to the batch (cancel) is seen by its next poll at once; {@code 0}
- *                     reads for every poll that finds no read of the batch in flight
+ *                     poll of the same batch ({@code BatchPolls}), or (up to twice as old) from the last read while the
+ *                     next runs in the background; concurrent polls of a batch share one read either way. A change
+ *                     this replica makes to the batch (cancel) is seen by its next poll at once; {@code 0} reads for
+ *                     every poll that finds no read of the batch in flight
  */
 @ConfigurationProperties("sluice")
 public record ApiProperties(
