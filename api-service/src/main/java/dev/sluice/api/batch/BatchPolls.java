@@ -92,8 +92,8 @@ class BatchPolls {
                 readNow(key, started[0], read);
             }
         }
-        // A background read still running: answer from the last read; once done, from this one.
-        Read answer = shared.last() != null && !shared.view().isDone() ? shared.last() : shared;
+        // A background read still running, or failed: answer from the last read; once it has succeeded, from it.
+        Read answer = shared.last() != null && !shared.done() ? shared.last() : shared;
         try {
             return answer.view().join();
         } catch (CompletionException e) {

@@ -2,6 +2,7 @@ package dev.sluice.api.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.api.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import dev.sluice.api.ApiProperties;
+import dev.sluice.api.SettableClock;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.db.tenant.Tenant;
 import dev.sluice.db.tenant.TenantEntityRepository;

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.sluice.api.SettableClock;
 import dev.sluice.db.tenant.KeyNotifications;
 import dev.sluice.db.tenant.Tenant;
 import dev.sluice.db.tenant.TenantEntityRepository;

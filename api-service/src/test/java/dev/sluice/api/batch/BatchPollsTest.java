@@ -3,12 +3,10 @@ package dev.sluice.api.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.api.ApiProperties;
+import dev.sluice.api.SettableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class BatchPollsTest {
 
-    private final TestClock clock = new TestClock();
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-04T00:00:00Z"));
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final BatchPolls polls = new BatchPolls(properties(Duration.ofMillis(100)), clock, meters);
     private final AtomicInteger reads = new AtomicInteger();
@@ -33,7 +31,7 @@ class BatchPollsTest {
     @Test
     void withinTheStalenessAPollIsAnsweredFromTheLastReadWithoutReading() {
         assertThat(poll(reading("first"))).isEqualTo("first");
-        clock.advance(99);
+        clock.advance(Duration.ofMillis(99));
 
         assertThat(poll(reading("second"))).isEqualTo("first");
         assertThat(reads).hasValue(1);
@@ -42,18 +40,18 @@ class BatchPollsTest {
     @Test
     void pastTheStalenessButWithinTwiceItAPollStartsARereadAndIsAnsweredFromTheLastWithoutWaiting() throws Exception {
         assertThat(poll(reading("first"))).isEqualTo("first");
-        clock.advance(150);
+        clock.advance(Duration.ofMillis(150));
         CountDownLatch release = new CountDownLatch(1);
 
         // The new read is held open: the poll is answered anyway, from the last read.
         assertThat(poll(held(release, "second"))).isEqualTo("first");
         // So is a poll arriving while that read is in flight, which starts no read of its own.
-        clock.advance(10);
+        clock.advance(Duration.ofMillis(10));
         assertThat(poll(reading("third"))).isEqualTo("first");
         assertThat(readsCounted()).isEqualTo(2.0);
 
         release.countDown();
-        clock.advance(10);
+        clock.advance(Duration.ofMillis(10));
         awaitAnswer("second");
         assertThat(readsCounted()).isEqualTo(2.0);
     }
@@ -61,7 +59,7 @@ class BatchPollsTest {
     @Test
     void afterTwiceTheStalenessAPollWaitsForItsOwnRead() throws Exception {
         assertThat(poll(reading("first"))).isEqualTo("first");
-        clock.advance(200);
+        clock.advance(Duration.ofMillis(200));
         CountDownLatch release = new CountDownLatch(1);
 
         CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> poll(held(release, "second")));
@@ -75,7 +73,7 @@ class BatchPollsTest {
     @Test
     void aForgottenBatchIsReadOnItsNextPoll() {
         assertThat(poll(reading("first"))).isEqualTo("first");
-        clock.advance(150);
+        clock.advance(Duration.ofMillis(150));
 
         polls.forget("tenant", "batch");
 
@@ -85,14 +83,14 @@ class BatchPollsTest {
     @Test
     void aFailedRereadIsForgottenAndTheNextPollReadsAgain() {
         assertThat(poll(reading("first"))).isEqualTo("first");
-        clock.advance(150);
+        clock.advance(Duration.ofMillis(150));
         assertThat(poll(() -> {
                     reads.incrementAndGet();
                     throw new IllegalStateException("database down");
                 }))
                 .isEqualTo("first");
 
-        clock.advance(10);
+        clock.advance(Duration.ofMillis(10));
         awaitAnswer("after the failure");
     }
 
@@ -164,35 +162,5 @@ class BatchPollsTest {
 
     private static ApiProperties properties(Duration staleness) {
         return new ApiProperties(null, null, null, null, null, null, null, null, null, null, staleness);
-    }
-
-    /** A clock that stands still until the test moves it. */
-    private static final class TestClock extends Clock {
-
-        private volatile long millis = 1_000_000;
-
-        void advance(long by) {
-            millis += by;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

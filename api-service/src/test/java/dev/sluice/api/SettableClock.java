@@ -1,4 +1,4 @@
-package dev.sluice.api.auth;
+package dev.sluice.api;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand. */
-final class SettableClock extends Clock {
+/** A clock the test moves by hand; threads the test starts see its moves. */
+public final class SettableClock extends Clock {
 
-    private Instant now;
+    private volatile Instant now;
 
-    SettableClock(Instant now) {
+    public SettableClock(Instant now) {
         this.now = now;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
