@@ -114,16 +114,17 @@ class BatchPollsTest {
         };
     }
 
+    /** {@link #reading} held open until {@code release}, telling {@link #readStarted} once it has begun. */
     private Supplier<Optional<BatchView>> held(CountDownLatch release, String status) {
+        Supplier<Optional<BatchView>> read = reading(status);
         return () -> {
-            reads.incrementAndGet();
             readStarted.countDown();
             try {
                 assertThat(release.await(5, TimeUnit.SECONDS)).isTrue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return Optional.of(view(status));
+            return read.get();
         };
     }
 
