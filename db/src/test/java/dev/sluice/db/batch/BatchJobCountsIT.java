@@ -86,6 +86,9 @@ class BatchJobCountsIT {
     /** An index a JSON plan reads. */
     private static final Pattern INDEX_NAME = Pattern.compile("\"Index Name\": \"([^\"]+)\"");
 
+    /** An index condition that looks jobs up by a batch's id (a null batch id, single jobs, is not one). */
+    private static final Pattern BATCH_ID_LOOKUP = Pattern.compile("\"Index Cond\": \"[^\"]*batch_id = ");
+
     /** A sequential scan of {@code jobs} in a JSON plan. */
     private static final Pattern JOBS_SEQ_SCAN =
             Pattern.compile("\"Node Type\": \"Seq Scan\",[^{}]*\"Relation Name\": \"jobs\"");
@@ -305,15 +308,19 @@ class BatchJobCountsIT {
         String smallPlan = pollPlan(small);
         String largePlan = pollPlan(large);
 
-        // Jobs are read only for the single jobs ahead, on a partial index of unfinished single jobs (V19 or V21):
-        // never the batch's.
+        // Jobs are read only for the single jobs ahead, on a partial index of unfinished jobs (V19, V21 or V29, the
+        // last looked up by a null batch id): never the batch's.
         for (String plan : List.of(smallPlan, largePlan)) {
             assertThat(plan).contains("batch_job_counts");
             assertThat(JOBS_SEQ_SCAN.matcher(plan).find()).as(plan).isFalse();
             assertThat(INDEX_NAME.matcher(plan).results().map(index -> index.group(1)))
                     .filteredOn(index -> index.startsWith("jobs"))
                     .isNotEmpty()
-                    .isSubsetOf("jobs_single_unfinished_ix", "jobs_tenant_single_unfinished_ix");
+                    .isSubsetOf(
+                            "jobs_single_unfinished_ix",
+                            "jobs_tenant_single_unfinished_ix",
+                            "jobs_batch_unfinished_ix");
+            assertThat(BATCH_ID_LOOKUP.matcher(plan).find()).as(plan).isFalse();
         }
         assertThat(cost(largePlan)).isLessThanOrEqualTo(cost(smallPlan) * 2);
         PolledBatch polled = polls.find(tenantId, large).orElseThrow();
