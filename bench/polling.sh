@@ -87,7 +87,6 @@ SMALL=$(batch 10 "$PAUSED")
 log "reference 2: $POLLERS pollers for $DURATION s on the 10-job batch $SMALL (paused model): $(counts "$SMALL")"
 poll "$SMALL" 5 >/dev/null   # warm-up (JIT, connections), not counted: the reference must not measure a cold api
 # CPU-seconds the whole machine has been busy (every process, other users' too).
-machine_busy() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat; }
 ref_cpu_before="$(cpu_seconds "$(stack_pid api)") $(cpu_seconds $(pg_backends)) $(machine_busy)"
 read -r small_rps small_p50 small_p99 small_err small_n < <(poll "$SMALL" "$DURATION")
 ref_cpu=$(paste -d' ' <(tr ' ' '\n' <<<"$ref_cpu_before") \

@@ -122,6 +122,20 @@ cpu_seconds() {
     done
     calc "$total / $ticks"
 }
+# CPU seconds of every PostgreSQL process of the server: the live ones (backends of any database, the WAL writer,
+# checkpointer, autovacuum ...) and the children the postmaster has reaped (exited backends and autovacuum workers).
+# The server is shared: whatever else uses it meanwhile is counted too.
+postgres_cpu_seconds() {
+    local postmaster; postmaster=$(pgrep -o -x postgres) || { echo 0; return; }
+    local ticks; ticks=$(getconf CLK_TCK)
+    local live; live=$(for pid in $(pgrep -x postgres); do sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }'; done | awk '{ t += $1 } END { print t + 0 }')
+    local reaped; reaped=$(sed 's/^.*) //' "/proc/$postmaster/stat" | awk '{ print $14 + $15 }')
+    calc "($live + $reaped) / $ticks"
+}
+# CPU seconds of the RabbitMQ server (its Erlang VM); shared like PostgreSQL.
+broker_cpu_seconds() { cpu_seconds $(pgrep -x beam.smp || true); }
+# CPU seconds the whole machine spent busy (every process, every core).
+machine_busy() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat; }
 # The PostgreSQL backends serving the stack's database right now (the connection pools keep them open).
 pg_backends() { psql_q "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"; }
 # Wait until the batch is terminal; prints "<status> <seconds waited>".

@@ -10,6 +10,8 @@ import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.Outcome;
+import dev.sluice.db.operations.QueueStats;
+import dev.sluice.db.operations.QueueStatsRepository;
 import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.testsupport.TestInfrastructure;
 import java.time.Duration;
@@ -86,6 +88,9 @@ class BatchJobCountsIT {
     /** An index a JSON plan reads. */
     private static final Pattern INDEX_NAME = Pattern.compile("\"Index Name\": \"([^\"]+)\"");
 
+    /** An index condition that looks jobs up by a batch's id (a null batch id, single jobs, is not one). */
+    private static final Pattern BATCH_ID_LOOKUP = Pattern.compile("\"Index Cond\": \"[^\"]*batch_id = ");
+
     /** A sequential scan of {@code jobs} in a JSON plan. */
     private static final Pattern JOBS_SEQ_SCAN =
             Pattern.compile("\"Node Type\": \"Seq Scan\",[^{}]*\"Relation Name\": \"jobs\"");
@@ -112,6 +117,9 @@ class BatchJobCountsIT {
 
     @Autowired
     BatchPollRepository polls;
+
+    @Autowired
+    QueueStatsRepository queueStats;
 
     @Autowired
     JdbcClient jdbc;
@@ -305,15 +313,19 @@ class BatchJobCountsIT {
         String smallPlan = pollPlan(small);
         String largePlan = pollPlan(large);
 
-        // Jobs are read only for the single jobs ahead, on a partial index of unfinished single jobs (V19 or V21):
-        // never the batch's.
+        // Jobs are read only for the single jobs ahead, on a partial index of unfinished jobs (V19, V21 or V29, the
+        // last looked up by a null batch id): never the batch's.
         for (String plan : List.of(smallPlan, largePlan)) {
             assertThat(plan).contains("batch_job_counts");
             assertThat(JOBS_SEQ_SCAN.matcher(plan).find()).as(plan).isFalse();
             assertThat(INDEX_NAME.matcher(plan).results().map(index -> index.group(1)))
                     .filteredOn(index -> index.startsWith("jobs"))
                     .isNotEmpty()
-                    .isSubsetOf("jobs_single_unfinished_ix", "jobs_tenant_single_unfinished_ix");
+                    .isSubsetOf(
+                            "jobs_single_unfinished_ix",
+                            "jobs_tenant_single_unfinished_ix",
+                            "jobs_batch_unfinished_ix");
+            assertThat(BATCH_ID_LOOKUP.matcher(plan).find()).as(plan).isFalse();
         }
         assertThat(cost(largePlan)).isLessThanOrEqualTo(cost(smallPlan) * 2);
         PolledBatch polled = polls.find(tenantId, large).orElseThrow();
@@ -321,6 +333,74 @@ class BatchJobCountsIT {
         // Both batches were created at the same instant with the same priority: each goes with the other.
         assertThat(polled.ahead()).isEqualTo(Map.of(model, 50_000L + 10));
         assertThat(polls.find("another-tenant", large)).isEmpty();
+    }
+
+    @Test
+    void theQueueStatsAreARecountOfTheWaitingAndRunningJobsOfEachModel() {
+        String model = "stats-" + Ids.random(6);
+        String other = "stats-" + Ids.random(6);
+        knowModels(model, other);
+        Instant expires = Instant.now().plus(Duration.ofDays(1));
+        String first = batch(6, expires, 0, NOW, model, other);
+        String second = batch(3, expires, 0, NOW.plusSeconds(60), model);
+        List<String> firstIds = jobIds(first);
+        jobs.claim(firstIds.get(0), "t0", LEASE).orElseThrow();
+        ClaimedJob finished = jobs.claim(firstIds.get(2), "t2", LEASE).orElseThrow();
+        jobs.markSucceeded(finished.id(), "t2", new Outcome(200, "{}", null, null, 1, 1, 2, 5), NOW);
+        jobs.claim(firstIds.get(1), "t1", LEASE).orElseThrow();
+        jobRepository.insertAll(List.of(single(model, 0), single(model, 9)), NOW.plusSeconds(30));
+        String runningSingle = Ids.job();
+        jobRepository.insertAll(
+                List.of(new NewJob(
+                        runningSingle, tenantId, null, null, null, "/v1/chat/completions", model, "{}", 0, null)),
+                NOW.minusSeconds(10));
+        jobs.claim(runningSingle, "ts", LEASE).orElseThrow();
+        // An older batch whose jobs all finished is neither waiting nor running, nor the oldest waiting.
+        String done = batch(2, expires, 0, NOW.minusSeconds(600), model);
+        for (String id : jobIds(done)) {
+            jobs.claim(id, "d" + id, LEASE).orElseThrow();
+            jobs.markSucceeded(id, "d" + id, new Outcome(200, "{}", null, null, 1, 1, 2, 5), NOW);
+        }
+
+        Map<String, QueueStats> stats = queueStats.perModel(NOW.minusSeconds(3600), NOW.minusSeconds(60)).stream()
+                .collect(Collectors.toMap(QueueStats::model, row -> row));
+        for (String name : List.of(model, other)) {
+            QueueStats row = stats.get(name);
+            assertThat(row.waiting()).as(name).isEqualTo(countJobs(name, "queued"));
+            assertThat(row.running()).as(name).isEqualTo(countJobs(name, "running"));
+        }
+        // model: line 5 of the first batch (line 1 runs, line 3 succeeded), the second batch, two single jobs.
+        assertThat(stats.get(model).waiting()).isEqualTo(1 + 3 + 2);
+        assertThat(stats.get(model).running()).isEqualTo(2);
+        // The oldest waiting job is the first batch's (as old as its batch); the single job before it is running.
+        assertThat(stats.get(model).oldestWaitingSince()).isEqualTo(NOW);
+        assertThat(stats.get(other).waiting()).isEqualTo(2);
+        assertThat(stats.get(other).running()).isEqualTo(1);
+    }
+
+    @Test
+    void theQueueStatsReadNoJobOfABatchAndCostTheSameAtTenAndAtFiftyThousandJobs() {
+        String model = "stats-" + Ids.random(6);
+        knowModels(model);
+        Instant expires = Instant.now().plus(Duration.ofDays(1));
+        batch(10, expires, model);
+        jdbc.sql("ANALYZE").update();
+        String small = statsPlan();
+        batch(50_000, expires, model);
+        jdbc.sql("ANALYZE").update();
+        String large = statsPlan();
+
+        for (String plan : List.of(small, large)) {
+            assertThat(plan).contains("batch_job_counts");
+            assertThat(JOBS_SEQ_SCAN.matcher(plan).find()).as(plan).isFalse();
+            assertThat(BATCH_ID_LOOKUP.matcher(plan).find()).as(plan).isFalse();
+        }
+        assertThat(cost(large)).isLessThanOrEqualTo(cost(small) * 2);
+        QueueStats row = queueStats.perModel(NOW.minusSeconds(3600), NOW.minusSeconds(60)).stream()
+                .filter(stats -> stats.model().equals(model))
+                .findFirst()
+                .orElseThrow();
+        assertThat(row.waiting()).isEqualTo(50_010);
     }
 
     @Test
@@ -371,6 +451,34 @@ class BatchJobCountsIT {
                 .list()
                 .stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private void knowModels(String... models) {
+        for (String model : models) {
+            jdbc.sql("INSERT INTO models (model, first_seen_at) VALUES (:model, :now)")
+                    .param("model", model)
+                    .param("now", Timestamps.bind(NOW))
+                    .update();
+        }
+    }
+
+    private long countJobs(String model, String status) {
+        return jdbc.sql("SELECT count(*) FROM jobs WHERE model = :model AND status = :status")
+                .param("model", model)
+                .param("status", status)
+                .query(Long.class)
+                .single();
+    }
+
+    /** The plan of exactly the statement {@link QueueStatsRepository#perModel} runs. */
+    private String statsPlan() {
+        return String.join(
+                "\n",
+                jdbc.sql("EXPLAIN (FORMAT JSON) " + QueueStatsRepository.PER_MODEL)
+                        .param("eventsSince", Timestamps.bind(NOW.minusSeconds(3600)))
+                        .param("aliveSince", Timestamps.bind(NOW.minusSeconds(60)))
+                        .query(String.class)
+                        .list());
     }
 
     private NewJob single(String model, int priority) {
