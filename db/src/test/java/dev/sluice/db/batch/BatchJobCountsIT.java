@@ -85,6 +85,11 @@ class BatchJobCountsIT {
 
     private static final Pattern TOTAL_COST = Pattern.compile("\"Total Cost\": ([0-9.]+)");
 
+    /** The first (the top node's) buffer counts of an analysed JSON plan. */
+    private static final Pattern SHARED_HIT_BLOCKS = Pattern.compile("\"Shared Hit Blocks\": ([0-9]+)");
+
+    private static final Pattern SHARED_READ_BLOCKS = Pattern.compile("\"Shared Read Blocks\": ([0-9]+)");
+
     /** An index a JSON plan reads. */
     private static final Pattern INDEX_NAME = Pattern.compile("\"Index Name\": \"([^\"]+)\"");
 
@@ -395,7 +400,9 @@ class BatchJobCountsIT {
             assertThat(JOBS_SEQ_SCAN.matcher(plan).find()).as(plan).isFalse();
             assertThat(BATCH_ID_LOOKUP.matcher(plan).find()).as(plan).isFalse();
         }
-        assertThat(cost(large)).isLessThanOrEqualTo(cost(small) * 2);
+        // The buffers the statement touched, not the planner's estimate: a lookup of the single jobs on an index that
+        // also holds the batch's unfinished jobs is estimated dearer as that index grows, but reads none of them.
+        assertThat(buffers(large)).as(large).isLessThanOrEqualTo(buffers(small) * 2 + 10);
         QueueStats row = queueStats.perModel(NOW.minusSeconds(3600), NOW.minusSeconds(60)).stream()
                 .filter(stats -> stats.model().equals(model))
                 .findFirst()
@@ -470,11 +477,11 @@ class BatchJobCountsIT {
                 .single();
     }
 
-    /** The plan of exactly the statement {@link QueueStatsRepository#perModel} runs. */
+    /** The plan of exactly the statement {@link QueueStatsRepository#perModel} runs, run once, with its buffers. */
     private String statsPlan() {
         return String.join(
                 "\n",
-                jdbc.sql("EXPLAIN (FORMAT JSON) " + QueueStatsRepository.PER_MODEL)
+                jdbc.sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + QueueStatsRepository.PER_MODEL)
                         .param("eventsSince", Timestamps.bind(NOW.minusSeconds(3600)))
                         .param("aliveSince", Timestamps.bind(NOW.minusSeconds(60)))
                         .query(String.class)
@@ -504,6 +511,14 @@ class BatchJobCountsIT {
                         .param("tenantId", tenantId)
                         .query(String.class)
                         .list());
+    }
+
+    /** The buffers the whole statement of an analysed JSON plan touched: its top node's hits and reads. */
+    private static long buffers(String plan) {
+        Matcher hits = SHARED_HIT_BLOCKS.matcher(plan);
+        Matcher reads = SHARED_READ_BLOCKS.matcher(plan);
+        assertThat(hits.find() && reads.find()).as("buffer counts in %s", plan).isTrue();
+        return Long.parseLong(hits.group(1)) + Long.parseLong(reads.group(1));
     }
 
     private static double cost(String plan) {
