@@ -64,7 +64,7 @@ SIM=http://localhost:$SIMULATOR_PORT
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "pacing-table: $*"; exit 2; }
-now() { date +%s.%N; }
+now() { printf '%s\n' "$EPOCHREALTIME"; }   # no process started: the poll loop below runs it every 100 ms
 calc() { awk "BEGIN { printf \"%s\", ($1) }" </dev/null; }   # calc "<awk expression>" (parenthesised: a bare > would redirect)
 
 command -v jq >/dev/null || die "needs jq"
@@ -214,13 +214,17 @@ reset_sim() { curl_json -X POST "$SIM/__reset" >/dev/null; }
 # "<429s> <max over models of max_in_any_window>"
 sim_stats() { curl_json "$SIM/__stats" | jq -r '"\(.totals.rate_limited) \([.models[]? | .max_in_any_window // 0] | max // 0)"'; }
 
-# Diagnostic (stderr only), from the jobs table: when the batch's jobs were first claimed and last finished.
+# Diagnostic (stderr only), from the jobs table: when the batch's jobs were first claimed and last finished, and the
+# two ends of the wall that lie outside the batch: from sending the POST (epoch $2) to created_at, and from completed_at
+# to the poll that saw it (epoch $3).
 job_times() {
     psql -h localhost -U "$PGUSER" -d "$DB" -tA -F ' ' -c "SELECT
+        'POST sent to created_at ' || round((extract(epoch FROM b.created_at) - $2)::numeric, 3) || ' s;',
         'first claim +' || round(extract(epoch FROM min(j.started_at) - b.created_at)::numeric, 2) || ' s,',
         'last claim +' || round(extract(epoch FROM max(j.started_at) - b.created_at)::numeric, 2) || ' s,',
         'last finished +' || round(extract(epoch FROM max(j.completed_at) - b.created_at)::numeric, 2) || ' s,',
-        'batch completed +' || round(extract(epoch FROM b.completed_at - b.created_at)::numeric, 2) || ' s'
+        'batch completed +' || round(extract(epoch FROM b.completed_at - b.created_at)::numeric, 2) || ' s;',
+        'seen by the poll ' || round(($3 - extract(epoch FROM b.completed_at))::numeric, 3) || ' s later'
         FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE b.id = '$1' GROUP BY b.created_at, b.completed_at" \
         2>/dev/null || echo "(no job times)"
 }
@@ -236,23 +240,26 @@ batch_body() {
     }' >"$1"
 }
 
-# run_batch <body file> <timeout s>: prints "<status> <total> <completed> <failed> <wall s> <batch id>"
+# run_batch <body file> <timeout s>: prints "<status> <total> <completed> <failed> <wall s> <batch id> <POST sent, epoch s>
+# <status seen, epoch s>"
 run_batch() {
     local body=$1 timeout=$2 t0 id b status
     t0=$(now)
     id=$(curl_json -X POST "$API/v1/batches" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
         --data-binary "@$body" | jq -r .id)
     log "    POST /v1/batches answered in $(calc "sprintf(\"%.3f\", $(now) - $t0)") s"
+    # A client polling every 100 ms: each pass starts only curl and the sleep (no jq, date or awk), so that the wall
+    # holds as little of the bench's own work as can be.
+    local deadline_us=$(( ${t0/./} + ${timeout%.*} * 1000000 ))
     while :; do
         b=$(curl_json "$API/v1/batches/$id" -H "Authorization: Bearer $KEY")
-        status=$(jq -r .status <<<"$b")
-        case $status in completed | failed | expired | cancelled) break ;; esac
-        if (($(calc "$(now) - $t0 > $timeout"))); then status=timeout; break; fi
+        [[ $b =~ \"status\":\"(completed|failed|expired|cancelled)\" ]] && { status=${BASH_REMATCH[1]}; break; }
+        if (( ${EPOCHREALTIME/./} > deadline_us )); then status=timeout; break; fi
         sleep 0.1
     done
     local t1; t1=$(now)
-    jq -r --arg s "$status" --arg w "$(calc "$t1 - $t0")" \
-        '"\($s) \(.request_counts.total) \(.request_counts.completed) \(.request_counts.failed) \($w) \(.id)"' <<<"$b"
+    jq -r --arg s "$status" --arg w "$(calc "$t1 - $t0")" --arg t0 "$t0" --arg t1 "$t1" \
+        '"\($s) \(.request_counts.total) \(.request_counts.completed) \(.request_counts.failed) \($w) \(.id) \($t0) \($t1)"' <<<"$b"
 }
 
 log "warm-up: one request per model through Sluice (JIT, connections, each worker discovering the 5 models)"
@@ -327,7 +334,7 @@ for spec in "${row_specs[@]}"; do
     wait_s=$(calc "$last_sluice_end + $LIMIT_W + 1 - $(now)")
     (($(calc "$wait_s > 0"))) && sleep "$wait_s"
     reset_sim
-    read -r s_status _ s_ok s_failed s_wall s_id < <(run_batch "$SCRATCH/row.json" "$(calc "15 + 3 * $id_s")") || true
+    read -r s_status _ s_ok s_failed s_wall s_id s_t0 s_t1 < <(run_batch "$SCRATCH/row.json" "$(calc "15 + 3 * $id_s")") || true
     [[ -n ${s_status:-} ]] || die "row $label: submitting or polling the batch failed (see $LOGS)"
     last_sluice_end=$(now)
     read -r s_429 s_max < <(sim_stats) || die "reading the simulator's /__stats failed"
@@ -337,7 +344,7 @@ for spec in "${row_specs[@]}"; do
     row_line "$label" sluice "$total" "$s_ok" "$s_429" "$s_max" "$s_wall" "$s_first_txt" "$s_over_txt" "$id_s" "$p_wall"
     sluice_total=$((sluice_total + total)) sluice_ok=$((sluice_ok + s_ok)) sluice_429=$((sluice_429 + s_429))
     log "row $label: sluice  $s_status, $s_ok/$total ok, $s_failed failed, $s_429 429s, max/window $s_max, ${s_wall}s (ideal ${id_s}s, perfect ${p_wall}s), first claim ${s_first:-?}s, overhead/window ${s_over:-?}s"
-    log "    from the batch's created_at: $(job_times "$s_id")"
+    log "    from the batch's created_at: $(job_times "$s_id" "$s_t0" "$s_t1")"
     ((s_ok == total)) || lost=1
     if [[ $s_status != completed ]]; then
         timed_out=1

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,29 @@ public final class Listener {
 
         /** The connection stopped listening (it failed, or the listener stops): announcements are missed now. */
         default void deaf() {}
+
+        /**
+         * An ear on one channel that calls {@code listening} each time the connection listens and {@code heard} with
+         * each notification's payload.
+         */
+        static Ear on(String channel, Runnable listening, Consumer<String> heard) {
+            return new Ear() {
+                @Override
+                public List<String> channels() {
+                    return List.of(channel);
+                }
+
+                @Override
+                public void listening() {
+                    listening.run();
+                }
+
+                @Override
+                public void heard(String channel, String payload) {
+                    heard.accept(payload);
+                }
+            };
+        }
     }
 
     /** One listening session on one connection ({@link Listening#listen}); returns or throws when it ends. */

@@ -2,6 +2,7 @@ package dev.sluice.api.batch;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.api.job.JobService;
+import dev.sluice.db.batch.BatchStatusChanged;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -28,8 +29,10 @@ import org.springframework.stereotype.Component;
  * lengthen the polls; only the first poll after a quiet spell of more than twice the staleness waits for its read.
  *
  * <p>A change this replica makes to the batch {@link #forget}s its reads, so the client that made it sees it in its
- * next poll; a change made elsewhere (a worker finishing jobs, a cancel on another replica) shows within twice the
- * staleness plus one read. Each read counts in {@code sluice_batch_poll_reads_total}.
+ * next poll; so does a change of the batch's status made anywhere, once PostgreSQL announces it
+ * ({@link BatchStatusChanges}): a batch that completed reads completed at the next poll. Other changes made elsewhere
+ * (jobs finishing, which move the counts) show within twice the staleness plus one read. Each read counts in
+ * {@code sluice_batch_poll_reads_total}.
  */
 @Component
 class BatchPolls {
@@ -109,6 +112,12 @@ class BatchPolls {
     @EventListener
     void on(JobService.BatchJobCancelled cancelled) {
         forget(cancelled.tenantId(), cancelled.batchId());
+    }
+
+    /** Drops every read of a batch whose status changed anywhere: the next poll reads it again and waits for that. */
+    @EventListener
+    void on(BatchStatusChanged changed) {
+        reads.keySet().removeIf(key -> changed.concerns(key.batchId()));
     }
 
     private void readNow(Key key, Read mine, Supplier<Optional<BatchView>> read) {

@@ -3,19 +3,21 @@ package dev.sluice.api.webhook;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One batch's open event streams and the newest event read for them. Only {@link BatchFeeds} touches it, always
- * inside its map's per-batch compute, so the streams, the newest event and the feed's removal change together.
+ * inside its map's per-batch compute, so the streams, the newest event and the feed's removal change together; only
+ * {@link #wake} and {@link #stop}, which just signal its poller, are called from anywhere.
  */
 final class BatchFeed {
 
     private final String tenantId;
     private final String batchId;
     private final Set<BatchSubscription> subscriptions = new HashSet<>();
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Semaphore signals = new Semaphore(0);
+    private volatile boolean stopped;
     private BatchEvent latest;
 
     BatchFeed(String tenantId, String batchId) {
@@ -58,13 +60,23 @@ final class BatchFeed {
         subscriptions.forEach(BatchSubscription::end);
     }
 
-    /** Stops the poller at its next wait. */
+    /** Stops the poller at its next wait, or ends its wait now. */
     void stop() {
-        stopped.countDown();
+        stopped = true;
+        signals.release();
     }
 
-    /** Waits one poll interval; true once the feed has been stopped. */
+    /** Ends the poller's wait now: the batch changed, read it. */
+    void wake() {
+        signals.release();
+    }
+
+    /** Waits one poll interval or until woken or stopped; true once the feed has been stopped. */
     boolean awaitStop(Duration interval) throws InterruptedException {
-        return stopped.await(interval.toNanos(), TimeUnit.NANOSECONDS);
+        if (!stopped && signals.tryAcquire(interval.toNanos(), TimeUnit.NANOSECONDS)) {
+            // One read answers every signal given so far.
+            signals.drainPermits();
+        }
+        return stopped;
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.api.webhook;
 import dev.sluice.api.ApiProperties;
 import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.batch.BatchRow;
+import dev.sluice.db.batch.BatchStatusChanged;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +21,8 @@ import org.springframework.stereotype.Component;
  * The readers behind {@code GET /v1/batches/{id}/events}: one poller per batch with open streams, however many
  * there are. Each poll reads the batch once ({@code sluice_events_polls_total}) and hands a changed event to all
  * its streams; the poller starts with the batch's first stream and stops with its last, or once the batch is
- * settled. A poller is a virtual thread that idles between polls; a failed read is retried at the next poll.
+ * settled. A poller is a virtual thread that idles between polls; a failed read is retried at the next poll. A change
+ * of the batch's status, announced by PostgreSQL ({@link BatchStatusChanged}), has its poller read it at once.
  */
 @Component
 class BatchFeeds {
@@ -72,6 +74,16 @@ class BatchFeeds {
             }
             feed.stop();
             return null;
+        });
+    }
+
+    /** Has the pollers of batches whose status changed read them now rather than at their next interval. */
+    @EventListener
+    void on(BatchStatusChanged changed) {
+        feeds.forEach((batchId, feed) -> {
+            if (changed.concerns(batchId)) {
+                feed.wake();
+            }
         });
     }
 

@@ -29,22 +29,7 @@ public class KeyNotifications {
      * listens (a change made before was not heard) and {@code changed} at each change heard.
      */
     public Listener listener(String name, Runnable listening, Runnable changed) {
-        Listener.Ear ear = new Listener.Ear() {
-            @Override
-            public List<String> channels() {
-                return List.of(CHANNEL);
-            }
-
-            @Override
-            public void listening() {
-                listening.run();
-            }
-
-            @Override
-            public void heard(String channel, String payload) {
-                changed.run();
-            }
-        };
+        Listener.Ear ear = Listener.Ear.on(CHANNEL, listening, payload -> changed.run());
         return new Listener(
                 name,
                 (channels, running, pollMillis, listens, heard) ->
