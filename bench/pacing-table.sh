@@ -19,7 +19,7 @@
 #
 # Per row it prints: wall, and two ratios: ideal / wall (the zero-margin ideal below) and perfect / wall (the
 # perfect pacer's wall in the same row); for Sluice, the time from the batch's acceptance (batches.created_at) to
-# its first job's claim (jobs.started_at: the provider call follows on the same thread, after the claim's commit),
+# the provider's first arrival of the row (the simulator's first_arrival_at, on the same machine's clock),
 # and the overhead per window: the mean over models and i of (completion of job i+15 - completion of job i) - W, in
 # completion order per model, i.e. what each window step costs beyond W (the perfect pacer's is its margin).
 #
@@ -211,8 +211,11 @@ KEY=$(curl_json -X POST "$API/admin/api-keys" -H "Authorization: Bearer $ADMIN_K
 # --- measurements ---------------------------------------------------------------------------------------------
 ideal() { calc "int(($1 - 1) / $LIMIT_N) * $LIMIT_W + $MEAN_LATENCY"; }   # ideal <requests per model>
 reset_sim() { curl_json -X POST "$SIM/__reset" >/dev/null; }
-# "<429s> <max over models of max_in_any_window>"
-sim_stats() { curl_json "$SIM/__stats" | jq -r '"\(.totals.rate_limited) \([.models[]? | .max_in_any_window // 0] | max // 0)"'; }
+# "<429s> <max over models of max_in_any_window> <first arrivals, comma-separated ISO-8601>"
+sim_stats() {
+    curl_json "$SIM/__stats" | jq -r '"\(.totals.rate_limited) \([.models[]? | .max_in_any_window // 0] | max // 0) \(
+        [.models[]? | .first_arrival_at // empty] | if length == 0 then "-" else join(",") end)"'
+}
 
 # Diagnostic (stderr only), from the jobs table: when the batch's jobs were first claimed and last finished, and the
 # two ends of the wall that lie outside the batch: from sending the POST (epoch $2) to created_at, and from completed_at
@@ -274,15 +277,19 @@ TABLE=()
 sluice_total=0 sluice_ok=0 sluice_429=0 direct_total=0 direct_ok=0 direct_429=0 perfect_total=0 perfect_ok=0 perfect_429=0
 worst60=1 have60=0 lost=0 timed_out=0
 
-# Sluice's side of a row from the jobs table: "<first claim s after created_at> <overhead per window s>". The
-# overhead is read from the completion times (send + the provider's latency, whose 0..300 ms jitter averages out over
-# the window's pairs): since jobs are claimed before their slots open (grants in advance), claims no longer mark sends.
+# Sluice's side of a row: "<first call s after created_at> <overhead per window s>". The first call is the provider's
+# first arrival of the row (the simulator's first_arrival_at, $2: comma-separated, one per model, or -; the simulator
+# and PostgreSQL read the same machine's clock). The overhead is read from the completion times (send + the provider's
+# latency, whose 0..300 ms jitter averages out over the window's pairs): since jobs are claimed before their slots
+# open (grants in advance), claims do not mark sends.
 sluice_times() {
+    local arrivals="NULL"
+    [[ ${2:--} != - ]] && arrivals="(SELECT min(t) FROM unnest(CAST(string_to_array('$2', ',') AS timestamptz[])) AS t)"
     psql -h localhost -U "$PGUSER" -d "$DB" -tA -F ' ' -c "WITH j AS (
             SELECT model, started_at, completed_at,
                    lead(completed_at, $LIMIT_N) OVER (PARTITION BY model ORDER BY completed_at) AS later
             FROM jobs WHERE batch_id = '$1')
-        SELECT round(extract(epoch FROM (SELECT min(started_at) FROM j) - b.created_at)::numeric, 3),
+        SELECT coalesce(round(extract(epoch FROM $arrivals - b.created_at)::numeric, 3)::text, '-'),
                coalesce(round((avg(extract(epoch FROM j.later - j.completed_at)) - $LIMIT_W)::numeric, 3)::text, '-')
         FROM batches b LEFT JOIN j ON j.later IS NOT NULL WHERE b.id = '$1' GROUP BY b.created_at" ||
         echo "- -"
@@ -313,7 +320,7 @@ for spec in "${row_specs[@]}"; do
     reset_sim
     read -r d_ok d_429c _ d_wall _ < <("$JAVA" -cp "$SCRATCH/classes" PacingDirect "$SIM" sk-direct "$n" "$models_csv") || true
     [[ -n ${d_wall:-} ]] || die "row $label: the direct burst failed"
-    read -r d_429 d_max < <(sim_stats) || die "reading the simulator's /__stats failed"
+    read -r d_429 d_max _ < <(sim_stats) || die "reading the simulator's /__stats failed"
     row_line "$label" direct "$total" "$d_ok" "$d_429" "$d_max" "$d_wall" "-" "-" "$id_s" ""
     direct_total=$((direct_total + total)) direct_ok=$((direct_ok + d_ok)) direct_429=$((direct_429 + d_429))
     log "row $label: direct  $d_ok/$total ok, $d_429 429s (client saw $d_429c), max/window $d_max, ${d_wall}s"
@@ -323,7 +330,7 @@ for spec in "${row_specs[@]}"; do
     read -r p_ok _ _ p_wall p_over < <("$JAVA" -cp "$SCRATCH/classes" PacingDirect "$SIM" sk-perfect "$n" "$models_csv" \
         paced "$LIMIT_N" "$((LIMIT_W * 1000))" "$PERFECT_MARGIN_MS") || true
     [[ -n ${p_wall:-} ]] || die "row $label: the perfect pacer failed"
-    read -r p_429 p_max < <(sim_stats) || die "reading the simulator's /__stats failed"
+    read -r p_429 p_max _ < <(sim_stats) || die "reading the simulator's /__stats failed"
     p_over_txt="-"; ((n > LIMIT_N)) && p_over_txt="$(calc "sprintf(\"%.0f\", 1000 * $p_over)") ms"
     row_line "$label" "perfect ${PERFECT_MARGIN_MS} ms" "$total" "$p_ok" "$p_429" "$p_max" "$p_wall" "0 ms" "$p_over_txt" "$id_s" "$p_wall"
     perfect_total=$((perfect_total + total)) perfect_ok=$((perfect_ok + p_ok)) perfect_429=$((perfect_429 + p_429))
@@ -337,13 +344,13 @@ for spec in "${row_specs[@]}"; do
     read -r s_status _ s_ok s_failed s_wall s_id s_t0 s_t1 < <(run_batch "$SCRATCH/row.json" "$(calc "15 + 3 * $id_s")") || true
     [[ -n ${s_status:-} ]] || die "row $label: submitting or polling the batch failed (see $LOGS)"
     last_sluice_end=$(now)
-    read -r s_429 s_max < <(sim_stats) || die "reading the simulator's /__stats failed"
-    read -r s_first s_over < <(sluice_times "$s_id")
+    read -r s_429 s_max s_arrivals < <(sim_stats) || die "reading the simulator's /__stats failed"
+    read -r s_first s_over < <(sluice_times "$s_id" "$s_arrivals")
     s_first_txt="-"; [[ ${s_first:--} != - ]] && s_first_txt="$(calc "sprintf(\"%.0f\", 1000 * $s_first)") ms"
     s_over_txt="-"; [[ ${s_over:--} != - ]] && s_over_txt="$(calc "sprintf(\"%.0f\", 1000 * $s_over)") ms"
     row_line "$label" sluice "$total" "$s_ok" "$s_429" "$s_max" "$s_wall" "$s_first_txt" "$s_over_txt" "$id_s" "$p_wall"
     sluice_total=$((sluice_total + total)) sluice_ok=$((sluice_ok + s_ok)) sluice_429=$((sluice_429 + s_429))
-    log "row $label: sluice  $s_status, $s_ok/$total ok, $s_failed failed, $s_429 429s, max/window $s_max, ${s_wall}s (ideal ${id_s}s, perfect ${p_wall}s), first claim ${s_first:-?}s, overhead/window ${s_over:-?}s"
+    log "row $label: sluice  $s_status, $s_ok/$total ok, $s_failed failed, $s_429 429s, max/window $s_max, ${s_wall}s (ideal ${id_s}s, perfect ${p_wall}s), first call ${s_first:-?}s, overhead/window ${s_over:-?}s"
     log "    from the batch's created_at: $(job_times "$s_id" "$s_t0" "$s_t1")"
     ((s_ok == total)) || lost=1
     if [[ $s_status != completed ]]; then
@@ -373,7 +380,7 @@ cat <<EOF
 
 ideal = L if n <= $LIMIT_N, else floor((n-1)/$LIMIT_N)*$LIMIT_W s + L, L = $MEAN_LATENCY s (n per model; K-model rows have the ideal of one model's share): the zero-margin ideal.
 perfect = the in-memory pacer at W + $PERFECT_MARGIN_MS ms, measured in the same row; perfect/wall is the target ratio (>= 0.97).
-accept to first call: batches.created_at to the first jobs.started_at (the claim; the call follows it at once).
+accept to first call: batches.created_at to the provider's first arrival of the row (the simulator's first_arrival_at).
 overhead per window: mean over models and i of (send i+$LIMIT_N - send i) - $LIMIT_W s (Sluice: completion times); only rows over $LIMIT_N per model.
 max in any window: the simulator's max_in_any_window, max over models (<= $LIMIT_N means the limit held).
 ratios only where every request succeeded; direct wall = until the last answer, 429s included.

@@ -2,7 +2,10 @@
 // keep-alive connection each, JDK HttpClient, HTTP/1.1) until DURATION seconds have passed or, with a stop file,
 // until that file exists; then prints "<requests/s> <p50 ms> <p99 ms> <errors> <requests>" on one line. With
 // PACE_MS set (environment), each poller waits that long after each answer before its next poll (paced rather
-// than back to back: a client polling every PACE_MS ms, as a real one would).
+// than back to back: a client polling every PACE_MS ms, as a real one would). For the first WARMUP_S (environment,
+// 2) seconds the pollers poll without counting: this JVM's own warm-up (its JIT compiling the HTTP client, its first
+// GC pauses on the shared cores) is the client's, not the answer's, and a perfect client would have none. The
+// DURATION seconds are counted after it.
 //
 //   java bench/poll-bench.java <url> <key> <pollers> <seconds> [stop file]
 //   PACE_MS=100 java bench/poll-bench.java <url> <key> <pollers> <seconds> [stop file]
@@ -31,12 +34,13 @@ final class PollBench {
         URI url = URI.create(args[0]);
         String key = args[1];
         int pollers = Integer.parseInt(args[2]);
-        long deadline = System.nanoTime() + (long) (Double.parseDouble(args[3]) * 1e9);
+        long warmup = (long) (Double.parseDouble(System.getenv().getOrDefault("WARMUP_S", "2")) * 1e9);
+        long started = System.nanoTime() + warmup;
+        long deadline = started + (long) (Double.parseDouble(args[3]) * 1e9);
         Path stop = args.length > 4 ? Path.of(args[4]) : null;
         long pace = Long.parseLong(System.getenv().getOrDefault("PACE_MS", "0"));
         List<Double> times = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger errors = new AtomicInteger();
-        long started = System.nanoTime();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int p = 0; p < pollers; p++) {
                 threads.submit(() -> {
@@ -48,15 +52,20 @@ final class PollBench {
                     int n = 0;
                     while (System.nanoTime() < deadline && (stop == null || (n++ % 16 != 0 || !Files.exists(stop)))) {
                         long t = System.nanoTime();
+                        boolean counted = t >= started;
                         try {
                             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                             if (response.statusCode() == 200) {
-                                mine.add((System.nanoTime() - t) / 1e6);
-                            } else {
+                                if (counted) {
+                                    mine.add((System.nanoTime() - t) / 1e6);
+                                }
+                            } else if (counted) {
                                 errors.incrementAndGet();
                             }
                         } catch (Exception e) {
-                            errors.incrementAndGet();
+                            if (counted) {
+                                errors.incrementAndGet();
+                            }
                         }
                         if (pace > 0) {
                             Thread.sleep(pace);
@@ -67,7 +76,7 @@ final class PollBench {
                 });
             }
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
+        double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
         List<Double> sorted = new ArrayList<>(times);
         Collections.sort(sorted);
         System.out.printf(Locale.ROOT, "%.0f %.1f %.1f %d %d%n", sorted.size() / seconds, p(sorted, 50), p(sorted, 99),

@@ -9,6 +9,7 @@ import dev.sluice.simulator.stats.ModelStats;
 import dev.sluice.simulator.stats.SimulatorStats;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -47,6 +48,33 @@ class StatsIT {
             assertThat(stats.model(MODEL).inFlight()).isZero();
             assertThat(stats.model(MODEL).maxInAnyWindow()).isNull();
             assertThat(stats.totals().answered()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void theFirstArrivalIsStampedWithTheSimulatorsClockAndKept() {
+        SettableClock clock = new SettableClock(Instant.parse("2026-12-05T10:00:00.123456Z"));
+        try (Simulator sim = Simulator.start(SimulatorConfig.forTests().withLimit("none"), clock)) {
+            SimulatorClient client = new SimulatorClient(sim);
+            assertThat(sim.stats().model(MODEL).firstArrivalAt()).isNull();
+            client.chat(KEY, MODEL);
+            clock.advance(Duration.ofSeconds(3));
+            client.chat(KEY, MODEL);
+
+            assertThat(sim.stats().model(MODEL).firstArrivalAt())
+                    .isEqualTo(Instant.parse("2026-12-05T10:00:00.123456Z"));
+            JsonNode stats = SimulatorClient.json(client.get("/__stats", null));
+            assertThat(Instant.parse(stats.get("models")
+                            .get(MODEL)
+                            .get("first_arrival_at")
+                            .stringValue()))
+                    .isEqualTo(Instant.parse("2026-12-05T10:00:00.123456Z"));
+            assertThat(Instant.parse(stats.get("keys")
+                            .get(KEY)
+                            .get(MODEL)
+                            .get("first_arrival_at")
+                            .stringValue()))
+                    .isEqualTo(Instant.parse("2026-12-05T10:00:00.123456Z"));
         }
     }
 

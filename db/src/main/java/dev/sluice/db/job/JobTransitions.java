@@ -46,7 +46,8 @@ public class JobTransitions {
      * Many claims in one statement, each as {@link #QUEUED_TO_RUNNING} makes it and under its own token ({@code :ids}
      * and {@code :tokens} pair up; the ids are distinct). The rows are locked in id order and a row another transaction
      * holds is skipped, not waited for, so two such statements never deadlock with each other or with a batch's
-     * cancel; the caller claims the skipped ones one by one.
+     * cancel; the caller claims the skipped ones one by one. It may run late in a longer transaction (a dispatcher's
+     * take, which granted the jobs first), so {@code started_at} is the statement's own time, not the transaction's.
      */
     private static final String QUEUED_TO_RUNNING_MANY = """
             WITH claimable AS (
@@ -57,7 +58,7 @@ public class JobTransitions {
             UPDATE jobs j
                SET status = 'running', attempts = j.attempts + 1, lease_owner = c.token,
                    lease_expires_at = now() + :leaseMillis * interval '1 millisecond',
-                   started_at = coalesce(j.started_at, now())
+                   started_at = coalesce(j.started_at, clock_timestamp())
               FROM claimable k
               JOIN unnest(CAST(:ids AS text[]), CAST(:tokens AS text[])) AS c (id, token) ON c.id = k.id
              WHERE j.id = k.id

@@ -1,7 +1,9 @@
 package dev.sluice.simulator.stats;
 
 import dev.sluice.simulator.limit.RateLimiter;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The live counters behind one {@link ModelStats}: lock-free except for the arrival timeline. */
@@ -20,10 +22,18 @@ final class Counters {
     final Timeline arrivals = new Timeline();
     final Timeline extraArrivals = new Timeline();
     final Timeline tokenCharges = new Timeline();
+    final AtomicReference<Instant> firstArrival = new AtomicReference<>();
 
     Counters() {
         for (int i = 0; i < errors.length; i++) {
             errors[i] = new LongAdder();
+        }
+    }
+
+    /** A request arrived at {@code at}: the first one's instant is kept. */
+    void arrived(Instant at) {
+        if (firstArrival.get() == null) {
+            firstArrival.compareAndSet(null, at);
         }
     }
 
@@ -82,6 +92,7 @@ final class Counters {
                 tokensCharged.sum(),
                 tokensUsed.sum(),
                 tokensAny,
-                tokensFixed);
+                tokensFixed,
+                firstArrival.get());
     }
 }

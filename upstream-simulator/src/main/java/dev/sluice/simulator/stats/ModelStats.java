@@ -1,5 +1,7 @@
 package dev.sluice.simulator.stats;
 
+import java.time.Instant;
+
 /**
  * What happened to the requests for one model (or one model under one API key) since the last reset.
  * Requests rejected before the model was known (401, bad JSON, unknown model) are only in {@link Totals}.
@@ -26,6 +28,8 @@ package dev.sluice.simulator.stats;
  *     interval (t - W, t] of the token window; null without a token budget. Counted when a request ends, so
  *     requests in flight are not in it yet
  * @param maxTokensInFixedWindow the same per epoch-aligned token window; null without a token budget
+ * @param firstArrivalAt when the first of these requests reached the limiter (the simulator's clock, microseconds);
+ *     null before any. What a client measures its first call's arrival by
  */
 public record ModelStats(
         long requests,
@@ -43,9 +47,10 @@ public record ModelStats(
         long tokensCharged,
         long tokensUsed,
         Long maxTokensInAnyWindow,
-        Long maxTokensInFixedWindow) {
+        Long maxTokensInFixedWindow,
+        Instant firstArrivalAt) {
 
     /** No requests at all. */
     public static final ModelStats EMPTY =
-            new ModelStats(0, 0, 0, 0, ErrorCounts.NONE, 0, 0, null, null, 0, 0, null, 0, 0, null, null);
+            new ModelStats(0, 0, 0, 0, ErrorCounts.NONE, 0, 0, null, null, 0, 0, null, 0, 0, null, null, null);
 }

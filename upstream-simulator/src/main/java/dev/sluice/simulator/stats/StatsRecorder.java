@@ -38,11 +38,13 @@ public final class StatsRecorder {
     /** A valid request for {@code model} under {@code apiKey} is now in flight. */
     public RequestTracker begin(String apiKey, String model) {
         Epoch e = epoch;
-        return new RequestTracker(
-                e.total,
-                e.models.computeIfAbsent(model, m -> new Counters()),
-                e.keys.computeIfAbsent(apiKey, k -> new ConcurrentHashMap<>())
-                        .computeIfAbsent(model, m -> new Counters()));
+        Counters byModel = e.models.computeIfAbsent(model, m -> new Counters());
+        Counters byKey = e.keys.computeIfAbsent(apiKey, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(model, m -> new Counters());
+        Instant now = clock.instant();
+        byModel.arrived(now);
+        byKey.arrived(now);
+        return new RequestTracker(e.total, byModel, byKey);
     }
 
     /** Answered 401. */

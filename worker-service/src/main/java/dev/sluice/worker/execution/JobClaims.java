@@ -87,6 +87,31 @@ class JobClaims {
     }
 
     /**
+     * Claims the jobs in the caller's transaction, in one statement, on the caller's thread: the dispatcher's take,
+     * which has just granted them, so that the claims commit with the grants. The answer is aligned with {@code
+     * jobIds}: the claim of each job taken here, and empty for one not taken — not queued and due, its row locked by
+     * another transaction right now, or named earlier in the list (a second message of the same job) — whose executor
+     * then claims it on its own, which waits for the lock and decides.
+     */
+    List<Optional<Claim>> claimNow(List<String> jobIds) {
+        Map<String, String> tokens = new LinkedHashMap<>();
+        for (String jobId : jobIds) {
+            tokens.computeIfAbsent(jobId, id -> worker + "/" + claimsMade.incrementAndGet());
+        }
+        Map<String, ClaimedJob> claimed = new HashMap<>();
+        for (ClaimedJob job :
+                jobs.claimMany(List.copyOf(tokens.keySet()), List.copyOf(tokens.values()), leaseDuration)) {
+            claimed.put(job.id(), job);
+        }
+        List<Optional<Claim>> answers = new ArrayList<>(jobIds.size());
+        for (String jobId : jobIds) {
+            ClaimedJob job = claimed.remove(jobId);
+            answers.add(job == null ? Optional.empty() : Optional.of(new Claim(job, tokens.get(jobId))));
+        }
+        return answers;
+    }
+
+    /**
      * One statement for a group of claims: the claimed job of each; null (undecided) for one the group statement did
      * not take, which its caller then claims on its own. A job asked for twice in one group (two messages of it) is
      * taken at most once, by the first. A group of one runs the single-job statement, which decides.

@@ -41,9 +41,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * when rung from idle, since the take counts the room itself), then, holding
  * the model's lanes, takes as many messages as there is room for, lane by lane in weighted fair share
  * ({@link #take}, {@link FairShare}), and grants them in one decision with the tokens each one's estimate reserves —
- * in advance, for the instant the room opens, when it is not open yet. Each job is then claimed at once and leaves at
- * that instant ({@link GlobalPacer#awaitSlot}), so a burst leaves together when its slots open rather than behind the
- * take and the claims. So which tenant's job goes is decided one lookahead (200 ms) before a slot opens at the
+ * in advance, for the instant the room opens, when it is not open yet, and claims the granted jobs in the same
+ * transaction ({@link JobExecutor#claimNow}). Each job's thread then starts with its claim and leaves at that instant
+ * ({@link GlobalPacer#awaitSlot}), so a burst leaves together when its slots open rather than behind the take and the
+ * claims. So which tenant's job goes is decided one lookahead (200 ms) before a slot opens at the
  * earliest, and no other worker takes messages for the same room,
  * and within a lane the broker's priority order decides which of the tenant's jobs. A message waits in this worker
  * only while its tokens do not fit yet (at most the slots of one opening). When every lane is empty the dispatcher
@@ -59,6 +60,7 @@ final class ModelDispatcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ModelDispatcher.class);
 
     private static final Duration PAUSED_POLL = Duration.ofMillis(500);
+
     private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
     /**
      * How often an idle dispatcher whose last jobs still run looks whether they have finished, to close its channel;
@@ -168,8 +170,8 @@ final class ModelDispatcher implements Runnable {
                     inFlight.release(permits - taken.held().size());
                     permits = 0;
                     grants = taken.grants();
-                    for (Grant grant : grants) {
-                        start(held.removeFirst(), grant);
+                    for (int i = 0; i < grants.size(); i++) {
+                        start(held.removeFirst(), grants.get(i), taken.claims().get(i));
                     }
                     grants = List.of();
                     if (held.isEmpty() && taken.dry()) {
@@ -182,7 +184,7 @@ final class ModelDispatcher implements Runnable {
                 grants = pacer.acquire(
                         model, held.stream().map(h -> h.job().tokens()).toList());
                 for (Grant grant : grants) {
-                    start(held.removeFirst(), grant);
+                    start(held.removeFirst(), grant, Optional.empty());
                 }
                 grants = List.of();
             } catch (InterruptedException e) {
@@ -224,14 +226,15 @@ final class ModelDispatcher implements Runnable {
      * model's lanes ({@link LaneRepository#lock}): as many as the pacer has room for now (at most {@code wanted}),
      * the lane with the lowest pass giving each next one while its pass advances, and a lane found empty (or whose
      * last message was taken) leaving;
-     * then the grants for as many of them, in order, as fit with their tokens. Another worker waits for the lock, so
-     * it sees the room these grants used. Malformed messages are dropped and do not count.
+     * then the grants for as many of them, in order, as fit with their tokens, and the claims of the granted jobs.
+     * Another worker waits for the lock, so it sees the room these grants used. Malformed messages are dropped and do
+     * not count.
      */
     private Taken take(int wanted) {
         Taken taken = transaction.execute(status -> {
             FairShare share = new FairShare(lanes.lock(model));
             if (share.next().isEmpty()) {
-                return new Taken(List.of(), List.of(), true);
+                return new Taken(List.of(), List.of(), List.of(), true);
             }
             int room = pacer.roomNow(model, wanted);
             List<Held> messages = new ArrayList<>(room);
@@ -263,16 +266,22 @@ final class ModelDispatcher implements Runnable {
             lanes.leave(model, emptied);
             List<Grant> grants = pacer.acquireNow(
                     model, messages.stream().map(h -> h.job().tokens()).toList());
-            return new Taken(messages, grants, share.next().isEmpty());
+            // The granted jobs are claimed before this commits, with their grants: each one's thread then starts with
+            // its claim and goes straight to its slot, rather than queueing for a claim of its own after the commit
+            // (a burst granted for now used to leave tens of milliseconds late, and be charged for it, that way).
+            List<Optional<JobExecutor.Claimed>> claims = executor.claimNow(
+                    messages.subList(0, grants.size()).stream().map(Held::job).toList());
+            return new Taken(messages, grants, claims, share.next().isEmpty());
         });
-        return taken == null ? new Taken(List.of(), List.of(), false) : taken;
+        return taken == null ? new Taken(List.of(), List.of(), List.of(), false) : taken;
     }
 
     /**
-     * What one {@link #take} got: the messages taken, in order, grants for the first of them, and whether every lane
-     * of the model has run dry.
+     * What one {@link #take} got: the messages taken, in order, grants for the first of them, the claims of those
+     * granted (empty where the job's executor is to claim it), and whether every lane of the model has run dry.
      */
-    private record Taken(List<Held> held, List<Grant> grants, boolean dry) {}
+    private record Taken(
+            List<Held> held, List<Grant> grants, List<Optional<JobExecutor.Claimed>> claims, boolean dry) {}
 
     /** The next message of the tenant's lane; empty when the lane's queue is empty or gone. */
     private Optional<GetResponse> get(String tenantId) {
@@ -368,12 +377,12 @@ final class ModelDispatcher implements Runnable {
         return inFlight.inUse();
     }
 
-    private void start(Held message, Grant grant) {
+    private void start(Held message, Grant grant, Optional<JobExecutor.Claimed> claimed) {
         started.incrementAndGet();
         jobs.submit(() -> {
             inFlight.enter();
             try {
-                if (executor.execute(message.job(), grant)) {
+                if (executor.execute(message.job(), grant, claimed)) {
                     ack(message.channel(), message.tag());
                 } else {
                     nack(message.channel(), message.tag());

@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -35,7 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The dispatcher is this test's own, on the real broker and database, with a channel that counts its gets; the
  * worker's own intake is stopped meanwhile so that no other dispatcher takes the message. And a dispatcher rung from
  * idle takes without reading the room first (the take counts it under the lanes' lock): rung while its model's window
- * is full, it takes nothing, waits for the room and then sends, within the limit.
+ * is full, it takes nothing, waits for the room and then sends, within the limit. And the jobs a take grants are
+ * claimed in the take's own transaction, so they are running when it commits.
  */
 class DispatcherTakeIT extends WorkerIntegrationTest {
 
@@ -72,6 +76,12 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
     @Autowired
     WorkerProperties properties;
 
+    @Autowired
+    PlatformTransactionManager transactionManager;
+
+    @Autowired
+    JdbcClient jdbc;
+
     private ModelDispatcher dispatcher;
 
     @AfterEach
@@ -88,18 +98,7 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
         intake.stop();
         SubmittedBatch batch = submissions.batch().chat(model, "the only one").submit();
         AtomicInteger gets = new AtomicInteger();
-        limits.refresh();
-        dispatcher = new ModelDispatcher(
-                model,
-                counting(connections, gets),
-                lanes,
-                transaction,
-                pacer,
-                limits,
-                executor,
-                sleeper,
-                slots.forModel(properties.pacing().maxConcurrency()));
-        dispatcher.start();
+        startDispatcher(model, counting(connections, gets), transaction);
 
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> job(batch, batch.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
@@ -133,6 +132,59 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
                 .isGreaterThan(Duration.ofMillis(1_500));
         assertThat(SIMULATOR.stats().model(model).maxInAnyWindow()).isLessThanOrEqualTo(1);
         assertThat(SIMULATOR.stats().model(model).rateLimited()).isZero();
+    }
+
+    @Test
+    void theTakeClaimsTheJobsItGrantsBeforeItCommits() {
+        String model = "anthropic/claude-3-5-sonnet";
+        intake.stop();
+        SubmittedBatch batch =
+                submissions.batch().chat(model, "one").chat(model, "two").submit();
+        // How many of the jobs each of the dispatcher's transactions set running itself, read in it just before it
+        // commits: a row this very transaction wrote carries its id.
+        AtomicInteger claimedInATake = new AtomicInteger();
+        TransactionTemplate observing = new TransactionTemplate(transactionManager) {
+            @Override
+            public <T> T execute(TransactionCallback<T> action) {
+                return super.execute(status -> {
+                    T result = action.doInTransaction(status);
+                    claimedInATake.addAndGet(jdbc.sql("""
+                                    SELECT count(*) FROM jobs
+                                     WHERE id = ANY(:ids) AND status = 'running'
+                                       AND xmin::text = (pg_current_xact_id_if_assigned()::text::bigint % 4294967296)::text
+                                    """)
+                            .param("ids", batch.jobIds().toArray(String[]::new))
+                            .query(Long.class)
+                            .single()
+                            .intValue());
+                    return result;
+                });
+            }
+        };
+        startDispatcher(model, connections, observing);
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        batch.jobIds().stream().allMatch(id -> job(batch, id).status() == JobStatus.SUCCEEDED));
+        // The takes that granted them claimed them too, before committing: no job thread claimed either.
+        assertThat(claimedInATake).hasValue(2);
+        assertThat(SIMULATOR.stats().model(model).requests()).isEqualTo(2);
+    }
+
+    /** Starts this test's own dispatcher of {@code model}, on {@code broker} and in {@code transactions}. */
+    private void startDispatcher(String model, ConnectionFactory broker, TransactionTemplate transactions) {
+        limits.refresh();
+        dispatcher = new ModelDispatcher(
+                model,
+                broker,
+                lanes,
+                transactions,
+                pacer,
+                limits,
+                executor,
+                sleeper,
+                slots.forModel(properties.pacing().maxConcurrency()));
+        dispatcher.start();
     }
 
     /** {@code factory}, whose channels count their {@code basicGet}s in {@code gets}. */
