@@ -152,9 +152,9 @@ public class JobExecutor {
      * granted them, so the claims commit with the grants and each job's thread starts with its claim in hand (it
      * used to claim on its own, one transaction more between a grant and its send). Aligned with {@code messages};
      * empty for a job not claimed here (not queued and due, its row locked elsewhere right now, or a second message of
-     * the same job), which {@link #execute(JobMessage, Grant, Optional)} claims on its own as before. A job claimed
-     * here whose executor never starts (the worker stops or dies first) is re-queued when its lease runs out, as
-     * after any crash.
+     * the same job), which {@link #execute(JobMessage, Grant, Optional)} claims on its own as before. A claim whose
+     * executor will not start goes back through {@link #handBack}; if the worker dies first, the job is re-queued when
+     * its lease runs out, as after any crash.
      */
     public List<Optional<Claimed>> claimNow(List<JobMessage> messages) {
         if (messages.isEmpty()) {
@@ -163,6 +163,26 @@ public class JobExecutor {
         return claims.claimNow(messages.stream().map(JobMessage::jobId).toList()).stream()
                 .map(claim -> claim.map(Claimed::new))
                 .toList();
+    }
+
+    /**
+     * Puts back the jobs claimed by {@link #claimNow} whose executors will not start (the dispatcher failed or is
+     * stopping before it handed them over): each goes back to {@code queued}, due at once and with its attempt refunded,
+     * for its message's redelivery. One the database does not take back now is re-queued when its lease runs out.
+     */
+    public void handBack(List<Optional<Claimed>> claimed) {
+        for (Optional<Claimed> one : claimed) {
+            one.ifPresent(c -> {
+                try {
+                    claims.putBack(c.claim(), Duration.ZERO, true);
+                } catch (RuntimeException e) {
+                    log.debug(
+                            "Could not hand back job {} ({}); it is re-queued when its lease runs out",
+                            c.claim().job().id(),
+                            e.toString());
+                }
+            });
+        }
     }
 
     /**

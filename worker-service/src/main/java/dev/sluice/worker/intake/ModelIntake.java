@@ -280,7 +280,8 @@ public class ModelIntake {
                 limits,
                 executor,
                 sleeper,
-                slots.forModel(maxInFlight));
+                slots.forModel(maxInFlight),
+                ModelDispatcher.BULK_FETCH);
         dispatcher.start();
         dispatchers.put(model, dispatcher);
         log.info(

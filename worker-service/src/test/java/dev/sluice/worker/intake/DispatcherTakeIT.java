@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Channel;
 import dev.sluice.common.JobStatus;
 import dev.sluice.common.Limit;
+import dev.sluice.db.job.JobRow;
 import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.worker.Submissions.SubmittedBatch;
@@ -20,6 +21,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * worker's own intake is stopped meanwhile so that no other dispatcher takes the message. And a dispatcher rung from
  * idle takes without reading the room first (the take counts it under the lanes' lock): rung while its model's window
  * is full, it takes nothing, waits for the room and then sends, within the limit. And the jobs a take grants are
- * claimed in the take's own transaction, so they are running when it commits.
+ * claimed in the take's own transaction, so they are running when it commits; and a burst on one lane comes with one get,
+ * which counts the messages behind it, and one consumer whose prefetch is the rest.
  */
 class DispatcherTakeIT extends WorkerIntegrationTest {
 
@@ -98,7 +101,7 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
         intake.stop();
         SubmittedBatch batch = submissions.batch().chat(model, "the only one").submit();
         AtomicInteger gets = new AtomicInteger();
-        startDispatcher(model, counting(connections, gets), transaction);
+        startDispatcher(model, counting(connections, gets, new AtomicInteger()), transaction);
 
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> job(batch, batch.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
@@ -106,6 +109,35 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
                 .atMost(Duration.ofSeconds(5))
                 .until(() -> !lanes.modelsWithLanes().contains(model));
         assertThat(gets).as("basic.get calls").hasValue(1);
+    }
+
+    @Test
+    void aBurstOnOneLaneIsTakenWithOneGetAndOneConsumer() {
+        String model = "openai/o3-mini";
+        intake.stop();
+        // Five jobs, the model's whole window (5 per 2 s), on its lane before the dispatcher starts.
+        SubmittedBatch batch = submissions
+                .batch()
+                .chat(model, "one")
+                .chat(model, "two")
+                .chat(model, "three")
+                .chat(model, "four")
+                .chat(model, "five")
+                .submit();
+        AtomicInteger gets = new AtomicInteger();
+        AtomicInteger consumers = new AtomicInteger();
+        // With the threshold at three (production waits for more, ModelDispatcher.BULK_FETCH) so the model's window
+        // fits.
+        startDispatcher(model, counting(connections, gets, consumers), transaction, 3);
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        batch.jobIds().stream().allMatch(id -> job(batch, id).status() == JobStatus.SUCCEEDED));
+        // The first get counted the four behind it; those came to one consumer whose prefetch was exactly four.
+        assertThat(gets).as("basic.get calls").hasValue(1);
+        assertThat(consumers).as("basic.consume calls").hasValue(1);
+        assertThat(SIMULATOR.stats().model(model).requests()).isEqualTo(5);
+        assertThat(SIMULATOR.stats().model(model).maxInAnyWindow()).isLessThanOrEqualTo(5);
     }
 
     @Test
@@ -171,8 +203,33 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
         assertThat(SIMULATOR.stats().model(model).requests()).isEqualTo(2);
     }
 
+    @Test
+    void aJobClaimedInATakeWhoseThreadNeverStartsIsHandedBackAtOnce() {
+        String model = "anthropic/claude-3-haiku";
+        // Stored without a message: nothing but this test claims it.
+        SubmittedBatch batch = submissions.batch().chat(model, "handed back").store();
+        List<Optional<JobExecutor.Claimed>> claims = transaction.execute(status -> executor.claimNow(batch.messages()));
+        assertThat(claims).hasSize(1).allMatch(Optional::isPresent);
+        assertThat(job(batch, batch.jobIds().getFirst()).status()).isEqualTo(JobStatus.RUNNING);
+
+        executor.handBack(claims);
+
+        // Queued again and due now, its attempt refunded: the message's redelivery runs it without waiting for the
+        // lease.
+        JobRow back = job(batch, batch.jobIds().getFirst());
+        assertThat(back.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(back.attempts()).isZero();
+        assertThat(transitions.dueIn(back.id())).contains(Duration.ZERO);
+    }
+
     /** Starts this test's own dispatcher of {@code model}, on {@code broker} and in {@code transactions}. */
     private void startDispatcher(String model, ConnectionFactory broker, TransactionTemplate transactions) {
+        startDispatcher(model, broker, transactions, ModelDispatcher.BULK_FETCH);
+    }
+
+    /** As above, fetching a lane's messages with a consumer from {@code bulkFetch} of them. */
+    private void startDispatcher(
+            String model, ConnectionFactory broker, TransactionTemplate transactions, int bulkFetch) {
         limits.refresh();
         dispatcher = new ModelDispatcher(
                 model,
@@ -183,12 +240,13 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
                 limits,
                 executor,
                 sleeper,
-                slots.forModel(properties.pacing().maxConcurrency()));
+                slots.forModel(properties.pacing().maxConcurrency()),
+                bulkFetch);
         dispatcher.start();
     }
 
-    /** {@code factory}, whose channels count their {@code basicGet}s in {@code gets}. */
-    private static ConnectionFactory counting(ConnectionFactory factory, AtomicInteger gets) {
+    /** {@code factory}, whose channels count their {@code basicGet}s in {@code gets}, {@code basicConsume}s in {@code consumers}. */
+    private static ConnectionFactory counting(ConnectionFactory factory, AtomicInteger gets, AtomicInteger consumers) {
         return proxy(
                 ConnectionFactory.class,
                 factory,
@@ -200,6 +258,8 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
                                         ? proxy(Channel.class, (Channel) channel, (call, answer) -> {
                                             if (call.equals("basicGet")) {
                                                 gets.incrementAndGet();
+                                            } else if (call.equals("basicConsume")) {
+                                                consumers.incrementAndGet();
                                             }
                                             return answer;
                                         })
