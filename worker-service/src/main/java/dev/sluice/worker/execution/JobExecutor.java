@@ -167,8 +167,8 @@ public class JobExecutor {
 
     /**
      * Puts back the jobs claimed by {@link #claimNow} whose executors will not start (the dispatcher failed or is
-     * stopping before it handed them over): each goes back to {@code queued}, due at once and with its attempt refunded,
-     * for its message's redelivery. One the database does not take back now is re-queued when its lease runs out.
+     * stopping before it handed them over): each goes back to {@code queued}, due at once and with its attempt
+     * refunded, for its message's redelivery. One the database does not take back now is re-queued when its lease runs out.
      */
     public void handBack(List<Optional<Claimed>> claimed) {
         for (Optional<Claimed> one : claimed) {

@@ -73,8 +73,8 @@ final class ModelDispatcher implements Runnable {
     private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
     /**
      * From how many of one lane's messages a take fetches them with a consumer rather than one {@code basic.get} each.
-     * A consumer costs three round trips and its setup in the broker: at a batch's start, with the api publishing to the
-     * same queues, bursts of 3–14 came later through one than through gets (docs/benchmarks.md), while the
+     * A consumer costs three round trips and its setup in the broker: at a batch's start, with the api publishing to
+     * the same queues, bursts of 3–14 came later through one than through gets (docs/benchmarks.md), while the
      * instant provider's takes of dozens to a hundred messages ran a quarter faster.
      */
     static final int BULK_FETCH = 16;
@@ -350,9 +350,10 @@ final class ModelDispatcher implements Runnable {
 
     /**
      * The next {@code count} messages of the tenant's lane, which are known to be there, in queue order: one {@code
-     * basic.get} each when fewer than {@code bulkFetch} ({@link #BULK_FETCH} in production), otherwise one consumer whose prefetch is exactly {@code count}, cancelled once they
-     * have arrived (three round trips to the broker, and the messages streamed, instead of one round trip each). Fewer
-     * come back only if the lane's queue lost messages meanwhile (deleted by someone).
+     * basic.get} each when fewer than {@code bulkFetch} ({@link #BULK_FETCH} in production), otherwise one consumer
+     * whose prefetch is exactly {@code count}, cancelled once they have arrived (three round trips to the broker, and
+     * the messages streamed, instead of one round trip each). Fewer come back only if the lane's queue lost messages
+     * meanwhile (deleted by someone).
      */
     private Deque<Delivered> fetch(String tenantId, int count) {
         Deque<Delivered> out = new ArrayDeque<>(count);
@@ -399,9 +400,10 @@ final class ModelDispatcher implements Runnable {
             return out;
         } catch (IOException e) {
             if (notFound(e)) {
+                // Deleted by someone: the lost-message sweep publishes its jobs again.
                 log.warn("The queue {} is gone; its lane leaves and its jobs will be published again", lane);
                 closeChannel();
-                return out;
+                return new ArrayDeque<>();
             }
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

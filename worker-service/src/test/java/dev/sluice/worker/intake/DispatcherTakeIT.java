@@ -41,8 +41,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * worker's own intake is stopped meanwhile so that no other dispatcher takes the message. And a dispatcher rung from
  * idle takes without reading the room first (the take counts it under the lanes' lock): rung while its model's window
  * is full, it takes nothing, waits for the room and then sends, within the limit. And the jobs a take grants are
- * claimed in the take's own transaction, so they are running when it commits; and a burst on one lane comes with one get,
- * which counts the messages behind it, and one consumer whose prefetch is the rest.
+ * claimed in the take's own transaction, so they are running when it commits; and a burst on one lane comes with one
+ * get, which counts the messages behind it, and one consumer whose prefetch is the rest.
  */
 class DispatcherTakeIT extends WorkerIntegrationTest {
 
@@ -183,7 +183,8 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
                     claimedInATake.addAndGet(jdbc.sql("""
                                     SELECT count(*) FROM jobs
                                      WHERE id = ANY(:ids) AND status = 'running'
-                                       AND xmin::text = (pg_current_xact_id_if_assigned()::text::bigint % 4294967296)::text
+                                       AND xmin::text
+                                           = (pg_current_xact_id_if_assigned()::text::bigint % 4294967296)::text
                                     """)
                             .param("ids", batch.jobIds().toArray(String[]::new))
                             .query(Long.class)
@@ -245,7 +246,10 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
         dispatcher.start();
     }
 
-    /** {@code factory}, whose channels count their {@code basicGet}s in {@code gets}, {@code basicConsume}s in {@code consumers}. */
+    /**
+     * {@code factory}, whose channels count their {@code basicGet}s in {@code gets} and their {@code basicConsume}s in
+     * {@code consumers}.
+     */
     private static ConnectionFactory counting(ConnectionFactory factory, AtomicInteger gets, AtomicInteger consumers) {
         return proxy(
                 ConnectionFactory.class,
