@@ -98,11 +98,7 @@ class JobClaims {
         for (String jobId : jobIds) {
             tokens.computeIfAbsent(jobId, id -> worker + "/" + claimsMade.incrementAndGet());
         }
-        Map<String, ClaimedJob> claimed = new HashMap<>();
-        for (ClaimedJob job :
-                jobs.claimMany(List.copyOf(tokens.keySet()), List.copyOf(tokens.values()), leaseDuration)) {
-            claimed.put(job.id(), job);
-        }
+        Map<String, ClaimedJob> claimed = claimAll(tokens);
         List<Optional<Claim>> answers = new ArrayList<>(jobIds.size());
         for (String jobId : jobIds) {
             ClaimedJob job = claimed.remove(jobId);
@@ -121,21 +117,29 @@ class JobClaims {
             Wanted only = group.getFirst();
             return List.of(jobs.claim(only.jobId(), only.token(), leaseDuration));
         }
-        Map<String, Wanted> first = new LinkedHashMap<>();
-        group.forEach(wanted -> first.putIfAbsent(wanted.jobId(), wanted));
-        Map<String, ClaimedJob> claimed = new HashMap<>();
-        for (ClaimedJob job : jobs.claimMany(
-                List.copyOf(first.keySet()),
-                first.values().stream().map(Wanted::token).toList(),
-                leaseDuration)) {
-            claimed.put(job.id(), job);
-        }
+        Map<String, String> tokens = new LinkedHashMap<>();
+        group.forEach(wanted -> tokens.putIfAbsent(wanted.jobId(), wanted.token()));
+        Map<String, ClaimedJob> claimed = claimAll(tokens);
         List<Optional<ClaimedJob>> answers = new ArrayList<>(group.size());
         for (Wanted wanted : group) {
-            ClaimedJob job = first.get(wanted.jobId()) == wanted ? claimed.get(wanted.jobId()) : null;
+            // Tokens are unique per claim: only the first claim asked for a job went into the statement.
+            ClaimedJob job = wanted.token().equals(tokens.get(wanted.jobId())) ? claimed.get(wanted.jobId()) : null;
             answers.add(job == null ? null : Optional.of(job));
         }
         return answers;
+    }
+
+    /**
+     * Claims each job of {@code tokens} (a job id, distinct, and the token to hold it under) in one statement; the
+     * jobs it took, by id.
+     */
+    private Map<String, ClaimedJob> claimAll(Map<String, String> tokens) {
+        Map<String, ClaimedJob> claimed = new HashMap<>();
+        for (ClaimedJob job :
+                jobs.claimMany(List.copyOf(tokens.keySet()), List.copyOf(tokens.values()), leaseDuration)) {
+            claimed.put(job.id(), job);
+        }
+        return claimed;
     }
 
     /**
