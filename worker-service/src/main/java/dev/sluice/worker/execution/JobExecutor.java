@@ -104,7 +104,7 @@ public class JobExecutor {
         this.sleeper = sleeper;
         this.roll = () -> ThreadLocalRandom.current().nextDouble();
         this.batchEnds = new BatchEndChecks(finalizer::afterJobFinished);
-        this.sendTimes = new SendTimes(pacer::sent);
+        this.sendTimes = new SendTimes(pacer::sentAll);
         this.database = database;
     }
 

@@ -7,6 +7,8 @@ import dev.sluice.db.pacer.BudgetRow;
 import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.metrics.PacerWaits;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -325,19 +327,55 @@ public class GlobalPacer {
      * shared row), to the lateness measured, and the sends that left on time pay nothing.
      */
     public void sent(Grant grant, long sentNanos) {
-        long lateUs = Math.max(0, (sentNanos - grant.grantedNanos()) / 1_000);
+        sentAll(List.of(new Send(grant, sentNanos)));
+    }
+
+    /** A granted request and when its bytes left, on the grant's monotonic clock ({@link #sentAll}). */
+    public record Send(Grant grant, long sentNanos) {}
+
+    /**
+     * {@link #sent(Grant, long)} for several requests at once: the late ones of one model and credential are charged
+     * in one transaction on their pacer row, in order, rather than one transaction (and one wait for the row's lock,
+     * which every grant of the model takes too) each.
+     */
+    public void sentAll(List<Send> sends) {
         long allowanceUs = Budget.micros(allowance);
-        long grantedUs = grant.sentUs() - allowanceUs;
-        long chargedUs = grantedUs + Budget.chargedLateness(lateUs, allowanceUs);
-        if (chargedUs > grant.sentUs()) {
-            log.debug(
-                    "Request to {} left {} ms after its grant; its send is counted {} ms after its grant",
-                    grant.model(),
-                    lateUs / 1_000,
-                    (chargedUs - grantedUs) / 1_000);
-            update(grant, row -> Budget.sent(row, rules(grant.model()), grant.sentUs(), chargedUs, grant.tokens()));
+        Map<String, List<Late>> byRow = new LinkedHashMap<>();
+        for (Send send : sends) {
+            Grant grant = send.grant();
+            long lateUs = Math.max(0, (send.sentNanos() - grant.grantedNanos()) / 1_000);
+            long grantedUs = grant.sentUs() - allowanceUs;
+            long chargedUs = grantedUs + Budget.chargedLateness(lateUs, allowanceUs);
+            if (chargedUs > grant.sentUs()) {
+                log.debug(
+                        "Request to {} left {} ms after its grant; its send is counted {} ms after its grant",
+                        grant.model(),
+                        lateUs / 1_000,
+                        (chargedUs - grantedUs) / 1_000);
+                byRow.computeIfAbsent(grant.credential().fingerprint() + "\n" + grant.model(), row -> new ArrayList<>())
+                        .add(new Late(grant, chargedUs));
+            }
+        }
+        for (List<Late> late : byRow.values()) {
+            Grant first = late.getFirst().grant();
+            Budget.Rules rules = rules(first.model());
+            update(first, row -> {
+                BudgetRow next = row;
+                for (Late one : late) {
+                    next = Budget.sent(
+                            next,
+                            rules,
+                            one.grant().sentUs(),
+                            one.chargedUs(),
+                            one.grant().tokens());
+                }
+                return next;
+            });
         }
     }
+
+    /** A send to charge later than its grant recorded it. */
+    private record Late(Grant grant, long chargedUs) {}
 
     /**
      * The answer says the provider counted {@code counted} tokens for the request sent under {@code grant}: the

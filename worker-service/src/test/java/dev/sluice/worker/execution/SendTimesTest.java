@@ -21,23 +21,28 @@ import org.junit.jupiter.api.Test;
 class SendTimesTest {
 
     @Test
-    void aModelsSendTimesAreWrittenOneAtATimeAndNoneIsLost() {
+    void aModelsSendTimesAreWrittenOneGroupAtATimeEachGroupInOneWriteAndNoneIsLost() {
         Map<String, AtomicInteger> writing = new ConcurrentHashMap<>();
         Map<String, AtomicInteger> mostAtOnce = new ConcurrentHashMap<>();
         Set<String> held = ConcurrentHashMap.newKeySet();
         Set<Long> written = ConcurrentHashMap.newKeySet();
         CountDownLatch allRecording = new CountDownLatch(1);
-        SendTimes times = new SendTimes((grant, nanos) -> {
-            int now = writing.computeIfAbsent(grant.model(), m -> new AtomicInteger())
-                    .incrementAndGet();
-            mostAtOnce.computeIfAbsent(grant.model(), m -> new AtomicInteger()).accumulateAndGet(now, Math::max);
-            if (held.add(grant.model())) {
+        AtomicInteger writes = new AtomicInteger();
+        Set<Integer> modelsPerWrite = ConcurrentHashMap.newKeySet();
+        SendTimes times = new SendTimes(group -> {
+            writes.incrementAndGet();
+            modelsPerWrite.add((int)
+                    group.stream().map(send -> send.grant().model()).distinct().count());
+            String model = group.getFirst().grant().model();
+            int now = writing.computeIfAbsent(model, m -> new AtomicInteger()).incrementAndGet();
+            mostAtOnce.computeIfAbsent(model, m -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+            if (held.add(model)) {
                 // Each model's first write lasts until every send is being recorded, so the others arrive while a
                 // write of their model is under way: written beside it, they would show here.
                 awaitQuietly(allRecording);
             }
-            written.add(nanos);
-            writing.get(grant.model()).decrementAndGet();
+            group.forEach(send -> written.add(send.sentNanos()));
+            writing.get(model).decrementAndGet();
         });
 
         try (ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -52,6 +57,10 @@ class SendTimesTest {
         assertThat(written).hasSize(2_000);
         assertThat(mostAtOnce.get("model-a")).hasValue(1);
         assertThat(mostAtOnce.get("model-b")).hasValue(1);
+        assertThat(modelsPerWrite).as("a write holds one model's sends").containsExactly(1);
+        assertThat(writes.get())
+                .as("those that arrived during a write went together in the next")
+                .isLessThan(2_000);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -65,11 +74,11 @@ class SendTimesTest {
     @Test
     void aFailedWriteIsDroppedAndTheOthersStillGoThrough() {
         Set<Long> written = ConcurrentHashMap.newKeySet();
-        SendTimes times = new SendTimes((grant, nanos) -> {
-            if (nanos == 1) {
+        SendTimes times = new SendTimes(group -> {
+            if (group.getFirst().sentNanos() == 1) {
                 throw new IllegalStateException("database down");
             }
-            written.add(nanos);
+            group.forEach(send -> written.add(send.sentNanos()));
         });
 
         times.record(grant("m"), 1);

@@ -108,6 +108,49 @@ class GlobalPacerTest {
     }
 
     @Test
+    void lateSendsRecordedTogetherTakeOneTransactionPerModelAndHoldTheirSlotsAsIfRecordedOneByOne()
+            throws InterruptedException {
+        GlobalPacer pacer = pacer(
+                Map.of("a", Limit.parse("15/6s"), "b", Limit.parse("15/6s")), null, List.of(Credential.of("sk-1")));
+        List<GlobalPacer.Send> sends = new ArrayList<>();
+        for (String model : List.of("a", "b")) {
+            for (int i = 0; i < 15; i++) {
+                Grant grant = pacer.acquire(model, FREE);
+                // Ten of each model's burst leave on time, five 300 ms after their grant.
+                sends.add(new GlobalPacer.Send(
+                        grant,
+                        grant.grantedNanos()
+                                + Duration.ofMillis(i < 10 ? 10 : 300).toNanos()));
+            }
+        }
+        int transactions = store.transactions();
+
+        pacer.sentAll(sends);
+
+        assertThat(store.transactions()).as("one per model with late sends").isEqualTo(transactions + 2);
+        // As one by one (the test above): each model's ten on-time sends free their slots at 6.15 s, its five late
+        // ones (counted 250 ms beyond the allowance again) at 6.65 s.
+        for (String model : List.of("a", "b")) {
+            for (int i = 0; i < 10; i++) {
+                pacer.acquire(model, FREE);
+                assertThat(Duration.between(T0, clock.instant())).matches(t -> withinAMillisecondAfter(t, 6_150));
+            }
+        }
+        assertThat(pacer.roomNow("a", 15))
+                .as("a's late five still hold their slots")
+                .isZero();
+        assertThat(pacer.roomNow("b", 15))
+                .as("b's late five still hold their slots")
+                .isZero();
+        for (String model : List.of("a", "b")) {
+            for (int i = 0; i < 5; i++) {
+                pacer.acquire(model, FREE);
+                assertThat(Duration.between(T0, clock.instant())).matches(t -> withinAMillisecondAfter(t, 6_650));
+            }
+        }
+    }
+
+    @Test
     void aColdBurstThatLeftLateCostsItsOwnWindowStepOnlyAndAWarmOneCostsNothing() throws InterruptedException {
         GlobalPacer pacer = pacer(Map.of("m", Limit.parse("15/6s")), null, List.of(Credential.of("sk-1")));
         // The first burst of a cold start leaves 200 ms after its grants (new connections, a cold JVM); the
