@@ -56,6 +56,13 @@ class TokenEstimatorTest {
     }
 
     @Test
+    void thePreloadLoadsExactlyTheTokenizersTheModelsAreGiven() {
+        // The very instances the models are given (the encodings do not override equals), in o200k, cl100k order.
+        assertThat(TokenEstimator.preload())
+                .containsExactly(TokenEstimator.encodingFor("openai/gpt-5"), TokenEstimator.encodingFor("gpt-4"));
+    }
+
+    @Test
     void theAnswersMaximumIsMaxCompletionTokensThenMaxTokensAndEmbeddingsHaveNone() {
         assertThat(TokenEstimator.estimate(
                                 "gpt-4o",
