@@ -45,3 +45,13 @@ for model in openai/gpt-4o-mini openai/gpt-3.5-turbo; do
         printf '%-22s %6s %12s %16s %10s\n' "$model" "$i" "$direct" "$sluice" "$(calc "$sluice - $direct")"
     done
 done
+
+echo
+echo "each call's job, in ms from its created_at (the api's insert): published (the broker confirmed its message), claimed"
+echo "(started_at), finished (completed_at)"
+psql_q "SELECT model, round(extract(epoch FROM published_at - created_at) * 1000, 1),
+               round(extract(epoch FROM started_at - created_at) * 1000, 1),
+               round(extract(epoch FROM completed_at - created_at) * 1000, 1)
+          FROM jobs ORDER BY created_at" |
+    awk -F'|' 'BEGIN { printf "%-22s %10s %10s %10s\n", "model", "published", "claimed", "finished" }
+               { printf "%-22s %10s %10s %10s\n", $1, $2, $3, $4 }'
