@@ -75,8 +75,9 @@ final class ModelDispatcher implements Runnable {
      * From how many of one lane's messages a take fetches them with a consumer rather than one {@code basic.get} each.
      * A consumer costs three round trips and its setup in the broker: at a batch's start, with the api publishing to
      * the same queues, bursts of 3–14 came later through one than through gets (docs/benchmarks.md); on the instant
-     * provider, whose takes may ask for up to a worker's free slots (128), the batch ran a quarter faster with a
-     * consumer, and as fast with this threshold as with one of three.
+     * provider, whose takes ask for the model's slots freed on the worker since the last take (28–36 a take, of
+     * SLUICE_PACING_MAX_CONCURRENCY's 64), the batch ran a quarter faster with a consumer, and as fast with this
+     * threshold as with one of three.
      */
     static final int BULK_FETCH = 16;
     /** How long a take waits for the messages it knows to be on a lane (they are there: a bound, not a pace). */
