@@ -37,6 +37,7 @@ class JarIT {
         Process process = builder.start();
         try {
             AtomicReference<String> baseUrl = new AtomicReference<>();
+            AtomicReference<String> warmedUp = new AtomicReference<>();
             Thread.ofVirtual().start(() -> {
                 try (var lines =
                         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -45,12 +46,25 @@ class JarIT {
                         if (m.find()) {
                             baseUrl.set(m.group(1));
                         }
+                        if (line.startsWith("upstream-simulator warmed up")) {
+                            warmedUp.set(line);
+                        }
                     }
                 } catch (IOException ignored) {
                     // the process ended
                 }
             });
-            await().atMost(Duration.ofSeconds(20)).until(() -> baseUrl.get() != null);
+            await().atMost(Duration.ofSeconds(20)).until(() -> baseUrl.get() != null && warmedUp.get() != null);
+            assertThat(warmedUp.get())
+                    .as("it warms up on a throwaway instance before it listens (Warmup)")
+                    .contains("300 requests")
+                    .contains("100 rate-limited");
+            HttpResponse<String> stats = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(baseUrl.get() + "/__stats"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(stats.body()).as("none of the warm-up counts here").contains("\"requests\":0,");
 
             HttpResponse<String> models = HttpClient.newHttpClient()
                     .send(
