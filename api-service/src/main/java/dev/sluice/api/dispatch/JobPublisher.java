@@ -20,6 +20,7 @@ import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Puts stored jobs on their lane's queue (one per model and tenant, docs/tenants.md), enters those lanes, and records
@@ -41,6 +42,7 @@ public class JobPublisher {
     private final LaneQueues queues;
     private final LaneRepository lanes;
     private final JobRepository jobs;
+    private final TransactionTemplate transaction;
     private final Duration confirmTimeout;
     private final int chunkSize;
     private final Counter published;
@@ -51,6 +53,7 @@ public class JobPublisher {
             LaneQueues queues,
             LaneRepository lanes,
             JobRepository jobs,
+            TransactionTemplate transaction,
             ApiProperties properties,
             MeterRegistry meters) {
         this.template = new RabbitTemplate(connectionFactory);
@@ -63,6 +66,7 @@ public class JobPublisher {
         this.queues = queues;
         this.lanes = lanes;
         this.jobs = jobs;
+        this.transaction = transaction;
         this.confirmTimeout = properties.dispatch().confirmTimeout();
         this.chunkSize = properties.dispatch().chunkSize();
         this.published = Counter.builder("sluice.jobs.published")
@@ -127,11 +131,15 @@ public class JobPublisher {
             }
         }
         // The lanes enter only now that their messages are on the queues (docs/tenants.md): a worker taking from a
-        // lane either finds the message or sees the lane enter again.
-        lanes.enter(confirmed.stream()
-                .map(message -> new LaneKey(message.model(), message.tenantId()))
-                .toList());
-        jobs.markPublished(confirmed.stream().map(JobMessage::jobId).toList());
+        // lane either finds the message or sees the lane enter again. The jobs are marked in the same transaction, so
+        // the workers, rung when it commits, never wait for the marking's row locks (nor it for their claims' ones):
+        // lanes first, the order in which a worker's take locks them too.
+        transaction.executeWithoutResult(status -> {
+            lanes.enter(confirmed.stream()
+                    .map(message -> new LaneKey(message.model(), message.tenantId()))
+                    .toList());
+            jobs.markPublished(confirmed.stream().map(JobMessage::jobId).toList());
+        });
         log.debug(
                 "Published {} of {} job message(s) in {} ms",
                 confirmed.size(),
