@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -139,37 +138,6 @@ class BatchPublishingIT extends ApiTestBase {
         assertThat(lastLineOfEachStep).isSorted();
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(100L));
-    }
-
-    @Test
-    void theFirstStepHoldsTheLeadOfEveryModelOfAMixedBatch() {
-        String key = newTenantKey();
-        String a = uniqueModel("lead-a");
-        String b = uniqueModel("lead-b");
-        BatchJson batch = aChatBatch();
-        for (int i = 0; i < 40; i++) {
-            batch.request("a" + i, a).request("b" + i, b);
-        }
-        String batchId = createBatch(key, batch.json());
-
-        // Each step is one published_at: the first 16 lines of each model, then the other 48 lines.
-        List<String> firstStep =
-                jdbc.sql("""
-                        SELECT model || ':' || custom_id FROM jobs
-                         WHERE batch_id = :id AND published_at = (SELECT min(published_at) FROM jobs WHERE batch_id = :id)
-                         ORDER BY line_no
-                        """).param("id", batchId).query(String.class).list();
-        List<String> lead = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
-            lead.add(a + ":a" + i);
-            lead.add(b + ":b" + i);
-        }
-        assertThat(firstStep).containsExactlyElementsOf(lead);
-        assertThat(unpublished(batchId)).isZero();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(queueDepth(a)).isEqualTo(40L);
-            assertThat(queueDepth(b)).isEqualTo(40L);
-        });
     }
 
     /** Locks and returns the tenant's batch once committed; null while there is none yet. */

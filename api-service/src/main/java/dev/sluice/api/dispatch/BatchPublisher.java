@@ -6,10 +6,7 @@ import dev.sluice.db.batch.BatchRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,8 +21,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>The request stores the batch with a publishing lease ({@code batches.publishing_until}, {@link #leaseFrom})
  * in the storing transaction, and once that has committed calls {@link #publish}: the first chunk is published
- * at once, in growing steps from {@value #LEAD} messages of each lane (so the workers start on the first ones
- * meanwhile; a small batch is wholly on its queues when the request answers), the rest on
+ * at once, in growing steps from {@value #LEAD} messages (so the workers start on the first ones meanwhile; a small
+ * batch is wholly on its queues when the request answers), the rest on
  * a virtual thread, chunk by chunk with confirms through {@link JobPublisher}, the lease extended before each
  * chunk and ended afterwards, whether all went out or not. While the lease holds, {@link UnpublishedJobSweeper}
  * leaves the batch's jobs alone, so no message is sent twice; if this process dies mid-publish, the lease runs
@@ -38,8 +35,8 @@ public class BatchPublisher implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(BatchPublisher.class);
 
     /**
-     * The first step of the first chunk takes this many messages of each lane: one window's burst of a typical limit.
-     * Each later step of the first chunk is four times the one before.
+     * The first step of the first chunk: one window's burst of a typical limit. Each later step of the first chunk is
+     * four times the one before.
      */
     static final int LEAD = 16;
 
@@ -73,16 +70,14 @@ public class BatchPublisher implements DisposableBean {
      */
     public void publish(String batchId, List<JobMessage> messages) {
         List<JobMessage> first = messages.subList(0, Math.min(chunkSize, messages.size()));
-        // The first chunk goes out in steps, each confirmed and its lanes entered before the next, so the workers start
-        // on the first messages while the rest are still being confirmed: first every lane's lead (its first LEAD
-        // messages, a window's burst of a typical limit), so that each model of a mixed batch has its first window on
-        // its queue at once, then the rest in steps four times the one before.
+        // The first chunk goes out in growing steps (LEAD, then four times as many, ...), each confirmed and its lanes
+        // entered before the next, so the workers start on the first messages while the rest are still being
+        // confirmed: the first provider call does not wait for a whole chunk, and a batch over several models has
+        // every model's first window on its queue after two short steps rather than after the whole chunk.
         boolean refused = false;
-        for (List<JobMessage> step : steps(first)) {
-            refused = publisher.publish(step) < step.size();
-            if (refused) {
-                break;
-            }
+        for (int from = 0, step = LEAD; from < first.size() && !refused; from += step, step *= 4) {
+            List<JobMessage> part = first.subList(from, Math.min(first.size(), from + step));
+            refused = publisher.publish(part) < part.size();
         }
         if (refused || first.size() == messages.size()) {
             endLease(batchId);
@@ -98,27 +93,6 @@ public class BatchPublisher implements DisposableBean {
                     batchId);
             endLease(batchId);
         }
-    }
-
-    /**
-     * The steps of a batch's first chunk: every lane's first {@value #LEAD} messages, then the others in their order,
-     * each step four times as large as the one before. Each lane's messages keep their order.
-     */
-    static List<List<JobMessage>> steps(List<JobMessage> first) {
-        Map<String, Integer> taken = new HashMap<>();
-        List<JobMessage> lead = new ArrayList<>();
-        List<JobMessage> rest = new ArrayList<>();
-        for (JobMessage message : first) {
-            (taken.merge(message.lane(), 1, Integer::sum) <= LEAD ? lead : rest).add(message);
-        }
-        List<List<JobMessage>> steps = new ArrayList<>();
-        if (!lead.isEmpty()) {
-            steps.add(lead);
-        }
-        for (int from = 0, step = 4 * lead.size(); from < rest.size(); from += step, step *= 4) {
-            steps.add(rest.subList(from, Math.min(rest.size(), from + step)));
-        }
-        return steps;
     }
 
     private void publishRest(String batchId, List<JobMessage> rest) {
