@@ -29,13 +29,20 @@ public final class SimulatorMain {
             return;
         }
         // Before the real one listens: its health check answers only once the code has run (Warmup).
-        Warmup.Result warmed = Warmup.run(config, warmup);
+        Warmup.Result warmed;
+        try {
+            warmed = Warmup.run(config, warmup);
+        } catch (RuntimeException e) {
+            // No port for the throwaway instance, say: start cold rather than not at all.
+            System.err.println("upstream-simulator: warm-up failed, starting without it: " + e);
+            warmed = new Warmup.Result(0, 0, 0);
+        }
         Simulator simulator = Simulator.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(simulator::close, "simulator-shutdown"));
         // The HTTP server's dispatcher is a non-daemon thread: it keeps the JVM alive after main returns.
         System.out.println(
                 "upstream-simulator listening on " + simulator.baseUrl() + " " + describe(simulator.config()));
-        if (warmup > 0) {
+        if (warmed.answered() + warmed.rateLimited() > 0) {
             System.out.println("upstream-simulator warmed up before listening: " + warmup + " requests to a throwaway "
                     + "instance (" + warmed.answered() + " answered, " + warmed.rateLimited() + " rate-limited) in "
                     + warmed.millis() + " ms; none of them counts here");

@@ -34,6 +34,13 @@ final class Warmup {
 
     private static final int CONCURRENCY = 16;
 
+    private static final List<String> MODELS = List.of(
+            "openai/gpt-4o-mini",
+            "anthropic/claude-3-5-haiku",
+            "meta-llama/llama-3.1-8b-instruct",
+            "google/gemini-2.0-flash-001",
+            "mistralai/mistral-nemo");
+
     private Warmup() {}
 
     /** What a warm-up did: requests answered 200 and 429 (the rest failed, as a broken stream does). */
@@ -121,11 +128,4 @@ final class Warmup {
             return -1;
         }
     }
-
-    private static final List<String> MODELS = List.of(
-            "openai/gpt-4o-mini",
-            "anthropic/claude-3-5-haiku",
-            "meta-llama/llama-3.1-8b-instruct",
-            "google/gemini-2.0-flash-001",
-            "mistralai/mistral-nemo");
 }
