@@ -184,13 +184,21 @@ final class Budget {
         for (long cost : tokens) {
             Decision decision = decide(current, rules, cost, atUs);
             if (decision instanceof Wait wait) {
-                return new Burst(grants, current, grants.isEmpty() ? wait : null, atUs);
+                return new Burst(
+                        grants, current, grants.isEmpty() ? wait : null, atUs, !grants.isEmpty() && full(wait));
             }
             Granted granted = (Granted) decision;
             grants.add(granted);
             current = granted.row();
         }
-        return new Burst(grants, current, null, atUs);
+        return new Burst(grants, current, null, atUs, !grants.isEmpty() && full(decide(current, rules, 0, atUs)));
+    }
+
+    /** Whether a decision was held back by a limit's window (not by a pause or a concurrency cap). */
+    private static boolean full(Decision decision) {
+        return decision instanceof Wait wait
+                && !wait.reason().equals(PAUSED)
+                && !wait.reason().equals(CONCURRENCY);
     }
 
     /**
@@ -200,8 +208,10 @@ final class Budget {
      * @param row       the row to store
      * @param notBefore when nothing was granted, when to ask again; otherwise null
      * @param atUs      the instant the grants are for: the row's {@code nowUs}, or later for grants in advance
+     * @param fills     whether the grants left a limit's window full at that instant: the next request waits for one
+     *                  of the recorded sends to leave the window, so when each actually left matters
      */
-    record Burst(List<Granted> grants, BudgetRow row, Wait notBefore, long atUs) {}
+    record Burst(List<Granted> grants, BudgetRow row, Wait notBefore, long atUs, boolean fills) {}
 
     /**
      * The earliest instant a dispatch needing {@code need} of {@code limit} fits: {@code now} if it does, else the moment
@@ -234,26 +244,33 @@ final class Budget {
     }
 
     /**
-     * How long after its grant a send that left {@code lateUs} after it is counted as made: the allowance if it left
-     * within it (its recorded time stands); otherwise when it left plus, once more, how much it was late beyond the
-     * allowance. The arrival of a request that left late is assumed to trail its leaving by as much again — the same
-     * cold JVM, new connection or busy CPU that held it here holds it on the way, and on a machine shared with the
-     * provider holds the provider too — so the send that replaces it waits that much longer. Continuous at the
-     * allowance, so a request a little late costs a little.
+     * How long after its grant a send that left {@code lateUs} after it is counted as made: twice its lateness (when it
+     * left, plus as much again) while that is within the allowance; the allowance, its reservation, while it left
+     * within the allowance but twice its lateness is not; beyond the allowance, when it left plus, once more, how much
+     * it was late beyond the allowance. The
+     * arrival of a request that left late is assumed to trail its leaving by as much again — the same cold JVM, new
+     * connection or busy CPU that held it here holds it on the way, and on a machine shared with the provider holds the
+     * provider too — so the send that replaces it waits that much longer. Continuous and never decreasing, so a
+     * request a little later costs a little more, and never less than when it left.
      */
     static long chargedLateness(long lateUs, long allowanceUs) {
+        if (2 * lateUs <= allowanceUs) {
+            return 2 * lateUs;
+        }
         return Math.max(allowanceUs, 2 * lateUs - allowanceUs);
     }
 
     /**
-     * Moves the send recorded at {@code recordedUs}, which reserved {@code tokens}, to {@code actualUs} if that is
-     * later (never earlier). If it was merged with other sends into one entry, it alone is taken out of that entry and
-     * recorded at its new time, so one late send does not hold back the slots of the on-time sends it was merged with.
+     * Moves the send recorded at {@code recordedUs}, which reserved {@code tokens}, to {@code actualUs}: later, for a
+     * send that left later than its reservation allowed, or earlier, for one that left sooner. If it was merged with
+     * other sends into one entry, it alone is taken out of that entry and recorded at its new time, so one late send
+     * does not hold back the slots of the on-time sends it was merged with. Earlier is safe only for a time no earlier
+     * than the request actually left (the caller's {@link #chargedLateness}).
      */
     static BudgetRow sent(BudgetRow row, Rules rules, long recordedUs, long actualUs, long tokens) {
         int i = holding(row, rules, recordedUs);
-        if (i < 0 || row.sentUs()[i] >= actualUs) {
-            // Already forgotten (its window passed), or already recorded as late as that.
+        if (i < 0 || actualUs == recordedUs || (actualUs > recordedUs && row.sentUs()[i] >= actualUs)) {
+            // Already forgotten (its window passed), where it is already, or already recorded as late as that.
             return row;
         }
         long moved = actualUs;

@@ -33,7 +33,8 @@ import org.springframework.stereotype.Component;
  * on arrival) and corrected from the answer's {@code usage} ({@link #settle}).
  * Each grant is recorded as sent {@link #SEND_ALLOWANCE} after the grant, the latest it normally leaves;
  * a send that leaves later still (a slow claim, a GC pause, a cold connection) has its recorded time moved
- * past when its bytes actually left, by as much again as it was late ({@link #sent}), so no recorded time is earlier
+ * past when its bytes actually left, by as much again as it was late ({@link #sent}), and one that left well within
+ * the allowance from a burst that filled a window is moved back to twice its lateness, so no recorded time is earlier
  * than its request's actual send and the rule is kept between actual sends; one that would leave more than half a
  * window late is not sent at all ({@link #isStale}). The margin covers what remains: the time from leaving this process to
  * arriving at the provider of a request that left on time. It widens by itself after a 429 under a limit that was
@@ -75,6 +76,13 @@ public class GlobalPacer {
      * not eat into the margin, which still covers only the way from this process to the provider.
      */
     static final Duration SEND_ALLOWANCE = Duration.ofMillis(50);
+
+    /**
+     * The least by which a send that left within the allowance must have left before its reservation for its recorded
+     * time to be moved to when it left (twice its lateness, {@link Budget#chargedLateness}): a write of the pacer row
+     * that frees its slot that much sooner.
+     */
+    static final Duration EARLIER_WORTH = Duration.ofMillis(10);
 
     private final BudgetStore store;
     private final LimitSource limits;
@@ -227,7 +235,8 @@ public class GlobalPacer {
                                         g.leaseUntilUs(),
                                         decidedNanos[0],
                                         set,
-                                        margin))
+                                        margin,
+                                        burst[0].fills()))
                                 .toList(),
                         0);
             }
@@ -319,12 +328,14 @@ public class GlobalPacer {
 
     /**
      * Records when the granted request's bytes actually left ({@code sentNanos}, on the same monotonic clock as
-     * the grant's {@link Grant#grantedNanos()}: {@link System#nanoTime()} in production). A request that left within
-     * the allowance changes nothing and costs no transaction. A later one is counted as sent later than it left by
-     * as much again as it was late beyond the allowance ({@link Budget#chargedLateness}): what held it back in this
-     * process (a cold JVM, a new connection, a busy CPU) is taken to hold it back on its way to the provider too, so
-     * the slot it frees opens that much later — the margin adapts, send by send and for every worker (it is in the
-     * shared row), to the lateness measured, and the sends that left on time pay nothing.
+     * the grant's {@link Grant#grantedNanos()}: {@link System#nanoTime()} in production). A request is charged twice
+     * its lateness, at least ({@link Budget#chargedLateness}): what held it back in this process (a cold JVM, a new
+     * connection, a busy CPU) is taken to hold it back on its way to the provider too, so the slot it frees opens that
+     * much later — the margin adapts, send by send and for every worker (it is in the shared row), to the lateness
+     * measured. One that left later than its reservation ({@link #SEND_ALLOWANCE} after the grant) is moved later. One
+     * that left so soon that twice its lateness is at least {@link #EARLIER_WORTH} before the reservation is moved back
+     * to it if its grant filled a window ({@link Grant#fillsWindow()}), so that the slot the next request waits for
+     * opens that much sooner; otherwise its reservation stands and it costs no transaction.
      */
     public void sent(Grant grant, long sentNanos) {
         sentAll(List.of(new Send(grant, sentNanos)));
@@ -334,7 +345,7 @@ public class GlobalPacer {
     public record Send(Grant grant, long sentNanos) {}
 
     /**
-     * {@link #sent(Grant, long)} for several requests at once: the late ones of one model and credential are charged
+     * {@link #sent(Grant, long)} for several requests at once: those of one model and credential to move are charged
      * in one transaction on their pacer row, in order, rather than one transaction (and one wait for the row's lock,
      * which every grant of the model takes too) each.
      */
@@ -346,12 +357,18 @@ public class GlobalPacer {
             long lateUs = Math.max(0, (send.sentNanos() - grant.grantedNanos()) / 1_000);
             long grantedUs = grant.sentUs() - allowanceUs;
             long chargedUs = grantedUs + Budget.chargedLateness(lateUs, allowanceUs);
-            if (chargedUs > grant.sentUs()) {
+            boolean late = chargedUs > grant.sentUs();
+            // Sooner than its reservation: worth a write only where the next request waits for this slot, and by
+            // enough to matter.
+            boolean sooner = grant.fillsWindow() && chargedUs <= grant.sentUs() - Budget.micros(EARLIER_WORTH);
+            if (late) {
                 log.debug(
                         "Request to {} left {} ms after its grant; its send is counted {} ms after its grant",
                         grant.model(),
                         lateUs / 1_000,
                         (chargedUs - grantedUs) / 1_000);
+            }
+            if (late || sooner) {
                 byRow.computeIfAbsent(grant.credential().fingerprint() + "\n" + grant.model(), row -> new ArrayList<>())
                         .add(new Late(grant, chargedUs));
             }
@@ -374,7 +391,7 @@ public class GlobalPacer {
         }
     }
 
-    /** A send to charge later than its grant recorded it. */
+    /** A send to charge at another time than its grant recorded: later, or sooner. */
     private record Late(Grant grant, long chargedUs) {}
 
     /**

@@ -19,6 +19,9 @@ import java.time.Duration;
  * @param limits        the limits the grant was decided under: a 429 to its request is judged against them, not
  *                      against what other 429s of the same burst taught meanwhile
  * @param margin        the safety margin it was decided under
+ * @param fillsWindow   whether its burst left a limit's window full: its send time is then corrected to when it
+ *                      actually left, earlier than the reservation, if that frees its slot sooner ({@link
+ *                      GlobalPacer#sentAll})
  */
 public record Grant(
         Credential credential,
@@ -28,4 +31,5 @@ public record Grant(
         long leaseUntilUs,
         long grantedNanos,
         LimitSet limits,
-        Duration margin) {}
+        Duration margin,
+        boolean fillsWindow) {}

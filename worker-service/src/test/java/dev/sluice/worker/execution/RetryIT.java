@@ -197,7 +197,8 @@ class RetryIT extends WorkerIntegrationTest {
                 fresh.leaseUntilUs(),
                 fresh.grantedNanos() - Duration.ofSeconds(20).toNanos(),
                 fresh.limits(),
-                fresh.margin());
+                fresh.margin(),
+                fresh.fillsWindow());
 
         boolean ack = executorRolling(0.5).execute(stored.messages().getFirst(), stale);
 

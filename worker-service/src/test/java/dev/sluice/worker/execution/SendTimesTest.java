@@ -96,6 +96,7 @@ class SendTimesTest {
                 0,
                 0,
                 LimitSet.of(List.of(), List.of(Limit.parse("15/60s")), List.of()),
-                Duration.ofMillis(250));
+                Duration.ofMillis(250),
+                false);
     }
 }

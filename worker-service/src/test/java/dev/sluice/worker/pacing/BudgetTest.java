@@ -269,7 +269,10 @@ class BudgetTest {
 
     @Test
     void aSendIsChargedItsLatenessBeyondTheAllowanceTwiceAndNothingWithinIt() {
-        assertThat(Budget.chargedLateness(0, 50_000)).isEqualTo(50_000);
+        assertThat(Budget.chargedLateness(0, 50_000)).isZero();
+        assertThat(Budget.chargedLateness(10_000, 50_000)).isEqualTo(20_000);
+        assertThat(Budget.chargedLateness(25_000, 50_000)).isEqualTo(50_000);
+        assertThat(Budget.chargedLateness(40_000, 50_000)).isEqualTo(50_000);
         assertThat(Budget.chargedLateness(50_000, 50_000)).isEqualTo(50_000);
         assertThat(Budget.chargedLateness(50_001, 50_000)).isEqualTo(50_002);
         assertThat(Budget.chargedLateness(300_000, 50_000)).isEqualTo(550_000);
@@ -298,12 +301,43 @@ class BudgetTest {
                 }
             }
         }
-        java.util.Collections.sort(actual);
-        for (int i = 15; i < actual.size(); i++) {
-            assertThat(actual.get(i) - actual.get(i - 15)).isGreaterThanOrEqualTo(SPAN);
-        }
-        assertThat(actual.size()).isGreaterThan(100);
+        assertAtMostFifteenPerSpan(actual);
         assertThat(corrections).isPositive().isLessThan(actual.size() / 4);
+    }
+
+    @Test
+    void actualSendsStayNPerWindowAndMarginWhenEverySendIsChargedTwiceItsLatenessEarlierOrLater() {
+        BudgetRow row = empty(0);
+        java.util.List<Long> actual = new java.util.ArrayList<>();
+        java.util.Random random = new java.util.Random(13);
+        long now = 0;
+        int sooner = 0;
+        for (int i = 0; i < 3_000; i++) {
+            now += random.nextInt(100_000);
+            Budget.Burst burst = Budget.decideMany(
+                    at(row, now), rules(FIFTEEN_PER_SIX, null, LEASE, ALLOWANCE), new long[1 + random.nextInt(4)]);
+            row = burst.grants().isEmpty() ? row : burst.row();
+            for (Budget.Granted granted : burst.grants()) {
+                // Most leave well within the allowance, some later (up to three allowances).
+                long late = random.nextInt(4) == 0 ? random.nextInt(150_000) : random.nextInt(20_000);
+                actual.add(now + late);
+                long charged = now + Budget.chargedLateness(late, Budget.micros(ALLOWANCE));
+                assertThat(charged).isGreaterThanOrEqualTo(now + late);
+                sooner += charged < granted.sentUs() ? 1 : 0;
+                row = Budget.sent(row, SENT_RULES, granted.sentUs(), charged, granted.tokens());
+            }
+        }
+        assertAtMostFifteenPerSpan(actual);
+        assertThat(sooner).as("sends moved sooner than their reservation").isGreaterThan(actual.size() / 2);
+    }
+
+    /** More than 100 actual sends, no 16 of them within one W + margin. */
+    private static void assertAtMostFifteenPerSpan(java.util.List<Long> actual) {
+        java.util.List<Long> sorted = actual.stream().sorted().toList();
+        for (int i = 15; i < sorted.size(); i++) {
+            assertThat(sorted.get(i) - sorted.get(i - 15)).isGreaterThanOrEqualTo(SPAN);
+        }
+        assertThat(sorted.size()).isGreaterThan(100);
     }
 
     @Test

@@ -108,6 +108,51 @@ class GlobalPacerTest {
     }
 
     @Test
+    void aBurstThatFilledTheWindowIsCountedAtTwiceItsLatenessWhenThatIsWellBeforeItsReservation()
+            throws InterruptedException {
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("15/6s")), null, List.of(Credential.of("sk-1")));
+        List<Grant> burst = pacer.acquire("m", java.util.Collections.nCopies(15, FREE));
+        assertThat(burst).hasSize(15).allMatch(Grant::fillsWindow);
+        int transactions = store.transactions();
+
+        // All leave 5 ms after their grant: counted at 10 ms, 40 ms before their reservation (the 50 ms allowance).
+        pacer.sentAll(burst.stream()
+                .map(grant -> new GlobalPacer.Send(
+                        grant, grant.grantedNanos() + Duration.ofMillis(5).toNanos()))
+                .toList());
+
+        assertThat(store.transactions()).as("one write for the burst").isEqualTo(transactions + 1);
+        List<Grant> next = pacer.acquire("m", java.util.Collections.nCopies(15, FREE));
+        assertThat(next).hasSize(15);
+        assertThat(Duration.between(T0, clock.instant()))
+                .as("the next window opens 10 ms + W + margin after the burst, not 50 ms + W + margin")
+                .matches(t -> withinAMillisecondAfter(t, 6_110));
+    }
+
+    @Test
+    void sendsThatLeftSoonCostNoWriteWhereNoWindowIsFullOrTheGainIsSmall() throws InterruptedException {
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("15/6s")), null, List.of(Credential.of("sk-1")));
+        List<Grant> some = pacer.acquire("m", java.util.Collections.nCopies(10, FREE));
+        assertThat(some).noneMatch(Grant::fillsWindow);
+        List<Grant> rest = pacer.acquire("m", java.util.Collections.nCopies(5, FREE));
+        assertThat(rest).allMatch(Grant::fillsWindow);
+        int transactions = store.transactions();
+
+        // The first ten leave 5 ms after their grant, but the window had room left: nobody waits for their slots yet.
+        // The last five fill it, but leave 21 ms after: counted at 42 ms, only 8 ms before their reservation.
+        pacer.sentAll(some.stream()
+                .map(grant -> new GlobalPacer.Send(
+                        grant, grant.grantedNanos() + Duration.ofMillis(5).toNanos()))
+                .toList());
+        pacer.sentAll(rest.stream()
+                .map(grant -> new GlobalPacer.Send(
+                        grant, grant.grantedNanos() + Duration.ofMillis(21).toNanos()))
+                .toList());
+
+        assertThat(store.transactions()).isEqualTo(transactions);
+    }
+
+    @Test
     void lateSendsRecordedTogetherTakeOneTransactionPerModelAndHoldTheirSlotsAsIfRecordedOneByOne()
             throws InterruptedException {
         GlobalPacer pacer = pacer(
