@@ -131,9 +131,9 @@ public class JobPublisher {
             }
         }
         // The lanes enter only now that their messages are on the queues (docs/tenants.md): a worker taking from a
-        // lane either finds the message or sees the lane enter again. The jobs are marked in the same transaction, so
-        // the workers, rung when it commits, never wait for the marking's row locks (nor it for their claims' ones):
-        // lanes first, the order in which a worker's take locks them too.
+        // lane either finds the message or sees the lane enter again. The jobs are marked in the same transaction, so a
+        // worker rung when it commits finds them marked rather than waiting on the marking's row locks: lanes first,
+        // then jobs, the order in which a worker's take locks them too.
         transaction.executeWithoutResult(status -> {
             lanes.enter(confirmed.stream()
                     .map(message -> new LaneKey(message.model(), message.tenantId()))

@@ -351,7 +351,7 @@ public class GlobalPacer {
      */
     public void sentAll(List<Send> sends) {
         long allowanceUs = Budget.micros(allowance);
-        Map<String, List<Late>> byRow = new LinkedHashMap<>();
+        Map<String, List<Move>> byRow = new LinkedHashMap<>();
         for (Send send : sends) {
             Grant grant = send.grant();
             long lateUs = Math.max(0, (send.sentNanos() - grant.grantedNanos()) / 1_000);
@@ -370,15 +370,15 @@ public class GlobalPacer {
             }
             if (late || sooner) {
                 byRow.computeIfAbsent(grant.credential().fingerprint() + "\n" + grant.model(), row -> new ArrayList<>())
-                        .add(new Late(grant, chargedUs));
+                        .add(new Move(grant, chargedUs));
             }
         }
-        for (List<Late> late : byRow.values()) {
-            Grant first = late.getFirst().grant();
+        for (List<Move> moves : byRow.values()) {
+            Grant first = moves.getFirst().grant();
             Budget.Rules rules = rules(first.model());
             update(first, row -> {
                 BudgetRow next = row;
-                for (Late one : late) {
+                for (Move one : moves) {
                     next = Budget.sent(
                             next,
                             rules,
@@ -392,7 +392,7 @@ public class GlobalPacer {
     }
 
     /** A send to charge at another time than its grant recorded: later, or sooner. */
-    private record Late(Grant grant, long chargedUs) {}
+    private record Move(Grant grant, long chargedUs) {}
 
     /**
      * The answer says the provider counted {@code counted} tokens for the request sent under {@code grant}: the
