@@ -21,7 +21,9 @@
 # perfect pacer's wall in the same row); for Sluice, the time from the batch's acceptance (batches.created_at) to
 # the provider's first arrival of the row (the simulator's first_arrival_at, on the same machine's clock),
 # and the overhead per window: the mean over models and i of (completion of job i+15 - completion of job i) - W, in
-# completion order per model, i.e. what each window step costs beyond W (the perfect pacer's is its margin).
+# completion order per model, i.e. what each window step costs beyond W (the perfect pacer's is its margin); and how
+# late after their granted instants the row's requests left (the workers' sluice_pacer_send_lateness_seconds: the
+# mean, and how many left over 20 ms late).
 #
 # Ideal (zero margin) for n requests on one model at N per W, with mean latency L = 0.95 s:
 #   n <= N: all go at once                         -> L
@@ -297,14 +299,27 @@ sluice_times() {
 
 ratio() { calc "sprintf(\"%.3f\", $1 / $2)"; }   # ratio <reference> <measured>
 
-# row_line <label> <via> <total> <ok> <429s> <max window> <wall> <first call> <overhead> <ideal> <perfect wall>
+# "<sends> <seconds late, summed> <sends at most 20 ms late>" so far, over every worker: the workers' histogram of how
+# long after its granted instant each request left (sluice_pacer_send_lateness_seconds, docs/operations.md).
+send_lateness() {
+    local port
+    for port in $(seq 8081 $((8080 + WORKERS))); do
+        curl -fsS -m 5 "http://localhost:$port/actuator/prometheus" 2>/dev/null || true
+    done | awk '
+        /^sluice_pacer_send_lateness_seconds_count\{/ { n += $NF }
+        /^sluice_pacer_send_lateness_seconds_sum\{/ { s += $NF }
+        /^sluice_pacer_send_lateness_seconds_bucket\{.*le="0\.02"/ { ok += $NF }
+        END { printf "%d %.6f %d\n", n, s, ok }'
+}
+
+# row_line <label> <via> <total> <ok> <429s> <max window> <wall> <first call> <overhead> <ideal> <perfect wall> [<sends late>]
 row_line() {
     local r_ideal="n/a" r_perfect="n/a"
     if [[ $4 == "$3" && $2 != direct ]]; then
         r_ideal=$(ratio "${10}" "$7")
         [[ -n ${11} && ${11} != - ]] && r_perfect=$(ratio "${11}" "$7")
     fi
-    TABLE+=("| $1 | $2 | $(fmt_pct "$4" "$3") ($4/$3) | $5 | $6 | $(calc "sprintf(\"%.2f\", $7)") s | $8 | $9 | $(calc "sprintf(\"%.2f\", ${10})") s | $r_ideal | $r_perfect |")
+    TABLE+=("| $1 | $2 | $(fmt_pct "$4" "$3") ($4/$3) | $5 | $6 | $(calc "sprintf(\"%.2f\", $7)") s | $8 | $9 | ${12:--} | $(calc "sprintf(\"%.2f\", ${10})") s | $r_ideal | $r_perfect |")
 }
 
 IFS=, read -ra row_specs <<<"$ROWS"
@@ -341,16 +356,23 @@ for spec in "${row_specs[@]}"; do
     wait_s=$(calc "$last_sluice_end + $LIMIT_W + 1 - $(now)")
     (($(calc "$wait_s > 0"))) && sleep "$wait_s"
     reset_sim
+    read -r l_n0 l_s0 l_ok0 < <(send_lateness)
     read -r s_status _ s_ok s_failed s_wall s_id s_t0 s_t1 < <(run_batch "$SCRATCH/row.json" "$(calc "15 + 3 * $id_s")") || true
     [[ -n ${s_status:-} ]] || die "row $label: submitting or polling the batch failed (see $LOGS)"
     last_sluice_end=$(now)
+    sleep 0.2   # the last send times are recorded off the jobs' threads
+    read -r l_n1 l_s1 l_ok1 < <(send_lateness)
+    s_late_txt="-"
+    if ((l_n1 > l_n0)); then
+        s_late_txt="$(calc "sprintf(\"%.1f ms / %d of %d\", 1000 * ($l_s1 - $l_s0) / ($l_n1 - $l_n0), ($l_n1 - $l_n0) - ($l_ok1 - $l_ok0), $l_n1 - $l_n0)")"
+    fi
     read -r s_429 s_max s_arrivals < <(sim_stats) || die "reading the simulator's /__stats failed"
     read -r s_first s_over < <(sluice_times "$s_id" "$s_arrivals")
     s_first_txt="-"; [[ ${s_first:--} != - ]] && s_first_txt="$(calc "sprintf(\"%.0f\", 1000 * $s_first)") ms"
     s_over_txt="-"; [[ ${s_over:--} != - ]] && s_over_txt="$(calc "sprintf(\"%.0f\", 1000 * $s_over)") ms"
-    row_line "$label" sluice "$total" "$s_ok" "$s_429" "$s_max" "$s_wall" "$s_first_txt" "$s_over_txt" "$id_s" "$p_wall"
+    row_line "$label" sluice "$total" "$s_ok" "$s_429" "$s_max" "$s_wall" "$s_first_txt" "$s_over_txt" "$id_s" "$p_wall" "$s_late_txt"
     sluice_total=$((sluice_total + total)) sluice_ok=$((sluice_ok + s_ok)) sluice_429=$((sluice_429 + s_429))
-    log "row $label: sluice  $s_status, $s_ok/$total ok, $s_failed failed, $s_429 429s, max/window $s_max, ${s_wall}s (ideal ${id_s}s, perfect ${p_wall}s), first call ${s_first:-?}s, overhead/window ${s_over:-?}s"
+    log "row $label: sluice  $s_status, $s_ok/$total ok, $s_failed failed, $s_429 429s, max/window $s_max, ${s_wall}s (ideal ${id_s}s, perfect ${p_wall}s), first call ${s_first:-?}s, overhead/window ${s_over:-?}s, sends late (mean / over 20 ms) $s_late_txt"
     log "    from the batch's created_at: $(job_times "$s_id" "$s_t0" "$s_t1")"
     ((s_ok == total)) || lost=1
     if [[ $s_status != completed ]]; then
@@ -372,8 +394,8 @@ Provider: upstream simulator, limit $LIMIT_N/${LIMIT_W}s per model per key (slid
 Sluice: SLUICE_DEFAULT_LIMIT=$LIMIT_N/${LIMIT_W}s, safety margin ${SLUICE_PACING_SAFETY_MARGIN:-100ms (default)}, $WORKERS worker(s). $(nproc) cores, $("$JAVA" -version 2>&1 | head -1).
 Jars: $JARS_DESC ($JAR_TIMES, $(date -u +%Y-%m-%d)).
 
-| requests | via | success | 429s at the provider | max in any ${LIMIT_W} s window | wall | accept to first call | overhead per window | ideal | ideal/wall | perfect/wall |
-|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| requests | via | success | 429s at the provider | max in any ${LIMIT_W} s window | wall | accept to first call | overhead per window | sends late: mean / over 20 ms | ideal | ideal/wall | perfect/wall |
+|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 EOF
 printf '%s\n' "${TABLE[@]}"
 cat <<EOF
@@ -382,6 +404,7 @@ ideal = L if n <= $LIMIT_N, else floor((n-1)/$LIMIT_N)*$LIMIT_W s + L, L = $MEAN
 perfect = the in-memory pacer at W + $PERFECT_MARGIN_MS ms, measured in the same row; perfect/wall is the target ratio (>= 0.97).
 accept to first call: batches.created_at to the provider's first arrival of the row (the simulator's first_arrival_at).
 overhead per window: mean over models and i of (send i+$LIMIT_N - send i) - $LIMIT_W s (Sluice: completion times); only rows over $LIMIT_N per model.
+sends late: how long after its granted instant each of the row's requests left, from the workers' sluice_pacer_send_lateness_seconds (mean, and how many of the row's sends left over 20 ms late: those keep their 50 ms reservation, docs/pacing.md).
 max in any window: the simulator's max_in_any_window, max over models (<= $LIMIT_N means the limit held).
 ratios only where every request succeeded; direct wall = until the last answer, 429s included.
 

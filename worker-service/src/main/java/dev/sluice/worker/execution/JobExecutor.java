@@ -279,7 +279,12 @@ public class JobExecutor {
         // learned meanwhile from the other 429s of the same burst (those are one lesson, not a small margin).
         RetryPolicy.Pacing pacing = new RetryPolicy.Pacing(grant.limits(), grant.margin());
         CompletableFuture<Long> sentAt = new CompletableFuture<>();
-        sentAt.thenAcceptAsync(nanos -> sendTimes.record(grant, nanos), background);
+        sentAt.thenAcceptAsync(
+                nanos -> {
+                    metrics.sent(grant.model(), Duration.ofNanos(nanos - grant.grantedNanos()));
+                    sendTimes.record(grant, nanos);
+                },
+                background);
         Attempt attempt;
         try {
             // No connection is needed while the job waits for its slot and for the provider: its turn at the database

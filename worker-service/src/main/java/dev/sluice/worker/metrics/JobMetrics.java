@@ -29,11 +29,22 @@ public class JobMetrics {
     private static final CounterKind TOKENS =
             new CounterKind("sluice.tokens", "Tokens the provider reported, by model and kind", "kind");
 
+    private static final Duration[] SEND_LATENESS_BUCKETS = {
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(20),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofSeconds(1)
+    };
+
     private final MeterRegistry meters;
 
     // The meters of every job, kept once built: building a meter's id (its tags, sorted) and looking it up in the
     // registry on every call was a visible share of a job's CPU at high rates.
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final Map<String, Timer> lateness = new ConcurrentHashMap<>();
     private final Map<Key, Counter> responses = new ConcurrentHashMap<>();
     private final Map<Key, Counter> finishedCounts = new ConcurrentHashMap<>();
     private final Map<Key, Counter> tokenCounts = new ConcurrentHashMap<>();
@@ -62,6 +73,22 @@ public class JobMetrics {
                                 .register(meters))
                 .record(attempt.latency());
         counter(responses, RESPONSES, model, status(attempt)).increment();
+    }
+
+    /**
+     * A granted request left {@code late} after the instant it was granted for (its slot's opening, or the grant
+     * itself when it was for at once): the time docs/pacing.md's rule charges. A few fixed buckets, from what a warm
+     * worker's requests take (a few ms) to what the rule charges beyond the 50 ms send allowance.
+     */
+    public void sent(String model, Duration late) {
+        lateness.computeIfAbsent(
+                        model,
+                        m -> Timer.builder("sluice.pacer.send.lateness")
+                                .description("How long after its granted instant each request left")
+                                .tag("model", m)
+                                .serviceLevelObjectives(SEND_LATENESS_BUCKETS)
+                                .register(meters))
+                .record(late.isNegative() ? Duration.ZERO : late);
     }
 
     /** A transient failure that will be tried again after a backoff. */

@@ -177,6 +177,15 @@ class OperationsIT {
                 .isEqualTo(1.0);
         assertThat(value(after, "sluice_tokens_total", model, "kind=\"prompt\""))
                 .isPositive();
+        // The request's lateness after its granted instant, recorded once its send time is (beside the pacer's write).
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> value(scrape(), "sluice_pacer_send_lateness_seconds_count", model, "") == 1.0);
+        String sent = scrape();
+        assertThat(value(sent, "sluice_pacer_send_lateness_seconds_bucket", model, "le=\"1.0\""))
+                .as("one request, in the bucket of at most a second")
+                .isEqualTo(1.0);
+        assertThat(value(sent, "sluice_pacer_send_lateness_seconds_sum", model, ""))
+                .isBetween(0.0, 1.0);
 
         String held = "ops-held-" + Ids.random(4);
         SubmittedBatch waiting = submissions.batch().chats(held, 2).store();
