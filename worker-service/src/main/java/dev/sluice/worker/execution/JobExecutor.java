@@ -287,13 +287,12 @@ public class JobExecutor {
                 background);
         Attempt attempt;
         try {
-            // No connection is needed while the job waits for its slot and for the provider: its turn at the database
-            // goes to another job meanwhile. A grant made in advance is for the instant its slot opens: the job was
-            // claimed before, and leaves then.
-            attempt = database.between(() -> {
-                pacer.awaitSlot(grant);
-                return relay.call(grant.credential().apiKey(), job, sentAt::complete);
-            });
+            // No database connection is needed while the job waits for its slot and for the provider: its turn at the
+            // database goes to another job meanwhile. A grant made in advance is for the instant its slot opens: the
+            // job was claimed before, its connection to the provider is made ready meanwhile, and its request leaves
+            // then.
+            attempt = database.between(
+                    () -> relay.call(grant.credential().apiKey(), job, () -> pacer.awaitSlot(grant), sentAt::complete));
         } catch (InterruptedException e) {
             // Shutting down: hand the job back now rather than at the end of its lease.
             claims.putBack(claim, Duration.ZERO, true);

@@ -4,6 +4,7 @@ import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.stream.StreamChunks;
 import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.upstream.Attempt;
+import dev.sluice.worker.upstream.Departure;
 import dev.sluice.worker.upstream.StreamingCall;
 import dev.sluice.worker.upstream.UpstreamClient;
 import java.util.Optional;
@@ -45,18 +46,23 @@ public class StreamRelay {
         this.enabled = properties.upstream().streaming();
     }
 
-    /** One attempt of {@code job} with {@code apiKey}; {@code onSent} as in {@link UpstreamClient#call}. */
-    public Attempt call(String apiKey, ClaimedJob job, LongConsumer onSent) throws InterruptedException {
+    /**
+     * One attempt of {@code job} with {@code apiKey}, leaving after {@code departure}; {@code departure} and {@code
+     * onSent} as in {@link UpstreamClient#call}. A streamed call waits for its departure before it connects.
+     */
+    public Attempt call(String apiKey, ClaimedJob job, Departure departure, LongConsumer onSent)
+            throws InterruptedException {
         Optional<ObjectNode> streamed = streamRequest(job.body());
         if (streamed.isEmpty()) {
-            return upstream.call(apiKey, job.url(), job.body(), onSent);
+            return upstream.call(apiKey, job.url(), job.body(), departure, onSent);
         }
         if (!enabled || job.batchId() != null || job.attempts() > 1) {
             ObjectNode plain = streamed.get().deepCopy();
             plain.remove("stream");
             plain.remove("stream_options");
-            return upstream.call(apiKey, job.url(), JSON.writeValueAsString(plain), onSent);
+            return upstream.call(apiKey, job.url(), JSON.writeValueAsString(plain), departure, onSent);
         }
+        departure.await();
         Answer answer = new Answer();
         StreamingCall.Result result =
                 streaming.call(apiKey, job.url(), job.body(), onSent, data -> relay(job.id(), data, answer));

@@ -27,9 +27,10 @@ import org.springframework.stereotype.Component;
  * network does. The call blocks the job's own (virtual) thread on the JDK's {@link HttpURLConnection}, with no
  * hand-off to a selector or executor thread; its connections are kept alive between calls (HTTP/1.1), at most
  * {@code sluice.intake.max-in-flight} idle ones per provider (one per job the worker runs at once). The body is sent
- * with a fixed length, so the JDK never re-sends a POST on its own. The read timeout bounds the attempt as a whole,
- * body included ({@link CallDeadline} interrupts a call that outlives it, which closes its socket), so a lease longer than connect +
- * read timeout always outlives the call. The answer is read up to {@code sluice.upstream.max-response-size}; a
+ * with a fixed length, so the JDK never re-sends a POST on its own. The connection is made ready before the request
+ * waits for its slot ({@link Departure}). The connect timeout bounds the connecting; the read timeout bounds the rest
+ * of the attempt as a whole, body included ({@link CallDeadline} interrupts a call that outlives it, which closes its
+ * socket), so a lease longer than connect + read timeout, plus the wait for the slot, always outlives the call. The answer is read up to {@code sluice.upstream.max-response-size}; a
  * larger one is dropped unread and is a permanent failure ({@code response_too_large}). Neither the key nor any
  * body is logged.
  */
@@ -51,21 +52,42 @@ public class UpstreamClient {
     }
 
     /**
-     * Calls {@code POST base-url + path} with {@code body} and {@code apiKey} and returns what it came to.
-     * {@code onSent} receives the {@link System#nanoTime()} at which the request's last bytes were handed to
-     * the connection — what the pacer counts — unless the request never got that far.
+     * Calls {@code POST base-url + path} with {@code body} and {@code apiKey} and returns what it came to. The
+     * connection is made ready first (a kept one taken, or a new one opened), then the request waits for {@code
+     * departure} and leaves: a request granted in advance opens its connection while it waits for its slot, so a
+     * burst's requests leave together when the slot opens rather than one new connection after another. {@code onSent}
+     * receives the {@link System#nanoTime()} at which the request's last bytes were handed to the connection — what
+     * the pacer counts — unless the request never got that far.
      */
-    public Attempt call(String apiKey, String path, String body, LongConsumer onSent) throws InterruptedException {
+    public Attempt call(String apiKey, String path, String body, Departure departure, LongConsumer onSent)
+            throws InterruptedException {
         long started = System.nanoTime();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         HttpURLConnection connection;
         try {
-            connection = open(URI.create(baseUrl + path).toURL());
+            connection = open(URI.create(baseUrl + path).toURL(), apiKey, bytes.length);
         } catch (IOException | IllegalArgumentException e) {
             return unreachable("the call to the provider failed: " + describe(e), started);
         }
+        try {
+            connection.connect();
+        } catch (SocketTimeoutException e) {
+            return unreachable("could not connect to the provider in time", started);
+        } catch (IOException e) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while connecting to the provider");
+            }
+            return failed(e, started);
+        }
+        try {
+            departure.await();
+        } catch (InterruptedException e) {
+            connection.disconnect();
+            throw e;
+        }
         CallDeadline deadline = new CallDeadline(readTimeout);
         try {
-            return exchange(connection, apiKey, body, onSent, started);
+            return exchange(connection, bytes, onSent, started);
         } catch (IOException e) {
             connection.disconnect();
             if (deadline.end()) {
@@ -80,7 +102,7 @@ public class UpstreamClient {
         }
     }
 
-    private HttpURLConnection open(URL url) throws IOException {
+    private HttpURLConnection open(URL url, String apiKey, int length) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) url.openConnection();
         connection.setRequestMethod("POST");
         connection.setDoOutput(true);
@@ -88,22 +110,15 @@ public class UpstreamClient {
         connection.setUseCaches(false);
         connection.setConnectTimeout(connectTimeoutMillis);
         connection.setReadTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE, readTimeout.toMillis())));
-        return connection;
-    }
-
-    private Attempt exchange(
-            HttpURLConnection connection, String apiKey, String body, LongConsumer onSent, long started)
-            throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         connection.setRequestProperty("Authorization", "Bearer " + apiKey);
         connection.setRequestProperty("Content-Type", "application/json");
         connection.setRequestProperty("Accept", "application/json");
-        connection.setFixedLengthStreamingMode(bytes.length);
-        try {
-            connection.connect();
-        } catch (SocketTimeoutException e) {
-            return unreachable("could not connect to the provider in time", started);
-        }
+        connection.setFixedLengthStreamingMode(length);
+        return connection;
+    }
+
+    private Attempt exchange(HttpURLConnection connection, byte[] bytes, LongConsumer onSent, long started)
+            throws IOException {
         try (OutputStream out = connection.getOutputStream()) {
             out.write(bytes);
         }

@@ -1,6 +1,7 @@
 package dev.sluice.worker.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
@@ -8,6 +9,7 @@ import dev.sluice.simulator.faults.FaultRates;
 import dev.sluice.simulator.openai.StreamingMode;
 import dev.sluice.worker.WorkerProperties;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,6 +17,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +120,97 @@ class UpstreamClientIT {
             }
         } catch (IOException | InterruptedException e) {
             // the client hung up: what the test wants
+        }
+    }
+
+    @Test
+    void theConnectionIsReadyBeforeTheDepartureAndTheRequestLeavesAfterIt() throws Exception {
+        // A burst granted in advance opens its connections while it waits for its slot: only the request waits.
+        try (ServerSocket provider = new ServerSocket(0)) {
+            CountDownLatch accepted = new CountDownLatch(1);
+            AtomicLong firstByte = new AtomicLong();
+            Thread.ofVirtual().start(() -> answerOnce(provider, accepted, firstByte));
+            UpstreamClient direct = clientFor(URI.create("http://127.0.0.1:" + provider.getLocalPort()));
+            AtomicLong departed = new AtomicLong();
+            AtomicLong sent = new AtomicLong();
+
+            Attempt attempt = direct.call(
+                    KEY,
+                    "/v1/chat/completions",
+                    CHAT,
+                    () -> {
+                        assertThat(accepted.await(5, TimeUnit.SECONDS))
+                                .as("the provider accepted the connection before the departure")
+                                .isTrue();
+                        Thread.sleep(200);
+                        departed.set(System.nanoTime());
+                    },
+                    sent::set);
+
+            assertThat(attempt).isInstanceOf(Attempt.Success.class);
+            assertThat(departed.get()).isPositive();
+            assertThat(firstByte.get())
+                    .as("the request's first byte reached the provider after the departure")
+                    .isGreaterThan(departed.get());
+            assertThat(sent.get()).isGreaterThan(departed.get());
+        }
+    }
+
+    @Test
+    void aDepartureInterruptedSendsNothingAndClosesTheConnection() throws Exception {
+        try (ServerSocket provider = new ServerSocket(0)) {
+            CountDownLatch accepted = new CountDownLatch(1);
+            AtomicLong firstByte = new AtomicLong();
+            Thread server = Thread.ofVirtual().start(() -> answerOnce(provider, accepted, firstByte));
+            UpstreamClient direct = clientFor(URI.create("http://127.0.0.1:" + provider.getLocalPort()));
+            AtomicLong sent = new AtomicLong();
+
+            assertThatThrownBy(() -> direct.call(
+                            KEY,
+                            "/v1/chat/completions",
+                            CHAT,
+                            () -> {
+                                throw new InterruptedException("shutting down");
+                            },
+                            sent::set))
+                    .isInstanceOf(InterruptedException.class);
+
+            server.join(Duration.ofSeconds(5));
+            assertThat(server.isAlive())
+                    .as("the provider saw the connection closed")
+                    .isFalse();
+            assertThat(accepted.getCount()).isZero();
+            assertThat(firstByte.get()).as("no byte of the request").isZero();
+            assertThat(sent.get()).isZero();
+        }
+    }
+
+    /**
+     * Accepts one connection, notes when its first byte arrives (0 if it closes first), and answers a chat completion
+     * to a request.
+     */
+    private static void answerOnce(ServerSocket provider, CountDownLatch accepted, AtomicLong firstByte) {
+        try (Socket socket = provider.accept()) {
+            accepted.countDown();
+            InputStream in = socket.getInputStream();
+            int first = in.read();
+            if (first < 0) {
+                return;
+            }
+            firstByte.set(System.nanoTime());
+            in.read(new byte[65536]);
+            byte[] body = """
+                    {"id":"chatcmpl-1","object":"chat.completion","model":"openai/gpt-4o-mini","choices":[{"index":0,\
+                    "message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],\
+                    "usage":{"prompt_tokens":2,"completion_tokens":1,"total_tokens":3}}""".getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(
+                    ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+        } catch (IOException e) {
+            // the client hung up
         }
     }
 
@@ -242,8 +338,8 @@ class UpstreamClientIT {
     private static final String KEY = "sk-test";
 
     private static Attempt call(UpstreamClient client, String path, String body) throws InterruptedException {
-        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
-        Attempt attempt = client.call(KEY, path, body, sent::set);
+        AtomicLong sent = new AtomicLong();
+        Attempt attempt = client.call(KEY, path, body, Departure.NOW, sent::set);
         return attempt;
     }
 }
