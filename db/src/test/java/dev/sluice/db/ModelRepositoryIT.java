@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -30,6 +31,26 @@ class ModelRepositoryIT {
 
     @Autowired
     ModelRepository models;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void registeringStoresEachModelOnceAndKeepsWhenItWasFirstSeen() {
+        String a = "test/" + UUID.randomUUID();
+        String b = "test/" + UUID.randomUUID();
+        models.register(List.of(a), NOW);
+
+        models.register(List.of(b, a, b), NOW.plusSeconds(60));
+
+        assertThat(jdbc.sql("SELECT model, first_seen_at FROM models WHERE model IN (:a, :b) ORDER BY first_seen_at")
+                        .param("a", a)
+                        .param("b", b)
+                        .query((rs, n) -> rs.getString("model") + " "
+                                + rs.getTimestamp("first_seen_at").toInstant())
+                        .list())
+                .containsExactly(a + " " + NOW, b + " " + NOW.plusSeconds(60));
+    }
 
     @Test
     void aWidenedMarginIsSharedAndNeverNarrows() {

@@ -6,6 +6,7 @@ import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.job.JobRequest;
 import dev.sluice.api.metrics.SubmissionMetrics;
+import dev.sluice.api.model.StoredModels;
 import dev.sluice.api.quota.TenantQuotas;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.Endpoint;
@@ -21,7 +22,6 @@ import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRetryRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.JobTransitions;
-import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.retention.RetentionRepository;
 import dev.sluice.db.tenant.Tenant;
 import java.time.Clock;
@@ -59,7 +59,7 @@ class BatchService {
     private final BatchRepository batches;
     private final JobRepository jobs;
     private final JobRetryRepository retryJobs;
-    private final ModelRepository models;
+    private final StoredModels models;
     private final IdempotencyKeys idempotency;
     private final BatchPublisher publisher;
     private final TransactionTemplate transaction;
@@ -77,7 +77,7 @@ class BatchService {
             BatchRepository batches,
             JobRepository jobs,
             JobRetryRepository retryJobs,
-            ModelRepository models,
+            StoredModels models,
             IdempotencyKeys idempotency,
             BatchPublisher publisher,
             TransactionTemplate transaction,
@@ -152,9 +152,10 @@ class BatchService {
                 files.insertBatchInputFile(
                         inputFileId, tenant.id(), batchId, batchId + "_input.jsonl", writer.inputBytes(), now);
             }
-            batches.setRequestTotal(batchId, writer.count());
-            // Keeps the sweeper off the jobs until the publisher below has sent them (or given up).
-            batches.setPublishingUntil(batchId, publisher.leaseFrom(now));
+            // With the publishing lease, which keeps the sweeper off the jobs until the publisher below has sent them
+            // (or
+            // given up).
+            batches.setRequestTotal(batchId, writer.count(), publisher.leaseFrom(now));
             models.register(writer.models(), now);
             // Last, with the tenant locked until commit: over the quota, all of the above rolls back.
             quotas.checkQueuedJobs(tenant.id(), writer.count());
@@ -163,6 +164,7 @@ class BatchService {
         if (earlier != null) {
             return batches.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("batch", earlier));
         }
+        models.committed(writer.models());
         List<JobMessage> messages = writer.messages();
         publisher.publish(batchId, messages);
         metrics.submitted(messages);

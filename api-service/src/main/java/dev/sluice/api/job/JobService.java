@@ -5,6 +5,7 @@ import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotencyKeys;
 import dev.sluice.api.metrics.SubmissionMetrics;
 import dev.sluice.api.model.ModelRegistry;
+import dev.sluice.api.model.StoredModels;
 import dev.sluice.api.quota.QuotaLeases;
 import dev.sluice.api.quota.TenantQuotas;
 import dev.sluice.api.tokens.TokenEstimator;
@@ -20,14 +21,11 @@ import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
-import dev.sluice.db.model.ModelRepository;
 import dev.sluice.db.tenant.Tenant;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -41,7 +39,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class JobService {
 
     private final JobRepository jobs;
-    private final ModelRepository models;
+    private final StoredModels models;
     private final IdempotencyKeys idempotency;
     private final JobPublisher publisher;
     private final TransactionTemplate transaction;
@@ -53,12 +51,9 @@ public class JobService {
     private final TokenLimits tokenLimits;
     private final ApplicationEventPublisher events;
 
-    /** Models whose {@code models} row this process saw committed: rows there are never deleted. */
-    private final Set<String> storedModels = ConcurrentHashMap.newKeySet();
-
     JobService(
             JobRepository jobs,
-            ModelRepository models,
+            StoredModels models,
             IdempotencyKeys idempotency,
             JobPublisher publisher,
             TransactionTemplate transaction,
@@ -113,14 +108,14 @@ public class JobService {
                 return held.get();
             }
             jobs.insert(newJob, now);
-            registerModel(request.model(), now);
+            models.register(List.of(request.model()), now);
             quotas.checkQueuedJobs(tenant.id(), 1);
             return null;
         });
         if (earlier != null) {
             return jobs.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("job", earlier));
         }
-        storedModels.add(request.model());
+        models.committed(List.of(request.model()));
         List<JobMessage> messages =
                 List.of(new JobMessage(jobId, request.model(), tenant.id(), job.priority(), request.tokens()));
         publisher.publish(messages);
@@ -151,18 +146,11 @@ public class JobService {
                 jobId, tenant.id(), null, null, null, endpoint.path(), model, body, priority, null, null, tokens);
         transaction.executeWithoutResult(status -> {
             jobs.insert(newJob, now);
-            registerModel(model, now);
+            models.register(List.of(model), now);
             quotas.checkQueuedJobs(tenant.id(), 1, waiting);
         });
-        storedModels.add(model);
+        models.committed(List.of(model));
         publisher.publish(List.of(new JobMessage(jobId, model, tenant.id(), priority, tokens)));
-    }
-
-    /** Stores the model's row in the caller's transaction, unless this process has seen one committed. */
-    private void registerModel(String model, Instant now) {
-        if (!storedModels.contains(model)) {
-            models.register(List.of(model), now);
-        }
     }
 
     /**

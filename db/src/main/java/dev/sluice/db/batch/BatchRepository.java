@@ -32,7 +32,7 @@ public class BatchRepository {
             """;
 
     private static final String SET_REQUEST_TOTAL = """
-            UPDATE batches SET request_total = :requestTotal WHERE id = :id
+            UPDATE batches SET request_total = :requestTotal, publishing_until = :until WHERE id = :id
             """;
 
     /** Sets or extends the batch's publishing lease (V16). */
@@ -126,11 +126,15 @@ public class BatchRepository {
                 .update();
     }
 
-    /** Sets the number of jobs of a batch being stored, once all are; call in the transaction that inserts it. */
-    public void setRequestTotal(String id, int requestTotal) {
+    /**
+     * Sets the number of jobs of a batch being stored, once all are, and its publishing lease ({@link
+     * #setPublishingUntil}); call in the transaction that inserts it.
+     */
+    public void setRequestTotal(String id, int requestTotal, Instant publishingUntil) {
         jdbc.sql(SET_REQUEST_TOTAL)
                 .param("id", id)
                 .param("requestTotal", requestTotal)
+                .param("until", Timestamps.bind(publishingUntil))
                 .update();
     }
 

@@ -25,7 +25,8 @@ import org.springframework.stereotype.Repository;
 public class ModelRepository {
 
     private static final String REGISTER = """
-            INSERT INTO models (model, first_seen_at) VALUES (:model, :now)
+            INSERT INTO models (model, first_seen_at)
+            SELECT m, :now FROM unnest(:models::text[]) AS m ORDER BY m
             ON CONFLICT (model) DO NOTHING
             """;
 
@@ -97,14 +98,15 @@ public class ModelRepository {
         this.jdbc = jdbc;
     }
 
-    /** Records models (idempotent). */
+    /** Records models (idempotent), in one statement. */
     public void register(Collection<String> models, Instant now) {
-        for (String model : models) {
-            jdbc.sql(REGISTER)
-                    .param("model", model)
-                    .param("now", Timestamps.bind(now))
-                    .update();
+        if (models.isEmpty()) {
+            return;
         }
+        jdbc.sql(REGISTER)
+                .param("models", models.stream().distinct().toArray(String[]::new))
+                .param("now", Timestamps.bind(now))
+                .update();
     }
 
     /** Every model's pacing settings, by model id. */
