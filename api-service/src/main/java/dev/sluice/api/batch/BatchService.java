@@ -152,9 +152,7 @@ class BatchService {
                 files.insertBatchInputFile(
                         inputFileId, tenant.id(), batchId, batchId + "_input.jsonl", writer.inputBytes(), now);
             }
-            // With the publishing lease, which keeps the sweeper off the jobs until the publisher below has sent them
-            // (or
-            // given up).
+            // With the lease that keeps the sweeper off the jobs until the publisher below has sent them.
             batches.setRequestTotal(batchId, writer.count(), publisher.leaseFrom(now));
             models.register(writer.models(), now);
             // Last, with the tenant locked until commit: over the quota, all of the above rolls back.

@@ -27,12 +27,20 @@ import org.springframework.stereotype.Component;
  * network does. The call blocks the job's own (virtual) thread on the JDK's {@link HttpURLConnection}, with no
  * hand-off to a selector or executor thread; its connections are kept alive between calls (HTTP/1.1), at most
  * {@code sluice.intake.max-in-flight} idle ones per provider (one per job the worker runs at once). The body is sent
- * with a fixed length, so the JDK never re-sends a POST on its own. The connection is made ready before the request
- * waits for its slot ({@link Departure}). The connect timeout bounds the connecting; the read timeout bounds the rest
- * of the attempt as a whole, body included ({@link CallDeadline} interrupts a call that outlives it, which closes its
- * socket), so a lease longer than connect + read timeout, plus the wait for the slot, always outlives the call. The answer is read up to {@code sluice.upstream.max-response-size}; a
- * larger one is dropped unread and is a permanent failure ({@code response_too_large}). Neither the key nor any
- * body is logged.
+ * with a fixed length, so the JDK never re-sends a POST on its own.
+ *
+ * <p>The connection is made ready before the request waits for its slot ({@link Departure}), at most the pacing
+ * lookahead (200 ms by default). So that a kept connection is not closed by its server during that wait, one idle for
+ * over 5 s less the lookahead (whole seconds: 4 s by default) is not reused when the server does not say how long it
+ * keeps connections: 5 s is the shortest idle timeout of common servers (uvicorn, under vLLM and LiteLLM; the JDK's own
+ * default is 5 s as well); a server that names its timeout ({@code Keep-Alive: timeout=}) is taken at its word by the
+ * JDK, and a connection it closes during the wait fails that attempt, which is retried.
+ *
+ * <p>The connect timeout bounds the connecting; the read timeout bounds the rest of the attempt as a whole, body
+ * included ({@link CallDeadline} interrupts a call that outlives it, which closes its socket), so a lease longer than
+ * connect + read timeout, plus the wait for the slot, always outlives the call. The answer is read up to {@code
+ * sluice.upstream.max-response-size}; a larger one is dropped unread and is a permanent failure ({@code
+ * response_too_large}). Neither the key nor any body is logged.
  */
 @Component
 public class UpstreamClient {
@@ -49,6 +57,7 @@ public class UpstreamClient {
         this.readTimeout = upstream.readTimeout();
         this.maxResponseBytes = upstream.maxResponseSize().toBytes();
         keepAtLeast(properties.intake().maxInFlight());
+        keepIdleAtMost(Duration.ofSeconds(5).minus(properties.pacing().lookahead()));
     }
 
     /**
@@ -173,6 +182,16 @@ public class UpstreamClient {
         return e.getMessage() == null
                 ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /**
+     * How long the JDK keeps an idle connection whose server did not say ({@code http.keepAlive.time.server}, in whole
+     * seconds, at least 1), unless the operator set it. Read once, when the JDK first keeps a connection.
+     */
+    static void keepIdleAtMost(Duration idle) {
+        if (System.getProperty("http.keepAlive.time.server") == null) {
+            System.setProperty("http.keepAlive.time.server", String.valueOf(Math.max(1, idle.toSeconds())));
+        }
     }
 
     /**
