@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 class ConfigIT {
 
     @Test
-    void putConfigChangesSettingsPartiallyAndAtOnce() {
+    void putConfigChangesSettingsPartiallyAndAtOnce() throws InterruptedException {
         try (Simulator sim = Simulator.start(SimulatorConfig.forTests())) {
             SimulatorClient client = new SimulatorClient(sim);
             assertThat(client.send(client.post("/v1/embeddings", KEY, "{}")).statusCode())
@@ -32,6 +32,8 @@ class ConfigIT {
             assertThat(sim.config().limit()).isEqualTo(Limit.parse("2/6s"));
             assertThat(sim.config().window()).isEqualTo(WindowKind.FIXED);
 
+            // A fixed window starts at each multiple of 6 s since the epoch: the three requests below must share one.
+            startOfAFixedWindowWithTwoSecondsToSpare(Duration.ofSeconds(6));
             assertThat(client.send(client.post(
                                     "/v1/embeddings", KEY, "{\"model\": \"" + MODEL + "\", \"input\": \"x\"}"))
                             .statusCode())
@@ -40,6 +42,14 @@ class ConfigIT {
             HttpResponse<String> limited = client.chat(KEY, MODEL);
             assertThat(limited.statusCode()).isEqualTo(429);
             assertThat(limited.body()).contains("Rate limit of 2 per 6s exceeded");
+        }
+    }
+
+    /** Waits, if needed, until a fixed window of {@code length} has at least 2 s left. */
+    private static void startOfAFixedWindowWithTwoSecondsToSpare(Duration length) throws InterruptedException {
+        long left = length.toMillis() - Math.floorMod(System.currentTimeMillis(), length.toMillis());
+        if (left < 2_000) {
+            Thread.sleep(left + 10);
         }
     }
 

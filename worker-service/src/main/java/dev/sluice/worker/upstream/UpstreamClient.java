@@ -90,7 +90,8 @@ public class UpstreamClient {
         }
         try {
             departure.await();
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | RuntimeException e) {
+            // Nothing was sent: the connection is closed rather than kept.
             connection.disconnect();
             throw e;
         }
