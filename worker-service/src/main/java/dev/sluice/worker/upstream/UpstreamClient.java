@@ -32,9 +32,9 @@ import org.springframework.stereotype.Component;
  * <p>The connection is made ready before the request waits for its slot ({@link Departure}), at most the pacing
  * lookahead (200 ms by default). So that a kept connection is not closed by its server during that wait, one idle for
  * over 5 s less the lookahead (whole seconds: 4 s by default) is not reused when the server does not say how long it
- * keeps connections: 5 s is the shortest idle timeout of common servers (uvicorn, under vLLM and LiteLLM; the JDK's own
- * default is 5 s as well); a server that names its timeout ({@code Keep-Alive: timeout=}) is taken at its word by the
- * JDK, and a connection it closes during the wait fails that attempt, which is retried.
+ * keeps connections: 5 s is uvicorn's default (under vLLM and LiteLLM) and the JDK's own. A server that closes sooner
+ * without saying (gunicorn's 2 s), or that names its timeout ({@code Keep-Alive: timeout=}, which the JDK takes at its
+ * word), may still close a kept connection during the wait: that attempt fails and is retried.
  *
  * <p>The connect timeout bounds the connecting; the read timeout bounds the rest of the attempt as a whole, body
  * included ({@link CallDeadline} interrupts a call that outlives it, which closes its socket), so a lease longer than
