@@ -8,7 +8,7 @@
 #             first 15 at once, then request i exactly W + PERFECT_MARGIN_MS (100) after request i - 15 left, on its
 #             own clock: no database, no queue, no claim. The reference the dispatch-latency issue sets;
 #   sluice  - the same requests as one inline batch (POST /v1/batches); wall time runs from the POST until
-#             the batch reads `completed`, polled every 100 ms.
+#             the batch's event stream (GET /v1/batches/{id}/events) announces it completed.
 #
 # Rows: 1, 15 and 60 requests on one model, then 60 each on 5 models in one mixed batch (300).
 # The provider is the upstream simulator with SIMULATOR_LIMIT=15/6s and the seed latency (800 ms + 0..300 ms);
@@ -66,7 +66,7 @@ SIM=http://localhost:$SIMULATOR_PORT
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "pacing-table: $*"; exit 2; }
-now() { printf '%s\n' "$EPOCHREALTIME"; }   # no process started: the poll loop below runs it every 100 ms
+now() { printf '%s\n' "$EPOCHREALTIME"; }   # no process started
 calc() { awk "BEGIN { printf \"%s\", ($1) }" </dev/null; }   # calc "<awk expression>" (parenthesised: a bare > would redirect)
 
 command -v jq >/dev/null || die "needs jq"
@@ -221,7 +221,7 @@ sim_stats() {
 
 # Diagnostic (stderr only), from the jobs table: when the batch's jobs were first claimed and last finished, and the
 # two ends of the wall that lie outside the batch: from sending the POST (epoch $2) to created_at, and from completed_at
-# to the poll that saw it (epoch $3).
+# to the event that announced it (epoch $3).
 job_times() {
     psql -h localhost -U "$PGUSER" -d "$DB" -tA -F ' ' -c "SELECT
         'POST sent to created_at ' || round((extract(epoch FROM b.created_at) - $2)::numeric, 3) || ' s;',
@@ -229,7 +229,7 @@ job_times() {
         'last claim +' || round(extract(epoch FROM max(j.started_at) - b.created_at)::numeric, 2) || ' s,',
         'last finished +' || round(extract(epoch FROM max(j.completed_at) - b.created_at)::numeric, 2) || ' s,',
         'batch completed +' || round(extract(epoch FROM b.completed_at - b.created_at)::numeric, 2) || ' s;',
-        'seen by the poll ' || round(($3 - extract(epoch FROM b.completed_at))::numeric, 3) || ' s later'
+        'announced ' || round(($3 - extract(epoch FROM b.completed_at))::numeric, 3) || ' s later'
         FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE b.id = '$1' GROUP BY b.created_at, b.completed_at" \
         2>/dev/null || echo "(no job times)"
 }
@@ -253,16 +253,14 @@ run_batch() {
     id=$(curl_json -X POST "$API/v1/batches" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
         --data-binary "@$body" | jq -r .id)
     log "    POST /v1/batches answered in $(calc "sprintf(\"%.3f\", $(now) - $t0)") s"
-    # A client polling every 100 ms: each pass starts only curl and the sleep (no jq, date or awk), so that the wall
-    # holds as little of the bench's own work as can be.
-    local deadline_us=$(( ${t0/./} + ${timeout%.*} * 1000000 ))
-    while :; do
-        b=$(curl_json "$API/v1/batches/$id" -H "Authorization: Bearer $KEY")
-        [[ $b =~ \"status\":\"(completed|failed|expired|cancelled)\" ]] && { status=${BASH_REMATCH[1]}; break; }
-        if (( ${EPOCHREALTIME/./} > deadline_us )); then status=timeout; break; fi
-        sleep 0.1
-    done
+    # A client waiting on the batch's event stream (docs/webhooks.md), whose last event is named after the outcome and
+    # follows the finaliser's commit at once: the wall holds no poll interval (until 2026-12-06 a curl poll every
+    # 100 ms, which added 0-100 ms) and no process of the bench's own runs meanwhile.
+    status=$(curl -sS -N -m "$timeout" "$API/v1/batches/$id/events" -H "Authorization: Bearer $KEY" 2>/dev/null |
+        sed -u -n -E 's/^event: batch\.(completed|failed|expired|cancelled)\r?$/\1/p' | head -n 1) || true
     local t1; t1=$(now)
+    [[ -n $status ]] || status=timeout
+    b=$(curl_json "$API/v1/batches/$id" -H "Authorization: Bearer $KEY")
     jq -r --arg s "$status" --arg w "$(calc "$t1 - $t0")" --arg t0 "$t0" --arg t1 "$t1" \
         '"\($s) \(.request_counts.total) \(.request_counts.completed) \(.request_counts.failed) \($w) \(.id) \($t0) \($t1)"' <<<"$b"
 }

@@ -136,8 +136,9 @@ read -r large_rps large_p50 large_p99 large_err large_n <"$SCRATCH/data/large-po
 log "batch $LARGE: $large_status after $waited s, $(counts "$LARGE")"
 
 end_to_end=$(calc "$LINES / $waited")
-read -r table_s first_claim < <(query "SELECT extract(epoch FROM max(completed_at) - min(started_at)),
-    extract(epoch FROM min(started_at)) - $t0 FROM jobs WHERE batch_id = '$LARGE'" | tr '|' ' ')
+read -r table_s first_claim last_finish < <(query "SELECT extract(epoch FROM max(completed_at) - min(started_at)),
+    extract(epoch FROM min(started_at)) - $t0, extract(epoch FROM max(completed_at)) - $t0
+    FROM jobs WHERE batch_id = '$LARGE'" | tr '|' ' ')
 in_table=$(calc "$LINES / $table_s")
 rescued=$(query "SELECT count(*) FROM jobs WHERE batch_id = '$LARGE' AND rescued_at IS NOT NULL")
 attempts=$(query "SELECT sum(attempts) FROM jobs WHERE batch_id = '$LARGE'")
@@ -160,7 +161,8 @@ row "$LINES jobs while they run$PACED_LABEL ($large_n polls)" "$large_rps" "$lar
 row "target" "" "" "<= 50" "0"
 echo
 echo "$ref_cpu_line (back to back)"
-echo "accept (POST -> 200)      $(printf %.2f "$accepted") s; first claim +$(printf %.2f "$first_claim") s; completed +$(printf %.1f "$waited") s"
+echo "accept (POST -> 200)      $(printf %.2f "$accepted") s; first claim +$(printf %.2f "$first_claim") s; last job finished +$(printf %.2f "$last_finish") s; \
+completed (its event stream's last event) +$(printf %.2f "$waited") s"
 echo "provider calls            $((sim_after - sim_before)) for $LINES jobs ($attempts attempts recorded)"
 echo "connection failures       $no_connection \"Failed to obtain JDBC Connection\" in the logs (target 0)"
 echo "lease rescues             $rescue_logs rescue log line(s), $rescued job(s) with rescued_at (target 0)"

@@ -215,7 +215,7 @@ class FileBatchIT extends ApiTestBase {
                 .query(String.class)
                 .single();
         String output = resultFiles.insertResultFile(
-                Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", 0, Instant.now());
+                Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", Instant.now());
 
         for (String missing : List.of("file-doesnotexist", deleted, "not a file id")) {
             assertRefusedWithNothingStored(

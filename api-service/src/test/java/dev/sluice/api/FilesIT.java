@@ -85,7 +85,7 @@ class FilesIT extends ApiTestBase {
                 .query(String.class)
                 .single();
         String output =
-                files.insertResultFile(Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", 0, Instant.now());
+                files.insertResultFile(Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", Instant.now());
 
         assertThat(walk(key, "/v1/files?purpose=batch&limit=2")).isEqualTo(uploaded.reversed());
         assertThat(walk(key, "/v1/files?purpose=batch&limit=2&order=asc")).isEqualTo(uploaded);

@@ -174,9 +174,8 @@ class RetentionIT extends ApiTestBase {
         String id = createBatch(key, aChatBatch().requests(2, model).json());
         finish(jdbc).succeeded(id, 1).failed(id, 2);
         Instant now = Instant.now();
-        String output =
-                files.insertResultFile(Ids.file(), tenantId, id, ResultKind.OUTPUT, id + "_output.jsonl", 1, now);
-        String error = files.insertResultFile(Ids.file(), tenantId, id, ResultKind.ERROR, id + "_error.jsonl", 1, now);
+        String output = files.insertResultFile(Ids.file(), tenantId, id, ResultKind.OUTPUT, id + "_output.jsonl", now);
+        String error = files.insertResultFile(Ids.file(), tenantId, id, ResultKind.ERROR, id + "_error.jsonl", now);
         completeBatch(id, output, error);
         return new Batch(id, output, error);
     }

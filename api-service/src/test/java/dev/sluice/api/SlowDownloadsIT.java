@@ -37,7 +37,6 @@ class SlowDownloadsIT extends SmallPoolTestBase {
                 batchId,
                 ResultKind.OUTPUT,
                 "output.jsonl",
-                1,
                 Instant.now());
         String otherTenant = newTenantKey();
 

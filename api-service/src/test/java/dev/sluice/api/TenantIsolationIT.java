@@ -38,8 +38,8 @@ class TenantIsolationIT extends ApiTestBase {
                 .param("id", batchId)
                 .query(String.class)
                 .single();
-        String fileId = files.insertResultFile(
-                Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", 10, Instant.now());
+        String fileId =
+                files.insertResultFile(Ids.file(), tenantId, batchId, ResultKind.OUTPUT, "out.jsonl", Instant.now());
 
         for (String path : new String[] {
             "/v1/batches/" + batchId,

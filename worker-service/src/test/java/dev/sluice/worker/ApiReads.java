@@ -88,7 +88,7 @@ public class ApiReads {
                         rs.getString("tenant_id"),
                         rs.getString("purpose"),
                         rs.getString("filename"),
-                        rs.getLong("bytes"),
+                        rs.getObject("bytes", Long.class),
                         rs.getString("batch_id"),
                         rs.getString("kind"),
                         Timestamps.read(rs, "created_at")))

@@ -115,14 +115,29 @@ class FileController {
         return ListPage.of(
                 files.page(tenant.id(), purpose, page.after(), newestFirst, page.limit() + 1),
                 page.limit(),
-                file -> FileView.of(file, retention),
+                file -> FileView.of(sized(file), retention),
                 FileRow::id);
     }
 
     @Operation(summary = "Get a file")
     @GetMapping("/{id}")
     FileView get(Tenant tenant, @PathVariable String id) {
-        return FileView.of(find(tenant, id), retention);
+        return FileView.of(sized(find(tenant, id)), retention);
+    }
+
+    /**
+     * The file with its size. A batch's result file is sized by its finaliser just after the batch settled; read
+     * before that (or if the finaliser died in between) it is sized here, by the same rendering. One whose content
+     * the retention sweep removed before anyone sized it shows 0.
+     */
+    private FileRow sized(FileRow file) {
+        if (file.bytes() != null) {
+            return file;
+        }
+        return file.withBytes(
+                file.expired()
+                        ? 0
+                        : rendered.sizeResultFile(file.id(), file.batchId(), ResultKind.fromFileKind(file.kind())));
     }
 
     /** OpenAI's delete: {@code {id, object: "file", deleted: true}}; batches made from it keep running. */

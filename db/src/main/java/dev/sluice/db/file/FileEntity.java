@@ -22,7 +22,7 @@ class FileEntity extends NewEntity<String> {
 
     private String filename;
 
-    private long bytes;
+    private Long bytes;
 
     @Column(name = "batch_id")
     private String batchId;

@@ -19,16 +19,30 @@ import org.springframework.stereotype.Repository;
  * while the client reads (a slow reader stalls nobody else). The bytes of uploaded files are in
  * {@link FilePartRepository}.
  * A result file's row is inserted here, in SQL whose {@code ON CONFLICT} settles racing
- * finalisers; the api-service records uploads and lists, reads and deletes file rows with JPA
- * ({@link FileEntityRepository}).
+ * finalisers, without its size: rendering a large batch's results to count their bytes takes seconds, which the batch
+ * does not wait for; the file is sized once it is settled ({@link #sizeResultFile}). The api-service records uploads
+ * and lists, reads and deletes file rows with JPA ({@link FileEntityRepository}).
  */
 @Repository
 public class FileRepository {
 
     private static final String INSERT_RESULT_FILE = """
             INSERT INTO files (id, tenant_id, purpose, filename, bytes, batch_id, kind, created_at)
-            VALUES (:id, :tenantId, 'batch_output', :filename, :bytes, :batchId, :kind, :now)
+            VALUES (:id, :tenantId, 'batch_output', :filename, NULL, :batchId, :kind, :now)
             ON CONFLICT (batch_id, kind) WHERE batch_id IS NOT NULL DO NOTHING
+            """;
+
+    /** A result file's size, stored once: whoever sizes it first, the value is the same. */
+    private static final String SET_RESULT_BYTES = """
+            UPDATE files SET bytes = :bytes WHERE id = :id AND bytes IS NULL
+            """;
+
+    /** Result files not sized yet of settled batches: their finaliser stopped between settling and sizing. */
+    private static final String UNSIZED_RESULT_FILES = """
+            SELECT f.id, f.batch_id, f.kind FROM files f JOIN batches b ON b.id = f.batch_id
+             WHERE f.bytes IS NULL AND f.expired_at IS NULL AND b.status IN ('completed', 'expired', 'cancelled')
+             ORDER BY f.created_at
+             LIMIT :limit
             """;
 
     private static final String FIND_RESULT_FILE_ID = """
@@ -64,16 +78,15 @@ public class FileRepository {
     }
 
     /**
-     * Records a batch's output or error file and returns its id; if a racing finaliser recorded it
-     * first, returns that file's id instead.
+     * Records a batch's output or error file, not yet sized, and returns its id; if a racing finaliser recorded it
+     * first, returns that file's id instead. Call {@link #sizeResultFile} once the batch is settled.
      */
     public String insertResultFile(
-            String id, String tenantId, String batchId, ResultKind kind, String filename, long bytes, Instant now) {
+            String id, String tenantId, String batchId, ResultKind kind, String filename, Instant now) {
         jdbc.sql(INSERT_RESULT_FILE)
                 .param("id", id)
                 .param("tenantId", tenantId)
                 .param("filename", filename)
-                .param("bytes", bytes)
                 .param("batchId", batchId)
                 .param("kind", kind.fileKind())
                 .param("now", Timestamps.bind(now))
@@ -84,6 +97,29 @@ public class FileRepository {
                 .query(String.class)
                 .single();
     }
+
+    /**
+     * Sizes a settled batch's result file by rendering it ({@link #writeResults}, the bytes a download gets) and
+     * stores the size unless someone stored it first; returns it. Its jobs are all finished, so the content no longer
+     * changes.
+     */
+    public long sizeResultFile(String fileId, String batchId, ResultKind kind) {
+        long bytes = writeResults(batchId, kind, OutputStream.nullOutputStream());
+        jdbc.sql(SET_RESULT_BYTES).param("id", fileId).param("bytes", bytes).update();
+        return bytes;
+    }
+
+    /** Up to {@code limit} result files of settled batches that are not sized yet, oldest first. */
+    public List<UnsizedFile> unsizedResultFiles(int limit) {
+        return jdbc.sql(UNSIZED_RESULT_FILES)
+                .param("limit", limit)
+                .query((rs, n) -> new UnsizedFile(
+                        rs.getString("id"), rs.getString("batch_id"), ResultKind.fromFileKind(rs.getString("kind"))))
+                .list();
+    }
+
+    /** A result file to size: its id, its batch, and which of the batch's jobs it shows. */
+    public record UnsizedFile(String id, String batchId, ResultKind kind) {}
 
     /**
      * Writes the batch's result lines of one kind to {@code out} in line order, one JSON object and

@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param tenantId  its owner
  * @param purpose   {@code batch} or {@code batch_output}
  * @param filename  the name shown to clients
- * @param bytes     its size
+ * @param bytes     its size; null for a batch's output or error file not sized yet
+ *                  ({@link FileRepository#sizeResultFile})
  * @param batchId   for output and error files and the input file of an inline batch, the batch whose jobs
  *                  it shows; null for an upload
  * @param kind      {@code input}, {@code output} or {@code error}
@@ -21,7 +22,7 @@ public record FileRow(
         String tenantId,
         String purpose,
         String filename,
-        long bytes,
+        Long bytes,
         String batchId,
         String kind,
         Instant createdAt,
@@ -33,11 +34,16 @@ public record FileRow(
             String tenantId,
             String purpose,
             String filename,
-            long bytes,
+            Long bytes,
             String batchId,
             String kind,
             Instant createdAt) {
         this(id, tenantId, purpose, filename, bytes, batchId, kind, createdAt, null);
+    }
+
+    /** The same file with its size known. */
+    public FileRow withBytes(long size) {
+        return new FileRow(id, tenantId, purpose, filename, size, batchId, kind, createdAt, expiredAt);
     }
 
     /** Whether the retention sweep has removed its content. */

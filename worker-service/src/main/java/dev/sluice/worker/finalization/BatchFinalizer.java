@@ -11,7 +11,6 @@ import dev.sluice.db.file.FileRepository;
 import dev.sluice.db.file.ResultKind;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.worker.WorkerProperties;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -30,6 +29,10 @@ import org.springframework.stereotype.Component;
  * worker died first) and batches left in {@code finalizing} for longer than {@code stale-after} (it died in
  * the middle). Finishing the same batch twice is harmless: the files are unique per batch and kind, and only
  * a {@code finalizing} batch can be marked completed.
+ *
+ * <p>The files are sized only once the batch is settled: counting their bytes renders every result line (seconds
+ * for 100,000 lines), which the batch's clients need not wait for. A file left unsized (its finaliser died in
+ * between) is sized by the next sweep, or by the api when a client reads the file object first.
  *
  * <p>A cancelled batch ({@code cancelling}: its queued jobs were cancelled, its running ones finish) is settled
  * the same way once its last running job ends, or by the sweep when none was running: the same files and counts,
@@ -128,6 +131,9 @@ public class BatchFinalizer {
                 completed++;
             }
         }
+        for (FileRepository.UnsizedFile file : files.unsizedResultFiles(batchSize)) {
+            size(file.id(), file.batchId(), file.kind());
+        }
         return completed;
     }
 
@@ -154,6 +160,7 @@ public class BatchFinalizer {
                         batchId, results.counts(), results.usage(), results.outputFileId(), results.errorFileId(), now);
         if (settled) {
             log.info("Batch {} {}: {}", batchId, expired ? "expired" : "completed", results);
+            sizeFiles(batchId, results);
         }
         return settled;
     }
@@ -182,6 +189,7 @@ public class BatchFinalizer {
                 clock.instant());
         if (cancelled) {
             log.info("Batch {} cancelled: {}", batchId, results);
+            sizeFiles(batchId, results);
         }
         return cancelled;
     }
@@ -204,16 +212,30 @@ public class BatchFinalizer {
         }
     }
 
-    /** Files hold no bytes of their own (they are rendered from the jobs on read); rendering once gives the size. */
+    /** Files hold no bytes of their own (they are rendered from the jobs on read); recorded unsized. */
     private String recordFile(BatchRow batch, ResultKind kind, String suffix) {
-        long bytes = files.writeResults(batch.id(), kind, OutputStream.nullOutputStream());
         return files.insertResultFile(
-                Ids.file(),
-                batch.tenantId(),
-                batch.id(),
-                kind,
-                batch.id() + "_" + suffix + ".jsonl",
-                bytes,
-                clock.instant());
+                Ids.file(), batch.tenantId(), batch.id(), kind, batch.id() + "_" + suffix + ".jsonl", clock.instant());
+    }
+
+    /** Sizes the settled batch's result files; a failure leaves them to the sweep (or the api's first read). */
+    private void sizeFiles(String batchId, Results results) {
+        size(results.outputFileId(), batchId, ResultKind.OUTPUT);
+        if (results.errorFileId() != null) {
+            size(results.errorFileId(), batchId, ResultKind.ERROR);
+        }
+    }
+
+    private void size(String fileId, String batchId, ResultKind kind) {
+        try {
+            files.sizeResultFile(fileId, batchId, kind);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Sizing the {} file {} of batch {} failed; the next sweep tries again",
+                    kind.fileKind(),
+                    fileId,
+                    batchId,
+                    e);
+        }
     }
 }

@@ -86,8 +86,12 @@ class BatchExecutionIT extends WorkerIntegrationTest {
                     .isEqualTo(JSON.readTree(jobRows.get(i).responseBody()));
             assertThat(lines.get(i).path("error").isNull()).isTrue();
         }
-        FileRow outputFile =
-                apiReads.file(submitted.tenantId(), batch.outputFileId()).orElseThrow();
+        // Sized by the finaliser once the batch has settled, as the bytes a download gets.
+        FileRow outputFile = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> apiReads.file(submitted.tenantId(), batch.outputFileId())
+                                .orElseThrow(),
+                        file -> file.bytes() != null);
         assertThat(outputFile.bytes()).isEqualTo(output.getBytes(StandardCharsets.UTF_8).length);
         assertThat(outputFile.filename()).isEqualTo(submitted.batchId() + "_output.jsonl");
 

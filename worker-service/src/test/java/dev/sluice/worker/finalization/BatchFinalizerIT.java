@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.BatchStatus;
 import dev.sluice.db.batch.BatchRow;
+import dev.sluice.db.file.FileRepository;
+import dev.sluice.db.file.ResultKind;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.Submissions.SubmittedBatch;
 import dev.sluice.worker.WorkerIntegrationTest;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The sweep that finishes what a dead finaliser left. Jobs here are finished by hand; no message is sent. */
 class BatchFinalizerIT extends WorkerIntegrationTest {
@@ -19,6 +23,12 @@ class BatchFinalizerIT extends WorkerIntegrationTest {
 
     @Autowired
     private BatchFinalizer finalizer;
+
+    @Autowired
+    private FileRepository files;
+
+    @Autowired
+    private JdbcClient jdbc;
 
     @Test
     void theSweepCompletesABatchWhoseLastJobsWorkerDiedBeforeFinalising() {
@@ -31,6 +41,24 @@ class BatchFinalizerIT extends WorkerIntegrationTest {
         assertThat(batch.requestCompleted()).isEqualTo(1);
         assertThat(batch.outputFileId()).isNotNull();
         assertThat(batch.errorFileId()).isNull();
+    }
+
+    @Test
+    void aSettledBatchsResultFileIsSizedAndTheSweepSizesOneItsFinaliserLeftUnsized() {
+        SubmittedBatch submitted = finishedBatch("cohere/command-r-08-2024");
+        finalizer.afterJobFinished(submitted.batchId());
+        String output = batch(submitted).outputFileId();
+        long rendered = files.writeResults(submitted.batchId(), ResultKind.OUTPUT, OutputStream.nullOutputStream());
+        assertThat(rendered).isPositive();
+        assertThat(bytes(submitted, output)).isEqualTo(rendered);
+
+        // Its finaliser died after settling the batch and before sizing the file.
+        jdbc.sql("UPDATE files SET bytes = NULL WHERE id = :id")
+                .param("id", output)
+                .update();
+        finalizer.runOnce();
+
+        assertThat(bytes(submitted, output)).isEqualTo(rendered);
     }
 
     @Test
@@ -74,6 +102,10 @@ class BatchFinalizerIT extends WorkerIntegrationTest {
         finalizer.runOnce();
 
         assertThat(batch(submitted).status()).isEqualTo(BatchStatus.FINALIZING);
+    }
+
+    private Long bytes(SubmittedBatch submitted, String fileId) {
+        return apiReads.file(submitted.tenantId(), fileId).orElseThrow().bytes();
     }
 
     /** A one-job batch whose job succeeded but whose worker never finalised it. */
