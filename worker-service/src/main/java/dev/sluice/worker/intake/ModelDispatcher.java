@@ -61,6 +61,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * sleeps until the intake {@link #ring rings} it (a lane of the model entered: PostgreSQL notifies every worker), so
  * an idle model costs no polling and no broker round trip, and a new job is picked up within milliseconds.
  *
+ * <p>The takes of one worker's dispatchers run one at a time, in the order they asked ({@code takeTurns}, shared by
+ * the worker's intake): a take is a short run of round trips and CPU, and when a mixed batch rings several models at
+ * once, their takes all running together shared the cores and all finished late, where one after another the first
+ * finishes first, and its burst leaves while the next model is being taken (docs/benchmarks.md).
+ *
  * <p>Each message runs on a virtual thread of its own and is acked on this dispatcher's channel once
  * {@link JobExecutor#execute} returns, that is after the job's outcome is committed. If the channel is lost,
  * the broker requeues whatever was unacked; a redelivered finished job is a no-op at its claim.
@@ -104,6 +109,7 @@ final class ModelDispatcher implements Runnable {
     private final JobExecutor executor;
     private final Sleeper sleeper;
     private final InFlight inFlight;
+    private final Semaphore takeTurns;
     private final int bulkFetch;
     private final AtomicLong started = new AtomicLong();
     private final ExecutorService jobs = Executors.newThreadPerTaskExecutor(
@@ -122,6 +128,7 @@ final class ModelDispatcher implements Runnable {
             JobExecutor executor,
             Sleeper sleeper,
             InFlight inFlight,
+            Semaphore takeTurns,
             int bulkFetch) {
         this.model = model;
         this.connections = connections;
@@ -132,6 +139,7 @@ final class ModelDispatcher implements Runnable {
         this.executor = executor;
         this.sleeper = sleeper;
         this.inFlight = inFlight;
+        this.takeTurns = takeTurns;
         this.bulkFetch = bulkFetch;
     }
 
@@ -191,7 +199,7 @@ final class ModelDispatcher implements Runnable {
                     rung = false;
                     inFlight.release(permits - room);
                     permits = room;
-                    Taken taken = take(room);
+                    Taken taken = takeInTurn(room);
                     held.addAll(taken.held());
                     inFlight.release(permits - taken.held().size());
                     permits = 0;
@@ -254,6 +262,16 @@ final class ModelDispatcher implements Runnable {
             return Optional.empty();
         }
         return Optional.of(new Held(job.get(), tag, onChannel));
+    }
+
+    /** {@link #take}, once no other dispatcher of this worker is taking. */
+    private Taken takeInTurn(int wanted) throws InterruptedException {
+        takeTurns.acquire();
+        try {
+            return take(wanted);
+        } finally {
+            takeTurns.release();
+        }
     }
 
     /**

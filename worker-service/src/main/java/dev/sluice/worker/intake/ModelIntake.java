@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
@@ -65,6 +66,9 @@ public class ModelIntake {
     private final IdleDispatchers idleDispatchers;
     private final JobSlots slots;
     private final Map<String, ModelDispatcher> dispatchers = new ConcurrentHashMap<>();
+    /** The dispatchers' takes run one at a time, first asked first served (ModelDispatcher). */
+    private final Semaphore takeTurns = new Semaphore(1, true);
+
     private final SettingsRefresh settings = new SettingsRefresh(SETTINGS_FALLBACK);
 
     private boolean stopped;
@@ -281,6 +285,7 @@ public class ModelIntake {
                 executor,
                 sleeper,
                 slots.forModel(maxInFlight),
+                takeTurns,
                 ModelDispatcher.BULK_FETCH);
         dispatcher.start();
         dispatchers.put(model, dispatcher);

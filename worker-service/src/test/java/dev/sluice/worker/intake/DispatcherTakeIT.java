@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * idle takes without reading the room first (the take counts it under the lanes' lock): rung while its model's window
  * is full, it takes nothing, waits for the room and then sends, within the limit. And the jobs a take grants are
  * claimed in the take's own transaction, so they are running when it commits; and a burst on one lane comes with one
- * get, which counts the messages behind it, and one consumer whose prefetch is the rest.
+ * get, which counts the messages behind it, and one consumer whose prefetch is the rest. And a take waits while
+ * another dispatcher of the worker takes (their shared turns).
  */
 class DispatcherTakeIT extends WorkerIntegrationTest {
 
@@ -86,6 +88,9 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
     JdbcClient jdbc;
 
     private ModelDispatcher dispatcher;
+
+    /** The takes' turns this test's dispatcher shares, as a worker's dispatchers share their intake's. */
+    private final Semaphore takeTurns = new Semaphore(1, true);
 
     @AfterEach
     void intakeAgain() {
@@ -167,6 +172,26 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
     }
 
     @Test
+    void aTakeWaitsForTheWorkersOtherTakeToEnd() throws InterruptedException {
+        String model = "anthropic/claude-sonnet-4";
+        intake.stop();
+        SubmittedBatch batch =
+                submissions.batch().chat(model, "after the other take").submit();
+        // Another dispatcher of this worker is taking.
+        takeTurns.acquire();
+        startDispatcher(model, connections, transaction);
+
+        await().during(Duration.ofMillis(700))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> job(batch, batch.jobIds().getFirst()).status() == JobStatus.QUEUED);
+        takeTurns.release();
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> job(batch, batch.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
+        assertThat(takeTurns.availablePermits()).isEqualTo(1);
+    }
+
+    @Test
     void theTakeClaimsTheJobsItGrantsBeforeItCommits() {
         String model = "anthropic/claude-3-5-sonnet";
         intake.stop();
@@ -242,6 +267,7 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
                 executor,
                 sleeper,
                 slots.forModel(properties.pacing().maxConcurrency()),
+                takeTurns,
                 bulkFetch);
         dispatcher.start();
     }
