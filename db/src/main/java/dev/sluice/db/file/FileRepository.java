@@ -37,10 +37,14 @@ public class FileRepository {
             UPDATE files SET bytes = :bytes WHERE id = :id AND bytes IS NULL
             """;
 
-    /** Result files not sized yet of settled batches: their finaliser stopped between settling and sizing. */
+    /**
+     * Result files of settled batches recorded long ago and not sized yet: their finaliser stopped between settling
+     * and sizing (a recent one is probably being sized by its finaliser now).
+     */
     private static final String UNSIZED_RESULT_FILES = """
             SELECT f.id, f.batch_id, f.kind FROM files f JOIN batches b ON b.id = f.batch_id
-             WHERE f.bytes IS NULL AND f.expired_at IS NULL AND b.status IN ('completed', 'expired', 'cancelled')
+             WHERE f.bytes IS NULL AND f.created_at < :recordedBefore AND f.expired_at IS NULL
+               AND b.status IN ('completed', 'expired', 'cancelled')
              ORDER BY f.created_at
              LIMIT :limit
             """;
@@ -109,9 +113,10 @@ public class FileRepository {
         return bytes;
     }
 
-    /** Up to {@code limit} result files of settled batches that are not sized yet, oldest first. */
-    public List<UnsizedFile> unsizedResultFiles(int limit) {
+    /** Up to {@code limit} result files of settled batches recorded before {@code recordedBefore} and not sized yet. */
+    public List<UnsizedFile> unsizedResultFiles(Instant recordedBefore, int limit) {
         return jdbc.sql(UNSIZED_RESULT_FILES)
+                .param("recordedBefore", Timestamps.bind(recordedBefore))
                 .param("limit", limit)
                 .query((rs, n) -> new UnsizedFile(
                         rs.getString("id"), rs.getString("batch_id"), ResultKind.fromFileKind(rs.getString("kind"))))

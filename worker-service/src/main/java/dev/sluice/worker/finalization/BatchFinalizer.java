@@ -32,7 +32,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>The files are sized only once the batch is settled: counting their bytes renders every result line (seconds
  * for 100,000 lines), which the batch's clients need not wait for. A file left unsized (its finaliser died in
- * between) is sized by the next sweep, or by the api when a client reads the file object first.
+ * between) is sized by a sweep once it is older than {@code stale-after}, or by the api when a client reads the file
+ * object first.
  *
  * <p>A cancelled batch ({@code cancelling}: its queued jobs were cancelled, its running ones finish) is settled
  * the same way once its last running job ends, or by the sweep when none was running: the same files and counts,
@@ -98,8 +99,8 @@ public class BatchFinalizer {
 
     /**
      * One sweep: expires the queued jobs of batches whose completion window closed, then finalises every batch
-     * that is ready but was missed, or whose finaliser died, and every cancelling batch with nothing left running;
-     * returns how many batches it settled.
+     * that is ready but was missed, or whose finaliser died, and every cancelling batch with nothing left running,
+     * and sizes the result files a dead finaliser left unsized; returns how many batches it settled.
      */
     public int runOnce() {
         int completed = 0;
@@ -131,7 +132,8 @@ public class BatchFinalizer {
                 completed++;
             }
         }
-        for (FileRepository.UnsizedFile file : files.unsizedResultFiles(batchSize)) {
+        // Files left unsized by a finaliser that died after settling their batch; a recent one is left to its own.
+        for (FileRepository.UnsizedFile file : files.unsizedResultFiles(staleBefore, batchSize)) {
             size(file.id(), file.batchId(), file.kind());
         }
         return completed;

@@ -52,8 +52,15 @@ class BatchFinalizerIT extends WorkerIntegrationTest {
         assertThat(rendered).isPositive();
         assertThat(bytes(submitted, output)).isEqualTo(rendered);
 
-        // Its finaliser died after settling the batch and before sizing the file.
+        // Unsized just after the batch settled: its finaliser is sizing it, and the sweep leaves it alone.
         jdbc.sql("UPDATE files SET bytes = NULL WHERE id = :id")
+                .param("id", output)
+                .update();
+        finalizer.runOnce();
+        assertThat(bytes(submitted, output)).isNull();
+
+        // Still unsized long after: its finaliser died after settling the batch and before sizing the file.
+        jdbc.sql("UPDATE files SET created_at = now() - interval '10 minutes' WHERE id = :id")
                 .param("id", output)
                 .update();
         finalizer.runOnce();
