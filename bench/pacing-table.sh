@@ -206,6 +206,7 @@ started=1
 "$SCRATCH/bin/sluice-local" start >&2
 
 curl_json() { curl -fsS -m 10 "$@"; }
+source "$ROOT/bench/batch-events.sh"
 KEY=$(curl_json -X POST "$API/admin/api-keys" -H "Authorization: Bearer $ADMIN_KEY" \
     -H 'Content-Type: application/json' -d '{"name":"pacing-table"}' | jq -r .key)
 [[ -n $KEY && $KEY != null ]] || die "could not create an API key"
@@ -253,13 +254,10 @@ run_batch() {
     id=$(curl_json -X POST "$API/v1/batches" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
         --data-binary "@$body" | jq -r .id)
     log "    POST /v1/batches answered in $(calc "sprintf(\"%.3f\", $(now) - $t0)") s"
-    # A client waiting on the batch's event stream (docs/webhooks.md), whose last event is named after the outcome and
-    # follows the finaliser's commit at once: the wall holds no poll interval (until 2026-12-06 a curl poll every
-    # 100 ms, which added 0-100 ms) and no process of the bench's own runs meanwhile.
-    status=$(curl -sS -N -m "$timeout" "$API/v1/batches/$id/events" -H "Authorization: Bearer $KEY" 2>/dev/null |
-        sed -u -n -E 's/^event: batch\.(completed|failed|expired|cancelled)\r?$/\1/p' | head -n 1) || true
+    # A client waiting on the batch's event stream (bench/batch-events.sh): the wall holds no poll interval (until
+    # 2026-12-06 a curl poll every 100 ms, which added 0-100 ms).
+    status=$(batch_outcome "$API" "$KEY" "$id" "$(calc "sprintf(\"%.3f\", $t0 + $timeout)")")
     local t1; t1=$(now)
-    [[ -n $status ]] || status=timeout
     b=$(curl_json "$API/v1/batches/$id" -H "Authorization: Bearer $KEY")
     jq -r --arg s "$status" --arg w "$(calc "$t1 - $t0")" --arg t0 "$t0" --arg t1 "$t1" \
         '"\($s) \(.request_counts.total) \(.request_counts.completed) \(.request_counts.failed) \($w) \(.id) \($t0) \($t1)"' <<<"$b"

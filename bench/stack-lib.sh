@@ -139,17 +139,9 @@ machine_busy() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + 
 # The PostgreSQL backends serving the stack's database right now (the connection pools keep them open).
 pg_backends() { psql_q "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"; }
 # Wait until the batch is terminal; prints "<status> <seconds waited>".
+source "$ROOT/bench/batch-events.sh"
 await_batch() {   # await_batch <id> <timeout s> <t0>: waits on the batch's event stream until it has ended
-    local id=$1 timeout=$2 t0=$3 left status=
-    # The stream's last event is named after the outcome and follows the finaliser's commit at once (docs/webhooks.md):
-    # no poll interval in the figure, and no polling process on the cores meanwhile. A stream that ends without it (the
-    # api restarting, say) is opened again until the timeout.
-    while [[ -z $status ]]; do
-        left=$(calc "sprintf(\"%.2f\", $t0 + $timeout - $(now))")
-        (($(calc "$left > 0"))) || { status=timeout; break; }
-        status=$(curl -sS -N -m "$left" "$API/v1/batches/$id/events" -H "Authorization: Bearer $KEY" 2>/dev/null |
-            sed -u -n -E 's/^event: batch\.(completed|failed|expired|cancelled)\r?$/\1/p' | head -n 1) || true
-        [[ -n $status ]] || sleep 0.2
-    done
-    echo "$status $(calc "$(now) - $t0")"
+    local status
+    status=$(batch_outcome "$API" "$KEY" "$1" "$(calc "sprintf(\"%.3f\", $3 + $2)")")
+    echo "$status $(calc "$(now) - $3")"
 }
