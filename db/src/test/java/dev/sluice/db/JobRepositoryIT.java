@@ -17,6 +17,9 @@ import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.job.Outcome;
+import dev.sluice.db.lane.Lane;
+import dev.sluice.db.lane.LaneKey;
+import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.db.tenant.TenantEntityRepository;
 import dev.sluice.testsupport.TestInfrastructure;
 import java.io.ByteArrayOutputStream;
@@ -27,6 +30,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -62,6 +66,9 @@ class JobRepositoryIT {
 
     @Autowired
     JobTransitions transitions;
+
+    @Autowired
+    LaneRepository lanes;
 
     @Autowired
     BatchTransitions batchTransitions;
@@ -216,6 +223,21 @@ class JobRepositoryIT {
 
         jobs.markPublished(List.of(jobId));
         assertThat(unpublished(later)).doesNotContain(jobId);
+    }
+
+    @Test
+    void aConfirmedJobsLaneEntersAndTheJobIsMarkedPublishedInOneCall() {
+        String model = "test/" + UUID.randomUUID();
+        String batchId = batchWith(List.of("{\"model\":\"m\"}"));
+        String jobId = jobs.pageByBatch(batchId, null, null, 1).getFirst().id();
+        Instant later = Instant.now().plus(Duration.ofDays(1));
+        assertThat(unpublished(later)).contains(jobId);
+
+        lanes.enterPublished(List.of(new LaneKey(model, tenantId)), List.of(jobId));
+
+        assertThat(unpublished(later)).doesNotContain(jobId);
+        List<Lane> waiting = transaction.execute(status -> lanes.lock(model));
+        assertThat(waiting).extracting(Lane::tenantId).containsExactly(tenantId);
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.sluice.api.dispatch;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.common.JobMessage;
-import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.lane.LaneKey;
 import dev.sluice.db.lane.LaneRepository;
 import io.micrometer.core.instrument.Counter;
@@ -20,7 +19,6 @@ import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Puts stored jobs on their lane's queue (one per model and tenant, docs/tenants.md), enters those lanes, and records
@@ -41,8 +39,6 @@ public class JobPublisher {
     private final RabbitTemplate template;
     private final LaneQueues queues;
     private final LaneRepository lanes;
-    private final JobRepository jobs;
-    private final TransactionTemplate transaction;
     private final Duration confirmTimeout;
     private final int chunkSize;
     private final Counter published;
@@ -52,8 +48,6 @@ public class JobPublisher {
             ConnectionFactory connectionFactory,
             LaneQueues queues,
             LaneRepository lanes,
-            JobRepository jobs,
-            TransactionTemplate transaction,
             ApiProperties properties,
             MeterRegistry meters) {
         this.template = new RabbitTemplate(connectionFactory);
@@ -65,8 +59,6 @@ public class JobPublisher {
                 returned.getReplyText()));
         this.queues = queues;
         this.lanes = lanes;
-        this.jobs = jobs;
-        this.transaction = transaction;
         this.confirmTimeout = properties.dispatch().confirmTimeout();
         this.chunkSize = properties.dispatch().chunkSize();
         this.published = Counter.builder("sluice.jobs.published")
@@ -131,15 +123,13 @@ public class JobPublisher {
             }
         }
         // The lanes enter only now that their messages are on the queues (docs/tenants.md): a worker taking from a
-        // lane either finds the message or sees the lane enter again. The jobs are marked in the same transaction, so a
-        // worker rung when it commits finds them marked rather than waiting on the marking's row locks: lanes first,
-        // then jobs, the order in which a worker's take locks them too.
-        transaction.executeWithoutResult(status -> {
-            lanes.enter(confirmed.stream()
-                    .map(message -> new LaneKey(message.model(), message.tenantId()))
-                    .toList());
-            jobs.markPublished(confirmed.stream().map(JobMessage::jobId).toList());
-        });
+        // lane either finds the message or sees the lane enter again. The jobs are marked in the same round trip and
+        // commit.
+        lanes.enterPublished(
+                confirmed.stream()
+                        .map(message -> new LaneKey(message.model(), message.tenantId()))
+                        .toList(),
+                confirmed.stream().map(JobMessage::jobId).toList());
         log.debug(
                 "Published {} of {} job message(s) in {} ms",
                 confirmed.size(),

@@ -128,7 +128,8 @@ public class JobService {
      * it once committed: the synchronous facade's path, which must know the id before the job can finish. The
      * facade has refused an unknown model already; checking again here costs a set lookup. The caller waits for
      * the job holding {@code waiting}, which takes its place in the same transaction unless it holds one already:
-     * one transaction of four statements (the job, the tenant's lock, one count for both quotas, the lease).
+     * one transaction of three round trips (the job, the tenant's lock with one count for both quotas, the lease) and
+     * its commit.
      */
     public void submit(
             Tenant tenant,

@@ -51,7 +51,8 @@ public class TenantQuotas {
 
     /**
      * As {@link #checkQueuedJobs(String, long)}, for jobs whose caller waits for them holding {@code waiting} (a facade
-     * call): unless it already holds its place, the same lock and one count check its quota too, and the lease is
+     * call): unless it already holds its place, the same lock and one count, sent together, check its quota too, and
+     * the lease is
      * inserted in this transaction, holding its place once it commits. The waiting-calls quota is checked first.
      */
     public void checkQueuedJobs(String tenantId, long requested, QuotaLeases.Lease waiting) {
@@ -59,11 +60,10 @@ public class TenantQuotas {
             checkQueuedJobs(tenantId, requested);
             return;
         }
-        TenantSettings tenant = tenants.lock(tenantId).orElseThrow();
-        TenantUsageRepository.JobsAndLeases used =
-                usage.queuedJobsAndLiveLeases(tenantId, waiting.quota().wire());
-        waiting.refuseIfFull(tenant, used.liveLeases());
-        refuseIfOver(Quota.QUEUED_JOBS, tenant, used.queuedJobs() - requested, requested);
+        TenantQuotaRepository.Locked locked =
+                tenants.lockCounting(tenantId, waiting.quota().wire()).orElseThrow();
+        waiting.refuseIfFull(locked.tenant(), locked.liveLeases());
+        refuseIfOver(Quota.QUEUED_JOBS, locked.tenant(), locked.queuedJobs() - requested, requested);
         waiting.insertWithinTransaction();
     }
 

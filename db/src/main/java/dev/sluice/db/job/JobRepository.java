@@ -88,9 +88,10 @@ public class JobRepository {
     /**
      * A join against the id array rather than {@code id IN (...)}: with a long list and a freshly
      * COPYed batch (no statistics yet), PostgreSQL scans the partial unpublished index and tests
-     * every row against the whole list, which made marking a 100,000-job batch take minutes.
+     * every row against the whole list, which made marking a 100,000-job batch take minutes. Public for {@link
+     * dev.sluice.db.lane.LaneRepository#enterPublished}, which sends it with the lanes' upsert in one round trip.
      */
-    private static final String MARK_PUBLISHED = """
+    public static final String MARK_PUBLISHED = """
             UPDATE jobs j SET published_at = now()
               FROM unnest(CAST(:ids AS text[])) AS confirmed(id)
              WHERE j.id = confirmed.id AND j.status = 'queued'

@@ -1,12 +1,15 @@
 package dev.sluice.db.lane;
 
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.Timestamps;
+import dev.sluice.db.job.JobRepository;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -35,11 +38,12 @@ public class LaneRepository {
             ON CONFLICT (model, tenant_id) DO UPDATE SET published_at = now()
             """;
 
-    private static final String LOCK_MODEL = """
-            SELECT pg_advisory_xact_lock(hashtextextended('sluice.lanes:' || :model, 0))
-            """;
-
-    private static final String LOCK_LANES = """
+    /**
+     * The model's lock, then its lanes, in one round trip ({@link Pipelined}): the second statement starts once the
+     * lock is held, so it reads the lanes as the lock's previous holder left them.
+     */
+    private static final String LOCK = """
+            SELECT pg_advisory_xact_lock(hashtextextended('sluice.lanes:' || :model, 0));
             SELECT l.tenant_id, l.pass, coalesce(t.weight, 1) AS weight
               FROM lanes l LEFT JOIN tenants t ON t.id = l.tenant_id
              WHERE l.model = :model
@@ -75,9 +79,11 @@ public class LaneRepository {
             """;
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcOperations pipelined;
 
-    public LaneRepository(JdbcClient jdbc) {
+    public LaneRepository(JdbcClient jdbc, NamedParameterJdbcOperations pipelined) {
         this.jdbc = jdbc;
+        this.pipelined = pipelined;
     }
 
     /**
@@ -88,15 +94,31 @@ public class LaneRepository {
         if (lanes.isEmpty()) {
             return;
         }
-        // Each lane once, in one order for every publisher, so two upserts never wait for each other in a cycle.
-        TreeSet<LaneKey> unique =
-                new TreeSet<>(Comparator.comparing(LaneKey::model).thenComparing(LaneKey::tenantId));
-        unique.addAll(lanes);
-        List<LaneKey> sorted = List.copyOf(unique);
+        List<LaneKey> sorted = inOrder(lanes);
         jdbc.sql(ENTER)
                 .param("models", sorted.stream().map(LaneKey::model).toArray(String[]::new))
                 .param("tenants", sorted.stream().map(LaneKey::tenantId).toArray(String[]::new))
                 .update();
+    }
+
+    /**
+     * Enters these lanes and marks these jobs published, once the broker confirmed their messages: lanes first, then
+     * jobs, the order in which a worker's take locks them too, so that a worker rung when this commits finds the jobs
+     * marked rather than waiting on the marking's row locks. One round trip ({@link Pipelined}), committed as one
+     * unless the caller's transaction holds it.
+     */
+    public void enterPublished(Collection<LaneKey> lanes, Collection<String> jobIds) {
+        if (lanes.isEmpty() && jobIds.isEmpty()) {
+            return;
+        }
+        List<LaneKey> sorted = inOrder(lanes);
+        Pipelined.run(
+                pipelined,
+                ENTER + ";\n" + JobRepository.MARK_PUBLISHED,
+                Map.of(
+                        "models", sorted.stream().map(LaneKey::model).toArray(String[]::new),
+                        "tenants", sorted.stream().map(LaneKey::tenantId).toArray(String[]::new),
+                        "ids", jobIds.toArray(String[]::new)));
     }
 
     /**
@@ -105,11 +127,19 @@ public class LaneRepository {
      * waits for the transaction to end.
      */
     public List<Lane> lock(String model) {
-        jdbc.sql(LOCK_MODEL).param("model", model).query().singleRow();
-        return jdbc.sql(LOCK_LANES)
-                .param("model", model)
-                .query((rs, n) -> new Lane(rs.getString("tenant_id"), rs.getDouble("pass"), rs.getInt("weight")))
-                .list();
+        return Pipelined.lastRows(
+                pipelined,
+                LOCK,
+                Map.of("model", model),
+                (rs, n) -> new Lane(rs.getString("tenant_id"), rs.getDouble("pass"), rs.getInt("weight")));
+    }
+
+    /** Each lane once, in one order for every publisher, so two upserts never wait for each other in a cycle. */
+    private static List<LaneKey> inOrder(Collection<LaneKey> lanes) {
+        TreeSet<LaneKey> unique =
+                new TreeSet<>(Comparator.comparing(LaneKey::model).thenComparing(LaneKey::tenantId));
+        unique.addAll(lanes);
+        return List.copyOf(unique);
     }
 
     /** Sets the passes of lanes taken from; call under {@link #lock}. */

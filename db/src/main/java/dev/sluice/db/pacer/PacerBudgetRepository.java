@@ -1,12 +1,15 @@
 package dev.sluice.db.pacer;
 
 import dev.sluice.common.Limit;
+import dev.sluice.db.Pipelined;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -24,18 +27,7 @@ public class PacerBudgetRepository {
             ON CONFLICT (credential, model) DO NOTHING
             """;
 
-    private static final String LOCK = """
-            SELECT sent_us, sent_counts, sent_tokens, busy_until_us, paused_until_us
-              FROM pacer_budgets
-             WHERE credential = :credential AND model = :model
-               FOR UPDATE
-            """;
-
-    /**
-     * The database's clock, read in a statement of its own once {@link #LOCK} holds the row: a
-     * {@code clock_timestamp()} in the locking SELECT is evaluated before that SELECT waits for the lock, so a
-     * decision made behind another worker's would carry a time from before its wait.
-     */
+    /** The database's clock, for a budget that has no row yet. */
     private static final String NOW = """
             SELECT CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint)
             """;
@@ -50,6 +42,16 @@ public class PacerBudgetRepository {
               FROM pacer_budgets
              WHERE credential = :credential AND model = :model
             """;
+
+    /**
+     * The row locked, then read again with the database's clock, in one round trip ({@link Pipelined}). The clock is
+     * read by a statement of its own, which starts once the lock is held: a {@code clock_timestamp()} in the locking
+     * SELECT is evaluated before that SELECT waits for the lock, so a decision made behind another worker's would
+     * carry a time from before its wait. No rows when the budget has none yet.
+     */
+    private static final String LOCK = """
+            SELECT 1 FROM pacer_budgets WHERE credential = :credential AND model = :model FOR UPDATE;
+            """ + PEEK;
 
     private static final String WRITE = """
             UPDATE pacer_budgets
@@ -79,10 +81,13 @@ public class PacerBudgetRepository {
             """;
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcOperations pipelined;
     private final TransactionTemplate transaction;
 
-    public PacerBudgetRepository(JdbcClient jdbc, TransactionTemplate transaction) {
+    public PacerBudgetRepository(
+            JdbcClient jdbc, NamedParameterJdbcOperations pipelined, TransactionTemplate transaction) {
         this.jdbc = jdbc;
+        this.pipelined = pipelined;
         this.transaction = transaction;
     }
 
@@ -94,21 +99,13 @@ public class PacerBudgetRepository {
     public BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide) {
         return transaction.execute(status -> {
             // The row exists but the first time: lock it at once, and create it only when there is none.
-            Locked locked = lock(credential, model).orElseGet(() -> {
+            BudgetRow current = lock(credential, model).orElseGet(() -> {
                 jdbc.sql(ENSURE)
                         .param("credential", credential)
                         .param("model", model)
                         .update();
                 return lock(credential, model).orElseThrow();
             });
-            long nowUs = jdbc.sql(NOW).query(Long.class).single();
-            BudgetRow current = new BudgetRow(
-                    locked.sentUs(),
-                    locked.sentCounts(),
-                    locked.sentTokens(),
-                    locked.busyUntilUs(),
-                    locked.pausedUntilUs(),
-                    nowUs);
             BudgetRow next = decide.apply(current);
             if (next != current) {
                 jdbc.sql(WRITE)
@@ -125,13 +122,18 @@ public class PacerBudgetRepository {
         });
     }
 
-    /** Locks the budget's row for the rest of the transaction; empty when it has none yet. */
-    private Optional<Locked> lock(String credential, String model) {
-        return jdbc.sql(LOCK)
-                .param("credential", credential)
-                .param("model", model)
-                .query(PacerBudgetRepository::read)
-                .optional();
+    /**
+     * Locks the budget's row for the rest of the transaction and reads it with the database's clock after the lock;
+     * empty when it has none yet.
+     */
+    private Optional<BudgetRow> lock(String credential, String model) {
+        return Pipelined.lastRows(
+                        pipelined,
+                        LOCK,
+                        Map.of("credential", credential, "model", model),
+                        PacerBudgetRepository::readWithClock)
+                .stream()
+                .findFirst();
     }
 
     /**
@@ -143,16 +145,7 @@ public class PacerBudgetRepository {
         return jdbc.sql(PEEK)
                 .param("credential", credential)
                 .param("model", model)
-                .query((rs, n) -> {
-                    Locked row = read(rs, n);
-                    return new BudgetRow(
-                            row.sentUs(),
-                            row.sentCounts(),
-                            row.sentTokens(),
-                            row.busyUntilUs(),
-                            row.pausedUntilUs(),
-                            rs.getLong("now_us"));
-                })
+                .query(PacerBudgetRepository::readWithClock)
                 .optional()
                 .orElseGet(() -> BudgetRow.empty(jdbc.sql(NOW).query(Long.class).single()));
     }
@@ -190,7 +183,19 @@ public class PacerBudgetRepository {
     /** One limit in force for one model, whose use {@link #used(List)} reads. */
     public record ModelLimit(String model, Limit limit) {}
 
-    /** The row's columns as locked, before the clock is read. */
+    /** A row of {@link #PEEK}: the budget and the database's clock. */
+    private static BudgetRow readWithClock(ResultSet rs, int row) throws SQLException {
+        Locked budget = read(rs, row);
+        return new BudgetRow(
+                budget.sentUs(),
+                budget.sentCounts(),
+                budget.sentTokens(),
+                budget.busyUntilUs(),
+                budget.pausedUntilUs(),
+                rs.getLong("now_us"));
+    }
+
+    /** The row's columns, without the clock. */
     private record Locked(long[] sentUs, int[] sentCounts, long[] sentTokens, long[] busyUntilUs, Long pausedUntilUs) {}
 
     private static Locked read(ResultSet rs, int row) throws SQLException {

@@ -1,10 +1,13 @@
 package dev.sluice.db.tenant;
 
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -24,6 +27,15 @@ public class TenantQuotaRepository {
             """;
 
     private static final String LOCK = "SELECT " + COLUMNS + " FROM tenants WHERE id = :id FOR NO KEY UPDATE";
+
+    /**
+     * {@link #LOCK}, then the settings again with the tenant's unfinished jobs and live leases of one kind ({@link
+     * TenantUsageRepository}), in one round trip ({@link Pipelined}): the counting statement starts once the lock is
+     * held, so it counts what the lock's previous holder committed.
+     */
+    private static final String LOCK_AND_COUNT = LOCK + ";\nSELECT " + COLUMNS + ", ("
+            + TenantUsageRepository.QUEUED_JOBS + ") AS queued_jobs, (" + TenantUsageRepository.LIVE_LEASES
+            + ") AS live_leases FROM tenants WHERE id = :id";
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM tenants WHERE id = :id";
 
@@ -46,9 +58,11 @@ public class TenantQuotaRepository {
             """;
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcOperations pipelined;
 
-    TenantQuotaRepository(JdbcClient jdbc) {
+    TenantQuotaRepository(JdbcClient jdbc, NamedParameterJdbcOperations pipelined) {
         this.jdbc = jdbc;
+        this.pipelined = pipelined;
     }
 
     /**
@@ -61,6 +75,28 @@ public class TenantQuotaRepository {
                 .query(TenantQuotaRepository::map)
                 .optional();
     }
+
+    /**
+     * As {@link #lock}, for a submission whose caller also takes a lease of {@code kind}: the settings with the
+     * tenant's unfinished jobs and live leases of that kind, counted once the lock is held.
+     */
+    public Optional<Locked> lockCounting(String tenantId, String kind) {
+        return Pipelined.lastRows(
+                        pipelined,
+                        LOCK_AND_COUNT,
+                        Map.of("id", tenantId, "tenantId", tenantId, "kind", kind),
+                        (rs, n) -> new Locked(map(rs, n), rs.getLong("queued_jobs"), rs.getLong("live_leases")))
+                .stream()
+                .findFirst();
+    }
+
+    /**
+     * A locked tenant's settings and use.
+     *
+     * @param queuedJobs its jobs not yet finished
+     * @param liveLeases its live leases of the kind asked for
+     */
+    public record Locked(TenantSettings tenant, long queuedJobs, long liveLeases) {}
 
     /** The tenant's settings. */
     public Optional<TenantSettings> find(String tenantId) {

@@ -16,7 +16,7 @@ public class TenantUsageRepository {
 
     private static final String OPEN_BATCH = "('validating', 'in_progress', 'finalizing', 'cancelling')";
 
-    private static final String QUEUED_JOBS = """
+    static final String QUEUED_JOBS = """
             SELECT coalesce((SELECT sum(c.queued + c.running)
                                FROM batches b JOIN batch_job_counts c ON c.batch_id = b.id
                               WHERE b.tenant_id = :tenantId AND b.status IN %s), 0)
@@ -29,13 +29,9 @@ public class TenantUsageRepository {
              WHERE tenant_id = :tenantId AND batch_id IS NULL AND expired_at IS NULL
             """;
 
-    private static final String LIVE_LEASES = """
+    static final String LIVE_LEASES = """
             SELECT count(*) FROM quota_leases WHERE tenant_id = :tenantId AND kind = :kind AND expires_at > now()
             """;
-
-    /** {@link #QUEUED_JOBS} and {@link #LIVE_LEASES} in one statement, for a submission that holds a lease too. */
-    private static final String QUEUED_JOBS_AND_LIVE_LEASES =
-            "SELECT (" + QUEUED_JOBS + ") AS queued_jobs, (" + LIVE_LEASES + ") AS live_leases";
 
     /** Every tenant's use, one row per tenant holding anything. */
     private static final String ALL = """
@@ -76,23 +72,6 @@ public class TenantUsageRepository {
         return jdbc.sql(QUEUED_JOBS)
                 .param("tenantId", tenantId)
                 .query(Long.class)
-                .single();
-    }
-
-    /**
-     * The tenant's unfinished jobs and its live leases of {@code kind}, counted together.
-     *
-     * @param queuedJobs its jobs not yet finished
-     * @param liveLeases its live leases of the kind asked for
-     */
-    public record JobsAndLeases(long queuedJobs, long liveLeases) {}
-
-    /** {@link #queuedJobs} and {@link #liveLeases} in one round trip. */
-    public JobsAndLeases queuedJobsAndLiveLeases(String tenantId, String kind) {
-        return jdbc.sql(QUEUED_JOBS_AND_LIVE_LEASES)
-                .param("tenantId", tenantId)
-                .param("kind", kind)
-                .query((rs, n) -> new JobsAndLeases(rs.getLong("queued_jobs"), rs.getLong("live_leases")))
                 .single();
     }
 
