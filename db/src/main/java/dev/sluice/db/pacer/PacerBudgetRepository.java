@@ -185,7 +185,7 @@ public class PacerBudgetRepository {
 
     /** A row of {@link #PEEK}: the budget and the database's clock. */
     private static BudgetRow readWithClock(ResultSet rs, int row) throws SQLException {
-        Locked budget = read(rs, row);
+        Columns budget = read(rs, row);
         return new BudgetRow(
                 budget.sentUs(),
                 budget.sentCounts(),
@@ -196,9 +196,10 @@ public class PacerBudgetRepository {
     }
 
     /** The row's columns, without the clock. */
-    private record Locked(long[] sentUs, int[] sentCounts, long[] sentTokens, long[] busyUntilUs, Long pausedUntilUs) {}
+    private record Columns(
+            long[] sentUs, int[] sentCounts, long[] sentTokens, long[] busyUntilUs, Long pausedUntilUs) {}
 
-    private static Locked read(ResultSet rs, int row) throws SQLException {
+    private static Columns read(ResultSet rs, int row) throws SQLException {
         long pausedUntil = rs.getLong("paused_until_us");
         Long paused = rs.wasNull() ? null : pausedUntil;
         long[] sent = longs(rs.getArray("sent_us"));
@@ -210,7 +211,7 @@ public class PacerBudgetRepository {
             java.util.Arrays.fill(counts, 1);
             tokens = new long[sent.length];
         }
-        return new Locked(
+        return new Columns(
                 sent,
                 java.util.Arrays.stream(counts).mapToInt(Math::toIntExact).toArray(),
                 tokens,

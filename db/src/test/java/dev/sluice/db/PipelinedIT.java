@@ -1,0 +1,78 @@
+package dev.sluice.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.testsupport.TestInfrastructure;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** What the repositories rely on when they send statements together: the last one's rows, and one commit for all. */
+@SpringBootTest(classes = DbTestApplication.class)
+class PipelinedIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.register(registry);
+    }
+
+    @Autowired
+    NamedParameterJdbcOperations pipelined;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @BeforeEach
+    void createTable() {
+        jdbc.sql("CREATE TABLE pipelined_probe (v integer NOT NULL)").update();
+    }
+
+    @AfterEach
+    void dropTable() {
+        jdbc.sql("DROP TABLE pipelined_probe").update();
+    }
+
+    @Test
+    void theRowsReadAreTheLastStatementsAndItSeesTheWritesBeforeIt() {
+        var rows = Pipelined.lastRows(pipelined, """
+                INSERT INTO pipelined_probe VALUES (:v);
+                SELECT 'not this one' AS v;
+                SELECT sum(v) AS v FROM pipelined_probe
+                """, Map.of("v", 7), (rs, n) -> rs.getString("v"));
+
+        assertThat(rows).containsExactly("7");
+    }
+
+    @Test
+    void statementsSentTogetherOutsideATransactionCommitAsOne() {
+        assertThatThrownBy(() -> Pipelined.run(
+                        pipelined,
+                        "INSERT INTO pipelined_probe VALUES (:v);\nINSERT INTO pipelined_probe VALUES (CAST(:bad AS integer))",
+                        Map.of("v", 1, "bad", "not a number")))
+                .isInstanceOf(DataAccessException.class);
+
+        assertThat(jdbc.sql("SELECT count(*) FROM pipelined_probe")
+                        .query(Long.class)
+                        .single())
+                .as("the first statement's row went with the second's failure")
+                .isZero();
+
+        Pipelined.run(
+                pipelined,
+                "INSERT INTO pipelined_probe VALUES (:v);\nINSERT INTO pipelined_probe VALUES (:w)",
+                Map.of("v", 1, "w", 2));
+        assertThat(jdbc.sql("SELECT count(*) FROM pipelined_probe")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
+}
