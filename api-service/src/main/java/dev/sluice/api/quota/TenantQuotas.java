@@ -52,8 +52,8 @@ public class TenantQuotas {
     /**
      * As {@link #checkQueuedJobs(String, long)}, for jobs whose caller waits for them holding {@code waiting} (a facade
      * call): unless it already holds its place, the same lock and one count, sent together, check its quota too, and
-     * the lease is
-     * inserted in this transaction, holding its place once it commits. The waiting-calls quota is checked first.
+     * the lease is inserted in this transaction, holding its place once it commits. The waiting-calls quota is checked
+     * first.
      */
     public void checkQueuedJobs(String tenantId, long requested, QuotaLeases.Lease waiting) {
         if (waiting.held()) {
