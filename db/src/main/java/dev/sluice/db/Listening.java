@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -71,12 +72,23 @@ public final class Listening {
         }
     }
 
-    /** A connection of its own: beside a Hikari pool, with its settings; otherwise one from the data source. */
+    /**
+     * A connection of its own: beside a Hikari pool, with its settings and {@link ListeningSockets} (a notification
+     * handed over as it arrives); otherwise one from the data source.
+     */
     private static Connection open(DataSource dataSource) throws SQLException {
         if (dataSource.isWrapperFor(HikariDataSource.class)) {
             HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
             if (pool.getJdbcUrl() != null) {
-                return DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+                Properties properties = new Properties();
+                if (pool.getUsername() != null) {
+                    properties.setProperty("user", pool.getUsername());
+                }
+                if (pool.getPassword() != null) {
+                    properties.setProperty("password", pool.getPassword());
+                }
+                properties.setProperty("socketFactory", ListeningSockets.class.getName());
+                return DriverManager.getConnection(pool.getJdbcUrl(), properties);
             }
         }
         return dataSource.getConnection();
