@@ -2,9 +2,11 @@ package dev.sluice.db;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.RowMapperResultSetExtractor;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -22,6 +24,59 @@ public final class Pipelined {
 
     private Pipelined() {}
 
+    /**
+     * One statement (or several, separated by semicolons) with its named parameters, to be sent along with others
+     * ({@link #together}) by whoever sends next.
+     */
+    public record Statement(String sql, Map<String, ?> params) {
+
+        public Statement {
+            // Parameters may be null (SQL NULL): no Map.copyOf.
+            params = Collections.unmodifiableMap(new HashMap<>(params));
+        }
+
+        /** Nothing to send. */
+        public static final Statement NONE = new Statement("", Map.of());
+    }
+
+    /**
+     * The statements one after another, as one; a parameter two of them name must have the same value in both.
+     *
+     * @throws IllegalArgumentException when two statements give one parameter different values
+     */
+    public static Statement together(Statement... statements) {
+        StringBuilder sql = new StringBuilder();
+        Map<String, Object> params = new HashMap<>();
+        for (Statement statement : statements) {
+            if (statement.sql().isBlank()) {
+                continue;
+            }
+            if (!sql.isEmpty()) {
+                sql.append(";\n");
+            }
+            sql.append(statement.sql().strip());
+            statement.params().forEach((name, value) -> {
+                if (params.containsKey(name) && !Objects.deepEquals(params.get(name), value)) {
+                    throw new IllegalArgumentException("parameter :" + name + " has two values");
+                }
+                params.put(name, value);
+            });
+        }
+        return new Statement(sql.toString(), params);
+    }
+
+    /** {@link #lastRows(NamedParameterJdbcOperations, String, Map, RowMapper)} of {@code statement}. */
+    public static <T> List<T> lastRows(NamedParameterJdbcOperations jdbc, Statement statement, RowMapper<T> rows) {
+        return lastRows(jdbc, statement.sql(), statement.params(), rows);
+    }
+
+    /** {@link #run(NamedParameterJdbcOperations, String, Map)} of {@code statement}; nothing for {@link Statement#NONE}. */
+    public static void run(NamedParameterJdbcOperations jdbc, Statement statement) {
+        if (!statement.sql().isBlank()) {
+            run(jdbc, statement.sql(), statement.params());
+        }
+    }
+
     /** Runs {@code statements} with {@code params} in one round trip and maps the rows of the last result set. */
     public static <T> List<T> lastRows(
             NamedParameterJdbcOperations jdbc, String statements, Map<String, ?> params, RowMapper<T> rows) {
@@ -34,7 +89,7 @@ public final class Pipelined {
                 if (isResultSet) {
                     last = statement.getResultSet();
                 }
-                isResultSet = statement.getMoreResults(Statement.KEEP_CURRENT_RESULT);
+                isResultSet = statement.getMoreResults(java.sql.Statement.KEEP_CURRENT_RESULT);
             }
             if (last == null) {
                 throw new IllegalArgumentException("none of the statements returns rows: " + statements);

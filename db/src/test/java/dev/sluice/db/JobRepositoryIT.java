@@ -241,6 +241,61 @@ class JobRepositoryIT {
     }
 
     @Test
+    void aSingleJobsLaneEnteredAheadEntersAgainAfterItsConfirmOnlyWhileNoWorkerHasClaimedIt() {
+        // The job's lane model is the job's own ("m"), as the api enters it.
+        NewJob queued = single("{}", null, null, null, TokenEstimate.UNKNOWN);
+        String otherTenant = Ids.tenant();
+        tenants.createTenantWithKey(
+                otherTenant, Ids.apiKey(), "o", Ids.random(32).getBytes(), "sk-y", "whsec_y", NOW);
+        NewJob elsewhere = new NewJob(
+                Ids.job(),
+                otherTenant,
+                null,
+                null,
+                null,
+                "/v1/chat/completions",
+                "m",
+                "{}",
+                10,
+                null,
+                null,
+                TokenEstimate.UNKNOWN);
+        transaction.executeWithoutResult(status -> {
+            // In the storing transaction: the job, then its lane, ahead of the message.
+            jobs.insert(queued, NOW);
+            lanes.enterAhead(new LaneKey("m", tenantId));
+            jobs.insert(elsewhere, NOW);
+        });
+        Instant later = Instant.now().plus(Duration.ofDays(1));
+        assertThat(laneTenants("m")).contains(tenantId).doesNotContain(otherTenant);
+
+        // A take came before the message and found the lane empty: it left. The confirm enters it again.
+        transaction.executeWithoutResult(status -> {
+            lanes.lock("m");
+            lanes.leave("m", List.of(tenantId));
+        });
+        lanes.enterPublishedUnlessClaimed(queued.id());
+        assertThat(laneTenants("m")).contains(tenantId);
+        assertThat(unpublished(later)).doesNotContain(queued.id());
+
+        // A take that got the message claimed the job: its confirm does not enter the lane, and still marks it.
+        transitions.claim(elsewhere.id(), "w", LEASE);
+        lanes.enterPublishedUnlessClaimed(elsewhere.id());
+        assertThat(laneTenants("m")).doesNotContain(otherTenant);
+        assertThat(jdbc.sql("SELECT published_at IS NOT NULL FROM jobs WHERE id = :id")
+                        .param("id", elsewhere.id())
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+    }
+
+    private List<String> laneTenants(String model) {
+        return transaction.execute(status -> lanes.lock(model)).stream()
+                .map(Lane::tenantId)
+                .toList();
+    }
+
+    @Test
     void onlyOneFinaliserWinsAndOnlyWhenNothingIsLeft() {
         String batchId = batchWith(List.of("{\"model\":\"m\"}", "{\"model\":\"m\"}"));
         List<String> ids = jobs.pageByBatch(batchId, null, null, 10).stream()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.testsupport.TestInfrastructure;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +51,25 @@ class PipelinedIT {
                 """, Map.of("v", 7), (rs, n) -> rs.getString("v"));
 
         assertThat(rows).containsExactly("7");
+    }
+
+    @Test
+    void statementsJoinedWithTheirParametersRunAsOneAndAParameterWithTwoValuesIsRefused() {
+        Map<String, Object> params = new HashMap<>();
+        params.put("nothing", null);
+        params.put("v", 5);
+        Pipelined.Statement insert = new Pipelined.Statement(
+                "INSERT INTO pipelined_probe VALUES (coalesce(CAST(:nothing AS integer), :v))", params);
+        Pipelined.Statement sum = new Pipelined.Statement("SELECT sum(v) AS v FROM pipelined_probe", Map.of());
+        var rows = Pipelined.lastRows(
+                pipelined, Pipelined.together(insert, Pipelined.Statement.NONE, sum), (rs, n) -> rs.getString("v"));
+        assertThat(rows).containsExactly("5");
+
+        assertThatThrownBy(() -> Pipelined.together(
+                        new Pipelined.Statement("SELECT :v", Map.of("v", 1)),
+                        new Pipelined.Statement("SELECT :v", Map.of("v", 2))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(":v");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -76,13 +77,47 @@ public class JobPublisher {
      * @return how many jobs were confirmed and marked
      */
     public int publish(List<JobMessage> messages) {
+        return publish(messages, this::enter);
+    }
+
+    /**
+     * Declares the queue of a single job's lane, before the transaction that stores the job, so that the lane can be
+     * entered ahead of the message in that transaction ({@link LaneRepository#enterAhead}); false when the broker did
+     * not answer (the job is then published as any other, or by the sweeper).
+     */
+    public boolean ready(JobMessage message) {
+        try {
+            queues.ensure(message.lane());
+            return true;
+        } catch (RuntimeException e) {
+            log.debug(
+                    "Could not declare the queue of lane {}: {}",
+                    message.lane(),
+                    NestedExceptionUtils.getMostSpecificCause(e).toString());
+            return false;
+        }
+    }
+
+    /**
+     * As {@link #publish}, for a single job whose lane its storing transaction entered ahead: once the broker confirmed
+     * the message, the lane enters again only if no worker has claimed the job meanwhile, and the job is marked
+     * published ({@link LaneRepository#enterPublishedUnlessClaimed}).
+     */
+    public boolean publishEnteredAhead(JobMessage message) {
+        return publish(
+                        List.of(message),
+                        confirmed -> confirmed.forEach(job -> lanes.enterPublishedUnlessClaimed(job.jobId())))
+                == 1;
+    }
+
+    private int publish(List<JobMessage> messages, Consumer<List<JobMessage>> entering) {
         int done = 0;
         String failure = "the broker did not confirm them, or returned them";
         for (int from = 0; from < messages.size(); from += chunkSize) {
             List<JobMessage> chunk = messages.subList(from, Math.min(messages.size(), from + chunkSize));
             int confirmed;
             try {
-                confirmed = publishChunk(chunk);
+                confirmed = publishChunk(chunk, entering);
             } catch (RuntimeException e) {
                 confirmed = 0;
                 failure = NestedExceptionUtils.getMostSpecificCause(e).toString();
@@ -107,7 +142,7 @@ public class JobPublisher {
         return done;
     }
 
-    private int publishChunk(List<JobMessage> chunk) {
+    private int publishChunk(List<JobMessage> chunk, Consumer<List<JobMessage>> entering) {
         long started = System.nanoTime();
         Sent sent = send(chunk);
         List<JobMessage> confirmed = new ArrayList<>(sent.confirmed());
@@ -122,20 +157,25 @@ public class JobPublisher {
                         again.returned().size());
             }
         }
-        // The lanes enter only now that their messages are on the queues (docs/tenants.md): a worker taking from a
-        // lane either finds the message or sees the lane enter again. The jobs are marked in the same round trip and
-        // commit.
-        lanes.enterPublished(
-                confirmed.stream()
-                        .map(message -> new LaneKey(message.model(), message.tenantId()))
-                        .toList(),
-                confirmed.stream().map(JobMessage::jobId).toList());
+        entering.accept(confirmed);
         log.debug(
                 "Published {} of {} job message(s) in {} ms",
                 confirmed.size(),
                 chunk.size(),
                 (System.nanoTime() - started) / 1_000_000);
         return confirmed.size();
+    }
+
+    /**
+     * The lanes enter only now that their messages are on the queues (docs/tenants.md): a worker taking from a lane
+     * either finds the message or sees the lane enter again. The jobs are marked in the same round trip and commit.
+     */
+    private void enter(List<JobMessage> confirmed) {
+        lanes.enterPublished(
+                confirmed.stream()
+                        .map(message -> new LaneKey(message.model(), message.tenantId()))
+                        .toList(),
+                confirmed.stream().map(JobMessage::jobId).toList());
     }
 
     /** What the broker did with a chunk: confirmed and not returned, or returned as unroutable. */

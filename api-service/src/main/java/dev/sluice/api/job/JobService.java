@@ -16,11 +16,14 @@ import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobStatus;
 import dev.sluice.common.TokenEstimate;
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.idempotency.IdempotencyRepository.ObjectType;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
+import dev.sluice.db.lane.LaneKey;
+import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.db.tenant.Tenant;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,6 +53,7 @@ public class JobService {
     private final TenantQuotas quotas;
     private final TokenLimits tokenLimits;
     private final ApplicationEventPublisher events;
+    private final LaneRepository lanes;
 
     JobService(
             JobRepository jobs,
@@ -63,8 +67,10 @@ public class JobService {
             ModelRegistry registry,
             TenantQuotas quotas,
             TokenLimits tokenLimits,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            LaneRepository lanes) {
         this.events = events;
+        this.lanes = lanes;
         this.registry = registry;
         this.quotas = quotas;
         this.tokenLimits = tokenLimits;
@@ -101,6 +107,8 @@ public class JobService {
                 job.webhookUrl(),
                 job.webhookEvents(),
                 request.tokens());
+        JobMessage message = new JobMessage(jobId, request.model(), tenant.id(), job.priority(), request.tokens());
+        boolean ahead = publisher.ready(message);
         String earlier = transaction.execute(status -> {
             Optional<String> held = idempotency.claim(tenant.id(), key, ObjectType.JOB, jobId, now);
             if (held.isPresent()) {
@@ -110,16 +118,17 @@ public class JobService {
             jobs.insert(newJob, now);
             models.register(List.of(request.model()), now);
             quotas.checkQueuedJobs(tenant.id(), 1);
+            if (ahead) {
+                lanes.enterAhead(new LaneKey(message.model(), message.tenantId()));
+            }
             return null;
         });
         if (earlier != null) {
             return jobs.find(tenant.id(), earlier).orElseThrow(() -> ApiException.notFound("job", earlier));
         }
         models.committed(List.of(request.model()));
-        List<JobMessage> messages =
-                List.of(new JobMessage(jobId, request.model(), tenant.id(), job.priority(), request.tokens()));
-        publisher.publish(messages);
-        metrics.submitted(messages);
+        publish(message, ahead);
+        metrics.submitted(List.of(message));
         return jobs.find(tenant.id(), jobId).orElseThrow();
     }
 
@@ -145,13 +154,24 @@ public class JobService {
         Instant now = clock.instant();
         NewJob newJob = new NewJob(
                 jobId, tenant.id(), null, null, null, endpoint.path(), model, body, priority, null, null, tokens);
+        JobMessage message = new JobMessage(jobId, model, tenant.id(), priority, tokens);
+        Pipelined.Statement enteringAhead = publisher.ready(message)
+                ? LaneRepository.enteringAhead(new LaneKey(model, tenant.id()))
+                : Pipelined.Statement.NONE;
         transaction.executeWithoutResult(status -> {
-            jobs.insert(newJob, now);
             models.register(List.of(model), now);
-            quotas.checkQueuedJobs(tenant.id(), 1, waiting);
+            quotas.insertChecked(tenant.id(), JobRepository.insertion(newJob, now), 1, waiting, enteringAhead);
         });
         models.committed(List.of(model));
-        publisher.publish(List.of(new JobMessage(jobId, model, tenant.id(), priority, tokens)));
+        publish(message, enteringAhead != Pipelined.Statement.NONE);
+    }
+
+    private void publish(JobMessage message, boolean enteredAhead) {
+        if (enteredAhead) {
+            publisher.publishEnteredAhead(message);
+        } else {
+            publisher.publish(List.of(message));
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sluice.api.quota;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.common.Ids;
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.tenant.QuotaLeaseRepository;
 import dev.sluice.db.tenant.TenantQuotaRepository;
 import dev.sluice.db.tenant.TenantSettings;
@@ -109,9 +110,12 @@ public class QuotaLeases implements SmartLifecycle {
             }
         }
 
-        /** Inserts the lease in the caller's transaction; it holds its place once that commits. */
-        void insertWithinTransaction() {
-            insert();
+        /**
+         * Inserts the lease in the caller's transaction, with {@code alongside} sent in the same round trip; it holds
+         * its place once that commits.
+         */
+        void insertWithinTransaction(Pipelined.Statement alongside) {
+            leases.insert(id, tenantId, quota.wire(), ttl, alongside);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {

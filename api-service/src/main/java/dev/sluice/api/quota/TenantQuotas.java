@@ -1,9 +1,11 @@
 package dev.sluice.api.quota;
 
 import dev.sluice.api.ApiProperties;
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.tenant.TenantQuotaRepository;
 import dev.sluice.db.tenant.TenantSettings;
 import dev.sluice.db.tenant.TenantUsageRepository;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.stereotype.Service;
 
 /**
@@ -22,12 +24,15 @@ public class TenantQuotas {
     private final TenantUsageRepository usage;
     private final ApiProperties.Quota defaults;
     private final QuotaRefusals refusals;
+    private final NamedParameterJdbcOperations pipelined;
 
     TenantQuotas(
             TenantQuotaRepository tenants,
             TenantUsageRepository usage,
             ApiProperties properties,
-            QuotaRefusals refusals) {
+            QuotaRefusals refusals,
+            NamedParameterJdbcOperations pipelined) {
+        this.pipelined = pipelined;
         this.refusals = refusals;
         this.tenants = tenants;
         this.usage = usage;
@@ -56,15 +61,32 @@ public class TenantQuotas {
      * first.
      */
     public void checkQueuedJobs(String tenantId, long requested, QuotaLeases.Lease waiting) {
+        insertChecked(tenantId, Pipelined.Statement.NONE, requested, waiting, Pipelined.Statement.NONE);
+    }
+
+    /**
+     * Inside the storing transaction: sends {@code insert} (the writes of {@code requested} jobs whose caller waits for
+     * them holding {@code waiting}) with the tenant's lock and counts, checks both quotas as {@link
+     * #checkQueuedJobs(String, long, QuotaLeases.Lease)} does, and sends the lease's insert with {@code alongside}: two
+     * round trips, however many statements. {@code insert} must not name the parameter {@code kind}.
+     */
+    public void insertChecked(
+            String tenantId,
+            Pipelined.Statement insert,
+            long requested,
+            QuotaLeases.Lease waiting,
+            Pipelined.Statement alongside) {
         if (waiting.held()) {
+            Pipelined.run(pipelined, insert);
             checkQueuedJobs(tenantId, requested);
+            Pipelined.run(pipelined, alongside);
             return;
         }
         TenantQuotaRepository.Locked locked =
-                tenants.lockCounting(tenantId, waiting.quota().wire()).orElseThrow();
+                tenants.lockCounting(insert, tenantId, waiting.quota().wire()).orElseThrow();
         waiting.refuseIfFull(locked.tenant(), locked.liveLeases());
         refuseIfOver(Quota.QUEUED_JOBS, locked.tenant(), locked.queuedJobs() - requested, requested);
-        waiting.insertWithinTransaction();
+        waiting.insertWithinTransaction(alongside);
     }
 
     /** Refuses an upload of {@code requested} bytes when the tenant's stored uploads leave no room for it. */

@@ -2,6 +2,7 @@ package dev.sluice.db.job;
 
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.TokenEstimate;
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.Timestamps;
 import dev.sluice.db.lane.LaneKey;
 import java.io.BufferedWriter;
@@ -14,7 +15,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -156,24 +159,30 @@ public class JobRepository {
 
     /** Inserts one job ({@link #insertAll} for many); call inside the transaction whose checks it is part of. */
     public void insert(NewJob job, Instant now) {
-        jdbc.sql(INSERT_ONE)
-                .param("id", job.id())
-                .param("tenantId", job.tenantId())
-                .param("batchId", job.batchId())
-                .param("lineNo", job.lineNo())
-                .param("customId", job.customId())
-                .param("url", job.url())
-                .param("model", job.model())
-                .param("body", job.body())
-                .param("priority", job.priority())
-                .param("webhookUrl", job.webhookUrl())
-                .param(
-                        "webhookEvents",
-                        job.webhookEvents() == null ? null : job.webhookEvents().toArray(String[]::new))
-                .param("promptTokens", job.tokens().promptTokens())
-                .param("maxOutputTokens", job.tokens().maxOutputTokens())
-                .param("now", Timestamps.bind(now))
-                .update();
+        Pipelined.Statement insertion = insertion(job, now);
+        jdbc.sql(insertion.sql()).params(insertion.params()).update();
+    }
+
+    /** The insert of one job, to be sent along with the statements that check it ({@link Pipelined#together}). */
+    public static Pipelined.Statement insertion(NewJob job, Instant now) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("id", job.id());
+        params.put("tenantId", job.tenantId());
+        params.put("batchId", job.batchId());
+        params.put("lineNo", job.lineNo());
+        params.put("customId", job.customId());
+        params.put("url", job.url());
+        params.put("model", job.model());
+        params.put("body", job.body());
+        params.put("priority", job.priority());
+        params.put("webhookUrl", job.webhookUrl());
+        params.put(
+                "webhookEvents",
+                job.webhookEvents() == null ? null : job.webhookEvents().toArray(String[]::new));
+        params.put("promptTokens", job.tokens().promptTokens());
+        params.put("maxOutputTokens", job.tokens().maxOutputTokens());
+        params.put("now", Timestamps.bind(now));
+        return new Pipelined.Statement(INSERT_ONE, params);
     }
 
     /** The ids among {@code ids} whose job is in a terminal status. */

@@ -39,6 +39,22 @@ public class LaneRepository {
             """;
 
     /**
+     * After the confirm of a single job whose lane was entered ahead ({@link #enteringAhead}): the lane enters again
+     * unless a worker has claimed the job already (its take got the message, so the lane owes it nothing), and the job
+     * is marked published whether or not a worker has it yet.
+     */
+    private static final String ENTER_UNLESS_CLAIMED = """
+            INSERT INTO lanes (model, tenant_id, pass)
+            SELECT j.model, j.tenant_id, coalesce((SELECT min(l.pass) FROM lanes l WHERE l.model = j.model), 0)
+              FROM jobs j
+             WHERE j.id = :id AND j.status = 'queued'
+            ON CONFLICT (model, tenant_id) DO UPDATE SET published_at = now();
+            UPDATE jobs SET published_at = now()
+             WHERE id = :id AND status IN ('queued', 'running')
+               AND (published_at IS NULL OR published_at < rescued_at)
+            """;
+
+    /**
      * The model's lock, then its lanes, in one round trip ({@link Pipelined}): the second statement starts once the
      * lock is held, so it reads the lanes as the lock's previous holder left them.
      */
@@ -119,6 +135,33 @@ public class LaneRepository {
                         "models", sorted.stream().map(LaneKey::model).toArray(String[]::new),
                         "tenants", sorted.stream().map(LaneKey::tenantId).toArray(String[]::new),
                         "ids", jobIds.toArray(String[]::new)));
+    }
+
+    /**
+     * The entry of a single job's lane ahead of its message, to be sent in the transaction that stores the job, so that
+     * the workers are rung when it commits while the api publishes the message and waits for the broker's confirm: the take that
+     * follows usually finds the message on the queue. A take that comes too soon finds the lane empty and it leaves;
+     * the entry after the confirm ({@link #enterPublishedUnlessClaimed}) then enters it again, so nothing is stranded.
+     */
+    public static Pipelined.Statement enteringAhead(LaneKey lane) {
+        return new Pipelined.Statement(
+                ENTER, Map.of("models", new String[] {lane.model()}, "tenants", new String[] {lane.tenantId()}));
+    }
+
+    /** Enters a single job's lane ahead of its message, in its storing transaction ({@link #enteringAhead}). */
+    public void enterAhead(LaneKey lane) {
+        Pipelined.run(pipelined, enteringAhead(lane));
+    }
+
+    /**
+     * Once the broker confirmed the message of a job whose lane was {@link #enteringAhead entered ahead}: enters the lane
+     * again unless a worker has already claimed the job, and marks the job published, in one round trip committed as
+     * one ({@link Pipelined}). A take that claims the job meanwhile either commits first (the lane is not entered) or
+     * makes this wait for its lanes (the lane enters again once, and the next take finds it empty): a lane is never
+     * left owing a message.
+     */
+    public void enterPublishedUnlessClaimed(String jobId) {
+        Pipelined.run(pipelined, ENTER_UNLESS_CLAIMED, Map.of("id", jobId));
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.sluice.db.tenant;
 
+import dev.sluice.db.Pipelined;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -29,19 +32,30 @@ public class QuotaLeaseRepository {
             """;
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcOperations pipelined;
 
-    QuotaLeaseRepository(JdbcClient jdbc) {
+    QuotaLeaseRepository(JdbcClient jdbc, NamedParameterJdbcOperations pipelined) {
         this.jdbc = jdbc;
+        this.pipelined = pipelined;
     }
 
     /** Records a lease of {@code kind} for the tenant, lasting {@code ttl} from now. */
     public void insert(String id, String tenantId, String kind, Duration ttl) {
-        jdbc.sql(INSERT)
-                .param("id", id)
-                .param("tenantId", tenantId)
-                .param("kind", kind)
-                .param("ttlMillis", ttl.toMillis())
-                .update();
+        insert(id, tenantId, kind, ttl, Pipelined.Statement.NONE);
+    }
+
+    /**
+     * As {@link #insert(String, String, String, Duration)}, with {@code alongside} sent after it in the same round trip
+     * ({@link Pipelined#together}).
+     */
+    public void insert(String id, String tenantId, String kind, Duration ttl, Pipelined.Statement alongside) {
+        Pipelined.run(
+                pipelined,
+                Pipelined.together(
+                        new Pipelined.Statement(
+                                INSERT,
+                                Map.of("id", id, "tenantId", tenantId, "kind", kind, "ttlMillis", ttl.toMillis())),
+                        alongside));
     }
 
     /** Extends the given leases to {@code ttl} from now; returns how many still existed. */

@@ -26,7 +26,7 @@ public class TenantQuotaRepository {
             quota_waiting_facade_calls
             """;
 
-    private static final String LOCK = "SELECT " + COLUMNS + " FROM tenants WHERE id = :id FOR NO KEY UPDATE";
+    private static final String LOCK = "SELECT " + COLUMNS + " FROM tenants WHERE id = :tenantId FOR NO KEY UPDATE";
 
     /**
      * {@link #LOCK}, then the settings again with the tenant's unfinished jobs and live leases of one kind ({@link
@@ -35,7 +35,7 @@ public class TenantQuotaRepository {
      */
     private static final String LOCK_AND_COUNT = LOCK + ";\nSELECT " + COLUMNS + ", ("
             + TenantUsageRepository.QUEUED_JOBS + ") AS queued_jobs, (" + TenantUsageRepository.LIVE_LEASES
-            + ") AS live_leases FROM tenants WHERE id = :id";
+            + ") AS live_leases FROM tenants WHERE id = :tenantId";
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM tenants WHERE id = :id";
 
@@ -71,7 +71,7 @@ public class TenantQuotaRepository {
      */
     public Optional<TenantSettings> lock(String tenantId) {
         return jdbc.sql(LOCK)
-                .param("id", tenantId)
+                .param("tenantId", tenantId)
                 .query(TenantQuotaRepository::map)
                 .optional();
     }
@@ -81,10 +81,19 @@ public class TenantQuotaRepository {
      * tenant's unfinished jobs and live leases of that kind, counted once the lock is held.
      */
     public Optional<Locked> lockCounting(String tenantId, String kind) {
+        return lockCounting(Pipelined.Statement.NONE, tenantId, kind);
+    }
+
+    /**
+     * As {@link #lockCounting(String, String)}, in the same round trip as {@code first} (a write of the tenant's, to be
+     * counted), sent before the lock ({@link Pipelined#together}); its parameters must not name {@code kind}.
+     */
+    public Optional<Locked> lockCounting(Pipelined.Statement first, String tenantId, String kind) {
         return Pipelined.lastRows(
                         pipelined,
-                        LOCK_AND_COUNT,
-                        Map.of("id", tenantId, "tenantId", tenantId, "kind", kind),
+                        Pipelined.together(
+                                first,
+                                new Pipelined.Statement(LOCK_AND_COUNT, Map.of("tenantId", tenantId, "kind", kind))),
                         (rs, n) -> new Locked(map(rs, n), rs.getLong("queued_jobs"), rs.getLong("live_leases")))
                 .stream()
                 .findFirst();
