@@ -5,7 +5,6 @@ import dev.sluice.db.Pipelined;
 import dev.sluice.db.tenant.TenantQuotaRepository;
 import dev.sluice.db.tenant.TenantSettings;
 import dev.sluice.db.tenant.TenantUsageRepository;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.stereotype.Service;
 
 /**
@@ -24,15 +23,12 @@ public class TenantQuotas {
     private final TenantUsageRepository usage;
     private final ApiProperties.Quota defaults;
     private final QuotaRefusals refusals;
-    private final NamedParameterJdbcOperations pipelined;
 
     TenantQuotas(
             TenantQuotaRepository tenants,
             TenantUsageRepository usage,
             ApiProperties properties,
-            QuotaRefusals refusals,
-            NamedParameterJdbcOperations pipelined) {
-        this.pipelined = pipelined;
+            QuotaRefusals refusals) {
         this.refusals = refusals;
         this.tenants = tenants;
         this.usage = usage;
@@ -68,7 +64,8 @@ public class TenantQuotas {
      * Inside the storing transaction: sends {@code insert} (the writes of {@code requested} jobs whose caller waits for
      * them holding {@code waiting}) with the tenant's lock and counts, checks both quotas as {@link
      * #checkQueuedJobs(String, long, QuotaLeases.Lease)} does, and sends the lease's insert with {@code alongside}: two
-     * round trips, however many statements. {@code insert} must not name the parameter {@code kind}.
+     * round trips, however many statements (one, with {@code alongside} before the lock, when the lease is held
+     * already). {@code insert} and {@code alongside} must not name the parameter {@code kind}.
      */
     public void insertChecked(
             String tenantId,
@@ -77,9 +74,13 @@ public class TenantQuotas {
             QuotaLeases.Lease waiting,
             Pipelined.Statement alongside) {
         if (waiting.held()) {
-            Pipelined.run(pipelined, insert);
-            checkQueuedJobs(tenantId, requested);
-            Pipelined.run(pipelined, alongside);
+            // No lease to insert: everything goes before the lock and counts, and a refusal rolls it all back.
+            TenantQuotaRepository.Locked locked = tenants.lockCounting(
+                            Pipelined.together(insert, alongside),
+                            tenantId,
+                            waiting.quota().wire())
+                    .orElseThrow();
+            refuseIfOver(Quota.QUEUED_JOBS, locked.tenant(), locked.queuedJobs() - requested, requested);
             return;
         }
         TenantQuotaRepository.Locked locked =
