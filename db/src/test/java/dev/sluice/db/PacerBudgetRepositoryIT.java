@@ -1,9 +1,14 @@
 package dev.sluice.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.common.Limit;
+import dev.sluice.db.lane.Lane;
+import dev.sluice.db.lane.LaneKey;
+import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.db.pacer.BudgetRow;
 import dev.sluice.db.pacer.PacerBudgetRepository;
 import dev.sluice.testsupport.TestInfrastructure;
@@ -13,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -27,6 +33,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The pacer's row lock and clock on the real PostgreSQL, with two connections: a decision made behind another
@@ -42,6 +49,12 @@ class PacerBudgetRepositoryIT {
 
     @Autowired
     PacerBudgetRepository budgets;
+
+    @Autowired
+    LaneRepository lanes;
+
+    @Autowired
+    TransactionTemplate transaction;
 
     @Autowired
     DataSource dataSource;
@@ -114,6 +127,32 @@ class PacerBudgetRepositoryIT {
         assertThat(decidedAtUs.get())
                 .as("the clock connection 2 decided with (µs), vs the release (µs)")
                 .isGreaterThanOrEqualTo(releasedAtUs);
+    }
+
+    @Test
+    void statementsSentWithTheLockCommitWithTheDecisionOrRollBackWithIt() {
+        String model = "test/" + UUID.randomUUID();
+        lanes.enter(List.of(new LaneKey(model, "tenant_a"), new LaneKey(model, "tenant_b")));
+        Pipelined.Statement takesWrites =
+                LaneRepository.advancingAndLeaving(model, Map.of("tenant_a", 3.0), List.of("tenant_b"));
+
+        assertThatThrownBy(() -> budgets.update(
+                        "fp-" + UUID.randomUUID(),
+                        model,
+                        row -> {
+                            throw new IllegalStateException("the decision failed");
+                        },
+                        takesWrites))
+                .hasMessageContaining("the decision failed");
+        List<Lane> afterFailure = transaction.execute(status -> lanes.lock(model));
+        assertThat(afterFailure)
+                .as("rolled back with the decision")
+                .extracting(Lane::tenantId, Lane::pass)
+                .containsExactly(tuple("tenant_a", 0.0), tuple("tenant_b", 0.0));
+
+        budgets.update("fp-" + UUID.randomUUID(), model, row -> row, takesWrites);
+        List<Lane> afterDecision = transaction.execute(status -> lanes.lock(model));
+        assertThat(afterDecision).extracting(Lane::tenantId, Lane::pass).containsExactly(tuple("tenant_a", 3.0));
     }
 
     @Test

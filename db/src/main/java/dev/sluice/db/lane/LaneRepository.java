@@ -74,7 +74,7 @@ public class LaneRepository {
             """;
 
     private static final String LEAVE = """
-            DELETE FROM lanes WHERE model = :model AND tenant_id = ANY(:tenants::text[])
+            DELETE FROM lanes WHERE model = :model AND tenant_id = ANY(:leaving::text[])
             """;
 
     private static final String WITH_LANES = """
@@ -187,26 +187,44 @@ public class LaneRepository {
 
     /** Sets the passes of lanes taken from; call under {@link #lock}. */
     public void advance(String model, Map<String, Double> passes) {
-        if (passes.isEmpty()) {
-            return;
-        }
-        List<String> tenants = List.copyOf(passes.keySet());
-        jdbc.sql(ADVANCE)
-                .param("model", model)
-                .param("tenants", tenants.toArray(String[]::new))
-                .param("passes", tenants.stream().map(passes::get).toArray(Double[]::new))
-                .update();
+        Pipelined.run(pipelined, advancing(model, passes));
     }
 
     /** Removes lanes found empty; call under {@link #lock}. */
     public void leave(String model, Collection<String> tenants) {
-        if (tenants.isEmpty()) {
-            return;
+        Pipelined.run(pipelined, leaving(model, tenants));
+    }
+
+    /**
+     * {@link #advance} and {@link #leave} as one statement, to be sent under {@link #lock} with the take's next one
+     * ({@link Pipelined#together}); {@link Pipelined.Statement#NONE} when there is nothing to write.
+     */
+    public static Pipelined.Statement advancingAndLeaving(
+            String model, Map<String, Double> passes, Collection<String> emptied) {
+        return Pipelined.together(advancing(model, passes), leaving(model, emptied));
+    }
+
+    private static Pipelined.Statement advancing(String model, Map<String, Double> passes) {
+        if (passes.isEmpty()) {
+            return Pipelined.Statement.NONE;
         }
-        jdbc.sql(LEAVE)
-                .param("model", model)
-                .param("tenants", tenants.toArray(String[]::new))
-                .update();
+        List<String> tenants = List.copyOf(passes.keySet());
+        return new Pipelined.Statement(
+                ADVANCE,
+                Map.of(
+                        "model",
+                        model,
+                        "tenants",
+                        tenants.toArray(String[]::new),
+                        "passes",
+                        tenants.stream().map(passes::get).toArray(Double[]::new)));
+    }
+
+    private static Pipelined.Statement leaving(String model, Collection<String> tenants) {
+        if (tenants.isEmpty()) {
+            return Pipelined.Statement.NONE;
+        }
+        return new Pipelined.Statement(LEAVE, Map.of("model", model, "leaving", tenants.toArray(String[]::new)));
     }
 
     /** The models with a lane waiting. */

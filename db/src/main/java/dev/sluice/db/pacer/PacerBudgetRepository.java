@@ -97,14 +97,24 @@ public class PacerBudgetRepository {
      * (the same instance). Returns the row as stored, with {@code nowUs} as read.
      */
     public BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide) {
+        return update(credential, model, decide, Pipelined.Statement.NONE);
+    }
+
+    /**
+     * As {@link #update(String, String, UnaryOperator)}, with {@code before} (writes of the caller's transaction, whose
+     * parameters name neither {@code credential} nor a {@code model} other than this one) sent ahead of the lock in
+     * the same round trip ({@link Pipelined#together}).
+     */
+    public BudgetRow update(
+            String credential, String model, UnaryOperator<BudgetRow> decide, Pipelined.Statement before) {
         return transaction.execute(status -> {
             // The row exists but the first time: lock it at once, and create it only when there is none.
-            BudgetRow current = lock(credential, model).orElseGet(() -> {
+            BudgetRow current = lock(before, credential, model).orElseGet(() -> {
                 jdbc.sql(ENSURE)
                         .param("credential", credential)
                         .param("model", model)
                         .update();
-                return lock(credential, model).orElseThrow();
+                return lock(Pipelined.Statement.NONE, credential, model).orElseThrow();
             });
             BudgetRow next = decide.apply(current);
             if (next != current) {
@@ -126,14 +136,20 @@ public class PacerBudgetRepository {
      * Locks the budget's row for the rest of the transaction and reads it with the database's clock after the lock;
      * empty when it has none yet.
      */
-    private Optional<BudgetRow> lock(String credential, String model) {
+    private Optional<BudgetRow> lock(Pipelined.Statement before, String credential, String model) {
         return Pipelined.lastRows(
                         pipelined,
-                        LOCK,
-                        Map.of("credential", credential, "model", model),
+                        Pipelined.together(
+                                before,
+                                new Pipelined.Statement(LOCK, Map.of("credential", credential, "model", model))),
                         PacerBudgetRepository::readWithClock)
                 .stream()
                 .findFirst();
+    }
+
+    /** Sends {@code statements} of the caller's transaction that were to go with a lock not taken. */
+    public void send(Pipelined.Statement statements) {
+        Pipelined.run(pipelined, statements);
     }
 
     /**

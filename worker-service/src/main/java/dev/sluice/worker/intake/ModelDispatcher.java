@@ -341,10 +341,11 @@ final class ModelDispatcher implements Runnable {
                             .ifPresent(messages::add);
                 }
             }
-            lanes.advance(model, share.advanced());
-            lanes.leave(model, emptied);
+            // The lanes' new passes and leaves go with the pacer row's lock, in its round trip.
             List<Grant> grants = pacer.acquireNow(
-                    model, messages.stream().map(h -> h.job().tokens()).toList());
+                    model,
+                    messages.stream().map(h -> h.job().tokens()).toList(),
+                    LaneRepository.advancingAndLeaving(model, share.advanced(), emptied));
             // The granted jobs are claimed before this commits, with their grants: each one's thread then starts with
             // its claim and goes straight to its slot, rather than queueing for a claim of its own after the commit
             // (a burst granted for now used to leave tens of milliseconds late, and be charged for it, that way).

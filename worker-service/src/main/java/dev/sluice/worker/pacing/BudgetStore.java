@@ -1,5 +1,6 @@
 package dev.sluice.worker.pacing;
 
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.pacer.BudgetRow;
 import java.util.function.UnaryOperator;
 
@@ -12,6 +13,15 @@ interface BudgetStore {
 
     /** Applies {@code decide} to the budget of {@code credential} and {@code model}; returns what was stored. */
     BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide);
+
+    /**
+     * As {@link #update(String, String, UnaryOperator)}, with {@code before}, statements of the caller's transaction,
+     * sent ahead of the lock in the same round trip.
+     */
+    BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide, Pipelined.Statement before);
+
+    /** Sends {@code statements} of the caller's transaction that were to go with a lock not taken. */
+    void send(Pipelined.Statement statements);
 
     /**
      * The budget of {@code credential} and {@code model} at the store's clock, without locking or writing it (empty

@@ -1,5 +1,6 @@
 package dev.sluice.worker.pacing;
 
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.pacer.BudgetRow;
 import dev.sluice.db.pacer.PacerBudgetRepository;
 import java.util.function.UnaryOperator;
@@ -18,6 +19,17 @@ class PostgresBudgetStore implements BudgetStore {
     @Override
     public BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide) {
         return repository.update(credential, model, decide);
+    }
+
+    @Override
+    public BudgetRow update(
+            String credential, String model, UnaryOperator<BudgetRow> decide, Pipelined.Statement before) {
+        return repository.update(credential, model, decide, before);
+    }
+
+    @Override
+    public void send(Pipelined.Statement statements) {
+        repository.send(statements);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sluice.worker.pacing;
 
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.pacer.BudgetRow;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -28,6 +29,21 @@ final class InMemoryBudgetStore implements BudgetStore {
         BudgetRow next = decide.apply(current);
         rows.put(credential + "|" + model, next);
         return next;
+    }
+
+    @Override
+    public BudgetRow update(
+            String credential, String model, UnaryOperator<BudgetRow> decide, Pipelined.Statement before) {
+        send(before);
+        return update(credential, model, decide);
+    }
+
+    /** There is no database here: only nothing can be sent. */
+    @Override
+    public void send(Pipelined.Statement statements) {
+        if (!statements.sql().isBlank()) {
+            throw new UnsupportedOperationException("no database to send statements to");
+        }
     }
 
     @Override
