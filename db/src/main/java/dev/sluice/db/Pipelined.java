@@ -98,6 +98,37 @@ public final class Pipelined {
         });
     }
 
+    /** The rows of the last two result sets of statements sent together, in order. */
+    public record TwoRowSets<A, B>(List<A> first, List<B> second) {}
+
+    /**
+     * Runs {@code statement} in one round trip and maps the rows of its last two result sets: the one before the last
+     * with {@code first}, the last with {@code second}.
+     */
+    public static <A, B> TwoRowSets<A, B> lastTwoRows(
+            NamedParameterJdbcOperations jdbc, Statement statement, RowMapper<A> first, RowMapper<B> second) {
+        return jdbc.execute(
+                statement.sql(), new MapSqlParameterSource(statement.params()), (PreparedStatement prepared) -> {
+                    ResultSet before = null;
+                    ResultSet last = null;
+                    boolean isResultSet = prepared.execute();
+                    while (isResultSet || prepared.getUpdateCount() != -1) {
+                        if (isResultSet) {
+                            before = last;
+                            last = prepared.getResultSet();
+                        }
+                        isResultSet = prepared.getMoreResults(java.sql.Statement.KEEP_CURRENT_RESULT);
+                    }
+                    if (before == null) {
+                        throw new IllegalArgumentException(
+                                "fewer than two of the statements return rows: " + statement.sql());
+                    }
+                    return new TwoRowSets<>(
+                            new RowMapperResultSetExtractor<>(first).extractData(before),
+                            new RowMapperResultSetExtractor<>(second).extractData(last));
+                });
+    }
+
     /** Runs {@code statements}, none of which returns rows, with {@code params} in one round trip. */
     public static void run(NamedParameterJdbcOperations jdbc, String statements, Map<String, ?> params) {
         jdbc.execute(statements, new MapSqlParameterSource(params), PreparedStatement::execute);

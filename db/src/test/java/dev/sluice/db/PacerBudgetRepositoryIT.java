@@ -130,6 +130,25 @@ class PacerBudgetRepositoryIT {
     }
 
     @Test
+    void aTakesLanesLockReadsTheBudgetsOfEveryKeyAfterTheLockInKeyOrder() {
+        String model = "test/" + UUID.randomUUID();
+        String known = "fp-" + UUID.randomUUID();
+        String unknown = "fp-" + UUID.randomUUID();
+        budgets.update(known, model, row -> row.withLedger(new long[] {row.nowUs()}, new int[] {2}, new long[] {9}));
+        lanes.enter(List.of(new LaneKey(model, "tenant_a")));
+
+        LaneRepository.Locked<BudgetRow> locked =
+                transaction.execute(status -> lanes.lockWithBudgets(model, List.of(unknown, known)));
+
+        assertThat(locked.lanes()).extracting(Lane::tenantId).containsExactly("tenant_a");
+        assertThat(locked.read()).hasSize(2);
+        assertThat(locked.read().get(0).sentCounts()).as("no budget yet: empty").isEmpty();
+        assertThat(locked.read().get(1).sentCounts()).containsExactly(2);
+        assertThat(locked.read().get(1).sentTokens()).containsExactly(9L);
+        assertThat(locked.read().get(0).nowUs()).isPositive();
+    }
+
+    @Test
     void statementsSentWithTheLockCommitWithTheDecisionOrRollBackWithIt() {
         String model = "test/" + UUID.randomUUID();
         lanes.enter(List.of(new LaneKey(model, "tenant_a"), new LaneKey(model, "tenant_b")));

@@ -3,12 +3,17 @@ package dev.sluice.db.lane;
 import dev.sluice.db.Pipelined;
 import dev.sluice.db.Timestamps;
 import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.pacer.BudgetRow;
+import dev.sluice.db.pacer.PacerBudgetRepository;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -170,11 +175,37 @@ public class LaneRepository {
      * waits for the transaction to end.
      */
     public List<Lane> lock(String model) {
-        return Pipelined.lastRows(
+        return Pipelined.lastRows(pipelined, LOCK, Map.of("model", model), LaneRepository::lane);
+    }
+
+    /** A model's lanes, locked, and the rows of the reading sent after the lock. */
+    public record Locked<T>(List<Lane> lanes, List<T> read) {}
+
+    /**
+     * As {@link #lock(String)}, with {@code reading} (a statement that returns rows, whose parameters may name {@code
+     * model} only with this value) sent after the lock and the lanes' read in the same round trip: it starts once the
+     * lock is held, so it reads what the lock's previous holder committed (a take's room, read this way, counts the
+     * grants of the take before it).
+     */
+    public <T> Locked<T> lock(String model, Pipelined.Statement reading, RowMapper<T> rows) {
+        Pipelined.TwoRowSets<Lane, T> read = Pipelined.lastTwoRows(
                 pipelined,
-                LOCK,
-                Map.of("model", model),
-                (rs, n) -> new Lane(rs.getString("tenant_id"), rs.getDouble("pass"), rs.getInt("weight")));
+                Pipelined.together(new Pipelined.Statement(LOCK, Map.of("model", model)), reading),
+                LaneRepository::lane,
+                rows);
+        return new Locked<>(read.first(), read.second());
+    }
+
+    /**
+     * As {@link #lock(String)}, with the budgets of {@code model} under each of {@code credentials} read after the lock,
+     * in its round trip ({@link PacerBudgetRepository#reading}): a take's room, counting the grants of the take before.
+     */
+    public Locked<BudgetRow> lockWithBudgets(String model, List<String> credentials) {
+        return lock(model, PacerBudgetRepository.reading(model, credentials), PacerBudgetRepository.READ);
+    }
+
+    private static Lane lane(ResultSet rs, int row) throws SQLException {
+        return new Lane(rs.getString("tenant_id"), rs.getDouble("pass"), rs.getInt("weight"));
     }
 
     /** Each lane once, in one order for every publisher, so two upserts never wait for each other in a cycle. */

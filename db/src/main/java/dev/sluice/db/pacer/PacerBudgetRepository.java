@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -52,6 +53,18 @@ public class PacerBudgetRepository {
     private static final String LOCK = """
             SELECT 1 FROM pacer_budgets WHERE credential = :credential AND model = :model FOR UPDATE;
             """ + PEEK;
+
+    /**
+     * {@link #PEEK} for several credentials of one model, one row each in the order given (an empty budget where there
+     * is none yet), each with the database's clock.
+     */
+    private static final String PEEK_MANY = """
+            SELECT b.sent_us, b.sent_counts, b.sent_tokens, b.busy_until_us, b.paused_until_us,
+                   CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint) AS now_us
+              FROM unnest(CAST(:peeked AS text[])) WITH ORDINALITY AS c (credential, i)
+              LEFT JOIN pacer_budgets b ON b.credential = c.credential AND b.model = :model
+             ORDER BY c.i
+            """;
 
     private static final String WRITE = """
             UPDATE pacer_budgets
@@ -146,6 +159,18 @@ public class PacerBudgetRepository {
                 .stream()
                 .findFirst();
     }
+
+    /**
+     * The reading of {@link #read} for each of {@code credentials} of {@code model}, as a statement to send with
+     * another ({@link Pipelined#together}, whose parameters may name {@code model} only with this value); its rows
+     * map with {@link #READ} in the order of {@code credentials}.
+     */
+    public static Pipelined.Statement reading(String model, List<String> credentials) {
+        return new Pipelined.Statement(PEEK_MANY, Map.of("model", model, "peeked", credentials.toArray(String[]::new)));
+    }
+
+    /** A row of {@link #reading}: a budget as it stands (empty where there is none) at the database's clock. */
+    public static final RowMapper<BudgetRow> READ = PacerBudgetRepository::readWithClock;
 
     /** Sends {@code statements} of the caller's transaction that were to go with a lock not taken. */
     public void send(Pipelined.Statement statements) {

@@ -11,6 +11,7 @@ import dev.sluice.common.JobMessageCodec;
 import dev.sluice.common.Queues;
 import dev.sluice.db.lane.LaneKey;
 import dev.sluice.db.lane.LaneRepository;
+import dev.sluice.db.pacer.BudgetRow;
 import dev.sluice.worker.execution.JobExecutor;
 import dev.sluice.worker.pacing.GlobalPacer;
 import dev.sluice.worker.pacing.Grant;
@@ -285,11 +286,13 @@ final class ModelDispatcher implements Runnable {
      */
     private Taken take(int wanted) {
         Taken taken = transaction.execute(status -> {
-            FairShare share = new FairShare(lanes.lock(model));
+            // The room is read in the lock's round trip, after the lock: it counts the grants of the take before.
+            LaneRepository.Locked<BudgetRow> locked = lanes.lockWithBudgets(model, pacer.credentials());
+            FairShare share = new FairShare(locked.lanes());
             if (share.next().isEmpty()) {
                 return new Taken(List.of(), List.of(), List.of(), true);
             }
-            int room = pacer.roomNow(model, wanted);
+            int room = pacer.roomNow(model, wanted, locked.read());
             // Each pick names the lane that gives the take's next message. A lane's first pick is a basic.get, whose
             // answer counts the messages left behind it; the lane's later picks are known to be there (no other
             // worker takes from the model's lanes while this one holds them) and are fetched afterwards, all of a
@@ -442,8 +445,10 @@ final class ModelDispatcher implements Runnable {
             return Optional.ofNullable(channel().basicGet(lane, false));
         } catch (IOException e) {
             if (notFound(e)) {
-                // Deleted by someone: the lane leaves; the api's lost-message sweep publishes its jobs again.
-                log.warn("The queue {} is gone; its lane leaves and its jobs will be published again", lane);
+                // Not there: released with its idle dispatcher (and its lane entered ahead of a message that will
+                // declare it again), or deleted by someone. The lane leaves; a message published to it later enters it
+                // again, and the api's lost-message sweep publishes again the jobs of messages that were lost.
+                log.info("The queue {} does not exist; its lane leaves", lane);
                 closeChannel();
                 return Optional.empty();
             }

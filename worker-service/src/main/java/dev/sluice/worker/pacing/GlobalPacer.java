@@ -282,6 +282,16 @@ public class GlobalPacer {
     private record Room(int most, long waitUs) {}
 
     private Room roomOnce(String model, long[] free) {
+        return roomOnce(
+                model,
+                free,
+                credentials.stream()
+                        .map(credential -> store.read(credential.fingerprint(), model))
+                        .toList());
+    }
+
+    /** {@link #roomOnce(String, long[])} from {@code budgets} already read, one per credential in order. */
+    private Room roomOnce(String model, long[] free, List<BudgetRow> budgets) {
         Budget.Rules rules = rules(model);
         List<Limit> requestLimits =
                 rules.limits().stream().filter(Limit::countsRequests).toList();
@@ -293,11 +303,11 @@ public class GlobalPacer {
                 rules.allowance());
         long waitUs = Long.MAX_VALUE;
         int most = 0;
-        for (Credential credential : credentials) {
+        for (BudgetRow budget : budgets) {
             // A reading without the row's lock: an estimate of how many messages to take, never a grant. It neither
-            // waits behind other workers' grants and late-send corrections nor holds them up, and costs one statement.
-            Budget.Burst burst =
-                    Budget.decideMany(store.read(credential.fingerprint(), model), requestsOnly, free, lookaheadUs());
+            // waits behind other workers' grants and late-send corrections nor holds them up, and costs one statement
+            // (none of its own in a take, which reads it in its lanes' lock's round trip).
+            Budget.Burst burst = Budget.decideMany(budget, requestsOnly, free, lookaheadUs());
             most = Math.max(most, burst.grants().size());
             if (burst.notBefore() != null) {
                 Budget.Wait wait = burst.notBefore();
@@ -314,6 +324,26 @@ public class GlobalPacer {
             return 0;
         }
         return roomOnce(model, new long[max]).most();
+    }
+
+    /** The keys' fingerprints, in the order {@link #roomNow(String, int, List)} takes their budgets. */
+    public List<String> credentials() {
+        return credentials.stream().map(Credential::fingerprint).toList();
+    }
+
+    /**
+     * {@link #roomNow(String, int)} from the model's budgets read already, one per key in the order of {@link
+     * #credentials()}: a take reads them in its lanes' lock's round trip ({@code LaneRepository.lockWithBudgets}).
+     */
+    public int roomNow(String model, int max, List<BudgetRow> read) {
+        if (limits.paused(model)) {
+            return 0;
+        }
+        if (read.size() != credentials.size()) {
+            throw new IllegalArgumentException(
+                    "a reading of " + read.size() + " budgets for " + credentials.size() + " credentials");
+        }
+        return roomOnce(model, new long[max], read).most();
     }
 
     /**
