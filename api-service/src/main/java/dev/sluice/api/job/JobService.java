@@ -137,8 +137,9 @@ public class JobService {
      * it once committed: the synchronous facade's path, which must know the id before the job can finish. The
      * facade has refused an unknown model already; checking again here costs a set lookup. The caller waits for
      * the job holding {@code waiting}, which takes its place in the same transaction unless it holds one already:
-     * one transaction of three round trips (the job, the tenant's lock with one count for both quotas, the lease) and
-     * its commit.
+     * one transaction of two round trips and its commit: the job sent with the tenant's lock and one count for both
+     * quotas, then the lease with the entry of the job's lane ahead of its message ({@link
+     * LaneRepository#enteringAhead}), which rings the workers at the commit.
      */
     public void submit(
             Tenant tenant,
