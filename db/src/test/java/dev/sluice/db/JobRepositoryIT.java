@@ -206,6 +206,29 @@ class JobRepositoryIT {
     }
 
     @Test
+    void aClaimMarksAJobPublishedThatItsPublisherHadNotMarkedYet() {
+        String batchId = batchWith(List.of("{\"model\":\"m\"}", "{\"model\":\"m\"}"));
+        List<String> ids = jobs.pageByBatch(batchId, null, null, 2).stream()
+                .map(JobRow::id)
+                .toList();
+        Instant later = Instant.now().plus(Duration.ofDays(1));
+        assertThat(unpublished(later)).containsAll(ids);
+
+        // Taken before the publisher marked them (a worker busy on the lane, or rung by a lane entered ahead): one
+        // claimed alone, one with the many-claims statement of a take; both put back for a retry.
+        transitions.claim(ids.get(0), "claim", LEASE);
+        transitions.claimMany(List.of(ids.get(1)), List.of("take-claim"), LEASE);
+        assertThat(transitions.requeue(ids.get(0), "claim", Duration.ZERO, false))
+                .isTrue();
+        assertThat(transitions.requeue(ids.get(1), "take-claim", Duration.ZERO, false))
+                .isTrue();
+
+        assertThat(unpublished(later))
+                .as("each keeps the message it was claimed for")
+                .doesNotContainAnyElementsOf(ids);
+    }
+
+    @Test
     void aRescuedJobIsUnpublishedUntilANewMessageIsConfirmed() {
         String batchId = batchWith(List.of("{\"model\":\"m\"}"));
         String jobId = jobs.pageByBatch(batchId, null, null, 1).getFirst().id();
@@ -278,7 +301,7 @@ class JobRepositoryIT {
         assertThat(laneTenants("m")).contains(tenantId);
         assertThat(unpublished(later)).doesNotContain(queued.id());
 
-        // A take that got the message claimed the job: its confirm does not enter the lane, and still marks it.
+        // A take that got the message claimed the job, which marks it published: its confirm does not enter the lane.
         transitions.claim(elsewhere.id(), "w", LEASE);
         lanes.enterPublishedUnlessClaimed(elsewhere.id());
         assertThat(laneTenants("m")).doesNotContain(otherTenant);

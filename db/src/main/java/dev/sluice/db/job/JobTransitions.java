@@ -32,12 +32,17 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class JobTransitions {
 
-    /** The claim: a queued job whose backoff has passed; the claim's token holds it until the lease lapses. */
+    /**
+     * The claim: a queued job whose backoff has passed; the claim's token holds it until the lease lapses. A claimed job
+     * was delivered, so its message was published: one the api had not marked yet (a worker rung by a lane entered
+     * ahead, or busy on the lane, can take a message before its publisher's marking) is marked now, so that a job put
+     * back to the queue keeps its message and is not published again by the sweeper.
+     */
     private static final String QUEUED_TO_RUNNING = """
             UPDATE jobs
                SET status = 'running', attempts = attempts + 1, lease_owner = :token,
                    lease_expires_at = now() + :leaseMillis * interval '1 millisecond',
-                   started_at = coalesce(started_at, now())
+                   started_at = coalesce(started_at, now()), published_at = coalesce(published_at, now())
              WHERE id = :id AND status = 'queued' AND (not_before IS NULL OR not_before <= now())
             RETURNING id, tenant_id, batch_id, url, model, body, priority, attempts
             """;
@@ -58,7 +63,8 @@ public class JobTransitions {
             UPDATE jobs j
                SET status = 'running', attempts = j.attempts + 1, lease_owner = c.token,
                    lease_expires_at = now() + :leaseMillis * interval '1 millisecond',
-                   started_at = coalesce(j.started_at, clock_timestamp())
+                   started_at = coalesce(j.started_at, clock_timestamp()),
+                   published_at = coalesce(j.published_at, clock_timestamp())
               FROM claimable k
               JOIN unnest(CAST(:ids AS text[]), CAST(:tokens AS text[])) AS c (id, token) ON c.id = k.id
              WHERE j.id = k.id

@@ -44,9 +44,10 @@ public class LaneRepository {
             """;
 
     /**
-     * After the confirm of a single job whose lane was entered ahead ({@link #enteringAhead}): the lane enters again
-     * unless a worker has claimed the job already (its take got the message, so the lane owes it nothing), and the job
-     * is marked published whether or not a worker has it yet.
+     * After the confirm of a single job whose lane was entered ahead ({@link #enteringAhead}): unless a worker has
+     * claimed the job already (its take got the message, so the lane owes it nothing, and the claim marked it
+     * published), the lane enters again and the job is marked published. For a job claimed already it writes nothing,
+     * so its commit waits for no disk.
      */
     private static final String ENTER_UNLESS_CLAIMED = """
             INSERT INTO lanes (model, tenant_id, pass)
@@ -55,7 +56,7 @@ public class LaneRepository {
              WHERE j.id = :id AND j.status = 'queued'
             ON CONFLICT (model, tenant_id) DO UPDATE SET published_at = now();
             UPDATE jobs SET published_at = now()
-             WHERE id = :id AND status IN ('queued', 'running')
+             WHERE id = :id AND status = 'queued'
                AND (published_at IS NULL OR published_at < rescued_at)
             """;
 
@@ -159,8 +160,8 @@ public class LaneRepository {
     }
 
     /**
-     * Once the broker confirmed the message of a job whose lane was {@link #enteringAhead entered ahead}: enters the lane
-     * again unless a worker has already claimed the job, and marks the job published, in one round trip committed as
+     * Once the broker confirmed the message of a job whose lane was {@link #enteringAhead entered ahead}: unless a worker
+     * has already claimed the job, enters the lane again and marks the job published, in one round trip committed as
      * one ({@link Pipelined}). A take that claims the job meanwhile either commits first (the lane is not entered) or
      * makes this wait for its lanes (the lane enters again once, and the next take finds it empty): a lane is never
      * left owing a message.
