@@ -70,7 +70,10 @@ public final class Pipelined {
         return lastRows(jdbc, statement.sql(), statement.params(), rows);
     }
 
-    /** {@link #run(NamedParameterJdbcOperations, String, Map)} of {@code statement}; nothing for {@link Statement#NONE}. */
+    /**
+     * {@link #run(NamedParameterJdbcOperations, String, Map)} of {@code statement}; nothing for {@link
+     * Statement#NONE}.
+     */
     public static void run(NamedParameterJdbcOperations jdbc, Statement statement) {
         if (!statement.sql().isBlank()) {
             run(jdbc, statement.sql(), statement.params());

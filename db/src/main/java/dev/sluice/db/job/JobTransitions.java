@@ -33,10 +33,10 @@ import org.springframework.stereotype.Repository;
 public class JobTransitions {
 
     /**
-     * The claim: a queued job whose backoff has passed; the claim's token holds it until the lease lapses. A claimed job
-     * was delivered, so its message was published: one the api had not marked yet (a worker rung by a lane entered
-     * ahead, or busy on the lane, can take a message before its publisher's marking) is marked now, so that a job put
-     * back to the queue keeps its message and is not published again by the sweeper.
+     * The claim: a queued job whose backoff has passed; the claim's token holds it until the lease lapses. A claimed
+     * job was delivered, so its message was published: one the api had not marked yet (a worker rung by a lane
+     * entered ahead, or busy on the lane, can take a message before its publisher's marking) is marked now, so that a
+     * job put back to the queue keeps its message and is not published again by the sweeper.
      */
     private static final String QUEUED_TO_RUNNING = """
             UPDATE jobs

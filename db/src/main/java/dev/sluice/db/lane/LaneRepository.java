@@ -145,9 +145,10 @@ public class LaneRepository {
 
     /**
      * The entry of a single job's lane ahead of its message, to be sent in the transaction that stores the job, so that
-     * the workers are rung when it commits while the api publishes the message and waits for the broker's confirm: the take that
-     * follows usually finds the message on the queue. A take that comes too soon finds the lane empty and it leaves;
-     * the entry after the confirm ({@link #enterPublishedUnlessClaimed}) then enters it again, so nothing is stranded.
+     * the workers are rung when it commits while the api publishes the message and waits for the broker's confirm:
+     * the take that follows usually finds the message on the queue. A take that comes too soon finds the lane empty
+     * and it leaves; the entry after the confirm ({@link #enterPublishedUnlessClaimed}) then enters it again, so
+     * nothing is stranded.
      */
     public static Pipelined.Statement enteringAhead(LaneKey lane) {
         return new Pipelined.Statement(
@@ -160,9 +161,9 @@ public class LaneRepository {
     }
 
     /**
-     * Once the broker confirmed the message of a job whose lane was {@link #enteringAhead entered ahead}: unless a worker
-     * has already claimed the job, enters the lane again and marks the job published, in one round trip committed as
-     * one ({@link Pipelined}). A take that claims the job meanwhile either commits first (the lane is not entered) or
+     * Once the broker confirmed the message of a job whose lane was {@link #enteringAhead entered ahead}: unless a
+     * worker has already claimed the job, enters the lane again and marks the job published, in one round trip
+     * committed as one ({@link Pipelined}). A take that claims the job meanwhile either commits first (the lane is not entered) or
      * makes this wait for its lanes (the lane enters again once, and the next take finds it empty): a lane is never
      * left owing a message.
      */
@@ -198,8 +199,9 @@ public class LaneRepository {
     }
 
     /**
-     * As {@link #lock(String)}, with the budgets of {@code model} under each of {@code credentials} read after the lock,
-     * in its round trip ({@link PacerBudgetRepository#reading}): a take's room, counting the grants of the take before.
+     * As {@link #lock(String)}, with the budgets of {@code model} under each of {@code credentials} read after the
+     * lock, in its round trip ({@link PacerBudgetRepository#reading}): a take's room, counting the grants of the take
+     * before.
      */
     public Locked<BudgetRow> lockWithBudgets(String model, List<String> credentials) {
         return lock(model, PacerBudgetRepository.reading(model, credentials), PacerBudgetRepository.READ);
