@@ -2,6 +2,7 @@ package dev.sluice.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
@@ -9,6 +10,8 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -53,19 +56,25 @@ class ListeningSocketsTest {
             assertThatThrownBy(stream::read).isInstanceOf(SocketTimeoutException.class);
 
             peeking.set(false);
-            Thread.ofVirtual().start(() -> {
+            byte[] buffer = new byte[4];
+            CompletableFuture<Integer> read = new CompletableFuture<>();
+            Thread reader = Thread.ofVirtual().start(() -> {
                 try {
-                    Thread.sleep(50);
-                    server.write('Z');
-                    server.flush();
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
+                    read.complete(stream.read(buffer, 0, 4));
+                } catch (IOException e) {
+                    read.completeExceptionally(e);
                 }
             });
+            // The read waits for a byte rather than failing as a peek would.
+            await().atMost(HANG)
+                    .until(() -> reader.getState() == Thread.State.WAITING
+                            || reader.getState() == Thread.State.TIMED_WAITING);
+            assertThat(read).isNotDone();
 
-            byte[] buffer = new byte[4];
-            int read = assertTimeoutPreemptively(HANG, () -> stream.read(buffer, 0, 4));
-            assertThat(read).isEqualTo(1);
+            server.write('Z');
+            server.flush();
+
+            assertThat(read.get(HANG.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
             assertThat(buffer[0]).isEqualTo((byte) 'Z');
         }
     }

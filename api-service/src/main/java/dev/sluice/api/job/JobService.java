@@ -156,15 +156,15 @@ public class JobService {
         NewJob newJob = new NewJob(
                 jobId, tenant.id(), null, null, null, endpoint.path(), model, body, priority, null, null, tokens);
         JobMessage message = new JobMessage(jobId, model, tenant.id(), priority, tokens);
-        Pipelined.Statement enteringAhead = publisher.ready(message)
-                ? LaneRepository.enteringAhead(new LaneKey(model, tenant.id()))
-                : Pipelined.Statement.NONE;
+        boolean ahead = publisher.ready(message);
+        Pipelined.Statement enteringAhead =
+                ahead ? LaneRepository.enteringAhead(new LaneKey(model, tenant.id())) : Pipelined.Statement.NONE;
         transaction.executeWithoutResult(status -> {
             models.register(List.of(model), now);
             quotas.insertChecked(tenant.id(), JobRepository.insertion(newJob, now), 1, waiting, enteringAhead);
         });
         models.committed(List.of(model));
-        publish(message, enteringAhead != Pipelined.Statement.NONE);
+        publish(message, ahead);
     }
 
     private void publish(JobMessage message, boolean enteredAhead) {

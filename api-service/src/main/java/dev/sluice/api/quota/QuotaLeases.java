@@ -67,8 +67,8 @@ public class QuotaLeases implements SmartLifecycle {
 
     /**
      * One thing a tenant may hold (an open stream, a waiting facade call): it holds a place once taken, alone
-     * ({@link #take()}) or in the transaction that stores its job ({@link TenantQuotas#checkQueuedJobs(String, long,
-     * Lease)}); closing it frees the place, if it holds one.
+     * ({@link #take()}) or in the transaction that stores its job ({@link TenantQuotas#insertChecked}); closing it
+     * frees the place, if it holds one.
      */
     public final class Lease implements AutoCloseable {
 

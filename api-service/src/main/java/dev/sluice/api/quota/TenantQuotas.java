@@ -52,20 +52,11 @@ public class TenantQuotas {
 
     /**
      * As {@link #checkQueuedJobs(String, long)}, for jobs whose caller waits for them holding {@code waiting} (a facade
-     * call): unless it already holds its place, the same lock and one count, sent together, check its quota too, and
-     * the lease is inserted in this transaction, holding its place once it commits. The waiting-calls quota is checked
-     * first.
-     */
-    public void checkQueuedJobs(String tenantId, long requested, QuotaLeases.Lease waiting) {
-        insertChecked(tenantId, Pipelined.Statement.NONE, requested, waiting, Pipelined.Statement.NONE);
-    }
-
-    /**
-     * Inside the storing transaction: sends {@code insert} (the writes of {@code requested} jobs whose caller waits for
-     * them holding {@code waiting}) with the tenant's lock and counts, checks both quotas as {@link
-     * #checkQueuedJobs(String, long, QuotaLeases.Lease)} does, and sends the lease's insert with {@code alongside}: two
-     * round trips, however many statements (one, with {@code alongside} before the lock, when the lease is held
-     * already). {@code insert} and {@code alongside} must not name the parameter {@code kind}.
+     * call), inside the storing transaction: sends {@code insert} (the jobs' writes) with the tenant's lock and one
+     * count for both quotas, refuses over either (the waiting-calls quota first), and sends the lease's insert with
+     * {@code alongside}, the lease holding its place once the transaction commits: two round trips, however many
+     * statements. When the lease holds its place already, {@code insert} and {@code alongside} both go before the lock
+     * and only the jobs' quota is checked: one round trip. Neither may name the parameter {@code kind}.
      */
     public void insertChecked(
             String tenantId,
