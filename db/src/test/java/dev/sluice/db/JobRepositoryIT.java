@@ -31,6 +31,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -310,6 +316,54 @@ class JobRepositoryIT {
                         .query(Boolean.class)
                         .single())
                 .isTrue();
+    }
+
+    @Test
+    void theEntryAfterAConfirmWaitsForATakeInProgressAndDoesNotEnterTheLaneOfTheJobItTook() throws Exception {
+        NewJob job = single("{}", null, null, null, TokenEstimate.UNKNOWN);
+        transaction.executeWithoutResult(status -> {
+            jobs.insert(job, NOW);
+            lanes.enterAhead(new LaneKey("m", tenantId));
+        });
+        CountDownLatch took = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            // A worker's take got the message while the broker confirmed it: it holds the model's lanes, claims the
+            // job, and leaves the lane (that was its last message), but has not committed yet.
+            Future<?> take = threads.submit(() -> transaction.executeWithoutResult(status -> {
+                lanes.lock("m");
+                assertThat(transitions.claimMany(List.of(job.id()), List.of("take"), LEASE))
+                        .hasSize(1);
+                lanes.leave("m", List.of(tenantId));
+                took.countDown();
+                try {
+                    commit.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            try {
+                assertThat(took.await(10, TimeUnit.SECONDS)).isTrue();
+                Future<?> confirmed = threads.submit(() -> lanes.enterPublishedUnlessClaimed(job.id()));
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
+                        .untilAsserted(
+                                () -> assertThat(jdbc.sql("""
+                                        SELECT count(*) FROM pg_stat_activity
+                                         WHERE datname = current_database() AND wait_event_type = 'Lock'
+                                        """).query(Long.class).single())
+                                        .as("the entry waits for the take")
+                                        .isEqualTo(1));
+                commit.countDown();
+                take.get(10, TimeUnit.SECONDS);
+                confirmed.get(10, TimeUnit.SECONDS);
+            } finally {
+                commit.countDown();
+            }
+        }
+        assertThat(laneTenants("m"))
+                .as("the lane is not entered again for a message already taken")
+                .doesNotContain(tenantId);
     }
 
     private List<String> laneTenants(String model) {

@@ -44,17 +44,20 @@ public class LaneRepository {
             """;
 
     /**
-     * After the confirm of a single job whose lane was entered ahead ({@link #enteringAhead}): unless a worker has
-     * claimed the job already (its take got the message, so the lane owes it nothing, and the claim marked it
-     * published), the lane enters again and the job is marked published. For a job claimed already it writes nothing,
-     * so its commit waits for no disk.
+     * After the confirm of a single job whose lane was entered ahead ({@link #enteringAhead}). First the model's lanes
+     * lock, the one a take holds ({@link #LOCK}): a take in progress finishes first, so the statements after it read
+     * what that take did. Then, only if the job is still queued and its lane has left (a take came before the message
+     * and found the lane empty), the lane enters again, and a job still queued is marked published. A job claimed
+     * already (the usual case: its take got the message while the broker confirmed it) writes nothing, so nothing
+     * waits for the disk and no worker is rung for a lane with nothing in it.
      */
     private static final String ENTER_UNLESS_CLAIMED = """
+            SELECT pg_advisory_xact_lock(hashtextextended('sluice.lanes:' || j.model, 0)) FROM jobs j WHERE j.id = :id;
             INSERT INTO lanes (model, tenant_id, pass)
             SELECT j.model, j.tenant_id, coalesce((SELECT min(l.pass) FROM lanes l WHERE l.model = j.model), 0)
               FROM jobs j
              WHERE j.id = :id AND j.status = 'queued'
-            ON CONFLICT (model, tenant_id) DO UPDATE SET published_at = now();
+            ON CONFLICT (model, tenant_id) DO NOTHING;
             UPDATE jobs SET published_at = now()
              WHERE id = :id AND status = 'queued'
                AND (published_at IS NULL OR published_at < rescued_at)
@@ -162,10 +165,11 @@ public class LaneRepository {
 
     /**
      * Once the broker confirmed the message of a job whose lane was {@link #enteringAhead entered ahead}: unless a
-     * worker has already claimed the job, enters the lane again and marks the job published, in one round trip
-     * committed as one ({@link Pipelined}). A take that claims the job meanwhile either commits first (the lane is not entered) or
-     * makes this wait for its lanes (the lane enters again once, and the next take finds it empty): a lane is never
-     * left owing a message.
+     * worker has already claimed the job, enters the lane again if it left and marks the job published, in one round
+     * trip committed as one ({@link Pipelined}). It waits for a take in progress on the model (the model's lanes lock)
+     * and then sees what that take did: a take that claimed the job leaves nothing to do, one that left the lane
+     * without the message has it entered again. A take that starts after it finds the message on the queue. So a lane
+     * is never left owing a message, and is not entered again for one already taken.
      */
     public void enterPublishedUnlessClaimed(String jobId) {
         Pipelined.run(pipelined, ENTER_UNLESS_CLAIMED, Map.of("id", jobId));

@@ -94,6 +94,13 @@ final class ModelDispatcher implements Runnable {
      * not a notification was missed.
      */
     private static final Duration IDLE_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long an idle dispatcher with nothing left to ack keeps its broker channel before closing it: a take after a
+     * wake-up within it skips opening a channel (a round trip to the broker, and the broker's work to set the channel
+     * up and tear it down, on every call of a caller calling one at a time). One timed wait per idle spell, no
+     * polling.
+     */
+    static final Duration CHANNEL_LINGER = Duration.ofSeconds(10);
 
     private final String model;
     private final ConnectionFactory connections;
@@ -175,9 +182,12 @@ final class ModelDispatcher implements Runnable {
                         // sleeps until rung, which costs nothing meanwhile (and holds no permit), then looks at the
                         // lanes.
                         if (inFlight.inUse() == 0) {
-                            // Nothing left to ack: no channel, and no wake-up until rung.
-                            closeChannel();
-                            bell.acquire();
+                            // Nothing left to ack. The channel stays open for CHANNEL_LINGER, for a caller's next
+                            // call or a batch's next step; then it closes, and nothing wakes up until rung.
+                            if (!bell.tryAcquire(CHANNEL_LINGER.toMillis(), TimeUnit.MILLISECONDS)) {
+                                closeChannel();
+                                bell.acquire();
+                            }
                             bell.drainPermits();
                             busy = true;
                             rung = true;

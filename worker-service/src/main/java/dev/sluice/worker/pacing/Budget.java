@@ -194,6 +194,72 @@ final class Budget {
         return new Burst(grants, current, null, atUs, !grants.isEmpty() && full(decide(current, rules, 0, atUs)));
     }
 
+    /**
+     * How many dispatches of no tokens {@link #decideMany(BudgetRow, Rules, long[], long)} would grant, up to {@code
+     * max}, without recording any: what is left of each request limit's window and of the concurrency cap, counted in
+     * one pass over the ledger where deciding them would take one pass per dispatch. A take asks this with the free
+     * places of its pool (often 100 or more) before it knows how many messages wait. It is never less than the grants
+     * would be; it is more only when recording them would merge an entry that has left a window with one still in it
+     * (see {@link #compact}), which happens within a slice of the window's edge. An estimate, then, not a grant: the
+     * grants are decided with the row's lock.
+     *
+     * @return how many, and when that is none, the wait that {@code decideMany} would have returned
+     */
+    static Room room(BudgetRow row, Rules rules, int max, long lookaheadUs) {
+        int now = roomAt(row, rules, max, row.nowUs());
+        if (now > 0 || max <= 0) {
+            return new Room(now, null);
+        }
+        if (!(decide(row, rules, 0, row.nowUs()) instanceof Wait wait)) {
+            throw new IllegalStateException("no room counted where a dispatch would be granted");
+        }
+        if (lookaheadUs <= 0
+                || wait.untilUs() - row.nowUs() > lookaheadUs
+                || wait.reason().equals(PAUSED)
+                || wait.reason().equals(CONCURRENCY)) {
+            return new Room(0, wait);
+        }
+        int ahead = roomAt(row, rules, max, wait.untilUs());
+        return ahead > 0 ? new Room(ahead, null) : new Room(0, wait);
+    }
+
+    /**
+     * The outcome of {@link #room}.
+     *
+     * @param most      how many could be granted, now or at the instant of an advance grant
+     * @param notBefore when none could, when to ask again; otherwise null
+     */
+    record Room(int most, Wait notBefore) {}
+
+    /** {@link #room}'s count at the instant {@code atUs} (the row's {@code nowUs} or later). */
+    private static int roomAt(BudgetRow row, Rules rules, int max, long atUs) {
+        long at = Math.max(row.nowUs(), atUs);
+        if (row.pausedUntilUs() != null && row.pausedUntilUs() > at) {
+            return 0;
+        }
+        long[] times = row.sentUs();
+        long most = max;
+        for (Limit limit : rules.limits()) {
+            long spanUs = rules.spanUs(limit);
+            long used = 0;
+            for (int i = times.length - 1; i >= 0 && times[i] + spanUs > at; i--) {
+                used += amount(row, i, limit);
+            }
+            if (limit.countsRequests()) {
+                most = Math.min(most, limit.amount() - used);
+            } else if (used > limit.amount()) {
+                // A dispatch of no tokens fits a token window that is not over its limit, however many go.
+                return 0;
+            }
+        }
+        Integer cap = rules.maxConcurrency();
+        if (cap != null) {
+            long busy = Arrays.stream(row.busyUntilUs()).filter(b -> b > at).count();
+            most = Math.min(most, cap - busy);
+        }
+        return (int) Math.max(0, most);
+    }
+
     /** Whether a decision was held back by a limit's window (not by a pause or a concurrency cap). */
     private static boolean full(Decision decision) {
         return decision instanceof Wait wait

@@ -187,13 +187,12 @@ public class GlobalPacer {
      * in which case the grants wait as usual.
      */
     public int room(String model, int max) throws InterruptedException {
-        long[] free = new long[max];
         while (true) {
             if (limits.paused(model)) {
                 sleeper.sleep(MAX_POLL);
                 continue;
             }
-            Room room = roomOnce(model, free);
+            Room room = roomOnce(model, max);
             if (room.most() > 0) {
                 return room.most();
             }
@@ -281,7 +280,7 @@ public class GlobalPacer {
     /** How many requests could be granted now by one pass over the credentials, and else how long until one. */
     private record Room(int most, long waitUs) {}
 
-    private Room roomOnce(String model, long[] free) {
+    private Room roomOnce(String model, int free) {
         return roomOnce(
                 model,
                 free,
@@ -290,8 +289,8 @@ public class GlobalPacer {
                         .toList());
     }
 
-    /** {@link #roomOnce(String, long[])} from {@code budgets} already read, one per credential in order. */
-    private Room roomOnce(String model, long[] free, List<BudgetRow> budgets) {
+    /** {@link #roomOnce(String, int)} from {@code budgets} already read, one per credential in order. */
+    private Room roomOnce(String model, int free, List<BudgetRow> budgets) {
         Budget.Rules rules = rules(model);
         List<Limit> requestLimits =
                 rules.limits().stream().filter(Limit::countsRequests).toList();
@@ -307,10 +306,10 @@ public class GlobalPacer {
             // A reading without the row's lock: an estimate of how many messages to take, never a grant. It neither
             // waits behind other workers' grants and late-send corrections nor holds them up, and costs one statement
             // (none of its own in a take, which reads it in its lanes' lock's round trip).
-            Budget.Burst burst = Budget.decideMany(budget, requestsOnly, free, lookaheadUs());
-            most = Math.max(most, burst.grants().size());
-            if (burst.notBefore() != null) {
-                Budget.Wait wait = burst.notBefore();
+            Budget.Room room = Budget.room(budget, requestsOnly, free, lookaheadUs());
+            most = Math.max(most, room.most());
+            if (room.notBefore() != null) {
+                Budget.Wait wait = room.notBefore();
                 // Room opens at untilUs; it can be taken (in advance) one lookahead earlier.
                 waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs() - lookaheadUs());
             }
@@ -323,7 +322,7 @@ public class GlobalPacer {
         if (limits.paused(model)) {
             return 0;
         }
-        return roomOnce(model, new long[max]).most();
+        return roomOnce(model, max).most();
     }
 
     /** The keys' fingerprints, in the order {@link #roomNow(String, int, List)} takes their budgets. */
@@ -343,7 +342,7 @@ public class GlobalPacer {
             throw new IllegalArgumentException(
                     "a reading of " + read.size() + " budgets for " + credentials.size() + " credentials");
         }
-        return roomOnce(model, new long[max], read).most();
+        return roomOnce(model, max, read).most();
     }
 
     /**

@@ -499,6 +499,74 @@ class BudgetTest {
         assertThat(Budget.decide(at(cancelled, 2), rules, 0)).isInstanceOf(Budget.Granted.class);
     }
 
+    @Test
+    void roomCountsWhatTheGrantsWouldBeWithoutDecidingThem() {
+        // Ledgers as real traffic leaves them: bursts granted now or in advance, a cap with leases released or not,
+        // token windows with tokens spent, pauses; then at random instants the room of up to 0-200 free places is
+        // counted in one pass and set beside deciding that many zero-token dispatches one by one.
+        java.util.Random random = new java.util.Random(11);
+        List<Budget.Rules> everyRules = List.of(
+                rules(FIFTEEN_PER_SIX, null, LEASE, ALLOWANCE),
+                rules(Limit.parse("500/1s"), null, LEASE, ALLOWANCE),
+                rules(Limit.parse("100/1s"), 7, Duration.ofMillis(900), NONE),
+                new Budget.Rules(
+                        List.of(Limit.parse("40/2s"), Limit.parse("300/1m"), Limit.parse("20000 tokens/1m")),
+                        MARGIN,
+                        12,
+                        Duration.ofSeconds(3),
+                        ALLOWANCE));
+        int compared = 0;
+        int withRoom = 0;
+        int withoutRoom = 0;
+        int larger = 0;
+        for (Budget.Rules rules : everyRules) {
+            BudgetRow row = empty(0);
+            long now = 0;
+            for (int step = 0; step < 4_000; step++) {
+                now += random.nextInt(60_000);
+                row = at(row, now);
+                int max = random.nextInt(200);
+                long lookahead = random.nextBoolean() ? 0 : random.nextInt(300_000);
+                Budget.Room room = Budget.room(row, rules, max, lookahead);
+                Budget.Burst burst = Budget.decideMany(row, rules, new long[max], lookahead);
+                compared++;
+                assertThat(room.most())
+                        .as("never fewer than the grants")
+                        .isGreaterThanOrEqualTo(burst.grants().size());
+                if (room.most() != burst.grants().size()) {
+                    larger++;
+                }
+                if (burst.grants().isEmpty() && max > 0) {
+                    assertThat(room.notBefore()).isEqualTo(burst.notBefore());
+                }
+                if (room.most() > 0) {
+                    withRoom++;
+                } else {
+                    withoutRoom++;
+                }
+                // Traffic: a burst of dispatches with tokens, some leases released, now and then a pause.
+                long[] tokens = new long[random.nextInt(6)];
+                java.util.Arrays.setAll(tokens, i -> random.nextInt(500));
+                Budget.Burst sent = Budget.decideMany(row, rules, tokens, lookahead);
+                row = sent.row();
+                for (Budget.Granted granted : sent.grants()) {
+                    if (granted.leaseUntilUs() != Budget.NO_LEASE && random.nextInt(3) > 0) {
+                        row = Budget.release(row, granted.leaseUntilUs());
+                    }
+                }
+                if (random.nextInt(500) == 0) {
+                    row = Budget.pause(row, now + random.nextInt(2_000_000));
+                }
+            }
+        }
+        assertThat(compared).isEqualTo(16_000);
+        assertThat(withRoom).as("rooms counted").isGreaterThan(1_000);
+        assertThat(withoutRoom).as("full windows met").isGreaterThan(1_000);
+        assertThat(larger)
+                .as("counts above the grants (an entry merged across a window's edge)")
+                .isLessThan(compared / 100);
+    }
+
     private static BudgetRow granted(BudgetRow row) {
         Budget.Decision decision = Budget.decide(row, rules(FIFTEEN_PER_SIX, null, LEASE, NONE), 0);
         assertThat(decision).isInstanceOf(Budget.Granted.class);
