@@ -56,6 +56,8 @@ final class FacadeBench {
             call(simulator, key, "warm-up " + i);
             call(api, key, "warm-up " + i);
         }
+        // facade-table.sh starts its CPU reading here.
+        System.err.println("measuring " + n + " calls each way");
         List<Double> direct = new ArrayList<>();
         List<Double> facade = new ArrayList<>();
         List<String> times = new ArrayList<>();

@@ -3,7 +3,8 @@
 #
 #   latency  - N sequential chat calls straight at the simulator, then N through the facade, at low load
 #              (one call at a time); p50/p99 of each and what Sluice adds (store + publish + queue + worker
-#              claim + pacer + the finished notification + reading the row back).
+#              claim + pacer + the finished notification + reading the row back), where it goes, and the CPU time
+#              per facade call of the api, the worker, all of PostgreSQL and RabbitMQ while the calls are measured.
 #   waiting  - CALLERS (1,000) chat calls through the facade at once, on a model paced at 20 per 1 s (50 s for 1,000), so that
 #              most of them wait in the queue at the same time; how many succeeded, how many waited at once in
 #              the api (its sluice_facade_waiting gauge), wall time and p50/p99.
@@ -78,7 +79,21 @@ admin -X PUT "$API/admin/limits" -d "{\"model\":\"$WAIT_MODEL\",\"requests\":20,
 
 echo "## Added latency at low load ($N sequential calls each way after ${WARMUP:-20} unmeasured ones, simulator latency 50 ms)"
 echo
-"$JAVA" -Dcalls="$RUN_DIR/calls.csv" -Dwarmup="${WARMUP:-20}" "$ROOT/bench/facade-bench.java" latency "$API" "$KEY" "$SIM" "$N"
+# CPU time (user + system, /proc/PID/stat, threads that have ended included) of the stack's processes and of all of
+# PostgreSQL's and RabbitMQ's, in nanoseconds: read once the client logs "measuring" (its warm-up calls are over) and
+# after the measured calls.
+TICK_NS=$((1000000000 / $(getconf CLK_TCK)))
+cpu_ns() { local sum=0 pid; for pid in "$@"; do [[ -r /proc/$pid/stat ]] && sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo $((sum * TICK_NS)); }
+cpu_all() {  # api worker simulator postgres rabbitmq
+    echo "$(cpu_ns "$(cat "$RUN_DIR/api.pid")") $(cpu_ns "$(cat "$RUN_DIR/worker-1.pid")") $(cpu_ns "$(cat "$RUN_DIR/simulator.pid")")" \
+        "$(cpu_ns $(pgrep -u postgres)) $(cpu_ns $(pgrep -f beam.smp))"
+}
+"$JAVA" -Dcalls="$RUN_DIR/calls.csv" -Dwarmup="${WARMUP:-20}" "$ROOT/bench/facade-bench.java" latency "$API" "$KEY" "$SIM" "$N" \
+    2> >(while IFS= read -r line; do
+             [[ $line == measuring* ]] && cpu_all >"$RUN_DIR/cpu.before"
+             printf '%s\n' "$line" >&2
+         done)
+cpu_all >"$RUN_DIR/cpu.after"
 echo
 # Where the added time goes: each measured facade call's send and answer times (the client's clock) beside its job
 # row's timestamps (one machine, one clock), medians over the calls. The steps in order:
@@ -88,6 +103,18 @@ echo
 #   claimed -> finished       less latency_ms (the provider call as the worker timed it): the worker's own work
 #                             around the call (completed_at is taken just before the finishing statement)
 #   completed_at -> answered  the commit, the notification, the api reading the row, the answer, the client reading it
+if [[ -s $RUN_DIR/cpu.before ]]; then
+    # Over the measured calls: N direct calls (the simulator's work, the client's) and N through the facade, one at a
+    # time; the api's, worker's, PostgreSQL's and RabbitMQ's time is the facade calls' (and whatever they do idle).
+    read -r a0 w0 s0 p0 r0 <"$RUN_DIR/cpu.before"
+    read -r a1 w1 s1 p1 r1 <"$RUN_DIR/cpu.after"
+    echo "CPU per facade call while measuring (ms; the simulator's includes the direct calls): api $(awk -v d=$((a1 - a0)) -v n="$N" 'BEGIN { printf "%.2f", d / n / 1e6 }')," \
+        "worker $(awk -v d=$((w1 - w0)) -v n="$N" 'BEGIN { printf "%.2f", d / n / 1e6 }')," \
+        "PostgreSQL $(awk -v d=$((p1 - p0)) -v n="$N" 'BEGIN { printf "%.2f", d / n / 1e6 }')," \
+        "RabbitMQ $(awk -v d=$((r1 - r0)) -v n="$N" 'BEGIN { printf "%.2f", d / n / 1e6 }')," \
+        "simulator $(awk -v d=$((s1 - s0)) -v n="$N" 'BEGIN { printf "%.2f", d / n / 1e6 }')"
+    echo
+fi
 echo "Where the added time goes (medians over the $N facade calls, ms; the provider call beside it):"
 echo
 psql -h localhost -U "$PGUSER" -d "$DB" -q -v ON_ERROR_STOP=1 <<SQL || true
