@@ -43,6 +43,11 @@ public class LaneRepository {
             ON CONFLICT (model, tenant_id) DO UPDATE SET published_at = now()
             """;
 
+    /** The key of a model's lanes lock ({@link #LOCK}), for the SQL expression {@code model} that names the model. */
+    private static String lanesLockKey(String model) {
+        return "hashtextextended('sluice.lanes:' || " + model + ", 0)";
+    }
+
     /**
      * After the confirm of a single job whose lane was entered ahead ({@link #enteringAhead}). First the model's lanes
      * lock, the one a take holds ({@link #LOCK}): a take in progress finishes first, so the statements after it read
@@ -52,7 +57,7 @@ public class LaneRepository {
      * waits for the disk and no worker is rung for a lane with nothing in it.
      */
     private static final String ENTER_UNLESS_CLAIMED = """
-            SELECT pg_advisory_xact_lock(hashtextextended('sluice.lanes:' || j.model, 0)) FROM jobs j WHERE j.id = :id;
+            SELECT pg_advisory_xact_lock(%s) FROM jobs j WHERE j.id = :id;
             INSERT INTO lanes (model, tenant_id, pass)
             SELECT j.model, j.tenant_id, coalesce((SELECT min(l.pass) FROM lanes l WHERE l.model = j.model), 0)
               FROM jobs j
@@ -61,20 +66,20 @@ public class LaneRepository {
             UPDATE jobs SET published_at = now()
              WHERE id = :id AND status = 'queued'
                AND (published_at IS NULL OR published_at < rescued_at)
-            """;
+            """.formatted(lanesLockKey("j.model"));
 
     /**
      * The model's lock, then its lanes, in one round trip ({@link Pipelined}): the second statement starts once the
      * lock is held, so it reads the lanes as the lock's previous holder left them.
      */
     private static final String LOCK = """
-            SELECT pg_advisory_xact_lock(hashtextextended('sluice.lanes:' || :model, 0));
+            SELECT pg_advisory_xact_lock(%s);
             SELECT l.tenant_id, l.pass, coalesce(t.weight, 1) AS weight
               FROM lanes l LEFT JOIN tenants t ON t.id = l.tenant_id
              WHERE l.model = :model
              ORDER BY l.pass, l.tenant_id
                FOR UPDATE OF l
-            """;
+            """.formatted(lanesLockKey(":model"));
 
     private static final String ADVANCE = """
             UPDATE lanes l SET pass = v.pass
