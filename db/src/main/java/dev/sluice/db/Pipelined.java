@@ -37,6 +37,16 @@ public final class Pipelined {
 
         /** Nothing to send. */
         public static final Statement NONE = new Statement("", Map.of());
+
+        /**
+         * The end of the caller's transaction, sent with its last statements ({@link #together}): their round trip
+         * commits them, where a commit of its own would be one more. Only what is known to be the transaction's last
+         * may go before it: after it the connection is idle, so the transaction manager's commit finds nothing to
+         * send (PostgreSQL's driver sends no {@code COMMIT} on an idle connection) and its rollback nothing to undo,
+         * and a statement after it would run in a transaction of its own. When a statement before it fails, the
+         * server skips the rest, this included, and the transaction rolls back as usual.
+         */
+        public static final Statement COMMIT = new Statement("COMMIT", Map.of());
     }
 
     /**

@@ -24,12 +24,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -61,6 +63,9 @@ class PacerBudgetRepositoryIT {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    NamedParameterJdbcOperations pipelined;
 
     /**
      * Connection 1 holds the row (as another worker's decision does) until connection 2's update is seen
@@ -172,6 +177,37 @@ class PacerBudgetRepositoryIT {
         budgets.update("fp-" + UUID.randomUUID(), model, row -> row, takesWrites);
         List<Lane> afterDecision = transaction.execute(status -> lanes.lock(model));
         assertThat(afterDecision).extracting(Lane::tenantId, Lane::pass).containsExactly(tuple("tenant_a", 3.0));
+    }
+
+    @Test
+    void aDecisionInTheCallersTransactionIsStoredOnlyByItsWriteSentBeforeTheCommit() {
+        String credential = "fp-" + UUID.randomUUID();
+        String model = "test/" + UUID.randomUUID();
+        UnaryOperator<BudgetRow> sendOne =
+                row -> row.withLedger(new long[] {row.nowUs()}, new int[] {1}, new long[] {5});
+
+        assertThatThrownBy(() -> budgets.decide(credential, model, sendOne, Pipelined.Statement.NONE))
+                .as("outside a transaction the lock would end with the call")
+                .hasMessageContaining("none is active");
+
+        transaction.executeWithoutResult(
+                status -> budgets.decide(credential, model, sendOne, Pipelined.Statement.NONE));
+        assertThat(budgets.read(credential, model).sentCounts())
+                .as("the write was not sent: nothing recorded")
+                .isEmpty();
+
+        PacerBudgetRepository.Decided unchanged =
+                transaction.execute(status -> budgets.decide(credential, model, row -> row, Pipelined.Statement.NONE));
+        assertThat(unchanged.write()).isEqualTo(Pipelined.Statement.NONE);
+
+        transaction.executeWithoutResult(status -> {
+            PacerBudgetRepository.Decided decided =
+                    budgets.decide(credential, model, sendOne, Pipelined.Statement.NONE);
+            Pipelined.run(pipelined, Pipelined.together(decided.write(), Pipelined.Statement.COMMIT));
+        });
+        BudgetRow stored = budgets.read(credential, model);
+        assertThat(stored.sentCounts()).containsExactly(1);
+        assertThat(stored.sentTokens()).containsExactly(5L);
     }
 
     @Test

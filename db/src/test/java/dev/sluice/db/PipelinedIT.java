@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.testsupport.TestInfrastructure;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +19,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** What the repositories rely on when they send statements together: the last one's rows, and one commit for all. */
 @SpringBootTest(classes = DbTestApplication.class)
@@ -31,6 +35,12 @@ class PipelinedIT {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    TransactionTemplate transaction;
+
+    @Autowired
+    DataSource dataSource;
 
     @BeforeEach
     void createTable() {
@@ -94,5 +104,67 @@ class PipelinedIT {
                         .query(Long.class)
                         .single())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void aCommitSentWithTheLastStatementsCommitsThemInTheirRoundTripAndTheTransactionEndsAsUsual() throws Exception {
+        long seenElsewhere;
+        try (Connection elsewhere = dataSource.getConnection()) {
+            seenElsewhere = transaction.execute(status -> {
+                Pipelined.run(pipelined, new Pipelined.Statement("INSERT INTO pipelined_probe VALUES (1)", Map.of()));
+                Pipelined.run(
+                        pipelined,
+                        Pipelined.together(
+                                new Pipelined.Statement("INSERT INTO pipelined_probe VALUES (:v)", Map.of("v", 2)),
+                                Pipelined.Statement.COMMIT));
+                // Before the transaction manager's commit: another connection already sees both rows.
+                return count(elsewhere);
+            });
+            assertThat(seenElsewhere).isEqualTo(2);
+            assertThat(count(elsewhere)).isEqualTo(2);
+        }
+        assertThat(jdbc.sql("SELECT count(*) FROM pipelined_probe")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aFailureBeforeTheCommitSentWithItRollsTheWholeTransactionBack() {
+        assertThatThrownBy(() -> transaction.executeWithoutResult(status -> {
+                    Pipelined.run(
+                            pipelined, new Pipelined.Statement("INSERT INTO pipelined_probe VALUES (1)", Map.of()));
+                    Pipelined.run(
+                            pipelined,
+                            Pipelined.together(
+                                    new Pipelined.Statement(
+                                            "INSERT INTO pipelined_probe VALUES (CAST(:bad AS integer))",
+                                            Map.of("bad", "not a number")),
+                                    Pipelined.Statement.COMMIT));
+                }))
+                .isInstanceOf(DataAccessException.class);
+
+        assertThat(jdbc.sql("SELECT count(*) FROM pipelined_probe")
+                        .query(Long.class)
+                        .single())
+                .as("the row of the round trip before went with the failure: the commit was skipped")
+                .isZero();
+        // The connection went back to the pool usable: the next transaction commits as usual.
+        transaction.executeWithoutResult(status ->
+                Pipelined.run(pipelined, new Pipelined.Statement("INSERT INTO pipelined_probe VALUES (3)", Map.of())));
+        assertThat(jdbc.sql("SELECT count(*) FROM pipelined_probe")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    private static long count(Connection connection) {
+        try (var statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT count(*) FROM pipelined_probe")) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

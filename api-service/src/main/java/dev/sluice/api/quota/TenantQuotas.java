@@ -54,16 +54,19 @@ public class TenantQuotas {
      * As {@link #checkQueuedJobs(String, long)}, for jobs whose caller waits for them holding {@code waiting} (a facade
      * call), inside the storing transaction: sends {@code insert} (the jobs' writes) with the tenant's lock and one
      * count for both quotas, refuses over either (the waiting-calls quota first), and sends the lease's insert with
-     * {@code alongside}, the lease holding its place once the transaction commits: two round trips, however many
-     * statements. When the lease holds its place already, {@code insert} and {@code alongside} both go before the lock
-     * and only the jobs' quota is checked: one round trip. Neither may name the parameter {@code kind}.
+     * {@code alongside}, the lease holding its place once the transaction commits, then {@code last}, once nothing
+     * can be refused any more (the caller's {@link Pipelined.Statement#COMMIT}, when nothing follows in its
+     * transaction): two round trips, however many statements. When the lease holds its place already, {@code insert}
+     * and {@code alongside} both go before the lock and only the jobs' quota is checked, and {@code last} after the
+     * check. None may name the parameter {@code kind}.
      */
     public void insertChecked(
             String tenantId,
             Pipelined.Statement insert,
             long requested,
             QuotaLeases.Lease waiting,
-            Pipelined.Statement alongside) {
+            Pipelined.Statement alongside,
+            Pipelined.Statement last) {
         if (waiting.held()) {
             // No lease to insert: everything goes before the lock and counts, and a refusal rolls it all back.
             TenantQuotaRepository.Locked locked = tenants.lockCounting(
@@ -72,13 +75,14 @@ public class TenantQuotas {
                             waiting.quota().wire())
                     .orElseThrow();
             refuseIfOver(Quota.QUEUED_JOBS, locked.tenant(), locked.queuedJobs() - requested, requested);
+            tenants.send(last);
             return;
         }
         TenantQuotaRepository.Locked locked =
                 tenants.lockCounting(insert, tenantId, waiting.quota().wire()).orElseThrow();
         waiting.refuseIfFull(locked.tenant(), locked.liveLeases());
         refuseIfOver(Quota.QUEUED_JOBS, locked.tenant(), locked.queuedJobs() - requested, requested);
-        waiting.insertWithinTransaction(alongside);
+        waiting.insertWithinTransaction(Pipelined.together(alongside, last));
     }
 
     /** Refuses an upload of {@code requested} bytes when the tenant's stored uploads leave no room for it. */

@@ -1,5 +1,6 @@
 package dev.sluice.db.job;
 
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,10 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -237,9 +240,11 @@ public class JobTransitions {
     public record LostJob(String id, String batchId, String model, int attempts) {}
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcOperations pipelined;
 
-    public JobTransitions(JdbcClient jdbc) {
+    public JobTransitions(JdbcClient jdbc, NamedParameterJdbcOperations pipelined) {
         this.jdbc = jdbc;
+        this.pipelined = pipelined;
     }
 
     /**
@@ -273,15 +278,33 @@ public class JobTransitions {
      * missing from the answer was not claimable or was locked: {@link #claim} tells which.
      */
     public List<ClaimedJob> claimMany(List<String> ids, List<String> tokens, Duration lease) {
+        return claimMany(ids, tokens, lease, Pipelined.Statement.NONE, Pipelined.Statement.NONE);
+    }
+
+    /**
+     * As {@link #claimMany(List, List, Duration)}, in one round trip with {@code before} and {@code after},
+     * statements of the caller's transaction (returning no rows, and naming none of the parameters {@code ids},
+     * {@code tokens}, {@code leaseMillis}): a take sends its budget's write before the claim and its {@link
+     * Pipelined.Statement#COMMIT} after it. With no ids, only those two are sent.
+     */
+    public List<ClaimedJob> claimMany(
+            List<String> ids,
+            List<String> tokens,
+            Duration lease,
+            Pipelined.Statement before,
+            Pipelined.Statement after) {
         if (ids.isEmpty()) {
+            Pipelined.run(pipelined, Pipelined.together(before, after));
             return List.of();
         }
-        return jdbc.sql(QUEUED_TO_RUNNING_MANY)
-                .param("ids", ids.toArray(String[]::new))
-                .param("tokens", tokens.toArray(String[]::new))
-                .param("leaseMillis", lease.toMillis())
-                .query(JobTransitions::claimed)
-                .list();
+        Map<String, Object> params = Map.of(
+                "ids", ids.toArray(String[]::new),
+                "tokens", tokens.toArray(String[]::new),
+                "leaseMillis", lease.toMillis());
+        return Pipelined.lastRows(
+                pipelined,
+                Pipelined.together(before, new Pipelined.Statement(QUEUED_TO_RUNNING_MANY, params), after),
+                JobTransitions::claimed);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.sluice.db.Pipelined;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -121,28 +123,53 @@ public class PacerBudgetRepository {
     public BudgetRow update(
             String credential, String model, UnaryOperator<BudgetRow> decide, Pipelined.Statement before) {
         return transaction.execute(status -> {
-            // The row exists but the first time: lock it at once, and create it only when there is none.
-            BudgetRow current = lock(before, credential, model).orElseGet(() -> {
-                jdbc.sql(ENSURE)
-                        .param("credential", credential)
-                        .param("model", model)
-                        .update();
-                return lock(Pipelined.Statement.NONE, credential, model).orElseThrow();
-            });
-            BudgetRow next = decide.apply(current);
-            if (next != current) {
-                jdbc.sql(WRITE)
-                        .param("credential", credential)
-                        .param("model", model)
-                        .param("sentUs", next.sentUs())
-                        .param("sentCounts", next.sentCounts())
-                        .param("sentTokens", next.sentTokens())
-                        .param("busyUntilUs", next.busyUntilUs())
-                        .param("pausedUntilUs", next.pausedUntilUs())
-                        .update();
-            }
-            return next;
+            Decided decided = decide(credential, model, decide, before);
+            Pipelined.run(pipelined, decided.write());
+            return decided.row();
         });
+    }
+
+    /**
+     * A budget decided under its row's lock: the row as decided, and the write that stores it ({@link
+     * Pipelined.Statement#NONE} when {@code decide} left it unchanged), which the caller sends in the same
+     * transaction, before it commits and while it holds the lock.
+     */
+    public record Decided(BudgetRow row, Pipelined.Statement write) {}
+
+    /**
+     * As {@link #update(String, String, UnaryOperator, Pipelined.Statement)}, in the caller's transaction, without
+     * sending the write: the caller sends it with its next statements ({@link Pipelined#together}), one round trip
+     * fewer. Until it is sent (and committed) the decision is recorded nowhere, so a caller that does not send it
+     * must roll back. Refused outside a transaction, where the lock would not outlive the call.
+     */
+    public Decided decide(
+            String credential, String model, UnaryOperator<BudgetRow> decide, Pipelined.Statement before) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException(
+                    "a budget's decision is written in the caller's transaction: none is active");
+        }
+        // The row exists but the first time: lock it at once, and create it only when there is none.
+        BudgetRow current = lock(before, credential, model).orElseGet(() -> {
+            jdbc.sql(ENSURE)
+                    .param("credential", credential)
+                    .param("model", model)
+                    .update();
+            return lock(Pipelined.Statement.NONE, credential, model).orElseThrow();
+        });
+        BudgetRow next = decide.apply(current);
+        return new Decided(next, next == current ? Pipelined.Statement.NONE : writing(credential, model, next));
+    }
+
+    private static Pipelined.Statement writing(String credential, String model, BudgetRow row) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("credential", credential);
+        params.put("model", model);
+        params.put("sentUs", row.sentUs());
+        params.put("sentCounts", row.sentCounts());
+        params.put("sentTokens", row.sentTokens());
+        params.put("busyUntilUs", row.busyUntilUs());
+        params.put("pausedUntilUs", row.pausedUntilUs());
+        return new Pipelined.Statement(WRITE, params);
     }
 
     /**

@@ -100,6 +100,14 @@ public class TenantQuotaRepository {
     }
 
     /**
+     * Sends {@code statements} of the caller's transaction on their own (its {@link Pipelined.Statement#COMMIT}, once
+     * the checks after {@link #lockCounting} have passed); nothing for {@link Pipelined.Statement#NONE}.
+     */
+    public void send(Pipelined.Statement statements) {
+        Pipelined.run(pipelined, statements);
+    }
+
+    /**
      * A locked tenant's settings and use.
      *
      * @param queuedJobs its jobs not yet finished

@@ -1,6 +1,7 @@
 package dev.sluice.worker.execution;
 
 import dev.sluice.common.Ids;
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.JobTransitions.Finish;
@@ -91,14 +92,20 @@ class JobClaims {
      * which has just granted them, so that the claims commit with the grants. The answer is aligned with {@code
      * jobIds}: the claim of each job taken here, and empty for one not taken — not queued and due, its row locked by
      * another transaction right now, or named earlier in the list (a second message of the same job) — whose executor
-     * then claims it on its own, which waits for the lock and decides.
+     * then claims it on its own, which waits for the lock and decides. {@code before} and {@code after}, statements of
+     * the caller's transaction, go in the same round trip ({@link JobTransitions#claimMany(List, List, Duration,
+     * Pipelined.Statement, Pipelined.Statement)}).
      */
-    List<Optional<Claim>> claimNow(List<String> jobIds) {
+    List<Optional<Claim>> claimNow(List<String> jobIds, Pipelined.Statement before, Pipelined.Statement after) {
         Map<String, String> tokens = new LinkedHashMap<>();
         for (String jobId : jobIds) {
             tokens.computeIfAbsent(jobId, id -> worker + "/" + claimsMade.incrementAndGet());
         }
-        Map<String, ClaimedJob> claimed = claimAll(tokens);
+        Map<String, ClaimedJob> claimed = new HashMap<>();
+        for (ClaimedJob job : jobs.claimMany(
+                List.copyOf(tokens.keySet()), List.copyOf(tokens.values()), leaseDuration, before, after)) {
+            claimed.put(job.id(), job);
+        }
         List<Optional<Claim>> answers = new ArrayList<>(jobIds.size());
         for (String jobId : jobIds) {
             ClaimedJob job = claimed.remove(jobId);

@@ -2,6 +2,7 @@ package dev.sluice.worker.execution;
 
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.TokenEstimate;
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.Outcome;
 import dev.sluice.worker.WorkerProperties;
@@ -154,13 +155,12 @@ public class JobExecutor {
      * empty for a job not claimed here (not queued and due, its row locked elsewhere right now, or a second message of
      * the same job), which {@link #execute(JobMessage, Grant, Optional)} claims on its own as before. A claim whose
      * executor will not start goes back through {@link #handBack}; if the worker dies first, the job is re-queued when
-     * its lease runs out, as after any crash.
+     * its lease runs out, as after any crash. {@code before} and {@code after}, statements of the caller's transaction
+     * (the take's budget write and its commit), go in the claim's round trip, and alone when there is nothing to claim.
      */
-    public List<Optional<Claimed>> claimNow(List<JobMessage> messages) {
-        if (messages.isEmpty()) {
-            return List.of();
-        }
-        return claims.claimNow(messages.stream().map(JobMessage::jobId).toList()).stream()
+    public List<Optional<Claimed>> claimNow(
+            List<JobMessage> messages, Pipelined.Statement before, Pipelined.Statement after) {
+        return claims.claimNow(messages.stream().map(JobMessage::jobId).toList(), before, after).stream()
                 .map(claim -> claim.map(Claimed::new))
                 .toList();
     }

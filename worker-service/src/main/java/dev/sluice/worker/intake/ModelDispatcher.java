@@ -9,6 +9,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobMessageCodec;
 import dev.sluice.common.Queues;
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.lane.LaneKey;
 import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.db.pacer.BudgetRow;
@@ -355,15 +356,19 @@ final class ModelDispatcher implements Runnable {
                 }
             }
             // The lanes' new passes and leaves go with the pacer row's lock, in its round trip.
-            List<Grant> grants = pacer.acquireNow(
+            GlobalPacer.Granted granted = pacer.grantNow(
                     model,
                     messages.stream().map(h -> h.job().tokens()).toList(),
                     LaneRepository.advancingAndLeaving(model, share.advanced(), emptied));
+            List<Grant> grants = granted.grants();
             // The granted jobs are claimed before this commits, with their grants: each one's thread then starts with
             // its claim and goes straight to its slot, rather than queueing for a claim of its own after the commit
-            // (a burst granted for now used to leave tens of milliseconds late, and be charged for it, that way).
+            // (a burst granted for now used to leave tens of milliseconds late, and be charged for it, that way). The
+            // budget's write, the claims and the commit go in one round trip: nothing follows them in this transaction.
             List<Optional<JobExecutor.Claimed>> claims = executor.claimNow(
-                    messages.subList(0, grants.size()).stream().map(Held::job).toList());
+                    messages.subList(0, grants.size()).stream().map(Held::job).toList(),
+                    granted.write(),
+                    Pipelined.Statement.COMMIT);
             return new Taken(messages, grants, claims, share.next().isEmpty());
         });
         return taken == null ? new Taken(List.of(), List.of(), List.of(), false) : taken;

@@ -2,6 +2,7 @@ package dev.sluice.worker.pacing;
 
 import dev.sluice.db.Pipelined;
 import dev.sluice.db.pacer.BudgetRow;
+import dev.sluice.db.pacer.PacerBudgetRepository;
 import java.util.function.UnaryOperator;
 
 /**
@@ -19,6 +20,14 @@ interface BudgetStore {
      * sent ahead of the lock in the same round trip.
      */
     BudgetRow update(String credential, String model, UnaryOperator<BudgetRow> decide, Pipelined.Statement before);
+
+    /**
+     * As {@link #update(String, String, UnaryOperator, Pipelined.Statement)}, in the caller's transaction, with the
+     * write not sent but returned, for the caller to send with its next statements before it commits (nothing to send
+     * where the store is not a database).
+     */
+    PacerBudgetRepository.Decided decide(
+            String credential, String model, UnaryOperator<BudgetRow> decide, Pipelined.Statement before);
 
     /** Sends {@code statements} of the caller's transaction that were to go with a lock not taken. */
     void send(Pipelined.Statement statements);

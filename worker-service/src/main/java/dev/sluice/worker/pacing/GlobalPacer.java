@@ -203,15 +203,22 @@ public class GlobalPacer {
         }
     }
 
-    /** Grants decided in one pass over the credentials, or none and how long until the earliest could be. */
-    private record Decision(List<Grant> grants, long waitUs) {}
+    /**
+     * Grants decided in one pass over the credentials, or none and how long until the earliest could be; with the
+     * budget's write still to send when it was decided in the caller's transaction ({@link #grantNow}).
+     */
+    private record Decision(List<Grant> grants, long waitUs, Pipelined.Statement write) {}
 
     private Decision acquireOnce(String model, List<TokenEstimate> estimates) {
-        return acquireOnce(model, estimates, Pipelined.Statement.NONE);
+        return acquireOnce(model, estimates, Pipelined.Statement.NONE, false);
     }
 
-    /** As {@link #acquireOnce(String, List)}, with {@code before} sent with the first credential's lock. */
-    private Decision acquireOnce(String model, List<TokenEstimate> estimates, Pipelined.Statement before) {
+    /**
+     * As {@link #acquireOnce(String, List)}, with {@code before} sent with the first credential's lock; when {@code
+     * deferWrite}, in the caller's transaction, with the granting budget's write returned rather than sent.
+     */
+    private Decision acquireOnce(
+            String model, List<TokenEstimate> estimates, Pipelined.Statement before, boolean deferWrite) {
         long[] costs = estimates.stream().mapToLong(e -> limits.cost(model, e)).toArray();
         LimitSet set = limits.limits(model);
         Duration margin = margin(model);
@@ -222,17 +229,21 @@ public class GlobalPacer {
             Credential credential = credentials.get((start + i) % credentials.size());
             Budget.Burst[] burst = new Budget.Burst[1];
             long[] decidedNanos = new long[1];
-            store.update(
-                    credential.fingerprint(),
-                    model,
-                    row -> {
-                        burst[0] = Budget.decideMany(row, rules, costs, lookaheadUs());
-                        // Just after the row's clock was read, before the write and commit: lateness counts from here,
-                        // or from the instant an advance grant is for, on this clock.
-                        decidedNanos[0] = clock.nanos() + (burst[0].atUs() - row.nowUs()) * 1_000;
-                        return burst[0].grants().isEmpty() ? row : burst[0].row();
-                    },
-                    i == 0 ? before : Pipelined.Statement.NONE);
+            UnaryOperator<BudgetRow> decide = row -> {
+                burst[0] = Budget.decideMany(row, rules, costs, lookaheadUs());
+                // Just after the row's clock was read, before the write and commit: lateness counts from here,
+                // or from the instant an advance grant is for, on this clock.
+                decidedNanos[0] = clock.nanos() + (burst[0].atUs() - row.nowUs()) * 1_000;
+                return burst[0].grants().isEmpty() ? row : burst[0].row();
+            };
+            Pipelined.Statement sentFirst = i == 0 ? before : Pipelined.Statement.NONE;
+            Pipelined.Statement write = Pipelined.Statement.NONE;
+            if (deferWrite) {
+                write = store.decide(credential.fingerprint(), model, decide, sentFirst)
+                        .write();
+            } else {
+                store.update(credential.fingerprint(), model, decide, sentFirst);
+            }
             if (!burst[0].grants().isEmpty()) {
                 return new Decision(
                         burst[0].grants().stream()
@@ -247,34 +258,47 @@ public class GlobalPacer {
                                         margin,
                                         burst[0].fills()))
                                 .toList(),
-                        0);
+                        0,
+                        write);
             }
             Budget.Wait wait = burst[0].notBefore();
             waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs() - lookaheadUs());
         }
-        return new Decision(List.of(), waitUs);
+        return new Decision(List.of(), waitUs, Pipelined.Statement.NONE);
     }
 
     /**
      * What {@link #acquire(String, List)} grants now, without waiting: grants for as many of {@code estimates}, in
-     * order, as fit in one decision, or none (also while the model is paused). A dispatcher calls it while it holds
-     * the model's lanes, so that the messages it took are granted before another worker can count the same room.
+     * order, as fit in one decision, or none (also while the model is paused).
      */
     public List<Grant> acquireNow(String model, List<TokenEstimate> estimates) {
-        return acquireNow(model, estimates, Pipelined.Statement.NONE);
+        if (estimates.isEmpty() || limits.paused(model)) {
+            return List.of();
+        }
+        return acquireOnce(model, estimates).grants();
     }
 
     /**
-     * As {@link #acquireNow(String, List)}, with {@code before}, writes of the caller's transaction, sent in any case:
-     * ahead of the first budget row's lock in the same round trip, or alone when no row is locked (nothing asked,
-     * or the model paused). A take's lanes' writes go this way, one round trip fewer.
+     * Grants made in the caller's transaction ({@link #grantNow}), and the write of the budget that records them,
+     * which the caller must send in that transaction before it commits ({@link Pipelined.Statement#NONE} when
+     * nothing was granted).
      */
-    public List<Grant> acquireNow(String model, List<TokenEstimate> estimates, Pipelined.Statement before) {
+    public record Granted(List<Grant> grants, Pipelined.Statement write) {}
+
+    /**
+     * As {@link #acquireNow(String, List)}, in the caller's transaction, for a dispatcher that holds the model's
+     * lanes, so that the messages it took are granted before another worker can count the same room. {@code before},
+     * writes of the caller's transaction, is sent in any case: ahead of the first budget row's lock in the same round
+     * trip, or alone when no row is locked (nothing asked, or the model paused). The budget's write is not sent but
+     * returned: the take sends it with its claims and its commit, one round trip for the three.
+     */
+    public Granted grantNow(String model, List<TokenEstimate> estimates, Pipelined.Statement before) {
         if (estimates.isEmpty() || limits.paused(model)) {
             store.send(before);
-            return List.of();
+            return new Granted(List.of(), Pipelined.Statement.NONE);
         }
-        return acquireOnce(model, estimates, before).grants();
+        Decision decision = acquireOnce(model, estimates, before, true);
+        return new Granted(decision.grants(), decision.write());
     }
 
     /** How many requests could be granted now by one pass over the credentials, and else how long until one. */

@@ -28,6 +28,12 @@ class PostgresBudgetStore implements BudgetStore {
     }
 
     @Override
+    public PacerBudgetRepository.Decided decide(
+            String credential, String model, UnaryOperator<BudgetRow> decide, Pipelined.Statement before) {
+        return repository.decide(credential, model, decide, before);
+    }
+
+    @Override
     public void send(Pipelined.Statement statements) {
         repository.send(statements);
     }

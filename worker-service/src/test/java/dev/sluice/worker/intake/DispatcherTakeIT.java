@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Channel;
 import dev.sluice.common.JobStatus;
 import dev.sluice.common.Limit;
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.job.JobRow;
 import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.db.model.ModelRepository;
@@ -197,26 +198,23 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
         intake.stop();
         SubmittedBatch batch =
                 submissions.batch().chat(model, "one").chat(model, "two").submit();
-        // How many of the jobs each of the dispatcher's transactions set running itself, read in it just before it
-        // commits: a row this very transaction wrote carries its id.
+        // How many of the jobs each of the dispatcher's transactions set running in the transaction that wrote the
+        // model's budget (its grants), read as each returns, before its job threads start: rows one transaction wrote
+        // carry its id. (The take commits in its claims' round trip, so it is read once the take's work is done.)
         AtomicInteger claimedInATake = new AtomicInteger();
         TransactionTemplate observing = new TransactionTemplate(transactionManager) {
             @Override
             public <T> T execute(TransactionCallback<T> action) {
-                return super.execute(status -> {
-                    T result = action.doInTransaction(status);
-                    claimedInATake.addAndGet(jdbc.sql("""
-                                    SELECT count(*) FROM jobs
-                                     WHERE id = ANY(:ids) AND status = 'running'
-                                       AND xmin::text
-                                           = (pg_current_xact_id_if_assigned()::text::bigint % 4294967296)::text
-                                    """)
-                            .param("ids", batch.jobIds().toArray(String[]::new))
-                            .query(Long.class)
-                            .single()
-                            .intValue());
-                    return result;
-                });
+                T result = super.execute(action);
+                claimedInATake.addAndGet(jdbc.sql("""
+                                SELECT count(*) FROM jobs j JOIN pacer_budgets b ON b.model = j.model AND b.xmin = j.xmin
+                                 WHERE j.id = ANY(:ids) AND j.status = 'running'
+                                """)
+                        .param("ids", batch.jobIds().toArray(String[]::new))
+                        .query(Long.class)
+                        .single()
+                        .intValue());
+                return result;
             }
         };
         startDispatcher(model, connections, observing);
@@ -224,7 +222,7 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
         await().atMost(Duration.ofSeconds(30))
                 .until(() ->
                         batch.jobIds().stream().allMatch(id -> job(batch, id).status() == JobStatus.SUCCEEDED));
-        // The takes that granted them claimed them too, before committing: no job thread claimed either.
+        // The takes that granted them claimed them too, committing both at once: no job thread claimed either.
         assertThat(claimedInATake).hasValue(2);
         assertThat(SIMULATOR.stats().model(model).requests()).isEqualTo(2);
     }
@@ -234,7 +232,8 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
         String model = "anthropic/claude-3-haiku";
         // Stored without a message: nothing but this test claims it.
         SubmittedBatch batch = submissions.batch().chat(model, "handed back").store();
-        List<Optional<JobExecutor.Claimed>> claims = transaction.execute(status -> executor.claimNow(batch.messages()));
+        List<Optional<JobExecutor.Claimed>> claims = transaction.execute(
+                status -> executor.claimNow(batch.messages(), Pipelined.Statement.NONE, Pipelined.Statement.NONE));
         assertThat(claims).hasSize(1).allMatch(Optional::isPresent);
         assertThat(job(batch, batch.jobIds().getFirst()).status()).isEqualTo(JobStatus.RUNNING);
 

@@ -2,6 +2,7 @@ package dev.sluice.worker.pacing;
 
 import dev.sluice.db.Pipelined;
 import dev.sluice.db.pacer.BudgetRow;
+import dev.sluice.db.pacer.PacerBudgetRepository;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -36,6 +37,13 @@ final class InMemoryBudgetStore implements BudgetStore {
             String credential, String model, UnaryOperator<BudgetRow> decide, Pipelined.Statement before) {
         send(before);
         return update(credential, model, decide);
+    }
+
+    @Override
+    public PacerBudgetRepository.Decided decide(
+            String credential, String model, UnaryOperator<BudgetRow> decide, Pipelined.Statement before) {
+        // Stored at once: there is no write to send.
+        return new PacerBudgetRepository.Decided(update(credential, model, decide, before), Pipelined.Statement.NONE);
     }
 
     /** There is no database here: only nothing can be sent. */
