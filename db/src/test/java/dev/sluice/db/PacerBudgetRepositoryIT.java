@@ -135,22 +135,53 @@ class PacerBudgetRepositoryIT {
     }
 
     @Test
-    void aTakesLanesLockReadsTheBudgetsOfEveryKeyAfterTheLockInKeyOrder() {
+    void aTakesLanesLockReadsTheBudgetsOfEveryKeyInKeyOrderAndHoldsThoseThatExistLocked() throws Exception {
         String model = "test/" + UUID.randomUUID();
         String known = "fp-" + UUID.randomUUID();
         String unknown = "fp-" + UUID.randomUUID();
         budgets.update(known, model, row -> row.withLedger(new long[] {row.nowUs()}, new int[] {2}, new long[] {9}));
         lanes.enter(List.of(new LaneKey(model, "tenant_a")));
 
-        LaneRepository.Locked<BudgetRow> locked =
-                transaction.execute(status -> lanes.lockWithBudgets(model, List.of(unknown, known)));
+        try (Connection other = dataSource.getConnection()) {
+            LaneRepository.Locked<PacerBudgetRepository.LockedBudget> locked = transaction.execute(status -> {
+                LaneRepository.Locked<PacerBudgetRepository.LockedBudget> read =
+                        lanes.lockWithBudgets(model, List.of(unknown, known));
+                assertThat(lockedElsewhere(other, known, model))
+                        .as("the existing budget is held until the take commits")
+                        .isTrue();
+                return read;
+            });
+            assertThat(lockedElsewhere(other, known, model)).isFalse();
 
-        assertThat(locked.lanes()).extracting(Lane::tenantId).containsExactly("tenant_a");
-        assertThat(locked.read()).hasSize(2);
-        assertThat(locked.read().get(0).sentCounts()).as("no budget yet: empty").isEmpty();
-        assertThat(locked.read().get(1).sentCounts()).containsExactly(2);
-        assertThat(locked.read().get(1).sentTokens()).containsExactly(9L);
-        assertThat(locked.read().get(0).nowUs()).isPositive();
+            assertThat(locked.lanes()).extracting(Lane::tenantId).containsExactly("tenant_a");
+            assertThat(locked.read()).hasSize(2);
+            assertThat(locked.read().get(0).locked())
+                    .as("no budget yet: nothing locked")
+                    .isFalse();
+            assertThat(locked.read().get(0).row().sentCounts())
+                    .as("no budget yet: empty")
+                    .isEmpty();
+            assertThat(locked.read().get(1).locked()).isTrue();
+            assertThat(locked.read().get(1).row().sentCounts()).containsExactly(2);
+            assertThat(locked.read().get(1).row().sentTokens()).containsExactly(9L);
+            assertThat(locked.read().get(0).row().nowUs()).isPositive();
+        }
+    }
+
+    /** Whether another transaction holds the budget's row locked: a lock without waiting fails. */
+    private static boolean lockedElsewhere(Connection connection, String credential, String model) {
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT 1 FROM pacer_budgets WHERE credential = ? AND model = ? FOR UPDATE NOWAIT")) {
+            lock.setString(1, credential);
+            lock.setString(2, model);
+            lock.executeQuery().close();
+            return false;
+        } catch (SQLException e) {
+            if ("55P03".equals(e.getSQLState())) {
+                return true;
+            }
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.sluice.db.lane;
 import dev.sluice.db.Pipelined;
 import dev.sluice.db.Timestamps;
 import dev.sluice.db.job.JobRepository;
-import dev.sluice.db.pacer.BudgetRow;
 import dev.sluice.db.pacer.PacerBudgetRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -72,14 +71,17 @@ public class LaneRepository {
      * The model's lock, then its lanes, in one round trip ({@link Pipelined}): the second statement starts once the
      * lock is held, so it reads the lanes as the lock's previous holder left them.
      */
-    private static final String LOCK = """
-            SELECT pg_advisory_xact_lock(%s);
+    private static final String LOCK_MODEL = "SELECT pg_advisory_xact_lock(%s)".formatted(lanesLockKey(":model"));
+
+    private static final String READ_LOCKED = """
             SELECT l.tenant_id, l.pass, coalesce(t.weight, 1) AS weight
               FROM lanes l LEFT JOIN tenants t ON t.id = l.tenant_id
              WHERE l.model = :model
              ORDER BY l.pass, l.tenant_id
                FOR UPDATE OF l
-            """.formatted(lanesLockKey(":model"));
+            """;
+
+    private static final String LOCK = LOCK_MODEL + ";\n" + READ_LOCKED;
 
     private static final String ADVANCE = """
             UPDATE lanes l SET pass = v.pass
@@ -199,21 +201,40 @@ public class LaneRepository {
      * grants of the take before it).
      */
     public <T> Locked<T> lock(String model, Pipelined.Statement reading, RowMapper<T> rows) {
+        return lock(model, Pipelined.Statement.NONE, reading, rows);
+    }
+
+    /**
+     * As {@link #lock(String, Pipelined.Statement, RowMapper)}, with {@code alsoLocking} (statements that lock other
+     * rows for the transaction, whose result sets are not read) sent once the model's lock is held, before the lanes'
+     * read.
+     */
+    private <T> Locked<T> lock(
+            String model, Pipelined.Statement alsoLocking, Pipelined.Statement reading, RowMapper<T> rows) {
         Pipelined.TwoRowSets<Lane, T> read = Pipelined.lastTwoRows(
                 pipelined,
-                Pipelined.together(new Pipelined.Statement(LOCK, Map.of("model", model)), reading),
+                Pipelined.together(
+                        new Pipelined.Statement(LOCK_MODEL, Map.of("model", model)),
+                        alsoLocking,
+                        new Pipelined.Statement(READ_LOCKED, Map.of("model", model)),
+                        reading),
                 LaneRepository::lane,
                 rows);
         return new Locked<>(read.first(), read.second());
     }
 
     /**
-     * As {@link #lock(String)}, with the budgets of {@code model} under each of {@code credentials} read after the
-     * lock, in its round trip ({@link PacerBudgetRepository#reading}): a take's room, counting the grants of the take
-     * before.
+     * As {@link #lock(String)}, with the budgets of {@code model} under each of {@code credentials} locked (those that
+     * exist, in key order) once the model's lock is held, and read after the lanes, in the same round trip ({@link
+     * PacerBudgetRepository#locking}, {@link PacerBudgetRepository#reading}): a take's room, counting the grants of the
+     * take before, and the rows its grants are decided on.
      */
-    public Locked<BudgetRow> lockWithBudgets(String model, List<String> credentials) {
-        return lock(model, PacerBudgetRepository.reading(model, credentials), PacerBudgetRepository.READ);
+    public Locked<PacerBudgetRepository.LockedBudget> lockWithBudgets(String model, List<String> credentials) {
+        return lock(
+                model,
+                PacerBudgetRepository.locking(model, credentials),
+                PacerBudgetRepository.reading(model, credentials),
+                PacerBudgetRepository.LOCKED);
     }
 
     private static Lane lane(ResultSet rs, int row) throws SQLException {

@@ -62,10 +62,22 @@ public class PacerBudgetRepository {
      */
     private static final String PEEK_MANY = """
             SELECT b.sent_us, b.sent_counts, b.sent_tokens, b.busy_until_us, b.paused_until_us,
+                   b.credential IS NOT NULL AS present,
                    CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint) AS now_us
               FROM unnest(CAST(:peeked AS text[])) WITH ORDINALITY AS c (credential, i)
               LEFT JOIN pacer_budgets b ON b.credential = c.credential AND b.model = :model
              ORDER BY c.i
+            """;
+
+    /**
+     * Locks those of the budgets asked for that exist, in key order (as every take locks them), for the rest of the
+     * transaction; a {@link #PEEK_MANY} sent after it reads them as their previous holders committed them.
+     */
+    private static final String LOCK_MANY = """
+            SELECT 1 FROM pacer_budgets
+             WHERE model = :model AND credential = ANY(CAST(:peeked AS text[]))
+             ORDER BY credential
+               FOR UPDATE
             """;
 
     private static final String WRITE = """
@@ -160,7 +172,11 @@ public class PacerBudgetRepository {
         return new Decided(next, next == current ? Pipelined.Statement.NONE : writing(credential, model, next));
     }
 
-    private static Pipelined.Statement writing(String credential, String model, BudgetRow row) {
+    /**
+     * The write that stores {@code row} as the budget of {@code credential} and {@code model}, to be sent in the
+     * transaction that holds the budget's lock ({@link #locking}, {@link #decide}).
+     */
+    public static Pipelined.Statement writing(String credential, String model, BudgetRow row) {
         Map<String, Object> params = new HashMap<>();
         params.put("credential", credential);
         params.put("model", model);
@@ -198,6 +214,26 @@ public class PacerBudgetRepository {
 
     /** A row of {@link #reading}: a budget as it stands (empty where there is none) at the database's clock. */
     public static final RowMapper<BudgetRow> READ = PacerBudgetRepository::readWithClock;
+
+    /**
+     * A budget read under its row's lock in the caller's transaction ({@link #locking}); {@code locked} is false where
+     * it has no row yet, so nothing was locked ({@link #decide} creates it).
+     */
+    public record LockedBudget(BudgetRow row, boolean locked) {}
+
+    /**
+     * Locks the budgets of {@code model} under {@code credentials} that exist, in key order, for the rest of the
+     * caller's transaction (its rows are not for reading): a {@link #reading} of the same budgets sent after it, in the
+     * same round trip ({@link Pipelined#together}), reads them locked, its rows mapped with {@link #LOCKED}. A decision
+     * made on them is stored by {@link #writing}, sent before the transaction commits.
+     */
+    public static Pipelined.Statement locking(String model, List<String> credentials) {
+        return new Pipelined.Statement(LOCK_MANY, Map.of("model", model, "peeked", credentials.toArray(String[]::new)));
+    }
+
+    /** A row of {@link #reading} sent after {@link #locking}. */
+    public static final RowMapper<LockedBudget> LOCKED =
+            (rs, row) -> new LockedBudget(readWithClock(rs, row), rs.getBoolean("present"));
 
     /** Sends {@code statements} of the caller's transaction that were to go with a lock not taken. */
     public void send(Pipelined.Statement statements) {

@@ -12,7 +12,7 @@ import dev.sluice.common.Queues;
 import dev.sluice.db.Pipelined;
 import dev.sluice.db.lane.LaneKey;
 import dev.sluice.db.lane.LaneRepository;
-import dev.sluice.db.pacer.BudgetRow;
+import dev.sluice.db.pacer.PacerBudgetRepository;
 import dev.sluice.worker.execution.JobExecutor;
 import dev.sluice.worker.pacing.GlobalPacer;
 import dev.sluice.worker.pacing.Grant;
@@ -298,12 +298,20 @@ final class ModelDispatcher implements Runnable {
     private Taken take(int wanted) {
         Taken taken = transaction.execute(status -> {
             // The room is read in the lock's round trip, after the lock: it counts the grants of the take before.
-            LaneRepository.Locked<BudgetRow> locked = lanes.lockWithBudgets(model, pacer.credentials());
+            // The budgets are locked there too: the grants are decided on them, with no round trip of their own.
+            LaneRepository.Locked<PacerBudgetRepository.LockedBudget> locked =
+                    lanes.lockWithBudgets(model, pacer.credentials());
+            GlobalPacer.HeldBudgets budgets = pacer.held(locked.read());
             FairShare share = new FairShare(locked.lanes());
             if (share.next().isEmpty()) {
                 return new Taken(List.of(), List.of(), List.of(), true);
             }
-            int room = pacer.roomNow(model, wanted, locked.read());
+            int room = pacer.roomNow(
+                    model,
+                    wanted,
+                    locked.read().stream()
+                            .map(PacerBudgetRepository.LockedBudget::row)
+                            .toList());
             // Each pick names the lane that gives the take's next message. A lane's first pick is a basic.get, whose
             // answer counts the messages left behind it; the lane's later picks are known to be there (no other
             // worker takes from the model's lanes while this one holds them) and are fetched afterwards, all of a
@@ -355,16 +363,17 @@ final class ModelDispatcher implements Runnable {
                             .ifPresent(messages::add);
                 }
             }
-            // The lanes' new passes and leaves go with the pacer row's lock, in its round trip.
             GlobalPacer.Granted granted = pacer.grantNow(
                     model,
                     messages.stream().map(h -> h.job().tokens()).toList(),
-                    LaneRepository.advancingAndLeaving(model, share.advanced(), emptied));
+                    LaneRepository.advancingAndLeaving(model, share.advanced(), emptied),
+                    budgets);
             List<Grant> grants = granted.grants();
             // The granted jobs are claimed before this commits, with their grants: each one's thread then starts with
             // its claim and goes straight to its slot, rather than queueing for a claim of its own after the commit
             // (a burst granted for now used to leave tens of milliseconds late, and be charged for it, that way). The
-            // budget's write, the claims and the commit go in one round trip: nothing follows them in this transaction.
+            // lanes' new passes and leaves, the budget's write, the claims and the commit go in one round trip:
+            // nothing follows them in this transaction.
             List<Optional<JobExecutor.Claimed>> claims = executor.claimNow(
                     messages.subList(0, grants.size()).stream().map(Held::job).toList(),
                     granted.write(),

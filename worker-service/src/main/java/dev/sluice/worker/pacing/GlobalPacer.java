@@ -5,6 +5,7 @@ import dev.sluice.common.LimitSet;
 import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.Pipelined;
 import dev.sluice.db.pacer.BudgetRow;
+import dev.sluice.db.pacer.PacerBudgetRepository;
 import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.metrics.PacerWaits;
 import java.time.Duration;
@@ -210,39 +211,55 @@ public class GlobalPacer {
     private record Decision(List<Grant> grants, long waitUs, Pipelined.Statement write) {}
 
     private Decision acquireOnce(String model, List<TokenEstimate> estimates) {
-        return acquireOnce(model, estimates, Pipelined.Statement.NONE, false);
+        return acquireOnce(model, estimates, Pipelined.Statement.NONE, null);
     }
 
     /**
-     * As {@link #acquireOnce(String, List)}, with {@code before} sent with the first credential's lock; when {@code
-     * deferWrite}, in the caller's transaction, with the granting budget's write returned rather than sent.
+     * As {@link #acquireOnce(String, List)}; with {@code held}, in the caller's transaction, deciding on the budgets it
+     * holds locked (and locking and creating any it had no row for), the write of the granting budget returned rather
+     * than sent, with {@code before} ahead of it unless it went with a lock.
      */
     private Decision acquireOnce(
-            String model, List<TokenEstimate> estimates, Pipelined.Statement before, boolean deferWrite) {
+            String model, List<TokenEstimate> estimates, Pipelined.Statement before, HeldBudgets held) {
         long[] costs = estimates.stream().mapToLong(e -> limits.cost(model, e)).toArray();
         LimitSet set = limits.limits(model);
         Duration margin = margin(model);
         Budget.Rules rules = new Budget.Rules(set.limits(), margin, limits.maxConcurrency(model), lease, allowance);
         long waitUs = Long.MAX_VALUE;
+        Pipelined.Statement unsent = before;
         int start = Math.floorMod(rotation.getAndIncrement(), credentials.size());
         for (int i = 0; i < credentials.size(); i++) {
-            Credential credential = credentials.get((start + i) % credentials.size());
+            int index = (start + i) % credentials.size();
+            Credential credential = credentials.get(index);
             Budget.Burst[] burst = new Budget.Burst[1];
             long[] decidedNanos = new long[1];
-            UnaryOperator<BudgetRow> decide = row -> {
-                burst[0] = Budget.decideMany(row, rules, costs, lookaheadUs());
-                // Just after the row's clock was read, before the write and commit: lateness counts from here,
-                // or from the instant an advance grant is for, on this clock.
-                decidedNanos[0] = clock.nanos() + (burst[0].atUs() - row.nowUs()) * 1_000;
-                return burst[0].grants().isEmpty() ? row : burst[0].row();
-            };
-            Pipelined.Statement sentFirst = i == 0 ? before : Pipelined.Statement.NONE;
             Pipelined.Statement write = Pipelined.Statement.NONE;
-            if (deferWrite) {
-                write = store.decide(credential.fingerprint(), model, decide, sentFirst)
-                        .write();
+            PacerBudgetRepository.LockedBudget locked =
+                    held == null ? null : held.rows().get(index);
+            if (locked != null && locked.locked()) {
+                // Read under its lock in the caller's first round trip: decided at that reading's clock, a moment
+                // past, which is safe (the window only frees room as time passes, and no one else grants meanwhile).
+                BudgetRow row = locked.row();
+                burst[0] = Budget.decideMany(row, rules, costs, lookaheadUs());
+                decidedNanos[0] = held.readNanos() + (burst[0].atUs() - row.nowUs()) * 1_000;
+                if (!burst[0].grants().isEmpty()) {
+                    write = PacerBudgetRepository.writing(credential.fingerprint(), model, burst[0].row());
+                }
             } else {
-                store.update(credential.fingerprint(), model, decide, sentFirst);
+                UnaryOperator<BudgetRow> decide = row -> {
+                    burst[0] = Budget.decideMany(row, rules, costs, lookaheadUs());
+                    // Just after the row's clock was read, before the write and commit: lateness counts from here,
+                    // or from the instant an advance grant is for, on this clock.
+                    decidedNanos[0] = clock.nanos() + (burst[0].atUs() - row.nowUs()) * 1_000;
+                    return burst[0].grants().isEmpty() ? row : burst[0].row();
+                };
+                if (held != null) {
+                    write = store.decide(credential.fingerprint(), model, decide, unsent)
+                            .write();
+                } else {
+                    store.update(credential.fingerprint(), model, decide, unsent);
+                }
+                unsent = Pipelined.Statement.NONE;
             }
             if (!burst[0].grants().isEmpty()) {
                 return new Decision(
@@ -259,12 +276,12 @@ public class GlobalPacer {
                                         burst[0].fills()))
                                 .toList(),
                         0,
-                        write);
+                        Pipelined.together(unsent, write));
             }
             Budget.Wait wait = burst[0].notBefore();
             waitUs = Math.min(waitUs, wait.untilUs() - wait.row().nowUs() - lookaheadUs());
         }
-        return new Decision(List.of(), waitUs, Pipelined.Statement.NONE);
+        return new Decision(List.of(), waitUs, unsent);
     }
 
     /**
@@ -279,25 +296,40 @@ public class GlobalPacer {
     }
 
     /**
-     * Grants made in the caller's transaction ({@link #grantNow}), and the write of the budget that records them,
-     * which the caller must send in that transaction before it commits ({@link Pipelined.Statement#NONE} when
-     * nothing was granted).
+     * The model's budgets as a take read them under their locks ({@code LaneRepository.lockWithBudgets}), one per key
+     * in the order of {@link #credentials()}, and when, on this pacer's clock, the reading came back.
+     */
+    public record HeldBudgets(List<PacerBudgetRepository.LockedBudget> rows, long readNanos) {}
+
+    /** {@code rows}, read just now: call as the reading comes back. */
+    public HeldBudgets held(List<PacerBudgetRepository.LockedBudget> rows) {
+        if (rows.size() != credentials.size()) {
+            throw new IllegalArgumentException(
+                    "a reading of " + rows.size() + " budgets for " + credentials.size() + " credentials");
+        }
+        return new HeldBudgets(rows, clock.nanos());
+    }
+
+    /**
+     * Grants made in the caller's transaction ({@link #grantNow}), and what the caller must send in that transaction
+     * before it commits: the write of the budget that records them, after any statements of its own not sent yet.
      */
     public record Granted(List<Grant> grants, Pipelined.Statement write) {}
 
     /**
-     * As {@link #acquireNow(String, List)}, in the caller's transaction, for a dispatcher that holds the model's
-     * lanes, so that the messages it took are granted before another worker can count the same room. {@code before},
-     * writes of the caller's transaction, is sent in any case: ahead of the first budget row's lock in the same round
-     * trip, or alone when no row is locked (nothing asked, or the model paused). The budget's write is not sent but
-     * returned: the take sends it with its claims and its commit, one round trip for the three.
+     * As {@link #acquireNow(String, List)}, in the caller's transaction, for a dispatcher that holds the model's lanes
+     * and its budgets ({@code held}), so that the messages it took are granted before another worker can count the
+     * same room: decided on those rows, with no round trip of its own (a budget that had no row yet is created and
+     * locked first, with {@code before}, writes of the caller's transaction, sent ahead of that lock). Nothing is
+     * sent otherwise: the answer's write carries {@code before} (also when nothing is granted, or the model is
+     * paused) and the granting budget's write, for the take to send with its claims and its commit, one round trip
+     * for all.
      */
-    public Granted grantNow(String model, List<TokenEstimate> estimates, Pipelined.Statement before) {
+    public Granted grantNow(String model, List<TokenEstimate> estimates, Pipelined.Statement before, HeldBudgets held) {
         if (estimates.isEmpty() || limits.paused(model)) {
-            store.send(before);
-            return new Granted(List.of(), Pipelined.Statement.NONE);
+            return new Granted(List.of(), before);
         }
-        Decision decision = acquireOnce(model, estimates, before, true);
+        Decision decision = acquireOnce(model, estimates, before, held);
         return new Granted(decision.grants(), decision.write());
     }
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.common.Limit;
 import dev.sluice.common.LimitSet;
 import dev.sluice.common.TokenEstimate;
+import dev.sluice.db.Pipelined;
+import dev.sluice.db.pacer.BudgetRow;
+import dev.sluice.db.pacer.PacerBudgetRepository;
 import dev.sluice.worker.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +48,41 @@ class GlobalPacerTest {
         assertThat(sendTimes.subList(15, 30)).allMatch(t -> withinAMillisecondAfter(t, 6_150));
         assertThat(sendTimes.subList(30, 45)).allMatch(t -> withinAMillisecondAfter(t, 12_300));
         assertThat(sendTimes.get(59)).matches(t -> withinAMillisecondAfter(t, 18_450));
+    }
+
+    @Test
+    void aTakesGrantsAreDecidedOnTheBudgetsItHoldsAndTheirWriteComesBackWithTheTakesOwnStatements() {
+        GlobalPacer pacer = pacer(Map.of("m", Limit.parse("15/6s")), null, List.of(Credential.of("sk-1")));
+        long nowUs = T0.getEpochSecond() * 1_000_000;
+        // Ten sends a second ago: room for five.
+        BudgetRow tenSent =
+                BudgetRow.empty(nowUs).withLedger(new long[] {nowUs - 1_000_000}, new int[] {10}, new long[] {0});
+        Pipelined.Statement takes = new Pipelined.Statement("SELECT 'the take''s lanes'", Map.of());
+
+        GlobalPacer.Granted granted = pacer.grantNow(
+                "m",
+                java.util.Collections.nCopies(8, FREE),
+                takes,
+                pacer.held(List.of(new PacerBudgetRepository.LockedBudget(tenSent, true))));
+
+        assertThat(granted.grants()).hasSize(5);
+        assertThat(store.transactions()).as("no round trip of the pacer's own").isZero();
+        assertThat(granted.write().sql())
+                .startsWith("SELECT 'the take''s lanes'")
+                .contains("UPDATE pacer_budgets");
+        assertThat((int[]) granted.write().params().get("sentCounts"))
+                .as("the budget as decided: the ten before and the five granted")
+                .containsExactly(10, 5);
+
+        // A budget without a row yet is created and locked by the store, and nothing is left to send for it here.
+        GlobalPacer.Granted first = pacer.grantNow(
+                "m",
+                List.of(FREE),
+                Pipelined.Statement.NONE,
+                pacer.held(List.of(new PacerBudgetRepository.LockedBudget(BudgetRow.empty(nowUs), false))));
+        assertThat(first.grants()).hasSize(1);
+        assertThat(store.transactions()).isEqualTo(1);
+        assertThat(first.write()).isEqualTo(Pipelined.Statement.NONE);
     }
 
     @Test
