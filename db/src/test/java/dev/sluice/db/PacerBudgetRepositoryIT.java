@@ -135,7 +135,7 @@ class PacerBudgetRepositoryIT {
     }
 
     @Test
-    void aTakesLanesLockReadsTheBudgetsOfEveryKeyInKeyOrderAndHoldsThoseThatExistLocked() throws Exception {
+    void aTakesLanesLockCreatesLocksAndReadsTheBudgetsOfEveryKeyInKeyOrder() throws Exception {
         String model = "test/" + UUID.randomUUID();
         String known = "fp-" + UUID.randomUUID();
         String unknown = "fp-" + UUID.randomUUID();
@@ -156,11 +156,17 @@ class PacerBudgetRepositoryIT {
             assertThat(locked.lanes()).extracting(Lane::tenantId).containsExactly("tenant_a");
             assertThat(locked.read()).hasSize(2);
             assertThat(locked.read().get(0).locked())
-                    .as("no budget yet: nothing locked")
-                    .isFalse();
+                    .as("no budget yet: created and locked")
+                    .isTrue();
             assertThat(locked.read().get(0).row().sentCounts())
                     .as("no budget yet: empty")
                     .isEmpty();
+            assertThat(jdbc.sql("SELECT count(*) FROM pacer_budgets WHERE model = :model")
+                            .param("model", model)
+                            .query(Long.class)
+                            .single())
+                    .as("created with the take")
+                    .isEqualTo(2);
             assertThat(locked.read().get(1).locked()).isTrue();
             assertThat(locked.read().get(1).row().sentCounts()).containsExactly(2);
             assertThat(locked.read().get(1).row().sentTokens()).containsExactly(9L);

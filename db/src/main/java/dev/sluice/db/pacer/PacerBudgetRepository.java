@@ -70,10 +70,15 @@ public class PacerBudgetRepository {
             """;
 
     /**
-     * Locks those of the budgets asked for that exist, in key order (as every take locks them), for the rest of the
-     * transaction; a {@link #PEEK_MANY} sent after it reads them as their previous holders committed them.
+     * Creates the budgets asked for that have no row yet (writing nothing for those that have one), then locks them in
+     * key order (as every take locks them) for the rest of the transaction; a {@link #PEEK_MANY} sent after it reads
+     * them as their previous holders committed them. Created first, so that none appears between the lock and the
+     * reading unlocked.
      */
     private static final String LOCK_MANY = """
+            INSERT INTO pacer_budgets (credential, model)
+            SELECT c.credential, :model FROM unnest(CAST(:peeked AS text[])) AS c (credential)
+            ON CONFLICT (credential, model) DO NOTHING;
             SELECT 1 FROM pacer_budgets
              WHERE model = :model AND credential = ANY(CAST(:peeked AS text[]))
              ORDER BY credential
@@ -217,13 +222,14 @@ public class PacerBudgetRepository {
 
     /**
      * A budget read under its row's lock in the caller's transaction ({@link #locking}); {@code locked} is false where
-     * it has no row yet, so nothing was locked ({@link #decide} creates it).
+     * it had no row when the lock was taken (deleted since it was created), so nothing was locked ({@link #decide}
+     * creates it again).
      */
     public record LockedBudget(BudgetRow row, boolean locked) {}
 
     /**
-     * Locks the budgets of {@code model} under {@code credentials} that exist, in key order, for the rest of the
-     * caller's transaction (its rows are not for reading): a {@link #reading} of the same budgets sent after it, in the
+     * Locks the budgets of {@code model} under {@code credentials}, in key order, creating those that have no row yet,
+     * for the rest of the caller's transaction (its rows are not for reading): a {@link #reading} of the same budgets sent after it, in the
      * same round trip ({@link Pipelined#together}), reads them locked, its rows mapped with {@link #LOCKED}. A decision
      * made on them is stored by {@link #writing}, sent before the transaction commits.
      */

@@ -216,7 +216,7 @@ public class GlobalPacer {
 
     /**
      * As {@link #acquireOnce(String, List)}; with {@code held}, in the caller's transaction, deciding on the budgets it
-     * holds locked (and locking and creating any it had no row for), the write of the granting budget returned rather
+     * holds locked (and locking and creating any it found no row for), the write of the granting budget returned rather
      * than sent, with {@code before} ahead of it unless it went with a lock.
      */
     private Decision acquireOnce(
@@ -237,11 +237,14 @@ public class GlobalPacer {
             PacerBudgetRepository.LockedBudget locked =
                     held == null ? null : held.rows().get(index);
             if (locked != null && locked.locked()) {
-                // Read under its lock in the caller's first round trip: decided at that reading's clock, a moment
-                // past, which is safe (the window only frees room as time passes, and no one else grants meanwhile).
-                BudgetRow row = locked.row();
+                // Read under its lock in the caller's first round trip, and held since: no one else granted
+                // meanwhile. Decided at that reading's clock moved on by the time this worker measured since (the
+                // take fetched its messages in between): the database's clock now, as a reading of it would be, so
+                // a send's lateness counts from here and not from before the fetch.
+                long sinceUs = Math.max(0, (clock.nanos() - held.readNanos()) / 1_000);
+                BudgetRow row = locked.row().at(locked.row().nowUs() + sinceUs);
                 burst[0] = Budget.decideMany(row, rules, costs, lookaheadUs());
-                decidedNanos[0] = held.readNanos() + (burst[0].atUs() - row.nowUs()) * 1_000;
+                decidedNanos[0] = clock.nanos() + (burst[0].atUs() - row.nowUs()) * 1_000;
                 if (!burst[0].grants().isEmpty()) {
                     write = PacerBudgetRepository.writing(credential.fingerprint(), model, burst[0].row());
                 }
@@ -319,8 +322,9 @@ public class GlobalPacer {
     /**
      * As {@link #acquireNow(String, List)}, in the caller's transaction, for a dispatcher that holds the model's lanes
      * and its budgets ({@code held}), so that the messages it took are granted before another worker can count the
-     * same room: decided on those rows, with no round trip of its own (a budget that had no row yet is created and
-     * locked first, with {@code before}, writes of the caller's transaction, sent ahead of that lock). Nothing is
+     * same room: decided on those rows, with no round trip of its own (a budget whose row was not there to lock,
+     * deleted meanwhile, is created and locked first, with {@code before}, writes of the caller's transaction, sent
+     * ahead of that lock). Nothing is
      * sent otherwise: the answer's write carries {@code before} (also when nothing is granted, or the model is
      * paused) and the granting budget's write, for the take to send with its claims and its commit, one round trip
      * for all.

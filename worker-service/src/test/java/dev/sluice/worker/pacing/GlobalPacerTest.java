@@ -74,6 +74,18 @@ class GlobalPacerTest {
                 .as("the budget as decided: the ten before and the five granted")
                 .containsExactly(10, 5);
 
+        // The same reading, held while the take fetched its messages for 10 ms: decided at the clock read moved on by
+        // those 10 ms, so the grants are recorded 10 ms later (a send's lateness counts from the decision).
+        GlobalPacer.HeldBudgets heldWhileFetching =
+                pacer.held(List.of(new PacerBudgetRepository.LockedBudget(tenSent, true)));
+        clock.tick(Duration.ofMillis(10));
+        GlobalPacer.Granted later = pacer.grantNow(
+                "m", java.util.Collections.nCopies(8, FREE), Pipelined.Statement.NONE, heldWhileFetching);
+        long[] sentNow = (long[]) granted.write().params().get("sentUs");
+        long[] sentLater = (long[]) later.write().params().get("sentUs");
+        assertThat(sentLater[sentLater.length - 1] - sentNow[sentNow.length - 1])
+                .isEqualTo(10_000);
+
         // A budget without a row yet is created and locked by the store, and nothing is left to send for it here.
         GlobalPacer.Granted first = pacer.grantNow(
                 "m",
