@@ -241,11 +241,6 @@ public class PacerBudgetRepository {
     public static final RowMapper<LockedBudget> LOCKED =
             (rs, row) -> new LockedBudget(readWithClock(rs, row), rs.getBoolean("present"));
 
-    /** Sends {@code statements} of the caller's transaction that were to go with a lock not taken. */
-    public void send(Pipelined.Statement statements) {
-        Pipelined.run(pipelined, statements);
-    }
-
     /**
      * The budget of {@code credential} and {@code model} as it stands (empty if it has none yet), at the database's
      * clock, without locking it or writing: a reading that another worker's grant may overtake at once, good for an

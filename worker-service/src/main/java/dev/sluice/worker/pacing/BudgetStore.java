@@ -29,9 +29,6 @@ interface BudgetStore {
     PacerBudgetRepository.Decided decide(
             String credential, String model, UnaryOperator<BudgetRow> decide, Pipelined.Statement before);
 
-    /** Sends {@code statements} of the caller's transaction that were to go with a lock not taken. */
-    void send(Pipelined.Statement statements);
-
     /**
      * The budget of {@code credential} and {@code model} at the store's clock, without locking or writing it (empty
      * if there is none yet): for estimates only, since another update may change it at once.

@@ -34,11 +34,6 @@ class PostgresBudgetStore implements BudgetStore {
     }
 
     @Override
-    public void send(Pipelined.Statement statements) {
-        repository.send(statements);
-    }
-
-    @Override
     public BudgetRow read(String credential, String model) {
         return repository.read(credential, model);
     }

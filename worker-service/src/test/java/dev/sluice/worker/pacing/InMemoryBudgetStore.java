@@ -47,8 +47,7 @@ final class InMemoryBudgetStore implements BudgetStore {
     }
 
     /** There is no database here: only nothing can be sent. */
-    @Override
-    public void send(Pipelined.Statement statements) {
+    private static void send(Pipelined.Statement statements) {
         if (!statements.sql().isBlank()) {
             throw new UnsupportedOperationException("no database to send statements to");
         }
