@@ -90,9 +90,7 @@ class PipelinedIT {
                         Map.of("v", 1, "bad", "not a number")))
                 .isInstanceOf(DataAccessException.class);
 
-        assertThat(jdbc.sql("SELECT count(*) FROM pipelined_probe")
-                        .query(Long.class)
-                        .single())
+        assertThat(rows())
                 .as("the first statement's row went with the second's failure")
                 .isZero();
 
@@ -100,10 +98,7 @@ class PipelinedIT {
                 pipelined,
                 "INSERT INTO pipelined_probe VALUES (:v);\nINSERT INTO pipelined_probe VALUES (:w)",
                 Map.of("v", 1, "w", 2));
-        assertThat(jdbc.sql("SELECT count(*) FROM pipelined_probe")
-                        .query(Long.class)
-                        .single())
-                .isEqualTo(2);
+        assertThat(rows()).isEqualTo(2);
     }
 
     @Test
@@ -123,10 +118,7 @@ class PipelinedIT {
             assertThat(seenElsewhere).isEqualTo(2);
             assertThat(count(elsewhere)).isEqualTo(2);
         }
-        assertThat(jdbc.sql("SELECT count(*) FROM pipelined_probe")
-                        .query(Long.class)
-                        .single())
-                .isEqualTo(2);
+        assertThat(rows()).isEqualTo(2);
     }
 
     @Test
@@ -144,20 +136,23 @@ class PipelinedIT {
                 }))
                 .isInstanceOf(DataAccessException.class);
 
-        assertThat(jdbc.sql("SELECT count(*) FROM pipelined_probe")
-                        .query(Long.class)
-                        .single())
+        assertThat(rows())
                 .as("the row of the round trip before went with the failure: the commit was skipped")
                 .isZero();
         // The connection went back to the pool usable: the next transaction commits as usual.
         transaction.executeWithoutResult(status ->
                 Pipelined.run(pipelined, new Pipelined.Statement("INSERT INTO pipelined_probe VALUES (3)", Map.of())));
-        assertThat(jdbc.sql("SELECT count(*) FROM pipelined_probe")
-                        .query(Long.class)
-                        .single())
-                .isEqualTo(1);
+        assertThat(rows()).isEqualTo(1);
     }
 
+    /** The probe table's rows, as this test's own connection sees them. */
+    private long rows() {
+        return jdbc.sql("SELECT count(*) FROM pipelined_probe")
+                .query(Long.class)
+                .single();
+    }
+
+    /** The probe table's rows, as {@code connection} sees them. */
     private static long count(Connection connection) {
         try (var statement = connection.createStatement();
                 var rows = statement.executeQuery("SELECT count(*) FROM pipelined_probe")) {
