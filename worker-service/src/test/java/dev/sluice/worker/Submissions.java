@@ -1,5 +1,6 @@
 package dev.sluice.worker;
 
+import com.rabbitmq.client.AMQP;
 import dev.sluice.common.Endpoint;
 import dev.sluice.common.Ids;
 import dev.sluice.common.JobMessage;
@@ -23,8 +24,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -40,6 +39,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @TestComponent
 public class Submissions {
+
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
     private final JdbcClient jdbc;
     private final BatchRepository batches;
@@ -97,20 +98,33 @@ public class Submissions {
                 .update();
     }
 
-    /** Publishes one job's message on its lane and enters the lane, as the api-service (or its sweeper) does. */
+    /**
+     * Publishes one job's message on its lane and enters the lane once the broker confirmed it, as the api-service
+     * (or its sweeper) does: a worker taking from the lane then finds the message (docs/tenants.md).
+     */
     public void publish(JobMessage message) {
         publishOnly(message);
         lanes.enter(List.of(new LaneKey(message.model(), message.tenantId())));
     }
 
-    /** Publishes one job's message on its lane without entering the lane: what a publisher that died between does. */
+    /**
+     * Publishes one job's message on its lane and waits for the broker's confirm, without entering the lane: what a
+     * publisher that died between does.
+     */
     public void publishOnly(JobMessage message) {
-        MessageProperties properties = new MessageProperties();
-        properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        properties.setPriority(message.priority());
         declareLane(message.model(), message.tenantId());
-        rabbit.send("", message.lane(), new Message(JobMessageCodec.encode(message), properties));
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                .contentType(MessageProperties.CONTENT_TYPE_JSON)
+                .deliveryMode(2)
+                .priority(message.priority())
+                .build();
+        rabbit.execute(channel -> {
+            // A channel of the template's cache: once in confirm mode it stays so, which its other uses ignore.
+            channel.confirmSelect();
+            channel.basicPublish("", message.lane(), properties, JobMessageCodec.encode(message));
+            channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
+            return null;
+        });
     }
 
     /** Declares a lane's queue as the api-service does. */
