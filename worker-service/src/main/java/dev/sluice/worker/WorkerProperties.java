@@ -430,9 +430,9 @@ public record WorkerProperties(
      * @param poolSize            {@code SLUICE_DATABASE_POOL_SIZE} (default 24): the most connections the worker
      *                            opens to PostgreSQL
      * @param reservedConnections {@code SLUICE_DATABASE_RESERVED_CONNECTIONS} (default 6): of those, the ones kept for
-     *                            everything but jobs — model discovery, the finalisation, rescue and webhook loops,
-     *                            webhook delivery records, the operations loop — and for the record of a job's late
-     *                            send time, which runs beside the job
+     *                            everything but jobs — the dispatchers' takes (at most two at once), model discovery,
+     *                            the finalisation, rescue and webhook loops, webhook delivery records, the operations
+     *                            loop — and for the record of a job's late send time, which runs beside the job
      */
     public record Database(
             @DefaultValue("24") int poolSize,

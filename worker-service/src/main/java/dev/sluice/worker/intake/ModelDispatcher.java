@@ -63,10 +63,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * sleeps until the intake {@link #ring rings} it (a lane of the model entered: PostgreSQL notifies every worker), so
  * an idle model costs no polling and no broker round trip, and a new job is picked up within milliseconds.
  *
- * <p>The takes of one worker's dispatchers run one at a time, in the order they asked ({@code takeTurns}, shared by
- * the worker's intake): a take is a short run of round trips and CPU, and when a mixed batch rings several models at
- * once, their takes all running together shared the cores and all finished late, where one after another the first
- * finishes first, and its burst leaves while the next model is being taken (docs/benchmarks.md).
+ * <p>The takes of one worker's dispatchers fetch, grant and claim one at a time, in the order they asked, each once its
+ * model's lanes are locked ({@link TakeTurns}, shared by the worker's intake): a take waiting for another worker to
+ * finish taking the same model does not hold up this worker's takes of other models.
  *
  * <p>Each message runs on a virtual thread of its own and is acked on this dispatcher's channel once
  * {@link JobExecutor#execute} returns, that is after the job's outcome is committed. If the channel is lost,
@@ -118,7 +117,7 @@ final class ModelDispatcher implements Runnable {
     private final JobExecutor executor;
     private final Sleeper sleeper;
     private final InFlight inFlight;
-    private final Semaphore takeTurns;
+    private final TakeTurns takeTurns;
     private final int bulkFetch;
     private final AtomicLong started = new AtomicLong();
     private final ExecutorService jobs = Executors.newThreadPerTaskExecutor(
@@ -137,7 +136,7 @@ final class ModelDispatcher implements Runnable {
             JobExecutor executor,
             Sleeper sleeper,
             InFlight inFlight,
-            Semaphore takeTurns,
+            TakeTurns takeTurns,
             int bulkFetch) {
         this.model = model;
         this.connections = connections;
@@ -276,13 +275,13 @@ final class ModelDispatcher implements Runnable {
         return Optional.of(new Held(job.get(), tag, onChannel));
     }
 
-    /** {@link #take}, once no other dispatcher of this worker is taking. */
+    /** {@link #take}, once no more than {@link TakeTurns#LOCKING} takes of this worker are locking. */
     private Taken takeInTurn(int wanted) throws InterruptedException {
-        takeTurns.acquire();
+        takeTurns.startLocking();
         try {
             return take(wanted);
         } finally {
-            takeTurns.release();
+            takeTurns.endLocking();
         }
     }
 
@@ -312,75 +311,94 @@ final class ModelDispatcher implements Runnable {
                     locked.read().stream()
                             .map(PacerBudgetRepository.LockedBudget::row)
                             .toList());
-            // Each pick names the lane that gives the take's next message. A lane's first pick is a basic.get, whose
-            // answer counts the messages left behind it; the lane's later picks are known to be there (no other
-            // worker takes from the model's lanes while this one holds them) and are fetched afterwards, all of a
-            // lane's at once (fetch), rather than one round trip each.
-            List<Pick> picks = new ArrayList<>(room);
-            Map<String, Integer> left = new HashMap<>();
-            Map<String, Integer> later = new LinkedHashMap<>();
-            List<String> emptied = new ArrayList<>();
-            for (Optional<String> next = share.next(); next.isPresent() && picks.size() < room; next = share.next()) {
-                String tenant = next.get();
-                int remaining;
-                Integer known = left.get(tenant);
-                if (known == null) {
-                    Optional<GetResponse> message = get(tenant);
-                    if (message.isEmpty()) {
-                        share.emptied();
-                        emptied.add(tenant);
-                        continue;
-                    }
-                    GetResponse got = message.get();
-                    remaining = got.getMessageCount();
-                    picks.add(new Pick(tenant, got.getBody(), got.getEnvelope().getDeliveryTag()));
-                    tenantsSeen.add(tenant);
-                } else {
-                    remaining = known - 1;
-                    later.merge(tenant, 1, Integer::sum);
-                    picks.add(new Pick(tenant, null, 0));
-                }
-                left.put(tenant, remaining);
-                if (remaining == 0) {
-                    // That was the lane's last message (the broker counts what is left behind it): the lane leaves
-                    // now, without a basic.get to find it empty. A message published meanwhile enters the lane
-                    // again once its publisher's upsert gets past this transaction's lock, as after an empty get.
-                    share.emptied();
-                    emptied.add(tenant);
-                } else {
-                    share.took();
+            // Only a take with room fetches, grants and claims, and that in this worker's turn; its wait for the lock
+            // above was not part of it (TakeTurns). One without room commits at once.
+            boolean inTurn = room > 0;
+            if (inTurn) {
+                takeTurns.startTurn();
+            }
+            try {
+                return takeLocked(room, share, budgets);
+            } finally {
+                if (inTurn) {
+                    takeTurns.endTurn();
                 }
             }
-            Map<String, Deque<Delivered>> fetched = new HashMap<>();
-            later.forEach((tenant, count) -> fetched.put(tenant, fetch(tenant, count)));
-            List<Held> messages = new ArrayList<>(picks.size());
-            for (Pick pick : picks) {
-                Delivered message = pick.body() != null
-                        ? new Delivered(pick.tag(), pick.body())
-                        : fetched.get(pick.tenant()).poll();
-                if (message != null) {
-                    decode(message.body(), message.tag(), pick.tenant(), channel)
-                            .ifPresent(messages::add);
-                }
-            }
-            GlobalPacer.Granted granted = pacer.grantNow(
-                    model,
-                    messages.stream().map(h -> h.job().tokens()).toList(),
-                    LaneRepository.advancingAndLeaving(model, share.advanced(), emptied),
-                    budgets);
-            List<Grant> grants = granted.grants();
-            // The granted jobs are claimed before this commits, with their grants: each one's thread then starts with
-            // its claim and goes straight to its slot, rather than queueing for a claim of its own after the commit
-            // (a burst granted for now used to leave tens of milliseconds late, and be charged for it, that way). The
-            // lanes' new passes and leaves, the budget's write, the claims and the commit go in one round trip:
-            // nothing follows them in this transaction.
-            List<Optional<JobExecutor.Claimed>> claims = executor.claimNow(
-                    messages.subList(0, grants.size()).stream().map(Held::job).toList(),
-                    granted.write(),
-                    Pipelined.Statement.COMMIT);
-            return new Taken(messages, grants, claims, share.next().isEmpty());
         });
         return taken == null ? new Taken(List.of(), List.of(), List.of(), false) : taken;
+    }
+
+    /**
+     * The rest of {@link #take}, its model's lanes and budgets locked: up to {@code room} messages from the lanes in
+     * {@code share}'s order, their grants decided on {@code budgets}, the granted jobs' claims, and the commit.
+     */
+    private Taken takeLocked(int room, FairShare share, GlobalPacer.HeldBudgets budgets) {
+        // Each pick names the lane that gives the take's next message. A lane's first pick is a basic.get, whose
+        // answer counts the messages left behind it; the lane's later picks are known to be there (no other
+        // worker takes from the model's lanes while this one holds them) and are fetched afterwards, all of a
+        // lane's at once (fetch), rather than one round trip each.
+        List<Pick> picks = new ArrayList<>(room);
+        Map<String, Integer> left = new HashMap<>();
+        Map<String, Integer> later = new LinkedHashMap<>();
+        List<String> emptied = new ArrayList<>();
+        for (Optional<String> next = share.next(); next.isPresent() && picks.size() < room; next = share.next()) {
+            String tenant = next.get();
+            int remaining;
+            Integer known = left.get(tenant);
+            if (known == null) {
+                Optional<GetResponse> message = get(tenant);
+                if (message.isEmpty()) {
+                    share.emptied();
+                    emptied.add(tenant);
+                    continue;
+                }
+                GetResponse got = message.get();
+                remaining = got.getMessageCount();
+                picks.add(new Pick(tenant, got.getBody(), got.getEnvelope().getDeliveryTag()));
+                tenantsSeen.add(tenant);
+            } else {
+                remaining = known - 1;
+                later.merge(tenant, 1, Integer::sum);
+                picks.add(new Pick(tenant, null, 0));
+            }
+            left.put(tenant, remaining);
+            if (remaining == 0) {
+                // That was the lane's last message (the broker counts what is left behind it): the lane leaves
+                // now, without a basic.get to find it empty. A message published meanwhile enters the lane
+                // again once its publisher's upsert gets past this transaction's lock, as after an empty get.
+                share.emptied();
+                emptied.add(tenant);
+            } else {
+                share.took();
+            }
+        }
+        Map<String, Deque<Delivered>> fetched = new HashMap<>();
+        later.forEach((tenant, count) -> fetched.put(tenant, fetch(tenant, count)));
+        List<Held> messages = new ArrayList<>(picks.size());
+        for (Pick pick : picks) {
+            Delivered message = pick.body() != null
+                    ? new Delivered(pick.tag(), pick.body())
+                    : fetched.get(pick.tenant()).poll();
+            if (message != null) {
+                decode(message.body(), message.tag(), pick.tenant(), channel).ifPresent(messages::add);
+            }
+        }
+        GlobalPacer.Granted granted = pacer.grantNow(
+                model,
+                messages.stream().map(h -> h.job().tokens()).toList(),
+                LaneRepository.advancingAndLeaving(model, share.advanced(), emptied),
+                budgets);
+        List<Grant> grants = granted.grants();
+        // The granted jobs are claimed before this commits, with their grants: each one's thread then starts with
+        // its claim and goes straight to its slot, rather than queueing for a claim of its own after the commit
+        // (a burst granted for now used to leave tens of milliseconds late, and be charged for it, that way). The
+        // lanes' new passes and leaves, the budget's write, the claims and the commit go in one round trip:
+        // nothing follows them in this transaction.
+        List<Optional<JobExecutor.Claimed>> claims = executor.claimNow(
+                messages.subList(0, grants.size()).stream().map(Held::job).toList(),
+                granted.write(),
+                Pipelined.Statement.COMMIT);
+        return new Taken(messages, grants, claims, share.next().isEmpty());
     }
 
     /**

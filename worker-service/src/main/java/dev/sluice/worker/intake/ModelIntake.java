@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
@@ -66,8 +65,8 @@ public class ModelIntake {
     private final IdleDispatchers idleDispatchers;
     private final JobSlots slots;
     private final Map<String, ModelDispatcher> dispatchers = new ConcurrentHashMap<>();
-    /** The dispatchers' takes run one at a time, first asked first served (ModelDispatcher). */
-    private final Semaphore takeTurns = new Semaphore(1, true);
+    /** How the dispatchers' takes share this worker: one at a time once locked, first asked first served. */
+    private final TakeTurns takeTurns = new TakeTurns();
 
     private final SettingsRefresh settings = new SettingsRefresh(SETTINGS_FALLBACK);
 

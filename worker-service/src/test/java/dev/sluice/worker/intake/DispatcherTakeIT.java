@@ -21,9 +21,11 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * is full, it takes nothing, waits for the room and then sends, within the limit. And the jobs a take grants are
  * claimed in the take's own transaction, so they are running when it commits; and a burst on one lane comes with one
  * get, which counts the messages behind it, and one consumer whose prefetch is the rest. And a take waits while
- * another dispatcher of the worker takes (their shared turns).
+ * another dispatcher of the worker takes (their shared turns), but not while it waits for another worker's take of
+ * its model: the worker's other models are taken meanwhile.
  */
 class DispatcherTakeIT extends WorkerIntegrationTest {
 
@@ -88,16 +91,14 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    private ModelDispatcher dispatcher;
+    private final List<ModelDispatcher> dispatchers = new ArrayList<>();
 
-    /** The takes' turns this test's dispatcher shares, as a worker's dispatchers share their intake's. */
-    private final Semaphore takeTurns = new Semaphore(1, true);
+    /** The takes' turns this test's dispatchers share, as a worker's dispatchers share their intake's. */
+    private final TakeTurns takeTurns = new TakeTurns();
 
     @AfterEach
     void intakeAgain() {
-        if (dispatcher != null) {
-            dispatcher.stop();
-        }
+        dispatchers.forEach(ModelDispatcher::stop);
         intake.start();
     }
 
@@ -179,17 +180,68 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
         SubmittedBatch batch =
                 submissions.batch().chat(model, "after the other take").submit();
         // Another dispatcher of this worker is taking.
-        takeTurns.acquire();
+        takeTurns.startTurn();
         startDispatcher(model, connections, transaction);
 
         await().during(Duration.ofMillis(700))
                 .atMost(Duration.ofSeconds(2))
                 .until(() -> job(batch, batch.jobIds().getFirst()).status() == JobStatus.QUEUED);
-        takeTurns.release();
+        takeTurns.endTurn();
 
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> job(batch, batch.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
-        assertThat(takeTurns.availablePermits()).isEqualTo(1);
+        assertThat(takeTurns.turnTaken()).isFalse();
+    }
+
+    @Test
+    void aTakeWaitingForAnotherWorkerToTakeItsModelDoesNotHoldUpTheWorkersOtherModels() throws Exception {
+        String held = "openai/gpt-4-turbo";
+        String free = "openai/o4-mini";
+        intake.stop();
+        SubmittedBatch waiting =
+                submissions.batch().chat(held, "behind another worker").submit();
+        SubmittedBatch other = submissions.batch().chat(free, "free to take").submit();
+        // Another worker is taking from the first model: it holds the model's lanes lock until its take commits.
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        Thread otherWorker = Thread.ofVirtual()
+                .start(() -> transaction.executeWithoutResult(status -> {
+                    lanes.lock(held);
+                    locked.countDown();
+                    try {
+                        commit.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+        try {
+            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            startDispatcher(held, connections, transaction);
+            await("the first model's take waits for the lock")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> waitingForLocks() == 1);
+
+            // This worker's take of the second model goes meanwhile, and its job runs.
+            startDispatcher(free, connections, transaction);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> job(other, other.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
+            assertThat(job(waiting, waiting.jobIds().getFirst()).status()).isEqualTo(JobStatus.QUEUED);
+        } finally {
+            commit.countDown();
+            otherWorker.join(Duration.ofSeconds(10));
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> job(waiting, waiting.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
+        assertThat(takeTurns.turnTaken()).isFalse();
+    }
+
+    /** How many of this test's database sessions wait for an advisory lock right now. */
+    private int waitingForLocks() {
+        return jdbc.sql("""
+                        SELECT count(*) FROM pg_locks
+                         WHERE locktype = 'advisory' AND NOT granted
+                           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                        """).query(Integer.class).single();
     }
 
     @Test
@@ -256,7 +308,7 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
     private void startDispatcher(
             String model, ConnectionFactory broker, TransactionTemplate transactions, int bulkFetch) {
         limits.refresh();
-        dispatcher = new ModelDispatcher(
+        ModelDispatcher dispatcher = new ModelDispatcher(
                 model,
                 broker,
                 lanes,
@@ -268,6 +320,7 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
                 slots.forModel(properties.pacing().maxConcurrency()),
                 takeTurns,
                 bulkFetch);
+        dispatchers.add(dispatcher);
         dispatcher.start();
     }
 
