@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -115,7 +116,7 @@ public class Submissions {
         declareLane(message.model(), message.tenantId());
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .contentType(MessageProperties.CONTENT_TYPE_JSON)
-                .deliveryMode(2)
+                .deliveryMode(MessageDeliveryMode.toInt(MessageDeliveryMode.PERSISTENT))
                 .priority(message.priority())
                 .build();
         rabbit.execute(channel -> {
