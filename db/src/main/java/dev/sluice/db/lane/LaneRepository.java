@@ -225,9 +225,9 @@ public class LaneRepository {
 
     /**
      * As {@link #lock(String)}, with the budgets of {@code model} under each of {@code credentials} locked (in key
-     * order, created where they had no row yet) once the model's lock is held, and read after the lanes, in the same round trip ({@link
-     * PacerBudgetRepository#locking}, {@link PacerBudgetRepository#reading}): a take's room, counting the grants of the
-     * take before, and the rows its grants are decided on.
+     * order, created where they had no row yet) once the model's lock is held, and read after the lanes, in the same
+     * round trip ({@link PacerBudgetRepository#locking}, {@link PacerBudgetRepository#reading}): a take's room,
+     * counting the grants of the take before, and the rows its grants are decided on.
      */
     public Locked<PacerBudgetRepository.LockedBudget> lockWithBudgets(String model, List<String> credentials) {
         return lock(

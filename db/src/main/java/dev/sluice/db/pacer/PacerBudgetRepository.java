@@ -229,9 +229,9 @@ public class PacerBudgetRepository {
 
     /**
      * Locks the budgets of {@code model} under {@code credentials}, in key order, creating those that have no row yet,
-     * for the rest of the caller's transaction (its rows are not for reading): a {@link #reading} of the same budgets sent after it, in the
-     * same round trip ({@link Pipelined#together}), reads them locked, its rows mapped with {@link #LOCKED}. A decision
-     * made on them is stored by {@link #writing}, sent before the transaction commits.
+     * for the rest of the caller's transaction (its rows are not for reading): a {@link #reading} of the same budgets
+     * sent after it, in the same round trip ({@link Pipelined#together}), reads them locked, its rows mapped with
+     * {@link #LOCKED}. A decision made on them is stored by {@link #writing}, sent before the transaction commits.
      */
     public static Pipelined.Statement locking(String model, List<String> credentials) {
         return new Pipelined.Statement(LOCK_MANY, Map.of("model", model, "peeked", credentials.toArray(String[]::new)));

@@ -324,10 +324,9 @@ public class GlobalPacer {
      * and its budgets ({@code held}), so that the messages it took are granted before another worker can count the
      * same room: decided on those rows, with no round trip of its own (a budget whose row was not there to lock,
      * deleted meanwhile, is created and locked first, with {@code before}, writes of the caller's transaction, sent
-     * ahead of that lock). Nothing is
-     * sent otherwise: the answer's write carries {@code before} (also when nothing is granted, or the model is
-     * paused) and the granting budget's write, for the take to send with its claims and its commit, one round trip
-     * for all.
+     * ahead of that lock). Nothing is sent otherwise: the answer's write carries {@code before} (also when nothing is
+     * granted, or the model is paused) and the granting budget's write, for the take to send with its claims and its
+     * commit, one round trip for all.
      */
     public Granted grantNow(String model, List<TokenEstimate> estimates, Pipelined.Statement before, HeldBudgets held) {
         if (estimates.isEmpty() || limits.paused(model)) {
