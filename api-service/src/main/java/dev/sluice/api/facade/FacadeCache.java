@@ -7,7 +7,6 @@ import dev.sluice.common.Ids;
 import dev.sluice.db.cache.CacheKey;
 import dev.sluice.db.cache.CachedResponse;
 import dev.sluice.db.cache.ResponseCacheRepository;
-import dev.sluice.db.job.JobRow;
 import dev.sluice.db.tenant.Tenant;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,12 +42,12 @@ class FacadeCache {
     private record Flight(String tenantId, String key) {}
 
     /** The first of identical calls: its job, and that job once finished. */
-    private record Lead(String jobId, CompletableFuture<JobRow> finished) {}
+    private record Lead(String jobId, CompletableFuture<FinishedCall> finished) {}
 
     /** Submits a call as the job {@code jobId} and waits at most {@code wait} for it to finish. */
     @FunctionalInterface
     interface Run {
-        JobRow run(String jobId, Duration wait);
+        FinishedCall run(String jobId, Duration wait);
     }
 
     private final Map<Flight, Lead> inFlight = new ConcurrentHashMap<>();
@@ -99,7 +98,7 @@ class FacadeCache {
         Lead leader = inFlight.putIfAbsent(flight, mine);
         if (leader != null) {
             waiting.take();
-            Optional<JobRow> job = follow(leader, wait, deadline);
+            Optional<FinishedCall> job = follow(leader, wait, deadline);
             if (job.isPresent()) {
                 count("sluice.cache.hits", "single_flight", call);
                 return withHeader(FacadeResponses.of(job.get(), call), "shared");
@@ -113,7 +112,7 @@ class FacadeCache {
         }
         count("sluice.cache.misses", "facade", call);
         try {
-            JobRow job = run.run(mine.jobId(), wait);
+            FinishedCall job = run.run(mine.jobId(), wait);
             mine.finished().complete(job);
             return withHeader(FacadeResponses.of(job, call), "miss");
         } catch (RuntimeException e) {
@@ -145,7 +144,7 @@ class FacadeCache {
      * The leader's finished job; empty when the leader gave up or failed first, so this call runs on its own
      * for what is left of its wait. A 504 naming the leader's job when {@code deadline} comes first.
      */
-    private static Optional<JobRow> follow(Lead leader, Duration wait, long deadline) {
+    private static Optional<FinishedCall> follow(Lead leader, Duration wait, long deadline) {
         try {
             return Optional.of(leader.finished().get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS));
         } catch (ExecutionException e) {

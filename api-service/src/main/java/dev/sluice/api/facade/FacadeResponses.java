@@ -1,7 +1,6 @@
 package dev.sluice.api.facade;
 
 import dev.sluice.api.web.ApiException;
-import dev.sluice.db.job.JobRow;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -24,7 +23,7 @@ final class FacadeResponses {
 
     private FacadeResponses() {}
 
-    static ResponseEntity<String> of(JobRow job, FacadeCall call) {
+    static ResponseEntity<String> of(FinishedCall job, FacadeCall call) {
         if (job.responseStatus() == null) {
             throw withoutAnswer(job);
         }
@@ -54,7 +53,7 @@ final class FacadeResponses {
     }
 
     /** A finished job the provider never answered: cancelled, expired, or failed without a response. */
-    private static ApiException withoutAnswer(JobRow job) {
+    private static ApiException withoutAnswer(FinishedCall job) {
         String why = job.errorMessage() == null ? "" : ": " + job.errorMessage();
         return switch (job.status()) {
             case CANCELLED ->

@@ -6,7 +6,7 @@ import dev.sluice.api.quota.QuotaLeases;
 import dev.sluice.api.web.ApiException;
 import dev.sluice.common.JobMessage;
 import dev.sluice.db.job.JobRepository;
-import dev.sluice.db.job.JobRow;
+import dev.sluice.db.stream.JobNotifications;
 import dev.sluice.db.tenant.Tenant;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -60,9 +60,9 @@ class FacadeService {
      * first, after cancelling the job if {@code cancelIfQueued} and it had not started. Chunks a worker relays
      * meanwhile go to {@code relay} (null for a call that does not stream), which the job's end then closes. The
      * caller waits holding {@code waiting}, whose place is taken with the job unless it holds one already, and given
-     * back once the job finished.
+     * back once the job finished: by the job's end when taken with it (V33), by this replica otherwise.
      */
-    JobRow run(
+    FinishedCall run(
             Tenant tenant,
             String jobId,
             FacadeCall call,
@@ -71,11 +71,14 @@ class FacadeService {
             SseRelay relay,
             QuotaLeases.Lease waiting) {
         JobWaiters.Waiter waiter = waiters.register(jobId);
+        JobNotifications.Answer answer;
         try {
             jobService.submit(tenant, jobId, call.endpoint(), call.model(), call.body(), PRIORITY, waiting);
             if (relay == null) {
-                waiter.finished().get(wait.toNanos(), TimeUnit.NANOSECONDS);
-            } else if (!relayUntilFinished(jobId, waiter, wait, relay)) {
+                answer = waiter.finished().get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            } else if (relayUntilFinished(jobId, waiter, wait, relay)) {
+                answer = waiter.finished().getNow(null);
+            } else {
                 log.debug("The streaming caller of job {} went away", jobId);
                 throw gaveUp(tenant, jobId, wait, cancelIfQueued);
             }
@@ -89,11 +92,18 @@ class FacadeService {
         } finally {
             waiters.forget(jobId);
         }
-        // The caller waits no more: its place is given back while its answer is read, two round trips at once.
-        CompletableFuture<Void> released = CompletableFuture.runAsync(waiting::close, VIRTUAL_THREADS);
-        JobRow job;
+        // The job's end deleted the place taken with it; a place taken before (a call that followed an identical
+        // call's job) is given back here, while the answer is read if the notification did not carry it.
+        waiting.jobFinished(jobId);
+        CompletableFuture<Void> released = waiting.held()
+                ? CompletableFuture.runAsync(waiting::close, VIRTUAL_THREADS)
+                : CompletableFuture.completedFuture(null);
+        FinishedCall job;
         try {
-            job = jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId));
+            job = answer != null
+                    ? FinishedCall.answered(jobId, answer.status(), answer.body())
+                    : FinishedCall.of(
+                            jobs.find(tenant.id(), jobId).orElseThrow(() -> ApiException.notFound("job", jobId)));
         } finally {
             released.join();
         }

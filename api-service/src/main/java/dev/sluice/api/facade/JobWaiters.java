@@ -25,8 +25,9 @@ import org.springframework.stereotype.Component;
  * worker that ran it is. The database announces each finished facade job ({@code NOTIFY sluice_job_finished},
  * sent by a trigger when the finishing transaction commits, see {@code V11}); one connection per instance
  * listens ({@link JobNotifications}, through a {@link dev.sluice.db.Listener}) and completes the matching caller's
- * future. The row stays the source of truth: the caller reads it after the signal. A notification missed while the listener reconnects is made up
- * for by {@link #runOnce()}, which checks every waiting job in one query each
+ * future, with the provider's answer when the notification carries it (a job that succeeded with an answer that fits,
+ * {@code V33}); otherwise the caller reads the job's row after the signal. A notification missed while the listener
+ * reconnects is made up for by {@link #runOnce()}, which checks every waiting job in one query each
  * {@code sluice.facade.recheck-interval}: no caller ever polls.
  *
  * <p>The same connection listens for the chunks a worker relays from a provider's stream
@@ -41,11 +42,11 @@ class JobWaiters implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(JobWaiters.class);
 
     /**
-     * One waiting caller: {@code finished} completes when the job ended; {@code events} receives the chunks a
-     * worker relays (see {@code StreamChunks}) and then {@link #END}, so that a streaming caller blocks on one
-     * queue.
+     * One waiting caller: {@code finished} completes when the job ended, with the provider's answer if the
+     * notification carried it (null if not: read the row); {@code events} receives the chunks a worker relays (see
+     * {@code StreamChunks}) and then {@link #END}, so that a streaming caller blocks on one queue.
      */
-    record Waiter(CompletableFuture<Void> finished, BlockingQueue<String> events) {}
+    record Waiter(CompletableFuture<JobNotifications.Answer> finished, BlockingQueue<String> events) {}
 
     /** The last event of a waiter: its job ended. */
     static final String END = "";
@@ -68,8 +69,8 @@ class JobWaiters implements SmartLifecycle {
             }
 
             @Override
-            public void finished(String jobId) {
-                signal(jobId);
+            public void finished(String jobId, JobNotifications.Answer answer) {
+                signal(jobId, answer);
             }
 
             @Override
@@ -105,13 +106,13 @@ class JobWaiters implements SmartLifecycle {
             return 0;
         }
         List<String> finished = jobs.finishedAmong(List.copyOf(waiting.keySet()));
-        finished.forEach(this::signal);
+        finished.forEach(jobId -> signal(jobId, null));
         return finished.size();
     }
 
-    private void signal(String jobId) {
+    private void signal(String jobId, JobNotifications.Answer answer) {
         Waiter waiter = waiting.get(jobId);
-        if (waiter != null && waiter.finished().complete(null)) {
+        if (waiter != null && waiter.finished().complete(answer)) {
             waiter.events().add(END);
         }
     }

@@ -1,7 +1,6 @@
 package dev.sluice.api.facade;
 
 import dev.sluice.api.web.ApiException;
-import dev.sluice.db.job.JobRow;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -84,7 +83,7 @@ final class SseRelay {
     }
 
     /** Ends the stream for the finished {@code job}: {@code [DONE]}, after the rest of a retried answer if any. */
-    void finish(JobRow job) {
+    void finish(FinishedCall job) {
         if (job.responseStatus() == null || job.responseStatus() / 100 != 2) {
             error(
                     "upstream_error",

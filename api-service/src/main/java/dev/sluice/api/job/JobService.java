@@ -164,6 +164,7 @@ public class JobService {
             // Nothing follows the lease in this transaction: its round trip commits it.
             quotas.insertChecked(
                     tenant.id(),
+                    jobId,
                     JobRepository.insertion(newJob, now),
                     1,
                     waiting,

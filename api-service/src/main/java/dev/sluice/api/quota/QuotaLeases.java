@@ -32,7 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Why not a count in each replica's memory: with N replicas behind a load balancer a tenant could hold N times
  * its quota, and an operator could not see the use in one place. An event stream's lease costs one short transaction
  * on open and one delete on close; a facade call's is taken in the transaction that stores its job, under the same
- * lock and in the same count as its queued-jobs quota, and deleted once it is answered.
+ * lock and in the same count as its queued-jobs quota, and deleted by the transaction that finishes the job (V33),
+ * or by this replica when the caller stops waiting first.
  */
 @Component
 public class QuotaLeases implements SmartLifecycle {
@@ -75,6 +76,8 @@ public class QuotaLeases implements SmartLifecycle {
         private final String id = "ql_" + Ids.random(16);
         private final String tenantId;
         private final Quota quota;
+        /** The job whose end deletes this lease, once taken in the transaction that stores the job. */
+        private volatile String job;
 
         private Lease(String tenantId, Quota quota) {
             this.tenantId = tenantId;
@@ -111,17 +114,29 @@ public class QuotaLeases implements SmartLifecycle {
         }
 
         /**
-         * Inserts the lease in the caller's transaction, with {@code alongside} sent in the same round trip; it holds
-         * its place once that commits.
+         * Inserts the lease in the caller's transaction, which stores the job {@code jobId}, with {@code alongside} sent
+         * in the same round trip; it holds its place once that commits, and until the job ends: the transaction that
+         * finishes the job deletes it (V33), or {@link #close()} does first.
          */
-        void insertWithinTransaction(Pipelined.Statement alongside) {
-            leases.insert(id, tenantId, quota.wire(), ttl, alongside);
+        void insertWithinTransaction(String jobId, Pipelined.Statement alongside) {
+            leases.insertForJob(id, tenantId, quota.wire(), ttl, jobId, alongside);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
+                    job = jobId;
                     held.add(id);
                 }
             });
+        }
+
+        /**
+         * The job {@code jobId} has finished: if this lease was taken with it, the job's end deleted it and it holds
+         * no place any more, so closing it deletes nothing.
+         */
+        public void jobFinished(String jobId) {
+            if (jobId.equals(job)) {
+                held.remove(id);
+            }
         }
 
         Quota quota() {

@@ -62,6 +62,7 @@ public class TenantQuotas {
      */
     public void insertChecked(
             String tenantId,
+            String jobId,
             Pipelined.Statement insert,
             long requested,
             QuotaLeases.Lease waiting,
@@ -82,7 +83,7 @@ public class TenantQuotas {
                 tenants.lockCounting(insert, tenantId, waiting.quota().wire()).orElseThrow();
         waiting.refuseIfFull(locked.tenant(), locked.liveLeases());
         refuseIfOver(Quota.QUEUED_JOBS, locked.tenant(), locked.queuedJobs() - requested, requested);
-        waiting.insertWithinTransaction(Pipelined.together(alongside, last));
+        waiting.insertWithinTransaction(jobId, Pipelined.together(alongside, last));
     }
 
     /** Refuses an upload of {@code requested} bytes when the tenant's stored uploads leave no room for it. */

@@ -6,14 +6,21 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Hears, on one connection of its own, what the database announces about jobs: a facade job that finished
- * ({@code sluice_job_finished}, sent by the trigger of {@code V11} when the finishing transaction commits, the
- * payload its id) and a chunk a worker relays from a provider's stream ({@link StreamChunks#CHANNEL}).
+ * ({@code sluice_job_finished}, sent by the trigger of {@code V11} when the finishing transaction commits; since
+ * {@code V33} with the provider's answer when the job succeeded and the answer fits in the notification) and a chunk a
+ * worker relays from a provider's stream ({@link StreamChunks#CHANNEL}).
  */
 @Repository
 public class JobNotifications {
 
-    /** The channel of finished facade jobs; the payload is the job id. */
+    /**
+     * The channel of finished facade jobs; the payload is the job id, followed, for a job that succeeded with an
+     * answer of less than 8,000 bytes in all, by a space, the provider's status, a space and its body.
+     */
     public static final String FINISHED_CHANNEL = "sluice_job_finished";
+
+    /** The provider's answer to a job that succeeded, as its end's notification carried it. */
+    public record Answer(int status, String body) {}
 
     /** What the listening connection hears; called on the listening thread. */
     public interface Listener {
@@ -21,8 +28,8 @@ public class JobNotifications {
         /** The connection listens now: anything announced before it was not heard. */
         void listening();
 
-        /** The facade job {@code jobId} finished. */
-        void finished(String jobId);
+        /** The facade job {@code jobId} finished; {@code answer} is what the provider answered, or null if not carried. */
+        void finished(String jobId, Answer answer);
 
         /** A relayed chunk, {@code "<job id> <chunk JSON>"}. */
         void chunk(String payload);
@@ -54,12 +61,25 @@ public class JobNotifications {
             @Override
             public void heard(String channel, String payload) {
                 if (channel.equals(FINISHED_CHANNEL)) {
-                    listener.finished(payload);
+                    finished(payload, listener);
                 } else {
                     listener.chunk(payload);
                 }
             }
         };
         return new dev.sluice.db.Listener(name, dev.sluice.db.Listener.sessionOn(dataSource), List.of(ear));
+    }
+
+    /** Tells {@code listener} of the end announced by {@code payload}, with the answer it carries if any. */
+    static void finished(String payload, Listener listener) {
+        int space = payload.indexOf(' ');
+        if (space < 0) {
+            listener.finished(payload, null);
+            return;
+        }
+        int next = payload.indexOf(' ', space + 1);
+        listener.finished(
+                payload.substring(0, space),
+                new Answer(Integer.parseInt(payload, space + 1, next, 10), payload.substring(next + 1)));
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.db.tenant;
 
 import dev.sluice.db.Pipelined;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
@@ -15,9 +16,10 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class QuotaLeaseRepository {
 
+    /** A lease; one naming a job is deleted by the transaction that finishes the job (the trigger of V33). */
     private static final String INSERT = """
-            INSERT INTO quota_leases (id, tenant_id, kind, expires_at)
-            VALUES (:id, :tenantId, :kind, now() + :ttlMillis * interval '1 millisecond')
+            INSERT INTO quota_leases (id, tenant_id, kind, expires_at, job_id)
+            VALUES (:id, :tenantId, :kind, now() + :ttlMillis * interval '1 millisecond', :jobId)
             """;
 
     private static final String RENEW = """
@@ -49,13 +51,22 @@ public class QuotaLeaseRepository {
      * ({@link Pipelined#together}).
      */
     public void insert(String id, String tenantId, String kind, Duration ttl, Pipelined.Statement alongside) {
-        Pipelined.run(
-                pipelined,
-                Pipelined.together(
-                        new Pipelined.Statement(
-                                INSERT,
-                                Map.of("id", id, "tenantId", tenantId, "kind", kind, "ttlMillis", ttl.toMillis())),
-                        alongside));
+        insertForJob(id, tenantId, kind, ttl, null, alongside);
+    }
+
+    /**
+     * As {@link #insert(String, String, String, Duration, Pipelined.Statement)}, for a lease held while the job {@code
+     * jobId} is unfinished: the transaction that finishes the job deletes it (the trigger of V33).
+     */
+    public void insertForJob(
+            String id, String tenantId, String kind, Duration ttl, String jobId, Pipelined.Statement alongside) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("id", id);
+        params.put("tenantId", tenantId);
+        params.put("kind", kind);
+        params.put("ttlMillis", ttl.toMillis());
+        params.put("jobId", jobId);
+        Pipelined.run(pipelined, Pipelined.together(new Pipelined.Statement(INSERT, params), alongside));
     }
 
     /** Extends the given leases to {@code ttl} from now; returns how many still existed. */
