@@ -282,6 +282,40 @@ class TenantQuotasIT extends ApiTestBase {
     }
 
     @Test
+    void aFacadeCallOverTheQueuedJobsQuotaIsRefusedAndLeavesNoJobNorLease() {
+        TestTenant tenant = newTenant();
+        setQuotas(tenant, "{\"queued_jobs\":1,\"waiting_facade_calls\":5}");
+        String body = "{\"model\":\"" + uniqueModel("quota-facade-jobs") + "\",\"messages\":[]}";
+        CompletableFuture<Reply> waiting = CompletableFuture.supplyAsync(() -> facadeCall(tenant, body, "8000"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> quota(tenant, "waiting_facade_calls").get("used").asLong() == 1);
+
+        Reply refused =
+                expect(429, facadeCall(tenant, body.replace("[]", "[{\"role\":\"user\",\"content\":\"y\"}]"), "4000"));
+        assertQuotaExceeded(refused, "queued_jobs", 1, 1, 1);
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE tenant_id = :t")
+                        .param("t", tenant.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(quota(tenant, "waiting_facade_calls").get("used").asLong())
+                .as("the refused call's lease went with its transaction")
+                .isEqualTo(1);
+
+        // Both quotas full: the waiting-calls quota is the one reported.
+        setQuotas(tenant, "{\"queued_jobs\":1,\"waiting_facade_calls\":1}");
+        assertQuotaExceeded(
+                expect(429, facadeCall(tenant, body.replace("[]", "[{\"role\":\"user\",\"content\":\"z\"}]"), "4000")),
+                "waiting_facade_calls",
+                1,
+                1,
+                1);
+
+        expect(504, waiting.join());
+        assertThat(quota(tenant, "waiting_facade_calls").get("used").asLong()).isEqualTo(0);
+    }
+
+    @Test
     void aStreamHeldOnAnotherReplicaCountsUntilItsLeaseRunsOut() {
         TestTenant tenant = newTenant();
         setQuotas(tenant, "{\"event_streams\":1}");

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -60,6 +61,9 @@ class JobNotificationsIT {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    NamedParameterJdbcOperations pipelined;
 
     /** What the listener heard: the job's id, and the answer's status and body, or "-" when none was carried. */
     private final LinkedBlockingQueue<List<String>> heard = new LinkedBlockingQueue<>();
@@ -102,7 +106,9 @@ class JobNotificationsIT {
     void aSucceededJobsAnswerRidesInItsNotificationAndItsEndDeletesTheLeaseTakenWithIt() throws Exception {
         String jobId = facadeJob();
         String body = "{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"two words é ✓\"}}]}";
-        leases.insertForJob("ql_with_job", tenantId, "waiting_facade_calls", LEASE, jobId, Pipelined.Statement.NONE);
+        Pipelined.run(
+                pipelined,
+                QuotaLeaseRepository.insertion("ql_with_job", tenantId, "waiting_facade_calls", LEASE, jobId));
         leases.insert("ql_alone", tenantId, "waiting_facade_calls", LEASE);
 
         finish(jobId, true, new Outcome(200, body, null, null, 3, 4, 7, 12));
@@ -115,7 +121,9 @@ class JobNotificationsIT {
     void anAnswerTooLargeForANotificationOrAFailureIsAnnouncedByIdAlone() throws Exception {
         String large = facadeJob();
         String refused = facadeJob();
-        leases.insertForJob("ql_refused", tenantId, "waiting_facade_calls", LEASE, refused, Pipelined.Statement.NONE);
+        Pipelined.run(
+                pipelined,
+                QuotaLeaseRepository.insertion("ql_refused", tenantId, "waiting_facade_calls", LEASE, refused));
 
         // 8,000 bytes in all: one too many for a notification.
         finish(large, true, new Outcome(200, "x".repeat(8_000 - large.length() - 5), null, null, null, null, null, 12));

@@ -137,8 +137,8 @@ public class JobService {
      * it once committed: the synchronous facade's path, which must know the id before the job can finish. The
      * facade has refused an unknown model already; checking again here costs a set lookup. The caller waits for
      * the job holding {@code waiting}, which takes its place in the same transaction unless it holds one already:
-     * one transaction of two round trips, its commit included: the job sent with the tenant's lock and one count for
-     * both quotas, then the lease with the entry of the job's lane ahead of its message ({@link
+     * one transaction of one round trip, its commit included: the job, the tenant's lock with one count that refuses
+     * over either quota, the lease, the entry of the job's lane ahead of its message ({@link
      * LaneRepository#enteringAhead}), which rings the workers at the commit, and the commit.
      */
     public void submit(
@@ -161,7 +161,7 @@ public class JobService {
                 ahead ? LaneRepository.enteringAhead(new LaneKey(model, tenant.id())) : Pipelined.Statement.NONE;
         transaction.executeWithoutResult(status -> {
             models.register(List.of(model), now);
-            // Nothing follows the lease in this transaction: its round trip commits it.
+            // Nothing follows in this transaction: its one round trip commits it.
             quotas.insertChecked(
                     tenant.id(),
                     jobId,

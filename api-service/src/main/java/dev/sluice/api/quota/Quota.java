@@ -33,6 +33,16 @@ public enum Quota {
         return unit;
     }
 
+    /** The quota named {@code wire} in the API. */
+    static Quota of(String wire) {
+        for (Quota quota : values()) {
+            if (quota.wire.equals(wire)) {
+                return quota;
+            }
+        }
+        throw new IllegalArgumentException("no quota named " + wire);
+    }
+
     /** The configured default. */
     long defaultLimit(ApiProperties.Quota defaults) {
         return switch (this) {

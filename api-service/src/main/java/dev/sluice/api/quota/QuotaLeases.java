@@ -114,12 +114,11 @@ public class QuotaLeases implements SmartLifecycle {
         }
 
         /**
-         * Inserts the lease in the caller's transaction, which stores the job {@code jobId}, with {@code alongside} sent
-         * in the same round trip; it holds its place once that commits, and until the job ends: the transaction that
-         * finishes the job deletes it (V33), or {@link #close()} does first.
+         * The lease's insert, to be sent in the transaction that stores the job {@code jobId} ({@link
+         * QuotaLeaseRepository#insertion}); it holds its place once that commits, and until the job ends: the
+         * transaction that finishes the job deletes it (V33), or {@link #close()} does first.
          */
-        void insertWithinTransaction(String jobId, Pipelined.Statement alongside) {
-            leases.insertForJob(id, tenantId, quota.wire(), ttl, jobId, alongside);
+        Pipelined.Statement insertionWithJob(String jobId) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
@@ -127,6 +126,7 @@ public class QuotaLeases implements SmartLifecycle {
                     held.add(id);
                 }
             });
+            return QuotaLeaseRepository.insertion(id, tenantId, quota.wire(), ttl, jobId);
         }
 
         /**

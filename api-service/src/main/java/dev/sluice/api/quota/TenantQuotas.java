@@ -51,14 +51,15 @@ public class TenantQuotas {
     }
 
     /**
-     * As {@link #checkQueuedJobs(String, long)}, for jobs whose caller waits for them holding {@code waiting} (a facade
-     * call), inside the storing transaction: sends {@code insert} (the jobs' writes) with the tenant's lock and one
-     * count for both quotas, refuses over either (the waiting-calls quota first), and sends the lease's insert with
-     * {@code alongside}, the lease holding its place once the transaction commits, then {@code last}, once nothing
-     * can be refused any more (the caller's {@link Pipelined.Statement#COMMIT}, when nothing follows in its
-     * transaction): two round trips, however many statements. When the lease holds its place already, {@code insert}
-     * and {@code alongside} both go before the lock and only the jobs' quota is checked, and {@code last} after the
-     * check. None may name the parameter {@code kind}.
+     * As {@link #checkQueuedJobs(String, long)}, for the job {@code jobId} whose caller waits for it holding {@code
+     * waiting} (a facade call), in its storing transaction, in one round trip: {@code insert} (the job's write), the
+     * tenant's lock with one count that refuses over either quota (the waiting-calls quota first;
+     * {@link TenantQuotaRepository#refusingOverLeasesAndJobs}), the lease's insert, {@code alongside}, and {@code
+     * last} (the caller's {@link Pipelined.Statement#COMMIT}, when nothing follows in its transaction). A refusal skips
+     * the statements after the count, and the transaction rolls back. When the lease holds its place already, only the
+     * jobs' quota is checked and no lease is inserted. None may give the parameters of the count or the lease's insert
+     * other values ({@code tenantId}, {@code requested}, {@code queuedJobsDefault}, {@code kind}, {@code leaseDefault},
+     * {@code leaseId}, {@code ttlMillis}, {@code jobId}).
      */
     public void insertChecked(
             String tenantId,
@@ -68,22 +69,23 @@ public class TenantQuotas {
             QuotaLeases.Lease waiting,
             Pipelined.Statement alongside,
             Pipelined.Statement last) {
-        if (waiting.held()) {
-            // No lease to insert: everything goes before the lock and counts, and a refusal rolls it all back.
-            TenantQuotaRepository.Locked locked = tenants.lockCounting(
-                            Pipelined.together(insert, alongside),
-                            tenantId,
-                            waiting.quota().wire())
-                    .orElseThrow();
-            refuseIfOver(Quota.QUEUED_JOBS, locked.tenant(), locked.queuedJobs() - requested, requested);
-            tenants.send(last);
-            return;
+        long queuedJobs = Quota.QUEUED_JOBS.defaultLimit(defaults);
+        Pipelined.Statement checked = waiting.held()
+                ? TenantQuotaRepository.refusingOverJobs(tenantId, requested, queuedJobs)
+                : Pipelined.together(
+                        TenantQuotaRepository.refusingOverLeasesAndJobs(
+                                tenantId,
+                                requested,
+                                queuedJobs,
+                                waiting.quota().wire(),
+                                waiting.quota().defaultLimit(defaults)),
+                        waiting.insertionWithJob(jobId));
+        try {
+            tenants.sendRefusing(Pipelined.together(insert, checked, alongside, last));
+        } catch (TenantQuotaRepository.Refused refused) {
+            Quota quota = Quota.of(refused.quota());
+            throw refusals.exceeded(quota, refused.limit(), refused.used(), refused.requested());
         }
-        TenantQuotaRepository.Locked locked =
-                tenants.lockCounting(insert, tenantId, waiting.quota().wire()).orElseThrow();
-        waiting.refuseIfFull(locked.tenant(), locked.liveLeases());
-        refuseIfOver(Quota.QUEUED_JOBS, locked.tenant(), locked.queuedJobs() - requested, requested);
-        waiting.insertWithinTransaction(jobId, Pipelined.together(alongside, last));
     }
 
     /** Refuses an upload of {@code requested} bytes when the tenant's stored uploads leave no room for it. */

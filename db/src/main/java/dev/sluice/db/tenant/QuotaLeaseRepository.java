@@ -19,7 +19,7 @@ public class QuotaLeaseRepository {
     /** A lease; one naming a job is deleted by the transaction that finishes the job (the trigger of V33). */
     private static final String INSERT = """
             INSERT INTO quota_leases (id, tenant_id, kind, expires_at, job_id)
-            VALUES (:id, :tenantId, :kind, now() + :ttlMillis * interval '1 millisecond', :jobId)
+            VALUES (:leaseId, :tenantId, :kind, now() + :ttlMillis * interval '1 millisecond', :jobId)
             """;
 
     private static final String RENEW = """
@@ -51,22 +51,23 @@ public class QuotaLeaseRepository {
      * ({@link Pipelined#together}).
      */
     public void insert(String id, String tenantId, String kind, Duration ttl, Pipelined.Statement alongside) {
-        insertForJob(id, tenantId, kind, ttl, null, alongside);
+        Pipelined.run(pipelined, Pipelined.together(insertion(id, tenantId, kind, ttl, null), alongside));
     }
 
     /**
-     * As {@link #insert(String, String, String, Duration, Pipelined.Statement)}, for a lease held while the job {@code
-     * jobId} is unfinished: the transaction that finishes the job deletes it (the trigger of V33).
+     * The insert of a lease, to be sent with the statements of the transaction that takes it ({@link
+     * Pipelined#together}); with a {@code jobId}, the lease is held while that job is unfinished: the transaction that
+     * finishes the job deletes it (the trigger of V33). Its parameters are {@code leaseId}, {@code tenantId}, {@code
+     * kind}, {@code ttlMillis} and {@code jobId}.
      */
-    public void insertForJob(
-            String id, String tenantId, String kind, Duration ttl, String jobId, Pipelined.Statement alongside) {
+    public static Pipelined.Statement insertion(String id, String tenantId, String kind, Duration ttl, String jobId) {
         Map<String, Object> params = new HashMap<>();
-        params.put("id", id);
+        params.put("leaseId", id);
         params.put("tenantId", tenantId);
         params.put("kind", kind);
         params.put("ttlMillis", ttl.toMillis());
         params.put("jobId", jobId);
-        Pipelined.run(pipelined, Pipelined.together(new Pipelined.Statement(INSERT, params), alongside));
+        return new Pipelined.Statement(INSERT, params);
     }
 
     /** Extends the given leases to {@code ttl} from now; returns how many still existed. */

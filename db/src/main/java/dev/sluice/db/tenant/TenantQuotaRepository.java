@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.postgresql.util.PSQLException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -29,13 +31,34 @@ public class TenantQuotaRepository {
     private static final String LOCK = "SELECT " + COLUMNS + " FROM tenants WHERE id = :tenantId FOR NO KEY UPDATE";
 
     /**
-     * {@link #LOCK}, then the settings again with the tenant's unfinished jobs and live leases of one kind ({@link
-     * TenantUsageRepository}), in one round trip ({@link Pipelined}): the counting statement starts once the lock is
-     * held, so it counts what the lock's previous holder committed.
+     * After {@link #LOCK}: counts the tenant's live leases of {@code :kind} and its unfinished jobs (those of the
+     * transaction included), and refuses over either quota, leases first ({@code refuse_over_quotas}, V34): the
+     * tenant's override of each limit, or the default the caller passes.
      */
-    private static final String LOCK_AND_COUNT = LOCK + ";\nSELECT " + COLUMNS + ", ("
-            + TenantUsageRepository.QUEUED_JOBS + ") AS queued_jobs, (" + TenantUsageRepository.LIVE_LEASES
-            + ") AS live_leases FROM tenants WHERE id = :tenantId";
+    private static final String REFUSE_OVER_LEASES_AND_JOBS =
+            """
+            SELECT refuse_over_quotas(
+                       ARRAY[:kind, 'queued_jobs'],
+                       ARRAY[coalesce(CASE :kind WHEN 'event_streams' THEN t.quota_event_streams
+                                                 ELSE t.quota_waiting_facade_calls END, :leaseDefault),
+                             coalesce(t.quota_queued_jobs, :queuedJobsDefault)],
+                       ARRAY[CAST((%s) AS bigint), CAST((%s) AS bigint) - :requested],
+                       ARRAY[1, :requested])
+              FROM tenants t WHERE t.id = :tenantId
+            """.formatted(TenantUsageRepository.LIVE_LEASES, TenantUsageRepository.QUEUED_JOBS);
+
+    /** As {@link #REFUSE_OVER_LEASES_AND_JOBS}, for the unfinished jobs alone. */
+    private static final String REFUSE_OVER_JOBS = """
+            SELECT refuse_over_quotas(
+                       ARRAY['queued_jobs'],
+                       ARRAY[coalesce(t.quota_queued_jobs, :queuedJobsDefault)],
+                       ARRAY[CAST((%s) AS bigint) - :requested],
+                       ARRAY[CAST(:requested AS bigint)])
+              FROM tenants t WHERE t.id = :tenantId
+            """.formatted(TenantUsageRepository.QUEUED_JOBS);
+
+    /** What {@code refuse_over_quotas} raises (V34). */
+    private static final String REFUSED = "SQ429";
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM tenants WHERE id = :id";
 
@@ -77,43 +100,92 @@ public class TenantQuotaRepository {
     }
 
     /**
-     * As {@link #lock}, for a submission whose caller also takes a lease of {@code kind}: the settings with the
-     * tenant's unfinished jobs and live leases of that kind, counted once the lock is held.
+     * The tenant's lock, then a count that refuses {@code requested} more jobs over its {@code queued_jobs} quota
+     * ({@code queuedJobsDefault} unless the tenant overrides it), to be sent after the jobs' writes in the same round
+     * trip ({@link Pipelined#together}) with {@link #sendRefusing}: the count starts once the lock is held, so it counts
+     * what the lock's previous holder committed. None of the statements sent with it may give the parameters {@code
+     * tenantId}, {@code requested} or {@code queuedJobsDefault} other values.
      */
-    public Optional<Locked> lockCounting(String tenantId, String kind) {
-        return lockCounting(Pipelined.Statement.NONE, tenantId, kind);
+    public static Pipelined.Statement refusingOverJobs(String tenantId, long requested, long queuedJobsDefault) {
+        return new Pipelined.Statement(
+                LOCK + ";\n" + REFUSE_OVER_JOBS,
+                Map.of("tenantId", tenantId, "requested", requested, "queuedJobsDefault", queuedJobsDefault));
     }
 
     /**
-     * As {@link #lockCounting(String, String)}, in the same round trip as {@code first} (a write of the tenant's, to be
-     * counted), sent before the lock ({@link Pipelined#together}); its parameters must not name {@code kind}.
+     * As {@link #refusingOverJobs}, refusing first one more lease of {@code kind} over its quota ({@code leaseDefault}
+     * unless the tenant overrides it). None of the statements sent with it may give {@code kind} or {@code
+     * leaseDefault} other values either.
      */
-    public Optional<Locked> lockCounting(Pipelined.Statement first, String tenantId, String kind) {
-        return Pipelined.lastRows(
-                        pipelined,
-                        Pipelined.together(
-                                first,
-                                new Pipelined.Statement(LOCK_AND_COUNT, Map.of("tenantId", tenantId, "kind", kind))),
-                        (rs, n) -> new Locked(map(rs, n), rs.getLong("queued_jobs"), rs.getLong("live_leases")))
-                .stream()
-                .findFirst();
+    public static Pipelined.Statement refusingOverLeasesAndJobs(
+            String tenantId, long requested, long queuedJobsDefault, String kind, long leaseDefault) {
+        return new Pipelined.Statement(
+                LOCK + ";\n" + REFUSE_OVER_LEASES_AND_JOBS,
+                Map.of(
+                        "tenantId",
+                        tenantId,
+                        "requested",
+                        requested,
+                        "queuedJobsDefault",
+                        queuedJobsDefault,
+                        "kind",
+                        kind,
+                        "leaseDefault",
+                        leaseDefault));
     }
 
     /**
-     * Sends {@code statements} of the caller's transaction on their own (its {@link Pipelined.Statement#COMMIT}, once
-     * the checks after {@link #lockCounting} have passed); nothing for {@link Pipelined.Statement#NONE}.
+     * Sends {@code statements} of the caller's transaction in one round trip; {@link Refused} when a quota check among
+     * them ({@link #refusingOverJobs}, {@link #refusingOverLeasesAndJobs}) refused, which skipped every statement after
+     * it: the caller's transaction then rolls back.
      */
-    public void send(Pipelined.Statement statements) {
-        Pipelined.run(pipelined, statements);
+    public void sendRefusing(Pipelined.Statement statements) {
+        try {
+            Pipelined.run(pipelined, statements);
+        } catch (DataAccessException e) {
+            if (e.getMostSpecificCause() instanceof PSQLException refused
+                    && REFUSED.equals(refused.getSQLState())
+                    && refused.getServerErrorMessage() != null) {
+                String[] detail = refused.getServerErrorMessage().getDetail().split(" ");
+                throw new Refused(
+                        detail[0], Long.parseLong(detail[1]), Long.parseLong(detail[2]), Long.parseLong(detail[3]));
+            }
+            throw e;
+        }
     }
 
-    /**
-     * A locked tenant's settings and use.
-     *
-     * @param queuedJobs its jobs not yet finished
-     * @param liveLeases its live leases of the kind asked for
-     */
-    public record Locked(TenantSettings tenant, long queuedJobs, long liveLeases) {}
+    /** A quota a check refused: its name, its limit, what was in use and what the request asked for. */
+    public static final class Refused extends RuntimeException {
+
+        private final String quota;
+        private final long limit;
+        private final long used;
+        private final long requested;
+
+        Refused(String quota, long limit, long used, long requested) {
+            super("quota " + quota + " exceeded", null, false, false);
+            this.quota = quota;
+            this.limit = limit;
+            this.used = used;
+            this.requested = requested;
+        }
+
+        public String quota() {
+            return quota;
+        }
+
+        public long limit() {
+            return limit;
+        }
+
+        public long used() {
+            return used;
+        }
+
+        public long requested() {
+            return requested;
+        }
+    }
 
     /** The tenant's settings. */
     public Optional<TenantSettings> find(String tenantId) {
