@@ -70,16 +70,21 @@ public class JobNotifications {
         return new dev.sluice.db.Listener(name, dev.sluice.db.Listener.sessionOn(dataSource), List.of(ear));
     }
 
-    /** Tells {@code listener} of the end announced by {@code payload}, with the answer it carries if any. */
+    /**
+     * Tells {@code listener} of the end announced by {@code payload}, with the answer it carries if any; a payload
+     * whose answer cannot be read is taken for the id alone, so the caller reads the row.
+     */
     static void finished(String payload, Listener listener) {
         int space = payload.indexOf(' ');
-        if (space < 0) {
-            listener.finished(payload, null);
-            return;
+        int next = space < 0 ? -1 : payload.indexOf(' ', space + 1);
+        Answer answer = null;
+        if (next > space + 1) {
+            try {
+                answer = new Answer(Integer.parseInt(payload, space + 1, next, 10), payload.substring(next + 1));
+            } catch (NumberFormatException e) {
+                answer = null;
+            }
         }
-        int next = payload.indexOf(' ', space + 1);
-        listener.finished(
-                payload.substring(0, space),
-                new Answer(Integer.parseInt(payload, space + 1, next, 10), payload.substring(next + 1)));
+        listener.finished(space < 0 ? payload : payload.substring(0, space), answer);
     }
 }
