@@ -5,9 +5,9 @@
 #              (one call at a time); p50/p99 of each and what Sluice adds (store + publish + queue + worker
 #              claim + pacer + the finished notification + reading the row back), where it goes, and the CPU time
 #              per facade call of the api, the worker, all of PostgreSQL and RabbitMQ while the calls are measured.
-#   waiting  - CALLERS (1,000) chat calls through the facade at once, on a model paced at 20 per 1 s (50 s for 1,000), so that
-#              most of them wait in the queue at the same time; how many succeeded, how many waited at once in
-#              the api (its sluice_facade_waiting gauge), wall time and p50/p99.
+#   waiting  - CALLERS (1,000) chat calls through the facade at once, on a model paced at WAIT_PACE (20 per 1 s: 50 s
+#              for 1,000), so that most of them wait in the queue at the same time; how many succeeded, how many
+#              waited at once in the api (its sluice_facade_waiting gauge), wall time and p50/p99.
 #
 # The simulator answers in 50 ms (no jitter) with a limit far above the load (100000/60s), so the latency rows
 # measure Sluice and not the provider's limit. The stack (simulator, api, 1 worker) is started with
@@ -16,6 +16,9 @@
 #   bench/facade-table.sh                    N=200, CALLERS=1000, api on :18090, simulator on :13020
 #   N=500 CALLERS=2000 bench/facade-table.sh
 #   WARMUP=1000 CALLERS=0 bench/facade-table.sh   1,000 unmeasured calls each way first (default 20): warmer JVMs
+#   N=20 WAIT_PACE=none bench/facade-table.sh     the 1,000 callers on the latency rows' model, at the stack's limit
+#                                                 (100,000 per 60 s): how fast one tenant's calls are stored, taken
+#                                                 and answered when all arrive at once
 #
 # Uses this tree's jars (building them if missing). Progress on stderr, the tables on stdout.
 set -euo pipefail
@@ -29,7 +32,13 @@ VHOST=sluice-facade-bench
 PGUSER=${SPRING_DATASOURCE_USERNAME:-postgres}
 API=http://localhost:$API_PORT
 SIM=http://localhost:$SIMULATOR_PORT
-WAIT_MODEL=anthropic/claude-3-5-haiku
+# WAIT_PACE: "<requests>/<seconds>" for the waiting run's model, or "none" for the latency rows' model unpaced.
+WAIT_PACE=${WAIT_PACE:-20/1}
+if [[ $WAIT_PACE == none ]]; then
+    WAIT_MODEL=openai/gpt-4o-mini
+else
+    WAIT_MODEL=anthropic/claude-3-5-haiku
+fi
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "facade-table: $*"; exit 2; }
@@ -75,7 +84,10 @@ log "starting simulator :$SIMULATOR_PORT, api :$API_PORT, 1 worker (logs: $RUN_D
 admin() { curl -fsS -m 10 -H "Authorization: Bearer $SLUICE_ADMIN_KEY" -H 'Content-Type: application/json' "$@"; }
 KEY=$(admin -X POST "$API/admin/api-keys" -d '{"name":"facade-bench"}' | jq -r .key)
 [[ -n $KEY && $KEY != null ]] || die "could not create an API key"
-admin -X PUT "$API/admin/limits" -d "{\"model\":\"$WAIT_MODEL\",\"requests\":20,\"per_seconds\":1}" >/dev/null
+if [[ $WAIT_PACE != none ]]; then
+    admin -X PUT "$API/admin/limits" \
+        -d "{\"model\":\"$WAIT_MODEL\",\"requests\":${WAIT_PACE%/*},\"per_seconds\":${WAIT_PACE#*/}}" >/dev/null
+fi
 
 echo "## Added latency at low load ($N sequential calls each way after ${WARMUP:-20} unmeasured ones, simulator latency 50 ms)"
 echo
@@ -140,7 +152,7 @@ SELECT count(*) AS calls,
 SQL
 echo
 [[ $CALLERS -gt 0 ]] || exit 0
-echo "## $CALLERS callers at once on one api instance ($WAIT_MODEL paced at 20 per 1 s)"
+echo "## $CALLERS callers at once on one api instance ($WAIT_MODEL paced at $([[ $WAIT_PACE == none ]] && echo "the stack's 100000 per 60 s" || echo "${WAIT_PACE%/*} per ${WAIT_PACE#*/} s"))"
 echo
 "$JAVA" -Dmodel="$WAIT_MODEL" "$ROOT/bench/facade-bench.java" waiting "$API" "$KEY" "$CALLERS"
 echo
