@@ -3,7 +3,6 @@ package dev.sluice.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Ids;
-import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.JobTransitions;
 import dev.sluice.db.job.NewJob;
@@ -147,23 +146,9 @@ class JobNotificationsIT {
     }
 
     private String facadeJob() {
-        String jobId = Ids.job();
-        jobs.insert(
-                new NewJob(
-                        jobId,
-                        tenantId,
-                        null,
-                        null,
-                        null,
-                        "/v1/chat/completions",
-                        "m",
-                        "{}",
-                        10,
-                        null,
-                        null,
-                        TokenEstimate.UNKNOWN),
-                NOW);
-        return jobId;
+        NewJob job = TestJobs.facadeCall(tenantId);
+        jobs.insert(job, NOW);
+        return job.id();
     }
 
     private void finish(String jobId, boolean succeeded, Outcome outcome) {

@@ -276,19 +276,7 @@ class JobRepositoryIT {
         String otherTenant = Ids.tenant();
         tenants.createTenantWithKey(
                 otherTenant, Ids.apiKey(), "o", Ids.random(32).getBytes(), "sk-y", "whsec_y", NOW);
-        NewJob elsewhere = new NewJob(
-                Ids.job(),
-                otherTenant,
-                null,
-                null,
-                null,
-                "/v1/chat/completions",
-                "m",
-                "{}",
-                10,
-                null,
-                null,
-                TokenEstimate.UNKNOWN);
+        NewJob elsewhere = TestJobs.facadeCall(otherTenant);
         transaction.executeWithoutResult(status -> {
             // In the storing transaction: the job, then its lane, ahead of the message.
             jobs.insert(queued, NOW);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.common.Ids;
-import dev.sluice.common.TokenEstimate;
 import dev.sluice.db.job.JobRepository;
 import dev.sluice.db.job.NewJob;
 import dev.sluice.db.tenant.QuotaLeaseRepository;
@@ -124,19 +123,7 @@ class TenantQuotaRefusalIT {
     }
 
     private NewJob job() {
-        return new NewJob(
-                Ids.job(),
-                tenantId,
-                null,
-                null,
-                null,
-                "/v1/chat/completions",
-                "m",
-                "{}",
-                10,
-                null,
-                null,
-                TokenEstimate.UNKNOWN);
+        return TestJobs.facadeCall(tenantId);
     }
 
     private long count(String table) {
