@@ -82,7 +82,7 @@ public class JobNotifications {
             try {
                 answer = new Answer(Integer.parseInt(payload, space + 1, next, 10), payload.substring(next + 1));
             } catch (NumberFormatException e) {
-                answer = null;
+                // Not a status: the caller reads the row.
             }
         }
         listener.finished(space < 0 ? payload : payload.substring(0, space), answer);
