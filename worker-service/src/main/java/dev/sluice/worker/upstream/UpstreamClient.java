@@ -26,8 +26,14 @@ import org.springframework.stereotype.Component;
  * classifies whatever happens into an {@link Attempt}. It never throws for anything the provider or the
  * network does. The call blocks the job's own (virtual) thread on the JDK's {@link HttpURLConnection}, with no
  * hand-off to a selector or executor thread; its connections are kept alive between calls (HTTP/1.1), at most
- * {@code sluice.intake.max-in-flight} idle ones per provider (one per job the worker runs at once). The body is sent
- * with a fixed length, so the JDK never re-sends a POST on its own.
+ * {@code sluice.intake.max-in-flight} idle ones per provider (one per job the worker runs at once). The JDK never
+ * re-sends a POST on its own ({@code sun.net.http.retryPost} is set off).
+ *
+ * <p>A body of up to {@value #UNSTREAMED_AT_MOST} bytes goes out in one write, unstreamed, when every connection the
+ * JDK could reuse for it was idle for less than a second ({@link KeptConnections}): the JDK then skips the 1 ms check
+ * it makes of a kept connection before a streamed {@code POST}. Otherwise (a larger body, or a provider not called for
+ * a second) the body is streamed with a fixed length and the JDK checks the connection, opening another if the server
+ * closed it while idle.
  *
  * <p>The connection is made ready before the request waits for its slot ({@link Departure}), at most the pacing
  * lookahead (200 ms by default). So that a kept connection is not closed by its server during that wait, one idle for
@@ -45,10 +51,16 @@ import org.springframework.stereotype.Component;
 @Component
 public class UpstreamClient {
 
+    /** The largest body sent unstreamed, in one write with the headers. */
+    static final int UNSTREAMED_AT_MOST = 64 * 1024;
+
     private final String baseUrl;
     private final int connectTimeoutMillis;
     private final Duration readTimeout;
     private final long maxResponseBytes;
+    private final KeptConnections kept;
+    /** False when the operator let the JDK re-send POSTs: then every body is streamed, which it never re-sends. */
+    private final boolean unstreamedAllowed;
 
     UpstreamClient(WorkerProperties properties) {
         WorkerProperties.Upstream upstream = properties.upstream();
@@ -57,7 +69,10 @@ public class UpstreamClient {
         this.readTimeout = upstream.readTimeout();
         this.maxResponseBytes = upstream.maxResponseSize().toBytes();
         keepAtLeast(properties.intake().maxInFlight());
-        keepIdleAtMost(Duration.ofSeconds(5).minus(properties.pacing().lookahead()));
+        Duration keptAtMost =
+                keepIdleAtMost(Duration.ofSeconds(5).minus(properties.pacing().lookahead()));
+        this.unstreamedAllowed = neverResendPosts();
+        this.kept = new KeptConnections(keptAtMost);
     }
 
     /**
@@ -72,9 +87,10 @@ public class UpstreamClient {
             throws InterruptedException {
         long started = System.nanoTime();
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        boolean streamed = !unstreamedAllowed || bytes.length > UNSTREAMED_AT_MOST || !kept.allFresh(started);
         HttpURLConnection connection;
         try {
-            connection = open(URI.create(baseUrl + path).toURL(), apiKey, bytes.length);
+            connection = open(URI.create(baseUrl + path).toURL(), apiKey, streamed ? bytes.length : -1);
         } catch (IOException | IllegalArgumentException e) {
             return unreachable("the call to the provider failed: " + describe(e), started);
         }
@@ -88,6 +104,7 @@ public class UpstreamClient {
             }
             return failed(e, started);
         }
+        kept.taken();
         try {
             departure.await();
         } catch (InterruptedException | RuntimeException e) {
@@ -112,7 +129,8 @@ public class UpstreamClient {
         }
     }
 
-    private HttpURLConnection open(URL url, String apiKey, int length) throws IOException {
+    /** Opens (does not connect) the request; {@code streamedLength} -1 buffers the body and sends it unstreamed. */
+    private HttpURLConnection open(URL url, String apiKey, int streamedLength) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) url.openConnection();
         connection.setRequestMethod("POST");
         connection.setDoOutput(true);
@@ -123,7 +141,9 @@ public class UpstreamClient {
         connection.setRequestProperty("Authorization", "Bearer " + apiKey);
         connection.setRequestProperty("Content-Type", "application/json");
         connection.setRequestProperty("Accept", "application/json");
-        connection.setFixedLengthStreamingMode(length);
+        if (streamedLength >= 0) {
+            connection.setFixedLengthStreamingMode(streamedLength);
+        }
         return connection;
     }
 
@@ -132,9 +152,13 @@ public class UpstreamClient {
         try (OutputStream out = connection.getOutputStream()) {
             out.write(bytes);
         }
-        // Closing the fixed-length stream flushed its last bytes to the socket: the moment the pacer counts.
+        // Streamed, closing the fixed-length stream flushed its last bytes to the socket: the moment the pacer counts.
+        // Unstreamed, the body (at most UNSTREAMED_AT_MOST bytes) goes with the headers in the write that starts
+        // getResponseCode, microseconds later; only a write that fails (the server closed the connection) is made
+        // again by the JDK, on a new connection, after this time.
         onSent.accept(System.nanoTime());
         int status = connection.getResponseCode();
+        kept.returning(System.nanoTime());
         HttpHeaders headers = headers(connection.getHeaderFields());
         if (connection.getContentLengthLong() > maxResponseBytes) {
             connection.disconnect();
@@ -187,12 +211,32 @@ public class UpstreamClient {
 
     /**
      * How long the JDK keeps an idle connection whose server did not say ({@code http.keepAlive.time.server}, in whole
-     * seconds, at least 1), unless the operator set it. Read once, when the JDK first keeps a connection.
+     * seconds, at least 1), unless the operator set it; returns what is in force. Read once, when the JDK first keeps a
+     * connection.
      */
-    static void keepIdleAtMost(Duration idle) {
-        if (System.getProperty("http.keepAlive.time.server") == null) {
+    static Duration keepIdleAtMost(Duration idle) {
+        String set = System.getProperty("http.keepAlive.time.server");
+        if (set != null && set.strip().matches("\\d{1,9}")) {
+            return Duration.ofSeconds(Long.parseLong(set.strip()));
+        }
+        if (set == null) {
             System.setProperty("http.keepAlive.time.server", String.valueOf(Math.max(1, idle.toSeconds())));
         }
+        return Duration.ofSeconds(Math.max(1, idle.toSeconds()));
+    }
+
+    /**
+     * The JDK re-sends an unstreamed {@code POST} once on its own when a kept connection fails before the answer
+     * ({@code sun.net.http.retryPost}, on by default): a request the provider may have received, which the pacer never
+     * counted. Set off unless the operator set it; true when it is off. Read once, when the JDK first opens a
+     * connection.
+     */
+    static boolean neverResendPosts() {
+        if (System.getProperty("sun.net.http.retryPost") == null) {
+            System.setProperty("sun.net.http.retryPost", "false");
+        }
+        return "false"
+                .equalsIgnoreCase(System.getProperty("sun.net.http.retryPost").strip());
     }
 
     /**

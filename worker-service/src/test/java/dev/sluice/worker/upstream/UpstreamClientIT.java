@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -185,6 +186,160 @@ class UpstreamClientIT {
             assertThat(accepted.getCount()).isZero();
             assertThat(firstByte.get()).as("no byte of the request").isZero();
             assertThat(sent.get()).isZero();
+        }
+    }
+
+    @Test
+    void callsLessThanASecondApartShareOneConnection() throws Exception {
+        try (KeepAliveProvider provider = new KeepAliveProvider(Duration.ofSeconds(10), 0)) {
+            UpstreamClient direct = clientFor(provider.baseUrl());
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(call(direct, "/v1/chat/completions", CHAT)).isInstanceOf(Attempt.Success.class);
+            }
+
+            assertThat(provider.requests()).isEqualTo(3);
+            assertThat(provider.connections()).isOne();
+        }
+    }
+
+    @Test
+    void aKeptConnectionTheServerClosedWhileIdleIsReplacedNotAFailedAttempt() throws Exception {
+        // A server that closes an idle connection after 200 ms without saying so (gunicorn does after 2 s).
+        try (KeepAliveProvider provider = new KeepAliveProvider(Duration.ofMillis(200), 0)) {
+            UpstreamClient direct = clientFor(provider.baseUrl());
+            assertThat(call(direct, "/v1/chat/completions", CHAT)).isInstanceOf(Attempt.Success.class);
+
+            // Idle for over a second (the behaviour under test, not a wait for a condition): the next call has the
+            // JDK check its kept connection, which finds it closed and opens another.
+            Thread.sleep(1_200);
+            Attempt second = call(direct, "/v1/chat/completions", CHAT);
+
+            assertThat(second).isInstanceOf(Attempt.Success.class);
+            assertThat(provider.requests()).isEqualTo(2);
+            assertThat(provider.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aRequestTheProviderDroppedUnansweredIsNeverSentAgain() throws Exception {
+        // The second request, sent unstreamed on the connection kept from the first, is read and its connection closed
+        // without an answer. The provider may have acted on it and the pacer counted one send: the JDK must not send
+        // it again on a new connection (it would, with sun.net.http.retryPost on).
+        try (KeepAliveProvider provider = new KeepAliveProvider(Duration.ofSeconds(10), 2)) {
+            UpstreamClient direct = clientFor(provider.baseUrl());
+            assertThat(call(direct, "/v1/chat/completions", CHAT)).isInstanceOf(Attempt.Success.class);
+
+            Attempt second = call(direct, "/v1/chat/completions", CHAT);
+
+            assertThat(second)
+                    .isInstanceOfSatisfying(
+                            Attempt.Transient.class,
+                            t -> assertThat(t.errorCode()).isEqualTo(Attempt.Transient.UPSTREAM_UNREACHABLE));
+            assertThat(provider.requests()).isEqualTo(2);
+            assertThat(provider.connections()).isOne();
+        }
+    }
+
+    /**
+     * An HTTP/1.1 provider that keeps connections alive, answering each chat completion, and closes a connection idle
+     * for {@code idleClose} without saying so (its side only); the {@code dropped}th request (from 1; 0 for none) is read and its
+     * connection closed unanswered.
+     */
+    private static final class KeepAliveProvider implements AutoCloseable {
+
+        private final ServerSocket server = new ServerSocket(0);
+        private final AtomicLong connections = new AtomicLong();
+        private final AtomicLong requests = new AtomicLong();
+
+        KeepAliveProvider(Duration idleClose, int dropped) throws IOException {
+            Thread.ofVirtual().start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket socket = server.accept();
+                        connections.incrementAndGet();
+                        Thread.ofVirtual().start(() -> serve(socket, idleClose, dropped));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        URI baseUrl() {
+            return URI.create("http://127.0.0.1:" + server.getLocalPort());
+        }
+
+        long connections() {
+            return connections.get();
+        }
+
+        long requests() {
+            return requests.get();
+        }
+
+        private void serve(Socket socket, Duration idleClose, int dropped) {
+            try (socket) {
+                socket.setSoTimeout(Math.toIntExact(idleClose.toMillis()));
+                InputStream in = socket.getInputStream();
+                while (true) {
+                    int length;
+                    try {
+                        length = readHead(in);
+                    } catch (SocketTimeoutException idle) {
+                        // Closed toward the client (its FIN), as a server closing an idle connection does. Whatever
+                        // the client still sends is read and dropped (a closed socket would reset it, which on
+                        // loopback the JDK sees while writing and retries on its own, hiding what is under test).
+                        socket.shutdownOutput();
+                        socket.setSoTimeout(10_000);
+                        in.transferTo(OutputStream.nullOutputStream());
+                        return;
+                    }
+                    if (length < 0) {
+                        return;
+                    }
+                    in.readNBytes(length);
+                    if (requests.incrementAndGet() == dropped) {
+                        return;
+                    }
+                    byte[] body = """
+                            {"id":"chatcmpl-1","object":"chat.completion","model":"openai/gpt-4o-mini","choices":[{\
+                            "index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],\
+                            "usage":{"prompt_tokens":2,"completion_tokens":1,"total_tokens":3}}""".getBytes(StandardCharsets.UTF_8);
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(body);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // idle for idleClose, or the client hung up: the connection closes
+            }
+        }
+
+        /** Reads a request's head; its Content-Length, or -1 when the connection closed first. */
+        private static int readHead(InputStream in) throws IOException {
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    return -1;
+                }
+                head.append((char) b);
+            }
+            for (String line : head.toString().split("\r\n")) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                    return Integer.parseInt(
+                            line.substring("content-length:".length()).strip());
+                }
+            }
+            return 0;
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
         }
     }
 
