@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.Ids;
 import dev.sluice.db.PersistenceConfiguration;
+import dev.sluice.db.TestJobs;
 import dev.sluice.db.Timestamps;
 import dev.sluice.db.job.ClaimedJob;
 import dev.sluice.db.job.JobRepository;
@@ -220,6 +221,42 @@ class BatchJobCountsIT {
                         .query(Integer.class)
                         .single())
                 .isZero();
+    }
+
+    @Test
+    void aStatementOnSingleJobsCountsNothingAndOneThatAlsoTouchesABatchsJobCountsThatJob() {
+        // The counting trigger leaves at once for a statement on no batch's job (V35): a facade call's or a single
+        // job's every step. A statement on both kinds must still count the batch's.
+        String batchId = batch(3, Instant.now().plus(Duration.ofDays(1)), "model-a");
+        List<String> ids = jobIds(batchId);
+        String single = singleJob();
+        String other = singleJob();
+        jobs.claim(single, "s", LEASE).orElseThrow();
+        assertThat(jobs.markSucceeded(single, "s", new Outcome(200, "{}", null, null, 1, 1, 2, 5), NOW))
+                .isTrue();
+        assertKept(batchId, new JobCounts(3, 0, 0, 0, 0, 0));
+        assertThat(jdbc.sql("SELECT count(*) FROM batch_job_counts WHERE batch_id IS NULL")
+                        .query(Integer.class)
+                        .single())
+                .isZero();
+
+        int claimed = jdbc.sql("""
+                        UPDATE jobs SET status = 'running', lease_owner = 'both', started_at = now(),
+                                        lease_expires_at = now() + interval '1 hour'
+                         WHERE id IN (:single, :batchJob) AND status = 'queued'
+                        """)
+                .param("single", other)
+                .param("batchJob", ids.getFirst())
+                .update();
+
+        assertThat(claimed).isEqualTo(2);
+        assertKept(batchId, new JobCounts(2, 1, 0, 0, 0, 0));
+    }
+
+    private String singleJob() {
+        NewJob job = TestJobs.single(tenantId, "model-a");
+        jobRepository.insert(job, NOW);
+        return job.id();
     }
 
     @Test
