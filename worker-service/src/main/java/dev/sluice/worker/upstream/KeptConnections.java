@@ -10,7 +10,7 @@ import java.util.ArrayDeque;
  * <p>The JDK checks a kept connection before it reuses it for a streamed {@code POST}: it reads the socket with a
  * 1 ms timeout ({@code sun.net.www.http.HttpClient.available()}), so every such call waits that millisecond whether or
  * not the server closed anything. An unstreamed {@code POST} skips the check, and with {@code sun.net.http.retryPost}
- * off the JDK never re-sends it, but a connection the server closed meanwhile then fails the attempt. So the client
+ * off the JDK does not send it again once written, so a connection the server closed meanwhile fails the attempt. So the client
  * skips the check only where no connection the JDK could hand it has been idle for {@link #FRESH} or more: a provider
  * called at least once a second (a facade caller, a batch under way) pays no millisecond; one called again after a
  * pause is checked as before.
@@ -20,7 +20,9 @@ import java.util.ArrayDeque;
  * just before the answer's body is read (the JDK keeps the connection once it is read), so the time recorded is never
  * later than the one the JDK's cache holds, and a record is there before its connection is. A record whose connection
  * the JDK closed instead of keeping stays until taken or until the JDK would no longer reuse it: it only makes a check
- * happen that was not needed. Thread-safe.
+ * happen that was not needed. One gap is left: an answer without a body is kept by the JDK while its status is read,
+ * a moment before {@link #returning}, and a call taking a connection in that moment can leave the record one
+ * connection behind; the worst it does is an attempt on a closed connection, which fails and is retried. Thread-safe.
  */
 final class KeptConnections {
 

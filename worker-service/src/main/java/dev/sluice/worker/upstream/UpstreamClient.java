@@ -26,8 +26,9 @@ import org.springframework.stereotype.Component;
  * classifies whatever happens into an {@link Attempt}. It never throws for anything the provider or the
  * network does. The call blocks the job's own (virtual) thread on the JDK's {@link HttpURLConnection}, with no
  * hand-off to a selector or executor thread; its connections are kept alive between calls (HTTP/1.1), at most
- * {@code sluice.intake.max-in-flight} idle ones per provider (one per job the worker runs at once). The JDK never
- * re-sends a POST on its own ({@code sun.net.http.retryPost} is set off).
+ * {@code sluice.intake.max-in-flight} idle ones per provider (one per job the worker runs at once). The JDK never sends
+ * a written POST again on its own ({@code sun.net.http.retryPost} is set off); only a write that fails is made again, on
+ * a new connection.
  *
  * <p>A body of up to {@value #UNSTREAMED_AT_MOST} bytes goes out in one write, unstreamed, when every connection the
  * JDK could reuse for it was idle for less than a second ({@link KeptConnections}): the JDK then skips the 1 ms check
