@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,10 +62,17 @@ public class UpstreamClient {
     private final Duration readTimeout;
     private final long maxResponseBytes;
     private final KeptConnections kept;
+    /** Times the kept connections' idleness, in nanoseconds ({@link System#nanoTime()}; tests tick one of their own). */
+    private final LongSupplier keptClock;
     /** False when the operator let the JDK re-send POSTs: then every body is streamed, which it never re-sends. */
     private final boolean unstreamedAllowed;
 
+    @Autowired
     UpstreamClient(WorkerProperties properties) {
+        this(properties, System::nanoTime);
+    }
+
+    UpstreamClient(WorkerProperties properties, LongSupplier keptClock) {
         WorkerProperties.Upstream upstream = properties.upstream();
         this.baseUrl = upstream.baseUrlText();
         this.connectTimeoutMillis = Math.toIntExact(upstream.connectTimeout().toMillis());
@@ -74,6 +83,7 @@ public class UpstreamClient {
                 keepIdleAtMost(Duration.ofSeconds(5).minus(properties.pacing().lookahead()));
         this.unstreamedAllowed = neverResendPosts();
         this.kept = new KeptConnections(keptAtMost);
+        this.keptClock = keptClock;
     }
 
     /**
@@ -88,7 +98,8 @@ public class UpstreamClient {
             throws InterruptedException {
         long started = System.nanoTime();
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        boolean streamed = !unstreamedAllowed || bytes.length > UNSTREAMED_AT_MOST || !kept.allFresh(started);
+        boolean streamed =
+                !unstreamedAllowed || bytes.length > UNSTREAMED_AT_MOST || !kept.allFresh(keptClock.getAsLong());
         HttpURLConnection connection;
         try {
             connection = open(URI.create(baseUrl + path).toURL(), apiKey, streamed ? bytes.length : -1);
@@ -155,11 +166,11 @@ public class UpstreamClient {
         }
         // Streamed, closing the fixed-length stream flushed its last bytes to the socket: the moment the pacer counts.
         // Unstreamed, the body (at most UNSTREAMED_AT_MOST bytes) goes with the headers in the write that starts
-        // getResponseCode, microseconds later; only a write that fails (the server closed the connection) is made
+        // getResponseCode, right after; only a write that fails (the server closed the connection) is made
         // again by the JDK, on a new connection, after this time.
         onSent.accept(System.nanoTime());
         int status = connection.getResponseCode();
-        kept.returning(System.nanoTime());
+        kept.returning(keptClock.getAsLong());
         HttpHeaders headers = headers(connection.getHeaderFields());
         if (connection.getContentLengthLong() > maxResponseBytes) {
             connection.disconnect();

@@ -2,6 +2,7 @@ package dev.sluice.worker.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
@@ -207,12 +208,15 @@ class UpstreamClientIT {
     void aKeptConnectionTheServerClosedWhileIdleIsReplacedNotAFailedAttempt() throws Exception {
         // A server that closes an idle connection after 200 ms without saying so (gunicorn does after 2 s).
         try (KeepAliveProvider provider = new KeepAliveProvider(Duration.ofMillis(200), 0)) {
-            UpstreamClient direct = clientFor(provider.baseUrl());
+            AtomicLong nanos = new AtomicLong();
+            UpstreamClient direct =
+                    new UpstreamClient(properties(provider.baseUrl(), DataSize.ofMegabytes(16)), nanos::get);
             assertThat(call(direct, "/v1/chat/completions", CHAT)).isInstanceOf(Attempt.Success.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> provider.idleClosed() == 1);
 
-            // Idle for over a second (the behaviour under test, not a wait for a condition): the next call has the
-            // JDK check its kept connection, which finds it closed and opens another.
-            Thread.sleep(1_200);
+            // Idle for over a second on the client's clock: the next call has the JDK check its kept connection,
+            // which finds it closed and opens another.
+            nanos.addAndGet(Duration.ofMillis(1_200).toNanos());
             Attempt second = call(direct, "/v1/chat/completions", CHAT);
 
             assertThat(second).isInstanceOf(Attempt.Success.class);
@@ -251,6 +255,7 @@ class UpstreamClientIT {
         private final ServerSocket server = new ServerSocket(0);
         private final AtomicLong connections = new AtomicLong();
         private final AtomicLong requests = new AtomicLong();
+        private final AtomicLong idleClosed = new AtomicLong();
 
         KeepAliveProvider(Duration idleClose, int dropped) throws IOException {
             Thread.ofVirtual().start(() -> {
@@ -278,6 +283,11 @@ class UpstreamClientIT {
             return requests.get();
         }
 
+        /** How many connections it has closed for being idle. */
+        long idleClosed() {
+            return idleClosed.get();
+        }
+
         private void serve(Socket socket, Duration idleClose, int dropped) {
             try (socket) {
                 socket.setSoTimeout(Math.toIntExact(idleClose.toMillis()));
@@ -291,6 +301,7 @@ class UpstreamClientIT {
                         // the client still sends is read and dropped (a closed socket would reset it, which on
                         // loopback the JDK sees while writing and retries on its own, hiding what is under test).
                         socket.shutdownOutput();
+                        idleClosed.incrementAndGet();
                         socket.setSoTimeout(10_000);
                         in.transferTo(OutputStream.nullOutputStream());
                         return;
