@@ -44,11 +44,12 @@ public class LaneBell implements Listener.Ear {
             intake.settingsChanged();
             return;
         }
+        LaneNotifications.Entered entered = LaneNotifications.Entered.parse(payload);
         try {
-            intake.wake(payload);
+            intake.wake(entered);
         } catch (RuntimeException e) {
             // The intake's next pass starts the dispatcher instead.
-            log.debug("Waking the dispatcher of model {} failed: {}", payload, e.toString());
+            log.debug("Waking the dispatcher of model {} failed: {}", entered.model(), e.toString());
         }
     }
 }
