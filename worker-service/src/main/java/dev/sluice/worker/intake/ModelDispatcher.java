@@ -142,6 +142,7 @@ final class ModelDispatcher implements Runnable {
     private final InFlight inFlight;
     private final TakeTurns takeTurns;
     private final int bulkFetch;
+    private final Duration earlyHold;
     private final AtomicLong started = new AtomicLong();
     private final ExecutorService jobs = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-job-", 0).factory());
@@ -160,7 +161,8 @@ final class ModelDispatcher implements Runnable {
             Sleeper sleeper,
             InFlight inFlight,
             TakeTurns takeTurns,
-            int bulkFetch) {
+            int bulkFetch,
+            Duration earlyHold) {
         this.model = model;
         this.connections = connections;
         this.lanes = lanes;
@@ -172,6 +174,7 @@ final class ModelDispatcher implements Runnable {
         this.inFlight = inFlight;
         this.takeTurns = takeTurns;
         this.bulkFetch = bulkFetch;
+        this.earlyHold = earlyHold;
     }
 
     @Override
@@ -341,7 +344,7 @@ final class ModelDispatcher implements Runnable {
             GlobalPacer.HeldBudgets budgets = pacer.held(locked.read());
             FairShare share = new FairShare(locked.lanes());
             Optional<EarlyMessage> earlyMessage = early == null ? Optional.empty() : early.afterLock(locked.lanes());
-            if (share.next().isEmpty()) {
+            if (share.next().isEmpty() && earlyMessage.isEmpty()) {
                 return new Taken(List.of(), List.of(), List.of(), true);
             }
             int room = pacer.roomNow(
@@ -381,6 +384,19 @@ final class ModelDispatcher implements Runnable {
         Map<String, Integer> left = new HashMap<>();
         Map<String, Integer> later = new LinkedHashMap<>();
         List<String> emptied = new ArrayList<>();
+        if (earlyMessage.isPresent() && !earlyMessage.get().laneWaiting() && room > 0) {
+            // Asked early from a lane that has left since (another worker found it empty while this message was out):
+            // the message goes first, as its lane's first message would when the lane enters again (at the lowest
+            // pass), and nothing is written for the lane, which has no row. Anything published to the lane since
+            // enters it again on its own.
+            GetResponse got = earlyMessage.get().use();
+            picks.add(new Pick(
+                    earlyMessage.get().tenantId(),
+                    got.getBody(),
+                    got.getEnvelope().getDeliveryTag()));
+            tenantsSeen.add(earlyMessage.get().tenantId());
+            earlyMessage = Optional.empty();
+        }
         for (Optional<String> next = share.next(); next.isPresent() && picks.size() < room; next = share.next()) {
             String tenant = next.get();
             int remaining;
@@ -600,11 +616,13 @@ final class ModelDispatcher implements Runnable {
      * times, while the lock has not come, and otherwise asks under the lock as every take does.
      *
      * <p>The message was taken without the lock, so the take is careful with it. It is the lane's first pick if fair
-     * share picks the lane, and goes back to the queue otherwise. The count of messages behind it is trusted only
+     * share picks the lane; it goes first if the lane has left meanwhile (another worker found it empty while this
+     * message was out, and left it), as an entering lane's first message would; and it goes back to the queue
+     * otherwise. The count of messages behind it is trusted only
      * when it is none and the lane's stamp, read under the lock, is still the one it was rung with: no publisher has
      * touched the lane since, so none confirmed a message after the ask, and another worker's take meanwhile can only
      * have made the count smaller; the lane then leaves. Otherwise the lane's next pick asks the broker under the
-     * lock. And if the lock does not come within {@link #EARLY_HOLD} of the message, another worker is taking from
+     * lock. And if the lock does not come within {@link #EARLY_HOLD} (in production) of the message, another worker is taking from
      * the model and may be waiting for this very message (it counted it): the message goes back to the queue and its
      * lane enters again.
      */
@@ -652,7 +670,7 @@ final class ModelDispatcher implements Runnable {
                 if (got.isPresent() && !keep) {
                     // The take ended while this asked (it failed, or the dispatcher stops).
                     handBack(on, got.get());
-                } else if (keep && !locked.await(EARLY_HOLD.toMillis(), TimeUnit.MILLISECONDS)) {
+                } else if (keep && !locked.await(earlyHold.toMillis(), TimeUnit.MILLISECONDS)) {
                     giveBackUnowned();
                 }
             } catch (InterruptedException e) {
@@ -683,14 +701,17 @@ final class ModelDispatcher implements Runnable {
                 found = message;
             }
             earlyFound.incrementAndGet();
+            Optional<Lane> waiting = lanes.stream()
+                    .filter(l -> l.tenantId().equals(lane.tenantId()))
+                    .findFirst();
             boolean counted = found.getMessageCount() == 0
-                    && lanes.stream().anyMatch(l -> l.tenantId().equals(lane.tenantId()) && l.stamp() == lane.stamp());
+                    && waiting.map(l -> l.stamp() == lane.stamp()).orElse(false);
             if (counted) {
                 earlyCounted.incrementAndGet();
             }
             log.debug(
                     "Model {}: the lane of {} asked early, found (count trusted: {})", model, lane.tenantId(), counted);
-            return Optional.of(new EarlyMessage(lane.tenantId(), counted, this));
+            return Optional.of(new EarlyMessage(lane.tenantId(), waiting.isPresent(), counted, this));
         }
 
         /** The message, now one of the take's picks: from here it is the take's like any other it fetched. */
@@ -730,7 +751,7 @@ final class ModelDispatcher implements Runnable {
                 back = message;
                 on = onChannel;
             }
-            log.debug("A message of model {} asked early went back: the lanes lock took over {}", model, EARLY_HOLD);
+            log.debug("A message of model {} asked early went back: the lanes lock took over {}", model, earlyHold);
             handBack(on, back);
             ring();
         }
@@ -746,10 +767,11 @@ final class ModelDispatcher implements Runnable {
     }
 
     /**
-     * A message {@link EarlyGet asked early}, held by the take after the lock: its lane's tenant, and whether its count
-     * of those behind it is trusted.
+     * A message {@link EarlyGet asked early}, held by the take after the lock: its lane's tenant, whether the lane
+     * waits (it has a row: another worker may have found the lane empty meanwhile, since this message was out, and
+     * left it), and whether its count of those behind it is trusted.
      */
-    private record EarlyMessage(String tenantId, boolean counted, EarlyGet from) {
+    private record EarlyMessage(String tenantId, boolean laneWaiting, boolean counted, EarlyGet from) {
 
         GetResponse use() {
             return from.use();

@@ -300,7 +300,8 @@ public class ModelIntake {
                 sleeper,
                 slots.forModel(maxInFlight),
                 takeTurns,
-                ModelDispatcher.BULK_FETCH);
+                ModelDispatcher.BULK_FETCH,
+                ModelDispatcher.EARLY_HOLD);
         if (lane != null) {
             dispatcher.ring(lane);
         }

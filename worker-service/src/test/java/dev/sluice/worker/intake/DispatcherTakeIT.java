@@ -234,6 +234,11 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
      * {@code locked} down once it does, until {@code commit} is counted down.
      */
     private Thread holdingTheLanes(String model, CountDownLatch locked, CountDownLatch commit) {
+        return holdingTheLanes(model, locked, commit, () -> {});
+    }
+
+    /** As above, running {@code beforeCommit} in its transaction once {@code commit} is counted down. */
+    private Thread holdingTheLanes(String model, CountDownLatch locked, CountDownLatch commit, Runnable beforeCommit) {
         return Thread.ofVirtual()
                 .start(() -> transaction.executeWithoutResult(status -> {
                     lanes.lock(model);
@@ -243,6 +248,7 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
+                    beforeCommit.run();
                 }));
     }
 
@@ -393,6 +399,42 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
         assertThat(SIMULATOR.stats().model(model).requests()).isEqualTo(1);
     }
 
+    /**
+     * Another worker, holding the model's lanes, found the lane empty while the message asked early was out, and left
+     * it: the message still goes, first in its take (as its lane's would, entering again), with no second get.
+     */
+    @Test
+    void aMessageAskedEarlyWhoseLaneLeftMeanwhileStillGoes() throws Exception {
+        String model = "qwen/qwen-2.5-coder-32b-instruct";
+        intake.stop();
+        SubmittedBatch batch = waitingInItsLane(model, "its lane left");
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        Thread otherWorker =
+                holdingTheLanes(model, locked, commit, () -> lanes.leave(model, List.of(batch.tenantId())));
+        AtomicInteger gets = new AtomicInteger();
+        ModelDispatcher dispatcher;
+        try {
+            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            dispatcher = startDispatcher(
+                    model,
+                    counting(connections, gets, new AtomicInteger()),
+                    rungBy(model, batch.tenantId(), 0),
+                    Duration.ofSeconds(60));
+            await("asked early").atMost(Duration.ofSeconds(10)).until(() -> gets.get() == 1);
+        } finally {
+            commit.countDown();
+            otherWorker.join(Duration.ofSeconds(10));
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> job(batch, batch.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
+        assertThat(gets).as("basic.get calls").hasValue(1);
+        assertThat(dispatcher.earlyGets())
+                .as("found early, with a trusted count")
+                .containsExactly(1, 0);
+        assertThat(lanes.modelsWithLanes()).doesNotContain(model);
+    }
+
     /** A one-job batch whose message is on its lane's queue and whose lane has entered, with no worker rung. */
     private SubmittedBatch waitingInItsLane(String model, String prompt) {
         SubmittedBatch batch = submissions.batch().chat(model, prompt).store();
@@ -429,13 +471,19 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
 
     /** As above, in this test's transactions, woken from idle by {@code rung} as its first take starts. */
     private ModelDispatcher startDispatcher(String model, ConnectionFactory broker, LaneNotifications.Entered rung) {
-        return startDispatcher(model, broker, transaction, ModelDispatcher.BULK_FETCH, rung);
+        return startDispatcher(model, broker, rung, ModelDispatcher.EARLY_HOLD);
+    }
+
+    /** As above, holding a message asked early for the lock for up to {@code earlyHold}. */
+    private ModelDispatcher startDispatcher(
+            String model, ConnectionFactory broker, LaneNotifications.Entered rung, Duration earlyHold) {
+        return startDispatcher(model, broker, transaction, ModelDispatcher.BULK_FETCH, rung, earlyHold);
     }
 
     /** As above, fetching a lane's messages with a consumer from {@code bulkFetch} of them. */
     private void startDispatcher(
             String model, ConnectionFactory broker, TransactionTemplate transactions, int bulkFetch) {
-        startDispatcher(model, broker, transactions, bulkFetch, null);
+        startDispatcher(model, broker, transactions, bulkFetch, null, ModelDispatcher.EARLY_HOLD);
     }
 
     private ModelDispatcher startDispatcher(
@@ -443,7 +491,8 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
             ConnectionFactory broker,
             TransactionTemplate transactions,
             int bulkFetch,
-            LaneNotifications.Entered rung) {
+            LaneNotifications.Entered rung,
+            Duration earlyHold) {
         limits.refresh();
         ModelDispatcher dispatcher = new ModelDispatcher(
                 model,
@@ -456,7 +505,8 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
                 sleeper,
                 slots.forModel(properties.pacing().maxConcurrency()),
                 takeTurns,
-                bulkFetch);
+                bulkFetch,
+                earlyHold);
         dispatchers.add(dispatcher);
         if (rung != null) {
             dispatcher.ring(rung);
