@@ -56,7 +56,7 @@ class LaneRepositoryIT {
     void aLaneEntersAtTheLowestPassWaitingAndBringsNoCreditFromBefore() {
         String model = "test/" + UUID.randomUUID();
         lanes.enter(List.of(new LaneKey(model, "tenant_a")));
-        assertThat(passes(model)).containsExactly(new Lane("tenant_a", 0, 1, 0));
+        assertThat(locked(model)).containsExactly(new Lane("tenant_a", 0, 1));
 
         transaction.executeWithoutResult(status -> {
             lanes.lock(model);
@@ -64,7 +64,7 @@ class LaneRepositoryIT {
         });
         lanes.enter(List.of(new LaneKey(model, "tenant_b"), new LaneKey(model, "tenant_a")));
         // B joins at A's pass (not at 0, which would give it 40 turns in a row); A's own entry changes nothing.
-        assertThat(passes(model)).containsExactly(new Lane("tenant_a", 40, 1, 0), new Lane("tenant_b", 40, 1, 0));
+        assertThat(locked(model)).containsExactly(new Lane("tenant_a", 40, 1), new Lane("tenant_b", 40, 1));
 
         transaction.executeWithoutResult(status -> {
             lanes.lock(model);
@@ -72,7 +72,7 @@ class LaneRepositoryIT {
             lanes.leave(model, List.of("tenant_b"));
         });
         lanes.enter(List.of(new LaneKey(model, "tenant_b")));
-        assertThat(passes(model)).containsExactly(new Lane("tenant_a", 45, 1, 0), new Lane("tenant_b", 45, 1, 0));
+        assertThat(locked(model)).containsExactly(new Lane("tenant_a", 45, 1), new Lane("tenant_b", 45, 1));
         assertThat(lanes.modelsWithLanes()).contains(model);
     }
 
@@ -105,15 +105,10 @@ class LaneRepositoryIT {
                 .containsExactly("tenant_a");
     }
 
-    /**
-     * A lane that enters rings the workers with its model, tenant and stamp (the stamp a worker reads under the lock
-     * while no publisher has touched the lane since); an entry into a lane that waits rings no one but changes its
-     * stamp.
-     */
     @Test
-    void onlyALaneThatEntersRingsTheWorkersAndItsNotificationNamesIt() throws Exception {
+    void onlyALaneThatEntersRingsTheWorkers() throws Exception {
         String model = "test/" + UUID.randomUUID();
-        BlockingQueue<LaneNotifications.Entered> heard = new LinkedBlockingQueue<>();
+        BlockingQueue<String> heard = new LinkedBlockingQueue<>();
         CountDownLatch listening = new CountDownLatch(1);
         AtomicBoolean running = new AtomicBoolean(true);
         Thread listener = Thread.ofVirtual()
@@ -122,21 +117,11 @@ class LaneRepositoryIT {
             assertThat(listening.await(10, TimeUnit.SECONDS)).isTrue();
 
             lanes.enter(List.of(new LaneKey(model, "tenant_a")));
-            LaneNotifications.Entered entered = heard.poll(5, TimeUnit.SECONDS);
-            assertThat(entered).isNotNull();
-            assertThat(entered.model()).isEqualTo(model);
-            assertThat(entered.tenantId()).isEqualTo("tenant_a");
-            assertThat(locked(model)).extracting(Lane::stamp).containsExactly(entered.stamp());
+            assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo(model);
 
             lanes.enter(List.of(new LaneKey(model, "tenant_a")));
-            assertThat(locked(model))
-                    .as("a publisher's entry into the waiting lane changes its stamp")
-                    .extracting(Lane::stamp)
-                    .doesNotContain(entered.stamp());
             lanes.enter(List.of(new LaneKey(model, "tenant_b")));
-            LaneNotifications.Entered second = heard.poll(5, TimeUnit.SECONDS);
-            assertThat(second).as("tenant_b's lane").isNotNull();
-            assertThat(second.tenantId()).isEqualTo("tenant_b");
+            assertThat(heard.poll(5, TimeUnit.SECONDS)).as("tenant_b's lane").isEqualTo(model);
             assertThat(heard.poll(300, TimeUnit.MILLISECONDS))
                     .as("an entry into a waiting lane rings no one")
                     .isNull();
@@ -154,7 +139,7 @@ class LaneRepositoryIT {
     void aChangeToAModelsSettingsRingsTheWorkersButRegisteringAKnownModelDoesNot() throws Exception {
         String model = "test/" + UUID.randomUUID();
         models.register(List.of(model), Instant.now());
-        BlockingQueue<LaneNotifications.Entered> lanesHeard = new LinkedBlockingQueue<>();
+        BlockingQueue<String> lanesHeard = new LinkedBlockingQueue<>();
         BlockingQueue<String> changes = new LinkedBlockingQueue<>();
         CountDownLatch listening = new CountDownLatch(1);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -184,13 +169,6 @@ class LaneRepositoryIT {
             running.set(false);
             listener.join(5_000);
         }
-    }
-
-    /** The model's lanes, locked, without their stamps (0). */
-    private List<Lane> passes(String model) {
-        return locked(model).stream()
-                .map(lane -> new Lane(lane.tenantId(), lane.pass(), lane.weight(), 0))
-                .toList();
     }
 
     private List<Lane> locked(String model) {

@@ -74,8 +74,7 @@ public class LaneRepository {
     private static final String LOCK_MODEL = "SELECT pg_advisory_xact_lock(%s)".formatted(lanesLockKey(":model"));
 
     private static final String READ_LOCKED = """
-            SELECT l.tenant_id, l.pass, coalesce(t.weight, 1) AS weight,
-                   (extract(epoch FROM l.published_at) * 1000000)::bigint AS stamp
+            SELECT l.tenant_id, l.pass, coalesce(t.weight, 1) AS weight
               FROM lanes l LEFT JOIN tenants t ON t.id = l.tenant_id
              WHERE l.model = :model
              ORDER BY l.pass, l.tenant_id
@@ -239,7 +238,7 @@ public class LaneRepository {
     }
 
     private static Lane lane(ResultSet rs, int row) throws SQLException {
-        return new Lane(rs.getString("tenant_id"), rs.getDouble("pass"), rs.getInt("weight"), rs.getLong("stamp"));
+        return new Lane(rs.getString("tenant_id"), rs.getDouble("pass"), rs.getInt("weight"));
     }
 
     /** Each lane once, in one order for every publisher, so two upserts never wait for each other in a cycle. */

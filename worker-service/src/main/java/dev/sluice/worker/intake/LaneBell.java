@@ -44,12 +44,11 @@ public class LaneBell implements Listener.Ear {
             intake.settingsChanged();
             return;
         }
-        LaneNotifications.Entered entered = LaneNotifications.Entered.parse(payload);
         try {
-            intake.wake(entered);
+            intake.wake(payload);
         } catch (RuntimeException e) {
             // The intake's next pass starts the dispatcher instead.
-            log.debug("Waking the dispatcher of model {} failed: {}", entered.model(), e.toString());
+            log.debug("Waking the dispatcher of model {} failed: {}", payload, e.toString());
         }
     }
 }

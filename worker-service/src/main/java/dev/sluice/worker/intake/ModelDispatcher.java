@@ -10,9 +10,7 @@ import dev.sluice.common.JobMessage;
 import dev.sluice.common.JobMessageCodec;
 import dev.sluice.common.Queues;
 import dev.sluice.db.Pipelined;
-import dev.sluice.db.lane.Lane;
 import dev.sluice.db.lane.LaneKey;
-import dev.sluice.db.lane.LaneNotifications;
 import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.db.pacer.PacerBudgetRepository;
 import dev.sluice.worker.execution.JobExecutor;
@@ -33,18 +31,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.ChannelProxy;
@@ -92,17 +86,6 @@ final class ModelDispatcher implements Runnable {
      * threshold as with one of three.
      */
     static final int BULK_FETCH = 16;
-    /**
-     * How many times a take woken from idle asks the broker for the rung lane's first message while it waits for the
-     * model's lanes lock ({@link EarlyGet}): rung at the publisher's commit, it may ask before the message has reached
-     * the queue, and asks again while the lock has not come.
-     */
-    static final int EARLY_ASKS = 3;
-    /**
-     * How long a message asked early is kept waiting for the model's lanes lock: longer, and another worker holds the
-     * lock, which may be waiting for this very message (it counted it); it goes back to the queue.
-     */
-    static final Duration EARLY_HOLD = Duration.ofMillis(100);
     /** How long a take waits for the messages it knows to be on a lane (they are there: a bound, not a pace). */
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
     /**
@@ -128,12 +111,6 @@ final class ModelDispatcher implements Runnable {
     private final Set<String> tenantsSeen = ConcurrentHashMap.newKeySet();
     /** The tenants whose messages jobs handed back to their lanes since the last take: their lanes enter again. */
     private final Set<String> handedBack = ConcurrentHashMap.newKeySet();
-    /** The lane whose entry last rang this dispatcher while it was idle: the one its next take asks early. */
-    private final AtomicReference<LaneNotifications.Entered> rungLane = new AtomicReference<>();
-    /** Messages asked early ({@link EarlyGet}): found, and found with a count of those behind them to trust. */
-    private final AtomicLong earlyFound = new AtomicLong();
-
-    private final AtomicLong earlyCounted = new AtomicLong();
 
     private final GlobalPacer pacer;
     private final ModelLimits limits;
@@ -142,7 +119,6 @@ final class ModelDispatcher implements Runnable {
     private final InFlight inFlight;
     private final TakeTurns takeTurns;
     private final int bulkFetch;
-    private final Duration earlyHold;
     private final AtomicLong started = new AtomicLong();
     private final ExecutorService jobs = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-job-", 0).factory());
@@ -161,8 +137,7 @@ final class ModelDispatcher implements Runnable {
             Sleeper sleeper,
             InFlight inFlight,
             TakeTurns takeTurns,
-            int bulkFetch,
-            Duration earlyHold) {
+            int bulkFetch) {
         this.model = model;
         this.connections = connections;
         this.lanes = lanes;
@@ -174,7 +149,6 @@ final class ModelDispatcher implements Runnable {
         this.inFlight = inFlight;
         this.takeTurns = takeTurns;
         this.bulkFetch = bulkFetch;
-        this.earlyHold = earlyHold;
     }
 
     @Override
@@ -207,8 +181,6 @@ final class ModelDispatcher implements Runnable {
                         // Idle: once its last job has finished (and acked) it holds no broker channel either; it
                         // sleeps until rung, which costs nothing meanwhile (and holds no permit), then looks at the
                         // lanes.
-                        // A lane rung while busy was taken from since: only one that rings from now on is asked early.
-                        rungLane.set(null);
                         if (inFlight.inUse() == 0) {
                             // Nothing left to ack. The channel stays open for CHANNEL_LINGER, for a caller's next
                             // call or a batch's next step; then it closes, and nothing wakes up until rung.
@@ -235,11 +207,10 @@ final class ModelDispatcher implements Runnable {
                     // After a wake-up the take asks for every permit and counts the room itself (none: it takes
                     // nothing, and the next pass waits here for the room); otherwise wait here until there is room.
                     int room = rung ? permits : pacer.room(model, permits);
-                    LaneNotifications.Entered early = rung ? rungLane.getAndSet(null) : null;
                     rung = false;
                     inFlight.release(permits - room);
                     permits = room;
-                    Taken taken = takeInTurn(room, early);
+                    Taken taken = takeInTurn(room);
                     held.addAll(taken.held());
                     inFlight.release(permits - taken.held().size());
                     permits = 0;
@@ -305,10 +276,10 @@ final class ModelDispatcher implements Runnable {
     }
 
     /** {@link #take}, once no more than {@link TakeTurns#LOCKING} takes of this worker are locking. */
-    private Taken takeInTurn(int wanted, LaneNotifications.Entered rungLane) throws InterruptedException {
+    private Taken takeInTurn(int wanted) throws InterruptedException {
         takeTurns.startLocking();
         try {
-            return take(wanted, rungLane);
+            return take(wanted);
         } finally {
             takeTurns.endLocking();
         }
@@ -321,21 +292,9 @@ final class ModelDispatcher implements Runnable {
      * last message was taken) leaving;
      * then the grants for as many of them, in order, as fit with their tokens, and the claims of the granted jobs.
      * Another worker waits for the lock, so it sees the room these grants used. A malformed message is dropped (its
-     * place in the take goes unused). A take woken from idle by {@code rungLane} (null otherwise) asks for that lane's
-     * first message while it waits for the lock ({@link EarlyGet}).
+     * place in the take goes unused).
      */
-    private Taken take(int wanted, LaneNotifications.Entered rungLane) {
-        EarlyGet early = rungLane != null && rungLane.namesTenant() ? new EarlyGet(rungLane) : null;
-        try {
-            return take(wanted, early);
-        } finally {
-            if (early != null) {
-                early.release();
-            }
-        }
-    }
-
-    private Taken take(int wanted, EarlyGet early) {
+    private Taken take(int wanted) {
         Taken taken = transaction.execute(status -> {
             // The room is read in the lock's round trip, after the lock: it counts the grants of the take before.
             // The budgets are locked there too: the grants are decided on them, with no round trip of their own.
@@ -343,8 +302,7 @@ final class ModelDispatcher implements Runnable {
                     lanes.lockWithBudgets(model, pacer.credentials());
             GlobalPacer.HeldBudgets budgets = pacer.held(locked.read());
             FairShare share = new FairShare(locked.lanes());
-            Optional<EarlyMessage> earlyMessage = early == null ? Optional.empty() : early.afterLock(locked.lanes());
-            if (share.next().isEmpty() && earlyMessage.isEmpty()) {
+            if (share.next().isEmpty()) {
                 return new Taken(List.of(), List.of(), List.of(), true);
             }
             int room = pacer.roomNow(
@@ -360,7 +318,7 @@ final class ModelDispatcher implements Runnable {
                 takeTurns.startTurn();
             }
             try {
-                return takeLocked(room, share, budgets, earlyMessage);
+                return takeLocked(room, share, budgets);
             } finally {
                 if (inTurn) {
                     takeTurns.endTurn();
@@ -374,8 +332,7 @@ final class ModelDispatcher implements Runnable {
      * The rest of {@link #take}, its model's lanes and budgets locked: up to {@code room} messages from the lanes in
      * {@code share}'s order, their grants decided on {@code budgets}, the granted jobs' claims, and the commit.
      */
-    private Taken takeLocked(
-            int room, FairShare share, GlobalPacer.HeldBudgets budgets, Optional<EarlyMessage> earlyMessage) {
+    private Taken takeLocked(int room, FairShare share, GlobalPacer.HeldBudgets budgets) {
         // Each pick names the lane that gives the take's next message. A lane's first pick is a basic.get, whose
         // answer counts the messages left behind it; the lane's later picks are known to be there (no other
         // worker takes from the model's lanes while this one holds them) and are fetched afterwards, all of a
@@ -384,35 +341,12 @@ final class ModelDispatcher implements Runnable {
         Map<String, Integer> left = new HashMap<>();
         Map<String, Integer> later = new LinkedHashMap<>();
         List<String> emptied = new ArrayList<>();
-        if (earlyMessage.isPresent() && !earlyMessage.get().laneWaiting() && room > 0) {
-            // Asked early from a lane that has left since (another worker found it empty while this message was out):
-            // the message goes first, as its lane's first message would when the lane enters again (at the lowest
-            // pass), and nothing is written for the lane, which has no row. Anything published to the lane since
-            // enters it again on its own.
-            GetResponse got = earlyMessage.get().use();
-            picks.add(new Pick(
-                    earlyMessage.get().tenantId(),
-                    got.getBody(),
-                    got.getEnvelope().getDeliveryTag()));
-            tenantsSeen.add(earlyMessage.get().tenantId());
-            earlyMessage = Optional.empty();
-        }
         for (Optional<String> next = share.next(); next.isPresent() && picks.size() < room; next = share.next()) {
             String tenant = next.get();
             int remaining;
             Integer known = left.get(tenant);
             if (known == null) {
-                Optional<GetResponse> message;
-                boolean counted = true;
-                if (earlyMessage.isPresent() && earlyMessage.get().tenantId().equals(tenant)) {
-                    // Asked while the lock was awaited (EarlyGet): its count is used only when it can be trusted,
-                    // and the lane's next pick asks the broker otherwise.
-                    message = Optional.of(earlyMessage.get().use());
-                    counted = earlyMessage.get().counted();
-                    earlyMessage = Optional.empty();
-                } else {
-                    message = get(tenant);
-                }
+                Optional<GetResponse> message = get(tenant);
                 if (message.isEmpty()) {
                     share.emptied();
                     emptied.add(tenant);
@@ -422,10 +356,6 @@ final class ModelDispatcher implements Runnable {
                 remaining = got.getMessageCount();
                 picks.add(new Pick(tenant, got.getBody(), got.getEnvelope().getDeliveryTag()));
                 tenantsSeen.add(tenant);
-                if (!counted) {
-                    share.took();
-                    continue;
-                }
             } else {
                 remaining = known - 1;
                 later.merge(tenant, 1, Integer::sum);
@@ -592,190 +522,6 @@ final class ModelDispatcher implements Runnable {
     /** Wakes the dispatcher if it sleeps for want of work: a lane of its model entered. */
     void ring() {
         bell.release();
-    }
-
-    /**
-     * As {@link #ring()}, for the lane whose entry rang: if the dispatcher was idle, its take asks for that lane's
-     * first message while it waits for the model's lanes lock ({@link EarlyGet}).
-     */
-    void ring(LaneNotifications.Entered lane) {
-        rungLane.set(lane);
-        bell.release();
-    }
-
-    /** How many messages takes woken from idle found by asking early, and how many of those with a trusted count. */
-    long[] earlyGets() {
-        return new long[] {earlyFound.get(), earlyCounted.get()};
-    }
-
-    /**
-     * The first message of the lane whose entry woke this dispatcher from idle, asked of the broker on a thread of its
-     * own while the take waits for the model's lanes lock, rather than after it: the lock's round trip to PostgreSQL
-     * and the broker's overlap, and a call to an idle model leaves one round trip sooner. Rung at the publisher's
-     * commit, the take may ask before the message has reached the queue; it asks again, up to {@link #EARLY_ASKS}
-     * times, while the lock has not come, and otherwise asks under the lock as every take does.
-     *
-     * <p>The message was taken without the lock, so the take is careful with it. It is the lane's first pick if fair
-     * share picks the lane; it goes first if the lane has left meanwhile (another worker found it empty while this
-     * message was out, and left it), as an entering lane's first message would; and it goes back to the queue
-     * otherwise. The count of messages behind it is trusted only
-     * when it is none and the lane's stamp, read under the lock, is still the one it was rung with: no publisher has
-     * touched the lane since, so none confirmed a message after the ask, and another worker's take meanwhile can only
-     * have made the count smaller; the lane then leaves. Otherwise the lane's next pick asks the broker under the
-     * lock. And if the lock does not come within {@link #EARLY_HOLD} (in production) of the message, another worker is taking from
-     * the model and may be waiting for this very message (it counted it): the message goes back to the queue and its
-     * lane enters again.
-     */
-    private final class EarlyGet {
-
-        private final LaneNotifications.Entered lane;
-        private final CountDownLatch locked = new CountDownLatch(1);
-        private final CompletableFuture<Void> asked = new CompletableFuture<>();
-        /** The message found and the channel it came on; null until found. Guarded by this. */
-        private GetResponse message;
-
-        private Channel onChannel;
-        /** The take holds the message (after the lock); it was used by a pick; it went back or was handed over. */
-        private boolean owned;
-
-        private boolean used;
-        private boolean settled;
-
-        EarlyGet(LaneNotifications.Entered lane) {
-            this.lane = lane;
-            try {
-                jobs.submit(this::ask);
-            } catch (RejectedExecutionException e) {
-                // Stopping: the take asks under the lock, if at all.
-                asked.complete(null);
-            }
-        }
-
-        private void ask() {
-            try {
-                Channel on = channel();
-                Optional<GetResponse> got = Optional.empty();
-                for (int asks = 0; asks < EARLY_ASKS && got.isEmpty() && locked.getCount() > 0; asks++) {
-                    got = get(lane.tenantId());
-                }
-                boolean keep;
-                synchronized (this) {
-                    keep = got.isPresent() && !settled;
-                    if (keep) {
-                        message = got.get();
-                        onChannel = on;
-                    }
-                }
-                asked.complete(null);
-                if (got.isPresent() && !keep) {
-                    // The take ended while this asked (it failed, or the dispatcher stops).
-                    handBack(on, got.get());
-                } else if (keep && !locked.await(earlyHold.toMillis(), TimeUnit.MILLISECONDS)) {
-                    giveBackUnowned();
-                }
-            } catch (InterruptedException e) {
-                asked.complete(null);
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // The take asks under the lock instead (and meets the same failure, if it lasts).
-                asked.complete(null);
-                log.debug("Asking early for a message of model {} failed: {}", model, e.toString());
-            }
-        }
-
-        /**
-         * Called once the model's lanes are locked: the message found, unless there was none or it went back
-         * meanwhile, with whether its count can be trusted ({@code lanes} are those read under the lock). Waits for
-         * an ask in progress: at most one round trip to the broker.
-         */
-        Optional<EarlyMessage> afterLock(List<Lane> lanes) {
-            locked.countDown();
-            asked.join();
-            GetResponse found;
-            synchronized (this) {
-                if (message == null || settled) {
-                    log.debug("Model {}: the lane of {} asked early, nothing found", model, lane.tenantId());
-                    return Optional.empty();
-                }
-                owned = true;
-                found = message;
-            }
-            earlyFound.incrementAndGet();
-            Optional<Lane> waiting = lanes.stream()
-                    .filter(l -> l.tenantId().equals(lane.tenantId()))
-                    .findFirst();
-            boolean counted = found.getMessageCount() == 0
-                    && waiting.map(l -> l.stamp() == lane.stamp()).orElse(false);
-            if (counted) {
-                earlyCounted.incrementAndGet();
-            }
-            log.debug(
-                    "Model {}: the lane of {} asked early, found (count trusted: {})", model, lane.tenantId(), counted);
-            return Optional.of(new EarlyMessage(lane.tenantId(), waiting.isPresent(), counted, this));
-        }
-
-        /** The message, now one of the take's picks: from here it is the take's like any other it fetched. */
-        synchronized GetResponse use() {
-            used = true;
-            settled = true;
-            return message;
-        }
-
-        /** The take ended: a message it did not use goes back to the queue, and its lane enters again. */
-        void release() {
-            locked.countDown();
-            GetResponse back;
-            Channel on;
-            synchronized (this) {
-                if (settled) {
-                    return;
-                }
-                settled = true;
-                back = used ? null : message;
-                on = onChannel;
-            }
-            if (back != null) {
-                handBack(on, back);
-            }
-        }
-
-        /** The lock did not come in time: unless the take holds the message by now, it goes back. */
-        private void giveBackUnowned() {
-            GetResponse back;
-            Channel on;
-            synchronized (this) {
-                if (settled || owned) {
-                    return;
-                }
-                settled = true;
-                back = message;
-                on = onChannel;
-            }
-            log.debug("A message of model {} asked early went back: the lanes lock took over {}", model, earlyHold);
-            handBack(on, back);
-            ring();
-        }
-
-        /**
-         * Back to the queue; the lane enters again before the next take, since another worker may have found it
-         * empty meanwhile and left it.
-         */
-        private void handBack(Channel on, GetResponse back) {
-            nack(on, back.getEnvelope().getDeliveryTag());
-            handedBack.add(lane.tenantId());
-        }
-    }
-
-    /**
-     * A message {@link EarlyGet asked early}, held by the take after the lock: its lane's tenant, whether the lane
-     * waits (it has a row: another worker may have found the lane empty meanwhile, since this message was out, and
-     * left it), and whether its count of those behind it is trusted.
-     */
-    private record EarlyMessage(String tenantId, boolean laneWaiting, boolean counted, EarlyGet from) {
-
-        GetResponse use() {
-            return from.use();
-        }
     }
 
     /** The tenants whose lanes this dispatcher took from. */

@@ -1,7 +1,6 @@
 package dev.sluice.worker.intake;
 
 import dev.sluice.common.Queues;
-import dev.sluice.db.lane.LaneNotifications;
 import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.worker.WorkerProperties;
 import dev.sluice.worker.execution.JobExecutor;
@@ -163,24 +162,15 @@ public class ModelIntake {
      * that its first grant already holds its limits).
      */
     public void wake(String model) {
-        wake(new LaneNotifications.Entered(model, null, 0));
-    }
-
-    /**
-     * As {@link #wake(String)}, for the lane its notification names: a dispatcher woken from idle asks the broker for
-     * that lane's first message while it waits for the model's lanes lock ({@link ModelDispatcher}).
-     */
-    public void wake(LaneNotifications.Entered lane) {
-        String model = lane.model();
         ModelDispatcher dispatcher = dispatchers.get(model);
         if (dispatcher != null) {
-            dispatcher.ring(lane);
+            dispatcher.ring();
             return;
         }
         limits.refresh();
         synchronized (this) {
             if (!stopped && !dispatchers.containsKey(model)) {
-                startDispatcher(model, lane);
+                startDispatcher(model);
             }
         }
     }
@@ -284,11 +274,6 @@ public class ModelIntake {
     }
 
     private void startDispatcher(String model) {
-        startDispatcher(model, null);
-    }
-
-    /** Starts a dispatcher for {@code model}, rung first by {@code lane} when not null. */
-    private void startDispatcher(String model, LaneNotifications.Entered lane) {
         ModelDispatcher dispatcher = new ModelDispatcher(
                 model,
                 connectionFactory,
@@ -300,11 +285,7 @@ public class ModelIntake {
                 sleeper,
                 slots.forModel(maxInFlight),
                 takeTurns,
-                ModelDispatcher.BULK_FETCH,
-                ModelDispatcher.EARLY_HOLD);
-        if (lane != null) {
-            dispatcher.ring(lane);
-        }
+                ModelDispatcher.BULK_FETCH);
         dispatcher.start();
         dispatchers.put(model, dispatcher);
         log.info(

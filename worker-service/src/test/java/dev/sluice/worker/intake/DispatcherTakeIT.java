@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Channel;
 import dev.sluice.common.JobStatus;
 import dev.sluice.common.Limit;
-import dev.sluice.common.Queues;
 import dev.sluice.db.Pipelined;
 import dev.sluice.db.job.JobRow;
-import dev.sluice.db.lane.LaneKey;
-import dev.sluice.db.lane.LaneNotifications;
 import dev.sluice.db.lane.LaneRepository;
 import dev.sluice.db.model.ModelRepository;
 import dev.sluice.worker.Submissions.SubmittedBatch;
@@ -207,7 +204,16 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
         // Another worker is taking from the first model: it holds the model's lanes lock until its take commits.
         CountDownLatch locked = new CountDownLatch(1);
         CountDownLatch commit = new CountDownLatch(1);
-        Thread otherWorker = holdingTheLanes(held, locked, commit);
+        Thread otherWorker = Thread.ofVirtual()
+                .start(() -> transaction.executeWithoutResult(status -> {
+                    lanes.lock(held);
+                    locked.countDown();
+                    try {
+                        commit.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
         try {
             assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
             startDispatcher(held, connections, transaction);
@@ -227,29 +233,6 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> job(waiting, waiting.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
         assertThat(takeTurns.turnTaken()).isFalse();
-    }
-
-    /**
-     * Another worker taking from {@code model}: a thread whose transaction holds the model's lanes lock, counting
-     * {@code locked} down once it does, until {@code commit} is counted down.
-     */
-    private Thread holdingTheLanes(String model, CountDownLatch locked, CountDownLatch commit) {
-        return holdingTheLanes(model, locked, commit, () -> {});
-    }
-
-    /** As above, running {@code beforeCommit} in its transaction once {@code commit} is counted down. */
-    private Thread holdingTheLanes(String model, CountDownLatch locked, CountDownLatch commit, Runnable beforeCommit) {
-        return Thread.ofVirtual()
-                .start(() -> transaction.executeWithoutResult(status -> {
-                    lanes.lock(model);
-                    locked.countDown();
-                    try {
-                        commit.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    beforeCommit.run();
-                }));
     }
 
     /** How many of this test's database sessions wait for an advisory lock right now. */
@@ -316,183 +299,14 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
         assertThat(transitions.dueIn(back.id())).contains(Duration.ZERO);
     }
 
-    /**
-     * A dispatcher woken from idle by a lane's entry asks for the lane's first message while it waits for the model's
-     * lanes lock. The message's count (none behind it) is trusted, since the lane's stamp under the lock is the one it
-     * was rung with: one get in all, and the lane leaves in the same take.
-     */
-    @Test
-    void aTakeRungFromIdleAsksForTheRungLanesMessageBeforeTheLockAndTrustsItsCount() {
-        ModelDispatcher dispatcher = runAskedEarly("qwen/qwen-2.5-7b-instruct", 0, 1);
-        assertThat(dispatcher.earlyGets())
-                .as("found early, with a trusted count")
-                .containsExactly(1, 1);
-    }
-
-    /**
-     * A publisher touched the lane after it rang (its stamp under the lock is not the one rung with): the message asked
-     * early still goes, but its count is not trusted, and the lane leaves only once a get under the lock finds it
-     * empty.
-     */
-    @Test
-    void aLaneTouchedSinceItRangIsAskedAgainUnderTheLockBeforeItLeaves() {
-        ModelDispatcher dispatcher = runAskedEarly("qwen/qwen-2.5-72b-instruct", -1, 2);
-        assertThat(dispatcher.earlyGets())
-                .as("found early, with a trusted count")
-                .containsExactly(1, 0);
-    }
-
-    /**
-     * One job on {@code model}'s lane, taken by this test's dispatcher rung from idle with the lane's stamp moved by
-     * {@code skew}: it succeeds, the lane leaves, and the dispatcher asked the broker {@code gets} times.
-     */
-    private ModelDispatcher runAskedEarly(String model, long skew, int gets) {
-        intake.stop();
-        SubmittedBatch batch = waitingInItsLane(model, "asked early");
-        AtomicInteger asked = new AtomicInteger();
-        ModelDispatcher dispatcher = startDispatcher(
-                model, counting(connections, asked, new AtomicInteger()), rungBy(model, batch.tenantId(), skew));
-
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> job(batch, batch.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
-        await("the lane leaves")
-                .atMost(Duration.ofSeconds(5))
-                .until(() -> !lanes.modelsWithLanes().contains(model));
-        assertThat(asked).as("basic.get calls").hasValue(gets);
-        return dispatcher;
-    }
-
-    /**
-     * Another worker holds the model's lanes lock (it may be waiting for the very message asked early, which it
-     * counted): the message goes back to the queue once the lock has not come within the hold, and the job runs
-     * once the lock is free, taken under it.
-     */
-    @Test
-    void aMessageAskedEarlyGoesBackWhenTheLockDoesNotCome() throws Exception {
-        String model = "qwen/qwq-32b";
-        intake.stop();
-        SubmittedBatch batch = waitingInItsLane(model, "given back");
-        String lane = Queues.forLane(model, batch.tenantId());
-        CountDownLatch locked = new CountDownLatch(1);
-        CountDownLatch commit = new CountDownLatch(1);
-        Thread otherWorker = holdingTheLanes(model, locked, commit);
-        AtomicInteger gets = new AtomicInteger();
-        ModelDispatcher dispatcher;
-        try {
-            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
-            dispatcher = startDispatcher(
-                    model, counting(connections, gets, new AtomicInteger()), rungBy(model, batch.tenantId(), 0));
-            await("asked early").atMost(Duration.ofSeconds(10)).until(() -> gets.get() == 1);
-            await("back on the queue while the lock is held")
-                    .atMost(Duration.ofSeconds(10))
-                    .until(() -> ready(lane) == 1);
-            assertThat(job(batch, batch.jobIds().getFirst()).status()).isEqualTo(JobStatus.QUEUED);
-        } finally {
-            commit.countDown();
-            otherWorker.join(Duration.ofSeconds(10));
-        }
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> job(batch, batch.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
-        assertThat(dispatcher.earlyGets())
-                .as("found early, with a trusted count")
-                .containsExactly(0, 0);
-        assertThat(SIMULATOR.stats().model(model).requests()).isEqualTo(1);
-    }
-
-    /**
-     * Another worker, holding the model's lanes, found the lane empty while the message asked early was out, and left
-     * it: the message still goes, first in its take (as its lane's would, entering again), with no second get.
-     */
-    @Test
-    void aMessageAskedEarlyWhoseLaneLeftMeanwhileStillGoes() throws Exception {
-        String model = "qwen/qwen-2.5-coder-32b-instruct";
-        intake.stop();
-        SubmittedBatch batch = waitingInItsLane(model, "its lane left");
-        CountDownLatch locked = new CountDownLatch(1);
-        CountDownLatch commit = new CountDownLatch(1);
-        Thread otherWorker =
-                holdingTheLanes(model, locked, commit, () -> lanes.leave(model, List.of(batch.tenantId())));
-        AtomicInteger gets = new AtomicInteger();
-        ModelDispatcher dispatcher;
-        try {
-            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
-            dispatcher = startDispatcher(
-                    model,
-                    counting(connections, gets, new AtomicInteger()),
-                    rungBy(model, batch.tenantId(), 0),
-                    Duration.ofSeconds(60));
-            await("asked early").atMost(Duration.ofSeconds(10)).until(() -> gets.get() == 1);
-        } finally {
-            commit.countDown();
-            otherWorker.join(Duration.ofSeconds(10));
-        }
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> job(batch, batch.jobIds().getFirst()).status() == JobStatus.SUCCEEDED);
-        assertThat(gets).as("basic.get calls").hasValue(1);
-        assertThat(dispatcher.earlyGets())
-                .as("found early, with a trusted count")
-                .containsExactly(1, 0);
-        assertThat(lanes.modelsWithLanes()).doesNotContain(model);
-    }
-
-    /** A one-job batch whose message is on its lane's queue and whose lane has entered, with no worker rung. */
-    private SubmittedBatch waitingInItsLane(String model, String prompt) {
-        SubmittedBatch batch = submissions.batch().chat(model, prompt).store();
-        batch.messages().forEach(submissions::publishOnly);
-        lanes.enter(List.of(new LaneKey(model, batch.tenantId())));
-        return batch;
-    }
-
-    /** The notification of the tenant's lane of {@code model}, its stamp moved by {@code skew} from the lane's. */
-    private LaneNotifications.Entered rungBy(String model, String tenantId, long skew) {
-        long stamp = jdbc.sql("""
-                        SELECT (extract(epoch FROM published_at) * 1000000)::bigint FROM lanes
-                         WHERE model = :model AND tenant_id = :tenant
-                        """)
-                .param("model", model)
-                .param("tenant", tenantId)
-                .query(Long.class)
-                .single();
-        return new LaneNotifications.Entered(model, tenantId, stamp + skew);
-    }
-
-    /** How many messages wait, ready, on the queue {@code name}. */
-    private long ready(String name) throws Exception {
-        try (Connection connection = connections.createConnection();
-                Channel channel = connection.createChannel(false)) {
-            return channel.queueDeclarePassive(name).getMessageCount();
-        }
-    }
-
     /** Starts this test's own dispatcher of {@code model}, on {@code broker} and in {@code transactions}. */
     private void startDispatcher(String model, ConnectionFactory broker, TransactionTemplate transactions) {
         startDispatcher(model, broker, transactions, ModelDispatcher.BULK_FETCH);
     }
 
-    /** As above, in this test's transactions, woken from idle by {@code rung} as its first take starts. */
-    private ModelDispatcher startDispatcher(String model, ConnectionFactory broker, LaneNotifications.Entered rung) {
-        return startDispatcher(model, broker, rung, ModelDispatcher.EARLY_HOLD);
-    }
-
-    /** As above, holding a message asked early for the lock for up to {@code earlyHold}. */
-    private ModelDispatcher startDispatcher(
-            String model, ConnectionFactory broker, LaneNotifications.Entered rung, Duration earlyHold) {
-        return startDispatcher(model, broker, transaction, ModelDispatcher.BULK_FETCH, rung, earlyHold);
-    }
-
     /** As above, fetching a lane's messages with a consumer from {@code bulkFetch} of them. */
     private void startDispatcher(
             String model, ConnectionFactory broker, TransactionTemplate transactions, int bulkFetch) {
-        startDispatcher(model, broker, transactions, bulkFetch, null, ModelDispatcher.EARLY_HOLD);
-    }
-
-    private ModelDispatcher startDispatcher(
-            String model,
-            ConnectionFactory broker,
-            TransactionTemplate transactions,
-            int bulkFetch,
-            LaneNotifications.Entered rung,
-            Duration earlyHold) {
         limits.refresh();
         ModelDispatcher dispatcher = new ModelDispatcher(
                 model,
@@ -505,14 +319,9 @@ class DispatcherTakeIT extends WorkerIntegrationTest {
                 sleeper,
                 slots.forModel(properties.pacing().maxConcurrency()),
                 takeTurns,
-                bulkFetch,
-                earlyHold);
+                bulkFetch);
         dispatchers.add(dispatcher);
-        if (rung != null) {
-            dispatcher.ring(rung);
-        }
         dispatcher.start();
-        return dispatcher;
     }
 
     /**

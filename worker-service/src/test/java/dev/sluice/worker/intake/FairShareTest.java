@@ -14,7 +14,7 @@ class FairShareTest {
 
     @Test
     void equalWeightsAlternate() {
-        FairShare share = new FairShare(List.of(new Lane("a", 0, 1, 0), new Lane("b", 0, 1, 0)));
+        FairShare share = new FairShare(List.of(new Lane("a", 0, 1), new Lane("b", 0, 1)));
 
         assertThat(take(share, 6)).containsExactly("a", "b", "a", "b", "a", "b");
         assertThat(share.advanced()).containsExactlyInAnyOrderEntriesOf(Map.of("a", 3.0, "b", 3.0));
@@ -22,7 +22,7 @@ class FairShareTest {
 
     @Test
     void weightsThreeToOneServeThreeToOne() {
-        FairShare share = new FairShare(List.of(new Lane("a", 0, 3, 0), new Lane("b", 0, 1, 0)));
+        FairShare share = new FairShare(List.of(new Lane("a", 0, 3), new Lane("b", 0, 1)));
 
         List<String> taken = take(share, 400);
 
@@ -37,14 +37,14 @@ class FairShareTest {
     void aLaneBehindGoesFirstUntilItCatchesUp() {
         // A lane that entered later enters at the lowest pass of those waiting, so it goes next, not after the
         // others' backlog; passes carried from earlier takes (in the table) decide who is owed a turn.
-        FairShare share = new FairShare(List.of(new Lane("a", 5, 1, 0), new Lane("b", 3, 1, 0)));
+        FairShare share = new FairShare(List.of(new Lane("a", 5, 1), new Lane("b", 3, 1)));
 
         assertThat(take(share, 5)).containsExactly("b", "b", "a", "b", "a");
     }
 
     @Test
     void anEmptiedLaneLeavesAndTheOthersGoOn() {
-        FairShare share = new FairShare(List.of(new Lane("a", 0, 1, 0), new Lane("b", 0, 1, 0)));
+        FairShare share = new FairShare(List.of(new Lane("a", 0, 1), new Lane("b", 0, 1)));
 
         assertThat(share.next()).contains("a");
         share.emptied();
@@ -56,7 +56,7 @@ class FairShareTest {
 
     @Test
     void aWeightBelowOneCountsAsOne() {
-        FairShare share = new FairShare(List.of(new Lane("a", 0, 0, 0), new Lane("b", 0, 1, 0)));
+        FairShare share = new FairShare(List.of(new Lane("a", 0, 0), new Lane("b", 0, 1)));
 
         assertThat(counts(take(share, 10))).containsEntry("a", 5L).containsEntry("b", 5L);
     }
