@@ -236,8 +236,10 @@ public class ModelIntake {
 
     /**
      * Deletes the queues of the model's lanes that do not wait, if still empty, under the model's lane lock: no
-     * worker takes from them meanwhile, and a lane entering after the check has its message on the queue already
-     * (the api-service enters a lane only after its message is confirmed), so the delete then refuses.
+     * worker takes from them meanwhile. A lane entering after the check either has its message on the queue already
+     * (a batch's lane enters once its messages are confirmed), so the delete refuses, or enters ahead of its message
+     * (a single job's or a facade call's), whose publisher then gets the message back as unroutable and declares the
+     * queue again ({@code JobPublisher} in the api-service).
      */
     private int deleteEmptyLanes(String model, Set<String> tenants) {
         if (tenants.isEmpty()) {
