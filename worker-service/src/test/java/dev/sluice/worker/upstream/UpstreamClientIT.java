@@ -144,10 +144,12 @@ class UpstreamClientIT {
                         assertThat(accepted.await(5, TimeUnit.SECONDS))
                                 .as("the provider accepted the connection before the departure")
                                 .isTrue();
-                        // The departure itself: a slot that opens 200 ms later, as one granted in advance does. Not
-                        // a wait for a condition, but the time in which a request sent too early would reach the
-                        // provider before the departure returns.
-                        Thread.sleep(200);
+                        // The departure itself: a slot that opens 200 ms later, as one granted in advance does; all
+                        // that time the provider has no byte of the request.
+                        await("nothing sent before the departure")
+                                .during(Duration.ofMillis(200))
+                                .atMost(Duration.ofSeconds(2))
+                                .until(() -> firstByte.get() == 0);
                         departed.set(System.nanoTime());
                     },
                     sent::set);
