@@ -235,6 +235,19 @@ job_times() {
         2>/dev/null || echo "(no job times)"
 }
 
+# Diagnostic (stderr only): when each model's first window was claimed (its LIMIT_N-th claim after created_at), for
+# the slowest model and the fastest. Each later window of a model follows its first one's sends W + margin apart, so
+# a first window that leaves late delays the model's last request, and the row's wall, by as much.
+burst_times() {
+    psql -h localhost -U "$PGUSER" -d "$DB" -tA -c "WITH c AS (
+            SELECT j.started_at - b.created_at AS after,
+                   row_number() OVER (PARTITION BY j.model ORDER BY j.started_at) AS n
+              FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE b.id = '$1')
+        SELECT 'first window claimed by +' || round(extract(epoch FROM max(after))::numeric, 3)
+               || ' s (slowest model), +' || round(extract(epoch FROM min(after))::numeric, 3) || ' s (fastest)'
+          FROM c WHERE n = $LIMIT_N" 2>/dev/null || echo "(no first-window times)"
+}
+
 # batch_body <file> <per model> <model count>
 batch_body() {
     jq -n --argjson n "$2" --argjson models "$(printf '%s\n' "${MODELS[@]:0:$3}" | jq -R . | jq -s .)" '{
@@ -370,6 +383,7 @@ for spec in "${row_specs[@]}"; do
     sluice_total=$((sluice_total + total)) sluice_ok=$((sluice_ok + s_ok)) sluice_429=$((sluice_429 + s_429))
     log "row $label: sluice  $s_status, $s_ok/$total ok, $s_failed failed, $s_429 429s, max/window $s_max, ${s_wall}s (ideal ${id_s}s, perfect ${p_wall}s), first call ${s_first:-?}s, overhead/window ${s_over:-?}s, sends late (mean / over 20 ms) $s_late_txt"
     log "    from the batch's created_at: $(job_times "$s_id" "$s_t0" "$s_t1")"
+    [[ $n -lt $LIMIT_N ]] || log "    $(burst_times "$s_id")"
     ((s_ok == total)) || lost=1
     if [[ $s_status != completed ]]; then
         timed_out=1
