@@ -5,7 +5,8 @@
 //                                       cache never answers); prints p50/p99 of each and the difference; with
 //                                       -Dcalls=<file>, writes each facade call's prompt and when it was sent and
 //                                       answered (epoch microseconds, CSV), for facade-table.sh to set beside the
-//                                       job rows' timestamps
+//                                       job rows' timestamps; with -Dblock=<b>, also p50/p99 of every b calls
+//                                       each way in turn (stderr): how the stack warms up within one run
 //   waiting <api> <key> <n>             n chat calls through the facade all at once (one virtual thread and one
 //                                       connection each); prints how many succeeded, the wall time, the p50/p99
 //                                       of their latency and the most callers seen waiting at once in the api
@@ -61,11 +62,31 @@ final class FacadeBench {
         List<Double> direct = new ArrayList<>();
         List<Double> facade = new ArrayList<>();
         List<String> times = new ArrayList<>();
+        int block = Integer.getInteger("block", 0);
         for (int i = 0; i < n; i++) {
             direct.add(call(simulator, key, "direct " + i));
             long sent = micros();
             facade.add(call(api, key, "facade " + i));
             times.add("facade " + i + "," + sent + "," + micros());
+            if (block > 0 && (i + 1) % block == 0) {
+                List<Double> d = new ArrayList<>(direct.subList(i + 1 - block, i + 1));
+                List<Double> f = new ArrayList<>(facade.subList(i + 1 - block, i + 1));
+                Collections.sort(d);
+                Collections.sort(f);
+                System.err.printf(
+                        Locale.ROOT,
+                        "calls %d-%d (after %d warm-up): direct %.1f / %.1f ms, facade %.1f / %.1f ms,"
+                                + " added %.1f / %.1f ms (p50 / p99)%n",
+                        i + 2 - block,
+                        i + 1,
+                        warmup,
+                        p(d, 50),
+                        p(d, 99),
+                        p(f, 50),
+                        p(f, 99),
+                        p(f, 50) - p(d, 50),
+                        p(f, 99) - p(d, 99));
+            }
         }
         String callsFile = System.getProperty("calls");
         if (callsFile != null) {

@@ -16,6 +16,8 @@
 #   bench/facade-table.sh                    N=200, CALLERS=1000, api on :18090, simulator on :13020
 #   N=500 CALLERS=2000 bench/facade-table.sh
 #   WARMUP=1000 CALLERS=0 bench/facade-table.sh   1,000 unmeasured calls each way first (default 20): warmer JVMs
+#   N=4000 BLOCK=400 WARMUP=0 CALLERS=0 bench/facade-table.sh   also p50/p99 of every 400 calls each way, in turn
+#                                                 (stderr): how far into a run the stack is warm, measured in one run
 #   N=20 WAIT_PACE=none bench/facade-table.sh     the 1,000 callers on the latency rows' model, at the stack's limit
 #                                                 (100,000 per 60 s): how fast one tenant's calls are stored, taken
 #                                                 and answered when all arrive at once
@@ -100,7 +102,7 @@ cpu_all() {  # api worker simulator postgres rabbitmq
     echo "$(cpu_ns "$(cat "$RUN_DIR/api.pid")") $(cpu_ns "$(cat "$RUN_DIR/worker-1.pid")") $(cpu_ns "$(cat "$RUN_DIR/simulator.pid")")" \
         "$(cpu_ns $(pgrep -u postgres)) $(cpu_ns $(pgrep -f beam.smp))"
 }
-"$JAVA" -Dcalls="$RUN_DIR/calls.csv" -Dwarmup="${WARMUP:-20}" "$ROOT/bench/facade-bench.java" latency "$API" "$KEY" "$SIM" "$N" \
+"$JAVA" -Dcalls="$RUN_DIR/calls.csv" -Dwarmup="${WARMUP:-20}" -Dblock="${BLOCK:-0}" "$ROOT/bench/facade-bench.java" latency "$API" "$KEY" "$SIM" "$N" \
     2> >(while IFS= read -r line; do
              [[ $line == measuring* ]] && cpu_all >"$RUN_DIR/cpu.before"
              printf '%s\n' "$line" >&2
