@@ -174,7 +174,10 @@ fi
 for module in "${MODULES[@]}"; do
     [[ -f $JARS/$module/target/$module.jar ]] || die "no $JARS/$module/target/$module.jar"
     mkdir -p "$SCRATCH/$module/target"
-    cp "$JARS/$module/target/$module.jar" "$SCRATCH/$module/target/"
+    cp -p "$JARS/$module/target/$module.jar" "$SCRATCH/$module/target/"
+    # The AOT caches `bin/sluice-local train` made from these jars, if any: the stack starts from them as it would
+    # in use (docs/operations.md, "Warm starts"; SLUICE_AOT_CACHE=off starts it without them).
+    if [[ -d $JARS/$module/target/aot ]]; then ln -s "$JARS/$module/target/aot" "$SCRATCH/$module/target/aot"; fi
 done
 JAR_TIMES=$(for m in "${MODULES[@]}"; do date -r "$JARS/$m/target/$m.jar" -u "+$m %H:%MZ"; done | paste -sd, - | sed 's/,/, /g')
 rm -rf "$SCRATCH/src"

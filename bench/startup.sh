@@ -2,7 +2,8 @@
 # Start time and heap of the api-service and the worker, each started alone against a fresh database (the
 # api-service migrates it, then the worker starts against the migrated schema) and a RabbitMQ vhost of its own.
 #
-#   bench/startup.sh                          # this tree's jars (built if missing), 3 runs
+#   bench/startup.sh                          # this tree's jars (built if missing), 3 runs; and, when
+#                                             # `bin/sluice-local train` made AOT caches for them, from the caches
 #   RUNS=5 bench/startup.sh before=/tmp/jars-main after=/tmp/jars-branch
 #
 # Each LABEL=DIR names a directory holding api-service.jar and worker-service.jar; several are measured in
@@ -34,6 +35,14 @@ if (($# == 0)); then
     SCRATCH_JARS=$(mktemp -d)
     cp "$ROOT/api-service/target/api-service.jar" "$ROOT/worker-service/target/worker-service.jar" "$SCRATCH_JARS/"
     LABELS=("$(git -C "$ROOT" rev-parse --short HEAD)"); DIRS=("$SCRATCH_JARS")
+    # The same jars started as bin/sluice-local starts them once trained (docs/operations.md, "Warm starts"), if the
+    # caches were made from these jars.
+    trained=1
+    for module in api-service worker-service; do
+        aot=$ROOT/$module/target/aot
+        [[ -f $aot/$module.aot && -f $aot/extracted && ! $ROOT/$module/target/$module.jar -nt $aot/extracted ]] || trained=0
+    done
+    if [[ $trained == 1 ]]; then LABELS+=("${LABELS[0]} from its AOT cache"); DIRS+=(aot); fi
 else
     for arg in "$@"; do LABELS+=("${arg%%=*}"); DIRS+=("${arg#*=}"); done
 fi
@@ -65,14 +74,25 @@ fresh_database() {
     rabbitmqctl -q set_permissions -p "$VHOST" "${SPRING_RABBITMQ_USERNAME:-guest}" '.*' '.*' '.*' >/dev/null
 }
 
-# measure <jar> <log>: prints "started ready cpu heap rss" (seconds, seconds, CPU seconds, MiB, MiB)
+# java_args <dir> <module>: ARGS, how to start the module's jar in <dir>, or from this tree's AOT cache when <dir> is
+# "aot"
+java_args() {
+    if [[ $1 == aot ]]; then
+        ARGS=(-XX:AOTCache="$ROOT/$2/target/aot/$2.aot" -jar "$ROOT/$2/target/aot/$2.jar")
+    else
+        ARGS=(-jar "$1/$2.jar")
+    fi
+}
+
+# measure <log> <java args...>: prints "started ready cpu heap rss" (seconds, seconds, CPU seconds, MiB, MiB)
 measure() {
-    local jar=$1 log=$2 port t0 started ready cpu heap rss
+    local log=$1 port t0 started ready cpu heap rss jar=${*: -1}
+    shift
     port=$(free_port)
     t0=$(now_ms)
     SERVER_PORT=$port SPRING_DATASOURCE_URL=jdbc:postgresql://localhost:5432/$DB \
-        SPRING_RABBITMQ_VIRTUAL_HOST=$VHOST SLUICE_ADMIN_KEY=sk-admin-bench SLUICE_UPSTREAM_BASE_URL=http://127.0.0.1:9 \
-        "$JAVA" -jar "$jar" >"$log" 2>&1 &
+        SPRING_RABBITMQ_VIRTUAL_HOST=$VHOST SLUICE_ADMIN_KEY=sk-admin-bench-startup SLUICE_UPSTREAM_BASE_URL=http://127.0.0.1:9 \
+        "$JAVA" "$@" >"$log" 2>&1 &
     PID=$!
     until curl -fsS -m 2 "http://127.0.0.1:$port/actuator/health/readiness" 2>/dev/null | grep -q '"UP"'; do
         kill -0 "$PID" 2>/dev/null || { echo "$jar exited; see $log" >&2; exit 1; }
@@ -95,8 +115,10 @@ echo "Java: $("$JAVA" -version 2>&1 | head -1); $(nproc) cores; $RUNS runs" >&2
 for run in $(seq "$RUNS"); do
     for i in "${!LABELS[@]}"; do
         fresh_database
-        api=$(measure "${DIRS[$i]}/api-service.jar" "$LOGS/api-${LABELS[$i]}-$run.log")
-        worker=$(measure "${DIRS[$i]}/worker-service.jar" "$LOGS/worker-${LABELS[$i]}-$run.log")
+        java_args "${DIRS[$i]}" api-service
+        api=$(measure "$LOGS/api-$i-$run.log" "${ARGS[@]}")
+        java_args "${DIRS[$i]}" worker-service
+        worker=$(measure "$LOGS/worker-$i-$run.log" "${ARGS[@]}")
         RESULTS["${LABELS[$i]} api $run"]=$api
         RESULTS["${LABELS[$i]} worker $run"]=$worker
         echo "run $run ${LABELS[$i]}: api $api | worker $worker  (started s, ready s, cpu s, heap MiB, rss MiB)" >&2
