@@ -82,7 +82,11 @@ rabbitmqctl -q add_vhost "$VHOST" >/dev/null
 rabbitmqctl -q set_permissions -p "$VHOST" "${SPRING_RABBITMQ_USERNAME:-guest}" '.*' '.*' '.*' >/dev/null
 
 log "starting simulator :$SIMULATOR_PORT, api :$API_PORT, 1 worker (logs: $RUN_DIR)"
-"$ROOT/bin/sluice-local" start >&2
+"$ROOT/bin/sluice-local" start | tee "$RUN_DIR/start.out" >&2
+# Whether the api and the worker started from the AOT caches `bin/sluice-local train` made (docs/operations.md, "Warm
+# starts"; SLUICE_AOT_CACHE=off starts them from the jars): it moves the figures below, so the report says which.
+STARTED_FROM="the jars"
+grep -q "^started api .*from its AOT cache" "$RUN_DIR/start.out" && STARTED_FROM="their AOT caches"
 admin() { curl -fsS -m 10 -H "Authorization: Bearer $SLUICE_ADMIN_KEY" -H 'Content-Type: application/json' "$@"; }
 KEY=$(admin -X POST "$API/admin/api-keys" -d '{"name":"facade-bench"}' | jq -r .key)
 [[ -n $KEY && $KEY != null ]] || die "could not create an API key"
@@ -92,6 +96,8 @@ if [[ $WAIT_PACE != none ]]; then
 fi
 
 echo "## Added latency at low load ($N sequential calls each way after ${WARMUP:-20} unmeasured ones, simulator latency 50 ms)"
+echo
+echo "The api and the worker started from $STARTED_FROM."
 echo
 # CPU time (user + system, /proc/PID/stat, threads that have ended included) of the stack's processes and of all of
 # PostgreSQL's and RabbitMQ's, in nanoseconds: read once the client logs "measuring" (its warm-up calls are over) and

@@ -206,7 +206,9 @@ fi
 
 log "starting simulator :$SIMULATOR_PORT, api :$API_PORT, $WORKERS worker(s) with bin/sluice-local (logs: $LOGS)"
 started=1
-"$SCRATCH/bin/sluice-local" start >&2
+"$SCRATCH/bin/sluice-local" start | tee "$SCRATCH/start.out" >&2
+STARTED_FROM="the jars"
+grep -q "^started api .*from its AOT cache" "$SCRATCH/start.out" && STARTED_FROM="their AOT caches (bin/sluice-local train)"
 
 curl_json() { curl -fsS -m 10 "$@"; }
 source "$ROOT/bench/batch-events.sh"
@@ -405,7 +407,7 @@ cat <<EOF
 
 Provider: upstream simulator, limit $LIMIT_N/${LIMIT_W}s per model per key (sliding), latency 800 ms + 0-300 ms.
 Sluice: SLUICE_DEFAULT_LIMIT=$LIMIT_N/${LIMIT_W}s, safety margin ${SLUICE_PACING_SAFETY_MARGIN:-100ms (default)}, $WORKERS worker(s). $(nproc) cores, $("$JAVA" -version 2>&1 | head -1).
-Jars: $JARS_DESC ($JAR_TIMES, $(date -u +%Y-%m-%d)).
+Jars: $JARS_DESC ($JAR_TIMES, $(date -u +%Y-%m-%d)); the api and the workers started from $STARTED_FROM.
 
 | requests | via | success | 429s at the provider | max in any ${LIMIT_W} s window | wall | accept to first call | overhead per window | sends late: mean / over 20 ms | ideal | ideal/wall | perfect/wall |
 |---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
