@@ -39,8 +39,7 @@ if (($# == 0)); then
     # caches were made from these jars.
     trained=1
     for module in api-service worker-service; do
-        aot=$ROOT/$module/target/aot
-        [[ -f $aot/$module.aot && -f $aot/extracted && ! $ROOT/$module/target/$module.jar -nt $aot/extracted ]] || trained=0
+        "$ROOT/bin/sluice-local" aot-cache "$module" >/dev/null || trained=0
     done
     if [[ $trained == 1 ]]; then LABELS+=("${LABELS[0]} from its AOT cache"); DIRS+=(aot); fi
 else
