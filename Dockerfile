@@ -20,4 +20,6 @@ ARG SERVICE
 RUN useradd --system --uid 10001 sluice
 COPY --from=build /src/${SERVICE}/target/${SERVICE}.jar /app/app.jar
 USER sluice
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]
+# SLUICE_JAVA_OPTIONS: further JVM options, as bin/sluice-local takes them (docs/operations.md, "JVM options").
+ENV SLUICE_JAVA_OPTIONS=""
+ENTRYPOINT ["sh", "-c", "exec java -XX:MaxRAMPercentage=75 $SLUICE_JAVA_OPTIONS -jar /app/app.jar \"$@\"", "sluice"]

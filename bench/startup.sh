@@ -14,7 +14,8 @@
 #            least noisy of the three
 #   heap     heap in use after a full GC (jcmd GC.run, then GC.heap_info), MiB
 #   rss      the process's resident set at that moment, MiB
-# The JVM runs with its defaults (no heap flags), as bin/sluice-local starts it. Needs jq-free bash, curl,
+# The JVM runs with bin/sluice-local's options for the api and the workers (bin/sluice-local java-options; no heap
+# flags), as bin/sluice-local starts them. Needs jq-free bash, curl,
 # psql tools, rabbitmqctl and a JDK 21+ (jcmd). Only the processes this script started are stopped.
 set -euo pipefail
 
@@ -73,13 +74,15 @@ fresh_database() {
     rabbitmqctl -q set_permissions -p "$VHOST" "${SPRING_RABBITMQ_USERNAME:-guest}" '.*' '.*' '.*' >/dev/null
 }
 
+read -r -a SERVICE_OPTIONS <<<"$("$ROOT/bin/sluice-local" java-options)"
+
 # java_args <dir> <module>: ARGS, how to start the module's jar in <dir>, or from this tree's AOT cache when <dir> is
 # "aot"
 java_args() {
     if [[ $1 == aot ]]; then
-        ARGS=(-XX:AOTCache="$ROOT/$2/target/aot/$2.aot" -jar "$ROOT/$2/target/aot/$2.jar")
+        ARGS=("${SERVICE_OPTIONS[@]}" -XX:AOTCache="$ROOT/$2/target/aot/$2.aot" -jar "$ROOT/$2/target/aot/$2.jar")
     else
-        ARGS=(-jar "$1/$2.jar")
+        ARGS=("${SERVICE_OPTIONS[@]}" -jar "$1/$2.jar")
     fi
 }
 
