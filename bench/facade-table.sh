@@ -83,14 +83,8 @@ rabbitmqctl -q set_permissions -p "$VHOST" "${SPRING_RABBITMQ_USERNAME:-guest}" 
 
 log "starting simulator :$SIMULATOR_PORT, api :$API_PORT, 1 worker (logs: $RUN_DIR)"
 "$ROOT/bin/sluice-local" start | tee "$RUN_DIR/start.out" >&2
-# Whether the api and the worker started from the AOT caches `bin/sluice-local train` made (docs/operations.md, "Warm
-# starts"; SLUICE_AOT_CACHE=off starts them from the jars): it moves the figures below, so the report says which.
-STARTED_FROM="the jars"
-grep -q "^started api .*from its AOT cache" "$RUN_DIR/start.out" && STARTED_FROM="their AOT caches"
-# And with which JVM options (SLUICE_JAVA_OPTIONS; docs/operations.md, "JVM options"), which move them too.
-OPTIONS=$(sed -nE 's/^started api .*, with ([^)]*)\)$/\1/p' "$RUN_DIR/start.out")
-[[ -n $OPTIONS ]] || OPTIONS="the JVM's default options"
-STARTED_FROM+=", with $OPTIONS"
+source "$ROOT/bench/started-from.sh"
+STARTED_FROM=$(started_from "$RUN_DIR/start.out")
 admin() { curl -fsS -m 10 -H "Authorization: Bearer $SLUICE_ADMIN_KEY" -H 'Content-Type: application/json' "$@"; }
 KEY=$(admin -X POST "$API/admin/api-keys" -d '{"name":"facade-bench"}' | jq -r .key)
 [[ -n $KEY && $KEY != null ]] || die "could not create an API key"

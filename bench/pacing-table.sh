@@ -207,11 +207,8 @@ fi
 log "starting simulator :$SIMULATOR_PORT, api :$API_PORT, $WORKERS worker(s) with bin/sluice-local (logs: $LOGS)"
 started=1
 "$SCRATCH/bin/sluice-local" start | tee "$SCRATCH/start.out" >&2
-STARTED_FROM="the jars"
-grep -q "^started api .*from its AOT cache" "$SCRATCH/start.out" && STARTED_FROM="their AOT caches (bin/sluice-local train)"
-OPTIONS=$(sed -nE 's/^started api .*, with ([^)]*)\)$/\1/p' "$SCRATCH/start.out")
-[[ -n $OPTIONS ]] || OPTIONS="the JVM's default options"
-STARTED_FROM+=", with $OPTIONS (SLUICE_JAVA_OPTIONS)"
+source "$ROOT/bench/started-from.sh"
+STARTED_FROM=$(started_from "$SCRATCH/start.out")
 
 curl_json() { curl -fsS -m 10 "$@"; }
 source "$ROOT/bench/batch-events.sh"
