@@ -53,9 +53,34 @@ final class FacadeBench {
         // 1,000 calls the same stack adds 7-12 ms less at p50, docs/benchmarks.md), so the default figure is that of
         // a freshly started stack.
         int warmup = Integer.getInteger("warmup", 20);
-        for (int i = 0; i < warmup; i++) {
-            call(simulator, key, "warm-up " + i);
-            call(api, key, "warm-up " + i);
+        // -DwarmupCallers=K: the warm-up's calls made by K callers at once, so a warm-up long enough for C2 to have
+        // compiled a call's run-once code (HotSpot compiles a method with C2 after some 5,000-15,000 runs) takes a
+        // minute or two rather than a quarter of an hour; the measured calls are one at a time as ever.
+        int warmupCallers = Integer.getInteger("warmupCallers", 1);
+        long warmStarted = System.nanoTime();
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> warming = new ArrayList<>();
+            for (int c = 0; c < warmupCallers; c++) {
+                int caller = c;
+                warming.add(callers.submit(() -> {
+                    for (int i = caller; i < warmup; i += warmupCallers) {
+                        call(simulator, key, "warm-up " + i);
+                        call(api, key, "warm-up " + i);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> done : warming) {
+                done.get();
+            }
+        }
+        if (warmup > 0) {
+            System.err.printf(
+                    Locale.ROOT,
+                    "warm-up: %d calls each way by %d caller(s) in %.1f s%n",
+                    warmup,
+                    warmupCallers,
+                    (System.nanoTime() - warmStarted) / 1e9);
         }
         // facade-table.sh starts its CPU reading here.
         System.err.println("measuring " + n + " calls each way");

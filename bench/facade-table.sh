@@ -16,6 +16,8 @@
 #   bench/facade-table.sh                    N=200, CALLERS=1000, api on :18090, simulator on :13020
 #   N=500 CALLERS=2000 bench/facade-table.sh
 #   WARMUP=1000 CALLERS=0 bench/facade-table.sh   1,000 unmeasured calls each way first (default 20): warmer JVMs
+#   WARMUP=20000 WARMUP_CALLERS=16 CALLERS=0 bench/facade-table.sh   20,000, made by 16 callers at once (default 1):
+#                                                 a stack whose JIT has compiled the whole call, in a minute or two
 #   N=4000 BLOCK=400 WARMUP=0 CALLERS=0 bench/facade-table.sh   also p50/p99 of every 400 calls each way, in turn
 #                                                 (stderr): how far into a run the stack is warm, measured in one run
 #   N=20 WAIT_PACE=none bench/facade-table.sh     the 1,000 callers on the latency rows' model, at the stack's limit
@@ -93,7 +95,8 @@ if [[ $WAIT_PACE != none ]]; then
         -d "{\"model\":\"$WAIT_MODEL\",\"requests\":${WAIT_PACE%/*},\"per_seconds\":${WAIT_PACE#*/}}" >/dev/null
 fi
 
-echo "## Added latency at low load ($N sequential calls each way after ${WARMUP:-20} unmeasured ones, simulator latency 50 ms)"
+echo "## Added latency at low load ($N sequential calls each way after ${WARMUP:-20} unmeasured ones$(
+    [[ ${WARMUP_CALLERS:-1} == 1 ]] || echo " by ${WARMUP_CALLERS} callers at once"), simulator latency 50 ms)"
 echo
 echo "The api and the worker started from $STARTED_FROM."
 echo
@@ -106,7 +109,7 @@ cpu_all() {  # api worker simulator postgres rabbitmq
     echo "$(cpu_ns "$(cat "$RUN_DIR/api.pid")") $(cpu_ns "$(cat "$RUN_DIR/worker-1.pid")") $(cpu_ns "$(cat "$RUN_DIR/simulator.pid")")" \
         "$(cpu_ns $(pgrep -u postgres)) $(cpu_ns $(pgrep -f beam.smp))"
 }
-"$JAVA" -Dcalls="$RUN_DIR/calls.csv" -Dwarmup="${WARMUP:-20}" -Dblock="${BLOCK:-0}" "$ROOT/bench/facade-bench.java" latency "$API" "$KEY" "$SIM" "$N" \
+"$JAVA" -Dcalls="$RUN_DIR/calls.csv" -Dwarmup="${WARMUP:-20}" -DwarmupCallers="${WARMUP_CALLERS:-1}" -Dblock="${BLOCK:-0}" "$ROOT/bench/facade-bench.java" latency "$API" "$KEY" "$SIM" "$N" \
     2> >(while IFS= read -r line; do
              [[ $line == measuring* ]] && cpu_all >"$RUN_DIR/cpu.before"
              printf '%s\n' "$line" >&2

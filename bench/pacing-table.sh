@@ -36,6 +36,10 @@
 #   JARS_FROM=HEAD bench/pacing-table.sh   the committed code: git archive + build in a scratch dir, so
 #                                          half-done edits in the tree (and their jars) stay out of it
 #   JARS_FROM=<dir>                        the three jars under <dir>/<module>/target/
+#   WARM_JOBS=3000 bench/pacing-table.sh   before the rows, the stack first serves about that many jobs on the
+#                                          simulator's other models (15 per model per window, one batch a window),
+#                                          so the rows measure a stack whose JIT has compiled the batch path, as in
+#                                          a deployment that has been running, rather than one just started
 # By default it uses this tree's jars as they are (building them only if missing).
 #
 # Loopback only. Isolation from anything else on the machine: the stack gets its own PostgreSQL database
@@ -72,6 +76,8 @@ calc() { awk "BEGIN { printf \"%s\", ($1) }" </dev/null; }   # calc "<awk expres
 command -v jq >/dev/null || die "needs jq"
 command -v curl >/dev/null || die "needs curl"
 [[ $WORKERS =~ ^[1-9][0-9]?$ ]] || die "WORKERS must be 1..99"
+WARM_JOBS=${WARM_JOBS:-0}
+[[ $WARM_JOBS =~ ^[0-9]+$ ]] || die "WARM_JOBS must be a number of jobs"
 
 # --- Java 21+ -------------------------------------------------------------------------------------------
 java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
@@ -288,6 +294,30 @@ read -r wstatus _ wdone _ wwall _ < <(run_batch "$SCRATCH/warm.json" 30) || true
 log "  warm-up: $wstatus in ${wwall}s"
 last_sluice_end=$(now)
 
+# WARM_JOBS: batches of LIMIT_N lines on each of the simulator's models outside the rows' five, one a window (each
+# model's window full, no 429s), until at least that many jobs have run.
+WARMED=0
+if ((WARM_JOBS > 0)); then
+    others=$(curl_json "$SIM/v1/models" -H 'Authorization: Bearer sk-pacing' | jq -c --argjson measured \
+        "$(printf '%s\n' "${MODELS[@]}" | jq -R . | jq -s .)" '[.data[].id | select(. as $m | $measured | index($m) | not)]')
+    per=$(jq length <<<"$others")
+    ((per > 0)) || die "the simulator lists no other model to warm up on"
+    jq -n --argjson models "$others" --argjson n "$LIMIT_N" '{endpoint: "/v1/chat/completions",
+        metadata: {bench: "pacing-table warm-up"}, requests: [range($n) as $i | $models[] as $m | {custom_id:
+          "\($m)-\($i)", method: "POST", url: "/v1/chat/completions",
+          body: {model: $m, messages: [{role: "user", content: "Warm \($i)"}]}}]}' >"$SCRATCH/warm-more.json"
+    warm_started=$(now)
+    while ((WARMED < WARM_JOBS)); do
+        wait_s=$(calc "$last_sluice_end + $LIMIT_W + 1 - $(now)")
+        if [[ $(calc "$wait_s > 0") == 1 ]]; then sleep "$wait_s"; fi
+        read -r wstatus _ wdone _ < <(run_batch "$SCRATCH/warm-more.json" 60) || true
+        [[ ${wstatus:-} == completed ]] || die "a warm-up batch did not complete (${wstatus:-no answer}; logs: $LOGS)"
+        WARMED=$((WARMED + wdone))
+        last_sluice_end=$(now)
+    done
+    log "  warm-up: $WARMED more jobs on $per other models in $(calc "sprintf(\"%.0f\", $(now) - $warm_started)") s"
+fi
+
 fmt_pct() { calc "sprintf(\"%.1f%%\", 100 * $1 / $2)"; }
 TABLE=()
 sluice_total=0 sluice_ok=0 sluice_429=0 direct_total=0 direct_ok=0 direct_429=0 perfect_total=0 perfect_ok=0 perfect_429=0
@@ -408,6 +438,7 @@ cat <<EOF
 Provider: upstream simulator, limit $LIMIT_N/${LIMIT_W}s per model per key (sliding), latency 800 ms + 0-300 ms.
 Sluice: SLUICE_DEFAULT_LIMIT=$LIMIT_N/${LIMIT_W}s, safety margin ${SLUICE_PACING_SAFETY_MARGIN:-100ms (default)}, $WORKERS worker(s). $(nproc) cores, $("$JAVA" -version 2>&1 | head -1).
 Jars: $JARS_DESC ($JAR_TIMES, $(date -u +%Y-%m-%d)); the api and the workers started from $STARTED_FROM.
+Before the rows: one request per model$( ((WARMED > 0)) && echo ", then $WARMED jobs on the simulator's other models (WARM_JOBS)" || true).
 
 | requests | via | success | 429s at the provider | max in any ${LIMIT_W} s window | wall | accept to first call | overhead per window | sends late: mean / over 20 ms | ideal | ideal/wall | perfect/wall |
 |---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
