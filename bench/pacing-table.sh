@@ -293,6 +293,11 @@ read -r wstatus _ wdone _ wwall _ < <(run_batch "$SCRATCH/warm.json" 30) || true
 [[ ${wstatus:-} == completed && ${wdone:-} == 5 ]] || die "warm-up batch did not complete (${wstatus:-no answer}, ${wdone:-0}/5 succeeded; logs: $LOGS)"
 log "  warm-up: $wstatus in ${wwall}s"
 last_sluice_end=$(now)
+# Until W + 1 s after the last Sluice batch ended, so the provider's window and Sluice's pacer start empty.
+await_empty_window() {
+    local wait_s; wait_s=$(calc "$last_sluice_end + $LIMIT_W + 1 - $(now)")
+    if [[ $(calc "$wait_s > 0") == 1 ]]; then sleep "$wait_s"; fi
+}
 
 # WARM_JOBS: batches of LIMIT_N lines on each of the simulator's models outside the rows' five, one a window (each
 # model's window full, no 429s), until at least that many jobs have run.
@@ -308,8 +313,7 @@ if ((WARM_JOBS > 0)); then
           body: {model: $m, messages: [{role: "user", content: "Warm \($i)"}]}}]}' >"$SCRATCH/warm-more.json"
     warm_started=$(now)
     while ((WARMED < WARM_JOBS)); do
-        wait_s=$(calc "$last_sluice_end + $LIMIT_W + 1 - $(now)")
-        if [[ $(calc "$wait_s > 0") == 1 ]]; then sleep "$wait_s"; fi
+        await_empty_window
         read -r wstatus _ wdone _ < <(run_batch "$SCRATCH/warm-more.json" 60) || true
         [[ ${wstatus:-} == completed ]] || die "a warm-up batch did not complete (${wstatus:-no answer}; logs: $LOGS)"
         WARMED=$((WARMED + wdone))
@@ -397,8 +401,7 @@ for spec in "${row_specs[@]}"; do
 
     # sluice: wait until W + 1 s after the previous Sluice row, fresh stats, one batch
     batch_body "$SCRATCH/row.json" "$n" "$k"
-    wait_s=$(calc "$last_sluice_end + $LIMIT_W + 1 - $(now)")
-    (($(calc "$wait_s > 0"))) && sleep "$wait_s"
+    await_empty_window
     reset_sim
     read -r l_n0 l_s0 l_ok0 < <(send_lateness)
     read -r s_status _ s_ok s_failed s_wall s_id s_t0 s_t1 < <(run_batch "$SCRATCH/row.json" "$(calc "15 + 3 * $id_s")") || true
