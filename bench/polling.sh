@@ -14,6 +14,9 @@
 #   LINES=0 bench/polling.sh                      # the reference poll row (2.) only
 #   PACE_MS=100 bench/polling.sh                  # also a reference row with each poller waiting 100 ms between
 #                                                 # polls, and the pollers of the batch run paced so
+#   WARM_LINES=100000 bench/polling.sh            # first a batch of that many lines on another model, so that the
+#                                                 # measurements meet a stack that has run (JIT compiled) rather than
+#                                                 # a fresh one; the report's header says which
 #
 # Targets (issue 16): >= 1,000 jobs/s end to end on 2 cores; poll p99 <= 50 ms; 0 connection failures, 0 rescues.
 # The simulator answers at once (no latency, a limit far above the load) and Sluice's default limit matches.
@@ -27,11 +30,13 @@ LINES=${LINES:-100000}
 POLLERS=${POLLERS:-32}
 DURATION=${DURATION:-20}
 PACE_MS=${PACE_MS:-0}
+WARM_LINES=${WARM_LINES:-0}
 WORKERS=${WORKERS:-2}
 API_PORT=${API_PORT:-29480}
 SIMULATOR_PORT=${SIMULATOR_PORT:-29410}
 WORKER_BASE_PORT=${WORKER_BASE_PORT:-29480}
 source "$(dirname "${BASH_SOURCE[0]}")/stack-lib.sh"
+[[ $WARM_LINES =~ ^[0-9]+$ ]] || die "WARM_LINES: a number of lines"
 
 unset SIMULATOR_FAILURE_RATE SIMULATOR_RESET_RATE SIMULATOR_HANG_RATE SIMULATOR_TRUNCATE_RATE SIMULATOR_RETRY_AFTER
 export SIMULATOR_LIMIT=1000000/1s SIMULATOR_LATENCY_MS=0 SIMULATOR_JITTER_MS=0 SLUICE_DEFAULT_LIMIT=1000000/1s
@@ -78,6 +83,19 @@ query() {
 counts() { curl_json "$API/v1/batches/$1" -H "Authorization: Bearer $KEY" | jq -c .request_counts; }
 sim_requests() { curl_json "$SIM/__stats" | jq .totals.requests; }
 in_logs() { cat "$SCRATCH"/run/logs/*.log | grep -c -- "$1" || true; }
+
+# A stack that has run: a deployment meets a large batch with its JVMs' hot paths compiled, where a fresh stack spends
+# a fifth of both cores in the JIT's compiler threads during its first 100,000 jobs (docs/benchmarks.md).
+WARM_DESC="a fresh stack"
+if ((WARM_LINES > 0)); then
+    WARM_MODEL=openai/gpt-4.1-mini
+    log "warm-up: a $WARM_LINES-line batch on $WARM_MODEL, not measured"
+    warm_t0=$(now)
+    WARM=$(batch "$WARM_LINES" "$WARM_MODEL")
+    read -r warm_status warm_s < <(await_batch "$WARM" 3600 "$warm_t0")
+    [[ $warm_status == completed ]] || die "the warm-up batch $WARM ended $warm_status"
+    WARM_DESC="after a $WARM_LINES-line warm-up batch ($(printf %.0f "$warm_s") s)"
+fi
 
 log "reference 1: the simulator's own throughput (20000 chat requests, 64 clients, after a warm-up)"
 read -r sim_line < <("$JAVA" -cp "$SCRATCH/upstream-simulator/target/upstream-simulator.jar" \
@@ -146,7 +164,7 @@ no_connection=$(in_logs 'Failed to obtain JDBC Connection')
 rescue_logs=$(in_logs "whose worker's lease lapsed")
 sim_after=$(sim_requests)
 
-echo "instant provider, $LINES lines, $WORKERS workers, $POLLERS pollers ($JARS_DESC, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "instant provider, $LINES lines, $WORKERS workers, $POLLERS pollers, $WARM_DESC ($JARS_DESC, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 row "throughput" "jobs/s" "" "" ""
 row "the simulator alone (64 clients, reference)" "$sim_rps" "" "" ""
