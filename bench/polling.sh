@@ -84,8 +84,9 @@ counts() { curl_json "$API/v1/batches/$1" -H "Authorization: Bearer $KEY" | jq -
 sim_requests() { curl_json "$SIM/__stats" | jq .totals.requests; }
 in_logs() { cat "$SCRATCH"/run/logs/*.log | grep -c -- "$1" || true; }
 
-# A stack that has run: a deployment meets a large batch with its JVMs' hot paths compiled, where a fresh stack spends
-# a fifth of both cores in the JIT's compiler threads during its first 100,000 jobs (docs/benchmarks.md).
+# A stack that has run: a deployment meets a large batch with its JVMs' hot paths compiled, where a fresh stack spent
+# a fifth of both cores in the JIT's compiler threads in a minute's profile of its first 100,000 jobs
+# (docs/benchmarks.md).
 WARM_DESC="a fresh stack"
 if ((WARM_LINES > 0)); then
     WARM_MODEL=openai/gpt-4.1-mini
