@@ -213,6 +213,20 @@ public abstract class ApiTestBase {
                 .isTrue();
     }
 
+    /**
+     * Queued jobs of a batch without a confirmed message: unmarked ({@code published_at} null), or at or after the
+     * first line its publication has not had confirmed ({@code batch_publications}, V36).
+     */
+    protected long unpublishedOfBatch(String batchId) {
+        return jdbc.sql("""
+                        SELECT count(*) FROM jobs j
+                         WHERE j.batch_id = :id AND j.status = 'queued'
+                           AND (j.published_at IS NULL
+                                OR EXISTS (SELECT 1 FROM batch_publications p
+                                            WHERE p.batch_id = j.batch_id AND j.line_no >= p.unconfirmed_from))
+                        """).param("id", batchId).query(Long.class).single();
+    }
+
     /** Rows in a table, e.g. to show that a refused request stored nothing. */
     protected long rows(String table) {
         return jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();

@@ -49,11 +49,15 @@ class BatchCreationIT extends ApiTestBase {
                         .asInt())
                 .isZero();
 
-        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NOT NULL")
+        assertThat(unpublishedOfBatch(id))
+                .as("every message confirmed before the answer")
+                .isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM batch_publications WHERE batch_id = :id")
                         .param("id", id)
                         .query(Long.class)
                         .single())
-                .isEqualTo(4);
+                .as("the batch's publication is over")
+                .isZero();
         assertThat(jdbc.sql("SELECT model FROM models WHERE model IN (:models) ORDER BY model")
                         .param("models", List.of(modelA, modelB))
                         .query(String.class)

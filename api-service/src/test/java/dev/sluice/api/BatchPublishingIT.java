@@ -4,6 +4,7 @@ import static dev.sluice.api.BatchJson.aChatBatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.api.dispatch.LostMessageSweeper;
 import dev.sluice.api.dispatch.UnpublishedJobSweeper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -33,6 +35,9 @@ class BatchPublishingIT extends ApiTestBase {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    LostMessageSweeper lostMessages;
 
     @Test
     void answersWhileTheBackgroundPublisherIsHeldAndThenPublishesEveryJobOnce() throws Exception {
@@ -75,6 +80,12 @@ class BatchPublishingIT extends ApiTestBase {
                 .untilAsserted(() -> assertThat(unpublished(batchId)).isZero());
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(lease(batchId)).isNull());
+        assertThat(publication(batchId))
+                .as("a finished publication leaves no row")
+                .isEmpty();
+        assertThat(markedLater(batchId))
+                .as("jobs marked one by one after they were stored")
+                .isZero();
         // Exactly one message per job: nothing consumes the queue in these tests.
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(LINES));
@@ -83,32 +94,91 @@ class BatchPublishingIT extends ApiTestBase {
     }
 
     @Test
+    void aStoppedPublicationIsFinishedFromItsFirstUnconfirmedLineOnceItsLeaseHasRunOut() {
+        String key = newTenantKey();
+        String model = uniqueModel("stopped");
+        String batchId = publishedThenPurged(key, model, 5);
+        assertThat(publication(batchId)).isEmpty();
+        // What a publisher that died after the broker confirmed lines 1 and 2 leaves: the rest of its publication,
+        // under its lease. Line 4 was cancelled meanwhile.
+        stoppedAt(batchId, 3);
+        cancelLine(batchId, 4);
+        leaseUntil(batchId, "+ interval '90 seconds'");
+
+        sweeper.runOnce();
+        assertThat(unpublished(batchId)).isEqualTo(2);
+        assertThat(queueDepth(model)).isZero();
+
+        // Nobody renewed it: the lease runs out and the sweeper sends lines 3 and 5, and only them.
+        leaseUntil(batchId, "- interval '1 second'");
+        assertThat(sweeper.runOnce()).isGreaterThanOrEqualTo(2);
+        assertThat(unpublished(batchId)).isZero();
+        assertThat(publication(batchId)).as("the publication is over").isEmpty();
+        assertThat(lease(batchId)).as("the sweeper's own lease ended").isNull();
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(2L));
+        sweeper.runOnce();
+        assertThat(queueDepth(model)).as("nothing sent twice").isEqualTo(2L);
+    }
+
+    @Test
+    void aPublicationWithNothingLeftQueuedEndsWithoutAMessage() {
+        String key = newTenantKey();
+        String model = uniqueModel("nothing-left");
+        String batchId = publishedThenPurged(key, model, 2);
+        stoppedAt(batchId, 2);
+        cancelLine(batchId, 2);
+
+        assertThat(sweeper.runOnce()).isZero();
+        assertThat(publication(batchId)).isEmpty();
+        assertThat(queueDepth(model)).isZero();
+    }
+
+    @Test
+    void theLostMessageSweeperLeavesLinesOfAPublicationInProgressToIt() {
+        String key = newTenantKey();
+        String model = uniqueModel("in-progress");
+        String batchId = publishedThenPurged(key, model, 3);
+        // A publisher still at line 2 of a batch stored long ago, its queue empty so far.
+        stoppedAt(batchId, 2);
+        leaseUntil(batchId, "+ interval '90 seconds'");
+        jdbc.sql("UPDATE jobs SET published_at = now() - interval '1 hour' WHERE batch_id = :id")
+                .param("id", batchId)
+                .update();
+
+        // Line 1's message was confirmed and is gone: lost. Lines 2 and 3 are the publisher's.
+        lostMessages.runOnce();
+        assertThat(jdbc.sql("SELECT line_no FROM jobs WHERE batch_id = :id AND published_at IS NULL")
+                        .param("id", batchId)
+                        .query(Integer.class)
+                        .list())
+                .containsExactly(1);
+        jdbc.sql("DELETE FROM batch_publications WHERE batch_id = :id")
+                .param("id", batchId)
+                .update();
+    }
+
+    /** A batch stored before V36, whose jobs were marked one by one: an unmarked job is the sweeper's after the lease. */
+    @Test
     void sweeperPublishesABatchOnlyOnceItsPublishingLeaseHasRunOut() {
         String key = newTenantKey();
         String model = uniqueModel("lease");
-        String batchId = createBatch(key, aChatBatch().requests(5, model).json());
-        await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(5L));
+        String batchId = publishedThenPurged(key, model, 5);
         assertThat(lease(batchId))
                 .as("a small batch's lease ends with its only chunk")
                 .isNull();
         // What a publisher that died after storing the batch leaves: unpublished jobs under its lease.
-        amqp.purgeQueue(lane(model), false);
         jdbc.sql("UPDATE jobs SET published_at = NULL WHERE batch_id = :id")
                 .param("id", batchId)
                 .update();
-        jdbc.sql("UPDATE batches SET publishing_until = now() + interval '90 seconds' WHERE id = :id")
-                .param("id", batchId)
-                .update();
+        leaseUntil(batchId, "+ interval '90 seconds'");
 
         sweeper.runOnce();
         assertThat(unpublished(batchId)).isEqualTo(5);
         assertThat(queueDepth(model)).isZero();
 
         // Nobody renewed it: the lease runs out and the sweeper takes over.
-        jdbc.sql("UPDATE batches SET publishing_until = now() - interval '1 second' WHERE id = :id")
-                .param("id", batchId)
-                .update();
+        leaseUntil(batchId, "- interval '1 second'");
         sweeper.runOnce();
         assertThat(unpublished(batchId)).isZero();
         await().atMost(Duration.ofSeconds(5))
@@ -119,23 +189,38 @@ class BatchPublishingIT extends ApiTestBase {
     void theFirstChunkGoesOutInGrowingStepsAllBeforeTheAnswer() {
         String key = newTenantKey();
         String model = uniqueModel("steps");
-        String batchId = createBatch(key, aChatBatch().requests(100, model).json());
+        // Each step is confirmed and recorded in a transaction of its own: a trigger of this test's keeps the moves of
+        // the batch's publication.
+        jdbc.sql("""
+                CREATE TABLE IF NOT EXISTS publication_moves (
+                    batch_id text, unconfirmed_from integer, seq bigint GENERATED ALWAYS AS IDENTITY);
+                CREATE OR REPLACE FUNCTION keep_publication_move() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO publication_moves (batch_id, unconfirmed_from)
+                    VALUES (OLD.batch_id, CASE WHEN TG_OP = 'UPDATE' THEN NEW.unconfirmed_from END);
+                    RETURN NULL;
+                END $$;
+                CREATE OR REPLACE TRIGGER keep_publication_moves AFTER UPDATE OR DELETE ON batch_publications
+                    FOR EACH ROW EXECUTE FUNCTION keep_publication_move();
+                """).update();
+        String batchId;
+        try {
+            batchId = createBatch(key, aChatBatch().requests(100, model).json());
+        } finally {
+            jdbc.sql("DROP TRIGGER keep_publication_moves ON batch_publications")
+                    .update();
+        }
 
         assertThat(unpublished(batchId))
                 .as("a batch within one chunk is wholly published when the POST answers")
                 .isZero();
-        // Each step is confirmed and marked in a transaction of its own, so its jobs share one published_at: 16 lines,
-        // then 64, then the 20 left, in line order.
-        List<Long> steps = jdbc.sql("""
-                        SELECT count(*) FROM jobs WHERE batch_id = :id
-                         GROUP BY published_at ORDER BY published_at, min(line_no)
-                        """).param("id", batchId).query(Long.class).list();
-        assertThat(steps).containsExactly(16L, 64L, 20L);
-        List<Integer> lastLineOfEachStep =
-                jdbc.sql("""
-                        SELECT max(line_no) FROM jobs WHERE batch_id = :id GROUP BY published_at ORDER BY published_at
-                        """).param("id", batchId).query(Integer.class).list();
-        assertThat(lastLineOfEachStep).isSorted();
+        // 16 lines, then 64, then the 20 left, in line order; the last confirm ends the publication (null).
+        List<Integer> moves = jdbc.sql(
+                        "SELECT unconfirmed_from FROM publication_moves WHERE batch_id = :id ORDER BY seq")
+                .param("id", batchId)
+                .query((rs, n) -> (Integer) rs.getObject(1))
+                .list();
+        assertThat(moves).containsExactly(17, 81, null);
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(100L));
     }
@@ -170,7 +255,51 @@ class BatchPublishingIT extends ApiTestBase {
     }
 
     private long unpublished(String batchId) {
-        return jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NULL")
+        return unpublishedOfBatch(batchId);
+    }
+
+    /** A batch of {@code lines} jobs, published, whose messages the broker then lost (this test's doing). */
+    private String publishedThenPurged(String key, String model, int lines) {
+        String batchId = createBatch(key, aChatBatch().requests(lines, model).json());
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(lines));
+        amqp.purgeQueue(lane(model), false);
+        return batchId;
+    }
+
+    /** What a publisher that stopped before the broker confirmed line {@code line} leaves of its publication. */
+    private void stoppedAt(String batchId, int line) {
+        jdbc.sql("INSERT INTO batch_publications (batch_id, unconfirmed_from) VALUES (:id, :line)")
+                .param("id", batchId)
+                .param("line", line)
+                .update();
+    }
+
+    private void cancelLine(String batchId, int line) {
+        jdbc.sql("UPDATE jobs SET status = 'cancelled', completed_at = now() WHERE batch_id = :id AND line_no = :line")
+                .param("id", batchId)
+                .param("line", line)
+                .update();
+    }
+
+    /** Sets the batch's publishing lease to {@code now() <offset>}, e.g. {@code "- interval '1 second'"}. */
+    private void leaseUntil(String batchId, String offset) {
+        jdbc.sql("UPDATE batches SET publishing_until = now() " + offset + " WHERE id = :id")
+                .param("id", batchId)
+                .update();
+    }
+
+    /** The first unconfirmed line of the batch's publication in progress; empty when none is. */
+    private Optional<Integer> publication(String batchId) {
+        return jdbc.sql("SELECT unconfirmed_from FROM batch_publications WHERE batch_id = :id")
+                .param("id", batchId)
+                .query(Integer.class)
+                .optional();
+    }
+
+    /** Jobs of the batch whose {@code published_at} is not the time they were stored at. */
+    private long markedLater(String batchId) {
+        return jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS DISTINCT FROM created_at")
                 .param("id", batchId)
                 .query(Long.class)
                 .single();

@@ -35,22 +35,14 @@ class BrokerRefusalIT extends ApiTestBase {
         } finally {
             rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*");
         }
-        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NULL")
-                        .param("id", id)
-                        .query(Long.class)
-                        .single())
-                .isEqualTo(3);
+        assertThat(unpublishedOfBatch(id)).isEqualTo(3);
 
         // The connection factory may need a moment to replace the channel the refusal closed.
         await().atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> {
                     sweeper.runOnce();
-                    assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NULL")
-                                    .param("id", id)
-                                    .query(Long.class)
-                                    .single())
-                            .isZero();
+                    assertThat(unpublishedOfBatch(id)).isZero();
                 });
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(queueDepth(model)).isEqualTo(3L));

@@ -104,11 +104,7 @@ class UnpublishedJobSweeperIT extends ApiTestBase {
 
         String id = createBatch(key, aChatBatch().requests(4, model).json());
 
-        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE batch_id = :id AND published_at IS NULL")
-                        .param("id", id)
-                        .query(Long.class)
-                        .single())
-                .isZero();
+        assertThat(unpublishedOfBatch(id)).isZero();
         assertThat(amqp.getQueueInfo(lane).getMessageCount()).isEqualTo(4);
         assertThat(jdbc.sql("SELECT count(*) FROM lanes WHERE model = :model")
                         .param("model", model)

@@ -77,7 +77,8 @@ final class BatchJobWriter {
     /** Writes what is still buffered; call once every line was added. */
     void flush() {
         if (!buffer.isEmpty()) {
-            jobs.insertAll(buffer, now);
+            // Stored as published: the batch's publisher records its progress per chunk, not per job (V36).
+            jobs.insertBatchLines(buffer, now);
             buffer.clear();
             bufferedChars = 0;
         }

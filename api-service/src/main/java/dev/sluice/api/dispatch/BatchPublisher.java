@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
  * at once, in growing steps from {@value #LEAD} messages (so the workers start on the first ones meanwhile; a small
  * batch is wholly on its queues when the request answers), the rest on
  * a virtual thread, chunk by chunk with confirms through {@link JobPublisher}, the lease extended before each
- * chunk and ended afterwards, whether all went out or not. While the lease holds, {@link UnpublishedJobSweeper}
+ * chunk and ended afterwards, whether all went out or not. The batch's jobs were stored as published, and each
+ * confirmed chunk moves the batch's publication on ({@code batch_publications}, V36) instead of marking its jobs. While the lease holds, {@link UnpublishedJobSweeper}
  * leaves the batch's jobs alone, so no message is sent twice; if this process dies mid-publish, the lease runs
  * out and the sweeper (of any replica) publishes the rest. On shutdown the running publishers finish their
  * current chunk, end their lease and stop; the sweeper publishes what they left.
@@ -77,7 +78,7 @@ public class BatchPublisher implements DisposableBean {
         boolean refused = false;
         for (int from = 0, step = LEAD; from < first.size() && !refused; from += step, step *= 4) {
             List<JobMessage> part = first.subList(from, Math.min(first.size(), from + step));
-            refused = publisher.publish(part) < part.size();
+            refused = publishLines(batchId, part, from, messages.size()) < part.size();
         }
         if (refused || first.size() == messages.size()) {
             endLease(batchId);
@@ -85,7 +86,7 @@ public class BatchPublisher implements DisposableBean {
         }
         List<JobMessage> rest = messages.subList(first.size(), messages.size());
         try {
-            executor.execute(() -> publishRest(batchId, rest));
+            executor.execute(() -> publishRest(batchId, rest, first.size(), messages.size()));
         } catch (RejectedExecutionException e) {
             log.info(
                     "Shutting down: the sweeper will publish the remaining {} job(s) of batch {}",
@@ -95,7 +96,15 @@ public class BatchPublisher implements DisposableBean {
         }
     }
 
-    private void publishRest(String batchId, List<JobMessage> rest) {
+    /**
+     * Publishes {@code part}, the batch's messages from index {@code from} on (message {@code i} is line {@code i + 1}
+     * of the {@code total}), recording the batch's publication per confirmed chunk ({@link JobPublisher#publishLines}).
+     */
+    private int publishLines(String batchId, List<JobMessage> part, int from, int total) {
+        return publisher.publishLines(batchId, part, i -> from + i + 1, from + part.size() == total);
+    }
+
+    private void publishRest(String batchId, List<JobMessage> rest, int offset, int total) {
         long started = System.nanoTime();
         int done = 0;
         try {
@@ -109,7 +118,7 @@ public class BatchPublisher implements DisposableBean {
                 }
                 batches.setPublishingUntil(batchId, leaseFrom(clock.instant()));
                 List<JobMessage> chunk = rest.subList(from, Math.min(rest.size(), from + chunkSize));
-                int confirmed = publisher.publish(chunk);
+                int confirmed = publishLines(batchId, chunk, offset + from, total);
                 done += confirmed;
                 if (confirmed < chunk.size()) {
                     break;

@@ -2,6 +2,7 @@ package dev.sluice.api.dispatch;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.common.JobMessage;
+import dev.sluice.db.batch.BatchRepository;
 import dev.sluice.db.lane.LaneKey;
 import dev.sluice.db.lane.LaneRepository;
 import io.micrometer.core.instrument.Counter;
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -77,7 +78,32 @@ public class JobPublisher {
      * @return how many jobs were confirmed and marked
      */
     public int publish(List<JobMessage> messages) {
-        return publish(messages, this::enter);
+        return publish(messages, (chunk, confirmed) -> enter(confirmed));
+    }
+
+    /**
+     * Publishes messages of a batch's jobs, in line order ({@code lineOf} gives the line of the message at an index),
+     * and records the batch's publication per chunk rather than per job (V36): once the broker confirmed a whole
+     * chunk, the lanes enter and the batch's {@code unconfirmed_from} moves past the chunk's last line, in one round
+     * trip; with {@code toTheEnd}, the confirm of the last chunk ends the batch's publication. A chunk the broker
+     * confirmed only in part enters the lanes of what it confirmed and stops: the sweeper sends the rest, that chunk
+     * whole included, once the batch's publishing lease has run out (a message sent twice is a no-op at the claim).
+     *
+     * @return how many messages were confirmed
+     */
+    public int publishLines(String batchId, List<JobMessage> messages, IntUnaryOperator lineOf, boolean toTheEnd) {
+        return publish(messages, (chunk, confirmed) -> {
+            List<LaneKey> entering = lanesOf(confirmed);
+            if (confirmed.size() < chunk.size()) {
+                lanes.enter(entering);
+                return;
+            }
+            int end = chunk.from() + chunk.size();
+            lanes.enterConfirming(
+                    entering,
+                    BatchRepository.confirmingLines(
+                            batchId, lineOf.applyAsInt(end - 1) + 1, toTheEnd && end == messages.size()));
+        });
     }
 
     /**
@@ -106,18 +132,26 @@ public class JobPublisher {
     public boolean publishEnteredAhead(JobMessage message) {
         return publish(
                         List.of(message),
-                        confirmed -> confirmed.forEach(job -> lanes.enterPublishedUnlessClaimed(job.jobId())))
+                        (chunk, confirmed) -> confirmed.forEach(job -> lanes.enterPublishedUnlessClaimed(job.jobId())))
                 == 1;
     }
 
-    private int publish(List<JobMessage> messages, Consumer<List<JobMessage>> entering) {
+    /** Where a chunk is in the messages of one {@link #publish} call. */
+    private record Chunk(int from, int size) {}
+
+    /** What a chunk's confirm records: the lanes' entry, and the jobs' or their batch's publication. */
+    private interface Entering {
+        void enter(Chunk chunk, List<JobMessage> confirmed);
+    }
+
+    private int publish(List<JobMessage> messages, Entering entering) {
         int done = 0;
         String failure = "the broker did not confirm them, or returned them";
         for (int from = 0; from < messages.size(); from += chunkSize) {
             List<JobMessage> chunk = messages.subList(from, Math.min(messages.size(), from + chunkSize));
             int confirmed;
             try {
-                confirmed = publishChunk(chunk, entering);
+                confirmed = publishChunk(chunk, new Chunk(from, chunk.size()), entering);
             } catch (RuntimeException e) {
                 confirmed = 0;
                 failure = NestedExceptionUtils.getMostSpecificCause(e).toString();
@@ -142,7 +176,7 @@ public class JobPublisher {
         return done;
     }
 
-    private int publishChunk(List<JobMessage> chunk, Consumer<List<JobMessage>> entering) {
+    private int publishChunk(List<JobMessage> chunk, Chunk position, Entering entering) {
         long started = System.nanoTime();
         Sent sent = send(chunk);
         List<JobMessage> confirmed = new ArrayList<>(sent.confirmed());
@@ -157,7 +191,7 @@ public class JobPublisher {
                         again.returned().size());
             }
         }
-        entering.accept(confirmed);
+        entering.enter(position, confirmed);
         log.debug(
                 "Published {} of {} job message(s) in {} ms",
                 confirmed.size(),
@@ -172,10 +206,13 @@ public class JobPublisher {
      */
     private void enter(List<JobMessage> confirmed) {
         lanes.enterPublished(
-                confirmed.stream()
-                        .map(message -> new LaneKey(message.model(), message.tenantId()))
-                        .toList(),
-                confirmed.stream().map(JobMessage::jobId).toList());
+                lanesOf(confirmed), confirmed.stream().map(JobMessage::jobId).toList());
+    }
+
+    private static List<LaneKey> lanesOf(List<JobMessage> messages) {
+        return messages.stream()
+                .map(message -> new LaneKey(message.model(), message.tenantId()))
+                .toList();
     }
 
     /** What the broker did with a chunk: confirmed and not returned, or returned as unroutable. */

@@ -2,7 +2,10 @@ package dev.sluice.api.dispatch;
 
 import dev.sluice.api.ApiProperties;
 import dev.sluice.common.JobMessage;
+import dev.sluice.db.batch.BatchRepository;
+import dev.sluice.db.batch.BatchRepository.Publication;
 import dev.sluice.db.job.JobRepository;
+import dev.sluice.db.job.JobRepository.BatchLine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +24,11 @@ import org.springframework.stereotype.Component;
  * publishing lease has not run out ({@link BatchPublisher} is still sending it, or died less than
  * {@code sluice.dispatch.publish-lease} ago). Several replicas may
  * publish the same job twice; the worker's conditional claim makes the second delivery a no-op.
+ *
+ * <p>It also finishes batches' publications whose publisher stopped ({@code batch_publications}, V36: the publisher
+ * died, or gave up on a refusing broker, and its lease ran out or was ended): it takes the batch's publishing lease, so
+ * one replica at a time does it, and sends the batch's queued jobs from the first unconfirmed line on, recording
+ * the publication per chunk as the publisher does.
  */
 @Component
 public class UnpublishedJobSweeper {
@@ -30,23 +38,35 @@ public class UnpublishedJobSweeper {
     /** Bounds one run, so that a sweep over a huge backlog yields to the next scheduled one. */
     private static final int MAX_PAGES_PER_RUN = 200;
 
+    /** Batches whose publication one run finishes at most. */
+    private static final int MAX_BATCHES_PER_RUN = 100;
+
     private final JobRepository jobs;
+    private final BatchRepository batches;
     private final JobPublisher publisher;
     private final Clock clock;
     private final Duration republishAfter;
+    private final Duration lease;
     private final int pageSize;
 
-    UnpublishedJobSweeper(JobRepository jobs, JobPublisher publisher, Clock clock, ApiProperties properties) {
+    UnpublishedJobSweeper(
+            JobRepository jobs,
+            BatchRepository batches,
+            JobPublisher publisher,
+            Clock clock,
+            ApiProperties properties) {
         this.jobs = jobs;
+        this.batches = batches;
         this.publisher = publisher;
         this.clock = clock;
         this.republishAfter = properties.dispatch().republishAfter();
+        this.lease = properties.dispatch().publishLease();
         this.pageSize = properties.dispatch().chunkSize();
     }
 
     /** One sweep; returns how many jobs it published. Safe to call at any time, from tests too. */
     public int runOnce() {
-        int total = 0;
+        int total = finishPublications();
         for (int page = 0; page < MAX_PAGES_PER_RUN; page++) {
             Instant now = clock.instant();
             List<JobMessage> due = jobs.unpublishedDue(now.minus(republishAfter), now, pageSize);
@@ -61,6 +81,56 @@ public class UnpublishedJobSweeper {
         }
         if (total > 0) {
             log.info("Published {} job(s) that had no confirmed message", total);
+        }
+        return total;
+    }
+
+    /** Finishes the publications whose batch's publishing lease has run out or was ended; how many jobs it sent. */
+    private int finishPublications() {
+        int total = 0;
+        for (Publication publication : batches.publicationsWithoutPublisher(clock.instant(), MAX_BATCHES_PER_RUN)) {
+            String batchId = publication.batchId();
+            Instant now = clock.instant();
+            if (!batches.takePublishing(batchId, now, now.plus(lease))) {
+                continue;
+            }
+            try {
+                total += finish(publication);
+            } finally {
+                batches.endPublishing(batchId);
+            }
+        }
+        return total;
+    }
+
+    private int finish(Publication publication) {
+        String batchId = publication.batchId();
+        int total = 0;
+        int from = publication.unconfirmedFrom();
+        for (int page = 0; page < MAX_PAGES_PER_RUN; page++) {
+            List<BatchLine> lines = jobs.queuedLinesFrom(batchId, from, pageSize);
+            if (lines.isEmpty()) {
+                // Nothing of it is queued any more (cancelled, expired, or claimed through an earlier message).
+                batches.endPublication(batchId);
+                break;
+            }
+            if (page > 0) {
+                batches.setPublishingUntil(batchId, clock.instant().plus(lease));
+            }
+            boolean toTheEnd = lines.size() < pageSize;
+            int published = publisher.publishLines(
+                    batchId,
+                    lines.stream().map(BatchLine::message).toList(),
+                    i -> lines.get(i).lineNo(),
+                    toTheEnd);
+            total += published;
+            if (published < lines.size() || toTheEnd) {
+                break;
+            }
+            from = lines.getLast().lineNo() + 1;
+        }
+        if (total > 0) {
+            log.info("Published {} job(s) of batch {} whose publisher had stopped", total, batchId);
         }
         return total;
     }

@@ -1,8 +1,10 @@
 package dev.sluice.db.batch;
 
+import dev.sluice.db.Pipelined;
 import dev.sluice.db.Timestamps;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -31,8 +33,36 @@ public class BatchRepository {
                     :now, :now, :expiresAt)
             """;
 
+    /** With the start of the batch's publication (V36): no line is confirmed yet. */
     private static final String SET_REQUEST_TOTAL = """
+            WITH publication AS (
+                INSERT INTO batch_publications (batch_id, unconfirmed_from) SELECT :id, 1 WHERE :requestTotal > 0)
             UPDATE batches SET request_total = :requestTotal, publishing_until = :until WHERE id = :id
+            """;
+
+    /** The broker confirmed every line before {@code :nextLine} (V36); a confirm that arrives late moves nothing back. */
+    private static final String CONFIRM_LINES_BEFORE = """
+            UPDATE batch_publications SET unconfirmed_from = :nextLine
+             WHERE batch_id = :batchId AND unconfirmed_from < :nextLine
+            """;
+
+    /** The broker confirmed every line of the batch: its publication is over. */
+    private static final String CONFIRM_ALL_LINES = """
+            DELETE FROM batch_publications WHERE batch_id = :batchId
+            """;
+
+    /** Publications in progress whose batch's publishing lease has run out or was ended: the sweeper's to finish. */
+    private static final String PUBLICATIONS_WITHOUT_PUBLISHER = """
+            SELECT p.batch_id, p.unconfirmed_from FROM batch_publications p JOIN batches b ON b.id = p.batch_id
+             WHERE b.publishing_until IS NULL OR b.publishing_until <= :now
+             ORDER BY p.batch_id
+             LIMIT :limit
+            """;
+
+    /** The publishing lease, taken only if nobody holds it: one sweeper at a time finishes a batch's publication. */
+    private static final String TAKE_PUBLISHING = """
+            UPDATE batches SET publishing_until = :until
+             WHERE id = :id AND (publishing_until IS NULL OR publishing_until <= :now)
             """;
 
     /** Sets or extends the batch's publishing lease (V16). */
@@ -128,7 +158,8 @@ public class BatchRepository {
 
     /**
      * Sets the number of jobs of a batch being stored, once all are, and its publishing lease ({@link
-     * #setPublishingUntil}); call in the transaction that inserts it.
+     * #setPublishingUntil}), and starts its publication ({@code batch_publications}, V36: no line confirmed yet); call
+     * in the transaction that inserts it.
      */
     public void setRequestTotal(String id, int requestTotal, Instant publishingUntil) {
         jdbc.sql(SET_REQUEST_TOTAL)
@@ -152,6 +183,52 @@ public class BatchRepository {
     /** Ends the batch's publishing lease: the sweeper may publish whatever of it is still unpublished. */
     public void endPublishing(String id) {
         jdbc.sql(END_PUBLISHING).param("id", id).update();
+    }
+
+    /**
+     * The record that the broker confirmed the messages of the batch's lines before {@code nextLine}, to be sent with
+     * the entry of their lanes: with {@code allLines} the batch's publication is over and its row goes.
+     */
+    public static Pipelined.Statement confirmingLines(String batchId, int nextLine, boolean allLines) {
+        return allLines
+                ? new Pipelined.Statement(CONFIRM_ALL_LINES, Map.of("batchId", batchId))
+                : new Pipelined.Statement(CONFIRM_LINES_BEFORE, Map.of("batchId", batchId, "nextLine", nextLine));
+    }
+
+    /**
+     * Ends the batch's publication without a confirm: none of its lines from the first unconfirmed one on is queued
+     * any more, so none needs a message.
+     */
+    public void endPublication(String batchId) {
+        jdbc.sql(CONFIRM_ALL_LINES).param("batchId", batchId).update();
+    }
+
+    /** A batch's publication in progress: its lines from {@code unconfirmedFrom} on have no confirmed message yet. */
+    public record Publication(String batchId, int unconfirmedFrom) {}
+
+    /**
+     * Up to {@code limit} publications in progress whose batch's publishing lease has run out or was ended at
+     * {@code now}: their publisher died or gave up, and the sweeper finishes them.
+     */
+    public List<Publication> publicationsWithoutPublisher(Instant now, int limit) {
+        return jdbc.sql(PUBLICATIONS_WITHOUT_PUBLISHER)
+                .param("now", Timestamps.bind(now))
+                .param("limit", limit)
+                .query((rs, n) -> new Publication(rs.getString("batch_id"), rs.getInt("unconfirmed_from")))
+                .list();
+    }
+
+    /**
+     * Takes the batch's publishing lease until {@code until}, unless someone holds it at {@code now}; false when they
+     * do (a publisher, or another replica's sweeper).
+     */
+    public boolean takePublishing(String id, Instant now, Instant until) {
+        return jdbc.sql(TAKE_PUBLISHING)
+                        .param("id", id)
+                        .param("now", Timestamps.bind(now))
+                        .param("until", Timestamps.bind(until))
+                        .update()
+                == 1;
     }
 
     /** The batch if it exists and belongs to the tenant; another tenant's batch is simply absent. */

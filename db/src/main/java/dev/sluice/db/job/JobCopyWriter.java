@@ -15,14 +15,18 @@ final class JobCopyWriter {
     /** The column list the rows below fill, in order. */
     static final String COLUMNS =
             "(id, tenant_id, batch_id, line_no, custom_id, url, model, body, priority, status, webhook_url, webhook_events,"
-                    + " prompt_tokens_estimate, max_output_tokens, created_at)";
+                    + " prompt_tokens_estimate, max_output_tokens, created_at, published_at)";
 
     private final Writer out;
     private final String createdAt;
+    private final String publishedAt;
 
-    JobCopyWriter(Writer out, Instant createdAt) {
+    /** Rows created at {@code createdAt}, and recorded as published at {@code publishedAt} unless it is null. */
+    JobCopyWriter(Writer out, Instant createdAt, Instant publishedAt) {
         this.out = out;
         this.createdAt = Timestamps.bind(createdAt).toString();
+        this.publishedAt =
+                publishedAt == null ? null : Timestamps.bind(publishedAt).toString();
     }
 
     void write(NewJob job) throws IOException {
@@ -44,7 +48,8 @@ final class JobCopyWriter {
                 job.tokens().maxOutputTokens() == null
                         ? null
                         : job.tokens().maxOutputTokens().toString());
-        out.write(createdAt);
+        field(createdAt);
+        out.write(publishedAt == null ? "\\N" : publishedAt);
         out.write('\n');
     }
 

@@ -33,7 +33,10 @@ import org.springframework.stereotype.Repository;
  * <p>{@code published_at} has one owner, the api-service's dispatch: it is when the broker confirmed the job's
  * current message (on the database's clock), and null while the job has none. A worker never writes it: a retry
  * keeps its message, and a job the lease rescuer re-queued is marked {@code rescued_at} instead, which these
- * statements read as "needs a new message" until one is published after it.
+ * statements read as "needs a new message" until one is published after it. A batch's jobs are the exception:
+ * they are stored with {@code published_at} set, since their batch's publisher sends their messages and records
+ * how far the broker confirmed them once per chunk, in {@code batch_publications} (V36); a line at or after its
+ * batch's {@code unconfirmed_from} has no confirmed message yet.
  */
 @Repository
 public class JobRepository {
@@ -43,7 +46,7 @@ public class JobRepository {
     /** One job in one statement: a single job's store is one round trip, where COPY takes two. */
     private static final String INSERT_ONE = "INSERT INTO jobs " + JobCopyWriter.COLUMNS + """
              VALUES (:id, :tenantId, :batchId, :lineNo, :customId, :url, :model, :body, :priority, 'queued',
-                     :webhookUrl, CAST(:webhookEvents AS text[]), :promptTokens, :maxOutputTokens, :now)
+                     :webhookUrl, CAST(:webhookEvents AS text[]), :promptTokens, :maxOutputTokens, :now, NULL)
             """;
 
     private static final String FIND_FOR_TENANT = """
@@ -89,6 +92,17 @@ public class JobRepository {
             """;
 
     /**
+     * The queued jobs of a batch from line {@code :fromLine} on, in line order: the part of a batch's publication
+     * that the broker has not confirmed ({@code batch_publications}, V36), for the sweeper that takes it over.
+     */
+    private static final String QUEUED_LINES_FROM = """
+            SELECT id, line_no, model, tenant_id, priority, prompt_tokens_estimate, max_output_tokens FROM jobs
+             WHERE batch_id = :batchId AND line_no >= :fromLine AND status = 'queued'
+             ORDER BY line_no
+             LIMIT :limit
+            """;
+
+    /**
      * A join against the id array rather than {@code id IN (...)}: with a long list and a freshly
      * COPYed batch (no statistics yet), PostgreSQL scans the partial unpublished index and tests
      * every row against the whole list, which made marking a 100,000-job batch take minutes. Public for {@link
@@ -104,7 +118,8 @@ public class JobRepository {
     /**
      * Forgets the publication of queued jobs of one model that were published long ago and are due, so the
      * unpublished sweeper publishes them again: called only when the model's queue is empty, which means
-     * the broker lost their messages (a queue deleted or purged, a broker that lost its disk).
+     * the broker lost their messages (a queue deleted or purged, a broker that lost its disk). Lines of a batch whose
+     * messages the broker has not confirmed yet ({@link #QUEUED_LINES_FROM}) are left to its publication.
      */
     private static final String FORGET_LOST_MESSAGES = """
             UPDATE jobs SET published_at = NULL
@@ -112,6 +127,8 @@ public class JobRepository {
                            WHERE status = 'queued' AND model = :model AND tenant_id = :tenantId
                              AND published_at < now() - :republishAfterMillis * interval '1 millisecond'
                              AND (not_before IS NULL OR not_before <= now())
+                             AND NOT EXISTS (SELECT 1 FROM batch_publications p
+                                              WHERE p.batch_id = jobs.batch_id AND jobs.line_no >= p.unconfirmed_from)
                            ORDER BY published_at
                            LIMIT :limit)
             """;
@@ -134,16 +151,30 @@ public class JobRepository {
 
     /**
      * Inserts jobs with COPY, streaming rather than building one statement; call inside the
-     * transaction that inserts their batch, so that a failure leaves no row behind.
+     * transaction that inserts their batch, so that a failure leaves no row behind. They have no message yet
+     * ({@code published_at} null).
      */
     public void insertAll(Collection<NewJob> jobs, Instant now) {
+        copy(jobs, now, null);
+    }
+
+    /**
+     * Inserts a batch's jobs as {@link #insertAll} does, recorded as published at {@code now}: their batch's publisher
+     * sends their messages and records its progress per chunk ({@code batch_publications}, V36), not per job. Call in
+     * the transaction that also stores the batch's publication ({@code BatchRepository#setRequestTotal}).
+     */
+    public void insertBatchLines(Collection<NewJob> jobs, Instant now) {
+        copy(jobs, now, now);
+    }
+
+    private void copy(Collection<NewJob> jobs, Instant now, Instant publishedAt) {
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try {
             PGConnection pg = connection.unwrap(PGConnection.class);
             try (var out = new BufferedWriter(
                     new OutputStreamWriter(new PGCopyOutputStream(pg, COPY_IN, 1 << 16), StandardCharsets.UTF_8),
                     1 << 16)) {
-                JobCopyWriter writer = new JobCopyWriter(out, now);
+                JobCopyWriter writer = new JobCopyWriter(out, now, publishedAt);
                 for (NewJob job : jobs) {
                     writer.write(job);
                 }
@@ -229,6 +260,29 @@ public class JobRepository {
                         rs.getString("tenant_id"),
                         rs.getInt("priority"),
                         tokens(rs)))
+                .list();
+    }
+
+    /** A queued job of a batch and its line. */
+    public record BatchLine(int lineNo, JobMessage message) {}
+
+    /**
+     * Up to {@code limit} queued jobs of the batch from line {@code fromLine} on, in line order: what is left of a
+     * batch's publication whose publisher stopped ({@code batch_publications}, V36).
+     */
+    public List<BatchLine> queuedLinesFrom(String batchId, int fromLine, int limit) {
+        return jdbc.sql(QUEUED_LINES_FROM)
+                .param("batchId", batchId)
+                .param("fromLine", fromLine)
+                .param("limit", limit)
+                .query((rs, n) -> new BatchLine(
+                        rs.getInt("line_no"),
+                        new JobMessage(
+                                rs.getString("id"),
+                                rs.getString("model"),
+                                rs.getString("tenant_id"),
+                                rs.getInt("priority"),
+                                tokens(rs))))
                 .list();
     }
 

@@ -154,6 +154,27 @@ public class LaneRepository {
     }
 
     /**
+     * Enters these lanes and records how far the broker confirmed a batch's lines ({@code confirming}, from {@code
+     * BatchRepository#confirmingLines}), once it confirmed their messages, in one round trip committed as one
+     * unless the caller's transaction holds it ({@link Pipelined}). A batch's jobs are not marked one by one
+     * (V36).
+     */
+    public void enterConfirming(Collection<LaneKey> lanes, Pipelined.Statement confirming) {
+        List<LaneKey> sorted = inOrder(lanes);
+        Pipelined.run(
+                pipelined,
+                Pipelined.together(sorted.isEmpty() ? Pipelined.Statement.NONE : entering(sorted), confirming));
+    }
+
+    private static Pipelined.Statement entering(List<LaneKey> sorted) {
+        return new Pipelined.Statement(
+                ENTER,
+                Map.of(
+                        "models", sorted.stream().map(LaneKey::model).toArray(String[]::new),
+                        "tenants", sorted.stream().map(LaneKey::tenantId).toArray(String[]::new)));
+    }
+
+    /**
      * The entry of a single job's lane ahead of its message, to be sent in the transaction that stores the job, so that
      * the workers are rung when it commits while the api publishes the message and waits for the broker's confirm:
      * the take that follows usually finds the message on the queue. A take that comes too soon finds the lane empty
@@ -161,8 +182,7 @@ public class LaneRepository {
      * nothing is stranded.
      */
     public static Pipelined.Statement enteringAhead(LaneKey lane) {
-        return new Pipelined.Statement(
-                ENTER, Map.of("models", new String[] {lane.model()}, "tenants", new String[] {lane.tenantId()}));
+        return entering(List.of(lane));
     }
 
     /** Enters a single job's lane ahead of its message, in its storing transaction ({@link #enteringAhead}). */
