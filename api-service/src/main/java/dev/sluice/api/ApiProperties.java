@@ -161,8 +161,8 @@ public record ApiProperties(
      *                       being published in the background is held by its publishing lease instead),
      *                       yet short enough to recover soon after a broker outage (default 60s)
      * @param confirmTimeout how long to wait for the broker to confirm one chunk of messages (default 30s)
-     * @param chunkSize      messages published per broker confirmation and per {@code published_at}
-     *                       update (default 1,000)
+     * @param chunkSize      messages published per broker confirmation and per recorded confirm (one
+     *                       {@code published_at} update, or one move of a batch's publication) (default 1,000)
      * @param publishLease   how far ahead a batch's background publisher holds the batch's publishing lease,
      *                       renewed before each chunk; while it holds, the sweeper leaves the batch's jobs
      *                       alone; after the api-service died mid-publish, the sweeper takes over once it has

@@ -158,7 +158,7 @@ class BatchPublishingIT extends ApiTestBase {
                 .update();
     }
 
-    /** A batch stored before V36, whose jobs were marked one by one: an unmarked job is the sweeper's after the lease. */
+    /** A batch stored before V36, its jobs marked one by one: an unmarked job is the sweeper's after the lease. */
     @Test
     void sweeperPublishesABatchOnlyOnceItsPublishingLeaseHasRunOut() {
         String key = newTenantKey();

@@ -25,10 +25,11 @@ import org.springframework.stereotype.Component;
  * batch is wholly on its queues when the request answers), the rest on
  * a virtual thread, chunk by chunk with confirms through {@link JobPublisher}, the lease extended before each
  * chunk and ended afterwards, whether all went out or not. The batch's jobs were stored as published, and each
- * confirmed chunk moves the batch's publication on ({@code batch_publications}, V36) instead of marking its jobs. While the lease holds, {@link UnpublishedJobSweeper}
- * leaves the batch's jobs alone, so no message is sent twice; if this process dies mid-publish, the lease runs
- * out and the sweeper (of any replica) publishes the rest. On shutdown the running publishers finish their
- * current chunk, end their lease and stop; the sweeper publishes what they left.
+ * confirmed chunk moves the batch's publication on ({@code batch_publications}, V36) instead of marking its jobs.
+ * While the lease holds, {@link UnpublishedJobSweeper} leaves the batch's jobs alone, so no message is sent twice;
+ * if this process dies mid-publish, the lease runs out and the sweeper (of any replica) publishes the rest, from the
+ * first line the broker did not confirm. On shutdown the running publishers finish their current chunk, end their
+ * lease and stop; the sweeper publishes what they left.
  */
 @Component
 public class BatchPublisher implements DisposableBean {

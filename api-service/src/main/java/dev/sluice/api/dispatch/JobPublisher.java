@@ -29,8 +29,9 @@ import org.springframework.stereotype.Component;
  * <p>Call it only after the transaction that stored the jobs has committed, so that a worker
  * never receives an id it cannot find. Messages go out in chunks on one channel; a job counts as
  * published only when the broker confirmed its message and did not return it as unroutable
- * ({@code mandatory}), and then its {@code published_at} is set. Anything else (broker down,
- * nack, timeout, return) leaves {@code published_at} null for {@link UnpublishedJobSweeper} to
+ * ({@code mandatory}), and then its {@code published_at} is set, or for a batch's jobs
+ * ({@link #publishLines}) their batch's publication is moved past the confirmed chunk. Anything else (broker down,
+ * nack, timeout, return) leaves the job unconfirmed for {@link UnpublishedJobSweeper} to
  * retry, so a failure here never loses a job and never fails the client's request.
  */
 @Component

@@ -40,7 +40,7 @@ public class BatchRepository {
             UPDATE batches SET request_total = :requestTotal, publishing_until = :until WHERE id = :id
             """;
 
-    /** The broker confirmed every line before {@code :nextLine} (V36); a confirm that arrives late moves nothing back. */
+    /** The broker confirmed every line before {@code :nextLine} (V36); a late confirm moves nothing back. */
     private static final String CONFIRM_LINES_BEFORE = """
             UPDATE batch_publications SET unconfirmed_from = :nextLine
              WHERE batch_id = :batchId AND unconfirmed_from < :nextLine
