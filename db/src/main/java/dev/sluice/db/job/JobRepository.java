@@ -34,9 +34,9 @@ import org.springframework.stereotype.Repository;
  * current message (on the database's clock), and null while the job has none. A worker never writes it: a retry
  * keeps its message, and a job the lease rescuer re-queued is marked {@code rescued_at} instead, which these
  * statements read as "needs a new message" until one is published after it. A batch's jobs are the exception:
- * they are stored with {@code published_at} set, since their batch's publisher sends their messages and records
- * how far the broker confirmed them once per chunk, in {@code batch_publications} (V36); a line at or after its
- * batch's {@code unconfirmed_from} has no confirmed message yet.
+ * they are stored with {@code published_at} set (to their {@code created_at}, the api's clock), since their batch's
+ * publisher sends their messages and records how far the broker confirmed them once per chunk, in {@code
+ * batch_publications} (V36); a line at or after its batch's {@code unconfirmed_from} has no confirmed message yet.
  */
 @Repository
 public class JobRepository {
