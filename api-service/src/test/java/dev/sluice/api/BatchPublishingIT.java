@@ -153,9 +153,13 @@ class BatchPublishingIT extends ApiTestBase {
                         .query(Integer.class)
                         .list())
                 .containsExactly(1);
+        // Nothing left for the other tests' sweeps.
         jdbc.sql("DELETE FROM batch_publications WHERE batch_id = :id")
                 .param("id", batchId)
                 .update();
+        for (int line = 1; line <= 3; line++) {
+            cancelLine(batchId, line);
+        }
     }
 
     /** A batch stored before V36, its jobs marked one by one: an unmarked job is the sweeper's after the lease. */
