@@ -254,12 +254,7 @@ public class JobRepository {
                 .param("createdBefore", Timestamps.bind(createdBefore))
                 .param("now", Timestamps.bind(now))
                 .param("limit", limit)
-                .query((rs, n) -> new JobMessage(
-                        rs.getString("id"),
-                        rs.getString("model"),
-                        rs.getString("tenant_id"),
-                        rs.getInt("priority"),
-                        tokens(rs)))
+                .query((rs, n) -> message(rs))
                 .list();
     }
 
@@ -275,15 +270,18 @@ public class JobRepository {
                 .param("batchId", batchId)
                 .param("fromLine", fromLine)
                 .param("limit", limit)
-                .query((rs, n) -> new BatchLine(
-                        rs.getInt("line_no"),
-                        new JobMessage(
-                                rs.getString("id"),
-                                rs.getString("model"),
-                                rs.getString("tenant_id"),
-                                rs.getInt("priority"),
-                                tokens(rs))))
+                .query((rs, n) -> new BatchLine(rs.getInt("line_no"), message(rs)))
                 .list();
+    }
+
+    /** The message of the job in the row: its id, model, tenant, priority and token estimate. */
+    private static JobMessage message(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new JobMessage(
+                rs.getString("id"),
+                rs.getString("model"),
+                rs.getString("tenant_id"),
+                rs.getInt("priority"),
+                tokens(rs));
     }
 
     /** A job row's token estimate; one stored before estimates were made is {@link TokenEstimate#UNKNOWN}. */

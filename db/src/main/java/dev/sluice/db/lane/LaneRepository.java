@@ -126,11 +126,7 @@ public class LaneRepository {
         if (lanes.isEmpty()) {
             return;
         }
-        List<LaneKey> sorted = inOrder(lanes);
-        jdbc.sql(ENTER)
-                .param("models", sorted.stream().map(LaneKey::model).toArray(String[]::new))
-                .param("tenants", sorted.stream().map(LaneKey::tenantId).toArray(String[]::new))
-                .update();
+        jdbc.sql(ENTER).params(entering(inOrder(lanes)).params()).update();
     }
 
     /**
@@ -143,14 +139,12 @@ public class LaneRepository {
         if (lanes.isEmpty() && jobIds.isEmpty()) {
             return;
         }
-        List<LaneKey> sorted = inOrder(lanes);
         Pipelined.run(
                 pipelined,
-                ENTER + ";\n" + JobRepository.MARK_PUBLISHED,
-                Map.of(
-                        "models", sorted.stream().map(LaneKey::model).toArray(String[]::new),
-                        "tenants", sorted.stream().map(LaneKey::tenantId).toArray(String[]::new),
-                        "ids", jobIds.toArray(String[]::new)));
+                Pipelined.together(
+                        entering(inOrder(lanes)),
+                        new Pipelined.Statement(
+                                JobRepository.MARK_PUBLISHED, Map.of("ids", jobIds.toArray(String[]::new)))));
     }
 
     /**
@@ -160,12 +154,10 @@ public class LaneRepository {
      * (V36).
      */
     public void enterConfirming(Collection<LaneKey> lanes, Pipelined.Statement confirming) {
-        List<LaneKey> sorted = inOrder(lanes);
-        Pipelined.run(
-                pipelined,
-                Pipelined.together(sorted.isEmpty() ? Pipelined.Statement.NONE : entering(sorted), confirming));
+        Pipelined.run(pipelined, Pipelined.together(entering(inOrder(lanes)), confirming));
     }
 
+    /** {@link #ENTER} of these lanes, in the order {@link #inOrder} gives them. */
     private static Pipelined.Statement entering(List<LaneKey> sorted) {
         return new Pipelined.Statement(
                 ENTER,
