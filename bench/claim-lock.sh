@@ -6,7 +6,7 @@
 # times each on a freshly seeded table, and prints each run's time and WAL beside the other's. The claims run in one PL/pgSQL block
 # in the server, so the times are PostgreSQL's own work, with no client round trips.
 #
-#   bench/claim-lock.sh                     LINES=60000 CLAIM=30 ROUNDS=2
+#   bench/claim-lock.sh                     LINES=60000 CLAIM=30 ROUNDS=2 (LINES a multiple of CLAIM)
 #
 # Runs against the local PostgreSQL (127.0.0.1:5432, user postgres) in a database of its own
 # (sluice_claim_lock_bench), built with the migrations in db/ and dropped at the end.
